@@ -1,0 +1,17 @@
+import type { Config } from 'jest';
+
+// ESM project: @swc/jest strips types (tsc --noEmit checks them first in `npm test`),
+// and jest runs with --experimental-vm-modules.
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+  },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testTimeout: 20000,
+};
+
+export default config;

@@ -1,0 +1,45 @@
+// The validated, normalised settings every stage after the CLI works from.
+
+export type Scope = 'vpc' | 'subnet';
+export type TrafficType = 'REJECT' | 'ALL';
+
+export type Destination =
+  | { type: 'cloud-watch-logs'; logGroupName: string }
+  | { type: 's3'; bucket: string; prefix: string };
+
+export interface Settings {
+  scope: Scope;
+  trafficType: TrafficType;
+  destination: Destination;
+  roleName: string;
+  policyName: string;
+  /** Retention flowfix sets on log groups it creates or fixes. */
+  retentionInDays: number;
+  /** Shorter retention than this on a destination log group is a finding. */
+  minRetentionDays: number;
+  kmsKeyId?: string;
+  /** Explicit region list; undefined = every region enabled for the account. */
+  regions?: string[];
+  concurrency: number;
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+}
+
+/** CloudWatch Logs accepts only these retention values (PutRetentionPolicy). */
+export const ALLOWED_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const DEFAULT_SETTINGS: Settings = {
+  scope: 'vpc',
+  trafficType: 'REJECT',
+  destination: { type: 'cloud-watch-logs', logGroupName: '/flowfix/vpc-flow-logs' },
+  roleName: 'flowfix-vpc-flow-logs',
+  policyName: 'flowfix-publish-flow-logs',
+  retentionInDays: 365,
+  minRetentionDays: 365,
+  concurrency: 8,
+};
+
+export const MANAGED_BY_TAG = { key: 'ManagedBy', value: 'flowfix' } as const;
