@@ -92,4 +92,6 @@ export interface Plan {
     regions: string[];
   };
   actions: PlanAction[];
+  /** Work the plan cannot do, and why (e.g. an existing role that does not trust VPC Flow Logs). */
+  blocked: { reason: string; region: string; resourceIds: string[] }[];
 }

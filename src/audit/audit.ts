@@ -1,0 +1,200 @@
+// Pure: (Inventory, settings) → findings and per-resource coverage. CIS semantics: a flow log counts only
+// when ACTIVE, capturing REJECT or ALL, and its delivery has not FAILED; any destination type counts.
+import type { Settings } from '../config/settings.js';
+import type { FlowLogFacts, Inventory, RegionInventory, VpcFacts } from '../inventory/types.js';
+import { groupBy } from '../util/collections.js';
+import { trustsVpcFlowLogs } from './role-trust.js';
+import type { AuditResult, Coverage, Finding } from './types.js';
+
+type AuditSettings = Pick<Settings, 'scope' | 'minRetentionDays' | 'destination' | 'roleName'>;
+
+const isActive = (f: FlowLogFacts) => f.status === 'ACTIVE';
+const capturesRejects = (f: FlowLogFacts) => f.trafficType === 'REJECT' || f.trafficType === 'ALL';
+const deliveryFailed = (f: FlowLogFacts) => f.deliverLogsStatus === 'FAILED';
+
+export const flowLogCounts = (f: FlowLogFacts): boolean => isActive(f) && capturesRejects(f) && !deliveryFailed(f);
+
+export function audit(inventory: Inventory, settings: AuditSettings): AuditResult {
+  const findings: Finding[] = [];
+  const coverage: Coverage[] = [];
+  for (const region of inventory.regions) {
+    const result = auditRegion(region, inventory.accountId, settings);
+    findings.push(...result.findings);
+    coverage.push(...result.coverage);
+  }
+  findings.push(...auditRole(inventory, settings));
+  return { findings, coverage };
+}
+
+function auditRegion(region: RegionInventory, accountId: string, settings: AuditSettings): AuditResult {
+  const findings: Finding[] = [];
+  const coverage: Coverage[] = [];
+  const flowLogsOf = groupBy(region.flowLogs, (f) => f.resourceId);
+  const logsOf = (id: string) => flowLogsOf.get(id) ?? [];
+  const countingLogOf = (id: string) => logsOf(id).find(flowLogCounts);
+  const subnetsOf = groupBy(region.subnets, (s) => s.vpcId);
+
+  for (const vpc of region.vpcs) {
+    if (vpc.ownerId !== accountId) {
+      findings.push(sharedVpcFinding(region.region, vpc));
+      continue;
+    }
+    const vpcLog = countingLogOf(vpc.vpcId);
+    const subnets = subnetsOf.get(vpc.vpcId) ?? [];
+    if (settings.scope === 'vpc') {
+      coverage.push({
+        region: region.region,
+        resourceType: 'VPC',
+        resourceId: vpc.vpcId,
+        vpcId: vpc.vpcId,
+        ...(vpc.name ? { name: vpc.name } : {}),
+        compliant: vpcLog !== undefined,
+        ...(vpcLog ? { coveredBy: { flowLogId: vpcLog.flowLogId, resourceId: vpc.vpcId, level: 'own' as const } } : {}),
+      });
+      if (vpcLog) continue;
+      const subnetLogs = subnets.map((s) => countingLogOf(s.subnetId));
+      const coveredBySubnets = subnets.length > 0 && subnetLogs.every((log) => log !== undefined);
+      findings.push(
+        coveredBySubnets
+          ? {
+              ...resourceFields(region.region, 'VPC', vpc.vpcId, vpc.vpcId, vpc.name),
+              kind: 'subnet-level-only',
+              severity: 'low',
+              reason: `No VPC-level flow log; all ${subnets.length} subnets have their own, but new subnets and other interfaces would not be logged.`,
+              remediable: true,
+            }
+          : missingCoverageFinding(region.region, 'VPC', vpc.vpcId, vpc.vpcId, vpc.name, logsOf(vpc.vpcId)),
+      );
+      continue;
+    }
+    for (const subnet of subnets) {
+      if (subnet.ownerId !== accountId) continue; // shared subnets belong to the owner; reported with the VPC
+      const ownLog = countingLogOf(subnet.subnetId);
+      const coveredBy = ownLog
+        ? { flowLogId: ownLog.flowLogId, resourceId: subnet.subnetId, level: 'own' as const }
+        : vpcLog
+          ? { flowLogId: vpcLog.flowLogId, resourceId: vpc.vpcId, level: 'vpc' as const }
+          : undefined;
+      coverage.push({
+        region: region.region,
+        resourceType: 'Subnet',
+        resourceId: subnet.subnetId,
+        vpcId: vpc.vpcId,
+        ...(subnet.name ? { name: subnet.name } : {}),
+        compliant: coveredBy !== undefined,
+        ...(coveredBy ? { coveredBy } : {}),
+      });
+      if (coveredBy) continue;
+      const candidates = [...logsOf(subnet.subnetId), ...logsOf(vpc.vpcId)];
+      findings.push(missingCoverageFinding(region.region, 'Subnet', subnet.subnetId, vpc.vpcId, subnet.name, candidates));
+    }
+  }
+
+  findings.push(...auditRetention(region, settings, countingLogOf, coverage));
+  return { findings, coverage };
+}
+
+function resourceFields(region: string, resourceType: Finding['resourceType'], resourceId: string, vpcId?: string, name?: string) {
+  return { region, resourceType, resourceId, ...(vpcId ? { vpcId } : {}), ...(name ? { name } : {}) };
+}
+
+function sharedVpcFinding(region: string, vpc: VpcFacts): Finding {
+  return {
+    ...resourceFields(region, 'VPC', vpc.vpcId, vpc.vpcId, vpc.name),
+    kind: 'shared-vpc',
+    severity: 'info',
+    reason: `Shared from account ${vpc.ownerId}: only the owner can create its flow logs; not remediated here.`,
+    remediable: false,
+  };
+}
+
+/** The resource has no counting flow log; say why, most specific cause first. */
+function missingCoverageFinding(
+  region: string,
+  resourceType: 'VPC' | 'Subnet',
+  resourceId: string,
+  vpcId: string,
+  name: string | undefined,
+  existing: FlowLogFacts[],
+): Finding {
+  const base = { ...resourceFields(region, resourceType, resourceId, vpcId, name), remediable: true };
+  const failed = existing.filter((f) => isActive(f) && capturesRejects(f) && deliveryFailed(f));
+  if (failed.length > 0) {
+    const awsMessage = failed[0]!.deliverLogsErrorMessage ?? 'no message';
+    return {
+      ...base,
+      kind: 'delivery-failed',
+      severity: 'high',
+      reason: `Flow log ${failed.map((f) => f.flowLogId).join(', ')} exists but delivery FAILED: ${awsMessage}.`,
+      awsMessage,
+      flowLogIds: failed.map((f) => f.flowLogId),
+    };
+  }
+  const acceptOnly = existing.filter((f) => isActive(f) && f.trafficType === 'ACCEPT');
+  if (acceptOnly.length > 0) {
+    return {
+      ...base,
+      kind: 'accept-only',
+      severity: 'high',
+      reason: `Flow log ${acceptOnly.map((f) => f.flowLogId).join(', ')} captures only ACCEPT traffic; rejected traffic is not logged.`,
+      flowLogIds: acceptOnly.map((f) => f.flowLogId),
+    };
+  }
+  const inactive = existing.filter((f) => !isActive(f));
+  return {
+    ...base,
+    kind: 'no-flow-log',
+    severity: 'high',
+    reason:
+      inactive.length > 0
+        ? `No working flow log: ${inactive.map((f) => `${f.flowLogId} is ${f.status}`).join(', ')}.`
+        : resourceType === 'Subnet'
+          ? 'No flow log on the subnet or its VPC.'
+          : 'No flow log.',
+    ...(inactive.length > 0 ? { flowLogIds: inactive.map((f) => f.flowLogId) } : {}),
+  };
+}
+
+/** CloudWatch Logs destinations of counting flow logs must keep logs at least minRetentionDays. */
+function auditRetention(
+  region: RegionInventory,
+  settings: AuditSettings,
+  countingLogOf: (id: string) => FlowLogFacts | undefined,
+  coverage: Coverage[],
+): Finding[] {
+  const groupNames = new Set<string>();
+  for (const c of coverage) {
+    const flowLog = c.coveredBy && countingLogOf(c.coveredBy.resourceId);
+    if (flowLog?.logGroupName && flowLog.destinationType === 'cloud-watch-logs') groupNames.add(flowLog.logGroupName);
+  }
+  if (settings.destination.type === 'cloud-watch-logs') groupNames.add(settings.destination.logGroupName);
+  const findings: Finding[] = [];
+  for (const name of [...groupNames].sort()) {
+    const group = region.logGroups[name];
+    if (group?.retentionInDays === undefined || group.retentionInDays >= settings.minRetentionDays) continue;
+    findings.push({
+      ...resourceFields(region.region, 'LogGroup', name),
+      kind: 'short-retention',
+      severity: 'medium',
+      reason: `Log group keeps flow logs ${group.retentionInDays} days; at least ${settings.minRetentionDays} required.`,
+      remediable: true,
+    });
+  }
+  return findings;
+}
+
+function auditRole(inventory: Inventory, settings: AuditSettings): Finding[] {
+  const role = inventory.role;
+  if (!role || settings.destination.type !== 'cloud-watch-logs') return [];
+  const problem = trustsVpcFlowLogs(role.trustPolicy, inventory.accountId);
+  if (problem === null) return [];
+  return [
+    {
+      ...resourceFields('global', 'Role', role.roleName),
+      kind: 'role-untrusted',
+      severity: 'high',
+      reason: `Delivery role ${role.roleName} ${problem}; flowfix will not overwrite it. Fix its trust policy or choose another --role-name.`,
+      remediable: false,
+    },
+  ];
+}

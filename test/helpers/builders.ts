@@ -1,0 +1,57 @@
+// In-memory builders for the pure core: an inventory in a few lines.
+import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
+import type { FlowLogFacts, Inventory, RegionInventory, RoleFacts } from '../../src/inventory/types.js';
+
+export const ACCOUNT = '123456789012';
+
+let nextFlowLog = 1;
+
+export function flowLog(resourceId: string, overrides: Partial<FlowLogFacts> = {}): FlowLogFacts {
+  return {
+    flowLogId: `fl-${String(nextFlowLog++).padStart(8, '0')}`,
+    resourceId,
+    status: 'ACTIVE',
+    trafficType: 'REJECT',
+    deliverLogsStatus: 'SUCCESS',
+    destinationType: 'cloud-watch-logs',
+    logGroupName: '/flowfix/vpc-flow-logs',
+    tags: {},
+    ...overrides,
+  };
+}
+
+export function region(name: string, parts: Partial<Omit<RegionInventory, 'region'>> = {}): RegionInventory {
+  return { region: name, vpcs: [], subnets: [], flowLogs: [], logGroups: {}, ...parts };
+}
+
+/** A VPC owned by ACCOUNT with `subnetCount` subnets named `<vpcId>-s<n>`. */
+export function vpcWithSubnets(vpcId: string, subnetCount: number, ownerId = ACCOUNT): Pick<RegionInventory, 'vpcs' | 'subnets'> {
+  return {
+    vpcs: [{ vpcId, ownerId, isDefault: false, name: `${vpcId}-name` }],
+    subnets: Array.from({ length: subnetCount }, (_, i) => ({ subnetId: `subnet-${vpcId.slice(4)}${i}`, vpcId, ownerId })),
+  };
+}
+
+export function inventory(regions: RegionInventory[], role: RoleFacts | null = null): Inventory {
+  return { accountId: ACCOUNT, partition: 'aws', homeRegion: 'us-east-1', regions, regionErrors: [], role };
+}
+
+export function settings(overrides: Partial<Settings> = {}): Settings {
+  return { ...DEFAULT_SETTINGS, ...overrides };
+}
+
+export const trustedRolePolicy = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+
+export function role(overrides: Partial<RoleFacts> = {}): RoleFacts {
+  return {
+    roleName: DEFAULT_SETTINGS.roleName,
+    arn: `arn:aws:iam::${ACCOUNT}:role/${DEFAULT_SETTINGS.roleName}`,
+    trustPolicy: trustedRolePolicy,
+    inlinePolicies: {},
+    tags: {},
+    ...overrides,
+  };
+}

@@ -1,0 +1,135 @@
+import { audit } from '../../src/audit/audit.js';
+import type { Settings } from '../../src/config/settings.js';
+import type { Inventory } from '../../src/inventory/types.js';
+import { buildPlan } from '../../src/plan/build-plan.js';
+import type { CreateFlowLogsAction, Plan } from '../../src/plan/types.js';
+import { isAllowed } from '../../src/policy/evaluate.js';
+import { loadPolicyTemplates, renderPolicy } from '../../src/policy/templates.js';
+import { ACCOUNT, flowLog, inventory, region, role, settings, vpcWithSubnets } from '../helpers/builders.js';
+
+function planFor(inv: Inventory, overrides: Partial<Settings> = {}): Plan {
+  const s = settings(overrides);
+  return buildPlan({ inventory: inv, audit: audit(inv, s), settings: s, templates: loadPolicyTemplates(), createdAt: '2026-01-01T00:00:00Z' });
+}
+
+const operations = (plan: Plan) => plan.actions.map((a) => `${a.region}:${a.operation}`);
+const GROUP = '/flowfix/vpc-flow-logs';
+
+describe('buildPlan', () => {
+  test('GIVEN a compliant account THEN the plan is empty', () => {
+    const inv = inventory([region('us-east-1', { ...vpcWithSubnets('vpc-ok', 2), flowLogs: [flowLog('vpc-ok')], logGroups: { [GROUP]: { name: GROUP, retentionInDays: 365 } } })]);
+    expect(planFor(inv)).toMatchObject({ actions: [], blocked: [] });
+  });
+
+  test('GIVEN a fresh account with findings in two regions THEN role, policy, then per region group, retention, flow logs', () => {
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1)), region('eu-west-1', vpcWithSubnets('vpc-b', 1))]);
+    const plan = planFor(inv);
+    expect(operations(plan)).toEqual([
+      'global:CreateRole',
+      'global:PutRolePolicy',
+      'us-east-1:CreateLogGroup',
+      'us-east-1:PutRetentionPolicy',
+      'us-east-1:CreateFlowLogs',
+      'eu-west-1:CreateLogGroup',
+      'eu-west-1:PutRetentionPolicy',
+      'eu-west-1:CreateFlowLogs',
+    ]);
+    expect(new Set(plan.actions.map((a) => a.id)).size).toBe(plan.actions.length);
+    const createFlowLogs = plan.actions[4] as CreateFlowLogsAction;
+    expect(createFlowLogs.input).toMatchObject({
+      ResourceType: 'VPC',
+      ResourceIds: ['vpc-a'],
+      TrafficType: 'REJECT',
+      LogDestinationType: 'cloud-watch-logs',
+      LogGroupName: GROUP,
+      DeliverLogsPermissionArn: `arn:aws:iam::${ACCOUNT}:role/flowfix-vpc-flow-logs`,
+      TagSpecifications: [{ ResourceType: 'vpc-flow-log', Tags: [{ Key: 'ManagedBy', Value: 'flowfix' }] }],
+    });
+    expect(createFlowLogs.input.ClientToken.length).toBeLessThanOrEqual(64);
+    expect(plan.actions[3]?.input).toEqual({ logGroupName: GROUP, retentionInDays: 365 });
+  });
+
+  test('GIVEN the trust policy THEN it is confused-deputy safe for this account and partition', () => {
+    const inv = { ...inventory([region('cn-north-1', vpcWithSubnets('vpc-a', 1))]), partition: 'aws-cn' as const };
+    const createRole = planFor(inv).actions.find((a) => a.kind === 'create-role');
+    const trust = JSON.parse((createRole?.input as { AssumeRolePolicyDocument: string }).AssumeRolePolicyDocument);
+    expect(trust.Statement[0].Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': ACCOUNT },
+      ArnLike: { 'aws:SourceArn': `arn:aws-cn:ec2:*:${ACCOUNT}:vpc-flow-log/*` },
+    });
+  });
+
+  test('GIVEN a valid existing role with the right policy and log group THEN only flow logs are created, reusing the role ARN', () => {
+    const publish = renderPolicy(loadPolicyTemplates().publish, { Partition: 'aws', AccountId: ACCOUNT, LogGroupName: GROUP });
+    const existing = role({ arn: `arn:aws:iam::${ACCOUNT}:role/custom/path/flowfix-vpc-flow-logs`, inlinePolicies: { 'flowfix-publish-flow-logs': publish } });
+    const inv = inventory([region('us-east-1', { ...vpcWithSubnets('vpc-a', 1), logGroups: { [GROUP]: { name: GROUP } } })], existing);
+    const plan = planFor(inv);
+    expect(operations(plan)).toEqual(['us-east-1:CreateFlowLogs']);
+    expect((plan.actions[0] as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(existing.arn);
+  });
+
+  test('GIVEN an existing role whose inline policy differs THEN the policy is replaced, the role is not recreated', () => {
+    const existing = role({ inlinePolicies: { 'flowfix-publish-flow-logs': { Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] } } });
+    const inv = inventory([region('us-east-1', { ...vpcWithSubnets('vpc-a', 1), logGroups: { [GROUP]: { name: GROUP } } })], existing);
+    expect(operations(planFor(inv))).toEqual(['global:PutRolePolicy', 'us-east-1:CreateFlowLogs']);
+  });
+
+  test('GIVEN an existing role that does not trust VPC Flow Logs THEN nothing is planned for CloudWatch and the plan says it is blocked', () => {
+    const untrusted = role({ trustPolicy: { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] } });
+    const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], untrusted));
+    expect(plan.actions).toEqual([]);
+    expect(plan.blocked).toEqual([expect.objectContaining({ region: 'us-east-1', resourceIds: ['vpc-a'] })]);
+  });
+
+  test('GIVEN 2500 subnets needing flow logs THEN CreateFlowLogs is batched 1000/1000/500', () => {
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-big', 2500))]);
+    const batches = planFor(inv, { scope: 'subnet' }).actions.filter((a): a is CreateFlowLogsAction => a.kind === 'create-flow-logs');
+    expect(batches.map((b) => [b.input.ResourceType, b.input.ResourceIds.length])).toEqual([
+      ['Subnet', 1000],
+      ['Subnet', 1000],
+      ['Subnet', 500],
+    ]);
+    expect(new Set(batches.map((b) => b.input.ClientToken)).size).toBe(3);
+  });
+
+  test('GIVEN traffic type ALL and an S3 destination THEN no role or log group, and no DeliverLogsPermissionArn', () => {
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]);
+    const plan = planFor(inv, { trafficType: 'ALL', destination: { type: 's3', bucket: 'acme-logs', prefix: 'vpc/' } });
+    expect(operations(plan)).toEqual(['us-east-1:CreateFlowLogs']);
+    const input = (plan.actions[0] as CreateFlowLogsAction).input;
+    expect(input).toMatchObject({ TrafficType: 'ALL', LogDestinationType: 's3', LogDestination: 'arn:aws:s3:::acme-logs/vpc/' });
+    expect(input).not.toHaveProperty('DeliverLogsPermissionArn');
+    expect(input).not.toHaveProperty('LogGroupName');
+  });
+
+  test('GIVEN a short-retention destination group THEN its retention is raised, and a never-expire flowfix group is left alone', () => {
+    const flowLogs = [flowLog('vpc-a', { logGroupName: '/vpc/prod' })];
+    const logGroups = { '/vpc/prod': { name: '/vpc/prod', retentionInDays: 30 }, [GROUP]: { name: GROUP } };
+    const plan = planFor(inventory([region('us-east-1', { ...vpcWithSubnets('vpc-a', 1), flowLogs, logGroups })]));
+    expect(plan.actions.map((a) => [a.operation, a.input])).toEqual([['PutRetentionPolicy', { logGroupName: '/vpc/prod', retentionInDays: 365 }]]);
+  });
+
+  test('GIVEN a shared VPC only THEN nothing is planned', () => {
+    expect(planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-x', 2, '999999999999'))])).actions).toEqual([]);
+  });
+
+  test('GIVEN the same inputs THEN the plan, including client tokens, is identical', () => {
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 3))]);
+    expect(planFor(inv, { scope: 'subnet' })).toEqual(planFor(inv, { scope: 'subnet' }));
+  });
+});
+
+describe('delivery role documents', () => {
+  const publish = renderPolicy(loadPolicyTemplates().publish, { Partition: 'aws', AccountId: ACCOUNT, LogGroupName: GROUP });
+
+  test.each(['logs:CreateLogStream', 'logs:PutLogEvents'])('GIVEN the publish policy THEN %s is allowed on flowfix group only', (action) => {
+    expect(isAllowed(publish, action, `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:${GROUP}:log-stream:eni-1`)).toBe(true);
+    expect(isAllowed(publish, action, `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/other/group:*`)).toBe(false);
+    expect(isAllowed(publish, action, `arn:aws:logs:eu-west-1:999999999999:log-group:${GROUP}:*`)).toBe(false);
+  });
+
+  test('GIVEN the publish policy THEN no statement has a bare * resource', () => {
+    const statements = publish.Statement as { Resource: string | string[] }[];
+    for (const s of statements) expect([s.Resource].flat()).not.toContain('*');
+  });
+});
