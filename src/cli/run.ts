@@ -1,0 +1,85 @@
+// The whole CLI as a function: argv in, exit code out. main.ts is the only caller that touches process.
+import yargs, { type Argv } from 'yargs';
+import { FlowfixError, isFlowfixError } from '../errors.js';
+import type { Io } from '../io/io.js';
+import { toCommandOptions, type CommandOptions, type RawArgs } from './options.js';
+
+export const VERSION = '0.1.0';
+
+export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;
+
+type CommandHandler = (options: CommandOptions, io: Io) => Promise<number>;
+
+const commands: Record<string, () => Promise<CommandHandler>> = {
+  plan: async () => (await import('./commands/plan.js')).planCommand,
+};
+
+function withSettingsFlags<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('regions', { type: 'string', describe: 'Comma-separated regions (default: every region enabled for the account)' })
+    .option('scope', { type: 'string', describe: 'vpc (CIS, default) or subnet (every subnet needs its own or its VPC\'s flow log)' })
+    .option('traffic-type', { type: 'string', describe: 'REJECT (default, CIS) or ALL' })
+    .option('destination', { type: 'string', describe: 'cloud-watch-logs (default) or s3://bucket/prefix' })
+    .option('log-group', { type: 'string', describe: 'CloudWatch Logs group for new flow logs (default /flowfix/vpc-flow-logs)' })
+    .option('role-name', { type: 'string', describe: 'Delivery role name (default flowfix-vpc-flow-logs)' })
+    .option('policy-name', { type: 'string', describe: 'Inline policy name on the role (default flowfix-publish-flow-logs)' })
+    .option('retention', { type: 'number', describe: 'Retention in days for log groups flowfix creates (default 365)' })
+    .option('min-retention', { type: 'number', describe: 'Shorter retention on a destination group is a finding (default 365)' })
+    .option('kms-key', { type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates' })
+    .option('concurrency', { type: 'number', describe: 'Regions read at once (default 8)' })
+    .option('snapshot', { type: 'string', describe: 'Read the inventory from AWS CLI JSON files in DIR instead of AWS (see examples/README.md)' });
+}
+
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  let debug = argv.includes('--debug');
+  try {
+    let chosen: { name: string; args: RawArgs } | undefined;
+    const parser = yargs(argv)
+      .scriptName('flowfix')
+      .usage('$0 <command> [options]\n\nFind AWS VPCs and subnets without working VPC Flow Logs, in every region, and fix them safely.')
+      .option('profile', { type: 'string', describe: 'AWS profile from ~/.aws/config' })
+      .option('region', { type: 'string', describe: 'Home region for global calls (default: AWS_REGION, AWS_DEFAULT_REGION, profile, us-east-1)' })
+      .option('endpoint-url', { type: 'string', describe: 'Send every AWS call to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL works too' })
+      .option('config', { type: 'string', describe: 'Settings file (default ./flowfix.config.json when present)' })
+      .option('format', { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Output format' })
+      .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and AWS error details' })
+      .command('plan', 'Show what is wrong and what flowfix would change (read-only)', (y) =>
+        withSettingsFlags(y).option('out', { type: 'string', describe: 'Save the plan as JSON for a later `flowfix apply FILE`' }),
+        (args) => {
+          chosen = { name: 'plan', args: args as RawArgs };
+        },
+      )
+      .demandCommand(1, 'Name a command: flowfix plan (see flowfix --help)')
+      .strict()
+      .version(VERSION)
+      .help()
+      .wrap(Math.min(110, process.stdout.columns ?? 100))
+      .exitProcess(false)
+      .fail((message, err) => {
+        throw err ?? new FlowfixError('BadUsage', message, { hint: 'see flowfix --help' });
+      });
+    await parser.parseAsync();
+    if (!chosen) return EXIT.ok; // --help or --version already printed
+    const options = await toCommandOptions(chosen.args, io);
+    debug = options.debug;
+    const handler = await commands[chosen.name]!();
+    return await handler(options, io);
+  } catch (err) {
+    io.stderr.write(`${formatError(err, debug)}\n`);
+    return EXIT.error;
+  }
+}
+
+/** One line that says what is wrong and how to fix it; the stack only with --debug. */
+export function formatError(err: unknown, debug: boolean): string {
+  const line = isFlowfixError(err) ? `flowfix: ${err.message}${err.hint ? ` (${err.hint})` : ''}` : describeUnexpected(err);
+  if (!debug) return line;
+  const stack = err instanceof Error ? err.stack : String(err);
+  const cause = err instanceof Error && err.cause instanceof Error ? `\ncaused by: ${err.cause.stack}` : '';
+  return `${line}\n${stack}${cause}`;
+}
+
+function describeUnexpected(err: unknown): string {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return `flowfix: unexpected error: ${message.split('\n')[0]} (re-run with --debug for details, and please report it)`;
+}

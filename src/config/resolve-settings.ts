@@ -1,0 +1,133 @@
+// Settings come from flowfix.config.json (optional) and flags (which win). Both are validated with one
+// zod schema before the first AWS call, and every problem is reported at once with its path.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { FlowfixError } from '../errors.js';
+import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Destination, type Settings } from './settings.js';
+
+const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+// CloudWatch Logs log group names: 1-512 of [A-Za-z0-9_\-/.#], not starting with aws/.
+const LOG_GROUP_PATTERN = /^[A-Za-z0-9_\-/.#]{1,512}$/;
+// IAM role and inline policy names.
+const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+
+const logGroupName = z
+  .string()
+  .regex(LOG_GROUP_PATTERN, 'must be 1-512 characters of A-Z a-z 0-9 _ - / . #')
+  .refine((name) => !name.startsWith('aws/'), 'must not start with "aws/" (reserved by AWS)');
+
+const destination = z.string().refine((value) => value === 'cloud-watch-logs' || parseS3Url(value) !== null, {
+  message: 'must be "cloud-watch-logs" or s3://bucket[/prefix] (bucket: 3-63 lowercase letters, digits, dots, hyphens)',
+});
+
+/** Every setting a user can give, in a config file or as a flag; all optional. */
+export const userSettingsSchema = z.strictObject({
+  scope: z.enum(['vpc', 'subnet']).optional(),
+  trafficType: z.enum(['REJECT', 'ALL']).optional(),
+  destination: destination.optional(),
+  logGroupName: logGroupName.optional(),
+  roleName: z.string().regex(IAM_NAME_PATTERN, 'must be 1-64 characters of letters, digits and +=,.@_-').optional(),
+  policyName: z.string().regex(IAM_NAME_PATTERN, 'must be 1-64 characters of letters, digits and +=,.@_-').optional(),
+  retentionInDays: z
+    .number()
+    .refine((n) => (ALLOWED_RETENTION_DAYS as readonly number[]).includes(n), `must be one of ${ALLOWED_RETENTION_DAYS.join(', ')}`)
+    .optional(),
+  minRetentionDays: z.number().int().min(1).max(3653).optional(),
+  kmsKeyId: z.string().regex(/^arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/.+$/, 'must be a KMS key or alias ARN').optional(),
+  regions: z.array(z.string().regex(REGION_PATTERN, 'is not a region name (like us-east-1)')).min(1).optional(),
+  concurrency: z.number().int().min(1).max(64).optional(),
+  profile: z.string().min(1).optional(),
+  region: z.string().regex(REGION_PATTERN, 'is not a region name (like us-east-1)').optional(),
+  endpointUrl: z.url({ message: 'must be a URL like http://localhost:4566' }).optional(),
+});
+
+export type UserSettings = z.infer<typeof userSettingsSchema>;
+
+/** Flag names as users type them, for messages about flags. */
+const FLAG_NAMES: Record<string, string> = {
+  trafficType: '--traffic-type',
+  logGroupName: '--log-group',
+  roleName: '--role-name',
+  policyName: '--policy-name',
+  retentionInDays: '--retention',
+  minRetentionDays: '--min-retention',
+  kmsKeyId: '--kms-key',
+  endpointUrl: '--endpoint-url',
+};
+const flagName = (key: string) => FLAG_NAMES[key] ?? `--${key}`;
+
+export function parseS3Url(value: string): { bucket: string; prefix: string } | null {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(value);
+  if (!match) return null;
+  const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
+  if (prefix === 'AWSLogs' || prefix.startsWith('AWSLogs/')) return null; // AWS reserves it
+  return { bucket: match[1]!, prefix: prefix ? `${prefix}/` : '' };
+}
+
+function describeIssues(issues: z.core.$ZodIssue[], where: (path: string) => string): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+    const message = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+    return path ? `${where(path)}: ${message}` : message;
+  });
+}
+
+export async function readConfigFile(path: string, required: boolean): Promise<{ path: string; value: unknown } | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new FlowfixError('ConfigUnreadable', `cannot read config file ${path}: ${(err as Error).message}`, {
+      hint: 'check the path given to --config',
+      cause: err,
+    });
+  }
+  try {
+    return { path, value: JSON.parse(text) };
+  } catch (err) {
+    throw new FlowfixError('ConfigInvalid', `config file ${path} is not valid JSON: ${(err as Error).message}`, {
+      hint: 'fix the JSON syntax (a JSON validator shows the line)',
+      cause: err,
+    });
+  }
+}
+
+/**
+ * Merge config-file values and flags (flags win) over the defaults. `flags` holds only what the user
+ * typed. Throws one FlowfixError listing every problem.
+ */
+export function resolveSettings(flags: UserSettings, config: { path: string; value: unknown } | null): Settings {
+  const problems: string[] = [];
+  let fromFile: UserSettings = {};
+  if (config) {
+    const parsed = userSettingsSchema.safeParse(config.value);
+    if (parsed.success) fromFile = parsed.data;
+    else problems.push(...describeIssues(parsed.error.issues, (path) => `${config.path}: ${path}`));
+  }
+  const parsedFlags = userSettingsSchema.safeParse(flags);
+  if (!parsedFlags.success) problems.push(...describeIssues(parsedFlags.error.issues, (path) => flagName(path.split('.')[0]!) + path.slice(path.split('.')[0]!.length)));
+
+  const merged = { ...fromFile, ...(parsedFlags.success ? parsedFlags.data : {}) };
+  const retentionInDays = merged.retentionInDays ?? DEFAULT_SETTINGS.retentionInDays;
+  const minRetentionDays = merged.minRetentionDays ?? DEFAULT_SETTINGS.minRetentionDays;
+  if (problems.length === 0 && retentionInDays < minRetentionDays) {
+    problems.push(`--retention ${retentionInDays} is shorter than --min-retention ${minRetentionDays}: flowfix would create non-compliant log groups`);
+  }
+  if (merged.destination?.startsWith('s3://') && merged.logGroupName) {
+    problems.push('--log-group applies to CloudWatch Logs only; drop it or use --destination cloud-watch-logs');
+  }
+  if (problems.length > 0) {
+    throw new FlowfixError('InvalidSettings', `invalid settings: ${problems.join('; ')}`, {
+      hint: 'fix the values above (flowfix --help lists every option)',
+    });
+  }
+
+  const s3 = merged.destination ? parseS3Url(merged.destination) : null;
+  const resolvedDestination: Destination = s3
+    ? { type: 's3', ...s3 }
+    : { type: 'cloud-watch-logs', logGroupName: merged.logGroupName ?? (DEFAULT_SETTINGS.destination as { logGroupName: string }).logGroupName };
+  const { destination: _d, logGroupName: _l, ...rest } = merged;
+  const regions = rest.regions ? [...new Set(rest.regions)] : undefined;
+  return { ...DEFAULT_SETTINGS, ...rest, ...(regions ? { regions } : {}), retentionInDays, minRetentionDays, destination: resolvedDestination };
+}
