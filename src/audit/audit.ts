@@ -17,7 +17,9 @@ export const flowLogCounts = (f: FlowLogFacts): boolean => isActive(f) && captur
 export function audit(inventory: Inventory, settings: AuditSettings): AuditResult {
   const findings: Finding[] = [];
   const coverage: Coverage[] = [];
+  const unreadable = new Set(inventory.regionErrors.map((e) => e.region));
   for (const region of inventory.regions) {
+    if (unreadable.has(region.region)) continue; // unknown, not empty: reported as an error instead
     const result = auditRegion(region, inventory.accountId, settings);
     findings.push(...result.findings);
     coverage.push(...result.coverage);

@@ -2,16 +2,19 @@
 import yargs, { type Argv } from 'yargs';
 import { FlowfixError, isFlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
+import { EXIT } from './exit-codes.js';
 import { toCommandOptions, type CommandOptions, type RawArgs } from './options.js';
 
 export const VERSION = '0.1.0';
 
-export const EXIT = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;
+export { EXIT };
 
 type CommandHandler = (options: CommandOptions, io: Io) => Promise<number>;
 
 const commands: Record<string, () => Promise<CommandHandler>> = {
   plan: async () => (await import('./commands/plan.js')).planCommand,
+  apply: async () => (await import('./commands/apply.js')).applyCommand,
+  verify: async () => (await import('./commands/verify.js')).verifyCommand,
 };
 
 function withSettingsFlags<T>(y: Argv<T>): Argv<T> {
@@ -49,7 +52,22 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           chosen = { name: 'plan', args: args as RawArgs };
         },
       )
-      .demandCommand(1, 'Name a command: flowfix plan (see flowfix --help)')
+      .command('apply [plan-file]', 'Carry out a fresh plan, or a saved one, after confirmation', (y) =>
+        withSettingsFlags(y)
+          .positional('plan-file', { type: 'string', describe: 'A plan saved with `flowfix plan --out`' })
+          .option('yes', { type: 'boolean', alias: 'y', describe: 'Apply without asking (required without a terminal)' })
+          .option('dry-run', { type: 'boolean', describe: 'Read and check everything, probe permissions with DryRun, change nothing' })
+          .option('wait', { type: 'boolean', describe: 'After applying, wait until the new flow logs deliver (up to 10 minutes)' }),
+        (args) => {
+          chosen = { name: 'apply', args: args as RawArgs };
+        },
+      )
+      .command('verify', 'Re-check every VPC/subnet in scope, including delivery status (read-only)', (y) => withSettingsFlags(y),
+        (args) => {
+          chosen = { name: 'verify', args: args as RawArgs };
+        },
+      )
+      .demandCommand(1, 'Name a command: flowfix plan | apply | verify (see flowfix --help)')
       .strict()
       .version(VERSION)
       .help()

@@ -49,8 +49,15 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
   const usesCloudWatch = settings.destination.type === 'cloud-watch-logs';
   const roleArn = inventory.role?.arn ?? `arn:${partition}:iam::${accountId}:role/${settings.roleName}`;
   const roleUntrusted = audit.findings.some((f) => f.kind === 'role-untrusted');
+  // When IAM could not be read, "no role" means "unknown": creating one could clash with a real one.
+  const roleUnknown = inventory.regionErrors.some((e) => e.region === 'global');
+  const roleBlocker = roleUntrusted
+    ? `delivery role ${settings.roleName} does not trust vpc-flow-logs.amazonaws.com`
+    : roleUnknown
+      ? `delivery role ${settings.roleName} could not be read (IAM)`
+      : undefined;
 
-  if (usesCloudWatch && targets.length > 0 && !roleUntrusted) {
+  if (usesCloudWatch && targets.length > 0 && !roleBlocker) {
     globalActions.push(...roleActions(inventory, settings, templates));
   }
 
@@ -59,14 +66,11 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     const regionTargets = targetsByRegion.get(region) ?? [];
     const retentionFindings = audit.findings.filter((f) => f.region === region && f.kind === 'short-retention');
 
-    if (usesCloudWatch && roleUntrusted && regionTargets.length > 0) {
-      blocked.push({
-        region,
-        reason: `delivery role ${settings.roleName} does not trust vpc-flow-logs.amazonaws.com`,
-        resourceIds: regionTargets.map((f) => f.resourceId),
-      });
+    const blockedByRole = usesCloudWatch && roleBlocker !== undefined;
+    if (blockedByRole && regionTargets.length > 0) {
+      blocked.push({ region, reason: roleBlocker, resourceIds: regionTargets.map((f) => f.resourceId) });
     }
-    const createsFlowLogs = regionTargets.length > 0 && !(usesCloudWatch && roleUntrusted);
+    const createsFlowLogs = regionTargets.length > 0 && !blockedByRole;
 
     if (createsFlowLogs && settings.destination.type === 'cloud-watch-logs') {
       const logGroupName = settings.destination.logGroupName;

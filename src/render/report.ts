@@ -42,7 +42,9 @@ export interface PlanReport {
 }
 
 export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan, settings: Settings): PlanReport {
+  const unreadable = new Set(inventory.regionErrors.map((e) => e.region));
   const regions: RegionSummary[] = inventory.regions.map((r) => {
+    if (unreadable.has(r.region)) return { region: r.region, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {} };
     const findings: Partial<Record<FindingKind, number>> = {};
     for (const f of audit.findings) if (f.region === r.region) findings[f.kind] = (findings[f.kind] ?? 0) + 1;
     const coverage = audit.coverage.filter((c) => c.region === r.region);
@@ -56,9 +58,6 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
       findings,
     };
   });
-  for (const e of inventory.regionErrors) {
-    if (e.region !== 'global') regions.push({ region: e.region, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {} });
-  }
   return {
     schema: REPORT_SCHEMA,
     accountId: inventory.accountId,

@@ -122,3 +122,10 @@ describe('audit, delivery role', () => {
     expect(result.findings).toEqual([]);
   });
 });
+
+describe('audit, unreadable regions', () => {
+  test('GIVEN a region that failed to read THEN it yields no findings and no coverage (unknown, not compliant)', () => {
+    const inv = { ...inventory([region('us-east-1', { vpcs, subnets })]), regionErrors: [{ region: 'us-east-1', code: 'UnauthorizedOperation', message: 'denied' }] };
+    expect(audit(inv, settings())).toEqual({ findings: [], coverage: [] });
+  });
+});

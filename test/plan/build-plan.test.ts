@@ -81,6 +81,13 @@ describe('buildPlan', () => {
     expect(plan.blocked).toEqual([expect.objectContaining({ region: 'us-east-1', resourceIds: ['vpc-a'] })]);
   });
 
+  test('GIVEN IAM could not be read THEN no role is created and CloudWatch flow logs are blocked, not guessed', () => {
+    const inv = { ...inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]), regionErrors: [{ region: 'global', code: 'AccessDenied', message: 'no iam:GetRole' }] };
+    const plan = planFor(inv);
+    expect(plan.actions).toEqual([]);
+    expect(plan.blocked).toEqual([expect.objectContaining({ reason: expect.stringContaining('could not be read'), resourceIds: ['vpc-a'] })]);
+  });
+
   test('GIVEN 2500 subnets needing flow logs THEN CreateFlowLogs is batched 1000/1000/500', () => {
     const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-big', 2500))]);
     const batches = planFor(inv, { scope: 'subnet' }).actions.filter((a): a is CreateFlowLogsAction => a.kind === 'create-flow-logs');

@@ -1,5 +1,6 @@
 // `flowfix plan`: read, audit, plan, show; optionally save the plan. Writes nothing to AWS.
 import { writeFile } from 'node:fs/promises';
+import type { AwsClients } from '../../aws/api.js';
 import { FlowfixError } from '../../errors.js';
 import { decorationsWanted, type Io } from '../../io/io.js';
 import { createProgress } from '../../io/progress.js';
@@ -18,10 +19,10 @@ export async function planCommand(options: CommandOptions, io: Io): Promise<numb
   return planExitCode(assessment.report);
 }
 
-export async function assessEstate(options: CommandOptions, io: Io): Promise<Assessment> {
+export async function assessEstate(options: CommandOptions, io: Io, clients?: AwsClients): Promise<Assessment> {
   const progress = await createProgress(io, decorationsWanted(io, options.format));
   try {
-    const inventory = await readEstate(options, options.settings, io, progress);
+    const inventory = await readEstate(options, options.settings, io, progress, clients);
     return assess(inventory, options.settings, loadPolicyTemplates(), new Date());
   } finally {
     progress.stop();

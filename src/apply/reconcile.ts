@@ -1,0 +1,98 @@
+// Pure: which parts of a plan action are still to do, given live state read just before applying.
+// This is what makes apply idempotent and a saved plan safe to run late or twice.
+import { flowLogCounts } from '../audit/audit.js';
+import { trustsVpcFlowLogs } from '../audit/role-trust.js';
+import type { Inventory, RegionInventory } from '../inventory/types.js';
+import { canonicalJson } from '../plan/canonical-json.js';
+import type { CreateFlowLogsAction, PlanAction } from '../plan/types.js';
+import type { Outcome } from './types.js';
+
+export interface Reconciled {
+  /** Resource-level outcomes already known (already done, skipped). */
+  settled: Outcome[];
+  /** What is left to send; for create-flow-logs the ids still needing a flow log. */
+  remainingIds: string[];
+  /** True when the action has nothing left to do. */
+  done: boolean;
+}
+
+const outcome = (action: PlanAction, resourceId: string, status: Outcome['status'], detail: string): Outcome => ({
+  actionId: action.id,
+  kind: action.kind,
+  region: action.region,
+  resourceId,
+  status,
+  detail,
+});
+
+export function targetOf(action: PlanAction): string {
+  switch (action.kind) {
+    case 'create-role':
+    case 'put-role-policy':
+      return action.input.RoleName;
+    case 'create-log-group':
+    case 'put-retention-policy':
+      return action.input.logGroupName;
+    case 'create-flow-logs':
+      return action.input.ResourceIds.join(',');
+  }
+}
+
+export function reconcile(action: PlanAction, live: Inventory): Reconciled {
+  const single = (status: Outcome['status'] | null, detail = ''): Reconciled =>
+    status === null
+      ? { settled: [], remainingIds: [targetOf(action)], done: false }
+      : { settled: [outcome(action, targetOf(action), status, detail)], remainingIds: [], done: true };
+
+  switch (action.kind) {
+    case 'create-role': {
+      if (!live.role) return single(null);
+      const problem = trustsVpcFlowLogs(live.role.trustPolicy, live.accountId);
+      return problem
+        ? { settled: [{ ...outcome(action, action.input.RoleName, 'failed', ''), code: 'RoleUntrusted', message: `role exists but ${problem}` }], remainingIds: [], done: true }
+        : single('already-done', 'role exists and trusts vpc-flow-logs.amazonaws.com');
+    }
+    case 'put-role-policy': {
+      const current = live.role?.inlinePolicies[action.input.PolicyName];
+      const same = current !== undefined && canonicalJson(current) === canonicalJson(JSON.parse(action.input.PolicyDocument));
+      return same ? single('already-done', 'inline policy already in place') : single(null);
+    }
+    case 'create-log-group':
+      return regionOf(live, action.region)?.logGroups[action.input.logGroupName]
+        ? single('already-done', 'log group exists')
+        : single(null);
+    case 'put-retention-policy': {
+      const group = regionOf(live, action.region)?.logGroups[action.input.logGroupName];
+      if (!group) return single(null); // created earlier in this run
+      if (group.retentionInDays === action.input.retentionInDays) return single('already-done', `retention is ${group.retentionInDays} days`);
+      // Never shorten: that would delete logs someone chose to keep.
+      if (group.retentionInDays === undefined) return single('skipped', 'group never expires; left as is');
+      if (group.retentionInDays > action.input.retentionInDays) return single('skipped', `group keeps ${group.retentionInDays} days; left as is`);
+      return single(null);
+    }
+    case 'create-flow-logs':
+      return reconcileFlowLogs(action, regionOf(live, action.region));
+  }
+}
+
+function reconcileFlowLogs(action: CreateFlowLogsAction, region: RegionInventory | undefined): Reconciled {
+  const settled: Outcome[] = [];
+  const remainingIds: string[] = [];
+  const { input } = action;
+  const existing = new Set([...(region?.vpcs.map((v) => v.vpcId) ?? []), ...(region?.subnets.map((s) => s.subnetId) ?? [])]);
+  const destination = input.LogGroupName ?? input.LogDestination;
+  for (const id of input.ResourceIds) {
+    const flowLogs = region?.flowLogs.filter((f) => f.resourceId === id) ?? [];
+    const working = flowLogs.find(flowLogCounts);
+    const identical = flowLogs.find(
+      (f) => f.trafficType === input.TrafficType && (f.logGroupName ?? f.destination) === destination,
+    );
+    if (!existing.has(id)) settled.push(outcome(action, id, 'skipped', `${id} no longer exists in ${action.region}`));
+    else if (working) settled.push(outcome(action, id, 'already-done', `has working flow log ${working.flowLogId}`));
+    else if (identical) settled.push(outcome(action, id, 'already-done', `flow log ${identical.flowLogId} with this destination exists`));
+    else remainingIds.push(id);
+  }
+  return { settled, remainingIds, done: remainingIds.length === 0 };
+}
+
+const regionOf = (live: Inventory, region: string) => live.regions.find((r) => r.region === region);

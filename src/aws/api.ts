@@ -1,0 +1,77 @@
+// The narrow, plain-data view of AWS the rest of flowfix works against. Nothing here mentions an SDK
+// type, so inventory, apply and their tests depend on these interfaces and never on @aws-sdk/*.
+
+import type { FlowLogFacts, LogGroupFacts, RoleFacts, SubnetFacts, VpcFacts } from '../inventory/types.js';
+
+export interface AwsClients {
+  /** Region used for the global calls (STS, IAM, DescribeRegions). */
+  homeRegion: string;
+  callerIdentity(): Promise<{ accountId: string; arn: string }>;
+  /** DescribeRegions with AllRegions: enabled = opt-in-not-required or opted-in; sorted by name. */
+  listEnabledRegions(): Promise<{ enabled: string[]; disabled: string[] }>;
+  ec2(region: string): Ec2Api;
+  logs(region: string): LogsApi;
+  iam(): IamApi;
+}
+
+export interface Ec2Api {
+  listVpcs(): Promise<VpcFacts[]>;
+  listSubnets(): Promise<SubnetFacts[]>;
+  /** Every flow log of the region, in one paginated listing. */
+  listFlowLogs(): Promise<FlowLogFacts[]>;
+  /**
+   * CreateFlowLogs as is. With DryRun: true AWS answers by throwing DryRunOperation (classified as
+   * 'dry-run-ok') or UnauthorizedOperation. A success can still carry per-resource failures.
+   */
+  createFlowLogs(input: CreateFlowLogsInput): Promise<CreateFlowLogsResult>;
+}
+
+export type FlowLogResourceType =
+  | 'VPC'
+  | 'Subnet'
+  | 'NetworkInterface'
+  | 'TransitGateway'
+  | 'TransitGatewayAttachment'
+  | 'RegionalNatGateway';
+
+/** Mirrors the EC2 CreateFlowLogs parameters (same names), as plain data. */
+export interface CreateFlowLogsInput {
+  ResourceIds: string[];
+  ResourceType: FlowLogResourceType;
+  TrafficType?: 'ACCEPT' | 'REJECT' | 'ALL';
+  LogDestinationType?: 'cloud-watch-logs' | 's3' | 'kinesis-data-firehose';
+  LogGroupName?: string;
+  LogDestination?: string;
+  DeliverLogsPermissionArn?: string;
+  MaxAggregationInterval?: number;
+  LogFormat?: string;
+  TagSpecifications?: { ResourceType: 'vpc-flow-log'; Tags: { Key: string; Value: string }[] }[];
+  /** ≤64 ASCII characters; makes a retried call idempotent. The SDK does not fill it in. */
+  ClientToken?: string;
+  DryRun?: boolean;
+}
+
+export interface CreateFlowLogsResult {
+  flowLogIds: string[];
+  unsuccessful: { resourceId: string; code: string; message: string }[];
+}
+
+export interface LogsApi {
+  /** The named log groups that exist, by name; a name without a key does not exist. */
+  describeLogGroups(names: string[]): Promise<Record<string, LogGroupFacts>>;
+  /** Throws ResourceAlreadyExistsException (kind 'already-exists') when the group exists. */
+  createLogGroup(input: { logGroupName: string; kmsKeyId?: string; tags?: Record<string, string> }): Promise<void>;
+  putRetentionPolicy(input: { logGroupName: string; retentionInDays: number }): Promise<void>;
+}
+
+export interface IamApi {
+  /** The role with its trust policy, inline policies (decoded) and tags; null when it does not exist. */
+  getRole(name: string): Promise<RoleFacts | null>;
+  createRole(input: {
+    RoleName: string;
+    AssumeRolePolicyDocument: string;
+    Description?: string;
+    Tags?: { Key: string; Value: string }[];
+  }): Promise<{ arn: string }>;
+  putRolePolicy(input: { RoleName: string; PolicyName: string; PolicyDocument: string }): Promise<void>;
+}

@@ -1,0 +1,222 @@
+// Turns whatever the SDK (or Node's network stack) threw into a small, stable classification the rest
+// of flowfix can branch on without knowing SDK error classes.
+
+import { FlowfixError } from '../errors.js';
+
+export type AwsErrorKind =
+  | 'throttled'
+  | 'access-denied'
+  | 'not-found'
+  | 'already-exists'
+  | 'opt-in-required'
+  | 'no-credentials'
+  | 'network'
+  | 'invalid'
+  | 'dry-run-ok'
+  | 'other';
+
+export interface ClassifiedAwsError {
+  kind: AwsErrorKind;
+  /** The AWS error code (SDK `name`), or the Node error code for network failures. */
+  code: string;
+  message: string;
+  /** For access-denied: the IAM action that was refused, e.g. 'ec2:DescribeFlowLogs'. */
+  action?: string;
+}
+
+// The SDK's own throttling list (THROTTLING_ERROR_CODES) minus LimitExceededException, which
+// CloudWatch Logs and IAM use for quotas (too many log groups / roles), not for request rate.
+const THROTTLED = new Set([
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+]);
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedAccess',
+  'UnauthorizedException',
+]);
+const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException', 'ResourceNotFoundException', 'NotFound']);
+const ALREADY_EXISTS = new Set([
+  'EntityAlreadyExists',
+  'EntityAlreadyExistsException',
+  'ResourceAlreadyExistsException',
+  'FlowLogAlreadyExists',
+]);
+// RegionDisabledException: STS in a region the account has not enabled.
+// AuthFailure: what EC2 answers in a region the account has not opted in to. EC2 also uses it for
+// unusable credentials, but flowfix calls STS first (which reports those as InvalidClientTokenId
+// or ExpiredToken), so by the time a regional EC2 call says AuthFailure the region is the usual cause.
+const OPT_IN_REQUIRED = new Set(['OptInRequired', 'RegionDisabledException', 'AuthFailure']);
+// Credentials that are missing, unknown to AWS, or expired: the fix is the same (log in again).
+const NO_CREDENTIALS = new Set([
+  'CredentialsProviderError',
+  'TokenProviderError',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'RequestExpired',
+]);
+const NETWORK = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const INVALID = new Set([
+  'InvalidParameter',
+  'InvalidParameterValue',
+  'InvalidParameterCombination',
+  'InvalidParameterException',
+  'MissingParameter',
+  'ValidationError',
+  'ValidationException',
+  'MalformedPolicyDocument',
+  'MalformedPolicyDocumentException',
+  'InvalidInput',
+]);
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  errors?: unknown;
+  $metadata?: { httpStatusCode?: number };
+  [IAM_ACTION]?: string;
+}
+
+/** Property the narrow AWS APIs set on errors so access-denied can name the action even when AWS does not. */
+const IAM_ACTION = Symbol.for('flowfix.iamAction');
+
+/** Remembers which IAM action a failed call needed; classifyAwsError reports it for access-denied. */
+export function tagIamAction(err: unknown, action: string): unknown {
+  if (err !== null && typeof err === 'object' && !(IAM_ACTION in err) && Object.isExtensible(err)) {
+    Object.defineProperty(err, IAM_ACTION, { value: action, enumerable: false });
+  }
+  return err;
+}
+
+/** Runs one AWS call and tags any failure with the IAM action it needed. */
+export async function callingAction<T>(action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw tagIamAction(err, action);
+  }
+}
+
+export function classifyAwsError(err: unknown): ClassifiedAwsError {
+  const e: ErrorLike = err !== null && typeof err === 'object' ? (err as ErrorLike) : {};
+  const name = typeof e.name === 'string' ? e.name : 'Error';
+  const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(err);
+  const status = e.$metadata?.httpStatusCode;
+  const networkCode = nodeNetworkCode(e);
+  const result = (kind: AwsErrorKind, code: string = name): ClassifiedAwsError => ({ kind, code, message });
+
+  if (name === 'DryRunOperation') return result('dry-run-ok');
+  if (THROTTLED.has(name)) return result('throttled');
+  if (ACCESS_DENIED.has(name)) return accessDenied(name, message, e[IAM_ACTION]);
+  if (NOT_FOUND.has(name) || name.endsWith('.NotFound')) return result('not-found');
+  if (ALREADY_EXISTS.has(name) || name.endsWith('.Duplicate')) return result('already-exists');
+  if (OPT_IN_REQUIRED.has(name)) return result('opt-in-required');
+  if (NO_CREDENTIALS.has(name) || /could not load credentials/i.test(message)) return result('no-credentials');
+  if (networkCode) return result('network', networkCode);
+  if (NETWORK.has(name)) return result('network');
+  if (INVALID.has(name) || name.endsWith('.Malformed')) return result('invalid');
+  // Unmodelled codes still carry an HTTP status worth trusting.
+  if (status === 429) return result('throttled');
+  if (status === 403) return accessDenied(name, message, e[IAM_ACTION]);
+  if (status === 404) return result('not-found');
+  return result('other');
+}
+
+function accessDenied(code: string, message: string, taggedAction: string | undefined): ClassifiedAwsError {
+  const action = /not authorized to perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)/i.exec(message)?.[1] ?? taggedAction;
+  return action === undefined
+    ? { kind: 'access-denied', code, message }
+    : { kind: 'access-denied', code, message, action };
+}
+
+// Node puts the code on the error itself; happy-eyeballs connects (Node 20) wrap one per address
+// in an AggregateError; the SDK sometimes puts it only in the message.
+function nodeNetworkCode(e: ErrorLike): string | undefined {
+  if (typeof e.code === 'string' && NETWORK.has(e.code)) return e.code;
+  if (Array.isArray(e.errors)) {
+    for (const inner of e.errors as ErrorLike[]) {
+      if (typeof inner?.code === 'string' && NETWORK.has(inner.code)) return inner.code;
+    }
+  }
+  if (typeof e.message === 'string') {
+    const inMessage = /\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.exec(
+      e.message,
+    );
+    if (inMessage) return inMessage[1];
+  }
+  return undefined;
+}
+
+/**
+ * True when the error came from AWS or from talking to it (as opposed to a bug in flowfix). Only
+ * these are recorded as data (RegionError); anything else propagates so it is not hidden.
+ */
+export function isAwsOrNetworkError(err: unknown): boolean {
+  if (err === null || typeof err !== 'object') return false;
+  const e = err as ErrorLike;
+  return e.$metadata !== undefined || classifyAwsError(err).kind !== 'other';
+}
+
+/** For the calls flowfix cannot go on without (identity, region list): one error whose message names the fix. */
+export function toFlowfixError(err: unknown, doing: string): FlowfixError {
+  const classified = classifyAwsError(err);
+  const base = `${doing} failed: ${classified.code}: ${classified.message}`;
+  switch (classified.kind) {
+    case 'no-credentials':
+      return new FlowfixError('NoCredentials', base, {
+        hint: 'Sign in (aws sso login, aws configure) or pass --profile with a profile that has credentials.',
+        cause: err,
+      });
+    case 'access-denied':
+      return new FlowfixError('AccessDenied', base, {
+        hint: `Allow ${classified.action ?? 'the action'} for the identity flowfix runs as (see policies/).`,
+        cause: err,
+      });
+    case 'network':
+      return new FlowfixError('NetworkError', base, {
+        hint: 'Check the network, proxy settings and --endpoint-url / AWS_ENDPOINT_URL.',
+        cause: err,
+      });
+    case 'throttled':
+      return new FlowfixError('Throttled', base, {
+        hint: 'AWS throttled flowfix past its retries; try again later or lower --concurrency.',
+        cause: err,
+      });
+    case 'opt-in-required':
+      return new FlowfixError('RegionNotEnabled', base, {
+        hint: 'Pass --region with a region enabled for the account.',
+        cause: err,
+      });
+    default:
+      return new FlowfixError(classified.code, base, { cause: err });
+  }
+}

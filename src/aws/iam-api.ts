@@ -1,0 +1,82 @@
+// IAM behind the narrow IamApi: the delivery role read as plain facts, and the two writes apply needs.
+
+import type * as IamSdk from '@aws-sdk/client-iam';
+import { FlowfixError } from '../errors.js';
+import type { PolicyDocument, RoleFacts } from '../inventory/types.js';
+import type { IamApi } from './api.js';
+import { callingAction, classifyAwsError } from './errors.js';
+import { tagsToRecord } from './tags.js';
+
+const ROLE_POLICIES_MAX_PAGE_SIZE = 1000;
+
+export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamApi {
+  async function readInlinePolicies(roleName: string): Promise<Record<string, PolicyDocument>> {
+    const policyNames: string[] = [];
+    const pages = sdk.paginateListRolePolicies(
+      { client, pageSize: ROLE_POLICIES_MAX_PAGE_SIZE },
+      { RoleName: roleName },
+    );
+    await callingAction('iam:ListRolePolicies', async () => {
+      for await (const page of pages) policyNames.push(...(page.PolicyNames ?? []));
+    });
+
+    const policies: Record<string, PolicyDocument> = {};
+    for (const policyName of policyNames) {
+      const output = await callingAction('iam:GetRolePolicy', () =>
+        client.send(new sdk.GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
+      );
+      policies[policyName] = parsePolicyDocument(output.PolicyDocument ?? '');
+    }
+    return policies;
+  }
+
+  return {
+    async getRole(name) {
+      let role: IamSdk.Role | undefined;
+      try {
+        role = (await callingAction('iam:GetRole', () => client.send(new sdk.GetRoleCommand({ RoleName: name })))).Role;
+      } catch (err) {
+        // A missing role is a normal state (flowfix has not created it yet), not a failure.
+        if (classifyAwsError(err).kind === 'not-found') return null;
+        throw err;
+      }
+      if (!role) return null;
+      const facts: RoleFacts = {
+        roleName: role.RoleName ?? name,
+        arn: role.Arn ?? '',
+        trustPolicy: parsePolicyDocument(role.AssumeRolePolicyDocument ?? ''),
+        inlinePolicies: await readInlinePolicies(name),
+        tags: tagsToRecord(role.Tags),
+      };
+      return facts;
+    },
+
+    createRole: (input) =>
+      callingAction('iam:CreateRole', async () => {
+        const output = await client.send(new sdk.CreateRoleCommand(input));
+        return { arn: output.Role?.Arn ?? '' };
+      }),
+
+    putRolePolicy: (input) =>
+      callingAction('iam:PutRolePolicy', async () => {
+        await client.send(new sdk.PutRolePolicyCommand(input));
+      }),
+  };
+}
+
+/**
+ * IAM returns policy documents URL-encoded (RFC 3986) in GetRole and GetRolePolicy. An encoded
+ * document never starts with '{' (that is %7B), so a document that does is already plain JSON, as
+ * some emulators return it; decoding it again would corrupt any literal '%' in it.
+ */
+export function parsePolicyDocument(text: string): PolicyDocument {
+  if (text.trim() === '') return { Statement: [] };
+  try {
+    const json = text.trimStart().startsWith('{') ? text : decodeURIComponent(text);
+    return JSON.parse(json) as PolicyDocument;
+  } catch (err) {
+    throw new FlowfixError('UnreadablePolicyDocument', `IAM returned a policy document flowfix cannot parse: ${String(err)}`, {
+      cause: err,
+    });
+  }
+}

@@ -1,0 +1,174 @@
+// `flowfix apply [PLAN]`: fresh or saved plan → consent → execute → re-read → verify.
+import { applyPlan } from '../../apply/apply-plan.js';
+import type { ApplyReport } from '../../apply/types.js';
+import { verifyTargets, type Verification } from '../../apply/verify.js';
+import type { AwsClients } from '../../aws/api.js';
+import { parseS3Url } from '../../config/resolve-settings.js';
+import type { Settings } from '../../config/settings.js';
+import { FlowfixError } from '../../errors.js';
+import type { Inventory } from '../../inventory/types.js';
+import type { Io } from '../../io/io.js';
+import { PromptCancelled, inquirerPrompter, type Prompter } from '../../io/prompter.js';
+import { checkPlanPolicies, readPlanFile } from '../../plan/plan-file.js';
+import type { Plan } from '../../plan/types.js';
+import { loadPolicyTemplates } from '../../policy/templates.js';
+import { renderApplyReport, renderPlanActions, renderVerification } from '../../render/apply.js';
+import { styleFor } from '../../render/style.js';
+import type { CommandOptions } from '../options.js';
+import { connectAws } from '../read-estate.js';
+import { EXIT } from '../exit-codes.js';
+import { assessEstate, printReport } from './plan.js';
+
+export interface ApplyDeps {
+  prompter?: Prompter;
+  clients?: AwsClients;
+  /** Aborted on Ctrl-C; when absent, apply listens for SIGINT itself. */
+  signal?: AbortSignal;
+  roleRetryWindowMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** --wait: how long and how often to re-check delivery. */
+  waitTimeoutMs?: number;
+  waitIntervalMs?: number;
+}
+
+export interface ApplyRun {
+  plan: Plan;
+  report: ApplyReport;
+  verification: Verification[];
+  exitCode: number;
+}
+
+export async function applyCommand(options: CommandOptions, io: Io, deps: ApplyDeps = {}): Promise<number> {
+  if (options.snapshot) {
+    throw new FlowfixError('SnapshotNotApplicable', '--snapshot is for `flowfix plan` only; apply reads and changes a live account', {
+      hint: 'drop --snapshot and give credentials (--profile) for the account to fix',
+    });
+  }
+  const clients = deps.clients ?? (await connectAws(options.settings, io));
+  const { plan, live, settings } = options.planFile
+    ? await loadSavedPlan(options.planFile, options.settings, clients)
+    : await freshPlan(options, io, clients);
+
+  const style = styleFor(io.stdout, io.env);
+  if (options.planFile) io.stdout.write(`${renderPlanActions(plan, style)}\n`);
+  if (plan.actions.length === 0) {
+    io.stdout.write('Nothing to apply.\n');
+    return live.regionErrors.length > 0 ? EXIT.error : EXIT.ok;
+  }
+  if (!options.dryRun && !(await consented(options, io, deps.prompter, plan))) {
+    io.stdout.write('Nothing was changed.\n');
+    return EXIT.ok;
+  }
+  return (await executePlan(plan, live, settings, clients, options, io, deps)).exitCode;
+}
+
+/** Shared by apply and guided: execute, report, re-read, verify. */
+export async function executePlan(
+  plan: Plan,
+  live: Inventory,
+  settings: Settings,
+  clients: AwsClients,
+  options: Pick<CommandOptions, 'dryRun' | 'wait'>,
+  io: Io,
+  deps: ApplyDeps = {},
+): Promise<ApplyRun> {
+  const style = styleFor(io.stdout, io.env);
+  const controller = new AbortController();
+  const signal = deps.signal ?? controller.signal;
+  const onSigint = () => {
+    io.stderr.write('\nInterrupted: finishing the call in flight, starting nothing more…\n');
+    controller.abort();
+  };
+  if (!deps.signal) process.once('SIGINT', onSigint);
+  let report: ApplyReport;
+  try {
+    report = await applyPlan(plan, {
+      clients,
+      live,
+      dryRun: options.dryRun,
+      concurrency: settings.concurrency,
+      signal,
+      ...(deps.roleRetryWindowMs !== undefined ? { roleRetryWindowMs: deps.roleRetryWindowMs } : {}),
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  io.stdout.write(`${renderApplyReport(report, style)}\n`);
+
+  let verification: Verification[] = [];
+  if (!options.dryRun && !report.interrupted) {
+    verification = await verify(plan, settings, clients, io, options.wait, deps);
+    io.stdout.write(`${renderVerification(verification, style)}\n`);
+  }
+  const failed = report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed);
+  const unverified = verification.some((v) => v.status !== 'ok' && v.status !== 'pending');
+  const exitCode = report.interrupted ? EXIT.interrupted : failed || unverified ? EXIT.error : EXIT.ok;
+  return { plan, report, verification, exitCode };
+}
+
+async function verify(plan: Plan, settings: Settings, clients: AwsClients, io: Io, wait: boolean, deps: ApplyDeps): Promise<Verification[]> {
+  const touched = [...new Set(plan.actions.filter((a) => a.kind === 'create-flow-logs').map((a) => a.region))];
+  if (touched.length === 0) return [];
+  const { collectInventory } = await import('../../inventory/collect-inventory.js');
+  const deadline = Date.now() + (deps.waitTimeoutMs ?? 10 * 60_000);
+  const sleep = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  for (;;) {
+    const after = await collectInventory(clients, { ...settings, regions: touched });
+    const results = verifyTargets(plan, after);
+    if (!wait || !results.some((r) => r.status === 'pending') || Date.now() >= deadline) return results;
+    io.stderr.write(`Waiting for first delivery of ${results.filter((r) => r.status === 'pending').length} flow logs…\n`);
+    await sleep(deps.waitIntervalMs ?? 20_000);
+  }
+}
+
+async function freshPlan(options: CommandOptions, io: Io, clients: AwsClients) {
+  const assessment = await assessEstate(options, io, clients);
+  printReport(assessment, options, io);
+  return { plan: assessment.plan, live: assessment.inventory, settings: options.settings };
+}
+
+async function loadSavedPlan(path: string, base: Settings, clients: AwsClients) {
+  const plan = await readPlanFile(path);
+  const { accountId } = await clients.callerIdentity();
+  if (plan.accountId !== accountId) {
+    throw new FlowfixError('PlanAccountMismatch', `plan ${path} was made for account ${plan.accountId}, but these credentials are for ${accountId}`, {
+      hint: 'use the profile of the account the plan was made for, or make a new plan for this one',
+    });
+  }
+  checkPlanPolicies(plan, path, loadPolicyTemplates());
+  const settings = settingsFromPlan(plan, base);
+  const { collectInventory } = await import('../../inventory/collect-inventory.js');
+  const live = await collectInventory(clients, settings);
+  return { plan, live, settings };
+}
+
+/** A saved plan carries the settings that shaped it; live state is re-read with the same ones. */
+export function settingsFromPlan(plan: Plan, base: Settings): Settings {
+  const s3 = parseS3Url(plan.settings.destination);
+  return {
+    ...base,
+    scope: plan.settings.scope,
+    trafficType: plan.settings.trafficType,
+    roleName: plan.settings.roleName,
+    retentionInDays: plan.settings.retentionInDays,
+    regions: plan.settings.regions,
+    destination: s3 ? { type: 's3', ...s3 } : { type: 'cloud-watch-logs', logGroupName: plan.settings.destination.replace(/^cloud-watch-logs:/, '') },
+  };
+}
+
+async function consented(options: CommandOptions, io: Io, prompter: Prompter | undefined, plan: Plan): Promise<boolean> {
+  if (options.yes) return true;
+  if (!io.interactive && !prompter) {
+    throw new FlowfixError('ConsentRequired', 'refusing to change AWS without consent: no terminal to ask on', {
+      hint: 'review the plan, then re-run with --yes (or --dry-run to only check)',
+    });
+  }
+  try {
+    const ask = prompter ?? (await inquirerPrompter());
+    return await ask.confirm(`Apply these ${plan.actions.length} actions to account ${plan.accountId}?`, { default: false });
+  } catch (err) {
+    if (err instanceof PromptCancelled) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+// Questions go through this interface: inquirer on a terminal, scripted answers in tests.
+
+export interface Choice<T> {
+  name: string;
+  value: T;
+  checked?: boolean;
+  description?: string;
+}
+
+export interface Prompter {
+  confirm(message: string, options?: { default?: boolean }): Promise<boolean>;
+  select<T>(message: string, choices: Choice<T>[], options?: { default?: T }): Promise<T>;
+  checkbox<T>(message: string, choices: Choice<T>[]): Promise<T[]>;
+  input(message: string, options?: { default?: string; validate?: (value: string) => true | string }): Promise<string>;
+}
+
+/** Thrown when the user presses Ctrl-C or Esc at a prompt. */
+export class PromptCancelled extends Error {
+  constructor() {
+    super('cancelled at a prompt');
+    this.name = 'PromptCancelled';
+  }
+}
+
+export async function inquirerPrompter(): Promise<Prompter> {
+  const { default: inquirer } = await import('inquirer');
+  const ask = async <T>(question: Record<string, unknown>): Promise<T> => {
+    try {
+      const answers = (await inquirer.prompt([{ name: 'answer', ...question } as never])) as { answer: T };
+      return answers.answer;
+    } catch (err) {
+      if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new PromptCancelled();
+      throw err;
+    }
+  };
+  return {
+    confirm: (message, options) => ask({ type: 'confirm', message, default: options?.default ?? false }),
+    select: (message, choices, options) => ask({ type: 'select', message, choices, default: options?.default }),
+    checkbox: (message, choices) => ask({ type: 'checkbox', message, choices }),
+    input: (message, options) => ask({ type: 'input', message, default: options?.default, validate: options?.validate }),
+  };
+}

@@ -1,0 +1,46 @@
+// Data in, strings out: what apply did, and the verification after it.
+import type { ApplyReport, Outcome } from '../apply/types.js';
+import type { Verification } from '../apply/verify.js';
+import type { Plan } from '../plan/types.js';
+import { plainStyle, type Style } from './style.js';
+import { renderAction, table } from './text.js';
+
+export function renderPlanActions(plan: Plan, style: Style = plainStyle): string {
+  if (plan.actions.length === 0) return 'Plan: nothing to change';
+  return `${style.bold(`Plan for account ${plan.accountId} (${plan.actions.length} actions)`)}\n${table(plan.actions.map(renderAction), style, false)
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')}`;
+}
+
+export function countByStatus(outcomes: Outcome[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
+  return counts;
+}
+
+export function renderApplyReport(report: ApplyReport, style: Style = plainStyle): string {
+  const out: string[] = [];
+  const colour = (o: Outcome) => (o.status === 'failed' ? style.red : o.status === 'applied' ? style.green : (t: string) => t);
+  const rows = [['STATUS', 'REGION', 'RESOURCE', 'ACTION', 'DETAIL']];
+  for (const o of report.outcomes) {
+    rows.push([colour(o)(o.status), o.region, o.resourceId, o.kind, o.code ? `${o.code}: ${o.message}` : (o.detail ?? '')]);
+  }
+  if (report.outcomes.length > 0) out.push(table(rows, style));
+  for (const p of report.dryRunProbes) {
+    out.push(p.allowed ? `dry run ${p.region}: CreateFlowLogs would be allowed (${p.code})` : style.red(`dry run ${p.region}: CreateFlowLogs refused: ${p.code}: ${p.message}`));
+  }
+  const counts = countByStatus(report.outcomes);
+  out.push(style.bold(`Summary: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') || 'nothing to do'}`));
+  if (report.interrupted) out.push(style.yellow('Interrupted: the call in flight finished, nothing more was started. Run the same command again to finish.'));
+  return out.join('\n');
+}
+
+export function renderVerification(results: Verification[], style: Style = plainStyle): string {
+  if (results.length === 0) return '';
+  const bad = results.filter((r) => r.status !== 'ok' && r.status !== 'pending');
+  const pending = results.filter((r) => r.status === 'pending').length;
+  const lines = [style.bold(`Verification: ${results.length - bad.length - pending}/${results.length} delivering${pending ? `, ${pending} waiting for first delivery` : ''}`)];
+  for (const r of bad) lines.push(style.red(`  ${r.region} ${r.resourceId}: ${r.status}${r.message ? `: ${r.message}` : ''}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,37 @@
+// Bounded fan-out: at most `limit` calls in flight, results in input order (not completion order), so
+// output stays stable however the network behaves.
+
+/**
+ * Calls `fn` for every item with at most `limit` calls running at once. Resolves with the results in
+ * the order of `items`. On the first rejection no further items are started and the promise rejects
+ * with that error (calls already running are left to finish; their results are dropped). Callers that
+ * must keep going past failures catch inside `fn` and return the failure as data.
+ */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
+  }
+  const results = new Array<R>(items.length);
+  let nextIndex = 0;
+  let failed = false;
+
+  async function worker(): Promise<void> {
+    while (!failed && nextIndex < items.length) {
+      const index = nextIndex++;
+      try {
+        results[index] = await fn(items[index]!, index);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  }
+
+  const workers = Array.from({ length: Math.min(limit, items.length) }, () => worker());
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,121 @@
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeRegionsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { mockAwsSdk, testAwsClients } from '../helpers/mock-aws-sdk.js';
+
+const sdk = mockAwsSdk();
+beforeEach(() => sdk.reset());
+afterAll(() => sdk.restore());
+
+/** The resolved config of the client an SDK mock call went through (sinon records `this`). */
+interface ResolvedConfig {
+  region: () => Promise<string>;
+  maxAttempts: () => Promise<number>;
+  retryStrategy: () => Promise<{ mode: string }>;
+  isCustomEndpoint: boolean;
+  endpoint?: () => Promise<{ protocol: string; hostname: string; port?: number }>;
+  serviceConfiguredEndpoint?: () => Promise<string | undefined>;
+  credentials: () => Promise<{ accessKeyId: string }>;
+}
+function configOf(mock: { call(n: number): { thisValue: unknown } }, n = 0): ResolvedConfig {
+  return (mock.call(n).thisValue as { config: ResolvedConfig }).config;
+}
+
+describe('createAwsClients', () => {
+  it('GIVEN no options beyond the home region WHEN a regional call is made THEN the client uses that region, adaptive retries and 5 attempts', async () => {
+    sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+    const clients = await testAwsClients();
+
+    await clients.ec2('ap-south-1').listVpcs();
+
+    const config = configOf(sdk.ec2);
+    await expect(config.region()).resolves.toBe('ap-south-1');
+    await expect(config.maxAttempts()).resolves.toBe(5);
+    await expect(config.retryStrategy()).resolves.toMatchObject({ mode: 'adaptive' });
+    expect(config.isCustomEndpoint).toBe(false);
+    await expect(config.credentials()).resolves.toMatchObject({ accessKeyId: 'x' });
+  });
+
+  it('GIVEN maxAttempts WHEN a call is made THEN the client uses it', async () => {
+    sdk.logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+    const clients = await testAwsClients({ maxAttempts: 9 });
+
+    await clients.logs('eu-west-1').describeLogGroups(['/g']);
+
+    await expect(configOf(sdk.logs).maxAttempts()).resolves.toBe(9);
+  });
+
+  it('GIVEN an endpoint URL WHEN each service is called THEN every client sends to it', async () => {
+    sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+    sdk.logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+    sdk.iam.on(GetRoleCommand).resolves({});
+    sdk.sts.on(GetCallerIdentityCommand).resolves({ Account: '111', Arn: 'arn:aws:iam::111:user/me' });
+    const clients = await testAwsClients({ endpointUrl: 'http://localhost:4566' });
+
+    await clients.ec2('eu-west-1').listVpcs();
+    await clients.logs('eu-west-1').describeLogGroups(['/g']);
+    await clients.iam().getRole('r');
+    await clients.callerIdentity();
+
+    for (const mock of [sdk.ec2, sdk.logs, sdk.iam, sdk.sts]) {
+      const config = configOf(mock);
+      expect(config.isCustomEndpoint).toBe(true);
+      await expect(config.endpoint!()).resolves.toMatchObject({ protocol: 'http:', hostname: 'localhost', port: 4566 });
+    }
+  });
+
+  describe('GIVEN AWS_ENDPOINT_URL in the environment and no endpoint option', () => {
+    const saved = process.env['AWS_ENDPOINT_URL'];
+    beforeEach(() => {
+      process.env['AWS_ENDPOINT_URL'] = 'http://localhost:4566';
+    });
+    afterEach(() => {
+      if (saved === undefined) delete process.env['AWS_ENDPOINT_URL'];
+      else process.env['AWS_ENDPOINT_URL'] = saved;
+    });
+
+    it('WHEN a call is made THEN flowfix leaves the endpoint to the SDK, which picks up the variable', async () => {
+      sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+      const clients = await testAwsClients();
+
+      await clients.ec2('eu-west-1').listVpcs();
+
+      const config = configOf(sdk.ec2);
+      expect(config.isCustomEndpoint).toBe(false);
+      await expect(config.serviceConfiguredEndpoint!()).resolves.toBe('http://localhost:4566');
+    });
+  });
+
+  it('GIVEN the same region twice WHEN asking for its APIs THEN one client per service and region is reused', async () => {
+    sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+    const clients = await testAwsClients();
+
+    expect(clients.ec2('eu-west-1')).toBe(clients.ec2('eu-west-1'));
+    expect(clients.ec2('eu-west-1')).not.toBe(clients.ec2('eu-west-2'));
+    expect(clients.logs('eu-west-1')).toBe(clients.logs('eu-west-1'));
+    expect(clients.iam()).toBe(clients.iam());
+
+    await clients.ec2('eu-west-1').listVpcs();
+    await clients.ec2('eu-west-1').listVpcs();
+    await clients.ec2('eu-west-2').listVpcs();
+    expect(sdk.ec2.call(0).thisValue).toBe(sdk.ec2.call(1).thisValue);
+    expect(sdk.ec2.call(0).thisValue).not.toBe(sdk.ec2.call(2).thisValue);
+  });
+
+  it('WHEN reading the identity, the regions and the role THEN the global calls go through the home region', async () => {
+    sdk.sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/me' });
+    sdk.ec2.on(DescribeRegionsCommand).resolves({ Regions: [] });
+    sdk.iam.on(GetRoleCommand).resolves({});
+    const clients = await testAwsClients({ homeRegion: 'eu-central-1' });
+
+    await expect(clients.callerIdentity()).resolves.toEqual({ accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/me' });
+    await clients.listEnabledRegions();
+    await clients.iam().getRole('r');
+
+    expect(clients.homeRegion).toBe('eu-central-1');
+    await expect(configOf(sdk.sts).region()).resolves.toBe('eu-central-1');
+    await expect(configOf(sdk.ec2).region()).resolves.toBe('eu-central-1');
+    await expect(configOf(sdk.iam).region()).resolves.toBe('eu-central-1');
+  });
+});

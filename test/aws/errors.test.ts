@@ -1,0 +1,111 @@
+import { classifyAwsError, isAwsOrNetworkError, tagIamAction, toFlowfixError } from '../../src/aws/errors.js';
+import { FlowfixError } from '../../src/errors.js';
+import { awsError } from '../helpers/mock-aws-sdk.js';
+
+function nodeError(code: string): Error {
+  return Object.assign(new Error(`connect ${code} 127.0.0.1:4566`), { code });
+}
+
+describe('classifyAwsError', () => {
+  it.each([
+    [awsError('ThrottlingException'), 'throttled', 'ThrottlingException'],
+    [awsError('Throttling'), 'throttled', 'Throttling'],
+    [awsError('RequestLimitExceeded'), 'throttled', 'RequestLimitExceeded'],
+    [awsError('TooManyRequestsException'), 'throttled', 'TooManyRequestsException'],
+    [awsError('SomethingNew', 'slow down', 429), 'throttled', 'SomethingNew'],
+    [awsError('AccessDenied', 'no', 403), 'access-denied', 'AccessDenied'],
+    [awsError('AccessDeniedException', 'no', 400), 'access-denied', 'AccessDeniedException'],
+    [awsError('UnauthorizedOperation', 'no', 403), 'access-denied', 'UnauthorizedOperation'],
+    [awsError('UnauthorizedAccess'), 'access-denied', 'UnauthorizedAccess'],
+    [awsError('NoSuchEntity', 'gone', 404), 'not-found', 'NoSuchEntity'],
+    [awsError('ResourceNotFoundException'), 'not-found', 'ResourceNotFoundException'],
+    [awsError('InvalidVpcID.NotFound'), 'not-found', 'InvalidVpcID.NotFound'],
+    [awsError('InvalidFlowLogId.NotFound'), 'not-found', 'InvalidFlowLogId.NotFound'],
+    [awsError('EntityAlreadyExists', 'exists', 409), 'already-exists', 'EntityAlreadyExists'],
+    [awsError('ResourceAlreadyExistsException'), 'already-exists', 'ResourceAlreadyExistsException'],
+    [awsError('FlowLogAlreadyExists'), 'already-exists', 'FlowLogAlreadyExists'],
+    [awsError('OptInRequired', 'subscribe', 401), 'opt-in-required', 'OptInRequired'],
+    [awsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401), 'opt-in-required', 'AuthFailure'],
+    [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'no-credentials', 'CredentialsProviderError'],
+    [new Error('Could not load credentials from any providers'), 'no-credentials', 'Error'],
+    [awsError('ExpiredToken', 'expired', 400), 'no-credentials', 'ExpiredToken'],
+    [awsError('InvalidClientTokenId', 'bad', 403), 'no-credentials', 'InvalidClientTokenId'],
+    [nodeError('ECONNRESET'), 'network', 'ECONNRESET'],
+    [nodeError('ETIMEDOUT'), 'network', 'ETIMEDOUT'],
+    [nodeError('ECONNREFUSED'), 'network', 'ECONNREFUSED'],
+    [nodeError('ENOTFOUND'), 'network', 'ENOTFOUND'],
+    [Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }), 'network', 'TimeoutError'],
+    [Object.assign(new AggregateError([nodeError('ECONNREFUSED')], ''), { code: undefined }), 'network', 'ECONNREFUSED'],
+    [awsError('InvalidParameterValue'), 'invalid', 'InvalidParameterValue'],
+    [awsError('InvalidParameter', 'Unable to assume given IAM role'), 'invalid', 'InvalidParameter'],
+    [awsError('InvalidVpcID.Malformed'), 'invalid', 'InvalidVpcID.Malformed'],
+    [awsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412), 'dry-run-ok', 'DryRunOperation'],
+    [awsError('InternalError', 'boom', 500), 'other', 'InternalError'],
+    [awsError('LimitExceededException', 'too many log groups'), 'other', 'LimitExceededException'],
+    [new TypeError('x is undefined'), 'other', 'TypeError'],
+    ['a string', 'other', 'Error'],
+  ])('GIVEN %p THEN the kind is %s with code %s', (err, kind, code) => {
+    const classified = classifyAwsError(err);
+    expect(classified.kind).toBe(kind);
+    expect(classified.code).toBe(code);
+  });
+
+  it('GIVEN an access-denied message naming the action THEN the action is extracted', () => {
+    const err = awsError(
+      'UnauthorizedOperation',
+      'You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ec2:DescribeFlowLogs because no identity-based policy allows the ec2:DescribeFlowLogs action',
+      403,
+    );
+    expect(classifyAwsError(err)).toEqual({
+      kind: 'access-denied',
+      code: 'UnauthorizedOperation',
+      message: err.message,
+      action: 'ec2:DescribeFlowLogs',
+    });
+  });
+
+  it('GIVEN an IAM denial with "on resource" THEN the action stops before it', () => {
+    const err = awsError('AccessDenied', 'User: arn:aws:iam::1:user/x is not authorized to perform: iam:GetRole on resource: role flowfix', 403);
+    expect(classifyAwsError(err).action).toBe('iam:GetRole');
+  });
+
+  it('GIVEN a denial without the action in its message but tagged by the caller THEN the tagged action is used', () => {
+    const err = tagIamAction(awsError('AccessDeniedException', 'Access denied', 400), 'logs:DescribeLogGroups');
+    expect(classifyAwsError(err).action).toBe('logs:DescribeLogGroups');
+  });
+
+  it('GIVEN a denial with neither THEN there is no action', () => {
+    expect(classifyAwsError(awsError('AccessDenied', 'Access denied', 403))).not.toHaveProperty('action');
+  });
+
+  it('GIVEN a tagged error of another kind THEN no action is reported', () => {
+    const err = tagIamAction(awsError('ThrottlingException'), 'ec2:DescribeVpcs');
+    expect(classifyAwsError(err)).not.toHaveProperty('action');
+  });
+});
+
+describe('isAwsOrNetworkError', () => {
+  it.each([
+    [awsError('InternalError', 'boom', 500), true],
+    [nodeError('ECONNRESET'), true],
+    [new TypeError('x is undefined'), false],
+    [new RangeError('bad'), false],
+  ])('GIVEN %p THEN %s', (err, expected) => {
+    expect(isAwsOrNetworkError(err)).toBe(expected);
+  });
+});
+
+describe('toFlowfixError', () => {
+  it.each([
+    [new Error('Could not load credentials from any providers'), 'NoCredentials', /aws sso login/],
+    [awsError('AccessDenied', 'User x is not authorized to perform: sts:GetCallerIdentity', 403), 'AccessDenied', /sts:GetCallerIdentity/],
+    [nodeError('ECONNREFUSED'), 'NetworkError', /endpoint-url/],
+  ])('GIVEN %p THEN the code is %s and the hint names the fix', (err, code, hint) => {
+    const error = toFlowfixError(err, 'Reading the account id');
+    expect(error).toBeInstanceOf(FlowfixError);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(/^Reading the account id failed: /);
+    expect(error.hint).toMatch(hint);
+    expect(error.cause).toBe(err);
+  });
+});

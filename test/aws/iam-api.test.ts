@@ -1,0 +1,131 @@
+import {
+  CreateRoleCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { classifyAwsError } from '../../src/aws/errors.js';
+import { parsePolicyDocument } from '../../src/aws/iam-api.js';
+import { FlowfixError } from '../../src/errors.js';
+import { awsError, mockAwsSdk, pagedResponder, testAwsClients } from '../helpers/mock-aws-sdk.js';
+
+const sdk = mockAwsSdk();
+beforeEach(() => sdk.reset());
+afterAll(() => sdk.restore());
+
+const trust = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+const publish = (resource: string) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: resource }],
+});
+/** What IAM sends: RFC 3986 percent-encoding of the JSON text. */
+const urlEncoded = (document: object) => encodeURIComponent(JSON.stringify(document));
+
+describe('IamApi.getRole', () => {
+  it('GIVEN no such role WHEN reading THEN the role is null, not an error', async () => {
+    sdk.iam.on(GetRoleCommand).rejects(awsError('NoSuchEntity', 'The role with name flowfix cannot be found.', 404));
+    const clients = await testAwsClients();
+
+    await expect(clients.iam().getRole('flowfix')).resolves.toBeNull();
+    expect(sdk.iam.commandCalls(ListRolePoliciesCommand)).toHaveLength(0);
+  });
+
+  it('GIVEN a role with URL-encoded documents and policies over two pages WHEN reading THEN everything is decoded', async () => {
+    sdk.iam.on(GetRoleCommand, { RoleName: 'flowfix' }).resolves({
+      Role: {
+        RoleName: 'flowfix',
+        Arn: 'arn:aws:iam::111:role/flowfix',
+        Path: '/',
+        RoleId: 'AROA',
+        CreateDate: new Date(0),
+        AssumeRolePolicyDocument: urlEncoded(trust),
+        Tags: [{ Key: 'ManagedBy', Value: 'flowfix' }],
+      },
+    });
+    // IAM pages with Marker / IsTruncated instead of NextToken.
+    const policyPages = pagedResponder(
+      [['first'], ['second']],
+      (PolicyNames, Marker) => ({ PolicyNames, Marker, IsTruncated: Marker !== undefined }),
+      'Marker',
+    );
+    sdk.iam.on(ListRolePoliciesCommand).callsFake(policyPages);
+    sdk.iam.on(GetRolePolicyCommand).callsFake((input: { PolicyName: string }) => ({
+      RoleName: 'flowfix',
+      PolicyName: input.PolicyName,
+      PolicyDocument: urlEncoded(publish(`arn:aws:logs:*:111:log-group:/${input.PolicyName} x%:*`)),
+    }));
+    const clients = await testAwsClients();
+
+    const role = await clients.iam().getRole('flowfix');
+
+    expect(role).toEqual({
+      roleName: 'flowfix',
+      arn: 'arn:aws:iam::111:role/flowfix',
+      trustPolicy: trust,
+      inlinePolicies: {
+        first: publish('arn:aws:logs:*:111:log-group:/first x%:*'),
+        second: publish('arn:aws:logs:*:111:log-group:/second x%:*'),
+      },
+      tags: { ManagedBy: 'flowfix' },
+    });
+    expect(policyPages.requests).toEqual([
+      { RoleName: 'flowfix', MaxItems: 1000 },
+      { RoleName: 'flowfix', MaxItems: 1000, Marker: 'page-1' },
+    ]);
+  });
+
+  it('GIVEN GetRole is denied WHEN reading THEN the error propagates with the action', async () => {
+    sdk.iam.on(GetRoleCommand).rejects(awsError('AccessDenied', 'User: arn:aws:iam::111:user/ci is not authorized to perform: iam:GetRole on resource: role flowfix', 403));
+    const clients = await testAwsClients();
+
+    const failure = await clients.iam().getRole('flowfix').catch((err: unknown) => err);
+
+    expect(classifyAwsError(failure)).toMatchObject({ kind: 'access-denied', action: 'iam:GetRole' });
+  });
+});
+
+describe('parsePolicyDocument', () => {
+  it.each([
+    ['URL-encoded JSON', urlEncoded(trust)],
+    ['plain JSON (some emulators)', JSON.stringify(trust)],
+    ['plain JSON with leading whitespace', `\n  ${JSON.stringify(trust)}`],
+  ])('GIVEN %s THEN the document is parsed', (_case, text) => {
+    expect(parsePolicyDocument(text)).toEqual(trust);
+  });
+
+  it('GIVEN plain JSON containing a literal % THEN it is not decoded a second time', () => {
+    const document = { Statement: [{ Effect: 'Allow', Resource: 'arn:x:100%' }] };
+    expect(parsePolicyDocument(JSON.stringify(document))).toEqual(document);
+  });
+
+  it('GIVEN garbage THEN a FlowfixError explains it', () => {
+    expect(() => parsePolicyDocument('%7Bnot json')).toThrow(FlowfixError);
+  });
+});
+
+describe('IamApi writers', () => {
+  it('WHEN creating a role THEN CreateRole gets the input and the ARN comes back', async () => {
+    sdk.iam.on(CreateRoleCommand).resolves({
+      Role: { RoleName: 'flowfix', Arn: 'arn:aws:iam::111:role/flowfix', Path: '/', RoleId: 'AROA', CreateDate: new Date(0) },
+    });
+    const clients = await testAwsClients();
+    const input = { RoleName: 'flowfix', AssumeRolePolicyDocument: JSON.stringify(trust), Tags: [{ Key: 'ManagedBy', Value: 'flowfix' }] };
+
+    await expect(clients.iam().createRole(input)).resolves.toEqual({ arn: 'arn:aws:iam::111:role/flowfix' });
+    expect(sdk.iam.commandCalls(CreateRoleCommand)[0]!.args[0].input).toEqual(input);
+  });
+
+  it('WHEN putting a role policy THEN PutRolePolicy gets the input', async () => {
+    sdk.iam.on(PutRolePolicyCommand).resolves({});
+    const clients = await testAwsClients();
+    const input = { RoleName: 'flowfix', PolicyName: 'publish', PolicyDocument: JSON.stringify(publish('*')) };
+
+    await clients.iam().putRolePolicy(input);
+
+    expect(sdk.iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input).toEqual(input);
+  });
+});

@@ -1,0 +1,208 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { applyCommand } from '../../src/cli/commands/apply.js';
+import { toCommandOptions } from '../../src/cli/options.js';
+import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { captureIo, runFlowfix } from '../helpers/capture-io.js';
+
+const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
+const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
+const GROUP = '/flowfix/vpc-flow-logs';
+
+/** Two regions: one VPC without flow logs each, one compliant VPC, one ACCEPT-only VPC. */
+function seedEstate(fake: FakeAws) {
+  const bare = fake.addVpc('us-east-1', { name: 'bare' });
+  fake.addSubnet('us-east-1', bare);
+  const ok = fake.addVpc('us-east-1', { name: 'ok' });
+  fake.addFlowLog('us-east-1', { resourceId: ok, trafficType: 'ALL', destinationType: 's3', destination: 'arn:aws:s3:::logs' });
+  const acceptOnly = fake.addVpc('eu-west-1', { name: 'accept-only' });
+  fake.addFlowLog('eu-west-1', { resourceId: acceptOnly, trafficType: 'ACCEPT', logGroupName: '/other' });
+  const euBare = fake.addVpc('eu-west-1', { name: 'eu-bare' });
+  return { bare, ok, acceptOnly, euBare };
+}
+
+describe('flowfix apply against a stateful fake', () => {
+  let fake: FakeAws;
+  beforeEach(() => {
+    fake = new FakeAws({ pageSize: 2 }).install();
+  });
+  afterEach(() => fake.restore());
+
+  test('GIVEN findings WHEN plan → apply --yes → plan THEN the account converges and the second plan exits 0', async () => {
+    const { bare, acceptOnly, euBare, ok } = seedEstate(fake);
+
+    const before = await run(['plan']);
+    expect(before.code).toBe(2);
+
+    const applied = await run(['apply', '--yes']);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/Verification: 3\/3 delivering/);
+
+    const role = fake.role('flowfix-vpc-flow-logs');
+    expect(role?.tags).toEqual({ ManagedBy: 'flowfix' });
+    expect(Object.keys(role?.inlinePolicies ?? {})).toEqual(['flowfix-publish-flow-logs']);
+    for (const region of ['us-east-1', 'eu-west-1']) expect(fake.logGroup(region, GROUP)?.retentionInDays).toBe(365);
+    const newLogs = [...fake.flowLogs('us-east-1'), ...fake.flowLogs('eu-west-1')].filter((f) => f.LogGroupName === GROUP);
+    expect(newLogs.map((f) => f.ResourceId).sort()).toEqual([bare, acceptOnly, euBare].sort());
+    expect(newLogs.every((f) => f.TrafficType === 'REJECT' && f.Tags?.some((t) => t.Key === 'ManagedBy' && t.Value === 'flowfix'))).toBe(true);
+    expect(fake.flowLogs('us-east-1').filter((f) => f.ResourceId === ok)).toHaveLength(1);
+
+    const after = await run(['plan']);
+    expect(after.code).toBe(0);
+  });
+
+  test('GIVEN an applied account WHEN apply runs again THEN it sends zero mutating calls', async () => {
+    seedEstate(fake);
+    await run(['apply', '--yes']);
+    const callsBefore = fake.calls.length;
+
+    const again = await run(['apply', '--yes']);
+
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing to apply');
+    expect(fake.mutatingCalls().filter((c) => fake.calls.indexOf(c) >= callsBefore)).toEqual([]);
+  });
+
+  test('GIVEN findings WHEN apply --dry-run THEN zero mutating calls, a DryRun probe per region, and the calls are printed', async () => {
+    seedEstate(fake);
+
+    const dry = await run(['apply', '--dry-run']);
+
+    expect(fake.mutatingCalls()).toEqual([]);
+    const probes = fake.calls.filter((c) => c.operation === 'CreateFlowLogs');
+    expect(probes.map((c) => [c.region, c.input.DryRun])).toEqual(
+      expect.arrayContaining([
+        ['us-east-1', true],
+        ['eu-west-1', true],
+      ]),
+    );
+    expect(dry.stdout).toContain('dry run us-east-1: CreateFlowLogs would be allowed (DryRunOperation)');
+    expect(dry.stdout).toMatch(/dry-run .*iam:CreateRole/);
+    expect(dry.code).toBe(0);
+  });
+
+  test('GIVEN iam:PassRole is missing WHEN apply --dry-run THEN the probe reports UnauthorizedOperation naming the actions, exit 1', async () => {
+    seedEstate(fake);
+    fake.denyPassRole();
+    const dry = await run(['apply', '--dry-run']);
+    expect(dry.stdout).toMatch(/CreateFlowLogs refused: UnauthorizedOperation.*iam:PassRole/);
+    expect(dry.code).toBe(1);
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  test('GIVEN no terminal and no --yes WHEN apply THEN it refuses, exit 1, nothing changed', async () => {
+    seedEstate(fake);
+    const refused = await run(['apply']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/refusing to change AWS without consent.*--yes/);
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  test('GIVEN an interactive user who answers no THEN nothing is changed', async () => {
+    seedEstate(fake);
+    const io = captureIo({ env: ENV, interactive: true });
+    const options = await toCommandOptions({}, io);
+    const asked: string[] = [];
+    const code = await applyCommand(options, io, {
+      prompter: {
+        confirm: async (message) => (asked.push(message), false),
+        select: async () => { throw new Error('unexpected'); },
+        checkbox: async () => { throw new Error('unexpected'); },
+        input: async () => { throw new Error('unexpected'); },
+      },
+    });
+    expect(asked).toEqual([expect.stringMatching(/Apply these \d+ actions to account 111111111111\?/)]);
+    expect(code).toBe(0);
+    expect(io.out.join('')).toContain('Nothing was changed');
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  test('GIVEN a subnet that fails in Unsuccessful WHEN apply THEN the rest is applied, exit 1, and a re-run finishes', async () => {
+    const vpc = fake.addVpc('us-east-1');
+    const good = fake.addSubnet('us-east-1', vpc);
+    fake.addSubnet('us-east-1', vpc);
+    fake.failNext('CreateFlowLogs', { name: 'InternalError', httpStatusCode: 500 }, { region: 'us-east-1', times: 1 });
+
+    const first = await run(['apply', '--yes', '--scope', 'subnet', '--regions', 'us-east-1']);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/failed .*InternalError/);
+    expect(fake.flowLogs('us-east-1')).toHaveLength(0);
+
+    const second = await run(['apply', '--yes', '--scope', 'subnet', '--regions', 'us-east-1']);
+    expect(second.code).toBe(0);
+    expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId)).toEqual(expect.arrayContaining([good]));
+    expect(fake.flowLogs('us-east-1')).toHaveLength(2);
+  });
+
+  test('GIVEN a role that becomes assumable only after 3 attempts THEN apply retries and succeeds', async () => {
+    fake.addVpc('us-east-1');
+    fake.roleAssumableAfter(3);
+    const io = captureIo({ env: ENV });
+    const options = await toCommandOptions({ yes: true, regions: 'us-east-1' }, io);
+    const sleeps: number[] = [];
+    const code = await applyCommand(options, io, { sleep: async (ms) => void sleeps.push(ms) });
+    expect(code).toBe(0);
+    expect(fake.calls.filter((c) => c.operation === 'CreateFlowLogs')).toHaveLength(4);
+    expect(sleeps).toEqual([2000, 4000, 8000]);
+    expect(fake.flowLogs('us-east-1')).toHaveLength(1);
+  });
+
+  test('GIVEN a role that never becomes assumable THEN apply gives up within its window and fails clearly', async () => {
+    fake.addVpc('us-east-1');
+    fake.roleAssumableAfter(1000);
+    const io = captureIo({ env: ENV });
+    const options = await toCommandOptions({ yes: true, regions: 'us-east-1' }, io);
+    const code = await applyCommand(options, io, { roleRetryWindowMs: 50, sleep: () => new Promise((r) => setTimeout(r, 30)) });
+    expect(code).toBe(1);
+    expect(io.out.join('')).toMatch(/Unable to assume given IAM role; still failing after/);
+  });
+
+  test('GIVEN a saved plan WHEN applied THEN it converges; a plan from another account is refused', async () => {
+    seedEstate(fake);
+    const dir = await mkdtemp(path.join(tmpdir(), 'flowfix-'));
+    const file = path.join(dir, 'plan.json');
+    expect((await run(['plan', '--out', file])).code).toBe(2);
+
+    const foreign = path.join(dir, 'foreign.json');
+    const plan = JSON.parse(await readFile(file, 'utf8'));
+    await writeFile(foreign, JSON.stringify({ ...plan, accountId: '222222222222' }));
+    const refused = await run(['apply', foreign, '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/made for account 222222222222, but these credentials are for 111111111111/);
+    expect(fake.mutatingCalls()).toEqual([]);
+
+    expect((await run(['apply', file, '--yes'])).code).toBe(0);
+    expect((await run(['plan'])).code).toBe(0);
+    const rerun = await run(['apply', file, '--yes']);
+    expect(rerun.stdout).toMatch(/already-done/);
+    expect(rerun.code).toBe(0);
+  });
+
+  test('GIVEN a saved plan whose publish policy was widened to * THEN apply refuses it', async () => {
+    seedEstate(fake);
+    const dir = await mkdtemp(path.join(tmpdir(), 'flowfix-'));
+    const file = path.join(dir, 'plan.json');
+    await run(['plan', '--out', file]);
+    const plan = JSON.parse(await readFile(file, 'utf8'));
+    const put = plan.actions.find((a: { kind: string }) => a.kind === 'put-role-policy');
+    put.input.PolicyDocument = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] });
+    await writeFile(file, JSON.stringify(plan));
+    const refused = await run(['apply', file, '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/policy document differs from flowfix's least-privilege policy/);
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  test('GIVEN --destination s3:// THEN S3 flow logs are created with no role, log group or DeliverLogsPermissionArn', async () => {
+    const vpc = fake.addVpc('us-east-1');
+    const result = await run(['apply', '--yes', '--regions', 'us-east-1', '--destination', 's3://acme-logs/vpc']);
+    expect(result.code).toBe(0);
+    expect(fake.mutatingCalls().map((c) => c.operation)).toEqual(['CreateFlowLogs']);
+    const [created] = fake.flowLogs('us-east-1');
+    expect(created).toMatchObject({ ResourceId: vpc, LogDestinationType: 's3', LogDestination: 'arn:aws:s3:::acme-logs/vpc/' });
+    expect(created?.DeliverLogsPermissionArn).toBeUndefined();
+  });
+
+});

@@ -1,0 +1,500 @@
+// Proves the fake against the real SDK clients, the way production code talks to AWS.
+import {
+  CreateFlowLogsCommand,
+  DescribeFlowLogsCommand,
+  DescribeInstancesCommand,
+  DescribeRegionsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  paginateDescribeFlowLogs,
+  paginateDescribeVpcs,
+  type CreateFlowLogsCommandInput,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateRoleCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListRolePoliciesCommand,
+  NoSuchEntityException,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+  PutRetentionPolicyCommand,
+  ResourceAlreadyExistsException,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { FAKE_ACCOUNT, FakeAws, mutatingOperations } from './fake-aws.js';
+
+const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
+const ec2 = (region = 'us-east-1') => new EC2Client({ region, credentials });
+const iam = (region = 'us-east-1') => new IAMClient({ region, credentials });
+const logs = (region = 'us-east-1') => new CloudWatchLogsClient({ region, credentials });
+
+const TRUST = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+const ROLE_ARN = `arn:aws:iam::${FAKE_ACCOUNT}:role/flowfix-delivery`;
+
+/** Resolves to the error a promise rejects with (fails the test if it resolves). */
+async function errorOf(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the call to fail');
+}
+
+function cwlInput(resourceIds: string[], extra: Partial<CreateFlowLogsCommandInput> = {}): CreateFlowLogsCommandInput {
+  return {
+    ResourceIds: resourceIds,
+    ResourceType: 'VPC',
+    TrafficType: 'REJECT',
+    LogGroupName: '/flowfix/vpc-flow-logs',
+    DeliverLogsPermissionArn: ROLE_ARN,
+    ...extra,
+  };
+}
+
+let fake: FakeAws;
+afterEach(() => fake.restore());
+
+describe('identity and regions', () => {
+  beforeEach(() => {
+    fake = new FakeAws({ regions: ['us-east-1', 'eu-west-1'], disabledRegions: ['af-south-1'] }).install();
+  });
+
+  test('GetCallerIdentity answers with the fake account', async () => {
+    // WHEN
+    const id = await new STSClient({ region: 'us-east-1', credentials }).send(new GetCallerIdentityCommand({}));
+    // THEN
+    expect(id.Account).toBe(FAKE_ACCOUNT);
+    expect(id.Arn).toBe(`arn:aws:iam::${FAKE_ACCOUNT}:user/tester`);
+  });
+
+  test('DescribeRegions lists disabled regions only with AllRegions, and they refuse other calls', async () => {
+    // WHEN
+    const plain = await ec2().send(new DescribeRegionsCommand({}));
+    const all = await ec2().send(new DescribeRegionsCommand({ AllRegions: true }));
+    const err = await errorOf(ec2('af-south-1').send(new DescribeVpcsCommand({})));
+    // THEN
+    expect(plain.Regions?.map((r) => r.RegionName)).toEqual(['us-east-1', 'eu-west-1']);
+    expect(all.Regions?.map((r) => [r.RegionName, r.OptInStatus])).toEqual([
+      ['us-east-1', 'opt-in-not-required'],
+      ['eu-west-1', 'opt-in-not-required'],
+      ['af-south-1', 'not-opted-in'],
+    ]);
+    expect(err.name).toBe('OptInRequired');
+    expect(err.$metadata.httpStatusCode).toBe(401);
+  });
+
+  test('ARNs use the partition of the region the client is in', async () => {
+    // GIVEN a China fake with a role
+    fake.restore();
+    fake = new FakeAws({ regions: ['cn-north-1'] }).install();
+    fake.addRole('r', TRUST);
+    // WHEN
+    const role = await iam('cn-north-1').send(new GetRoleCommand({ RoleName: 'r' }));
+    const id = await new STSClient({ region: 'cn-north-1', credentials }).send(new GetCallerIdentityCommand({}));
+    // THEN
+    expect(role.Role?.Arn).toBe(`arn:aws-cn:iam::${FAKE_ACCOUNT}:role/r`);
+    expect(id.Arn).toBe(`arn:aws-cn:iam::${FAKE_ACCOUNT}:user/tester`);
+  });
+});
+
+describe('EC2 listings', () => {
+  beforeEach(() => {
+    fake = new FakeAws({ pageSize: 2 }).install();
+  });
+
+  test('DescribeVpcs pages through every VPC with the SDK paginator, per region', async () => {
+    // GIVEN five VPCs in us-east-1 and one in eu-west-1
+    const ids = [1, 2, 3, 4, 5].map((n) => fake.addVpc('us-east-1', { name: `vpc ${n}` }));
+    fake.addVpc('eu-west-1');
+    // WHEN
+    const pages = [];
+    for await (const page of paginateDescribeVpcs({ client: ec2() }, { MaxResults: 1000 })) pages.push(page);
+    // THEN three pages of at most two, in order, with the Name tag
+    expect(pages.map((p) => p.Vpcs?.length)).toEqual([2, 2, 1]);
+    expect(pages.flatMap((p) => p.Vpcs ?? []).map((v) => v.VpcId)).toEqual(ids);
+    expect(pages[0]?.Vpcs?.[0]).toMatchObject({ OwnerId: FAKE_ACCOUNT, IsDefault: false, State: 'available', Tags: [{ Key: 'Name', Value: 'vpc 1' }] });
+  });
+
+  test('DescribeSubnets filters by vpc-id and rejects unknown ids', async () => {
+    // GIVEN two VPCs with subnets
+    const a = fake.addVpc('us-east-1');
+    const b = fake.addVpc('us-east-1');
+    const [s1, s2] = [fake.addSubnet('us-east-1', a), fake.addSubnet('us-east-1', a)];
+    fake.addSubnet('us-east-1', b);
+    // WHEN
+    const out = await ec2().send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [a] }] }));
+    const err = await errorOf(ec2().send(new DescribeSubnetsCommand({ SubnetIds: ['subnet-missing'] })));
+    // THEN
+    expect(out.Subnets?.map((s) => s.SubnetId)).toEqual([s1, s2]);
+    expect(out.Subnets?.[0]).toMatchObject({ VpcId: a, OwnerId: FAKE_ACCOUNT, AvailabilityZone: 'us-east-1a' });
+    expect(err.name).toBe('InvalidSubnetID.NotFound');
+  });
+
+  test('DescribeFlowLogs honours Filter across pages; S3 flow logs have no LogGroupName', async () => {
+    // GIVEN three flow logs on one VPC and one on another
+    const vpc = fake.addVpc('us-east-1');
+    const other = fake.addVpc('us-east-1');
+    fake.addFlowLog('us-east-1', { resourceId: vpc, logGroupName: 'g1' });
+    fake.addFlowLog('us-east-1', { resourceId: vpc, destinationType: 's3', destination: 'arn:aws:s3:::bucket/p/' });
+    fake.addFlowLog('us-east-1', { resourceId: vpc, trafficType: 'REJECT', deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Access error' });
+    fake.addFlowLog('us-east-1', { resourceId: other });
+    // WHEN
+    const found = [];
+    for await (const page of paginateDescribeFlowLogs({ client: ec2() }, { Filter: [{ Name: 'resource-id', Values: [vpc] }] })) {
+      found.push(...(page.FlowLogs ?? []));
+    }
+    // THEN
+    expect(found).toHaveLength(3);
+    expect(found.every((f) => f.ResourceId === vpc)).toBe(true);
+    const s3 = found.find((f) => f.LogDestinationType === 's3');
+    expect(s3?.LogGroupName).toBeUndefined();
+    expect(found.find((f) => f.DeliverLogsStatus === 'FAILED')?.DeliverLogsErrorMessage).toBe('Access error');
+  });
+});
+
+describe('CreateFlowLogs', () => {
+  let vpc: string;
+  beforeEach(() => {
+    fake = new FakeAws().install();
+    fake.addRole('flowfix-delivery', TRUST);
+    vpc = fake.addVpc('us-east-1');
+  });
+
+  test('creates a flow log, then reports the identical one as FlowLogAlreadyExists in Unsuccessful', async () => {
+    // WHEN the same flow log is asked for twice
+    const first = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { TagSpecifications: [{ ResourceType: 'vpc-flow-log', Tags: [{ Key: 'managed-by', Value: 'flowfix' }] }] })));
+    const second = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc])));
+    // THEN the first creates it, the second is a per-resource failure in a successful response
+    expect(first.FlowLogIds).toHaveLength(1);
+    expect(first.FlowLogIds?.[0]).toMatch(/^fl-[0-9a-f]{17}$/);
+    expect(first.Unsuccessful).toEqual([]);
+    expect(second.FlowLogIds).toEqual([]);
+    expect(second.Unsuccessful).toEqual([{ ResourceId: vpc, Error: { Code: 'FlowLogAlreadyExists', Message: 'FlowLogAlreadyExists' } }]);
+    expect(fake.flowLogs('us-east-1')).toEqual([
+      expect.objectContaining({
+        ResourceId: vpc,
+        TrafficType: 'REJECT',
+        LogGroupName: '/flowfix/vpc-flow-logs',
+        LogDestinationType: 'cloud-watch-logs',
+        DeliverLogsPermissionArn: ROLE_ARN,
+        DeliverLogsStatus: 'SUCCESS',
+        Tags: [{ Key: 'managed-by', Value: 'flowfix' }],
+      }),
+    ]);
+  });
+
+  test('a different traffic type to the same log group is not a duplicate', async () => {
+    // GIVEN an existing REJECT flow log
+    fake.addFlowLog('us-east-1', { resourceId: vpc, trafficType: 'REJECT', logGroupName: '/flowfix/vpc-flow-logs' });
+    // WHEN an ALL flow log is created
+    const out = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { TrafficType: 'ALL' })));
+    // THEN
+    expect(out.FlowLogIds).toHaveLength(1);
+    expect(fake.flowLogs('us-east-1')).toHaveLength(2);
+  });
+
+  test('unknown and shared resources fail per resource; others succeed', async () => {
+    // GIVEN a VPC shared from another account
+    const shared = fake.addVpc('us-east-1', { ownerId: '222222222222' });
+    // WHEN
+    const out = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc, 'vpc-nope', shared])));
+    // THEN
+    expect(out.FlowLogIds).toHaveLength(1);
+    expect(out.Unsuccessful?.map((u) => [u.ResourceId, u.Error?.Code])).toEqual([
+      ['vpc-nope', 'InvalidVpcID.NotFound'],
+      [shared, 'UnauthorizedOperation'],
+    ]);
+  });
+
+  test('the same ClientToken with the same parameters returns the first answer and creates nothing more', async () => {
+    // WHEN the call is retried with its token, then the token is reused for another request
+    const first = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { ClientToken: 'tok-1' })));
+    const retry = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { ClientToken: 'tok-1' })));
+    const mismatch = await errorOf(ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { ClientToken: 'tok-1', TrafficType: 'ALL' }))));
+    // THEN
+    expect(retry.FlowLogIds).toEqual(first.FlowLogIds);
+    expect(retry.ClientToken).toBe('tok-1');
+    expect(retry.Unsuccessful).toEqual([]);
+    expect(fake.flowLogs('us-east-1')).toHaveLength(1);
+    expect(mismatch.name).toBe('IdempotentParameterMismatch');
+  });
+
+  test('DryRun answers DryRunOperation (or UnauthorizedOperation without iam:PassRole) and changes nothing', async () => {
+    // WHEN
+    const allowed = await errorOf(ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { DryRun: true }))));
+    fake.denyPassRole();
+    const denied = await errorOf(ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { DryRun: true }))));
+    const real = await errorOf(ec2().send(new CreateFlowLogsCommand(cwlInput([vpc]))));
+    // THEN
+    expect(allowed.name).toBe('DryRunOperation');
+    expect(allowed.$metadata.httpStatusCode).toBe(412);
+    expect(denied.name).toBe('UnauthorizedOperation');
+    expect(denied.message).toContain('iam:PassRole');
+    expect(real.name).toBe('UnauthorizedOperation');
+    expect(fake.flowLogs('us-east-1')).toEqual([]);
+  });
+
+  test('rejects invalid parameter combinations as InvalidParameter', async () => {
+    // WHEN
+    const s3WithRole = await errorOf(
+      ec2().send(new CreateFlowLogsCommand({ ResourceIds: [vpc], ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 's3', LogDestination: 'arn:aws:s3:::flow-bucket', DeliverLogsPermissionArn: ROLE_ARN })),
+    );
+    const cwlWithoutRole = await errorOf(ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { DeliverLogsPermissionArn: undefined }))));
+    const tooMany = await errorOf(ec2().send(new CreateFlowLogsCommand(cwlInput(Array.from({ length: 1001 }, (_, i) => `vpc-${i}`)))));
+    const s3 = await ec2().send(
+      new CreateFlowLogsCommand({ ResourceIds: [vpc], ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 's3', LogDestination: 'arn:aws:s3:::flow-bucket/flows/' }),
+    );
+    // THEN
+    expect(s3WithRole.name).toBe('InvalidParameter');
+    expect(s3WithRole.message).toMatch(/not applicable for s3/);
+    expect(cwlWithoutRole.name).toBe('InvalidParameter');
+    expect(tooMany.name).toBe('InvalidParameter');
+    expect(s3.FlowLogIds).toHaveLength(1);
+  });
+
+  test('a role that does not trust vpc-flow-logs cannot be assumed', async () => {
+    // GIVEN a role trusting EC2 instead
+    fake.addRole('wrong-trust', { ...TRUST, Statement: [{ ...TRUST.Statement[0], Principal: { Service: 'ec2.amazonaws.com' } }] });
+    // WHEN
+    const out = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/wrong-trust` })));
+    // THEN
+    expect(out.Unsuccessful).toEqual([{ ResourceId: vpc, Error: { Code: 'InvalidParameter', Message: 'Unable to assume given IAM role' } }]);
+  });
+
+  test('confused-deputy conditions are evaluated against the account and region', async () => {
+    // GIVEN a role whose SourceArn condition names another region
+    const conditioned = (region: string) => ({
+      ...TRUST,
+      Statement: [{ ...TRUST.Statement[0], Condition: { StringEquals: { 'aws:SourceAccount': FAKE_ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:ec2:${region}:${FAKE_ACCOUNT}:vpc-flow-log/*` } } }],
+    });
+    fake.addRole('right', conditioned('us-east-1'));
+    fake.addRole('wrong', conditioned('eu-west-1'));
+    // WHEN
+    const ok = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/right` })));
+    const bad = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { TrafficType: 'ALL', DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/wrong` })));
+    // THEN
+    expect(ok.FlowLogIds).toHaveLength(1);
+    expect(bad.Unsuccessful?.[0]?.Error?.Message).toBe('Unable to assume given IAM role');
+  });
+
+  test('roleAssumableAfter: a freshly created role fails the first N calls, then works', async () => {
+    // GIVEN a role created through IAM while propagation takes two attempts
+    fake.roleAssumableAfter(2);
+    await iam().send(new CreateRoleCommand({ RoleName: 'fresh', AssumeRolePolicyDocument: JSON.stringify(TRUST) }));
+    const input = cwlInput([vpc], { DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/fresh` });
+    // WHEN the call is retried three times
+    const attempts = [];
+    for (let i = 0; i < 3; i++) attempts.push(await ec2().send(new CreateFlowLogsCommand(input)));
+    // THEN
+    expect(attempts.map((a) => a.Unsuccessful?.[0]?.Error?.Message ?? 'created')).toEqual([
+      'Unable to assume given IAM role',
+      'Unable to assume given IAM role',
+      'created',
+    ]);
+    expect(fake.flowLogs('us-east-1')).toHaveLength(1);
+  });
+});
+
+describe('IAM', () => {
+  beforeEach(() => {
+    fake = new FakeAws().install();
+  });
+
+  test('GetRole of a missing role throws NoSuchEntity the way the SDK does', async () => {
+    // WHEN
+    const err = await errorOf(iam().send(new GetRoleCommand({ RoleName: 'absent' })));
+    // THEN the SDK's modelled class: name NoSuchEntityException, query code NoSuchEntity
+    expect(err).toBeInstanceOf(NoSuchEntityException);
+    expect(err.name).toBe('NoSuchEntityException');
+    expect(err.Code).toBe('NoSuchEntity');
+    expect(err.$metadata.httpStatusCode).toBe(404);
+    expect(err.$fault).toBe('client');
+  });
+
+  test('policy documents come back URL-encoded and decode to what was stored', async () => {
+    // GIVEN a role created and given an inline policy through IAM
+    const trust = JSON.stringify(TRUST);
+    const publish = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: '*' }] };
+    await iam().send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: trust, Tags: [{ Key: 'managed-by', Value: 'flowfix' }] }));
+    await iam().send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'publish', PolicyDocument: JSON.stringify(publish) }));
+    // WHEN
+    const role = await iam().send(new GetRoleCommand({ RoleName: 'r' }));
+    const policy = await iam().send(new GetRolePolicyCommand({ RoleName: 'r', PolicyName: 'publish' }));
+    // THEN
+    expect(role.Role?.AssumeRolePolicyDocument).toBe(encodeURIComponent(trust));
+    expect(role.Role?.AssumeRolePolicyDocument).not.toContain('{');
+    expect(JSON.parse(decodeURIComponent(policy.PolicyDocument ?? ''))).toEqual(publish);
+    expect(role.Role?.Arn).toBe(`arn:aws:iam::${FAKE_ACCOUNT}:role/r`);
+    expect(role.Role?.Tags).toEqual([{ Key: 'managed-by', Value: 'flowfix' }]);
+    expect(fake.role('r')).toMatchObject({ trustPolicy: TRUST, inlinePolicies: { publish }, tags: { 'managed-by': 'flowfix' } });
+  });
+
+  test('CreateRole refuses duplicates and malformed trust documents; GetRolePolicy misses are NoSuchEntity', async () => {
+    // GIVEN
+    fake.addRole('r', TRUST);
+    // WHEN
+    const dup = await errorOf(iam().send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: JSON.stringify(TRUST) })));
+    const malformed = await errorOf(iam().send(new CreateRoleCommand({ RoleName: 'other', AssumeRolePolicyDocument: '{not json' })));
+    const noPolicy = await errorOf(iam().send(new GetRolePolicyCommand({ RoleName: 'r', PolicyName: 'none' })));
+    // THEN
+    expect([dup.name, dup.Code, dup.$metadata.httpStatusCode]).toEqual(['EntityAlreadyExistsException', 'EntityAlreadyExists', 409]);
+    expect(malformed.Code).toBe('MalformedPolicyDocument');
+    expect(noPolicy.Code).toBe('NoSuchEntity');
+    expect(fake.role('other')).toBeUndefined();
+  });
+
+  test('ListRolePolicies pages with Marker and IsTruncated', async () => {
+    // GIVEN a role with three inline policies and a page size of two
+    fake.restore();
+    fake = new FakeAws({ pageSize: 2 }).install();
+    fake.addRole('r', TRUST, { c: {}, a: {}, b: {} });
+    // WHEN
+    const first = await iam().send(new ListRolePoliciesCommand({ RoleName: 'r' }));
+    const second = await iam().send(new ListRolePoliciesCommand({ RoleName: 'r', Marker: first.Marker }));
+    // THEN
+    expect([first.PolicyNames, first.IsTruncated]).toEqual([['a', 'b'], true]);
+    expect([second.PolicyNames, second.IsTruncated, second.Marker]).toEqual([['c'], false, undefined]);
+  });
+});
+
+describe('CloudWatch Logs', () => {
+  beforeEach(() => {
+    fake = new FakeAws({ pageSize: 2 }).install();
+  });
+
+  test('CreateLogGroup stores kms key and tags; a second create is ResourceAlreadyExistsException', async () => {
+    // WHEN
+    await logs().send(new CreateLogGroupCommand({ logGroupName: '/flowfix/vpc', kmsKeyId: 'arn:aws:kms:us-east-1:111111111111:key/k', tags: { a: 'b' } }));
+    const dup = await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: '/flowfix/vpc' })));
+    const reserved = await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: 'aws/mine' })));
+    // THEN
+    expect(dup).toBeInstanceOf(ResourceAlreadyExistsException);
+    expect(dup.name).toBe('ResourceAlreadyExistsException');
+    expect(dup.$metadata.httpStatusCode).toBe(400);
+    expect(reserved.name).toBe('InvalidParameterException');
+    expect(fake.logGroup('us-east-1', '/flowfix/vpc')).toMatchObject({ kmsKeyId: 'arn:aws:kms:us-east-1:111111111111:key/k', tags: { a: 'b' } });
+    expect(fake.logGroup('eu-west-1', '/flowfix/vpc')).toBeUndefined();
+  });
+
+  test('PutRetentionPolicy accepts only the documented values and needs the group', async () => {
+    // GIVEN
+    fake.addLogGroup('us-east-1', 'g');
+    // WHEN
+    const bad = await errorOf(logs().send(new PutRetentionPolicyCommand({ logGroupName: 'g', retentionInDays: 10 })));
+    const missing = await errorOf(logs().send(new PutRetentionPolicyCommand({ logGroupName: 'nope', retentionInDays: 30 })));
+    await logs().send(new PutRetentionPolicyCommand({ logGroupName: 'g', retentionInDays: 365 }));
+    // THEN
+    expect(bad.name).toBe('InvalidParameterException');
+    expect(missing.name).toBe('ResourceNotFoundException');
+    expect(fake.logGroup('us-east-1', 'g')?.retentionInDays).toBe(365);
+  });
+
+  test('DescribeLogGroups filters by prefix, pages, and gives both ARN forms', async () => {
+    // GIVEN
+    for (const name of ['/flowfix/c', '/flowfix/a', '/other', '/flowfix/b']) fake.addLogGroup('us-east-1', name, { retentionInDays: 30 });
+    // WHEN
+    const first = await logs().send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/flowfix/' }));
+    const second = await logs().send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/flowfix/', nextToken: first.nextToken }));
+    // THEN
+    expect(first.logGroups?.map((g) => g.logGroupName)).toEqual(['/flowfix/a', '/flowfix/b']);
+    expect(second.logGroups?.map((g) => g.logGroupName)).toEqual(['/flowfix/c']);
+    expect(second.nextToken).toBeUndefined();
+    expect(first.logGroups?.[0]).toMatchObject({
+      arn: `arn:aws:logs:us-east-1:${FAKE_ACCOUNT}:log-group:/flowfix/a:*`,
+      logGroupArn: `arn:aws:logs:us-east-1:${FAKE_ACCOUNT}:log-group:/flowfix/a`,
+      retentionInDays: 30,
+    });
+  });
+});
+
+describe('fault injection and recording', () => {
+  beforeEach(() => {
+    fake = new FakeAws().install();
+  });
+
+  test('denyAction refuses an action (optionally in one region) with a message naming it', async () => {
+    // GIVEN
+    fake.denyAction('DescribeFlowLogs', { region: 'eu-west-1' });
+    fake.denyAction('CreateLogGroup');
+    // WHEN
+    const denied = await errorOf(ec2('eu-west-1').send(new DescribeFlowLogsCommand({})));
+    const allowed = await ec2('us-east-1').send(new DescribeFlowLogsCommand({}));
+    const logsDenied = await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: 'g' })));
+    // THEN
+    expect(denied.name).toBe('UnauthorizedOperation');
+    expect(denied.$metadata.httpStatusCode).toBe(403);
+    expect(denied.message).toMatch(/not authorized to perform: ec2:DescribeFlowLogs/);
+    expect(allowed.FlowLogs).toEqual([]);
+    expect(logsDenied.name).toBe('AccessDeniedException');
+    expect(logsDenied.message).toMatch(/not authorized to perform: logs:CreateLogGroup/);
+  });
+
+  test('failNext throws the given error the given number of times, then the call works', async () => {
+    // GIVEN two throttles on DescribeVpcs in us-east-1 only
+    fake.failNext('DescribeVpcs', { name: 'RequestLimitExceeded', message: 'Request limit exceeded.' }, { region: 'us-east-1', times: 2 });
+    // WHEN
+    const e1 = await errorOf(ec2().send(new DescribeVpcsCommand({})));
+    const other = await ec2('eu-west-1').send(new DescribeVpcsCommand({}));
+    const e2 = await errorOf(ec2().send(new DescribeVpcsCommand({})));
+    const ok = await ec2().send(new DescribeVpcsCommand({}));
+    // THEN
+    expect([e1.name, e1.$metadata.httpStatusCode, e1.$fault]).toEqual(['RequestLimitExceeded', 503, 'server']);
+    expect(e2.name).toBe('RequestLimitExceeded');
+    expect(other.Vpcs).toEqual([]);
+    expect(ok.Vpcs).toEqual([]);
+  });
+
+  test('mutatingCalls keeps writes (failed ones too) and drops reads and DryRun', async () => {
+    // GIVEN
+    fake.addRole('flowfix-delivery', TRUST);
+    const vpc = fake.addVpc('us-east-1');
+    fake.failNext('CreateLogGroup', { name: 'ThrottlingException' });
+    // WHEN
+    await ec2().send(new DescribeVpcsCommand({}));
+    await errorOf(ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { DryRun: true }))));
+    await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: '/flowfix/vpc-flow-logs' })));
+    await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc])));
+    await iam().send(new GetRoleCommand({ RoleName: 'flowfix-delivery' }));
+    // THEN
+    expect(fake.calls.map((c) => c.operation)).toEqual(['DescribeVpcs', 'CreateFlowLogs', 'CreateLogGroup', 'CreateFlowLogs', 'GetRole']);
+    expect(fake.mutatingCalls().map((c) => `${c.service}:${c.operation}@${c.region}`)).toEqual([
+      'logs:CreateLogGroup@us-east-1',
+      'ec2:CreateFlowLogs@us-east-1',
+    ]);
+    expect(mutatingOperations(fake.calls)).toEqual(fake.mutatingCalls());
+  });
+
+  test('onCall runs before the call is served, so throwing from it leaves state untouched', async () => {
+    // GIVEN a hook that kills the run at the first write
+    fake.addRole('flowfix-delivery', TRUST);
+    const vpc = fake.addVpc('us-east-1');
+    fake.onCall = (call) => {
+      if (call.operation === 'CreateFlowLogs') throw new Error('killed');
+    };
+    // WHEN
+    const err = await errorOf(ec2().send(new CreateFlowLogsCommand(cwlInput([vpc]))));
+    // THEN
+    expect(err.message).toBe('killed');
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.flowLogs('us-east-1')).toEqual([]);
+  });
+
+  test('a command the fake does not model fails loudly, naming it', async () => {
+    // WHEN
+    const err = await errorOf(ec2().send(new DescribeInstancesCommand({})));
+    // THEN
+    expect(err.message).toMatch(/DescribeInstances/);
+    expect(fake.calls.at(-1)?.operation).toBe('DescribeInstances');
+  });
+});

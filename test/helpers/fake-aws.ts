@@ -1,0 +1,1141 @@
+// A stateful fake of the slice of EC2, IAM, CloudWatch Logs and STS that flowfix uses, served through
+// aws-sdk-client-mock so production code keeps creating real SDK clients. It imitates the behaviour in
+// /work/shared/AWS-FACTS.md, including the error shapes the real SDK throws: IAM's modelled errors are
+// named e.g. `NoSuchEntityException` with `Code: 'NoSuchEntity'`, exactly as the SDK deserialises them.
+
+import { randomUUID } from 'node:crypto';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import {
+  CreateFlowLogsCommand,
+  DeleteFlowLogsCommand,
+  DescribeFlowLogsCommand,
+  DescribeRegionsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  EC2ServiceException,
+  type CreateFlowLogsCommandInput,
+  type DeleteFlowLogsCommandInput,
+  type DescribeFlowLogsCommandInput,
+  type DescribeRegionsCommandInput,
+  type DescribeSubnetsCommandInput,
+  type DescribeVpcsCommandInput,
+  type Filter,
+  type FlowLog,
+  type LogDestinationType,
+  type Subnet,
+  type Tag,
+  type UnsuccessfulItem,
+  type Vpc,
+} from '@aws-sdk/client-ec2';
+import * as iamSdk from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  IAMServiceException,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
+  TagRoleCommand,
+  type CreateRoleCommandInput,
+  type ListRolePoliciesCommandInput,
+  type PutRolePolicyCommandInput,
+  type TagRoleCommandInput,
+} from '@aws-sdk/client-iam';
+import * as logsSdk from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CloudWatchLogsServiceException,
+  CreateLogGroupCommand,
+  DeleteLogGroupCommand,
+  DescribeLogGroupsCommand,
+  PutRetentionPolicyCommand,
+  TagResourceCommand,
+  type CreateLogGroupCommandInput,
+  type DescribeLogGroupsCommandInput,
+  type LogGroup,
+  type PutRetentionPolicyCommandInput,
+  type TagResourceCommandInput,
+} from '@aws-sdk/client-cloudwatch-logs';
+import * as stsSdk from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+
+export const FAKE_ACCOUNT = '111111111111';
+
+export interface FakeAwsOptions {
+  accountId?: string;
+  regions?: string[];
+  disabledRegions?: string[];
+  pageSize?: number;
+  latencyMs?: number;
+}
+
+export interface RecordedCall {
+  service: 'ec2' | 'iam' | 'logs' | 'sts';
+  operation: string;
+  region: string;
+  input: any;
+}
+
+export interface FakeRole {
+  roleName: string;
+  arn: string;
+  trustPolicy: object;
+  inlinePolicies: Record<string, object>;
+  tags: Record<string, string>;
+}
+
+export interface InjectedError {
+  name: string;
+  message?: string;
+  httpStatusCode?: number;
+}
+
+export interface SeedFlowLog {
+  resourceId: string;
+  trafficType?: 'ACCEPT' | 'REJECT' | 'ALL';
+  status?: string;
+  deliverLogsStatus?: 'SUCCESS' | 'FAILED';
+  deliverLogsErrorMessage?: string;
+  destinationType?: 'cloud-watch-logs' | 's3' | 'kinesis-data-firehose';
+  logGroupName?: string;
+  destination?: string;
+  deliverLogsPermissionArn?: string;
+  tags?: Record<string, string>;
+}
+
+/** Calls that change (or would change) state: not Describe*, Get*, List*, and not DryRun. */
+export function mutatingOperations(calls: readonly RecordedCall[]): RecordedCall[] {
+  return calls.filter((c) => !/^(Describe|Get|List)/.test(c.operation) && c.input?.DryRun !== true);
+}
+
+type Service = RecordedCall['service'];
+interface Ctx {
+  service: Service;
+  operation: string;
+  region: string;
+  partition: string;
+}
+type Handler = (input: any, ctx: Ctx) => object;
+type Route = [command: new (input: any) => unknown, operation: string, handler: Handler];
+
+interface RegionState {
+  vpcs: Map<string, Vpc>;
+  subnets: Map<string, Subnet>;
+  flowLogs: Map<string, FlowLog>;
+  logGroups: Map<string, StoredLogGroup>;
+  clientTokens: Map<string, { fingerprint: string; response: object }>;
+}
+interface StoredLogGroup {
+  name: string;
+  creationTime: number;
+  retentionInDays?: number;
+  kmsKeyId?: string;
+  tags: Record<string, string>;
+}
+interface StoredRole {
+  name: string;
+  path: string;
+  roleId: string;
+  createDate: Date;
+  description?: string;
+  trustDocument: string; // verbatim: IAM hands back what it was given, URL-encoded
+  inline: Map<string, string>;
+  tags: Record<string, string>;
+  assumeFailuresLeft: number;
+}
+
+const RETENTION_DAYS = new Set([
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+]);
+const DEFAULT_LOG_FORMAT =
+  '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ' +
+  '${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
+const FLOW_LOGS_PRINCIPAL = 'vpc-flow-logs.amazonaws.com';
+const DRY_RUN_MESSAGE = 'Request would have succeeded, but DryRun flag is set.';
+
+const STATUS: Record<string, number> = {
+  DryRunOperation: 412,
+  UnauthorizedOperation: 403,
+  OptInRequired: 401,
+  AuthFailure: 401,
+  AccessDenied: 403,
+  NoSuchEntity: 404,
+  EntityAlreadyExists: 409,
+  DeleteConflict: 409,
+  LimitExceeded: 409,
+  ConcurrentModification: 409,
+  RequestLimitExceeded: 503,
+  ServiceUnavailable: 503,
+  ServiceFailure: 500,
+  InternalError: 500,
+  ServiceUnavailableException: 503,
+  InternalServerException: 500,
+};
+
+export class FakeAws {
+  readonly accountId: string;
+  readonly calls: RecordedCall[] = [];
+  onCall?: (call: RecordedCall) => void | Promise<void>;
+
+  private readonly enabled: string[];
+  private readonly disabled: string[];
+  private readonly pageSize: number;
+  private readonly latencyMs: number;
+  private readonly partition: string;
+  private readonly regionStates = new Map<string, RegionState>();
+  private readonly roles = new Map<string, StoredRole>();
+  private stubs: AwsStub<any, any, any>[] = [];
+  private failures: { operation: string; region?: string; remaining: number; error: InjectedError }[] = [];
+  private denied: { operation: string; region?: string }[] = [];
+  private passRoleDenied = false;
+  private assumeFailuresAfterCreate = 0;
+  private seq = 0;
+
+  constructor(opts: FakeAwsOptions = {}) {
+    this.accountId = opts.accountId ?? FAKE_ACCOUNT;
+    this.enabled = opts.regions ?? ['us-east-1', 'eu-west-1'];
+    this.disabled = opts.disabledRegions ?? [];
+    this.pageSize = opts.pageSize ?? 1000;
+    this.latencyMs = opts.latencyMs ?? 0;
+    this.partition = partitionOf(this.enabled[0] ?? 'us-east-1');
+    for (const r of this.enabled) {
+      this.regionStates.set(r, {
+        vpcs: new Map(),
+        subnets: new Map(),
+        flowLogs: new Map(),
+        logGroups: new Map(),
+        clientTokens: new Map(),
+      });
+    }
+  }
+
+  install(): this {
+    this.restore();
+    this.wire('ec2', EC2Client, [
+      [DescribeRegionsCommand, 'DescribeRegions', (i, c) => this.describeRegions(i, c)],
+      [DescribeVpcsCommand, 'DescribeVpcs', (i, c) => this.describeVpcs(i, c)],
+      [DescribeSubnetsCommand, 'DescribeSubnets', (i, c) => this.describeSubnets(i, c)],
+      [DescribeFlowLogsCommand, 'DescribeFlowLogs', (i, c) => this.describeFlowLogs(i, c)],
+      [CreateFlowLogsCommand, 'CreateFlowLogs', (i, c) => this.createFlowLogs(i, c)],
+      [DeleteFlowLogsCommand, 'DeleteFlowLogs', (i, c) => this.deleteFlowLogs(i, c)],
+    ]);
+    this.wire('iam', IAMClient, [
+      [GetRoleCommand, 'GetRole', (i, c) => ({ Role: this.roleOutput(this.requireRole(i.RoleName), c.partition) })],
+      [ListRolePoliciesCommand, 'ListRolePolicies', (i) => this.listRolePolicies(i)],
+      [ListAttachedRolePoliciesCommand, 'ListAttachedRolePolicies', (i) => this.listAttachedRolePolicies(i.RoleName)],
+      [GetRolePolicyCommand, 'GetRolePolicy', (i) => this.getRolePolicy(i.RoleName, i.PolicyName)],
+      [CreateRoleCommand, 'CreateRole', (i, c) => this.createRole(i, c)],
+      [PutRolePolicyCommand, 'PutRolePolicy', (i) => this.putRolePolicy(i)],
+      [TagRoleCommand, 'TagRole', (i) => this.tagRole(i)],
+      [DeleteRoleCommand, 'DeleteRole', (i) => this.deleteRole(i.RoleName)],
+      [DeleteRolePolicyCommand, 'DeleteRolePolicy', (i) => this.deleteRolePolicy(i.RoleName, i.PolicyName)],
+    ]);
+    this.wire('logs', CloudWatchLogsClient, [
+      [DescribeLogGroupsCommand, 'DescribeLogGroups', (i, c) => this.describeLogGroups(i, c)],
+      [CreateLogGroupCommand, 'CreateLogGroup', (i, c) => this.createLogGroup(i, c)],
+      [PutRetentionPolicyCommand, 'PutRetentionPolicy', (i, c) => this.putRetentionPolicy(i, c)],
+      [TagResourceCommand, 'TagResource', (i, c) => this.tagLogGroup(i, c)],
+      [DeleteLogGroupCommand, 'DeleteLogGroup', (i, c) => this.deleteLogGroup(i.logGroupName, c)],
+    ]);
+    this.wire('sts', STSClient, [
+      [
+        GetCallerIdentityCommand,
+        'GetCallerIdentity',
+        (_i, c) => ({ UserId: 'AIDAFAKETESTERUSERID', Account: this.accountId, Arn: this.callerArn(c.partition) }),
+      ],
+    ]);
+    return this;
+  }
+
+  restore(): void {
+    for (const stub of this.stubs) stub.restore();
+    this.stubs = [];
+  }
+
+  // ---- seeding ----
+
+  addVpc(
+    region: string,
+    v: { vpcId?: string; ownerId?: string; isDefault?: boolean; name?: string; cidrBlock?: string } = {},
+  ): string {
+    const state = this.seedState(region);
+    const vpcId = v.vpcId ?? this.nextId('vpc');
+    state.vpcs.set(vpcId, {
+      VpcId: vpcId,
+      OwnerId: v.ownerId ?? this.accountId,
+      IsDefault: v.isDefault ?? false,
+      CidrBlock: v.cidrBlock ?? `10.${state.vpcs.size % 256}.0.0/16`,
+      State: 'available',
+      InstanceTenancy: 'default',
+      ...nameTags(v.name),
+    });
+    return vpcId;
+  }
+
+  addSubnet(
+    region: string,
+    vpcId: string,
+    s: { subnetId?: string; name?: string; ownerId?: string; availabilityZone?: string } = {},
+  ): string {
+    const state = this.seedState(region);
+    const vpc = state.vpcs.get(vpcId);
+    if (!vpc) throw new Error(`FakeAws.addSubnet: no VPC ${vpcId} in ${region}`);
+    const siblings = [...state.subnets.values()].filter((x) => x.VpcId === vpcId).length;
+    const subnetId = s.subnetId ?? this.nextId('subnet');
+    const ownerId = s.ownerId ?? vpc.OwnerId ?? this.accountId;
+    const cidrPrefix = (vpc.CidrBlock ?? '10.0.0.0/16').split('.').slice(0, 2).join('.');
+    state.subnets.set(subnetId, {
+      SubnetId: subnetId,
+      VpcId: vpcId,
+      OwnerId: ownerId,
+      AvailabilityZone: s.availabilityZone ?? `${region}${'abc'[siblings % 3]}`,
+      CidrBlock: `${cidrPrefix}.${siblings % 256}.0/24`,
+      State: 'available',
+      DefaultForAz: vpc.IsDefault ?? false,
+      MapPublicIpOnLaunch: false,
+      SubnetArn: `arn:${partitionOf(region)}:ec2:${region}:${ownerId}:subnet/${subnetId}`,
+      ...nameTags(s.name),
+    });
+    return subnetId;
+  }
+
+  addFlowLog(region: string, f: SeedFlowLog): string {
+    const state = this.seedState(region);
+    const p = partitionOf(region);
+    const type = f.destinationType ?? 'cloud-watch-logs';
+    const id = this.nextId('fl');
+    const flowLog: FlowLog = {
+      FlowLogId: id,
+      ResourceId: f.resourceId,
+      FlowLogStatus: f.status ?? 'ACTIVE',
+      TrafficType: f.trafficType ?? 'ALL',
+      DeliverLogsStatus: f.deliverLogsStatus ?? 'SUCCESS',
+      LogDestinationType: type,
+      CreationTime: new Date(),
+      MaxAggregationInterval: 600,
+      LogFormat: DEFAULT_LOG_FORMAT,
+    };
+    if (f.deliverLogsErrorMessage !== undefined) flowLog.DeliverLogsErrorMessage = f.deliverLogsErrorMessage;
+    if (type === 'cloud-watch-logs') {
+      const name = f.logGroupName ?? parseLogGroupArn(f.destination ?? '')?.name ?? 'flow-logs';
+      flowLog.LogGroupName = name;
+      flowLog.LogDestination = f.destination ?? `arn:${p}:logs:${region}:${this.accountId}:log-group:${name}`;
+      flowLog.DeliverLogsPermissionArn =
+        f.deliverLogsPermissionArn ?? `arn:${p}:iam::${this.accountId}:role/seeded-flow-logs-role`;
+    } else {
+      flowLog.LogDestination =
+        f.destination ??
+        (type === 's3'
+          ? `arn:${p}:s3:::seeded-flow-logs-bucket`
+          : `arn:${p}:firehose:${region}:${this.accountId}:deliverystream/seeded`);
+      if (f.deliverLogsPermissionArn !== undefined) flowLog.DeliverLogsPermissionArn = f.deliverLogsPermissionArn;
+    }
+    if (f.tags && Object.keys(f.tags).length > 0) flowLog.Tags = tagList(f.tags);
+    state.flowLogs.set(id, flowLog);
+    return id;
+  }
+
+  addLogGroup(region: string, name: string, g: { retentionInDays?: number; kmsKeyId?: string } = {}): void {
+    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: {} };
+    if (g.retentionInDays !== undefined) group.retentionInDays = g.retentionInDays;
+    if (g.kmsKeyId !== undefined) group.kmsKeyId = g.kmsKeyId;
+    this.seedState(region).logGroups.set(name, group);
+  }
+
+  addRole(
+    name: string,
+    trustPolicy: object,
+    inlinePolicies: Record<string, object> = {},
+    tags: Record<string, string> = {},
+  ): void {
+    // Pretty-printed like a console-made role, so code comparing raw strings instead of parsed JSON fails.
+    const pretty = (doc: object) => JSON.stringify(doc, null, 2);
+    this.roles.set(name, {
+      name,
+      path: '/',
+      roleId: this.nextRoleId(),
+      createDate: new Date(),
+      trustDocument: pretty(trustPolicy),
+      inline: new Map(Object.entries(inlinePolicies).map(([k, v]) => [k, pretty(v)])),
+      tags: { ...tags },
+      assumeFailuresLeft: 0,
+    });
+  }
+
+  // ---- inspection ----
+
+  mutatingCalls(): RecordedCall[] {
+    return mutatingOperations(this.calls);
+  }
+
+  flowLogs(region: string): FlowLog[] {
+    return [...(this.regionStates.get(region)?.flowLogs.values() ?? [])].map((f) => structuredClone(f));
+  }
+
+  logGroup(region: string, name: string): (LogGroup & { tags: Record<string, string> }) | undefined {
+    const g = this.regionStates.get(region)?.logGroups.get(name);
+    return g && { ...this.logGroupOutput(g, region, partitionOf(region)), tags: { ...g.tags } };
+  }
+
+  role(name: string): FakeRole | undefined {
+    const r = this.roles.get(name);
+    if (!r) return undefined;
+    return {
+      roleName: r.name,
+      arn: roleArn(r, this.partition, this.accountId),
+      trustPolicy: JSON.parse(r.trustDocument) as object,
+      inlinePolicies: Object.fromEntries([...r.inline].map(([k, v]) => [k, JSON.parse(v) as object])),
+      tags: { ...r.tags },
+    };
+  }
+
+  // ---- fault injection ----
+
+  failNext(operation: string, error: InjectedError, opts: { region?: string; times?: number } = {}): void {
+    const region = opts.region === undefined ? {} : { region: opts.region };
+    this.failures.push({ operation: normaliseOp(operation), ...region, remaining: opts.times ?? 1, error });
+  }
+
+  denyAction(operation: string, opts: { region?: string } = {}): void {
+    this.denied.push({ operation: normaliseOp(operation), ...(opts.region === undefined ? {} : { region: opts.region }) });
+  }
+
+  denyPassRole(): void {
+    this.passRoleDenied = true;
+  }
+
+  /** Roles created by CreateRole from now on fail the first `attempts` CreateFlowLogs calls that use them. */
+  roleAssumableAfter(attempts: number): void {
+    this.assumeFailuresAfterCreate = attempts;
+  }
+
+  // ---- plumbing ----
+
+  private wire(service: Service, clientClass: new (config: any) => any, routes: Route[]): void {
+    const stub = mockClient(clientClass) as AwsStub<any, any, any>;
+    for (const [command, operation, handler] of routes) {
+      // getClient() reads the stub's latest `this`, so it must be called synchronously, before any await.
+      stub
+        .on(command as any)
+        .callsFake((input: unknown, getClient: () => unknown) => this.serve(service, operation, input, getClient(), handler));
+    }
+    const self = this;
+    // Sinon's default behaviour answers whatever no `.on()` matched: fail loudly, naming the command.
+    stub.send.callsFake(function (this: unknown, command: { input?: unknown; constructor: { name: string } }) {
+      const operation = command.constructor.name.replace(/Command$/, '');
+      return self.serve(service, operation, command.input, this, () => {
+        const err = new Error(`FakeAws does not implement ${service}:${operation}; add it to test/helpers/fake-aws.ts`);
+        err.name = 'FakeAwsUnsupportedCommand';
+        throw err;
+      });
+    });
+    this.stubs.push(stub);
+  }
+
+  private async serve(
+    service: Service,
+    operation: string,
+    input: unknown,
+    client: unknown,
+    handler: Handler,
+  ): Promise<object> {
+    const region = await clientRegion(client);
+    const call: RecordedCall = { service, operation, region, input: snapshot(input) };
+    this.calls.push(call);
+    await this.onCall?.(call);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const ctx: Ctx = { service, operation, region, partition: partitionOf(region) };
+    const failure = this.failures.find((f) => f.remaining > 0 && matches(f, operation, region));
+    if (failure) {
+      failure.remaining--;
+      const { name, message, httpStatusCode } = failure.error;
+      throw serviceError(service, name, message ?? `Injected ${name} for ${operation}`, httpStatusCode);
+    }
+    if (this.isDenied(operation, region)) throw this.accessDenied(ctx, `${service}:${operation}`);
+    const output = handler(input ?? {}, ctx);
+    return { ...structuredClone(output), $metadata: metadata(200) };
+  }
+
+  private isDenied(operation: string, region: string): boolean {
+    return this.denied.some((d) => matches(d, operation, region));
+  }
+
+  private accessDenied(ctx: Ctx, action: string, resource = '*'): Error {
+    const who = `User: ${this.callerArn(ctx.partition)} is not authorized to perform: ${action} on resource: ${resource}`;
+    const why = `because no identity-based policy allows the ${action} action`;
+    if (ctx.service === 'ec2') {
+      const message = `You are not authorized to perform this operation. ${who} ${why}. Encoded authorization failure message: fake`;
+      return serviceError('ec2', 'UnauthorizedOperation', message);
+    }
+    return serviceError(ctx.service, ctx.service === 'logs' ? 'AccessDeniedException' : 'AccessDenied', `${who} ${why}`);
+  }
+
+  private callerArn(partition: string): string {
+    return `arn:${partition}:iam::${this.accountId}:user/tester`;
+  }
+
+  private nextId(prefix: string): string {
+    return `${prefix}-${(++this.seq).toString(16).padStart(17, '0')}`;
+  }
+
+  private nextRoleId(): string {
+    return `AROA${(++this.seq).toString(16).toUpperCase().padStart(17, '0')}`;
+  }
+
+  private seedState(region: string): RegionState {
+    const state = this.regionStates.get(region);
+    if (!state) throw new Error(`FakeAws: cannot seed ${region}; enabled regions are ${this.enabled.join(', ')}`);
+    return state;
+  }
+
+  /** The state of the region a call went to; disabled regions answer the way each service does. */
+  private regionState(ctx: Ctx): RegionState {
+    if (this.disabled.includes(ctx.region)) {
+      throw ctx.service === 'logs'
+        ? serviceError('logs', 'UnrecognizedClientException', 'The security token included in the request is invalid.')
+        : serviceError('ec2', 'OptInRequired', 'You are not subscribed to this service. Please go to http://aws.amazon.com to subscribe.');
+    }
+    const state = this.regionStates.get(ctx.region);
+    if (!state) {
+      throw new Error(`FakeAws: ${ctx.service}:${ctx.operation} went to "${ctx.region}", in neither regions nor disabledRegions`);
+    }
+    return state;
+  }
+
+  // ---- EC2 ----
+
+  private describeRegions(input: DescribeRegionsCommandInput, ctx: Ctx): object {
+    this.regionState(ctx);
+    const listed = [
+      ...this.enabled.map((name) => [name, 'opt-in-not-required'] as const),
+      ...(input.AllRegions ? this.disabled.map((name) => [name, 'not-opted-in'] as const) : []),
+    ].map(([name, optIn]) => ({
+      RegionName: name,
+      Endpoint: `ec2.${name}.amazonaws.com${name.startsWith('cn-') ? '.cn' : ''}`,
+      OptInStatus: optIn,
+    }));
+    const named = input.RegionNames?.length ? listed.filter((r) => input.RegionNames!.includes(r.RegionName)) : listed;
+    const regions = applyFilters(named, input.Filters, {
+      'region-name': (r) => [r.RegionName],
+      'opt-in-status': (r) => [r.OptInStatus],
+      endpoint: (r) => [r.Endpoint],
+    });
+    return { Regions: regions };
+  }
+
+  private describeVpcs(input: DescribeVpcsCommandInput, ctx: Ctx): object {
+    const state = this.regionState(ctx);
+    checkMaxResults(input.MaxResults, 5);
+    for (const id of input.VpcIds ?? []) {
+      if (!state.vpcs.has(id)) throw serviceError('ec2', 'InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
+    }
+    const wanted = [...state.vpcs.values()].filter((v) => !input.VpcIds?.length || input.VpcIds.includes(v.VpcId!));
+    const vpcs = applyFilters(wanted, input.Filters, {
+      'vpc-id': (v) => [v.VpcId!],
+      'owner-id': (v) => [v.OwnerId!],
+      'is-default': (v) => [String(v.IsDefault)],
+      state: (v) => [v.State!],
+      'cidr-block': (v) => [v.CidrBlock!],
+    });
+    const { page, next } = this.paginate('DescribeVpcs', vpcs, input.MaxResults, input.NextToken);
+    return { Vpcs: page, ...(next === undefined ? {} : { NextToken: next }) };
+  }
+
+  private describeSubnets(input: DescribeSubnetsCommandInput, ctx: Ctx): object {
+    const state = this.regionState(ctx);
+    checkMaxResults(input.MaxResults, 5);
+    for (const id of input.SubnetIds ?? []) {
+      if (!state.subnets.has(id)) {
+        throw serviceError('ec2', 'InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
+      }
+    }
+    const ids = input.SubnetIds ?? [];
+    const wanted = [...state.subnets.values()].filter((s) => ids.length === 0 || ids.includes(s.SubnetId!));
+    const subnets = applyFilters(wanted, input.Filters, {
+      'vpc-id': (s) => [s.VpcId!],
+      'subnet-id': (s) => [s.SubnetId!],
+      'owner-id': (s) => [s.OwnerId!],
+      'availability-zone': (s) => [s.AvailabilityZone!],
+      state: (s) => [s.State!],
+    });
+    const { page, next } = this.paginate('DescribeSubnets', subnets, input.MaxResults, input.NextToken);
+    return { Subnets: page, ...(next === undefined ? {} : { NextToken: next }) };
+  }
+
+  private describeFlowLogs(input: DescribeFlowLogsCommandInput, ctx: Ctx): object {
+    const state = this.regionState(ctx);
+    checkMaxResults(input.MaxResults, 1);
+    const ids = input.FlowLogIds ?? [];
+    const wanted = [...state.flowLogs.values()].filter((f) => ids.length === 0 || ids.includes(f.FlowLogId!));
+    // The parameter is `Filter` (singular); the SDK drops anything else, so a `Filters` is ignored here too.
+    const flowLogs = applyFilters(wanted, input.Filter, {
+      'resource-id': (f) => [f.ResourceId!],
+      'flow-log-id': (f) => [f.FlowLogId!],
+      'traffic-type': (f) => [f.TrafficType!],
+      'log-group-name': (f) => (f.LogGroupName === undefined ? [] : [f.LogGroupName]),
+      'log-destination-type': (f) => [f.LogDestinationType!],
+      'deliver-log-status': (f) => [f.DeliverLogsStatus!],
+    });
+    const { page, next } = this.paginate('DescribeFlowLogs', flowLogs, input.MaxResults, input.NextToken);
+    return { FlowLogs: page, ...(next === undefined ? {} : { NextToken: next }) };
+  }
+
+  private createFlowLogs(input: CreateFlowLogsCommandInput, ctx: Ctx): object {
+    const state = this.regionState(ctx);
+    const roleArnInput = input.DeliverLogsPermissionArn;
+    if (roleArnInput !== undefined && this.passRoleDenied) throw this.accessDenied(ctx, 'iam:PassRole', roleArnInput);
+    if (input.TagSpecifications?.length && this.isDenied('CreateTags', ctx.region)) {
+      throw this.accessDenied(ctx, 'ec2:CreateTags');
+    }
+    if (input.DryRun) throw serviceError('ec2', 'DryRunOperation', DRY_RUN_MESSAGE);
+
+    const destination = this.flowLogDestination(input, ctx);
+    const resourceIds = input.ResourceIds ?? [];
+    if (resourceIds.length === 0 || resourceIds.length > 1000) {
+      throw invalidParameter(`ResourceIds must hold 1 to 1000 ids, got ${resourceIds.length}`);
+    }
+    if (input.ResourceType !== 'VPC' && input.ResourceType !== 'Subnet') {
+      throw invalidParameter(`FakeAws only models ResourceType VPC and Subnet, got ${String(input.ResourceType)}`);
+    }
+    if (!['ACCEPT', 'REJECT', 'ALL'].includes(input.TrafficType ?? '')) {
+      throw invalidParameter('TrafficType must be one of ACCEPT, REJECT, ALL');
+    }
+    if (input.MaxAggregationInterval !== undefined && ![60, 600].includes(input.MaxAggregationInterval)) {
+      throw invalidParameter('MaxAggregationInterval must be 60 or 600');
+    }
+    if (input.LogFormat !== undefined && !/^\$\{[a-z0-9-]+\}( \$\{[a-z0-9-]+\})*$/.test(input.LogFormat)) {
+      throw invalidParameter('LogFormat must be ${field} tokens separated by single spaces');
+    }
+    for (const spec of input.TagSpecifications ?? []) {
+      if (spec.ResourceType !== 'vpc-flow-log') {
+        throw serviceError('ec2', 'InvalidParameterValue', `'${spec.ResourceType}' is not a valid taggable resource type`);
+      }
+    }
+
+    const { ClientToken: token, DryRun: _dryRun, ...params } = input;
+    const fingerprint = canonicalJson(params);
+    const seen = token === undefined ? undefined : state.clientTokens.get(token);
+    if (seen && seen.fingerprint !== fingerprint) {
+      const message = 'The client token you have provided is associated with a resource that has different parameters.';
+      throw serviceError('ec2', 'IdempotentParameterMismatch', message);
+    }
+    if (seen) return seen.response;
+
+    const assumable = roleArnInput === undefined || this.assumeRole(roleArnInput, ctx);
+    const tags = (input.TagSpecifications ?? []).flatMap((s) => s.Tags ?? []);
+    const flowLogIds: string[] = [];
+    const unsuccessful: UnsuccessfulItem[] = [];
+    const fail = (id: string, Code: string, Message: string) => unsuccessful.push({ ResourceId: id, Error: { Code, Message } });
+    for (const id of resourceIds) {
+      const resource = input.ResourceType === 'VPC' ? state.vpcs.get(id) : state.subnets.get(id);
+      const duplicate = [...state.flowLogs.values()].some(
+        (f) => f.ResourceId === id && f.TrafficType === input.TrafficType && destinationKey(f) === destination.key,
+      );
+      if (!resource && input.ResourceType === 'VPC') {
+        fail(id, 'InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
+      } else if (!resource) {
+        fail(id, 'InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
+      } else if (resource.OwnerId !== this.accountId) {
+        // Unverified code: AWS-FACTS only says a RAM participant cannot create flow logs on a shared VPC.
+        fail(id, 'UnauthorizedOperation', 'You are not authorized to perform this operation on a resource of another account.');
+      } else if (!assumable) {
+        fail(id, 'InvalidParameter', 'Unable to assume given IAM role');
+      } else if (duplicate) {
+        fail(id, 'FlowLogAlreadyExists', 'FlowLogAlreadyExists');
+      } else {
+        const flowLogId = this.nextId('fl');
+        state.flowLogs.set(flowLogId, {
+          FlowLogId: flowLogId,
+          ResourceId: id,
+          FlowLogStatus: 'ACTIVE',
+          TrafficType: input.TrafficType,
+          DeliverLogsStatus: 'SUCCESS',
+          LogDestinationType: destination.type,
+          LogDestination: destination.arn,
+          ...(destination.logGroupName === undefined ? {} : { LogGroupName: destination.logGroupName }),
+          ...(roleArnInput === undefined ? {} : { DeliverLogsPermissionArn: roleArnInput }),
+          ...(tags.length > 0 ? { Tags: tags } : {}),
+          CreationTime: new Date(),
+          MaxAggregationInterval: input.MaxAggregationInterval ?? 600,
+          LogFormat: input.LogFormat ?? DEFAULT_LOG_FORMAT,
+        });
+        flowLogIds.push(flowLogId);
+      }
+    }
+    const response = { FlowLogIds: flowLogIds, Unsuccessful: unsuccessful, ...(token === undefined ? {} : { ClientToken: token }) };
+    if (token !== undefined) state.clientTokens.set(token, { fingerprint, response });
+    return response;
+  }
+
+  /** Whether the flow-logs service can assume the role now; consumes one roleAssumableAfter failure if pending. */
+  private assumeRole(arn: string, ctx: Ctx): boolean {
+    const m = /^arn:[a-z-]+:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(arn);
+    const role = m ? this.roles.get(m[1]!) : undefined;
+    if (!role || roleArn(role, ctx.partition, this.accountId) !== arn) return false;
+    const sourceArn = `arn:${ctx.partition}:ec2:${ctx.region}:${this.accountId}:vpc-flow-log/fl-*`;
+    if (!trustAllowsFlowLogs(role.trustDocument, this.accountId, sourceArn)) return false;
+    if (role.assumeFailuresLeft > 0) {
+      role.assumeFailuresLeft--;
+      return false;
+    }
+    return true;
+  }
+
+  /** Validates the destination parameters and returns what the new flow log will carry. */
+  private flowLogDestination(
+    input: CreateFlowLogsCommandInput,
+    ctx: Ctx,
+  ): { type: LogDestinationType; arn: string; logGroupName?: string; key: string } {
+    const type = input.LogDestinationType ?? 'cloud-watch-logs';
+    if (type === 'cloud-watch-logs') {
+      if (input.LogGroupName !== undefined && input.LogDestination !== undefined) {
+        throw invalidParameter('Please only provide LogGroupName or only provide LogDestination.');
+      }
+      let name = input.LogGroupName;
+      if (input.LogDestination !== undefined) {
+        const parsed = parseLogGroupArn(input.LogDestination);
+        const local = parsed?.region === ctx.region && parsed.account === this.accountId && parsed.partition === ctx.partition;
+        if (!local) throw invalidParameter(`LogDestination ${input.LogDestination} is not a log group of this account and region`);
+        name = parsed.name;
+      }
+      if (!name) throw invalidParameter('LogGroupName or LogDestination is required for cloud-watch-logs delivery');
+      if (input.DeliverLogsPermissionArn === undefined) {
+        throw invalidParameter('DeliverLogsPermissionArn is required for cloud-watch-logs delivery');
+      }
+      const arn = `arn:${ctx.partition}:logs:${ctx.region}:${this.accountId}:log-group:${name}`;
+      return { type, arn, logGroupName: name, key: `cwl|${name}` };
+    }
+    if (type === 's3') {
+      if (input.DeliverLogsPermissionArn !== undefined) {
+        throw invalidParameter('DeliverLogsPermissionArn is not applicable for s3 delivery');
+      }
+      if (input.LogGroupName !== undefined) throw invalidParameter('LogGroupName is not applicable for s3 delivery');
+      const arn = input.LogDestination ?? '';
+      const m = /^arn:([a-z-]+):s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/.*)?$/.exec(arn);
+      if (!m || m[1] !== ctx.partition) {
+        throw invalidParameter(`LogDestination must be arn:${ctx.partition}:s3:::bucket[/prefix/], got ${arn}`);
+      }
+      if (/^\/AWSLogs(\/|$)/.test(m[3] ?? '')) throw invalidParameter('The prefix AWSLogs is reserved');
+      return { type, arn, key: `s3|${arn.replace(/\/+$/, '')}` };
+    }
+    if (type === 'kinesis-data-firehose') {
+      const arn = input.LogDestination ?? '';
+      if (!/^arn:[a-z-]+:firehose:[^:]+:\d{12}:deliverystream\/.+$/.test(arn)) {
+        throw invalidParameter('LogDestination must be a Firehose delivery stream ARN');
+      }
+      return { type, arn, key: `firehose|${arn}` };
+    }
+    throw serviceError('ec2', 'InvalidParameterValue', `Invalid LogDestinationType: ${String(type)}`);
+  }
+
+  private deleteFlowLogs(input: DeleteFlowLogsCommandInput, ctx: Ctx): object {
+    const state = this.regionState(ctx);
+    if (input.DryRun) throw serviceError('ec2', 'DryRunOperation', DRY_RUN_MESSAGE);
+    const unsuccessful: UnsuccessfulItem[] = [];
+    for (const id of input.FlowLogIds ?? []) {
+      if (!state.flowLogs.delete(id)) {
+        const error = { Code: 'InvalidFlowLogId.NotFound', Message: `Flow log ID '${id}' does not exist` };
+        unsuccessful.push({ ResourceId: id, Error: error });
+      }
+    }
+    return { Unsuccessful: unsuccessful };
+  }
+
+  /** One page: min(caller's limit, pageSize) items; tokens are opaque and tied to the operation. */
+  private paginate<T>(
+    operation: string,
+    items: T[],
+    limit: number | undefined,
+    token: string | undefined,
+    defaultLimit = 1000,
+  ): { page: T[]; next?: string } {
+    let offset = 0;
+    if (token !== undefined) {
+      const decoded = decodeToken(token);
+      if (decoded?.op !== operation) throw badToken(operation, token);
+      offset = decoded.offset;
+    }
+    const page = items.slice(offset, offset + Math.min(limit ?? defaultLimit, this.pageSize));
+    const nextOffset = offset + page.length;
+    if (nextOffset >= items.length) return { page };
+    return { page, next: Buffer.from(JSON.stringify({ op: operation, offset: nextOffset })).toString('base64') };
+  }
+
+  // ---- IAM ----
+
+  private requireRole(name: string | undefined): StoredRole {
+    const role = this.roles.get(name ?? '');
+    if (!role) throw serviceError('iam', 'NoSuchEntity', `The role with name ${String(name)} cannot be found.`);
+    return role;
+  }
+
+  private roleOutput(role: StoredRole, partition: string): object {
+    return {
+      Path: role.path,
+      RoleName: role.name,
+      RoleId: role.roleId,
+      Arn: roleArn(role, partition, this.accountId),
+      CreateDate: role.createDate,
+      AssumeRolePolicyDocument: encodeURIComponent(role.trustDocument),
+      ...(role.description === undefined ? {} : { Description: role.description }),
+      MaxSessionDuration: 3600,
+      ...(Object.keys(role.tags).length > 0 ? { Tags: tagList(role.tags) } : {}),
+      RoleLastUsed: {},
+    };
+  }
+
+  private listRolePolicies(input: ListRolePoliciesCommandInput): object {
+    const names = [...this.requireRole(input.RoleName).inline.keys()].sort();
+    const { page, next } = this.paginate('ListRolePolicies', names, input.MaxItems, input.Marker, 100);
+    return { PolicyNames: page, IsTruncated: next !== undefined, ...(next === undefined ? {} : { Marker: next }) };
+  }
+
+  // Managed policies are not modelled, so a role never has any attached.
+  private listAttachedRolePolicies(roleName: string | undefined): object {
+    this.requireRole(roleName);
+    return { AttachedPolicies: [], IsTruncated: false };
+  }
+
+  private getRolePolicy(roleName: string | undefined, policyName: string | undefined): object {
+    const doc = this.requireRole(roleName).inline.get(policyName ?? '');
+    if (doc === undefined) {
+      throw serviceError('iam', 'NoSuchEntity', `The role policy with name ${String(policyName)} cannot be found.`);
+    }
+    return { RoleName: roleName, PolicyName: policyName, PolicyDocument: encodeURIComponent(doc) };
+  }
+
+  private createRole(input: CreateRoleCommandInput, ctx: Ctx): object {
+    const name = input.RoleName ?? '';
+    if (!/^[\w+=,.@-]{1,64}$/.test(name)) throw serviceError('iam', 'ValidationError', `Invalid RoleName: ${name}`);
+    if (this.roles.has(name)) throw serviceError('iam', 'EntityAlreadyExists', `Role with name ${name} already exists.`);
+    const role: StoredRole = {
+      name,
+      path: input.Path ?? '/',
+      roleId: this.nextRoleId(),
+      createDate: new Date(),
+      trustDocument: requirePolicyJson(input.AssumeRolePolicyDocument),
+      inline: new Map(),
+      tags: tagMap(input.Tags),
+      assumeFailuresLeft: this.assumeFailuresAfterCreate,
+    };
+    if (input.Description !== undefined) role.description = input.Description;
+    this.roles.set(name, role);
+    return { Role: this.roleOutput(role, ctx.partition) };
+  }
+
+  private putRolePolicy(input: PutRolePolicyCommandInput): object {
+    const role = this.requireRole(input.RoleName);
+    role.inline.set(input.PolicyName ?? '', requirePolicyJson(input.PolicyDocument));
+    return {};
+  }
+
+  private tagRole(input: TagRoleCommandInput): object {
+    Object.assign(this.requireRole(input.RoleName).tags, tagMap(input.Tags));
+    return {};
+  }
+
+  private deleteRole(name: string | undefined): object {
+    const role = this.requireRole(name);
+    if (role.inline.size > 0) throw serviceError('iam', 'DeleteConflict', 'Cannot delete entity, must delete policies first.');
+    this.roles.delete(role.name);
+    return {};
+  }
+
+  private deleteRolePolicy(roleName: string | undefined, policyName: string | undefined): object {
+    if (!this.requireRole(roleName).inline.delete(policyName ?? '')) {
+      throw serviceError('iam', 'NoSuchEntity', `The role policy with name ${String(policyName)} cannot be found.`);
+    }
+    return {};
+  }
+
+  // ---- CloudWatch Logs ----
+
+  private requireLogGroup(ctx: Ctx, name: string | undefined): StoredLogGroup {
+    const group = this.regionState(ctx).logGroups.get(name ?? '');
+    if (!group) throw serviceError('logs', 'ResourceNotFoundException', 'The specified log group does not exist.');
+    return group;
+  }
+
+  private logGroupOutput(g: StoredLogGroup, region: string, partition: string): LogGroup {
+    const logGroupArn = `arn:${partition}:logs:${region}:${this.accountId}:log-group:${g.name}`;
+    return {
+      logGroupName: g.name,
+      creationTime: g.creationTime,
+      ...(g.retentionInDays === undefined ? {} : { retentionInDays: g.retentionInDays }),
+      metricFilterCount: 0,
+      arn: `${logGroupArn}:*`,
+      storedBytes: 0,
+      ...(g.kmsKeyId === undefined ? {} : { kmsKeyId: g.kmsKeyId }),
+      logGroupClass: 'STANDARD',
+      logGroupArn,
+    };
+  }
+
+  private describeLogGroups(input: DescribeLogGroupsCommandInput, ctx: Ctx): object {
+    const state = this.regionState(ctx);
+    if (input.limit !== undefined && (input.limit < 1 || input.limit > 50)) {
+      throw serviceError('logs', 'InvalidParameterException', `Value '${input.limit}' at 'limit' must be between 1 and 50`);
+    }
+    const prefix = input.logGroupNamePrefix ?? '';
+    const groups = [...state.logGroups.values()].filter((g) => g.name.startsWith(prefix)).sort(byName);
+    const { page, next } = this.paginate('DescribeLogGroups', groups, input.limit, input.nextToken, 50);
+    return {
+      logGroups: page.map((g) => this.logGroupOutput(g, ctx.region, ctx.partition)),
+      ...(next === undefined ? {} : { nextToken: next }),
+    };
+  }
+
+  private createLogGroup(input: CreateLogGroupCommandInput, ctx: Ctx): object {
+    const state = this.regionState(ctx);
+    const name = input.logGroupName ?? '';
+    if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name) || name.startsWith('aws/')) {
+      throw serviceError('logs', 'InvalidParameterException', `Value '${name}' at 'logGroupName' failed to satisfy constraint`);
+    }
+    if (state.logGroups.has(name)) {
+      throw serviceError('logs', 'ResourceAlreadyExistsException', 'The specified log group already exists');
+    }
+    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: { ...(input.tags ?? {}) } };
+    if (input.kmsKeyId !== undefined) group.kmsKeyId = input.kmsKeyId;
+    state.logGroups.set(name, group);
+    return {};
+  }
+
+  private putRetentionPolicy(input: PutRetentionPolicyCommandInput, ctx: Ctx): object {
+    if (!RETENTION_DAYS.has(input.retentionInDays ?? -1)) {
+      const message = `Value '${String(input.retentionInDays)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set`;
+      throw serviceError('logs', 'InvalidParameterException', message);
+    }
+    this.requireLogGroup(ctx, input.logGroupName).retentionInDays = input.retentionInDays!;
+    return {};
+  }
+
+  // Accepts the ARN with or without the trailing ':*' (which form AWS insists on is unverified).
+  private tagLogGroup(input: TagResourceCommandInput, ctx: Ctx): object {
+    const parsed = parseLogGroupArn(input.resourceArn ?? '');
+    if (!parsed || parsed.region !== ctx.region || parsed.account !== this.accountId) {
+      throw serviceError('logs', 'ResourceNotFoundException', `The specified resource does not exist: ${String(input.resourceArn)}`);
+    }
+    Object.assign(this.requireLogGroup(ctx, parsed.name).tags, input.tags ?? {});
+    return {};
+  }
+
+  private deleteLogGroup(name: string | undefined, ctx: Ctx): object {
+    this.regionState(ctx).logGroups.delete(this.requireLogGroup(ctx, name).name);
+    return {};
+  }
+}
+
+// ---- module helpers ----
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+async function clientRegion(client: unknown): Promise<string> {
+  const region = (client as { config?: { region?: unknown } } | undefined)?.config?.region;
+  const value: unknown = typeof region === 'function' ? await (region as () => unknown)() : region;
+  if (typeof value !== 'string') throw new Error('FakeAws: the SDK client has no region configured');
+  return value;
+}
+
+function metadata(httpStatusCode: number) {
+  return { httpStatusCode, requestId: randomUUID(), attempts: 1, totalRetryDelay: 0 };
+}
+
+function snapshot(input: unknown): unknown {
+  try {
+    return structuredClone(input);
+  } catch {
+    return input;
+  }
+}
+
+function normaliseOp(operation: string): string {
+  return operation.replace(/^[a-z0-9-]+:/, '').replace(/Command$/, '');
+}
+
+function matches(rule: { operation: string; region?: string }, operation: string, region: string): boolean {
+  return rule.operation === operation && (rule.region === undefined || rule.region === region);
+}
+
+function decodeToken(token: string): { op: string; offset: number } | undefined {
+  try {
+    const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { op?: unknown; offset?: unknown };
+    return typeof decoded.op === 'string' && typeof decoded.offset === 'number'
+      ? { op: decoded.op, offset: decoded.offset }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function badToken(operation: string, token: string): Error {
+  if (operation === 'ListRolePolicies') return serviceError('iam', 'InvalidInput', `Invalid Marker: ${token}`);
+  if (operation === 'DescribeLogGroups') return serviceError('logs', 'InvalidParameterException', `Invalid nextToken: ${token}`);
+  return serviceError('ec2', 'InvalidPaginationToken', `Invalid pagination token: ${token}`);
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function nameTags(name: string | undefined): { Tags?: Tag[] } {
+  return name === undefined ? {} : { Tags: [{ Key: 'Name', Value: name }] };
+}
+
+function tagList(tags: Record<string, string>): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
+function roleArn(role: StoredRole, partition: string, account: string): string {
+  return `arn:${partition}:iam::${account}:role${role.path}${role.name}`;
+}
+
+function parseLogGroupArn(arn: string): { partition: string; region: string; account: string; name: string } | undefined {
+  const m = /^arn:([a-z-]+):logs:([a-z0-9-]+):(\d{12}):log-group:(.+?)(:\*)?$/.exec(arn);
+  return m ? { partition: m[1]!, region: m[2]!, account: m[3]!, name: m[4]! } : undefined;
+}
+
+function destinationKey(f: FlowLog): string {
+  if (f.LogDestinationType === 's3') return `s3|${(f.LogDestination ?? '').replace(/\/+$/, '')}`;
+  if (f.LogDestinationType === 'kinesis-data-firehose') return `firehose|${f.LogDestination ?? ''}`;
+  return `cwl|${f.LogGroupName ?? ''}`;
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+function checkMaxResults(maxResults: number | undefined, min: number): void {
+  if (maxResults !== undefined && (maxResults < min || maxResults > 1000)) {
+    const message = `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between ${min} and 1000.`;
+    throw serviceError('ec2', 'InvalidParameterValue', message);
+  }
+}
+
+function invalidParameter(message: string): Error {
+  return serviceError('ec2', 'InvalidParameter', message);
+}
+
+/** Returns the document unchanged if it is a JSON object, else throws IAM's MalformedPolicyDocument. */
+function requirePolicyJson(doc: string | undefined): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(doc ?? '');
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw serviceError('iam', 'MalformedPolicyDocument', 'This policy contains invalid Json');
+  }
+  return doc!;
+}
+
+/** EC2 filter semantics: one filter's values are OR-ed (with * and ? wildcards), filters are AND-ed. */
+function applyFilters<T extends object>(
+  items: T[],
+  filters: Filter[] | undefined,
+  fields: Record<string, (item: T) => string[]>,
+): T[] {
+  const valuesOf = (item: T, name: string): string[] | undefined => {
+    const tags = (item as { Tags?: Tag[] }).Tags ?? [];
+    if (fields[name]) return fields[name](item);
+    if (name === 'tag-key') return tags.map((t) => t.Key ?? '');
+    if (name.startsWith('tag:')) return tags.filter((t) => t.Key === name.slice(4)).map((t) => t.Value ?? '');
+    return undefined;
+  };
+  return items.filter((item) =>
+    (filters ?? []).every((f) => {
+      const actual = valuesOf(item, f.Name ?? '');
+      if (actual === undefined) throw serviceError('ec2', 'InvalidParameterValue', `The filter '${f.Name}' is invalid`);
+      return (f.Values ?? []).some((pattern) => actual.some((a) => glob(pattern).test(a)));
+    }),
+  );
+}
+
+function glob(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`);
+}
+
+/**
+ * Whether vpc-flow-logs.amazonaws.com may assume a role with this trust policy. Conditions are evaluated
+ * for aws:SourceAccount and aws:SourceArn with String/Arn Equals/Like; any other condition counts as unmet,
+ * so a policy the fake does not understand fails visibly rather than passing by accident.
+ */
+function trustAllowsFlowLogs(trustDocument: string, account: string, sourceArn: string): boolean {
+  const doc = JSON.parse(trustDocument) as { Statement?: unknown };
+  const statements = (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]) as Record<string, any>[];
+  const context: Record<string, string> = { 'aws:sourceaccount': account, 'aws:sourcearn': sourceArn };
+  const applies = (s: Record<string, any>): boolean => {
+    const actions = asList(s?.Action).map((a) => a.toLowerCase());
+    return (
+      asList(s?.Principal?.Service).includes(FLOW_LOGS_PRINCIPAL) &&
+      actions.some((a) => a === 'sts:assumerole' || a === 'sts:*' || a === '*') &&
+      conditionsHold(s.Condition, context)
+    );
+  };
+  return statements.some((s) => s?.Effect === 'Allow' && applies(s)) && !statements.some((s) => s?.Effect === 'Deny' && applies(s));
+}
+
+function conditionsHold(condition: unknown, context: Record<string, string>): boolean {
+  if (condition === undefined) return true;
+  return Object.entries(condition as Record<string, Record<string, unknown>>).every(([operator, entries]) =>
+    Object.entries(entries).every(([key, expected]) => {
+      const actual = context[key.toLowerCase()];
+      if (actual === undefined) return false;
+      if (operator === 'StringEquals' || operator === 'ArnEquals') return asList(expected).includes(actual);
+      if (operator === 'StringLike' || operator === 'ArnLike') return asList(expected).some((v) => glob(v).test(actual));
+      return false;
+    }),
+  );
+}
+
+function asList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map((v) => String(v));
+}
+
+type ErrorCtor = new (opts: { message: string; $metadata: object }) => Error;
+const BASE_ERRORS = {
+  ec2: EC2ServiceException,
+  iam: IAMServiceException,
+  logs: CloudWatchLogsServiceException,
+  sts: STSServiceException,
+};
+const SDK_MODULES: Record<Service, Record<string, unknown>> = { ec2: {}, iam: iamSdk, logs: logsSdk, sts: stsSdk };
+
+/**
+ * An error shaped like the one the SDK throws for `code`: the service's modelled exception class when there
+ * is one (looked up as `code` or `code + 'Exception'`, as the SDK maps IAM query codes), else the service's
+ * base exception named after the code. Query protocols (EC2, IAM, STS) also carry `Code` and `Error`.
+ */
+function serviceError(service: Service, code: string, message: string, httpStatusCode?: number): Error {
+  const base = BASE_ERRORS[service];
+  const sdk = SDK_MODULES[service];
+  const candidate = sdk[code] ?? sdk[`${code}Exception`];
+  const modeled = typeof candidate === 'function' && candidate.prototype instanceof base ? (candidate as ErrorCtor) : undefined;
+  const queryCode = modeled ? code.replace(/Exception$/, '') : code;
+  const $metadata = metadata(httpStatusCode ?? STATUS[queryCode] ?? 400);
+  const $fault: 'client' | 'server' = $metadata.httpStatusCode >= 500 ? 'server' : 'client';
+  const err = modeled
+    ? Object.assign(new modeled({ message, $metadata }), { $fault })
+    : new base({ name: code, message, $metadata, $fault });
+  if (service === 'logs') return Object.assign(err, { __type: err.name });
+  return Object.assign(err, { Type: 'Sender', Code: queryCode, Error: { Type: 'Sender', Code: queryCode, Message: message } });
+}

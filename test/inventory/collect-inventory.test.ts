@@ -1,0 +1,430 @@
+import { DescribeLogGroupsCommand, type LogGroup } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeFlowLogsCommand,
+  DescribeRegionsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  type FlowLog,
+  type Subnet,
+  type Vpc,
+} from '@aws-sdk/client-ec2';
+import { GetRoleCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
+import { FlowfixError } from '../../src/errors.js';
+import { collectInventory, type InventoryProgressEvent } from '../../src/inventory/collect-inventory.js';
+import { awsError, mockAwsSdk, regionOfClient, testAwsClients } from '../helpers/mock-aws-sdk.js';
+
+const ACCOUNT = '123456789012';
+const OWN_GROUP = DEFAULT_SETTINGS.destination.type === 'cloud-watch-logs' ? DEFAULT_SETTINGS.destination.logGroupName : '';
+
+const sdk = mockAwsSdk();
+afterAll(() => sdk.restore());
+
+/** What one region of the fake account holds; `failWith` makes every EC2 call in it fail. */
+interface FakeRegion {
+  vpcs?: Vpc[];
+  subnets?: Subnet[];
+  /** Pages of DescribeFlowLogs; one page unless a test wants pagination. */
+  flowLogPages?: FlowLog[][];
+  logGroups?: LogGroup[];
+  failWith?: Error;
+  /** Milliseconds every EC2 answer in this region takes. */
+  delay?: number;
+}
+
+interface FakeAccount {
+  regions: Record<string, FakeRegion>;
+  disabledRegions?: string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Serves a fake account through the SDK mocks, answering each call from the region of its client. */
+function serveAccount(account: FakeAccount): void {
+  sdk.reset();
+  sdk.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/me` });
+  sdk.ec2.on(DescribeRegionsCommand).resolves({
+    Regions: [
+      ...Object.keys(account.regions).map((RegionName) => ({ RegionName, OptInStatus: 'opt-in-not-required' })),
+      ...(account.disabledRegions ?? []).map((RegionName) => ({ RegionName, OptInStatus: 'not-opted-in' })),
+    ],
+  });
+
+  const regional = <T>(answer: (region: FakeRegion, input: any) => T) =>
+    async (input: any, getClient: () => unknown): Promise<T> => {
+      const region = account.regions[await regionOfClient(getClient)];
+      if (!region) throw awsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+      if (region.delay) await sleep(region.delay);
+      if (region.failWith) throw region.failWith;
+      return answer(region, input);
+    };
+  sdk.ec2.on(DescribeVpcsCommand).callsFake(regional((region) => ({ Vpcs: region.vpcs ?? [] })));
+  sdk.ec2.on(DescribeSubnetsCommand).callsFake(regional((region) => ({ Subnets: region.subnets ?? [] })));
+  sdk.ec2.on(DescribeFlowLogsCommand).callsFake(
+    regional((region, input: { NextToken?: string }) => {
+      const pages = region.flowLogPages ?? [[]];
+      const index = input.NextToken ? Number(input.NextToken) : 0;
+      return { FlowLogs: pages[index], NextToken: index + 1 < pages.length ? String(index + 1) : undefined };
+    }),
+  );
+  sdk.logs.on(DescribeLogGroupsCommand).callsFake(async (input: { logGroupNamePrefix: string }, getClient) => {
+    const region = account.regions[await regionOfClient(getClient)];
+    const logGroups = (region?.logGroups ?? []).filter((group) => group.logGroupName!.startsWith(input.logGroupNamePrefix));
+    return { logGroups };
+  });
+  sdk.iam.on(GetRoleCommand).rejects(awsError('NoSuchEntity', 'The role cannot be found.', 404));
+}
+
+function settings(overrides: Partial<Settings> = {}): Settings {
+  return { ...DEFAULT_SETTINGS, ...overrides };
+}
+
+function vpcs(count: number, prefix: string): Vpc[] {
+  return Array.from({ length: count }, (_, i) => ({ VpcId: `vpc-${prefix}${i}`, OwnerId: ACCOUNT, IsDefault: i === 0 }));
+}
+
+function flowLogTo(resourceId: string, logGroupName?: string): FlowLog {
+  return {
+    FlowLogId: `fl-${resourceId}`,
+    ResourceId: resourceId,
+    FlowLogStatus: 'ACTIVE',
+    TrafficType: 'ALL',
+    DeliverLogsStatus: 'SUCCESS',
+    ...(logGroupName
+      ? { LogDestinationType: 'cloud-watch-logs', LogGroupName: logGroupName }
+      : { LogDestinationType: 's3', LogDestination: 'arn:aws:s3:::bucket/flows/' }),
+  };
+}
+
+async function regionsOfCalls(mock: typeof sdk.ec2 | typeof sdk.logs, command: any): Promise<string[]> {
+  const calls = mock.commandCalls(command) as { thisValue: unknown }[];
+  return Promise.all(calls.map((call) => regionOfClient(() => call.thisValue)));
+}
+
+describe('collectInventory', () => {
+  it('GIVEN an account with three enabled regions WHEN collecting THEN every region is read into plain facts, in name order', async () => {
+    serveAccount({
+      regions: {
+        'us-west-2': { vpcs: vpcs(1, 'w') },
+        'eu-west-1': {
+          vpcs: vpcs(2, 'e'),
+          subnets: [{ SubnetId: 'subnet-e', VpcId: 'vpc-e0', OwnerId: ACCOUNT }],
+          flowLogPages: [[flowLogTo('vpc-e0', '/team/flows')], [flowLogTo('vpc-e1')]],
+          logGroups: [
+            { logGroupName: '/team/flows', retentionInDays: 7 },
+            { logGroupName: `${OWN_GROUP}`, retentionInDays: 365, arn: 'arn:own:*' },
+          ],
+        },
+        'ap-south-1': {},
+      },
+      disabledRegions: ['af-south-1'],
+    });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings());
+
+    expect(inventory.accountId).toBe(ACCOUNT);
+    expect(inventory.partition).toBe('aws');
+    expect(inventory.homeRegion).toBe('us-east-1');
+    expect(inventory.regionErrors).toEqual([]);
+    expect(inventory.role).toBeNull();
+    expect(inventory.regions.map((region) => region.region)).toEqual(['ap-south-1', 'eu-west-1', 'us-west-2']);
+    expect(inventory.regions[1]).toEqual({
+      region: 'eu-west-1',
+      vpcs: [
+        { vpcId: 'vpc-e0', ownerId: ACCOUNT, isDefault: true },
+        { vpcId: 'vpc-e1', ownerId: ACCOUNT, isDefault: false },
+      ],
+      subnets: [{ subnetId: 'subnet-e', vpcId: 'vpc-e0', ownerId: ACCOUNT }],
+      flowLogs: [
+        expect.objectContaining({ flowLogId: 'fl-vpc-e0', resourceId: 'vpc-e0', logGroupName: '/team/flows' }),
+        expect.objectContaining({ flowLogId: 'fl-vpc-e1', destinationType: 's3', destination: 'arn:aws:s3:::bucket/flows/' }),
+      ],
+      logGroups: {
+        '/team/flows': { name: '/team/flows', retentionInDays: 7 },
+        [OWN_GROUP]: { name: OWN_GROUP, retentionInDays: 365, arn: 'arn:own:*' },
+      },
+    });
+    expect(inventory.regions[2]).toEqual({
+      region: 'us-west-2',
+      vpcs: [{ vpcId: 'vpc-w0', ownerId: ACCOUNT, isDefault: true }],
+      subnets: [],
+      flowLogs: [],
+      logGroups: {},
+    });
+  });
+
+  it('GIVEN many VPCs per region WHEN collecting THEN DescribeFlowLogs is called exactly once per region', async () => {
+    serveAccount({
+      regions: {
+        'eu-west-1': { vpcs: vpcs(40, 'e'), flowLogPages: [vpcs(40, 'e').map((vpc) => flowLogTo(vpc.VpcId!, '/g'))] },
+        'us-east-1': { vpcs: vpcs(25, 'u') },
+      },
+    });
+    const clients = await testAwsClients();
+
+    await collectInventory(clients, settings());
+
+    const regions = await regionsOfCalls(sdk.ec2, DescribeFlowLogsCommand);
+    expect(regions.sort()).toEqual(['eu-west-1', 'us-east-1']);
+    expect(sdk.ec2.commandCalls(DescribeFlowLogsCommand).map((call) => call.args[0].input.Filter)).toEqual([undefined, undefined]);
+  });
+
+  it('GIVEN flow logs to the same group many times WHEN collecting THEN each distinct log group is looked up once per region', async () => {
+    serveAccount({
+      regions: {
+        'eu-west-1': {
+          vpcs: vpcs(3, 'e'),
+          flowLogPages: [[flowLogTo('vpc-e0', '/g'), flowLogTo('vpc-e1', '/g'), flowLogTo('vpc-e2', OWN_GROUP), flowLogTo('subnet-1')]],
+        },
+      },
+    });
+    const clients = await testAwsClients();
+
+    await collectInventory(clients, settings());
+
+    const prefixes = sdk.logs.commandCalls(DescribeLogGroupsCommand).map((call) => call.args[0].input.logGroupNamePrefix);
+    expect(prefixes.sort()).toEqual(['/g', OWN_GROUP].sort());
+  });
+
+  it('GIVEN one region refuses DescribeVpcs WHEN collecting THEN it is recorded with the refused action and the others are read', async () => {
+    const denied = awsError(
+      'UnauthorizedOperation',
+      'You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/me is not authorized to perform: ec2:DescribeVpcs',
+      403,
+    );
+    serveAccount({
+      regions: {
+        'eu-west-1': { vpcs: vpcs(1, 'e') },
+        'eu-south-1': { failWith: denied },
+        'us-east-1': { vpcs: vpcs(1, 'u') },
+      },
+    });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings());
+
+    expect(inventory.regionErrors).toEqual([
+      { region: 'eu-south-1', code: 'UnauthorizedOperation', message: denied.message, action: 'ec2:DescribeVpcs' },
+    ]);
+    expect(inventory.regions.map((region) => [region.region, region.vpcs.length])).toEqual([
+      ['eu-south-1', 0],
+      ['eu-west-1', 1],
+      ['us-east-1', 1],
+    ]);
+  });
+
+  it('GIVEN a region throttled past its retries WHEN collecting THEN it is recorded as throttled', async () => {
+    serveAccount({
+      regions: {
+        'eu-west-1': { failWith: awsError('RequestLimitExceeded', 'Request limit exceeded.', 503) },
+        'us-east-1': {},
+      },
+    });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings());
+
+    expect(inventory.regionErrors).toEqual([{ region: 'eu-west-1', code: 'RequestLimitExceeded', message: 'Request limit exceeded.' }]);
+  });
+
+  it('GIVEN the first region answers last WHEN collecting THEN results follow the region list, not completion order', async () => {
+    serveAccount({
+      regions: {
+        'ap-east-1': { vpcs: vpcs(1, 'a'), delay: 40 },
+        'eu-west-1': { vpcs: vpcs(1, 'e'), delay: 20 },
+        'us-east-1': { vpcs: vpcs(1, 'u') },
+      },
+    });
+    const clients = await testAwsClients();
+    const finished: string[] = [];
+
+    const inventory = await collectInventory(clients, settings({ concurrency: 3 }), (event) => {
+      if (event.phase === 'region') finished.push(event.region!);
+    });
+
+    expect(finished).toEqual(['us-east-1', 'eu-west-1', 'ap-east-1']);
+    expect(inventory.regions.map((region) => region.vpcs[0]!.vpcId)).toEqual(['vpc-a0', 'vpc-e0', 'vpc-u0']);
+  });
+
+  it.each([1, 2, 4])('GIVEN concurrency %i and six regions WHEN collecting THEN at most that many regions are read at once', async (concurrency) => {
+    const names = ['ap-east-1', 'ap-south-1', 'eu-north-1', 'eu-west-1', 'us-east-1', 'us-west-2'];
+    serveAccount({ regions: Object.fromEntries(names.map((name) => [name, {}])) });
+    let inFlight = 0;
+    let peak = 0;
+    sdk.ec2.on(DescribeVpcsCommand).callsFake(async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await sleep(10);
+      inFlight--;
+      return { Vpcs: [] };
+    });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings({ concurrency }));
+
+    expect(inventory.regions).toHaveLength(6);
+    expect(peak).toBe(concurrency);
+  });
+
+  it('GIVEN an explicit region list with a repeat WHEN collecting THEN only those regions are read, in the order given', async () => {
+    serveAccount({ regions: { 'eu-west-1': {}, 'us-east-1': {}, 'us-west-2': {} } });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings({ regions: ['us-west-2', 'eu-west-1', 'us-west-2'] }));
+
+    expect(inventory.regions.map((region) => region.region)).toEqual(['us-west-2', 'eu-west-1']);
+    expect((await regionsOfCalls(sdk.ec2, DescribeVpcsCommand)).sort()).toEqual(['eu-west-1', 'us-west-2']);
+  });
+
+  it('GIVEN unknown region names WHEN collecting THEN UnknownRegion names them and how to fix it, before any regional read', async () => {
+    serveAccount({ regions: { 'eu-west-1': {}, 'us-east-1': {} } });
+    const clients = await testAwsClients();
+
+    const failure = await collectInventory(clients, settings({ regions: ['eu-west-1', 'eu-wset-1', 'mars-1'] })).catch((err: unknown) => err);
+
+    expect(failure).toBeInstanceOf(FlowfixError);
+    expect(failure).toMatchObject({ code: 'UnknownRegion' });
+    expect((failure as FlowfixError).message).toContain('eu-wset-1, mars-1');
+    expect((failure as FlowfixError).hint).toMatch(/run without --regions to scan every enabled region/i);
+    expect(sdk.ec2.commandCalls(DescribeVpcsCommand)).toHaveLength(0);
+  });
+
+  it('GIVEN a region that exists but is not enabled WHEN collecting THEN UnknownRegion says it is not enabled', async () => {
+    serveAccount({ regions: { 'us-east-1': {} }, disabledRegions: ['af-south-1'] });
+    const clients = await testAwsClients();
+
+    const failure = await collectInventory(clients, settings({ regions: ['af-south-1'] })).catch((err: unknown) => err);
+
+    expect(failure).toMatchObject({ code: 'UnknownRegion' });
+    expect((failure as FlowfixError).message).toMatch(/af-south-1 is not enabled for the account/);
+  });
+
+  it('GIVEN DescribeRegions is denied and an explicit region list WHEN collecting THEN the list is read anyway', async () => {
+    serveAccount({ regions: { 'eu-west-1': { vpcs: vpcs(1, 'e') } } });
+    sdk.ec2.on(DescribeRegionsCommand).rejects(awsError('UnauthorizedOperation', 'denied', 403));
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings({ regions: ['eu-west-1'] }));
+
+    expect(inventory.regions.map((region) => region.vpcs.length)).toEqual([1]);
+  });
+
+  it('GIVEN DescribeRegions is denied and no region list WHEN collecting THEN a FlowfixError names the missing permission', async () => {
+    serveAccount({ regions: {} });
+    sdk.ec2.on(DescribeRegionsCommand).rejects(awsError('UnauthorizedOperation', 'denied', 403));
+    const clients = await testAwsClients();
+
+    await expect(collectInventory(clients, settings())).rejects.toMatchObject({
+      code: 'AccessDenied',
+      hint: expect.stringContaining('ec2:DescribeRegions'),
+    });
+  });
+
+  it('GIVEN no credentials WHEN collecting THEN a NoCredentials FlowfixError is thrown', async () => {
+    serveAccount({ regions: {} });
+    sdk.sts.on(GetCallerIdentityCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+    );
+    const clients = await testAwsClients();
+
+    await expect(collectInventory(clients, settings())).rejects.toMatchObject({ name: 'FlowfixError', code: 'NoCredentials' });
+  });
+
+  it('GIVEN the delivery role exists WHEN collecting THEN it is read once, with its inline policies', async () => {
+    serveAccount({ regions: { 'eu-west-1': {}, 'us-east-1': {} } });
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    sdk.iam.on(GetRoleCommand).resolves({
+      Role: {
+        RoleName: DEFAULT_SETTINGS.roleName,
+        Arn: `arn:aws:iam::${ACCOUNT}:role/${DEFAULT_SETTINGS.roleName}`,
+        AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trust)),
+        Path: '/',
+        RoleId: 'AROA',
+        CreateDate: new Date(0),
+      },
+    });
+    sdk.iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [], IsTruncated: false });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings());
+
+    expect(inventory.role).toEqual({
+      roleName: DEFAULT_SETTINGS.roleName,
+      arn: `arn:aws:iam::${ACCOUNT}:role/${DEFAULT_SETTINGS.roleName}`,
+      trustPolicy: trust,
+      inlinePolicies: {},
+      tags: {},
+    });
+    expect(sdk.iam.commandCalls(GetRoleCommand)).toHaveLength(1);
+    expect(sdk.iam.commandCalls(GetRoleCommand)[0]!.args[0].input).toEqual({ RoleName: DEFAULT_SETTINGS.roleName });
+  });
+
+  it('GIVEN the role does not exist WHEN collecting THEN role is null and nothing is recorded as an error', async () => {
+    serveAccount({ regions: { 'us-east-1': {} } });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings());
+
+    expect(inventory.role).toBeNull();
+    expect(inventory.regionErrors).toEqual([]);
+  });
+
+  it('GIVEN IAM is denied WHEN collecting THEN a "global" error is recorded and the regions are still read', async () => {
+    serveAccount({ regions: { 'us-east-1': { vpcs: vpcs(1, 'u') } } });
+    sdk.iam.on(GetRoleCommand).rejects(awsError('AccessDenied', 'User: x is not authorized to perform: iam:GetRole on resource: role flowfix', 403));
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings());
+
+    expect(inventory.role).toBeNull();
+    expect(inventory.regionErrors).toEqual([
+      { region: 'global', code: 'AccessDenied', message: expect.stringContaining('iam:GetRole'), action: 'iam:GetRole' },
+    ]);
+    expect(inventory.regions[0]!.vpcs).toHaveLength(1);
+  });
+
+  it('GIVEN an S3 destination WHEN collecting THEN IAM is not read and only flow-log groups are looked up', async () => {
+    serveAccount({ regions: { 'us-east-1': { flowLogPages: [[flowLogTo('vpc-1', '/g'), flowLogTo('vpc-2')]] } } });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings({ destination: { type: 's3', bucket: 'b', prefix: 'p/' } }));
+
+    expect(inventory.role).toBeNull();
+    expect(sdk.iam.calls()).toHaveLength(0);
+    expect(sdk.logs.commandCalls(DescribeLogGroupsCommand).map((call) => call.args[0].input.logGroupNamePrefix)).toEqual(['/g']);
+  });
+
+  it('GIVEN a home region in China WHEN collecting THEN the partition is aws-cn', async () => {
+    serveAccount({ regions: { 'cn-north-1': {} } });
+    const clients = await testAwsClients({ homeRegion: 'cn-north-1' });
+
+    const inventory = await collectInventory(clients, settings());
+
+    expect(inventory).toMatchObject({ partition: 'aws-cn', homeRegion: 'cn-north-1' });
+  });
+
+  it('GIVEN a bug (not an AWS error) in a region WHEN collecting THEN it is not hidden as a region error', async () => {
+    serveAccount({ regions: { 'us-east-1': { failWith: new TypeError('cannot read properties of undefined') } } });
+    const clients = await testAwsClients();
+
+    await expect(collectInventory(clients, settings())).rejects.toThrow(TypeError);
+  });
+
+  it('WHEN collecting THEN progress reports each phase and counts regions up to the total', async () => {
+    serveAccount({ regions: { 'eu-west-1': {}, 'us-east-1': {} } });
+    const clients = await testAwsClients();
+    const events: InventoryProgressEvent[] = [];
+
+    await collectInventory(clients, settings({ concurrency: 1 }), (event) => events.push(event));
+
+    expect(events.filter((event) => event.phase !== 'role')).toEqual([
+      { phase: 'identity' },
+      { phase: 'regions' },
+      { phase: 'region', region: 'eu-west-1', done: 1, total: 2 },
+      { phase: 'region', region: 'us-east-1', done: 2, total: 2 },
+    ]);
+    expect(events.filter((event) => event.phase === 'role')).toEqual([{ phase: 'role' }]);
+  });
+});
