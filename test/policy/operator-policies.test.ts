@@ -1,0 +1,72 @@
+// Every command flowfix sends, recorded from real plan and apply runs against the stateful fake, must be
+// allowed by the operator policy users attach (policies/operator-*.json).
+import { isAllowed } from '../../src/policy/evaluate.js';
+import { readPolicyFile } from '../../src/policy/templates.js';
+import { FakeAws, type RecordedCall } from '../helpers/fake-aws.js';
+import { runFlowfix } from '../helpers/capture-io.js';
+
+const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
+const ACCOUNT = '111111111111';
+
+/** The IAM actions (and resources) one recorded call needs, including the implicit ones. */
+function requiredPermissions(call: RecordedCall): { action: string; resource: string }[] {
+  const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+  const logGroupArn = (name: string) => `arn:aws:logs:${call.region}:${ACCOUNT}:log-group:${name}`;
+  const input = call.input ?? {};
+  const resource = call.service === 'iam' && input.RoleName ? roleArn(input.RoleName) : call.service === 'logs' && input.logGroupName ? logGroupArn(input.logGroupName) : '*';
+  const needs = [{ action: `${call.service}:${call.operation}`, resource }];
+  if (call.operation === 'CreateRole' && input.Tags?.length) needs.push({ action: 'iam:TagRole', resource });
+  if (call.operation === 'CreateLogGroup' && input.tags) needs.push({ action: 'logs:TagResource', resource });
+  if (call.operation === 'CreateFlowLogs') {
+    if (input.DeliverLogsPermissionArn) needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn });
+    if (input.TagSpecifications?.length) needs.push({ action: 'ec2:CreateTags', resource: `arn:aws:ec2:${call.region}:${ACCOUNT}:vpc-flow-log/fl-new` });
+    if (input.LogDestinationType === 's3') needs.push({ action: 'logs:CreateLogDelivery', resource: '*' });
+  }
+  return needs;
+}
+
+function seed(fake: FakeAws) {
+  const vpc = fake.addVpc('us-east-1');
+  fake.addSubnet('us-east-1', vpc);
+  fake.addVpc('eu-west-1');
+  fake.addLogGroup('eu-west-1', '/short', { retentionInDays: 7 });
+  fake.addFlowLog('eu-west-1', { resourceId: fake.addVpc('eu-west-1'), logGroupName: '/short' });
+}
+
+describe('operator policies', () => {
+  let fake: FakeAws;
+  beforeEach(() => {
+    fake = new FakeAws({ pageSize: 2 }).install();
+    seed(fake);
+  });
+  afterEach(() => fake.restore());
+
+  test('GIVEN the plan policy THEN it allows every call `flowfix plan` sends, and nothing that writes', async () => {
+    await runFlowfix(['plan'], { env: ENV });
+    await runFlowfix(['plan', '--scope', 'subnet', '--destination', 's3://acme-logs'], { env: ENV });
+    const policy = readPolicyFile('operator-plan.json');
+    expect(fake.calls.length).toBeGreaterThan(5);
+    for (const call of fake.calls) for (const need of requiredPermissions(call)) expect([need.action, isAllowed(policy, need.action, need.resource)]).toEqual([need.action, true]);
+    for (const write of ['ec2:CreateFlowLogs', 'iam:CreateRole', 'iam:PassRole', 'logs:CreateLogGroup']) expect(isAllowed(policy, write)).toBe(false);
+  });
+
+  test('GIVEN the apply policy THEN it allows every call apply sends (CloudWatch, S3, dry run, re-run)', async () => {
+    expect((await runFlowfix(['apply', '--dry-run'], { env: ENV })).code).toBe(0);
+    expect((await runFlowfix(['apply', '--yes'], { env: ENV })).code).toBe(0);
+    expect((await runFlowfix(['apply', '--yes'], { env: ENV })).code).toBe(0);
+    fake.addVpc('us-east-1');
+    expect((await runFlowfix(['apply', '--yes', '--destination', 's3://acme-logs/vpc'], { env: ENV })).code).toBe(0);
+    const operations = new Set(fake.calls.map((c) => c.operation));
+    for (const op of ['CreateRole', 'PutRolePolicy', 'CreateLogGroup', 'PutRetentionPolicy', 'CreateFlowLogs']) expect(operations).toContain(op);
+
+    const policy = readPolicyFile('operator-apply.json');
+    for (const call of fake.calls) for (const need of requiredPermissions(call)) expect([need.action, need.resource, isAllowed(policy, need.action, need.resource)]).toEqual([need.action, need.resource, true]);
+  });
+
+  test('GIVEN the apply policy THEN PassRole is limited to the delivery role', () => {
+    const policy = readPolicyFile('operator-apply.json');
+    expect(isAllowed(policy, 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/flowfix-vpc-flow-logs`)).toBe(true);
+    expect(isAllowed(policy, 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/admin`)).toBe(false);
+    expect(isAllowed(policy, 'iam:DeleteRole', `arn:aws:iam::${ACCOUNT}:role/flowfix-vpc-flow-logs`)).toBe(false);
+  });
+});
