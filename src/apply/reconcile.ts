@@ -2,7 +2,8 @@
 // This is what makes apply idempotent and a saved plan safe to run late or twice.
 import { flowLogCounts } from '../audit/audit.js';
 import { trustsVpcFlowLogs } from '../audit/role-trust.js';
-import type { Inventory, RegionInventory } from '../inventory/types.js';
+import type { FlowLogFacts, Inventory, RegionInventory } from '../inventory/types.js';
+import { groupBy } from '../util/collections.js';
 import { canonicalJson } from '../plan/canonical-json.js';
 import type { CreateFlowLogsAction, PlanAction } from '../plan/types.js';
 import type { Outcome } from './types.js';
@@ -75,14 +76,35 @@ export function reconcile(action: PlanAction, live: Inventory): Reconciled {
   }
 }
 
+interface RegionIndex {
+  resourceIds: Set<string>;
+  flowLogsOf: Map<string, FlowLogFacts[]>;
+}
+
+// Built once per region and reused by every batch, so reconciling stays linear in the estate size.
+const regionIndexes = new WeakMap<RegionInventory, RegionIndex>();
+
+function indexOf(region: RegionInventory): RegionIndex {
+  let index = regionIndexes.get(region);
+  if (!index) {
+    index = {
+      resourceIds: new Set([...region.vpcs.map((v) => v.vpcId), ...region.subnets.map((s) => s.subnetId)]),
+      flowLogsOf: groupBy(region.flowLogs, (f) => f.resourceId),
+    };
+    regionIndexes.set(region, index);
+  }
+  return index;
+}
+
 function reconcileFlowLogs(action: CreateFlowLogsAction, region: RegionInventory | undefined): Reconciled {
   const settled: Outcome[] = [];
   const remainingIds: string[] = [];
   const { input } = action;
-  const existing = new Set([...(region?.vpcs.map((v) => v.vpcId) ?? []), ...(region?.subnets.map((s) => s.subnetId) ?? [])]);
+  const index = region ? indexOf(region) : { resourceIds: new Set<string>(), flowLogsOf: new Map<string, FlowLogFacts[]>() };
+  const existing = index.resourceIds;
   const destination = input.LogGroupName ?? input.LogDestination;
   for (const id of input.ResourceIds) {
-    const flowLogs = region?.flowLogs.filter((f) => f.resourceId === id) ?? [];
+    const flowLogs = index.flowLogsOf.get(id) ?? [];
     const working = flowLogs.find(flowLogCounts);
     const identical = flowLogs.find(
       (f) => f.trafficType === input.TrafficType && (f.logGroupName ?? f.destination) === destination,

@@ -1,7 +1,7 @@
 // argv → typed options. Only mapping here; validation is the settings schema's job, so every problem
 // is reported at once.
 import path from 'node:path';
-import { readConfigFile, resolveSettings, type UserSettings } from '../config/resolve-settings.js';
+import type { UserSettings } from '../config/resolve-settings.js';
 import type { Settings } from '../config/settings.js';
 import type { Io } from '../io/io.js';
 
@@ -79,6 +79,8 @@ function splitList(value: string | string[] | undefined): string[] | undefined {
 }
 
 export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOptions> {
+  // Loaded here, not at the top: zod is a large share of start-up and --help needs none of it.
+  const { readConfigFile, resolveSettings } = await import('../config/resolve-settings.js');
   const configPath = args.config ?? path.join(io.cwd, DEFAULT_CONFIG_FILE);
   const config = await readConfigFile(configPath, args.config !== undefined);
   const settings = resolveSettings(settingsFromFlags(args), config);

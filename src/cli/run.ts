@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<CommandHandler>> = {
   plan: async () => (await import('./commands/plan.js')).planCommand,
   apply: async () => (await import('./commands/apply.js')).applyCommand,
   verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  guided: async () => (await import('./commands/guided.js')).guidedCommand,
 };
 
 function withSettingsFlags<T>(y: Argv<T>): Argv<T> {
@@ -67,7 +68,16 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           chosen = { name: 'verify', args: args as RawArgs };
         },
       )
-      .demandCommand(1, 'Name a command: flowfix plan | apply | verify (see flowfix --help)')
+      .command('guided', 'Walk through finding and fixing flow logs step by step', (y) => y,
+        (args) => {
+          chosen = { name: 'guided', args: args as RawArgs };
+        },
+      )
+      .command('$0', false, (y) => y, (args) => {
+        // Bare `flowfix`: a person at a terminal gets guided mode; scripts keep the usage error.
+        if (!io.interactive) throw new FlowfixError('BadUsage', 'Name a command: flowfix plan | apply | verify | guided (see flowfix --help)', { hint: 'see flowfix --help' });
+        chosen = { name: 'guided', args: args as RawArgs };
+      })
       .strict()
       .version(VERSION)
       .help()

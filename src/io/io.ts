@@ -4,6 +4,7 @@
 export interface OutputStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  columns?: number;
 }
 
 export interface Io {
@@ -25,7 +26,11 @@ export function processIo(): Io {
   };
 }
 
-/** Spinners and colour only for a person watching a terminal: never in CI, pipes or JSON mode. */
+/**
+ * Spinners only for a person watching a terminal: never in CI, pipes or JSON mode. A terminal that
+ * reports zero columns (some pseudo-terminals) is treated as none: ora would loop clearing lines.
+ */
 export function decorationsWanted(io: Io, format: 'text' | 'json'): boolean {
-  return format === 'text' && io.stdout.isTTY === true && io.stderr.isTTY === true && !io.env['CI'];
+  const sized = (io.stderr.columns ?? 0) > 0;
+  return format === 'text' && io.stdout.isTTY === true && io.stderr.isTTY === true && sized && !io.env['CI'];
 }

@@ -13,7 +13,8 @@ export const silentProgress: Progress = { phase() {}, done() {}, fail() {}, stop
 export async function createProgress(io: Io, enabled: boolean): Promise<Progress> {
   if (!enabled) return silentProgress;
   const { default: ora } = await import('ora');
-  const spinner = ora({ stream: io.stderr as NodeJS.WritableStream, isEnabled: true });
+  // discardStdin off: ora would otherwise hold stdin open and keep the process alive after the work is done.
+  const spinner = ora({ stream: io.stderr as NodeJS.WritableStream, isEnabled: true, discardStdin: false });
   return {
     phase: (text) => {
       spinner.text = text;

@@ -1,0 +1,22 @@
+// Where things are, seen from the compiled bench (dist-bench/bench/*.js): the repository root is two
+// levels up. src/policy/templates.ts finds policies/ relative to its own file, which is one level too
+// deep inside dist-bench/, so the bench reads the templates from the repository itself.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { PolicyDocument } from '../src/inventory/types.js';
+import type { PolicyTemplates } from '../src/policy/templates.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export function repoPath(relative: string): string {
+  return fileURLToPath(new URL(relative, new URL('../../', import.meta.url)));
+}
+
+function readPolicy(fileName: string): PolicyDocument {
+  return JSON.parse(readFileSync(repoPath(`policies/${fileName}`), 'utf8')) as PolicyDocument;
+}
+
+export function loadBenchPolicyTemplates(): PolicyTemplates {
+  return { trust: readPolicy('delivery-role-trust.json'), publish: readPolicy('delivery-role-publish.json') };
+}

@@ -1,0 +1,125 @@
+// One read case: flowfix's real inventory → audit → plan against a simulated estate, then the seed
+// procedure on the same estate. Runs in its own child process so its memory figures are its own.
+
+import { audit } from '../src/audit/audit.js';
+import { DEFAULT_SETTINGS, type Settings } from '../src/config/settings.js';
+import { collectInventory } from '../src/inventory/collect-inventory.js';
+import { buildPlan } from '../src/plan/build-plan.js';
+import { buildReport } from '../src/render/report.js';
+import { runSeedBaseline, type BaselineResult } from './baseline.js';
+import { countByOperation, fakeEstate } from './clients.js';
+import type { EstateSpec } from './estate.js';
+import { computeFloor, type Floor } from './floor.js';
+import { startMemorySampler, type MemoryReport } from './memory.js';
+import { loadBenchPolicyTemplates } from './paths.js';
+
+export interface ReadCaseTask {
+  kind: 'read';
+  id: string;
+  label: string;
+  estate: EstateSpec;
+  latencyMs: number;
+  /** Overrides DEFAULT_SETTINGS.concurrency (what-if runs); undefined = the production default. */
+  concurrency?: number;
+  /** Per-subnet calls the baseline may send before extrapolating; 0 = skip it. */
+  baselineCap: number;
+}
+
+export interface ReadCaseResult {
+  kind: 'read';
+  id: string;
+  label: string;
+  estate: { description: string; regions: number; vpcs: number; subnets: number; flowLogs: number; scope: string };
+  latencyMs: number;
+  concurrency: number;
+  seedMs: number;
+  flowfix: {
+    /** The median over repeated runs (each in a fresh process); the other fields are from that run. */
+    wallMs: number;
+    wallSamplesMs: number[];
+    phasesMs: { inventory: number; audit: number; plan: number; report: number };
+    calls: number;
+    callsByOperation: Record<string, number>;
+    /** wallMs / latency: how many latencies the run took end to end. */
+    effectiveRoundTrips: number | null;
+    findings: number;
+    planActions: number;
+    regionErrors: number;
+    memory: MemoryReport;
+  };
+  floor: Floor & { wallMs: number };
+  /**
+   * The same case with 0 ms latency, in a fresh process: the CPU part of the wall time (flowfix, the SDK
+   * clients and the simulator itself, on one JavaScript thread). Filled in by run.ts; null when not run.
+   */
+  cpuOnly: { wallMs: number; wallSamplesMs: number[] } | null;
+  /**
+   * The same case once more at 10× the latency, where CPU time is small beside waiting: wall / latency
+   * there is close to the number of sequential round trips flowfix takes. Filled in by run.ts.
+   */
+  roundTrips: { latencyMs: number; wallMs: number; observed: number } | null;
+  baseline: BaselineResult | null;
+}
+
+export async function runReadCase(task: ReadCaseTask): Promise<ReadCaseResult> {
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    scope: task.estate.scope,
+    ...(task.concurrency === undefined ? {} : { concurrency: task.concurrency }),
+  };
+  const templates = loadBenchPolicyTemplates();
+  const { fake, clients, counts, seedMs } = await fakeEstate(task.estate, settings, task.latencyMs);
+  global.gc?.();
+
+  const sampler = startMemorySampler();
+  const t0 = performance.now();
+  const inventory = await collectInventory(clients, settings);
+  const t1 = performance.now();
+  const auditResult = audit(inventory, settings);
+  const t2 = performance.now();
+  const plan = buildPlan({ inventory, audit: auditResult, settings, templates, createdAt: new Date().toISOString() });
+  const t3 = performance.now();
+  const report = buildReport(inventory, auditResult, plan, settings);
+  const t4 = performance.now();
+  const memory = sampler.stop();
+  const flowfixCalls = [...fake.calls];
+  if (report.regions.length !== counts.regions.length) throw new Error('bench: the report lost regions');
+
+  const floor = computeFloor(counts);
+  const wallMs = Math.round(t4 - t0);
+  const baseline = task.baselineCap > 0 ? await runSeedBaseline(counts, task.baselineCap) : null;
+  fake.restore();
+
+  return {
+    kind: 'read',
+    id: task.id,
+    label: task.label,
+    estate: {
+      description: task.estate.description,
+      regions: counts.regions.length,
+      vpcs: counts.totals.vpcs,
+      subnets: counts.totals.subnets,
+      flowLogs: counts.totals.flowLogs,
+      scope: settings.scope,
+    },
+    latencyMs: task.latencyMs,
+    concurrency: settings.concurrency,
+    seedMs,
+    flowfix: {
+      wallMs,
+      wallSamplesMs: [wallMs],
+      phasesMs: { inventory: Math.round(t1 - t0), audit: Math.round(t2 - t1), plan: Math.round(t3 - t2), report: Math.round(t4 - t3) },
+      calls: flowfixCalls.length,
+      callsByOperation: countByOperation(flowfixCalls),
+      effectiveRoundTrips: task.latencyMs > 0 ? Math.round((wallMs / task.latencyMs) * 10) / 10 : null,
+      findings: auditResult.findings.length,
+      planActions: plan.actions.length,
+      regionErrors: inventory.regionErrors.length,
+      memory,
+    },
+    floor: { ...floor, wallMs: floor.roundTrips * task.latencyMs },
+    cpuOnly: null,
+    roundTrips: null,
+    baseline,
+  };
+}

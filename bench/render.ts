@@ -1,0 +1,126 @@
+// The results as a short Markdown page (bench-results/latest.md) for the README.
+
+import { DEFAULT_SETTINGS } from '../src/config/settings.js';
+import type { ApplyCaseResult } from './apply-case.js';
+import type { ReadCaseResult } from './read-case.js';
+import type { StartupResult } from './startup.js';
+import type { TargetCheck } from './targets.js';
+
+export interface BenchResults {
+  schemaVersion: 1;
+  generatedAt: string;
+  command: string;
+  environment: {
+    node: string;
+    platform: string;
+    arch: string;
+    cpus: number;
+    cpuModel: string;
+    totalMemMb: number;
+    loadAverage1m: { atStart: number; atEnd: number };
+  };
+  options: { latencyMs: number; baselineCap: number; repeats: number; startupRuns: number; strict: boolean };
+  read: ReadCaseResult[];
+  apply: ApplyCaseResult[];
+  startup: StartupResult | null;
+  targets: TargetCheck[];
+  totalMs: number;
+}
+
+const n = (value: number) => value.toLocaleString('en-US');
+const ms = (value: number) => (value >= 10_000 ? `${n(Math.round(value / 1000))} s` : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`);
+const ratio = (a: number, b: number) => (b > 0 ? `${n(Math.round(a / b))}×` : 'n/a');
+
+export function renderMarkdown(results: BenchResults): string {
+  const { environment: env, options } = results;
+  const lines: string[] = [];
+  lines.push('# flowfix benchmark', '');
+  lines.push(
+    `\`${results.command}\` on ${results.generatedAt.slice(0, 10)}: Node ${env.node}, ${env.platform}/${env.arch}, ${env.cpus} × ${env.cpuModel} (1-minute load average ${env.loadAverage1m.atStart} at start, ${env.loadAverage1m.atEnd} at end). ` +
+      `Every AWS call goes through the real SDK clients to an in-process fake (test/helpers/fake-aws.ts) that answers after **${options.latencyMs} ms**; ` +
+      'pages as AWS does (1000 for EC2 listings, 50 for DescribeLogGroups). Floor = fewest calls / sequential round trips any tool needs with regions read in parallel. ' +
+      `Wall times are the median of ${options.repeats} runs, each in a fresh process.`,
+    '',
+  );
+
+  lines.push('## Read: inventory → audit → plan', '');
+  lines.push('| Case | Estate | flowfix wall | of it CPU¹ | Floor wall | flowfix calls | Floor calls | Peak RSS² | Seed procedure calls | Seed procedure wall | flowfix vs seed (calls / wall) |');
+  lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+  for (const r of results.read) {
+    const b = r.baseline;
+    lines.push(
+      `| ${r.label} | ${r.estate.description}${r.concurrency !== DEFAULT_SETTINGS.concurrency ? `, concurrency ${r.concurrency}` : ''} | ${ms(r.flowfix.wallMs)} | ${r.cpuOnly ? ms(r.cpuOnly.wallMs) : '—'} | ${ms(r.floor.wallMs)} (${r.floor.roundTrips} RT) | ${n(r.flowfix.calls)} | ${n(r.floor.calls)} | ${r.flowfix.memory.maxRssMb} MB (+${Math.round((r.flowfix.memory.peakSampledRssMb - r.flowfix.memory.startRssMb) * 10) / 10}) | ` +
+        (b
+          ? `${n(b.calls)} | ${ms(b.wallMs)}${b.extrapolated ? `*` : ''} | ${ratio(b.calls, r.flowfix.calls)} fewer / ${ratio(b.wallMs, r.flowfix.wallMs)} faster |`
+          : '— | — | — |'),
+    );
+  }
+  lines.push(
+    '',
+    '¹ The same case with 0 ms latency, in a fresh process: JavaScript time of flowfix, the SDK clients *and the simulator* (which clones every response), all on one thread.',
+    '² The process high-water mark (`resourceUsage().maxRSS`), which includes the simulator holding the whole estate and the loaded SDK; in brackets, how much the sampled RSS grew while flowfix ran.',
+  );
+  const probed = results.read.filter((r) => r.roundTrips);
+  if (probed.length > 0) {
+    lines.push(
+      '',
+      `Sequential round trips flowfix takes, measured at ${probed[0]!.roundTrips!.latencyMs} ms latency (where CPU time hardly counts): ` +
+        probed.map((r) => `${r.label} ${r.roundTrips!.observed} (floor ${r.floor.roundTrips})`).join('; ') +
+        '.',
+    );
+  }
+  const extrapolated = results.read.filter((r) => r.baseline?.extrapolated);
+  if (extrapolated.length > 0) {
+    lines.push(
+      '',
+      `\\* Extrapolated: the seed procedure (region by region, DescribeSubnets, then one DescribeFlowLogs per subnet with Filter resource-id, sequential) was timed for its first ` +
+        extrapolated.map((r) => `${n(r.baseline!.measuredCalls)} calls (${r.label})`).join(', ') +
+        ' and scaled linearly to every call; its call count is exact.',
+    );
+  }
+  lines.push('', 'Calls by operation (flowfix / floor):', '');
+  for (const r of results.read) {
+    const ops = Object.keys({ ...r.floor.callsByOperation, ...r.flowfix.callsByOperation }).sort();
+    const parts = ops.map((op) => `${op} ${r.flowfix.callsByOperation[op] ?? 0}/${r.floor.callsByOperation[op] ?? 0}`);
+    lines.push(`- ${r.label}: ${parts.join(', ')}`);
+  }
+
+  lines.push('', '## Targets', '');
+  lines.push('| Target | Case | Observed | Limit | Result |', '|---|---|---|---|---|');
+  for (const t of results.targets) {
+    lines.push(`| ${t.target} | ${t.caseId} | ${t.observed} | ${t.limit} | ${t.pass ? 'PASS' : 'MISS'}${t.informational ? ' (what-if)' : ''} |`);
+  }
+
+  if (results.apply.length > 0) {
+    lines.push('', '## Apply', '');
+    lines.push('| Case | Region × type | Targets each | CreateFlowLogs calls each | ⌈targets/1000⌉ | Result |', '|---|---|--:|--:|--:|---|');
+    for (const a of results.apply) {
+      const groups = new Map<string, { regions: number; c: (typeof a.createFlowLogs)[number] }>();
+      for (const c of a.createFlowLogs) {
+        const key = `${c.resourceType}|${c.targets}|${c.calls}|${c.expectedCalls}`;
+        const g = groups.get(key);
+        if (g) g.regions++;
+        else groups.set(key, { regions: 1, c });
+      }
+      for (const { regions, c } of groups.values()) {
+        lines.push(`| ${a.label} | ${regions === 1 ? c.region : `${regions} regions`} × ${c.resourceType} | ${n(c.targets)} | ${c.calls} | ${c.expectedCalls} | ${c.pass ? 'PASS' : 'MISS'} |`);
+      }
+    }
+    lines.push('');
+    for (const a of results.apply) {
+      const outcomes = Object.entries(a.outcomes).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+      lines.push(`- ${a.label}: ${ms(a.wallMs)}, ${n(a.calls)} calls (${Object.entries(a.callsByOperation).map(([k, v]) => `${k} ${v}`).join(', ')}); outcomes: ${outcomes}; flow-log findings left after apply: ${a.remainingFlowLogFindings}.`);
+    }
+  }
+
+  if (results.startup) {
+    lines.push('', `## Start-up (production build, median of ${results.startup.runs})`, '');
+    if (results.startup.skipped) lines.push(`Skipped: ${results.startup.skipped}.`);
+    else {
+      lines.push('| Command | Median | Over `node -e 0` |', '|---|--:|--:|');
+      for (const c of results.startup.commands) lines.push(`| \`${c.command}\` | ${c.medianMs} ms | ${c.overheadMs === null ? '—' : `${c.overheadMs} ms`} |`);
+    }
+  }
+  lines.push('', `Whole bench: ${ms(results.totalMs)}.`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,236 @@
+// `npm run bench`: measures flowfix's read path and apply against simulated estates, the seed procedure
+// on the same estates, and start-up; writes bench-results/latest.json and latest.md. Not a test: a MISS
+// only fails the process with --strict.
+//
+//   node dist-bench/bench/run.js [--latency-ms 40] [--repeats 3] [--baseline-cap 200] [--startup-runs 5]
+//                                [--only read-default,read-default-all-regions,read-large,apply-default,apply-large,startup]
+//                                [--out bench-results] [--strict]
+// Experiments belong in --out bench-results/tmp (git-ignored); bench-results/latest.* are the quoted ones.
+//
+// Each case runs in a child process of its own, so its memory figures are not mixed with another's.
+
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runApplyCase, type ApplyCaseResult, type ApplyCaseTask } from './apply-case.js';
+import { DEFAULT_ESTATE, LARGE_ESTATE } from './estate.js';
+import { REPO_ROOT } from './paths.js';
+import { runReadCase, type ReadCaseResult, type ReadCaseTask } from './read-case.js';
+import { renderMarkdown, type BenchResults } from './render.js';
+import { measureStartup } from './startup.js';
+import { checkApplyCase, checkReadCase, type TargetCheck } from './targets.js';
+
+type Task = ReadCaseTask | ApplyCaseTask;
+type TaskResult = ReadCaseResult | ApplyCaseResult;
+
+interface CaseEntry {
+  task: Task;
+  /** What-if runs: reported, never counted by --strict. */
+  informational: boolean;
+  rssLimit: boolean;
+  /** Also run the case with 0 ms latency to show how much of the wall time is CPU. */
+  cpuOnlyProbe?: boolean;
+  /** Also run it once at 10× latency to count flowfix's sequential round trips. */
+  roundTripProbe?: boolean;
+}
+
+const ROUND_TRIP_PROBE_FACTOR = 10;
+
+const ROLE_RETRY_WINDOW_MS = 1_000;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      'latency-ms': { type: 'string', default: '40' },
+      'baseline-cap': { type: 'string', default: '200' },
+      repeats: { type: 'string', default: '3' },
+      'startup-runs': { type: 'string', default: '5' },
+      only: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench-results' },
+      child: { type: 'string' },
+    },
+  });
+  if (values.child !== undefined) return runChild(JSON.parse(values.child) as Task);
+
+  const latencyMs = nonNegativeInt(values['latency-ms'], '--latency-ms');
+  const baselineCap = nonNegativeInt(values['baseline-cap'], '--baseline-cap');
+  const startupRuns = nonNegativeInt(values['startup-runs'], '--startup-runs');
+  const repeats = Math.max(1, nonNegativeInt(values.repeats, '--repeats'));
+  const only = values.only?.split(',').map((id) => id.trim());
+  const strict = values.strict;
+  const started = performance.now();
+
+  const entries: CaseEntry[] = [
+    { task: { kind: 'read', id: 'read-default', label: 'default', estate: DEFAULT_ESTATE, latencyMs, baselineCap }, informational: false, rssLimit: false, cpuOnlyProbe: true, roundTripProbe: true },
+    {
+      // What the default estate costs with every region in flight at once (concurrency ≥ region count).
+      task: { kind: 'read', id: 'read-default-all-regions', label: 'default, all regions at once (what-if)', estate: DEFAULT_ESTATE, latencyMs, baselineCap: 0, concurrency: DEFAULT_ESTATE.regions.length },
+      informational: true,
+      rssLimit: false,
+      roundTripProbe: true,
+    },
+    { task: { kind: 'read', id: 'read-large', label: 'large (20,000 subnets)', estate: LARGE_ESTATE, latencyMs, baselineCap }, informational: false, rssLimit: true, cpuOnlyProbe: true },
+    { task: { kind: 'apply', id: 'apply-default', label: 'default', estate: DEFAULT_ESTATE, latencyMs, roleRetryWindowMs: ROLE_RETRY_WINDOW_MS }, informational: false, rssLimit: false },
+    { task: { kind: 'apply', id: 'apply-large', label: 'large (20,000 subnets)', estate: LARGE_ESTATE, latencyMs, roleRetryWindowMs: ROLE_RETRY_WINDOW_MS }, informational: false, rssLimit: false },
+  ];
+  const known = [...entries.map((e) => e.task.id), 'startup'];
+  const unknown = only?.filter((id) => !known.includes(id)) ?? [];
+  if (unknown.length > 0) throw new Error(`--only: unknown case ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  const selected = entries.filter((e) => !only || only.includes(e.task.id));
+  const loadAtStart = loadavg()[0]!;
+
+  const read: ReadCaseResult[] = [];
+  const apply: ApplyCaseResult[] = [];
+  const targets: TargetCheck[] = [];
+  for (const entry of selected) {
+    process.stderr.write(`bench: ${entry.task.id} …`);
+    const caseStarted = performance.now();
+    const result = entry.task.kind === 'read' ? await repeatedReadCase(entry.task, repeats, entry) : await inChild(entry.task);
+    process.stderr.write(` ${Math.round(performance.now() - caseStarted)} ms\n`);
+    if (result.kind === 'read') {
+      read.push(result);
+      targets.push(...checkReadCase(result, entry));
+    } else {
+      apply.push(result);
+      targets.push(...checkApplyCase(result, entry));
+    }
+  }
+
+  let startup = null;
+  if (!only || only.includes('startup')) {
+    process.stderr.write('bench: startup …');
+    startup = startupRuns > 0 ? measureStartup(startupRuns) : null;
+    process.stderr.write(' done\n');
+  }
+
+  const cpu = cpus();
+  const results: BenchResults = {
+    schemaVersion: 1,
+    generatedAt: new Date().toISOString(),
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+    environment: {
+      node: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+      totalMemMb: Math.round(totalmem() / 1024 / 1024),
+      // Other work on the machine shows up in wall times; this says how busy it was.
+      loadAverage1m: { atStart: round2(loadAtStart), atEnd: round2(loadavg()[0]!) },
+    },
+    options: { latencyMs, baselineCap, repeats, startupRuns, strict },
+    read,
+    apply,
+    startup,
+    targets,
+    totalMs: Math.round(performance.now() - started),
+  };
+
+  const outDir = path.resolve(REPO_ROOT, values.out) + path.sep;
+  mkdirSync(outDir, { recursive: true });
+  const markdown = renderMarkdown(results);
+  writeFileSync(`${outDir}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${outDir}latest.md`, markdown);
+  const shown = path.relative(REPO_ROOT, outDir) || '.';
+  process.stdout.write(`${markdown}\nWrote ${shown}/latest.json and ${shown}/latest.md\n`);
+
+  const misses = targets.filter((t) => !t.pass && !t.informational);
+  if (misses.length > 0) process.stderr.write(`bench: ${misses.length} target(s) missed${strict ? '' : ' (not failing: run with --strict to fail)'}\n`);
+  return strict && misses.length > 0 ? 1 : 0;
+}
+
+/**
+ * A read case `repeats` times, each in a fresh process (a real run is one cold process; this machine's
+ * load varies), reported as the run with the median wall time. The seed procedure runs only in the
+ * first; memory figures are the highest of all runs. With cpuOnlyProbe, the same again at 0 ms latency.
+ */
+async function repeatedReadCase(task: ReadCaseTask, repeats: number, probes: Pick<CaseEntry, 'cpuOnlyProbe' | 'roundTripProbe'>): Promise<ReadCaseResult> {
+  const runs: ReadCaseResult[] = [];
+  for (let i = 0; i < repeats; i++) runs.push(asRead(await inChild(i === 0 ? task : { ...task, baselineCap: 0 })));
+  const samples = runs.map((r) => r.flowfix.wallMs);
+  const result = { ...medianRun(runs) };
+  result.baseline = runs[0]!.baseline;
+  result.flowfix = {
+    ...result.flowfix,
+    wallSamplesMs: samples,
+    memory: {
+      ...result.flowfix.memory,
+      peakSampledRssMb: Math.max(...runs.map((r) => r.flowfix.memory.peakSampledRssMb)),
+      maxRssMb: Math.max(...runs.map((r) => r.flowfix.memory.maxRssMb)),
+    },
+  };
+  if (probes.cpuOnlyProbe && task.latencyMs > 0) {
+    const cpuRuns: ReadCaseResult[] = [];
+    for (let i = 0; i < repeats; i++) cpuRuns.push(asRead(await inChild({ ...task, latencyMs: 0, baselineCap: 0 })));
+    result.cpuOnly = { wallMs: medianRun(cpuRuns).flowfix.wallMs, wallSamplesMs: cpuRuns.map((r) => r.flowfix.wallMs) };
+  }
+  if (probes.roundTripProbe && task.latencyMs > 0) {
+    const latencyMs = task.latencyMs * ROUND_TRIP_PROBE_FACTOR;
+    const slow = asRead(await inChild({ ...task, latencyMs, baselineCap: 0 }));
+    result.roundTrips = { latencyMs, wallMs: slow.flowfix.wallMs, observed: Math.round((slow.flowfix.wallMs / latencyMs) * 10) / 10 };
+  }
+  return result;
+}
+
+function medianRun(runs: ReadCaseResult[]): ReadCaseResult {
+  const sorted = [...runs].sort((a, b) => a.flowfix.wallMs - b.flowfix.wallMs);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+function asRead(result: TaskResult): ReadCaseResult {
+  if (result.kind !== 'read') throw new Error('bench: expected a read result');
+  return result;
+}
+
+/** Runs one case in a fresh Node process (this file with --child) and returns what it reports. */
+function inChild(task: Task): Promise<TaskResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(task)], {
+      execArgv: ['--expose-gc'],
+      // The SDK warns on Node < 22 once per process; that is noise here (flowfix supports Node 20).
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result: TaskResult | undefined;
+    let error: string | undefined;
+    child.on('message', (message: { result?: TaskResult; error?: string }) => {
+      result = message.result;
+      error = message.error;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (result) resolve(result);
+      else reject(new Error(`bench case ${task.id} failed (exit ${String(code)}): ${error ?? 'no result'}`));
+    });
+  });
+}
+
+async function runChild(task: Task): Promise<number> {
+  try {
+    const result = task.kind === 'read' ? await runReadCase(task) : await runApplyCase(task);
+    await new Promise<void>((resolve) => process.send!({ result }, () => resolve()));
+    return 0;
+  } catch (err) {
+    const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    await new Promise<void>((resolve) => process.send!({ error }, () => resolve()));
+    return 1;
+  }
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function nonNegativeInt(text: string | undefined, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} must be a whole number ≥ 0, got ${String(text)}`);
+  return value;
+}
+
+process.exitCode = await main().catch((err: unknown) => {
+  // A child's failure message already carries its stack; the runner's own errors are usage errors.
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 2;
+});

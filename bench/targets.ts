@@ -1,0 +1,72 @@
+// The issue's targets, checked against the measurements. Informational cases (what-ifs) are shown but
+// never fail --strict.
+
+import type { ApplyCaseResult } from './apply-case.js';
+import type { ReadCaseResult } from './read-case.js';
+
+export const CALLS_TOLERANCE = 1.1; // within 10% of the floor
+export const WALL_FACTOR = 1.5; // within 1.5 × floor round trips × latency
+export const RSS_LIMIT_MB = 250; // at 20,000 subnets
+
+export interface TargetCheck {
+  target: string;
+  caseId: string;
+  observed: string;
+  limit: string;
+  pass: boolean;
+  informational: boolean;
+}
+
+export function checkReadCase(result: ReadCaseResult, opts: { informational: boolean; rssLimit: boolean }): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const base = { caseId: result.id, informational: opts.informational };
+  const callLimit = Math.floor(result.floor.calls * CALLS_TOLERANCE);
+  checks.push({
+    ...base,
+    target: 'API calls ≤ floor + 10%',
+    observed: `${result.flowfix.calls}`,
+    limit: `≤ ${callLimit} (floor ${result.floor.calls})`,
+    pass: result.flowfix.calls <= callLimit,
+  });
+  if (result.latencyMs > 0) {
+    const wallLimit = Math.round(result.floor.wallMs * WALL_FACTOR);
+    checks.push({
+      ...base,
+      target: 'wall ≤ 1.5 × floor',
+      observed: `${result.flowfix.wallMs} ms`,
+      limit: `≤ ${wallLimit} ms (${result.floor.roundTrips} RT × ${result.latencyMs} ms × 1.5)`,
+      pass: result.flowfix.wallMs <= wallLimit,
+    });
+  }
+  if (opts.rssLimit) {
+    checks.push({
+      ...base,
+      target: `peak RSS < ${RSS_LIMIT_MB} MB`,
+      observed: `${result.flowfix.memory.maxRssMb} MB`,
+      limit: `< ${RSS_LIMIT_MB} MB`,
+      pass: result.flowfix.memory.maxRssMb < RSS_LIMIT_MB,
+    });
+  }
+  return checks;
+}
+
+export function checkApplyCase(result: ApplyCaseResult, opts: { informational: boolean }): TargetCheck[] {
+  const failing = result.createFlowLogs.filter((c) => !c.pass);
+  const base = { caseId: result.id, informational: opts.informational };
+  return [
+    {
+      ...base,
+      target: 'CreateFlowLogs calls = ⌈targets/1000⌉ per region and type',
+      observed: failing.length === 0 ? `${result.createFlowLogs.length}/${result.createFlowLogs.length} groups exact` : failing.map((c) => `${c.region} ${c.resourceType}: ${c.calls} (want ${c.expectedCalls})`).join('; '),
+      limit: 'all exact',
+      pass: result.createFlowLogsPass,
+    },
+    {
+      ...base,
+      target: 'nothing left to fix after apply (re-read + audit)',
+      observed: `${result.remainingFlowLogFindings} flow-log findings`,
+      limit: '0',
+      pass: result.remainingFlowLogFindings === 0,
+    },
+  ];
+}
