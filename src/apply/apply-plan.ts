@@ -39,6 +39,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   const aborted = () => options.signal?.aborted === true;
   const blockers = new Map<string, string>(); // prerequisite kind → why later actions cannot run
+  const flowLogWork = remainingFlowLogWork(plan, options.live);
   let roleCreatedNow = false;
 
   const notStarted = (action: PlanAction, ids: string[]) =>
@@ -57,6 +58,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const ids = action.kind === 'create-flow-logs' ? pending.remainingIds : [targetOf(action)];
     if (regionError) {
       for (const id of ids) record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'failed', code: regionError.code, message: `live state unreadable: ${regionError.message}` });
+      return;
+    }
+    if (!isNeeded(action, flowLogWork)) {
+      for (const id of ids) record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'skipped', detail: 'not needed: no flow log left to create here' });
       return;
     }
     const blocker = blockerFor(action, blockers);
@@ -153,6 +158,26 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     for (const action of actions) await run(action);
   });
   return { outcomes, dryRunProbes, interrupted: aborted() };
+}
+
+/** Regions (and 'global') where some create-flow-logs id still needs creating after live re-check. */
+function remainingFlowLogWork(plan: Plan, live: Inventory): Set<string> {
+  const unreadable = new Set(live.regionErrors.map((e) => e.region));
+  const work = new Set<string>();
+  for (const action of plan.actions) {
+    if (action.kind !== 'create-flow-logs') continue;
+    if (unreadable.has(action.region) || !reconcile(action, live).done) {
+      work.add(action.region);
+      if (action.input.LogDestinationType === 'cloud-watch-logs') work.add('global');
+    }
+  }
+  return work;
+}
+
+/** Prerequisites (role, policy, flowfix's log group) only matter where a flow log will still be created. */
+function isNeeded(action: PlanAction, flowLogWork: Set<string>): boolean {
+  const prerequisiteOnly = action.because.every((b) => b.kind === 'prerequisite');
+  return !prerequisiteOnly || flowLogWork.has(action.region);
 }
 
 function blockerFor(action: PlanAction, blockers: Map<string, string>): string | undefined {

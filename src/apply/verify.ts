@@ -10,12 +10,14 @@ export interface Verification {
   message?: string;
 }
 
-export function verifyTargets(plan: Plan, live: Inventory): Verification[] {
+/** `skippedIds`: resources apply found gone; there is nothing to verify for them. */
+export function verifyTargets(plan: Plan, live: Inventory, skippedIds: ReadonlySet<string> = new Set()): Verification[] {
   const results: Verification[] = [];
   for (const action of plan.actions) {
     if (action.kind !== 'create-flow-logs') continue;
     const region = live.regions.find((r) => r.region === action.region);
     for (const resourceId of action.input.ResourceIds) {
+      if (skippedIds.has(resourceId)) continue;
       if (!region) {
         results.push({ region: action.region, resourceId, status: 'unreadable', message: 'region could not be re-read' });
         continue;

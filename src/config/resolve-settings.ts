@@ -11,6 +11,10 @@ const LOG_GROUP_PATTERN = /^[A-Za-z0-9_\-/.#]{1,512}$/;
 // IAM role and inline policy names.
 const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 
+export const KMS_KEY_PATTERN = /^arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/.+$/;
+
+export const isValidLogGroupName = (name: string) => LOG_GROUP_PATTERN.test(name) && !name.startsWith('aws/');
+
 const logGroupName = z
   .string()
   .regex(LOG_GROUP_PATTERN, 'must be 1-512 characters of A-Z a-z 0-9 _ - / . #')
@@ -33,7 +37,7 @@ export const userSettingsSchema = z.strictObject({
     .refine((n) => (ALLOWED_RETENTION_DAYS as readonly number[]).includes(n), `must be one of ${ALLOWED_RETENTION_DAYS.join(', ')}`)
     .optional(),
   minRetentionDays: z.number().int().min(1).max(3653).optional(),
-  kmsKeyId: z.string().regex(/^arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/.+$/, 'must be a KMS key or alias ARN').optional(),
+  kmsKeyId: z.string().regex(KMS_KEY_PATTERN, 'must be a KMS key or alias ARN').optional(),
   regions: z.array(z.string().regex(REGION_PATTERN, 'is not a region name (like us-east-1)')).min(1).optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
   profile: z.string().min(1).optional(),
@@ -64,12 +68,33 @@ export function parseS3Url(value: string): { bucket: string; prefix: string } | 
   return { bucket: match[1]!, prefix: prefix ? `${prefix}/` : '' };
 }
 
-function describeIssues(issues: z.core.$ZodIssue[], where: (path: string) => string): string[] {
+const MAX_REPORTED_PROBLEMS = 8;
+
+type Source = { kind: 'file'; path: string } | { kind: 'flags' };
+
+const renderPath = (path: PropertyKey[]) =>
+  path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+
+/** Each issue as `FILE: path: problem` or `--flag[path]: problem`, top-level issues included. */
+function describeIssues(issues: z.core.$ZodIssue[], source: Source): string[] {
   return issues.map((issue) => {
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
-    const message = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
-    return path ? `${where(path)}: ${message}` : message;
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const message = keys.length
+      ? `unknown ${source.kind === 'flags' ? 'option' : 'key'} ${keys.slice(0, 5).map((k) => `"${k}"`).join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`
+      : issue.message;
+    if (source.kind === 'file') {
+      const path = renderPath(issue.path);
+      return `${source.path}: ${path ? `${path}: ` : ''}${message}`;
+    }
+    const [top, ...rest] = issue.path;
+    return top === undefined ? message : `${flagName(String(top))}${renderPath(rest)}: ${message}`;
   });
+}
+
+/** A bounded summary: a config with 100k mistakes still gets one readable line. */
+function summarise(problems: string[]): string {
+  const shown = problems.slice(0, MAX_REPORTED_PROBLEMS).join('; ');
+  return problems.length > MAX_REPORTED_PROBLEMS ? `${shown}; and ${problems.length - MAX_REPORTED_PROBLEMS} more` : shown;
 }
 
 export async function readConfigFile(path: string, required: boolean): Promise<{ path: string; value: unknown } | null> {
@@ -98,15 +123,15 @@ export async function readConfigFile(path: string, required: boolean): Promise<{
  * typed. Throws one FlowfixError listing every problem.
  */
 export function resolveSettings(flags: UserSettings, config: { path: string; value: unknown } | null): Settings {
-  const problems: string[] = [];
+  let problems: string[] = [];
   let fromFile: UserSettings = {};
   if (config) {
     const parsed = userSettingsSchema.safeParse(config.value);
     if (parsed.success) fromFile = parsed.data;
-    else problems.push(...describeIssues(parsed.error.issues, (path) => `${config.path}: ${path}`));
+    else problems = problems.concat(describeIssues(parsed.error.issues, { kind: 'file', path: config.path }));
   }
   const parsedFlags = userSettingsSchema.safeParse(flags);
-  if (!parsedFlags.success) problems.push(...describeIssues(parsedFlags.error.issues, (path) => flagName(path.split('.')[0]!) + path.slice(path.split('.')[0]!.length)));
+  if (!parsedFlags.success) problems = problems.concat(describeIssues(parsedFlags.error.issues, { kind: 'flags' }));
 
   const merged = { ...fromFile, ...(parsedFlags.success ? parsedFlags.data : {}) };
   const retentionInDays = merged.retentionInDays ?? DEFAULT_SETTINGS.retentionInDays;
@@ -118,7 +143,7 @@ export function resolveSettings(flags: UserSettings, config: { path: string; val
     problems.push('--log-group applies to CloudWatch Logs only; drop it or use --destination cloud-watch-logs');
   }
   if (problems.length > 0) {
-    throw new FlowfixError('InvalidSettings', `invalid settings: ${problems.join('; ')}`, {
+    throw new FlowfixError('InvalidSettings', `invalid settings: ${summarise(problems)}`, {
       hint: 'fix the values above (flowfix --help lists every option)',
     });
   }

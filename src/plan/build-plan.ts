@@ -30,7 +30,7 @@ export interface BuildPlanInput {
 
 type ActionDraft = Omit<PlanAction, 'id'> & { id?: string };
 
-const managedTags = [{ Key: MANAGED_BY_TAG.key, Value: MANAGED_BY_TAG.value }];
+export const managedTags = [{ Key: MANAGED_BY_TAG.key, Value: MANAGED_BY_TAG.value }];
 
 export function describeDestination(destination: Destination): string {
   return destination.type === 's3'
@@ -217,7 +217,7 @@ function flowLogActions(
   return actions;
 }
 
-function flowLogInput(
+export function flowLogInput(
   resourceType: 'VPC' | 'Subnet',
   resourceIds: string[],
   settings: PlanSettings,

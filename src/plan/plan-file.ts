@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { FlowfixError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
+import { isValidLogGroupName, KMS_KEY_PATTERN, parseS3Url } from '../config/resolve-settings.js';
+import { DEFAULT_SETTINGS, type Settings } from '../config/settings.js';
+import { flowLogInput, managedTags } from './build-plan.js';
 import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
 
 const MAX_PLAN_BYTES = 50 * 1024 * 1024;
@@ -117,26 +120,85 @@ export async function readPlanFile(path: string): Promise<Plan> {
   return parsed.data as Plan;
 }
 
-/** The role documents must be exactly what flowfix renders: a widened policy is refused. */
-export function checkPlanPolicies(plan: Plan, path: string, templates: PolicyTemplates): void {
-  const logGroupName = plan.settings.destination.replace(/^cloud-watch-logs:/, '');
-  const vars = { Partition: plan.partition, AccountId: plan.accountId, LogGroupName: logGroupName };
-  for (const action of plan.actions) {
-    const [given, expected] =
-      action.kind === 'create-role'
-        ? [action.input.AssumeRolePolicyDocument, renderPolicy(templates.trust, vars)]
-        : action.kind === 'put-role-policy'
-          ? [action.input.PolicyDocument, renderPolicy(templates.publish, vars)]
-          : [undefined, undefined];
-    if (given === undefined) continue;
-    let document: unknown;
+/** A saved plan carries the settings that shaped it; live state is re-read and checked with the same. */
+export function settingsFromPlan(plan: Plan, base: Settings): Settings {
+  const s3 = parseS3Url(plan.settings.destination);
+  return {
+    ...base,
+    scope: plan.settings.scope,
+    trafficType: plan.settings.trafficType,
+    roleName: plan.settings.roleName,
+    retentionInDays: plan.settings.retentionInDays,
+    regions: plan.settings.regions,
+    destination: s3 ? { type: 's3', ...s3 } : { type: 'cloud-watch-logs', logGroupName: plan.settings.destination.replace(/^cloud-watch-logs:/, '') },
+  };
+}
+
+/**
+ * Every AWS-facing value must be what flowfix itself would write for the plan's own account and
+ * settings: a hand-edited plan cannot widen a policy, pass a foreign role, or send flow logs elsewhere.
+ */
+export function checkPlanIntegrity(plan: Plan, path: string, templates: PolicyTemplates): void {
+  const problems: string[] = [];
+  const settings = settingsFromPlan(plan, DEFAULT_SETTINGS);
+  const { accountId, partition } = plan;
+  const logGroupName = settings.destination.type === 'cloud-watch-logs' ? settings.destination.logGroupName : undefined;
+  const vars = { Partition: partition, AccountId: accountId, LogGroupName: logGroupName ?? '' };
+  const sameJson = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+  const parsedPolicy = (text: string) => {
     try {
-      document = JSON.parse(given);
+      return JSON.parse(text) as unknown;
     } catch {
-      throw invalid(path, `${action.id}: policy document is not JSON`);
+      return undefined;
     }
-    if (canonicalJson(document) !== canonicalJson(expected)) {
-      throw invalid(path, `${action.id}: policy document differs from flowfix's least-privilege policy (edited by hand?)`);
+  };
+  const roleArnPattern = new RegExp(`^arn:${partition}:iam::${accountId}:role/(?:[\\w+=,.@-]+/)*${escapeRegExp(settings.roleName)}$`);
+  const managedLogTags = Object.fromEntries(managedTags.map((t) => [t.Key, t.Value]));
+
+  for (const action of plan.actions) {
+    const where = `${action.id}`;
+    const isGlobal = action.kind === 'create-role' || action.kind === 'put-role-policy';
+    if (isGlobal !== (action.region === 'global') || (!isGlobal && !plan.settings.regions.includes(action.region))) {
+      problems.push(`${where}: region ${action.region} is not one the plan was made for (${plan.settings.regions.join(', ')})`);
+      continue;
+    }
+    switch (action.kind) {
+      case 'create-role':
+        if (action.input.RoleName !== settings.roleName || !sameJson(action.input.Tags, managedTags)) problems.push(`${where}: role name or tags differ from the plan settings`);
+        if (!sameJson(parsedPolicy(action.input.AssumeRolePolicyDocument), renderPolicy(templates.trust, vars)))
+          problems.push(`${where}: policy document differs from flowfix's least-privilege policy (edited by hand?)`);
+        break;
+      case 'put-role-policy':
+        if (action.input.RoleName !== settings.roleName) problems.push(`${where}: RoleName differs from the plan settings`);
+        if (!sameJson(parsedPolicy(action.input.PolicyDocument), renderPolicy(templates.publish, vars)))
+          problems.push(`${where}: policy document differs from flowfix's least-privilege policy (edited by hand?)`);
+        break;
+      case 'create-log-group':
+        if (action.input.logGroupName !== logGroupName || !sameJson(action.input.tags, managedLogTags)) problems.push(`${where}: logGroupName or tags differ from the plan settings`);
+        if (action.input.kmsKeyId !== undefined && !KMS_KEY_PATTERN.test(action.input.kmsKeyId)) problems.push(`${where}: kmsKeyId is not a KMS key ARN`);
+        break;
+      case 'put-retention-policy':
+        if (action.input.retentionInDays !== settings.retentionInDays) problems.push(`${where}: retentionInDays ${action.input.retentionInDays} differs from the plan settings (${settings.retentionInDays})`);
+        if (!isValidLogGroupName(action.input.logGroupName)) problems.push(`${where}: logGroupName ${JSON.stringify(action.input.logGroupName)} is not a valid log group name`);
+        break;
+      case 'create-flow-logs': {
+        const { ClientToken: _token, ...given } = action.input;
+        const roleArn = given.DeliverLogsPermissionArn && roleArnPattern.test(given.DeliverLogsPermissionArn) ? given.DeliverLogsPermissionArn : `arn:${partition}:iam::${accountId}:role/${settings.roleName}`;
+        const expected = flowLogInput(given.ResourceType, given.ResourceIds, settings, partition, roleArn);
+        const keys = [...new Set([...Object.keys(given), ...Object.keys(expected)])] as (keyof typeof given)[];
+        const differing = keys.filter((key) => !sameJson(given[key], expected[key]));
+        if (differing.length > 0) {
+          const details = differing.map((key) => `${key} ${JSON.stringify(given[key]) ?? 'missing'} (expected ${JSON.stringify(expected[key]) ?? 'none'})`);
+          problems.push(`${where}: ${details.join(', ')} does not follow the plan settings`);
+        }
+        break;
+      }
     }
   }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 3).join('; ');
+    throw invalid(path, problems.length > 3 ? `${shown}; and ${problems.length - 3} more` : shown);
+  }
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -166,8 +166,7 @@ describe('flowfix apply against a stateful fake', () => {
     expect((await run(['plan', '--out', file])).code).toBe(2);
 
     const foreign = path.join(dir, 'foreign.json');
-    const plan = JSON.parse(await readFile(file, 'utf8'));
-    await writeFile(foreign, JSON.stringify({ ...plan, accountId: '222222222222' }));
+    await writeFile(foreign, (await readFile(file, 'utf8')).replaceAll(FAKE_ACCOUNT, '222222222222'));
     const refused = await run(['apply', foreign, '--yes']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/made for account 222222222222, but these credentials are for 111111111111/);
@@ -205,4 +204,53 @@ describe('flowfix apply against a stateful fake', () => {
     expect(created?.DeliverLogsPermissionArn).toBeUndefined();
   });
 
+
+  test('GIVEN iam:PassRole is missing WHEN apply --yes THEN each flow log fails naming the actions to grant, the rest is done, exit 1', async () => {
+    fake.addVpc('us-east-1');
+    fake.denyPassRole();
+    const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/failed .*UnauthorizedOperation.*iam:PassRole/);
+    expect(fake.logGroup('us-east-1', GROUP)).toBeDefined();
+    expect(fake.flowLogs('us-east-1')).toEqual([]);
+  });
+
+  test('GIVEN a flow log whose delivery FAILED WHEN verify THEN it reports AWS\'s message and exits 1; a healthy account exits 0', async () => {
+    const vpc = fake.addVpc('us-east-1');
+    fake.addFlowLog('us-east-1', { resourceId: vpc, deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Rate limited' });
+    const failing = await run(['verify', '--regions', 'us-east-1']);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(/delivery-failed .*Rate limited/);
+    expect(failing.stdout).toContain('Not verified');
+
+    const healthy = new FakeAws().install();
+    healthy.addFlowLog('us-east-1', { resourceId: healthy.addVpc('us-east-1') });
+    const ok = await run(['verify', '--regions', 'us-east-1']);
+    healthy.restore();
+    expect(ok.stdout).toContain('Verified: every resource in scope has a working flow log.');
+    expect(ok.code).toBe(0);
+  });
+
+  test('GIVEN --wait and a new flow log whose first delivery is pending THEN apply re-checks until it delivers', async () => {
+    fake.addVpc('us-east-1');
+    let describes = 0;
+    fake.onCall = (call) => {
+      if (call.operation !== 'DescribeFlowLogs') return;
+      describes++;
+      // AWS fills DeliverLogsStatus only after the first delivery attempt: hide it for one re-read.
+      fake.updateFlowLogs('us-east-1', (f) => {
+        if (describes <= 2) delete f.DeliverLogsStatus;
+        else f.DeliverLogsStatus = 'SUCCESS';
+      });
+    };
+    const io = captureIo({ env: ENV });
+    const options = await toCommandOptions({ yes: true, wait: true, regions: 'us-east-1' }, io);
+    const waits: number[] = [];
+    const code = await applyCommand(options, io, { sleep: async (ms) => void waits.push(ms), waitIntervalMs: 5 });
+    expect(code).toBe(0);
+    expect(waits).toEqual([5]);
+    expect(io.err.join('')).toContain('Waiting for first delivery of 1 flow logs');
+    expect(io.out.join('')).toContain('Verification: 1/1 delivering');
+  });
 });
+

@@ -377,6 +377,11 @@ export class FakeAws {
     return [...(this.regionStates.get(region)?.flowLogs.values() ?? [])].map((f) => structuredClone(f));
   }
 
+  /** Change stored flow logs in place, e.g. to model delivery status changing over time. */
+  updateFlowLogs(region: string, patch: (flowLog: FlowLog) => void): void {
+    for (const f of this.regionStates.get(region)?.flowLogs.values() ?? []) patch(f);
+  }
+
   logGroup(region: string, name: string): (LogGroup & { tags: Record<string, string> }) | undefined {
     const g = this.regionStates.get(region)?.logGroups.get(name);
     return g && { ...this.logGroupOutput(g, region, partitionOf(region)), tags: { ...g.tags } };

@@ -3,13 +3,13 @@ import { applyPlan } from '../../apply/apply-plan.js';
 import type { ApplyReport } from '../../apply/types.js';
 import { verifyTargets, type Verification } from '../../apply/verify.js';
 import type { AwsClients } from '../../aws/api.js';
-import { parseS3Url } from '../../config/resolve-settings.js';
+import { toFlowfixError } from '../../aws/errors.js';
 import type { Settings } from '../../config/settings.js';
 import { FlowfixError } from '../../errors.js';
 import type { Inventory } from '../../inventory/types.js';
 import type { Io } from '../../io/io.js';
 import { PromptCancelled, inquirerPrompter, type Prompter } from '../../io/prompter.js';
-import { checkPlanPolicies, readPlanFile } from '../../plan/plan-file.js';
+import { checkPlanIntegrity, readPlanFile, settingsFromPlan } from '../../plan/plan-file.js';
 import type { Plan } from '../../plan/types.js';
 import { loadPolicyTemplates } from '../../policy/templates.js';
 import { renderApplyReport, renderPlanActions, renderVerification } from '../../render/apply.js';
@@ -44,9 +44,11 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: ApplyD
       hint: 'drop --snapshot and give credentials (--profile) for the account to fix',
     });
   }
+  // A saved plan is validated in full before the first AWS call.
+  const saved = options.planFile ? await readCheckedPlan(options.planFile) : undefined;
   const clients = deps.clients ?? (await connectAws(options.settings, io));
-  const { plan, live, settings } = options.planFile
-    ? await loadSavedPlan(options.planFile, options.settings, clients)
+  const { plan, live, settings } = saved
+    ? await loadSavedPlan(saved, options.planFile!, options.settings, clients)
     : await freshPlan(options, io, clients);
 
   const style = styleFor(io.stdout, io.env);
@@ -98,7 +100,8 @@ export async function executePlan(
 
   let verification: Verification[] = [];
   if (!options.dryRun && !report.interrupted) {
-    verification = await verify(plan, settings, clients, io, options.wait, deps);
+    const gone = new Set(report.outcomes.filter((o) => o.kind === 'create-flow-logs' && o.status === 'skipped').map((o) => o.resourceId));
+    verification = await verify(plan, settings, clients, io, options.wait, deps, gone);
     io.stdout.write(`${renderVerification(verification, style)}\n`);
   }
   const failed = report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed);
@@ -107,15 +110,23 @@ export async function executePlan(
   return { plan, report, verification, exitCode };
 }
 
-async function verify(plan: Plan, settings: Settings, clients: AwsClients, io: Io, wait: boolean, deps: ApplyDeps): Promise<Verification[]> {
-  const touched = [...new Set(plan.actions.filter((a) => a.kind === 'create-flow-logs').map((a) => a.region))];
+async function verify(
+  plan: Plan,
+  settings: Settings,
+  clients: AwsClients,
+  io: Io,
+  wait: boolean,
+  deps: ApplyDeps,
+  skippedIds: ReadonlySet<string>,
+): Promise<Verification[]> {
+  const touched = [...new Set(plan.actions.filter((a) => a.kind === 'create-flow-logs' && a.input.ResourceIds.some((id) => !skippedIds.has(id))).map((a) => a.region))];
   if (touched.length === 0) return [];
   const { collectInventory } = await import('../../inventory/collect-inventory.js');
   const deadline = Date.now() + (deps.waitTimeoutMs ?? 10 * 60_000);
   const sleep = deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   for (;;) {
     const after = await collectInventory(clients, { ...settings, regions: touched });
-    const results = verifyTargets(plan, after);
+    const results = verifyTargets(plan, after, skippedIds);
     if (!wait || !results.some((r) => r.status === 'pending') || Date.now() >= deadline) return results;
     io.stderr.write(`Waiting for first delivery of ${results.filter((r) => r.status === 'pending').length} flow logs…\n`);
     await sleep(deps.waitIntervalMs ?? 20_000);
@@ -128,33 +139,25 @@ async function freshPlan(options: CommandOptions, io: Io, clients: AwsClients) {
   return { plan: assessment.plan, live: assessment.inventory, settings: options.settings };
 }
 
-async function loadSavedPlan(path: string, base: Settings, clients: AwsClients) {
+async function readCheckedPlan(path: string): Promise<Plan> {
   const plan = await readPlanFile(path);
-  const { accountId } = await clients.callerIdentity();
+  checkPlanIntegrity(plan, path, loadPolicyTemplates());
+  return plan;
+}
+
+async function loadSavedPlan(plan: Plan, path: string, base: Settings, clients: AwsClients) {
+  const { accountId } = await clients.callerIdentity().catch((err: unknown) => {
+    throw toFlowfixError(err, 'Reading the account id (sts:GetCallerIdentity)');
+  });
   if (plan.accountId !== accountId) {
     throw new FlowfixError('PlanAccountMismatch', `plan ${path} was made for account ${plan.accountId}, but these credentials are for ${accountId}`, {
       hint: 'use the profile of the account the plan was made for, or make a new plan for this one',
     });
   }
-  checkPlanPolicies(plan, path, loadPolicyTemplates());
   const settings = settingsFromPlan(plan, base);
   const { collectInventory } = await import('../../inventory/collect-inventory.js');
   const live = await collectInventory(clients, settings);
   return { plan, live, settings };
-}
-
-/** A saved plan carries the settings that shaped it; live state is re-read with the same ones. */
-export function settingsFromPlan(plan: Plan, base: Settings): Settings {
-  const s3 = parseS3Url(plan.settings.destination);
-  return {
-    ...base,
-    scope: plan.settings.scope,
-    trafficType: plan.settings.trafficType,
-    roleName: plan.settings.roleName,
-    retentionInDays: plan.settings.retentionInDays,
-    regions: plan.settings.regions,
-    destination: s3 ? { type: 's3', ...s3 } : { type: 'cloud-watch-logs', logGroupName: plan.settings.destination.replace(/^cloud-watch-logs:/, '') },
-  };
 }
 
 async function consented(options: CommandOptions, io: Io, prompter: Prompter | undefined, plan: Plan): Promise<boolean> {
