@@ -20,18 +20,23 @@ export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamA
       for await (const page of pages) policyNames.push(...(page.PolicyNames ?? []));
     });
 
-    const policies: Record<string, PolicyDocument> = {};
-    for (const policyName of policyNames) {
-      const output = await callingAction('iam:GetRolePolicy', () =>
-        client.send(new sdk.GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
-      );
-      policies[policyName] = parsePolicyDocument(output.PolicyDocument ?? '');
-    }
-    return policies;
+    const documents = await Promise.all(
+      policyNames.map(async (policyName) => {
+        const output = await callingAction('iam:GetRolePolicy', () =>
+          client.send(new sdk.GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
+        );
+        return [policyName, parsePolicyDocument(output.PolicyDocument ?? '')] as const;
+      }),
+    );
+    return Object.fromEntries(documents);
   }
 
   return {
     async getRole(name) {
+      // Listed alongside GetRole to save a round trip; when the role is missing this fails too and
+      // its error is ignored, hence the no-op catch against an unhandled rejection.
+      const inlinePolicies = readInlinePolicies(name);
+      inlinePolicies.catch(() => {});
       let role: IamSdk.Role | undefined;
       try {
         role = (await callingAction('iam:GetRole', () => client.send(new sdk.GetRoleCommand({ RoleName: name })))).Role;
@@ -45,7 +50,7 @@ export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamA
         roleName: role.RoleName ?? name,
         arn: role.Arn ?? '',
         trustPolicy: parsePolicyDocument(role.AssumeRolePolicyDocument ?? ''),
-        inlinePolicies: await readInlinePolicies(name),
+        inlinePolicies: await inlinePolicies,
         tags: tagsToRecord(role.Tags),
       };
       return facts;

@@ -1,5 +1,6 @@
 // The whole CLI as a function: argv in, exit code out. main.ts is the only caller that touches process.
 import yargs, { type Argv } from 'yargs';
+import { isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
 import { FlowfixError, isFlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { EXIT } from './exit-codes.js';
@@ -100,7 +101,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
 
 /** One line that says what is wrong and how to fix it; the stack only with --debug. */
 export function formatError(err: unknown, debug: boolean): string {
-  const line = isFlowfixError(err) ? `flowfix: ${err.message}${err.hint ? ` (${err.hint})` : ''}` : describeUnexpected(err);
+  const known = isFlowfixError(err) ? err : isAwsOrNetworkError(err) ? toFlowfixError(err, 'An AWS call') : undefined;
+  const line = known ? `flowfix: ${known.message}${known.hint ? ` (${known.hint})` : ''}` : describeUnexpected(err);
   if (!debug) return line;
   const stack = err instanceof Error ? err.stack : String(err);
   const cause = err instanceof Error && err.cause instanceof Error ? `\ncaused by: ${err.cause.stack}` : '';
