@@ -13,6 +13,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { partitionOf } from '../aws/regions.js';
+import { tagsToRecord } from '../aws/tags.js';
 import { FlowfixError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
 import type {
@@ -528,7 +530,7 @@ function toRoleFacts(role: GetRoleJson, policies: RolePolicyFile[]): RoleFacts {
     arn: role.Role.Arn,
     trustPolicy: role.Role.AssumeRolePolicyDocument as PolicyDocument,
     inlinePolicies,
-    tags: tagMap(role.Role.Tags),
+    tags: tagsToRecord(role.Role.Tags),
   };
 }
 
@@ -627,7 +629,7 @@ function toRegionInventory(
         ...optional('destination', flowLog.LogDestination),
         ...optional('logGroupName', logGroupName),
         ...optional('deliverLogsPermissionArn', flowLog.DeliverLogsPermissionArn),
-        tags: tagMap(flowLog.Tags),
+        tags: tagsToRecord(flowLog.Tags),
       };
     });
 
@@ -657,12 +659,6 @@ function toRegionInventory(
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
 
-export function partitionOf(region: string): Partition {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 function hasTrafficType(resourceId: string): boolean {
   return /^(vpc|subnet|eni)-/.test(resourceId);
 }
@@ -670,10 +666,6 @@ function hasTrafficType(resourceId: string): boolean {
 function logGroupNameFromArn(arn: string | undefined): string | undefined {
   const match = arn === undefined ? null : /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:(.+?)(:\*)?$/.exec(arn);
   return match?.[1];
-}
-
-function tagMap(tags: { Key: string; Value: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((tags ?? []).map((tag) => [tag.Key, tag.Value]));
 }
 
 function nameTag(tags: { Key: string; Value: string }[] | undefined): string | undefined {

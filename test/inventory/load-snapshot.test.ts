@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
 import { FlowfixError } from '../../src/errors.js';
-import { loadSnapshot, partitionOf, SnapshotError } from '../../src/inventory/load-snapshot.js';
+import { loadSnapshot, SnapshotError } from '../../src/inventory/load-snapshot.js';
 import type { Inventory, RegionInventory } from '../../src/inventory/types.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -203,14 +203,6 @@ describe('loadSnapshot settings', () => {
     const inventory = await loadSnapshot(dir, settings);
     // THEN no group is kept
     expect(inventory.regions[0]?.logGroups).toEqual({});
-  });
-
-  test.each([
-    ['us-east-1', 'aws'],
-    ['cn-north-1', 'aws-cn'],
-    ['us-gov-west-1', 'aws-us-gov'],
-  ])('partition of %s is %s', (name, partition) => {
-    expect(partitionOf(name)).toBe(partition);
   });
 });
 

@@ -1,5 +1,4 @@
 // `flowfix guided`: the same read → audit → plan → apply path as plan/apply, with questions in between.
-import { writeFile } from 'node:fs/promises';
 import { audit } from '../../audit/audit.js';
 import type { Finding } from '../../audit/types.js';
 import type { AwsClients } from '../../aws/api.js';
@@ -18,7 +17,7 @@ import { EXIT } from '../exit-codes.js';
 import type { CommandOptions } from '../options.js';
 import { connectAws } from '../read-estate.js';
 import { executePlan, type ApplyDeps } from './apply.js';
-import { assessEstate, printReport } from './plan.js';
+import { assessEstate, printReport, savePlan } from './plan.js';
 
 export type GuidedDeps = { prompter?: Prompter; clients?: AwsClients } & ApplyDeps;
 
@@ -250,16 +249,4 @@ export function equivalentCommand(s: Settings, regions: string[]): string {
 
 function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-async function savePlan(path: string, plan: Plan, io: Io): Promise<void> {
-  try {
-    await writeFile(path, `${JSON.stringify(plan, null, 2)}\n`);
-  } catch (err) {
-    throw new FlowfixError('PlanNotSaved', `cannot write plan to ${path}: ${(err as Error).message}`, {
-      hint: 'choose a writable path',
-      cause: err,
-    });
-  }
-  io.stdout.write(`Plan saved to ${path} (${plan.actions.length} actions). Apply it later with: flowfix apply ${path}\n`);
 }

@@ -5,6 +5,7 @@ import { FlowfixError } from '../../errors.js';
 import { decorationsWanted, type Io } from '../../io/io.js';
 import { createProgress } from '../../io/progress.js';
 import { assess, type Assessment } from '../../plan/assess.js';
+import type { Plan } from '../../plan/types.js';
 import { loadPolicyTemplates } from '../../policy/templates.js';
 import { planExitCode } from '../../render/report.js';
 import { styleFor } from '../../render/style.js';
@@ -15,7 +16,7 @@ import { readEstate } from '../read-estate.js';
 export async function planCommand(options: CommandOptions, io: Io): Promise<number> {
   const assessment = await assessEstate(options, io);
   printReport(assessment, options, io);
-  if (options.out) await savePlan(options.out, assessment, io);
+  if (options.out) await savePlan(options.out, assessment.plan, io);
   return planExitCode(assessment.report);
 }
 
@@ -34,7 +35,7 @@ export function printReport({ report }: Assessment, options: CommandOptions, io:
   else io.stdout.write(`${renderPlanReport(report, styleFor(io.stdout, io.env))}\n`);
 }
 
-async function savePlan(path: string, { plan }: Assessment, io: Io): Promise<void> {
+export async function savePlan(path: string, plan: Plan, io: Io): Promise<void> {
   try {
     await writeFile(path, `${JSON.stringify(plan, null, 2)}\n`);
   } catch (err) {
