@@ -1,4 +1,5 @@
 // Questions go through this interface: inquirer on a terminal, scripted answers in tests.
+import { emitKeypressEvents } from 'node:readline';
 
 export interface Choice<T> {
   name: string;
@@ -25,12 +26,22 @@ export class PromptCancelled extends Error {
 export async function inquirerPrompter(): Promise<Prompter> {
   const { default: inquirer } = await import('inquirer');
   const ask = async <T>(question: Record<string, unknown>): Promise<T> => {
+    // inquirer handles Ctrl-C itself; Esc aborts the question through its signal.
+    const controller = new AbortController();
+    const onKey = (_text: string, key?: { name?: string }) => {
+      if (key?.name === 'escape') controller.abort();
+    };
+    emitKeypressEvents(process.stdin);
+    process.stdin.on('keypress', onKey);
     try {
-      const answers = (await inquirer.prompt([{ name: 'answer', ...question } as never])) as { answer: T };
+      const prompt = inquirer.createPromptModule({ signal: controller.signal });
+      const answers = (await prompt([{ name: 'answer', ...question } as never])) as { answer: T };
       return answers.answer;
     } catch (err) {
       if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new PromptCancelled();
       throw err;
+    } finally {
+      process.stdin.off('keypress', onKey);
     }
   };
   return {
