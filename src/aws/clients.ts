@@ -15,6 +15,21 @@ export type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, Iam
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
+/**
+ * HTTP timeouts per attempt. The SDK sets none for connecting and only 5 (IAM, STS, Logs) or 15 (EC2)
+ * minutes of socket inactivity, so a stalled connection held flowfix for up to 5 × 15 minutes before
+ * the region was reported as failed. Both are generous; the socket timeout counts inactivity, not
+ * total time, so a slow but flowing 1000-item page is not cut off.
+ */
+export const DEFAULT_HTTP_TIMEOUTS: Required<HttpTimeouts> = { connectionTimeoutMs: 10_000, socketTimeoutMs: 60_000 };
+
+export interface HttpTimeouts {
+  /** Give up on establishing a TCP/TLS connection after this long. */
+  connectionTimeoutMs?: number;
+  /** Give up on an attempt after this long without a byte sent or received. */
+  socketTimeoutMs?: number;
+}
+
 export interface StaticCredentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -31,7 +46,16 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /** Fixed credentials (tests, or a caller that resolved them already); skips the default chain. */
   credentials?: StaticCredentials | (() => Promise<StaticCredentials>);
+  /**
+   * The HTTP layer every client sends through (default: the SDK's Node handler). Tests inject a fake
+   * one here so the SDK's own middleware (signing, retries, error parsing) still runs end to end.
+   */
+  requestHandler?: RequestHandlerOption;
+  /** Per-attempt HTTP timeouts of the default handler (ignored with `requestHandler`); tests shorten them. */
+  httpTimeouts?: HttpTimeouts;
 }
+
+type RequestHandlerOption = NonNullable<Ec2Sdk.EC2ClientConfig['requestHandler']>;
 
 interface LoadedSdk {
   ec2: typeof Ec2Sdk;
@@ -115,6 +139,7 @@ interface ClientConfig {
   credentials?: CredentialsOption;
   /** Also read by the SDK for per-profile settings (endpoint_url, ...), not only credentials. */
   profile?: string;
+  requestHandler?: RequestHandlerOption;
 }
 
 /** Everything but the region is the same for every client, including one shared credential provider. */
@@ -128,6 +153,12 @@ async function sharedClientConfig(options: AwsClientOptions): Promise<(region: s
   if (options.endpointUrl) common.endpoint = options.endpointUrl;
 
   if (options.profile) common.profile = options.profile;
+  // Options rather than a handler instance: each client still builds its own Node handler (and agent).
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.httpTimeouts };
+  common.requestHandler = options.requestHandler ?? {
+    connectionTimeout: timeouts.connectionTimeoutMs,
+    socketTimeout: timeouts.socketTimeoutMs,
+  };
   const credentials = options.credentials ?? (await sharedDefaultCredentialProvider(options.profile));
   if (credentials) common.credentials = credentials;
   return (region) => ({ ...common, region });

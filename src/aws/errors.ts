@@ -97,6 +97,9 @@ const INVALID = new Set([
   'InvalidInput',
 ]);
 
+/** Names the SDK gives an error response it could not read a code from. */
+const UNREADABLE = new Set(['Unknown', 'UnknownError', 'SyntaxError']);
+
 interface ErrorLike {
   name?: unknown;
   code?: unknown;
@@ -148,6 +151,12 @@ export function classifyAwsError(err: unknown): ClassifiedAwsError {
   if (status === 429) return result('throttled');
   if (status === 403) return accessDenied(name, message, e[IAM_ACTION]);
   if (status === 404) return result('not-found');
+  // No AWS error code in the response (a proxy's HTML page, an empty body): the SDK names the error
+  // 'Unknown' (XML protocols, message 'Unknown') or rethrows the JSON parser's multi-line SyntaxError.
+  // Neither says anything to a user; the HTTP status does.
+  if (status !== undefined && UNREADABLE.has(name)) {
+    return { kind: 'other', code: `HTTP${status}`, message: `AWS (or a proxy on the way) answered HTTP ${status} without an AWS error code` };
+  }
   return result('other');
 }
 

@@ -1,0 +1,146 @@
+// Resets, refused connections and stalls through the SDK's real Node HTTP handler, against a local
+// HTTP server standing in for AWS (--endpoint-url). The clients are built by createAwsClients with the
+// production retry settings; only the per-attempt timeouts are shortened so a stall costs 200 ms.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AwsClients } from '../../src/aws/api.js';
+import { createAwsClients, DEFAULT_HTTP_TIMEOUTS, DEFAULT_MAX_ATTEMPTS } from '../../src/aws/clients.js';
+import { classifyAwsError } from '../../src/aws/errors.js';
+import { DEFAULT_SETTINGS } from '../../src/config/settings.js';
+import { collectInventory } from '../../src/inventory/collect-inventory.js';
+import { defaultAnswer, type HttpCall, type HttpService } from '../helpers/fake-http.js';
+
+type Behaviour = 'answer' | 'reset' | 'stall';
+
+/** A local "AWS": answers like FakeHttp's account, unless `behaviour` says to reset or stall a request. */
+class LocalAws {
+  readonly requests: HttpCall[] = [];
+  behaviour: (call: HttpCall, index: number) => Behaviour = () => 'answer';
+  private server: Server | undefined;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  count(operation: string, region?: string): number {
+    return this.requests.filter((r) => r.operation === operation && (region === undefined || r.region === region)).length;
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const call = callOf(req, Buffer.concat(chunks).toString('utf8'));
+    this.requests.push(call);
+    const behaviour = this.behaviour(call, this.requests.length - 1);
+    if (behaviour === 'reset') return void req.socket.resetAndDestroy();
+    if (behaviour === 'stall') return; // never answer
+    const answer = defaultAnswer(call);
+    res.writeHead(answer.status, answer.headers ?? {});
+    res.end(answer.body);
+  }
+}
+
+/** With one endpoint for everything, the service and region come from the SigV4 credential scope. */
+function callOf(req: IncomingMessage, body: string): HttpCall {
+  const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '');
+  const region = scope?.[1] ?? 'unknown';
+  const service = (scope?.[2] ?? 'unknown') as HttpService;
+  if (service === 'logs') {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    return { service, operation: target.replace(/^.*\./, ''), region, params: body ? (JSON.parse(body) as Record<string, unknown>) : {} };
+  }
+  const params = Object.fromEntries(new URLSearchParams(body));
+  // IAM is global: requests are signed for us-east-1, FakeHttp's account calls that 'global'.
+  return { service, operation: params['Action'] ?? '', region: service === 'iam' ? 'global' : region, params };
+}
+
+const SOCKET_TIMEOUT_MS = 200;
+let aws: LocalAws;
+let endpoint: string;
+
+beforeEach(async () => {
+  aws = new LocalAws();
+  endpoint = await aws.start();
+});
+afterEach(() => aws.stop());
+
+function clients(endpointUrl = endpoint): Promise<AwsClients> {
+  return createAwsClients({
+    homeRegion: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' },
+    endpointUrl,
+    httpTimeouts: { connectionTimeoutMs: 1_000, socketTimeoutMs: SOCKET_TIMEOUT_MS },
+  });
+}
+
+test('GIVEN the production defaults THEN every attempt has a connection and an inactivity timeout', () => {
+  expect(DEFAULT_HTTP_TIMEOUTS.connectionTimeoutMs).toBeGreaterThan(0);
+  expect(DEFAULT_HTTP_TIMEOUTS.socketTimeoutMs).toBeGreaterThan(0);
+  // Bounded: a call that stalls on every attempt is given up within a few minutes, not hours.
+  expect(DEFAULT_MAX_ATTEMPTS * DEFAULT_HTTP_TIMEOUTS.socketTimeoutMs).toBeLessThanOrEqual(5 * 60_000);
+});
+
+test('GIVEN the server resets the connection twice WHEN DescribeVpcs THEN the third attempt succeeds', async () => {
+  aws.behaviour = (call) => (call.operation === 'DescribeVpcs' && aws.count('DescribeVpcs') <= 2 ? 'reset' : 'answer');
+
+  const vpcs = await (await clients()).ec2('eu-west-1').listVpcs();
+
+  expect(vpcs.map((v) => v.vpcId)).toEqual(['vpc-eu-west-1']);
+  expect(aws.count('DescribeVpcs')).toBe(3);
+});
+
+test('GIVEN the server never answers DescribeVpcs WHEN called THEN each attempt times out and flowfix gives up after exactly 5, in seconds', async () => {
+  aws.behaviour = (call) => (call.operation === 'DescribeVpcs' ? 'stall' : 'answer');
+  const started = Date.now();
+
+  const error = await (await clients()).ec2('eu-west-1').listVpcs().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+
+  expect(classifyAwsError(error)).toMatchObject({ kind: 'network', code: 'TimeoutError' });
+  expect(aws.count('DescribeVpcs')).toBe(DEFAULT_MAX_ATTEMPTS);
+  expect(Date.now() - started).toBeLessThan(5_000);
+});
+
+test('GIVEN DescribeFlowLogs stalls in eu-west-1 only WHEN collecting the inventory THEN eu-west-1 is a RegionError (TimeoutError) and us-east-1 is read', async () => {
+  aws.behaviour = (call) => (call.operation === 'DescribeFlowLogs' && call.region === 'eu-west-1' ? 'stall' : 'answer');
+
+  const inventory = await collectInventory(await clients(), DEFAULT_SETTINGS);
+
+  expect(inventory.regionErrors).toEqual([{ region: 'eu-west-1', code: 'TimeoutError', message: expect.stringMatching(/timed out/) }]);
+  expect(inventory.regions.find((r) => r.region === 'us-east-1')?.vpcs.map((v) => v.vpcId)).toEqual(['vpc-us-east-1']);
+  expect(aws.count('DescribeFlowLogs', 'eu-west-1')).toBe(DEFAULT_MAX_ATTEMPTS);
+});
+
+test('GIVEN every connection is reset WHEN collecting the inventory THEN it stops with one NetworkError naming sts:GetCallerIdentity', async () => {
+  aws.behaviour = () => 'reset';
+
+  const error = await collectInventory(await clients(), DEFAULT_SETTINGS).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+
+  expect(error).toMatchObject({ code: 'NetworkError', message: expect.stringMatching(/sts:GetCallerIdentity.*ECONNRESET/) });
+  expect(aws.count('GetCallerIdentity')).toBe(DEFAULT_MAX_ATTEMPTS);
+});
+
+test('GIVEN nothing listens at the endpoint WHEN called THEN ECONNREFUSED after 5 attempts, classified as a network error', async () => {
+  await aws.stop();
+
+  const error = await (await clients(endpoint)).callerIdentity().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+
+  expect(classifyAwsError(error)).toMatchObject({ kind: 'network', code: 'ECONNREFUSED' });
+  expect((error as { $metadata?: { attempts?: number } }).$metadata?.attempts).toBe(DEFAULT_MAX_ATTEMPTS);
+});

@@ -1,0 +1,443 @@
+// Throttling, 5xx, connection resets and timeouts on every call flowfix makes, through the SDK's real
+// retry middleware: the clients come from createAwsClients with the production retry settings
+// (adaptive mode, 5 attempts) and only the HTTP layer is fake. The SDK's backoff and adaptive rate
+// limiting wait on real timers (seconds per retry), so the tests run on Jest's fake clock and measure
+// the waits in virtual time instead.
+
+import { jest } from '@jest/globals';
+import type { AwsClients } from '../../src/aws/api.js';
+import { createAwsClients, DEFAULT_MAX_ATTEMPTS } from '../../src/aws/clients.js';
+import { classifyAwsError, isAwsOrNetworkError, type AwsErrorKind } from '../../src/aws/errors.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
+import { FlowfixError } from '../../src/errors.js';
+import { collectInventory } from '../../src/inventory/collect-inventory.js';
+import { formatError } from '../../src/cli/run.js';
+import {
+  connectionReset,
+  ec2Error,
+  FakeHttp,
+  HTTP_ACCOUNT,
+  jsonError,
+  queryError,
+  requestTimeout,
+  type HttpCall,
+  type HttpFault,
+  type HttpService,
+} from '../helpers/fake-http.js';
+
+const ROLE = DEFAULT_SETTINGS.roleName;
+const POLICY = DEFAULT_SETTINGS.policyName;
+const GROUP = '/flowfix/vpc-flow-logs';
+/** The retry middleware waits at most this long in all (virtual time) before giving up on one call. */
+const MAX_VIRTUAL_WAIT_MS = 60_000;
+
+beforeEach(() => {
+  // Only timers and the clock: promises, nextTick and setImmediate stay real so streams and the SDK's
+  // async plumbing run as usual.
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+});
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+function clientsOver(http: FakeHttp): Promise<AwsClients> {
+  return createAwsClients({
+    homeRegion: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' },
+    requestHandler: http.handler,
+  });
+}
+
+/** Runs `work` to completion on the fake clock; returns how it ended and how much virtual time it took. */
+async function onFakeClock<T>(work: () => Promise<T>): Promise<{ ok: true; value: T; virtualMs: number } | { ok: false; error: unknown; virtualMs: number }> {
+  const start = Date.now();
+  let settled = false;
+  const outcome = work().then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  void outcome.finally(() => {
+    settled = true;
+  });
+  while (!settled) {
+    await jest.advanceTimersByTimeAsync(250);
+    if (Date.now() - start > 10 * MAX_VIRTUAL_WAIT_MS) throw new Error('still running after 10 virtual minutes');
+  }
+  return { ...(await outcome), virtualMs: Date.now() - start };
+}
+
+// ---- what can go wrong, per protocol ----
+
+interface FaultKind {
+  name: string;
+  /** The failure as the service sends it; undefined = not applicable to this service. */
+  fault: (service: HttpService) => HttpFault | undefined;
+  /** How flowfix classifies the error once the SDK gives up. */
+  expected: (service: HttpService) => { kind: AwsErrorKind; code: string };
+}
+
+const THROTTLE_CODE: Record<HttpService, string> = {
+  ec2: 'RequestLimitExceeded',
+  iam: 'Throttling',
+  sts: 'Throttling',
+  logs: 'ThrottlingException',
+};
+
+const FAULTS: FaultKind[] = [
+  {
+    name: 'throttled (EC2 RequestLimitExceeded 503, IAM/STS Throttling 400, Logs ThrottlingException 400 via x-amzn-errortype)',
+    fault: (service) =>
+      service === 'ec2'
+        ? ec2Error(503, 'RequestLimitExceeded', 'Request limit exceeded.')
+        : service === 'logs'
+          ? jsonError(400, 'ThrottlingException', 'Rate exceeded')
+          : queryError(400, 'Throttling', 'Rate exceeded'),
+    expected: (service) => ({ kind: 'throttled', code: THROTTLE_CODE[service] }),
+  },
+  {
+    name: 'throttled (Logs ThrottlingException named only by __type in the body)',
+    fault: (service) => (service === 'logs' ? jsonError(400, 'ThrottlingException', 'Rate exceeded', 'body') : undefined),
+    expected: () => ({ kind: 'throttled', code: 'ThrottlingException' }),
+  },
+  {
+    name: 'HTTP 500 with the service error body',
+    fault: (service) =>
+      service === 'ec2'
+        ? ec2Error(500, 'InternalError', 'An internal error has occurred.')
+        : service === 'logs'
+          ? jsonError(500, 'InternalFailure', 'An internal error occurred.')
+          : queryError(500, 'ServiceFailure', 'The request processing has failed because of an unknown error.'),
+    // IAM models ServiceFailure, so the SDK names it ServiceFailureException (as it does NoSuchEntity).
+    expected: (service) => ({ kind: 'other', code: { ec2: 'InternalError', logs: 'InternalFailure', iam: 'ServiceFailureException', sts: 'ServiceFailure' }[service] }),
+  },
+  {
+    name: 'HTTP 503 with the service error body',
+    fault: (service) =>
+      service === 'ec2'
+        ? ec2Error(503, 'Unavailable', 'The server is overloaded and cannot handle the request.')
+        : service === 'logs'
+          ? jsonError(503, 'ServiceUnavailableException', 'The service cannot complete the request.')
+          : queryError(503, 'ServiceUnavailable', 'Service is unavailable.'),
+    expected: (service) => ({ kind: 'other', code: { ec2: 'Unavailable', logs: 'ServiceUnavailableException', iam: 'ServiceUnavailable', sts: 'ServiceUnavailable' }[service] }),
+  },
+  {
+    name: 'HTTP 503 from a proxy (HTML, no AWS error code)',
+    fault: () => ({ status: 503, headers: { 'content-type': 'text/html' }, body: '<html><body><h1>503 Service Unavailable</h1></body></html>' }),
+    expected: () => ({ kind: 'other', code: 'HTTP503' }),
+  },
+  {
+    name: 'connection reset (ECONNRESET thrown by the HTTP layer)',
+    fault: () => ({ throws: connectionReset }),
+    expected: () => ({ kind: 'network', code: 'ECONNRESET' }),
+  },
+  {
+    name: 'timeout (TimeoutError thrown by the HTTP layer)',
+    fault: () => ({ throws: requestTimeout }),
+    expected: () => ({ kind: 'network', code: 'TimeoutError' }),
+  },
+];
+
+// ---- every call flowfix makes, and the flowfix function that sends it ----
+
+interface CallKind {
+  operation: string;
+  service: HttpService;
+  /** The flowfix call that sends `operation` (once, unless retried). */
+  invoke: (clients: AwsClients) => Promise<unknown>;
+  /** What a success returns, checked after a burst of failures. */
+  check: (result: unknown) => void;
+}
+
+const CALLS: CallKind[] = [
+  {
+    operation: 'GetCallerIdentity',
+    service: 'sts',
+    invoke: (c) => c.callerIdentity(),
+    check: (r) => expect(r).toEqual({ accountId: HTTP_ACCOUNT, arn: `arn:aws:iam::${HTTP_ACCOUNT}:user/tester` }),
+  },
+  {
+    operation: 'DescribeRegions',
+    service: 'ec2',
+    invoke: (c) => c.listEnabledRegions(),
+    check: (r) => expect(r).toEqual({ enabled: ['eu-west-1', 'us-east-1'], disabled: ['af-south-1'] }),
+  },
+  {
+    operation: 'DescribeVpcs',
+    service: 'ec2',
+    invoke: (c) => c.ec2('eu-west-1').listVpcs(),
+    check: (r) => expect(r).toEqual([{ vpcId: 'vpc-eu-west-1', ownerId: HTTP_ACCOUNT, isDefault: false, cidrBlock: '10.0.0.0/16' }]),
+  },
+  {
+    operation: 'DescribeSubnets',
+    service: 'ec2',
+    invoke: (c) => c.ec2('eu-west-1').listSubnets(),
+    check: (r) => expect(r).toEqual([{ subnetId: 'subnet-eu-west-1', vpcId: 'vpc-eu-west-1', ownerId: HTTP_ACCOUNT }]),
+  },
+  {
+    operation: 'DescribeFlowLogs',
+    service: 'ec2',
+    invoke: (c) => c.ec2('eu-west-1').listFlowLogs(),
+    check: (r) => expect(r).toEqual([]),
+  },
+  {
+    operation: 'DescribeLogGroups',
+    service: 'logs',
+    invoke: (c) => c.logs('eu-west-1').describeLogGroups([GROUP]),
+    check: (r) => expect(r).toEqual({ [GROUP]: expect.objectContaining({ name: GROUP, retentionInDays: 365 }) }),
+  },
+  {
+    operation: 'GetRole',
+    service: 'iam',
+    invoke: (c) => c.iam().getRole(ROLE),
+    check: (r) => expect(r).toMatchObject({ roleName: ROLE, arn: `arn:aws:iam::${HTTP_ACCOUNT}:role/${ROLE}` }),
+  },
+  {
+    operation: 'ListRolePolicies',
+    service: 'iam',
+    invoke: (c) => c.iam().getRole(ROLE),
+    check: (r) => expect(Object.keys((r as { inlinePolicies: object }).inlinePolicies)).toEqual([POLICY]),
+  },
+  {
+    operation: 'GetRolePolicy',
+    service: 'iam',
+    invoke: (c) => c.iam().getRole(ROLE),
+    check: (r) => expect((r as { inlinePolicies: Record<string, unknown> }).inlinePolicies[POLICY]).toMatchObject({ Version: '2012-10-17' }),
+  },
+  {
+    operation: 'CreateRole',
+    service: 'iam',
+    invoke: (c) => c.iam().createRole({ RoleName: ROLE, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }),
+    check: (r) => expect(r).toEqual({ arn: `arn:aws:iam::${HTTP_ACCOUNT}:role/${ROLE}` }),
+  },
+  {
+    operation: 'PutRolePolicy',
+    service: 'iam',
+    invoke: (c) => c.iam().putRolePolicy({ RoleName: ROLE, PolicyName: POLICY, PolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }),
+    check: (r) => expect(r).toBeUndefined(),
+  },
+  {
+    operation: 'CreateLogGroup',
+    service: 'logs',
+    invoke: (c) => c.logs('eu-west-1').createLogGroup({ logGroupName: GROUP }),
+    check: (r) => expect(r).toBeUndefined(),
+  },
+  {
+    operation: 'PutRetentionPolicy',
+    service: 'logs',
+    invoke: (c) => c.logs('eu-west-1').putRetentionPolicy({ logGroupName: GROUP, retentionInDays: 365 }),
+    check: (r) => expect(r).toBeUndefined(),
+  },
+  {
+    operation: 'CreateFlowLogs',
+    service: 'ec2',
+    invoke: (c) =>
+      c.ec2('eu-west-1').createFlowLogs({ ResourceIds: ['vpc-1'], ResourceType: 'VPC', TrafficType: 'REJECT', ClientToken: 'flowfix-token-1' }),
+    check: (r) => expect(r).toEqual({ flowLogIds: ['fl-vpc-1'], unsuccessful: [] }),
+  },
+];
+
+const CASES = CALLS.flatMap((call) =>
+  FAULTS.flatMap((kind) => {
+    const fault = kind.fault(call.service);
+    return fault ? [{ call, kind, fault, label: `${call.service}:${call.operation} / ${kind.name}` }] : [];
+  }),
+);
+
+/** Fails the first `times` requests for `operation` (all of them when Infinity) with `fault`. */
+function failing(operation: string, fault: HttpFault, times: number, region?: string) {
+  let failed = 0;
+  return (call: HttpCall): HttpFault | undefined => {
+    if (call.operation !== operation || (region !== undefined && call.region !== region) || failed >= times) return undefined;
+    failed++;
+    return fault;
+  };
+}
+
+describe('every call kind through the SDK retry middleware', () => {
+  test('GIVEN the production client settings THEN maxAttempts is 5 (the bound the tests below rely on)', () => {
+    expect(DEFAULT_MAX_ATTEMPTS).toBe(5);
+  });
+
+  test('covers every AWS call flowfix makes', () => {
+    expect(new Set(CALLS.map((c) => c.operation))).toEqual(
+      new Set([
+        'DescribeRegions', 'DescribeVpcs', 'DescribeSubnets', 'DescribeFlowLogs', 'DescribeLogGroups', 'GetCallerIdentity', 'GetRole',
+        'ListRolePolicies', 'GetRolePolicy', 'CreateRole', 'PutRolePolicy', 'CreateLogGroup', 'PutRetentionPolicy', 'CreateFlowLogs',
+      ]),
+    );
+  });
+
+  test.each(CASES)('GIVEN $label for the first 4 attempts WHEN flowfix calls it THEN the 5th attempt succeeds', async ({ call, fault }) => {
+    const http = new FakeHttp();
+    http.fault = failing(call.operation, fault, DEFAULT_MAX_ATTEMPTS - 1);
+    const clients = await clientsOver(http);
+
+    const result = await onFakeClock(() => call.invoke(clients));
+
+    if (!result.ok) throw result.error;
+    call.check(result.value);
+    expect(http.count(call.operation)).toBe(DEFAULT_MAX_ATTEMPTS);
+    expect(result.virtualMs).toBeLessThan(MAX_VIRTUAL_WAIT_MS);
+  });
+
+  test.each(CASES)('GIVEN $label on every attempt WHEN flowfix calls it THEN it gives up after exactly 5 attempts with a classified AWS error', async ({ call, kind, fault }) => {
+    const http = new FakeHttp();
+    http.fault = failing(call.operation, fault, Infinity);
+    const clients = await clientsOver(http);
+
+    const result = await onFakeClock(() => call.invoke(clients));
+
+    expect(result.ok).toBe(false);
+    const error = (result as { error: unknown }).error;
+    expect(http.count(call.operation)).toBe(DEFAULT_MAX_ATTEMPTS);
+    expect(result.virtualMs).toBeLessThan(MAX_VIRTUAL_WAIT_MS);
+    // Recorded as data (RegionError / failed outcome) rather than rethrown as a flowfix bug.
+    expect(isAwsOrNetworkError(error)).toBe(true);
+    expect(classifyAwsError(error)).toMatchObject(kind.expected(call.service));
+  });
+
+  test('GIVEN a throttling burst shorter than maxAttempts (1 failure) THEN exactly 2 requests are sent', async () => {
+    const http = new FakeHttp();
+    http.fault = failing('DescribeVpcs', ec2Error(503, 'RequestLimitExceeded', 'Request limit exceeded.'), 1);
+    const clients = await clientsOver(http);
+
+    const result = await onFakeClock(() => clients.ec2('us-east-1').listVpcs());
+
+    expect(result.ok).toBe(true);
+    expect(http.count('DescribeVpcs')).toBe(2);
+  });
+
+  test('GIVEN a non-retryable client error (400 InvalidParameterValue) THEN the SDK sends it once and does not retry', async () => {
+    const http = new FakeHttp();
+    http.fault = failing('DescribeVpcs', ec2Error(400, 'InvalidParameterValue', 'bad'), Infinity);
+    const clients = await clientsOver(http);
+
+    const result = await onFakeClock(() => clients.ec2('us-east-1').listVpcs());
+
+    expect(result.ok).toBe(false);
+    expect(http.count('DescribeVpcs')).toBe(1);
+  });
+
+  test('GIVEN CreateFlowLogs is retried after a reset THEN every attempt carries the same ClientToken (no duplicate flow log)', async () => {
+    const http = new FakeHttp();
+    http.fault = failing('CreateFlowLogs', { throws: connectionReset }, 2);
+    const clients = await clientsOver(http);
+
+    const result = await onFakeClock(() =>
+      clients.ec2('us-east-1').createFlowLogs({ ResourceIds: ['vpc-1'], ResourceType: 'VPC', TrafficType: 'REJECT', ClientToken: 'flowfix-abc' }),
+    );
+
+    expect(result.ok).toBe(true);
+    const tokens = http.calls.filter((c) => c.operation === 'CreateFlowLogs').map((c) => c.params['ClientToken']);
+    expect(tokens).toEqual(['flowfix-abc', 'flowfix-abc', 'flowfix-abc']);
+  });
+});
+
+// ---- what collectInventory makes of it ----
+
+function settings(overrides: Partial<Settings> = {}): Settings {
+  return { ...DEFAULT_SETTINGS, ...overrides };
+}
+
+const REGIONAL_READS = ['DescribeVpcs', 'DescribeSubnets', 'DescribeFlowLogs', 'DescribeLogGroups'] as const;
+const IAM_READS = ['GetRole', 'ListRolePolicies', 'GetRolePolicy'] as const;
+const INVENTORY_FAULTS = FAULTS.filter((f) => !f.name.includes('__type'));
+
+describe('collectInventory under persistent faults', () => {
+  const regionalCases = REGIONAL_READS.flatMap((operation) =>
+    INVENTORY_FAULTS.map((kind) => ({ operation, kind, service: (operation === 'DescribeLogGroups' ? 'logs' : 'ec2') as HttpService })),
+  );
+
+  test.each(regionalCases)(
+    'GIVEN $operation in eu-west-1 fails on every attempt ($kind.name) THEN eu-west-1 is a RegionError with the cause and us-east-1 is still read',
+    async ({ operation, kind, service }) => {
+      const http = new FakeHttp();
+      http.fault = failing(operation, kind.fault(service)!, Infinity, 'eu-west-1');
+      const clients = await clientsOver(http);
+
+      const result = await onFakeClock(() => collectInventory(clients, settings()));
+
+      if (!result.ok) throw result.error;
+      const inventory = result.value;
+      const expected = kind.expected(service);
+      expect(inventory.regionErrors).toEqual([{ region: 'eu-west-1', code: expected.code, message: expect.any(String) }]);
+      // One readable line: it is printed as is in the plan's error list.
+      expect(inventory.regionErrors[0]!.message).toMatch(/^[^\n]+$/);
+      expect(http.count(operation, 'eu-west-1')).toBe(DEFAULT_MAX_ATTEMPTS);
+      const usEast = inventory.regions.find((r) => r.region === 'us-east-1')!;
+      expect(usEast.vpcs.map((v) => v.vpcId)).toEqual(['vpc-us-east-1']);
+      expect(usEast.logGroups[GROUP]).toBeDefined();
+      expect(inventory.role?.roleName).toBe(ROLE);
+      expect(result.virtualMs).toBeLessThan(MAX_VIRTUAL_WAIT_MS);
+    },
+  );
+
+  const iamCases = IAM_READS.flatMap((operation) => INVENTORY_FAULTS.map((kind) => ({ operation, kind })));
+
+  test.each(iamCases)(
+    'GIVEN $operation fails on every attempt ($kind.name) THEN the role read is a "global" RegionError and both regions are read',
+    async ({ operation, kind }) => {
+      const http = new FakeHttp();
+      http.fault = failing(operation, kind.fault('iam')!, Infinity);
+      const clients = await clientsOver(http);
+
+      const result = await onFakeClock(() => collectInventory(clients, settings()));
+
+      if (!result.ok) throw result.error;
+      expect(result.value.regionErrors).toEqual([{ region: 'global', code: kind.expected('iam').code, message: expect.any(String) }]);
+      expect(result.value.role).toBeNull();
+      expect(result.value.regions.map((r) => [r.region, r.vpcs.length])).toEqual([
+        ['eu-west-1', 1],
+        ['us-east-1', 1],
+      ]);
+      expect(http.count(operation)).toBe(DEFAULT_MAX_ATTEMPTS);
+    },
+  );
+
+  const globalCases = (['GetCallerIdentity', 'DescribeRegions'] as const).flatMap((operation) =>
+    INVENTORY_FAULTS.map((kind) => ({ operation, kind, service: (operation === 'GetCallerIdentity' ? 'sts' : 'ec2') as HttpService })),
+  );
+
+  test.each(globalCases)(
+    'GIVEN $operation fails on every attempt ($kind.name) THEN collectInventory stops with one FlowfixError naming the call, not a crash',
+    async ({ operation, kind, service }) => {
+      const http = new FakeHttp();
+      http.fault = failing(operation, kind.fault(service)!, Infinity);
+      const clients = await clientsOver(http);
+
+      const result = await onFakeClock(() => collectInventory(clients, settings()));
+
+      expect(result.ok).toBe(false);
+      const error = (result as { error: unknown }).error;
+      expect(error).toBeInstanceOf(FlowfixError);
+      const expected = kind.expected(service);
+      const flowfixCode = { throttled: 'Throttled', network: 'NetworkError' }[expected.kind as string] ?? expected.code;
+      expect((error as FlowfixError).code).toBe(flowfixCode);
+      const line = formatError(error, false);
+      expect(line).toContain(operation === 'GetCallerIdentity' ? 'sts:GetCallerIdentity' : 'ec2:DescribeRegions');
+      expect(line).toContain(expected.code);
+      expect(line.split('\n')).toHaveLength(1);
+      expect(http.count(operation)).toBe(DEFAULT_MAX_ATTEMPTS);
+    },
+  );
+
+  test('GIVEN every regional read throttles in bursts of 4 in both regions THEN the inventory is complete with no errors', async () => {
+    const http = new FakeHttp();
+    const seen = new Map<string, number>();
+    http.fault = (call) => {
+      const key = `${call.region}/${call.operation}`;
+      const n = (seen.get(key) ?? 0) + 1;
+      seen.set(key, n);
+      return n < DEFAULT_MAX_ATTEMPTS ? FAULTS[0]!.fault(call.service) : undefined;
+    };
+    const clients = await clientsOver(http);
+
+    const result = await onFakeClock(() => collectInventory(clients, settings()));
+
+    if (!result.ok) throw result.error;
+    expect(result.value.regionErrors).toEqual([]);
+    expect(result.value.regions.map((r) => r.vpcs.length)).toEqual([1, 1]);
+    expect(result.value.role?.inlinePolicies[POLICY]).toBeDefined();
+    for (const count of seen.values()) expect(count).toBe(DEFAULT_MAX_ATTEMPTS);
+  });
+});
