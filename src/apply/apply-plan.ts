@@ -46,8 +46,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     ids.forEach((id) => record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'not-started', detail: 'interrupted before this call' }));
 
   const fail = (action: PlanAction, ids: string[], err: unknown, hint?: string) => {
-    const { code, message } = classifyAwsError(err);
-    for (const id of ids) record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'failed', code, message: hint ? `${message} (${hint})` : message });
+    const { kind, code, message, action: iamAction } = classifyAwsError(err);
+    // A bare denial ("Access denied") must still say what to grant, and where.
+    const grant = kind === 'access-denied' && !hint ? `grant ${iamAction ?? action.permissions.join(', ')} in ${action.region}` : hint;
+    for (const id of ids) record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'failed', code, message: grant ? `${message} (${grant})` : message });
   };
 
   async function run(action: PlanAction): Promise<void> {

@@ -4,6 +4,7 @@ import { flowLogCounts } from '../audit/audit.js';
 import { trustsVpcFlowLogs } from '../audit/role-trust.js';
 import type { FlowLogFacts, Inventory, RegionInventory } from '../inventory/types.js';
 import { groupBy } from '../util/collections.js';
+import { isUnfinishedFlowfixGroup } from '../plan/build-plan.js';
 import { canonicalJson } from '../plan/canonical-json.js';
 import type { CreateFlowLogsAction, PlanAction } from '../plan/types.js';
 import type { Outcome } from './types.js';
@@ -67,8 +68,8 @@ export function reconcile(action: PlanAction, live: Inventory): Reconciled {
       if (!group) return single(null); // created earlier in this run
       if (group.retentionInDays === action.input.retentionInDays) return single('already-done', `retention is ${group.retentionInDays} days`);
       // Never shorten: that would delete logs someone chose to keep.
-      if (group.retentionInDays === undefined) return single('skipped', 'group never expires; left as is');
-      if (group.retentionInDays > action.input.retentionInDays) return single('skipped', `group keeps ${group.retentionInDays} days; left as is`);
+      if (group.retentionInDays === undefined && !isUnfinishedFlowfixGroup(group)) return single('skipped', 'group never expires; left as is');
+      if (group.retentionInDays !== undefined && group.retentionInDays > action.input.retentionInDays) return single('skipped', `group keeps ${group.retentionInDays} days; left as is`);
       return single(null);
     }
     case 'create-flow-logs':

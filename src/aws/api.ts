@@ -62,6 +62,8 @@ export interface LogsApi {
   /** Throws ResourceAlreadyExistsException (kind 'already-exists') when the group exists. */
   createLogGroup(input: { logGroupName: string; kmsKeyId?: string; tags?: Record<string, string> }): Promise<void>;
   putRetentionPolicy(input: { logGroupName: string; retentionInDays: number }): Promise<void>;
+  /** Tags of a log group, by its ARN (with or without the trailing `:*`). */
+  listTags(logGroupArn: string): Promise<Record<string, string>>;
 }
 
 export interface IamApi {

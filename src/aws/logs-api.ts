@@ -44,6 +44,12 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
         await client.send(new sdk.CreateLogGroupCommand({ logGroupName, kmsKeyId, tags }));
       }),
 
+    listTags: (logGroupArn) =>
+      callingAction('logs:ListTagsForResource', async () => {
+        const output = await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: logGroupArn.replace(/:\*$/, '') }));
+        return { ...output.tags };
+      }),
+
     putRetentionPolicy: ({ logGroupName, retentionInDays }) =>
       callingAction('logs:PutRetentionPolicy', async () => {
         await client.send(new sdk.PutRetentionPolicyCommand({ logGroupName, retentionInDays }));

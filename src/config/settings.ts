@@ -43,3 +43,6 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 export const MANAGED_BY_TAG = { key: 'ManagedBy', value: 'flowfix' } as const;
+
+export const isManagedByFlowfix = (tags: Record<string, string> | undefined): boolean =>
+  tags?.[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value;

@@ -134,6 +134,11 @@ async function readRegion(clients: AwsClients, settings: Settings, region: strin
   if (settings.destination.type === 'cloud-watch-logs') wantedGroups.push(settings.destination.logGroupName);
   const logGroups = wantedGroups.length > 0 ? await clients.logs(region).describeLogGroups(wantedGroups) : {};
 
+  // flowfix's own group without retention is either a user's never-expire group (left alone) or one
+  // flowfix created whose PutRetentionPolicy never ran (an interrupted apply): its tag tells which.
+  const own = settings.destination.type === 'cloud-watch-logs' ? logGroups[settings.destination.logGroupName] : undefined;
+  if (own?.arn && own.retentionInDays === undefined) own.tags = await clients.logs(region).listTags(own.arn);
+
   return { region, vpcs, subnets, flowLogs, logGroups };
 }
 

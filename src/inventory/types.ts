@@ -44,6 +44,8 @@ export interface LogGroupFacts {
   /** Absent means never expire. */
   retentionInDays?: number;
   kmsKeyId?: string;
+  /** Read only for flowfix's own group when it has no retention, to tell "ours, retention unset" apart. */
+  tags?: Record<string, string>;
 }
 
 export interface RegionInventory {

@@ -2,9 +2,9 @@
 // resources are reused, so a compliant account yields an empty plan.
 import { createHash } from 'node:crypto';
 import type { Destination, Settings } from '../config/settings.js';
-import { MANAGED_BY_TAG } from '../config/settings.js';
+import { isManagedByFlowfix, MANAGED_BY_TAG } from '../config/settings.js';
 import type { AuditResult, Finding, FindingKind } from '../audit/types.js';
-import type { Inventory } from '../inventory/types.js';
+import type { Inventory, LogGroupFacts } from '../inventory/types.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
 import { chunk, groupBy } from '../util/collections.js';
 import { canonicalJson } from './canonical-json.js';
@@ -72,11 +72,14 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     }
     const createsFlowLogs = regionTargets.length > 0 && !blockedByRole;
 
-    if (createsFlowLogs && settings.destination.type === 'cloud-watch-logs') {
+    if (settings.destination.type === 'cloud-watch-logs') {
       const logGroupName = settings.destination.logGroupName;
-      if (!regionInventory.logGroups[logGroupName]) {
+      const group = regionInventory.logGroups[logGroupName];
+      if (!group && createsFlowLogs) {
         regionalActions.push(createLogGroupAction(region, logGroupName, settings.kmsKeyId));
         regionalActions.push(retentionAction(region, logGroupName, settings.retentionInDays, 'prerequisite', []));
+      } else if (group && isUnfinishedFlowfixGroup(group)) {
+        regionalActions.push(retentionAction(region, logGroupName, settings.retentionInDays, 'unfinished', [logGroupName]));
       }
     }
     for (const finding of retentionFindings) {
@@ -109,6 +112,10 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     blocked,
   };
 }
+
+/** A group flowfix created whose retention was never set (an apply interrupted in between). */
+export const isUnfinishedFlowfixGroup = (group: LogGroupFacts): boolean =>
+  group.retentionInDays === undefined && isManagedByFlowfix(group.tags);
 
 function roleActions(inventory: Inventory, settings: PlanSettings, templates: PolicyTemplates): ActionDraft[] {
   if (settings.destination.type !== 'cloud-watch-logs') return [];
@@ -165,7 +172,7 @@ function retentionAction(
   region: string,
   logGroupName: string,
   retentionInDays: number,
-  kind: 'prerequisite' | 'short-retention',
+  kind: 'prerequisite' | 'short-retention' | 'unfinished',
   resourceIds: string[],
 ): ActionDraft {
   return {

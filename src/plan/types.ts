@@ -12,7 +12,8 @@ interface ActionBase {
   /** What it does, in words. */
   description: string;
   /** Why: the finding kinds and resources that need it. */
-  because: { kind: FindingKind | 'prerequisite'; resourceIds: string[] }[];
+  /** 'unfinished': completing what an interrupted apply left half done. */
+  because: { kind: FindingKind | 'prerequisite' | 'unfinished'; resourceIds: string[] }[];
   /** IAM actions the operator needs to send this call. */
   permissions: string[];
 }

@@ -57,7 +57,7 @@ export function renderPlanReport(report: PlanReport, style: Style = plainStyle):
 
   if (report.errors.length > 0) {
     out.push('', style.bold(style.red(`Errors (${report.errors.length})`)));
-    for (const e of report.errors) out.push(style.red(`  ${e.region}: ${e.code}: ${e.message}`));
+    for (const e of report.errors) out.push(style.red(`  ${e.region}: ${e.code}: ${e.message}${e.action && !e.message.includes(e.action) ? ` (needs ${e.action})` : ''}`));
   }
   return out.join('\n');
 }

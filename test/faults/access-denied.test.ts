@@ -159,10 +159,8 @@ describe('access denied on a read, flowfix plan --format json', () => {
     expectNoStackTrace(result);
   });
 
-  // Known gap (reported, src/render/text.ts is not ours to change): the text report prints
-  // `region: code: message` and drops RegionError.action, so when AWS's message does not name the
-  // action the user is not told which one to grant. JSON has it. Remove `.failing` once fixed.
-  test.failing('GIVEN a bare UnauthorizedOperation on DescribeFlowLogs WHEN plan (text) THEN the error line still names ec2:DescribeFlowLogs', async () => {
+  // The text report adds RegionError.action when AWS's message does not name it.
+  test('GIVEN a bare UnauthorizedOperation on DescribeFlowLogs WHEN plan (text) THEN the error line still names ec2:DescribeFlowLogs', async () => {
     seed(fake);
     fake.failNext('DescribeFlowLogs', { name: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.' }, { region: 'eu-west-1' });
 
@@ -245,10 +243,8 @@ describe('access denied on a write, flowfix apply --yes', () => {
     expectNoStackTrace(result);
   });
 
-  // Known gap (reported, src/apply/apply-plan.ts is not ours to change): a failed write shows AWS's
-  // message only; classifyAwsError().action (tagged from the call) is dropped, so a bare denial does
-  // not say what to grant. Remove `.failing` once fixed.
-  test.failing('GIVEN a bare AccessDeniedException on CreateLogGroup WHEN apply --yes THEN the failure still names logs:CreateLogGroup', async () => {
+  // A bare denial on a write still says which action to grant.
+  test('GIVEN a bare AccessDeniedException on CreateLogGroup WHEN apply --yes THEN the failure still names logs:CreateLogGroup', async () => {
     seed(fake);
     fake.failNext('CreateLogGroup', { name: 'AccessDeniedException', message: 'Access denied', httpStatusCode: 400 }, { region: 'eu-west-1' });
 

@@ -74,12 +74,9 @@ describe('an apply killed at every step, then run again', () => {
     }
   });
 
-  // Known gap (reported; src/plan/build-plan.ts and src/apply/reconcile.ts are not ours to change):
-  // PutRetentionPolicy is planned only together with CreateLogGroup. Killed between the two, the
-  // re-run finds flowfix's own group already there, never expiring, and leaves it so ("never
-  // expires; left as is"): the account keeps logs forever instead of the 365 days asked for, and plan
-  // does not flag it. Remove `.failing` once fixed.
-  test.failing('GIVEN the process is killed between CreateLogGroup and PutRetentionPolicy WHEN apply runs again THEN the log group gets the configured 365 days', async () => {
+  // Killed between the two, the re-run finds flowfix's own group never expiring; its ManagedBy tag
+  // tells it apart from a user's never-expire group, so the retention is still set.
+  test('GIVEN the process is killed between CreateLogGroup and PutRetentionPolicy WHEN apply runs again THEN the log group gets the configured 365 days', async () => {
     const k = clean.mutating.find(({ call }) => call.operation === 'PutRetentionPolicy')!.k;
     const { fake } = newEstate();
     try {

@@ -55,6 +55,8 @@ import {
   DescribeLogGroupsCommand,
   PutRetentionPolicyCommand,
   TagResourceCommand,
+  ListTagsForResourceCommand,
+  type ListTagsForResourceCommandInput,
   type CreateLogGroupCommandInput,
   type DescribeLogGroupsCommandInput,
   type LogGroup,
@@ -240,6 +242,7 @@ export class FakeAws {
       [CreateLogGroupCommand, 'CreateLogGroup', (i, c) => this.createLogGroup(i, c)],
       [PutRetentionPolicyCommand, 'PutRetentionPolicy', (i, c) => this.putRetentionPolicy(i, c)],
       [TagResourceCommand, 'TagResource', (i, c) => this.tagLogGroup(i, c)],
+      [ListTagsForResourceCommand, 'ListTagsForResource', (i, c) => this.listLogGroupTags(i, c)],
       [DeleteLogGroupCommand, 'DeleteLogGroup', (i, c) => this.deleteLogGroup(i.logGroupName, c)],
     ]);
     this.wire('sts', STSClient, [
@@ -927,6 +930,14 @@ export class FakeAws {
     }
     Object.assign(this.requireLogGroup(ctx, parsed.name).tags, input.tags ?? {});
     return {};
+  }
+
+  private listLogGroupTags(input: ListTagsForResourceCommandInput, ctx: Ctx): object {
+    const parsed = parseLogGroupArn(input.resourceArn ?? '');
+    if (!parsed || parsed.region !== ctx.region || parsed.account !== this.accountId) {
+      throw serviceError('logs', 'ResourceNotFoundException', `The specified resource does not exist: ${String(input.resourceArn)}`);
+    }
+    return { tags: { ...this.requireLogGroup(ctx, parsed.name).tags } };
   }
 
   private deleteLogGroup(name: string | undefined, ctx: Ctx): object {

@@ -140,3 +140,14 @@ describe('delivery role documents', () => {
     for (const s of statements) expect([s.Resource].flat()).not.toContain('*');
   });
 });
+
+describe('buildPlan, flowfix log group left without retention', () => {
+  test.each([
+    ['created by flowfix (tagged) but its retention never set', { ManagedBy: 'flowfix' }, true],
+    ['a user group that never expires', { Team: 'net' }, false],
+  ])('GIVEN flowfix own group %s THEN retention is planned only if flowfix made it', (_label, tags, expected) => {
+    const logGroups = { [GROUP]: { name: GROUP, arn: 'arn', tags } };
+    const plan = planFor(inventory([region('us-east-1', { ...vpcWithSubnets('vpc-ok', 1), flowLogs: [flowLog('vpc-ok')], logGroups })]));
+    expect(operations(plan)).toEqual(expected ? ['us-east-1:PutRetentionPolicy'] : []);
+  });
+});
