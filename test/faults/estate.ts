@@ -44,6 +44,18 @@ export class Killed extends Error {
  * listings are paginated and there are more points to be interrupted at. `latencyMs` > 0 makes every
  * call wait on a real timer, so two runs in one process interleave. Installed: restore() it.
  */
+/** Runs apply as if the process died before call k: call k and every later call never take effect. */
+export async function applyKilledAt(fake: FakeAws, k: number): Promise<CapturedRun> {
+  fake.onCall = () => {
+    if (fake.calls.length >= k) throw new Killed(`killed at call ${k}`);
+  };
+  try {
+    return await apply();
+  } finally {
+    fake.onCall = undefined;
+  }
+}
+
 export function newEstate({ latencyMs = 0 } = {}): { fake: FakeAws; targets: string[] } {
   const fake = new FakeAws({ pageSize: 2, latencyMs }).install();
   const a = fake.addVpc('us-east-1', { name: 'a' });

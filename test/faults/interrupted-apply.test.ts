@@ -2,7 +2,7 @@
 // a second flowfix flow log, and the delivery role never stays without its policy. "Killed before call
 // k" = call k and every later call never take effect (the fake's onCall throws before handling them).
 
-import { apply, cleanRun, convergenceProblems, GROUP, Killed, newEstate, POLICY, REGIONS, type CleanRun } from './estate.js';
+import { apply, applyKilledAt, cleanRun, convergenceProblems, GROUP, newEstate, POLICY, REGIONS, type CleanRun } from './estate.js';
 
 describe('an apply killed at every step, then run again', () => {
   let clean: CleanRun;
@@ -35,12 +35,8 @@ describe('an apply killed at every step, then run again', () => {
     for (let k = 1; k <= clean.calls.length; k++) {
       const { fake, targets } = newEstate();
       try {
-        fake.onCall = () => {
-          if (fake.calls.length >= k) throw new Killed(`killed at call ${k}`);
-        };
-        await apply(); // whatever it prints: the process is dead from call k on
+        await applyKilledAt(fake, k); // whatever it prints: the process is dead from call k on
         const writesDone = fake.mutatingCalls().filter((c) => fake.calls.indexOf(c) < k - 1).length;
-        fake.onCall = undefined;
 
         const rerun = await apply();
 
@@ -58,11 +54,7 @@ describe('an apply killed at every step, then run again', () => {
     const k = clean.mutating[0]!.k;
     const { fake } = newEstate();
     try {
-      fake.onCall = () => {
-        if (fake.calls.length >= k) throw new Killed('killed');
-      };
-      await apply();
-      fake.onCall = undefined;
+      await applyKilledAt(fake, k);
       const before = fake.calls.length;
 
       expect((await apply()).code).toBe(0);
@@ -80,11 +72,7 @@ describe('an apply killed at every step, then run again', () => {
     const k = clean.mutating.find(({ call }) => call.operation === 'PutRetentionPolicy')!.k;
     const { fake } = newEstate();
     try {
-      fake.onCall = () => {
-        if (fake.calls.length >= k) throw new Killed('killed');
-      };
-      await apply();
-      fake.onCall = undefined;
+      await applyKilledAt(fake, k);
       expect((await apply()).code).toBe(0);
 
       expect(REGIONS.map((region) => fake.logGroup(region, GROUP)?.retentionInDays)).toEqual([365, 365]);
