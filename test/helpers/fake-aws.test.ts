@@ -67,7 +67,7 @@ afterEach(() => fake.restore());
 
 describe('identity and regions', () => {
   beforeEach(() => {
-    fake = new FakeAws({ regions: ['us-east-1', 'eu-west-1'], disabledRegions: ['af-south-1'] }).install();
+    fake = new FakeAws({ checkOperatorPolicy: false, regions: ['us-east-1', 'eu-west-1'], disabledRegions: ['af-south-1'] }).install();
   });
 
   test('GetCallerIdentity answers with the fake account', async () => {
@@ -97,7 +97,7 @@ describe('identity and regions', () => {
   test('ARNs use the partition of the region the client is in', async () => {
     // GIVEN a China fake with a role
     fake.restore();
-    fake = new FakeAws({ regions: ['cn-north-1'] }).install();
+    fake = new FakeAws({ checkOperatorPolicy: false, regions: ['cn-north-1'] }).install();
     fake.addRole('r', TRUST);
     // WHEN
     const role = await iam('cn-north-1').send(new GetRoleCommand({ RoleName: 'r' }));
@@ -110,7 +110,7 @@ describe('identity and regions', () => {
 
 describe('EC2 listings', () => {
   beforeEach(() => {
-    fake = new FakeAws({ pageSize: 2 }).install();
+    fake = new FakeAws({ checkOperatorPolicy: false, pageSize: 2 }).install();
   });
 
   test('DescribeVpcs pages through every VPC with the SDK paginator, per region', async () => {
@@ -166,7 +166,7 @@ describe('EC2 listings', () => {
 describe('CreateFlowLogs', () => {
   let vpc: string;
   beforeEach(() => {
-    fake = new FakeAws().install();
+    fake = new FakeAws({ checkOperatorPolicy: false }).install();
     fake.addRole('flowfix-delivery', TRUST);
     vpc = fake.addVpc('us-east-1');
   });
@@ -308,7 +308,7 @@ describe('CreateFlowLogs', () => {
 
 describe('IAM', () => {
   beforeEach(() => {
-    fake = new FakeAws().install();
+    fake = new FakeAws({ checkOperatorPolicy: false }).install();
   });
 
   test('GetRole of a missing role throws NoSuchEntity the way the SDK does', async () => {
@@ -357,7 +357,7 @@ describe('IAM', () => {
   test('ListRolePolicies pages with Marker and IsTruncated', async () => {
     // GIVEN a role with three inline policies and a page size of two
     fake.restore();
-    fake = new FakeAws({ pageSize: 2 }).install();
+    fake = new FakeAws({ checkOperatorPolicy: false, pageSize: 2 }).install();
     fake.addRole('r', TRUST, { c: {}, a: {}, b: {} });
     // WHEN
     const first = await iam().send(new ListRolePoliciesCommand({ RoleName: 'r' }));
@@ -370,7 +370,7 @@ describe('IAM', () => {
 
 describe('CloudWatch Logs', () => {
   beforeEach(() => {
-    fake = new FakeAws({ pageSize: 2 }).install();
+    fake = new FakeAws({ checkOperatorPolicy: false, pageSize: 2 }).install();
   });
 
   test('CreateLogGroup stores kms key and tags; a second create is ResourceAlreadyExistsException', async () => {
@@ -420,7 +420,7 @@ describe('CloudWatch Logs', () => {
 
 describe('fault injection and recording', () => {
   beforeEach(() => {
-    fake = new FakeAws().install();
+    fake = new FakeAws({ checkOperatorPolicy: false }).install();
   });
 
   test('denyAction refuses an action (optionally in one region) with a message naming it', async () => {

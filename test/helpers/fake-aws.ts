@@ -65,6 +65,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import * as stsSdk from '@aws-sdk/client-sts';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { registerForPolicyCheck } from './operator-permissions.js';
 
 export const FAKE_ACCOUNT = '111111111111';
 
@@ -74,6 +75,11 @@ export interface FakeAwsOptions {
   disabledRegions?: string[];
   pageSize?: number;
   latencyMs?: number;
+  /**
+   * Default true: every call this fake serves is checked against the operator policies after each
+   * test (test/setup/operator-policy.ts). Off only for tests that send calls flowfix never sends.
+   */
+  checkOperatorPolicy?: boolean;
 }
 
 export interface RecordedCall {
@@ -200,6 +206,7 @@ export class FakeAws {
 
   constructor(opts: FakeAwsOptions = {}) {
     this.accountId = opts.accountId ?? FAKE_ACCOUNT;
+    if (opts.checkOperatorPolicy !== false) registerForPolicyCheck(this.accountId, this.calls);
     this.enabled = opts.regions ?? ['us-east-1', 'eu-west-1'];
     this.disabled = opts.disabledRegions ?? [];
     this.pageSize = opts.pageSize ?? 1000;

@@ -1,29 +1,14 @@
-// Every command flowfix sends, recorded from real plan and apply runs against the stateful fake, must be
-// allowed by the operator policy users attach (policies/operator-*.json).
+// The operator policies users attach (policies/operator-*.json). Every test that uses the stateful fake
+// is also checked after it runs (test/setup/operator-policy.ts); these runs make sure each kind of call
+// is exercised, and pin what the policies must not allow.
 import { isAllowed } from '../../src/policy/evaluate.js';
 import { readPolicyFile } from '../../src/policy/templates.js';
-import { FakeAws, type RecordedCall } from '../helpers/fake-aws.js';
+import { FakeAws } from '../helpers/fake-aws.js';
+import { requiredPermissions } from '../helpers/operator-permissions.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const ACCOUNT = '111111111111';
-
-/** The IAM actions (and resources) one recorded call needs, including the implicit ones. */
-function requiredPermissions(call: RecordedCall): { action: string; resource: string }[] {
-  const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
-  const logGroupArn = (name: string) => `arn:aws:logs:${call.region}:${ACCOUNT}:log-group:${name}`;
-  const input = call.input ?? {};
-  const resource = call.service === 'iam' && input.RoleName ? roleArn(input.RoleName) : call.service === 'logs' && input.logGroupName ? logGroupArn(input.logGroupName) : '*';
-  const needs = [{ action: `${call.service}:${call.operation}`, resource }];
-  if (call.operation === 'CreateRole' && input.Tags?.length) needs.push({ action: 'iam:TagRole', resource });
-  if (call.operation === 'CreateLogGroup' && input.tags) needs.push({ action: 'logs:TagResource', resource });
-  if (call.operation === 'CreateFlowLogs') {
-    if (input.DeliverLogsPermissionArn) needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn });
-    if (input.TagSpecifications?.length) needs.push({ action: 'ec2:CreateTags', resource: `arn:aws:ec2:${call.region}:${ACCOUNT}:vpc-flow-log/fl-new` });
-    if (input.LogDestinationType === 's3') needs.push({ action: 'logs:CreateLogDelivery', resource: '*' });
-  }
-  return needs;
-}
 
 function seed(fake: FakeAws) {
   const vpc = fake.addVpc('us-east-1');
@@ -46,7 +31,7 @@ describe('operator policies', () => {
     await runFlowfix(['plan', '--scope', 'subnet', '--destination', 's3://acme-logs'], { env: ENV });
     const policy = readPolicyFile('operator-plan.json');
     expect(fake.calls.length).toBeGreaterThan(5);
-    for (const call of fake.calls) for (const need of requiredPermissions(call)) expect([need.action, isAllowed(policy, need.action, need.resource)]).toEqual([need.action, true]);
+    for (const call of fake.calls) for (const need of requiredPermissions(call, ACCOUNT)) expect([need.action, isAllowed(policy, need.action, need.resource)]).toEqual([need.action, true]);
     for (const write of ['ec2:CreateFlowLogs', 'iam:CreateRole', 'iam:PassRole', 'logs:CreateLogGroup']) expect(isAllowed(policy, write)).toBe(false);
   });
 
@@ -60,7 +45,7 @@ describe('operator policies', () => {
     for (const op of ['CreateRole', 'PutRolePolicy', 'CreateLogGroup', 'PutRetentionPolicy', 'CreateFlowLogs']) expect(operations).toContain(op);
 
     const policy = readPolicyFile('operator-apply.json');
-    for (const call of fake.calls) for (const need of requiredPermissions(call)) expect([need.action, need.resource, isAllowed(policy, need.action, need.resource)]).toEqual([need.action, need.resource, true]);
+    for (const call of fake.calls) for (const need of requiredPermissions(call, ACCOUNT)) expect([need.action, need.resource, isAllowed(policy, need.action, need.resource)]).toEqual([need.action, need.resource, true]);
   });
 
   test('GIVEN the apply policy THEN PassRole is limited to the delivery role', () => {

@@ -1,0 +1,61 @@
+// What IAM permissions each recorded AWS call needs, and the suite-wide check that the operator
+// policies in policies/ allow every call flowfix sent in any test that used the stateful fake.
+import { isAllowed } from '../../src/policy/evaluate.js';
+import { readPolicyFile } from '../../src/policy/templates.js';
+
+export interface SentCall {
+  service: string;
+  operation: string;
+  region: string;
+  input: any;
+}
+
+/** The IAM actions (and resources) one call needs, including the implicit ones AWS checks. */
+export function requiredPermissions(call: SentCall, accountId: string): { action: string; resource: string }[] {
+  const input = call.input ?? {};
+  const resource =
+    call.service === 'iam' && input.RoleName
+      ? `arn:aws:iam::${accountId}:role/${input.RoleName}`
+      : call.service === 'logs' && input.logGroupName
+        ? `arn:aws:logs:${call.region}:${accountId}:log-group:${input.logGroupName}`
+        : '*';
+  const needs = [{ action: `${call.service}:${call.operation}`, resource }];
+  if (call.operation === 'CreateRole' && input.Tags?.length) needs.push({ action: 'iam:TagRole', resource });
+  if (call.operation === 'CreateLogGroup' && input.tags) needs.push({ action: 'logs:TagResource', resource });
+  if (call.operation === 'CreateFlowLogs') {
+    if (input.DeliverLogsPermissionArn) needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn });
+    if (input.TagSpecifications?.length) needs.push({ action: 'ec2:CreateTags', resource: `arn:aws:ec2:${call.region}:${accountId}:vpc-flow-log/fl-new` });
+    if (input.LogDestinationType === 's3') needs.push({ action: 'logs:CreateLogDelivery', resource: '*' });
+  }
+  return needs;
+}
+
+const isRead = (operation: string) => /^(Describe|Get|List)/.test(operation);
+
+/** Each call not allowed by the apply policy (every call) or the plan policy (reads), described. */
+export function disallowedCalls(calls: readonly SentCall[], accountId: string): string[] {
+  const applyPolicy = readPolicyFile('operator-apply.json');
+  const planPolicy = readPolicyFile('operator-plan.json');
+  const problems = new Set<string>();
+  for (const call of calls) {
+    for (const { action, resource } of requiredPermissions(call, accountId)) {
+      if (!isAllowed(applyPolicy, action, resource)) problems.add(`operator-apply.json does not allow ${action} on ${resource}`);
+      if (isRead(call.operation) && !isAllowed(planPolicy, action, resource)) problems.add(`operator-plan.json does not allow ${action} on ${resource}`);
+    }
+  }
+  return [...problems];
+}
+
+type Registry = { accountId: string; calls: readonly SentCall[] }[];
+const REGISTRY = Symbol.for('flowfix.recordedCalls');
+
+/** FakeAws registers its call log here; the setup file checks it after every test. */
+export function registerForPolicyCheck(accountId: string, calls: readonly SentCall[]): void {
+  const globals = globalThis as { [REGISTRY]?: Registry };
+  (globals[REGISTRY] ??= []).push({ accountId, calls });
+}
+
+export function takeRegisteredCalls(): Registry {
+  const globals = globalThis as { [REGISTRY]?: Registry };
+  return (globals[REGISTRY] ?? []).splice(0);
+}

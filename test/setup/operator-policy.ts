@@ -1,0 +1,8 @@
+// Runs after every test of the suite: whatever flowfix sent to the stateful fake must be allowed by
+// the operator policies users attach (policies/operator-plan.json for reads, operator-apply.json).
+import { disallowedCalls, takeRegisteredCalls } from '../helpers/operator-permissions.js';
+
+afterEach(() => {
+  const violations = takeRegisteredCalls().flatMap(({ accountId, calls }) => disallowedCalls(calls, accountId));
+  expect(violations).toEqual([]);
+});
