@@ -252,5 +252,23 @@ describe('flowfix apply against a stateful fake', () => {
     expect(io.err.join('')).toContain('Waiting for first delivery of 1 flow logs');
     expect(io.out.join('')).toContain('Verification: 1/1 delivering');
   });
+
+  test('GIVEN --format json WHEN apply --yes THEN stdout is one versioned document with outcomes and verification', async () => {
+    const vpc = fake.addVpc('us-east-1');
+    const result = await run(['apply', '--yes', '--regions', 'us-east-1', '--format', 'json']);
+    const doc = JSON.parse(result.stdout);
+    expect(result.code).toBe(0);
+    expect(doc).toMatchObject({ schema: 'flowfix.apply-report/v1', exitCode: 0, interrupted: false });
+    expect(doc.outcomes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'create-flow-logs', resourceId: vpc, status: 'applied' })]));
+    expect(doc.verification).toEqual([expect.objectContaining({ resourceId: vpc, status: 'ok' })]);
+  });
+
+  test('GIVEN --format json without --yes or --dry-run THEN it refuses before any AWS call', async () => {
+    fake.addVpc('us-east-1');
+    const result = await run(['apply', '--format', 'json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--format json cannot ask for confirmation \(add --yes/);
+    expect(fake.calls).toEqual([]);
+  });
 });
 

@@ -44,6 +44,12 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: ApplyD
       hint: 'drop --snapshot and give credentials (--profile) for the account to fix',
     });
   }
+  const json = options.format === 'json';
+  if (json && !options.yes && !options.dryRun) {
+    throw new FlowfixError('ConsentRequired', '--format json cannot ask for confirmation', {
+      hint: 'add --yes to apply, or --dry-run to only check',
+    });
+  }
   // A saved plan is validated in full before the first AWS call.
   const saved = options.planFile ? await readCheckedPlan(options.planFile) : undefined;
   const clients = deps.clients ?? (await connectAws(options.settings, io));
@@ -51,17 +57,27 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: ApplyD
     ? await loadSavedPlan(saved, options.planFile!, options.settings, clients)
     : await freshPlan(options, io, clients);
 
-  const style = styleFor(io.stdout, io.env);
-  if (options.planFile) io.stdout.write(`${renderPlanActions(plan, style)}\n`);
   if (plan.actions.length === 0) {
-    io.stdout.write('Nothing to apply.\n');
-    return live.regionErrors.length > 0 ? EXIT.error : EXIT.ok;
+    const exitCode = live.regionErrors.length > 0 ? EXIT.error : EXIT.ok;
+    if (json) writeJson(io, { plan, outcomes: [], dryRunProbes: [], interrupted: false, verification: [], regionErrors: live.regionErrors, exitCode });
+    else io.stdout.write('Nothing to apply.\n');
+    return exitCode;
   }
+  if (options.planFile && !json) io.stdout.write(`${renderPlanActions(plan, styleFor(io.stdout, io.env))}\n`);
   if (!options.dryRun && !(await consented(options, io, deps.prompter, plan))) {
     io.stdout.write('Nothing was changed.\n');
     return EXIT.ok;
   }
-  return (await executePlan(plan, live, settings, clients, options, io, deps)).exitCode;
+  const run = await executePlan(plan, live, settings, clients, options, io, deps);
+  if (json) writeJson(io, { plan, ...run.report, verification: run.verification, regionErrors: live.regionErrors, exitCode: run.exitCode });
+  return run.exitCode;
+}
+
+/** Bump on any incompatible change; documented in README "JSON output". */
+export const APPLY_REPORT_SCHEMA = 'flowfix.apply-report/v1';
+
+function writeJson(io: Io, body: object): void {
+  io.stdout.write(`${JSON.stringify({ schema: APPLY_REPORT_SCHEMA, ...body }, null, 2)}\n`);
 }
 
 /** Shared by apply and guided: execute, report, re-read, verify. */
@@ -70,11 +86,12 @@ export async function executePlan(
   live: Inventory,
   settings: Settings,
   clients: AwsClients,
-  options: Pick<CommandOptions, 'dryRun' | 'wait'>,
+  options: Pick<CommandOptions, 'dryRun' | 'wait' | 'format'>,
   io: Io,
   deps: ApplyDeps = {},
 ): Promise<ApplyRun> {
   const style = styleFor(io.stdout, io.env);
+  const text = options.format !== 'json';
   const controller = new AbortController();
   const signal = deps.signal ?? controller.signal;
   const onSigint = () => {
@@ -96,13 +113,13 @@ export async function executePlan(
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
-  io.stdout.write(`${renderApplyReport(report, style)}\n`);
+  if (text) io.stdout.write(`${renderApplyReport(report, style)}\n`);
 
   let verification: Verification[] = [];
   if (!options.dryRun && !report.interrupted) {
     const gone = new Set(report.outcomes.filter((o) => o.kind === 'create-flow-logs' && o.status === 'skipped').map((o) => o.resourceId));
     verification = await verify(plan, settings, clients, io, options.wait, deps, gone);
-    io.stdout.write(`${renderVerification(verification, style)}\n`);
+    if (text) io.stdout.write(`${renderVerification(verification, style)}\n`);
   }
   const failed = report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed);
   const unverified = verification.some((v) => v.status !== 'ok' && v.status !== 'pending');
@@ -135,7 +152,8 @@ async function verify(
 
 async function freshPlan(options: CommandOptions, io: Io, clients: AwsClients) {
   const assessment = await assessEstate(options, io, clients);
-  printReport(assessment, options, io);
+  // With --format json the plan goes into the one apply document instead.
+  if (options.format === 'text') printReport(assessment, options, io);
   return { plan: assessment.plan, live: assessment.inventory, settings: options.settings };
 }
 

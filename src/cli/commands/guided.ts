@@ -49,7 +49,7 @@ export async function guidedCommand(options: CommandOptions, io: Io, deps: Guide
     io.stdout.write('Nothing was changed.\n');
     return EXIT.ok;
   }
-  const run = await executePlan(chosen.plan, chosen.inventory, chosen.settings, clients, { dryRun: false, wait: false }, io, deps);
+  const run = await executePlan(chosen.plan, chosen.inventory, chosen.settings, clients, { dryRun: false, wait: false, format: 'text' }, io, deps);
   return run.exitCode;
 }
 
