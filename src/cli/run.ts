@@ -31,8 +31,12 @@ function withSettingsFlags<T>(y: Argv<T>): Argv<T> {
     .option('retention', { type: 'number', describe: 'Retention in days for log groups flowfix creates (default 365)' })
     .option('min-retention', { type: 'number', describe: 'Shorter retention on a destination group is a finding (default 365)' })
     .option('kms-key', { type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates' })
-    .option('concurrency', { type: 'number', describe: 'Regions read at once (default 8)' })
-    .option('snapshot', { type: 'string', describe: 'Read the inventory from AWS CLI JSON files in DIR instead of AWS (see examples/README.md)' });
+    .option('concurrency', { type: 'number', describe: 'Regions read at once (default 8)' });
+}
+
+/** Read-only commands can work offline from AWS CLI output. */
+function withSnapshotFlag<T>(y: Argv<T>): Argv<T> {
+  return y.option('snapshot', { type: 'string', describe: 'Read the inventory from AWS CLI JSON files in DIR instead of AWS (see examples/README.md)' });
 }
 
 export async function runCli(argv: string[], io: Io): Promise<number> {
@@ -49,7 +53,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       .option('format', { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Output format' })
       .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and AWS error details' })
       .command('plan', 'Show what is wrong and what flowfix would change (read-only)', (y) =>
-        withSettingsFlags(y).option('out', { type: 'string', describe: 'Save the plan as JSON for a later `flowfix apply FILE`' }),
+        withSnapshotFlag(withSettingsFlags(y)).option('out', { type: 'string', describe: 'Save the plan as JSON for a later `flowfix apply FILE`' }),
         (args) => {
           chosen = { name: 'plan', args: args as RawArgs };
         },
@@ -64,7 +68,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           chosen = { name: 'apply', args: args as RawArgs };
         },
       )
-      .command('verify', 'Re-check every VPC/subnet in scope, including delivery status (read-only)', (y) => withSettingsFlags(y),
+      .command('verify', 'Re-check every VPC/subnet in scope, including delivery status (read-only)', (y) => withSnapshotFlag(withSettingsFlags(y)),
         (args) => {
           chosen = { name: 'verify', args: args as RawArgs };
         },

@@ -126,3 +126,11 @@ describe('flowfix bad input', () => {
     expect(stderr).toMatch(/Name a command/);
   });
 });
+
+describe('--snapshot is offline and read-only', () => {
+  test.each([['apply'], ['guided']])('GIVEN flowfix %s --snapshot THEN it is an unknown option, exit 1', async (command) => {
+    const { code, stderr } = await runFlowfix([command, '--snapshot', ESTATE]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Unknown argument: snapshot/);
+  });
+});

@@ -39,11 +39,6 @@ export interface ApplyRun {
 }
 
 export async function applyCommand(options: CommandOptions, io: Io, deps: ApplyDeps = {}): Promise<number> {
-  if (options.snapshot) {
-    throw new FlowfixError('SnapshotNotApplicable', '--snapshot is for `flowfix plan` only; apply reads and changes a live account', {
-      hint: 'drop --snapshot and give credentials (--profile) for the account to fix',
-    });
-  }
   const json = options.format === 'json';
   if (json && !options.yes && !options.dryRun) {
     throw new FlowfixError('ConsentRequired', '--format json cannot ask for confirmation', {

@@ -27,11 +27,6 @@ export async function guidedCommand(options: CommandOptions, io: Io, deps: Guide
       hint: 'use `flowfix plan` to review and `flowfix apply --yes` to apply',
     });
   }
-  if (options.snapshot) {
-    throw new FlowfixError('SnapshotNotApplicable', '--snapshot is for `flowfix plan` only; guided mode reads and changes a live account', {
-      hint: 'drop --snapshot and give credentials (--profile) for the account to fix',
-    });
-  }
   const prompter = deps.prompter ?? (await inquirerPrompter());
   const clients = deps.clients ?? (await connectAws(options.settings, io));
 
