@@ -68,7 +68,8 @@ export async function listEnabledRegions(
     const disabled: string[] = [];
     for (const region of output.Regions ?? []) {
       if (!region.RegionName) continue;
-      const usable = region.OptInStatus === 'opt-in-not-required' || region.OptInStatus === 'opted-in';
+      // AWS always sends OptInStatus; an emulator that leaves it out serves every region it lists.
+      const usable = region.OptInStatus === undefined || region.OptInStatus === 'opt-in-not-required' || region.OptInStatus === 'opted-in';
       (usable ? enabled : disabled).push(region.RegionName);
     }
     return { enabled: enabled.sort(), disabled: disabled.sort() };

@@ -153,6 +153,13 @@ describe('listEnabledRegions', () => {
       disabled: ['af-south-1', 'me-south-1'],
     });
   });
+
+  it('GIVEN an emulator that sends no OptInStatus WHEN listing THEN every listed region counts as enabled', async () => {
+    sdk.ec2.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: 'us-east-1' }, { RegionName: 'eu-west-1' }] });
+    const clients = await testAwsClients();
+
+    await expect(clients.listEnabledRegions()).resolves.toEqual({ enabled: ['eu-west-1', 'us-east-1'], disabled: [] });
+  });
 });
 
 describe('createFlowLogs', () => {
