@@ -1,13 +1,13 @@
 // The only writer: carries out a plan action by action. It never re-decides what to do; it only skips
 // what live state shows is already done, and keeps going past a failed resource or region.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AwsClients, CreateFlowLogsResult } from '../aws/api.js';
 import { classifyAwsError } from '../aws/errors.js';
 import type { Inventory } from '../inventory/types.js';
 import type { CreateFlowLogsAction, Plan, PlanAction } from '../plan/types.js';
 import { groupBy } from '../util/collections.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
-import { reconcile, targetOf } from './reconcile.js';
+import { existingFlowLogVerdict, outcome, reconcile, targetOf } from './reconcile.js';
 import type { ApplyReport, Outcome } from './types.js';
 
 export interface ApplyOptions {
@@ -25,6 +25,10 @@ export interface ApplyOptions {
 }
 
 export const ROLE_RETRY_WINDOW_MS = 120_000;
+/** An existing role may still be propagating a trust change: retry it for less long. */
+const EXISTING_ROLE_RETRY_WINDOW_MS = 30_000;
+/** Rounds of "AWS says it exists → look → retry the ids that have nothing" before giving up. */
+const MAX_ALREADY_EXISTS_ROUNDS = 3;
 const PASS_ROLE_HINT = 'grant ec2:CreateFlowLogs, ec2:CreateTags and iam:PassRole on the delivery role (policies/operator-apply.json)';
 
 const isAssumeRoleError = (message: string | undefined) => /unable to assume given iam role/i.test(message ?? '');
@@ -32,64 +36,67 @@ const isAssumeRoleError = (message: string | undefined) => /unable to assume giv
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
   const outcomes: Outcome[] = [];
   const dryRunProbes: ApplyReport['dryRunProbes'] = [];
+  const blockers = new Map<string, string>(); // 'role' | 'log-group:<region>' → why dependent actions cannot run
+  const flowLogWork = remainingFlowLogWork(plan, options.live);
+  // Tokens are per run: a retry inside the run is idempotent, while a later run never gets an
+  // earlier run's cached answer replayed (live state, re-read first, is what keeps re-runs safe).
+  const runId = randomUUID();
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const aborted = () => options.signal?.aborted === true;
+  let roleCreatedNow = false;
+
+  /** Every outcome goes through here, so a failed prerequisite always blocks what depends on it. */
   const record = (o: Outcome) => {
     outcomes.push(o);
     options.onOutcome?.(o);
+    if (o.status !== 'failed') return;
+    if (o.kind === 'create-role' || o.kind === 'put-role-policy') blockers.set('role', `delivery role not ready: ${o.kind} failed`);
+    if (o.kind === 'create-log-group') blockers.set(`log-group:${o.region}`, `log group ${o.resourceId} could not be created`);
   };
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-  const aborted = () => options.signal?.aborted === true;
-  const blockers = new Map<string, string>(); // prerequisite kind → why later actions cannot run
-  const flowLogWork = remainingFlowLogWork(plan, options.live);
-  let roleCreatedNow = false;
-
-  const notStarted = (action: PlanAction, ids: string[]) =>
-    ids.forEach((id) => record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'not-started', detail: 'interrupted before this call' }));
-
+  const recordAll = (action: PlanAction, ids: string[], status: Outcome['status'], extra: Partial<Outcome> = {}) => {
+    for (const id of ids) record({ ...outcome(action, id, status), ...extra });
+  };
   const fail = (action: PlanAction, ids: string[], err: unknown, hint?: string) => {
     const { kind, code, message, action: iamAction } = classifyAwsError(err);
     // A bare denial ("Access denied") must still say what to grant, and where.
     const grant = kind === 'access-denied' && !hint ? `grant ${iamAction ?? action.permissions.join(', ')} in ${action.region}` : hint;
-    for (const id of ids) record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'failed', code, message: grant ? `${message} (${grant})` : message });
+    recordAll(action, ids, 'failed', { code, message: grant ? `${message} (${grant})` : message });
   };
+
+  /** Waits, but wakes up at once on Ctrl-C. */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (aborted()) return resolve();
+      options.signal?.addEventListener('abort', () => resolve(), { once: true });
+      void sleep(ms).then(() => resolve());
+    });
 
   async function run(action: PlanAction): Promise<void> {
     const regionError = options.live.regionErrors.find((e) => e.region === action.region);
-    const pending = regionError ? { settled: [], remainingIds: [targetOf(action)], done: false } : reconcile(action, options.live);
+    if (regionError) {
+      const ids = action.kind === 'create-flow-logs' ? action.input.ResourceIds : [targetOf(action)];
+      return recordAll(action, ids, 'failed', { code: regionError.code, message: `live state unreadable: ${regionError.message}` });
+    }
+    const pending = reconcile(action, options.live);
     pending.settled.forEach(record);
     if (pending.done) return;
     const ids = action.kind === 'create-flow-logs' ? pending.remainingIds : [targetOf(action)];
-    if (regionError) {
-      for (const id of ids) record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'failed', code: regionError.code, message: `live state unreadable: ${regionError.message}` });
-      return;
-    }
-    if (!isNeeded(action, flowLogWork)) {
-      for (const id of ids) record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'skipped', detail: 'not needed: no flow log left to create here' });
-      return;
-    }
+    if (!isNeeded(action, flowLogWork)) return recordAll(action, ids, 'skipped', { detail: 'not needed: no flow log left to create here' });
     const blocker = blockerFor(action, blockers);
-    if (blocker) {
-      for (const id of ids) record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'skipped', detail: blocker });
-      return;
-    }
-    if (aborted()) return notStarted(action, ids);
+    if (blocker) return recordAll(action, ids, 'skipped', { detail: blocker });
+    if (aborted()) return recordAll(action, ids, 'not-started', { detail: 'interrupted before this call' });
     if (options.dryRun) {
       if (action.kind === 'create-flow-logs') await probe(action, ids);
-      for (const id of ids) record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'dry-run', detail: describeCall(action, ids) });
-      return;
+      return recordAll(action, ids, 'dry-run', { detail: describeCall(action, ids) });
     }
     if (action.kind === 'create-flow-logs') return createFlowLogs(action, ids);
     try {
       await send(action);
       if (action.kind === 'create-role') roleCreatedNow = true;
-      record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: ids[0]!, status: 'applied' });
+      recordAll(action, ids, 'applied');
     } catch (err) {
-      if (classifyAwsError(err).kind === 'already-exists') {
-        record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: ids[0]!, status: 'already-done', detail: 'already exists' });
-        return;
-      }
-      fail(action, ids, err);
-      if (action.kind === 'create-role' || action.kind === 'put-role-policy') blockers.set('role', `delivery role not ready: ${action.operation} failed`);
-      if (action.kind === 'create-log-group') blockers.set(`log-group:${action.region}`, `log group ${action.input.logGroupName} could not be created`);
+      if (classifyAwsError(err).kind === 'already-exists') recordAll(action, ids, 'already-done', { detail: 'already exists' });
+      else fail(action, ids, err);
     }
   }
 
@@ -114,47 +121,82 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       dryRunProbes.push({ region: action.region, allowed: true, code: 'DryRunOperation' });
     } catch (err) {
       const { kind, code, message } = classifyAwsError(err);
-      dryRunProbes.push(kind === 'dry-run-ok' ? { region: action.region, allowed: true, code } : { region: action.region, allowed: false, code, message: kind === 'access-denied' ? `${message} (${PASS_ROLE_HINT})` : message });
+      dryRunProbes.push(
+        kind === 'dry-run-ok'
+          ? { region: action.region, allowed: true, code }
+          : { region: action.region, allowed: false, code, message: kind === 'access-denied' ? `${message} (${PASS_ROLE_HINT})` : message },
+      );
     }
   }
 
   async function createFlowLogs(action: CreateFlowLogsAction, ids: string[]): Promise<void> {
-    const windowMs = roleCreatedNow ? (options.roleRetryWindowMs ?? ROLE_RETRY_WINDOW_MS) : Math.min(options.roleRetryWindowMs ?? ROLE_RETRY_WINDOW_MS, 30_000);
+    const ec2 = options.clients.ec2(action.region);
+    const windowMs = Math.min(options.roleRetryWindowMs ?? ROLE_RETRY_WINDOW_MS, roleCreatedNow ? Infinity : EXISTING_ROLE_RETRY_WINDOW_MS);
     const started = Date.now();
     let remaining = ids;
+    let alreadyExistsRounds = 0;
     for (let attempt = 0; remaining.length > 0; attempt++) {
-      if (aborted()) return notStarted(action, remaining);
-      const token = attempt === 0 && remaining.length === action.input.ResourceIds.length ? action.input.ClientToken : retryToken(action, remaining, attempt);
+      if (aborted()) return recordAll(action, remaining, 'not-started', { detail: 'interrupted before this call' });
       let result: CreateFlowLogsResult;
       try {
-        result = await options.clients.ec2(action.region).createFlowLogs({ ...action.input, ResourceIds: remaining, ClientToken: token });
+        result = await ec2.createFlowLogs({ ...action.input, ResourceIds: remaining, ClientToken: clientToken(action, runId, attempt, remaining) });
       } catch (err) {
         const { kind, message } = classifyAwsError(err);
         if (kind === 'already-exists') {
-          for (const id of remaining) record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'already-done', detail: 'FlowLogAlreadyExists' });
-          return;
+          // Some emulators refuse the whole call for one duplicate, possibly after creating others.
+          result = { flowLogIds: [], unsuccessful: remaining.map((resourceId) => ({ resourceId, code: 'FlowLogAlreadyExists', message })) };
+        } else if (isAssumeRoleError(message)) {
+          result = { flowLogIds: [], unsuccessful: remaining.map((resourceId) => ({ resourceId, code: 'InvalidParameter', message })) };
+        } else {
+          return fail(action, remaining, err, kind === 'access-denied' ? PASS_ROLE_HINT : undefined);
         }
-        if (!isAssumeRoleError(message)) return fail(action, remaining, err, kind === 'access-denied' ? PASS_ROLE_HINT : undefined);
-        result = { flowLogIds: [], unsuccessful: remaining.map((resourceId) => ({ resourceId, code: 'InvalidParameter', message })) };
       }
-      const failedIds = new Set(result.unsuccessful.map((u) => u.resourceId));
-      for (const id of remaining) if (!failedIds.has(id)) record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: id, status: 'applied' });
+      const unsuccessful = new Set(result.unsuccessful.map((u) => u.resourceId));
+      recordAll(action, remaining.filter((id) => !unsuccessful.has(id)), 'applied');
+
       const retry: string[] = [];
+      const alreadyExists: string[] = [];
       for (const u of result.unsuccessful) {
-        if (u.code === 'FlowLogAlreadyExists') record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: u.resourceId, status: 'already-done', detail: 'FlowLogAlreadyExists' });
+        if (u.code === 'FlowLogAlreadyExists') alreadyExists.push(u.resourceId);
         else if (isAssumeRoleError(u.message) && Date.now() - started < windowMs) retry.push(u.resourceId);
         else {
           const message = isAssumeRoleError(u.message) ? `${u.message}; still failing after ${Math.round((Date.now() - started) / 1000)}s (check the role's trust policy)` : u.message;
-          record({ actionId: action.id, kind: action.kind, region: action.region, resourceId: u.resourceId, status: 'failed', code: u.code, message });
+          record({ ...outcome(action, u.resourceId, 'failed'), code: u.code, message });
         }
       }
+      if (alreadyExists.length > 0) {
+        const tryAgain = await settleAlreadyExists(action, alreadyExists, ++alreadyExistsRounds < MAX_ALREADY_EXISTS_ROUNDS);
+        retry.push(...tryAgain);
+      }
       remaining = retry;
-      if (remaining.length > 0) await sleep(Math.min(2_000 * 2 ** attempt, 15_000));
+      if (remaining.length > 0) await pause(Math.min(2_000 * 2 ** attempt, 15_000));
     }
   }
 
-  const globalActions = plan.actions.filter((a) => a.region === 'global');
-  for (const action of globalActions) await run(action);
+  /**
+   * "FlowLogAlreadyExists" is only a claim: look. Done if a flow log that counts is there; blocked if a
+   * non-working one to the same destination is; ids with nothing at all are returned to try again.
+   */
+  async function settleAlreadyExists(action: CreateFlowLogsAction, ids: string[], mayRetry: boolean): Promise<string[]> {
+    let flowLogsOf;
+    try {
+      flowLogsOf = groupBy(await options.clients.ec2(action.region).listFlowLogs(), (f) => f.resourceId);
+    } catch (err) {
+      fail(action, ids, err);
+      return [];
+    }
+    const tryAgain: string[] = [];
+    for (const id of ids) {
+      const verdict = existingFlowLogVerdict(flowLogsOf.get(id) ?? [], action.input, true);
+      if (verdict.kind === 'working') record(outcome(action, id, 'already-done', `has working flow log ${verdict.flowLogId}`));
+      else if (verdict.kind === 'blocking') record({ ...outcome(action, id, 'failed'), code: 'FlowLogAlreadyExists', message: verdict.message });
+      else if (mayRetry) tryAgain.push(id);
+      else record({ ...outcome(action, id, 'failed'), code: 'FlowLogAlreadyExists', message: 'AWS keeps answering FlowLogAlreadyExists but lists no flow log on it' });
+    }
+    return tryAgain;
+  }
+
+  for (const action of plan.actions.filter((a) => a.region === 'global')) await run(action);
   const byRegion = [...groupBy(plan.actions.filter((a) => a.region !== 'global'), (a) => a.region).values()];
   await mapWithConcurrency(byRegion, options.concurrency, async (actions) => {
     for (const action of actions) await run(action);
@@ -189,9 +231,9 @@ function blockerFor(action: PlanAction, blockers: Map<string, string>): string |
   return blockers.get('role') ?? blockers.get(`log-group:${action.region}`);
 }
 
-/** A retry with fewer ids or after a failure needs a new token: AWS would replay the first answer. */
-function retryToken(action: CreateFlowLogsAction, ids: string[], attempt: number): string {
-  const digest = createHash('sha256').update(`${action.input.ClientToken}|${attempt}|${ids.join(',')}`).digest('hex');
+/** Derived from the plan's token, this run, the attempt and the ids: ≤64 ASCII characters. */
+function clientToken(action: CreateFlowLogsAction, runId: string, attempt: number, ids: string[]): string {
+  const digest = createHash('sha256').update(`${action.input.ClientToken}|${runId}|${attempt}|${ids.join(',')}`).digest('hex');
   return `flowfix-${digest.slice(0, 56)}`;
 }
 

@@ -18,13 +18,13 @@ export interface Reconciled {
   done: boolean;
 }
 
-const outcome = (action: PlanAction, resourceId: string, status: Outcome['status'], detail: string): Outcome => ({
+export const outcome = (action: PlanAction, resourceId: string, status: Outcome['status'], detail?: string): Outcome => ({
   actionId: action.id,
   kind: action.kind,
   region: action.region,
   resourceId,
   status,
-  detail,
+  ...(detail ? { detail } : {}),
 });
 
 export function targetOf(action: PlanAction): string {
@@ -65,7 +65,11 @@ export function reconcile(action: PlanAction, live: Inventory): Reconciled {
         : single(null);
     case 'put-retention-policy': {
       const group = regionOf(live, action.region)?.logGroups[action.input.logGroupName];
-      if (!group) return single(null); // created earlier in this run
+      if (!group) {
+        // Only a group this plan creates may be missing; any other was read live and is gone now.
+        const createdByPlan = action.because.some((b) => b.kind === 'prerequisite');
+        return createdByPlan ? single(null) : single('skipped', 'log group not found any more; left as is');
+      }
       if (group.retentionInDays === action.input.retentionInDays) return single('already-done', `retention is ${group.retentionInDays} days`);
       // Never shorten: that would delete logs someone chose to keep.
       if (group.retentionInDays === undefined && !isUnfinishedFlowfixGroup(group)) return single('skipped', 'group never expires; left as is');
@@ -97,25 +101,54 @@ function indexOf(region: RegionInventory): RegionIndex {
   return index;
 }
 
+export type ExistingFlowLogVerdict =
+  | { kind: 'working'; flowLogId: string }
+  | { kind: 'blocking'; message: string }
+  | { kind: 'none' };
+
+/**
+ * What the flow logs already on a resource mean for creating this one. One that counts makes it done.
+ * A non-working one AWS would call identical (same destination and traffic type) blocks it: AWS
+ * refuses a second one, so a person must delete it. After AWS has actually answered
+ * FlowLogAlreadyExists, any flow log to the same destination is taken as the reason (some emulators
+ * ignore the traffic type when comparing).
+ */
+export function existingFlowLogVerdict(
+  flowLogs: FlowLogFacts[],
+  input: CreateFlowLogsAction['input'],
+  awsSaidAlreadyExists = false,
+): ExistingFlowLogVerdict {
+  const working = flowLogs.find(flowLogCounts);
+  if (working) return { kind: 'working', flowLogId: working.flowLogId };
+  const destination = input.LogGroupName ?? input.LogDestination;
+  const blocking = flowLogs.find(
+    (f) => (f.logGroupName ?? f.destination) === destination && (awsSaidAlreadyExists || f.trafficType === input.TrafficType),
+  );
+  if (!blocking) return { kind: 'none' };
+  const why =
+    blocking.deliverLogsStatus === 'FAILED'
+      ? `its delivery FAILED (${blocking.deliverLogsErrorMessage ?? 'no message'})`
+      : `it is ${blocking.status} and captures ${blocking.trafficType}`;
+  return {
+    kind: 'blocking',
+    message: `flow log ${blocking.flowLogId} to ${destination} already exists but ${why}; delete it (aws ec2 delete-flow-logs --flow-log-ids ${blocking.flowLogId}) or choose another destination, then re-run`,
+  };
+}
+
 function reconcileFlowLogs(action: CreateFlowLogsAction, region: RegionInventory | undefined): Reconciled {
   const settled: Outcome[] = [];
   const remainingIds: string[] = [];
-  const { input } = action;
   const index = region ? indexOf(region) : { resourceIds: new Set<string>(), flowLogsOf: new Map<string, FlowLogFacts[]>() };
-  const existing = index.resourceIds;
-  const destination = input.LogGroupName ?? input.LogDestination;
-  for (const id of input.ResourceIds) {
-    const flowLogs = index.flowLogsOf.get(id) ?? [];
-    const working = flowLogs.find(flowLogCounts);
-    const identical = flowLogs.find(
-      (f) => f.trafficType === input.TrafficType && (f.logGroupName ?? f.destination) === destination,
-    );
-    if (!existing.has(id)) settled.push(outcome(action, id, 'skipped', `${id} no longer exists in ${action.region}`));
-    else if (working) settled.push(outcome(action, id, 'already-done', `has working flow log ${working.flowLogId}`));
-    else if (identical) settled.push(outcome(action, id, 'already-done', `flow log ${identical.flowLogId} with this destination exists`));
+  for (const id of action.input.ResourceIds) {
+    const verdict = existingFlowLogVerdict(index.flowLogsOf.get(id) ?? [], action.input);
+    if (!index.resourceIds.has(id)) settled.push(outcome(action, id, 'skipped', `${id} no longer exists in ${action.region}`));
+    else if (verdict.kind === 'working') settled.push(outcome(action, id, 'already-done', `has working flow log ${verdict.flowLogId}`));
+    else if (verdict.kind === 'blocking') settled.push({ ...outcome(action, id, 'failed', ''), code: 'FlowLogAlreadyExists', message: verdict.message });
     else remainingIds.push(id);
   }
   return { settled, remainingIds, done: remainingIds.length === 0 };
 }
+
+export const flowLogIndexOf = (region: RegionInventory): Map<string, FlowLogFacts[]> => indexOf(region).flowLogsOf;
 
 const regionOf = (live: Inventory, region: string) => live.regions.find((r) => r.region === region);

@@ -270,5 +270,63 @@ describe('flowfix apply against a stateful fake', () => {
     expect(result.stderr).toMatch(/--format json cannot ask for confirmation \(add --yes/);
     expect(fake.calls).toEqual([]);
   });
+
+  test('GIVEN a run that gave up on IAM propagation WHEN apply runs again once the role is assumable THEN the flow logs are created (no replayed answer)', async () => {
+    const vpc = fake.addVpc('us-east-1');
+    fake.roleAssumableAfter(3);
+    const io1 = captureIo({ env: ENV });
+    const first = await applyCommand(await toCommandOptions({ yes: true, regions: 'us-east-1' }, io1), io1, { roleRetryWindowMs: 0, sleep: async () => {} });
+    expect(first).toBe(1);
+
+    // Attempts 2 and 3 still fail inside the fake; the 4th succeeds. A token reused from the first
+    // run would get its cached failure replayed and cost an extra call (or, on AWS, never succeed).
+    const callsBefore = fake.calls.filter((c) => c.operation === 'CreateFlowLogs').length;
+    const io2 = captureIo({ env: ENV });
+    const second = await applyCommand(await toCommandOptions({ yes: true, regions: 'us-east-1' }, io2), io2, { sleep: async () => {} });
+    expect(second).toBe(0);
+    expect(fake.calls.filter((c) => c.operation === 'CreateFlowLogs').length - callsBefore).toBe(3);
+    expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId)).toEqual([vpc]);
+  });
+
+  test('GIVEN an identical flow log whose delivery FAILED THEN apply does not call it done: it fails with how to fix it', async () => {
+    const vpc = fake.addVpc('us-east-1');
+    fake.addRole('flowfix-vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    fake.addFlowLog('us-east-1', { resourceId: vpc, logGroupName: GROUP, trafficType: 'REJECT', deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Access error' });
+    const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/failed .*FlowLogAlreadyExists: flow log fl-\w+ to \/flowfix\/vpc-flow-logs already exists but its delivery FAILED \(Access error\); delete it/);
+    expect(fake.calls.filter((c) => c.operation === 'CreateFlowLogs')).toEqual([]);
+  });
+
+  test('GIVEN AWS (or an emulator) refuses the whole call with FlowLogAlreadyExists THEN each id is checked live: done, blocked, or retried', async () => {
+    const fine = fake.addVpc('us-east-1');
+    const clashing = fake.addVpc('us-east-1');
+    fake.addRole('flowfix-vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    fake.addLogGroup('us-east-1', GROUP, { retentionInDays: 365 });
+    // moto compares destination but not traffic type: an ACCEPT log to the same group counts as a duplicate.
+    fake.addFlowLog('us-east-1', { resourceId: clashing, logGroupName: GROUP, trafficType: 'ACCEPT' });
+    fake.failNext('CreateFlowLogs', { name: 'FlowLogAlreadyExists', message: 'Error. There is an existing Flow Log with the same configuration and log destination.' });
+
+    const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
+
+    expect(result.stdout).toMatch(new RegExp(`failed\\s+us-east-1\\s+${clashing}\\s+create-flow-logs\\s+FlowLogAlreadyExists: flow log fl-\\w+ to /flowfix/vpc-flow-logs already exists but it is ACTIVE and captures ACCEPT`));
+    expect(fake.flowLogs('us-east-1').filter((f) => f.ResourceId === fine && f.TrafficType === 'REJECT')).toHaveLength(1);
+    expect(result.code).toBe(1);
+  });
+
+  test('GIVEN a saved plan and, since, a role of that name that does not trust VPC Flow Logs THEN apply touches neither the role nor flow logs', async () => {
+    fake.addVpc('us-east-1');
+    const dir = await mkdtemp(path.join(tmpdir(), 'flowfix-'));
+    const file = path.join(dir, 'plan.json');
+    await run(['plan', '--regions', 'us-east-1', '--out', file]);
+    fake.addRole('flowfix-vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+
+    const result = await run(['apply', file, '--yes']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/failed\s+global\s+flowfix-vpc-flow-logs\s+create-role\s+RoleUntrusted/);
+    expect(fake.mutatingCalls().map((c) => c.operation)).not.toContain('PutRolePolicy');
+    expect(fake.mutatingCalls().map((c) => c.operation)).not.toContain('CreateFlowLogs');
+  });
 });
 

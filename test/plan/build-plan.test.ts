@@ -151,3 +151,17 @@ describe('buildPlan, flowfix log group left without retention', () => {
     expect(operations(plan)).toEqual(expected ? ['us-east-1:PutRetentionPolicy'] : []);
   });
 });
+
+describe('reconcile put-retention-policy', () => {
+  test('GIVEN a short-retention group that is no longer in live state THEN it is skipped, never set blind', async () => {
+    const { reconcile } = await import('../../src/apply/reconcile.js');
+    const action = {
+      id: '01-put-retention-policy-us-east-1', kind: 'put-retention-policy', region: 'us-east-1', service: 'logs', operation: 'PutRetentionPolicy',
+      description: '', because: [{ kind: 'short-retention', resourceIds: ['/vpc/old'] }], permissions: [], input: { logGroupName: '/vpc/old', retentionInDays: 365 },
+    } as const;
+    const live = inventory([region('us-east-1')]);
+    expect(reconcile(action, live).settled).toEqual([expect.objectContaining({ status: 'skipped', detail: 'log group not found any more; left as is' })]);
+    const asPrerequisite = { ...action, because: [{ kind: 'prerequisite' as const, resourceIds: [] }] };
+    expect(reconcile(asPrerequisite, live).done).toBe(false);
+  });
+});
