@@ -2,7 +2,7 @@ import { audit } from '../../src/audit/audit.js';
 import type { Settings } from '../../src/config/settings.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
-import type { CreateFlowLogsAction, Plan } from '../../src/plan/types.js';
+import type { CreateFlowLogsAction, Plan, PutRetentionPolicyAction } from '../../src/plan/types.js';
 import { isAllowed } from '../../src/policy/evaluate.js';
 import { loadPolicyTemplates, renderPolicy } from '../../src/policy/templates.js';
 import { ACCOUNT, flowLog, inventory, region, role, settings, vpcWithSubnets } from '../helpers/builders.js';
@@ -155,13 +155,13 @@ describe('buildPlan, flowfix log group left without retention', () => {
 describe('reconcile put-retention-policy', () => {
   test('GIVEN a short-retention group that is no longer in live state THEN it is skipped, never set blind', async () => {
     const { reconcile } = await import('../../src/apply/reconcile.js');
-    const action = {
+    const action: PutRetentionPolicyAction = {
       id: '01-put-retention-policy-us-east-1', kind: 'put-retention-policy', region: 'us-east-1', service: 'logs', operation: 'PutRetentionPolicy',
       description: '', because: [{ kind: 'short-retention', resourceIds: ['/vpc/old'] }], permissions: [], input: { logGroupName: '/vpc/old', retentionInDays: 365 },
-    } as const;
+    };
     const live = inventory([region('us-east-1')]);
     expect(reconcile(action, live).settled).toEqual([expect.objectContaining({ status: 'skipped', detail: 'log group not found any more; left as is' })]);
-    const asPrerequisite = { ...action, because: [{ kind: 'prerequisite' as const, resourceIds: [] }] };
+    const asPrerequisite: PutRetentionPolicyAction = { ...action, because: [{ kind: 'prerequisite', resourceIds: [] }] };
     expect(reconcile(asPrerequisite, live).done).toBe(false);
   });
 });
