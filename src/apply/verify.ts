@@ -15,7 +15,8 @@ export function verifyTargets(plan: Plan, live: Inventory, skippedIds: ReadonlyS
   const results: Verification[] = [];
   for (const action of plan.actions) {
     if (action.kind !== 'create-flow-logs') continue;
-    const region = live.regions.find((r) => r.region === action.region);
+    const unreadable = live.regionErrors.some((e) => e.region === action.region);
+    const region = unreadable ? undefined : live.regions.find((r) => r.region === action.region);
     for (const resourceId of action.input.ResourceIds) {
       if (skippedIds.has(resourceId)) continue;
       if (!region) {

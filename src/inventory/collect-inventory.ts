@@ -36,6 +36,12 @@ export async function collectInventory(
     throw toFlowfixError(err, 'Reading the account id (sts:GetCallerIdentity)');
   });
 
+  if (!/^\d{12}$/.test(accountId)) {
+    // Every VPC would look shared from another account and nothing would be checked.
+    throw new FlowfixError('NoAccountId', `sts:GetCallerIdentity returned no usable account id (${JSON.stringify(accountId)})`, {
+      hint: 'check --endpoint-url / AWS_ENDPOINT_URL points at an AWS-compatible endpoint that implements STS',
+    });
+  }
   progress({ phase: 'regions' });
   const regions = await regionsToScan(clients, settings.regions);
 
@@ -137,7 +143,10 @@ async function readRegion(clients: AwsClients, settings: Settings, region: strin
   // flowfix's own group without retention is either a user's never-expire group (left alone) or one
   // flowfix created whose PutRetentionPolicy never ran (an interrupted apply): its tag tells which.
   const own = settings.destination.type === 'cloud-watch-logs' ? logGroups[settings.destination.logGroupName] : undefined;
-  if (own?.arn && own.retentionInDays === undefined) own.tags = await clients.logs(region).listTags(own.arn);
+  if (own?.arn && own.retentionInDays === undefined) {
+    // Unknown tags only mean "not known to be flowfix's": the group is then left as it is.
+    own.tags = await clients.logs(region).listTags(own.arn).catch(() => ({}));
+  }
 
   return { region, vpcs, subnets, flowLogs, logGroups };
 }

@@ -2,7 +2,7 @@
 // wildcards. It ignores conditions, which is the conservative direction for least-privilege checks.
 import type { PolicyDocument, PolicyStatement } from '../inventory/types.js';
 
-const asList = (value: string | string[] | undefined): string[] =>
+export const asList = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 export const statementsOf = (policy: PolicyDocument): PolicyStatement[] =>

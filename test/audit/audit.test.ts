@@ -105,6 +105,29 @@ describe('audit, delivery role', () => {
       true,
     ],
     [
+      'is pinned by SourceArn to another account',
+      { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:ec2:*:999999999999:vpc-flow-log/*' } } }] },
+      true,
+    ],
+    [
+      'is pinned with a lower-case condition key to another account',
+      { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:sourceaccount': '999999999999' } } }] },
+      true,
+    ],
+    [
+      'allows it but also denies it outright',
+      { Statement: [
+        { Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        { Effect: 'Deny', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ] },
+      true,
+    ],
+    [
+      'is pinned to this account by SourceArn',
+      { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:ec2:*:${ACCOUNT}:vpc-flow-log/*` } } }] },
+      false,
+    ],
+    [
       'is pinned to this account',
       { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }] },
       false,

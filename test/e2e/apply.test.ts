@@ -328,5 +328,14 @@ describe('flowfix apply against a stateful fake', () => {
     expect(fake.mutatingCalls().map((c) => c.operation)).not.toContain('PutRolePolicy');
     expect(fake.mutatingCalls().map((c) => c.operation)).not.toContain('CreateFlowLogs');
   });
+
+  test('GIVEN an endpoint whose STS returns no account id THEN flowfix stops with one line instead of treating every VPC as shared', async () => {
+    fake.addVpc('us-east-1');
+    const empty = new FakeAws({ accountId: '' }).install();
+    const result = await run(['plan']);
+    empty.restore();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^flowfix: sts:GetCallerIdentity returned no usable account id \(""\) \(check --endpoint-url/);
+  });
 });
 

@@ -165,3 +165,13 @@ describe('reconcile put-retention-policy', () => {
     expect(reconcile(asPrerequisite, live).done).toBe(false);
   });
 });
+
+describe('verifyTargets', () => {
+  test('GIVEN the re-read of a region failed THEN its targets are unreadable, not missing', async () => {
+    const { verifyTargets } = await import('../../src/apply/verify.js');
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]);
+    const plan = planFor(inv);
+    const after = { ...inventory([region('us-east-1')]), regionErrors: [{ region: 'us-east-1', code: 'Throttling', message: 'Rate exceeded' }] };
+    expect(verifyTargets(plan, after)).toEqual([expect.objectContaining({ resourceId: 'vpc-a', status: 'unreadable' })]);
+  });
+});
