@@ -337,5 +337,23 @@ describe('flowfix apply against a stateful fake', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^flowfix: sts:GetCallerIdentity returned no usable account id \(""\) \(check --endpoint-url/);
   });
+
+  test('GIVEN an existing role that does not trust VPC Flow Logs WHEN apply --yes THEN the blocked work is shown and exit is 1, nothing sent to the role', async () => {
+    fake.addVpc('us-east-1');
+    fake.addRole('flowfix-vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/blocked in us-east-1: 1 resources, because delivery role flowfix-vpc-flow-logs does not trust/);
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  test('GIVEN guided answers with an endpoint and non-default settings THEN the printed command repeats them', async () => {
+    const { equivalentCommand } = await import('../../src/cli/commands/guided.js');
+    const io = captureIo({ env: ENV });
+    const { settings } = await toCommandOptions({ endpointUrl: 'http://localhost:4566', region: 'eu-west-1', concurrency: 4, minRetention: 30, retention: 30 }, io);
+    expect(equivalentCommand(settings, ['eu-west-1'])).toBe(
+      'flowfix apply --region eu-west-1 --endpoint-url http://localhost:4566 --concurrency 4 --min-retention 30 --regions eu-west-1 --scope vpc --traffic-type REJECT --destination cloud-watch-logs --log-group /flowfix/vpc-flow-logs --retention 30 --role-name flowfix-vpc-flow-logs --yes',
+    );
+  });
 });
 

@@ -52,8 +52,11 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: ApplyD
     ? await loadSavedPlan(saved, options.planFile!, options.settings, clients)
     : await freshPlan(options, io, clients);
 
+  // Work the plan cannot do (e.g. an untrusted role) leaves resources non-compliant: say so, exit 1.
+  const blocked = plan.blocked.length > 0 || live.regionErrors.length > 0;
+  if (!json && options.planFile) for (const b of plan.blocked) io.stderr.write(`Blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`);
   if (plan.actions.length === 0) {
-    const exitCode = live.regionErrors.length > 0 ? EXIT.error : EXIT.ok;
+    const exitCode = blocked ? EXIT.error : EXIT.ok;
     if (json) writeJson(io, { plan, outcomes: [], dryRunProbes: [], interrupted: false, verification: [], regionErrors: live.regionErrors, exitCode });
     else io.stdout.write('Nothing to apply.\n');
     return exitCode;
@@ -64,8 +67,9 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: ApplyD
     return EXIT.ok;
   }
   const run = await executePlan(plan, live, settings, clients, options, io, deps);
-  if (json) writeJson(io, { plan, ...run.report, verification: run.verification, regionErrors: live.regionErrors, exitCode: run.exitCode });
-  return run.exitCode;
+  const exitCode = run.exitCode === EXIT.ok && blocked ? EXIT.error : run.exitCode;
+  if (json) writeJson(io, { plan, ...run.report, verification: run.verification, regionErrors: live.regionErrors, exitCode });
+  return exitCode;
 }
 
 /** Bump on any incompatible change; documented in README "JSON output". */

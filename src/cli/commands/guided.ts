@@ -3,7 +3,7 @@ import { audit } from '../../audit/audit.js';
 import type { Finding } from '../../audit/types.js';
 import type { AwsClients } from '../../aws/api.js';
 import { parseS3Url, userSettingsSchema } from '../../config/resolve-settings.js';
-import { ALLOWED_RETENTION_DAYS, type Destination, type Settings } from '../../config/settings.js';
+import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Destination, type Settings } from '../../config/settings.js';
 import { FlowfixError } from '../../errors.js';
 import type { Inventory } from '../../inventory/types.js';
 import type { Io } from '../../io/io.js';
@@ -230,6 +230,10 @@ function fieldCheck(field: 'logGroupName' | 'roleName' | 'kmsKeyId', value: stri
 export function equivalentCommand(s: Settings, regions: string[]): string {
   const args = ['flowfix', 'apply'];
   if (s.profile) args.push('--profile', s.profile);
+  if (s.region) args.push('--region', s.region);
+  if (s.endpointUrl) args.push('--endpoint-url', s.endpointUrl);
+  if (s.concurrency !== DEFAULT_SETTINGS.concurrency) args.push('--concurrency', String(s.concurrency));
+  if (s.minRetentionDays !== DEFAULT_SETTINGS.minRetentionDays) args.push('--min-retention', String(s.minRetentionDays));
   args.push('--regions', regions.join(','), '--scope', s.scope, '--traffic-type', s.trafficType);
   if (s.destination.type === 's3') {
     args.push('--destination', `s3://${s.destination.bucket}/${s.destination.prefix}`);
@@ -237,6 +241,7 @@ export function equivalentCommand(s: Settings, regions: string[]): string {
     args.push('--destination', 'cloud-watch-logs', '--log-group', s.destination.logGroupName, '--retention', String(s.retentionInDays));
     if (s.kmsKeyId) args.push('--kms-key', s.kmsKeyId);
     args.push('--role-name', s.roleName);
+    if (s.policyName !== DEFAULT_SETTINGS.policyName) args.push('--policy-name', s.policyName);
   }
   args.push('--yes');
   return args.map(shellQuote).join(' ');
