@@ -2,10 +2,10 @@
 // zod schema before the first AWS call, and every problem is reported at once with its path.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { isValidRegionName } from '../aws/regions.js';
 import { FlowfixError } from '../errors.js';
 import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Destination, type Settings } from './settings.js';
 
-const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 // CloudWatch Logs log group names: 1-512 of [A-Za-z0-9_\-/.#], not starting with aws/.
 const LOG_GROUP_PATTERN = /^[A-Za-z0-9_\-/.#]{1,512}$/;
 // IAM role and inline policy names.
@@ -14,6 +14,8 @@ const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 export const KMS_KEY_PATTERN = /^arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/.+$/;
 
 export const isValidLogGroupName = (name: string) => LOG_GROUP_PATTERN.test(name) && !name.startsWith('aws/');
+
+const regionName = z.string().refine(isValidRegionName, 'is not a region name (like us-east-1)');
 
 const logGroupName = z
   .string()
@@ -38,10 +40,10 @@ export const userSettingsSchema = z.strictObject({
     .optional(),
   minRetentionDays: z.number().int().min(1).max(3653).optional(),
   kmsKeyId: z.string().regex(KMS_KEY_PATTERN, 'must be a KMS key or alias ARN').optional(),
-  regions: z.array(z.string().regex(REGION_PATTERN, 'is not a region name (like us-east-1)')).min(1).optional(),
+  regions: z.array(regionName).min(1).optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
   profile: z.string().min(1).optional(),
-  region: z.string().regex(REGION_PATTERN, 'is not a region name (like us-east-1)').optional(),
+  region: regionName.optional(),
   endpointUrl: z.url({ message: 'must be a URL like http://localhost:4566' }).optional(),
 });
 

@@ -2,6 +2,7 @@
 // itself would write, so a hand-edited plan cannot widen a policy or smuggle in another call.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { isValidRegionName } from '../aws/regions.js';
 import { FlowfixError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
@@ -11,7 +12,7 @@ import { flowLogInput, managedTags } from './build-plan.js';
 import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
 
 const MAX_PLAN_BYTES = 50 * 1024 * 1024;
-const region = z.string().regex(/^(global|[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d)$/);
+const region = z.string().refine((name) => name === 'global' || isValidRegionName(name), 'is not a region name');
 const tags = z.array(z.strictObject({ Key: z.string(), Value: z.string() }));
 const base = {
   id: z.string().min(1),

@@ -139,7 +139,7 @@ const cases: BadCase[] = [
   plan('plan-extra-key.json', 'Unrecognized key: "approvedBy"'),
   plan('plan-extra-input-key.json', 'actions\\.4\\.input: Unrecognized key: "LogFormat"'),
   plan('plan-1001-resource-ids.json', 'actions\\.7\\.input\\.ResourceIds: Too big: expected array to have <=1000 items'),
-  plan('plan-region-mars.json', 'actions\\.2\\.region: Invalid string'),
+  plan('plan-region-mars.json', 'actions\\.2\\.region: is not a region name'),
   {
     name: 'plan file that does not exist',
     argv: () => ['apply', `${BAD}/no-such-plan.json`, '--yes'],
