@@ -11,7 +11,8 @@ const LOG_GROUP_PATTERN = /^[A-Za-z0-9_\-/.#]{1,512}$/;
 // IAM role and inline policy names.
 const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 
-export const KMS_KEY_PATTERN = /^arn:aws[\w-]*:kms:[\w-]+:\d{12}:(key|alias)\/.+$/;
+// CloudWatch Logs takes a key ARN, not an alias.
+export const KMS_KEY_PATTERN = /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
 
 export const isValidLogGroupName = (name: string) => LOG_GROUP_PATTERN.test(name) && !name.startsWith('aws/');
 
@@ -39,7 +40,7 @@ export const userSettingsSchema = z.strictObject({
     .refine((n) => (ALLOWED_RETENTION_DAYS as readonly number[]).includes(n), `must be one of ${ALLOWED_RETENTION_DAYS.join(', ')}`)
     .optional(),
   minRetentionDays: z.number().int().min(1).max(3653).optional(),
-  kmsKeyId: z.string().regex(KMS_KEY_PATTERN, 'must be a KMS key or alias ARN').optional(),
+  kmsKeyId: z.string().regex(KMS_KEY_PATTERN, 'must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; aliases are not accepted by CloudWatch Logs)').optional(),
   regions: z.array(regionName).min(1).optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
   profile: z.string().min(1).optional(),

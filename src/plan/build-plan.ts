@@ -57,24 +57,22 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
       ? `delivery role ${settings.roleName} could not be read (IAM)`
       : undefined;
 
-  if (usesCloudWatch && targets.length > 0 && !roleBlocker) {
-    globalActions.push(...roleActions(inventory, settings, templates));
-  }
-
+  let cloudWatchFlowLogs = false;
   for (const regionInventory of inventory.regions) {
     const region = regionInventory.region;
     const regionTargets = targetsByRegion.get(region) ?? [];
     const retentionFindings = audit.findings.filter((f) => f.region === region && f.kind === 'short-retention');
+    const group = settings.destination.type === 'cloud-watch-logs' ? regionInventory.logGroups[settings.destination.logGroupName] : undefined;
 
-    const blockedByRole = usesCloudWatch && roleBlocker !== undefined;
-    if (blockedByRole && regionTargets.length > 0) {
-      blocked.push({ region, reason: roleBlocker, resourceIds: regionTargets.map((f) => f.resourceId) });
+    const blocker = usesCloudWatch ? (roleBlocker ?? (group ? undefined : kmsBlocker(settings.kmsKeyId, region))) : undefined;
+    if (blocker && regionTargets.length > 0) {
+      blocked.push({ region, reason: blocker, resourceIds: regionTargets.map((f) => f.resourceId) });
     }
-    const createsFlowLogs = regionTargets.length > 0 && !blockedByRole;
+    const createsFlowLogs = regionTargets.length > 0 && !blocker;
+    if (createsFlowLogs && usesCloudWatch) cloudWatchFlowLogs = true;
 
     if (settings.destination.type === 'cloud-watch-logs') {
       const logGroupName = settings.destination.logGroupName;
-      const group = regionInventory.logGroups[logGroupName];
       if (!group && createsFlowLogs) {
         regionalActions.push(createLogGroupAction(region, logGroupName, settings.kmsKeyId));
         regionalActions.push(retentionAction(region, logGroupName, settings.retentionInDays, 'prerequisite', []));
@@ -89,6 +87,8 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
       regionalActions.push(...flowLogActions(region, regionTargets, settings, accountId, partition, roleArn));
     }
   }
+
+  if (cloudWatchFlowLogs) globalActions.push(...roleActions(inventory, settings, templates));
 
   const actions = [...globalActions, ...regionalActions].map((draft, index) => ({
     ...draft,
@@ -106,11 +106,19 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
       destination: describeDestination(settings.destination),
       roleName: settings.roleName,
       retentionInDays: settings.retentionInDays,
+      ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
       regions: inventory.regions.map((r) => r.region),
     },
     actions,
     blocked,
   };
+}
+
+/** KMS keys are regional: a key can encrypt new log groups in its own region only. */
+function kmsBlocker(kmsKeyId: string | undefined, region: string): string | undefined {
+  const keyRegion = kmsKeyId?.split(':')[3];
+  if (!kmsKeyId || keyRegion === region) return undefined;
+  return `--kms-key is a key in ${keyRegion}, and KMS keys are regional: run ${region} separately with a key from ${region}`;
 }
 
 /** A group flowfix created whose retention was never set (an apply interrupted in between). */

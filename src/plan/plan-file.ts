@@ -7,7 +7,7 @@ import { FlowfixError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
 import { isValidLogGroupName, KMS_KEY_PATTERN, parseS3Url } from '../config/resolve-settings.js';
-import { DEFAULT_SETTINGS, type Settings } from '../config/settings.js';
+import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Settings } from '../config/settings.js';
 import { flowLogInput, managedTags } from './build-plan.js';
 import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
 
@@ -81,7 +81,10 @@ const planSchema = z.strictObject({
     trafficType: z.enum(['REJECT', 'ALL']),
     destination: z.string(),
     roleName: z.string(),
-    retentionInDays: z.number(),
+    retentionInDays: z
+      .number()
+      .refine((n) => (ALLOWED_RETENTION_DAYS as readonly number[]).includes(n), 'is not a retention CloudWatch Logs accepts'),
+    kmsKeyId: z.string().regex(KMS_KEY_PATTERN, 'is not a KMS key ARN').optional(),
     regions: z.array(z.string()),
   }),
   actions: z.array(actionSchema),
@@ -130,6 +133,7 @@ export function settingsFromPlan(plan: Plan, base: Settings): Settings {
     trafficType: plan.settings.trafficType,
     roleName: plan.settings.roleName,
     retentionInDays: plan.settings.retentionInDays,
+    ...(plan.settings.kmsKeyId ? { kmsKeyId: plan.settings.kmsKeyId } : {}),
     regions: plan.settings.regions,
     destination: s3 ? { type: 's3', ...s3 } : { type: 'cloud-watch-logs', logGroupName: plan.settings.destination.replace(/^cloud-watch-logs:/, '') },
   };
@@ -176,7 +180,7 @@ export function checkPlanIntegrity(plan: Plan, path: string, templates: PolicyTe
         break;
       case 'create-log-group':
         if (action.input.logGroupName !== logGroupName || !sameJson(action.input.tags, managedLogTags)) problems.push(`${where}: logGroupName or tags differ from the plan settings`);
-        if (action.input.kmsKeyId !== undefined && !KMS_KEY_PATTERN.test(action.input.kmsKeyId)) problems.push(`${where}: kmsKeyId is not a KMS key ARN`);
+        if (action.input.kmsKeyId !== plan.settings.kmsKeyId) problems.push(`${where}: kmsKeyId differs from the plan settings`);
         break;
       case 'put-retention-policy':
         if (action.input.retentionInDays !== settings.retentionInDays) problems.push(`${where}: retentionInDays ${action.input.retentionInDays} differs from the plan settings (${settings.retentionInDays})`);

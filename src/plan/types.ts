@@ -90,6 +90,7 @@ export interface Plan {
     destination: string;
     roleName: string;
     retentionInDays: number;
+    kmsKeyId?: string;
     regions: string[];
   };
   actions: PlanAction[];

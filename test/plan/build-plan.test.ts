@@ -175,3 +175,21 @@ describe('verifyTargets', () => {
     expect(verifyTargets(plan, after)).toEqual([expect.objectContaining({ resourceId: 'vpc-a', status: 'unreadable' })]);
   });
 });
+
+describe('buildPlan with --kms-key', () => {
+  const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+  test('GIVEN a key from us-east-1 THEN new log groups there are encrypted and other regions that need a new group are blocked', () => {
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1)), region('eu-west-1', vpcWithSubnets('vpc-b', 1))]);
+    const plan = planFor(inv, { kmsKeyId: key });
+    expect(plan.actions.find((a) => a.kind === 'create-log-group')?.input).toMatchObject({ logGroupName: GROUP, kmsKeyId: key });
+    expect(operations(plan).filter((o) => o.startsWith('eu-west-1'))).toEqual([]);
+    expect(plan.blocked).toEqual([expect.objectContaining({ region: 'eu-west-1', reason: expect.stringContaining('KMS keys are regional') })]);
+    expect(plan.settings.kmsKeyId).toBe(key);
+  });
+
+  test('GIVEN the log group already exists in the other region THEN no key is needed there', () => {
+    const inv = inventory([region('eu-west-1', { ...vpcWithSubnets('vpc-b', 1), logGroups: { [GROUP]: { name: GROUP, retentionInDays: 365 } } })]);
+    expect(operations(planFor(inv, { kmsKeyId: key }))).toEqual(['global:CreateRole', 'global:PutRolePolicy', 'eu-west-1:CreateFlowLogs']);
+  });
+});
