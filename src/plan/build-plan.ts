@@ -5,6 +5,7 @@ import type { Destination, Settings } from '../config/settings.js';
 import { isManagedByFlowfix, MANAGED_BY_TAG } from '../config/settings.js';
 import type { AuditResult, Finding, FindingKind } from '../audit/types.js';
 import type { Inventory, LogGroupFacts } from '../inventory/types.js';
+import { logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
 import { chunk, groupBy } from '../util/collections.js';
 import { canonicalJson } from './canonical-json.js';
@@ -128,7 +129,11 @@ export const isUnfinishedFlowfixGroup = (group: LogGroupFacts): boolean =>
 function roleActions(inventory: Inventory, settings: PlanSettings, templates: PolicyTemplates): ActionDraft[] {
   if (settings.destination.type !== 'cloud-watch-logs') return [];
   const vars = { Partition: inventory.partition, AccountId: inventory.accountId, LogGroupName: settings.destination.logGroupName };
-  const publishPolicy = renderPolicy(templates.publish, vars);
+  const existing = inventory.role?.inlinePolicies[settings.policyName];
+  // Keep the groups the current policy already grants: flow logs delivering there must not lose access.
+  const kept = (existing && logGroupsGrantedBy(existing, templates.publish, vars)) ?? [];
+  const groups = [...new Set([...kept, settings.destination.logGroupName])].sort();
+  const publishPolicy = renderPublishPolicy(templates.publish, vars, groups);
   const actions: ActionDraft[] = [];
   if (!inventory.role) {
     actions.push({
@@ -147,14 +152,13 @@ function roleActions(inventory: Inventory, settings: PlanSettings, templates: Po
       },
     });
   }
-  const existing = inventory.role?.inlinePolicies[settings.policyName];
   if (!existing || canonicalJson(existing) !== canonicalJson(publishPolicy)) {
     actions.push({
       kind: 'put-role-policy',
       region: 'global',
       service: 'iam',
       operation: 'PutRolePolicy',
-      description: `${existing ? 'Replace' : 'Attach'} inline policy ${settings.policyName}: publish to log groups named ${settings.destination.logGroupName} only`,
+      description: `${existing ? 'Replace' : 'Attach'} inline policy ${settings.policyName}: publish to log groups named ${groups.join(', ')} only`,
       because: [{ kind: 'prerequisite', resourceIds: [] }],
       permissions: ['iam:PutRolePolicy'],
       input: { RoleName: settings.roleName, PolicyName: settings.policyName, PolicyDocument: JSON.stringify(publishPolicy) },

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { isValidRegionName } from '../aws/regions.js';
 import { FlowfixError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
+import { logGroupsGrantedBy } from '../policy/publish-policy.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
+import type { PolicyDocument } from '../inventory/types.js';
 import { isValidLogGroupName, KMS_KEY_PATTERN, parseS3Url } from '../config/resolve-settings.js';
 import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Settings } from '../config/settings.js';
 import { flowLogInput, managedTags } from './build-plan.js';
@@ -175,8 +177,12 @@ export function checkPlanIntegrity(plan: Plan, path: string, templates: PolicyTe
         break;
       case 'put-role-policy':
         if (action.input.RoleName !== settings.roleName) problems.push(`${where}: RoleName differs from the plan settings`);
-        if (!sameJson(parsedPolicy(action.input.PolicyDocument), renderPolicy(templates.publish, vars)))
-          problems.push(`${where}: policy document differs from flowfix's least-privilege policy (edited by hand?)`);
+        {
+          const document = parsedPolicy(action.input.PolicyDocument) as PolicyDocument | undefined;
+          const groups = document && logGroupsGrantedBy(document, templates.publish, vars);
+          if (!groups || !groups.includes(vars.LogGroupName))
+            problems.push(`${where}: policy document differs from flowfix's least-privilege policy (edited by hand?)`);
+        }
         break;
       case 'create-log-group':
         if (action.input.logGroupName !== logGroupName || !sameJson(action.input.tags, managedLogTags)) problems.push(`${where}: logGroupName or tags differ from the plan settings`);

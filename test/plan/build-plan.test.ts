@@ -193,3 +193,28 @@ describe('buildPlan with --kms-key', () => {
     expect(operations(planFor(inv, { kmsKeyId: key }))).toEqual(['global:CreateRole', 'global:PutRolePolicy', 'eu-west-1:CreateFlowLogs']);
   });
 });
+
+describe('publish policy across log groups', () => {
+  const vars = { Partition: 'aws', AccountId: ACCOUNT };
+  const templates = loadPolicyTemplates();
+
+  test('GIVEN the role already publishes to /old WHEN planning with --log-group /new THEN the policy grants both', async () => {
+    const { logGroupsGrantedBy, renderPublishPolicy } = await import('../../src/policy/publish-policy.js');
+    const existing = role({ inlinePolicies: { 'flowfix-publish-flow-logs': renderPublishPolicy(templates.publish, vars, ['/old']) } });
+    const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], existing), { destination: { type: 'cloud-watch-logs', logGroupName: '/new' } });
+    const put = plan.actions.find((a) => a.kind === 'put-role-policy');
+    const document = JSON.parse((put?.input as { PolicyDocument: string }).PolicyDocument);
+    expect(logGroupsGrantedBy(document, templates.publish, vars)).toEqual(['/new', '/old']);
+    expect(isAllowed(document, 'logs:PutLogEvents', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/old:log-stream:x`)).toBe(true);
+    expect(put?.description).toContain('/new, /old');
+  });
+
+  test.each([
+    ['a bare * resource', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] }],
+    ['a wildcard log group', null],
+  ])('GIVEN an inline policy with %s THEN it is not taken as flowfix\'s', async (_label, doc) => {
+    const { logGroupsGrantedBy } = await import('../../src/policy/publish-policy.js');
+    const widened = doc ?? JSON.parse(JSON.stringify(renderPolicy(templates.publish, { ...vars, LogGroupName: '*' })));
+    expect(logGroupsGrantedBy(widened as never, templates.publish, vars)).toBeNull();
+  });
+});
