@@ -5,6 +5,7 @@ import { FlowfixError } from '../errors.js';
 import type { PolicyDocument, RoleFacts } from '../inventory/types.js';
 import type { IamApi } from './api.js';
 import { callingAction, classifyAwsError } from './errors.js';
+import { decodePolicyText } from '../policy/decode.js';
 import { tagsToRecord } from './tags.js';
 
 const ROLE_POLICIES_MAX_PAGE_SIZE = 1000;
@@ -69,16 +70,11 @@ export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamA
   };
 }
 
-/**
- * IAM returns policy documents URL-encoded (RFC 3986) in GetRole and GetRolePolicy. An encoded
- * document never starts with '{' (that is %7B), so a document that does is already plain JSON, as
- * some emulators return it; decoding it again would corrupt any literal '%' in it.
- */
+/** A policy document as IAM returns it (URL-encoded, or plain JSON from some emulators). */
 export function parsePolicyDocument(text: string): PolicyDocument {
   if (text.trim() === '') return { Statement: [] };
   try {
-    const json = text.trimStart().startsWith('{') ? text : decodeURIComponent(text);
-    return JSON.parse(json) as PolicyDocument;
+    return decodePolicyText(text) as PolicyDocument;
   } catch (err) {
     throw new FlowfixError('UnreadablePolicyDocument', `IAM returned a policy document flowfix cannot parse: ${String(err)}`, {
       cause: err,

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { partitionOf } from '../aws/regions.js';
 import { tagsToRecord } from '../aws/tags.js';
+import { decodePolicyText } from '../policy/decode.js';
 import { FlowfixError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
 import type {
@@ -74,7 +75,7 @@ const PolicyDocumentSchema = z.preprocess(
   (value, ctx) => {
     if (typeof value !== 'string') return value;
     try {
-      return JSON.parse(decodeURIComponent(value)) as unknown;
+      return decodePolicyText(value);
     } catch (error) {
       ctx.addIssue({
         code: 'custom',
