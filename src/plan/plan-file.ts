@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { isValidRegionName } from '../aws/regions.js';
+import { escapeRegExp } from '../util/collections.js';
 import { FlowfixError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { logGroupsGrantedBy } from '../policy/publish-policy.js';
@@ -212,4 +213,3 @@ export function checkPlanIntegrity(plan: Plan, path: string, templates: PolicyTe
   }
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -3,6 +3,7 @@
 import type { PolicyDocument, PolicyStatement } from '../inventory/types.js';
 import { canonicalJson } from '../plan/canonical-json.js';
 import { isValidLogGroupName } from '../config/resolve-settings.js';
+import { escapeRegExp } from '../util/collections.js';
 import { asList, statementsOf } from './evaluate.js';
 import { renderPolicy, type PolicyVariables } from './templates.js';
 
@@ -28,7 +29,7 @@ export function logGroupsGrantedBy(policy: PolicyDocument, template: PolicyDocum
   const patterns = statementsOf(renderPolicy(template, { ...vars, LogGroupName: marker }))
     .flatMap((s) => asList(s.Resource))
     .filter((resource) => resource.includes(marker))
-    .map((resource) => new RegExp(`^${resource.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(marker, '(.+?)')}$`));
+    .map((resource) => new RegExp(`^${escapeRegExp(resource).replace(marker, '(.+?)')}$`));
   const resources = statementsOf(policy).flatMap((s) => asList(s.Resource));
   const captured = (pattern: RegExp) => new Set(resources.map((r) => pattern.exec(r)?.[1]).filter((n): n is string => n !== undefined));
   // A name is granted when every templated resource is there for it ("/a" and "/a:*").
