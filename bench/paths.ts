@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PolicyDocument } from '../src/inventory/types.js';
+import type { PolicyDocument } from '../src/facts/policy-document.js';
 import type { PolicyTemplates } from '../src/policy/templates.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -5,7 +5,7 @@ import { audit } from '../src/audit/audit.js';
 import { DEFAULT_SETTINGS, type Settings } from '../src/config/settings.js';
 import { collectInventory } from '../src/inventory/collect-inventory.js';
 import { buildPlan } from '../src/plan/build-plan.js';
-import { buildReport } from '../src/render/report.js';
+import { buildReport } from '../src/report/plan-report.js';
 import { runSeedBaseline, type BaselineResult } from './baseline.js';
 import { countByOperation, fakeEstate } from './clients.js';
 import type { EstateSpec } from './estate.js';

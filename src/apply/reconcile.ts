@@ -2,10 +2,11 @@
 // This is what makes apply idempotent and a saved plan safe to run late or twice.
 import { flowLogCounts } from '../audit/audit.js';
 import { trustsVpcFlowLogs } from '../audit/role-trust.js';
-import type { FlowLogFacts, Inventory, RegionInventory } from '../inventory/types.js';
+import type { FlowLogFacts } from '../facts/resources.js';
+import type { Inventory, RegionInventory } from '../inventory/types.js';
 import { groupBy } from '../util/collections.js';
 import { isUnfinishedFlowfixGroup } from '../plan/build-plan.js';
-import { canonicalJson } from '../plan/canonical-json.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import type { CreateFlowLogsAction, PlanAction } from '../plan/types.js';
 import type { Outcome } from './types.js';
 

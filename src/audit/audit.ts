@@ -1,7 +1,8 @@
 // Pure: (Inventory, settings) → findings and per-resource coverage. CIS semantics: a flow log counts only
 // when ACTIVE, capturing REJECT or ALL, and its delivery has not FAILED; any destination type counts.
 import type { Settings } from '../config/settings.js';
-import type { FlowLogFacts, Inventory, RegionInventory, VpcFacts } from '../inventory/types.js';
+import type { FlowLogFacts, VpcFacts } from '../facts/resources.js';
+import type { Inventory, RegionInventory } from '../inventory/types.js';
 import { groupBy } from '../util/collections.js';
 import { trustsVpcFlowLogs } from './role-trust.js';
 import type { AuditResult, Coverage, Finding } from './types.js';

@@ -1,5 +1,5 @@
 // Does a role's trust policy let VPC Flow Logs assume it for this account?
-import type { PolicyDocument, PolicyStatement } from '../inventory/types.js';
+import type { PolicyDocument, PolicyStatement } from '../facts/policy-document.js';
 import { asList, statementsOf } from '../policy/evaluate.js';
 
 export const FLOW_LOGS_SERVICE = 'vpc-flow-logs.amazonaws.com';

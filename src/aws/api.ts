@@ -1,7 +1,7 @@
 // The narrow, plain-data view of AWS the rest of flowfix works against. Nothing here mentions an SDK
 // type, so inventory, apply and their tests depend on these interfaces and never on @aws-sdk/*.
 
-import type { FlowLogFacts, LogGroupFacts, RoleFacts, SubnetFacts, VpcFacts } from '../inventory/types.js';
+import type { FlowLogFacts, LogGroupFacts, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 
 export interface AwsClients {
   /** Region used for the global calls (STS, IAM, DescribeRegions). */

@@ -2,10 +2,10 @@
 // The SDK module is passed in (loaded lazily by clients.ts); only its types are imported here.
 
 import type * as Ec2Sdk from '@aws-sdk/client-ec2';
-import type { FlowLogFacts, SubnetFacts, VpcFacts } from '../inventory/types.js';
+import type { FlowLogFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 import type { CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api } from './api.js';
 import { callingAction } from './errors.js';
-import { tagsToRecord } from './tags.js';
+import { tagsToRecord } from '../facts/tags.js';
 
 /** The largest page DescribeVpcs, DescribeSubnets and DescribeFlowLogs accept: fewest round trips. */
 export const EC2_MAX_PAGE_SIZE = 1000;

@@ -2,11 +2,12 @@
 
 import type * as IamSdk from '@aws-sdk/client-iam';
 import { FlowfixError } from '../errors.js';
-import type { PolicyDocument, RoleFacts } from '../inventory/types.js';
+import type { PolicyDocument } from '../facts/policy-document.js';
+import type { RoleFacts } from '../facts/resources.js';
 import type { IamApi } from './api.js';
 import { callingAction, classifyAwsError } from './errors.js';
 import { decodePolicyText } from '../policy/decode.js';
-import { tagsToRecord } from './tags.js';
+import { tagsToRecord } from '../facts/tags.js';
 
 const ROLE_POLICIES_MAX_PAGE_SIZE = 1000;
 

@@ -1,7 +1,7 @@
 // CloudWatch Logs behind the narrow LogsApi.
 
 import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
-import type { LogGroupFacts } from '../inventory/types.js';
+import type { LogGroupFacts } from '../facts/resources.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
 import type { LogsApi } from './api.js';
 import { callingAction } from './errors.js';

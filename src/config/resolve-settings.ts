@@ -2,7 +2,7 @@
 // zod schema before the first AWS call, and every problem is reported at once with its path.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { isValidRegionName } from '../aws/regions.js';
+import { isValidRegionName } from '../facts/regions.js';
 import { FlowfixError } from '../errors.js';
 import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Destination, type Settings } from './settings.js';
 

@@ -3,11 +3,12 @@
 
 import type { AwsClients } from '../aws/api.js';
 import { classifyAwsError, isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
-import { isValidRegionName, partitionOf } from '../aws/regions.js';
+import { isValidRegionName, partitionOf } from '../facts/regions.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
-import type { Inventory, RegionError, RegionInventory, RoleFacts } from './types.js';
+import type { Inventory, RegionError, RegionInventory } from './types.js';
+import type { RoleFacts } from '../facts/resources.js';
 
 export type InventoryPhase = 'identity' | 'regions' | 'region' | 'role';
 

@@ -13,22 +13,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { partitionOf } from '../aws/regions.js';
-import { tagsToRecord } from '../aws/tags.js';
+import { partitionOf } from '../facts/regions.js';
+import { tagsToRecord } from '../facts/tags.js';
 import { decodePolicyText } from '../policy/decode.js';
 import { FlowfixError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
-import type {
-  FlowLogFacts,
-  Inventory,
-  LogGroupFacts,
-  Partition,
-  PolicyDocument,
-  RegionInventory,
-  RoleFacts,
-  SubnetFacts,
-  VpcFacts,
-} from './types.js';
+import type { FlowLogFacts, LogGroupFacts, Partition, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
+import type { Inventory, RegionInventory } from './types.js';
+import type { PolicyDocument } from '../facts/policy-document.js';
 
 /**
  * The one error loadSnapshot throws. Its message is a single line that names each bad file, the JSON path

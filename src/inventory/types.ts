@@ -1,52 +1,5 @@
-// Plain data read from AWS (or a snapshot). No SDK types leak past src/aws/.
-
-export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
-
-export interface VpcFacts {
-  vpcId: string;
-  ownerId: string;
-  isDefault: boolean;
-  cidrBlock?: string;
-  name?: string;
-}
-
-export interface SubnetFacts {
-  subnetId: string;
-  vpcId: string;
-  ownerId: string;
-  availabilityZone?: string;
-  cidrBlock?: string;
-  name?: string;
-}
-
-export type FlowLogDestinationType = 'cloud-watch-logs' | 's3' | 'kinesis-data-firehose';
-
-export interface FlowLogFacts {
-  flowLogId: string;
-  resourceId: string;
-  /** ACTIVE is the only status AWS documents; kept as a string so anything else reads as "not active". */
-  status: string;
-  trafficType: string;
-  /** SUCCESS or FAILED; absent while AWS has not tried yet. */
-  deliverLogsStatus?: string;
-  deliverLogsErrorMessage?: string;
-  destinationType: FlowLogDestinationType | string;
-  /** ARN of the destination; for cloud-watch-logs AWS also fills logGroupName. */
-  destination?: string;
-  logGroupName?: string;
-  deliverLogsPermissionArn?: string;
-  tags: Record<string, string>;
-}
-
-export interface LogGroupFacts {
-  name: string;
-  arn?: string;
-  /** Absent means never expire. */
-  retentionInDays?: number;
-  kmsKeyId?: string;
-  /** Read only for flowfix's own group when it has no retention, to tell "ours, retention unset" apart. */
-  tags?: Record<string, string>;
-}
+// What one read of an account holds: plain data, per region, with what could not be read kept as data.
+import type { FlowLogFacts, LogGroupFacts, Partition, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 
 export interface RegionInventory {
   region: string;
@@ -64,31 +17,6 @@ export interface RegionError {
   message: string;
   /** The IAM action that was refused, when AWS says so. */
   action?: string;
-}
-
-export type PolicyDocument = {
-  Version?: string;
-  Statement: PolicyStatement[] | PolicyStatement;
-  [key: string]: unknown;
-};
-
-export interface PolicyStatement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny' | string;
-  Principal?: unknown;
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface RoleFacts {
-  roleName: string;
-  arn: string;
-  trustPolicy: PolicyDocument;
-  /** Inline policies by name, already URL-decoded and parsed. */
-  inlinePolicies: Record<string, PolicyDocument>;
-  tags: Record<string, string>;
 }
 
 export interface Inventory {

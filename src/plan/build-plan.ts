@@ -4,11 +4,12 @@ import { createHash } from 'node:crypto';
 import type { Destination, Settings } from '../config/settings.js';
 import { isManagedByFlowfix, MANAGED_BY_TAG } from '../config/settings.js';
 import type { AuditResult, Finding, FindingKind } from '../audit/types.js';
-import type { Inventory, LogGroupFacts } from '../inventory/types.js';
+import type { Inventory } from '../inventory/types.js';
+import type { LogGroupFacts } from '../facts/resources.js';
 import { logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
 import { chunk, groupBy } from '../util/collections.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { PLAN_SCHEMA_VERSION, type CreateFlowLogsAction, type Plan, type PlanAction } from './types.js';
 
 export const MAX_IDS_PER_CREATE_FLOW_LOGS = 1000;

@@ -2,13 +2,13 @@
 // itself would write, so a hand-edited plan cannot widen a policy or smuggle in another call.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { isValidRegionName } from '../aws/regions.js';
+import { isValidRegionName } from '../facts/regions.js';
 import { escapeRegExp } from '../util/collections.js';
 import { FlowfixError } from '../errors.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { logGroupsGrantedBy } from '../policy/publish-policy.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
-import type { PolicyDocument } from '../inventory/types.js';
+import type { PolicyDocument } from '../facts/policy-document.js';
 import { isValidLogGroupName, KMS_KEY_PATTERN, parseS3Url } from '../config/resolve-settings.js';
 import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Settings } from '../config/settings.js';
 import { flowLogInput, managedTags } from './build-plan.js';

@@ -1,6 +1,6 @@
 // A plan is plain, versioned JSON: each action carries the exact API call apply will send.
 import type { FindingKind } from '../audit/types.js';
-import type { PolicyDocument } from '../inventory/types.js';
+import type { PolicyDocument } from '../facts/policy-document.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 

@@ -1,6 +1,6 @@
 // A small IAM evaluator for flowfix's own documents: Allow/Deny by action and resource with `*`/`?`
 // wildcards. It ignores conditions, which is the conservative direction for least-privilege checks.
-import type { PolicyDocument, PolicyStatement } from '../inventory/types.js';
+import type { PolicyDocument, PolicyStatement } from '../facts/policy-document.js';
 
 export const asList = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];

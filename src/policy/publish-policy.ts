@@ -1,7 +1,7 @@
 // The delivery role's publish policy covers every log group flowfix delivers to: switching to a new
 // --log-group adds it, so flow logs already delivering to the old one keep their access.
-import type { PolicyDocument, PolicyStatement } from '../inventory/types.js';
-import { canonicalJson } from '../plan/canonical-json.js';
+import type { PolicyDocument, PolicyStatement } from '../facts/policy-document.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { isValidLogGroupName } from '../config/resolve-settings.js';
 import { escapeRegExp } from '../util/collections.js';
 import { asList, statementsOf } from './evaluate.js';

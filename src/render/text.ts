@@ -1,7 +1,7 @@
 // Data in, strings out: the terminal view of a PlanReport.
 import type { Finding } from '../audit/types.js';
 import type { PlanAction } from '../plan/types.js';
-import { FINDING_KINDS, type PlanReport } from './report.js';
+import { FINDING_KINDS, type PlanReport } from '../report/plan-report.js';
 import { plainStyle, type Style } from './style.js';
 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2, info: 3 } as const;

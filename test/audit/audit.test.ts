@@ -1,6 +1,6 @@
 import { audit } from '../../src/audit/audit.js';
 import type { FindingKind } from '../../src/audit/types.js';
-import type { FlowLogFacts } from '../../src/inventory/types.js';
+import type { FlowLogFacts } from '../../src/facts/resources.js';
 import { ACCOUNT, flowLog, inventory, region, role, settings, vpcWithSubnets } from '../helpers/builders.js';
 
 const VPC = 'vpc-aaaa';

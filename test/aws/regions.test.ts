@@ -1,4 +1,5 @@
-import { isValidRegionName, partitionOf, resolveHomeRegion } from '../../src/aws/regions.js';
+import { isValidRegionName, partitionOf } from '../../src/facts/regions.js';
+import { resolveHomeRegion } from '../../src/aws/regions.js';
 
 describe('partitionOf', () => {
   it.each([

@@ -1,6 +1,7 @@
 // In-memory builders for the pure core: an inventory in a few lines.
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
-import type { FlowLogFacts, Inventory, RegionInventory, RoleFacts } from '../../src/inventory/types.js';
+import type { FlowLogFacts, RoleFacts } from '../../src/facts/resources.js';
+import type { Inventory, RegionInventory } from '../../src/inventory/types.js';
 
 export const ACCOUNT = '123456789012';
 

@@ -4,9 +4,9 @@ import type { AuditResult } from '../audit/types.js';
 import type { Settings } from '../config/settings.js';
 import type { Inventory } from '../inventory/types.js';
 import type { PolicyTemplates } from '../policy/templates.js';
-import { buildReport, type PlanReport } from '../render/report.js';
-import { buildPlan } from './build-plan.js';
-import type { Plan } from './types.js';
+import { buildReport, type PlanReport } from '../report/plan-report.js';
+import { buildPlan } from '../plan/build-plan.js';
+import type { Plan } from '../plan/types.js';
 
 export interface Assessment {
   inventory: Inventory;

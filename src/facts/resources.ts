@@ -1,0 +1,60 @@
+// Plain data read from AWS (or a snapshot), shared by every stage. No SDK types.
+import type { PolicyDocument } from './policy-document.js';
+
+export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
+
+export interface VpcFacts {
+  vpcId: string;
+  ownerId: string;
+  isDefault: boolean;
+  cidrBlock?: string;
+  name?: string;
+}
+
+export interface SubnetFacts {
+  subnetId: string;
+  vpcId: string;
+  ownerId: string;
+  availabilityZone?: string;
+  cidrBlock?: string;
+  name?: string;
+}
+
+export type FlowLogDestinationType = 'cloud-watch-logs' | 's3' | 'kinesis-data-firehose';
+
+export interface FlowLogFacts {
+  flowLogId: string;
+  resourceId: string;
+  /** ACTIVE is the only status AWS documents; kept as a string so anything else reads as "not active". */
+  status: string;
+  trafficType: string;
+  /** SUCCESS or FAILED; absent while AWS has not tried yet. */
+  deliverLogsStatus?: string;
+  deliverLogsErrorMessage?: string;
+  destinationType: FlowLogDestinationType | string;
+  /** ARN of the destination; for cloud-watch-logs AWS also fills logGroupName. */
+  destination?: string;
+  logGroupName?: string;
+  deliverLogsPermissionArn?: string;
+  tags: Record<string, string>;
+}
+
+export interface LogGroupFacts {
+  name: string;
+  arn?: string;
+  /** Absent means never expire. */
+  retentionInDays?: number;
+  kmsKeyId?: string;
+  /** Read only for flowfix's own group when it has no retention, to tell "ours, retention unset" apart. */
+  tags?: Record<string, string>;
+}
+
+export interface RoleFacts {
+  roleName: string;
+  arn: string;
+  trustPolicy: PolicyDocument;
+  /** Inline policies by name, already URL-decoded and parsed. */
+  inlinePolicies: Record<string, PolicyDocument>;
+  tags: Record<string, string>;
+}
+
