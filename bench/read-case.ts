@@ -4,6 +4,7 @@
 import { audit } from '../src/audit/audit.js';
 import { DEFAULT_SETTINGS, type Settings } from '../src/config/settings.js';
 import { collectInventory } from '../src/inventory/collect-inventory.js';
+import { unreadableRegions } from '../src/inventory/types.js';
 import { buildPlan } from '../src/plan/build-plan.js';
 import { buildReport } from '../src/report/plan-report.js';
 import { runSeedBaseline, type BaselineResult } from './baseline.js';
@@ -114,7 +115,7 @@ export async function runReadCase(task: ReadCaseTask): Promise<ReadCaseResult> {
       effectiveRoundTrips: task.latencyMs > 0 ? Math.round((wallMs / task.latencyMs) * 10) / 10 : null,
       findings: auditResult.findings.length,
       planActions: plan.actions.length,
-      regionErrors: inventory.regionErrors.length,
+      regionErrors: unreadableRegions(inventory).length + (inventory.role.status === 'unreadable' ? 1 : 0),
       memory,
     },
     floor: { ...floor, wallMs: floor.roundTrips * task.latencyMs },

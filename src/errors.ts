@@ -24,3 +24,7 @@ export class FlowfixError extends Error {
 export function isFlowfixError(err: unknown): err is FlowfixError {
   return err instanceof FlowfixError;
 }
+
+/** Ctrl-C before the work was done: what was in flight finished, nothing more was started. */
+export const interrupted = (): FlowfixError =>
+  new FlowfixError('Interrupted', 'interrupted: the calls in flight finished, nothing more was started', { hint: 'run the same command again to finish' });

@@ -1,14 +1,17 @@
 // The only writer: carries out a plan action by action. It never re-decides what to do; it only skips
-// what live state shows is already done, and keeps going past a failed resource or region.
+// what live state shows is already done, and keeps going past a failed resource or region. What a kind
+// needs, how it is sent and when it is done come from its declaration in src/actions/.
 import { createHash, randomUUID } from 'node:crypto';
+import { kindOf, targetsOf } from '../actions/action-kinds.js';
+import { existingFlowLogVerdict } from '../actions/create-flow-logs.js';
 import type { AwsClients, CreateFlowLogsResult } from '../aws/api.js';
 import { classifyAwsError } from '../aws/errors.js';
-import type { Inventory } from '../inventory/types.js';
+import { isUnreadable, unreadableRegions, type Inventory } from '../inventory/types.js';
 import type { CreateFlowLogsAction, Plan, PlanAction } from '../plan/types.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { groupBy } from '../util/collections.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
-import { existingFlowLogVerdict, outcome, reconcile, targetOf } from './reconcile.js';
-import type { ApplyReport, Outcome } from './types.js';
+import type { ApplyReport, DryRunProbe, Outcome } from './types.js';
 
 export interface ApplyOptions {
   clients: AwsClients;
@@ -18,10 +21,9 @@ export interface ApplyOptions {
   concurrency: number;
   /** Aborted on Ctrl-C: the call in flight finishes, nothing more starts. */
   signal?: AbortSignal;
-  onOutcome?: (outcome: Outcome) => void;
   /** How long to keep retrying "Unable to assume given IAM role" after CreateRole (IAM propagation). */
   roleRetryWindowMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  clock?: Clock;
 }
 
 export const ROLE_RETRY_WINDOW_MS = 120_000;
@@ -29,26 +31,33 @@ export const ROLE_RETRY_WINDOW_MS = 120_000;
 const EXISTING_ROLE_RETRY_WINDOW_MS = 30_000;
 /** Rounds of "AWS says it exists → look → retry the ids that have nothing" before giving up. */
 const MAX_ALREADY_EXISTS_ROUNDS = 3;
-const PASS_ROLE_HINT = 'grant ec2:CreateFlowLogs, ec2:CreateTags and iam:PassRole on the delivery role (policies/operator-apply.json)';
 
 const isAssumeRoleError = (message: string | undefined) => /unable to assume given iam role/i.test(message ?? '');
 
+export const outcome = (action: PlanAction, resourceId: string, status: Outcome['status'], detail?: string): Outcome => ({
+  actionId: action.id,
+  kind: action.kind,
+  region: action.region,
+  resourceId,
+  status,
+  ...(detail ? { detail } : {}),
+});
+
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
   const outcomes: Outcome[] = [];
-  const dryRunProbes: ApplyReport['dryRunProbes'] = [];
+  const dryRunProbes: DryRunProbe[] = [];
   const blockers = new Map<string, string>(); // 'role' | 'log-group:<region>' → why dependent actions cannot run
   const flowLogWork = remainingFlowLogWork(plan, options.live);
   // Tokens are per run: a retry inside the run is idempotent, while a later run never gets an
   // earlier run's cached answer replayed (live state, re-read first, is what keeps re-runs safe).
   const runId = randomUUID();
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const clock = options.clock ?? systemClock;
   const aborted = () => options.signal?.aborted === true;
   let roleCreatedNow = false;
 
   /** Every outcome goes through here, so a failed prerequisite always blocks what depends on it. */
   const record = (o: Outcome) => {
     outcomes.push(o);
-    options.onOutcome?.(o);
     if (o.status !== 'failed') return;
     if (o.kind === 'create-role' || o.kind === 'put-role-policy') blockers.set('role', `delivery role not ready: ${o.kind} failed`);
     if (o.kind === 'create-log-group') blockers.set(`log-group:${o.region}`, `log group ${o.resourceId} could not be created`);
@@ -56,10 +65,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const recordAll = (action: PlanAction, ids: string[], status: Outcome['status'], extra: Partial<Outcome> = {}) => {
     for (const id of ids) record({ ...outcome(action, id, status), ...extra });
   };
-  const fail = (action: PlanAction, ids: string[], err: unknown, hint?: string) => {
+  const fail = (action: PlanAction, ids: string[], err: unknown) => {
     const { kind, code, message, action: iamAction } = classifyAwsError(err);
     // A bare denial ("Access denied") must still say what to grant, and where.
-    const grant = kind === 'access-denied' && !hint ? `grant ${iamAction ?? action.permissions.join(', ')} in ${action.region}` : hint;
+    const grant = kind === 'access-denied' ? (kindOf(action).deniedHint?.(action.input) ?? `grant ${iamAction ?? action.permissions.join(', ')} in ${action.region}`) : undefined;
     recordAll(action, ids, 'failed', { code, message: grant ? `${message} (${grant})` : message });
   };
 
@@ -68,19 +77,24 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     new Promise<void>((resolve) => {
       if (aborted()) return resolve();
       options.signal?.addEventListener('abort', () => resolve(), { once: true });
-      void sleep(ms).then(() => resolve());
+      void clock.sleep(ms).then(() => resolve());
     });
 
   async function run(action: PlanAction): Promise<void> {
-    const regionError = options.live.regionErrors.find((e) => e.region === action.region);
-    if (regionError) {
-      const ids = action.kind === 'create-flow-logs' ? action.input.ResourceIds : [targetOf(action)];
-      return recordAll(action, ids, 'failed', { code: regionError.code, message: `live state unreadable: ${regionError.message}` });
+    if (isUnreadable(options.live, action.region)) {
+      const error = action.region === 'global' ? unreadableRole(options.live) : unreadableRegions(options.live).find((r) => r.region === action.region)!.error;
+      return recordAll(action, targetsOf(action), 'failed', { code: error.code, message: `live state unreadable: ${error.message}` });
     }
-    const pending = reconcile(action, options.live);
-    pending.settled.forEach(record);
-    if (pending.done) return;
-    const ids = action.kind === 'create-flow-logs' ? pending.remainingIds : [targetOf(action)];
+    const targets = targetsOf(action);
+    const verdicts = kindOf(action).reconcile(action, options.live);
+    const ids: string[] = [];
+    verdicts.forEach((verdict, i) => {
+      const id = targets[i]!;
+      if (verdict.status === 'todo') ids.push(id);
+      else if (verdict.status === 'failed') record({ ...outcome(action, id, 'failed'), code: verdict.code, message: verdict.message });
+      else record(outcome(action, id, verdict.status, verdict.detail));
+    });
+    if (ids.length === 0) return;
     if (!isNeeded(action, flowLogWork)) return recordAll(action, ids, 'skipped', { detail: 'not needed: no flow log left to create here' });
     const blocker = blockerFor(action, blockers);
     if (blocker) return recordAll(action, ids, 'skipped', { detail: blocker });
@@ -91,26 +105,12 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     }
     if (action.kind === 'create-flow-logs') return createFlowLogs(action, ids);
     try {
-      await send(action);
+      await kindOf(action).send(options.clients, action.region, action.input);
       if (action.kind === 'create-role') roleCreatedNow = true;
       recordAll(action, ids, 'applied');
     } catch (err) {
       if (classifyAwsError(err).kind === 'already-exists') recordAll(action, ids, 'already-done', { detail: 'already exists' });
       else fail(action, ids, err);
-    }
-  }
-
-  async function send(action: Exclude<PlanAction, CreateFlowLogsAction>): Promise<void> {
-    switch (action.kind) {
-      case 'create-role':
-        await options.clients.iam().createRole(action.input);
-        return;
-      case 'put-role-policy':
-        return options.clients.iam().putRolePolicy(action.input);
-      case 'create-log-group':
-        return options.clients.logs(action.region).createLogGroup(action.input);
-      case 'put-retention-policy':
-        return options.clients.logs(action.region).putRetentionPolicy(action.input);
     }
   }
 
@@ -121,10 +121,11 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       dryRunProbes.push({ region: action.region, allowed: true, code: 'DryRunOperation' });
     } catch (err) {
       const { kind, code, message } = classifyAwsError(err);
+      const hint = kindOf(action).deniedHint?.(action.input);
       dryRunProbes.push(
         kind === 'dry-run-ok'
           ? { region: action.region, allowed: true, code }
-          : { region: action.region, allowed: false, code, message: kind === 'access-denied' ? `${message} (${PASS_ROLE_HINT})` : message },
+          : { region: action.region, allowed: false, code, message: kind === 'access-denied' && hint ? `${message} (${hint})` : message },
       );
     }
   }
@@ -132,7 +133,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   async function createFlowLogs(action: CreateFlowLogsAction, ids: string[]): Promise<void> {
     const ec2 = options.clients.ec2(action.region);
     const windowMs = Math.min(options.roleRetryWindowMs ?? ROLE_RETRY_WINDOW_MS, roleCreatedNow ? Infinity : EXISTING_ROLE_RETRY_WINDOW_MS);
-    const started = Date.now();
+    const started = clock.now();
     let remaining = ids;
     let alreadyExistsRounds = 0;
     for (let attempt = 0; remaining.length > 0; attempt++) {
@@ -148,7 +149,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         } else if (isAssumeRoleError(message)) {
           result = { flowLogIds: [], unsuccessful: remaining.map((resourceId) => ({ resourceId, code: 'InvalidParameter', message })) };
         } else {
-          return fail(action, remaining, err, kind === 'access-denied' ? PASS_ROLE_HINT : undefined);
+          return fail(action, remaining, err);
         }
       }
       const unsuccessful = new Set(result.unsuccessful.map((u) => u.resourceId));
@@ -156,17 +157,17 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
 
       const retry: string[] = [];
       const alreadyExists: string[] = [];
+      const elapsed = clock.now() - started;
       for (const u of result.unsuccessful) {
         if (u.code === 'FlowLogAlreadyExists') alreadyExists.push(u.resourceId);
-        else if (isAssumeRoleError(u.message) && Date.now() - started < windowMs) retry.push(u.resourceId);
+        else if (isAssumeRoleError(u.message) && elapsed < windowMs) retry.push(u.resourceId);
         else {
-          const message = isAssumeRoleError(u.message) ? `${u.message}; still failing after ${Math.round((Date.now() - started) / 1000)}s (check the role's trust policy)` : u.message;
+          const message = isAssumeRoleError(u.message) ? `${u.message}; still failing after ${Math.round(elapsed / 1000)}s (check the role's trust policy)` : u.message;
           record({ ...outcome(action, u.resourceId, 'failed'), code: u.code, message });
         }
       }
       if (alreadyExists.length > 0) {
-        const tryAgain = await settleAlreadyExists(action, alreadyExists, ++alreadyExistsRounds < MAX_ALREADY_EXISTS_ROUNDS);
-        retry.push(...tryAgain);
+        for (const id of await settleAlreadyExists(action, alreadyExists, ++alreadyExistsRounds < MAX_ALREADY_EXISTS_ROUNDS)) retry.push(id);
       }
       remaining = retry;
       if (remaining.length > 0) await pause(Math.min(2_000 * 2 ** attempt, 15_000));
@@ -204,13 +205,16 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   return { outcomes, dryRunProbes, interrupted: aborted() };
 }
 
+function unreadableRole(live: Inventory) {
+  return live.role.status === 'unreadable' ? live.role.error : { code: 'Unknown', message: 'role could not be read' };
+}
+
 /** Regions (and 'global') where some create-flow-logs id still needs creating after live re-check. */
 function remainingFlowLogWork(plan: Plan, live: Inventory): Set<string> {
-  const unreadable = new Set(live.regionErrors.map((e) => e.region));
   const work = new Set<string>();
   for (const action of plan.actions) {
     if (action.kind !== 'create-flow-logs') continue;
-    if (unreadable.has(action.region) || !reconcile(action, live).done) {
+    if (isUnreadable(live, action.region) || kindOf(action).reconcile(action, live).some((v) => v.status === 'todo')) {
       work.add(action.region);
       if (action.input.LogDestinationType === 'cloud-watch-logs') work.add('global');
     }

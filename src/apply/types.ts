@@ -15,12 +15,18 @@ export interface Outcome {
   /** AWS's code and message when failed. */
   code?: string;
   message?: string;
-  flowLogId?: string;
+}
+
+export interface DryRunProbe {
+  region: string;
+  allowed: boolean;
+  code: string;
+  message?: string;
 }
 
 export interface ApplyReport {
   outcomes: Outcome[];
   /** Per region: could CreateFlowLogs be sent (dry run probe with DryRun: true). */
-  dryRunProbes: { region: string; allowed: boolean; code: string; message?: string }[];
+  dryRunProbes: DryRunProbe[];
   interrupted: boolean;
 }

@@ -2,30 +2,23 @@
 // when ACTIVE, capturing REJECT or ALL, and its delivery has not FAILED; any destination type counts.
 import type { Settings } from '../config/settings.js';
 import type { FlowLogFacts, VpcFacts } from '../facts/resources.js';
-import type { Inventory, RegionInventory } from '../inventory/types.js';
-import { groupBy } from '../util/collections.js';
-import { trustsVpcFlowLogs } from './role-trust.js';
+import { readRegions, roleOf, type Inventory, type RegionInventory } from '../inventory/types.js';
+import { appendAll, groupBy } from '../util/collections.js';
+import { capturesRejects, deliveryFailed, flowLogCounts, isActive } from '../rules/flow-logs.js';
+import { trustsVpcFlowLogs } from '../rules/role-trust.js';
 import type { AuditResult, Coverage, Finding } from './types.js';
 
 type AuditSettings = Pick<Settings, 'scope' | 'minRetentionDays' | 'destination' | 'roleName'>;
 
-const isActive = (f: FlowLogFacts) => f.status === 'ACTIVE';
-const capturesRejects = (f: FlowLogFacts) => f.trafficType === 'REJECT' || f.trafficType === 'ALL';
-const deliveryFailed = (f: FlowLogFacts) => f.deliverLogsStatus === 'FAILED';
-
-export const flowLogCounts = (f: FlowLogFacts): boolean => isActive(f) && capturesRejects(f) && !deliveryFailed(f);
-
 export function audit(inventory: Inventory, settings: AuditSettings): AuditResult {
   const findings: Finding[] = [];
   const coverage: Coverage[] = [];
-  const unreadable = new Set(inventory.regionErrors.map((e) => e.region));
-  for (const region of inventory.regions) {
-    if (unreadable.has(region.region)) continue; // unknown, not empty: reported as an error instead
+  for (const region of readRegions(inventory)) {
     const result = auditRegion(region, inventory.accountId, settings);
-    findings.push(...result.findings);
-    coverage.push(...result.coverage);
+    appendAll(findings, result.findings);
+    appendAll(coverage, result.coverage);
   }
-  findings.push(...auditRole(inventory, settings));
+  appendAll(findings, auditRole(inventory, settings));
   return { findings, coverage };
 }
 
@@ -93,7 +86,7 @@ function auditRegion(region: RegionInventory, accountId: string, settings: Audit
     }
   }
 
-  findings.push(...auditRetention(region, settings, countingLogOf, coverage));
+  appendAll(findings, auditRetention(region, settings, countingLogOf, coverage));
   return { findings, coverage };
 }
 
@@ -187,7 +180,7 @@ function auditRetention(
 }
 
 function auditRole(inventory: Inventory, settings: AuditSettings): Finding[] {
-  const role = inventory.role;
+  const role = roleOf(inventory);
   if (!role || settings.destination.type !== 'cloud-watch-logs') return [];
   const problem = trustsVpcFlowLogs(role.trustPolicy, inventory.accountId);
   if (problem === null) return [];

@@ -1,7 +1,18 @@
 #!/usr/bin/env node
+// The only module that touches `process`: argv, the terminal, the exit code, and Ctrl-C.
 import { processIo } from '../io/io.js';
 import { runCli } from './run.js';
 
 // The SDK warns on every run under Node 20 about its 2027 support policy: noise for flowfix users.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-process.exitCode = await runCli(process.argv.slice(2), processIo());
+
+// First Ctrl-C: calls in flight finish, nothing more starts, the command reports and exits 130.
+// A second one stops at once.
+const interrupt = new AbortController();
+process.on('SIGINT', () => {
+  if (interrupt.signal.aborted) process.exit(130);
+  process.stderr.write('\nInterrupted: finishing the calls in flight, starting nothing more…\n');
+  interrupt.abort();
+});
+
+process.exitCode = await runCli(process.argv.slice(2), processIo(), { signal: interrupt.signal });

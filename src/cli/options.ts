@@ -7,6 +7,8 @@ import type { Io } from '../io/io.js';
 
 export interface CommandOptions {
   settings: Settings;
+  /** Only the settings the user typed as flags (a saved plan refuses those that disagree with it). */
+  flagSettings: UserSettings;
   format: 'text' | 'json';
   debug: boolean;
   snapshot?: string;
@@ -83,9 +85,11 @@ export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOp
   const { readConfigFile, resolveSettings } = await import('../config/resolve-settings.js');
   const configPath = args.config ?? path.join(io.cwd, DEFAULT_CONFIG_FILE);
   const config = await readConfigFile(configPath, args.config !== undefined);
-  const settings = resolveSettings(settingsFromFlags(args), config);
+  const flagSettings = settingsFromFlags(args);
+  const settings = resolveSettings(flagSettings, config);
   return {
     settings,
+    flagSettings,
     format: args.format === 'json' ? 'json' : 'text',
     debug: args.debug === true,
     ...(args.snapshot ? { snapshot: args.snapshot } : {}),

@@ -1,16 +1,17 @@
 // The whole CLI as a function: argv in, exit code out. main.ts is the only caller that touches process.
+import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
 import { FlowfixError, isFlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../workflow/exit-codes.js';
+import type { CommandDeps } from './context.js';
 import { toCommandOptions, type CommandOptions, type RawArgs } from './options.js';
 
-export const VERSION = '0.1.0';
+type CommandHandler = (options: CommandOptions, io: Io, deps: CommandDeps) => Promise<number>;
 
-export { EXIT };
-
-type CommandHandler = (options: CommandOptions, io: Io) => Promise<number>;
+/** The version users see is package.json's: one place. package.json sits two levels above src/cli and dist/cli. */
+const version = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const commands: Record<string, () => Promise<CommandHandler>> = {
   plan: async () => (await import('./commands/plan.js')).planCommand,
@@ -39,7 +40,8 @@ function withSnapshotFlag<T>(y: Argv<T>): Argv<T> {
   return y.option('snapshot', { type: 'string', describe: 'Read the inventory from AWS CLI JSON files in DIR instead of AWS (see examples/README.md)' });
 }
 
-export async function runCli(argv: string[], io: Io): Promise<number> {
+/** `deps.signal`: aborted by main.ts on Ctrl-C. */
+export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Promise<number> {
   let debug = argv.includes('--debug');
   try {
     let chosen: { name: string; args: RawArgs } | undefined;
@@ -84,7 +86,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         chosen = { name: 'guided', args: args as RawArgs };
       })
       .strict()
-      .version(VERSION)
+      .version(version())
       .help()
       .wrap(Math.min(110, process.stdout.columns ?? 100))
       .exitProcess(false)
@@ -96,8 +98,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const options = await toCommandOptions(chosen.args, io);
     debug = options.debug;
     const handler = await commands[chosen.name]!();
-    return await handler(options, io);
+    return await handler(options, io, deps);
   } catch (err) {
+    if (isFlowfixError(err) && err.code === 'Interrupted') {
+      io.stderr.write(`${formatError(err, debug)}\n`);
+      return EXIT.interrupted;
+    }
     io.stderr.write(`${formatError(err, debug)}\n`);
     return EXIT.error;
   }

@@ -46,3 +46,8 @@ export const MANAGED_BY_TAG = { key: 'ManagedBy', value: 'flowfix' } as const;
 
 export const isManagedByFlowfix = (tags: Record<string, string> | undefined): boolean =>
   tags?.[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value;
+
+/** cloud-watch-logs:NAME or s3://bucket/prefix/, as plans and reports show it. */
+export function describeDestination(destination: Destination): string {
+  return destination.type === 's3' ? `s3://${destination.bucket}/${destination.prefix}` : `cloud-watch-logs:${destination.logGroupName}`;
+}

@@ -1,38 +1,24 @@
 // Reads everything audit needs, per region in parallel (bounded), and returns it as plain data.
-// Reads only. A region that cannot be read becomes a RegionError and the others go on.
+// Reads only. A region that cannot be read is kept as 'unreadable' and the others go on.
 
 import type { AwsClients } from '../aws/api.js';
 import { classifyAwsError, isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
 import { isValidRegionName, partitionOf } from '../facts/regions.js';
 import type { Settings } from '../config/settings.js';
-import { FlowfixError } from '../errors.js';
+import { FlowfixError, interrupted } from '../errors.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
-import type { Inventory, RegionError, RegionInventory } from './types.js';
-import type { RoleFacts } from '../facts/resources.js';
+import type { AwsProblem, Inventory, RegionInventory, RegionRead, RoleRead } from './types.js';
 
-export type InventoryPhase = 'identity' | 'regions' | 'region' | 'role';
+/** Called as each region finishes (read or not): regions done so far, of how many, and which. */
+export type InventoryProgress = (regionsDone: number, regionsTotal: number, region: string) => void;
 
-/** 'identity' and 'regions' are sent when they start; 'region' and 'role' when each read finishes. */
-export interface InventoryProgressEvent {
-  phase: InventoryPhase;
-  /** Set for phase 'region': the region just finished (read or failed). */
-  region?: string;
-  /** For phase 'region': regions finished so far, and how many there are. */
-  done?: number;
-  total?: number;
+export interface CollectOptions {
+  progress?: InventoryProgress;
+  /** Ctrl-C: regions already being read finish, no more start, and the read ends as interrupted. */
+  signal?: AbortSignal;
 }
 
-export type InventoryProgress = (event: InventoryProgressEvent) => void;
-
-/** Region name used in RegionError for the global IAM read. */
-export const GLOBAL_REGION = 'global';
-
-export async function collectInventory(
-  clients: AwsClients,
-  settings: Settings,
-  progress: InventoryProgress = () => {},
-): Promise<Inventory> {
-  progress({ phase: 'identity' });
+export async function collectInventory(clients: AwsClients, settings: Settings, options: CollectOptions = {}): Promise<Inventory> {
   const { accountId } = await clients.callerIdentity().catch((err: unknown) => {
     throw toFlowfixError(err, 'Reading the account id (sts:GetCallerIdentity)');
   });
@@ -43,34 +29,20 @@ export async function collectInventory(
       hint: 'check --endpoint-url / AWS_ENDPOINT_URL points at an AWS-compatible endpoint that implements STS',
     });
   }
-  progress({ phase: 'regions' });
   const regions = await regionsToScan(clients, settings.regions);
 
   // The role read is global and independent of the regions: it runs beside the regional fan-out.
   let done = 0;
-  const [regionResults, roleResult] = await Promise.all([
+  const [regionReads, role] = await Promise.all([
     mapWithConcurrency(regions, settings.concurrency, async (region) => {
-      const result = await readRegionOrError(clients, settings, region);
-      progress({ phase: 'region', region, done: ++done, total: regions.length });
-      return result;
+      if (options.signal?.aborted) throw interrupted();
+      const read = await readRegionOrUnreadable(clients, settings, region);
+      options.progress?.(++done, regions.length, region);
+      return read;
     }),
-    readDeliveryRole(clients, settings).then((result) => {
-      progress({ phase: 'role' });
-      return result;
-    }),
+    readDeliveryRole(clients, settings),
   ]);
-
-  const regionErrors: RegionError[] = regionResults.flatMap((result) => (result.error ? [result.error] : []));
-  if (roleResult.error) regionErrors.push(roleResult.error);
-
-  return {
-    accountId,
-    partition: partitionOf(clients.homeRegion),
-    homeRegion: clients.homeRegion,
-    regions: regionResults.map((result) => result.inventory),
-    regionErrors,
-    role: roleResult.role,
-  };
+  return { accountId, partition: partitionOf(clients.homeRegion), homeRegion: clients.homeRegion, regions: regionReads, role };
 }
 
 /**
@@ -83,7 +55,7 @@ async function regionsToScan(clients: AwsClients, wanted: string[] | undefined):
     known = await clients.listEnabledRegions();
   } catch (err) {
     // A least-privilege identity may lack ec2:DescribeRegions. With an explicit, well-formed list
-    // flowfix can still go on: a wrong name then shows up as that region's RegionError.
+    // flowfix can still go on: a wrong name then shows up as that region's error.
     if (wanted && classifyAwsError(err).kind === 'access-denied' && wanted.every(isValidRegionName)) {
       return [...new Set(wanted)];
     }
@@ -108,24 +80,11 @@ async function regionsToScan(clients: AwsClients, wanted: string[] | undefined):
   return regions;
 }
 
-interface RegionResult {
-  inventory: RegionInventory;
-  error?: RegionError;
-}
-
-/**
- * A failed region still appears in Inventory.regions (with empty facts) because the type promises
- * "every region that was asked for"; its RegionError says why it is empty. Audit must treat a region
- * with an error as unknown, not as "no VPCs".
- */
-async function readRegionOrError(clients: AwsClients, settings: Settings, region: string): Promise<RegionResult> {
+async function readRegionOrUnreadable(clients: AwsClients, settings: Settings, region: string): Promise<RegionRead> {
   try {
-    return { inventory: await readRegion(clients, settings, region) };
+    return await readRegion(clients, settings, region);
   } catch (err) {
-    return {
-      inventory: { region, vpcs: [], subnets: [], flowLogs: [], logGroups: {} },
-      error: toRegionError(region, err),
-    };
+    return { status: 'unreadable', region, error: toAwsProblem(err) };
   }
 }
 
@@ -149,34 +108,28 @@ async function readRegion(clients: AwsClients, settings: Settings, region: strin
     own.tags = await clients.logs(region).listTags(own.arn).catch(() => ({}));
   }
 
-  return { region, vpcs, subnets, flowLogs, logGroups };
+  return { status: 'read', region, vpcs, subnets, flowLogs, logGroups };
 }
 
 /**
- * An IAM failure is recorded (region 'global', role null) rather than thrown, so the plan still shows
- * every regional finding. Consequence for the planner: role null *with* a 'global' RegionError means
- * "unknown", not "missing" — it must not plan CreateRole from it.
- * With an S3 destination flowfix needs no delivery role, so IAM is not read at all (role null, no error):
- * an identity without IAM read rights should not fail an S3-only run.
+ * An IAM failure is recorded as 'unreadable' rather than thrown, so the plan still shows every regional
+ * finding. With an S3 destination flowfix needs no delivery role, so IAM is not read at all: an identity
+ * without IAM read rights should not fail an S3-only run.
  */
-async function readDeliveryRole(
-  clients: AwsClients,
-  settings: Settings,
-): Promise<{ role: RoleFacts | null; error?: RegionError }> {
-  if (settings.destination.type !== 'cloud-watch-logs') return { role: null };
+async function readDeliveryRole(clients: AwsClients, settings: Settings): Promise<RoleRead> {
+  if (settings.destination.type !== 'cloud-watch-logs') return { status: 'not-read' };
   try {
-    return { role: await clients.iam().getRole(settings.roleName) };
+    const role = await clients.iam().getRole(settings.roleName);
+    return role ? { status: 'found', role } : { status: 'missing' };
   } catch (err) {
-    return { role: null, error: toRegionError(GLOBAL_REGION, err) };
+    return { status: 'unreadable', error: toAwsProblem(err) };
   }
 }
 
 /** Errors from AWS (or the way to it) become data; anything else is a flowfix bug and propagates. */
-function toRegionError(region: string, err: unknown): RegionError {
-  if (err instanceof FlowfixError) return { region, code: err.code, message: err.message };
+function toAwsProblem(err: unknown): AwsProblem {
+  if (err instanceof FlowfixError) return { code: err.code, message: err.message };
   if (!isAwsOrNetworkError(err)) throw err;
-  const classified = classifyAwsError(err);
-  const regionError: RegionError = { region, code: classified.code, message: classified.message };
-  if (classified.action) regionError.action = classified.action;
-  return regionError;
+  const { code, message, action } = classifyAwsError(err);
+  return { code, message, ...(action ? { action } : {}) };
 }

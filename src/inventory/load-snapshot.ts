@@ -219,8 +219,7 @@ export async function loadSnapshot(dir: string, settings: Settings): Promise<Inv
     partition: partitionOf(firstRegion),
     homeRegion: settings.region ?? firstRegion,
     regions: regionJson.map((files, index) => toRegionInventory(regions[index] as string, files, identity, settings)),
-    regionErrors: [],
-    role: roleJson === undefined ? null : toRoleFacts(roleJson, rolePolicies),
+    role: roleJson === undefined ? { status: 'missing' } : { status: 'found', role: toRoleFacts(roleJson, rolePolicies) },
   };
 }
 
@@ -646,7 +645,7 @@ function toRegionInventory(
     };
   }
 
-  return { region, vpcs, subnets, flowLogs, logGroups };
+  return { status: 'read', region, vpcs, subnets, flowLogs, logGroups };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,17 @@
-// What one read of an account holds: plain data, per region, with what could not be read kept as data.
+// What one read of an account holds: plain data, per region. What could not be read is a member of the
+// union ('unreadable', with AWS's error), never empty facts beside a side list of errors.
 import type { FlowLogFacts, LogGroupFacts, Partition, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 
+/** What AWS (or the way to it) answered instead of data. */
+export interface AwsProblem {
+  code: string;
+  message: string;
+  /** The IAM action that was refused, when AWS says so. */
+  action?: string;
+}
+
 export interface RegionInventory {
+  status: 'read';
   region: string;
   vpcs: VpcFacts[];
   subnets: SubnetFacts[];
@@ -10,23 +20,48 @@ export interface RegionInventory {
   logGroups: Record<string, LogGroupFacts>;
 }
 
-/** A region (or the global IAM read) that could not be read; recorded as data so the rest goes on. */
-export interface RegionError {
+/** A region that could not be read: unknown, never "no VPCs". */
+export interface UnreadableRegion {
+  status: 'unreadable';
   region: string;
-  code: string;
-  message: string;
-  /** The IAM action that was refused, when AWS says so. */
-  action?: string;
+  error: AwsProblem;
 }
+
+export type RegionRead = RegionInventory | UnreadableRegion;
+
+/**
+ * The delivery role by name. 'unreadable' (IAM refused or failed) is unknown, not missing: nothing may
+ * be created from it. 'not-read': the destination needs no role (S3), so IAM was not asked.
+ */
+export type RoleRead =
+  | { status: 'found'; role: RoleFacts }
+  | { status: 'missing' }
+  | { status: 'unreadable'; error: AwsProblem }
+  | { status: 'not-read' };
 
 export interface Inventory {
   accountId: string;
   partition: Partition;
   /** Region used for global calls (IAM, STS). */
   homeRegion: string;
-  /** Every region that was asked for, read or not. */
-  regions: RegionInventory[];
-  regionErrors: RegionError[];
-  /** The delivery role by name; null when it does not exist (a normal state). */
-  role: RoleFacts | null;
+  /** Every region that was asked for, read or not, in the order asked. */
+  regions: RegionRead[];
+  role: RoleRead;
 }
+
+export const readRegions = (inventory: Inventory): RegionInventory[] =>
+  inventory.regions.filter((r): r is RegionInventory => r.status === 'read');
+
+export const unreadableRegions = (inventory: Inventory): UnreadableRegion[] =>
+  inventory.regions.filter((r): r is UnreadableRegion => r.status === 'unreadable');
+
+/** The region's facts when it was read; undefined when unreadable or not part of the inventory. */
+export const readRegion = (inventory: Inventory, region: string): RegionInventory | undefined =>
+  readRegions(inventory).find((r) => r.region === region);
+
+export const isUnreadable = (inventory: Inventory, region: string): boolean =>
+  region === 'global' ? inventory.role.status === 'unreadable' : unreadableRegions(inventory).some((r) => r.region === region);
+
+/** The role when it exists; undefined when missing, unknown or not read. */
+export const roleOf = (inventory: Inventory): RoleFacts | undefined =>
+  inventory.role.status === 'found' ? inventory.role.role : undefined;

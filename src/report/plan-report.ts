@@ -1,8 +1,8 @@
 // The data `flowfix plan` shows, in one shape for both the terminal and --format json.
 import type { Settings } from '../config/settings.js';
 import type { AuditResult, Coverage, Finding, FindingKind } from '../audit/types.js';
-import type { Inventory, RegionError } from '../inventory/types.js';
-import { describeDestination } from '../plan/build-plan.js';
+import type { AwsProblem, Inventory } from '../inventory/types.js';
+import { describeDestination } from '../config/settings.js';
 import type { Plan } from '../plan/types.js';
 
 /** Bump on any incompatible change to PlanReport; documented in README "JSON output". */
@@ -38,13 +38,23 @@ export interface PlanReport {
   findings: Finding[];
   coverage: Coverage[];
   plan: Plan;
-  errors: RegionError[];
+  errors: ReportError[];
+}
+
+/** Something that could not be read: a region, or 'global' for the delivery role (IAM). */
+export interface ReportError extends AwsProblem {
+  region: string;
+}
+
+export function errorsOf(inventory: Inventory): ReportError[] {
+  const errors: ReportError[] = inventory.regions.flatMap((r) => (r.status === 'unreadable' ? [{ region: r.region, ...r.error }] : []));
+  if (inventory.role.status === 'unreadable') errors.push({ region: 'global', ...inventory.role.error });
+  return errors;
 }
 
 export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan, settings: Settings): PlanReport {
-  const unreadable = new Set(inventory.regionErrors.map((e) => e.region));
   const regions: RegionSummary[] = inventory.regions.map((r) => {
-    if (unreadable.has(r.region)) return { region: r.region, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {} };
+    if (r.status === 'unreadable') return { region: r.region, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {} };
     const findings: Partial<Record<FindingKind, number>> = {};
     for (const f of audit.findings) if (f.region === r.region) findings[f.kind] = (findings[f.kind] ?? 0) + 1;
     const coverage = audit.coverage.filter((c) => c.region === r.region);
@@ -74,7 +84,7 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
     findings: audit.findings,
     coverage: audit.coverage,
     plan,
-    errors: inventory.regionErrors,
+    errors: errorsOf(inventory),
   };
 }
 

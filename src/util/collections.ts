@@ -17,3 +17,8 @@ export function chunk<T>(items: T[], size: number): T[][] {
 
 /** `text` as a literal inside a regular expression. */
 export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `target.push(...items)` without spreading: a spread of ~120k items overflows the call stack. */
+export function appendAll<T>(target: T[], items: Iterable<T>): void {
+  for (const item of items) target.push(item);
+}

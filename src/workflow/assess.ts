@@ -1,12 +1,14 @@
-// Pure composition of the read path after inventory: audit → plan → report.
+// Read → audit → plan → report: the read-only half of every command.
 import { audit } from '../audit/audit.js';
 import type { AuditResult } from '../audit/types.js';
 import type { Settings } from '../config/settings.js';
+import { collectInventory } from '../inventory/collect-inventory.js';
 import type { Inventory } from '../inventory/types.js';
-import type { PolicyTemplates } from '../policy/templates.js';
-import { buildReport, type PlanReport } from '../report/plan-report.js';
 import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/types.js';
+import { loadPolicyTemplates, type PolicyTemplates } from '../policy/templates.js';
+import { buildReport, type PlanReport } from '../report/plan-report.js';
+import type { WorkflowDeps } from './deps.js';
 
 export interface Assessment {
   inventory: Inventory;
@@ -15,8 +17,15 @@ export interface Assessment {
   report: PlanReport;
 }
 
-export function assess(inventory: Inventory, settings: Settings, templates: PolicyTemplates, now: Date): Assessment {
+/** Pure: what an inventory means under these settings. */
+export function assessInventory(inventory: Inventory, settings: Settings, templates: PolicyTemplates, now: Date): Assessment {
   const auditResult = audit(inventory, settings);
   const plan = buildPlan({ inventory, audit: auditResult, settings, templates, createdAt: now.toISOString() });
   return { inventory, audit: auditResult, plan, report: buildReport(inventory, auditResult, plan, settings) };
+}
+
+/** Reads the account (live or a snapshot, whichever `deps.clients` is) and assesses it. */
+export async function assess(settings: Settings, deps: WorkflowDeps): Promise<Assessment> {
+  const inventory = await collectInventory(deps.clients, settings, deps);
+  return assessInventory(inventory, settings, deps.templates ?? loadPolicyTemplates(), new Date(deps.clock.now()));
 }

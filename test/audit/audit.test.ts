@@ -1,7 +1,7 @@
 import { audit } from '../../src/audit/audit.js';
 import type { FindingKind } from '../../src/audit/types.js';
 import type { FlowLogFacts } from '../../src/facts/resources.js';
-import { ACCOUNT, flowLog, inventory, region, role, settings, vpcWithSubnets } from '../helpers/builders.js';
+import { ACCOUNT, flowLog, inventory, region, role, settings, vpcWithSubnets, unreadable } from '../helpers/builders.js';
 
 const VPC = 'vpc-aaaa';
 const { vpcs, subnets } = vpcWithSubnets(VPC, 2);
@@ -148,7 +148,7 @@ describe('audit, delivery role', () => {
 
 describe('audit, unreadable regions', () => {
   test('GIVEN a region that failed to read THEN it yields no findings and no coverage (unknown, not compliant)', () => {
-    const inv = { ...inventory([region('us-east-1', { vpcs, subnets })]), regionErrors: [{ region: 'us-east-1', code: 'UnauthorizedOperation', message: 'denied' }] };
+    const inv = inventory([unreadable('us-east-1', 'UnauthorizedOperation', 'denied')]);
     expect(audit(inv, settings())).toEqual({ findings: [], coverage: [] });
   });
 });

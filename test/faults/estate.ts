@@ -1,7 +1,8 @@
 // Shared by the interrupted- and concurrent-apply tests: a seeded estate on the stateful fake, the
 // commands run in-process, and the checks that say whether an account has converged.
 
-import { applyCommand, type ApplyDeps } from '../../src/cli/commands/apply.js';
+import { applyCommand } from '../../src/cli/commands/apply.js';
+import type { CommandDeps } from '../../src/cli/context.js';
 import { planCommand } from '../../src/cli/commands/plan.js';
 import { toCommandOptions, type RawArgs } from '../../src/cli/options.js';
 import { formatError } from '../../src/cli/run.js';
@@ -18,7 +19,7 @@ export const REGIONS = ['us-east-1', 'eu-west-1'];
  * `flowfix apply --yes` / `flowfix plan` without the argv parser (which costs more than the command
  * itself, and the loops run well over a hundred commands); errors are reported the way runCli does.
  */
-export async function command(name: 'apply' | 'plan', args: RawArgs = {}, deps: ApplyDeps = {}): Promise<CapturedRun> {
+export async function command(name: 'apply' | 'plan', args: RawArgs = {}, deps: CommandDeps = {}): Promise<CapturedRun> {
   const io = captureIo({ env: ENV });
   let code: number;
   try {
@@ -31,7 +32,7 @@ export async function command(name: 'apply' | 'plan', args: RawArgs = {}, deps: 
   return { code, stdout: io.out.join(''), stderr: io.err.join('') };
 }
 
-export const apply = (deps: ApplyDeps = {}) => command('apply', { yes: true }, deps);
+export const apply = (deps: CommandDeps = {}) => command('apply', { yes: true }, deps);
 
 /** The process dying: the call that meets it, and every later one, never reaches AWS. */
 export class Killed extends Error {

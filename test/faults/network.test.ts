@@ -3,6 +3,8 @@
 // production retry settings; only the per-attempt timeouts are shortened so a stall costs 200 ms.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { errorsOf } from '../../src/report/plan-report.js';
+import { readRegions, roleOf } from '../../src/inventory/types.js';
 import type { AddressInfo } from 'node:net';
 import type { AwsClients } from '../../src/aws/api.js';
 import { createAwsClients, DEFAULT_HTTP_TIMEOUTS, DEFAULT_MAX_ATTEMPTS } from '../../src/aws/clients.js';
@@ -116,8 +118,8 @@ test('GIVEN DescribeFlowLogs stalls in eu-west-1 only WHEN collecting the invent
 
   const inventory = await collectInventory(await clients(), DEFAULT_SETTINGS);
 
-  expect(inventory.regionErrors).toEqual([{ region: 'eu-west-1', code: 'TimeoutError', message: expect.stringMatching(/timed out/) }]);
-  expect(inventory.regions.find((r) => r.region === 'us-east-1')?.vpcs.map((v) => v.vpcId)).toEqual(['vpc-us-east-1']);
+  expect(errorsOf(inventory)).toEqual([{ region: 'eu-west-1', code: 'TimeoutError', message: expect.stringMatching(/timed out/) }]);
+  expect(readRegions(inventory).find((r) => r.region === 'us-east-1')?.vpcs.map((v) => v.vpcId)).toEqual(['vpc-us-east-1']);
   expect(aws.count('DescribeFlowLogs', 'eu-west-1')).toBe(DEFAULT_MAX_ATTEMPTS);
 });
 

@@ -5,6 +5,8 @@
 // the waits in virtual time instead.
 
 import { jest } from '@jest/globals';
+import { errorsOf } from '../../src/report/plan-report.js';
+import { readRegions, roleOf } from '../../src/inventory/types.js';
 import type { AwsClients } from '../../src/aws/api.js';
 import { createAwsClients, DEFAULT_MAX_ATTEMPTS } from '../../src/aws/clients.js';
 import { classifyAwsError, isAwsOrNetworkError, type AwsErrorKind } from '../../src/aws/errors.js';
@@ -360,14 +362,14 @@ describe('collectInventory under persistent faults', () => {
       if (!result.ok) throw result.error;
       const inventory = result.value;
       const expected = kind.expected(service);
-      expect(inventory.regionErrors).toEqual([{ region: 'eu-west-1', code: expected.code, message: expect.any(String) }]);
+      expect(errorsOf(inventory)).toEqual([{ region: 'eu-west-1', code: expected.code, message: expect.any(String) }]);
       // One readable line: it is printed as is in the plan's error list.
-      expect(inventory.regionErrors[0]!.message).toMatch(/^[^\n]+$/);
+      expect(errorsOf(inventory)[0]!.message).toMatch(/^[^\n]+$/);
       expect(http.count(operation, 'eu-west-1')).toBe(DEFAULT_MAX_ATTEMPTS);
-      const usEast = inventory.regions.find((r) => r.region === 'us-east-1')!;
+      const usEast = readRegions(inventory).find((r) => r.region === 'us-east-1')!;
       expect(usEast.vpcs.map((v) => v.vpcId)).toEqual(['vpc-us-east-1']);
       expect(usEast.logGroups[GROUP]).toBeDefined();
-      expect(inventory.role?.roleName).toBe(ROLE);
+      expect(roleOf(inventory)?.roleName).toBe(ROLE);
       expect(result.virtualMs).toBeLessThan(MAX_VIRTUAL_WAIT_MS);
     },
   );
@@ -384,9 +386,9 @@ describe('collectInventory under persistent faults', () => {
       const result = await onFakeClock(() => collectInventory(clients, settings()));
 
       if (!result.ok) throw result.error;
-      expect(result.value.regionErrors).toEqual([{ region: 'global', code: kind.expected('iam').code, message: expect.any(String) }]);
-      expect(result.value.role).toBeNull();
-      expect(result.value.regions.map((r) => [r.region, r.vpcs.length])).toEqual([
+      expect(errorsOf(result.value)).toEqual([{ region: 'global', code: kind.expected('iam').code, message: expect.any(String) }]);
+      expect(result.value.role.status).toBe('unreadable');
+      expect(readRegions(result.value).map((r) => [r.region, r.vpcs.length])).toEqual([
         ['eu-west-1', 1],
         ['us-east-1', 1],
       ]);
@@ -435,9 +437,9 @@ describe('collectInventory under persistent faults', () => {
     const result = await onFakeClock(() => collectInventory(clients, settings()));
 
     if (!result.ok) throw result.error;
-    expect(result.value.regionErrors).toEqual([]);
-    expect(result.value.regions.map((r) => r.vpcs.length)).toEqual([1, 1]);
-    expect(result.value.role?.inlinePolicies[POLICY]).toBeDefined();
+    expect(errorsOf(result.value)).toEqual([]);
+    expect(readRegions(result.value).map((r) => r.vpcs.length)).toEqual([1, 1]);
+    expect(roleOf(result.value)?.inlinePolicies[POLICY]).toBeDefined();
     for (const count of seen.values()) expect(count).toBe(DEFAULT_MAX_ATTEMPTS);
   });
 });

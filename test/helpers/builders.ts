@@ -1,7 +1,7 @@
 // In-memory builders for the pure core: an inventory in a few lines.
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
 import type { FlowLogFacts, RoleFacts } from '../../src/facts/resources.js';
-import type { Inventory, RegionInventory } from '../../src/inventory/types.js';
+import type { Inventory, RegionInventory, RegionRead, RoleRead, UnreadableRegion } from '../../src/inventory/types.js';
 
 export const ACCOUNT = '123456789012';
 
@@ -21,8 +21,13 @@ export function flowLog(resourceId: string, overrides: Partial<FlowLogFacts> = {
   };
 }
 
-export function region(name: string, parts: Partial<Omit<RegionInventory, 'region'>> = {}): RegionInventory {
-  return { region: name, vpcs: [], subnets: [], flowLogs: [], logGroups: {}, ...parts };
+export function region(name: string, parts: Partial<Omit<RegionInventory, 'region' | 'status'>> = {}): RegionInventory {
+  return { status: 'read', region: name, vpcs: [], subnets: [], flowLogs: [], logGroups: {}, ...parts };
+}
+
+/** A region that could not be read. */
+export function unreadable(name: string, code = 'UnauthorizedOperation', message = 'denied'): UnreadableRegion {
+  return { status: 'unreadable', region: name, error: { code, message } };
 }
 
 /** A VPC owned by ACCOUNT with `subnetCount` subnets named `<vpcId>-s<n>`. */
@@ -33,8 +38,9 @@ export function vpcWithSubnets(vpcId: string, subnetCount: number, ownerId = ACC
   };
 }
 
-export function inventory(regions: RegionInventory[], role: RoleFacts | null = null): Inventory {
-  return { accountId: ACCOUNT, partition: 'aws', homeRegion: 'us-east-1', regions, regionErrors: [], role };
+export function inventory(regions: RegionRead[], role: RoleFacts | RoleRead | null = null): Inventory {
+  const roleRead: RoleRead = role === null ? { status: 'missing' } : 'status' in role ? role : { status: 'found', role };
+  return { accountId: ACCOUNT, partition: 'aws', homeRegion: 'us-east-1', regions, role: roleRead };
 }
 
 export function settings(overrides: Partial<Settings> = {}): Settings {

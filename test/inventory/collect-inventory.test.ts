@@ -1,4 +1,6 @@
 import { DescribeLogGroupsCommand, type LogGroup } from '@aws-sdk/client-cloudwatch-logs';
+import { errorsOf } from '../../src/report/plan-report.js';
+import { readRegions, roleOf } from '../../src/inventory/types.js';
 import {
   DescribeFlowLogsCommand,
   DescribeRegionsCommand,
@@ -12,7 +14,7 @@ import { GetRoleCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
 import { FlowfixError } from '../../src/errors.js';
-import { collectInventory, type InventoryProgressEvent } from '../../src/inventory/collect-inventory.js';
+import { collectInventory } from '../../src/inventory/collect-inventory.js';
 import { awsError, mockAwsSdk, regionOfClient, testAwsClients } from '../helpers/mock-aws-sdk.js';
 
 const ACCOUNT = '123456789012';
@@ -127,10 +129,11 @@ describe('collectInventory', () => {
     expect(inventory.accountId).toBe(ACCOUNT);
     expect(inventory.partition).toBe('aws');
     expect(inventory.homeRegion).toBe('us-east-1');
-    expect(inventory.regionErrors).toEqual([]);
-    expect(inventory.role).toBeNull();
+    expect(errorsOf(inventory)).toEqual([]);
+    expect(inventory.role).toEqual({ status: 'missing' });
     expect(inventory.regions.map((region) => region.region)).toEqual(['ap-south-1', 'eu-west-1', 'us-west-2']);
     expect(inventory.regions[1]).toEqual({
+      status: 'read',
       region: 'eu-west-1',
       vpcs: [
         { vpcId: 'vpc-e0', ownerId: ACCOUNT, isDefault: true },
@@ -205,10 +208,10 @@ describe('collectInventory', () => {
 
     const inventory = await collectInventory(clients, settings());
 
-    expect(inventory.regionErrors).toEqual([
+    expect(errorsOf(inventory)).toEqual([
       { region: 'eu-south-1', code: 'UnauthorizedOperation', message: denied.message, action: 'ec2:DescribeVpcs' },
     ]);
-    expect(inventory.regions.map((region) => [region.region, region.vpcs.length])).toEqual([
+    expect(inventory.regions.map((region) => [region.region, region.status === 'read' ? region.vpcs.length : 0])).toEqual([
       ['eu-south-1', 0],
       ['eu-west-1', 1],
       ['us-east-1', 1],
@@ -226,7 +229,7 @@ describe('collectInventory', () => {
 
     const inventory = await collectInventory(clients, settings());
 
-    expect(inventory.regionErrors).toEqual([{ region: 'eu-west-1', code: 'RequestLimitExceeded', message: 'Request limit exceeded.' }]);
+    expect(errorsOf(inventory)).toEqual([{ region: 'eu-west-1', code: 'RequestLimitExceeded', message: 'Request limit exceeded.' }]);
   });
 
   it('GIVEN the first region answers last WHEN collecting THEN results follow the region list, not completion order', async () => {
@@ -240,12 +243,10 @@ describe('collectInventory', () => {
     const clients = await testAwsClients();
     const finished: string[] = [];
 
-    const inventory = await collectInventory(clients, settings({ concurrency: 3 }), (event) => {
-      if (event.phase === 'region') finished.push(event.region!);
-    });
+    const inventory = await collectInventory(clients, settings({ concurrency: 3 }), { progress: (_done, _total, region) => finished.push(region) });
 
     expect(finished).toEqual(['us-east-1', 'eu-west-1', 'ap-east-1']);
-    expect(inventory.regions.map((region) => region.vpcs[0]!.vpcId)).toEqual(['vpc-a0', 'vpc-e0', 'vpc-u0']);
+    expect(readRegions(inventory).map((region) => region.vpcs[0]!.vpcId)).toEqual(['vpc-a0', 'vpc-e0', 'vpc-u0']);
   });
 
   it.each([1, 2, 4])('GIVEN concurrency %i and six regions WHEN collecting THEN at most that many regions are read at once', async (concurrency) => {
@@ -308,7 +309,7 @@ describe('collectInventory', () => {
 
     const inventory = await collectInventory(clients, settings({ regions: ['eu-west-1'] }));
 
-    expect(inventory.regions.map((region) => region.vpcs.length)).toEqual([1]);
+    expect(readRegions(inventory).map((region) => region.vpcs.length)).toEqual([1]);
   });
 
   it('GIVEN DescribeRegions is denied and no region list WHEN collecting THEN a FlowfixError names the missing permission', async () => {
@@ -350,7 +351,7 @@ describe('collectInventory', () => {
 
     const inventory = await collectInventory(clients, settings());
 
-    expect(inventory.role).toEqual({
+    expect(roleOf(inventory)).toEqual({
       roleName: DEFAULT_SETTINGS.roleName,
       arn: `arn:aws:iam::${ACCOUNT}:role/${DEFAULT_SETTINGS.roleName}`,
       trustPolicy: trust,
@@ -361,14 +362,14 @@ describe('collectInventory', () => {
     expect(sdk.iam.commandCalls(GetRoleCommand)[0]!.args[0].input).toEqual({ RoleName: DEFAULT_SETTINGS.roleName });
   });
 
-  it('GIVEN the role does not exist WHEN collecting THEN role is null and nothing is recorded as an error', async () => {
+  it('GIVEN the role does not exist WHEN collecting THEN the role is missing and nothing is recorded as an error', async () => {
     serveAccount({ regions: { 'us-east-1': {} } });
     const clients = await testAwsClients();
 
     const inventory = await collectInventory(clients, settings());
 
-    expect(inventory.role).toBeNull();
-    expect(inventory.regionErrors).toEqual([]);
+    expect(inventory.role).toEqual({ status: 'missing' });
+    expect(errorsOf(inventory)).toEqual([]);
   });
 
   it('GIVEN IAM is denied WHEN collecting THEN a "global" error is recorded and the regions are still read', async () => {
@@ -378,11 +379,11 @@ describe('collectInventory', () => {
 
     const inventory = await collectInventory(clients, settings());
 
-    expect(inventory.role).toBeNull();
-    expect(inventory.regionErrors).toEqual([
+    expect(inventory.role.status).toBe('unreadable');
+    expect(errorsOf(inventory)).toEqual([
       { region: 'global', code: 'AccessDenied', message: expect.stringContaining('iam:GetRole'), action: 'iam:GetRole' },
     ]);
-    expect(inventory.regions[0]!.vpcs).toHaveLength(1);
+    expect(readRegions(inventory)[0]!.vpcs).toHaveLength(1);
   });
 
   it('GIVEN an S3 destination WHEN collecting THEN IAM is not read and only flow-log groups are looked up', async () => {
@@ -391,7 +392,7 @@ describe('collectInventory', () => {
 
     const inventory = await collectInventory(clients, settings({ destination: { type: 's3', bucket: 'b', prefix: 'p/' } }));
 
-    expect(inventory.role).toBeNull();
+    expect(inventory.role).toEqual({ status: 'not-read' });
     expect(sdk.iam.calls()).toHaveLength(0);
     expect(sdk.logs.commandCalls(DescribeLogGroupsCommand).map((call) => call.args[0].input.logGroupNamePrefix)).toEqual(['/g']);
   });
@@ -412,19 +413,16 @@ describe('collectInventory', () => {
     await expect(collectInventory(clients, settings())).rejects.toThrow(TypeError);
   });
 
-  it('WHEN collecting THEN progress reports each phase and counts regions up to the total', async () => {
+  it('WHEN collecting THEN progress counts regions up to the total, naming each as it finishes', async () => {
     serveAccount({ regions: { 'eu-west-1': {}, 'us-east-1': {} } });
     const clients = await testAwsClients();
-    const events: InventoryProgressEvent[] = [];
+    const events: [number, number, string][] = [];
 
-    await collectInventory(clients, settings({ concurrency: 1 }), (event) => events.push(event));
+    await collectInventory(clients, settings({ concurrency: 1 }), { progress: (done, total, region) => events.push([done, total, region]) });
 
-    expect(events.filter((event) => event.phase !== 'role')).toEqual([
-      { phase: 'identity' },
-      { phase: 'regions' },
-      { phase: 'region', region: 'eu-west-1', done: 1, total: 2 },
-      { phase: 'region', region: 'us-east-1', done: 2, total: 2 },
+    expect(events).toEqual([
+      [1, 2, 'eu-west-1'],
+      [2, 2, 'us-east-1'],
     ]);
-    expect(events.filter((event) => event.phase === 'role')).toEqual([{ phase: 'role' }]);
   });
 });

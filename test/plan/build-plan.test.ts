@@ -5,7 +5,7 @@ import { buildPlan } from '../../src/plan/build-plan.js';
 import type { CreateFlowLogsAction, Plan, PutRetentionPolicyAction } from '../../src/plan/types.js';
 import { isAllowed } from '../../src/policy/evaluate.js';
 import { loadPolicyTemplates, renderPolicy } from '../../src/policy/templates.js';
-import { ACCOUNT, flowLog, inventory, region, role, settings, vpcWithSubnets } from '../helpers/builders.js';
+import { ACCOUNT, flowLog, inventory, region, role, settings, unreadable, vpcWithSubnets } from '../helpers/builders.js';
 
 function planFor(inv: Inventory, overrides: Partial<Settings> = {}): Plan {
   const s = settings(overrides);
@@ -82,7 +82,7 @@ describe('buildPlan', () => {
   });
 
   test('GIVEN IAM could not be read THEN no role is created and CloudWatch flow logs are blocked, not guessed', () => {
-    const inv = { ...inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]), regionErrors: [{ region: 'global', code: 'AccessDenied', message: 'no iam:GetRole' }] };
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], { status: 'unreadable', error: { code: 'AccessDenied', message: 'no iam:GetRole' } });
     const plan = planFor(inv);
     expect(plan.actions).toEqual([]);
     expect(plan.blocked).toEqual([expect.objectContaining({ reason: expect.stringContaining('could not be read'), resourceIds: ['vpc-a'] })]);
@@ -154,15 +154,16 @@ describe('buildPlan, flowfix log group left without retention', () => {
 
 describe('reconcile put-retention-policy', () => {
   test('GIVEN a short-retention group that is no longer in live state THEN it is skipped, never set blind', async () => {
-    const { reconcile } = await import('../../src/apply/reconcile.js');
+    const { putRetentionPolicy } = await import('../../src/actions/put-retention-policy.js');
+    const reconcile = putRetentionPolicy.reconcile;
     const action: PutRetentionPolicyAction = {
       id: '01-put-retention-policy-us-east-1', kind: 'put-retention-policy', region: 'us-east-1', service: 'logs', operation: 'PutRetentionPolicy',
       description: '', because: [{ kind: 'short-retention', resourceIds: ['/vpc/old'] }], permissions: [], input: { logGroupName: '/vpc/old', retentionInDays: 365 },
     };
     const live = inventory([region('us-east-1')]);
-    expect(reconcile(action, live).settled).toEqual([expect.objectContaining({ status: 'skipped', detail: 'log group not found any more; left as is' })]);
+    expect(reconcile(action, live)).toEqual([expect.objectContaining({ status: 'skipped', detail: 'log group not found any more; left as is' })]);
     const asPrerequisite: PutRetentionPolicyAction = { ...action, because: [{ kind: 'prerequisite', resourceIds: [] }] };
-    expect(reconcile(asPrerequisite, live).done).toBe(false);
+    expect(reconcile(asPrerequisite, live)).toEqual([{ status: 'todo' }]);
   });
 });
 
@@ -171,7 +172,7 @@ describe('verifyTargets', () => {
     const { verifyTargets } = await import('../../src/apply/verify.js');
     const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]);
     const plan = planFor(inv);
-    const after = { ...inventory([region('us-east-1')]), regionErrors: [{ region: 'us-east-1', code: 'Throttling', message: 'Rate exceeded' }] };
+    const after = inventory([unreadable('us-east-1', 'Throttling', 'Rate exceeded')]);
     expect(verifyTargets(plan, after)).toEqual([expect.objectContaining({ resourceId: 'vpc-a', status: 'unreadable' })]);
   });
 });

@@ -1,230 +1,71 @@
-// `flowfix guided`: the same read → audit → plan → apply path as plan/apply, with questions in between.
-import { audit } from '../../audit/audit.js';
-import type { Finding } from '../../audit/types.js';
-import type { AwsClients } from '../../aws/api.js';
-import { parseS3Url, userSettingsSchema } from '../../config/resolve-settings.js';
-import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Destination, type Settings } from '../../config/settings.js';
+// `flowfix guided`: questions at a terminal, then the same apply as `flowfix apply`.
+import { DEFAULT_SETTINGS, type Settings } from '../../config/settings.js';
 import { FlowfixError } from '../../errors.js';
-import type { Inventory } from '../../inventory/types.js';
 import type { Io } from '../../io/io.js';
-import { PromptCancelled, inquirerPrompter, type Choice, type Prompter } from '../../io/prompter.js';
-import { buildPlan } from '../../plan/build-plan.js';
-import type { Plan } from '../../plan/types.js';
-import { loadPolicyTemplates } from '../../policy/templates.js';
-import { renderPlanActions } from '../../render/apply.js';
-import { styleFor } from '../../render/style.js';
-import { EXIT } from '../exit-codes.js';
+import { PromptCancelled, inquirerPrompter } from '../../io/prompter.js';
+import { renderApplyReport, renderPlanActions, renderVerification } from '../../render/apply.js';
+import { applyAndVerify, DEFAULT_APPLY_TIMINGS } from '../../workflow/apply-and-verify.js';
+import { EXIT } from '../../workflow/exit-codes.js';
+import { guide, type GuidedChoice, type GuidedView } from '../../workflow/guided.js';
+import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { connectAws } from '../read-estate.js';
-import { executePlan, type ApplyDeps } from './apply.js';
-import { assessEstate, printReport, savePlan } from './plan.js';
+import { printReport, savePlan, styleOf } from '../output.js';
 
-export type GuidedDeps = { prompter?: Prompter; clients?: AwsClients } & ApplyDeps;
-
-export async function guidedCommand(options: CommandOptions, io: Io, deps: GuidedDeps = {}): Promise<number> {
+export async function guidedCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
   if (!io.interactive && !deps.prompter) {
-    throw new FlowfixError('NotInteractive', 'guided mode needs a terminal', {
-      hint: 'use `flowfix plan` to review and `flowfix apply --yes` to apply',
-    });
+    throw new FlowfixError('NotInteractive', 'guided mode needs a terminal', { hint: 'use `flowfix plan` to review and `flowfix apply --yes` to apply' });
   }
-  const prompter = deps.prompter ?? (await inquirerPrompter());
-  const clients = deps.clients ?? (await connectAws(options.settings, io));
-
-  let chosen: Chosen;
-  try {
-    chosen = await walkThrough(options, io, prompter, clients);
-  } catch (err) {
-    if (err instanceof PromptCancelled) {
+  const ask = deps.prompter ?? (await inquirerPrompter());
+  const profile = options.settings.profile ?? io.env['AWS_PROFILE'] ?? 'default';
+  const style = styleOf(io);
+  return withWorkflow(options, io, deps, async (wf) => {
+    let chosen: GuidedChoice;
+    try {
+      chosen = await guide(options.settings, profile, wf, { ask, show: (view) => show(view, io), savePlan: (path, plan) => savePlan(path, plan, io) });
+    } catch (err) {
+      if (!(err instanceof PromptCancelled)) throw err;
       io.stderr.write('Cancelled: nothing was changed.\n');
       return EXIT.interrupted;
     }
-    throw err;
-  }
-  if (!chosen.apply) {
-    io.stdout.write('Nothing was changed.\n');
-    return EXIT.ok;
-  }
-  const run = await executePlan(chosen.plan, chosen.inventory, chosen.settings, clients, { dryRun: false, wait: false, format: 'text' }, io, deps);
-  return run.exitCode;
-}
-
-interface Chosen {
-  plan: Plan;
-  inventory: Inventory;
-  settings: Settings;
-  apply: boolean;
-}
-
-async function walkThrough(options: CommandOptions, io: Io, ask: Prompter, clients: AwsClients): Promise<Chosen> {
-  const style = styleFor(io.stdout, io.env);
-  const base = options.settings;
-
-  // 1. Who and where.
-  const who = await clients.callerIdentity();
-  const profile = base.profile ?? io.env['AWS_PROFILE'] ?? 'default';
-  io.stdout.write(`${style.bold('Step 1/5: who and where')}\n  account ${who.accountId}\n  caller  ${who.arn}\n  profile ${profile}\n\n`);
-  const assessment = await assessEstate(options, io, clients);
-  printReport(assessment, { ...options, format: 'text' }, io);
-  io.stdout.write('\n');
-
-  // 2. Regions.
-  const withFindings = new Set(assessment.audit.findings.filter(isTarget).map((f) => f.region));
-  const readRegions = assessment.inventory.regions.map((r) => r.region);
-  const regions = await ask.checkbox(
-    'Step 2/5: which regions should flowfix fix? (regions with findings are preselected)',
-    readRegions.map((r) => ({ name: r, value: r, checked: withFindings.has(r) })),
-  );
-  if (regions.length === 0) {
-    io.stdout.write('No regions chosen.\n');
-    return { plan: assessment.plan, inventory: assessment.inventory, settings: base, apply: false };
-  }
-
-  // 3. How.
-  const settings = await askSettings(ask, base, assessment.inventory, regions);
-
-  // 4. Which resources: re-assess the inventory already read, with the chosen settings.
-  let inventory = keepRegions(assessment.inventory, regions);
-  if (settings.roleName !== base.roleName || logGroupOf(settings.destination) !== logGroupOf(base.destination)) {
-    // The inventory holds the role and log group facts for the names it was read with; re-read for the new names.
-    const { collectInventory } = await import('../../inventory/collect-inventory.js');
-    inventory = await collectInventory(clients, settings);
-  }
-  const auditResult = audit(inventory, settings);
-  const targets = auditResult.findings.filter(isTarget);
-  let kept = new Set(targets.map(key));
-  if (targets.length > 0) {
-    const byRegion = [...targets].sort((a, b) => a.region.localeCompare(b.region) || a.resourceId.localeCompare(b.resourceId));
-    const picked = await ask.checkbox<string>(
-      'Step 4/5: which resources should get a flow log? (all preselected; untick to leave one alone)',
-      byRegion.map((f): Choice<string> => ({
-        name: `${f.region}  ${f.resourceId}${f.name ? ` (${f.name})` : ''}`,
-        value: key(f),
-        checked: true,
-        description: f.reason,
-      })),
+    if (!chosen.apply) {
+      io.stdout.write('Nothing was changed.\n');
+      return EXIT.ok;
+    }
+    const result = await applyAndVerify(
+      { plan: chosen.plan, live: chosen.inventory, settings: chosen.settings, dryRun: false, wait: false, onApplied: (report) => io.stdout.write(`${renderApplyReport(report, style)}\n`) },
+      wf,
+      { ...DEFAULT_APPLY_TIMINGS, ...deps.timings },
     );
-    kept = new Set(picked);
-  }
-  const findings = auditResult.findings.filter((f) => !isTarget(f) || kept.has(key(f)));
-  const plan = buildPlan({
-    inventory,
-    audit: { ...auditResult, findings },
-    settings,
-    templates: loadPolicyTemplates(),
-    createdAt: new Date().toISOString(),
+    if (result.verification.length > 0) io.stdout.write(`${renderVerification(result.verification, style)}\n`);
+    return result.exitCode;
   });
+}
 
-  // 5. Review and consent.
-  io.stdout.write(`\n${renderPlanActions(plan, style)}\n`);
-  for (const b of plan.blocked) io.stdout.write(style.yellow(`  blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`));
-  const dropped = targets.length - kept.size;
-  io.stdout.write(
-    dropped > 0
-      ? `\nWithout questions (covers the ${dropped} resources you left out too; for exactly this selection, save the plan and run \`flowfix apply FILE\`):\n  ${equivalentCommand(settings, regions)}\n\n`
-      : `\nThe same, without questions:\n  ${equivalentCommand(settings, regions)}\n\n`,
-  );
-  if (plan.actions.length === 0) {
-    io.stdout.write('Nothing to apply.\n');
-    return { plan, inventory, settings, apply: false };
+function show(view: GuidedView, io: Io): void {
+  const style = styleOf(io);
+  switch (view.kind) {
+    case 'identity':
+      io.stdout.write(`${style.bold('Step 1/5: who and where')}\n  account ${view.accountId}\n  caller  ${view.arn}\n  profile ${view.profile}\n\n`);
+      return;
+    case 'assessment':
+      printReport(view.report, 'text', io);
+      io.stdout.write('\n');
+      return;
+    case 'no-regions':
+      io.stdout.write('No regions chosen.\n');
+      return;
+    case 'plan': {
+      const { plan, settings, regions, leftOut } = view;
+      io.stdout.write(`\n${renderPlanActions(plan, style)}\n`);
+      for (const b of plan.blocked) io.stdout.write(style.yellow(`  blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`));
+      io.stdout.write(
+        leftOut > 0
+          ? `\nWithout questions (covers the ${leftOut} resources you left out too; for exactly this selection, save the plan and run \`flowfix apply FILE\`):\n  ${equivalentCommand(settings, regions)}\n\n`
+          : `\nThe same, without questions:\n  ${equivalentCommand(settings, regions)}\n\n`,
+      );
+      if (plan.actions.length === 0) io.stdout.write('Nothing to apply.\n');
+    }
   }
-  if (await ask.confirm('Save this plan to a file first (for review, or `flowfix apply FILE` later)?', { default: false })) {
-    const file = await ask.input('Plan file', { default: 'flowfix-plan.json', validate: (v) => (v.trim() ? true : 'enter a path') });
-    await savePlan(file.trim(), plan, io);
-  }
-  const apply = await ask.confirm(`Step 5/5: apply these ${plan.actions.length} actions to account ${plan.accountId}?`, { default: false });
-  return { plan, inventory, settings, apply };
-}
-
-async function askSettings(ask: Prompter, base: Settings, inventory: Inventory, regions: string[]): Promise<Settings> {
-  const scope = await ask.select(
-    'Step 3/5: how should flowfix fix them? Scope',
-    [
-      { name: 'vpc (recommended)', value: 'vpc' as const, description: 'One flow log per VPC covers all its subnets; what CIS asks for' },
-      { name: 'subnet', value: 'subnet' as const, description: 'Every subnet needs its own flow log, or its VPC\'s' },
-    ],
-    { default: base.scope },
-  );
-  const trafficType = await ask.select(
-    'Traffic to capture',
-    [
-      { name: 'REJECT (recommended by CIS)', value: 'REJECT' as const, description: 'Only rejected traffic: what CIS requires, and the cheapest' },
-      { name: 'ALL', value: 'ALL' as const, description: 'Accepted and rejected traffic: more detail, but costs more in log ingestion' },
-    ],
-    { default: base.trafficType },
-  );
-  const destinationType = await ask.select(
-    'Where should flow logs go?',
-    [
-      { name: 'CloudWatch Logs', value: 'cloud-watch-logs' as const, description: 'A log group per region, with a delivery role; easy to query' },
-      { name: 'S3', value: 's3' as const, description: 'An existing bucket; no role needed, cheaper to keep for long' },
-    ],
-    { default: base.destination.type },
-  );
-
-  let destination: Destination;
-  let retentionInDays = base.retentionInDays;
-  let kmsKeyId = base.kmsKeyId;
-  let roleName = base.roleName;
-  if (destinationType === 's3') {
-    const current = base.destination.type === 's3' ? `s3://${base.destination.bucket}/${base.destination.prefix}` : undefined;
-    const url = await ask.input('S3 destination (s3://bucket/prefix)', {
-      ...(current ? { default: current } : {}),
-      validate: (v) => (parseS3Url(v.trim()) ? true : 'must be s3://bucket[/prefix] (prefix may not start with AWSLogs)'),
-    });
-    destination = { type: 's3', ...parseS3Url(url.trim())! };
-  } else {
-    const current = base.destination.type === 'cloud-watch-logs' ? base.destination.logGroupName : '/flowfix/vpc-flow-logs';
-    const name = await ask.input('Log group name (created in each region when missing)', {
-      default: current,
-      validate: (v) => fieldCheck('logGroupName', v.trim()),
-    });
-    destination = { type: 'cloud-watch-logs', logGroupName: name.trim() };
-    retentionInDays = await ask.select(
-      'Retention for log groups flowfix creates',
-      ALLOWED_RETENTION_DAYS.map((n) => ({ name: `${n} days${n === 365 ? ' (recommended)' : ''}`, value: n as number })),
-      { default: (ALLOWED_RETENTION_DAYS as readonly number[]).includes(base.retentionInDays) ? base.retentionInDays : 365 },
-    );
-    const kms = await ask.input('KMS key ARN to encrypt new log groups (empty = none)', {
-      default: base.kmsKeyId ?? '',
-      validate: (v) => (v.trim() === '' ? true : fieldCheck('kmsKeyId', v.trim())),
-    });
-    kmsKeyId = kms.trim() || undefined;
-    const reuse = inventory.role && inventory.role.roleName === base.roleName
-      ? ` (${base.roleName} already exists and will be reused)`
-      : ' (created if missing, existing ones are reused)';
-    roleName = (
-      await ask.input(`Delivery role name${reuse}`, { default: base.roleName, validate: (v) => fieldCheck('roleName', v.trim()) })
-    ).trim();
-  }
-  const settings: Settings = { ...base, scope, trafficType, destination, retentionInDays, roleName, regions };
-  if (kmsKeyId) settings.kmsKeyId = kmsKeyId;
-  else delete settings.kmsKeyId;
-  return settings;
-}
-
-/** VPC/subnet findings fixed by a new flow log: what the user picks from. */
-function isTarget(f: Finding): boolean {
-  return f.remediable && (f.resourceType === 'VPC' || f.resourceType === 'Subnet');
-}
-
-const key = (f: Finding) => `${f.region}/${f.resourceId}`;
-
-function keepRegions(inventory: Inventory, regions: string[]): Inventory {
-  const wanted = new Set(regions);
-  return {
-    ...inventory,
-    regions: inventory.regions.filter((r) => wanted.has(r.region)),
-    regionErrors: inventory.regionErrors.filter((e) => e.region === 'global' || wanted.has(e.region)),
-  };
-}
-
-function logGroupOf(d: Destination): string | undefined {
-  return d.type === 'cloud-watch-logs' ? d.logGroupName : undefined;
-}
-
-function fieldCheck(field: 'logGroupName' | 'roleName' | 'kmsKeyId', value: string): true | string {
-  const result = userSettingsSchema.shape[field].safeParse(value);
-  return result.success ? true : (result.error.issues[0]?.message ?? 'invalid value');
 }
 
 export function equivalentCommand(s: Settings, regions: string[]): string {

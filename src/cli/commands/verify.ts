@@ -1,16 +1,18 @@
 // `flowfix verify`: re-audit live state, delivery status included (FAILED delivery is a finding).
 import type { Io } from '../../io/io.js';
-import { EXIT } from '../exit-codes.js';
+import { assess } from '../../workflow/assess.js';
+import { EXIT } from '../../workflow/exit-codes.js';
+import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { assessEstate, printReport } from './plan.js';
+import { printReport } from '../output.js';
 
-export async function verifyCommand(options: CommandOptions, io: Io): Promise<number> {
-  const assessment = await assessEstate(options, io);
-  printReport(assessment, options, io);
-  const { report } = assessment;
+export async function verifyCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
+  const { report } = await withWorkflow(options, io, deps, (wf) => assess(options.settings, wf));
+  printReport(report, options.format, io);
   const problems = report.findings.filter((f) => f.kind !== 'shared-vpc');
+  const verified = problems.length === 0 && report.errors.length === 0;
   if (options.format === 'text') {
-    io.stdout.write(problems.length === 0 && report.errors.length === 0 ? 'Verified: every resource in scope has a working flow log.\n' : `Not verified: ${problems.length} findings, ${report.errors.length} unreadable regions.\n`);
+    io.stdout.write(verified ? 'Verified: every resource in scope has a working flow log.\n' : `Not verified: ${problems.length} findings, ${report.errors.length} unreadable regions.\n`);
   }
-  return problems.length === 0 && report.errors.length === 0 ? EXIT.ok : EXIT.error;
+  return verified ? EXIT.ok : EXIT.error;
 }

@@ -1,0 +1,52 @@
+// The table of action kinds. Adding a kind means one module beside these and one line here.
+import type { ActionCore, ActionKind, CallScope, Permission } from './action-kind.js';
+import { createFlowLogs } from './create-flow-logs.js';
+import { createLogGroup } from './create-log-group.js';
+import { createRole } from './create-role.js';
+import { putRetentionPolicy } from './put-retention-policy.js';
+import { putRolePolicy } from './put-role-policy.js';
+
+/** In plan order: the role before its policy, a log group before its retention, flow logs last. */
+export const ACTION_KINDS = {
+  'create-role': createRole,
+  'put-role-policy': putRolePolicy,
+  'create-log-group': createLogGroup,
+  'put-retention-policy': putRetentionPolicy,
+  'create-flow-logs': createFlowLogs,
+} as const;
+
+type Kinds = typeof ACTION_KINDS;
+export type ActionKindName = keyof Kinds;
+type InputOf<K extends ActionKindName> = Kinds[K] extends ActionKind<K, infer I> ? I : never;
+
+/** What a plan shows beside each action, derived from the table (kept in plan JSON for readers). */
+export interface ActionDisplay {
+  service: string;
+  operation: string;
+  description: string;
+  /** IAM actions the operator needs to send this call. */
+  permissions: string[];
+}
+
+export type ActionOf<K extends ActionKindName> = ActionCore<K, InputOf<K>> & ActionDisplay;
+export type PlanAction = { [K in ActionKindName]: ActionOf<K> }[ActionKindName];
+export type ActionDraft = { [K in ActionKindName]: Omit<ActionCore<K, InputOf<K>>, 'id'> }[ActionKindName];
+
+/** The declarations of an action's kind, typed loosely for code that handles every kind alike. */
+export const kindOf = (action: { kind: ActionKindName }): ActionKind<string, any> => ACTION_KINDS[action.kind] as ActionKind<string, any>;
+
+export const isActionKind = (kind: string): kind is ActionKindName => Object.hasOwn(ACTION_KINDS, kind);
+
+export function permissionsOf(action: Pick<PlanAction, 'kind' | 'region' | 'input'>, scope: Omit<CallScope, 'region'>): Permission[] {
+  return kindOf(action).permissions(action.input, { ...scope, region: action.region });
+}
+
+/** An action with its display fields filled in from the table. */
+export function withDisplay<A extends ActionCore<ActionKindName, unknown>>(action: A, scope: Omit<CallScope, 'region'>): A & ActionDisplay {
+  const kind = kindOf(action);
+  const permissions = [...new Set(permissionsOf(action as unknown as PlanAction, scope).map((p) => p.action))];
+  return { ...action, service: kind.service, operation: kind.operation, description: kind.describe(action.input), permissions };
+}
+
+/** The resources an action's outcome lines are about. */
+export const targetsOf = (action: Pick<PlanAction, 'kind' | 'input'>): string[] => kindOf(action).targets(action.input);

@@ -1,0 +1,167 @@
+// ec2:CreateFlowLogs: up to 1000 VPCs or subnets of one region per call, to CloudWatch Logs or S3.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { CreateFlowLogsResult } from '../aws/api.js';
+import type { FlowLogFacts } from '../facts/resources.js';
+import { readRegion, type RegionInventory } from '../inventory/types.js';
+import { flowLogCounts } from '../rules/flow-logs.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import { groupBy } from '../util/collections.js';
+import { defineActionKind, type Because, type LiveVerdict } from './action-kind.js';
+import { awsTags, logGroupName } from './schemas.js';
+
+/** The most ids CreateFlowLogs takes in one call. */
+export const MAX_IDS_PER_CREATE_FLOW_LOGS = 1000;
+
+const resourceId = z.string().regex(/^(vpc|subnet)-[0-9a-f]{8,17}$/, 'is not a VPC or subnet id');
+
+const inputSchema = z
+  .strictObject({
+    ResourceType: z.enum(['VPC', 'Subnet']),
+    ResourceIds: z.array(resourceId).min(1).max(MAX_IDS_PER_CREATE_FLOW_LOGS),
+    TrafficType: z.enum(['REJECT', 'ALL']),
+    LogDestinationType: z.enum(['cloud-watch-logs', 's3']),
+    LogGroupName: logGroupName.optional(),
+    LogDestination: z.string().optional(),
+    DeliverLogsPermissionArn: z.string().optional(),
+    TagSpecifications: z.array(z.strictObject({ ResourceType: z.literal('vpc-flow-log'), Tags: awsTags })),
+    /** Derived from the plan so a retried call cannot create a second flow log. */
+    ClientToken: z.string().min(1).max(64),
+  })
+  .refine((input) => input.ResourceIds.every((id) => id.startsWith(input.ResourceType === 'VPC' ? 'vpc-' : 'subnet-')), {
+    message: 'ResourceIds must all be of the ResourceType',
+    path: ['ResourceIds'],
+  });
+
+export type CreateFlowLogsInput = z.infer<typeof inputSchema>;
+
+const PASS_ROLE_HINT = 'grant ec2:CreateFlowLogs, ec2:CreateTags and iam:PassRole on the delivery role (policies/operator-apply.json)';
+
+export const createFlowLogs = defineActionKind({
+  kind: 'create-flow-logs',
+  service: 'ec2',
+  operation: 'CreateFlowLogs',
+  global: false,
+  inputSchema,
+  targets: (input) => input.ResourceIds,
+  describe: (input) => {
+    const n = input.ResourceIds.length;
+    const noun = input.ResourceType === 'VPC' ? 'VPC' : 'subnet';
+    const to = input.LogDestinationType === 's3' ? s3UrlOf(input.LogDestination ?? '') : `cloud-watch-logs:${input.LogGroupName}`;
+    return `Create ${input.TrafficType} flow logs for ${n} ${noun}${n === 1 ? '' : 's'} → ${to}`;
+  },
+  permissions: (input, scope) => {
+    const needs = [
+      { action: 'ec2:CreateFlowLogs', resource: '*' },
+      { action: 'ec2:CreateTags', resource: `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/*` },
+    ];
+    if (input.DeliverLogsPermissionArn) needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn });
+    if (input.LogDestinationType === 's3') {
+      needs.push({ action: 'logs:CreateLogDelivery', resource: '*' }, { action: 'logs:DeleteLogDelivery', resource: '*' });
+    }
+    return needs;
+  },
+  reconcile: (action, live) => {
+    const region = readRegion(live, action.region);
+    const index = region ? indexOf(region) : { resourceIds: new Set<string>(), flowLogsOf: new Map<string, FlowLogFacts[]>() };
+    return action.input.ResourceIds.map((id): LiveVerdict => {
+      if (!index.resourceIds.has(id)) return { status: 'skipped', detail: `${id} no longer exists in ${action.region}` };
+      const verdict = existingFlowLogVerdict(index.flowLogsOf.get(id) ?? [], action.input);
+      if (verdict.kind === 'working') return { status: 'already-done', detail: `has working flow log ${verdict.flowLogId}` };
+      if (verdict.kind === 'blocking') return { status: 'failed', code: 'FlowLogAlreadyExists', message: verdict.message };
+      return { status: 'todo' };
+    });
+  },
+  send: (clients, region, input): Promise<CreateFlowLogsResult> => clients.ec2(region).createFlowLogs(input),
+  deniedHint: (input) => (input.LogDestinationType === 'cloud-watch-logs' ? PASS_ROLE_HINT : 'grant ec2:CreateFlowLogs, ec2:CreateTags and logs:CreateLogDelivery (policies/operator-apply.json)'),
+});
+
+/** arn:aws:s3:::bucket/prefix/ → s3://bucket/prefix/ (the way users write it). */
+function s3UrlOf(arn: string): string {
+  const path = arn.replace(/^arn:[^:]+:s3:::/, '');
+  return `s3://${path.includes('/') ? path : `${path}/`}`;
+}
+
+interface RegionIndex {
+  resourceIds: Set<string>;
+  flowLogsOf: Map<string, FlowLogFacts[]>;
+}
+
+// Built once per region and reused by every batch, so reconciling stays linear in the estate size.
+const regionIndexes = new WeakMap<RegionInventory, RegionIndex>();
+
+function indexOf(region: RegionInventory): RegionIndex {
+  let index = regionIndexes.get(region);
+  if (!index) {
+    index = {
+      resourceIds: new Set([...region.vpcs.map((v) => v.vpcId), ...region.subnets.map((s) => s.subnetId)]),
+      flowLogsOf: groupBy(region.flowLogs, (f) => f.resourceId),
+    };
+    regionIndexes.set(region, index);
+  }
+  return index;
+}
+
+export type ExistingFlowLogVerdict = { kind: 'working'; flowLogId: string } | { kind: 'blocking'; message: string } | { kind: 'none' };
+
+/**
+ * What the flow logs already on a resource mean for creating this one. One that counts makes it done.
+ * A non-working one AWS would call identical (same destination and traffic type) blocks it: AWS
+ * refuses a second one, so a person must delete it. After AWS has actually answered
+ * FlowLogAlreadyExists, any flow log to the same destination is taken as the reason (some emulators
+ * ignore the traffic type when comparing).
+ */
+export function existingFlowLogVerdict(flowLogs: FlowLogFacts[], input: CreateFlowLogsInput, awsSaidAlreadyExists = false): ExistingFlowLogVerdict {
+  const working = flowLogs.find(flowLogCounts);
+  if (working) return { kind: 'working', flowLogId: working.flowLogId };
+  const destination = input.LogGroupName ?? input.LogDestination;
+  const blocking = flowLogs.find(
+    (f) => (f.logGroupName ?? f.destination) === destination && (awsSaidAlreadyExists || f.trafficType === input.TrafficType),
+  );
+  if (!blocking) return { kind: 'none' };
+  const why =
+    blocking.deliverLogsStatus === 'FAILED'
+      ? `its delivery FAILED (${blocking.deliverLogsErrorMessage ?? 'no message'})`
+      : `it is ${blocking.status} and captures ${blocking.trafficType}`;
+  return {
+    kind: 'blocking',
+    message: `flow log ${blocking.flowLogId} to ${destination} already exists but ${why}; delete it (aws ec2 delete-flow-logs --flow-log-ids ${blocking.flowLogId}) or choose another destination, then re-run`,
+  };
+}
+
+/** Where new flow logs go, as CreateFlowLogs parameters. */
+export type FlowLogDestination =
+  | { type: 'cloud-watch-logs'; logGroupName: string; roleArn: string }
+  | { type: 's3'; bucket: string; prefix: string; partition: string };
+
+export function buildCreateFlowLogs(
+  scope: { accountId: string; region: string },
+  resourceType: 'VPC' | 'Subnet',
+  resourceIds: string[],
+  trafficType: 'REJECT' | 'ALL',
+  destination: FlowLogDestination,
+  tags: { Key: string; Value: string }[],
+  because: Because[],
+) {
+  const common = {
+    ResourceType: resourceType,
+    ResourceIds: resourceIds,
+    TrafficType: trafficType,
+    TagSpecifications: [{ ResourceType: 'vpc-flow-log' as const, Tags: tags }],
+  };
+  const input =
+    destination.type === 's3'
+      ? {
+          ...common,
+          LogDestinationType: 's3' as const,
+          LogDestination: `arn:${destination.partition}:s3:::${destination.bucket}${destination.prefix ? `/${destination.prefix.replace(/^\/+|\/+$/g, '')}/` : ''}`,
+        }
+      : { ...common, LogDestinationType: 'cloud-watch-logs' as const, LogGroupName: destination.logGroupName, DeliverLogsPermissionArn: destination.roleArn };
+  return { kind: 'create-flow-logs' as const, region: scope.region, because, input: { ...input, ClientToken: deriveClientToken(scope, input) } };
+}
+
+/** Same request → same token, so a retried or re-run call cannot create a second flow log. */
+function deriveClientToken(scope: { accountId: string; region: string }, input: object): string {
+  const digest = createHash('sha256').update(`${scope.accountId}|${scope.region}|${canonicalJson(input)}`).digest('hex');
+  return `flowfix-${digest.slice(0, 56)}`;
+}

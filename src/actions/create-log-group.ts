@@ -1,0 +1,36 @@
+// logs:CreateLogGroup: flowfix's destination group in a region, tagged so flowfix can tell it is its own.
+import { z } from 'zod';
+import { readRegion } from '../inventory/types.js';
+import { defineActionKind, logGroupArn } from './action-kind.js';
+import { logGroupName } from './schemas.js';
+
+export const createLogGroup = defineActionKind({
+  kind: 'create-log-group',
+  service: 'logs',
+  operation: 'CreateLogGroup',
+  global: false,
+  inputSchema: z.strictObject({
+    logGroupName,
+    kmsKeyId: z.string().optional(),
+    tags: z.record(z.string(), z.string()),
+  }),
+  targets: (input) => [input.logGroupName],
+  describe: (input) => `Create log group ${input.logGroupName}${input.kmsKeyId ? ` encrypted with ${input.kmsKeyId}` : ''}`,
+  permissions: (input, scope) =>
+    ['logs:CreateLogGroup', ...(Object.keys(input.tags).length > 0 ? ['logs:TagResource'] : [])].map((action) => ({
+      action,
+      resource: logGroupArn(scope, input.logGroupName),
+    })),
+  reconcile: (action, live) =>
+    readRegion(live, action.region)?.logGroups[action.input.logGroupName]
+      ? [{ status: 'already-done', detail: 'log group exists' }]
+      : [{ status: 'todo' }],
+  send: (clients, region, input) => clients.logs(region).createLogGroup(input),
+});
+
+export const buildCreateLogGroup = (region: string, name: string, kmsKeyId: string | undefined, tags: Record<string, string>) => ({
+  kind: 'create-log-group' as const,
+  region,
+  because: [{ kind: 'prerequisite' as const, resourceIds: [] }],
+  input: { logGroupName: name, ...(kmsKeyId ? { kmsKeyId } : {}), tags },
+});

@@ -1,0 +1,39 @@
+// logs:PutRetentionPolicy: raise (never lower) how long a destination group keeps flow logs.
+import { z } from 'zod';
+import { readRegion } from '../inventory/types.js';
+import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
+import { defineActionKind, logGroupArn, type Because } from './action-kind.js';
+import { logGroupName } from './schemas.js';
+
+export const putRetentionPolicy = defineActionKind({
+  kind: 'put-retention-policy',
+  service: 'logs',
+  operation: 'PutRetentionPolicy',
+  global: false,
+  inputSchema: z.strictObject({ logGroupName, retentionInDays: z.number().int() }),
+  targets: (input) => [input.logGroupName],
+  describe: (input) => `Keep ${input.logGroupName} for ${input.retentionInDays} days`,
+  permissions: (input, scope) => [{ action: 'logs:PutRetentionPolicy', resource: logGroupArn(scope, input.logGroupName) }],
+  reconcile: (action, live) => {
+    const group = readRegion(live, action.region)?.logGroups[action.input.logGroupName];
+    const wanted = action.input.retentionInDays;
+    if (!group) {
+      // Only a group this plan creates may be missing; any other was read live and is gone now.
+      const createdByPlan = action.because.some((b) => b.kind === 'prerequisite');
+      return createdByPlan ? [{ status: 'todo' }] : [{ status: 'skipped', detail: 'log group not found any more; left as is' }];
+    }
+    if (group.retentionInDays === wanted) return [{ status: 'already-done', detail: `retention is ${wanted} days` }];
+    // Never shorten: that would delete logs someone chose to keep.
+    if (group.retentionInDays === undefined && !isUnfinishedFlowfixGroup(group)) return [{ status: 'skipped', detail: 'group never expires; left as is' }];
+    if (group.retentionInDays !== undefined && group.retentionInDays > wanted) return [{ status: 'skipped', detail: `group keeps ${group.retentionInDays} days; left as is` }];
+    return [{ status: 'todo' }];
+  },
+  send: (clients, region, input) => clients.logs(region).putRetentionPolicy(input),
+});
+
+export const buildPutRetentionPolicy = (region: string, name: string, retentionInDays: number, because: Because) => ({
+  kind: 'put-retention-policy' as const,
+  region,
+  because: [because],
+  input: { logGroupName: name, retentionInDays },
+});

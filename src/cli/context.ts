@@ -1,0 +1,65 @@
+// Builds what a command hands the workflow: AWS clients (live, or a snapshot directory), a clock, the
+// abort signal from main.ts, a spinner for a person watching, and news lines on stderr.
+import type { AwsClients } from '../aws/api.js';
+import type { Settings } from '../config/settings.js';
+import { decorationsWanted, type Io } from '../io/io.js';
+import { createProgress, type Progress } from '../io/progress.js';
+import type { Prompter } from '../io/prompter.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import type { ApplyTimings } from '../workflow/apply-and-verify.js';
+import type { WorkflowDeps } from '../workflow/deps.js';
+import type { CommandOptions } from './options.js';
+
+/** What tests (and main.ts) may inject into a command. */
+export interface CommandDeps {
+  clients?: AwsClients;
+  prompter?: Prompter;
+  /** Aborted on Ctrl-C (main.ts wires SIGINT to it). */
+  signal?: AbortSignal;
+  clock?: Clock;
+  timings?: Partial<ApplyTimings>;
+}
+
+export async function connectAws(settings: Settings, io: Io): Promise<AwsClients> {
+  const [{ createAwsClients }, { findHomeRegion }] = await Promise.all([import('../aws/clients.js'), import('../aws/shared-config.js')]);
+  const homeRegion = await findHomeRegion({ flagRegion: settings.region, profile: settings.profile, env: io.env });
+  return createAwsClients({
+    homeRegion,
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
+  });
+}
+
+async function clientsFor(options: CommandOptions, io: Io): Promise<AwsClients> {
+  if (!options.snapshot) return connectAws(options.settings, io);
+  // Interim until the snapshot is an AwsClients of its own.
+  const { loadSnapshot } = await import('../inventory/load-snapshot.js');
+  const inventory = await loadSnapshot(options.snapshot, options.settings);
+  const { readRegion } = await import('../inventory/types.js');
+  const region = (name: string) => readRegion(inventory, name)!;
+  return {
+    homeRegion: inventory.homeRegion,
+    callerIdentity: async () => ({ accountId: inventory.accountId, arn: '' }),
+    listEnabledRegions: async () => ({ enabled: inventory.regions.map((r) => r.region), disabled: [] }),
+    ec2: (name) => ({ listVpcs: async () => region(name).vpcs, listSubnets: async () => region(name).subnets, listFlowLogs: async () => region(name).flowLogs, createFlowLogs: async () => { throw new Error('snapshot'); } }),
+    logs: (name) => ({ describeLogGroups: async () => region(name).logGroups, createLogGroup: async () => {}, putRetentionPolicy: async () => {}, listTags: async () => ({}) }),
+    iam: () => ({ getRole: async () => (inventory.role.status === 'found' ? inventory.role.role : null), createRole: async () => ({ arn: '' }), putRolePolicy: async () => {} }),
+  };
+}
+
+/** Runs `work` with the workflow's dependencies and a spinner that is stopped however it ends. */
+export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: CommandDeps, work: (deps: WorkflowDeps) => Promise<T>): Promise<T> {
+  const clients = deps.clients ?? (await clientsFor(options, io));
+  const progress: Progress = await createProgress(io, decorationsWanted(io, options.format));
+  try {
+    return await work({
+      clients,
+      clock: deps.clock ?? systemClock,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      progress: (done, total) => (done === total ? progress.stop() : progress.phase(`Reading regions: ${done}/${total}`)),
+      notify: (line) => io.stderr.write(`${line}\n`),
+    });
+  } finally {
+    progress.stop();
+  }
+}

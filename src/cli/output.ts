@@ -1,0 +1,33 @@
+// What commands write to the terminal or a file, shared by every command so none imports another.
+import { writeFile } from 'node:fs/promises';
+import { FlowfixError } from '../errors.js';
+import type { Io } from '../io/io.js';
+import { renderPlanFile } from '../plan/plan-file.js';
+import type { Plan } from '../plan/types.js';
+import type { PlanReport } from '../report/plan-report.js';
+import { styleFor, type Style } from '../render/style.js';
+import { renderPlanReport } from '../render/text.js';
+
+export const styleOf = (io: Io): Style => styleFor(io.stdout, io.env);
+
+export function printReport(report: PlanReport, format: 'text' | 'json', io: Io): void {
+  if (format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout.write(`${renderPlanReport(report, styleOf(io))}\n`);
+}
+
+export function printJson(io: Io, document: object): void {
+  io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+}
+
+export async function savePlan(path: string, plan: Plan, io: Io): Promise<void> {
+  try {
+    await writeFile(path, renderPlanFile(plan));
+  } catch (err) {
+    throw new FlowfixError('PlanNotSaved', `cannot write plan to ${path}: ${(err as Error).message}`, {
+      hint: 'choose a writable path for --out',
+      cause: err,
+    });
+  }
+  // stderr, so stdout stays one JSON document with --format json.
+  io.stderr.write(`Plan saved to ${path} (${plan.actions.length} action${plan.actions.length === 1 ? '' : 's'}). Apply it with: flowfix apply ${path}\n`);
+}

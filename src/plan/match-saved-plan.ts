@@ -1,0 +1,146 @@
+// Pure: which parts of a saved plan apply may carry out. The saved plan is a request; the plan flowfix
+// rebuilds from the file's settings against live state is the authority. A saved action runs only when
+// a rebuilt action has the same kind, region and input (a CreateFlowLogs may name fewer resources); a
+// resource or action the rebuilt plan lacks is accepted only when live state shows it already done.
+// Anything else is refused before any write, with one line naming the action and what differs.
+import { kindOf, targetsOf, type PlanAction } from '../actions/action-kinds.js';
+import type { Outcome } from '../apply/types.js';
+import type { Settings } from '../config/settings.js';
+import type { Inventory } from '../inventory/types.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import type { Plan } from './types.js';
+
+export interface MatchedPlan {
+  /** The rebuilt plan cut down to what the saved plan asks for, under the saved ids. */
+  plan: Plan;
+  /** Saved work live state shows as done (or gone) since the plan was saved. */
+  settled: Outcome[];
+  /** One line per refused action or resource; any refusal means nothing is applied. */
+  refused: string[];
+}
+
+/** Parameters that may differ between a saved and a rebuilt action of the same request. */
+const VARIABLE_INPUT = new Set(['ResourceIds', 'ClientToken']);
+
+const fixedInput = (action: PlanAction) =>
+  canonicalJson(Object.fromEntries(Object.entries(action.input).filter(([key]) => !VARIABLE_INPUT.has(key))));
+const keyOf = (action: PlanAction) => `${action.kind}|${action.region}|${fixedInput(action)}`;
+
+export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, settings: Settings): MatchedPlan {
+  const refused: string[] = [];
+  const settled: Outcome[] = [];
+  const chosen: PlanAction[] = [];
+  const rebuiltByKey = new Map<string, { action: PlanAction; index: number }[]>();
+  rebuilt.actions.forEach((action, index) => {
+    const list = rebuiltByKey.get(keyOf(action)) ?? [];
+    list.push({ action, index });
+    rebuiltByKey.set(keyOf(action), list);
+  });
+  const seenIds = new Set<string>();
+  const seenResources = new Set<string>();
+  const usedRebuilt = new Set<number>();
+  let lastIndex = -1;
+
+  for (const action of saved.actions) {
+    const name = `${action.id} (${action.service}:${action.operation} in ${action.region})`;
+    if (seenIds.has(action.id)) {
+      refused.push(`${name}: the id appears twice`);
+      continue;
+    }
+    seenIds.add(action.id);
+    const candidates = rebuiltByKey.get(keyOf(action)) ?? [];
+
+    if (action.kind === 'create-flow-logs') {
+      const verdicts = kindOf(action).reconcile(action, live);
+      const keep = new Set<string>();
+      action.input.ResourceIds.forEach((id, i) => {
+        const resourceKey = `${action.region}|${id}`;
+        if (seenResources.has(resourceKey)) return void refused.push(`${name}: ${id} is named twice`);
+        seenResources.add(resourceKey);
+        const verdict = verdicts[i]!;
+        if (candidates.some((c) => c.action.kind === 'create-flow-logs' && c.action.input.ResourceIds.includes(id))) keep.add(id);
+        else if (verdict.status === 'already-done' || verdict.status === 'skipped') settled.push(outcomeOf(action, id, verdict.status, verdict.detail));
+        else refused.push(`${name}: ${id} is not a ${action.input.ResourceType} flowfix would give this flow log now (${whyNot(action, rebuilt)})`);
+      });
+      for (const { action: match, index } of candidates) {
+        if (match.kind !== 'create-flow-logs') continue;
+        const ids = match.input.ResourceIds.filter((id) => keep.has(id));
+        if (ids.length === 0) continue;
+        lastIndex = checkOrder(index, lastIndex, name, refused);
+        usedRebuilt.add(index);
+        chosen.push({ ...match, id: action.id, input: { ...match.input, ResourceIds: ids } } as PlanAction);
+      }
+      continue;
+    }
+
+    const match = candidates.find((c) => !usedRebuilt.has(c.index));
+    if (match) {
+      lastIndex = checkOrder(match.index, lastIndex, name, refused);
+      usedRebuilt.add(match.index);
+      chosen.push({ ...match.action, id: action.id });
+    } else if (alreadyDone(action, live, settings)) {
+      for (const target of targetsOf(action)) settled.push(outcomeOf(action, target, 'already-done', 'done since the plan was saved'));
+    } else {
+      refused.push(`${name}: ${whyNot(action, rebuilt)}`);
+    }
+  }
+
+  // Leaving out a prerequisite would make its flow logs fail: the rebuilt plan's prerequisites for the
+  // flow logs kept must all be there.
+  const needsRole = chosen.some((a) => a.kind === 'create-flow-logs' && a.input.LogDestinationType === 'cloud-watch-logs');
+  const flowLogRegions = new Set(chosen.filter((a) => a.kind === 'create-flow-logs').map((a) => a.region));
+  rebuilt.actions.forEach((action, index) => {
+    const prerequisite = action.because.every((b) => b.kind === 'prerequisite');
+    const needed = action.region === 'global' ? needsRole : flowLogRegions.has(action.region);
+    if (prerequisite && needed && !usedRebuilt.has(index)) refused.push(`the plan leaves out ${action.kind} in ${action.region} (${action.description}), which its flow logs need`);
+  });
+
+  return { plan: { ...rebuilt, createdAt: saved.createdAt, actions: chosen }, settled, refused };
+}
+
+function checkOrder(index: number, lastIndex: number, name: string, refused: string[]): number {
+  if (index < lastIndex) refused.push(`${name}: out of order (flowfix sends it earlier)`);
+  return Math.max(index, lastIndex);
+}
+
+/** Work live state already shows as done, for exactly the names these settings manage: nothing to send. */
+function alreadyDone(action: PlanAction, live: Inventory, settings: Settings): boolean {
+  const ownGroup = settings.destination.type === 'cloud-watch-logs' ? settings.destination.logGroupName : undefined;
+  const managed =
+    action.kind === 'create-role'
+      ? action.input.RoleName === settings.roleName
+      : action.kind === 'put-role-policy'
+        ? action.input.RoleName === settings.roleName && action.input.PolicyName === settings.policyName
+        : action.kind === 'create-log-group'
+          ? action.input.logGroupName === ownGroup
+          : action.kind === 'put-retention-policy' && action.input.retentionInDays === settings.retentionInDays;
+  return managed && kindOf(action).reconcile(action, live).every((v) => v.status === 'already-done');
+}
+
+/** What differs from the closest action the rebuilt plan has, in words. */
+function whyNot(action: PlanAction, rebuilt: Plan): string {
+  const sameKind = rebuilt.actions.filter((a) => a.kind === action.kind && a.region === action.region);
+  if (sameKind.length === 0) return `flowfix would not send ${action.operation} in ${action.region} for these settings now`;
+  const closest = sameKind[0]!;
+  const given = action.input as Record<string, unknown>;
+  const expected = closest.input as Record<string, unknown>;
+  const differing = [...new Set([...Object.keys(given), ...Object.keys(expected)])].filter(
+    (key) => !VARIABLE_INPUT.has(key) && canonicalJson(given[key]) !== canonicalJson(expected[key]),
+  );
+  if (differing.length === 0) return 'its resources are not ones flowfix would fix now';
+  return differing.map((key) => `${key} ${clip(given[key])} (flowfix would send ${clip(expected[key])})`).join(', ');
+}
+
+const clip = (value: unknown) => {
+  const text = JSON.stringify(value) ?? 'nothing';
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+};
+
+const outcomeOf = (action: PlanAction, resourceId: string, status: Outcome['status'], detail: string): Outcome => ({
+  actionId: action.id,
+  kind: action.kind,
+  region: action.region,
+  resourceId,
+  status,
+  detail,
+});

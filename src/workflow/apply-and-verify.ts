@@ -1,0 +1,87 @@
+// Carry out a plan the user consented to, then re-read what it touched and verify it.
+import { applyPlan, ROLE_RETRY_WINDOW_MS } from '../apply/apply-plan.js';
+import type { ApplyReport, Outcome } from '../apply/types.js';
+import { verifyTargets, type Verification } from '../apply/verify.js';
+import type { Settings } from '../config/settings.js';
+import { collectInventory } from '../inventory/collect-inventory.js';
+import type { Inventory } from '../inventory/types.js';
+import type { Plan } from '../plan/types.js';
+import { errorsOf, type ReportError } from '../report/plan-report.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import type { WorkflowDeps } from './deps.js';
+
+export interface ApplyRequest {
+  plan: Plan;
+  /** Live state the plan was checked against, read just before. */
+  live: Inventory;
+  settings: Settings;
+  dryRun: boolean;
+  /** Wait until the new flow logs deliver (or the wait times out). */
+  wait: boolean;
+  /** Outcomes known before anything is sent (a saved plan's work that is done since). */
+  settled?: Outcome[];
+  /** Called once the plan is carried out, before verification (which may wait for delivery). */
+  onApplied?: (report: ApplyReport) => void;
+}
+
+export interface ApplyTimings {
+  roleRetryWindowMs: number;
+  waitTimeoutMs: number;
+  waitIntervalMs: number;
+}
+
+export const DEFAULT_APPLY_TIMINGS: ApplyTimings = { roleRetryWindowMs: ROLE_RETRY_WINDOW_MS, waitTimeoutMs: 10 * 60_000, waitIntervalMs: 20_000 };
+
+/** The `flowfix.apply-report/v1` document without its schema tag. */
+export interface ApplyResult extends ApplyReport {
+  plan: Plan;
+  verification: Verification[];
+  /** What could not be read before applying (regions, or 'global' for the role). */
+  regionErrors: ReportError[];
+  exitCode: ExitCode;
+}
+
+export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, timings: ApplyTimings = DEFAULT_APPLY_TIMINGS): Promise<ApplyResult> {
+  const { plan, live, settings } = request;
+  const regionErrors = errorsOf(live);
+  // Work the plan cannot do (e.g. an untrusted role) leaves resources non-compliant: exit 1.
+  const blocked = plan.blocked.length > 0 || regionErrors.length > 0;
+  const executed = await applyPlan(plan, {
+    clients: deps.clients,
+    live,
+    dryRun: request.dryRun,
+    concurrency: settings.concurrency,
+    roleRetryWindowMs: timings.roleRetryWindowMs,
+    clock: deps.clock,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
+  const report: ApplyReport = { ...executed, outcomes: [...(request.settled ?? []), ...executed.outcomes] };
+  request.onApplied?.(report);
+
+  let verification: Verification[] = [];
+  if (!request.dryRun && !report.interrupted) {
+    const gone = new Set(report.outcomes.filter((o) => o.kind === 'create-flow-logs' && o.status === 'skipped').map((o) => o.resourceId));
+    verification = await verify(plan, settings, gone, request.wait, deps, timings);
+  }
+  const failed = report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed);
+  const unverified = verification.some((v) => v.status !== 'ok' && v.status !== 'pending');
+  const exitCode = report.interrupted ? EXIT.interrupted : failed || unverified || blocked ? EXIT.error : EXIT.ok;
+  return { plan, ...report, verification, regionErrors, exitCode };
+}
+
+/** Re-reads the regions apply touched; with `wait`, until every new flow log has delivered or time is up. */
+async function verify(plan: Plan, settings: Settings, skippedIds: ReadonlySet<string>, wait: boolean, deps: WorkflowDeps, timings: ApplyTimings): Promise<Verification[]> {
+  const touched = [
+    ...new Set(plan.actions.filter((a) => a.kind === 'create-flow-logs' && a.input.ResourceIds.some((id) => !skippedIds.has(id))).map((a) => a.region)),
+  ];
+  if (touched.length === 0) return [];
+  const deadline = deps.clock.now() + timings.waitTimeoutMs;
+  for (;;) {
+    const after = await collectInventory(deps.clients, { ...settings, regions: touched });
+    const results = verifyTargets(plan, after, skippedIds);
+    const pending = results.filter((r) => r.status === 'pending').length;
+    if (!wait || pending === 0 || deps.clock.now() >= deadline || deps.signal?.aborted) return results;
+    deps.notify?.(`Waiting for first delivery of ${pending} flow logs…`);
+    await deps.clock.sleep(timings.waitIntervalMs);
+  }
+}

@@ -1,0 +1,29 @@
+// flowfix never changes AWS without `--yes` or a person answering "yes" at a terminal.
+import { FlowfixError } from '../errors.js';
+import { PromptCancelled, type Prompter } from '../io/prompter.js';
+import type { Plan } from '../plan/types.js';
+
+export interface ConsentSource {
+  yes: boolean;
+  /** A person can answer; when false and there is no --yes, flowfix refuses instead of hanging. */
+  interactive: boolean;
+  prompter?: Prompter;
+}
+
+export async function askConsent(plan: Plan, source: ConsentSource): Promise<boolean> {
+  if (source.yes) return true;
+  if (!source.interactive && !source.prompter) {
+    throw new FlowfixError('ConsentRequired', 'refusing to change AWS without consent: no terminal to ask on', {
+      hint: 'review the plan, then re-run with --yes (or --dry-run to only check)',
+    });
+  }
+  const { inquirerPrompter } = await import('../io/prompter.js');
+  const ask = source.prompter ?? (await inquirerPrompter());
+  const n = plan.actions.length;
+  try {
+    return await ask.confirm(`Apply ${n === 1 ? 'this action' : `these ${n} actions`} to account ${plan.accountId}?`, { default: false });
+  } catch (err) {
+    if (err instanceof PromptCancelled) return false;
+    throw err;
+  }
+}

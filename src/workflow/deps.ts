@@ -1,0 +1,18 @@
+// What the workflow needs from the outside world, passed in so every step runs in a test without a
+// terminal, a network or real time.
+import type { AwsClients } from '../aws/api.js';
+import type { InventoryProgress } from '../inventory/collect-inventory.js';
+import type { PolicyTemplates } from '../policy/templates.js';
+import type { Clock } from '../util/clock.js';
+
+export interface WorkflowDeps {
+  clients: AwsClients;
+  clock: Clock;
+  /** Aborted on Ctrl-C: calls in flight finish, nothing more starts. */
+  signal?: AbortSignal;
+  /** Regions read so far, for a spinner. */
+  progress?: InventoryProgress;
+  /** One line of news for a person watching (stderr), e.g. while waiting for delivery. */
+  notify?: (line: string) => void;
+  templates?: PolicyTemplates;
+}

@@ -1,0 +1,92 @@
+// `flowfix apply FILE`: the file is a request. Its settings are validated like any settings, the plan
+// is rebuilt from them against live state, and only what both contain is carried out.
+import { resolveSettings, type UserSettings } from '../config/resolve-settings.js';
+import type { Settings } from '../config/settings.js';
+import { FlowfixError } from '../errors.js';
+import { collectInventory } from '../inventory/collect-inventory.js';
+import { matchSavedPlan, type MatchedPlan } from '../plan/match-saved-plan.js';
+import { planInvalid, readPlanFile, type SavedPlan } from '../plan/plan-file.js';
+import { loadPolicyTemplates } from '../policy/templates.js';
+import { toFlowfixError } from '../aws/errors.js';
+import type { Inventory } from '../inventory/types.js';
+import { assessInventory } from './assess.js';
+import type { WorkflowDeps } from './deps.js';
+
+/** Settings a saved plan fixes; a flag for one of these must agree with the file. */
+const PLAN_SETTING_KEYS = ['scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'regions'] as const;
+
+export interface LoadedSavedPlan extends MatchedPlan {
+  live: Inventory;
+  settings: Settings;
+}
+
+/**
+ * Reads and checks a saved plan before any AWS call, then rebuilds it against live state.
+ * `flags`: the settings flags the user typed (compared with the file's); `base`: the run's settings
+ * (profile, endpoint, concurrency), which the file does not carry.
+ */
+export async function loadSavedPlan(path: string, flags: UserSettings, base: Settings, deps: WorkflowDeps): Promise<LoadedSavedPlan> {
+  const saved = await readPlanFile(path);
+  const settings = settingsOfPlan(saved, path, base);
+  rejectConflictingFlags(flags, settings, path);
+
+  const { accountId } = await deps.clients.callerIdentity().catch((err: unknown) => {
+    throw toFlowfixError(err, 'Reading the account id (sts:GetCallerIdentity)');
+  });
+  if (saved.accountId !== accountId) {
+    throw new FlowfixError('PlanAccountMismatch', `plan ${path} was made for account ${saved.accountId}, but these credentials are for ${accountId}`, {
+      hint: 'use the profile of the account the plan was made for, or make a new plan for this one',
+    });
+  }
+  const live = await collectInventory(deps.clients, settings, deps);
+  if (live.partition !== saved.partition) throw planInvalid(path, `made for partition ${saved.partition}, but these credentials are in ${live.partition}`);
+  const rebuilt = assessInventory(live, settings, deps.templates ?? loadPolicyTemplates(), new Date(deps.clock.now())).plan;
+  const matched = matchSavedPlan({ ...saved, settings: rebuilt.settings }, rebuilt, live, settings);
+  if (matched.refused.length > 0) {
+    const shown = matched.refused.slice(0, 3).join('; ');
+    throw new FlowfixError('PlanRefused', `plan ${path} asks for what flowfix would not do now: ${shown}${matched.refused.length > 3 ? `; and ${matched.refused.length - 3} more` : ''}`, {
+      hint: 'nothing was changed; make a new plan with `flowfix plan --out FILE` and review it',
+    });
+  }
+  return { ...matched, live, settings };
+}
+
+/** The file's settings, validated by the same rules as flags and settings files. */
+function settingsOfPlan(saved: SavedPlan, path: string, base: Settings): Settings {
+  const { destination, ...rest } = saved.settings;
+  const cloudWatch = /^cloud-watch-logs:(.+)$/.exec(destination);
+  const asUserSettings = {
+    ...rest,
+    ...(cloudWatch ? { destination: 'cloud-watch-logs', logGroupName: cloudWatch[1] } : { destination }),
+  };
+  const fromFile = resolveSettings({}, { path: `${path} settings`, value: asUserSettings });
+  return { ...base, ...pick(fromFile, ['scope', 'trafficType', 'destination', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'regions']), ...(fromFile.kmsKeyId ? { kmsKeyId: fromFile.kmsKeyId } : { kmsKeyId: undefined }) } as Settings;
+}
+
+function rejectConflictingFlags(flags: UserSettings, settings: Settings, path: string): void {
+  const fromFlags = resolveSettings(flags, null);
+  const conflicts = PLAN_SETTING_KEYS.filter((key) => flags[key] !== undefined).filter((key) => {
+    switch (key) {
+      case 'destination':
+        return fromFlags.destination.type !== settings.destination.type || JSON.stringify(fromFlags.destination) !== JSON.stringify(settings.destination);
+      case 'logGroupName':
+        return settings.destination.type !== 'cloud-watch-logs' || settings.destination.logGroupName !== flags.logGroupName;
+      case 'regions':
+        return JSON.stringify([...new Set(flags.regions)].sort()) !== JSON.stringify([...(settings.regions ?? [])].sort());
+      default:
+        return JSON.stringify(fromFlags[key]) !== JSON.stringify(settings[key]);
+    }
+  });
+  if (conflicts.length > 0) {
+    throw new FlowfixError('PlanFlagConflict', `${conflicts.map(flagOf).join(', ')} ${conflicts.length === 1 ? 'differs' : 'differ'} from the settings saved in ${path}`, {
+      hint: 'a saved plan is applied with its own settings: drop the flag, or make a new plan with it',
+    });
+  }
+}
+
+const FLAG_OF: Record<string, string> = { trafficType: '--traffic-type', logGroupName: '--log-group', roleName: '--role-name', policyName: '--policy-name', retentionInDays: '--retention', minRetentionDays: '--min-retention', kmsKeyId: '--kms-key' };
+const flagOf = (key: string) => FLAG_OF[key] ?? `--${key}`;
+
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as Pick<T, K>;
+}
