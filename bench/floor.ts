@@ -2,6 +2,7 @@
 // sequential round trips with every region read in parallel. flowfix is measured against this.
 
 import { EC2_MAX_PAGE_SIZE } from '../src/aws/ec2-api.js';
+import { LOG_GROUP_IDENTIFIERS_MAX } from '../src/aws/logs-api.js';
 import type { EstateCounts } from './estate.js';
 
 export interface Floor {
@@ -17,12 +18,12 @@ const pages = (items: number, pageSize: number) => Math.max(1, Math.ceil(items /
 /**
  * Calls: GetCallerIdentity + DescribeRegions, the role read (GetRole, ListRolePolicies, one GetRolePolicy
  * per inline policy), and per region ⌈vpcs/1000⌉ + ⌈subnets/1000⌉ + ⌈flowLogs/1000⌉ describe pages plus
- * one DescribeLogGroups per distinct log group name (an exact name is found on the first page of a
- * prefix lookup, and none of these names is a prefix of another group).
+ * ⌈distinct log group names/50⌉ DescribeLogGroups (`logGroupIdentifiers` takes 50 names and AWS answers
+ * with only the named groups, on one page; none when no name is wanted).
  *
  * Round trips: the global chain GetCallerIdentity → DescribeRegions, then the longest of
  *  - a region: its VPC, subnet and flow-log listings side by side (each pages sequentially), then one
- *    round of log group lookups in parallel;
+ *    round of DescribeLogGroups (one call per 50 names, side by side);
  *  - the role: GetRole and ListRolePolicies side by side, then the GetRolePolicy calls in parallel.
  */
 export function computeFloor(counts: EstateCounts): Floor {
@@ -45,7 +46,7 @@ export function computeFloor(counts: EstateCounts): Floor {
     byOp.DescribeVpcs! += vpcPages;
     byOp.DescribeSubnets! += subnetPages;
     byOp.DescribeFlowLogs! += flowLogPages;
-    byOp.DescribeLogGroups! += region.logGroupNames;
+    byOp.DescribeLogGroups! += Math.ceil(region.logGroupNames / LOG_GROUP_IDENTIFIERS_MAX);
     regionChain = Math.max(regionChain, Math.max(vpcPages, subnetPages, flowLogPages) + (region.logGroupNames > 0 ? 1 : 0));
   }
   const roleChain = counts.roleInlinePolicies > 0 ? 2 : 1;

@@ -4,38 +4,106 @@ import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
 import type { LogGroupFacts } from '../facts/resources.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
 import type { LogsApi } from './api.js';
-import { callingAction } from './errors.js';
+import { callingAction, classifyAwsError } from './errors.js';
+
+// DescribeLogGroups, as documented in
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogGroups.html
+// (constraints as in the service model the page is generated from; see docs/aws-facts/describe-log-groups.md):
+//  - logGroupIdentifiers: 1 to 50 items; outside a cross-account monitoring account only log group
+//    names of the calling account (ARNs only in a monitoring account).
+//  - with logGroupIdentifiers the only other filter allowed is includeLinkedAccounts, so never a
+//    logGroupNamePrefix, logGroupNamePattern or logGroupClass alongside it.
+//  - limit: 1 to 50, default 50; results ASCII-sorted by name; more pages come with a nextToken.
+//  - modelled errors: InvalidParameterException, ServiceUnavailableException.
 
 /** The largest page DescribeLogGroups accepts. */
 export const LOG_GROUPS_MAX_PAGE_SIZE = 50;
+/** The most names one DescribeLogGroups takes in `logGroupIdentifiers`. */
+export const LOG_GROUP_IDENTIFIERS_MAX = 50;
 /** Lookups in flight per region: a region has a handful of distinct names, and Logs throttles early. */
 const LOG_GROUP_LOOKUP_CONCURRENCY = 4;
 
+// Codes that say the endpoint could not take `logGroupIdentifiers` (besides every 'invalid' kind such as
+// InvalidParameterException and ValidationException): a strict deserialiser refusing an unknown member,
+// and UnrecognizedClientException, which AWS uses for a bad token but flowfix has already proved its
+// credentials with STS by the time it reads Logs. If it really is the credentials, the prefix lookup
+// fails the same way and that error is reported: the mistake costs one call.
+const IDENTIFIERS_NOT_UNDERSTOOD = new Set(['SerializationException', 'UnrecognizedClientException']);
+
+/** True when an error answers the request shape (the parameter), not access, throttling or the network. */
+export function rejectsLogGroupIdentifiers(err: unknown): boolean {
+  const { kind, code } = classifyAwsError(err);
+  return kind === 'invalid' || IDENTIFIERS_NOT_UNDERSTOOD.has(code);
+}
+
 export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLogsClient): LogsApi {
-  // Looks each name up by prefix instead of listing every group of the region and filtering: accounts
-  // can have 100k log groups (2,000 pages of 50), while flowfix needs a handful of names. A prefix
-  // also matches longer names ("/a/b" finds "/a/b-old"), so only the exact name is kept.
-  async function describeLogGroup(name: string): Promise<LogGroupFacts | undefined> {
-    const pages = sdk.paginateDescribeLogGroups(
-      { client, pageSize: LOG_GROUPS_MAX_PAGE_SIZE },
-      { logGroupNamePrefix: name },
-    );
+  // Set once this region's endpoint refuses logGroupIdentifiers (an older emulator); its later lookups
+  // go straight to one prefix lookup per name.
+  let identifiersRejected = false;
+
+  // Up to LOG_GROUP_IDENTIFIERS_MAX names in one call, no `limit` (its default, 50, is its maximum).
+  // AWS answers with just the named groups that exist, so at most 50: one page. Endpoints that ignore
+  // the parameter (moto, older emulators) answer with every group of the region, so only exact names
+  // are kept and pages are followed, but only until every name has been found.
+  async function describeBatch(names: string[]): Promise<LogGroupFacts[]> {
+    const missing = new Set(names);
+    const found: LogGroupFacts[] = [];
+    let nextToken: string | undefined;
+    do {
+      const sent: string | undefined = nextToken;
+      const page = await client.send(
+        new sdk.DescribeLogGroupsCommand({ logGroupIdentifiers: names, ...(sent === undefined ? {} : { nextToken: sent }) }),
+      );
+      for (const group of page.logGroups ?? []) {
+        const name = group.logGroupName;
+        if (name !== undefined && missing.delete(name)) found.push(toLogGroupFacts(name, group));
+      }
+      nextToken = page.nextToken;
+      // An endpoint repeating the token it was sent would otherwise page forever.
+      if (nextToken === sent) break;
+    } while (missing.size > 0 && nextToken);
+    return found;
+  }
+
+  // The fallback: one lookup per name by prefix. A prefix also matches longer names ("/a/b" finds
+  // "/a/b-old"), so only the exact name is kept; groups come back sorted by name, so the exact one is
+  // almost always on the first page and paging stops there.
+  async function describeByPrefix(name: string): Promise<LogGroupFacts | undefined> {
+    const pages = sdk.paginateDescribeLogGroups({ client, pageSize: LOG_GROUPS_MAX_PAGE_SIZE }, { logGroupNamePrefix: name });
     for await (const page of pages) {
       const exact = (page.logGroups ?? []).find((group) => group.logGroupName === name);
-      // Groups come back sorted by name, so the exact one is almost always on the first page; stop
-      // as soon as it is found instead of paging through every longer name.
       if (exact) return toLogGroupFacts(name, exact);
     }
     return undefined;
   }
 
+  async function describeEachByPrefix(names: string[]): Promise<LogGroupFacts[]> {
+    const found = await mapWithConcurrency(names, LOG_GROUP_LOOKUP_CONCURRENCY, describeByPrefix);
+    return found.filter((facts): facts is LogGroupFacts => facts !== undefined);
+  }
+
+  async function describeBatchOrFallBack(names: string[]): Promise<LogGroupFacts[]> {
+    if (identifiersRejected) return describeEachByPrefix(names);
+    try {
+      return await describeBatch(names);
+    } catch (err) {
+      if (!rejectsLogGroupIdentifiers(err)) throw err;
+      identifiersRejected = true;
+      return describeEachByPrefix(names);
+    }
+  }
+
   return {
+    // ⌈distinct names ÷ 50⌉ calls instead of one per name: accounts can hold 100k log groups, so
+    // listing the region and filtering is out, and flowfix needs only the names its flow logs use.
     describeLogGroups: (names) =>
       callingAction('logs:DescribeLogGroups', async () => {
         const distinct = [...new Set(names)];
-        const found = await mapWithConcurrency(distinct, LOG_GROUP_LOOKUP_CONCURRENCY, describeLogGroup);
+        const batches: string[][] = [];
+        for (let i = 0; i < distinct.length; i += LOG_GROUP_IDENTIFIERS_MAX) batches.push(distinct.slice(i, i + LOG_GROUP_IDENTIFIERS_MAX));
+        const found = await mapWithConcurrency(batches, LOG_GROUP_LOOKUP_CONCURRENCY, describeBatchOrFallBack);
         const byName: Record<string, LogGroupFacts> = {};
-        for (const facts of found) if (facts) byName[facts.name] = facts;
+        for (const facts of found.flat()) byName[facts.name] = facts;
         return byName;
       }),
 

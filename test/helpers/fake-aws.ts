@@ -891,13 +891,34 @@ export class FakeAws {
     };
   }
 
+  // As docs/aws-facts/describe-log-groups.md: logGroupIdentifiers takes 1–50 names (this fake is not a
+  // monitoring account, so an ARN matches nothing), excludes every other filter, and the answer holds
+  // only the named groups that exist, sorted and paged like any other listing. Constraint violations
+  // are InvalidParameterException, the one client error the operation models (the messages' wording is
+  // not documented; callers branch on the code).
   private describeLogGroups(input: DescribeLogGroupsCommandInput, ctx: Ctx): object {
     const state = this.regionState(ctx);
     if (input.limit !== undefined && (input.limit < 1 || input.limit > 50)) {
       throw serviceError('logs', 'InvalidParameterException', `Value '${input.limit}' at 'limit' must be between 1 and 50`);
     }
+    const identifiers = input.logGroupIdentifiers;
+    if (identifiers !== undefined) {
+      if (identifiers.length < 1 || identifiers.length > 50) {
+        const bound = identifiers.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 50';
+        const message = `1 validation error detected: Value '[${identifiers.join(', ')}]' at 'logGroupIdentifiers' failed to satisfy constraint: Member must have length ${bound}`;
+        throw serviceError('logs', 'InvalidParameterException', message);
+      }
+      const others = (['logGroupNamePrefix', 'logGroupNamePattern', 'logGroupClass'] as const).filter((key) => input[key] !== undefined);
+      if (others.length > 0) {
+        const message = `logGroupIdentifiers cannot be combined with ${others.join(', ')}: the only other filter allowed is includeLinkedAccounts`;
+        throw serviceError('logs', 'InvalidParameterException', message);
+      }
+    }
+    const wanted = identifiers === undefined ? undefined : new Set(identifiers);
     const prefix = input.logGroupNamePrefix ?? '';
-    const groups = [...state.logGroups.values()].filter((g) => g.name.startsWith(prefix)).sort(byName);
+    const groups = [...state.logGroups.values()]
+      .filter((g) => (wanted === undefined ? g.name.startsWith(prefix) : wanted.has(g.name)))
+      .sort(byName);
     const { page, next } = this.paginate('DescribeLogGroups', groups, input.limit, input.nextToken, 50);
     return {
       logGroups: page.map((g) => this.logGroupOutput(g, ctx.region, ctx.partition)),

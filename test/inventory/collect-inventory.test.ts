@@ -70,9 +70,9 @@ function serveAccount(account: FakeAccount): void {
       return { FlowLogs: pages[index], NextToken: index + 1 < pages.length ? String(index + 1) : undefined };
     }),
   );
-  sdk.logs.on(DescribeLogGroupsCommand).callsFake(async (input: { logGroupNamePrefix: string }, getClient) => {
+  sdk.logs.on(DescribeLogGroupsCommand).callsFake(async (input: { logGroupIdentifiers: string[] }, getClient) => {
     const region = account.regions[await regionOfClient(getClient)];
-    const logGroups = (region?.logGroups ?? []).filter((group) => group.logGroupName!.startsWith(input.logGroupNamePrefix));
+    const logGroups = (region?.logGroups ?? []).filter((group) => input.logGroupIdentifiers.includes(group.logGroupName!));
     return { logGroups };
   });
   sdk.iam.on(GetRoleCommand).rejects(awsError('NoSuchEntity', 'The role cannot be found.', 404));
@@ -174,7 +174,7 @@ describe('collectInventory', () => {
     expect(sdk.ec2.commandCalls(DescribeFlowLogsCommand).map((call) => call.args[0].input.Filter)).toEqual([undefined, undefined]);
   });
 
-  it('GIVEN flow logs to the same group many times WHEN collecting THEN each distinct log group is looked up once per region', async () => {
+  it('GIVEN flow logs to the same group many times WHEN collecting THEN the distinct log groups are looked up in one DescribeLogGroups per region', async () => {
     serveAccount({
       regions: {
         'eu-west-1': {
@@ -187,8 +187,8 @@ describe('collectInventory', () => {
 
     await collectInventory(clients, settings());
 
-    const prefixes = sdk.logs.commandCalls(DescribeLogGroupsCommand).map((call) => call.args[0].input.logGroupNamePrefix);
-    expect(prefixes.sort()).toEqual(['/g', OWN_GROUP].sort());
+    const identifiers = sdk.logs.commandCalls(DescribeLogGroupsCommand).map((call) => call.args[0].input.logGroupIdentifiers);
+    expect(identifiers).toEqual([['/g', OWN_GROUP]]);
   });
 
   it('GIVEN one region refuses DescribeVpcs WHEN collecting THEN it is recorded with the refused action and the others are read', async () => {
@@ -394,7 +394,7 @@ describe('collectInventory', () => {
 
     expect(inventory.role).toEqual({ status: 'not-read' });
     expect(sdk.iam.calls()).toHaveLength(0);
-    expect(sdk.logs.commandCalls(DescribeLogGroupsCommand).map((call) => call.args[0].input.logGroupNamePrefix)).toEqual(['/g']);
+    expect(sdk.logs.commandCalls(DescribeLogGroupsCommand).map((call) => call.args[0].input.logGroupIdentifiers)).toEqual([['/g']]);
   });
 
   it('GIVEN a home region in China WHEN collecting THEN the partition is aws-cn', async () => {
