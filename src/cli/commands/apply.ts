@@ -61,7 +61,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: ApplyD
     else io.stdout.write('Nothing to apply.\n');
     return exitCode;
   }
-  if (options.planFile && !json) io.stdout.write(`${renderPlanActions(plan, styleFor(io.stdout, io.env))}\n`);
+  if (options.planFile && !json) io.stdout.write(`${renderPlanActions(plan, styleFor(io.stdout, io.env), { width: io.stdout.isTTY ? io.stdout.columns : undefined })}\n`);
   if (!options.dryRun && !(await consented(options, io, deps.prompter, plan))) {
     io.stdout.write('Nothing was changed.\n');
     return EXIT.ok;
@@ -112,13 +112,13 @@ export async function executePlan(
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
-  if (text) io.stdout.write(`${renderApplyReport(report, style)}\n`);
+  if (text) io.stdout.write(`${renderApplyReport(report, style, { width: io.stdout.isTTY ? io.stdout.columns : undefined })}\n`);
 
   let verification: Verification[] = [];
   if (!options.dryRun && !report.interrupted) {
     const gone = new Set(report.outcomes.filter((o) => o.kind === 'create-flow-logs' && o.status === 'skipped').map((o) => o.resourceId));
     verification = await verify(plan, settings, clients, io, options.wait, deps, gone);
-    if (text) io.stdout.write(`${renderVerification(verification, style)}\n`);
+    if (text) io.stdout.write(`${renderVerification(verification, style, { width: io.stdout.isTTY ? io.stdout.columns : undefined })}\n`);
   }
   const failed = report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed);
   const unverified = verification.some((v) => v.status !== 'ok' && v.status !== 'pending');

@@ -115,7 +115,7 @@ async function walkThrough(options: CommandOptions, io: Io, ask: Prompter, clien
   });
 
   // 5. Review and consent.
-  io.stdout.write(`\n${renderPlanActions(plan, style)}\n`);
+  io.stdout.write(`\n${renderPlanActions(plan, style, { width: io.stdout.isTTY ? io.stdout.columns : undefined })}\n`);
   for (const b of plan.blocked) io.stdout.write(style.yellow(`  blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`));
   const dropped = targets.length - kept.size;
   io.stdout.write(

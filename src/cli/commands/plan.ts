@@ -32,7 +32,7 @@ export async function assessEstate(options: CommandOptions, io: Io, clients?: Aw
 
 export function printReport({ report }: Assessment, options: CommandOptions, io: Io): void {
   if (options.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout.write(`${renderPlanReport(report, styleFor(io.stdout, io.env))}\n`);
+  else io.stdout.write(`${renderPlanReport(report, styleFor(io.stdout, io.env), { width: io.stdout.isTTY ? io.stdout.columns : undefined })}\n`);
 }
 
 export async function savePlan(path: string, plan: Plan, io: Io): Promise<void> {
