@@ -3,14 +3,13 @@ import type { ApplyReport, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
 import type { Plan } from '../plan/types.js';
 import { plainStyle, type Style } from './style.js';
-import { renderAction, table } from './text.js';
+import { fit, indent, inner, plural, table } from './layout.js';
+import { actionRows, type RenderOptions } from './text.js';
 
-export function renderPlanActions(plan: Plan, style: Style = plainStyle): string {
+export function renderPlanActions(plan: Plan, style: Style = plainStyle, { width }: RenderOptions = {}): string {
   if (plan.actions.length === 0) return 'Plan: nothing to change';
-  return `${style.bold(`Plan for account ${plan.accountId} (${plan.actions.length} actions)`)}\n${table(plan.actions.map(renderAction), style, false)
-    .split('\n')
-    .map((l) => `  ${l}`)
-    .join('\n')}`;
+  const title = style.bold(`Plan for account ${plan.accountId} (${plural(plan.actions.length, 'action')})`);
+  return `${title}\n${indent(table(actionRows(plan.actions), style, false, inner(width)))}`;
 }
 
 export function countByStatus(outcomes: Outcome[]): Record<string, number> {
@@ -19,28 +18,29 @@ export function countByStatus(outcomes: Outcome[]): Record<string, number> {
   return counts;
 }
 
-export function renderApplyReport(report: ApplyReport, style: Style = plainStyle): string {
+export function renderApplyReport(report: ApplyReport, style: Style = plainStyle, { width }: RenderOptions = {}): string {
   const out: string[] = [];
   const colour = (o: Outcome) => (o.status === 'failed' ? style.red : o.status === 'applied' ? style.green : (t: string) => t);
   const rows = [['STATUS', 'REGION', 'RESOURCE', 'ACTION', 'DETAIL']];
   for (const o of report.outcomes) {
     rows.push([colour(o)(o.status), o.region, o.resourceId, o.kind, o.code ? `${o.code}: ${o.message}` : (o.detail ?? '')]);
   }
-  if (report.outcomes.length > 0) out.push(table(rows, style));
+  if (report.outcomes.length > 0) out.push(table(rows, style, true, width));
   for (const p of report.dryRunProbes) {
-    out.push(p.allowed ? `dry run ${p.region}: CreateFlowLogs would be allowed (${p.code})` : style.red(`dry run ${p.region}: CreateFlowLogs refused: ${p.code}: ${p.message}`));
+    const line = p.allowed ? `dry run ${p.region}: CreateFlowLogs would be allowed (${p.code})` : style.red(`dry run ${p.region}: CreateFlowLogs refused: ${p.code}: ${p.message}`);
+    out.push(fit(line, width));
   }
   const counts = countByStatus(report.outcomes);
-  out.push(style.bold(`Summary: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') || 'nothing to do'}`));
-  if (report.interrupted) out.push(style.yellow('Interrupted: the call in flight finished, nothing more was started. Run the same command again to finish.'));
+  out.push(fit(style.bold(`Summary: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') || 'nothing to do'}`), width));
+  if (report.interrupted) out.push(fit(style.yellow('Interrupted: the call in flight finished, nothing more was started. Run the same command again to finish.'), width));
   return out.join('\n');
 }
 
-export function renderVerification(results: Verification[], style: Style = plainStyle): string {
+export function renderVerification(results: Verification[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
   if (results.length === 0) return '';
   const bad = results.filter((r) => r.status !== 'ok' && r.status !== 'pending');
   const pending = results.filter((r) => r.status === 'pending').length;
-  const lines = [style.bold(`Verification: ${results.length - bad.length - pending}/${results.length} delivering${pending ? `, ${pending} waiting for first delivery` : ''}`)];
-  for (const r of bad) lines.push(style.red(`  ${r.region} ${r.resourceId}: ${r.status}${r.message ? `: ${r.message}` : ''}`));
+  const lines = [fit(style.bold(`Verification: ${results.length - bad.length - pending}/${results.length} delivering${pending ? `, ${pending} waiting for first delivery` : ''}`), width)];
+  for (const r of bad) lines.push(fit(style.red(`  ${r.region} ${r.resourceId}: ${r.status}${r.message ? `: ${r.message}` : ''}`), width, 4));
   return lines.join('\n');
 }

@@ -345,7 +345,7 @@ describe('flowfix apply against a stateful fake', () => {
     fake.addRole('flowfix-vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/blocked in us-east-1: 1 resources, because delivery role flowfix-vpc-flow-logs does not trust/);
+    expect(result.stdout).toMatch(/blocked in us-east-1: 1 resource, because delivery role flowfix-vpc-flow-logs does not trust/);
     expect(fake.mutatingCalls()).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import { EXIT } from '../../workflow/exit-codes.js';
 import { loadSavedPlan } from '../../workflow/saved-plan.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { printJson, printReport, styleOf } from '../output.js';
+import { layoutOf, printJson, printReport, styleOf } from '../output.js';
 
 /** Bump on any incompatible change; documented in README "JSON output". */
 export const APPLY_REPORT_SCHEMA = 'flowfix.apply-report/v1';
@@ -29,7 +29,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
       dryRun: options.dryRun,
       wait: options.wait,
       onApplied: (report) => {
-        if (!json && !nothingToDo) io.stdout.write(`${renderApplyReport(report, style)}\n`);
+        if (!json && !nothingToDo) io.stdout.write(`${renderApplyReport(report, style, layoutOf(io))}\n`);
       },
     };
     if (plan.actions.length > 0 && !options.dryRun && !(await askConsent(plan, { yes: options.yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) }))) {
@@ -39,7 +39,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
     const result = await applyAndVerify(request, wf, { ...DEFAULT_APPLY_TIMINGS, ...deps.timings });
     if (json) printJson(io, { schema: APPLY_REPORT_SCHEMA, ...result });
     else if (nothingToDo) io.stdout.write('Nothing to apply.\n');
-    else if (result.verification.length > 0) io.stdout.write(`${renderVerification(result.verification, style)}\n`);
+    else if (result.verification.length > 0) io.stdout.write(`${renderVerification(result.verification, style, layoutOf(io))}\n`);
     return result.exitCode;
   });
 
@@ -49,7 +49,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
       const saved = await loadSavedPlan(options.planFile, options.flagSettings, options.settings, wf);
       if (!json) {
         for (const b of saved.plan.blocked) io.stderr.write(`Blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`);
-        if (saved.plan.actions.length > 0) io.stdout.write(`${renderPlanActions(saved.plan, style)}\n`);
+        if (saved.plan.actions.length > 0) io.stdout.write(`${renderPlanActions(saved.plan, style, layoutOf(io))}\n`);
       }
       return { plan: saved.plan, live: saved.live, settings: saved.settings, settled: saved.settled };
     }

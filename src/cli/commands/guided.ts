@@ -9,7 +9,7 @@ import { EXIT } from '../../workflow/exit-codes.js';
 import { guide, type GuidedChoice, type GuidedView } from '../../workflow/guided.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { printReport, savePlan, styleOf } from '../output.js';
+import { layoutOf, printReport, savePlan, styleOf } from '../output.js';
 
 export async function guidedCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
   if (!io.interactive && !deps.prompter) {
@@ -32,11 +32,11 @@ export async function guidedCommand(options: CommandOptions, io: Io, deps: Comma
       return EXIT.ok;
     }
     const result = await applyAndVerify(
-      { plan: chosen.plan, live: chosen.inventory, settings: chosen.settings, dryRun: false, wait: false, onApplied: (report) => io.stdout.write(`${renderApplyReport(report, style)}\n`) },
+      { plan: chosen.plan, live: chosen.inventory, settings: chosen.settings, dryRun: false, wait: false, onApplied: (report) => io.stdout.write(`${renderApplyReport(report, style, layoutOf(io))}\n`) },
       wf,
       { ...DEFAULT_APPLY_TIMINGS, ...deps.timings },
     );
-    if (result.verification.length > 0) io.stdout.write(`${renderVerification(result.verification, style)}\n`);
+    if (result.verification.length > 0) io.stdout.write(`${renderVerification(result.verification, style, layoutOf(io))}\n`);
     return result.exitCode;
   });
 }
@@ -56,7 +56,7 @@ function show(view: GuidedView, io: Io): void {
       return;
     case 'plan': {
       const { plan, settings, regions, leftOut } = view;
-      io.stdout.write(`\n${renderPlanActions(plan, style)}\n`);
+      io.stdout.write(`\n${renderPlanActions(plan, style, layoutOf(io))}\n`);
       for (const b of plan.blocked) io.stdout.write(style.yellow(`  blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`));
       io.stdout.write(
         leftOut > 0
