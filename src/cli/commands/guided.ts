@@ -2,6 +2,7 @@
 import { audit } from '../../audit/audit.js';
 import type { Finding } from '../../audit/types.js';
 import type { AwsClients } from '../../aws/api.js';
+import { applyCommandLine } from '../../config/flags.js';
 import { parseS3Url, userSettingsSchema } from '../../config/resolve-settings.js';
 import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Destination, type Settings } from '../../config/settings.js';
 import { FlowfixError } from '../../errors.js';
@@ -228,23 +229,7 @@ function fieldCheck(field: 'logGroupName' | 'roleName' | 'kmsKeyId', value: stri
 }
 
 export function equivalentCommand(s: Settings, regions: string[]): string {
-  const args = ['flowfix', 'apply'];
-  if (s.profile) args.push('--profile', s.profile);
-  if (s.region) args.push('--region', s.region);
-  if (s.endpointUrl) args.push('--endpoint-url', s.endpointUrl);
-  if (s.concurrency !== DEFAULT_SETTINGS.concurrency) args.push('--concurrency', String(s.concurrency));
-  if (s.minRetentionDays !== DEFAULT_SETTINGS.minRetentionDays) args.push('--min-retention', String(s.minRetentionDays));
-  args.push('--regions', regions.join(','), '--scope', s.scope, '--traffic-type', s.trafficType);
-  if (s.destination.type === 's3') {
-    args.push('--destination', `s3://${s.destination.bucket}/${s.destination.prefix}`);
-  } else {
-    args.push('--destination', 'cloud-watch-logs', '--log-group', s.destination.logGroupName, '--retention', String(s.retentionInDays));
-    if (s.kmsKeyId) args.push('--kms-key', s.kmsKeyId);
-    args.push('--role-name', s.roleName);
-    if (s.policyName !== DEFAULT_SETTINGS.policyName) args.push('--policy-name', s.policyName);
-  }
-  args.push('--yes');
-  return args.map(shellQuote).join(' ');
+  return applyCommandLine({ ...s, regions });
 }
 
 function shellQuote(arg: string): string {
