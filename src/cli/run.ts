@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
+import { withGlobalSettingsFlags, withSettingsFlags } from '../config/flags.js';
 import { FlowfixError, isFlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { EXIT } from '../workflow/exit-codes.js';
@@ -20,21 +21,6 @@ const commands: Record<string, () => Promise<CommandHandler>> = {
   guided: async () => (await import('./commands/guided.js')).guidedCommand,
 };
 
-function withSettingsFlags<T>(y: Argv<T>): Argv<T> {
-  return y
-    .option('regions', { type: 'string', describe: 'Comma-separated regions (default: every region enabled for the account)' })
-    .option('scope', { type: 'string', describe: 'vpc (CIS, default) or subnet (every subnet needs its own or its VPC\'s flow log)' })
-    .option('traffic-type', { type: 'string', describe: 'REJECT (default, CIS) or ALL' })
-    .option('destination', { type: 'string', describe: 'cloud-watch-logs (default) or s3://bucket/prefix' })
-    .option('log-group', { type: 'string', describe: 'CloudWatch Logs group for new flow logs (default /flowfix/vpc-flow-logs)' })
-    .option('role-name', { type: 'string', describe: 'Delivery role name (default flowfix-vpc-flow-logs)' })
-    .option('policy-name', { type: 'string', describe: 'Inline policy name on the role (default flowfix-publish-flow-logs)' })
-    .option('retention', { type: 'number', describe: 'Retention in days for log groups flowfix creates (default 365)' })
-    .option('min-retention', { type: 'number', describe: 'Shorter retention on a destination group is a finding (default 365)' })
-    .option('kms-key', { type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates' })
-    .option('concurrency', { type: 'number', describe: 'Regions read at once (default 8)' });
-}
-
 /** Read-only commands can work offline from AWS CLI output. */
 function withSnapshotFlag<T>(y: Argv<T>): Argv<T> {
   return y.option('snapshot', { type: 'string', describe: 'Read the inventory from AWS CLI JSON files in DIR instead of AWS (see examples/README.md)' });
@@ -45,12 +31,11 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
   let debug = argv.includes('--debug');
   try {
     let chosen: { name: string; args: RawArgs } | undefined;
-    const parser = yargs(argv)
-      .scriptName('flowfix')
-      .usage('$0 <command> [options]\n\nFind AWS VPCs and subnets without working VPC Flow Logs, in every region, and fix them safely.')
-      .option('profile', { type: 'string', describe: 'AWS profile from ~/.aws/config' })
-      .option('region', { type: 'string', describe: 'Home region for global calls (default: AWS_REGION, AWS_DEFAULT_REGION, profile, us-east-1)' })
-      .option('endpoint-url', { type: 'string', describe: 'Send every AWS call to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL works too' })
+    const parser = withGlobalSettingsFlags(
+      yargs(argv)
+        .scriptName('flowfix')
+        .usage('$0 <command> [options]\n\nFind AWS VPCs and subnets without working VPC Flow Logs, in every region, and fix them safely.'),
+    )
       .option('config', { type: 'string', describe: 'Settings file (default ./flowfix.config.json when present)' })
       .option('format', { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Output format' })
       .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and AWS error details' })

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { isValidRegionName } from '../facts/regions.js';
 import { FlowfixError } from '../errors.js';
+import { flagFor, normaliserFor, type FlagSettings, type SettingKey } from './flags.js';
 import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Destination, type Settings } from './settings.js';
 
 // CloudWatch Logs log group names: 1-512 of [A-Za-z0-9_\-/.#], not starting with aws/.
@@ -27,41 +28,33 @@ const destination = z.string().refine((value) => value === 'cloud-watch-logs' ||
   message: 'must be "cloud-watch-logs" or s3://bucket[/prefix] (bucket: 3-63 lowercase letters, digits, dots, hyphens)',
 });
 
+// Flags typed as numbers arrive as NaN when they are not one; zod would call that "received NaN".
+const number = () => z.number({ error: (issue) => (Number.isNaN(issue.input) ? 'is not a number' : undefined) });
+
+/** The same case rules for a value from the file or a flag. */
+const normalised = <T extends z.ZodType>(key: string, schema: T) => z.preprocess(normaliserFor(key), schema);
+
 /** Every setting a user can give, in a config file or as a flag; all optional. */
 export const userSettingsSchema = z.strictObject({
-  scope: z.enum(['vpc', 'subnet']).optional(),
-  trafficType: z.enum(['REJECT', 'ALL']).optional(),
+  scope: normalised('scope', z.enum(['vpc', 'subnet'])).optional(),
+  trafficType: normalised('trafficType', z.enum(['REJECT', 'ALL'])).optional(),
   destination: destination.optional(),
   logGroupName: logGroupName.optional(),
   roleName: z.string().regex(IAM_NAME_PATTERN, 'must be 1-64 characters of letters, digits and +=,.@_-').optional(),
   policyName: z.string().regex(IAM_NAME_PATTERN, 'must be 1-64 characters of letters, digits and +=,.@_-').optional(),
-  retentionInDays: z
-    .number()
+  retentionInDays: number()
     .refine((n) => (ALLOWED_RETENTION_DAYS as readonly number[]).includes(n), `must be one of ${ALLOWED_RETENTION_DAYS.join(', ')}`)
     .optional(),
-  minRetentionDays: z.number().int().min(1).max(3653).optional(),
+  minRetentionDays: number().int().min(1).max(3653).optional(),
   kmsKeyId: z.string().regex(KMS_KEY_PATTERN, 'must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; aliases are not accepted by CloudWatch Logs)').optional(),
   regions: z.array(regionName).min(1).optional(),
-  concurrency: z.number().int().min(1).max(64).optional(),
+  concurrency: number().int().min(1).max(64).optional(),
   profile: z.string().min(1).optional(),
   region: regionName.optional(),
   endpointUrl: z.url({ message: 'must be a URL like http://localhost:4566' }).optional(),
 });
 
 export type UserSettings = z.infer<typeof userSettingsSchema>;
-
-/** Flag names as users type them, for messages about flags. */
-const FLAG_NAMES: Record<string, string> = {
-  trafficType: '--traffic-type',
-  logGroupName: '--log-group',
-  roleName: '--role-name',
-  policyName: '--policy-name',
-  retentionInDays: '--retention',
-  minRetentionDays: '--min-retention',
-  kmsKeyId: '--kms-key',
-  endpointUrl: '--endpoint-url',
-};
-const flagName = (key: string) => FLAG_NAMES[key] ?? `--${key}`;
 
 export function parseS3Url(value: string): { bucket: string; prefix: string } | null {
   const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(value);
@@ -90,7 +83,7 @@ function describeIssues(issues: z.core.$ZodIssue[], source: Source): string[] {
       return `${source.path}: ${path ? `${path}: ` : ''}${message}`;
     }
     const [top, ...rest] = issue.path;
-    return top === undefined ? message : `${flagName(String(top))}${renderPath(rest)}: ${message}`;
+    return top === undefined ? message : `${flagFor(String(top))}${renderPath(rest)}: ${message}`;
   });
 }
 
@@ -125,7 +118,7 @@ export async function readConfigFile(path: string, required: boolean): Promise<{
  * Merge config-file values and flags (flags win) over the defaults. `flags` holds only what the user
  * typed. Throws one FlowfixError listing every problem.
  */
-export function resolveSettings(flags: UserSettings, config: { path: string; value: unknown } | null): Settings {
+export function resolveSettings(flags: FlagSettings, config: { path: string; value: unknown } | null): Settings {
   let problems: string[] = [];
   let fromFile: UserSettings = {};
   if (config) {
@@ -137,13 +130,21 @@ export function resolveSettings(flags: UserSettings, config: { path: string; val
   if (!parsedFlags.success) problems = problems.concat(describeIssues(parsedFlags.error.issues, { kind: 'flags' }));
 
   const merged = { ...fromFile, ...(parsedFlags.success ? parsedFlags.data : {}) };
+  // A setting as the user gave it: the flag, or the key and file it came from (defaults are changed with flags).
+  const mention = (key: SettingKey, value?: unknown) => {
+    const inFile = config && flags[key] === undefined && fromFile[key] !== undefined;
+    const shown = value === undefined ? '' : ` ${String(value)}`;
+    return inFile ? `${key}${shown} (${config.path})` : `${flagFor(key)}${shown}`;
+  };
   const retentionInDays = merged.retentionInDays ?? DEFAULT_SETTINGS.retentionInDays;
   const minRetentionDays = merged.minRetentionDays ?? DEFAULT_SETTINGS.minRetentionDays;
   if (problems.length === 0 && retentionInDays < minRetentionDays) {
-    problems.push(`--retention ${retentionInDays} is shorter than --min-retention ${minRetentionDays}: flowfix would create non-compliant log groups`);
+    problems.push(
+      `${mention('retentionInDays', retentionInDays)} is shorter than ${mention('minRetentionDays', minRetentionDays)}: flowfix would create non-compliant log groups`,
+    );
   }
   if (merged.destination?.startsWith('s3://') && merged.logGroupName) {
-    problems.push('--log-group applies to CloudWatch Logs only; drop it or use --destination cloud-watch-logs');
+    problems.push(`${mention('logGroupName')} applies to CloudWatch Logs only; drop it or use ${mention('destination', 'cloud-watch-logs')}`);
   }
   if (problems.length > 0) {
     throw new FlowfixError('InvalidSettings', `invalid settings: ${summarise(problems)}`, {

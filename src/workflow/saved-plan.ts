@@ -1,6 +1,7 @@
 // `flowfix apply FILE`: the file is a request. Its settings are validated like any settings, the plan
 // is rebuilt from them against live state, and only what both contain is carried out.
-import { resolveSettings, type UserSettings } from '../config/resolve-settings.js';
+import { flagFor, type FlagSettings } from '../config/flags.js';
+import { resolveSettings } from '../config/resolve-settings.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
@@ -25,7 +26,7 @@ export interface LoadedSavedPlan extends MatchedPlan {
  * `flags`: the settings flags the user typed (compared with the file's); `base`: the run's settings
  * (profile, endpoint, concurrency), which the file does not carry.
  */
-export async function loadSavedPlan(path: string, flags: UserSettings, base: Settings, deps: WorkflowDeps): Promise<LoadedSavedPlan> {
+export async function loadSavedPlan(path: string, flags: FlagSettings, base: Settings, deps: WorkflowDeps): Promise<LoadedSavedPlan> {
   const saved = await readPlanFile(path);
   const settings = settingsOfPlan(saved, path, base);
   rejectConflictingFlags(flags, settings, path);
@@ -63,29 +64,27 @@ function settingsOfPlan(saved: SavedPlan, path: string, base: Settings): Setting
   return { ...base, ...pick(fromFile, ['scope', 'trafficType', 'destination', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'regions']), ...(fromFile.kmsKeyId ? { kmsKeyId: fromFile.kmsKeyId } : { kmsKeyId: undefined }) } as Settings;
 }
 
-function rejectConflictingFlags(flags: UserSettings, settings: Settings, path: string): void {
+function rejectConflictingFlags(flags: FlagSettings, settings: Settings, path: string): void {
   const fromFlags = resolveSettings(flags, null);
   const conflicts = PLAN_SETTING_KEYS.filter((key) => flags[key] !== undefined).filter((key) => {
     switch (key) {
       case 'destination':
         return fromFlags.destination.type !== settings.destination.type || JSON.stringify(fromFlags.destination) !== JSON.stringify(settings.destination);
       case 'logGroupName':
-        return settings.destination.type !== 'cloud-watch-logs' || settings.destination.logGroupName !== flags.logGroupName;
+        return settings.destination.type !== 'cloud-watch-logs' || settings.destination.logGroupName !== (fromFlags.destination.type === 'cloud-watch-logs' ? fromFlags.destination.logGroupName : undefined);
       case 'regions':
-        return JSON.stringify([...new Set(flags.regions)].sort()) !== JSON.stringify([...(settings.regions ?? [])].sort());
+        return JSON.stringify([...new Set(fromFlags.regions)].sort()) !== JSON.stringify([...(settings.regions ?? [])].sort());
       default:
         return JSON.stringify(fromFlags[key]) !== JSON.stringify(settings[key]);
     }
   });
   if (conflicts.length > 0) {
-    throw new FlowfixError('PlanFlagConflict', `${conflicts.map(flagOf).join(', ')} ${conflicts.length === 1 ? 'differs' : 'differ'} from the settings saved in ${path}`, {
+    throw new FlowfixError('PlanFlagConflict', `${conflicts.map(flagFor).join(', ')} ${conflicts.length === 1 ? 'differs' : 'differ'} from the settings saved in ${path}`, {
       hint: 'a saved plan is applied with its own settings: drop the flag, or make a new plan with it',
     });
   }
 }
 
-const FLAG_OF: Record<string, string> = { trafficType: '--traffic-type', logGroupName: '--log-group', roleName: '--role-name', policyName: '--policy-name', retentionInDays: '--retention', minRetentionDays: '--min-retention', kmsKeyId: '--kms-key' };
-const flagOf = (key: string) => FLAG_OF[key] ?? `--${key}`;
 
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as Pick<T, K>;

@@ -108,7 +108,7 @@ const cases: BadCase[] = [
 
   // ---- flags
   flags(['--retention', '0'], '--retention: must be one of 1, 3, 5'),
-  flags(['--retention', 'abc'], '--retention: Invalid input: expected number, received NaN'),
+  flags(['--retention', 'abc'], '--retention: is not a number'),
   flags(['--log-group', 'aws/flowlogs'], '--log-group: must not start with "aws/"'),
   flags(['--regions', 'us-east-1,nowhere'], '--regions\\[1\\]: is not a region name'),
   flags(['--regions', 'eu-nowhere-9'], '--regions: unknown region eu-nowhere-9', {

@@ -350,10 +350,10 @@ describe('flowfix apply against a stateful fake', () => {
   });
 
   test('GIVEN guided answers with an endpoint and non-default settings THEN the printed command repeats them', async () => {
-    const { equivalentCommand } = await import('../../src/cli/commands/guided.js');
+    const { applyCommandLine } = await import('../../src/config/flags.js');
     const io = captureIo({ env: ENV });
     const { settings } = await toCommandOptions({ endpointUrl: 'http://localhost:4566', region: 'eu-west-1', concurrency: 4, minRetention: 30, retention: 30 }, io);
-    expect(equivalentCommand(settings, ['eu-west-1'])).toBe(
+    expect(applyCommandLine({ ...settings, regions: ['eu-west-1'] })).toBe(
       'flowfix apply --region eu-west-1 --endpoint-url http://localhost:4566 --concurrency 4 --min-retention 30 --regions eu-west-1 --scope vpc --traffic-type REJECT --destination cloud-watch-logs --log-group /flowfix/vpc-flow-logs --retention 30 --role-name flowfix-vpc-flow-logs --yes',
     );
   });

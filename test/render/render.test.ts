@@ -43,7 +43,7 @@ function plan(actions: PlanAction[], blocked: Plan['blocked'] = []): Plan {
     accountId: '123456789012',
     partition: 'aws',
     createdAt: '2025-01-01T00:00:00.000Z',
-    settings: { scope: 'vpc', trafficType: 'REJECT', destination: 'cloud-watch-logs', roleName: 'flowfix-vpc-flow-logs', retentionInDays: 30, regions: REGIONS },
+    settings: { scope: 'vpc', trafficType: 'REJECT', destination: 'cloud-watch-logs', roleName: 'flowfix-vpc-flow-logs', policyName: 'flowfix-publish-flow-logs', retentionInDays: 30, minRetentionDays: 30, regions: REGIONS },
     actions,
     blocked,
   };

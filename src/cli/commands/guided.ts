@@ -1,5 +1,5 @@
 // `flowfix guided`: questions at a terminal, then the same apply as `flowfix apply`.
-import { DEFAULT_SETTINGS, type Settings } from '../../config/settings.js';
+import { applyCommandLine } from '../../config/flags.js';
 import { FlowfixError } from '../../errors.js';
 import type { Io } from '../../io/io.js';
 import { PromptCancelled, inquirerPrompter } from '../../io/prompter.js';
@@ -60,34 +60,10 @@ function show(view: GuidedView, io: Io): void {
       for (const b of plan.blocked) io.stdout.write(style.yellow(`  blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`));
       io.stdout.write(
         leftOut > 0
-          ? `\nWithout questions (covers the ${leftOut} resources you left out too; for exactly this selection, save the plan and run \`flowfix apply FILE\`):\n  ${equivalentCommand(settings, regions)}\n\n`
-          : `\nThe same, without questions:\n  ${equivalentCommand(settings, regions)}\n\n`,
+          ? `\nWithout questions (covers the ${leftOut} resources you left out too; for exactly this selection, save the plan and run \`flowfix apply FILE\`):\n  ${applyCommandLine({ ...settings, regions })}\n\n`
+          : `\nThe same, without questions:\n  ${applyCommandLine({ ...settings, regions })}\n\n`,
       );
       if (plan.actions.length === 0) io.stdout.write('Nothing to apply.\n');
     }
   }
-}
-
-export function equivalentCommand(s: Settings, regions: string[]): string {
-  const args = ['flowfix', 'apply'];
-  if (s.profile) args.push('--profile', s.profile);
-  if (s.region) args.push('--region', s.region);
-  if (s.endpointUrl) args.push('--endpoint-url', s.endpointUrl);
-  if (s.concurrency !== DEFAULT_SETTINGS.concurrency) args.push('--concurrency', String(s.concurrency));
-  if (s.minRetentionDays !== DEFAULT_SETTINGS.minRetentionDays) args.push('--min-retention', String(s.minRetentionDays));
-  args.push('--regions', regions.join(','), '--scope', s.scope, '--traffic-type', s.trafficType);
-  if (s.destination.type === 's3') {
-    args.push('--destination', `s3://${s.destination.bucket}/${s.destination.prefix}`);
-  } else {
-    args.push('--destination', 'cloud-watch-logs', '--log-group', s.destination.logGroupName, '--retention', String(s.retentionInDays));
-    if (s.kmsKeyId) args.push('--kms-key', s.kmsKeyId);
-    args.push('--role-name', s.roleName);
-    if (s.policyName !== DEFAULT_SETTINGS.policyName) args.push('--policy-name', s.policyName);
-  }
-  args.push('--yes');
-  return args.map(shellQuote).join(' ');
-}
-
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
