@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { isValidRegionName } from '../aws/regions.js';
 import { escapeRegExp } from '../util/collections.js';
+import { issueLines } from '../util/validation-problems.js';
 import { FlowfixError } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { logGroupsGrantedBy } from '../policy/publish-policy.js';
@@ -121,8 +122,7 @@ export async function readPlanFile(path: string): Promise<Plan> {
   }
   const parsed = planSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw invalid(path, problems.join('; '));
+    throw invalid(path, issueLines(parsed.error.issues).join('; '));
   }
   return parsed.data as Plan;
 }
