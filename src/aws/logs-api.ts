@@ -24,7 +24,7 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
       const exact = (page.logGroups ?? []).find((group) => group.logGroupName === name);
       // Groups come back sorted by name, so the exact one is almost always on the first page; stop
       // as soon as it is found instead of paging through every longer name.
-      if (exact) return toLogGroupFacts(name, exact);
+      if (exact) return toLogGroupFacts(exact);
     }
     return undefined;
   }
@@ -57,9 +57,15 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
   };
 }
 
-function toLogGroupFacts(name: string, group: LogsSdk.LogGroup): LogGroupFacts {
-  const facts: LogGroupFacts = { name };
-  if (group.arn) facts.arn = group.arn;
+/** A log group as DescribeLogGroups returns it (and `aws logs describe-log-groups` prints it). */
+export type LogGroupData = Pick<LogsSdk.LogGroup, 'logGroupName' | 'arn' | 'logGroupArn' | 'retentionInDays' | 'kmsKeyId'>;
+
+/** Shared with the offline snapshot (src/snapshot/), so both read a group the same way. */
+export function toLogGroupFacts(group: LogGroupData): LogGroupFacts {
+  const facts: LogGroupFacts = { name: group.logGroupName ?? '' };
+  // logGroupArn is the group's ARN; `arn`, all that older responses carry, has a trailing `:*`.
+  const arn = group.logGroupArn || group.arn;
+  if (arn) facts.arn = arn;
   if (group.retentionInDays !== undefined) facts.retentionInDays = group.retentionInDays;
   if (group.kmsKeyId) facts.kmsKeyId = group.kmsKeyId;
   return facts;

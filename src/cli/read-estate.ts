@@ -19,6 +19,7 @@ export async function connectAws(settings: Settings, io: Io): Promise<AwsClients
   });
 }
 
+/** Live AWS and a snapshot are both AwsClients: one collectInventory reads either. */
 export async function readEstate(
   source: EstateSource,
   settings: Settings,
@@ -26,19 +27,20 @@ export async function readEstate(
   progress: Progress,
   clients?: AwsClients,
 ): Promise<Inventory> {
-  if (source.snapshot) {
-    const { loadSnapshot } = await import('../inventory/load-snapshot.js');
-    progress.phase(`Reading snapshot ${source.snapshot}`);
-    const inventory = await loadSnapshot(source.snapshot, settings);
-    progress.done(`Read snapshot ${source.snapshot}: ${inventory.regions.length} regions`);
-    return inventory;
-  }
   const { collectInventory } = await import('../inventory/collect-inventory.js');
-  const aws = clients ?? (await connectAws(settings, io));
-  progress.phase('Reading regions');
+  let aws: AwsClients;
+  if (source.snapshot) {
+    const { openSnapshot } = await import('../snapshot/snapshot-clients.js');
+    progress.phase(`Reading snapshot ${source.snapshot}`);
+    aws = await openSnapshot(source.snapshot, settings);
+  } else {
+    aws = clients ?? (await connectAws(settings, io));
+    progress.phase('Reading regions');
+  }
   const inventory = await collectInventory(aws, settings, (event) => {
     if (event.total) progress.phase(`Reading ${event.phase}: ${event.done ?? 0}/${event.total} regions`);
   });
-  progress.done(`Read ${inventory.regions.length} regions${inventory.regionErrors.length ? `, ${inventory.regionErrors.length} failed` : ''}`);
+  const from = source.snapshot ? ` from snapshot ${source.snapshot}` : '';
+  progress.done(`Read ${inventory.regions.length} regions${from}${inventory.regionErrors.length ? `, ${inventory.regionErrors.length} failed` : ''}`);
   return inventory;
 }

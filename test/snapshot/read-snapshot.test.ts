@@ -4,8 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
 import { FlowfixError } from '../../src/errors.js';
-import { loadSnapshot, SnapshotError } from '../../src/inventory/load-snapshot.js';
+import { collectInventory } from '../../src/inventory/collect-inventory.js';
 import type { Inventory, RegionInventory } from '../../src/inventory/types.js';
+import { openSnapshot } from '../../src/snapshot/snapshot-clients.js';
+import { SnapshotError } from '../../src/snapshot/snapshot-error.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ESTATE = path.join(repoRoot, 'examples/estate');
@@ -19,6 +21,11 @@ function region(inventory: Inventory, name: string): RegionInventory {
   const found = inventory.regions.find((candidate) => candidate.region === name);
   if (found === undefined) throw new Error(`region ${name} not in inventory`);
   return found;
+}
+
+/** What `flowfix plan --snapshot` does: the snapshot's clients through the live collectInventory. */
+async function loadSnapshot(dir: string, settings: Settings): Promise<Inventory> {
+  return collectInventory(await openSnapshot(dir, settings), settings);
 }
 
 async function loadError(dir: string, settings: Settings = DEFAULT_SETTINGS): Promise<SnapshotError> {
