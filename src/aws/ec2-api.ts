@@ -37,7 +37,10 @@ export function createEc2Api(sdk: typeof Ec2Sdk, client: Ec2Sdk.EC2Client): Ec2A
       callingAction('ec2:DescribeFlowLogs', async () => {
         const flowLogs: FlowLogFacts[] = [];
         for await (const page of sdk.paginateDescribeFlowLogs(paging, {})) {
-          for (const flowLog of page.FlowLogs ?? []) flowLogs.push(toFlowLogFacts(flowLog));
+          for (const flowLog of page.FlowLogs ?? []) {
+            const facts = toFlowLogFacts(flowLog);
+            if (facts) flowLogs.push(facts);
+          }
         }
         return flowLogs;
       }),
@@ -76,7 +79,29 @@ export async function listEnabledRegions(
   });
 }
 
-function toVpcFacts(vpc: Ec2Sdk.Vpc): VpcFacts {
+// The mappers below are shared with the offline snapshot (src/snapshot/): they take the objects the SDK
+// returns, which are also what `aws ec2 describe-* --output json` prints, so both paths agree.
+
+export type VpcData = Pick<Ec2Sdk.Vpc, 'VpcId' | 'OwnerId' | 'IsDefault' | 'CidrBlock' | 'Tags'>;
+export type SubnetData = Pick<Ec2Sdk.Subnet, 'SubnetId' | 'VpcId' | 'OwnerId' | 'AvailabilityZone' | 'CidrBlock' | 'Tags'>;
+export type FlowLogData = Pick<
+  Ec2Sdk.FlowLog,
+  | 'FlowLogId'
+  | 'ResourceId'
+  | 'FlowLogStatus'
+  | 'DeliverLogsStatus'
+  | 'DeliverLogsErrorMessage'
+  | 'LogDestination'
+  | 'LogGroupName'
+  | 'DeliverLogsPermissionArn'
+  | 'Tags'
+> & {
+  // Plain strings rather than the SDK's enums: JSON from a file is not held to them.
+  TrafficType?: string | undefined;
+  LogDestinationType?: string | undefined;
+};
+
+export function toVpcFacts(vpc: VpcData): VpcFacts {
   const facts: VpcFacts = { vpcId: vpc.VpcId ?? '', ownerId: vpc.OwnerId ?? '', isDefault: vpc.IsDefault ?? false };
   if (vpc.CidrBlock) facts.cidrBlock = vpc.CidrBlock;
   const name = tagsToRecord(vpc.Tags)['Name'];
@@ -84,7 +109,7 @@ function toVpcFacts(vpc: Ec2Sdk.Vpc): VpcFacts {
   return facts;
 }
 
-function toSubnetFacts(subnet: Ec2Sdk.Subnet): SubnetFacts {
+export function toSubnetFacts(subnet: SubnetData): SubnetFacts {
   const facts: SubnetFacts = { subnetId: subnet.SubnetId ?? '', vpcId: subnet.VpcId ?? '', ownerId: subnet.OwnerId ?? '' };
   if (subnet.AvailabilityZone) facts.availabilityZone = subnet.AvailabilityZone;
   if (subnet.CidrBlock) facts.cidrBlock = subnet.CidrBlock;
@@ -93,14 +118,20 @@ function toSubnetFacts(subnet: Ec2Sdk.Subnet): SubnetFacts {
   return facts;
 }
 
-function toFlowLogFacts(flowLog: Ec2Sdk.FlowLog): FlowLogFacts {
+/**
+ * Undefined for a flow log that never covers a VPC or subnet: transit gateway (attachment) flow logs,
+ * the only kind without a traffic type, would otherwise enter the inventory with trafficType ''.
+ */
+export function toFlowLogFacts(flowLog: FlowLogData): FlowLogFacts | undefined {
+  if (!flowLog.TrafficType) return undefined;
+  // AWS documents cloud-watch-logs as the default; old flow logs may not state it.
+  const destinationType = flowLog.LogDestinationType ?? 'cloud-watch-logs';
   const facts: FlowLogFacts = {
     flowLogId: flowLog.FlowLogId ?? '',
     resourceId: flowLog.ResourceId ?? '',
     status: flowLog.FlowLogStatus ?? '',
-    trafficType: flowLog.TrafficType ?? '',
-    // AWS documents cloud-watch-logs as the default; old flow logs may not state it.
-    destinationType: flowLog.LogDestinationType ?? 'cloud-watch-logs',
+    trafficType: flowLog.TrafficType,
+    destinationType,
     tags: tagsToRecord(flowLog.Tags),
   };
   // Optional fields are only set when AWS sent them: S3 flow logs have no LogGroupName, and code
@@ -108,7 +139,15 @@ function toFlowLogFacts(flowLog: Ec2Sdk.FlowLog): FlowLogFacts {
   if (flowLog.DeliverLogsStatus) facts.deliverLogsStatus = flowLog.DeliverLogsStatus;
   if (flowLog.DeliverLogsErrorMessage) facts.deliverLogsErrorMessage = flowLog.DeliverLogsErrorMessage;
   if (flowLog.LogDestination) facts.destination = flowLog.LogDestination;
-  if (flowLog.LogGroupName) facts.logGroupName = flowLog.LogGroupName;
+  // AWS fills LogGroupName for CloudWatch destinations; JSON written by hand may give only the ARN.
+  const logGroupName =
+    flowLog.LogGroupName || (destinationType === 'cloud-watch-logs' ? logGroupNameOf(flowLog.LogDestination) : undefined);
+  if (logGroupName) facts.logGroupName = logGroupName;
   if (flowLog.DeliverLogsPermissionArn) facts.deliverLogsPermissionArn = flowLog.DeliverLogsPermissionArn;
   return facts;
+}
+
+/** The name in a log group ARN, with or without the trailing `:*`. */
+export function logGroupNameOf(arn: string | undefined): string | undefined {
+  return arn === undefined ? undefined : /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:(.+?)(:\*)?$/.exec(arn)?.[1];
 }

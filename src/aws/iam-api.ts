@@ -12,7 +12,7 @@ import { tagsToRecord } from '../facts/tags.js';
 const ROLE_POLICIES_MAX_PAGE_SIZE = 1000;
 
 export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamApi {
-  async function readInlinePolicies(roleName: string): Promise<Record<string, PolicyDocument>> {
+  async function readInlinePolicies(roleName: string): Promise<RolePolicyData[]> {
     const policyNames: string[] = [];
     const pages = sdk.paginateListRolePolicies(
       { client, pageSize: ROLE_POLICIES_MAX_PAGE_SIZE },
@@ -22,15 +22,14 @@ export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamA
       for await (const page of pages) policyNames.push(...(page.PolicyNames ?? []));
     });
 
-    const documents = await Promise.all(
+    return Promise.all(
       policyNames.map(async (policyName) => {
         const output = await callingAction('iam:GetRolePolicy', () =>
           client.send(new sdk.GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
         );
-        return [policyName, parsePolicyDocument(output.PolicyDocument ?? '')] as const;
+        return { PolicyName: output.PolicyName ?? policyName, PolicyDocument: output.PolicyDocument };
       }),
     );
-    return Object.fromEntries(documents);
   }
 
   return {
@@ -48,14 +47,7 @@ export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamA
         throw err;
       }
       if (!role) return null;
-      const facts: RoleFacts = {
-        roleName: role.RoleName ?? name,
-        arn: role.Arn ?? '',
-        trustPolicy: parsePolicyDocument(role.AssumeRolePolicyDocument ?? ''),
-        inlinePolicies: await inlinePolicies,
-        tags: tagsToRecord(role.Tags),
-      };
-      return facts;
+      return toRoleFacts({ ...role, RoleName: role.RoleName ?? name }, await inlinePolicies);
     },
 
     createRole: (input) =>
@@ -68,6 +60,23 @@ export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamA
       callingAction('iam:PutRolePolicy', async () => {
         await client.send(new sdk.PutRolePolicyCommand(input));
       }),
+  };
+}
+
+// Shared with the offline snapshot (src/snapshot/): GetRole's Role and GetRolePolicy's output, with
+// policy documents as the API returns them (URL-encoded strings).
+export type RoleData = Pick<IamSdk.Role, 'RoleName' | 'Arn' | 'AssumeRolePolicyDocument' | 'Tags'>;
+export type RolePolicyData = Pick<IamSdk.GetRolePolicyResponse, 'PolicyName' | 'PolicyDocument'>;
+
+export function toRoleFacts(role: RoleData, policies: readonly RolePolicyData[]): RoleFacts {
+  const inlinePolicies: Record<string, PolicyDocument> = {};
+  for (const policy of policies) inlinePolicies[policy.PolicyName ?? ''] = parsePolicyDocument(policy.PolicyDocument ?? '');
+  return {
+    roleName: role.RoleName ?? '',
+    arn: role.Arn ?? '',
+    trustPolicy: parsePolicyDocument(role.AssumeRolePolicyDocument ?? ''),
+    inlinePolicies,
+    tags: tagsToRecord(role.Tags),
   };
 }
 

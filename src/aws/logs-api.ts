@@ -56,7 +56,7 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
       );
       for (const group of page.logGroups ?? []) {
         const name = group.logGroupName;
-        if (name !== undefined && missing.delete(name)) found.push(toLogGroupFacts(name, group));
+        if (name !== undefined && missing.delete(name)) found.push(toLogGroupFacts(group));
       }
       nextToken = page.nextToken;
       // An endpoint repeating the token it was sent would otherwise page forever.
@@ -72,7 +72,7 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
     const pages = sdk.paginateDescribeLogGroups({ client, pageSize: LOG_GROUPS_MAX_PAGE_SIZE }, { logGroupNamePrefix: name });
     for await (const page of pages) {
       const exact = (page.logGroups ?? []).find((group) => group.logGroupName === name);
-      if (exact) return toLogGroupFacts(name, exact);
+      if (exact) return toLogGroupFacts(exact);
     }
     return undefined;
   }
@@ -125,9 +125,15 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
   };
 }
 
-function toLogGroupFacts(name: string, group: LogsSdk.LogGroup): LogGroupFacts {
-  const facts: LogGroupFacts = { name };
-  if (group.arn) facts.arn = group.arn;
+/** A log group as DescribeLogGroups returns it (and `aws logs describe-log-groups` prints it). */
+export type LogGroupData = Pick<LogsSdk.LogGroup, 'logGroupName' | 'arn' | 'logGroupArn' | 'retentionInDays' | 'kmsKeyId'>;
+
+/** Shared with the offline snapshot (src/snapshot/), so both read a group the same way. */
+export function toLogGroupFacts(group: LogGroupData): LogGroupFacts {
+  const facts: LogGroupFacts = { name: group.logGroupName ?? '' };
+  // logGroupArn is the group's ARN; `arn`, all that older responses carry, has a trailing `:*`.
+  const arn = group.logGroupArn || group.arn;
+  if (arn) facts.arn = arn;
   if (group.retentionInDays !== undefined) facts.retentionInDays = group.retentionInDays;
   if (group.kmsKeyId) facts.kmsKeyId = group.kmsKeyId;
   return facts;

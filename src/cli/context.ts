@@ -32,19 +32,8 @@ export async function connectAws(settings: Settings, io: Io): Promise<AwsClients
 
 async function clientsFor(options: CommandOptions, io: Io): Promise<AwsClients> {
   if (!options.snapshot) return connectAws(options.settings, io);
-  // Interim until the snapshot is an AwsClients of its own.
-  const { loadSnapshot } = await import('../inventory/load-snapshot.js');
-  const inventory = await loadSnapshot(options.snapshot, options.settings);
-  const { readRegion } = await import('../inventory/types.js');
-  const region = (name: string) => readRegion(inventory, name)!;
-  return {
-    homeRegion: inventory.homeRegion,
-    callerIdentity: async () => ({ accountId: inventory.accountId, arn: '' }),
-    listEnabledRegions: async () => ({ enabled: inventory.regions.map((r) => r.region), disabled: [] }),
-    ec2: (name) => ({ listVpcs: async () => region(name).vpcs, listSubnets: async () => region(name).subnets, listFlowLogs: async () => region(name).flowLogs, createFlowLogs: async () => { throw new Error('snapshot'); } }),
-    logs: (name) => ({ describeLogGroups: async () => region(name).logGroups, createLogGroup: async () => {}, putRetentionPolicy: async () => {}, listTags: async () => ({}) }),
-    iam: () => ({ getRole: async () => (inventory.role.status === 'found' ? inventory.role.role : null), createRole: async () => ({ arn: '' }), putRolePolicy: async () => {} }),
-  };
+  const { openSnapshot } = await import('../snapshot/snapshot-clients.js');
+  return openSnapshot(options.snapshot, options.settings);
 }
 
 /** Runs `work` with the workflow's dependencies and a spinner that is stopped however it ends. */

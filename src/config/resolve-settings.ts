@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { isValidRegionName } from '../facts/regions.js';
 import { FlowfixError } from '../errors.js';
+import { formatIssuePath, issueLines, listKeys } from '../util/validation-problems.js';
 import { flagFor, normaliserFor, type FlagSettings, type SettingKey } from './flags.js';
 import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Destination, type Settings } from './settings.js';
 
@@ -64,33 +65,18 @@ export function parseS3Url(value: string): { bucket: string; prefix: string } | 
   return { bucket: match[1]!, prefix: prefix ? `${prefix}/` : '' };
 }
 
-const MAX_REPORTED_PROBLEMS = 8;
-
 type Source = { kind: 'file'; path: string } | { kind: 'flags' };
-
-const renderPath = (path: PropertyKey[]) =>
-  path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
 
 /** Each issue as `FILE: path: problem` or `--flag[path]: problem`, top-level issues included. */
 function describeIssues(issues: z.core.$ZodIssue[], source: Source): string[] {
-  return issues.map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const message = keys.length
-      ? `unknown ${source.kind === 'flags' ? 'option' : 'key'} ${keys.slice(0, 5).map((k) => `"${k}"`).join(', ')}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`
-      : issue.message;
-    if (source.kind === 'file') {
-      const path = renderPath(issue.path);
-      return `${source.path}: ${path ? `${path}: ` : ''}${message}`;
-    }
-    const [top, ...rest] = issue.path;
-    return top === undefined ? message : `${flagFor(String(top))}${renderPath(rest)}: ${message}`;
+  const noun = source.kind === 'flags' ? 'option' : 'key';
+  return issueLines(issues, {
+    where:
+      source.kind === 'file'
+        ? (path) => `${source.path}: ${formatIssuePath(path)}`
+        : ([top, ...rest]) => (top === undefined ? '' : formatIssuePath(rest, flagFor(String(top)))),
+    message: (issue) => (issue.code === 'unrecognized_keys' ? `unknown ${noun} ${listKeys(issue.keys)}` : issue.message),
   });
-}
-
-/** A bounded summary: a config with 100k mistakes still gets one readable line. */
-function summarise(problems: string[]): string {
-  const shown = problems.slice(0, MAX_REPORTED_PROBLEMS).join('; ');
-  return problems.length > MAX_REPORTED_PROBLEMS ? `${shown}; and ${problems.length - MAX_REPORTED_PROBLEMS} more` : shown;
 }
 
 export async function readConfigFile(path: string, required: boolean): Promise<{ path: string; value: unknown } | null> {
@@ -147,7 +133,7 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
     problems.push(`${mention('logGroupName')} applies to CloudWatch Logs only; drop it or use ${mention('destination', 'cloud-watch-logs')}`);
   }
   if (problems.length > 0) {
-    throw new FlowfixError('InvalidSettings', `invalid settings: ${summarise(problems)}`, {
+    throw new FlowfixError('InvalidSettings', `invalid settings: ${problems.join('; ')}`, {
       hint: 'fix the values above (flowfix --help lists every option)',
     });
   }

@@ -9,6 +9,7 @@ import { ACTION_KINDS, withDisplay, type PlanAction } from '../actions/action-ki
 import { FlowfixError } from '../errors.js';
 import { isValidRegionName } from '../facts/regions.js';
 import { canonicalJson } from '../util/canonical-json.js';
+import { issueLines } from '../util/validation-problems.js';
 import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
 
 export const MAX_PLAN_BYTES = 50 * 1024 * 1024;
@@ -105,8 +106,7 @@ export function parsePlanFile(text: string, path: string): SavedPlan {
   }
   const parsed = planSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw planInvalid(path, problems.join('; '));
+    throw planInvalid(path, issueLines(parsed.error.issues).join('; '));
   }
   const plan = parsed.data as unknown as SavedPlan;
   const scope = { accountId: plan.accountId, partition: plan.partition };

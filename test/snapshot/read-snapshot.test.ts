@@ -1,11 +1,15 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readRegion, readRegions, roleOf } from '../../src/inventory/types.js';
+import { errorsOf } from '../../src/report/plan-report.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
 import { FlowfixError } from '../../src/errors.js';
-import { loadSnapshot, SnapshotError } from '../../src/inventory/load-snapshot.js';
+import { collectInventory } from '../../src/inventory/collect-inventory.js';
 import type { Inventory, RegionInventory } from '../../src/inventory/types.js';
+import { openSnapshot } from '../../src/snapshot/snapshot-clients.js';
+import { SnapshotError } from '../../src/snapshot/snapshot-error.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ESTATE = path.join(repoRoot, 'examples/estate');
@@ -16,9 +20,14 @@ const PROD_DATA_VPC = 'vpc-07504c99feb869075';
 const ANALYTICS_VPC = 'vpc-0e611e06e8da1c780';
 
 function region(inventory: Inventory, name: string): RegionInventory {
-  const found = inventory.regions.find((candidate) => candidate.region === name);
+  const found = readRegion(inventory, name);
   if (found === undefined) throw new Error(`region ${name} not in inventory`);
   return found;
+}
+
+/** What `flowfix plan --snapshot` does: the snapshot's clients through the live collectInventory. */
+async function loadSnapshot(dir: string, settings: Settings): Promise<Inventory> {
+  return collectInventory(await openSnapshot(dir, settings), settings);
 }
 
 async function loadError(dir: string, settings: Settings = DEFAULT_SETTINGS): Promise<SnapshotError> {
@@ -71,11 +80,11 @@ describe('loadSnapshot on examples/estate', () => {
     expect(inventory.partition).toBe('aws');
     expect(inventory.regions.map((r) => r.region)).toEqual(['eu-west-1', 'us-east-1']);
     expect(inventory.homeRegion).toBe('eu-west-1');
-    expect(inventory.regionErrors).toEqual([]);
+    expect(errorsOf(inventory)).toEqual([]);
   });
 
   test('counts VPCs, subnets and flow logs per region', () => {
-    const counts = inventory.regions.map((r) => [r.region, r.vpcs.length, r.subnets.length, r.flowLogs.length]);
+    const counts = readRegions(inventory).map((r) => [r.region, r.vpcs.length, r.subnets.length, r.flowLogs.length]);
     expect(counts).toEqual([
       ['eu-west-1', 6, 15, 7],
       ['us-east-1', 6, 16, 5],
@@ -152,14 +161,14 @@ describe('loadSnapshot on examples/estate', () => {
   });
 
   test('parses the role trust policy and inline policy documents', () => {
-    expect(inventory.role).not.toBeNull();
-    expect(inventory.role?.roleName).toBe('flowfix-vpc-flow-logs');
-    expect(inventory.role?.arn).toBe('arn:aws:iam::123456789012:role/flowfix-vpc-flow-logs');
-    expect(inventory.role?.trustPolicy.Statement).toEqual([
+    expect(inventory.role.status).toBe('found');
+    expect(roleOf(inventory)?.roleName).toBe('flowfix-vpc-flow-logs');
+    expect(roleOf(inventory)?.arn).toBe('arn:aws:iam::123456789012:role/flowfix-vpc-flow-logs');
+    expect(roleOf(inventory)?.trustPolicy.Statement).toEqual([
       { Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
     ]);
-    expect(Object.keys(inventory.role?.inlinePolicies ?? {})).toEqual(['flowfix-publish-flow-logs']);
-    expect(inventory.role?.tags).toEqual({ Owner: 'platform-team', CostCenter: 'cc-4410' });
+    expect(Object.keys(roleOf(inventory)?.inlinePolicies ?? {})).toEqual(['flowfix-publish-flow-logs']);
+    expect(roleOf(inventory)?.tags).toEqual({ Owner: 'platform-team', CostCenter: 'cc-4410' });
   });
 });
 
@@ -179,16 +188,16 @@ describe('loadSnapshot settings', () => {
     // WHEN it is loaded
     const inventory = await loadSnapshot(COMPLIANT, DEFAULT_SETTINGS);
     // THEN
-    expect(inventory.role).toBeNull();
+    expect(inventory.role).toEqual({ status: 'missing' });
     expect(inventory.regions.map((r) => r.region)).toEqual(['eu-central-1']);
-    expect(inventory.regions[0]?.logGroups).toEqual({
+    expect(readRegions(inventory)[0]?.logGroups).toEqual({
       '/flowfix/vpc-flow-logs': {
         name: '/flowfix/vpc-flow-logs',
         arn: 'arn:aws:logs:eu-central-1:123456789012:log-group:/flowfix/vpc-flow-logs',
         retentionInDays: 365,
       },
     });
-    expect(inventory.regions[0]?.flowLogs.map((f) => [f.trafficType, f.status, f.deliverLogsStatus])).toEqual([
+    expect(readRegions(inventory)[0]?.flowLogs.map((f) => [f.trafficType, f.status, f.deliverLogsStatus])).toEqual([
       ['REJECT', 'ACTIVE', 'SUCCESS'],
       ['REJECT', 'ACTIVE', 'SUCCESS'],
     ]);
@@ -202,7 +211,7 @@ describe('loadSnapshot settings', () => {
     // WHEN loaded
     const inventory = await loadSnapshot(dir, settings);
     // THEN no group is kept
-    expect(inventory.regions[0]?.logGroups).toEqual({});
+    expect(readRegions(inventory)[0]?.logGroups).toEqual({});
   });
 });
 
@@ -223,8 +232,8 @@ describe('loadSnapshot accepts AWS CLI variants', () => {
     // WHEN loaded
     const inventory = await loadSnapshot(dir, DEFAULT_SETTINGS);
     // THEN the documents are the same objects as the decoded originals
-    expect(inventory.role?.trustPolicy).toEqual(trust);
-    expect(inventory.role?.inlinePolicies['flowfix-publish-flow-logs']).toEqual(permissions);
+    expect(roleOf(inventory)?.trustPolicy).toEqual(trust);
+    expect(roleOf(inventory)?.inlinePolicies['flowfix-publish-flow-logs']).toEqual(permissions);
   });
 
   test('a UTF-8 BOM and a transit gateway flow log without TrafficType are tolerated', async () => {
@@ -243,8 +252,8 @@ describe('loadSnapshot accepts AWS CLI variants', () => {
     // WHEN loaded
     const inventory = await loadSnapshot(dir, DEFAULT_SETTINGS);
     // THEN the transit gateway flow log is left out (it never covers a VPC)
-    expect(inventory.regions[0]?.flowLogs.map((f) => f.resourceId)).not.toContain('tgw-0a1b2c3d4e5f60718');
-    expect(inventory.regions[0]?.flowLogs).toHaveLength(2);
+    expect(readRegions(inventory)[0]?.flowLogs.map((f) => f.resourceId)).not.toContain('tgw-0a1b2c3d4e5f60718');
+    expect(readRegions(inventory)[0]?.flowLogs).toHaveLength(2);
   });
 
   test('a flow log given only a log-group ARN gets its log group name from it', async () => {
@@ -257,7 +266,7 @@ describe('loadSnapshot accepts AWS CLI variants', () => {
     // WHEN loaded
     const inventory = await loadSnapshot(dir, DEFAULT_SETTINGS);
     // THEN
-    expect(inventory.regions[0]?.flowLogs[0]?.logGroupName).toBe('/flowfix/vpc-flow-logs');
+    expect(readRegions(inventory)[0]?.flowLogs[0]?.logGroupName).toBe('/flowfix/vpc-flow-logs');
   });
 });
 
