@@ -37,8 +37,8 @@ function summarisePolicy(document: string): string {
   let others = 0;
   for (const resource of resources) {
     const name = /:log-group:(.+?)(?::\*)?$/.exec(resource)?.[1];
-    if (name) groups.add(name);
-    else others++;
+    if (name === undefined) others++;
+    else if (name !== '*') groups.add(name); // the DescribeLogGroups grant
   }
   const kept = others > 0 ? ` (and ${others} other grant${others === 1 ? '' : 's'} it already had)` : '';
   return `publish to log groups named ${[...groups].join(', ')} only${kept}`;

@@ -1,14 +1,12 @@
 // A saved plan on disk: versioned JSON, read back with a size cap and validated with the action kinds'
 // own input schemas. A saved plan is a request, not a program: what it may make apply do is decided by
-// matching it against a rebuilt plan (match-saved-plan.ts). Its display fields (description,
-// permissions, service, operation) are never shown from the file; they must equal what flowfix renders
-// from the action's own data, so an edited description is refused rather than believed.
+// matching it against a rebuilt plan (match-saved-plan.ts), which also refuses display fields
+// (description, permissions, service, operation) that differ from what flowfix renders.
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
-import { ACTION_KINDS, withDisplay, type PlanAction } from '../actions/action-kinds.js';
+import { ACTION_KINDS } from '../actions/action-kinds.js';
 import { FlowfixError } from '../errors.js';
 import { isValidRegionName } from '../facts/regions.js';
-import { canonicalJson } from '../util/canonical-json.js';
 import { issueLines } from '../util/validation-problems.js';
 import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
 
@@ -108,16 +106,7 @@ export function parsePlanFile(text: string, path: string): SavedPlan {
   if (!parsed.success) {
     throw planInvalid(path, issueLines(parsed.error.issues).join('; '));
   }
-  const plan = parsed.data as unknown as SavedPlan;
-  const scope = { accountId: plan.accountId, partition: plan.partition };
-  const actions = plan.actions.map((saved) => {
-    const { description: _d, permissions: _p, service: _s, operation: _o, ...core } = saved;
-    const rendered = withDisplay(core, scope);
-    const edited = (['description', 'permissions', 'service', 'operation'] as const).filter(
-      (field) => saved[field] !== undefined && canonicalJson(saved[field]) !== canonicalJson(rendered[field]),
-    );
-    if (edited.length > 0) throw planInvalid(path, `${saved.id}: ${edited.join(', ')} differ from what flowfix renders for its input (edited by hand?)`);
-    return rendered as PlanAction;
-  });
-  return { ...plan, actions };
+  // Display fields stay as the file has them: matchSavedPlan refuses any that differ from what flowfix
+  // renders, and what is shown and run comes from the rebuilt plan.
+  return parsed.data as unknown as SavedPlan;
 }

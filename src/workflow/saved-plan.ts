@@ -5,7 +5,7 @@ import { resolveSettings } from '../config/resolve-settings.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
-import { matchSavedPlan, type MatchedPlan } from '../plan/match-saved-plan.js';
+import { matchSavedPlan, type MatchedPlan } from '../apply/match-saved-plan.js';
 import { planInvalid, readPlanFile, type SavedPlan } from '../plan/plan-file.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
 import { toFlowfixError } from '../aws/errors.js';

@@ -150,6 +150,7 @@ describe('collectInventory', () => {
       },
     });
     expect(inventory.regions[2]).toEqual({
+      status: 'read',
       region: 'us-west-2',
       vpcs: [{ vpcId: 'vpc-w0', ownerId: ACCOUNT, isDefault: true }],
       subnets: [],

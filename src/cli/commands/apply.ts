@@ -21,7 +21,9 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
   }
   const style = styleOf(io);
   return withWorkflow(options, io, deps, async (wf) => {
-    const prepared = await prepare(options, io, wf);
+    // Reads finish even after Ctrl-C, so the report can say which writes were not started.
+    const { signal: _signal, ...readDeps } = wf;
+    const prepared = await prepare(options, io, readDeps);
     const { plan } = prepared;
     const nothingToDo = plan.actions.length === 0 && !prepared.settled?.length;
     const request: ApplyRequest = {

@@ -3,12 +3,12 @@
 // a rebuilt action has the same kind, region and input (a CreateFlowLogs may name fewer resources); a
 // resource or action the rebuilt plan lacks is accepted only when live state shows it already done.
 // Anything else is refused before any write, with one line naming the action and what differs.
-import { kindOf, targetsOf, type PlanAction } from '../actions/action-kinds.js';
-import type { Outcome } from '../apply/types.js';
+import { kindOf, targetsOf, withDisplay, type PlanAction } from '../actions/action-kinds.js';
+import type { Outcome } from './types.js';
 import type { Settings } from '../config/settings.js';
 import type { Inventory } from '../inventory/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
-import type { Plan } from './types.js';
+import type { Plan } from '../plan/types.js';
 
 export interface MatchedPlan {
   /** The rebuilt plan cut down to what the saved plan asks for, under the saved ids. */
@@ -42,13 +42,19 @@ export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, sett
   let lastIndex = -1;
 
   for (const action of saved.actions) {
-    const name = `${action.id} (${action.service}:${action.operation} in ${action.region})`;
+    const name = action.id;
     if (seenIds.has(action.id)) {
       refused.push(`${name}: the id appears twice`);
       continue;
     }
     seenIds.add(action.id);
     const candidates = rebuiltByKey.get(keyOf(action)) ?? [];
+    // Checked once the input is known to be one flowfix would send, so a changed input is named as such.
+    const edited = editedDisplay(action, saved);
+    if (edited.length > 0 && (candidates.length > 0 || alreadyDone(action, live, settings))) {
+      refused.push(`${name}: ${edited.join(', ')} ${edited.length === 1 ? 'differs' : 'differ'} from what flowfix renders for its input (edited by hand?)`);
+      continue;
+    }
 
     if (action.kind === 'create-flow-logs') {
       const verdicts = kindOf(action).reconcile(action, live);
@@ -81,7 +87,8 @@ export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, sett
     } else if (alreadyDone(action, live, settings)) {
       for (const target of targetsOf(action)) settled.push(outcomeOf(action, target, 'already-done', 'done since the plan was saved'));
     } else {
-      refused.push(`${name}: ${whyNot(action, rebuilt)}`);
+      const impossible = kindOf(action).reconcile(action, live).find((v) => v.status === 'failed');
+      refused.push(`${name}: ${impossible?.status === 'failed' ? impossible.message : whyNot(action, rebuilt)}`);
     }
   }
 
@@ -89,13 +96,21 @@ export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, sett
   // flow logs kept must all be there.
   const needsRole = chosen.some((a) => a.kind === 'create-flow-logs' && a.input.LogDestinationType === 'cloud-watch-logs');
   const flowLogRegions = new Set(chosen.filter((a) => a.kind === 'create-flow-logs').map((a) => a.region));
-  rebuilt.actions.forEach((action, index) => {
+  if (refused.length === 0) rebuilt.actions.forEach((action, index) => {
     const prerequisite = action.because.every((b) => b.kind === 'prerequisite');
     const needed = action.region === 'global' ? needsRole : flowLogRegions.has(action.region);
     if (prerequisite && needed && !usedRebuilt.has(index)) refused.push(`the plan leaves out ${action.kind} in ${action.region} (${action.description}), which its flow logs need`);
   });
 
   return { plan: { ...rebuilt, createdAt: saved.createdAt, actions: chosen }, settled, refused };
+}
+
+/** Display fields the file carries that differ from what flowfix renders for the action's input. */
+function editedDisplay(action: PlanAction, saved: Pick<Plan, 'accountId' | 'partition'>): string[] {
+  const rendered = withDisplay({ id: action.id, kind: action.kind, region: action.region, because: action.because, input: action.input }, saved);
+  return (['description', 'permissions', 'service', 'operation'] as const).filter(
+    (field) => action[field] !== undefined && canonicalJson(action[field]) !== canonicalJson(rendered[field]),
+  );
 }
 
 function checkOrder(index: number, lastIndex: number, name: string, refused: string[]): number {
@@ -128,8 +143,17 @@ function whyNot(action: PlanAction, rebuilt: Plan): string {
     (key) => !VARIABLE_INPUT.has(key) && canonicalJson(given[key]) !== canonicalJson(expected[key]),
   );
   if (differing.length === 0) return 'its resources are not ones flowfix would fix now';
-  return differing.map((key) => `${key} ${clip(given[key])} (flowfix would send ${clip(expected[key])})`).join(', ');
+  return differing
+    .map((key) =>
+      POLICY_DOCUMENTS.has(key)
+        ? `policy document differs from flowfix's least-privilege policy (${key}; edited by hand?)`
+        : `${key} ${clip(given[key])} (flowfix would send ${clip(expected[key])})`,
+    )
+    .join(', ');
 }
+
+/** Shown as "differs", not quoted: an escaped JSON document in one line helps nobody. */
+const POLICY_DOCUMENTS = new Set(['AssumeRolePolicyDocument', 'PolicyDocument']);
 
 const clip = (value: unknown) => {
   const text = JSON.stringify(value) ?? 'nothing';
