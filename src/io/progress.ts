@@ -1,14 +1,12 @@
-// Progress per phase: an ora spinner on a terminal, nothing otherwise.
+// Progress for a person watching: an ora spinner on a terminal, nothing otherwise.
 import type { Io } from './io.js';
 
 export interface Progress {
   phase(text: string): void;
-  done(text: string): void;
-  fail(text: string): void;
   stop(): void;
 }
 
-export const silentProgress: Progress = { phase() {}, done() {}, fail() {}, stop() {} };
+const silentProgress: Progress = { phase() {}, stop() {} };
 
 export async function createProgress(io: Io, enabled: boolean): Promise<Progress> {
   if (!enabled) return silentProgress;
@@ -19,12 +17,6 @@ export async function createProgress(io: Io, enabled: boolean): Promise<Progress
     phase: (text) => {
       spinner.text = text;
       if (!spinner.isSpinning) spinner.start();
-    },
-    done: (text) => {
-      spinner.succeed(text);
-    },
-    fail: (text) => {
-      spinner.fail(text);
     },
     stop: () => {
       spinner.stop();

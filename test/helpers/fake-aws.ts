@@ -1,6 +1,6 @@
 // A stateful fake of the slice of EC2, IAM, CloudWatch Logs and STS that flowfix uses, served through
 // aws-sdk-client-mock so production code keeps creating real SDK clients. It imitates the behaviour in
-// /work/shared/AWS-FACTS.md, including the error shapes the real SDK throws: IAM's modelled errors are
+// docs/aws-facts/AWS-FACTS.md, including the error shapes the real SDK throws: IAM's modelled errors are
 // named e.g. `NoSuchEntityException` with `Code: 'NoSuchEntity'`, exactly as the SDK deserialises them.
 
 import { randomUUID } from 'node:crypto';

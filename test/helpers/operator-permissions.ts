@@ -1,5 +1,6 @@
 // What IAM permissions each recorded AWS call needs, and the suite-wide check that the operator
 // policies in policies/ allow every call flowfix sent in any test that used the stateful fake.
+import { ACTION_KINDS } from '../../src/actions/action-kinds.js';
 import { isAllowed } from '../../src/policy/evaluate.js';
 import { readPolicyFile } from '../../src/policy/templates.js';
 
@@ -41,6 +42,30 @@ export function disallowedCalls(calls: readonly SentCall[], accountId: string): 
     for (const { action, resource } of requiredPermissions(call, accountId)) {
       if (!isAllowed(applyPolicy, action, resource)) problems.add(`operator-apply.json does not allow ${action} on ${resource}`);
       if (isRead(call.operation) && !isAllowed(planPolicy, action, resource)) problems.add(`operator-plan.json does not allow ${action} on ${resource}`);
+    }
+  }
+  return [...problems];
+}
+
+/**
+ * Each write not covered by the permissions its action kind declares (src/actions/), and each declared
+ * permission the apply policy does not allow: the declarations are what error hints and the README
+ * tell users to grant, so they must be complete, and policies/ must grant them.
+ */
+export function undeclaredPermissions(calls: readonly SentCall[], accountId: string): string[] {
+  const applyPolicy = readPolicyFile('operator-apply.json');
+  const problems = new Set<string>();
+  for (const call of calls) {
+    const kind = Object.values(ACTION_KINDS).find((k) => k.service === call.service && k.operation === call.operation);
+    if (!kind) continue; // a read
+    const { DryRun: _dryRun, ...input } = call.input ?? {};
+    const declared = kind.permissions(input as never, { partition: 'aws', accountId, region: kind.global ? 'global' : call.region });
+    const declaredPolicy = { Statement: declared.map((p) => ({ Effect: 'Allow', Action: p.action, Resource: p.resource })) };
+    for (const { action, resource } of requiredPermissions(call, accountId)) {
+      if (!isAllowed(declaredPolicy, action, resource)) problems.add(`${kind.kind} does not declare ${action} on ${resource}`);
+    }
+    for (const { action, resource } of declared) {
+      if (!isAllowed(applyPolicy, action, resource)) problems.add(`operator-apply.json does not allow ${action} on ${resource}, which ${kind.kind} declares`);
     }
   }
   return [...problems];

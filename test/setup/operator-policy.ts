@@ -1,8 +1,9 @@
 // Runs after every test of the suite: whatever flowfix sent to the stateful fake must be allowed by
-// the operator policies users attach (policies/operator-plan.json for reads, operator-apply.json).
-import { disallowedCalls, takeRegisteredCalls } from '../helpers/operator-permissions.js';
+// the operator policies users attach (policies/operator-plan.json for reads, operator-apply.json), and
+// every write must be covered by the permissions its action kind declares.
+import { disallowedCalls, takeRegisteredCalls, undeclaredPermissions } from '../helpers/operator-permissions.js';
 
 afterEach(() => {
-  const violations = takeRegisteredCalls().flatMap(({ accountId, calls }) => disallowedCalls(calls, accountId));
+  const violations = takeRegisteredCalls().flatMap(({ accountId, calls }) => [...disallowedCalls(calls, accountId), ...undeclaredPermissions(calls, accountId)]);
   expect(violations).toEqual([]);
 });
