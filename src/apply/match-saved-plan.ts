@@ -48,26 +48,39 @@ export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, sett
       continue;
     }
     seenIds.add(action.id);
+    if (action.region !== 'global' && !rebuilt.settings.regions.includes(action.region)) {
+      refused.push(`${name}: region ${action.region} is not one the plan was made for (${rebuilt.settings.regions.join(', ')})`);
+      continue;
+    }
     const candidates = rebuiltByKey.get(keyOf(action)) ?? [];
     // Checked once the input is known to be one flowfix would send, so a changed input is named as such.
     const edited = editedDisplay(action, saved);
-    if (edited.length > 0 && (candidates.length > 0 || alreadyDone(action, live, settings))) {
+    const refuseEdited = () =>
       refused.push(`${name}: ${edited.join(', ')} ${edited.length === 1 ? 'differs' : 'differ'} from what flowfix renders for its input (edited by hand?)`);
-      continue;
-    }
 
     if (action.kind === 'create-flow-logs') {
       const verdicts = kindOf(action).reconcile(action, live);
+      const rebuiltIds = new Set(candidates.flatMap((c) => (c.action.kind === 'create-flow-logs' ? c.action.input.ResourceIds : [])));
+      const done = (i: number) => verdicts[i]!.status === 'already-done' || verdicts[i]!.status === 'skipped';
+      if (candidates.length === 0 && !action.input.ResourceIds.every((_, i) => done(i)) && differsFromRebuilt(action, rebuilt)) {
+        refused.push(`${name}: ${whyNot(action, rebuilt)}`);
+        continue;
+      }
+      const before = refused.length;
       const keep = new Set<string>();
       action.input.ResourceIds.forEach((id, i) => {
         const resourceKey = `${action.region}|${id}`;
         if (seenResources.has(resourceKey)) return void refused.push(`${name}: ${id} is named twice`);
         seenResources.add(resourceKey);
         const verdict = verdicts[i]!;
-        if (candidates.some((c) => c.action.kind === 'create-flow-logs' && c.action.input.ResourceIds.includes(id))) keep.add(id);
+        if (rebuiltIds.has(id)) keep.add(id);
         else if (verdict.status === 'already-done' || verdict.status === 'skipped') settled.push(outcomeOf(action, id, verdict.status, verdict.detail));
-        else refused.push(`${name}: ${id} is not a ${action.input.ResourceType} flowfix would give this flow log now (${whyNot(action, rebuilt)})`);
+        else {
+          const blocked = rebuilt.blocked.find((b) => b.region === action.region && b.resourceIds.includes(id));
+          refused.push(`${name}: ${id} ${blocked ? `is blocked: ${blocked.reason}` : `is not a ${action.input.ResourceType} flowfix would give this flow log now`}`);
+        }
       });
+      if (refused.length === before && edited.length > 0) refuseEdited();
       for (const { action: match, index } of candidates) {
         if (match.kind !== 'create-flow-logs') continue;
         const ids = match.input.ResourceIds.filter((id) => keep.has(id));
@@ -79,17 +92,24 @@ export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, sett
       continue;
     }
 
+    if (edited.length > 0 && (candidates.length > 0 || alreadyDone(action, live, settings))) {
+      refuseEdited();
+      continue;
+    }
     const match = candidates.find((c) => !usedRebuilt.has(c.index));
     if (match) {
       lastIndex = checkOrder(match.index, lastIndex, name, refused);
       usedRebuilt.add(match.index);
       chosen.push({ ...match.action, id: action.id });
-    } else if (alreadyDone(action, live, settings)) {
-      for (const target of targetsOf(action)) settled.push(outcomeOf(action, target, 'already-done', 'done since the plan was saved'));
-    } else {
-      const impossible = kindOf(action).reconcile(action, live).find((v) => v.status === 'failed');
-      refused.push(`${name}: ${impossible?.status === 'failed' ? impossible.message : whyNot(action, rebuilt)}`);
+      continue;
     }
+    const impossible = kindOf(action).reconcile(action, live).find((v) => v.status === 'failed');
+    if (impossible?.status === 'failed') refused.push(`${name}: ${impossible.message}`);
+    else if (alreadyDone(action, live, settings)) {
+      for (const target of targetsOf(action)) settled.push(outcomeOf(action, target, 'already-done', 'done since the plan was saved'));
+    } else if (managedBySettings(action, settings) && isPrerequisite(action) && !createsFlowLogsFor(action.region, rebuilt)) {
+      for (const target of targetsOf(action)) settled.push(outcomeOf(action, target, 'skipped', 'not needed any more: no flow log left to create here'));
+    } else refused.push(`${name}: ${whyNot(action, rebuilt)}`);
   }
 
   // Leaving out a prerequisite would make its flow logs fail: the rebuilt plan's prerequisites for the
@@ -97,7 +117,7 @@ export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, sett
   const needsRole = chosen.some((a) => a.kind === 'create-flow-logs' && a.input.LogDestinationType === 'cloud-watch-logs');
   const flowLogRegions = new Set(chosen.filter((a) => a.kind === 'create-flow-logs').map((a) => a.region));
   if (refused.length === 0) rebuilt.actions.forEach((action, index) => {
-    const prerequisite = action.because.every((b) => b.kind === 'prerequisite');
+    const prerequisite = isPrerequisite(action);
     const needed = action.region === 'global' ? needsRole : flowLogRegions.has(action.region);
     if (prerequisite && needed && !usedRebuilt.has(index)) refused.push(`the plan leaves out ${action.kind} in ${action.region} (${action.description}), which its flow logs need`);
   });
@@ -118,18 +138,37 @@ function checkOrder(index: number, lastIndex: number, name: string, refused: str
   return Math.max(index, lastIndex);
 }
 
+/** Whether the action names only what these settings manage: their role and policy, their group and retention. */
+function managedBySettings(action: PlanAction, settings: Settings): boolean {
+  const ownGroup = settings.destination.type === 'cloud-watch-logs' ? settings.destination.logGroupName : undefined;
+  switch (action.kind) {
+    case 'create-role':
+      return action.input.RoleName === settings.roleName;
+    case 'put-role-policy':
+      return action.input.RoleName === settings.roleName && action.input.PolicyName === settings.policyName;
+    case 'create-log-group':
+      return action.input.logGroupName === ownGroup;
+    case 'put-retention-policy':
+      return action.input.retentionInDays === settings.retentionInDays;
+    case 'create-flow-logs':
+      return false;
+  }
+}
+
 /** Work live state already shows as done, for exactly the names these settings manage: nothing to send. */
 function alreadyDone(action: PlanAction, live: Inventory, settings: Settings): boolean {
-  const ownGroup = settings.destination.type === 'cloud-watch-logs' ? settings.destination.logGroupName : undefined;
-  const managed =
-    action.kind === 'create-role'
-      ? action.input.RoleName === settings.roleName
-      : action.kind === 'put-role-policy'
-        ? action.input.RoleName === settings.roleName && action.input.PolicyName === settings.policyName
-        : action.kind === 'create-log-group'
-          ? action.input.logGroupName === ownGroup
-          : action.kind === 'put-retention-policy' && action.input.retentionInDays === settings.retentionInDays;
-  return managed && kindOf(action).reconcile(action, live).every((v) => v.status === 'already-done');
+  return managedBySettings(action, settings) && kindOf(action).reconcile(action, live).every((v) => v.status === 'already-done');
+}
+
+const isPrerequisite = (action: PlanAction) => action.because.every((b) => b.kind === 'prerequisite');
+
+/** Whether the rebuilt plan still creates flow logs the action would serve ('global': any to CloudWatch Logs). */
+const createsFlowLogsFor = (region: string, rebuilt: Plan) =>
+  rebuilt.actions.some((a) => a.kind === 'create-flow-logs' && (region === 'global' ? a.input.LogDestinationType === 'cloud-watch-logs' : a.region === region));
+
+/** True when the rebuilt plan has an action of this kind and region whose fixed parameters differ. */
+function differsFromRebuilt(action: PlanAction, rebuilt: Plan): boolean {
+  return rebuilt.actions.some((a) => a.kind === action.kind && a.region === action.region && fixedInput(a) !== fixedInput(action));
 }
 
 /** What differs from the closest action the rebuilt plan has, in words. */
