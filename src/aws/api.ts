@@ -77,3 +77,34 @@ export interface IamApi {
   }): Promise<{ arn: string }>;
   putRolePolicy(input: { RoleName: string; PolicyName: string; PolicyDocument: string }): Promise<void>;
 }
+
+/** An account as Organizations lists it. */
+export interface OrganizationAccount {
+  accountId: string;
+  name?: string;
+  /** ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED: only ACTIVE accounts can be entered. */
+  state: string;
+}
+
+export interface OrganizationApi {
+  /** Every account of the organization (organizations:ListAccounts, paginated). */
+  listAccounts(): Promise<OrganizationAccount[]>;
+  /** The accounts under an OU and all its child OUs. */
+  listAccountsUnder(ouId: string): Promise<OrganizationAccount[]>;
+}
+
+/** How flowfix enters another account: sts:AssumeRole of this role there. */
+export interface AssumeRoleTarget {
+  roleName: string;
+  externalId?: string;
+  sessionName: string;
+}
+
+/** The caller's credentials, and the accounts they can reach. */
+export interface AwsSession {
+  /** The caller's own account, with its own credentials. */
+  clients: AwsClients;
+  organizations(): OrganizationApi;
+  /** Clients acting in another account through AssumeRole; credentials are refreshed before they expire. */
+  clientsForAccount(accountId: string, partition: string, role: AssumeRoleTarget): AwsClients;
+}

@@ -5,11 +5,12 @@ import type * as Ec2Sdk from '@aws-sdk/client-ec2';
 import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
 import type * as IamSdk from '@aws-sdk/client-iam';
 import type * as StsSdk from '@aws-sdk/client-sts';
-import type { AwsClients, Ec2Api, IamApi, LogsApi } from './api.js';
+import type { AwsClients, AwsSession, Ec2Api, IamApi, LogsApi, OrganizationApi } from './api.js';
 import { createEc2Api, listEnabledRegions } from './ec2-api.js';
 import { callingAction } from './errors.js';
 import { createIamApi } from './iam-api.js';
 import { createLogsApi } from './logs-api.js';
+import { createOrganizationApi } from './organizations-api.js';
 
 export type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi } from './api.js';
 
@@ -65,6 +66,14 @@ interface LoadedSdk {
 }
 
 export async function createAwsClients(options: AwsClientOptions): Promise<AwsClients> {
+  return (await createAwsSession(options)).clients;
+}
+
+/**
+ * The caller's session: its own account's clients, Organizations, and clients for other accounts
+ * through sts:AssumeRole. Every account shares the SDK modules and the caller's credential provider.
+ */
+export async function createAwsSession(options: AwsClientOptions): Promise<AwsSession> {
   const [ec2, logs, iam, sts] = await Promise.all([
     import('@aws-sdk/client-ec2'),
     import('@aws-sdk/client-cloudwatch-logs'),
@@ -73,7 +82,42 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
   ]);
   const sdk: LoadedSdk = { ec2, logs, iam, sts };
   const config = await sharedClientConfig(options);
+  let organizations: OrganizationApi | undefined;
+  return {
+    clients: clientsWith(sdk, config, options.homeRegion),
+    organizations() {
+      // Loaded on first use: single-account runs never pay for it.
+      if (!organizations) {
+        const api = import('@aws-sdk/client-organizations').then((org) => createOrganizationApi(org, new org.OrganizationsClient(config(options.homeRegion))));
+        organizations = { listAccounts: async () => (await api).listAccounts(), listAccountsUnder: async (ou) => (await api).listAccountsUnder(ou) };
+      }
+      return organizations;
+    },
+    clientsForAccount(accountId, partition, role) {
+      const home = config(options.homeRegion);
+      // The SDK's own provider: AssumeRole on first use, again before the credentials expire.
+      const provider = import('@aws-sdk/credential-providers').then((providers) => providers.fromTemporaryCredentials({
+        params: {
+          RoleArn: `arn:${partition}:iam::${accountId}:role/${role.roleName}`,
+          RoleSessionName: role.sessionName,
+          ...(role.externalId ? { ExternalId: role.externalId } : {}),
+        },
+        ...(home.credentials ? { masterCredentials: home.credentials as never } : {}),
+        clientConfig: { region: home.region, maxAttempts: home.maxAttempts, ...(home.endpoint ? { endpoint: home.endpoint } : {}), ...(home.requestHandler ? { requestHandler: home.requestHandler as never } : {}) },
+      }));
+      const credentials = async () => (await provider)();
+      const assumed = (region: string): ClientConfig => {
+        const { profile: _profile, ...rest } = config(region);
+        return { ...rest, credentials: credentials as CredentialsOption };
+      };
+      return clientsWith(sdk, assumed, options.homeRegion);
+    },
+  };
+}
 
+/** One account's clients, created per region on first use and kept for the run. */
+function clientsWith(sdk: LoadedSdk, config: (region: string) => ClientConfig, homeRegion: string): AwsClients {
+  const options = { homeRegion };
   const ec2Clients = new Map<string, Ec2Sdk.EC2Client>();
   const ec2Apis = new Map<string, Ec2Api>();
   const logsApis = new Map<string, LogsApi>();

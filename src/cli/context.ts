@@ -1,6 +1,7 @@
 // Builds what a command hands the workflow: AWS clients (live, or a snapshot directory), a clock, the
 // abort signal from main.ts, a spinner for a person watching, and news lines on stderr.
-import type { AwsClients } from '../aws/api.js';
+import type { AwsClients, AwsSession } from '../aws/api.js';
+import { FlowfixError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
 import { decorationsWanted, type Io } from '../io/io.js';
 import { createProgress, type Progress } from '../io/progress.js';
@@ -20,29 +21,41 @@ export interface CommandDeps {
   timings?: Partial<ApplyTimings>;
 }
 
-export async function connectAws(settings: Settings, io: Io): Promise<AwsClients> {
-  const [{ createAwsClients }, { findHomeRegion }] = await Promise.all([import('../aws/clients.js'), import('../aws/shared-config.js')]);
+export async function connectAws(settings: Settings, io: Io): Promise<AwsSession> {
+  const [{ createAwsSession }, { findHomeRegion }] = await Promise.all([import('../aws/clients.js'), import('../aws/shared-config.js')]);
   const homeRegion = await findHomeRegion({ flagRegion: settings.region, profile: settings.profile, env: io.env });
-  return createAwsClients({
+  return createAwsSession({
     homeRegion,
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
   });
 }
 
-async function clientsFor(options: CommandOptions, io: Io): Promise<AwsClients> {
-  if (!options.snapshot) return connectAws(options.settings, io);
+/** Live AWS (the caller's session) or a snapshot directory, which has one account and is read-only. */
+async function sourceFor(options: CommandOptions, io: Io): Promise<{ clients: AwsClients; session?: AwsSession }> {
+  if (!options.snapshot) {
+    const session = await connectAws(options.settings, io);
+    return { clients: session.clients, session };
+  }
   const { openSnapshot } = await import('../snapshot/snapshot-clients.js');
-  return openSnapshot(options.snapshot, options.settings);
+  return { clients: await openSnapshot(options.snapshot, options.settings) };
 }
 
+/** The session many-account commands need: live AWS only. */
+export function requireSession(wf: CommandWorkflow): AwsSession {
+  if (!wf.session) throw new FlowfixError('NoSession', '--org and --accounts need AWS, not a snapshot', { hint: 'drop --snapshot' });
+  return wf.session;
+}
+
+export type CommandWorkflow = WorkflowDeps & { session?: AwsSession };
+
 /** Runs `work` with the workflow's dependencies and a spinner that is stopped however it ends. */
-export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: CommandDeps, work: (deps: WorkflowDeps) => Promise<T>): Promise<T> {
-  const clients = deps.clients ?? (await clientsFor(options, io));
+export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: CommandDeps, work: (deps: CommandWorkflow) => Promise<T>): Promise<T> {
+  const source = deps.clients ? { clients: deps.clients } : await sourceFor(options, io);
   const progress: Progress = await createProgress(io, decorationsWanted(io, options.format));
   try {
     return await work({
-      clients,
+      ...source,
       clock: deps.clock ?? systemClock,
       ...(deps.signal ? { signal: deps.signal } : {}),
       progress: (done, total) => (done === total ? progress.stop() : progress.phase(`Reading regions: ${done}/${total}`)),

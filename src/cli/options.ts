@@ -13,6 +13,8 @@ export interface CommandOptions {
   debug: boolean;
   snapshot?: string;
   out?: string;
+  /** One plan file per account: DIR/<account>.json. */
+  outDir?: string;
   /** apply */
   yes: boolean;
   dryRun: boolean;
@@ -28,6 +30,7 @@ export interface RawArgs {
   config?: string;
   snapshot?: string;
   out?: string;
+  outDir?: string;
   yes?: boolean;
   dryRun?: boolean;
   wait?: boolean;
@@ -50,6 +53,7 @@ export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOp
     debug: args.debug === true,
     ...(args.snapshot ? { snapshot: args.snapshot } : {}),
     ...(args.out ? { out: args.out } : {}),
+    ...(args.outDir ? { outDir: args.outDir } : {}),
     yes: args.yes === true,
     dryRun: args.dryRun === true,
     wait: args.wait === true,

@@ -1,5 +1,6 @@
 // What commands write to the terminal or a file, shared by every command so none imports another.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { FlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { renderPlanFile } from '../plan/plan-file.js';
@@ -33,4 +34,14 @@ export async function savePlan(path: string, plan: Plan, io: Io): Promise<void> 
   }
   // stderr, so stdout stays one JSON document with --format json.
   io.stderr.write(`Plan saved to ${path} (${plan.actions.length} action${plan.actions.length === 1 ? '' : 's'}). Apply it with: flowfix apply ${path}\n`);
+}
+
+/** One plan file per account, DIR/<account>.json: each applies alone (`flowfix apply FILE --assume-role ROLE`). */
+export async function savePlans(dir: string, plans: Plan[], io: Io): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new FlowfixError('PlanNotSaved', `cannot create ${dir}: ${(err as Error).message}`, { hint: 'choose a writable directory for --out-dir', cause: err });
+  }
+  for (const plan of plans) await savePlan(path.join(dir, `${plan.accountId}.json`), plan, io);
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
 import { withGlobalSettingsFlags, withSettingsFlags } from '../config/flags.js';
+import { isMultiAccount } from '../config/settings.js';
 import { FlowfixError, isFlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { EXIT } from '../workflow/exit-codes.js';
@@ -14,16 +15,22 @@ type CommandHandler = (options: CommandOptions, io: Io, deps: CommandDeps) => Pr
 /** The version users see is package.json's: one place. package.json sits two levels above src/cli and dist/cli. */
 const version = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-const commands: Record<string, () => Promise<CommandHandler>> = {
-  plan: async () => (await import('./commands/plan.js')).planCommand,
-  apply: async () => (await import('./commands/apply.js')).applyCommand,
-  verify: async () => (await import('./commands/verify.js')).verifyCommand,
+/** Loaded on demand; --org / --accounts runs go to the many-account variants. */
+const commands: Record<string, (options: CommandOptions) => Promise<CommandHandler>> = {
+  plan: async (o) => (isMultiAccount(o.settings) ? (await import('./commands/accounts.js')).planAccountsCommand : (await import('./commands/plan.js')).planCommand),
+  apply: async (o) => (isMultiAccount(o.settings) && !o.planFile ? (await import('./commands/accounts.js')).applyAccountsCommand : (await import('./commands/apply.js')).applyCommand),
+  verify: async (o) => (isMultiAccount(o.settings) ? (await import('./commands/accounts.js')).verifyAccountsCommand : (await import('./commands/verify.js')).verifyCommand),
   guided: async () => (await import('./commands/guided.js')).guidedCommand,
 };
 
 /** Read-only commands can work offline from AWS CLI output. */
 function withSnapshotFlag<T>(y: Argv<T>): Argv<T> {
   return y.option('snapshot', { type: 'string', describe: 'Read the inventory from AWS CLI JSON files in DIR instead of AWS (see examples/README.md)' });
+}
+
+/** One plan file per account, for splitting an organization across jobs. */
+function withOutDir<T>(y: Argv<T>): Argv<T> {
+  return y.option('out-dir', { type: 'string', describe: 'Save one plan per account as DIR/<account>.json (each applicable alone)' });
 }
 
 /** `deps.signal`: aborted by main.ts on Ctrl-C. */
@@ -40,13 +47,13 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
       .option('format', { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Output format' })
       .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and AWS error details' })
       .command('plan', 'Show what is wrong and what flowfix would change (read-only)', (y) =>
-        withSnapshotFlag(withSettingsFlags(y)).option('out', { type: 'string', describe: 'Save the plan as JSON for a later `flowfix apply FILE`' }),
+        withOutDir(withSnapshotFlag(withSettingsFlags(y)).option('out', { type: 'string', describe: 'Save the plan as JSON for a later `flowfix apply FILE`' })),
         (args) => {
           chosen = { name: 'plan', args: args as RawArgs };
         },
       )
       .command('apply [plan-file]', 'Carry out a fresh plan, or a saved one, after confirmation', (y) =>
-        withSettingsFlags(y)
+        withOutDir(withSettingsFlags(y))
           .positional('plan-file', { type: 'string', describe: 'A plan saved with `flowfix plan --out`' })
           .option('yes', { type: 'boolean', alias: 'y', describe: 'Apply without asking (required without a terminal)' })
           .option('dry-run', { type: 'boolean', describe: 'Read and check everything, probe permissions with DryRun, change nothing' })
@@ -73,7 +80,7 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
       .strict()
       .version(version())
       .help()
-      .wrap(Math.min(110, process.stdout.columns ?? 100))
+      .wrap(Math.min(110, io.stdout.columns ?? 100))
       .exitProcess(false)
       .fail((message, err) => {
         throw err ?? new FlowfixError('BadUsage', message, { hint: 'see flowfix --help' });
@@ -82,7 +89,7 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
     if (!chosen) return EXIT.ok; // --help or --version already printed
     const options = await toCommandOptions(chosen.args, io);
     debug = options.debug;
-    const handler = await commands[chosen.name]!();
+    const handler = await commands[chosen.name]!(options);
     return await handler(options, io, deps);
   } catch (err) {
     if (isFlowfixError(err) && err.code === 'Interrupted') {

@@ -15,7 +15,7 @@ export interface SettingsFlag {
   key: SettingKey;
   /** Declared on the top-level parser, so every command (guided too) accepts it. */
   global?: true;
-  type: 'string' | 'number';
+  type: 'string' | 'number' | 'boolean';
   describe: string;
   /** Flag value → settings value, before validation. Absent: as yargs parsed it. */
   parse?: (value: unknown) => unknown;
@@ -117,7 +117,14 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: unlessDefault('minRetentionDays'),
   },
   { flag: '--kms-key', key: 'kmsKeyId', type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates', render: (s) => s.kmsKeyId },
-  { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Regions read at once (default 8)', render: unlessDefault('concurrency') },
+  { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Regions read at once, across all accounts (default 8)', render: unlessDefault('concurrency') },
+  { flag: '--org', key: 'org', type: 'boolean', describe: 'Every ACTIVE account of the organization (from the management account or a delegated administrator)', render: (s) => (s.org ? '' : undefined) },
+  { flag: '--ou', key: 'ou', type: 'string', describe: 'With --org: only the accounts under this OU and its children', render: (s) => s.ou },
+  { flag: '--accounts', key: 'accounts', type: 'string', describe: 'Comma-separated account ids', parse: splitList, render: (s) => s.accounts?.join(',') },
+  { flag: '--exclude-accounts', key: 'excludeAccounts', type: 'string', describe: 'Comma-separated account ids to leave out', parse: splitList, render: (s) => s.excludeAccounts?.join(',') },
+  { flag: '--assume-role', key: 'assumeRole', type: 'string', describe: 'Role name flowfix assumes in each account but the caller\'s own (required with --org/--accounts)', render: (s) => s.assumeRole },
+  { flag: '--external-id', key: 'externalId', type: 'string', describe: 'ExternalId for --assume-role', render: (s) => s.externalId },
+  { flag: '--role-session-name', key: 'roleSessionName', type: 'string', describe: 'Session name for --assume-role (default flowfix)', render: (s) => s.roleSessionName },
 ];
 
 const byKey = new Map<string, SettingsFlag>(SETTINGS_FLAGS.map((f) => [f.key, f]));
@@ -167,6 +174,7 @@ export function settingsFromFlags(args: Record<string, unknown>): FlagSettings {
 /** The order guided has always printed: connection, tuning, then what to fix and how (a key left out here still renders, first). */
 const ARGV_ORDER: readonly SettingKey[] = [
   'profile', 'region', 'endpointUrl', 'concurrency', 'minRetentionDays',
+  'org', 'ou', 'accounts', 'excludeAccounts', 'assumeRole', 'externalId', 'roleSessionName',
   'regions', 'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'policyName',
 ];
 
@@ -176,7 +184,8 @@ const ARGV_FLAGS: SettingsFlag[] = [...SETTINGS_FLAGS].sort((a, b) => ARGV_ORDER
 export function settingsArgv(settings: Settings): string[] {
   return ARGV_FLAGS.flatMap((f) => {
     const value = f.render(settings);
-    return value === undefined ? [] : [f.flag, value];
+    if (value === undefined) return [];
+    return f.type === 'boolean' ? [f.flag] : [f.flag, value];
   });
 }
 

@@ -18,6 +18,8 @@ export const KMS_KEY_PATTERN = /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+
 
 export const isValidLogGroupName = (name: string) => LOG_GROUP_PATTERN.test(name) && !name.startsWith('aws/');
 
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+
 const regionName = z.string().refine(isValidRegionName, 'is not a region name (like us-east-1)');
 
 const logGroupName = z
@@ -53,6 +55,13 @@ export const userSettingsSchema = z.strictObject({
   profile: z.string().min(1).optional(),
   region: regionName.optional(),
   endpointUrl: z.url({ message: 'must be a URL like http://localhost:4566' }).optional(),
+  org: z.boolean().optional(),
+  ou: z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id like ou-ab12-cd34ef56').optional(),
+  accounts: z.array(accountId).min(1).optional(),
+  excludeAccounts: z.array(accountId).min(1).optional(),
+  assumeRole: z.string().regex(IAM_NAME_PATTERN, 'must be a role name (1-64 characters of letters, digits and +=,.@_-), not an ARN').optional(),
+  externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-').optional(),
+  roleSessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/, 'must be 2-64 characters of letters, digits and +=,.@-').optional(),
 });
 
 export type UserSettings = z.infer<typeof userSettingsSchema>;
@@ -129,6 +138,11 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
       `${mention('retentionInDays', retentionInDays)} is shorter than ${mention('minRetentionDays', minRetentionDays)}: flowfix would create non-compliant log groups`,
     );
   }
+  if ((merged.org || merged.accounts) && !merged.assumeRole) {
+    problems.push(`${mention(merged.org ? 'org' : 'accounts')} needs ${mention('assumeRole')} ROLE: the role flowfix assumes in each account (e.g. OrganizationAccountAccessRole)`);
+  }
+  if (merged.org && merged.accounts) problems.push(`${mention('org')} and ${mention('accounts')} each choose the accounts: give one`);
+  if (merged.ou && !merged.org) problems.push(`${mention('ou')} limits ${mention('org')}: add ${mention('org')}`);
   if (merged.destination?.startsWith('s3://') && merged.logGroupName) {
     problems.push(`${mention('logGroupName')} applies to CloudWatch Logs only; drop it or use ${mention('destination', 'cloud-watch-logs')}`);
   }

@@ -24,6 +24,15 @@ export interface Settings {
   profile?: string;
   region?: string;
   endpointUrl?: string;
+  /** Many accounts: every ACTIVE account of the organization (optionally under one OU), or a list. */
+  org?: boolean;
+  ou?: string;
+  accounts?: string[];
+  excludeAccounts?: string[];
+  /** The role flowfix assumes in every account but the caller's own. */
+  assumeRole?: string;
+  externalId?: string;
+  roleSessionName?: string;
 }
 
 /** CloudWatch Logs accepts only these retention values (PutRetentionPolicy). */
@@ -51,3 +60,6 @@ export const isManagedByFlowfix = (tags: Record<string, string> | undefined): bo
 export function describeDestination(destination: Destination): string {
   return destination.type === 's3' ? `s3://${destination.bucket}/${destination.prefix}` : `cloud-watch-logs:${destination.logGroupName}`;
 }
+
+/** Many accounts (--org or --accounts), each entered with --assume-role. */
+export const isMultiAccount = (settings: Pick<Settings, 'org' | 'accounts'>): boolean => settings.org === true || settings.accounts !== undefined;

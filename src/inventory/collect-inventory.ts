@@ -6,7 +6,7 @@ import { classifyAwsError, isAwsOrNetworkError, toFlowfixError } from '../aws/er
 import { isValidRegionName, partitionOf } from '../facts/regions.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError, interrupted } from '../errors.js';
-import { mapWithConcurrency } from '../util/concurrency.js';
+import { Limiter, mapWithConcurrency } from '../util/concurrency.js';
 import type { AwsProblem, Inventory, RegionInventory, RegionRead, RoleRead } from './types.js';
 
 /** Called as each region finishes (read or not): regions done so far, of how many, and which. */
@@ -16,6 +16,8 @@ export interface CollectOptions {
   progress?: InventoryProgress;
   /** Ctrl-C: regions already being read finish, no more start, and the read ends as interrupted. */
   signal?: AbortSignal;
+  /** A bound on region reads shared with other accounts' reads; default: settings.concurrency for this read alone. */
+  limiter?: Limiter;
 }
 
 export async function collectInventory(clients: AwsClients, settings: Settings, options: CollectOptions = {}): Promise<Inventory> {
@@ -30,16 +32,17 @@ export async function collectInventory(clients: AwsClients, settings: Settings, 
     });
   }
   const regions = await regionsToScan(clients, settings.regions);
+  const limiter = options.limiter ?? new Limiter(settings.concurrency);
 
   // The role read is global and independent of the regions: it runs beside the regional fan-out.
   let done = 0;
   const [regionReads, role] = await Promise.all([
-    mapWithConcurrency(regions, settings.concurrency, async (region) => {
+    mapWithConcurrency(regions, regions.length || 1, (region) => limiter.run(async () => {
       if (options.signal?.aborted) throw interrupted();
       const read = await readRegionOrUnreadable(clients, settings, region);
       options.progress?.(++done, regions.length, region);
       return read;
-    }),
+    })),
     readDeliveryRole(clients, settings),
   ]);
   return { accountId, partition: partitionOf(clients.homeRegion), homeRegion: clients.homeRegion, regions: regionReads, role };

@@ -89,7 +89,7 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
 }
 
 /** CI contract: 0 nothing to do, 2 changes planned or needed, 1 something could not be read. */
-export function planExitCode(report: PlanReport): 0 | 1 | 2 {
+export function planExitCode(report: Pick<PlanReport, 'errors' | 'plan' | 'findings'>): 0 | 1 | 2 {
   if (report.errors.length > 0) return 1;
   const needsAction = report.plan.actions.length > 0 || report.plan.blocked.length > 0 || report.findings.some((f) => f.kind !== 'shared-vpc');
   return needsAction ? 2 : 0;

@@ -1,7 +1,6 @@
 // flowfix never changes AWS without `--yes` or a person answering "yes" at a terminal.
 import { FlowfixError } from '../errors.js';
 import { PromptCancelled, type Prompter } from '../io/prompter.js';
-import type { Plan } from '../plan/types.js';
 
 export interface ConsentSource {
   yes: boolean;
@@ -10,7 +9,8 @@ export interface ConsentSource {
   prompter?: Prompter;
 }
 
-export async function askConsent(plan: Plan, source: ConsentSource): Promise<boolean> {
+/** `where`: "account 111111111111", "3 accounts". */
+export async function askConsent(actions: number, where: string, source: ConsentSource): Promise<boolean> {
   if (source.yes) return true;
   if (!source.interactive && !source.prompter) {
     throw new FlowfixError('ConsentRequired', 'refusing to change AWS without consent: no terminal to ask on', {
@@ -19,9 +19,8 @@ export async function askConsent(plan: Plan, source: ConsentSource): Promise<boo
   }
   const { inquirerPrompter } = await import('../io/prompter.js');
   const ask = source.prompter ?? (await inquirerPrompter());
-  const n = plan.actions.length;
   try {
-    return await ask.confirm(`Apply ${n === 1 ? 'this action' : `these ${n} actions`} to account ${plan.accountId}?`, { default: false });
+    return await ask.confirm(`Apply ${actions === 1 ? 'this action' : `these ${actions} actions`} to ${where}?`, { default: false });
   } catch (err) {
     if (err instanceof PromptCancelled) return false;
     throw err;

@@ -64,10 +64,20 @@ import {
   type TagResourceCommandInput,
 } from '@aws-sdk/client-cloudwatch-logs';
 import * as stsSdk from '@aws-sdk/client-sts';
-import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
+import * as orgSdk from '@aws-sdk/client-organizations';
+import {
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  OrganizationsClient,
+  OrganizationsServiceException,
+} from '@aws-sdk/client-organizations';
 import { registerForPolicyCheck } from './operator-permissions.js';
 
 export const FAKE_ACCOUNT = '111111111111';
+/** The organization root every account sits under unless put in an OU. */
+export const ROOT_ID = 'r-f4k3';
 
 export interface FakeAwsOptions {
   accountId?: string;
@@ -83,7 +93,7 @@ export interface FakeAwsOptions {
 }
 
 export interface RecordedCall {
-  service: 'ec2' | 'iam' | 'logs' | 'sts';
+  service: 'ec2' | 'iam' | 'logs' | 'sts' | 'organizations';
   operation: string;
   region: string;
   input: any;
@@ -185,8 +195,26 @@ const STATUS: Record<string, number> = {
   InternalServerException: 500,
 };
 
+/** One account's state. Views from `fake.account(id)` seed and inspect another account with the same API. */
+interface AccountState {
+  accountId: string;
+  name: string;
+  /** As Organizations reports it: ACTIVE, SUSPENDED, PENDING_CLOSURE. */
+  status: string;
+  /** The OU (or root) the account sits in. */
+  parentId: string;
+  regionStates: Map<string, RegionState>;
+  roles: Map<string, StoredRole>;
+}
+
+/** Temporary credentials STS handed out: which account they act in, until when. */
+interface IssuedCredentials {
+  accountId: string;
+  expiresAt: number;
+  arn: string;
+}
+
 export class FakeAws {
-  readonly accountId: string;
   readonly calls: RecordedCall[] = [];
   onCall?: (call: RecordedCall) => void | Promise<void>;
 
@@ -195,31 +223,55 @@ export class FakeAws {
   private readonly pageSize: number;
   private readonly latencyMs: number;
   private readonly partition: string;
-  private readonly regionStates = new Map<string, RegionState>();
-  private readonly roles = new Map<string, StoredRole>();
+  private readonly acct: AccountState;
+  private readonly accounts: Map<string, AccountState>;
+  /** The account a call being served acts in (set from its credentials); the fake's own otherwise. */
+  private serving: AccountState | undefined;
+  private readonly org = { ous: new Map<string, string>(), issued: new Map<string, IssuedCredentials>() };
+  /** The assumed-role ARN of the call being served, when it came with STS-issued credentials. */
+  private servingArn: string | undefined;
+  /** Milliseconds since the epoch, as STS sees it: tests move it to expire credentials. */
+  now: () => number = () => Date.now();
   private stubs: AwsStub<any, any, any>[] = [];
   private failures: { operation: string; region?: string; remaining: number; error: InjectedError }[] = [];
   private denied: { operation: string; region?: string }[] = [];
   private passRoleDenied = false;
   private assumeFailuresAfterCreate = 0;
-  private seq = 0;
+  private readonly counter = { seq: 0 };
 
   constructor(opts: FakeAwsOptions = {}) {
-    this.accountId = opts.accountId ?? FAKE_ACCOUNT;
+    const accountId = opts.accountId ?? FAKE_ACCOUNT;
+    this.acct = { accountId, name: 'management', status: 'ACTIVE', parentId: ROOT_ID, regionStates: new Map(), roles: new Map() };
+    this.accounts = new Map([[accountId, this.acct]]);
     if (opts.checkOperatorPolicy !== false) registerForPolicyCheck(this.accountId, this.calls);
     this.enabled = opts.regions ?? ['us-east-1', 'eu-west-1'];
     this.disabled = opts.disabledRegions ?? [];
     this.pageSize = opts.pageSize ?? 1000;
     this.latencyMs = opts.latencyMs ?? 0;
     this.partition = partitionOf(this.enabled[0] ?? 'us-east-1');
+    this.addRegionStates(this.acct);
+  }
+
+  /** The account calls act in: the one being served, or the one this view seeds. */
+  get accountId(): string {
+    return this.current.accountId;
+  }
+
+  private get current(): AccountState {
+    return this.serving ?? this.acct;
+  }
+
+  private get regionStates(): Map<string, RegionState> {
+    return this.current.regionStates;
+  }
+
+  private get roles(): Map<string, StoredRole> {
+    return this.current.roles;
+  }
+
+  private addRegionStates(account: AccountState): void {
     for (const r of this.enabled) {
-      this.regionStates.set(r, {
-        vpcs: new Map(),
-        subnets: new Map(),
-        flowLogs: new Map(),
-        logGroups: new Map(),
-        clientTokens: new Map(),
-      });
+      account.regionStates.set(r, { vpcs: new Map(), subnets: new Map(), flowLogs: new Map(), logGroups: new Map(), clientTokens: new Map() });
     }
   }
 
@@ -256,8 +308,14 @@ export class FakeAws {
       [
         GetCallerIdentityCommand,
         'GetCallerIdentity',
-        (_i, c) => ({ UserId: 'AIDAFAKETESTERUSERID', Account: this.accountId, Arn: this.callerArn(c.partition) }),
+        (_i, c) => ({ UserId: 'AIDAFAKETESTERUSERID', Account: this.accountId, Arn: this.servingArn ?? this.callerArn(c.partition) }),
       ],
+      [AssumeRoleCommand, 'AssumeRole', (i, c) => this.assumeRoleForCaller(i, c)],
+    ]);
+    this.wire('organizations', OrganizationsClient, [
+      [ListAccountsCommand, 'ListAccounts', (i) => this.listAccounts(i, () => true)],
+      [ListAccountsForParentCommand, 'ListAccountsForParent', (i) => this.listAccounts(i, (a) => a.parentId === i.ParentId)],
+      [ListOrganizationalUnitsForParentCommand, 'ListOrganizationalUnitsForParent', (i) => this.listOus(i)],
     ]);
     return this;
   }
@@ -429,6 +487,91 @@ export class FakeAws {
     this.assumeFailuresAfterCreate = attempts;
   }
 
+  // ---- accounts and organizations ----
+
+  /**
+   * Another account of the organization (created on first use), as a view with the same seeding and
+   * inspection methods. Calls reach it with credentials from sts:AssumeRole of one of its roles.
+   */
+  account(accountId: string, opts: { name?: string; status?: string; parentId?: string } = {}): FakeAws {
+    let state = this.accounts.get(accountId);
+    if (!state) {
+      state = { accountId, name: opts.name ?? `account-${accountId}`, status: opts.status ?? 'ACTIVE', parentId: opts.parentId ?? ROOT_ID, regionStates: new Map(), roles: new Map() };
+      this.addRegionStates(state);
+      this.accounts.set(accountId, state);
+    }
+    return Object.create(this, { acct: { value: state } }) as FakeAws;
+  }
+
+  /** An organizational unit under a parent (the root or another OU). */
+  addOu(ouId: string, parentId: string = ROOT_ID): void {
+    this.org.ous.set(ouId, parentId);
+  }
+
+  /** AssumeRole calls by target account, for the tests that count them. */
+  assumeRoleCalls(accountId?: string): RecordedCall[] {
+    return this.calls.filter((c) => c.operation === 'AssumeRole' && (accountId === undefined || String(c.input.RoleArn).split(':')[4] === accountId));
+  }
+
+  /** The account (and assumed-role ARN) a call's credentials act in; undefined = this fake's own. */
+  private async callerOf(client: unknown, service: Service): Promise<{ account: AccountState; arn: string } | undefined> {
+    if (this.org.issued.size === 0) return undefined; // nobody assumed a role: skip resolving credentials
+    const provider = (client as { config?: { credentials?: unknown } }).config?.credentials;
+    const identity = typeof provider === 'function' ? ((await (provider as () => Promise<{ accessKeyId?: string }>)()) ?? {}) : {};
+    const issued = this.org.issued.get(identity.accessKeyId ?? '');
+    if (!issued) return undefined;
+    if (issued.expiresAt <= this.now()) {
+      throw serviceError(service, service === 'sts' ? 'ExpiredTokenException' : 'ExpiredToken', 'The security token included in the request is expired');
+    }
+    return { account: this.accounts.get(issued.accountId)!, arn: issued.arn };
+  }
+
+  private assumeRoleForCaller(input: AssumeRoleCommandInput, ctx: Ctx): object {
+    const caller = this.current;
+    const denied = () =>
+      serviceError('sts', 'AccessDenied', `User: ${this.servingArn ?? this.callerArn(ctx.partition)} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`, 403);
+    const m = /^arn:([a-z-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn ?? '');
+    if (!m) throw serviceError('sts', 'ValidationError', `${input.RoleArn} is not a valid role ARN`, 400);
+    if (!input.RoleSessionName || !/^[\w+=,.@-]{2,64}$/.test(input.RoleSessionName)) throw serviceError('sts', 'ValidationError', 'RoleSessionName must be 2-64 characters of [\\w+=,.@-]', 400);
+    const target = this.accounts.get(m[2]!);
+    const role = target?.roles.get(m[3]!);
+    if (!target || target.status !== 'ACTIVE' || !role || !trustAllowsAccount(role.trustDocument, caller.accountId, input.ExternalId)) throw denied();
+    const accessKeyId = `ASIA${(++this.counter.seq).toString(16).toUpperCase().padStart(16, '0')}`;
+    const expiresAt = this.now() + (input.DurationSeconds ?? 3600) * 1000;
+    const arn = `arn:${ctx.partition}:sts::${target.accountId}:assumed-role/${role.name}/${input.RoleSessionName}`;
+    this.org.issued.set(accessKeyId, { accountId: target.accountId, expiresAt, arn });
+    return {
+      Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: `secret-${accessKeyId}`, SessionToken: `token-${accessKeyId}`, Expiration: new Date(expiresAt) },
+      AssumedRoleUser: { Arn: arn, AssumedRoleId: `${role.roleId}:${input.RoleSessionName}` },
+    };
+  }
+
+  /** Only the management account may list the organization. */
+  private requireManagement(): void {
+    if (this.current !== this.accounts.values().next().value) {
+      throw serviceError('organizations', 'AccessDeniedException', 'You don\'t have permissions to access this resource.', 400);
+    }
+  }
+
+  private listAccounts(input: { NextToken?: string; MaxResults?: number }, keep: (a: AccountState) => boolean): object {
+    this.requireManagement();
+    const all = [...this.accounts.values()].filter(keep).map((a) => ({
+      Id: a.accountId,
+      Arn: `arn:aws:organizations::${FAKE_ACCOUNT}:account/o-f4k3/${a.accountId}`,
+      Name: a.name,
+      Email: `${a.accountId}@example.com`,
+      Status: a.status,
+      JoinedMethod: 'CREATED',
+    }));
+    return pageOf(all, input, Math.min(this.pageSize, 20), 'Accounts');
+  }
+
+  private listOus(input: { ParentId?: string; NextToken?: string; MaxResults?: number }): object {
+    this.requireManagement();
+    const ous = [...this.org.ous].filter(([, parent]) => parent === input.ParentId).map(([id]) => ({ Id: id, Name: id, Arn: `arn:aws:organizations::${FAKE_ACCOUNT}:ou/o-f4k3/${id}` }));
+    return pageOf(ous, input, Math.min(this.pageSize, 20), 'OrganizationalUnits');
+  }
+
   // ---- plumbing ----
 
   private wire(service: Service, clientClass: new (config: any) => any, routes: Route[]): void {
@@ -472,8 +615,16 @@ export class FakeAws {
       throw serviceError(service, name, message ?? `Injected ${name} for ${operation}`, httpStatusCode);
     }
     if (this.isDenied(operation, region)) throw this.accessDenied(ctx, `${service}:${operation}`);
-    const output = handler(input ?? {}, ctx);
-    return { ...structuredClone(output), $metadata: metadata(200) };
+    const caller = await this.callerOf(client, service);
+    this.serving = caller?.account;
+    this.servingArn = caller?.arn;
+    try {
+      const output = handler(input ?? {}, ctx);
+      return { ...structuredClone(output), $metadata: metadata(200) };
+    } finally {
+      this.serving = undefined;
+      this.servingArn = undefined;
+    }
   }
 
   private isDenied(operation: string, region: string): boolean {
@@ -495,11 +646,11 @@ export class FakeAws {
   }
 
   private nextId(prefix: string): string {
-    return `${prefix}-${(++this.seq).toString(16).padStart(17, '0')}`;
+    return `${prefix}-${(++this.counter.seq).toString(16).padStart(17, '0')}`;
   }
 
   private nextRoleId(): string {
-    return `AROA${(++this.seq).toString(16).toUpperCase().padStart(17, '0')}`;
+    return `AROA${(++this.counter.seq).toString(16).toUpperCase().padStart(17, '0')}`;
   }
 
   private seedState(region: string): RegionState {
@@ -1042,6 +1193,27 @@ function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<st
   return Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
+/** Organizations-style paging: NextToken is the index of the next item; MaxResults at most 20. */
+function pageOf<T>(items: T[], input: { NextToken?: string; MaxResults?: number }, defaultSize: number, key: string): object {
+  const start = input.NextToken ? Number(input.NextToken) : 0;
+  const size = Math.min(input.MaxResults ?? defaultSize, 20);
+  const end = start + size;
+  return { [key]: items.slice(start, end), ...(end < items.length ? { NextToken: String(end) } : {}) };
+}
+
+/** Whether a role's trust policy lets `account` (its root or any principal in it) assume it, with a matching sts:ExternalId. */
+function trustAllowsAccount(trustDocument: string, account: string, externalId: string | undefined): boolean {
+  const doc = JSON.parse(trustDocument) as { Statement?: unknown };
+  const statements = (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]) as Record<string, any>[];
+  return statements.some((s) => {
+    const principals = asList(s?.Principal?.AWS);
+    const trusted = principals.some((p) => p === account || p === '*' || new RegExp(`^arn:[a-z-]+:iam::${account}:`).test(p));
+    const actions = asList(s?.Action).map((a) => a.toLowerCase());
+    const wanted = asList(s?.Condition?.StringEquals?.['sts:ExternalId']);
+    return s?.Effect === 'Allow' && trusted && actions.some((a) => a === 'sts:assumerole' || a === 'sts:*') && (wanted.length === 0 || wanted.includes(externalId ?? ''));
+  });
+}
+
 function roleArn(role: StoredRole, partition: string, account: string): string {
   return `arn:${partition}:iam::${account}:role${role.path}${role.name}`;
 }
@@ -1161,8 +1333,9 @@ const BASE_ERRORS = {
   iam: IAMServiceException,
   logs: CloudWatchLogsServiceException,
   sts: STSServiceException,
+  organizations: OrganizationsServiceException,
 };
-const SDK_MODULES: Record<Service, Record<string, unknown>> = { ec2: {}, iam: iamSdk, logs: logsSdk, sts: stsSdk };
+const SDK_MODULES: Record<Service, Record<string, unknown>> = { ec2: {}, iam: iamSdk, logs: logsSdk, sts: stsSdk, organizations: orgSdk };
 
 /**
  * An error shaped like the one the SDK throws for `code`: the service's modelled exception class when there

@@ -7,9 +7,12 @@ import { assess } from '../../workflow/assess.js';
 import { askConsent } from '../../workflow/consent.js';
 import { EXIT } from '../../workflow/exit-codes.js';
 import { loadSavedPlan } from '../../workflow/saved-plan.js';
-import { withWorkflow, type CommandDeps } from '../context.js';
+import { clientsInAccount } from '../../workflow/accounts.js';
+import { readPlanFile } from '../../plan/plan-file.js';
+import type { AwsClients } from '../../aws/api.js';
+import { requireSession, withWorkflow, type CommandDeps, type CommandWorkflow } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { layoutOf, printJson, printReport, styleOf } from '../output.js';
+import { layoutOf, printJson, printReport, savePlans, styleOf } from '../output.js';
 
 /** Bump on any incompatible change; documented in README "JSON output". */
 export const APPLY_REPORT_SCHEMA = 'flowfix.apply-report/v1';
@@ -23,7 +26,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
   return withWorkflow(options, io, deps, async (wf) => {
     // Reads finish even after Ctrl-C, so the report can say which writes were not started.
     const { signal: _signal, ...readDeps } = wf;
-    const prepared = await prepare(options, io, readDeps);
+    const { clients, ...prepared } = await prepare(options, io, readDeps);
     const { plan } = prepared;
     const nothingToDo = plan.actions.length === 0 && !prepared.settled?.length;
     const request: ApplyRequest = {
@@ -34,11 +37,11 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
         if (!json && !nothingToDo) io.stdout.write(`${renderApplyReport(report, style, layoutOf(io))}\n`);
       },
     };
-    if (plan.actions.length > 0 && !options.dryRun && !(await askConsent(plan, { yes: options.yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) }))) {
+    if (plan.actions.length > 0 && !options.dryRun && !(await askConsent(plan.actions.length, `account ${plan.accountId}`, { yes: options.yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) }))) {
       io.stdout.write('Nothing was changed.\n');
       return EXIT.ok;
     }
-    const result = await applyAndVerify(request, wf, { ...DEFAULT_APPLY_TIMINGS, ...deps.timings });
+    const result = await applyAndVerify(request, { ...wf, clients }, { ...DEFAULT_APPLY_TIMINGS, ...deps.timings });
     if (json) printJson(io, { schema: APPLY_REPORT_SCHEMA, ...result });
     else if (nothingToDo) io.stdout.write('Nothing to apply.\n');
     else if (result.verification.length > 0) io.stdout.write(`${renderVerification(result.verification, style, layoutOf(io))}\n`);
@@ -46,18 +49,22 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
   });
 
   /** The plan to carry out and the live state it was checked against: saved (rebuilt and matched) or fresh. */
-  async function prepare(options: CommandOptions, io: Io, wf: Parameters<typeof assess>[1]): Promise<Omit<ApplyRequest, 'dryRun' | 'wait'>> {
+  async function prepare(options: CommandOptions, io: Io, wf: CommandWorkflow): Promise<Omit<ApplyRequest, 'dryRun' | 'wait'> & { clients: AwsClients }> {
     if (options.planFile) {
-      const saved = await loadSavedPlan(options.planFile, options.flagSettings, options.settings, wf);
+      // With --assume-role, a plan saved for a member account is applied in that account.
+      const session = options.settings.assumeRole ? requireSession(wf) : undefined;
+      const clients = session ? await clientsInAccount((await readPlanFile(options.planFile)).accountId, options.settings, session) : wf.clients;
+      const saved = await loadSavedPlan(options.planFile, options.flagSettings, options.settings, { ...wf, clients });
       if (!json) {
         for (const b of saved.plan.blocked) io.stderr.write(`Blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`);
         if (saved.plan.actions.length > 0) io.stdout.write(`${renderPlanActions(saved.plan, style, layoutOf(io))}\n`);
       }
-      return { plan: saved.plan, live: saved.live, settings: saved.settings, settled: saved.settled };
+      return { plan: saved.plan, live: saved.live, settings: saved.settings, settled: saved.settled, clients };
     }
     const assessment = await assess(options.settings, wf);
+    if (options.outDir) await savePlans(options.outDir, [assessment.plan], io);
     // With --format json the plan goes into the one apply document instead.
     if (!json) printReport(assessment.report, 'text', io);
-    return { plan: assessment.plan, live: assessment.inventory, settings: options.settings };
+    return { plan: assessment.plan, live: assessment.inventory, settings: options.settings, clients: wf.clients };
   }
 }

@@ -4,11 +4,12 @@ import { planExitCode } from '../../report/plan-report.js';
 import { assess } from '../../workflow/assess.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { printReport, savePlan } from '../output.js';
+import { printReport, savePlan, savePlans } from '../output.js';
 
 export async function planCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
   const { report, plan } = await withWorkflow(options, io, deps, (wf) => assess(options.settings, wf));
   printReport(report, options.format, io);
   if (options.out) await savePlan(options.out, plan, io);
+  if (options.outDir) await savePlans(options.outDir, [plan], io);
   return planExitCode(report);
 }

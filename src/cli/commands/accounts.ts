@@ -1,0 +1,91 @@
+// `flowfix plan|verify|apply --org` / `--accounts`: the single-account workflow in every account, one
+// table of accounts, then each account as a single-account run shows it.
+import type { Io } from '../../io/io.js';
+import { orgPlanExitCode, type OrgPlanReport } from '../../report/org-report.js';
+import { renderApplyReport, renderVerification } from '../../render/apply.js';
+import { plural } from '../../render/layout.js';
+import { renderOrgPlanReport } from '../../render/org.js';
+import { applyAccounts, assessAccounts, orgReportOf, type OrgAssessment } from '../../workflow/accounts.js';
+import { DEFAULT_APPLY_TIMINGS } from '../../workflow/apply-and-verify.js';
+import { askConsent } from '../../workflow/consent.js';
+import { EXIT } from '../../workflow/exit-codes.js';
+import { requireSession, withWorkflow, type CommandDeps, type CommandWorkflow } from '../context.js';
+import type { CommandOptions } from '../options.js';
+import { layoutOf, printJson, savePlans, styleOf } from '../output.js';
+
+/** Bump on any incompatible change; documented in README "Many accounts". */
+export const ORG_APPLY_REPORT_SCHEMA = 'flowfix.org-apply-report/v1';
+
+export async function planAccountsCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
+  return withWorkflow(options, io, deps, async (wf) => {
+    const { org, report } = await assessAll(options, wf);
+    printOrgReport(report, options, io);
+    if (options.outDir) await savePlans(options.outDir, plansOf(org), io);
+    return orgPlanExitCode(report);
+  });
+}
+
+export async function verifyAccountsCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
+  return withWorkflow(options, io, deps, async (wf) => {
+    const { report } = await assessAll(options, wf);
+    printOrgReport(report, options, io);
+    const problems = report.accounts.filter((a) => a.status !== 'read' || a.report.errors.length > 0 || a.report.findings.some((f) => f.kind !== 'shared-vpc'));
+    if (options.format === 'text') {
+      io.stdout.write(problems.length === 0 ? `Verified: every resource in scope has a working flow log in ${plural(report.accounts.length, 'account')}.\n` : `Not verified: ${plural(problems.length, 'account')} with findings or errors.\n`);
+    }
+    return problems.length === 0 ? EXIT.ok : EXIT.error;
+  });
+}
+
+export async function applyAccountsCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
+  const json = options.format === 'json';
+  const style = styleOf(io);
+  return withWorkflow(options, io, deps, async (wf) => {
+    // Reads finish even after Ctrl-C, so the report can say which accounts were not started.
+    const { signal: _signal, ...readDeps } = wf;
+    const { org, report } = await assessAll(options, readDeps);
+    if (!json) printOrgReport(report, options, io);
+    if (options.outDir) await savePlans(options.outDir, plansOf(org), io);
+    const plans = plansOf(org);
+    const actions = plans.reduce((n, p) => n + p.actions.length, 0);
+    if (actions > 0 && !options.dryRun) {
+      const consent = { yes: options.yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) };
+      if (!(await askConsent(actions, plural(plans.filter((p) => p.actions.length > 0).length, 'account'), consent))) {
+        io.stdout.write('Nothing was changed.\n');
+        return EXIT.ok;
+      }
+    }
+    const result = await applyAccounts(org, options.settings, { dryRun: options.dryRun, wait: options.wait }, wf, { ...DEFAULT_APPLY_TIMINGS, ...deps.timings }, (account, applied) => {
+      if (json || applied.plan.actions.length === 0) return;
+      io.stdout.write(`\n${style.bold(`== Account ${account.accountId}${account.name ? ` (${account.name})` : ''}`)}\n${renderApplyReport(applied, style, layoutOf(io))}\n`);
+      if (applied.verification.length > 0) io.stdout.write(`${renderVerification(applied.verification, style, layoutOf(io))}\n`);
+    });
+    if (json) {
+      printJson(io, {
+        schema: ORG_APPLY_REPORT_SCHEMA,
+        callerAccountId: org.choice.callerAccountId,
+        accounts: result.accounts.map((a) => (a.status === 'done' ? { accountId: a.accountId, ...(a.name ? { name: a.name } : {}), status: 'applied', ...a.value } : a)),
+        exitCode: result.exitCode,
+      });
+    } else {
+      const notStarted = result.accounts.filter((a) => a.status === 'not-started').map((a) => a.accountId);
+      const unreachable = result.accounts.filter((a) => a.status === 'unreachable').length;
+      const failed = result.accounts.filter((a) => a.status === 'done' && a.value.exitCode !== EXIT.ok).length;
+      io.stdout.write(`\nAccounts: ${result.accounts.length - notStarted.length - unreachable - failed} done, ${failed} with failures, ${unreachable} unreachable, ${notStarted.length} not started\n`);
+      if (notStarted.length > 0) io.stdout.write(style.yellow(`Interrupted: not started ${notStarted.join(', ')}. Run the same command again to finish.\n`));
+    }
+    return result.exitCode;
+  });
+}
+
+async function assessAll(options: CommandOptions, wf: CommandWorkflow): Promise<{ org: OrgAssessment; report: OrgPlanReport }> {
+  const org = await assessAccounts(options.settings, requireSession(wf), wf);
+  return { org, report: orgReportOf(org, new Date(wf.clock.now())) };
+}
+
+const plansOf = (org: OrgAssessment) => org.accounts.flatMap((a) => (a.status === 'done' ? [a.value.assessment.plan] : []));
+
+function printOrgReport(report: OrgPlanReport, options: CommandOptions, io: Io): void {
+  if (options.format === 'json') printJson(io, report);
+  else io.stdout.write(`${renderOrgPlanReport(report, styleOf(io), layoutOf(io))}\n`);
+}
