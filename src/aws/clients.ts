@@ -105,7 +105,8 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
         ...(home.credentials ? { masterCredentials: home.credentials as never } : {}),
         clientConfig: { region: home.region, maxAttempts: home.maxAttempts, ...(home.endpoint ? { endpoint: home.endpoint } : {}), ...(home.requestHandler ? { requestHandler: home.requestHandler as never } : {}) },
       }));
-      const credentials = async () => (await provider)();
+      // One provider per account, shared by all its clients: one AssumeRole, not one per client.
+      const credentials = memoizeUntilExpiry(async () => (await provider)());
       const assumed = (region: string): ClientConfig => {
         const { profile: _profile, ...rest } = config(region);
         return { ...rest, credentials: credentials as CredentialsOption };
@@ -123,6 +124,7 @@ function clientsWith(sdk: LoadedSdk, config: (region: string) => ClientConfig, h
   const logsApis = new Map<string, LogsApi>();
   let iamApi: IamApi | undefined;
   let stsClient: StsSdk.STSClient | undefined;
+  let identity: Promise<{ accountId: string; arn: string }> | undefined;
 
   function ec2Client(region: string): Ec2Sdk.EC2Client {
     let client = ec2Clients.get(region);
@@ -136,13 +138,18 @@ function clientsWith(sdk: LoadedSdk, config: (region: string) => ClientConfig, h
   return {
     homeRegion: options.homeRegion,
 
+    // Who the credentials are does not change during a run: asked once (a failure is not kept).
     async callerIdentity() {
       stsClient ??= new sdk.sts.STSClient(config(options.homeRegion));
       const client = stsClient;
-      const output = await callingAction('sts:GetCallerIdentity', () =>
-        client.send(new sdk.sts.GetCallerIdentityCommand({})),
+      identity ??= callingAction('sts:GetCallerIdentity', () => client.send(new sdk.sts.GetCallerIdentityCommand({}))).then(
+        (output) => ({ accountId: output.Account ?? '', arn: output.Arn ?? '' }),
+        (err: unknown) => {
+          identity = undefined;
+          throw err;
+        },
       );
-      return { accountId: output.Account ?? '', arn: output.Arn ?? '' };
+      return identity;
     },
 
     listEnabledRegions: () => listEnabledRegions(sdk.ec2, ec2Client(options.homeRegion)),
@@ -221,4 +228,22 @@ async function sharedDefaultCredentialProvider(profile: string | undefined): Pro
   } catch {
     return undefined;
   }
+}
+
+/** Refresh this long before temporary credentials expire (as the SDK's own memoization does). */
+const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60_000;
+
+/** Calls `provider` once and again only when its credentials are about to expire; concurrent callers share one call. */
+function memoizeUntilExpiry<C extends { expiration?: Date }>(provider: () => Promise<C>): () => Promise<C> {
+  let cached: C | undefined;
+  let pending: Promise<C> | undefined;
+  const fresh = (c: C) => !c.expiration || c.expiration.getTime() - Date.now() > CREDENTIAL_REFRESH_MARGIN_MS;
+  return async () => {
+    if (cached && fresh(cached)) return cached;
+    pending ??= provider().finally(() => {
+      pending = undefined;
+    });
+    cached = await pending;
+    return cached;
+  };
 }

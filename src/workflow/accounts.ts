@@ -123,8 +123,10 @@ export async function forEachAccount<T>(
 }
 
 /** AWS's own words, and what to fix: most failures here are the role in the member account. */
-function accountProblem(err: unknown, accountId: string, settings: Settings): AccountProblem {
+function accountProblem(thrown: unknown, accountId: string, settings: Settings): AccountProblem {
   const role = settings.assumeRole ?? 'ROLE';
+  // A FlowfixError wrapping an AWS error (e.g. the first call into the account): judge by AWS's answer.
+  const err = isFlowfixError(thrown) && isAwsOrNetworkError(thrown.cause) ? thrown.cause : thrown;
   if (isFlowfixError(err)) return { code: err.code, message: err.message, hint: err.hint ?? '' };
   if (!isAwsOrNetworkError(err)) throw err;
   const { kind, code, message } = classifyAwsError(err);

@@ -66,6 +66,8 @@ import {
 import * as stsSdk from '@aws-sdk/client-sts';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import * as orgSdk from '@aws-sdk/client-organizations';
+// The STS client the SDK's own credential providers (fromTemporaryCredentials) use internally.
+import { AssumeRoleCommand as NestedAssumeRoleCommand, STSClient as NestedSTSClient } from '@aws-sdk/nested-clients/sts';
 import {
   ListAccountsCommand,
   ListAccountsForParentCommand,
@@ -97,6 +99,8 @@ export interface RecordedCall {
   operation: string;
   region: string;
   input: any;
+  /** The account the call acted in (known once its credentials are resolved). */
+  account?: string;
 }
 
 export interface FakeRole {
@@ -126,9 +130,9 @@ export interface SeedFlowLog {
   tags?: Record<string, string>;
 }
 
-/** Calls that change (or would change) state: not Describe*, Get*, List*, and not DryRun. */
+/** Calls that change (or would change) state: not Describe*, Get*, List*, AssumeRole, and not DryRun. */
 export function mutatingOperations(calls: readonly RecordedCall[]): RecordedCall[] {
-  return calls.filter((c) => !/^(Describe|Get|List)/.test(c.operation) && c.input?.DryRun !== true);
+  return calls.filter((c) => !/^(Describe|Get|List)/.test(c.operation) && c.operation !== 'AssumeRole' && c.input?.DryRun !== true);
 }
 
 type Service = RecordedCall['service'];
@@ -233,7 +237,7 @@ export class FakeAws {
   /** Milliseconds since the epoch, as STS sees it: tests move it to expire credentials. */
   now: () => number = () => Date.now();
   private stubs: AwsStub<any, any, any>[] = [];
-  private failures: { operation: string; region?: string; remaining: number; error: InjectedError }[] = [];
+  private failures: { operation: string; region?: string; account?: string; remaining: number; error: InjectedError }[] = [];
   private denied: { operation: string; region?: string }[] = [];
   private passRoleDenied = false;
   private assumeFailuresAfterCreate = 0;
@@ -312,6 +316,7 @@ export class FakeAws {
       ],
       [AssumeRoleCommand, 'AssumeRole', (i, c) => this.assumeRoleForCaller(i, c)],
     ]);
+    this.wire('sts', NestedSTSClient, [[NestedAssumeRoleCommand, 'AssumeRole', (i, c) => this.assumeRoleForCaller(i, c)]]);
     this.wire('organizations', OrganizationsClient, [
       [ListAccountsCommand, 'ListAccounts', (i) => this.listAccounts(i, () => true)],
       [ListAccountsForParentCommand, 'ListAccountsForParent', (i) => this.listAccounts(i, (a) => a.parentId === i.ParentId)],
@@ -469,9 +474,11 @@ export class FakeAws {
 
   // ---- fault injection ----
 
+  /** On a view from `account(id)`, only that account's calls fail. */
   failNext(operation: string, error: InjectedError, opts: { region?: string; times?: number } = {}): void {
     const region = opts.region === undefined ? {} : { region: opts.region };
-    this.failures.push({ operation: normaliseOp(operation), ...region, remaining: opts.times ?? 1, error });
+    const account = this.acct === this.accounts.values().next().value ? {} : { account: this.acct.accountId };
+    this.failures.push({ operation: normaliseOp(operation), ...region, ...account, remaining: opts.times ?? 1, error });
   }
 
   denyAction(operation: string, opts: { region?: string } = {}): void {
@@ -494,12 +501,14 @@ export class FakeAws {
    * inspection methods. Calls reach it with credentials from sts:AssumeRole of one of its roles.
    */
   account(accountId: string, opts: { name?: string; status?: string; parentId?: string } = {}): FakeAws {
+    // Given options also update an existing account (e.g. move it into an OU).
     let state = this.accounts.get(accountId);
     if (!state) {
       state = { accountId, name: opts.name ?? `account-${accountId}`, status: opts.status ?? 'ACTIVE', parentId: opts.parentId ?? ROOT_ID, regionStates: new Map(), roles: new Map() };
       this.addRegionStates(state);
       this.accounts.set(accountId, state);
     }
+    Object.assign(state, Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)));
     return Object.create(this, { acct: { value: state } }) as FakeAws;
   }
 
@@ -515,7 +524,8 @@ export class FakeAws {
 
   /** The account (and assumed-role ARN) a call's credentials act in; undefined = this fake's own. */
   private async callerOf(client: unknown, service: Service): Promise<{ account: AccountState; arn: string } | undefined> {
-    if (this.org.issued.size === 0) return undefined; // nobody assumed a role: skip resolving credentials
+    // One account: no credentials to tell apart, and resolving them would run the SDK's default chain.
+    if (this.accounts.size === 1) return undefined;
     const provider = (client as { config?: { credentials?: unknown } }).config?.credentials;
     const identity = typeof provider === 'function' ? ((await (provider as () => Promise<{ accessKeyId?: string }>)()) ?? {}) : {};
     const issued = this.org.issued.get(identity.accessKeyId ?? '');
@@ -608,14 +618,15 @@ export class FakeAws {
     await this.onCall?.(call);
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const ctx: Ctx = { service, operation, region, partition: partitionOf(region) };
-    const failure = this.failures.find((f) => f.remaining > 0 && matches(f, operation, region));
+    const caller = await this.callerOf(client, service);
+    call.account = (caller?.account ?? this.acct).accountId;
+    const failure = this.failures.find((f) => f.remaining > 0 && matches(f, operation, region) && (f.account === undefined || f.account === call.account));
     if (failure) {
       failure.remaining--;
       const { name, message, httpStatusCode } = failure.error;
       throw serviceError(service, name, message ?? `Injected ${name} for ${operation}`, httpStatusCode);
     }
     if (this.isDenied(operation, region)) throw this.accessDenied(ctx, `${service}:${operation}`);
-    const caller = await this.callerOf(client, service);
     this.serving = caller?.account;
     this.servingArn = caller?.arn;
     try {
@@ -1193,10 +1204,13 @@ function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<st
   return Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
-/** Organizations-style paging: NextToken is the index of the next item; MaxResults at most 20. */
-function pageOf<T>(items: T[], input: { NextToken?: string; MaxResults?: number }, defaultSize: number, key: string): object {
+/**
+ * Organizations-style paging: NextToken is the index of the next item; MaxResults at most 20, and (as
+ * AWS documents) a page may hold fewer: `cap` is the fake's page size.
+ */
+function pageOf<T>(items: T[], input: { NextToken?: string; MaxResults?: number }, cap: number, key: string): object {
   const start = input.NextToken ? Number(input.NextToken) : 0;
-  const size = Math.min(input.MaxResults ?? defaultSize, 20);
+  const size = Math.min(input.MaxResults ?? 20, cap, 20);
   const end = start + size;
   return { [key]: items.slice(start, end), ...(end < items.length ? { NextToken: String(end) } : {}) };
 }

@@ -15,7 +15,9 @@ export interface SentCall {
 export function requiredPermissions(call: SentCall, accountId: string): { action: string; resource: string }[] {
   const input = call.input ?? {};
   const resource =
-    call.service === 'iam' && input.RoleName
+    call.operation === 'AssumeRole'
+      ? input.RoleArn
+      : call.service === 'iam' && input.RoleName
       ? `arn:aws:iam::${accountId}:role/${input.RoleName}`
       : call.service === 'logs' && input.logGroupName
         ? `arn:aws:logs:${call.region}:${accountId}:log-group:${input.logGroupName}`

@@ -1,0 +1,265 @@
+// Many accounts over the stateful fake: the management account lists the organization, enters every
+// other account through sts:AssumeRole, and each account is read, planned and applied in its own right.
+import { jest } from '@jest/globals';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FakeAws, FAKE_ACCOUNT, mutatingOperations, type RecordedCall } from '../helpers/fake-aws.js';
+import { runFlowfix } from '../helpers/capture-io.js';
+
+const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
+const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
+const ROLE = 'OrganizationAccountAccessRole';
+const GROUP = '/flowfix/vpc-flow-logs';
+const DEV = '222222222222';
+const PROD = '333333333333';
+const SUSPENDED = '444444444444';
+
+/** What a member account's admin role trusts: the management account. */
+const trustManagement = (externalId?: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${FAKE_ACCOUNT}:root` },
+      Action: 'sts:AssumeRole',
+      ...(externalId ? { Condition: { StringEquals: { 'sts:ExternalId': externalId } } } : {}),
+    },
+  ],
+});
+
+/** The management account and two members with one bare VPC each in each region; a suspended member. */
+function seedOrg(fake: FakeAws, { withoutRole = [] as string[] } = {}) {
+  const vpcs: Record<string, string[]> = {};
+  for (const [account, name] of [
+    [FAKE_ACCOUNT, 'management'],
+    [DEV, 'dev'],
+    [PROD, 'prod'],
+  ] as const) {
+    const view = account === FAKE_ACCOUNT ? fake : fake.account(account, { name });
+    if (account !== FAKE_ACCOUNT && !withoutRole.includes(account)) view.addRole(ROLE, trustManagement());
+    vpcs[account] = ['us-east-1', 'eu-west-1'].map((region) => view.addVpc(region, { name: `${name}-${region}` }));
+  }
+  fake.account(SUSPENDED, { name: 'closed', status: 'SUSPENDED' });
+  return vpcs;
+}
+
+const callsIn = (fake: FakeAws, account: string) => fake.calls.filter((c) => c.account === account);
+const operationsOf = (calls: RecordedCall[]) => calls.map((c) => `${c.service}:${c.operation}`).sort();
+
+describe('many accounts', () => {
+  let fake: FakeAws;
+  const saved = { ...process.env };
+  beforeAll(() => {
+    // Base credentials from the environment, as in CI: the fake tells them from the ones STS issues.
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+  beforeEach(() => {
+    fake = new FakeAws({ pageSize: 1 }).install();
+  });
+  afterEach(() => fake.restore());
+
+  test('GIVEN an organization WHEN plan --org THEN every ACTIVE account is read, members through one AssumeRole each, at the single-account floor', async () => {
+    const vpcs = seedOrg(fake);
+
+    const result = await run(['plan', '--org', '--assume-role', ROLE, '--format', 'json']);
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout);
+    expect(report.schema).toBe('flowfix.org-plan-report/v1');
+    expect(report.accounts.map((a: any) => [a.accountId, a.name, a.status])).toEqual([
+      [FAKE_ACCOUNT, 'management', 'read'],
+      [DEV, 'dev', 'read'],
+      [PROD, 'prod', 'read'],
+    ]);
+    expect(report.notActive).toEqual([{ accountId: SUSPENDED, name: 'closed', state: 'SUSPENDED' }]);
+    for (const account of [FAKE_ACCOUNT, DEV, PROD]) {
+      const accountReport = report.accounts.find((a: any) => a.accountId === account).report;
+      expect(accountReport.accountId).toBe(account);
+      expect(accountReport.findings.map((f: any) => f.resourceId).sort()).toEqual([...vpcs[account]!].sort());
+      // Each account's plan creates its own role and delivers to its own log groups.
+      const createFlowLogs = accountReport.plan.actions.filter((a: any) => a.kind === 'create-flow-logs');
+      expect(createFlowLogs.map((a: any) => a.input.DeliverLogsPermissionArn)).toEqual([
+        `arn:aws:iam::${account}:role/flowfix-vpc-flow-logs`,
+        `arn:aws:iam::${account}:role/flowfix-vpc-flow-logs`,
+      ]);
+    }
+    // The floor: a member costs what a single account costs, plus one AssumeRole.
+    // (The caller's own account also lists the organization and assumes the members' roles.)
+    const single = operationsOf(callsIn(fake, FAKE_ACCOUNT).filter((c) => c.service !== 'organizations' && c.operation !== 'AssumeRole'));
+    for (const member of [DEV, PROD]) {
+      expect(operationsOf(callsIn(fake, member))).toEqual(single);
+      expect(fake.assumeRoleCalls(member)).toHaveLength(1);
+    }
+    expect(fake.assumeRoleCalls(FAKE_ACCOUNT)).toEqual([]);
+    expect(fake.assumeRoleCalls(SUSPENDED)).toEqual([]);
+    // ListAccounts was paged (one account per page here).
+    expect(fake.calls.filter((c) => c.operation === 'ListAccounts')).toHaveLength(4);
+  });
+
+  test('GIVEN one member whose role is missing THEN it is reported with AWS\'s message and what to fix, the others go on, exit 1', async () => {
+    seedOrg(fake, { withoutRole: [DEV] });
+
+    const result = await run(['plan', '--org', '--assume-role', ROLE, '--format', 'json']);
+
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    const dev = report.accounts.find((a: any) => a.accountId === DEV);
+    expect(dev.status).toBe('unreachable');
+    expect(dev.error.message).toMatch(/not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role\/OrganizationAccountAccessRole/);
+    expect(dev.error.hint).toMatch(/role OrganizationAccountAccessRole exists in 222222222222/);
+    expect(report.accounts.find((a: any) => a.accountId === PROD).status).toBe('read');
+  });
+
+  test('GIVEN a member whose region cannot be read THEN that account reports the region error and the run exits 1', async () => {
+    seedOrg(fake);
+    fake.account(PROD).failNext('DescribeVpcs', { name: 'UnauthorizedOperation', message: 'denied by SCP' }, { region: 'eu-west-1', times: Infinity });
+
+    const result = await run(['plan', '--org', '--assume-role', ROLE, '--format', 'json']);
+
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    const prod = report.accounts.find((a: any) => a.accountId === PROD).report;
+    expect(prod.errors).toEqual([expect.objectContaining({ region: 'eu-west-1', code: 'UnauthorizedOperation' })]);
+    expect(report.accounts.find((a: any) => a.accountId === DEV).report.errors).toEqual([]);
+  });
+
+  test('GIVEN --accounts and --exclude-accounts THEN exactly those accounts are read, the caller\'s with its own credentials', async () => {
+    seedOrg(fake);
+
+    const result = await run(['plan', '--accounts', `${FAKE_ACCOUNT},${DEV},${PROD}`, '--exclude-accounts', PROD, '--assume-role', ROLE, '--format', 'json']);
+
+    expect(JSON.parse(result.stdout).accounts.map((a: any) => a.accountId)).toEqual([FAKE_ACCOUNT, DEV]);
+    expect(fake.calls.filter((c) => c.service === 'organizations')).toEqual([]);
+    expect(fake.assumeRoleCalls().map((c) => c.input.RoleArn)).toEqual([`arn:aws:iam::${DEV}:role/${ROLE}`]);
+  });
+
+  test('GIVEN --ou THEN only the accounts under it and its child OUs are read', async () => {
+    seedOrg(fake);
+    fake.addOu('ou-ab12-workloads', 'r-f4k3');
+    fake.addOu('ou-ab12-prodwork', 'ou-ab12-workloads');
+    fake.account(PROD, { parentId: 'ou-ab12-prodwork' });
+
+    const result = await run(['plan', '--org', '--ou', 'ou-ab12-workloads', '--assume-role', ROLE, '--format', 'json']);
+
+    expect(JSON.parse(result.stdout).accounts.map((a: any) => a.accountId)).toEqual([PROD]);
+  });
+
+  test('GIVEN an external id on the member roles THEN --external-id is sent and required', async () => {
+    seedOrg(fake, { withoutRole: [DEV] });
+    fake.account(DEV).addRole(ROLE, trustManagement('s3cr3t-id'));
+
+    const without = await run(['plan', '--accounts', DEV, '--assume-role', ROLE, '--format', 'json']);
+    const withId = await run(['plan', '--accounts', DEV, '--assume-role', ROLE, '--external-id', 's3cr3t-id', '--format', 'json']);
+
+    expect(JSON.parse(without.stdout).accounts[0].status).toBe('unreachable');
+    expect(JSON.parse(withId.stdout).accounts[0].status).toBe('read');
+    expect(fake.assumeRoleCalls().at(-1)!.input).toMatchObject({ ExternalId: 's3cr3t-id', RoleSessionName: 'flowfix' });
+  });
+
+  test.each([
+    [['plan', '--org'], /--org needs --assume-role ROLE/],
+    [['plan', '--accounts', '12345'], /--accounts\[0\]: must be a 12-digit AWS account id/],
+    [['plan', '--ou', 'ou-ab12-cd34ef56', '--accounts', DEV, '--assume-role', ROLE], /--ou limits --org/],
+    [['plan', '--org', '--accounts', DEV, '--assume-role', ROLE], /--org and --accounts each choose the accounts/],
+  ])('GIVEN %j THEN one line says what is wrong, before any AWS call', async (argv, problem) => {
+    seedOrg(fake);
+    const result = await run(argv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(problem);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(fake.calls).toEqual([]);
+  });
+
+  test('GIVEN apply --org --yes THEN each account gets its own role, log groups and flow logs, and a re-run changes nothing', async () => {
+    const vpcs = seedOrg(fake);
+
+    const first = await run(['apply', '--org', '--assume-role', ROLE, '--yes']);
+
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Accounts: 3 done, 0 with failures, 0 unreachable, 0 not started/);
+    for (const account of [FAKE_ACCOUNT, DEV, PROD]) {
+      const view = account === FAKE_ACCOUNT ? fake : fake.account(account);
+      expect(view.role('flowfix-vpc-flow-logs')?.tags).toEqual({ ManagedBy: 'flowfix' });
+      const logged = ['us-east-1', 'eu-west-1'].flatMap((region) => view.flowLogs(region).filter((f) => f.LogGroupName === GROUP));
+      expect(logged.map((f) => f.ResourceId).sort()).toEqual([...vpcs[account]!].sort());
+      expect(logged.every((f) => f.DeliverLogsPermissionArn === `arn:aws:iam::${account}:role/flowfix-vpc-flow-logs`)).toBe(true);
+    }
+    const writesBefore = mutatingOperations(fake.calls).length;
+
+    const again = await run(['apply', '--org', '--assume-role', ROLE, '--yes']);
+
+    expect(again.code).toBe(0);
+    expect(mutatingOperations(fake.calls)).toHaveLength(writesBefore);
+    expect((await run(['plan', '--org', '--assume-role', ROLE])).code).toBe(0);
+  });
+
+  test('GIVEN Ctrl-C during the first account\'s apply THEN it exits 130 naming the accounts not started, and a re-run completes every account', async () => {
+    seedOrg(fake);
+    const controller = new AbortController();
+    fake.onCall = (call) => {
+      if (call.operation === 'CreateFlowLogs') controller.abort();
+    };
+    const io = await import('../helpers/capture-io.js');
+    const captured = io.captureIo({ env: ENV });
+    const { runCli } = await import('../../src/cli/run.js');
+
+    const code = await runCli(['apply', '--org', '--assume-role', ROLE, '--yes'], captured, { signal: controller.signal });
+    fake.onCall = undefined;
+
+    expect(code).toBe(130);
+    expect(captured.out.join('')).toMatch(new RegExp(`Interrupted: not started ${DEV}, ${PROD}`));
+    const rerun = await run(['apply', '--org', '--assume-role', ROLE, '--yes']);
+    expect(rerun.code).toBe(0);
+    expect((await run(['plan', '--org', '--assume-role', ROLE])).code).toBe(0);
+  });
+
+  test('GIVEN assumed credentials that expire mid-run THEN they are renewed with another AssumeRole and the run completes', async () => {
+    seedOrg(fake);
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      let jumped = false;
+      fake.onCall = (call) => {
+        // Halfway through the member's reads, an hour passes: its first credentials have expired.
+        if (!jumped && call.operation === 'DescribeSubnets') {
+          jumped = true;
+          jest.setSystemTime(Date.now() + 61 * 60_000);
+        }
+      };
+
+      const result = await run(['plan', '--accounts', DEV, '--assume-role', ROLE, '--format', 'json']);
+
+      expect(JSON.parse(result.stdout).accounts[0].status).toBe('read');
+      expect(result.code).toBe(2);
+      expect(fake.assumeRoleCalls(DEV)).toHaveLength(2);
+    } finally {
+      fake.onCall = undefined;
+      jest.useRealTimers();
+    }
+  });
+
+  test('GIVEN plan --org --out-dir THEN one plan per account, each applicable alone with --assume-role', async () => {
+    const vpcs = seedOrg(fake);
+    const dir = await mkdtemp(path.join(tmpdir(), 'flowfix-plans-'));
+    try {
+      const planned = await run(['plan', '--org', '--assume-role', ROLE, '--out-dir', dir]);
+      expect(planned.code).toBe(2);
+      expect((await readdir(dir)).sort()).toEqual([`${FAKE_ACCOUNT}.json`, `${DEV}.json`, `${PROD}.json`]);
+
+      const applied = await run(['apply', path.join(dir, `${PROD}.json`), '--assume-role', ROLE, '--yes']);
+
+      expect(applied.stderr).toBe('');
+      expect(applied.code).toBe(0);
+      const prodLogs = ['us-east-1', 'eu-west-1'].flatMap((region) => fake.account(PROD).flowLogs(region).filter((f) => f.LogGroupName === GROUP));
+      expect(prodLogs.map((f) => f.ResourceId).sort()).toEqual([...vpcs[PROD]!].sort());
+      expect(fake.account(DEV).flowLogs('us-east-1').filter((f) => f.LogGroupName === GROUP)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
