@@ -51,10 +51,11 @@ export const createFlowLogs = defineActionKind({
     return `Create ${input.TrafficType} flow logs for ${n} ${noun}${n === 1 ? '' : 's'} → ${to}`;
   },
   permissions: (input, scope) => {
-    const needs = [
-      { action: 'ec2:CreateFlowLogs', resource: '*' },
-      { action: 'ec2:CreateTags', resource: `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/*` },
-    ];
+    const needs = [{ action: 'ec2:CreateFlowLogs', resource: '*' }];
+    // Tag-on-create needs ec2:CreateTags only when a tag is actually sent.
+    if (input.TagSpecifications.some((spec) => spec.Tags.length > 0)) {
+      needs.push({ action: 'ec2:CreateTags', resource: `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/*` });
+    }
     if (input.DeliverLogsPermissionArn) needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn });
     if (input.LogDestinationType === 's3') {
       needs.push({ action: 'logs:CreateLogDelivery', resource: '*' }, { action: 'logs:DeleteLogDelivery', resource: '*' });

@@ -47,6 +47,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const outcomes: Outcome[] = [];
   const dryRunProbes: DryRunProbe[] = [];
   const blockers = new Map<string, string>(); // 'role' | 'log-group:<region>' → why dependent actions cannot run
+  // '<region>:<name>' of log groups CreateLogGroup found already there: someone else's since the live read.
+  const foundExisting = new Set<string>();
   const flowLogWork = remainingFlowLogWork(plan, options.live);
   // Tokens are per run: a retry inside the run is idempotent, while a later run never gets an
   // earlier run's cached answer replayed (live state, re-read first, is what keeps re-runs safe).
@@ -98,6 +100,11 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     if (!isNeeded(action, flowLogWork)) return recordAll(action, ids, 'skipped', { detail: 'not needed: no flow log left to create here' });
     const blocker = blockerFor(action, blockers);
     if (blocker) return recordAll(action, ids, 'skipped', { detail: blocker });
+    // The retention of a group this plan meant to create is only flowfix's to set if flowfix created it:
+    // one that appeared since the live read may keep its logs longer, or forever. Never shorten it.
+    if (action.kind === 'put-retention-policy' && foundExisting.has(`${action.region}:${action.input.logGroupName}`) && action.because.every((b) => b.kind === 'prerequisite')) {
+      return recordAll(action, ids, 'skipped', { detail: 'log group was created by someone else since the live read; its retention is left as is' });
+    }
     if (aborted()) return recordAll(action, ids, 'not-started', { detail: 'interrupted before this call' });
     if (options.dryRun) {
       if (action.kind === 'create-flow-logs') await probe(action, ids);
@@ -109,8 +116,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       if (action.kind === 'create-role') roleCreatedNow = true;
       recordAll(action, ids, 'applied');
     } catch (err) {
-      if (classifyAwsError(err).kind === 'already-exists') recordAll(action, ids, 'already-done', { detail: 'already exists' });
-      else fail(action, ids, err);
+      if (classifyAwsError(err).kind === 'already-exists') {
+        if (action.kind === 'create-log-group') foundExisting.add(`${action.region}:${action.input.logGroupName}`);
+        recordAll(action, ids, 'already-done', { detail: 'already exists' });
+      } else fail(action, ids, err);
     }
   }
 

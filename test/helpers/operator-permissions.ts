@@ -24,10 +24,10 @@ export function requiredPermissions(call: SentCall, accountId: string): { action
         : '*';
   const needs = [{ action: `${call.service}:${call.operation}`, resource }];
   if (call.operation === 'CreateRole' && input.Tags?.length) needs.push({ action: 'iam:TagRole', resource });
-  if (call.operation === 'CreateLogGroup' && input.tags) needs.push({ action: 'logs:TagResource', resource });
+  if (call.operation === 'CreateLogGroup' && Object.keys(input.tags ?? {}).length > 0) needs.push({ action: 'logs:TagResource', resource });
   if (call.operation === 'CreateFlowLogs') {
     if (input.DeliverLogsPermissionArn) needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn });
-    if (input.TagSpecifications?.length) needs.push({ action: 'ec2:CreateTags', resource: `arn:aws:ec2:${call.region}:${accountId}:vpc-flow-log/fl-new` });
+    if (input.TagSpecifications?.some((spec: { Tags?: unknown[] }) => spec.Tags?.length)) needs.push({ action: 'ec2:CreateTags', resource: `arn:aws:ec2:${call.region}:${accountId}:vpc-flow-log/fl-new` });
     if (input.LogDestinationType === 's3') needs.push({ action: 'logs:CreateLogDelivery', resource: '*' });
   }
   return needs;
