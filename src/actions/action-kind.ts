@@ -14,6 +14,12 @@ export interface Because {
   resourceIds: string[];
 }
 
+/**
+ * True when an action is there only for the flow logs its plan creates. 'in-use' adds no reason of its
+ * own: it names the flow logs already delivering through what the action changes.
+ */
+export const isPrerequisiteOnly = (because: Because[]): boolean => because.every((b) => b.kind === 'prerequisite' || b.kind === 'in-use');
+
 /** Where a call is sent: ARNs in permissions are built from it. */
 export interface CallScope {
   partition: string;

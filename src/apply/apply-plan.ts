@@ -2,6 +2,7 @@
 // what live state shows is already done, and keeps going past a failed resource or region. What a kind
 // needs, how it is sent and when it is done come from its declaration in src/actions/.
 import { createHash, randomUUID } from 'node:crypto';
+import { isPrerequisiteOnly } from '../actions/action-kind.js';
 import { kindOf, targetsOf } from '../actions/action-kinds.js';
 import { existingFlowLogVerdict } from '../actions/create-flow-logs.js';
 import type { AwsClients, CreateFlowLogsResult } from '../aws/api.js';
@@ -224,8 +225,7 @@ function remainingFlowLogWork(plan: Plan, live: Inventory): Set<string> {
 
 /** Prerequisites (role, policy, flowfix's log group) only matter where a flow log will still be created. */
 function isNeeded(action: PlanAction, flowLogWork: Set<string>): boolean {
-  const prerequisiteOnly = action.because.every((b) => b.kind === 'prerequisite');
-  return !prerequisiteOnly || flowLogWork.has(action.region);
+  return !isPrerequisiteOnly(action.because) || flowLogWork.has(action.region);
 }
 
 function blockerFor(action: PlanAction, blockers: Map<string, string>): string | undefined {
