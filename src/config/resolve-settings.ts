@@ -52,7 +52,8 @@ export const userSettingsSchema = z.strictObject({
   concurrency: number().int().min(1).max(64).optional(),
   profile: z.string().min(1).optional(),
   region: regionName.optional(),
-  endpointUrl: z.url({ message: 'must be a URL like http://localhost:4566' }).optional(),
+  // Only http(s): every AWS call, credentials signed, goes there.
+  endpointUrl: z.url({ protocol: /^https?$/, message: 'must be a URL like http://localhost:4566 (http or https)' }).optional(),
 });
 
 export type UserSettings = z.infer<typeof userSettingsSchema>;
