@@ -5,8 +5,7 @@ import type { PolicyStatement } from '../facts/policy-document.js';
 import { decodePolicyText } from '../policy/decode.js';
 import { templateStatementGroups } from '../policy/publish-policy.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
-import { canonicalJson } from '../util/canonical-json.js';
-import { defineActionKind, roleArn, type Because } from './action-kind.js';
+import { defineActionKind, roleArn, sameDocument, type Because } from './action-kind.js';
 import { iamName } from './schemas.js';
 
 export const putRolePolicy = defineActionKind({
@@ -20,11 +19,15 @@ export const putRolePolicy = defineActionKind({
   permissions: (input, scope) => [{ action: 'iam:PutRolePolicy', resource: roleArn(scope, input.RoleName) }],
   reconcile: (action, live) => {
     const current = roleOf(live)?.inlinePolicies[action.input.PolicyName];
-    return current !== undefined && canonicalJson(current) === canonicalJson(JSON.parse(action.input.PolicyDocument))
+    return current !== undefined && sameDocument(current, action.input.PolicyDocument)
       ? [{ status: 'already-done', detail: 'inline policy already in place' }]
       : [{ status: 'todo' }];
   },
   send: (clients, _region, input) => clients.iam().putRolePolicy(input),
+  tookEffect: async (clients, _region, input, targets) => {
+    const current = (await clients.iam().getRole(input.RoleName))?.inlinePolicies[input.PolicyName];
+    return current !== undefined && sameDocument(current, input.PolicyDocument) ? targets : [];
+  },
 });
 
 /**

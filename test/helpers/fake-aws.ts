@@ -198,7 +198,7 @@ export class FakeAws {
   private readonly regionStates = new Map<string, RegionState>();
   private readonly roles = new Map<string, StoredRole>();
   private stubs: AwsStub<any, any, any>[] = [];
-  private failures: { operation: string; region?: string; remaining: number; error: InjectedError }[] = [];
+  private failures: { operation: string; region?: string; remaining: number; error: InjectedError; afterEffect: boolean }[] = [];
   private denied: { operation: string; region?: string }[] = [];
   private passRoleDenied = false;
   private assumeFailuresAfterCreate = 0;
@@ -411,9 +411,14 @@ export class FakeAws {
 
   // ---- fault injection ----
 
-  failNext(operation: string, error: InjectedError, opts: { region?: string; times?: number } = {}): void {
+  /**
+   * The next `times` matching calls fail with `error`. With `afterEffect` each call is carried out first
+   * and only its answer is lost, like a connection that drops after AWS acted. A Node network code as
+   * the name (ECONNRESET) throws the way Node's HTTP layer does: a code, no AWS metadata.
+   */
+  failNext(operation: string, error: InjectedError, opts: { region?: string; times?: number; afterEffect?: boolean } = {}): void {
     const region = opts.region === undefined ? {} : { region: opts.region };
-    this.failures.push({ operation: normaliseOp(operation), ...region, remaining: opts.times ?? 1, error });
+    this.failures.push({ operation: normaliseOp(operation), ...region, remaining: opts.times ?? 1, error, afterEffect: opts.afterEffect === true });
   }
 
   denyAction(operation: string, opts: { region?: string } = {}): void {
@@ -466,13 +471,11 @@ export class FakeAws {
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const ctx: Ctx = { service, operation, region, partition: partitionOf(region) };
     const failure = this.failures.find((f) => f.remaining > 0 && matches(f, operation, region));
-    if (failure) {
-      failure.remaining--;
-      const { name, message, httpStatusCode } = failure.error;
-      throw serviceError(service, name, message ?? `Injected ${name} for ${operation}`, httpStatusCode);
-    }
+    if (failure) failure.remaining--;
+    if (failure && !failure.afterEffect) throw injectedError(service, operation, failure.error);
     if (this.isDenied(operation, region)) throw this.accessDenied(ctx, `${service}:${operation}`);
     const output = handler(input ?? {}, ctx);
+    if (failure) throw injectedError(service, operation, failure.error);
     return { ...structuredClone(output), $metadata: metadata(200) };
   }
 
@@ -1169,6 +1172,11 @@ const SDK_MODULES: Record<Service, Record<string, unknown>> = { ec2: {}, iam: ia
  * is one (looked up as `code` or `code + 'Exception'`, as the SDK maps IAM query codes), else the service's
  * base exception named after the code. Query protocols (EC2, IAM, STS) also carry `Code` and `Error`.
  */
+function injectedError(service: Service, operation: string, { name, message, httpStatusCode }: InjectedError): Error {
+  if (/^E[A-Z]+$/.test(name)) return Object.assign(new Error(message ?? `socket hang up (${name})`), { code: name });
+  return serviceError(service, name, message ?? `Injected ${name} for ${operation}`, httpStatusCode);
+}
+
 function serviceError(service: Service, code: string, message: string, httpStatusCode?: number): Error {
   const base = BASE_ERRORS[service];
   const sdk = SDK_MODULES[service];
