@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { AwsClients } from '../aws/api.js';
 import type { FindingKind } from '../audit/types.js';
 import type { Inventory } from '../inventory/types.js';
+import { canonicalJson } from '../util/canonical-json.js';
 
 /** Why an action is in the plan: the finding kinds and resources that need it. */
 export type BecauseKind = FindingKind | 'prerequisite' | 'unfinished' | 'in-use';
@@ -13,6 +14,12 @@ export interface Because {
   kind: BecauseKind;
   resourceIds: string[];
 }
+
+/**
+ * True when an action is there only for the flow logs its plan creates. 'in-use' adds no reason of its
+ * own: it names the flow logs already delivering through what the action changes.
+ */
+export const isPrerequisiteOnly = (because: Because[]): boolean => because.every((b) => b.kind === 'prerequisite' || b.kind === 'in-use');
 
 /** Where a call is sent: ARNs in permissions are built from it. */
 export interface CallScope {
@@ -64,6 +71,11 @@ export interface ActionKind<K extends string, I> {
   reconcile(action: ActionCore<K, I>, live: Inventory): LiveVerdict[];
   /** Sends the call as is. */
   send(clients: AwsClients, region: string, input: I): Promise<unknown>;
+  /**
+   * After a failure that leaves it unknown whether the call was carried out (see writeOutcomeUnknown):
+   * the targets whose change live state, read again now, shows in place. Throws when it cannot read.
+   */
+  tookEffect(clients: AwsClients, region: string, input: I, targets: string[]): Promise<string[]>;
   /** For an access-denied failure: what to grant, when the declared permissions alone do not say it. */
   deniedHint?(input: I): string;
 }
@@ -73,6 +85,9 @@ export const defineActionKind = <K extends string, I>(kind: ActionKind<K, I>): A
 
 export const roleArn = (scope: Pick<CallScope, 'partition' | 'accountId'>, roleName: string, path = '/'): string =>
   `arn:${scope.partition}:iam::${scope.accountId}:role${path}${roleName}`;
+
+/** A document AWS returns (parsed) against the JSON text an action sends, whatever the key order. */
+export const sameDocument = (live: object, sent: string): boolean => canonicalJson(live) === canonicalJson(JSON.parse(sent));
 
 export const logGroupArn = (scope: CallScope, name: string): string =>
   `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:${name}`;

@@ -74,6 +74,11 @@ export const createFlowLogs = defineActionKind({
     });
   },
   send: (clients, region, input): Promise<CreateFlowLogsResult> => clients.ec2(region).createFlowLogs(input),
+  // A flow log that counts now is the one sent (reconcile found none before it).
+  tookEffect: async (clients, region, input, targets) => {
+    const flowLogsOf = groupBy(await clients.ec2(region).listFlowLogs(), (f) => f.resourceId);
+    return targets.filter((id) => existingFlowLogVerdict(flowLogsOf.get(id) ?? [], input).kind === 'working');
+  },
   deniedHint: (input) => (input.LogDestinationType === 'cloud-watch-logs' ? PASS_ROLE_HINT : 'grant ec2:CreateFlowLogs, ec2:CreateTags and logs:CreateLogDelivery (policies/operator-apply.json)'),
 });
 

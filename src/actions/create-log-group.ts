@@ -26,6 +26,7 @@ export const createLogGroup = defineActionKind({
       ? [{ status: 'already-done', detail: 'log group exists' }]
       : [{ status: 'todo' }],
   send: (clients, region, input) => clients.logs(region).createLogGroup(input),
+  tookEffect: async (clients, region, input, targets) => ((await clients.logs(region).describeLogGroups([input.logGroupName]))[input.logGroupName] ? targets : []),
 });
 
 export const buildCreateLogGroup = (region: string, name: string, kmsKeyId: string | undefined, tags: Record<string, string>) => ({

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { roleOf } from '../inventory/types.js';
 import { trustsVpcFlowLogs } from '../rules/role-trust.js';
-import { defineActionKind, roleArn } from './action-kind.js';
+import { defineActionKind, roleArn, sameDocument } from './action-kind.js';
 import { awsTags, iamName } from './schemas.js';
 
 export const createRole = defineActionKind({
@@ -24,6 +24,10 @@ export const createRole = defineActionKind({
       : [{ status: 'already-done', detail: 'role exists and trusts vpc-flow-logs.amazonaws.com' }];
   },
   send: (clients, _region, input) => clients.iam().createRole(input),
+  tookEffect: async (clients, _region, input, targets) => {
+    const role = await clients.iam().getRole(input.RoleName);
+    return role && sameDocument(role.trustPolicy, input.AssumeRolePolicyDocument) ? targets : [];
+  },
 });
 
 export const buildCreateRole = (roleName: string, trustPolicy: object, tags: { Key: string; Value: string }[]) => ({

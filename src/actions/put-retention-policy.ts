@@ -29,6 +29,10 @@ export const putRetentionPolicy = defineActionKind({
     return [{ status: 'todo' }];
   },
   send: (clients, region, input) => clients.logs(region).putRetentionPolicy(input),
+  tookEffect: async (clients, region, input, targets) => {
+    const group = (await clients.logs(region).describeLogGroups([input.logGroupName]))[input.logGroupName];
+    return group?.retentionInDays === input.retentionInDays ? targets : [];
+  },
 });
 
 export const buildPutRetentionPolicy = (region: string, name: string, retentionInDays: number, because: Because) => ({

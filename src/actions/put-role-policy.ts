@@ -1,9 +1,11 @@
 // iam:PutRolePolicy: the delivery role's inline publish policy.
 import { z } from 'zod';
 import { roleOf } from '../inventory/types.js';
+import type { PolicyStatement } from '../facts/policy-document.js';
 import { decodePolicyText } from '../policy/decode.js';
-import { canonicalJson } from '../util/canonical-json.js';
-import { defineActionKind, roleArn, type Because } from './action-kind.js';
+import { templateStatementGroups } from '../policy/publish-policy.js';
+import { loadPolicyTemplates } from '../policy/templates.js';
+import { defineActionKind, roleArn, sameDocument, type Because } from './action-kind.js';
 import { iamName } from './schemas.js';
 
 export const putRolePolicy = defineActionKind({
@@ -17,31 +19,39 @@ export const putRolePolicy = defineActionKind({
   permissions: (input, scope) => [{ action: 'iam:PutRolePolicy', resource: roleArn(scope, input.RoleName) }],
   reconcile: (action, live) => {
     const current = roleOf(live)?.inlinePolicies[action.input.PolicyName];
-    return current !== undefined && canonicalJson(current) === canonicalJson(JSON.parse(action.input.PolicyDocument))
+    return current !== undefined && sameDocument(current, action.input.PolicyDocument)
       ? [{ status: 'already-done', detail: 'inline policy already in place' }]
       : [{ status: 'todo' }];
   },
   send: (clients, _region, input) => clients.iam().putRolePolicy(input),
+  tookEffect: async (clients, _region, input, targets) => {
+    const current = (await clients.iam().getRole(input.RoleName))?.inlinePolicies[input.PolicyName];
+    return current !== undefined && sameDocument(current, input.PolicyDocument) ? targets : [];
+  },
 });
 
-/** The log groups a publish policy grants, in words, and how many other grants it keeps. */
+/**
+ * The log groups the document's flowfix statements grant, and how many other statements it keeps: a
+ * policy flowfix did not write is only ever added to, so its statements are all still there.
+ */
 function summarisePolicy(document: string): string {
-  let resources: string[];
+  let statements: unknown[];
   try {
-    const statements = [(decodePolicyText(document) as { Statement?: unknown }).Statement ?? []].flat() as { Resource?: unknown }[];
-    resources = statements.flatMap((s) => [s.Resource ?? []].flat().map(String));
+    statements = [(decodePolicyText(document) as { Statement?: unknown }).Statement ?? []].flat();
   } catch {
     return 'a document that is not JSON';
   }
+  const template = loadPolicyTemplates().publish;
   const groups = new Set<string>();
   let others = 0;
-  for (const resource of resources) {
-    const name = /:log-group:(.+?)(?::\*)?$/.exec(resource)?.[1];
-    if (name === undefined) others++;
-    else if (name !== '*') groups.add(name); // the DescribeLogGroups grant
+  for (const statement of statements) {
+    const granted = typeof statement === 'object' && statement !== null ? templateStatementGroups(statement as PolicyStatement, template) : null;
+    if (granted) granted.forEach((group) => groups.add(group));
+    else others++;
   }
-  const kept = others > 0 ? ` (and ${others} other grant${others === 1 ? '' : 's'} it already had)` : '';
-  return `publish to log groups named ${[...groups].join(', ')} only${kept}`;
+  if (groups.size === 0) return `a document without flowfix's publish statements (${others} other statement${others === 1 ? '' : 's'})`;
+  const publish = `publish to log groups named ${[...groups].sort().join(', ')}`;
+  return others > 0 ? `${publish} (and keep ${others} other statement${others === 1 ? '' : 's'} it already had)` : `${publish} only`;
 }
 
 export const buildPutRolePolicy = (roleName: string, policyName: string, document: object, because: Because[]) => ({

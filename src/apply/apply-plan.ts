@@ -2,10 +2,11 @@
 // what live state shows is already done, and keeps going past a failed resource or region. What a kind
 // needs, how it is sent and when it is done come from its declaration in src/actions/.
 import { createHash, randomUUID } from 'node:crypto';
+import { isPrerequisiteOnly } from '../actions/action-kind.js';
 import { kindOf, targetsOf } from '../actions/action-kinds.js';
 import { existingFlowLogVerdict } from '../actions/create-flow-logs.js';
 import type { AwsClients, CreateFlowLogsResult } from '../aws/api.js';
-import { classifyAwsError } from '../aws/errors.js';
+import { classifyAwsError, writeOutcomeUnknown } from '../aws/errors.js';
 import { isUnreadable, unreadableRegions, type Inventory } from '../inventory/types.js';
 import type { CreateFlowLogsAction, Plan, PlanAction } from '../plan/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -67,12 +68,31 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const recordAll = (action: PlanAction, ids: string[], status: Outcome['status'], extra: Partial<Outcome> = {}) => {
     for (const id of ids) record({ ...outcome(action, id, status), ...extra });
   };
-  const fail = (action: PlanAction, ids: string[], err: unknown) => {
+  const fail = (action: PlanAction, ids: string[], err: unknown, note?: string) => {
     const { kind, code, message, action: iamAction } = classifyAwsError(err);
     // A bare denial ("Access denied") must still say what to grant, and where.
     const grant = kind === 'access-denied' ? (kindOf(action).deniedHint?.(action.input) ?? `grant ${iamAction ?? action.permissions.join(', ')} in ${action.region}`) : undefined;
-    recordAll(action, ids, 'failed', { code, message: grant ? `${message} (${grant})` : message });
+    const why = grant ?? note;
+    recordAll(action, ids, 'failed', { code, message: why ? `${message} (${why})` : message });
   };
+
+  /**
+   * A write that failed without saying whether AWS carried it out is settled by reading live state
+   * again, never guessed: reporting "failed" for work that is in place would contradict verification.
+   */
+  async function failOrConfirm(action: PlanAction, ids: string[], err: unknown): Promise<void> {
+    if (!writeOutcomeUnknown(err)) return fail(action, ids, err);
+    let inPlace: Set<string>;
+    try {
+      inPlace = new Set(await kindOf(action).tookEffect(options.clients, action.region, action.input, ids));
+    } catch (readErr) {
+      const { code, message } = classifyAwsError(readErr);
+      return fail(action, ids, err, `whether it took effect is unknown: re-reading failed with ${code}: ${message}; run apply again to settle it`);
+    }
+    if (action.kind === 'create-role' && inPlace.size > 0) roleCreatedNow = true;
+    recordAll(action, ids.filter((id) => inPlace.has(id)), 'applied', { detail: 'confirmed by re-reading after a dropped connection' });
+    fail(action, ids.filter((id) => !inPlace.has(id)), err);
+  }
 
   /** Waits, but wakes up at once on Ctrl-C. */
   const pause = (ms: number) =>
@@ -119,7 +139,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       if (classifyAwsError(err).kind === 'already-exists') {
         if (action.kind === 'create-log-group') foundExisting.add(`${action.region}:${action.input.logGroupName}`);
         recordAll(action, ids, 'already-done', { detail: 'already exists' });
-      } else fail(action, ids, err);
+      } else await failOrConfirm(action, ids, err);
     }
   }
 
@@ -158,7 +178,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         } else if (isAssumeRoleError(message)) {
           result = { flowLogIds: [], unsuccessful: remaining.map((resourceId) => ({ resourceId, code: 'InvalidParameter', message })) };
         } else {
-          return fail(action, remaining, err);
+          return failOrConfirm(action, remaining, err);
         }
       }
       const unsuccessful = new Set(result.unsuccessful.map((u) => u.resourceId));
@@ -233,8 +253,7 @@ function remainingFlowLogWork(plan: Plan, live: Inventory): Set<string> {
 
 /** Prerequisites (role, policy, flowfix's log group) only matter where a flow log will still be created. */
 function isNeeded(action: PlanAction, flowLogWork: Set<string>): boolean {
-  const prerequisiteOnly = action.because.every((b) => b.kind === 'prerequisite');
-  return !prerequisiteOnly || flowLogWork.has(action.region);
+  return !isPrerequisiteOnly(action.because) || flowLogWork.has(action.region);
 }
 
 function blockerFor(action: PlanAction, blockers: Map<string, string>): string | undefined {

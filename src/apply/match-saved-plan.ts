@@ -3,6 +3,7 @@
 // a rebuilt action has the same kind, region and input (a CreateFlowLogs may name fewer resources); a
 // resource or action the rebuilt plan lacks is accepted only when live state shows it already done.
 // Anything else is refused before any write, with one line naming the action and what differs.
+import { isPrerequisiteOnly } from '../actions/action-kind.js';
 import { kindOf, targetsOf, withDisplay, type PlanAction } from '../actions/action-kinds.js';
 import type { Outcome } from './types.js';
 import type { Settings } from '../config/settings.js';
@@ -160,7 +161,7 @@ function alreadyDone(action: PlanAction, live: Inventory, settings: Settings): b
   return managedBySettings(action, settings) && kindOf(action).reconcile(action, live).every((v) => v.status === 'already-done');
 }
 
-const isPrerequisite = (action: PlanAction) => action.because.every((b) => b.kind === 'prerequisite');
+const isPrerequisite = (action: PlanAction) => isPrerequisiteOnly(action.because);
 
 /** Whether the rebuilt plan still creates flow logs the action would serve ('global': any to CloudWatch Logs). */
 const createsFlowLogsFor = (region: string, rebuilt: Plan) =>

@@ -105,7 +105,8 @@ interface ErrorLike {
   code?: unknown;
   message?: unknown;
   errors?: unknown;
-  $metadata?: { httpStatusCode?: number };
+  /** `attempts`: set by the SDK's retry middleware on the error it finally throws. */
+  $metadata?: { httpStatusCode?: number; attempts?: number };
   [IAM_ACTION]?: string;
 }
 
@@ -183,6 +184,19 @@ function nodeNetworkCode(e: ErrorLike): string | undefined {
     if (inMessage) return inMessage[1];
   }
   return undefined;
+}
+
+/**
+ * Whether a write that threw may still have been carried out, so only live state can say: the request
+ * may have reached AWS before the connection dropped or timed out, AWS answered 5xx (it may have acted
+ * first), or the SDK retried and an earlier attempt may have gone through. A refusal AWS answered in
+ * full on the only attempt (access denied, invalid input, throttled, already exists) is definite.
+ */
+export function writeOutcomeUnknown(err: unknown): boolean {
+  const { kind } = classifyAwsError(err);
+  const metadata = err !== null && typeof err === 'object' ? (err as ErrorLike).$metadata : undefined;
+  if (kind === 'network' || (metadata?.attempts ?? 1) > 1) return true;
+  return kind === 'other' && (metadata?.httpStatusCode ?? 0) >= 500;
 }
 
 /**

@@ -5,8 +5,17 @@ import { settingsFromFlags, type FlagSettings } from '../config/flags.js';
 import type { Settings } from '../config/settings.js';
 import type { Io } from '../io/io.js';
 
+/** Where a setting came from: a flag, the environment, or the settings file at PATH. */
+export type SettingOrigin = 'flag' | 'env' | `file:${string}`;
+
+/** The settings that send AWS calls somewhere else, and the variable the SDK reads each from. */
+export const REDIRECTING_SETTINGS = { endpointUrl: 'AWS_ENDPOINT_URL', profile: 'AWS_PROFILE' } as const;
+type RedirectingSetting = keyof typeof REDIRECTING_SETTINGS;
+
 export interface CommandOptions {
   settings: Settings;
+  /** Where the endpoint and profile came from; absent when nothing chose one (the SDK's defaults). */
+  origins: Partial<Record<RedirectingSetting, SettingOrigin>>;
   /** Only the settings the user typed as flags (a saved plan refuses those that disagree with it). */
   flagSettings: FlagSettings;
   format: 'text' | 'json';
@@ -46,8 +55,14 @@ export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOp
   const config = await readConfigFile(configPath, args.config !== undefined);
   const flagSettings = settingsFromFlags(args);
   const settings = resolveSettings(flagSettings, config);
+  const origins: CommandOptions['origins'] = {};
+  for (const key of Object.keys(REDIRECTING_SETTINGS) as RedirectingSetting[]) {
+    const origin = originOf(key, flagSettings, config, io.env);
+    if (origin) origins[key] = origin;
+  }
   return {
     settings,
+    origins,
     flagSettings,
     format: args.format === 'json' ? 'json' : 'text',
     debug: args.debug === true,
@@ -59,4 +74,11 @@ export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOp
     wait: args.wait === true,
     ...(args.planFile ? { planFile: args.planFile } : {}),
   };
+}
+
+/** Flags win over the settings file, which wins over the environment (the file's value is handed to the SDK). */
+function originOf(key: RedirectingSetting, flags: FlagSettings, config: { path: string; value: unknown } | null, env: Io['env']): SettingOrigin | undefined {
+  if (flags[key] !== undefined) return 'flag';
+  if (config && (config.value as Record<string, unknown>)[key] !== undefined) return `file:${config.path}`;
+  return env[REDIRECTING_SETTINGS[key]] ? 'env' : undefined;
 }

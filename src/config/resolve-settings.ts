@@ -54,7 +54,8 @@ export const userSettingsSchema = z.strictObject({
   concurrency: number().int().min(1).max(64).optional(),
   profile: z.string().min(1).optional(),
   region: regionName.optional(),
-  endpointUrl: z.url({ message: 'must be a URL like http://localhost:4566' }).optional(),
+  // Only http(s): every AWS call, credentials signed, goes there.
+  endpointUrl: z.url({ protocol: /^https?$/, message: 'must be a URL like http://localhost:4566 (http or https)' }).optional(),
   org: z.boolean().optional(),
   ou: z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id like ou-ab12-cd34ef56').optional(),
   accounts: z.array(accountId).min(1).optional(),

@@ -1,6 +1,7 @@
 // Pure: (inventory, findings, settings) → an ordered plan of plain-data API calls. Existing valid
 // resources are reused, so a compliant account yields an empty plan. What each action looks like is
 // declared with its kind in src/actions/; this module decides which actions are needed, in what order.
+import type { Because } from '../actions/action-kind.js';
 import { withDisplay, type ActionDraft, type PlanAction } from '../actions/action-kinds.js';
 import { buildCreateFlowLogs, MAX_IDS_PER_CREATE_FLOW_LOGS, type FlowLogDestination } from '../actions/create-flow-logs.js';
 import { buildCreateLogGroup } from '../actions/create-log-group.js';
@@ -8,9 +9,10 @@ import { buildCreateRole } from '../actions/create-role.js';
 import { buildPutRetentionPolicy } from '../actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../actions/put-role-policy.js';
 import type { AuditResult, Finding, FindingKind } from '../audit/types.js';
-import { describeDestination, MANAGED_BY_TAG, type Settings } from '../config/settings.js';
+import { describeDestination, isManagedByFlowfix, MANAGED_BY_TAG, type Settings } from '../config/settings.js';
+import type { PolicyDocument } from '../facts/policy-document.js';
 import { readRegions, roleOf, type Inventory } from '../inventory/types.js';
-import { logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
+import { appendStatements, firstMissingGrant, logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
 import { canonicalJson } from '../util/canonical-json.js';
@@ -49,12 +51,13 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
   );
   const logGroupName = settings.destination.type === 'cloud-watch-logs' ? settings.destination.logGroupName : undefined;
   const roleArn = roleOf(inventory)?.arn ?? `arn:${partition}:iam::${accountId}:role/${settings.roleName}`;
+  const publishPolicy = logGroupName === undefined ? {} : publishPolicyChange(inventory, settings, logGroupName, templates);
   const roleBlocker = audit.findings.some((f) => f.kind === 'role-untrusted')
     ? `delivery role ${settings.roleName} does not trust vpc-flow-logs.amazonaws.com`
     : inventory.role.status === 'unreadable'
       ? // "No role" is unknown here, not missing: creating one could clash with a real one.
         `delivery role ${settings.roleName} could not be read (IAM)`
-      : undefined;
+      : publishPolicy.blocker;
 
   let cloudWatchFlowLogs = false;
   for (const regionInventory of readRegions(inventory)) {
@@ -92,7 +95,7 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     }
   }
 
-  if (cloudWatchFlowLogs) globalActions.push(...roleActions(inventory, settings, templates));
+  if (cloudWatchFlowLogs) globalActions.push(...roleActions(inventory, settings, templates, publishPolicy.document));
 
   const actions = [...globalActions, ...regionalActions].map(
     (draft, index): PlanAction =>
@@ -130,18 +133,46 @@ function kmsBlocker(kmsKeyId: string | undefined, region: string): string | unde
   return `--kms-key is a key in ${keyRegion}, and KMS keys are regional: run ${region} separately with a key from ${region}`;
 }
 
-function roleActions(inventory: Inventory, settings: PlanSettings, templates: PolicyTemplates): ActionDraft[] {
-  if (settings.destination.type !== 'cloud-watch-logs') return [];
+function roleActions(inventory: Inventory, settings: PlanSettings, templates: PolicyTemplates, publishPolicy: PolicyDocument | undefined): ActionDraft[] {
   const role = roleOf(inventory);
-  const vars = { Partition: inventory.partition, AccountId: inventory.accountId, LogGroupName: settings.destination.logGroupName };
-  const existing = role?.inlinePolicies[settings.policyName];
-  // Keep the groups the current policy already grants: flow logs delivering there must not lose access.
-  const kept = (existing && logGroupsGrantedBy(existing, templates.publish, vars)) ?? [];
-  const publishPolicy = renderPublishPolicy(templates.publish, vars, [...kept, settings.destination.logGroupName]);
   const actions: ActionDraft[] = [];
-  if (!role) actions.push(buildCreateRole(settings.roleName, renderPolicy(templates.trust, vars), managedTags));
-  if (!existing || canonicalJson(existing) !== canonicalJson(publishPolicy)) {
-    actions.push(buildPutRolePolicy(settings.roleName, settings.policyName, publishPolicy, [{ kind: 'prerequisite', resourceIds: [] }]));
+  if (!role) {
+    const vars = { Partition: inventory.partition, AccountId: inventory.accountId };
+    actions.push(buildCreateRole(settings.roleName, renderPolicy(templates.trust, vars), managedTags));
+  }
+  if (publishPolicy) {
+    const because: Because[] = [{ kind: 'prerequisite', resourceIds: [] }];
+    const inUse = role ? flowLogsDeliveringThrough(inventory, role.arn) : [];
+    if (inUse.length > 0) because.push({ kind: 'in-use', resourceIds: inUse });
+    actions.push(buildPutRolePolicy(settings.roleName, settings.policyName, publishPolicy, because));
   }
   return actions;
+}
+
+/** The flow logs that deliver through the role now: a change to its policy touches their delivery. */
+const flowLogsDeliveringThrough = (inventory: Inventory, roleArn: string): string[] =>
+  readRegions(inventory).flatMap((r) => r.flowLogs.filter((f) => f.deliverLogsPermissionArn === roleArn).map((f) => f.flowLogId));
+
+/**
+ * The inline publish policy to put, if any. flowfix rewrites only its own document on its own role,
+ * adding the new log group to those it grants, so flow logs delivering to the old ones keep access.
+ * Any other document (a user's role or policy) is never narrowed: it is left alone when it already
+ * grants what delivery needs, else kept whole with flowfix's statements added after its own.
+ */
+function publishPolicyChange(inventory: Inventory, settings: PlanSettings, logGroupName: string, templates: PolicyTemplates): { document?: PolicyDocument; blocker?: string } {
+  const role = roleOf(inventory);
+  const vars = { Partition: inventory.partition, AccountId: inventory.accountId };
+  const existing = role?.inlinePolicies[settings.policyName];
+  const ours = renderPublishPolicy(templates.publish, vars, [logGroupName]);
+  if (!existing) return { document: ours };
+  const kept = isManagedByFlowfix(role?.tags) ? logGroupsGrantedBy(existing, templates.publish, vars) : null;
+  if (kept) {
+    const document = renderPublishPolicy(templates.publish, vars, [...kept, logGroupName]);
+    return canonicalJson(document) === canonicalJson(existing) ? {} : { document };
+  }
+  if (!firstMissingGrant(existing, ours)) return {};
+  const merged = appendStatements(existing, ours);
+  const denied = firstMissingGrant(merged, ours);
+  if (!denied) return { document: merged };
+  return { blocker: `inline policy ${settings.policyName} on role ${settings.roleName} denies ${denied.action} on ${denied.resource}, and flowfix never edits a policy it did not write` };
 }

@@ -1,4 +1,4 @@
-import { classifyAwsError, isAwsOrNetworkError, tagIamAction, toFlowfixError } from '../../src/aws/errors.js';
+import { classifyAwsError, isAwsOrNetworkError, tagIamAction, toFlowfixError, writeOutcomeUnknown } from '../../src/aws/errors.js';
 import { FlowfixError } from '../../src/errors.js';
 import { awsError } from '../helpers/mock-aws-sdk.js';
 
@@ -107,5 +107,24 @@ describe('toFlowfixError', () => {
     expect(error.message).toMatch(/^Reading the account id failed: /);
     expect(error.hint).toMatch(hint);
     expect(error.cause).toBe(err);
+  });
+});
+
+describe('writeOutcomeUnknown', () => {
+  /** As the SDK's retry middleware leaves the error it finally throws. */
+  const afterAttempts = (err: Error, attempts: number) => Object.assign(err, { $metadata: { ...(err as { $metadata?: object }).$metadata, attempts } });
+
+  it.each([
+    ['a reset connection', nodeError('ECONNRESET'), true],
+    ['a timeout', Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }), true],
+    ['HTTP 500', awsError('InternalError', 'boom', 500), true],
+    ['HTTP 503 from a proxy', awsError('Unknown', 'Unknown', 503), true],
+    ['throttling that followed a retried attempt', afterAttempts(awsError('Throttling', 'Rate exceeded', 400), 5), true],
+    ['throttling on the only attempt', afterAttempts(awsError('RequestLimitExceeded', 'slow', 503), 1), false],
+    ['access denied', awsError('AccessDenied', 'no', 403), false],
+    ['invalid input', awsError('MalformedPolicyDocument', 'bad', 400), false],
+    ['a quota', awsError('LimitExceededException', 'too many log groups', 400), false],
+  ])('GIVEN %s THEN whether the write took effect is unknown: %s', (_label, err, expected) => {
+    expect(writeOutcomeUnknown(err)).toBe(expected);
   });
 });

@@ -455,6 +455,16 @@ describe('fault injection and recording', () => {
     expect(ok.Vpcs).toEqual([]);
   });
 
+  test('failNext with afterEffect carries the call out, then loses the answer the way Node does (a code, no metadata)', async () => {
+    // GIVEN
+    fake.failNext('CreateLogGroup', { name: 'ECONNRESET' }, { afterEffect: true });
+    // WHEN
+    const dropped = await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: '/g' })));
+    // THEN
+    expect([dropped.code, dropped.$metadata]).toEqual(['ECONNRESET', undefined]);
+    expect(fake.logGroup('us-east-1', '/g')).toBeDefined();
+  });
+
   test('mutatingCalls keeps writes (failed ones too) and drops reads and DryRun', async () => {
     // GIVEN
     fake.addRole('flowfix-delivery', TRUST);

@@ -237,7 +237,7 @@ export class FakeAws {
   /** Milliseconds since the epoch, as STS sees it: tests move it to expire credentials. */
   now: () => number = () => Date.now();
   private stubs: AwsStub<any, any, any>[] = [];
-  private failures: { operation: string; region?: string; account?: string; remaining: number; error: InjectedError }[] = [];
+  private failures: { operation: string; region?: string; account?: string; remaining: number; error: InjectedError; afterEffect: boolean }[] = [];
   private denied: { operation: string; region?: string }[] = [];
   private passRoleDenied = false;
   private assumeFailuresAfterCreate = 0;
@@ -474,11 +474,16 @@ export class FakeAws {
 
   // ---- fault injection ----
 
-  /** On a view from `account(id)`, only that account's calls fail. */
-  failNext(operation: string, error: InjectedError, opts: { region?: string; times?: number } = {}): void {
+  /**
+   * The next `times` matching calls fail with `error`. With `afterEffect` each call is carried out first
+   * and only its answer is lost, like a connection that drops after AWS acted. A Node network code as
+   * the name (ECONNRESET) throws the way Node's HTTP layer does: a code, no AWS metadata. On a view from
+   * `account(id)`, only that account's calls fail.
+   */
+  failNext(operation: string, error: InjectedError, opts: { region?: string; times?: number; afterEffect?: boolean } = {}): void {
     const region = opts.region === undefined ? {} : { region: opts.region };
     const account = this.acct === this.accounts.values().next().value ? {} : { account: this.acct.accountId };
-    this.failures.push({ operation: normaliseOp(operation), ...region, ...account, remaining: opts.times ?? 1, error });
+    this.failures.push({ operation: normaliseOp(operation), ...region, ...account, remaining: opts.times ?? 1, error, afterEffect: opts.afterEffect === true });
   }
 
   denyAction(operation: string, opts: { region?: string } = {}): void {
@@ -621,16 +626,14 @@ export class FakeAws {
     const caller = await this.callerOf(client, service);
     call.account = (caller?.account ?? this.acct).accountId;
     const failure = this.failures.find((f) => f.remaining > 0 && matches(f, operation, region) && (f.account === undefined || f.account === call.account));
-    if (failure) {
-      failure.remaining--;
-      const { name, message, httpStatusCode } = failure.error;
-      throw serviceError(service, name, message ?? `Injected ${name} for ${operation}`, httpStatusCode);
-    }
+    if (failure) failure.remaining--;
+    if (failure && !failure.afterEffect) throw injectedError(service, operation, failure.error);
     if (this.isDenied(operation, region)) throw this.accessDenied(ctx, `${service}:${operation}`);
     this.serving = caller?.account;
     this.servingArn = caller?.arn;
     try {
       const output = handler(input ?? {}, ctx);
+      if (failure) throw injectedError(service, operation, failure.error);
       return { ...structuredClone(output), $metadata: metadata(200) };
     } finally {
       this.serving = undefined;
@@ -1356,6 +1359,11 @@ const SDK_MODULES: Record<Service, Record<string, unknown>> = { ec2: {}, iam: ia
  * is one (looked up as `code` or `code + 'Exception'`, as the SDK maps IAM query codes), else the service's
  * base exception named after the code. Query protocols (EC2, IAM, STS) also carry `Code` and `Error`.
  */
+function injectedError(service: Service, operation: string, { name, message, httpStatusCode }: InjectedError): Error {
+  if (/^E[A-Z]+$/.test(name)) return Object.assign(new Error(message ?? `socket hang up (${name})`), { code: name });
+  return serviceError(service, name, message ?? `Injected ${name} for ${operation}`, httpStatusCode);
+}
+
 function serviceError(service: Service, code: string, message: string, httpStatusCode?: number): Error {
   const base = BASE_ERRORS[service];
   const sdk = SDK_MODULES[service];

@@ -68,10 +68,13 @@ describe('buildPlan', () => {
     expect((plan.actions[0] as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(existing.arn);
   });
 
-  test('GIVEN an existing role whose inline policy differs THEN the policy is replaced, the role is not recreated', () => {
-    const existing = role({ inlinePolicies: { 'flowfix-publish-flow-logs': { Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] } } });
+  test('GIVEN flowfix\'s own role whose inline policy is not flowfix\'s THEN flowfix\'s statements are added, the role is not recreated', () => {
+    const theirs = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/mine:*' }] };
+    const existing = role({ tags: { ManagedBy: 'flowfix' }, inlinePolicies: { 'flowfix-publish-flow-logs': theirs } });
     const inv = inventory([region('us-east-1', { ...vpcWithSubnets('vpc-a', 1), logGroups: { [GROUP]: { name: GROUP } } })], existing);
-    expect(operations(planFor(inv))).toEqual(['global:PutRolePolicy', 'us-east-1:CreateFlowLogs']);
+    const plan = planFor(inv);
+    expect(operations(plan)).toEqual(['global:PutRolePolicy', 'us-east-1:CreateFlowLogs']);
+    expect(JSON.parse((plan.actions[0]?.input as { PolicyDocument: string }).PolicyDocument).Statement[0]).toEqual(theirs.Statement[0]);
   });
 
   test('GIVEN an existing role that does not trust VPC Flow Logs THEN nothing is planned for CloudWatch and the plan says it is blocked', () => {
@@ -201,7 +204,7 @@ describe('publish policy across log groups', () => {
 
   test('GIVEN the role already publishes to /old WHEN planning with --log-group /new THEN the policy grants both', async () => {
     const { logGroupsGrantedBy, renderPublishPolicy } = await import('../../src/policy/publish-policy.js');
-    const existing = role({ inlinePolicies: { 'flowfix-publish-flow-logs': renderPublishPolicy(templates.publish, vars, ['/old']) } });
+    const existing = role({ tags: { ManagedBy: 'flowfix' }, inlinePolicies: { 'flowfix-publish-flow-logs': renderPublishPolicy(templates.publish, vars, ['/old']) } });
     const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], existing), { destination: { type: 'cloud-watch-logs', logGroupName: '/new' } });
     const put = plan.actions.find((a) => a.kind === 'put-role-policy');
     const document = JSON.parse((put?.input as { PolicyDocument: string }).PolicyDocument);
@@ -217,5 +220,104 @@ describe('publish policy across log groups', () => {
     const { logGroupsGrantedBy } = await import('../../src/policy/publish-policy.js');
     const widened = doc ?? JSON.parse(JSON.stringify(renderPolicy(templates.publish, { ...vars, LogGroupName: '*' })));
     expect(logGroupsGrantedBy(widened as never, templates.publish, vars)).toBeNull();
+  });
+});
+
+describe('buildPlan reusing a role or policy flowfix did not write', () => {
+  const templates = loadPolicyTemplates();
+  const ROLE = 'seed-flowlogs-role';
+  const POLICY = 'seed-flowlogs-publish';
+  const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE}`;
+  const reuse = { roleName: ROLE, policyName: POLICY };
+  const streamArn = (group: string) => `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${group}:log-stream:eni-1`;
+  const ours = renderPolicy(templates.publish, { Partition: 'aws', AccountId: ACCOUNT, LogGroupName: GROUP });
+
+  /** A bare VPC to fix and one whose flow log already delivers to /seed/legacy through the role. */
+  function estateWith(document: object, tags: Record<string, string> = {}) {
+    const delivering = flowLog('vpc-old', { logGroupName: '/seed/legacy', deliverLogsPermissionArn: ROLE_ARN });
+    const vpcs = [...vpcWithSubnets('vpc-new', 0).vpcs, ...vpcWithSubnets('vpc-old', 0).vpcs];
+    const logGroups = { [GROUP]: { name: GROUP, retentionInDays: 365 }, '/seed/legacy': { name: '/seed/legacy', retentionInDays: 365 } };
+    const existing = role({ roleName: ROLE, arn: ROLE_ARN, tags, inlinePolicies: { [POLICY]: document as never } });
+    return { inv: inventory([region('us-east-1', { vpcs, flowLogs: [delivering], logGroups })], existing), delivering };
+  }
+  const putOf = (plan: Plan) => plan.actions.find((a) => a.kind === 'put-role-policy');
+  const documentOf = (plan: Plan) => JSON.parse((putOf(plan)?.input as { PolicyDocument: string }).PolicyDocument);
+
+  test('GIVEN the seed policy (logs:* on *) THEN it is left alone: nothing but the flow log is planned', () => {
+    const { inv } = estateWith({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] });
+    const plan = planFor(inv, reuse);
+    expect(operations(plan)).toEqual(['us-east-1:CreateFlowLogs']);
+    expect((plan.actions[0] as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(ROLE_ARN);
+  });
+
+  test('GIVEN a narrower user policy THEN every statement it had is kept as is and flowfix\'s are added, naming the flow logs that use the role', () => {
+    const legacy = { Sid: 'LegacyDelivery', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `arn:aws:logs:*:${ACCOUNT}:log-group:/seed/legacy:*` };
+    const { inv, delivering } = estateWith({ Version: '2012-10-17', Statement: [legacy] });
+    const plan = planFor(inv, reuse);
+    const document = documentOf(plan);
+    expect(document.Statement[0]).toEqual(legacy);
+    expect(document.Statement.slice(1)).toEqual(ours.Statement);
+    expect(isAllowed(document, 'logs:PutLogEvents', streamArn('/seed/legacy'))).toBe(true);
+    expect(isAllowed(document, 'logs:PutLogEvents', streamArn(GROUP))).toBe(true);
+    expect(putOf(plan)?.because).toContainEqual({ kind: 'in-use', resourceIds: [delivering.flowLogId] });
+    expect(putOf(plan)?.description).toBe(`Put inline policy ${POLICY} on role ${ROLE}: publish to log groups named ${GROUP} (and keep 1 other statement it already had)`);
+  });
+
+  test('GIVEN the user policy uses flowfix\'s Sids already THEN the added statements get Sids of their own', () => {
+    const clash = { Sid: 'PublishToFlowfixLogGroups', Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: `arn:aws:logs:*:${ACCOUNT}:log-group:/seed/legacy:*` };
+    const { inv } = estateWith({ Version: '2012-10-17', Statement: [clash] });
+    const document = documentOf(planFor(inv, reuse));
+    expect(document.Statement[0]).toEqual(clash);
+    const sids = document.Statement.map((s: { Sid: string }) => s.Sid);
+    expect(new Set(sids).size).toBe(sids.length);
+  });
+
+  test('GIVEN logs:* allowed only under a condition THEN it does not count as granting delivery: flowfix\'s statements are added', () => {
+    const conditional = { Effect: 'Allow', Action: 'logs:*', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } };
+    const { inv } = estateWith({ Version: '2012-10-17', Statement: [conditional] });
+    expect(documentOf(planFor(inv, reuse)).Statement[0]).toEqual(conditional);
+  });
+
+  test('GIVEN the user policy denies what delivery needs THEN the CloudWatch part is blocked, the policy untouched', () => {
+    const { inv } = estateWith({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'logs:*', Resource: '*' },
+        { Effect: 'Deny', Action: 'logs:PutLogEvents', Resource: `arn:aws:logs:*:${ACCOUNT}:log-group:/flowfix/*` },
+      ],
+    });
+    const plan = planFor(inv, reuse);
+    expect(plan.actions).toEqual([]);
+    expect(plan.blocked).toEqual([expect.objectContaining({ resourceIds: ['vpc-new'], reason: expect.stringMatching(new RegExp(`${POLICY}.*denies logs:PutLogEvents`)) })]);
+  });
+
+  test('GIVEN a flowfix-rendered policy on a role flowfix did not create THEN it is not rewritten, only added to', async () => {
+    const { renderPublishPolicy } = await import('../../src/policy/publish-policy.js');
+    const old = renderPublishPolicy(templates.publish, { Partition: 'aws', AccountId: ACCOUNT }, ['/seed/legacy']);
+    const { inv } = estateWith(old);
+    const document = documentOf(planFor(inv, reuse));
+    expect(document.Statement.slice(0, 2)).toEqual(old.Statement);
+    expect(putOf(planFor(inv, reuse))?.description).toContain(`publish to log groups named ${GROUP}, /seed/legacy only`);
+  });
+});
+
+describe('put-role-policy description', () => {
+  const publish = (resource: string) => ({ Sid: 'Mine', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [resource] });
+  const ours = renderPolicy(loadPolicyTemplates().publish, { Partition: 'aws', AccountId: ACCOUNT, LogGroupName: GROUP });
+  const describeWith = async (statements: object[]) => {
+    const { putRolePolicy } = await import('../../src/actions/put-role-policy.js');
+    return putRolePolicy.describe({ RoleName: 'r', PolicyName: 'p', PolicyDocument: JSON.stringify({ ...ours, Statement: [...statements, ...(ours.Statement as object[])] }) });
+  };
+
+  test.each([
+    ['publishing to every log group', publish(`arn:aws:logs:*:${ACCOUNT}:log-group:*`)],
+    ['logs:* on everything', { Effect: 'Allow', Action: 'logs:*', Resource: '*' }],
+    ['another service on a log group ARN', { Effect: 'Allow', Action: 's3:*', Resource: `arn:aws:logs:*:${ACCOUNT}:log-group:/x` }],
+  ])('GIVEN a kept statement %s THEN it is counted as kept, never read as a publish grant', async (_label, statement) => {
+    expect(await describeWith([statement])).toBe(`Put inline policy p on role r: publish to log groups named ${GROUP} (and keep 1 other statement it already had)`);
+  });
+
+  test('GIVEN a kept statement shaped like flowfix\'s for another group THEN that group is named', async () => {
+    expect(await describeWith([publish(`arn:aws:logs:*:${ACCOUNT}:log-group:/x:*`)])).toBe(`Put inline policy p on role r: publish to log groups named ${GROUP}, /x only`);
   });
 });
