@@ -2,6 +2,7 @@
 
 import { DEFAULT_SETTINGS } from '../src/config/settings.js';
 import type { ApplyCaseResult } from './apply-case.js';
+import type { OrgCaseResult } from './org-case.js';
 import type { ReadCaseResult } from './read-case.js';
 import type { StartupResult } from './startup.js';
 import type { TargetCheck } from './targets.js';
@@ -22,6 +23,7 @@ export interface BenchResults {
   options: { latencyMs: number; baselineCap: number; repeats: number; startupRuns: number; strict: boolean };
   read: ReadCaseResult[];
   apply: ApplyCaseResult[];
+  org: OrgCaseResult[];
   startup: StartupResult | null;
   targets: TargetCheck[];
   totalMs: number;
@@ -111,6 +113,17 @@ export function renderMarkdown(results: BenchResults): string {
       const outcomes = Object.entries(a.outcomes).map(([k, v]) => `${k} ${n(v)}`).join(', ');
       lines.push(`- ${a.label}: ${ms(a.wallMs)}, ${n(a.calls)} calls (${Object.entries(a.callsByOperation).map(([k, v]) => `${k} ${v}`).join(', ')}); outcomes: ${outcomes}; flow-log findings left after apply: ${a.remainingFlowLogFindings}.`);
     }
+  }
+
+  if (results.org.length > 0) {
+    lines.push('', '## Organization: `plan --org --assume-role ROLE`', '');
+    lines.push('| Case | Estate | flowfix wall | Ideal wall | flowfix calls | Floor calls | AssumeRole | Peak RSS |', '|---|---|--:|--:|--:|--:|--:|--:|');
+    for (const o of results.org) {
+      lines.push(
+        `| ${o.label} | ${n(o.estate.accounts)} accounts × ${o.estate.regions} regions, ${n(o.estate.vpcs)} VPCs, ${n(o.estate.subnets)} subnets | ${ms(o.flowfix.wallMs)} | ${ms(o.floor.idealWallMs)} | ${n(o.flowfix.calls)} | ${n(o.floor.calls)} | ${o.flowfix.callsByOperation['AssumeRole'] ?? 0} | ${o.flowfix.memory.maxRssMb} MB |`,
+      );
+    }
+    lines.push('', `Ideal: ${results.org.map((o) => o.floor.chain).join('; ')} round trips at ${options.latencyMs} ms, --concurrency ${results.org[0]!.concurrency}.`);
   }
 
   if (results.startup) {

@@ -16,15 +16,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runApplyCase, type ApplyCaseResult, type ApplyCaseTask } from './apply-case.js';
+import { runOrgCase, type OrgCaseResult, type OrgCaseTask } from './org-case.js';
 import { DEFAULT_ESTATE, LARGE_ESTATE } from './estate.js';
 import { REPO_ROOT } from './paths.js';
 import { runReadCase, type ReadCaseResult, type ReadCaseTask } from './read-case.js';
 import { renderMarkdown, type BenchResults } from './render.js';
 import { measureStartup } from './startup.js';
-import { checkApplyCase, checkReadCase, type TargetCheck } from './targets.js';
+import { checkApplyCase, checkOrgCase, checkReadCase, type TargetCheck } from './targets.js';
 
-type Task = ReadCaseTask | ApplyCaseTask;
-type TaskResult = ReadCaseResult | ApplyCaseResult;
+type Task = ReadCaseTask | ApplyCaseTask | OrgCaseTask;
+type TaskResult = ReadCaseResult | ApplyCaseResult | OrgCaseResult;
 
 interface CaseEntry {
   task: Task;
@@ -76,6 +77,7 @@ async function main(): Promise<number> {
     { task: { kind: 'read', id: 'read-large', label: 'large (20,000 subnets)', estate: LARGE_ESTATE, latencyMs, baselineCap }, informational: false, rssLimit: true, cpuOnlyProbe: true },
     { task: { kind: 'apply', id: 'apply-default', label: 'default', estate: DEFAULT_ESTATE, latencyMs, roleRetryWindowMs: ROLE_RETRY_WINDOW_MS }, informational: false, rssLimit: false },
     { task: { kind: 'apply', id: 'apply-large', label: 'large (20,000 subnets)', estate: LARGE_ESTATE, latencyMs, roleRetryWindowMs: ROLE_RETRY_WINDOW_MS }, informational: false, rssLimit: false },
+    { task: { kind: 'org', id: 'org', label: 'organization, 100 accounts × 17 regions', accounts: 100, latencyMs }, informational: false, rssLimit: false },
   ];
   const known = [...entries.map((e) => e.task.id), 'startup'];
   const unknown = only?.filter((id) => !known.includes(id)) ?? [];
@@ -85,6 +87,7 @@ async function main(): Promise<number> {
 
   const read: ReadCaseResult[] = [];
   const apply: ApplyCaseResult[] = [];
+  const org: OrgCaseResult[] = [];
   const targets: TargetCheck[] = [];
   for (const entry of selected) {
     process.stderr.write(`bench: ${entry.task.id} …`);
@@ -94,6 +97,9 @@ async function main(): Promise<number> {
     if (result.kind === 'read') {
       read.push(result);
       targets.push(...checkReadCase(result, entry));
+    } else if (result.kind === 'org') {
+      org.push(result);
+      targets.push(checkOrgCase(result));
     } else {
       apply.push(result);
       targets.push(...checkApplyCase(result, entry));
@@ -125,6 +131,7 @@ async function main(): Promise<number> {
     options: { latencyMs, baselineCap, repeats, startupRuns, strict },
     read,
     apply,
+    org,
     startup,
     targets,
     totalMs: Math.round(performance.now() - started),
@@ -211,7 +218,7 @@ function inChild(task: Task): Promise<TaskResult> {
 
 async function runChild(task: Task): Promise<number> {
   try {
-    const result = task.kind === 'read' ? await runReadCase(task) : await runApplyCase(task);
+    const result = task.kind === 'read' ? await runReadCase(task) : task.kind === 'org' ? await runOrgCase(task) : await runApplyCase(task);
     await new Promise<void>((resolve) => process.send!({ result }, () => resolve()));
     return 0;
   } catch (err) {

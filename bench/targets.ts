@@ -1,6 +1,7 @@
 // The targets, checked against the measurements. Informational cases (what-ifs) are shown but
 // never fail --strict.
 
+import type { OrgCaseResult } from './org-case.js';
 import type { ApplyCaseResult } from './apply-case.js';
 import type { ReadCaseResult } from './read-case.js';
 
@@ -69,4 +70,16 @@ export function checkApplyCase(result: ApplyCaseResult, opts: { informational: b
       pass: result.remainingFlowLogFindings === 0,
     },
   ];
+}
+
+/** The organization case reads every account at the floor: per account one AssumeRole plus the single-account calls. */
+export function checkOrgCase(result: OrgCaseResult): TargetCheck {
+  return {
+    target: 'org calls = floor',
+    caseId: result.id,
+    observed: String(result.flowfix.calls),
+    limit: String(result.floor.calls),
+    pass: result.flowfix.calls === result.floor.calls,
+    informational: false,
+  };
 }
