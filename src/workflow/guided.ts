@@ -1,6 +1,7 @@
 // Guided mode: the same read → audit → plan as `plan`, with the choices asked one at a time. The
 // questions go through a Prompter and what to show goes out as typed views, so this runs in tests.
 import { audit } from '../audit/audit.js';
+import type { OrganizationApi } from '../aws/api.js';
 import type { Finding } from '../audit/types.js';
 import { parseS3Url, userSettingsSchema } from '../config/resolve-settings.js';
 import { ALLOWED_RETENTION_DAYS, type Destination, type Settings } from '../config/settings.js';
@@ -17,6 +18,8 @@ import type { WorkflowDeps } from './deps.js';
 /** What guided mode shows between questions; the CLI renders each. */
 export type GuidedView =
   | { kind: 'identity'; accountId: string; arn: string; profile: string }
+  /** The caller can list an organization: the same work is on offer for every account. */
+  | { kind: 'organization'; accounts: number }
   | { kind: 'assessment'; report: PlanReport }
   | { kind: 'no-regions' }
   | { kind: 'plan'; plan: Plan; settings: Settings; regions: string[]; leftOut: number };
@@ -36,11 +39,13 @@ export interface GuidedChoice {
   apply: boolean;
 }
 
-export async function guide(base: Settings, profile: string, deps: WorkflowDeps, ui: GuidedUi): Promise<GuidedChoice> {
+export async function guide(base: Settings, profile: string, deps: WorkflowDeps & { organizations?: OrganizationApi }, ui: GuidedUi): Promise<GuidedChoice> {
   const { ask } = ui;
   // 1. Who and where.
   const who = await deps.clients.callerIdentity();
   ui.show({ kind: 'identity', accountId: who.accountId, arn: who.arn, profile });
+  const members = await organizationSize(deps.organizations);
+  if (members > 1) ui.show({ kind: 'organization', accounts: members });
   const assessment = await assess(base, deps);
   ui.show({ kind: 'assessment', report: assessment.report });
 
@@ -153,6 +158,16 @@ async function askSettings(ask: Prompter, base: Settings, inventory: Inventory, 
   if (kmsKeyId) settings.kmsKeyId = kmsKeyId;
   else delete settings.kmsKeyId;
   return settings;
+}
+
+/** ACTIVE accounts the caller can list; 0 when it cannot (not the management account, or no organization). */
+async function organizationSize(organizations: OrganizationApi | undefined): Promise<number> {
+  if (!organizations) return 0;
+  try {
+    return (await organizations.listAccounts()).filter((a) => a.state === 'ACTIVE').length;
+  } catch {
+    return 0; // guided mode goes on with this account alone
+  }
 }
 
 /** VPC/subnet findings fixed by a new flow log: what the user picks from. */

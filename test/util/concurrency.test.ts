@@ -53,3 +53,31 @@ describe('mapWithConcurrency', () => {
     await expect(mapWithConcurrency([1], limit, async () => 1)).rejects.toThrow(RangeError);
   });
 });
+
+describe('Limiter', () => {
+  test('GIVEN many callers sharing a limiter of 3 THEN at most 3 tasks run at once, and every task runs', async () => {
+    const { Limiter } = await import('../../src/util/concurrency.js');
+    const limiter = new Limiter(3);
+    let running = 0;
+    let peak = 0;
+    const task = async (i: number) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setTimeout(resolve, 1 + (i % 3)));
+      running--;
+      return i;
+    };
+    // Two independent fan-outs, as two accounts' regions would be.
+    const results = await Promise.all([...Array.from({ length: 10 }, (_, i) => limiter.run(() => task(i))), ...Array.from({ length: 10 }, (_, i) => limiter.run(() => task(i + 10)))]);
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(peak).toBe(3);
+  });
+
+  test('GIVEN a task that fails THEN its slot is freed for the next', async () => {
+    const { Limiter } = await import('../../src/util/concurrency.js');
+    const limiter = new Limiter(1);
+    await expect(limiter.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(limiter.run(async () => 'next')).resolves.toBe('next');
+  });
+});
+

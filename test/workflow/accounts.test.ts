@@ -262,4 +262,21 @@ describe('many accounts', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  test('GIVEN a caller that can list the organization WHEN guided THEN it offers the same work for every account, and goes on with its own', async () => {
+    seedOrg(fake);
+    const { captureIo } = await import('../helpers/capture-io.js');
+    const { toCommandOptions } = await import('../../src/cli/options.js');
+    const { guidedCommand } = await import('../../src/cli/commands/guided.js');
+    const { PromptCancelled } = await import('../../src/io/prompter.js');
+    const cancel = async () => {
+      throw new PromptCancelled();
+    };
+    const io = captureIo({ env: ENV, interactive: true });
+
+    const code = await guidedCommand(await toCommandOptions({}, io), io, { prompter: { confirm: cancel, select: cancel, checkbox: cancel, input: cancel } });
+
+    expect(code).toBe(130);
+    expect(io.out.join('')).toMatch(/organization of 3 ACTIVE accounts[\s\S]*flowfix apply --org --assume-role OrganizationAccountAccessRole/);
+  });
 });

@@ -21,7 +21,7 @@ export async function guidedCommand(options: CommandOptions, io: Io, deps: Comma
   return withWorkflow(options, io, deps, async (wf) => {
     let chosen: GuidedChoice;
     try {
-      chosen = await guide(options.settings, profile, wf, { ask, show: (view) => show(view, io), savePlan: (path, plan) => savePlan(path, plan, io) });
+      chosen = await guide(options.settings, profile, { ...wf, ...(wf.session ? { organizations: wf.session.organizations() } : {}) }, { ask, show: (view) => show(view, io), savePlan: (path, plan) => savePlan(path, plan, io) });
     } catch (err) {
       if (!(err instanceof PromptCancelled)) throw err;
       io.stderr.write('Cancelled: nothing was changed.\n');
@@ -50,6 +50,13 @@ function show(view: GuidedView, io: Io): void {
     case 'assessment':
       printReport(view.report, 'text', io);
       io.stdout.write('\n');
+      return;
+    case 'organization':
+      io.stdout.write(
+        `  This account can list an organization of ${view.accounts} ACTIVE accounts. To cover them all, with a role flowfix may assume in each:\n` +
+          `    flowfix plan --org --assume-role OrganizationAccountAccessRole\n    flowfix apply --org --assume-role OrganizationAccountAccessRole\n` +
+          '  Guided mode goes on with this account.\n\n',
+      );
       return;
     case 'no-regions':
       io.stdout.write('No regions chosen.\n');
