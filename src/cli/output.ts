@@ -6,16 +6,16 @@ import { renderPlanFile } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import type { PlanReport } from '../report/plan-report.js';
 import { styleFor, type Style } from '../render/style.js';
-import { renderPlanReport, type RenderOptions } from '../render/text.js';
+import { renderPlanReport, type RenderOptions, type ReportCommand } from '../render/text.js';
 
 export const styleOf = (io: Io): Style => styleFor(io.stdout, io.env);
 
 /** Fit a terminal's width; pipes and files get lines as long as they are. */
 export const layoutOf = (io: Io): RenderOptions => (io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {});
 
-export function printReport(report: PlanReport, format: 'text' | 'json', io: Io): void {
+export function printReport(report: PlanReport, format: 'text' | 'json', io: Io, command: ReportCommand = 'plan'): void {
   if (format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout.write(`${renderPlanReport(report, styleOf(io), layoutOf(io))}\n`);
+  else io.stdout.write(`${renderPlanReport(report, styleOf(io), { ...layoutOf(io), command })}\n`);
 }
 
 export function printJson(io: Io, document: object): void {

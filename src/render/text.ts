@@ -10,6 +10,13 @@ export interface RenderOptions {
   width?: number | undefined;
 }
 
+/** The command whose report this is: it names the report's header. */
+export type ReportCommand = 'plan' | 'verify';
+
+export interface ReportRenderOptions extends RenderOptions {
+  command?: ReportCommand;
+}
+
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2, info: 3 } as const;
 
 export function renderFinding(f: Finding): string[] {
@@ -24,11 +31,11 @@ export function actionRows(actions: PlanAction[]): string[][] {
   return actions.map((a, i) => [numbers[i]!.padStart(width), a.region, `${a.service}:${a.operation}`, a.description]);
 }
 
-export function renderPlanReport(report: PlanReport, style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export function renderPlanReport(report: PlanReport, style: Style = plainStyle, { width, command = 'plan' }: ReportRenderOptions = {}): string {
   const out: string[] = [];
   out.push(
     fit(
-      style.bold(`flowfix plan — account ${report.accountId} (${report.partition})`) +
+      style.bold(`flowfix ${command} — account ${report.accountId} (${report.partition})`) +
         `, scope ${report.settings.scope}, ${report.settings.trafficType} → ${report.settings.destination}`,
       width,
     ),

@@ -217,11 +217,11 @@ describe('flowfix apply against a stateful fake', () => {
     expect(fake.flowLogs('us-east-1')).toEqual([]);
   });
 
-  test('GIVEN a flow log whose delivery FAILED WHEN verify THEN it reports AWS\'s message and exits 1; a healthy account exits 0', async () => {
+  test('GIVEN a flow log whose delivery FAILED WHEN verify THEN it reports AWS\'s message and exits 2 (a finding); a healthy account exits 0', async () => {
     const vpc = fake.addVpc('us-east-1');
     fake.addFlowLog('us-east-1', { resourceId: vpc, deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Rate limited' });
     const failing = await run(['verify', '--regions', 'us-east-1']);
-    expect(failing.code).toBe(1);
+    expect(failing.code).toBe(2);
     expect(failing.stdout).toMatch(/delivery-failed .*Rate limited/);
     expect(failing.stdout).toContain('Not verified');
 
