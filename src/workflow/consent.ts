@@ -10,8 +10,11 @@ export interface ConsentSource {
   prompter?: Prompter;
 }
 
-export async function askConsent(plan: Plan, source: ConsentSource): Promise<boolean> {
-  if (source.yes) return true;
+/** "no" is an answer (exit 0); Ctrl-C or Esc at the question is a cancel (exit 130, as everywhere else). */
+export type Consent = 'yes' | 'no' | 'cancelled';
+
+export async function askConsent(plan: Plan, source: ConsentSource): Promise<Consent> {
+  if (source.yes) return 'yes';
   if (!source.interactive && !source.prompter) {
     throw new FlowfixError('ConsentRequired', 'refusing to change AWS without consent: no terminal to ask on', {
       hint: 'review the plan, then re-run with --yes (or --dry-run to only check)',
@@ -21,9 +24,9 @@ export async function askConsent(plan: Plan, source: ConsentSource): Promise<boo
   const ask = source.prompter ?? (await inquirerPrompter());
   const n = plan.actions.length;
   try {
-    return await ask.confirm(`Apply ${n === 1 ? 'this action' : `these ${n} actions`} to account ${plan.accountId}?`, { default: false });
+    return (await ask.confirm(`Apply ${n === 1 ? 'this action' : `these ${n} actions`} to account ${plan.accountId}?`, { default: false })) ? 'yes' : 'no';
   } catch (err) {
-    if (err instanceof PromptCancelled) return false;
+    if (err instanceof PromptCancelled) return 'cancelled';
     throw err;
   }
 }

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyCommand } from '../../src/cli/commands/apply.js';
+import { PromptCancelled } from '../../src/io/prompter.js';
 import { toCommandOptions } from '../../src/cli/options.js';
 import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
@@ -118,6 +119,25 @@ describe('flowfix apply against a stateful fake', () => {
     expect(asked).toEqual([expect.stringMatching(/Apply these \d+ actions to account 111111111111\?/)]);
     expect(code).toBe(0);
     expect(io.out.join('')).toContain('Nothing was changed');
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  // The inquirer prompter turns both Ctrl-C and Esc into PromptCancelled.
+  test('GIVEN an interactive user who presses Ctrl-C or Esc at the confirm THEN exit 130, "Cancelled", nothing changed', async () => {
+    seedEstate(fake);
+    const io = captureIo({ env: ENV, interactive: true });
+    const options = await toCommandOptions({}, io);
+    const code = await applyCommand(options, io, {
+      prompter: {
+        confirm: async () => { throw new PromptCancelled(); },
+        select: async () => { throw new Error('unexpected'); },
+        checkbox: async () => { throw new Error('unexpected'); },
+        input: async () => { throw new Error('unexpected'); },
+      },
+    });
+    expect(code).toBe(130);
+    expect(io.err.join('')).toBe('Cancelled: nothing was changed.\n');
+    expect(io.out.join('')).not.toContain('Nothing was changed');
     expect(fake.mutatingCalls()).toEqual([]);
   });
 

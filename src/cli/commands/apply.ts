@@ -34,9 +34,16 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
         if (!json && !nothingToDo) io.stdout.write(`${renderApplyReport(report, style, layoutOf(io))}\n`);
       },
     };
-    if (plan.actions.length > 0 && !options.dryRun && !(await askConsent(plan, { yes: options.yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) }))) {
-      io.stdout.write('Nothing was changed.\n');
-      return EXIT.ok;
+    if (plan.actions.length > 0 && !options.dryRun) {
+      const consent = await askConsent(plan, { yes: options.yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) });
+      if (consent === 'cancelled') {
+        io.stderr.write('Cancelled: nothing was changed.\n');
+        return EXIT.interrupted;
+      }
+      if (consent === 'no') {
+        io.stdout.write('Nothing was changed.\n');
+        return EXIT.ok;
+      }
     }
     const result = await applyAndVerify(request, wf, { ...DEFAULT_APPLY_TIMINGS, ...deps.timings });
     if (json) printJson(io, { schema: APPLY_REPORT_SCHEMA, ...result });
