@@ -1,6 +1,6 @@
 // Data in, strings out: the terminal view of a PlanReport.
 import type { Finding } from '../audit/types.js';
-import type { PlanAction } from '../plan/types.js';
+import { actionNumber, type PlanAction } from '../plan/types.js';
 import { FINDING_KINDS, type PlanReport, type RegionSummary } from '../report/plan-report.js';
 import { fit, indent, inner, plural, table, visibleWidth } from './layout.js';
 import { plainStyle, type Style } from './style.js';
@@ -26,7 +26,7 @@ export function renderFinding(f: Finding): string[] {
 
 /** One row per action: its number (the id up to the first '-', right-aligned), region, API call, description. */
 export function actionRows(actions: PlanAction[]): string[][] {
-  const numbers = actions.map((a) => a.id.split('-')[0]!);
+  const numbers = actions.map((a) => actionNumber(a.id));
   const width = Math.max(...numbers.map((n) => n.length));
   return actions.map((a, i) => [numbers[i]!.padStart(width), a.region, `${a.service}:${a.operation}`, a.description]);
 }

@@ -82,8 +82,45 @@ describe('flowfix apply against a stateful fake', () => {
       ]),
     );
     expect(dry.stdout).toContain('dry run us-east-1: CreateFlowLogs would be allowed (DryRunOperation)');
-    expect(dry.stdout).toMatch(/dry-run .*iam:CreateRole/);
+    expect(dry.stdout).toMatch(/^\s+01\s+global\s+iam:CreateRole\s+\{"RoleName":"flowfix-vpc-flow-logs"/m);
+    expect(dry.stdout).toMatch(/^dry-run\s+global\s+flowfix-vpc-flow-logs\s+create-role\s+would be sent in call 01$/m);
     expect(dry.code).toBe(0);
+  });
+
+  test('GIVEN more subnets WHEN apply --dry-run THEN the output grows by one line per resource, and the batch call is shown once', async () => {
+    const dryRun = async (subnets: number) => {
+      const estate = new FakeAws().install();
+      const vpc = estate.addVpc('us-east-1');
+      const ids = Array.from({ length: subnets }, () => estate.addSubnet('us-east-1', vpc));
+      const result = await run(['apply', '--dry-run', '--scope', 'subnet', '--regions', 'us-east-1']);
+      estate.restore();
+      return { ...result, ids, lines: result.stdout.split('\n') };
+    };
+    const small = await dryRun(5);
+    const large = await dryRun(50);
+
+    expect(large.code).toBe(0);
+    // Each extra subnet: one finding row and one outcome row; no line gets longer.
+    expect(large.lines.length - small.lines.length).toBe(2 * 45);
+    expect(Math.max(...large.lines.map((l) => l.length))).toBe(Math.max(...small.lines.map((l) => l.length)));
+    for (const id of large.ids) expect(large.stdout.split(id).length - 1).toBe(2);
+    expect(large.stdout).toMatch(/ec2:CreateFlowLogs\s+\{"ResourceType":"Subnet".*\} \+ ResourceIds: the 50 resources of call 05 below$/m);
+    expect(large.lines.filter((l) => / ec2:CreateFlowLogs +\{/.test(l))).toHaveLength(1);
+
+    // JSON keeps the exact parameters, each id once, in the one call.
+    const json = await (async () => {
+      const estate = new FakeAws().install();
+      const vpc = estate.addVpc('us-east-1');
+      const ids = Array.from({ length: 3 }, () => estate.addSubnet('us-east-1', vpc));
+      const result = await run(['apply', '--dry-run', '--scope', 'subnet', '--regions', 'us-east-1', '--format', 'json']);
+      estate.restore();
+      return { ids, document: JSON.parse(result.stdout) };
+    })();
+    const flowLogCalls = json.document.dryRunCalls.filter((c: { call: string }) => c.call === 'ec2:CreateFlowLogs');
+    expect(flowLogCalls).toHaveLength(1);
+    expect(flowLogCalls[0].input.ResourceIds).toEqual(json.ids);
+    expect(json.document.dryRunCalls.map((c: { actionId: string }) => c.actionId)).toEqual(json.document.plan.actions.map((a: { id: string }) => a.id));
+    for (const o of json.document.outcomes) expect(o.detail).toMatch(/^would be sent in call \d+$/);
   });
 
   test('GIVEN iam:PassRole is missing WHEN apply --dry-run THEN the probe reports UnauthorizedOperation naming the actions, exit 1', async () => {
