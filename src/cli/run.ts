@@ -60,7 +60,7 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
           chosen = { name: 'verify', args: args as RawArgs };
         },
       )
-      .command('guided', 'Walk through finding and fixing flow logs step by step', (y) => y,
+      .command('guided', 'Walk through finding and fixing flow logs step by step', (y) => withSettingsFlags(y, ['regions']),
         (args) => {
           chosen = { name: 'guided', args: args as RawArgs };
         },

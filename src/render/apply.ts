@@ -45,8 +45,11 @@ export function renderApplyReport(report: ApplyReport, style: Style = plainStyle
     const line = p.allowed ? `dry run ${p.region}: CreateFlowLogs would be allowed (${p.code})` : style.red(`dry run ${p.region}: CreateFlowLogs refused: ${p.code}: ${p.message}`);
     out.push(fit(line, width));
   }
-  const counts = countByStatus(report.outcomes);
-  out.push(fit(style.bold(`Summary: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') || 'nothing to do'}`), width));
+  const counts = Object.entries(countByStatus(report.outcomes)).map(([status, n]) => `${n} ${status}`);
+  // In the unit the plan and the confirm count in (actions), then the rows above (resources).
+  const actions = new Set(report.outcomes.map((o) => o.actionId)).size;
+  const summary = counts.length === 0 ? 'nothing to do' : `${plural(actions, 'action')} on ${plural(report.outcomes.length, 'resource')}: ${counts.join(', ')}`;
+  out.push(fit(style.bold(`Summary: ${summary}`), width));
   if (report.interrupted) out.push(fit(style.yellow('Interrupted: the call in flight finished, nothing more was started. Run the same command again to finish.'), width));
   return out.join('\n');
 }

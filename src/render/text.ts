@@ -56,13 +56,29 @@ export function renderPlanReport(report: PlanReport, style: Style = plainStyle, 
   out.push(actions.length === 0 ? '  nothing to change' : indent(table(actionRows(actions), style, false, inner(width))));
   for (const b of blocked) out.push(fit(style.yellow(`  blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`), width, 4));
 
-  if (report.errors.length > 0) {
-    out.push('', style.bold(style.red(`Errors (${report.errors.length})`)));
-    for (const e of report.errors) {
-      out.push(fit(style.red(`  ${e.region}: ${e.code}: ${e.message}${e.action && !e.message.includes(e.action) ? ` (needs ${e.action})` : ''}`), width, 4));
-    }
-  }
+  out.push(...errorLines(report, style, width));
   return out.join('\n');
+}
+
+/** What could not be read, so a region that was not read never passes for compliant. */
+function errorLines(report: PlanReport, style: Style, width: number | undefined): string[] {
+  if (report.errors.length === 0) return [];
+  const out = ['', style.bold(style.red(`Errors (${report.errors.length})`))];
+  for (const e of report.errors) {
+    out.push(fit(style.red(`  ${e.region}: ${e.code}: ${e.message}${e.action && !e.message.includes(e.action) ? ` (needs ${e.action})` : ''}`), width, 4));
+  }
+  return out;
+}
+
+/** The short form (guided's first step): counts per region, what could not be read, and one line of totals. */
+export function renderRegionSummary(report: PlanReport, style: Style = plainStyle, { width }: RenderOptions = {}): string {
+  const problems = report.findings.filter((f) => f.kind !== 'shared-vpc');
+  const regions = new Set(problems.map((f) => f.region)).size;
+  const total =
+    problems.length === 0
+      ? `No findings in ${plural(report.regions.length, 'region')} read.`
+      : `${plural(problems.length, 'finding')} in ${plural(regions, 'region')}; \`flowfix plan\` lists each one.`;
+  return [regionTable(report, style, width), ...errorLines(report, style, width), '', fit(total, width)].join('\n');
 }
 
 /**
