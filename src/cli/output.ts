@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { FlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { renderPlanFile } from '../plan/plan-file.js';
+import { plural } from '../util/plural.js';
 import type { Plan } from '../plan/types.js';
 import type { PlanReport } from '../report/plan-report.js';
 import { styleFor, type Style } from '../render/style.js';
@@ -32,5 +33,5 @@ export async function savePlan(path: string, plan: Plan, io: Io): Promise<void> 
     });
   }
   // stderr, so stdout stays one JSON document with --format json.
-  io.stderr.write(`Plan saved to ${path} (${plan.actions.length} action${plan.actions.length === 1 ? '' : 's'}). Apply it with: flowfix apply ${path}\n`);
+  io.stderr.write(`Plan saved to ${path} (${plural(plan.actions.length, 'action')}). Apply it with: flowfix apply ${path}\n`);
 }

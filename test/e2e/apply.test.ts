@@ -308,7 +308,7 @@ describe('flowfix apply against a stateful fake', () => {
     const code = await applyCommand(options, io, { clock: clockSleeping(async (ms) => void waits.push(ms)), timings: { waitIntervalMs: 5 } });
     expect(code).toBe(0);
     expect(waits).toEqual([5]);
-    expect(io.err.join('')).toContain('Waiting for first delivery of 1 flow logs');
+    expect(io.err.join('')).toContain('Waiting for first delivery of 1 flow log…');
     expect(io.out.join('')).toContain('Verification: 1/1 delivering');
   });
 
@@ -404,6 +404,16 @@ describe('flowfix apply against a stateful fake', () => {
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/blocked in us-east-1: 1 resource, because delivery role flowfix-vpc-flow-logs does not trust/);
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  test('GIVEN a saved plan with blocked work WHEN applied THEN the blocked line counts "1 resource"', async () => {
+    fake.addVpc('us-east-1');
+    fake.addRole('flowfix-vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'flowfix-')), 'plan.json');
+    await run(['plan', '--regions', 'us-east-1', '--out', file]);
+    const result = await run(['apply', file, '--yes']);
+    expect(result.stderr).toContain('Blocked in us-east-1: 1 resource, because delivery role flowfix-vpc-flow-logs does not trust');
     expect(fake.mutatingCalls()).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import { renderApplyReport, renderPlanActions, renderVerification } from '../../
 import { applyAndVerify, DEFAULT_APPLY_TIMINGS, type ApplyRequest } from '../../workflow/apply-and-verify.js';
 import { assess } from '../../workflow/assess.js';
 import { askConsent } from '../../workflow/consent.js';
+import { plural } from '../../util/plural.js';
 import { EXIT } from '../../workflow/exit-codes.js';
 import { loadSavedPlan } from '../../workflow/saved-plan.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
@@ -57,7 +58,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
     if (options.planFile) {
       const saved = await loadSavedPlan(options.planFile, options.flagSettings, options.settings, wf);
       if (!json) {
-        for (const b of saved.plan.blocked) io.stderr.write(`Blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`);
+        for (const b of saved.plan.blocked) io.stderr.write(`Blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}\n`);
         if (saved.plan.actions.length > 0) io.stdout.write(`${renderPlanActions(saved.plan, style, layoutOf(io))}\n`);
       }
       return { plan: saved.plan, live: saved.live, settings: saved.settings, settled: saved.settled };
