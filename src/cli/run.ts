@@ -112,10 +112,11 @@ function unknownCommand(word: string): FlowfixError {
   });
 }
 
-/** One line that says what is wrong and how to fix it; the stack only with --debug. */
+/** One line that says what is wrong and how to fix it (a list it counts goes under it); the stack only with --debug. */
 export function formatError(err: unknown, debug: boolean): string {
   const known = isFlowfixError(err) ? err : isAwsOrNetworkError(err) ? toFlowfixError(err, 'An AWS call') : undefined;
-  const line = known ? `flowfix: ${known.message}${known.hint ? ` (${known.hint})` : ''}` : describeUnexpected(err);
+  const summary = known ? `flowfix: ${known.message}${known.hint ? ` (${known.hint})` : ''}` : describeUnexpected(err);
+  const line = [summary, ...(known?.details ?? []).map((detail) => `  ${detail}`)].join('\n');
   if (!debug) return line;
   const stack = err instanceof Error ? err.stack : String(err);
   const cause = err instanceof Error && err.cause instanceof Error ? `\ncaused by: ${err.cause.stack}` : '';
