@@ -8,11 +8,11 @@ import { existingFlowLogVerdict } from '../actions/create-flow-logs.js';
 import type { AwsClients, CreateFlowLogsResult } from '../aws/api.js';
 import { classifyAwsError, writeOutcomeUnknown } from '../aws/errors.js';
 import { isUnreadable, unreadableRegions, type Inventory } from '../inventory/types.js';
-import type { CreateFlowLogsAction, Plan, PlanAction } from '../plan/types.js';
+import { actionNumber, type CreateFlowLogsAction, type Plan, type PlanAction } from '../plan/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { groupBy } from '../util/collections.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
-import type { ApplyReport, DryRunProbe, Outcome } from './types.js';
+import type { ApplyReport, DryRunCall, DryRunProbe, Outcome } from './types.js';
 
 export interface ApplyOptions {
   clients: AwsClients;
@@ -47,6 +47,7 @@ export const outcome = (action: PlanAction, resourceId: string, status: Outcome[
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
   const outcomes: Outcome[] = [];
   const dryRunProbes: DryRunProbe[] = [];
+  const dryRunCalls: DryRunCall[] = [];
   const blockers = new Map<string, string>(); // 'role' | 'log-group:<region>' → why dependent actions cannot run
   // '<region>:<name>' of log groups CreateLogGroup found already there: someone else's since the live read.
   const foundExisting = new Set<string>();
@@ -128,7 +129,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     if (aborted()) return recordAll(action, ids, 'not-started', { detail: 'interrupted before this call' });
     if (options.dryRun) {
       if (action.kind === 'create-flow-logs') await probe(action, ids);
-      return recordAll(action, ids, 'dry-run', { detail: describeCall(action, ids) });
+      // The call once, each resource a line that points at it: output grows with resources, not their square.
+      dryRunCalls.push(dryRunCall(action, ids));
+      return recordAll(action, ids, 'dry-run', { detail: `would be sent in call ${actionNumber(action.id)}` });
     }
     if (action.kind === 'create-flow-logs') return createFlowLogs(action, ids);
     try {
@@ -231,7 +234,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   await mapWithConcurrency(byRegion, options.concurrency, async (actions) => {
     for (const action of actions) await run(action);
   });
-  return { outcomes, dryRunProbes, interrupted: aborted() };
+  return { outcomes, dryRunCalls, dryRunProbes, interrupted: aborted() };
 }
 
 function unreadableRole(live: Inventory) {
@@ -269,7 +272,7 @@ function clientToken(action: CreateFlowLogsAction, runId: string, attempt: numbe
   return `flowfix-${digest.slice(0, 56)}`;
 }
 
-export function describeCall(action: PlanAction, ids: string[]): string {
+function dryRunCall(action: PlanAction, ids: string[]): DryRunCall {
   const input = action.kind === 'create-flow-logs' ? { ...action.input, ResourceIds: ids } : action.input;
-  return `${action.service}:${action.operation} ${JSON.stringify(input)}`;
+  return { actionId: action.id, region: action.region, call: `${action.service}:${action.operation}`, input };
 }

@@ -10,7 +10,7 @@ export interface Outcome {
   /** The resource (VPC/subnet id, log group, role) this line is about. */
   resourceId: string;
   status: OutcomeStatus;
-  /** Why skipped / already done, or the exact call a dry run would send. */
+  /** Why skipped or already done; for a dry run, the call (in `dryRunCalls`) that would carry it. */
   detail?: string;
   /** AWS's code and message when failed. */
   code?: string;
@@ -24,8 +24,20 @@ export interface DryRunProbe {
   message?: string;
 }
 
+/** A call a dry run would send, once per action, with exactly the parameters apply would send. */
+export interface DryRunCall {
+  actionId: string;
+  region: string;
+  /** `service:Operation`, as in the plan. */
+  call: string;
+  /** The API parameters; for CreateFlowLogs, ResourceIds holds the ids still to do. */
+  input: object;
+}
+
 export interface ApplyReport {
   outcomes: Outcome[];
+  /** With --dry-run: each action's call, once (its resources are outcomes that point at it). */
+  dryRunCalls: DryRunCall[];
   /** Per region: could CreateFlowLogs be sent (dry run probe with DryRun: true). */
   dryRunProbes: DryRunProbe[];
   interrupted: boolean;

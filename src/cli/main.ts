@@ -6,6 +6,15 @@ import { runCli } from './run.js';
 // The SDK warns on every run under Node 20 about its 2027 support policy: noise for flowfix users.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
+// A reader that stops early (`flowfix plan | head`) closes the pipe: what it did not read has no one to read
+// it. The rest is dropped quietly (a closed stream ignores later writes) and the command finishes, so its exit
+// code still says what it found and an `apply --yes` is never cut off between two writes.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 // First Ctrl-C: calls in flight finish, nothing more starts, the command reports and exits 130.
 // A second one stops at once.
 const interrupt = new AbortController();

@@ -4,19 +4,20 @@ import path from 'node:path';
 import { FlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { renderPlanFile } from '../plan/plan-file.js';
+import { plural } from '../util/plural.js';
 import type { Plan } from '../plan/types.js';
 import type { PlanReport } from '../report/plan-report.js';
 import { styleFor, type Style } from '../render/style.js';
-import { renderPlanReport, type RenderOptions } from '../render/text.js';
+import { renderPlanReport, type RenderOptions, type ReportCommand } from '../render/text.js';
 
 export const styleOf = (io: Io): Style => styleFor(io.stdout, io.env);
 
 /** Fit a terminal's width; pipes and files get lines as long as they are. */
 export const layoutOf = (io: Io): RenderOptions => (io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {});
 
-export function printReport(report: PlanReport, format: 'text' | 'json', io: Io): void {
+export function printReport(report: PlanReport, format: 'text' | 'json', io: Io, command: ReportCommand = 'plan'): void {
   if (format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout.write(`${renderPlanReport(report, styleOf(io), layoutOf(io))}\n`);
+  else io.stdout.write(`${renderPlanReport(report, styleOf(io), { ...layoutOf(io), command })}\n`);
 }
 
 export function printJson(io: Io, document: object): void {
@@ -33,7 +34,7 @@ export async function savePlan(path: string, plan: Plan, io: Io): Promise<void> 
     });
   }
   // stderr, so stdout stays one JSON document with --format json.
-  io.stderr.write(`Plan saved to ${path} (${plan.actions.length} action${plan.actions.length === 1 ? '' : 's'}). Apply it with: flowfix apply ${path}\n`);
+  io.stderr.write(`Plan saved to ${path} (${plural(plan.actions.length, 'action')}). Apply it with: flowfix apply ${path}\n`);
 }
 
 /** One plan file per account, DIR/<account>.json: each applies alone (`flowfix apply FILE --assume-role ROLE`). */

@@ -5,6 +5,7 @@ import { isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
 import { withGlobalSettingsFlags, withSettingsFlags } from '../config/flags.js';
 import { isMultiAccount } from '../config/settings.js';
 import { FlowfixError, isFlowfixError } from '../errors.js';
+import { closestWord } from '../util/closest-word.js';
 import type { Io } from '../io/io.js';
 import { EXIT } from '../workflow/exit-codes.js';
 import type { CommandDeps } from './context.js';
@@ -35,8 +36,13 @@ function withOutDir<T>(y: Argv<T>): Argv<T> {
 
 /** `deps.signal`: aborted by main.ts on Ctrl-C. */
 export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Promise<number> {
+  // `flowfix help [command]` as `flowfix [command] --help`, as git and npm take it.
+  if (argv[0] === 'help') argv = [...argv.slice(1), '--help'];
   let debug = argv.includes('--debug');
   try {
+    // Before yargs, whose strict mode would first complain about the options of a command that does not exist.
+    const first = argv[0];
+    if (first !== undefined && !first.startsWith('-') && !Object.hasOwn(commands, first)) throw unknownCommand(first);
     let chosen: { name: string; args: RawArgs } | undefined;
     const parser = withGlobalSettingsFlags(
       yargs(argv)
@@ -67,12 +73,14 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
           chosen = { name: 'verify', args: args as RawArgs };
         },
       )
-      .command('guided', 'Walk through finding and fixing flow logs step by step', (y) => y,
+      .command('guided', 'Walk through finding and fixing flow logs step by step', (y) => withSettingsFlags(y, ['regions']),
         (args) => {
           chosen = { name: 'guided', args: args as RawArgs };
         },
       )
-      .command('$0', false, (y) => y, (args) => {
+      .command('$0 [command]', false, (y) => y, (args) => {
+        // A word that is no command: name the closest one.
+        if (typeof args.command === 'string') throw unknownCommand(args.command);
         // Bare `flowfix`: a person at a terminal gets guided mode; scripts keep the usage error.
         if (!io.interactive) throw new FlowfixError('BadUsage', 'Name a command: flowfix plan | apply | verify | guided (see flowfix --help)', { hint: 'see flowfix --help' });
         chosen = { name: 'guided', args: args as RawArgs };
@@ -80,6 +88,7 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
       .strict()
       .version(version())
       .help()
+      .alias('help', 'h')
       .wrap(Math.min(110, io.stdout.columns ?? 100))
       .exitProcess(false)
       .fail((message, err) => {
@@ -101,10 +110,20 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
   }
 }
 
-/** One line that says what is wrong and how to fix it; the stack only with --debug. */
+/** `flowfix plna` → "Unknown command plna; did you mean plan?" */
+function unknownCommand(word: string): FlowfixError {
+  const names = Object.keys(commands);
+  const guess = closestWord(word, names);
+  return new FlowfixError('BadUsage', `Unknown command ${word}${guess ? `; did you mean ${guess}?` : ''}`, {
+    hint: guess ? 'see flowfix --help' : `the commands are ${names.join(', ')}; see flowfix --help`,
+  });
+}
+
+/** One line that says what is wrong and how to fix it (a list it counts goes under it); the stack only with --debug. */
 export function formatError(err: unknown, debug: boolean): string {
   const known = isFlowfixError(err) ? err : isAwsOrNetworkError(err) ? toFlowfixError(err, 'An AWS call') : undefined;
-  const line = known ? `flowfix: ${known.message}${known.hint ? ` (${known.hint})` : ''}` : describeUnexpected(err);
+  const summary = known ? `flowfix: ${known.message}${known.hint ? ` (${known.hint})` : ''}` : describeUnexpected(err);
+  const line = [summary, ...(known?.details ?? []).map((detail) => `  ${detail}`)].join('\n');
   if (!debug) return line;
   const stack = err instanceof Error ? err.stack : String(err);
   const cause = err instanceof Error && err.cause instanceof Error ? `\ncaused by: ${err.cause.stack}` : '';

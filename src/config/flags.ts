@@ -135,14 +135,17 @@ export const flagFor = (key: string): string => byKey.get(key)?.flag ?? `--${key
 /** The shared case normalisation for a setting, for the schema to apply to file and flag values alike. */
 export const normaliserFor = (key: string): ((value: unknown) => unknown) => byKey.get(key)?.normalise ?? ((v) => v);
 
-const declare = <T>(y: Argv<T>, global: boolean): Argv<T> =>
-  SETTINGS_FLAGS.filter((f) => (f.global ?? false) === global).reduce((acc, f) => acc.option(f.flag.slice(2), { type: f.type, describe: f.describe }), y);
+const declare = <T>(y: Argv<T>, global: boolean, only?: readonly SettingKey[]): Argv<T> =>
+  SETTINGS_FLAGS.filter((f) => (f.global ?? false) === global && (!only || only.includes(f.key))).reduce(
+    (acc, f) => acc.option(f.flag.slice(2), { type: f.type, describe: f.describe }),
+    y,
+  );
 
 /** --profile, --region, --endpoint-url: on the top-level parser. */
 export const withGlobalSettingsFlags = <T>(y: Argv<T>): Argv<T> => declare(y, true);
 
-/** The per-command settings flags (plan, apply, verify). */
-export const withSettingsFlags = <T>(y: Argv<T>): Argv<T> => declare(y, false);
+/** The per-command settings flags (plan, apply, verify), or only those named in `only` (guided). */
+export const withSettingsFlags = <T>(y: Argv<T>, only?: readonly SettingKey[]): Argv<T> => declare(y, false, only);
 
 /** yargs hands kebab-case flags over camel-cased too; tests and callers pass the camel-cased form. */
 const argName = (f: SettingsFlag) => f.flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

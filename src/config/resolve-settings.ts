@@ -116,14 +116,22 @@ export async function readConfigFile(path: string, required: boolean): Promise<{
  */
 export function resolveSettings(flags: FlagSettings, config: { path: string; value: unknown } | null): Settings {
   let problems: string[] = [];
+  // Lines are capped ("and N more"); the count is of every problem.
+  let count = 0;
   let fromFile: UserSettings = {};
   if (config) {
     const parsed = userSettingsSchema.safeParse(config.value);
     if (parsed.success) fromFile = parsed.data;
-    else problems = problems.concat(describeIssues(parsed.error.issues, { kind: 'file', path: config.path }));
+    else {
+      problems = problems.concat(describeIssues(parsed.error.issues, { kind: 'file', path: config.path }));
+      count += parsed.error.issues.length;
+    }
   }
   const parsedFlags = userSettingsSchema.safeParse(flags);
-  if (!parsedFlags.success) problems = problems.concat(describeIssues(parsedFlags.error.issues, { kind: 'flags' }));
+  if (!parsedFlags.success) {
+    problems = problems.concat(describeIssues(parsedFlags.error.issues, { kind: 'flags' }));
+    count += parsedFlags.error.issues.length;
+  }
 
   const merged = { ...fromFile, ...(parsedFlags.success ? parsedFlags.data : {}) };
   // A setting as the user gave it: the flag, or the key and file it came from (defaults are changed with flags).
@@ -135,21 +143,35 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
   const retentionInDays = merged.retentionInDays ?? DEFAULT_SETTINGS.retentionInDays;
   const minRetentionDays = merged.minRetentionDays ?? DEFAULT_SETTINGS.minRetentionDays;
   if (problems.length === 0 && retentionInDays < minRetentionDays) {
+    count++;
     problems.push(
       `${mention('retentionInDays', retentionInDays)} is shorter than ${mention('minRetentionDays', minRetentionDays)}: flowfix would create non-compliant log groups`,
     );
   }
   if ((merged.org || merged.accounts) && !merged.assumeRole) {
+    count++;
     problems.push(`${mention(merged.org ? 'org' : 'accounts')} needs ${mention('assumeRole')} ROLE: the role flowfix assumes in each account (e.g. OrganizationAccountAccessRole)`);
   }
-  if (merged.org && merged.accounts) problems.push(`${mention('org')} and ${mention('accounts')} each choose the accounts: give one`);
-  if (merged.ou && !merged.org) problems.push(`${mention('ou')} limits ${mention('org')}: add ${mention('org')}`);
+  if (merged.org && merged.accounts) {
+    count++;
+    problems.push(`${mention('org')} and ${mention('accounts')} each choose the accounts: give one`);
+  }
+  if (merged.ou && !merged.org) {
+    count++;
+    problems.push(`${mention('ou')} limits ${mention('org')}: add ${mention('org')}`);
+  }
   if (merged.destination?.startsWith('s3://') && merged.logGroupName) {
+    count++;
     problems.push(`${mention('logGroupName')} applies to CloudWatch Logs only; drop it or use ${mention('destination', 'cloud-watch-logs')}`);
   }
-  if (problems.length > 0) {
-    throw new FlowfixError('InvalidSettings', `invalid settings: ${problems.join('; ')}`, {
-      hint: 'fix the values above (flowfix --help lists every option)',
+  // One problem fits the one line; several are counted there and listed under it, one per line, each findable.
+  if (count === 1) {
+    throw new FlowfixError('InvalidSettings', `invalid settings: ${problems[0]}`, { hint: 'flowfix --help lists every option' });
+  }
+  if (count > 1) {
+    throw new FlowfixError('InvalidSettings', `invalid settings: ${count} problems`, {
+      hint: 'fix each one listed below; flowfix --help lists every option',
+      details: problems,
     });
   }
 

@@ -6,6 +6,9 @@ export type { ActionKindName as ActionKind } from '../actions/action-kinds.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
+/** An action's number as the plan shows it ("05"): its id up to the first '-'. */
+export const actionNumber = (actionId: string): string => actionId.split('-')[0]!;
+
 /** The settings that shaped a plan: what `flowfix apply FILE` rebuilds it from. */
 export interface PlanSettings {
   scope: 'vpc' | 'subnet';

@@ -1,7 +1,7 @@
 // Data in, strings out: what apply did, and the verification after it.
-import type { ApplyReport, Outcome } from '../apply/types.js';
+import type { ApplyReport, DryRunCall, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
-import type { Plan } from '../plan/types.js';
+import { actionNumber, type Plan } from '../plan/types.js';
 import { plainStyle, type Style } from './style.js';
 import { fit, indent, inner, plural, table } from './layout.js';
 import { actionRows, type RenderOptions } from './text.js';
@@ -18,8 +18,23 @@ export function countByStatus(outcomes: Outcome[]): Record<string, number> {
   return counts;
 }
 
+/**
+ * Each call a dry run would send, once. CreateFlowLogs' ResourceIds (up to 1000) are not repeated here:
+ * each is a row of the table below, pointing at its call by number.
+ */
+export function renderDryRunCalls(calls: DryRunCall[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
+  const rows = calls.map((c) => {
+    const number = actionNumber(c.actionId);
+    const { ResourceIds: ids, ...rest } = c.input as { ResourceIds?: unknown };
+    const parameters = Array.isArray(ids) ? `${JSON.stringify(rest)} + ResourceIds: the ${plural(ids.length, 'resource')} of call ${number} below` : JSON.stringify(rest);
+    return [number, c.region, c.call, parameters];
+  });
+  return `${style.bold('Dry run: nothing was changed. apply would send these calls:')}\n${indent(table(rows, style, false, inner(width)))}`;
+}
+
 export function renderApplyReport(report: ApplyReport, style: Style = plainStyle, { width }: RenderOptions = {}): string {
   const out: string[] = [];
+  if (report.dryRunCalls.length > 0) out.push('', renderDryRunCalls(report.dryRunCalls, style, { width }), '');
   const colour = (o: Outcome) => (o.status === 'failed' ? style.red : o.status === 'applied' ? style.green : (t: string) => t);
   const rows = [['STATUS', 'REGION', 'RESOURCE', 'ACTION', 'DETAIL']];
   for (const o of report.outcomes) {
@@ -30,8 +45,11 @@ export function renderApplyReport(report: ApplyReport, style: Style = plainStyle
     const line = p.allowed ? `dry run ${p.region}: CreateFlowLogs would be allowed (${p.code})` : style.red(`dry run ${p.region}: CreateFlowLogs refused: ${p.code}: ${p.message}`);
     out.push(fit(line, width));
   }
-  const counts = countByStatus(report.outcomes);
-  out.push(fit(style.bold(`Summary: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') || 'nothing to do'}`), width));
+  const counts = Object.entries(countByStatus(report.outcomes)).map(([status, n]) => `${n} ${status}`);
+  // In the unit the plan and the confirm count in (actions), then the rows above (resources).
+  const actions = new Set(report.outcomes.map((o) => o.actionId)).size;
+  const summary = counts.length === 0 ? 'nothing to do' : `${plural(actions, 'action')} on ${plural(report.outcomes.length, 'resource')}: ${counts.join(', ')}`;
+  out.push(fit(style.bold(`Summary: ${summary}`), width));
   if (report.interrupted) out.push(fit(style.yellow('Interrupted: the call in flight finished, nothing more was started. Run the same command again to finish.'), width));
   return out.join('\n');
 }

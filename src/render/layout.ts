@@ -33,7 +33,7 @@ export function visibleWidth(text: string): number {
 
 const padEnd = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - visibleWidth(text)));
 
-export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+export { plural } from '../util/plural.js';
 
 /** Cuts a word wider than the line into pieces of at most `width` columns, escape sequences kept in place. */
 function breakWord(word: string, width: number): string[] {

@@ -1,6 +1,6 @@
 // Data in, strings out: the terminal view of a PlanReport.
 import type { Finding } from '../audit/types.js';
-import type { PlanAction } from '../plan/types.js';
+import { actionNumber, type PlanAction } from '../plan/types.js';
 import { FINDING_KINDS, type PlanReport, type RegionSummary } from '../report/plan-report.js';
 import { fit, indent, inner, plural, table, visibleWidth } from './layout.js';
 import { plainStyle, type Style } from './style.js';
@@ -8,6 +8,13 @@ import { plainStyle, type Style } from './style.js';
 /** `width`: the terminal's columns; without it lines are as long as they need to be (pipes, files). */
 export interface RenderOptions {
   width?: number | undefined;
+}
+
+/** The command whose report this is: it names the report's header. */
+export type ReportCommand = 'plan' | 'verify';
+
+export interface ReportRenderOptions extends RenderOptions {
+  command?: ReportCommand;
 }
 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2, info: 3 } as const;
@@ -19,16 +26,16 @@ export function renderFinding(f: Finding): string[] {
 
 /** One row per action: its number (the id up to the first '-', right-aligned), region, API call, description. */
 export function actionRows(actions: PlanAction[]): string[][] {
-  const numbers = actions.map((a) => a.id.split('-')[0]!);
+  const numbers = actions.map((a) => actionNumber(a.id));
   const width = Math.max(...numbers.map((n) => n.length));
   return actions.map((a, i) => [numbers[i]!.padStart(width), a.region, `${a.service}:${a.operation}`, a.description]);
 }
 
-export function renderPlanReport(report: PlanReport, style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export function renderPlanReport(report: PlanReport, style: Style = plainStyle, { width, command = 'plan' }: ReportRenderOptions = {}): string {
   const out: string[] = [];
   out.push(
     fit(
-      style.bold(`flowfix plan — account ${report.accountId} (${report.partition})`) +
+      style.bold(`flowfix ${command} — account ${report.accountId} (${report.partition})`) +
         `, scope ${report.settings.scope}, ${report.settings.trafficType} → ${report.settings.destination}`,
       width,
     ),
@@ -49,13 +56,29 @@ export function renderPlanReport(report: PlanReport, style: Style = plainStyle, 
   out.push(actions.length === 0 ? '  nothing to change' : indent(table(actionRows(actions), style, false, inner(width))));
   for (const b of blocked) out.push(fit(style.yellow(`  blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`), width, 4));
 
-  if (report.errors.length > 0) {
-    out.push('', style.bold(style.red(`Errors (${report.errors.length})`)));
-    for (const e of report.errors) {
-      out.push(fit(style.red(`  ${e.region}: ${e.code}: ${e.message}${e.action && !e.message.includes(e.action) ? ` (needs ${e.action})` : ''}`), width, 4));
-    }
-  }
+  out.push(...errorLines(report, style, width));
   return out.join('\n');
+}
+
+/** What could not be read, so a region that was not read never passes for compliant. */
+function errorLines(report: PlanReport, style: Style, width: number | undefined): string[] {
+  if (report.errors.length === 0) return [];
+  const out = ['', style.bold(style.red(`Errors (${report.errors.length})`))];
+  for (const e of report.errors) {
+    out.push(fit(style.red(`  ${e.region}: ${e.code}: ${e.message}${e.action && !e.message.includes(e.action) ? ` (needs ${e.action})` : ''}`), width, 4));
+  }
+  return out;
+}
+
+/** The short form (guided's first step): counts per region, what could not be read, and one line of totals. */
+export function renderRegionSummary(report: PlanReport, style: Style = plainStyle, { width }: RenderOptions = {}): string {
+  const problems = report.findings.filter((f) => f.kind !== 'shared-vpc');
+  const regions = new Set(problems.map((f) => f.region)).size;
+  const total =
+    problems.length === 0
+      ? `No findings in ${plural(report.regions.length, 'region')} read.`
+      : `${plural(problems.length, 'finding')} in ${plural(regions, 'region')}; \`flowfix plan\` lists each one.`;
+  return [regionTable(report, style, width), ...errorLines(report, style, width), '', fit(total, width)].join('\n');
 }
 
 /**

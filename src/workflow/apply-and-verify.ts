@@ -7,6 +7,7 @@ import { collectInventory } from '../inventory/collect-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Plan } from '../plan/types.js';
 import { errorsOf, type ReportError } from '../report/plan-report.js';
+import { plural } from '../util/plural.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { WorkflowDeps } from './deps.js';
 
@@ -81,7 +82,7 @@ async function verify(plan: Plan, settings: Settings, skippedIds: ReadonlySet<st
     const results = verifyTargets(plan, after, skippedIds);
     const pending = results.filter((r) => r.status === 'pending').length;
     if (!wait || pending === 0 || deps.clock.now() >= deadline || deps.signal?.aborted) return results;
-    deps.notify?.(`Waiting for first delivery of ${pending} flow logs…`);
+    deps.notify?.(`Waiting for first delivery of ${plural(pending, 'flow log')}…`);
     await deps.clock.sleep(timings.waitIntervalMs);
   }
 }

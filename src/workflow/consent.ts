@@ -9,9 +9,12 @@ export interface ConsentSource {
   prompter?: Prompter;
 }
 
+/** "no" is an answer (exit 0); Ctrl-C or Esc at the question is a cancel (exit 130, as everywhere else). */
+export type Consent = 'yes' | 'no' | 'cancelled';
+
 /** `where`: "account 111111111111", "3 accounts". */
-export async function askConsent(actions: number, where: string, source: ConsentSource): Promise<boolean> {
-  if (source.yes) return true;
+export async function askConsent(actions: number, where: string, source: ConsentSource): Promise<Consent> {
+  if (source.yes) return 'yes';
   if (!source.interactive && !source.prompter) {
     throw new FlowfixError('ConsentRequired', 'refusing to change AWS without consent: no terminal to ask on', {
       hint: 'review the plan, then re-run with --yes (or --dry-run to only check)',
@@ -20,9 +23,9 @@ export async function askConsent(actions: number, where: string, source: Consent
   const { inquirerPrompter } = await import('../io/prompter.js');
   const ask = source.prompter ?? (await inquirerPrompter());
   try {
-    return await ask.confirm(`Apply ${actions === 1 ? 'this action' : `these ${actions} actions`} to ${where}?`, { default: false });
+    return (await ask.confirm(`Apply ${actions === 1 ? 'this action' : `these ${actions} actions`} to ${where}?`, { default: false })) ? 'yes' : 'no';
   } catch (err) {
-    if (err instanceof PromptCancelled) return false;
+    if (err instanceof PromptCancelled) return 'cancelled';
     throw err;
   }
 }

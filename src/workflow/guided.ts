@@ -11,17 +11,23 @@ import type { Choice, Prompter } from '../io/prompter.js';
 import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/types.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
-import type { PlanReport } from '../report/plan-report.js';
+import { planExitCode, type PlanReport } from '../report/plan-report.js';
+import { plural } from '../util/plural.js';
 import { assess } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
+import { EXIT } from './exit-codes.js';
 
 /** What guided mode shows between questions; the CLI renders each. */
 export type GuidedView =
   | { kind: 'identity'; accountId: string; arn: string; profile: string }
   /** The caller can list an organization: the same work is on offer for every account. */
   | { kind: 'organization'; accounts: number }
-  | { kind: 'assessment'; report: PlanReport }
+  /** Step 1's short summary: counts per region (the whole report is `flowfix plan`'s). */
+  | { kind: 'summary'; report: PlanReport }
+  /** Nothing to fix: guided stops here. */
+  | { kind: 'compliant'; report: PlanReport }
   | { kind: 'no-regions' }
+  | { kind: 'retention-below-minimum'; retentionInDays: number; minRetentionDays: number }
   | { kind: 'plan'; plan: Plan; settings: Settings; regions: string[]; leftOut: number };
 
 export interface GuidedUi {
@@ -31,13 +37,10 @@ export interface GuidedUi {
   savePlan(path: string, plan: Plan): Promise<void>;
 }
 
-export interface GuidedChoice {
-  plan: Plan;
-  inventory: Inventory;
-  settings: Settings;
-  /** The user's "yes" to applying the plan. */
-  apply: boolean;
-}
+/** The user's "yes" to applying the plan, or why guided stopped without one. */
+export type GuidedChoice =
+  | { apply: true; plan: Plan; inventory: Inventory; settings: Settings }
+  | { apply: false; why: 'compliant' | 'nothing-to-apply' | 'declined' };
 
 export async function guide(base: Settings, profile: string, deps: WorkflowDeps & { organizations?: OrganizationApi }, ui: GuidedUi): Promise<GuidedChoice> {
   const { ask } = ui;
@@ -47,21 +50,24 @@ export async function guide(base: Settings, profile: string, deps: WorkflowDeps 
   const members = await organizationSize(deps.organizations);
   if (members > 1) ui.show({ kind: 'organization', accounts: members });
   const assessment = await assess(base, deps);
-  ui.show({ kind: 'assessment', report: assessment.report });
+  if (planExitCode(assessment.report) === EXIT.ok) {
+    ui.show({ kind: 'compliant', report: assessment.report });
+    return { apply: false, why: 'compliant' };
+  }
+  ui.show({ kind: 'summary', report: assessment.report });
 
-  // 2. Regions.
-  const withFindings = new Set(assessment.audit.findings.filter(isTarget).map((f) => f.region));
-  const regions = await ask.checkbox(
-    'Step 2/5: which regions should flowfix fix? (regions with findings are preselected)',
-    assessment.inventory.regions.map((r) => ({ name: r.region, value: r.region, checked: withFindings.has(r.region) })),
-  );
-  if (regions.length === 0) {
+  // 2. Regions: the ones named with --regions (or the settings file), else those with findings.
+  const preselected = base.regions ? new Set(base.regions) : new Set(assessment.audit.findings.filter(isTarget).map((f) => f.region));
+  const regionChoices = assessment.inventory.regions.map((r) => ({ name: r.region, value: r.region, checked: preselected.has(r.region) }));
+  const regionQuestion = `Step 2/5: which regions should flowfix fix? (${base.regions ? 'the regions you named' : 'regions with findings'} are preselected)`;
+  let regions = await ask.checkbox(regionQuestion, regionChoices);
+  while (regions.length === 0) {
     ui.show({ kind: 'no-regions' });
-    return { plan: assessment.plan, inventory: assessment.inventory, settings: base, apply: false };
+    regions = await ask.checkbox(regionQuestion, regionChoices);
   }
 
   // 3. How.
-  const settings = await askSettings(ask, base, assessment.inventory, regions);
+  const settings = await askSettings(ui, base, assessment.inventory, regions);
 
   // 4. Which resources: re-assess the inventory already read, with the chosen settings.
   let inventory = keepRegions(assessment.inventory, regions);
@@ -91,16 +97,19 @@ export async function guide(base: Settings, profile: string, deps: WorkflowDeps 
 
   // 5. Review and consent.
   ui.show({ kind: 'plan', plan, settings, regions, leftOut: targets.length - kept.size });
-  if (plan.actions.length === 0) return { plan, inventory, settings, apply: false };
+  if (plan.actions.length === 0) return { apply: false, why: 'nothing-to-apply' };
   if (await ask.confirm('Save this plan to a file first (for review, or `flowfix apply FILE` later)?', { default: false })) {
     const file = await ask.input('Plan file', { default: 'flowfix-plan.json', validate: (v) => (v.trim() ? true : 'enter a path') });
     await ui.savePlan(file.trim(), plan);
   }
-  const apply = await ask.confirm(`Step 5/5: apply these ${plan.actions.length} actions to account ${plan.accountId}?`, { default: false });
-  return { plan, inventory, settings, apply };
+  // The same count and unit as the plan's title ("Plan for account … (8 actions)").
+  const n = plan.actions.length;
+  const apply = await ask.confirm(`Step 5/5: apply ${n === 1 ? '1 action' : `these ${plural(n, 'action')}`} to account ${plan.accountId}?`, { default: false });
+  return apply ? { apply, plan, inventory, settings } : { apply, why: 'declined' };
 }
 
-async function askSettings(ask: Prompter, base: Settings, inventory: Inventory, regions: string[]): Promise<Settings> {
+async function askSettings(ui: GuidedUi, base: Settings, inventory: Inventory, regions: string[]): Promise<Settings> {
+  const { ask } = ui;
   const scope = await ask.select(
     'Step 3/5: how should flowfix fix them? Scope',
     [
@@ -128,6 +137,7 @@ async function askSettings(ask: Prompter, base: Settings, inventory: Inventory, 
 
   let destination: Destination;
   let retentionInDays = base.retentionInDays;
+  let minRetentionDays = base.minRetentionDays;
   let kmsKeyId = base.kmsKeyId;
   let roleName = base.roleName;
   if (destinationType === 's3') {
@@ -141,11 +151,7 @@ async function askSettings(ask: Prompter, base: Settings, inventory: Inventory, 
     const current = base.destination.type === 'cloud-watch-logs' ? base.destination.logGroupName : '/flowfix/vpc-flow-logs';
     const name = await ask.input('Log group name (created in each region when missing)', { default: current, validate: (v) => fieldCheck('logGroupName', v.trim()) });
     destination = { type: 'cloud-watch-logs', logGroupName: name.trim() };
-    retentionInDays = await ask.select(
-      'Retention for log groups flowfix creates',
-      ALLOWED_RETENTION_DAYS.map((n) => ({ name: `${n} days${n === 365 ? ' (recommended)' : ''}`, value: n as number })),
-      { default: (ALLOWED_RETENTION_DAYS as readonly number[]).includes(base.retentionInDays) ? base.retentionInDays : 365 },
-    );
+    ({ retentionInDays, minRetentionDays } = await askRetention(ui, base));
     const kms = await ask.input('KMS key ARN to encrypt new log groups (empty = none)', {
       default: base.kmsKeyId ?? '',
       validate: (v) => (v.trim() === '' ? true : fieldCheck('kmsKeyId', v.trim())),
@@ -154,10 +160,34 @@ async function askSettings(ask: Prompter, base: Settings, inventory: Inventory, 
     const reuse = roleOf(inventory)?.roleName === base.roleName ? ` (${base.roleName} already exists and will be reused)` : ' (created if missing, existing ones are reused)';
     roleName = (await ask.input(`Delivery role name${reuse}`, { default: base.roleName, validate: (v) => fieldCheck('roleName', v.trim()) })).trim();
   }
-  const settings: Settings = { ...base, scope, trafficType, destination, retentionInDays, roleName, regions };
+  const settings: Settings = { ...base, scope, trafficType, destination, retentionInDays, minRetentionDays, roleName, regions };
   if (kmsKeyId) settings.kmsKeyId = kmsKeyId;
   else delete settings.kmsKeyId;
   return settings;
+}
+
+/**
+ * Retention for the log groups flowfix creates. One shorter than the minimum flowfix audits against would
+ * make them findings of the next `flowfix plan` (and `flowfix apply` refuses that pair): say so, and either
+ * ask again or, when the user keeps it, audit against it too, so the command shown at the end runs as is.
+ */
+async function askRetention({ ask, show }: GuidedUi, base: Settings): Promise<{ retentionInDays: number; minRetentionDays: number }> {
+  const minimum = base.minRetentionDays;
+  const label = (n: number) => `${n} days${n === 365 ? ' (recommended)' : ''}${n < minimum ? ` (below the ${minimum}-day minimum flowfix audits against)` : ''}`;
+  let fallback = (ALLOWED_RETENTION_DAYS as readonly number[]).includes(base.retentionInDays) ? base.retentionInDays : 365;
+  for (;;) {
+    const retentionInDays = await ask.select(
+      'Retention for log groups flowfix creates',
+      ALLOWED_RETENTION_DAYS.map((n) => ({ name: label(n), value: n as number })),
+      { default: fallback },
+    );
+    if (retentionInDays >= minimum) return { retentionInDays, minRetentionDays: minimum };
+    show({ kind: 'retention-below-minimum', retentionInDays, minRetentionDays: minimum });
+    if (await ask.confirm(`Keep ${retentionInDays} days, and audit retention against ${retentionInDays} days instead of ${minimum}?`, { default: false })) {
+      return { retentionInDays, minRetentionDays: retentionInDays };
+    }
+    fallback = minimum <= 365 ? 365 : (ALLOWED_RETENTION_DAYS.find((n) => n >= minimum) ?? 365);
+  }
 }
 
 /** ACTIVE accounts the caller can list; 0 when it cannot (not the management account, or no organization). */

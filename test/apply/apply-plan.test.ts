@@ -229,7 +229,10 @@ describe('applyPlan', () => {
         ['us-east-1', 'CreateFlowLogs', true],
       ]);
       expect(new Set(Object.values(statuses(report)))).toEqual(new Set(['dry-run']));
-      expect(outcomeOf(report, 'flowfix-vpc-flow-logs', 'create-role')?.detail).toMatch(/^iam:CreateRole \{"RoleName":"flowfix-vpc-flow-logs"/);
+      // The exact call is shown once per action; each resource's line points at it.
+      const createRole = outcomeOf(report, 'flowfix-vpc-flow-logs', 'create-role')!;
+      expect(createRole.detail).toBe(`would be sent in call ${createRole.actionId.split('-')[0]}`);
+      expect(report.dryRunCalls.find((c) => c.actionId === createRole.actionId)).toMatchObject({ call: 'iam:CreateRole', input: { RoleName: 'flowfix-vpc-flow-logs' } });
       expect(report.dryRunProbes.sort((a, b) => a.region.localeCompare(b.region))).toEqual([
         { region: 'eu-west-1', allowed: true, code: 'DryRunOperation' },
         { region: 'us-east-1', allowed: true, code: 'DryRunOperation' },

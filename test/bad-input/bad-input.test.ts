@@ -24,6 +24,9 @@ function seedEstate(fake: FakeAws): void {
   fake.addVpc('eu-west-1', { vpcId: EU_VPC, name: 'bare-eu' });
 }
 
+/** Every settings error ends with this hint. */
+const SETTINGS_FIX = /flowfix --help lists every option/;
+
 /** "One clear line": a problem list longer than this is not read by anyone. */
 const MAX_LINE = 4096;
 
@@ -45,7 +48,7 @@ interface BadCase {
   uses?: string[];
 }
 
-const config = (file: string, problem: string, fix = /fix the values above/): BadCase => ({
+const config = (file: string, problem: string, fix = SETTINGS_FIX): BadCase => ({
   name: `config ${file}`,
   argv: () => ['apply', '--yes', '--config', `${BAD}/${file}`],
   problem: () => names(`${BAD}/${file}`, problem),
@@ -56,7 +59,7 @@ const flags = (argv: string[], problem: string, extra: Partial<BadCase> = {}): B
   name: `flags ${argv.join(' ')}`,
   argv: () => ['apply', '--yes', ...argv],
   problem: () => new RegExp(problem),
-  fix: /fix the values above/,
+  fix: SETTINGS_FIX,
   ...extra,
 });
 const PLAN_FIX = /flowfix plan --out FILE/;
@@ -84,16 +87,18 @@ const cases: BadCase[] = [
   config('config-truncated.json', 'is not valid JSON', /fix the JSON syntax/),
   config('config-empty.json', 'is not valid JSON: Unexpected end of JSON input', /fix the JSON syntax/),
   {
+    // Three problems: counted on the first line, then each on its own line, so each can be found.
     ...config('config-wrong-types.json', ''),
     problem: () =>
       new RegExp(
         [
-          'retentionInDays: Invalid input: expected number, received string',
-          'regions: Invalid input: expected array, received string',
-          'concurrency: Invalid input: expected number, received boolean',
-        ]
-          .map((p) => `${esc(`${BAD}/config-wrong-types.json`)}: ${p}`)
-          .join('.*'),
+          '^flowfix: invalid settings: 3 problems \\(fix each one listed below; flowfix --help lists every option\\)',
+          ...[
+            'retentionInDays: Invalid input: expected number, received string',
+            'regions: Invalid input: expected array, received string',
+            'concurrency: Invalid input: expected number, received boolean',
+          ].map((p) => `  ${esc(`${BAD}/config-wrong-types.json`)}: ${p}`),
+        ].join('\n') + '\n$',
       ),
   },
   config('config-retention-42.json', ': retentionInDays: must be one of 1, 3, 5, 7, 14, 30'),
@@ -190,15 +195,16 @@ const formerBugs: BadCase[] = [
     // a FlowfixError); below that the line is megabytes long.
     name: 'config of ~3.5 MB with 150k bad region names',
     argv: (tmp) => ['apply', '--yes', '--config', path.join(tmp, 'config-huge-regions.json')],
-    problem: (tmp) => names(path.join(tmp, 'config-huge-regions.json'), ': regions\\[0\\]: is not a region name'),
-    fix: /fix the values above/,
+    problem: (tmp) =>
+      new RegExp(`^flowfix: invalid settings: 150000 problems .*\n  ${esc(path.join(tmp, 'config-huge-regions.json'))}: regions\\[0\\]: is not a region name.*\n(.*\n){7}  and 149992 more\n$`),
+    fix: SETTINGS_FIX,
   },
   {
     // One zod issue listing 200k keys: a 2 MB "line" that does not name the file either.
     name: 'config of ~2 MB with 200k unknown keys',
     argv: (tmp) => ['apply', '--yes', '--config', path.join(tmp, 'config-huge-unknown-keys.json')],
     problem: (tmp) => names(path.join(tmp, 'config-huge-unknown-keys.json'), '.*unknown key "k0"'),
-    fix: /fix the values above/,
+    fix: SETTINGS_FIX,
   },
   // plan-file.ts checks only the two policy documents against what flowfix renders; every other
   // AWS-facing value in a hand-edited plan is sent as is.
@@ -258,7 +264,7 @@ describe('bad input: one clear line, exit 1, zero mutating calls', () => {
 
     expect(code).toBe(1);
     expect(stderr.length).toBeLessThanOrEqual(MAX_LINE); // before any matcher prints a multi-MB string
-    expect(stderr).toMatch(/^flowfix: [^\n]+\n$/); // exactly one line
+    expect(stderr).toMatch(/^flowfix: [^\n]+\n(  [^\n]+\n)*$/); // one line; a list it counts goes one item per indented line under it
     expect(stderr).not.toMatch(/^\s+at /m); // no stack frames
     expect(stderr).not.toContain('unexpected error'); // a FlowfixError, not a crash
     expect(stderr).toMatch(c.problem(tmp));

@@ -91,9 +91,12 @@ describe('flowfix bad input', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  test('GIVEN several bad values THEN every problem is reported at once', async () => {
-    const { stderr } = await runFlowfix(['plan', '--snapshot', ESTATE, '--scope', 'x', '--retention', '2', '--concurrency', '0']);
-    expect(stderr).toMatch(/--scope.*--retention.*--concurrency/);
+  test('GIVEN several bad values THEN every problem is reported at once, each on its own line under one summary line', async () => {
+    const { code, stderr } = await runFlowfix(['plan', '--snapshot', ESTATE, '--scope', 'x', '--retention', '2', '--concurrency', '0']);
+    expect(code).toBe(1);
+    const [summary, ...problems] = stderr.trimEnd().split('\n');
+    expect(summary).toBe('flowfix: invalid settings: 3 problems (fix each one listed below; flowfix --help lists every option)');
+    expect(problems).toEqual([expect.stringMatching(/^  --scope: /), expect.stringMatching(/^  --retention: /), expect.stringMatching(/^  --concurrency: /)]);
   });
 
   test('GIVEN a config file with an unknown key and a wrong type THEN both are named with their path', async () => {

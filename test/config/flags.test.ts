@@ -132,9 +132,9 @@ describe('--help', () => {
     for (const f of SETTINGS_FLAGS) expect(text).toMatch(new RegExp(`^\\s+${f.flag}\\s[\\s\\S]*?\\[${f.type}\\]`, 'm'));
   });
 
-  test('GIVEN guided THEN it takes the global flags but not the per-command ones', async () => {
+  test('GIVEN guided THEN it takes the global flags and --regions, but not the other per-command ones', async () => {
     const text = await help(['guided', '--help']);
-    for (const f of SETTINGS_FLAGS) expect(text.includes(`${f.flag} `)).toBe(f.global === true);
+    for (const f of SETTINGS_FLAGS) expect([f.flag, text.includes(`${f.flag} `)]).toEqual([f.flag, f.global === true || f.key === 'regions']);
     expect((await runFlowfix(['guided', '--scope', 'vpc'])).stderr).toMatch(/Unknown argument: scope/);
   });
 });

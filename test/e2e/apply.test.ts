@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyCommand } from '../../src/cli/commands/apply.js';
+import { PromptCancelled } from '../../src/io/prompter.js';
 import { toCommandOptions } from '../../src/cli/options.js';
 import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
@@ -81,8 +82,45 @@ describe('flowfix apply against a stateful fake', () => {
       ]),
     );
     expect(dry.stdout).toContain('dry run us-east-1: CreateFlowLogs would be allowed (DryRunOperation)');
-    expect(dry.stdout).toMatch(/dry-run .*iam:CreateRole/);
+    expect(dry.stdout).toMatch(/^\s+01\s+global\s+iam:CreateRole\s+\{"RoleName":"flowfix-vpc-flow-logs"/m);
+    expect(dry.stdout).toMatch(/^dry-run\s+global\s+flowfix-vpc-flow-logs\s+create-role\s+would be sent in call 01$/m);
     expect(dry.code).toBe(0);
+  });
+
+  test('GIVEN more subnets WHEN apply --dry-run THEN the output grows by one line per resource, and the batch call is shown once', async () => {
+    const dryRun = async (subnets: number) => {
+      const estate = new FakeAws().install();
+      const vpc = estate.addVpc('us-east-1');
+      const ids = Array.from({ length: subnets }, () => estate.addSubnet('us-east-1', vpc));
+      const result = await run(['apply', '--dry-run', '--scope', 'subnet', '--regions', 'us-east-1']);
+      estate.restore();
+      return { ...result, ids, lines: result.stdout.split('\n') };
+    };
+    const small = await dryRun(5);
+    const large = await dryRun(50);
+
+    expect(large.code).toBe(0);
+    // Each extra subnet: one finding row and one outcome row; no line gets longer.
+    expect(large.lines.length - small.lines.length).toBe(2 * 45);
+    expect(Math.max(...large.lines.map((l) => l.length))).toBe(Math.max(...small.lines.map((l) => l.length)));
+    for (const id of large.ids) expect(large.stdout.split(id).length - 1).toBe(2);
+    expect(large.stdout).toMatch(/ec2:CreateFlowLogs\s+\{"ResourceType":"Subnet".*\} \+ ResourceIds: the 50 resources of call 05 below$/m);
+    expect(large.lines.filter((l) => / ec2:CreateFlowLogs +\{/.test(l))).toHaveLength(1);
+
+    // JSON keeps the exact parameters, each id once, in the one call.
+    const json = await (async () => {
+      const estate = new FakeAws().install();
+      const vpc = estate.addVpc('us-east-1');
+      const ids = Array.from({ length: 3 }, () => estate.addSubnet('us-east-1', vpc));
+      const result = await run(['apply', '--dry-run', '--scope', 'subnet', '--regions', 'us-east-1', '--format', 'json']);
+      estate.restore();
+      return { ids, document: JSON.parse(result.stdout) };
+    })();
+    const flowLogCalls = json.document.dryRunCalls.filter((c: { call: string }) => c.call === 'ec2:CreateFlowLogs');
+    expect(flowLogCalls).toHaveLength(1);
+    expect(flowLogCalls[0].input.ResourceIds).toEqual(json.ids);
+    expect(json.document.dryRunCalls.map((c: { actionId: string }) => c.actionId)).toEqual(json.document.plan.actions.map((a: { id: string }) => a.id));
+    for (const o of json.document.outcomes) expect(o.detail).toMatch(/^would be sent in call \d+$/);
   });
 
   test('GIVEN iam:PassRole is missing WHEN apply --dry-run THEN the probe reports UnauthorizedOperation naming the actions, exit 1', async () => {
@@ -118,6 +156,25 @@ describe('flowfix apply against a stateful fake', () => {
     expect(asked).toEqual([expect.stringMatching(/Apply these \d+ actions to account 111111111111\?/)]);
     expect(code).toBe(0);
     expect(io.out.join('')).toContain('Nothing was changed');
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  // The inquirer prompter turns both Ctrl-C and Esc into PromptCancelled.
+  test('GIVEN an interactive user who presses Ctrl-C or Esc at the confirm THEN exit 130, "Cancelled", nothing changed', async () => {
+    seedEstate(fake);
+    const io = captureIo({ env: ENV, interactive: true });
+    const options = await toCommandOptions({}, io);
+    const code = await applyCommand(options, io, {
+      prompter: {
+        confirm: async () => { throw new PromptCancelled(); },
+        select: async () => { throw new Error('unexpected'); },
+        checkbox: async () => { throw new Error('unexpected'); },
+        input: async () => { throw new Error('unexpected'); },
+      },
+    });
+    expect(code).toBe(130);
+    expect(io.err.join('')).toBe('Cancelled: nothing was changed.\n');
+    expect(io.out.join('')).not.toContain('Nothing was changed');
     expect(fake.mutatingCalls()).toEqual([]);
   });
 
@@ -217,11 +274,11 @@ describe('flowfix apply against a stateful fake', () => {
     expect(fake.flowLogs('us-east-1')).toEqual([]);
   });
 
-  test('GIVEN a flow log whose delivery FAILED WHEN verify THEN it reports AWS\'s message and exits 1; a healthy account exits 0', async () => {
+  test('GIVEN a flow log whose delivery FAILED WHEN verify THEN it reports AWS\'s message and exits 2 (a finding); a healthy account exits 0', async () => {
     const vpc = fake.addVpc('us-east-1');
     fake.addFlowLog('us-east-1', { resourceId: vpc, deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Rate limited' });
     const failing = await run(['verify', '--regions', 'us-east-1']);
-    expect(failing.code).toBe(1);
+    expect(failing.code).toBe(2);
     expect(failing.stdout).toMatch(/delivery-failed .*Rate limited/);
     expect(failing.stdout).toContain('Not verified');
 
@@ -251,7 +308,7 @@ describe('flowfix apply against a stateful fake', () => {
     const code = await applyCommand(options, io, { clock: clockSleeping(async (ms) => void waits.push(ms)), timings: { waitIntervalMs: 5 } });
     expect(code).toBe(0);
     expect(waits).toEqual([5]);
-    expect(io.err.join('')).toContain('Waiting for first delivery of 1 flow logs');
+    expect(io.err.join('')).toContain('Waiting for first delivery of 1 flow log…');
     expect(io.out.join('')).toContain('Verification: 1/1 delivering');
   });
 
@@ -347,6 +404,16 @@ describe('flowfix apply against a stateful fake', () => {
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/blocked in us-east-1: 1 resource, because delivery role flowfix-vpc-flow-logs does not trust/);
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  test('GIVEN a saved plan with blocked work WHEN applied THEN the blocked line counts "1 resource"', async () => {
+    fake.addVpc('us-east-1');
+    fake.addRole('flowfix-vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'flowfix-')), 'plan.json');
+    await run(['plan', '--regions', 'us-east-1', '--out', file]);
+    const result = await run(['apply', file, '--yes']);
+    expect(result.stderr).toContain('Blocked in us-east-1: 1 resource, because delivery role flowfix-vpc-flow-logs does not trust');
     expect(fake.mutatingCalls()).toEqual([]);
   });
 

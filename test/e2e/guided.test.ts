@@ -1,5 +1,6 @@
 import { guidedCommand } from '../../src/cli/commands/guided.js';
 import { toCommandOptions } from '../../src/cli/options.js';
+import { runCli } from '../../src/cli/run.js';
 import { PromptCancelled, type Choice, type Prompter } from '../../src/io/prompter.js';
 import { FakeAws } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
@@ -167,7 +168,7 @@ describe('flowfix guided against a stateful fake', () => {
     expect(fake.flowLogs('eu-west-1')).toEqual([]);
     expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId)).toEqual([east]);
     expect(fake.mutatingCalls().filter((c) => c.region === 'eu-west-1')).toEqual([]);
-    expect(run.stdout).toMatch(/covers the 1 resources you left out too/);
+    expect(run.stdout).toMatch(/covers the 1 resource you left out too/);
   });
 
   test('GIVEN a region left out THEN nothing in it is touched', async () => {
@@ -196,6 +197,151 @@ describe('flowfix guided against a stateful fake', () => {
     expect(run.code).toBe(130);
     expect(run.stderr).toBe('Cancelled: nothing was changed.\n');
     expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  /** Through the whole CLI (argv parsing included), with the scripted prompter. */
+  async function guidedArgv(argv: string[], steps: Step[]) {
+    const io = captureIo({ env: ENV, interactive: true });
+    const prompter = scripted(steps);
+    const code = await runCli(argv, io, { prompter });
+    expect(prompter.remaining()).toEqual([]);
+    return { code, stdout: io.out.join(''), stderr: io.err.join(''), asked: prompter.asked };
+  }
+
+  test('GIVEN findings THEN step 1 is a short summary (counts per region), not the whole plan', async () => {
+    const { east } = seed();
+    const run = await guided([...cloudWatchSettings(), step('checkbox', /which resources/), ...review(DEFAULT as never)]);
+
+    const step1 = run.stdout.slice(0, run.stdout.indexOf('Plan for account'));
+    expect(step1).toMatch(/REGION\s+VPCS\s+SUBNETS\s+COMPLIANT\s+NO-FLOW-LOG\neu-west-1\s+1\s+0\s+0\/1\s+1\nus-east-1\s+1\s+2\s+0\/1\s+1\n/);
+    expect(step1).toContain('2 findings in 2 regions; `flowfix plan` lists each one.');
+    expect(step1).not.toContain(east); // no findings table
+    expect(step1).not.toMatch(/Findings \(|Plan \(|iam:CreateRole/);
+  });
+
+  test('GIVEN a compliant account THEN guided says so and stops: no question, nothing changed, exit 0', async () => {
+    fake.addFlowLog('us-east-1', { resourceId: fake.addVpc('us-east-1') });
+    fake.addFlowLog('eu-west-1', { resourceId: fake.addVpc('eu-west-1') });
+
+    const run = await guided([]);
+
+    expect(run.code).toBe(0);
+    expect(run.asked).toEqual([]);
+    expect(run.stdout).toContain('Nothing to fix: every VPC in scope in 2 regions has a working flow log.');
+    expect(run.stdout).not.toContain('Nothing was changed');
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  test('GIVEN no region submitted THEN the region question is asked again (guided does not end)', async () => {
+    const { east, west } = seed();
+    const run = await guided([step('checkbox', /which regions/, []), ...cloudWatchSettings(), step('checkbox', /which resources/), ...review(true)]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Choose at least one region');
+    expect(run.asked.filter((q) => /which regions/.test(q))).toHaveLength(2);
+    expect([...fake.flowLogs('us-east-1'), ...fake.flowLogs('eu-west-1')].map((f) => f.ResourceId).sort()).toEqual([east, west].sort());
+  });
+
+  test('GIVEN guided --regions THEN only those regions are read, and they are preselected', async () => {
+    const { east } = seed();
+    const run = await guidedArgv(['guided', '--regions', 'us-east-1'], [
+      step('checkbox', /which regions.*the regions you named are preselected/, (choices: Choice<unknown>[]) => {
+        expect(choices.map((c) => [c.value, c.checked])).toEqual([['us-east-1', true]]);
+        return choices.map((c) => c.value);
+      }),
+      ...cloudWatchSettings().slice(1),
+      step('checkbox', /which resources/),
+      ...review(true),
+    ]);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(fake.calls.filter((c) => c.region === 'eu-west-1')).toEqual([]);
+    expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId)).toEqual([east]);
+    expect(run.stdout).toContain('flowfix apply --regions us-east-1 ');
+  });
+
+  test('GIVEN guided --regions naming a region without findings THEN it is preselected too', async () => {
+    fake.addVpc('us-east-1');
+    fake.addFlowLog('eu-west-1', { resourceId: fake.addVpc('eu-west-1') }); // compliant
+    const preselected: unknown[] = [];
+    const run = await guidedArgv(['guided', '--regions', 'eu-west-1,us-east-1'], [
+      step('checkbox', /which regions/, (choices: Choice<unknown>[]) => {
+        preselected.push(...choices.filter((c) => c.checked).map((c) => c.value));
+        return ['us-east-1'];
+      }),
+      ...cloudWatchSettings().slice(1),
+      step('checkbox', /which resources/),
+      ...review(DEFAULT as never),
+    ]);
+    expect(run.code).toBe(0);
+    expect(preselected.sort()).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  test('GIVEN a retention below the audited minimum WHEN the user does not keep it THEN guided warns and asks again', async () => {
+    seed();
+    const run = await guided([
+      ...cloudWatchSettings().slice(0, 5),
+      step('select', /Retention/, 30),
+      step('confirm', /Keep 30 days, and audit retention against 30 days instead of 365\?/, false),
+      step('select', /Retention/),
+      ...cloudWatchSettings().slice(6),
+      step('checkbox', /which resources/),
+      ...review(true),
+    ]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('30 days is shorter than the 365 days flowfix audits against (--min-retention)');
+    expect(run.stdout).toContain('--retention 365 ');
+    for (const region of ['us-east-1', 'eu-west-1']) expect(fake.logGroup(region, GROUP)?.retentionInDays).toBe(365);
+  });
+
+  test('GIVEN a retention below the audited minimum WHEN the user keeps it THEN the minimum follows, so the command shown runs and plan finds nothing after', async () => {
+    seed();
+    const run = await guided([
+      ...cloudWatchSettings().slice(0, 5),
+      step('select', /Retention/, 30),
+      step('confirm', /Keep 30 days/, true),
+      ...cloudWatchSettings().slice(6),
+      step('checkbox', /which resources/),
+      ...review(true),
+    ]);
+
+    expect(run.code).toBe(0);
+    const command = /flowfix apply .*--yes/.exec(run.stdout)![0];
+    expect(command).toContain('--min-retention 30 ');
+    expect(command).toContain('--retention 30 ');
+    for (const region of ['us-east-1', 'eu-west-1']) expect(fake.logGroup(region, GROUP)?.retentionInDays).toBe(30);
+    const again = await runFlowfix(command.split(' ').slice(1).filter((a) => a !== '--yes').map((a) => (a === 'apply' ? 'plan' : a)), { env: ENV });
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+  });
+
+  test('GIVEN one action THEN the plan, the confirm and the summary count it alike: "1 action"', async () => {
+    const vpc = fake.addVpc('us-east-1');
+    const run = await guided([
+      step('checkbox', /which regions/),
+      step('select', /Scope/),
+      step('select', /Traffic/),
+      step('select', /Where should flow logs go/, 's3'),
+      step('input', /S3 destination/, 's3://my-flow-logs/vpc'),
+      step('checkbox', /which resources/),
+      step('confirm', /Save this plan/),
+      step('confirm', /^Step 5\/5: apply 1 action to account 111111111111\?$/, true),
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Plan for account 111111111111 (1 action)');
+    expect(run.stdout).toContain('Summary: 1 action on 1 resource: 1 applied');
+    expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId)).toEqual([vpc]);
+  });
+
+  test('GIVEN one action covering two VPCs THEN the confirm and the summary both count 8 actions', async () => {
+    seed();
+    fake.addVpc('us-east-1', { name: 'east2' });
+    const run = await guided([...cloudWatchSettings(), step('checkbox', /which resources/), step('confirm', /Save this plan/), step('confirm', /apply these 8 actions/, true)]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Plan for account 111111111111 (8 actions)');
+    expect(run.stdout).toContain('Summary: 8 actions on 9 resources: 9 applied');
   });
 
   test('GIVEN no terminal THEN guided refuses, exit 1, nothing changed', async () => {

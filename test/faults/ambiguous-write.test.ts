@@ -31,7 +31,7 @@ describe('apply after a write whose answer was lost', () => {
     const result = await run(['apply', '--yes']);
 
     expect(result.stdout).toMatch(/^Verification: 5\/5 delivering$/m);
-    expect(result.stdout).toMatch(/^Summary: 11 applied$/m);
+    expect(result.stdout).toMatch(/^Summary: \d+ actions on 11 resources: 11 applied$/m);
     const lines = linesOf(result.stdout, 'create-flow-logs');
     expect(lines).toHaveLength(vpcs.length);
     for (const vpc of vpcs) expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^applied\\s+\\S+\\s+${vpc}\\s+create-flow-logs\\s+${CONFIRMED}$`)));

@@ -112,6 +112,7 @@ const applyReport: ApplyReport = {
     outcome('skipped', 4, { kind: 'create-log-group', resourceId: '/flowfix/vpc-flow-logs-with-a-rather-long-log-group-name' }),
     outcome('not-started', 5),
   ],
+  dryRunCalls: [],
   dryRunProbes: [{ region: 'eu-west-1', allowed: false, code: 'UnauthorizedOperation', message: LONG }],
   interrupted: true,
 };
@@ -145,7 +146,7 @@ describe('coloured terminal output', () => {
   });
 
   test('GIVEN coloured statuses THEN the apply table columns line up in every row', () => {
-    const report: ApplyReport = { outcomes: [outcome('applied', 1), outcome('failed', 2, { code: 'X', message: 'y' }), outcome('already-done', 3)], dryRunProbes: [], interrupted: false };
+    const report: ApplyReport = { outcomes: [outcome('applied', 1), outcome('failed', 2, { code: 'X', message: 'y' }), outcome('already-done', 3)], dryRunCalls: [], dryRunProbes: [], interrupted: false };
     const out = lines(renderApplyReport(report, ansi));
     expectAligned(out.slice(0, 4), [
       ['STATUS', 'REGION', 'RESOURCE', 'ACTION', 'DETAIL'],

@@ -5,6 +5,7 @@ import { renderApplyReport, renderPlanActions, renderVerification } from '../../
 import { applyAndVerify, DEFAULT_APPLY_TIMINGS, type ApplyRequest } from '../../workflow/apply-and-verify.js';
 import { assess } from '../../workflow/assess.js';
 import { askConsent } from '../../workflow/consent.js';
+import { plural } from '../../util/plural.js';
 import { EXIT } from '../../workflow/exit-codes.js';
 import { loadSavedPlan } from '../../workflow/saved-plan.js';
 import { clientsInAccount } from '../../workflow/accounts.js';
@@ -37,9 +38,16 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
         if (!json && !nothingToDo) io.stdout.write(`${renderApplyReport(report, style, layoutOf(io))}\n`);
       },
     };
-    if (plan.actions.length > 0 && !options.dryRun && !(await askConsent(plan.actions.length, `account ${plan.accountId}`, { yes: options.yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) }))) {
-      io.stdout.write('Nothing was changed.\n');
-      return EXIT.ok;
+    if (plan.actions.length > 0 && !options.dryRun) {
+      const consent = await askConsent(plan.actions.length, `account ${plan.accountId}`, { yes: options.yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) });
+      if (consent === 'cancelled') {
+        io.stderr.write('Cancelled: nothing was changed.\n');
+        return EXIT.interrupted;
+      }
+      if (consent === 'no') {
+        io.stdout.write('Nothing was changed.\n');
+        return EXIT.ok;
+      }
     }
     const result = await applyAndVerify(request, { ...wf, clients }, { ...DEFAULT_APPLY_TIMINGS, ...deps.timings });
     if (json) printJson(io, { schema: APPLY_REPORT_SCHEMA, ...result });
@@ -56,7 +64,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
       const clients = session ? await clientsInAccount((await readPlanFile(options.planFile)).accountId, options.settings, session) : wf.clients;
       const saved = await loadSavedPlan(options.planFile, options.flagSettings, options.settings, { ...wf, clients });
       if (!json) {
-        for (const b of saved.plan.blocked) io.stderr.write(`Blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`);
+        for (const b of saved.plan.blocked) io.stderr.write(`Blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}\n`);
         if (saved.plan.actions.length > 0) io.stdout.write(`${renderPlanActions(saved.plan, style, layoutOf(io))}\n`);
       }
       return { plan: saved.plan, live: saved.live, settings: saved.settings, settled: saved.settled, clients };

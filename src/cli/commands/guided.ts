@@ -4,12 +4,14 @@ import { FlowfixError } from '../../errors.js';
 import type { Io } from '../../io/io.js';
 import { PromptCancelled, inquirerPrompter } from '../../io/prompter.js';
 import { renderApplyReport, renderPlanActions, renderVerification } from '../../render/apply.js';
+import { renderRegionSummary } from '../../render/text.js';
+import { plural } from '../../util/plural.js';
 import { applyAndVerify, DEFAULT_APPLY_TIMINGS } from '../../workflow/apply-and-verify.js';
 import { EXIT } from '../../workflow/exit-codes.js';
 import { guide, type GuidedChoice, type GuidedView } from '../../workflow/guided.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { layoutOf, printReport, savePlan, styleOf } from '../output.js';
+import { layoutOf, savePlan, styleOf } from '../output.js';
 
 export async function guidedCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
   if (!io.interactive && !deps.prompter) {
@@ -28,7 +30,7 @@ export async function guidedCommand(options: CommandOptions, io: Io, deps: Comma
       return EXIT.interrupted;
     }
     if (!chosen.apply) {
-      io.stdout.write('Nothing was changed.\n');
+      if (chosen.why !== 'compliant') io.stdout.write('Nothing was changed.\n');
       return EXIT.ok;
     }
     const result = await applyAndVerify(
@@ -47,9 +49,8 @@ function show(view: GuidedView, io: Io): void {
     case 'identity':
       io.stdout.write(`${style.bold('Step 1/5: who and where')}\n  account ${view.accountId}\n  caller  ${view.arn}\n  profile ${view.profile}\n\n`);
       return;
-    case 'assessment':
-      printReport(view.report, 'text', io);
-      io.stdout.write('\n');
+    case 'summary':
+      io.stdout.write(`${renderRegionSummary(view.report, style, layoutOf(io))}\n\n`);
       return;
     case 'organization':
       io.stdout.write(
@@ -58,16 +59,34 @@ function show(view: GuidedView, io: Io): void {
           '  Guided mode goes on with this account.\n\n',
       );
       return;
+    case 'compliant': {
+      const { report } = view;
+      const shared = report.findings.filter((f) => f.kind === 'shared-vpc').length;
+      io.stdout.write(`${renderRegionSummary(report, style, layoutOf(io))}\n\n`);
+      io.stdout.write(
+        style.green(`Nothing to fix: every ${report.settings.scope === 'subnet' ? 'subnet' : 'VPC'} in scope in ${plural(report.regions.length, 'region')} has a working flow log.`) +
+          (shared > 0 ? ` (${plural(shared, 'shared VPC')} ${shared === 1 ? 'is' : 'are'} for ${shared === 1 ? 'its' : 'their'} owner to fix.)` : '') +
+          '\n',
+      );
+      return;
+    }
     case 'no-regions':
-      io.stdout.write('No regions chosen.\n');
+      io.stdout.write(style.yellow('Choose at least one region (space selects, enter confirms), or press Ctrl-C to stop.\n'));
+      return;
+    case 'retention-below-minimum':
+      io.stdout.write(
+        style.yellow(
+          `${view.retentionInDays} days is shorter than the ${view.minRetentionDays} days flowfix audits against (--min-retention): the log groups it creates would be findings of the next \`flowfix plan\`.\n`,
+        ),
+      );
       return;
     case 'plan': {
       const { plan, settings, regions, leftOut } = view;
       io.stdout.write(`\n${renderPlanActions(plan, style, layoutOf(io))}\n`);
-      for (const b of plan.blocked) io.stdout.write(style.yellow(`  blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`));
+      for (const b of plan.blocked) io.stdout.write(style.yellow(`  blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}\n`));
       io.stdout.write(
         leftOut > 0
-          ? `\nWithout questions (covers the ${leftOut} resources you left out too; for exactly this selection, save the plan and run \`flowfix apply FILE\`):\n  ${applyCommandLine({ ...settings, regions })}\n\n`
+          ? `\nWithout questions (covers the ${plural(leftOut, 'resource')} you left out too; for exactly this selection, save the plan and run \`flowfix apply FILE\`):\n  ${applyCommandLine({ ...settings, regions })}\n\n`
           : `\nThe same, without questions:\n  ${applyCommandLine({ ...settings, regions })}\n\n`,
       );
       if (plan.actions.length === 0) io.stdout.write('Nothing to apply.\n');
