@@ -15,7 +15,7 @@ export interface FindingKindInfo {
   description: string;
   /** How to fix it, with flowfix and without. */
   remedy: string;
-  /** Benchmarks and AWS documentation; the first is the most direct. */
+  /** Benchmarks and AWS documentation; the first is the most direct (SARIF's helpUri). */
   references: Reference[];
 }
 
@@ -39,7 +39,7 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
       'The VPC (with --scope subnet: the subnet) has no flow log that is ACTIVE, captures REJECT or ALL traffic and delivers. Rejected connections in it are not recorded anywhere, so probing and blocked exfiltration attempts leave no trace.',
     remedy:
       'Run `flowfix plan` to see the exact calls, then `flowfix apply` to create a REJECT (or `--traffic-type ALL`) flow log to CloudWatch Logs or S3. Without flowfix: `aws ec2 create-flow-logs --resource-type VPC --resource-ids VPC_ID --traffic-type REJECT --log-group-name GROUP --deliver-logs-permission-arn ROLE_ARN`.',
-    references: [CIS, CONFORMITY_VPC_001, AWS_FLOW_LOGS],
+    references: [CONFORMITY_VPC_001, CIS, AWS_FLOW_LOGS],
   },
   'accept-only': {
     severity: 'high',
@@ -48,7 +48,7 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
       'The only active flow log records accepted traffic. CIS asks for rejected traffic at least: the connections security groups and network ACLs refused are the ones that show an attack.',
     remedy:
       'Flow logs cannot be changed: `flowfix apply` creates a second flow log capturing REJECT (or ALL) beside it. Delete the ACCEPT-only one yourself if nothing else needs it.',
-    references: [CIS, CONFORMITY_VPC_001, AWS_FLOW_LOGS],
+    references: [CONFORMITY_VPC_001, CIS, AWS_FLOW_LOGS],
   },
   'delivery-failed': {
     severity: 'high',

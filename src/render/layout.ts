@@ -33,7 +33,8 @@ export function visibleWidth(text: string): number {
 
 const padEnd = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - visibleWidth(text)));
 
-export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** "1 role", "2 roles"; irregular nouns give their plural ("2 retention policies"). */
+export const plural = (n: number, noun: string, nouns = `${noun}s`): string => `${n} ${n === 1 ? noun : nouns}`;
 
 /** Cuts a word wider than the line into pieces of at most `width` columns, escape sequences kept in place. */
 function breakWord(word: string, width: number): string[] {

@@ -136,9 +136,15 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
   };
 }
 
+/** Findings flowfix can never act on from this account (shared VPCs): reported, never "to do". */
+export const isReportOnly = (f: Finding): boolean => f.kind === 'shared-vpc';
+
 /** CI contract: 0 nothing to do, 2 changes planned or needed, 1 something could not be read. */
 export function planExitCode(report: PlanReport): 0 | 1 | 2 {
   if (report.errors.length > 0) return 1;
-  const needsAction = report.plan.actions.length > 0 || report.plan.blocked.length > 0 || report.findings.some((f) => f.kind !== 'shared-vpc');
+  const needsAction = report.plan.actions.length > 0 || report.plan.blocked.length > 0 || report.findings.some((f) => !isReportOnly(f));
   return needsAction ? 2 : 0;
 }
+
+/** `flowfix verify`: everything could be read and every resource in scope has a working flow log. */
+export const isVerified = (report: PlanReport): boolean => report.errors.length === 0 && report.findings.every(isReportOnly);
