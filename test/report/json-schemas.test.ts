@@ -9,6 +9,7 @@ import { PUBLISHED_SCHEMAS, renderJsonSchema } from '../../src/report/json-schem
 import { planReportSchema } from '../../src/report/plan-report.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 import { documentProblems, validDocument } from '../helpers/documents.js';
+import { FakeAws } from '../helpers/fake-aws.js';
 
 const SCHEMAS_DIR = path.join(process.cwd(), 'schemas');
 const ESTATE = 'examples/estate';
@@ -71,5 +72,21 @@ describe('documents flowfix writes validate against their schemas', () => {
     const problems = applyReportSchema.safeParse({ schema: 'flowfix.apply-report/v1' });
     expect(problems.success).toBe(false);
     expect(z.treeifyError(problems.error!).properties).toHaveProperty('exitCode');
+  });
+});
+
+describe('apply reports validate against flowfix.apply-report/v1', () => {
+  let fake: FakeAws;
+  beforeEach(() => {
+    fake = new FakeAws().install();
+  });
+  afterEach(() => fake.restore());
+
+  test.each([['--dry-run'], ['--yes']])('GIVEN a bare VPC WHEN apply %s --format json THEN the document validates, its plan as a plan file', async (flag) => {
+    fake.addSubnet('us-east-1', fake.addVpc('us-east-1', { name: 'bare' }));
+    const { stdout } = await runFlowfix(['apply', flag, '--regions', 'us-east-1', '--format', 'json'], { env: { CI: 'true', AWS_REGION: 'us-east-1' } });
+    const report = validDocument(applyReportSchema, JSON.parse(stdout));
+    expect(report.outcomes.length).toBeGreaterThan(0);
+    validDocument(planFileSchema, report.plan);
   });
 });
