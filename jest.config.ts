@@ -11,7 +11,7 @@ const config: Config = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  setupFilesAfterEnv: ['<rootDir>/test/setup/operator-policy.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup/operator-policy.ts', '<rootDir>/test/setup/documents.ts'],
   testTimeout: 20000,
 };
 

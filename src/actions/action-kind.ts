@@ -56,6 +56,8 @@ export interface ActionKind<K extends string, I> {
   operation: string;
   /** IAM is global; everything else is sent to the action's region. */
   global: boolean;
+  /** How the plan's summary line counts this kind: each target is one noun to create or set ("4 flow logs … to create"). */
+  counted: { noun: string; nouns: string; verb: 'create' | 'set' };
   /** The input as a plan file may carry it: strict, so an added parameter is refused. */
   inputSchema: z.ZodType<I>;
   /** The resources the action's outcome lines are about (ids for CreateFlowLogs, else one name). */

@@ -42,6 +42,7 @@ export const createFlowLogs = defineActionKind({
   service: 'ec2',
   operation: 'CreateFlowLogs',
   global: false,
+  counted: { noun: 'flow log', nouns: 'flow logs', verb: 'create' },
   inputSchema,
   targets: (input) => input.ResourceIds,
   describe: (input) => {

@@ -9,6 +9,7 @@ export const createLogGroup = defineActionKind({
   service: 'logs',
   operation: 'CreateLogGroup',
   global: false,
+  counted: { noun: 'log group', nouns: 'log groups', verb: 'create' },
   inputSchema: z.strictObject({
     logGroupName,
     kmsKeyId: z.string().optional(),

@@ -10,6 +10,7 @@ export const createRole = defineActionKind({
   service: 'iam',
   operation: 'CreateRole',
   global: true,
+  counted: { noun: 'role', nouns: 'roles', verb: 'create' },
   inputSchema: z.strictObject({ RoleName: iamName, AssumeRolePolicyDocument: z.string(), Description: z.string(), Tags: awsTags }),
   targets: (input) => [input.RoleName],
   describe: (input) => `Create IAM role ${input.RoleName} that VPC Flow Logs can assume (this account only)`,

@@ -10,6 +10,7 @@ export const putRetentionPolicy = defineActionKind({
   service: 'logs',
   operation: 'PutRetentionPolicy',
   global: false,
+  counted: { noun: 'retention policy', nouns: 'retention policies', verb: 'set' },
   inputSchema: z.strictObject({ logGroupName, retentionInDays: z.number().int() }),
   targets: (input) => [input.logGroupName],
   describe: (input) => `Keep ${input.logGroupName} for ${input.retentionInDays} days`,

@@ -13,6 +13,7 @@ export const putRolePolicy = defineActionKind({
   service: 'iam',
   operation: 'PutRolePolicy',
   global: true,
+  counted: { noun: 'role policy', nouns: 'role policies', verb: 'set' },
   inputSchema: z.strictObject({ RoleName: iamName, PolicyName: iamName, PolicyDocument: z.string().max(10_240) }),
   targets: (input) => [input.RoleName],
   describe: (input) => `Put inline policy ${input.PolicyName} on role ${input.RoleName}: ${summarisePolicy(input.PolicyDocument)}`,

@@ -31,7 +31,7 @@ export interface DryRunCall {
   /** `service:Operation`, as in the plan. */
   call: string;
   /** The API parameters; for CreateFlowLogs, ResourceIds holds the ids still to do. */
-  input: object;
+  input: Record<string, unknown>;
 }
 
 export interface ApplyReport {

@@ -6,6 +6,7 @@ import { readRegions, roleOf, type Inventory, type RegionInventory } from '../in
 import { appendAll, groupBy } from '../util/collections.js';
 import { capturesRejects, deliveryFailed, flowLogCounts, isActive } from '../rules/flow-logs.js';
 import { trustsVpcFlowLogs } from '../rules/role-trust.js';
+import { kindFields } from './finding-kinds.js';
 import type { AuditResult, Coverage, Finding } from './types.js';
 
 type AuditSettings = Pick<Settings, 'scope' | 'minRetentionDays' | 'destination' | 'roleName'>;
@@ -54,8 +55,7 @@ function auditRegion(region: RegionInventory, accountId: string, settings: Audit
         coveredBySubnets
           ? {
               ...resourceFields(region.region, 'VPC', vpc.vpcId, vpc.vpcId, vpc.name),
-              kind: 'subnet-level-only',
-              severity: 'low',
+              ...kindFields('subnet-level-only'),
               reason: `No VPC-level flow log; all ${subnets.length} subnets have their own, but new subnets and other interfaces would not be logged.`,
               remediable: true,
             }
@@ -97,8 +97,7 @@ function resourceFields(region: string, resourceType: Finding['resourceType'], r
 function sharedVpcFinding(region: string, vpc: VpcFacts): Finding {
   return {
     ...resourceFields(region, 'VPC', vpc.vpcId, vpc.vpcId, vpc.name),
-    kind: 'shared-vpc',
-    severity: 'info',
+    ...kindFields('shared-vpc'),
     reason: `Shared from account ${vpc.ownerId}: only the owner can create its flow logs; not remediated here.`,
     remediable: false,
   };
@@ -119,8 +118,7 @@ function missingCoverageFinding(
     const awsMessage = failed[0]!.deliverLogsErrorMessage ?? 'no message';
     return {
       ...base,
-      kind: 'delivery-failed',
-      severity: 'high',
+      ...kindFields('delivery-failed'),
       reason: `Flow log ${failed.map((f) => f.flowLogId).join(', ')} exists but delivery FAILED: ${awsMessage}.`,
       awsMessage,
       flowLogIds: failed.map((f) => f.flowLogId),
@@ -130,8 +128,7 @@ function missingCoverageFinding(
   if (acceptOnly.length > 0) {
     return {
       ...base,
-      kind: 'accept-only',
-      severity: 'high',
+      ...kindFields('accept-only'),
       reason: `Flow log ${acceptOnly.map((f) => f.flowLogId).join(', ')} captures only ACCEPT traffic; rejected traffic is not logged.`,
       flowLogIds: acceptOnly.map((f) => f.flowLogId),
     };
@@ -139,8 +136,7 @@ function missingCoverageFinding(
   const inactive = existing.filter((f) => !isActive(f));
   return {
     ...base,
-    kind: 'no-flow-log',
-    severity: 'high',
+    ...kindFields('no-flow-log'),
     reason:
       inactive.length > 0
         ? `No working flow log: ${inactive.map((f) => `${f.flowLogId} is ${f.status}`).join(', ')}.`
@@ -170,8 +166,7 @@ function auditRetention(
     if (group?.retentionInDays === undefined || group.retentionInDays >= settings.minRetentionDays) continue;
     findings.push({
       ...resourceFields(region.region, 'LogGroup', name),
-      kind: 'short-retention',
-      severity: 'medium',
+      ...kindFields('short-retention'),
       reason: `Log group keeps flow logs ${group.retentionInDays} days; at least ${settings.minRetentionDays} required.`,
       remediable: true,
     });
@@ -187,8 +182,7 @@ function auditRole(inventory: Inventory, settings: AuditSettings): Finding[] {
   return [
     {
       ...resourceFields('global', 'Role', role.roleName),
-      kind: 'role-untrusted',
-      severity: 'high',
+      ...kindFields('role-untrusted'),
       reason: `Delivery role ${role.roleName} ${problem}; flowfix will not overwrite it. Fix its trust policy or choose another --role-name.`,
       remediable: false,
     },

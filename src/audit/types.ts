@@ -11,9 +11,12 @@ export type FindingKind =
 
 export type FindingResourceType = 'VPC' | 'Subnet' | 'LogGroup' | 'Role';
 
+export type Severity = 'high' | 'medium' | 'low' | 'info';
+
 export interface Finding {
   kind: FindingKind;
-  severity: 'high' | 'medium' | 'low' | 'info';
+  /** The kind's severity (audit/finding-kinds.ts). */
+  severity: Severity;
   /** 'global' for the IAM role. */
   region: string;
   resourceType: FindingResourceType;

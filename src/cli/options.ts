@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { settingsFromFlags, type FlagSettings } from '../config/flags.js';
 import type { Settings } from '../config/settings.js';
+import { FlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
 
 /** Where a setting came from: a flag, the environment, or the settings file at PATH. */
@@ -12,13 +13,32 @@ export type SettingOrigin = 'flag' | 'env' | `file:${string}`;
 export const REDIRECTING_SETTINGS = { endpointUrl: 'AWS_ENDPOINT_URL', profile: 'AWS_PROFILE' } as const;
 type RedirectingSetting = keyof typeof REDIRECTING_SETTINGS;
 
+/** Every output format, declared once: the yargs choices of --format and the type below. */
+export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'markdown', 'csv'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Reports (sarif, markdown, csv) are of findings: plan and verify have them; apply and guided speak text or JSON. */
+const FORMATS_OF: Record<string, readonly OutputFormat[]> = { plan: OUTPUT_FORMATS, verify: OUTPUT_FORMATS, apply: ['text', 'json'], guided: ['text', 'json'] };
+
+/** A format the command cannot write is bad usage, refused before anything is read. */
+export function checkFormat(command: string, format: unknown): void {
+  const allowed = FORMATS_OF[command] ?? OUTPUT_FORMATS;
+  if (typeof format === 'string' && !allowed.includes(format as OutputFormat)) {
+    throw new FlowfixError('BadUsage', `--format ${format} is not available for ${command}: it prints ${allowed.join(' or ')}`, {
+      hint: `use --format ${allowed.join('|')}; reports in ${OUTPUT_FORMATS.filter((f) => !allowed.includes(f)).join(', ')} come from flowfix plan and flowfix verify`,
+    });
+  }
+}
+
 export interface CommandOptions {
   settings: Settings;
   /** Where the endpoint and profile came from; absent when nothing chose one (the SDK's defaults). */
   origins: Partial<Record<RedirectingSetting, SettingOrigin>>;
   /** Only the settings the user typed as flags (a saved plan refuses those that disagree with it). */
   flagSettings: FlagSettings;
-  format: 'text' | 'json';
+  /** The settings file named with --config (not the default one found in the working directory). */
+  config?: string;
+  format: OutputFormat;
   debug: boolean;
   snapshot?: string;
   out?: string;
@@ -64,7 +84,8 @@ export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOp
     settings,
     origins,
     flagSettings,
-    format: args.format === 'json' ? 'json' : 'text',
+    ...(args.config !== undefined ? { config: args.config } : {}),
+    format: OUTPUT_FORMATS.find((f) => f === args.format) ?? 'text',
     debug: args.debug === true,
     ...(args.snapshot ? { snapshot: args.snapshot } : {}),
     ...(args.out ? { out: args.out } : {}),

@@ -7,17 +7,63 @@ import { renderPlanFile } from '../plan/plan-file.js';
 import { plural } from '../util/plural.js';
 import type { Plan } from '../plan/types.js';
 import type { PlanReport } from '../report/plan-report.js';
+import { renderCsv } from '../render/csv.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { renderSarif } from '../render/sarif.js';
 import { styleFor, type Style } from '../render/style.js';
-import { renderPlanReport, type RenderOptions, type ReportCommand } from '../render/text.js';
+import { renderPlanReport, renderPlanSummary, renderVerdict, type RenderOptions } from '../render/text.js';
+import type { OutputFormat } from './options.js';
+import { flowfixVersion } from './version.js';
 
 export const styleOf = (io: Io): Style => styleFor(io.stdout, io.env);
 
 /** Fit a terminal's width; pipes and files get lines as long as they are. */
 export const layoutOf = (io: Io): RenderOptions => (io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {});
 
-export function printReport(report: PlanReport, format: 'text' | 'json', io: Io, command: ReportCommand = 'plan'): void {
-  if (format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout.write(`${renderPlanReport(report, styleOf(io), { ...layoutOf(io), command })}\n`);
+/** Which command's report this is: plan ends with its summary and next step, verify with its verdict. */
+export interface ReportView {
+  command: 'plan' | 'verify';
+  /** plan: the command that carries the plan out. */
+  nextStep?: string;
+}
+
+/** Above this many results GitHub code scanning keeps only the most severe (it refuses files with over 25,000). */
+const GITHUB_SHOWN_RESULTS = 5000;
+
+/** A report in any format. Without `view` (apply and guided show the plan before acting), text has no closing line. */
+export function printReport(report: PlanReport, format: OutputFormat, io: Io, view?: ReportView): void {
+  switch (format) {
+    case 'json':
+      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    case 'sarif':
+      io.stdout.write(renderSarif(report, { toolVersion: flowfixVersion() }));
+      if (report.findings.length > GITHUB_SHOWN_RESULTS) {
+        io.stderr.write(`flowfix: ${report.findings.length} results; GitHub code scanning shows the ${GITHUB_SHOWN_RESULTS} most severe and refuses files with over 25000\n`);
+      }
+      warnIncomplete(report, format, io);
+      return;
+    case 'csv':
+      io.stdout.write(renderCsv(report));
+      warnIncomplete(report, format, io);
+      return;
+    case 'markdown':
+      io.stdout.write(renderMarkdown(report, { command: view?.command ?? 'plan', ...(view?.nextStep ? { nextStep: view.nextStep } : {}) }));
+      return;
+    case 'text': {
+      const style = styleOf(io);
+      io.stdout.write(`${renderPlanReport(report, style, { ...layoutOf(io), ...(view ? { command: view.command } : {}) })}\n`);
+      if (view?.command === 'plan') io.stdout.write(`\n${style.bold(renderPlanSummary(report, view.nextStep ? { nextStep: view.nextStep } : {}))}\n`);
+      if (view?.command === 'verify') io.stdout.write(`${renderVerdict(report)}\n`);
+    }
+  }
+}
+
+/** SARIF and CSV have no place for what could not be read: stderr says so (the exit code is 1 too). */
+function warnIncomplete(report: PlanReport, format: OutputFormat, io: Io): void {
+  if (report.errors.length === 0) return;
+  const names = report.errors.map((e) => `${e.region === 'global' ? 'the delivery role (IAM)' : e.region} (${e.code})`).join(', ');
+  io.stderr.write(`flowfix: could not read ${names}: the ${format} report lacks ${report.errors.length === 1 ? 'its' : 'their'} findings (${plural(report.errors.length, 'error')} in --format json)\n`);
 }
 
 export function printJson(io: Io, document: object): void {

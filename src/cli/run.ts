@@ -1,5 +1,4 @@
 // The whole CLI as a function: argv in, exit code out. main.ts is the only caller that touches process.
-import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
 import { withGlobalSettingsFlags, withSettingsFlags } from '../config/flags.js';
@@ -9,12 +8,10 @@ import { closestWord } from '../util/closest-word.js';
 import type { Io } from '../io/io.js';
 import { EXIT } from '../workflow/exit-codes.js';
 import type { CommandDeps } from './context.js';
-import { toCommandOptions, type CommandOptions, type RawArgs } from './options.js';
+import { checkFormat, OUTPUT_FORMATS, toCommandOptions, type CommandOptions, type RawArgs } from './options.js';
+import { flowfixVersion } from './version.js';
 
 type CommandHandler = (options: CommandOptions, io: Io, deps: CommandDeps) => Promise<number>;
-
-/** The version users see is package.json's: one place. package.json sits two levels above src/cli and dist/cli. */
-const version = (): string => (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Loaded on demand; --org / --accounts runs go to the many-account variants. */
 const commands: Record<string, (options: CommandOptions) => Promise<CommandHandler>> = {
@@ -50,7 +47,12 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
         .usage('$0 <command> [options]\n\nFind AWS VPCs and subnets without working VPC Flow Logs, in every region, and fix them safely.'),
     )
       .option('config', { type: 'string', describe: 'Settings file (default ./flowfix.config.json when present)' })
-      .option('format', { type: 'string', choices: ['text', 'json'], default: 'text', describe: 'Output format' })
+      .option('format', {
+        type: 'string',
+        choices: OUTPUT_FORMATS,
+        default: 'text',
+        describe: 'Output format: text, json; for plan and verify also sarif (GitHub code scanning), markdown (PR comment, job summary), csv',
+      })
       .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and AWS error details' })
       .command('plan', 'Show what is wrong and what flowfix would change (read-only)', (y) =>
         withOutDir(withSnapshotFlag(withSettingsFlags(y)).option('out', { type: 'string', describe: 'Save the plan as JSON for a later `flowfix apply FILE`' })),
@@ -86,16 +88,18 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
         chosen = { name: 'guided', args: args as RawArgs };
       })
       .strict()
-      .version(version())
+      .version(flowfixVersion())
       .help()
       .alias('help', 'h')
       .wrap(Math.min(110, io.stdout.columns ?? 100))
       .exitProcess(false)
       .fail((message, err) => {
-        throw err ?? new FlowfixError('BadUsage', message, { hint: 'see flowfix --help' });
+        // yargs spreads some messages over lines ("Invalid values:\n  Argument: format, …"): one line.
+        throw err ?? new FlowfixError('BadUsage', message.replace(/\s*\n\s*/g, ' '), { hint: 'see flowfix --help' });
       });
     await parser.parseAsync();
     if (!chosen) return EXIT.ok; // --help or --version already printed
+    checkFormat(chosen.name, chosen.args.format);
     const options = await toCommandOptions(chosen.args, io);
     debug = options.debug;
     const handler = await commands[chosen.name]!(options);

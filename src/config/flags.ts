@@ -183,9 +183,10 @@ const ARGV_ORDER: readonly SettingKey[] = [
 
 const ARGV_FLAGS: SettingsFlag[] = [...SETTINGS_FLAGS].sort((a, b) => ARGV_ORDER.indexOf(a.key) - ARGV_ORDER.indexOf(b.key));
 
-/** Flags that reproduce `settings` when parsed (defaults mostly left out). */
-export function settingsArgv(settings: Settings): string[] {
+/** Flags that reproduce `settings` when parsed (defaults mostly left out); with `only`, just those settings' flags. */
+export function settingsArgv(settings: Settings, only?: readonly string[]): string[] {
   return ARGV_FLAGS.flatMap((f) => {
+    if (only && !only.includes(f.key)) return [];
     const value = f.render(settings);
     if (value === undefined) return [];
     return f.type === 'boolean' ? [f.flag] : [f.flag, value];
@@ -194,8 +195,11 @@ export function settingsArgv(settings: Settings): string[] {
 
 /** `flowfix apply ... --yes` for these settings, quoted for a POSIX shell. */
 export function applyCommandLine(settings: Settings): string {
-  return ['flowfix', 'apply', ...settingsArgv(settings), '--yes'].map(shellQuote).join(' ');
+  return commandLine(['flowfix', 'apply', ...settingsArgv(settings), '--yes']);
 }
+
+/** Words quoted for a POSIX shell and joined: a command a user can paste. */
+export const commandLine = (words: readonly string[]): string => words.map(shellQuote).join(' ');
 
 function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;

@@ -30,7 +30,7 @@ export function processIo(): Io {
  * Spinners only for a person watching a terminal: never in CI, pipes or JSON mode. A terminal that
  * reports zero columns (some pseudo-terminals) is treated as none: ora would loop clearing lines.
  */
-export function decorationsWanted(io: Io, format: 'text' | 'json'): boolean {
+export function decorationsWanted(io: Io, format: string): boolean {
   const sized = (io.stderr.columns ?? 0) > 0;
   return format === 'text' && io.stdout.isTTY === true && io.stderr.isTTY === true && sized && !io.env['CI'];
 }

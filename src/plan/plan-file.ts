@@ -4,7 +4,9 @@
 // (description, permissions, service, operation) that differ from what flowfix renders.
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
+import type { BecauseKind } from '../actions/action-kind.js';
 import { ACTION_KINDS } from '../actions/action-kinds.js';
+import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import { FlowfixError } from '../errors.js';
 import { isValidRegionName } from '../facts/regions.js';
 import { issueLines } from '../util/validation-problems.js';
@@ -13,9 +15,10 @@ import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
 export const MAX_PLAN_BYTES = 50 * 1024 * 1024;
 
 const region = z.string().refine((name) => name === 'global' || isValidRegionName(name), 'is not a region name');
+const BECAUSE_KINDS: [BecauseKind, ...BecauseKind[]] = ['prerequisite', 'unfinished', 'in-use', ...FINDING_KINDS];
 const because = z.array(
   z.strictObject({
-    kind: z.enum(['no-flow-log', 'accept-only', 'delivery-failed', 'subnet-level-only', 'shared-vpc', 'short-retention', 'role-untrusted', 'prerequisite', 'unfinished', 'in-use']),
+    kind: z.enum(BECAUSE_KINDS),
     resourceIds: z.array(z.string()),
   }),
 );
@@ -32,7 +35,8 @@ const actionSchema = z.discriminatedUnion(
   ) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
 
-const planSchema = z.strictObject({
+/** What a plan file may hold: what `flowfix apply FILE` reads, and schemas/plan.v1.schema.json. */
+export const planFileSchema = z.strictObject({
   schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
   accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
   partition: z.enum(['aws', 'aws-cn', 'aws-us-gov']),
@@ -51,10 +55,10 @@ const planSchema = z.strictObject({
   }),
   actions: z.array(actionSchema),
   blocked: z.array(z.strictObject({ reason: z.string(), region: z.string(), resourceIds: z.array(z.string()) })),
-});
+}).meta({ title: 'flowfix plan (schemaVersion 1)', description: 'What `flowfix plan --out FILE` saves and `flowfix apply FILE` reads.' });
 
 /** A plan as read from a file: its settings not yet validated as settings. */
-export type SavedPlan = Omit<Plan, 'settings'> & { settings: z.infer<typeof planSchema>['settings'] };
+export type SavedPlan = Omit<Plan, 'settings'> & { settings: z.infer<typeof planFileSchema>['settings'] };
 
 export const planInvalid = (path: string, problem: string) =>
   new FlowfixError('PlanInvalid', `plan file ${path} is not a valid flowfix plan: ${problem}`, {
@@ -102,7 +106,7 @@ export function parsePlanFile(text: string, path: string): SavedPlan {
       hint: 'make a new plan with this version of flowfix: flowfix plan --out FILE',
     });
   }
-  const parsed = planSchema.safeParse(json);
+  const parsed = planFileSchema.safeParse(json);
   if (!parsed.success) {
     throw planInvalid(path, issueLines(parsed.error.issues).join('; '));
   }

@@ -1,7 +1,9 @@
 // Data in, strings out: the terminal view of a PlanReport.
+import { ACTION_KINDS, targetsOf, type ActionKindName } from '../actions/action-kinds.js';
+import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { Finding } from '../audit/types.js';
-import { actionNumber, type PlanAction } from '../plan/types.js';
-import { FINDING_KINDS, type PlanReport, type RegionSummary } from '../report/plan-report.js';
+import { actionNumber, type Plan, type PlanAction } from '../plan/types.js';
+import { isReportOnly, isVerified, type PlanReport, type RegionSummary } from '../report/plan-report.js';
 import { fit, indent, inner, plural, table, visibleWidth } from './layout.js';
 import { plainStyle, type Style } from './style.js';
 
@@ -96,4 +98,64 @@ function regionTable(report: PlanReport, style: Style, width: number | undefined
   if (!width || width <= 0 || Math.max(...wide.split('\n').map(visibleWidth)) <= width) return wide;
   const counts = (r: RegionSummary) => kinds.filter((k) => r.findings[k]).map((k) => `${r.findings[k]} ${k}`).join(', ') || 'none';
   return table([['REGION', 'VPCS', 'SUBNETS', 'COMPLIANT', 'FINDINGS'], ...report.regions.map((r) => row(r, [counts(r)]))], style, true, width);
+}
+
+export interface SummaryOptions {
+  /** The command the summary suggests: the apply that carries out this plan. */
+  nextStep?: string;
+  /** How a command is quoted in the sentence (Markdown needs a code span that survives any text). */
+  code?: (command: string) => string;
+}
+
+/**
+ * The last line of `flowfix plan`, as Terraform ends its plan: what will be created and set, and the
+ * command that does it; or that nothing needs doing; and, whatever else, what could not be read.
+ */
+export function renderPlanSummary(report: PlanReport, { nextStep = 'flowfix apply', code = (c) => `\`${c}\`` }: SummaryOptions = {}): string {
+  const { actions, blocked } = report.plan;
+  const sentences: string[] = [];
+  if (actions.length > 0) {
+    const counted = countPlanned(report.plan);
+    sentences.push(`Plan: ${[counted.create && `${counted.create} to create`, counted.set && `${counted.set} to set`].filter(Boolean).join('; ')}. Run ${code(nextStep)} to carry it out.`);
+    const blockedIds = blocked.reduce((n, b) => n + b.resourceIds.length, 0);
+    if (blockedIds > 0) sentences.push(`${plural(blockedIds, 'resource')} blocked (see above).`);
+  } else {
+    const open = report.findings.filter((f) => !isReportOnly(f)).length;
+    const unit = report.settings.scope === 'subnet' ? 'subnet' : 'VPC';
+    if (open > 0 || blocked.length > 0) sentences.push(`No changes flowfix can make: ${plural(open, 'finding')} need${open === 1 ? 's' : ''} your action (see above).`);
+    else if (report.errors.length > 0) sentences.push(`No changes in what could be read.`);
+    else sentences.push(`No changes: every ${unit} in scope has a working flow log.`);
+  }
+  if (report.errors.length > 0) sentences.push(unreadSentence(report));
+  return sentences.join(' ');
+}
+
+/** "Could not read eu-west-1 and the delivery role (IAM): nothing there is in this plan; fix access and run again." */
+function unreadSentence(report: PlanReport): string {
+  const names = report.errors.map((e) => (e.region === 'global' ? 'the delivery role (IAM)' : e.region));
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
+  return `Could not read ${list}: nothing there is in this plan; fix access and run again.`;
+}
+
+/** "4 flow logs, 2 log groups, 1 role" to create, "1 role policy" to set: each action counted by its targets. */
+function countPlanned(plan: Plan): Record<'create' | 'set', string> {
+  const counts = new Map<ActionKindName, number>();
+  for (const a of plan.actions) counts.set(a.kind, (counts.get(a.kind) ?? 0) + targetsOf(a).length);
+  // Flow logs first: what the user asked for, then what they need.
+  const kinds = (Object.keys(ACTION_KINDS) as ActionKindName[]).reverse();
+  const phrase = (verb: 'create' | 'set') =>
+    kinds
+      .filter((k) => ACTION_KINDS[k].counted.verb === verb && counts.has(k))
+      .map((k) => plural(counts.get(k)!, ACTION_KINDS[k].counted.noun, ACTION_KINDS[k].counted.nouns))
+      .join(', ');
+  return { create: phrase('create'), set: phrase('set') };
+}
+
+/** The verdict `flowfix verify` ends with. */
+export function renderVerdict(report: PlanReport): string {
+  if (isVerified(report)) return 'Verified: every resource in scope has a working flow log.';
+  const problems = report.findings.filter((f) => !isReportOnly(f)).length;
+  const unreadable = report.errors.map((e) => (e.region === 'global' ? 'the delivery role (IAM)' : e.region));
+  if (unreadable.length > 0) return `Not verified: could not read ${unreadable.join(', ')}${problems > 0 ? `; ${plural(problems, 'finding')} in what was read` : ''}.`;
+  return `Not verified: ${plural(problems, 'finding')} to fix.`;
 }

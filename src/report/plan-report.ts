@@ -1,50 +1,98 @@
-// The data `flowfix plan` shows, in one shape for both the terminal and --format json.
-import type { Settings } from '../config/settings.js';
+// The data `flowfix plan` shows, in one shape for the terminal and every --format. The document is
+// defined once, as a zod schema: its TypeScript types are inferred from it, the published JSON Schema
+// (schemas/plan-report.v1.schema.json) is generated from it, and the tests validate every report they
+// produce against it.
+import { z } from 'zod';
+import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { AuditResult, Coverage, Finding, FindingKind } from '../audit/types.js';
 import type { AwsProblem, Inventory } from '../inventory/types.js';
-import { describeDestination } from '../config/settings.js';
+import { describeDestination, type Settings } from '../config/settings.js';
+import { planFileSchema } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
+import type { Equal } from '../util/types.js';
+
+export { FINDING_KINDS } from '../audit/finding-kinds.js';
 
 /** Bump on any incompatible change to PlanReport; documented in README "JSON output". */
 export const REPORT_SCHEMA = 'flowfix.plan-report/v1';
 
-export const FINDING_KINDS: FindingKind[] = [
-  'no-flow-log',
-  'accept-only',
-  'delivery-failed',
-  'subnet-level-only',
-  'shared-vpc',
-  'short-retention',
-  'role-untrusted',
-];
+const findingKind = z.enum(FINDING_KINDS as [FindingKind, ...FindingKind[]]);
+const count = z.number().int().nonnegative();
 
-export interface RegionSummary {
-  region: string;
-  status: 'ok' | 'error';
-  vpcs: number;
-  subnets: number;
-  inScope: number;
-  compliant: number;
-  findings: Partial<Record<FindingKind, number>>;
-}
+export const findingSchema = z.strictObject({
+  region: z.string().describe("'global' for the IAM role"),
+  resourceType: z.enum(['VPC', 'Subnet', 'LogGroup', 'Role']),
+  resourceId: z.string(),
+  vpcId: z.string().optional(),
+  name: z.string().optional(),
+  kind: findingKind,
+  severity: z.enum(['high', 'medium', 'low', 'info']),
+  reason: z.string(),
+  remediable: z.boolean(),
+  flowLogIds: z.array(z.string()).optional(),
+  awsMessage: z.string().optional(),
+});
 
-export interface PlanReport {
-  schema: typeof REPORT_SCHEMA;
-  accountId: string;
-  partition: string;
-  generatedAt: string;
-  settings: { scope: string; trafficType: string; destination: string; roleName: string; minRetentionDays: number };
-  regions: RegionSummary[];
-  findings: Finding[];
-  coverage: Coverage[];
-  plan: Plan;
-  errors: ReportError[];
-}
+export const coverageSchema = z.strictObject({
+  region: z.string(),
+  resourceType: z.enum(['VPC', 'Subnet']),
+  resourceId: z.string(),
+  vpcId: z.string(),
+  name: z.string().optional(),
+  compliant: z.boolean(),
+  coveredBy: z.strictObject({ flowLogId: z.string(), resourceId: z.string(), level: z.enum(['own', 'vpc']) }).optional(),
+});
+
+export const regionSummarySchema = z.strictObject({
+  region: z.string(),
+  status: z.enum(['ok', 'error']),
+  vpcs: count,
+  subnets: count,
+  inScope: count,
+  compliant: count,
+  findings: z.partialRecord(findingKind, count),
+});
 
 /** Something that could not be read: a region, or 'global' for the delivery role (IAM). */
-export interface ReportError extends AwsProblem {
-  region: string;
-}
+export const reportErrorSchema = z.strictObject({
+  region: z.string(),
+  code: z.string(),
+  message: z.string(),
+  action: z.string().optional(),
+});
+
+export const planReportSchema = z
+  .strictObject({
+    schema: z.literal(REPORT_SCHEMA),
+    accountId: z.string(),
+    partition: z.string(),
+    generatedAt: z.string(),
+    settings: z.strictObject({
+      scope: z.enum(['vpc', 'subnet']),
+      trafficType: z.enum(['REJECT', 'ALL']),
+      destination: z.string(),
+      roleName: z.string(),
+      minRetentionDays: z.number().int(),
+    }),
+    regions: z.array(regionSummarySchema),
+    findings: z.array(findingSchema),
+    coverage: z.array(coverageSchema),
+    plan: planFileSchema,
+    errors: z.array(reportErrorSchema),
+  })
+  .meta({ title: 'flowfix plan report (flowfix.plan-report/v1)', description: 'What `flowfix plan --format json` and `flowfix verify --format json` print.' });
+
+export type RegionSummary = z.infer<typeof regionSummarySchema>;
+export type ReportError = z.infer<typeof reportErrorSchema>;
+/** The plan inside is typed as flowfix writes it; its schema is the plan file's (what apply reads back). */
+export type PlanReport = Omit<z.infer<typeof planReportSchema>, 'plan'> & { plan: Plan };
+
+// The audit's types and the document's schema must describe the same fields: a change to one without
+// the other fails to compile.
+const sameFinding: Equal<z.infer<typeof findingSchema>, Finding> = true;
+const sameCoverage: Equal<z.infer<typeof coverageSchema>, Coverage> = true;
+const sameProblem: Equal<Omit<ReportError, 'region'>, AwsProblem> = true;
+void [sameFinding, sameCoverage, sameProblem];
 
 export function errorsOf(inventory: Inventory): ReportError[] {
   const errors: ReportError[] = inventory.regions.flatMap((r) => (r.status === 'unreadable' ? [{ region: r.region, ...r.error }] : []));
@@ -88,9 +136,21 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
   };
 }
 
+/** Findings flowfix can never act on from this account (shared VPCs): reported, never "to do". */
+export const isReportOnly = (f: Finding): boolean => f.kind === 'shared-vpc';
+
 /** CI contract: 0 nothing to do, 2 changes planned or needed, 1 something could not be read. */
 export function planExitCode(report: Pick<PlanReport, 'errors' | 'plan' | 'findings'>): 0 | 1 | 2 {
   if (report.errors.length > 0) return 1;
-  const needsAction = report.plan.actions.length > 0 || report.plan.blocked.length > 0 || report.findings.some((f) => f.kind !== 'shared-vpc');
+  const needsAction = report.plan.actions.length > 0 || report.plan.blocked.length > 0 || report.findings.some((f) => !isReportOnly(f));
   return needsAction ? 2 : 0;
+}
+
+/** `flowfix verify`: everything could be read and every resource in scope has a working flow log. */
+export const isVerified = (report: Pick<PlanReport, 'errors' | 'findings'>): boolean => report.errors.length === 0 && report.findings.every(isReportOnly);
+
+/** `verify`'s CI contract, as `plan`'s: 0 verified, 2 findings remain, 1 something could not be checked. */
+export function verifyExitCode(report: Pick<PlanReport, 'errors' | 'findings'>): 0 | 1 | 2 {
+  if (report.errors.length > 0) return 1;
+  return isVerified(report) ? 0 : 2;
 }

@@ -1,2 +1,2 @@
-/** "1 action", "2 actions": a count with its noun (nouns that take an "s"). */
-export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** "1 role", "2 roles"; irregular nouns give their plural ("2 retention policies"). */
+export const plural = (n: number, noun: string, nouns = `${noun}s`): string => `${n} ${n === 1 ? noun : nouns}`;

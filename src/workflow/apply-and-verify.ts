@@ -6,9 +6,10 @@ import type { Settings } from '../config/settings.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Plan } from '../plan/types.js';
-import { errorsOf, type ReportError } from '../report/plan-report.js';
+import type { ApplyReportDocument } from '../report/apply-report.js';
+import { errorsOf } from '../report/plan-report.js';
 import { plural } from '../util/plural.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
 import type { WorkflowDeps } from './deps.js';
 
 export interface ApplyRequest {
@@ -34,13 +35,7 @@ export interface ApplyTimings {
 export const DEFAULT_APPLY_TIMINGS: ApplyTimings = { roleRetryWindowMs: ROLE_RETRY_WINDOW_MS, waitTimeoutMs: 10 * 60_000, waitIntervalMs: 20_000 };
 
 /** The `flowfix.apply-report/v1` document without its schema tag. */
-export interface ApplyResult extends ApplyReport {
-  plan: Plan;
-  verification: Verification[];
-  /** What could not be read before applying (regions, or 'global' for the role). */
-  regionErrors: ReportError[];
-  exitCode: ExitCode;
-}
+export type ApplyResult = Omit<ApplyReportDocument, 'schema'>;
 
 export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, timings: ApplyTimings = DEFAULT_APPLY_TIMINGS): Promise<ApplyResult> {
   const { plan, live, settings } = request;

@@ -124,6 +124,24 @@ const cases: BadCase[] = [
   flags(['--scope', 'org'], '--scope: Invalid option: expected one of "vpc"\\|"subnet"'),
   flags(['--concurrency', '-1'], '--concurrency: Too small: expected number to be >=1'),
   flags(['--endpoint-url', 'not-a-url'], '--endpoint-url: must be a URL like http://localhost:4566'),
+  // ---- output formats: reports are of findings (plan, verify); apply and guided speak text or JSON
+  ...(['sarif', 'markdown', 'csv'] as const).map((format) =>
+    flags(['--format', format], `--format ${format} is not available for apply: it prints text or json`, {
+      fix: /reports in sarif, markdown, csv come from flowfix plan and flowfix verify/,
+    }),
+  ),
+  {
+    name: 'guided --format csv',
+    argv: () => ['guided', '--format', 'csv'],
+    problem: () => /--format csv is not available for guided/,
+    fix: /use --format text\|json/,
+  },
+  {
+    name: 'plan --format xml',
+    argv: () => ['plan', '--format', 'xml'],
+    problem: () => /Invalid values: Argument: format, Given: "xml", Choices: "text", "json", "sarif", "markdown", "csv"/,
+    fix: /see flowfix --help/,
+  },
 
   // ---- saved plans, edited by hand
   plan('plan-malformed.json', 'is not a valid flowfix plan: not JSON'),

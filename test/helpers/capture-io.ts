@@ -1,6 +1,7 @@
 // Run the CLI in-process with captured output, as a test would see a terminal or a pipe.
 import type { Io } from '../../src/io/io.js';
 import { runCli } from '../../src/cli/run.js';
+import { registerCapturedOutput } from './documents.js';
 
 export interface CapturedRun {
   code: number;
@@ -11,6 +12,7 @@ export interface CapturedRun {
 export function captureIo(overrides: Partial<Io> = {}): Io & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
+  registerCapturedOutput({ stdout: out });
   return {
     stdout: { write: (t: string) => out.push(t), isTTY: false },
     stderr: { write: (t: string) => err.push(t), isTTY: false },

@@ -2,6 +2,7 @@
 // table of accounts, then each account as a single-account run shows it.
 import type { Io } from '../../io/io.js';
 import { orgPlanExitCode, type OrgPlanReport } from '../../report/org-report.js';
+import { verifyExitCode } from '../../report/plan-report.js';
 import { renderApplyReport, renderVerification } from '../../render/apply.js';
 import { plural } from '../../render/layout.js';
 import { renderOrgPlanReport } from '../../render/org.js';
@@ -29,11 +30,12 @@ export async function verifyAccountsCommand(options: CommandOptions, io: Io, dep
   return withWorkflow(options, io, deps, async (wf) => {
     const { report } = await assessAll(options, wf);
     printOrgReport(report, options, io);
-    const problems = report.accounts.filter((a) => a.status !== 'read' || a.report.errors.length > 0 || a.report.findings.some((f) => f.kind !== 'shared-vpc'));
+    const codes = report.accounts.map((a) => (a.status === 'read' ? verifyExitCode(a.report) : EXIT.error));
+    const unverified = codes.filter((code) => code !== EXIT.ok).length;
     if (options.format === 'text') {
-      io.stdout.write(problems.length === 0 ? `Verified: every resource in scope has a working flow log in ${plural(report.accounts.length, 'account')}.\n` : `Not verified: ${plural(problems.length, 'account')} with findings or errors.\n`);
+      io.stdout.write(unverified === 0 ? `Verified: every resource in scope has a working flow log in ${plural(report.accounts.length, 'account')}.\n` : `Not verified: ${plural(unverified, 'account')} with findings or errors.\n`);
     }
-    return problems.length === 0 ? EXIT.ok : EXIT.error;
+    return codes.includes(EXIT.error) ? EXIT.error : codes.includes(EXIT.changes) ? EXIT.changes : EXIT.ok;
   });
 }
 

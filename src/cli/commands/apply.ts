@@ -1,6 +1,7 @@
 // `flowfix apply [PLAN]`: fresh or saved plan → consent → apply → verify, rendered for a terminal or JSON.
 import { FlowfixError } from '../../errors.js';
 import type { Io } from '../../io/io.js';
+import { APPLY_REPORT_SCHEMA } from '../../report/apply-report.js';
 import { renderApplyReport, renderPlanActions, renderVerification } from '../../render/apply.js';
 import { applyAndVerify, DEFAULT_APPLY_TIMINGS, type ApplyRequest } from '../../workflow/apply-and-verify.js';
 import { assess } from '../../workflow/assess.js';
@@ -14,9 +15,6 @@ import type { AwsClients } from '../../aws/api.js';
 import { requireSession, withWorkflow, type CommandDeps, type CommandWorkflow } from '../context.js';
 import type { CommandOptions } from '../options.js';
 import { layoutOf, printJson, printReport, savePlans, styleOf } from '../output.js';
-
-/** Bump on any incompatible change; documented in README "JSON output". */
-export const APPLY_REPORT_SCHEMA = 'flowfix.apply-report/v1';
 
 export async function applyCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
   const json = options.format === 'json';

@@ -1,0 +1,48 @@
+// Data in, CSV out: one row per finding, RFC 4180 (CRLF line ends, a field quoted when it holds a comma,
+// a quote or a line break, quotes doubled). A VPC's Name tag is anyone's free text, and a spreadsheet
+// runs a cell that starts with = + - @ (or a tab or carriage return) as a formula: such cells get a
+// leading ' and are quoted (OWASP's advice on CSV injection).
+import type { Finding } from '../audit/types.js';
+import type { PlanReport } from '../report/plan-report.js';
+
+/** The columns, named as the JSON report names the fields, with the account first. */
+export const CSV_COLUMNS = [
+  'accountId',
+  'region',
+  'severity',
+  'kind',
+  'resourceType',
+  'resourceId',
+  'vpcId',
+  'name',
+  'remediable',
+  'reason',
+  'awsMessage',
+  'flowLogIds',
+] as const;
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(value: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return safe !== value || /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function renderCsv(report: PlanReport): string {
+  const cells = (f: Finding): Record<(typeof CSV_COLUMNS)[number], string> => ({
+    accountId: report.accountId,
+    region: f.region,
+    severity: f.severity,
+    kind: f.kind,
+    resourceType: f.resourceType,
+    resourceId: f.resourceId,
+    vpcId: f.vpcId ?? '',
+    name: f.name ?? '',
+    remediable: String(f.remediable),
+    reason: f.reason,
+    awsMessage: f.awsMessage ?? '',
+    flowLogIds: (f.flowLogIds ?? []).join(' '),
+  });
+  const lines = [CSV_COLUMNS.join(','), ...report.findings.map((f) => CSV_COLUMNS.map((c) => csvCell(cells(f)[c])).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}
