@@ -8,7 +8,10 @@ export interface VpcFacts {
   ownerId: string;
   isDefault: boolean;
   cidrBlock?: string;
+  /** The Name tag. */
   name?: string;
+  /** Every tag the caller's account sees on it (exclusions match on them); absent when it has none. */
+  tags?: Record<string, string>;
 }
 
 export interface SubnetFacts {
@@ -17,7 +20,10 @@ export interface SubnetFacts {
   ownerId: string;
   availabilityZone?: string;
   cidrBlock?: string;
+  /** The Name tag. */
   name?: string;
+  /** Every tag the caller's account sees on it (exclusions match on them); absent when it has none. */
+  tags?: Record<string, string>;
 }
 
 export type FlowLogDestinationType = 'cloud-watch-logs' | 's3' | 'kinesis-data-firehose';
