@@ -3,6 +3,9 @@ import type { PolicyDocument } from './policy-document.js';
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 
+/** VPC and subnet ids: vpc- or subnet- and hexadecimal digits (8 for older resources, 17 today). */
+export const VPC_OR_SUBNET_ID = /^(vpc|subnet)-[0-9a-f]{8,17}$/;
+
 export interface VpcFacts {
   vpcId: string;
   ownerId: string;
