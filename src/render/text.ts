@@ -1,7 +1,7 @@
 // Data in, strings out: the terminal view of a PlanReport.
 import type { Finding } from '../audit/types.js';
 import type { PlanAction } from '../plan/types.js';
-import { FINDING_KINDS, type PlanReport, type RegionSummary } from '../report/plan-report.js';
+import { FINDING_KINDS, type ExcludedResource, type PlanReport, type RegionSummary } from '../report/plan-report.js';
 import { fit, indent, inner, plural, table, visibleWidth } from './layout.js';
 import { plainStyle, type Style } from './style.js';
 
@@ -15,6 +15,18 @@ const SEVERITY_ORDER = { high: 0, medium: 1, low: 2, info: 3 } as const;
 export function renderFinding(f: Finding): string[] {
   const name = f.name ? ` (${f.name})` : '';
   return [f.region, `${f.resourceId}${name}`, f.kind, f.reason];
+}
+
+/** Why a resource is left alone, in words: how it was excluded, the reason given, until when. */
+export function describeExclusionMark(e: Pick<ExcludedResource, 'by' | 'reason' | 'tag' | 'expires' | 'throughVpc'>): string {
+  const how = e.by === 'default-vpc' ? e.reason : `excluded by ${e.by === 'tag' ? `tag ${e.tag}` : 'id'}: ${e.reason}`;
+  const until = e.expires ? ` (until ${e.expires})` : '';
+  return e.throughVpc ? `its VPC ${e.throughVpc} is ${how}${until}` : `${how}${until}`;
+}
+
+function renderExcluded(e: ExcludedResource): string[] {
+  const name = e.name ? ` (${e.name})` : '';
+  return [e.region, `${e.resourceId}${name}`, e.finding ?? 'compliant', describeExclusionMark(e)];
 }
 
 /** One row per action: its number (the id up to the first '-', right-aligned), region, API call, description. */
@@ -35,9 +47,15 @@ export function renderPlanReport(report: PlanReport, style: Style = plainStyle, 
   );
   out.push('', regionTable(report, style, width));
 
-  const findings = [...report.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  // Excluded resources' findings are listed with the exclusions, not here.
+  const findings = report.findings.filter((f) => !f.excluded).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   out.push('', style.bold(`Findings (${findings.length})`));
   out.push(findings.length === 0 ? style.green('  none: every resource in scope has a working flow log') : indent(table(findings.map(renderFinding), style, false, inner(width))));
+
+  if (report.excluded.length > 0) {
+    out.push('', style.bold(`Excluded (${report.excluded.length}): left alone on purpose, never planned`));
+    out.push(indent(table(report.excluded.map(renderExcluded), style, false, inner(width))));
+  }
 
   const covered = report.coverage.filter((c) => c.coveredBy?.level === 'vpc').length;
   if (report.settings.scope === 'subnet' && covered > 0) {
@@ -48,6 +66,11 @@ export function renderPlanReport(report: PlanReport, style: Style = plainStyle, 
   out.push('', style.bold(`Plan (${plural(actions.length, 'action')})`));
   out.push(actions.length === 0 ? '  nothing to change' : indent(table(actionRows(actions), style, false, inner(width))));
   for (const b of blocked) out.push(fit(style.yellow(`  blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`), width, 4));
+
+  if (report.warnings.length > 0) {
+    out.push('', style.bold(style.yellow(`Warnings (${report.warnings.length})`)));
+    for (const w of report.warnings) out.push(fit(style.yellow(`  ${w.message}`), width, 4));
+  }
 
   if (report.errors.length > 0) {
     out.push('', style.bold(style.red(`Errors (${report.errors.length})`)));
@@ -64,13 +87,15 @@ export function renderPlanReport(report: PlanReport, style: Style = plainStyle, 
  */
 function regionTable(report: PlanReport, style: Style, width: number | undefined): string {
   const kinds = FINDING_KINDS.filter((k) => report.regions.some((r) => r.findings[k]));
+  // The EXCLUDED column only when something is excluded, so reports without exclusions read as before.
+  const excludedColumn = report.regions.some((r) => r.excluded > 0);
+  const fixedHeads = ['REGION', 'VPCS', 'SUBNETS', 'COMPLIANT', ...(excludedColumn ? ['EXCLUDED'] : [])];
   const row = (r: RegionSummary, counts: string[]) =>
-    r.status === 'error' ? [r.region, '-', '-', style.red('unreadable'), ...counts.map(() => '-')] : [r.region, String(r.vpcs), String(r.subnets), `${r.compliant}/${r.inScope}`, ...counts];
-  const wide = table(
-    [['REGION', 'VPCS', 'SUBNETS', 'COMPLIANT', ...kinds.map((k) => k.toUpperCase())], ...report.regions.map((r) => row(r, kinds.map((k) => String(r.findings[k] ?? 0))))],
-    style,
-  );
+    r.status === 'error'
+      ? [r.region, '-', '-', style.red('unreadable'), ...(excludedColumn ? ['-'] : []), ...counts.map(() => '-')]
+      : [r.region, String(r.vpcs), String(r.subnets), `${r.compliant}/${r.inScope}`, ...(excludedColumn ? [String(r.excluded)] : []), ...counts];
+  const wide = table([[...fixedHeads, ...kinds.map((k) => k.toUpperCase())], ...report.regions.map((r) => row(r, kinds.map((k) => String(r.findings[k] ?? 0))))], style);
   if (!width || width <= 0 || Math.max(...wide.split('\n').map(visibleWidth)) <= width) return wide;
   const counts = (r: RegionSummary) => kinds.filter((k) => r.findings[k]).map((k) => `${r.findings[k]} ${k}`).join(', ') || 'none';
-  return table([['REGION', 'VPCS', 'SUBNETS', 'COMPLIANT', 'FINDINGS'], ...report.regions.map((r) => row(r, [counts(r)]))], style, true, width);
+  return table([[...fixedHeads, 'FINDINGS'], ...report.regions.map((r) => row(r, [counts(r)]))], style, true, width);
 }

@@ -1,5 +1,6 @@
 // `flowfix verify`: re-audit live state, delivery status included (FAILED delivery is a finding).
 import type { Io } from '../../io/io.js';
+import { actionableFindings } from '../../report/plan-report.js';
 import { assess } from '../../workflow/assess.js';
 import { EXIT } from '../../workflow/exit-codes.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
@@ -9,7 +10,7 @@ import { printReport } from '../output.js';
 export async function verifyCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
   const { report } = await withWorkflow(options, io, deps, (wf) => assess(options.settings, wf));
   printReport(report, options.format, io);
-  const problems = report.findings.filter((f) => f.kind !== 'shared-vpc');
+  const problems = actionableFindings(report.findings);
   const verified = problems.length === 0 && report.errors.length === 0;
   if (options.format === 'text') {
     io.stdout.write(verified ? 'Verified: every resource in scope has a working flow log.\n' : `Not verified: ${problems.length} findings, ${report.errors.length} unreadable regions.\n`);
