@@ -23,6 +23,13 @@ export function describeExclusion(exclusion: Exclusion): string {
   return `${what} (${exclusion.reason})`;
 }
 
+/** Why a resource is left alone, in words: how it was excluded, the reason given, until when. */
+export function describeExclusionMark(mark: ExclusionMark): string {
+  const how = mark.by === 'default-vpc' ? mark.reason : `excluded by ${mark.by === 'tag' ? `tag ${mark.tag}` : 'id'}: ${mark.reason}`;
+  const until = mark.expires ? ` (until ${mark.expires})` : '';
+  return mark.throughVpc ? `its VPC ${mark.throughVpc} is ${how}${until}` : `${how}${until}`;
+}
+
 function tagMatcher(text: string): (tags: Record<string, string> | undefined) => boolean {
   const { key, value } = parseTagAssignment(text);
   return (tags) => tags !== undefined && Object.hasOwn(tags, key) && (value === undefined || tags[key] === value);

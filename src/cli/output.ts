@@ -18,6 +18,11 @@ export function printReport(report: PlanReport, format: 'text' | 'json', io: Io)
   else io.stdout.write(`${renderPlanReport(report, styleOf(io), layoutOf(io))}\n`);
 }
 
+/** Warnings where no report shows them (a saved plan's rebuild, JSON apply): stderr, so stdout stays one document. */
+export function printWarnings(warnings: readonly { message: string }[], io: Io): void {
+  for (const w of warnings) io.stderr.write(`flowfix: warning: ${w.message}\n`);
+}
+
 export function printJson(io: Io, document: object): void {
   io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
 }

@@ -1,4 +1,5 @@
 // Data in, strings out: the terminal view of a PlanReport.
+import { describeExclusionMark } from '../audit/exclusions.js';
 import type { Finding } from '../audit/types.js';
 import type { PlanAction } from '../plan/types.js';
 import { FINDING_KINDS, type ExcludedResource, type PlanReport, type RegionSummary } from '../report/plan-report.js';
@@ -15,13 +16,6 @@ const SEVERITY_ORDER = { high: 0, medium: 1, low: 2, info: 3 } as const;
 export function renderFinding(f: Finding): string[] {
   const name = f.name ? ` (${f.name})` : '';
   return [f.region, `${f.resourceId}${name}`, f.kind, f.reason];
-}
-
-/** Why a resource is left alone, in words: how it was excluded, the reason given, until when. */
-export function describeExclusionMark(e: Pick<ExcludedResource, 'by' | 'reason' | 'tag' | 'expires' | 'throughVpc'>): string {
-  const how = e.by === 'default-vpc' ? e.reason : `excluded by ${e.by === 'tag' ? `tag ${e.tag}` : 'id'}: ${e.reason}`;
-  const until = e.expires ? ` (until ${e.expires})` : '';
-  return e.throughVpc ? `its VPC ${e.throughVpc} is ${how}${until}` : `${how}${until}`;
 }
 
 function renderExcluded(e: ExcludedResource): string[] {

@@ -9,7 +9,7 @@ import { EXIT } from '../../workflow/exit-codes.js';
 import { loadSavedPlan } from '../../workflow/saved-plan.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { layoutOf, printJson, printReport, styleOf } from '../output.js';
+import { layoutOf, printJson, printReport, printWarnings, styleOf } from '../output.js';
 
 /** Bump on any incompatible change; documented in README "JSON output". */
 export const APPLY_REPORT_SCHEMA = 'flowfix.apply-report/v1';
@@ -49,6 +49,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
   async function prepare(options: CommandOptions, io: Io, wf: Parameters<typeof assess>[1]): Promise<Omit<ApplyRequest, 'dryRun' | 'wait'>> {
     if (options.planFile) {
       const saved = await loadSavedPlan(options.planFile, options.flagSettings, options.settings, wf);
+      printWarnings(saved.warnings, io);
       if (!json) {
         for (const b of saved.plan.blocked) io.stderr.write(`Blocked in ${b.region}: ${b.resourceIds.length} resources, because ${b.reason}\n`);
         if (saved.plan.actions.length > 0) io.stdout.write(`${renderPlanActions(saved.plan, style, layoutOf(io))}\n`);
@@ -56,8 +57,9 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
       return { plan: saved.plan, live: saved.live, settings: saved.settings, settled: saved.settled };
     }
     const assessment = await assess(options.settings, wf);
-    // With --format json the plan goes into the one apply document instead.
+    // With --format json the plan goes into the one apply document instead (and warnings to stderr).
     if (!json) printReport(assessment.report, 'text', io);
+    else printWarnings(assessment.report.warnings, io);
     return { plan: assessment.plan, live: assessment.inventory, settings: options.settings };
   }
 }
