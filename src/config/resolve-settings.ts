@@ -74,20 +74,20 @@ const exclusion = z
   )
   .refine((entry) => (entry.id === undefined) !== (entry.tag === undefined), { error: 'give either "id" or "tag" (one per entry)' });
 
-/** Flowfix's own ManagedBy tag, in any case: IAM and some tools compare tag keys without case. */
+/** Flowfix's own ManagedBy tag, in any case: a look-alike key would be taken for flowfix's by people and case-blind tools. */
 const isManagedByKey = (key: string) => key.toLowerCase() === MANAGED_BY_TAG.key.toLowerCase();
 
 /** `{ "Key": "value" }` (settings file) or `["Key=value"]` (--tag), checked against AWS's tag rules. */
 const organizationTags = z.preprocess(
   (value, ctx) => {
     if (!Array.isArray(value)) return value;
-    const tags: Record<string, string> = {};
+    const entries: [string, string][] = [];
     for (const text of value.map(String)) {
       const { key, value: tagValue } = parseTagAssignment(text);
       if (tagValue === undefined) ctx.issues.push({ code: 'custom', message: `${quoted(text)} is not KEY=VALUE`, input: text });
-      else tags[key] = tagValue;
+      else entries.push([key, tagValue]);
     }
-    return tags;
+    return Object.fromEntries(entries); // own properties, whatever the key (even __proto__)
   },
   z.record(z.string(), z.string()).superRefine((tags, ctx) => {
     for (const [key, value] of Object.entries(tags)) {
