@@ -55,7 +55,7 @@ export async function runApplyCase(task: ApplyCaseTask): Promise<ApplyCaseResult
   const { fake, clients, counts } = await fakeEstate(task.estate, settings, task.latencyMs);
 
   const live = await collectInventory(clients, settings);
-  const plan = buildPlan({ inventory: live, audit: audit(live, settings), settings, templates, createdAt: new Date().toISOString() });
+  const plan = buildPlan({ inventory: live, audit: audit(live, settings, new Date()), settings, templates, createdAt: new Date().toISOString() });
 
   const sampler = startMemorySampler();
   const firstApplyCall = fake.calls.length;
@@ -84,7 +84,7 @@ export async function runApplyCase(task: ApplyCaseTask): Promise<ApplyCaseResult
   }
 
   const after = await collectInventory(clients, settings);
-  const remaining = audit(after, settings).findings.filter((f) => f.remediable && FLOW_LOG_KINDS.has(f.kind)).length;
+  const remaining = audit(after, settings, new Date()).findings.filter((f) => f.remediable && FLOW_LOG_KINDS.has(f.kind)).length;
   fake.restore();
 
   const outcomes: Record<string, number> = {};

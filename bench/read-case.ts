@@ -76,7 +76,7 @@ export async function runReadCase(task: ReadCaseTask): Promise<ReadCaseResult> {
   const t0 = performance.now();
   const inventory = await collectInventory(clients, settings);
   const t1 = performance.now();
-  const auditResult = audit(inventory, settings);
+  const auditResult = audit(inventory, settings, new Date());
   const t2 = performance.now();
   const plan = buildPlan({ inventory, audit: auditResult, settings, templates, createdAt: new Date().toISOString() });
   const t3 = performance.now();

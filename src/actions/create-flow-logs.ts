@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { CreateFlowLogsResult } from '../aws/api.js';
-import type { FlowLogFacts } from '../facts/resources.js';
+import { VPC_OR_SUBNET_ID, type FlowLogFacts } from '../facts/resources.js';
 import { readRegion, type RegionInventory } from '../inventory/types.js';
 import { flowLogCounts } from '../rules/flow-logs.js';
 import { canonicalJson } from '../util/canonical-json.js';
@@ -13,7 +13,7 @@ import { awsTags, logGroupName } from './schemas.js';
 /** The most ids CreateFlowLogs takes in one call. */
 export const MAX_IDS_PER_CREATE_FLOW_LOGS = 1000;
 
-const resourceId = z.string().regex(/^(vpc|subnet)-[0-9a-f]{8,17}$/, 'is not a VPC or subnet id');
+const resourceId = z.string().regex(VPC_OR_SUBNET_ID, 'is not a VPC or subnet id');
 
 const inputSchema = z
   .strictObject({

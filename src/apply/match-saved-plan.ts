@@ -27,7 +27,11 @@ const fixedInput = (action: PlanAction) =>
   canonicalJson(Object.fromEntries(Object.entries(action.input).filter(([key]) => !VARIABLE_INPUT.has(key))));
 const keyOf = (action: PlanAction) => `${action.kind}|${action.region}|${fixedInput(action)}`;
 
-export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, settings: Settings): MatchedPlan {
+/**
+ * `excluded`: resources the rebuilt plan leaves alone on purpose (`region|id` → why, in words), so a
+ * saved plan that names one is refused saying so.
+ */
+export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, settings: Settings, excluded: ReadonlyMap<string, string> = new Map()): MatchedPlan {
   const refused: string[] = [];
   const settled: Outcome[] = [];
   const chosen: PlanAction[] = [];
@@ -78,7 +82,10 @@ export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, sett
         else if (verdict.status === 'already-done' || verdict.status === 'skipped') settled.push(outcomeOf(action, id, verdict.status, verdict.detail));
         else {
           const blocked = rebuilt.blocked.find((b) => b.region === action.region && b.resourceIds.includes(id));
-          refused.push(`${name}: ${id} ${blocked ? `is blocked: ${blocked.reason}` : `is not a ${action.input.ResourceType} flowfix would give this flow log now`}`);
+          const exclusion = excluded.get(resourceKey);
+          refused.push(
+            `${name}: ${id} ${exclusion ? `is excluded (${exclusion})` : blocked ? `is blocked: ${blocked.reason}` : `is not a ${action.input.ResourceType} flowfix would give this flow log now`}`,
+          );
         }
       });
       if (refused.length === before && edited.length > 0) refuseEdited();

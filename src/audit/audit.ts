@@ -2,28 +2,38 @@
 // when ACTIVE, capturing REJECT or ALL, and its delivery has not FAILED; any destination type counts.
 import type { Settings } from '../config/settings.js';
 import type { FlowLogFacts, VpcFacts } from '../facts/resources.js';
-import { readRegions, roleOf, type Inventory, type RegionInventory } from '../inventory/types.js';
+import { readRegions, roleOf, unreadableRegions, type Inventory, type RegionInventory } from '../inventory/types.js';
 import { appendAll, groupBy } from '../util/collections.js';
 import { capturesRejects, deliveryFailed, flowLogCounts, isActive } from '../rules/flow-logs.js';
 import { trustsVpcFlowLogs } from '../rules/role-trust.js';
+import { ExclusionMatcher } from './exclusions.js';
 import { kindFields } from './finding-kinds.js';
-import type { AuditResult, Coverage, Finding } from './types.js';
+import type { AuditResult, Coverage, ExclusionMark, Finding } from './types.js';
 
-type AuditSettings = Pick<Settings, 'scope' | 'minRetentionDays' | 'destination' | 'roleName'>;
+type AuditSettings = Pick<Settings, 'scope' | 'minRetentionDays' | 'destination' | 'roleName' | 'exclude' | 'skipDefaultVpcs'>;
 
-export function audit(inventory: Inventory, settings: AuditSettings): AuditResult {
+/** `now`: the day exclusions' `expires` is compared with. */
+export function audit(inventory: Inventory, settings: AuditSettings, now: Date): AuditResult {
   const findings: Finding[] = [];
   const coverage: Coverage[] = [];
-  for (const region of readRegions(inventory)) {
-    const result = auditRegion(region, inventory.accountId, settings);
+  const exclusions = new ExclusionMatcher(settings, now);
+  const regions = readRegions(inventory);
+  for (const region of regions) {
+    const result = auditRegion(region, inventory.accountId, settings, exclusions);
     appendAll(findings, result.findings);
     appendAll(coverage, result.coverage);
   }
   appendAll(findings, auditRole(inventory, settings));
-  return { findings, coverage };
+  const warnings = exclusions.warnings(
+    regions.map((r) => r.region),
+    unreadableRegions(inventory).length,
+  );
+  return { findings, coverage, warnings };
 }
 
-function auditRegion(region: RegionInventory, accountId: string, settings: AuditSettings): AuditResult {
+const markedWith = (mark: ExclusionMark | undefined) => (mark ? { excluded: mark } : {});
+
+function auditRegion(region: RegionInventory, accountId: string, settings: AuditSettings, exclusions: ExclusionMatcher): Omit<AuditResult, 'warnings'> {
   const findings: Finding[] = [];
   const coverage: Coverage[] = [];
   const flowLogsOf = groupBy(region.flowLogs, (f) => f.resourceId);
@@ -32,8 +42,11 @@ function auditRegion(region: RegionInventory, accountId: string, settings: Audit
   const subnetsOf = groupBy(region.subnets, (s) => s.vpcId);
 
   for (const vpc of region.vpcs) {
+    const vpcMark = exclusions.vpc(vpc);
     if (vpc.ownerId !== accountId) {
-      findings.push(sharedVpcFinding(region.region, vpc));
+      // Not remediable here; an exclusion acknowledges it (listed as excluded, not as a finding).
+      findings.push({ ...sharedVpcFinding(region.region, vpc), ...markedWith(vpcMark) });
+      for (const subnet of subnetsOf.get(vpc.vpcId) ?? []) exclusions.subnet(subnet, vpcMark);
       continue;
     }
     const vpcLog = countingLogOf(vpc.vpcId);
@@ -47,23 +60,27 @@ function auditRegion(region: RegionInventory, accountId: string, settings: Audit
         ...(vpc.name ? { name: vpc.name } : {}),
         compliant: vpcLog !== undefined,
         ...(vpcLog ? { coveredBy: { flowLogId: vpcLog.flowLogId, resourceId: vpc.vpcId, level: 'own' as const } } : {}),
+        ...markedWith(vpcMark),
       });
+      for (const subnet of subnets) exclusions.subnet(subnet, vpcMark); // only to tell subnet-only exclusions apart
       if (vpcLog) continue;
       const subnetLogs = subnets.map((s) => countingLogOf(s.subnetId));
       const coveredBySubnets = subnets.length > 0 && subnetLogs.every((log) => log !== undefined);
-      findings.push(
-        coveredBySubnets
+      findings.push({
+        ...(coveredBySubnets
           ? {
               ...resourceFields(region.region, 'VPC', vpc.vpcId, vpc.vpcId, vpc.name),
               ...kindFields('subnet-level-only'),
               reason: `No VPC-level flow log; all ${subnets.length} subnets have their own, but new subnets and other interfaces would not be logged.`,
               remediable: true,
             }
-          : missingCoverageFinding(region.region, 'VPC', vpc.vpcId, vpc.vpcId, vpc.name, logsOf(vpc.vpcId)),
-      );
+          : missingCoverageFinding(region.region, 'VPC', vpc.vpcId, vpc.vpcId, vpc.name, logsOf(vpc.vpcId))),
+        ...markedWith(vpcMark),
+      });
       continue;
     }
     for (const subnet of subnets) {
+      const subnetMark = exclusions.subnet(subnet, vpcMark);
       if (subnet.ownerId !== accountId) continue; // shared subnets belong to the owner; reported with the VPC
       const ownLog = countingLogOf(subnet.subnetId);
       const coveredBy = ownLog
@@ -79,10 +96,11 @@ function auditRegion(region: RegionInventory, accountId: string, settings: Audit
         ...(subnet.name ? { name: subnet.name } : {}),
         compliant: coveredBy !== undefined,
         ...(coveredBy ? { coveredBy } : {}),
+        ...markedWith(subnetMark),
       });
       if (coveredBy) continue;
       const candidates = [...logsOf(subnet.subnetId), ...logsOf(vpc.vpcId)];
-      findings.push(missingCoverageFinding(region.region, 'Subnet', subnet.subnetId, vpc.vpcId, subnet.name, candidates));
+      findings.push({ ...missingCoverageFinding(region.region, 'Subnet', subnet.subnetId, vpc.vpcId, subnet.name, candidates), ...markedWith(subnetMark) });
     }
   }
 
@@ -155,7 +173,8 @@ function auditRetention(
   coverage: Coverage[],
 ): Finding[] {
   const groupNames = new Set<string>();
-  for (const c of coverage) {
+  // An excluded resource's flow log is left alone, and so is the group it delivers to (unless flowfix's own).
+  for (const c of coverage.filter((c) => !c.excluded)) {
     const flowLog = c.coveredBy && countingLogOf(c.coveredBy.resourceId);
     if (flowLog?.logGroupName && flowLog.destinationType === 'cloud-watch-logs') groupNames.add(flowLog.logGroupName);
   }

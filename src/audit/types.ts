@@ -31,6 +31,28 @@ export interface Finding {
   flowLogIds?: string[];
   /** AWS's own words, e.g. DeliverLogsErrorMessage. */
   awsMessage?: string;
+  /** Set when the user left the resource alone on purpose: never planned, listed as excluded. */
+  excluded?: ExclusionMark;
+}
+
+/** Why a VPC or subnet is left alone. */
+export interface ExclusionMark {
+  /** An exclusion by id, by tag, or --skip-default-vpcs. */
+  by: 'id' | 'tag' | 'default-vpc';
+  /** As the user gave it; for flags, which flag. */
+  reason: string;
+  /** The tag exclusion that matched (KEY or KEY=VALUE). */
+  tag?: string;
+  /** The last day the exclusion holds (UTC, inclusive). */
+  expires?: string;
+  /** Set on a subnet excluded because its VPC is: that VPC's id. */
+  throughVpc?: string;
+}
+
+/** Something the user should know that is not a finding: e.g. an exclusion that matches nothing. */
+export interface AuditWarning {
+  code: 'exclusion-expired' | 'exclusion-unmatched' | 'exclusion-no-effect';
+  message: string;
 }
 
 /** How a resource in scope is covered (compliant) or not. */
@@ -43,9 +65,12 @@ export interface Coverage {
   compliant: boolean;
   /** The flow log that makes it compliant, and which resource carries it (its own id or its VPC's). */
   coveredBy?: { flowLogId: string; resourceId: string; level: 'own' | 'vpc' };
+  /** Set when the user left the resource alone on purpose (its finding, if any, carries the same mark). */
+  excluded?: ExclusionMark;
 }
 
 export interface AuditResult {
   findings: Finding[];
   coverage: Coverage[];
+  warnings: AuditWarning[];
 }

@@ -104,17 +104,21 @@ export type FlowLogData = Pick<
 export function toVpcFacts(vpc: VpcData): VpcFacts {
   const facts: VpcFacts = { vpcId: vpc.VpcId ?? '', ownerId: vpc.OwnerId ?? '', isDefault: vpc.IsDefault ?? false };
   if (vpc.CidrBlock) facts.cidrBlock = vpc.CidrBlock;
-  const name = tagsToRecord(vpc.Tags)['Name'];
-  if (name) facts.name = name;
-  return facts;
+  return withTags(facts, vpc.Tags);
 }
 
 export function toSubnetFacts(subnet: SubnetData): SubnetFacts {
   const facts: SubnetFacts = { subnetId: subnet.SubnetId ?? '', vpcId: subnet.VpcId ?? '', ownerId: subnet.OwnerId ?? '' };
   if (subnet.AvailabilityZone) facts.availabilityZone = subnet.AvailabilityZone;
   if (subnet.CidrBlock) facts.cidrBlock = subnet.CidrBlock;
-  const name = tagsToRecord(subnet.Tags)['Name'];
-  if (name) facts.name = name;
+  return withTags(facts, subnet.Tags);
+}
+
+/** The Name tag as `name`, and every tag as `tags` (left out when there are none, like other absent facts). */
+function withTags<F extends VpcFacts | SubnetFacts>(facts: F, awsTags: { Key?: string; Value?: string }[] | undefined): F {
+  const tags = tagsToRecord(awsTags);
+  if (tags['Name']) facts.name = tags['Name'];
+  if (Object.keys(tags).length > 0) facts.tags = tags;
   return facts;
 }
 

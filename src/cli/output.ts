@@ -66,6 +66,11 @@ function warnIncomplete(report: PlanReport, format: OutputFormat, io: Io): void 
   io.stderr.write(`flowfix: could not read ${names}: the ${format} report lacks ${report.errors.length === 1 ? 'its' : 'their'} findings (${plural(report.errors.length, 'error')} in --format json)\n`);
 }
 
+/** Warnings where no report shows them (a saved plan's rebuild, JSON apply): stderr, so stdout stays one document. */
+export function printWarnings(warnings: readonly { message: string }[], io: Io): void {
+  for (const w of warnings) io.stderr.write(`flowfix: warning: ${w.message}\n`);
+}
+
 export function printJson(io: Io, document: object): void {
   io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
 }

@@ -21,8 +21,16 @@ export interface SettingsFlag {
   parse?: (value: unknown) => unknown;
   /** Applied to flag and settings-file values alike (the schema calls it), so both accept the same case. */
   normalise?: (value: unknown) => unknown;
-  /** The value that reproduces this setting in argv; undefined to leave the flag out. */
-  render: (s: Settings) => string | undefined;
+  /**
+   * Problems name the flag alone, not a path inside the setting: the setting's shape is not what was
+   * typed, and the messages quote the value typed.
+   */
+  quotesValue?: true;
+  /**
+   * The value that reproduces this setting in argv; undefined to leave the flag out, a list to repeat
+   * the flag. A boolean flag is given alone when its value is 'true'.
+   */
+  render: (s: Settings) => string | string[] | undefined;
 }
 
 const lowerCase = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
@@ -42,6 +50,14 @@ const unlessDefault = (key: DefaultedKey) => (s: Settings) => (s[key] !== DEFAUL
 /** Spelled out for CloudWatch Logs, where guided always showed it; for S3 only when it is not the default. */
 const alwaysForCloudWatch = (key: DefaultedKey) => (s: Settings) =>
   s.destination.type === 'cloud-watch-logs' ? String(s[key]) : unlessDefault(key)(s);
+
+/** The reason recorded for an exclusion typed on the command line, which has no room for one. */
+export const FLAG_EXCLUSION_REASON = { id: 'given with --exclude', tag: 'given with --exclude-tag' } as const;
+
+/** Repeated flags, each value as typed (tag values may hold commas). */
+const repeated = (value: unknown): string[] => [value].flat().map(String);
+
+const unique = (values: string[]) => [...new Set(values)];
 
 /** In declaration (and so --help) order. */
 export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
@@ -118,19 +134,58 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
   },
   { flag: '--kms-key', key: 'kmsKeyId', type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates', render: (s) => s.kmsKeyId },
   { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Regions read at once, across all accounts (default 8)', render: unlessDefault('concurrency') },
-  { flag: '--org', key: 'org', type: 'boolean', describe: 'Every ACTIVE account of the organization (from the management account or a delegated administrator)', render: (s) => (s.org ? '' : undefined) },
+  { flag: '--org', key: 'org', type: 'boolean', describe: 'Every ACTIVE account of the organization (from the management account or a delegated administrator)', render: (s) => (s.org ? 'true' : undefined) },
   { flag: '--ou', key: 'ou', type: 'string', describe: 'With --org: only the accounts under this OU and its children', render: (s) => s.ou },
   { flag: '--accounts', key: 'accounts', type: 'string', describe: 'Comma-separated account ids', parse: splitList, render: (s) => s.accounts?.join(',') },
   { flag: '--exclude-accounts', key: 'excludeAccounts', type: 'string', describe: 'Comma-separated account ids to leave out', parse: splitList, render: (s) => s.excludeAccounts?.join(',') },
   { flag: '--assume-role', key: 'assumeRole', type: 'string', describe: 'Role name flowfix assumes in each account but the caller\'s own (required with --org/--accounts)', render: (s) => s.assumeRole },
   { flag: '--external-id', key: 'externalId', type: 'string', describe: 'ExternalId for --assume-role', render: (s) => s.externalId },
   { flag: '--role-session-name', key: 'roleSessionName', type: 'string', describe: 'Session name for --assume-role (default flowfix)', render: (s) => s.roleSessionName },
+  {
+    flag: '--exclude',
+    key: 'exclude',
+    type: 'string',
+    describe: 'Leave these VPCs or subnets alone (ids, comma-separated, repeatable); the report lists them as excluded',
+    parse: (value) => splitList(value).map((id) => ({ id, reason: FLAG_EXCLUSION_REASON.id })),
+    quotesValue: true,
+    render: (s) => unique(s.exclude.flatMap((e) => (e.id === undefined ? [] : [e.id]))).join(',') || undefined,
+  },
+  {
+    flag: '--exclude-tag',
+    key: 'excludeTags',
+    type: 'string',
+    describe: 'Leave VPCs and subnets tagged KEY (any value) or KEY=VALUE alone (repeatable)',
+    parse: (value) => repeated(value).map((tag) => ({ tag, reason: FLAG_EXCLUSION_REASON.tag })),
+    quotesValue: true,
+    render: (s) => unique(s.exclude.flatMap((e) => (e.tag === undefined ? [] : [e.tag]))),
+  },
+  {
+    flag: '--skip-default-vpcs',
+    key: 'skipDefaultVpcs',
+    type: 'boolean',
+    describe: 'Leave the default VPCs (and their subnets) alone',
+    render: (s) => (s.skipDefaultVpcs ? 'true' : undefined),
+  },
+  {
+    flag: '--tag',
+    key: 'tags',
+    type: 'string',
+    describe: 'Add the tag KEY=VALUE to everything flowfix creates, beside ManagedBy=flowfix (repeatable)',
+    parse: repeated,
+    quotesValue: true,
+    render: (s) => Object.entries(s.tags).map(([key, value]) => `${key}=${value}`),
+  },
 ];
 
 const byKey = new Map<string, SettingsFlag>(SETTINGS_FLAGS.map((f) => [f.key, f]));
 
 /** The flag that sets a settings key, for messages about values that came from flags. */
 export const flagFor = (key: string): string => byKey.get(key)?.flag ?? `--${key}`;
+
+/** Where a problem with a flag's value is: the flag, and the path inside the setting unless the message quotes the value. */
+export function flagIssueLocation(key: string, path: readonly PropertyKey[]): { flag: string; path: readonly PropertyKey[] } {
+  return { flag: flagFor(key), path: byKey.get(key)?.quotesValue ? [] : path };
+}
 
 /** The shared case normalisation for a setting, for the schema to apply to file and flag values alike. */
 export const normaliserFor = (key: string): ((value: unknown) => unknown) => byKey.get(key)?.normalise ?? ((v) => v);
@@ -178,7 +233,8 @@ export function settingsFromFlags(args: Record<string, unknown>): FlagSettings {
 const ARGV_ORDER: readonly SettingKey[] = [
   'profile', 'region', 'endpointUrl', 'concurrency', 'minRetentionDays',
   'org', 'ou', 'accounts', 'excludeAccounts', 'assumeRole', 'externalId', 'roleSessionName',
-  'regions', 'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'policyName',
+  'regions', 'exclude', 'excludeTags', 'skipDefaultVpcs',
+  'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'policyName', 'tags',
 ];
 
 const ARGV_FLAGS: SettingsFlag[] = [...SETTINGS_FLAGS].sort((a, b) => ARGV_ORDER.indexOf(a.key) - ARGV_ORDER.indexOf(b.key));
@@ -188,8 +244,8 @@ export function settingsArgv(settings: Settings, only?: readonly string[]): stri
   return ARGV_FLAGS.flatMap((f) => {
     if (only && !only.includes(f.key)) return [];
     const value = f.render(settings);
-    if (value === undefined) return [];
-    return f.type === 'boolean' ? [f.flag] : [f.flag, value];
+    if (f.type === 'boolean') return value === 'true' ? [f.flag] : [];
+    return value === undefined ? [] : [value].flat().flatMap((v) => [f.flag, v]);
   });
 }
 

@@ -3,10 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { isValidRegionName } from '../facts/regions.js';
+import { VPC_OR_SUBNET_ID } from '../facts/resources.js';
+import { MAX_TAG_KEY_CHARACTERS, MAX_TAG_VALUE_CHARACTERS, MAX_TAGS_PER_RESOURCE, parseTagAssignment, tagKeyProblem, tagValueProblem } from '../facts/tags.js';
 import { FlowfixError } from '../errors.js';
 import { formatIssuePath, issueLines, listKeys } from '../util/validation-problems.js';
-import { flagFor, normaliserFor, type FlagSettings, type SettingKey } from './flags.js';
-import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, type Destination, type Settings } from './settings.js';
+import { flagFor, flagIssueLocation, normaliserFor, type FlagSettings, type SettingKey } from './flags.js';
+import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, MANAGED_BY_TAG, type Destination, type Exclusion, type Settings } from './settings.js';
 
 // CloudWatch Logs log group names: 1-512 of [A-Za-z0-9_\-/.#], not starting with aws/.
 const LOG_GROUP_PATTERN = /^[A-Za-z0-9_\-/.#]{1,512}$/;
@@ -37,6 +39,68 @@ const number = () => z.number({ error: (issue) => (Number.isNaN(issue.input) ? '
 /** The same case rules for a value from the file or a flag. */
 const normalised = <T extends z.ZodType>(key: string, schema: T) => z.preprocess(normaliserFor(key), schema);
 
+const quoted = (value: unknown) => JSON.stringify(String(value));
+
+const excludedId = z.string().refine((id) => VPC_OR_SUBNET_ID.test(id), {
+  error: (issue) => `${quoted(issue.input)} is not a VPC or subnet id (vpc- or subnet- and 8 to 17 hex digits)`,
+});
+
+/** KEY or KEY=VALUE, as EC2 stores tags (any characters: this matches tags, it does not create them). */
+const excludedTag = z.string().superRefine((text, ctx) => {
+  const { key, value } = parseTagAssignment(text);
+  const problem =
+    key === ''
+      ? 'has no key: write KEY or KEY=VALUE'
+      : [...key].length > MAX_TAG_KEY_CHARACTERS
+        ? `has a key longer than ${MAX_TAG_KEY_CHARACTERS} characters`
+        : value !== undefined && [...value].length > MAX_TAG_VALUE_CHARACTERS
+          ? `has a value longer than ${MAX_TAG_VALUE_CHARACTERS} characters`
+          : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', message: `tag ${quoted(text)} ${problem}` });
+});
+
+/** One exclusion: `{ id | tag, reason, expires? }`; the flags fill in the reason. */
+const exclusion = z
+  .strictObject(
+    {
+      id: excludedId.optional(),
+      tag: excludedTag.optional(),
+      reason: z
+        .string({ error: (issue) => (issue.input === undefined ? 'is required: say why flowfix should leave it alone' : undefined) })
+        .trim()
+        .min(1, 'is required: say why flowfix should leave it alone')
+        .max(1000),
+      expires: z.iso.date({ error: (issue) => `${quoted(issue.input)} is not a date like 2025-12-31` }).optional(),
+    },
+    { error: (issue) => (issue.code === 'invalid_type' ? 'must be { "id": "vpc-…", "reason": "…" } or { "tag": "KEY=VALUE", "reason": "…" }' : undefined) },
+  )
+  .refine((entry) => (entry.id === undefined) !== (entry.tag === undefined), { error: 'give either "id" or "tag" (one per entry)' });
+
+/** Flowfix's own ManagedBy tag, in any case: a look-alike key would be taken for flowfix's by people and case-blind tools. */
+const isManagedByKey = (key: string) => key.toLowerCase() === MANAGED_BY_TAG.key.toLowerCase();
+
+/** `{ "Key": "value" }` (settings file) or `["Key=value"]` (--tag), checked against AWS's tag rules. */
+const organizationTags = z.preprocess(
+  (value, ctx) => {
+    if (!Array.isArray(value)) return value;
+    const entries: [string, string][] = [];
+    for (const text of value.map(String)) {
+      const { key, value: tagValue } = parseTagAssignment(text);
+      if (tagValue === undefined) ctx.issues.push({ code: 'custom', message: `${quoted(text)} is not KEY=VALUE`, input: text });
+      else entries.push([key, tagValue]);
+    }
+    return Object.fromEntries(entries); // own properties, whatever the key (even __proto__)
+  },
+  z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+    for (const [key, value] of Object.entries(tags)) {
+      const problem = isManagedByKey(key)
+        ? `tag key "${key}" is flowfix's own (${MANAGED_BY_TAG.key}=${MANAGED_BY_TAG.value}) and cannot be set or overridden`
+        : (tagKeyProblem(key) ?? tagValueProblem(key, value));
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }
+  }),
+);
+
 /** Every setting a user can give, in a config file or as a flag; all optional. */
 export const userSettingsSchema = z.strictObject({
   scope: normalised('scope', z.enum(['vpc', 'subnet'])).optional(),
@@ -63,6 +127,10 @@ export const userSettingsSchema = z.strictObject({
   assumeRole: z.string().regex(IAM_NAME_PATTERN, 'must be a role name (1-64 characters of letters, digits and +=,.@_-), not an ARN').optional(),
   externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-').optional(),
   roleSessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/, 'must be 2-64 characters of letters, digits and +=,.@-').optional(),
+  exclude: z.array(exclusion).optional(),
+  excludeTags: z.array(exclusion).optional(),
+  skipDefaultVpcs: z.boolean().optional(),
+  tags: organizationTags.optional(),
 });
 
 export type UserSettings = z.infer<typeof userSettingsSchema>;
@@ -84,7 +152,11 @@ function describeIssues(issues: z.core.$ZodIssue[], source: Source): string[] {
     where:
       source.kind === 'file'
         ? (path) => `${source.path}: ${formatIssuePath(path)}`
-        : ([top, ...rest]) => (top === undefined ? '' : formatIssuePath(rest, flagFor(String(top)))),
+        : ([top, ...rest]) => {
+            if (top === undefined) return '';
+            const { flag, path } = flagIssueLocation(String(top), rest);
+            return formatIssuePath(path, flag);
+          },
     message: (issue) => (issue.code === 'unrecognized_keys' ? `unknown ${noun} ${listKeys(issue.keys)}` : issue.message),
   });
 }
@@ -160,6 +232,12 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
     count++;
     problems.push(`${mention('ou')} limits ${mention('org')}: add ${mention('org')}`);
   }
+  const tags = { ...fromFile.tags, ...(parsedFlags.success ? parsedFlags.data.tags : {}) };
+  if (Object.keys(tags).length + 1 > MAX_TAGS_PER_RESOURCE) {
+    count++;
+    const from = [fromFile.tags && `tags (${config?.path})`, flags.tags !== undefined && flagFor('tags')].filter(Boolean).join(' and ');
+    problems.push(`${from}: ${Object.keys(tags).length} tags and ${MANAGED_BY_TAG.key}=${MANAGED_BY_TAG.value} make ${Object.keys(tags).length + 1}; AWS allows at most ${MAX_TAGS_PER_RESOURCE} per resource`);
+  }
   if (merged.destination?.startsWith('s3://') && merged.logGroupName) {
     count++;
     problems.push(`${mention('logGroupName')} applies to CloudWatch Logs only; drop it or use ${mention('destination', 'cloud-watch-logs')}`);
@@ -179,7 +257,26 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
   const resolvedDestination: Destination = s3
     ? { type: 's3', ...s3 }
     : { type: 'cloud-watch-logs', logGroupName: merged.logGroupName ?? (DEFAULT_SETTINGS.destination as { logGroupName: string }).logGroupName };
-  const { destination: _d, logGroupName: _l, ...rest } = merged;
+  const { destination: _d, logGroupName: _l, exclude: _e, excludeTags: _t, tags: _g, ...rest } = merged;
   const regions = rest.regions ? [...new Set(rest.regions)] : undefined;
-  return { ...DEFAULT_SETTINGS, ...rest, ...(regions ? { regions } : {}), retentionInDays, minRetentionDays, destination: resolvedDestination };
+  // Exclusions and tags from the file and from flags add up (a flag wins only for the same tag key):
+  // a flag must never silently drop an exclusion someone decided in the file.
+  const flagValues = parsedFlags.success ? parsedFlags.data : {};
+  const exclude = [fromFile.exclude, fromFile.excludeTags, flagValues.exclude, flagValues.excludeTags].flatMap((list) => (list ?? []).map(toExclusion));
+  return {
+    ...DEFAULT_SETTINGS,
+    ...rest,
+    ...(regions ? { regions } : {}),
+    retentionInDays,
+    minRetentionDays,
+    destination: resolvedDestination,
+    exclude,
+    skipDefaultVpcs: merged.skipDefaultVpcs ?? false,
+    tags,
+  };
+}
+
+function toExclusion(entry: NonNullable<UserSettings['exclude']>[number]): Exclusion {
+  const until = entry.expires === undefined ? {} : { expires: entry.expires };
+  return entry.id !== undefined ? { id: entry.id, reason: entry.reason, ...until } : { tag: entry.tag!, reason: entry.reason, ...until };
 }

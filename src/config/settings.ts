@@ -7,6 +7,12 @@ export type Destination =
   | { type: 'cloud-watch-logs'; logGroupName: string }
   | { type: 's3'; bucket: string; prefix: string };
 
+/**
+ * A resource left alone on purpose, by VPC/subnet id or by tag (`KEY` or `KEY=VALUE`), with why, and
+ * optionally until when (an ISO date, inclusive). A VPC's exclusion covers its subnets.
+ */
+export type Exclusion = ({ id: string; tag?: never } | { tag: string; id?: never }) & { reason: string; expires?: string };
+
 export interface Settings {
   scope: Scope;
   trafficType: TrafficType;
@@ -24,6 +30,12 @@ export interface Settings {
   profile?: string;
   region?: string;
   endpointUrl?: string;
+  /** Resources never planned; listed as excluded in the report. */
+  exclude: Exclusion[];
+  /** Leave every default VPC (and its subnets) alone, as if excluded. */
+  skipDefaultVpcs: boolean;
+  /** The organization's own tags for everything flowfix creates, beside ManagedBy=flowfix. */
+  tags: Record<string, string>;
   /** Many accounts: every ACTIVE account of the organization (optionally under one OU), or a list. */
   org?: boolean;
   ou?: string;
@@ -49,6 +61,9 @@ export const DEFAULT_SETTINGS: Settings = {
   retentionInDays: 365,
   minRetentionDays: 365,
   concurrency: 8,
+  exclude: [],
+  skipDefaultVpcs: false,
+  tags: {},
 };
 
 export const MANAGED_BY_TAG = { key: 'ManagedBy', value: 'flowfix' } as const;

@@ -3,12 +3,18 @@ import type { PolicyDocument } from './policy-document.js';
 
 export type Partition = 'aws' | 'aws-cn' | 'aws-us-gov';
 
+/** VPC and subnet ids: vpc- or subnet- and hexadecimal digits (8 for older resources, 17 today). */
+export const VPC_OR_SUBNET_ID = /^(vpc|subnet)-[0-9a-f]{8,17}$/;
+
 export interface VpcFacts {
   vpcId: string;
   ownerId: string;
   isDefault: boolean;
   cidrBlock?: string;
+  /** The Name tag. */
   name?: string;
+  /** Every tag the caller's account sees on it (exclusions match on them); absent when it has none. */
+  tags?: Record<string, string>;
 }
 
 export interface SubnetFacts {
@@ -17,7 +23,10 @@ export interface SubnetFacts {
   ownerId: string;
   availabilityZone?: string;
   cidrBlock?: string;
+  /** The Name tag. */
   name?: string;
+  /** Every tag the caller's account sees on it (exclusions match on them); absent when it has none. */
+  tags?: Record<string, string>;
 }
 
 export type FlowLogDestinationType = 'cloud-watch-logs' | 's3' | 'kinesis-data-firehose';

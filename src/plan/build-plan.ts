@@ -26,7 +26,7 @@ const FLOW_LOG_KINDS: ReadonlySet<FindingKind> = new Set(['no-flow-log', 'accept
 
 type PlanSettings = Pick<
   Settings,
-  'scope' | 'trafficType' | 'destination' | 'roleName' | 'policyName' | 'retentionInDays' | 'minRetentionDays' | 'kmsKeyId'
+  'scope' | 'trafficType' | 'destination' | 'roleName' | 'policyName' | 'retentionInDays' | 'minRetentionDays' | 'kmsKeyId' | 'exclude' | 'skipDefaultVpcs' | 'tags'
 >;
 
 export interface BuildPlanInput {
@@ -37,7 +37,13 @@ export interface BuildPlanInput {
   createdAt: string;
 }
 
-export const managedTags = [{ Key: MANAGED_BY_TAG.key, Value: MANAGED_BY_TAG.value }];
+/** What flowfix tags everything it creates with: ManagedBy=flowfix first (never overridden), then the organization's. */
+export function tagsFor(settings: Pick<Settings, 'tags'>): Record<string, string> {
+  const own = Object.entries(settings.tags).filter(([key]) => key !== MANAGED_BY_TAG.key);
+  return Object.fromEntries([[MANAGED_BY_TAG.key, MANAGED_BY_TAG.value], ...own]);
+}
+
+const asTagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 export function buildPlan({ inventory, audit, settings, templates, createdAt }: BuildPlanInput): Plan {
   const { accountId, partition } = inventory;
@@ -46,9 +52,11 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
   const blocked: Plan['blocked'] = [];
 
   const targetsByRegion = groupBy(
-    audit.findings.filter((f) => f.remediable && FLOW_LOG_KINDS.has(f.kind)),
+    // An excluded resource is never planned: the report lists it as excluded instead.
+    audit.findings.filter((f) => f.remediable && FLOW_LOG_KINDS.has(f.kind) && !f.excluded),
     (f) => f.region,
   );
+  const tags = tagsFor(settings);
   const logGroupName = settings.destination.type === 'cloud-watch-logs' ? settings.destination.logGroupName : undefined;
   const roleArn = roleOf(inventory)?.arn ?? `arn:${partition}:iam::${accountId}:role/${settings.roleName}`;
   const publishPolicy = logGroupName === undefined ? {} : publishPolicyChange(inventory, settings, logGroupName, templates);
@@ -72,7 +80,7 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     if (logGroupName !== undefined) {
       if (createsFlowLogs) cloudWatchFlowLogs = true;
       if (!group && createsFlowLogs) {
-        regionalActions.push(buildCreateLogGroup(region, logGroupName, settings.kmsKeyId, { [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value }));
+        regionalActions.push(buildCreateLogGroup(region, logGroupName, settings.kmsKeyId, tags));
         regionalActions.push(buildPutRetentionPolicy(region, logGroupName, settings.retentionInDays, { kind: 'prerequisite', resourceIds: [] }));
       } else if (group && isUnfinishedFlowfixGroup(group)) {
         regionalActions.push(buildPutRetentionPolicy(region, logGroupName, settings.retentionInDays, { kind: 'unfinished', resourceIds: [logGroupName] }));
@@ -89,7 +97,7 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
       for (const resourceType of ['VPC', 'Subnet'] as const) {
         for (const batch of chunk(regionTargets.filter((f) => f.resourceType === resourceType), MAX_IDS_PER_CREATE_FLOW_LOGS)) {
           const ids = batch.map((f) => f.resourceId);
-          regionalActions.push(buildCreateFlowLogs({ accountId, region }, resourceType, ids, settings.trafficType, destination, managedTags, becauseOf(batch)));
+          regionalActions.push(buildCreateFlowLogs({ accountId, region }, resourceType, ids, settings.trafficType, destination, asTagList(tags), becauseOf(batch)));
         }
       }
     }
@@ -117,6 +125,10 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
       minRetentionDays: settings.minRetentionDays,
       ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
       regions: inventory.regions.map((r) => r.region),
+      // Only when set, so plans without them read as before; `apply FILE` rebuilds with the same ones.
+      ...(settings.exclude.length > 0 ? { exclude: settings.exclude.map((e) => ({ ...e })) } : {}),
+      ...(settings.skipDefaultVpcs ? { skipDefaultVpcs: true } : {}),
+      ...(Object.keys(settings.tags).length > 0 ? { tags: { ...settings.tags } } : {}),
     },
     actions,
     blocked,
@@ -138,7 +150,7 @@ function roleActions(inventory: Inventory, settings: PlanSettings, templates: Po
   const actions: ActionDraft[] = [];
   if (!role) {
     const vars = { Partition: inventory.partition, AccountId: inventory.accountId };
-    actions.push(buildCreateRole(settings.roleName, renderPolicy(templates.trust, vars), managedTags));
+    actions.push(buildCreateRole(settings.roleName, renderPolicy(templates.trust, vars), asTagList(tagsFor(settings))));
   }
   if (publishPolicy) {
     const because: Because[] = [{ kind: 'prerequisite', resourceIds: [] }];

@@ -1,5 +1,6 @@
 // A plan is plain, versioned JSON: each action carries the exact API call apply will send.
 import type { ActionOf, PlanAction } from '../actions/action-kinds.js';
+import type { Exclusion } from '../config/settings.js';
 
 export type { PlanAction } from '../actions/action-kinds.js';
 export type { ActionKindName as ActionKind } from '../actions/action-kinds.js';
@@ -21,6 +22,12 @@ export interface PlanSettings {
   minRetentionDays: number;
   kmsKeyId?: string;
   regions: string[];
+  /** Resources the plan leaves alone on purpose (absent: none). */
+  exclude?: Exclusion[];
+  /** Default VPCs left alone (absent: false). */
+  skipDefaultVpcs?: true;
+  /** The organization's tags on everything the plan creates, beside ManagedBy=flowfix (absent: none). */
+  tags?: Record<string, string>;
 }
 
 export interface Plan {

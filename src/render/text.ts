@@ -1,9 +1,10 @@
 // Data in, strings out: the terminal view of a PlanReport.
 import { ACTION_KINDS, targetsOf, type ActionKindName } from '../actions/action-kinds.js';
+import { describeExclusionMark } from '../audit/exclusions.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { Finding } from '../audit/types.js';
 import { actionNumber, type Plan, type PlanAction } from '../plan/types.js';
-import { isReportOnly, isVerified, type PlanReport, type RegionSummary } from '../report/plan-report.js';
+import { isReportOnly, isVerified, type ExcludedResource, type PlanReport, type RegionSummary } from '../report/plan-report.js';
 import { fit, indent, inner, plural, table, visibleWidth } from './layout.js';
 import { plainStyle, type Style } from './style.js';
 
@@ -26,6 +27,11 @@ export function renderFinding(f: Finding): string[] {
   return [f.region, `${f.resourceId}${name}`, f.kind, f.reason];
 }
 
+function renderExcluded(e: ExcludedResource): string[] {
+  const name = e.name ? ` (${e.name})` : '';
+  return [e.region, `${e.resourceId}${name}`, e.finding ?? 'compliant', describeExclusionMark(e)];
+}
+
 /** One row per action: its number (the id up to the first '-', right-aligned), region, API call, description. */
 export function actionRows(actions: PlanAction[]): string[][] {
   const numbers = actions.map((a) => actionNumber(a.id));
@@ -44,9 +50,15 @@ export function renderPlanReport(report: PlanReport, style: Style = plainStyle, 
   );
   out.push('', regionTable(report, style, width));
 
-  const findings = [...report.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  // Excluded resources' findings are listed with the exclusions, not here.
+  const findings = report.findings.filter((f) => !f.excluded).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   out.push('', style.bold(`Findings (${findings.length})`));
   out.push(findings.length === 0 ? style.green('  none: every resource in scope has a working flow log') : indent(table(findings.map(renderFinding), style, false, inner(width))));
+
+  if (report.excluded.length > 0) {
+    out.push('', style.bold(`Excluded (${report.excluded.length}): left alone on purpose, never planned`));
+    out.push(indent(table(report.excluded.map(renderExcluded), style, false, inner(width))));
+  }
 
   const covered = report.coverage.filter((c) => c.coveredBy?.level === 'vpc').length;
   if (report.settings.scope === 'subnet' && covered > 0) {
@@ -57,6 +69,11 @@ export function renderPlanReport(report: PlanReport, style: Style = plainStyle, 
   out.push('', style.bold(`Plan (${plural(actions.length, 'action')})`));
   out.push(actions.length === 0 ? '  nothing to change' : indent(table(actionRows(actions), style, false, inner(width))));
   for (const b of blocked) out.push(fit(style.yellow(`  blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`), width, 4));
+
+  if (report.warnings.length > 0) {
+    out.push('', style.bold(style.yellow(`Warnings (${report.warnings.length})`)));
+    for (const w of report.warnings) out.push(fit(style.yellow(`  ${w.message}`), width, 4));
+  }
 
   out.push(...errorLines(report, style, width));
   return out.join('\n');
@@ -74,12 +91,13 @@ function errorLines(report: PlanReport, style: Style, width: number | undefined)
 
 /** The short form (guided's first step): counts per region, what could not be read, and one line of totals. */
 export function renderRegionSummary(report: PlanReport, style: Style = plainStyle, { width }: RenderOptions = {}): string {
-  const problems = report.findings.filter((f) => f.kind !== 'shared-vpc');
+  const problems = report.findings.filter((f) => !isReportOnly(f));
   const regions = new Set(problems.map((f) => f.region)).size;
+  const excluded = report.excluded.length > 0 ? ` ${plural(report.excluded.length, 'resource')} excluded.` : '';
   const total =
     problems.length === 0
-      ? `No findings in ${plural(report.regions.length, 'region')} read.`
-      : `${plural(problems.length, 'finding')} in ${plural(regions, 'region')}; \`flowfix plan\` lists each one.`;
+      ? `No findings in ${plural(report.regions.length, 'region')} read.${excluded}`
+      : `${plural(problems.length, 'finding')} in ${plural(regions, 'region')}; \`flowfix plan\` lists each one.${excluded}`;
   return [regionTable(report, style, width), ...errorLines(report, style, width), '', fit(total, width)].join('\n');
 }
 
@@ -89,15 +107,17 @@ export function renderRegionSummary(report: PlanReport, style: Style = plainStyl
  */
 function regionTable(report: PlanReport, style: Style, width: number | undefined): string {
   const kinds = FINDING_KINDS.filter((k) => report.regions.some((r) => r.findings[k]));
+  // The EXCLUDED column only when something is excluded, so reports without exclusions read as before.
+  const excludedColumn = report.regions.some((r) => r.excluded > 0);
+  const fixedHeads = ['REGION', 'VPCS', 'SUBNETS', 'COMPLIANT', ...(excludedColumn ? ['EXCLUDED'] : [])];
   const row = (r: RegionSummary, counts: string[]) =>
-    r.status === 'error' ? [r.region, '-', '-', style.red('unreadable'), ...counts.map(() => '-')] : [r.region, String(r.vpcs), String(r.subnets), `${r.compliant}/${r.inScope}`, ...counts];
-  const wide = table(
-    [['REGION', 'VPCS', 'SUBNETS', 'COMPLIANT', ...kinds.map((k) => k.toUpperCase())], ...report.regions.map((r) => row(r, kinds.map((k) => String(r.findings[k] ?? 0))))],
-    style,
-  );
+    r.status === 'error'
+      ? [r.region, '-', '-', style.red('unreadable'), ...(excludedColumn ? ['-'] : []), ...counts.map(() => '-')]
+      : [r.region, String(r.vpcs), String(r.subnets), `${r.compliant}/${r.inScope}`, ...(excludedColumn ? [String(r.excluded)] : []), ...counts];
+  const wide = table([[...fixedHeads, ...kinds.map((k) => k.toUpperCase())], ...report.regions.map((r) => row(r, kinds.map((k) => String(r.findings[k] ?? 0))))], style);
   if (!width || width <= 0 || Math.max(...wide.split('\n').map(visibleWidth)) <= width) return wide;
   const counts = (r: RegionSummary) => kinds.filter((k) => r.findings[k]).map((k) => `${r.findings[k]} ${k}`).join(', ') || 'none';
-  return table([['REGION', 'VPCS', 'SUBNETS', 'COMPLIANT', 'FINDINGS'], ...report.regions.map((r) => row(r, [counts(r)]))], style, true, width);
+  return table([[...fixedHeads, 'FINDINGS'], ...report.regions.map((r) => row(r, [counts(r)]))], style, true, width);
 }
 
 export interface SummaryOptions {

@@ -4,7 +4,7 @@
 // produce against it.
 import { z } from 'zod';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
-import type { AuditResult, Coverage, Finding, FindingKind } from '../audit/types.js';
+import type { AuditResult, AuditWarning, Coverage, ExclusionMark, Finding, FindingKind } from '../audit/types.js';
 import type { AwsProblem, Inventory } from '../inventory/types.js';
 import { describeDestination, type Settings } from '../config/settings.js';
 import { planFileSchema } from '../plan/plan-file.js';
@@ -19,6 +19,15 @@ export const REPORT_SCHEMA = 'flowfix.plan-report/v1';
 const findingKind = z.enum(FINDING_KINDS as [FindingKind, ...FindingKind[]]);
 const count = z.number().int().nonnegative();
 
+/** Why a VPC or subnet is left alone (an exclusion by id, by tag, or --skip-default-vpcs). */
+const exclusionMarkSchema = z.strictObject({
+  by: z.enum(['id', 'tag', 'default-vpc']),
+  reason: z.string(),
+  tag: z.string().optional(),
+  expires: z.string().optional(),
+  throughVpc: z.string().optional().describe("Set on a subnet excluded because its VPC is: that VPC's id"),
+});
+
 export const findingSchema = z.strictObject({
   region: z.string().describe("'global' for the IAM role"),
   resourceType: z.enum(['VPC', 'Subnet', 'LogGroup', 'Role']),
@@ -31,6 +40,7 @@ export const findingSchema = z.strictObject({
   remediable: z.boolean(),
   flowLogIds: z.array(z.string()).optional(),
   awsMessage: z.string().optional(),
+  excluded: exclusionMarkSchema.optional(),
 });
 
 export const coverageSchema = z.strictObject({
@@ -41,6 +51,7 @@ export const coverageSchema = z.strictObject({
   name: z.string().optional(),
   compliant: z.boolean(),
   coveredBy: z.strictObject({ flowLogId: z.string(), resourceId: z.string(), level: z.enum(['own', 'vpc']) }).optional(),
+  excluded: exclusionMarkSchema.optional(),
 });
 
 export const regionSummarySchema = z.strictObject({
@@ -49,8 +60,24 @@ export const regionSummarySchema = z.strictObject({
   vpcs: count,
   subnets: count,
   inScope: count,
-  compliant: count,
-  findings: z.partialRecord(findingKind, count),
+  compliant: count.describe('Resources in scope that comply, excluded ones not counted'),
+  findings: z.partialRecord(findingKind, count).describe("Findings by kind, excluded resources' not counted"),
+  excluded: count.describe('VPCs and subnets left alone on purpose (listed in `excluded`)'),
+});
+
+/** A VPC or subnet left alone on purpose, with why, and the finding it would otherwise have (none: compliant). */
+export const excludedResourceSchema = exclusionMarkSchema.extend({
+  region: z.string(),
+  resourceType: z.enum(['VPC', 'Subnet']),
+  resourceId: z.string(),
+  vpcId: z.string().optional(),
+  name: z.string().optional(),
+  finding: findingKind.optional(),
+});
+
+export const auditWarningSchema = z.strictObject({
+  code: z.enum(['exclusion-expired', 'exclusion-unmatched', 'exclusion-no-effect']),
+  message: z.string(),
 });
 
 /** Something that could not be read: a region, or 'global' for the delivery role (IAM). */
@@ -77,8 +104,10 @@ export const planReportSchema = z
     regions: z.array(regionSummarySchema),
     findings: z.array(findingSchema),
     coverage: z.array(coverageSchema),
+    excluded: z.array(excludedResourceSchema).describe('Every excluded VPC and subnet: never planned, never silently dropped'),
     plan: planFileSchema,
     errors: z.array(reportErrorSchema),
+    warnings: z.array(auditWarningSchema).describe('Not findings, but to be read: expired exclusions, exclusions that match nothing'),
   })
   .meta({ title: 'flowfix plan report (flowfix.plan-report/v1)', description: 'What `flowfix plan --format json` and `flowfix verify --format json` print.' });
 
@@ -92,7 +121,11 @@ export type PlanReport = Omit<z.infer<typeof planReportSchema>, 'plan'> & { plan
 const sameFinding: Equal<z.infer<typeof findingSchema>, Finding> = true;
 const sameCoverage: Equal<z.infer<typeof coverageSchema>, Coverage> = true;
 const sameProblem: Equal<Omit<ReportError, 'region'>, AwsProblem> = true;
-void [sameFinding, sameCoverage, sameProblem];
+const sameMark: Equal<z.infer<typeof exclusionMarkSchema>, ExclusionMark> = true;
+const sameWarning: Equal<z.infer<typeof auditWarningSchema>, AuditWarning> = true;
+void [sameFinding, sameCoverage, sameProblem, sameMark, sameWarning];
+
+export type ExcludedResource = z.infer<typeof excludedResourceSchema>;
 
 export function errorsOf(inventory: Inventory): ReportError[] {
   const errors: ReportError[] = inventory.regions.flatMap((r) => (r.status === 'unreadable' ? [{ region: r.region, ...r.error }] : []));
@@ -101,11 +134,12 @@ export function errorsOf(inventory: Inventory): ReportError[] {
 }
 
 export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan, settings: Settings): PlanReport {
+  const excluded = excludedResources(audit);
   const regions: RegionSummary[] = inventory.regions.map((r) => {
-    if (r.status === 'unreadable') return { region: r.region, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {} };
+    if (r.status === 'unreadable') return { region: r.region, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {}, excluded: 0 };
     const findings: Partial<Record<FindingKind, number>> = {};
-    for (const f of audit.findings) if (f.region === r.region) findings[f.kind] = (findings[f.kind] ?? 0) + 1;
-    const coverage = audit.coverage.filter((c) => c.region === r.region);
+    for (const f of audit.findings) if (f.region === r.region && !f.excluded) findings[f.kind] = (findings[f.kind] ?? 0) + 1;
+    const coverage = audit.coverage.filter((c) => c.region === r.region && !c.excluded);
     return {
       region: r.region,
       status: 'ok',
@@ -114,6 +148,7 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
       inScope: coverage.length,
       compliant: coverage.filter((c) => c.compliant).length,
       findings,
+      excluded: excluded.filter((e) => e.region === r.region).length,
     };
   });
   return {
@@ -131,18 +166,44 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
     regions,
     findings: audit.findings,
     coverage: audit.coverage,
+    excluded,
     plan,
     errors: errorsOf(inventory),
+    warnings: audit.warnings,
   };
 }
 
-/** Findings flowfix can never act on from this account (shared VPCs): reported, never "to do". */
-export const isReportOnly = (f: Finding): boolean => f.kind === 'shared-vpc';
+/** Excluded resources in scope (from coverage, compliant or not) and acknowledged shared VPCs (findings only). */
+function excludedResources(audit: AuditResult): ExcludedResource[] {
+  const key = (x: { region: string; resourceId: string }) => `${x.region}|${x.resourceId}`;
+  const findingOf = new Map(audit.findings.filter((f) => f.excluded).map((f) => [key(f), f]));
+  const fromCoverage = audit.coverage.flatMap((c): ExcludedResource[] => {
+    if (!c.excluded) return [];
+    const finding = findingOf.get(key(c));
+    findingOf.delete(key(c));
+    return [{ region: c.region, resourceType: c.resourceType, resourceId: c.resourceId, vpcId: c.vpcId, ...(c.name ? { name: c.name } : {}), ...(finding ? { finding: finding.kind } : {}), ...c.excluded }];
+  });
+  const others = [...findingOf.values()].flatMap((f): ExcludedResource[] =>
+    f.resourceType === 'VPC' || f.resourceType === 'Subnet'
+      ? [{ region: f.region, resourceType: f.resourceType, resourceId: f.resourceId, ...(f.vpcId ? { vpcId: f.vpcId } : {}), ...(f.name ? { name: f.name } : {}), finding: f.kind, ...f.excluded! }]
+      : [],
+  );
+  return [...fromCoverage, ...others];
+}
 
-/** CI contract: 0 nothing to do, 2 changes planned or needed, 1 something could not be read. */
+/** Findings flowfix can never act on from this account (shared VPCs) or that are excluded: reported, never "to do". */
+export const isReportOnly = (f: Finding): boolean => f.kind === 'shared-vpc' || f.excluded !== undefined;
+
+/** Findings someone has to act on: not excluded, and not a shared VPC (only its owner can act on it). */
+export const actionableFindings = (findings: Finding[]): Finding[] => findings.filter((f) => !isReportOnly(f));
+
+/**
+ * CI contract: 0 nothing to do, 2 changes planned or needed, 1 something could not be read. Excluded
+ * resources (and acknowledged shared VPCs) need nothing; warnings do not change the code.
+ */
 export function planExitCode(report: Pick<PlanReport, 'errors' | 'plan' | 'findings'>): 0 | 1 | 2 {
   if (report.errors.length > 0) return 1;
-  const needsAction = report.plan.actions.length > 0 || report.plan.blocked.length > 0 || report.findings.some((f) => !isReportOnly(f));
+  const needsAction = report.plan.actions.length > 0 || report.plan.blocked.length > 0 || actionableFindings(report.findings).length > 0;
   return needsAction ? 2 : 0;
 }
 

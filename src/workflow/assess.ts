@@ -19,7 +19,7 @@ export interface Assessment {
 
 /** Pure: what an inventory means under these settings. */
 export function assessInventory(inventory: Inventory, settings: Settings, templates: PolicyTemplates, now: Date): Assessment {
-  const auditResult = audit(inventory, settings);
+  const auditResult = audit(inventory, settings, now);
   const plan = buildPlan({ inventory, audit: auditResult, settings, templates, createdAt: now.toISOString() });
   return { inventory, audit: auditResult, plan, report: buildReport(inventory, auditResult, plan, settings) };
 }

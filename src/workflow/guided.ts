@@ -75,7 +75,7 @@ export async function guide(base: Settings, profile: string, deps: WorkflowDeps 
     // The inventory holds the role and log group facts for the names it was read with; re-read for the new names.
     inventory = await collectInventory(deps.clients, settings, deps);
   }
-  const auditResult = audit(inventory, settings);
+  const auditResult = audit(inventory, settings, new Date(deps.clock.now()));
   const targets = auditResult.findings.filter(isTarget);
   let kept = new Set(targets.map(key));
   if (targets.length > 0) {
@@ -200,9 +200,9 @@ async function organizationSize(organizations: OrganizationApi | undefined): Pro
   }
 }
 
-/** VPC/subnet findings fixed by a new flow log: what the user picks from. */
+/** VPC/subnet findings fixed by a new flow log: what the user picks from (excluded ones are not offered). */
 function isTarget(f: Finding): boolean {
-  return f.remediable && (f.resourceType === 'VPC' || f.resourceType === 'Subnet');
+  return f.remediable && !f.excluded && (f.resourceType === 'VPC' || f.resourceType === 'Subnet');
 }
 
 const key = (f: Finding) => `${f.region}/${f.resourceId}`;

@@ -10,15 +10,22 @@ import { planInvalid, readPlanFile, type SavedPlan } from '../plan/plan-file.js'
 import { loadPolicyTemplates } from '../policy/templates.js';
 import { toFlowfixError } from '../aws/errors.js';
 import type { Inventory } from '../inventory/types.js';
+import type { AuditWarning } from '../audit/types.js';
+import { describeExclusionMark } from '../audit/exclusions.js';
 import { assessInventory } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
 
 /** Settings a saved plan fixes; a flag for one of these must agree with the file. */
-const PLAN_SETTING_KEYS = ['scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'regions'] as const;
+const PLAN_SETTING_KEYS = [
+  'scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'regions',
+  'exclude', 'excludeTags', 'skipDefaultVpcs', 'tags',
+] as const;
 
 export interface LoadedSavedPlan extends MatchedPlan {
   live: Inventory;
   settings: Settings;
+  /** From rebuilding the plan: e.g. an exclusion that has expired since the plan was saved. */
+  warnings: AuditWarning[];
 }
 
 /**
@@ -41,15 +48,16 @@ export async function loadSavedPlan(path: string, flags: FlagSettings, base: Set
   }
   const live = await collectInventory(deps.clients, settings, deps);
   if (live.partition !== saved.partition) throw planInvalid(path, `made for partition ${saved.partition}, but these credentials are in ${live.partition}`);
-  const rebuilt = assessInventory(live, settings, deps.templates ?? loadPolicyTemplates(), new Date(deps.clock.now())).plan;
-  const matched = matchSavedPlan({ ...saved, settings: rebuilt.settings }, rebuilt, live, settings);
+  const { plan: rebuilt, report } = assessInventory(live, settings, deps.templates ?? loadPolicyTemplates(), new Date(deps.clock.now()));
+  const excluded = new Map(report.excluded.map((e) => [`${e.region}|${e.resourceId}`, describeExclusionMark(e)]));
+  const matched = matchSavedPlan({ ...saved, settings: rebuilt.settings }, rebuilt, live, settings, excluded);
   if (matched.refused.length > 0) {
     const shown = matched.refused.slice(0, 3).join('; ');
     throw new FlowfixError('PlanRefused', `plan ${path} asks for what flowfix would not do now: ${shown}${matched.refused.length > 3 ? `; and ${matched.refused.length - 3} more` : ''}`, {
       hint: 'nothing was changed; make a new plan with `flowfix plan --out FILE` and review it',
     });
   }
-  return { ...matched, live, settings };
+  return { ...matched, live, settings, warnings: report.warnings };
 }
 
 /** The file's settings, validated by the same rules as flags and settings files. */
@@ -61,7 +69,15 @@ function settingsOfPlan(saved: SavedPlan, path: string, base: Settings): Setting
     ...(cloudWatch ? { destination: 'cloud-watch-logs', logGroupName: cloudWatch[1] } : { destination }),
   };
   const fromFile = resolveSettings({}, { path: `${path} settings`, value: asUserSettings });
-  return { ...base, ...pick(fromFile, ['scope', 'trafficType', 'destination', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'regions']), ...(fromFile.kmsKeyId ? { kmsKeyId: fromFile.kmsKeyId } : { kmsKeyId: undefined }) } as Settings;
+  return {
+    ...base,
+    ...pick(fromFile, ['scope', 'trafficType', 'destination', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'regions']),
+    ...(fromFile.kmsKeyId ? { kmsKeyId: fromFile.kmsKeyId } : { kmsKeyId: undefined }),
+    // Always the plan's own (none when it has none), never today's settings file: the plan was reviewed with these.
+    exclude: fromFile.exclude,
+    skipDefaultVpcs: fromFile.skipDefaultVpcs,
+    tags: fromFile.tags,
+  } as Settings;
 }
 
 function rejectConflictingFlags(flags: FlagSettings, settings: Settings, path: string): void {
@@ -74,6 +90,13 @@ function rejectConflictingFlags(flags: FlagSettings, settings: Settings, path: s
         return settings.destination.type !== 'cloud-watch-logs' || settings.destination.logGroupName !== (fromFlags.destination.type === 'cloud-watch-logs' ? fromFlags.destination.logGroupName : undefined);
       case 'regions':
         return JSON.stringify([...new Set(fromFlags.regions)].sort()) !== JSON.stringify([...(settings.regions ?? [])].sort());
+      // The plan's exclusions may come from a settings file too: each one typed must be among them.
+      case 'exclude':
+        return fromFlags.exclude.some((e) => e.id !== undefined && !settings.exclude.some((s) => s.id === e.id));
+      case 'excludeTags':
+        return fromFlags.exclude.some((e) => e.tag !== undefined && !settings.exclude.some((s) => s.tag === e.tag));
+      case 'tags':
+        return Object.entries(fromFlags.tags).some(([key, value]) => settings.tags[key] !== value);
       default:
         return JSON.stringify(fromFlags[key]) !== JSON.stringify(settings[key]);
     }

@@ -7,9 +7,11 @@ import { buildCreateLogGroup } from '../../src/actions/create-log-group.js';
 import { buildCreateRole } from '../../src/actions/create-role.js';
 import { buildPutRetentionPolicy } from '../../src/actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../../src/actions/put-role-policy.js';
-import { managedTags } from '../../src/plan/build-plan.js';
 import { renderPublishPolicy } from '../../src/policy/publish-policy.js';
 import { loadPolicyTemplates, renderPolicy } from '../../src/policy/templates.js';
+
+/** The tags flowfix puts on everything it creates. */
+const managedTags = [{ Key: 'ManagedBy', Value: 'flowfix' }];
 
 const PARTITION = 'aws-us-gov';
 const ACCOUNT = '210987654321';

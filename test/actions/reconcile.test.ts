@@ -10,10 +10,12 @@ import { buildPutRolePolicy } from '../../src/actions/put-role-policy.js';
 import type { PolicyDocument } from '../../src/facts/policy-document.js';
 import type { FlowLogFacts, LogGroupFacts, RoleFacts } from '../../src/facts/resources.js';
 import type { Inventory, RoleRead } from '../../src/inventory/types.js';
-import { managedTags } from '../../src/plan/build-plan.js';
 import { renderPublishPolicy } from '../../src/policy/publish-policy.js';
 import { loadPolicyTemplates, renderPolicy } from '../../src/policy/templates.js';
 import { ACCOUNT, flowLog, inventory, region, role } from '../helpers/builders.js';
+
+/** The tags flowfix puts on everything it creates. */
+const managedTags = [{ Key: 'ManagedBy', Value: 'flowfix' }];
 
 const REGION = 'us-east-1';
 const GROUP = '/flowfix/vpc-flow-logs';

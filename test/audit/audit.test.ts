@@ -1,7 +1,7 @@
 import { audit } from '../../src/audit/audit.js';
 import type { FindingKind } from '../../src/audit/types.js';
 import type { FlowLogFacts } from '../../src/facts/resources.js';
-import { ACCOUNT, flowLog, inventory, region, role, settings, vpcWithSubnets, unreadable } from '../helpers/builders.js';
+import { ACCOUNT, flowLog, inventory, NOW, region, role, settings, vpcWithSubnets, unreadable } from '../helpers/builders.js';
 
 const VPC = 'vpc-aaaa';
 const { vpcs, subnets } = vpcWithSubnets(VPC, 2);
@@ -22,7 +22,7 @@ describe('audit, scope vpc (CIS)', () => {
   ];
 
   test.each(cases)('GIVEN %s THEN the finding is as expected', (_label, flowLogs, expected) => {
-    const result = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs })]), settings());
+    const result = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs })]), settings(), NOW);
 
     expect(result.findings.map((f) => f.kind)).toEqual(expected ? [expected] : []);
     expect(result.coverage).toEqual([expect.objectContaining({ resourceId: VPC, compliant: expected === null })]);
@@ -31,14 +31,14 @@ describe('audit, scope vpc (CIS)', () => {
 
   test('GIVEN delivery FAILED THEN the finding quotes AWS', () => {
     const flowLogs = [flowLog(VPC, { deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Rate limited' })];
-    const [finding] = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs })]), settings()).findings;
+    const [finding] = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs })]), settings(), NOW).findings;
     expect(finding?.awsMessage).toBe('Rate limited');
     expect(finding?.reason).toContain('Rate limited');
   });
 
   test('GIVEN a VPC shared from another account THEN it is reported, not remediable, and its subnets are skipped', () => {
     const shared = vpcWithSubnets('vpc-shared', 2, '999999999999');
-    const result = audit(inventory([region('us-east-1', shared)]), settings({ scope: 'subnet' }));
+    const result = audit(inventory([region('us-east-1', shared)]), settings({ scope: 'subnet' }), NOW);
     expect(result.findings).toEqual([expect.objectContaining({ kind: 'shared-vpc', resourceId: 'vpc-shared', remediable: false })]);
     expect(result.coverage).toEqual([]);
   });
@@ -55,7 +55,7 @@ describe('audit, scope subnet (Conformity)', () => {
   ];
 
   test.each(cases)('GIVEN %s THEN each subnet is covered or has the expected finding', (_label, flowLogs, expected) => {
-    const result = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs })]), settings({ scope: 'subnet' }));
+    const result = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs })]), settings({ scope: 'subnet' }), NOW);
 
     const observed: Record<string, string | null> = {};
     for (const c of result.coverage) observed[c.resourceId] = c.coveredBy?.level ?? null;
@@ -75,20 +75,20 @@ describe('audit, destination retention', () => {
   test.each(cases)('GIVEN a destination log group keeping %s', (_label, retentionInDays, expected) => {
     const flowLogs = [flowLog(VPC, { logGroupName: '/vpc/prod' })];
     const logGroups = { '/vpc/prod': { name: '/vpc/prod', ...(retentionInDays ? { retentionInDays } : {}) } };
-    const result = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs, logGroups })]), settings());
+    const result = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs, logGroups })]), settings(), NOW);
     expect(result.findings.filter((f) => f.kind === 'short-retention').map((f) => f.resourceId)).toEqual(expected ? ['/vpc/prod'] : []);
   });
 
   test('GIVEN flowfix own group with short retention and no flow log into it THEN it is still a finding', () => {
     const logGroups = { '/flowfix/vpc-flow-logs': { name: '/flowfix/vpc-flow-logs', retentionInDays: 7 } };
-    const result = audit(inventory([region('us-east-1', { logGroups })]), settings());
+    const result = audit(inventory([region('us-east-1', { logGroups })]), settings(), NOW);
     expect(result.findings).toEqual([expect.objectContaining({ kind: 'short-retention', resourceType: 'LogGroup', remediable: true })]);
   });
 
   test('GIVEN a minimum of 30 days THEN a 30-day group passes', () => {
     const flowLogs = [flowLog(VPC, { logGroupName: '/vpc/prod' })];
     const logGroups = { '/vpc/prod': { name: '/vpc/prod', retentionInDays: 30 } };
-    const result = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs, logGroups })]), settings({ minRetentionDays: 30 }));
+    const result = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs, logGroups })]), settings({ minRetentionDays: 30 }), NOW);
     expect(result.findings).toEqual([]);
   });
 });
@@ -134,14 +134,14 @@ describe('audit, delivery role', () => {
     ],
   ];
   test.each(cases)('GIVEN an existing role that %s', (_label, trustPolicy, expected) => {
-    const result = audit(inventory([], role({ trustPolicy: trustPolicy as never })), settings());
+    const result = audit(inventory([], role({ trustPolicy: trustPolicy as never })), settings(), NOW);
     expect(result.findings.map((f) => f.kind)).toEqual(expected ? ['role-untrusted'] : []);
     if (expected) expect(result.findings[0]).toMatchObject({ remediable: false, region: 'global' });
   });
 
   test('GIVEN an S3 destination THEN the role does not matter', () => {
     const untrusted = role({ trustPolicy: { Statement: [] } });
-    const result = audit(inventory([], untrusted), settings({ destination: { type: 's3', bucket: 'b', prefix: '' } }));
+    const result = audit(inventory([], untrusted), settings({ destination: { type: 's3', bucket: 'b', prefix: '' } }), NOW);
     expect(result.findings).toEqual([]);
   });
 });
@@ -149,6 +149,6 @@ describe('audit, delivery role', () => {
 describe('audit, unreadable regions', () => {
   test('GIVEN a region that failed to read THEN it yields no findings and no coverage (unknown, not compliant)', () => {
     const inv = inventory([unreadable('us-east-1', 'UnauthorizedOperation', 'denied')]);
-    expect(audit(inv, settings())).toEqual({ findings: [], coverage: [] });
+    expect(audit(inv, settings(), NOW)).toEqual({ findings: [], coverage: [], warnings: [] });
   });
 });

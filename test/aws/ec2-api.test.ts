@@ -13,11 +13,11 @@ beforeEach(() => sdk.reset());
 afterAll(() => sdk.restore());
 
 describe('Ec2Api listings', () => {
-  it('GIVEN VPCs over three pages WHEN listing THEN every VPC is returned, asking for 1000 per page', async () => {
+  it('GIVEN VPCs over three pages WHEN listing THEN every VPC is returned with its tags, asking for 1000 per page', async () => {
     const vpcPages = pagedResponder(
       [
         [{ VpcId: 'vpc-1', OwnerId: '111', IsDefault: true, CidrBlock: '172.31.0.0/16' }],
-        [{ VpcId: 'vpc-2', OwnerId: '222', Tags: [{ Key: 'Name', Value: 'shared' }] }],
+        [{ VpcId: 'vpc-2', OwnerId: '222', Tags: [{ Key: 'Name', Value: 'shared' }, { Key: 'team', Value: 'net' }] }],
         [{ VpcId: 'vpc-3', OwnerId: '111' }],
       ],
       (Vpcs, NextToken) => ({ Vpcs, NextToken }),
@@ -29,7 +29,7 @@ describe('Ec2Api listings', () => {
 
     expect(vpcs).toEqual([
       { vpcId: 'vpc-1', ownerId: '111', isDefault: true, cidrBlock: '172.31.0.0/16' },
-      { vpcId: 'vpc-2', ownerId: '222', isDefault: false, name: 'shared' },
+      { vpcId: 'vpc-2', ownerId: '222', isDefault: false, name: 'shared', tags: { Name: 'shared', team: 'net' } },
       { vpcId: 'vpc-3', ownerId: '111', isDefault: false },
     ]);
     expect(vpcPages.requests).toEqual([
@@ -39,11 +39,11 @@ describe('Ec2Api listings', () => {
     ]);
   });
 
-  it('GIVEN subnets over two pages WHEN listing THEN every subnet is returned with its facts', async () => {
+  it('GIVEN subnets over two pages WHEN listing THEN every subnet is returned with its facts and tags', async () => {
     const subnetPages = pagedResponder(
       [
         [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', OwnerId: '111', AvailabilityZone: 'eu-west-1a', CidrBlock: '10.0.0.0/24' }],
-        [{ SubnetId: 'subnet-2', VpcId: 'vpc-1', OwnerId: '111', Tags: [{ Key: 'Name', Value: 'private' }] }],
+        [{ SubnetId: 'subnet-2', VpcId: 'vpc-1', OwnerId: '111', Tags: [{ Key: 'Name', Value: 'private' }, { Key: 'flowfix', Value: '' }] }],
       ],
       (Subnets, NextToken) => ({ Subnets, NextToken }),
     );
@@ -54,7 +54,7 @@ describe('Ec2Api listings', () => {
 
     expect(subnets).toEqual([
       { subnetId: 'subnet-1', vpcId: 'vpc-1', ownerId: '111', availabilityZone: 'eu-west-1a', cidrBlock: '10.0.0.0/24' },
-      { subnetId: 'subnet-2', vpcId: 'vpc-1', ownerId: '111', name: 'private' },
+      { subnetId: 'subnet-2', vpcId: 'vpc-1', ownerId: '111', name: 'private', tags: { Name: 'private', flowfix: '' } },
     ]);
     expect(subnetPages.requests).toEqual([{ MaxResults: 1000 }, { MaxResults: 1000, NextToken: 'page-1' }]);
   });

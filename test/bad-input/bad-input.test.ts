@@ -104,6 +104,12 @@ const cases: BadCase[] = [
   config('config-retention-42.json', ': retentionInDays: must be one of 1, 3, 5, 7, 14, 30'),
   config('config-log-group-aws.json', ': logGroupName: must not start with "aws/"'),
   config('config-regions-mars.json', ': regions\\[0\\]: is not a region name'),
+  config('config-exclude-expires-not-a-date.json', ': exclude\\[0\\]\\.expires: "end of Q3" is not a date like 2025-12-31'),
+  config('config-exclude-no-reason.json', ': exclude\\[0\\]\\.reason: is required: say why flowfix should leave it alone'),
+  {
+    ...config('config-tags-51.json', ''),
+    problem: () => new RegExp(`tags \\(${esc(`${BAD}/config-tags-51.json`)}\\): 50 tags and ManagedBy=flowfix make 51; AWS allows at most 50 per resource`),
+  },
   {
     name: 'config file that does not exist',
     argv: () => ['apply', '--yes', '--config', `${BAD}/no-such-config.json`],
@@ -142,6 +148,17 @@ const cases: BadCase[] = [
     problem: () => /Invalid values: Argument: format, Given: "xml", Choices: "text", "json", "sarif", "markdown", "csv"/,
     fix: /see flowfix --help/,
   },
+  flags(['--exclude', `${US_VPC},vpc_0b1c2d3e4f5a60728`], '--exclude: "vpc_0b1c2d3e4f5a60728" is not a VPC or subnet id'),
+  flags(['--exclude', 'sg-0a1b2c3d4e5f60718'], '--exclude: "sg-0a1b2c3d4e5f60718" is not a VPC or subnet id'),
+  flags(['--exclude-tag', '=skip'], '--exclude-tag: tag "=skip" has no key: write KEY or KEY=VALUE'),
+  flags(['--tag', 'CostCentre'], '--tag: "CostCentre" is not KEY=VALUE'),
+  flags(['--tag', 'Owner=a;b'], '--tag: tag Owner: value "a;b" may hold only letters, numbers, spaces and _ \\. : / = \\+ - @'),
+  flags(['--tag', 'aws:createdBy=me'], '--tag: tag key "aws:createdBy" starts with "aws:", which AWS reserves'),
+  flags(['--tag', 'ManagedBy=terraform'], "--tag: tag key \"ManagedBy\" is flowfix's own \\(ManagedBy=flowfix\\) and cannot be set or overridden"),
+  flags(
+    Array.from({ length: 50 }, (_, i) => ['--tag', `Tag${i}=x`]).flat(),
+    '--tag: 50 tags and ManagedBy=flowfix make 51; AWS allows at most 50 per resource',
+  ),
 
   // ---- saved plans, edited by hand
   plan('plan-malformed.json', 'is not a valid flowfix plan: not JSON'),

@@ -12,6 +12,11 @@ import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
 
 const KMS = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const VPC = 'vpc-0a1b2c3d4e5f60718';
+const VPC_B = 'vpc-1a2b3c4d';
+const SUBNET = 'subnet-0a1b2c3d4e5f60719';
+/** 49 tags: with ManagedBy=flowfix, AWS's limit of 50. */
+const TAGS_49 = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
 
 let dir: string;
 let configFile: string;
@@ -65,6 +70,37 @@ describe('argv → settings', () => {
     ['--concurrency', ['--concurrency', '4'], undefined, { concurrency: 4 }],
     ['file values in any case', [], { scope: 'SUBNET', trafficType: 'all' }, { scope: 'subnet', trafficType: 'ALL' }],
     ['a flag over a file value', ['--scope', 'vpc', '--retention', '30'], { scope: 'subnet', retentionInDays: 400, minRetentionDays: 30 }, { scope: 'vpc', retentionInDays: 30, minRetentionDays: 30 }],
+    [
+      '--exclude, comma-separated and repeated',
+      ['--exclude', `${VPC},${SUBNET}`, '--exclude', VPC_B],
+      undefined,
+      { exclude: [{ id: VPC, reason: 'given with --exclude' }, { id: SUBNET, reason: 'given with --exclude' }, { id: VPC_B, reason: 'given with --exclude' }] },
+    ],
+    [
+      '--exclude-tag, repeated, with and without a value (commas kept)',
+      ['--exclude-tag', 'flowfix=skip', '--exclude-tag', 'Legacy', '--exclude-tag', 'owners=a,b'],
+      undefined,
+      { exclude: [{ tag: 'flowfix=skip', reason: 'given with --exclude-tag' }, { tag: 'Legacy', reason: 'given with --exclude-tag' }, { tag: 'owners=a,b', reason: 'given with --exclude-tag' }] },
+    ],
+    ['--skip-default-vpcs', ['--skip-default-vpcs'], undefined, { skipDefaultVpcs: true }],
+    ['49 tags in the file (50 with ManagedBy, AWS\'s limit)', [], { tags: TAGS_49 }, { tags: TAGS_49 }],
+    ['--tag with Unicode letters, 128 of them in the key (AWS counts characters)', ['--tag', `${'é'.repeat(128)}=Büro Zürich`], undefined, { tags: { ['é'.repeat(128)]: 'Büro Zürich' } }],
+    ['--tag, repeated', ['--tag', 'CostCentre=4711', '--tag', 'Owner=net team@example.com', '--tag', 'Empty='], undefined, { tags: { CostCentre: '4711', Owner: 'net team@example.com', Empty: '' } }],
+    [
+      'exclude, skipDefaultVpcs and tags in the file',
+      [],
+      { exclude: [{ id: VPC, reason: 'legacy, retired in Q3', expires: '2030-09-30' }, { tag: 'flowfix=skip', reason: 'owned by the network team' }], skipDefaultVpcs: true, tags: { CostCentre: '4711' } },
+      { exclude: [{ id: VPC, reason: 'legacy, retired in Q3', expires: '2030-09-30' }, { tag: 'flowfix=skip', reason: 'owned by the network team' }], skipDefaultVpcs: true, tags: { CostCentre: '4711' } },
+    ],
+    [
+      'exclusions and tags from the file and from flags add up; a flag wins for the same tag key',
+      ['--exclude', VPC_B, '--exclude-tag', 'Legacy', '--tag', 'Owner=cli', '--tag', 'Project=x'],
+      { exclude: [{ id: VPC, reason: 'legacy' }], tags: { Owner: 'file', CostCentre: '4711' } },
+      {
+        exclude: [{ id: VPC, reason: 'legacy' }, { id: VPC_B, reason: 'given with --exclude' }, { tag: 'Legacy', reason: 'given with --exclude-tag' }],
+        tags: { Owner: 'cli', CostCentre: '4711', Project: 'x' },
+      },
+    ],
   ];
 
   test.each(rows)('GIVEN %s THEN the settings follow', async (_name, argv, config, expected) => {
@@ -90,6 +126,30 @@ describe('problems name the flag, or the file key, the value came from', () => {
     ['a file retention below a flag minimum', ['--min-retention', '400'], { retentionInDays: 365 }, 'retentionInDays 365 (CONFIG) is shorter than --min-retention 400'],
     ['a file log group with an S3 flag', ['--destination', 's3://my-flow-logs'], { logGroupName: '/x' }, 'logGroupName (CONFIG) applies to CloudWatch Logs only; drop it or use --destination cloud-watch-logs'],
     ['--log-group with a file S3 destination', ['--log-group', '/x'], { destination: 's3://my-flow-logs' }, '--log-group applies to CloudWatch Logs only; drop it or use destination cloud-watch-logs (CONFIG)'],
+    ['--exclude with a bad id', ['--exclude', `${VPC},vpc-xyz`], undefined, '--exclude: "vpc-xyz" is not a VPC or subnet id'],
+    ['--exclude with an instance id', ['--exclude', 'i-0a1b2c3d4e5f60718'], undefined, '--exclude: "i-0a1b2c3d4e5f60718" is not a VPC or subnet id'],
+    ['--exclude-tag without a key', ['--exclude-tag', '=prod'], undefined, '--exclude-tag: tag "=prod" has no key: write KEY or KEY=VALUE'],
+    ['--tag without a value', ['--tag', 'Owner'], undefined, '--tag: "Owner" is not KEY=VALUE'],
+    ['--tag with an aws: key', ['--tag', 'aws:cost=1'], undefined, '--tag: tag key "aws:cost" starts with "aws:", which AWS reserves'],
+    ['--tag with an AWS: value', ['--tag', 'Owner=AWS:me'], undefined, '--tag: tag Owner: value "AWS:me" starts with "aws:", which AWS reserves'],
+    ['--tag with a character AWS refuses', ['--tag', 'Owner=a,b'], undefined, '--tag: tag Owner: value "a,b" may hold only letters, numbers, spaces and _ . : / = + - @'],
+    ['--tag with an empty key', ['--tag', '=x'], undefined, '--tag: a tag key cannot be empty'],
+    ['--tag with a key of 129 characters', ['--tag', `${'k'.repeat(129)}=v`], undefined, '--tag: tag key "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…" is longer than 128 characters'],
+    ['--tag with a value of 257 characters', ['--tag', `k=${'v'.repeat(257)}`], undefined, '--tag: tag k: value is longer than 256 characters'],
+    ['--tag overriding ManagedBy', ['--tag', 'ManagedBy=me'], undefined, `--tag: tag key "ManagedBy" is flowfix's own (ManagedBy=flowfix) and cannot be set or overridden`],
+    ['--tag overriding ManagedBy in other case', ['--tag', 'managedby=me'], undefined, `--tag: tag key "managedby" is flowfix's own`],
+    ['50 tags in the file (51 with ManagedBy)', [], { tags: { ...TAGS_49, k49: 'v' } }, 'tags (CONFIG): 50 tags and ManagedBy=flowfix make 51; AWS allows at most 50 per resource'],
+    ['49 tags in the file and one more flag', ['--tag', 'k49=v'], { tags: TAGS_49 }, 'tags (CONFIG) and --tag: 50 tags and ManagedBy=flowfix make 51; AWS allows at most 50'],
+    ['an exclusion without a reason in the file', [], { exclude: [{ id: VPC }] }, 'CONFIG: exclude[0].reason: is required: say why flowfix should leave it alone'],
+    ['an exclusion with an empty reason in the file', [], { exclude: [{ id: VPC, reason: '  ' }] }, 'CONFIG: exclude[0].reason: is required'],
+    ['a bare id in the file', [], { exclude: [VPC] }, 'CONFIG: exclude[0]: must be { "id": "vpc-…", "reason": "…" } or { "tag": "KEY=VALUE", "reason": "…" }'],
+    ['an exclusion with both id and tag', [], { exclude: [{ id: VPC, tag: 'a=b', reason: 'r' }] }, 'CONFIG: exclude[0]: give either "id" or "tag" (one per entry)'],
+    ['an exclusion with a bad id in the file', [], { exclude: [{ id: 'vpc-1', reason: 'r' }] }, 'CONFIG: exclude[0].id: "vpc-1" is not a VPC or subnet id'],
+    ['an exclusion whose expires is not a date', [], { exclude: [{ id: VPC, reason: 'r', expires: 'next year' }] }, 'CONFIG: exclude[0].expires: "next year" is not a date like 2025-12-31'],
+    ['an exclusion expiring on 31 February', [], { exclude: [{ id: VPC, reason: 'r', expires: '2030-02-31' }] }, 'CONFIG: exclude[0].expires: "2030-02-31" is not a date'],
+    ['an exclusion with an unknown key', [], { exclude: [{ id: VPC, reason: 'r', until: '2030-01-01' }] }, 'CONFIG: exclude[0]: unknown key "until"'],
+    ['skipDefaultVpcs as a string', [], { skipDefaultVpcs: 'yes' }, 'CONFIG: skipDefaultVpcs: Invalid input: expected boolean, received string'],
+    ['a tag in the file with an aws: key', [], { tags: { 'aws:x': '1' } }, 'CONFIG: tags: tag key "aws:x" starts with "aws:"'],
   ];
 
   test.each(rows)('GIVEN %s THEN the message says where', async (_name, argv, config, message) => {
@@ -158,6 +218,14 @@ describe('equivalent command', () => {
         kmsKeyId: KMS,
         roleName: 'team-flow-logs',
         policyName: 'team-publish',
+        exclude: [
+          { id: VPC, reason: 'given with --exclude' },
+          { id: SUBNET, reason: 'given with --exclude' },
+          { tag: 'flowfix=skip', reason: 'given with --exclude-tag' },
+          { tag: 'Legacy', reason: 'given with --exclude-tag' },
+        ],
+        skipDefaultVpcs: true,
+        tags: { CostCentre: '4711', Owner: 'net team' },
       },
     ],
     ['S3 with defaults', { ...DEFAULT_SETTINGS, regions: ['us-east-1'], destination: { type: 's3', bucket: 'my-flow-logs', prefix: '' } }],
@@ -173,6 +241,21 @@ describe('equivalent command', () => {
 
   test('GIVEN a value the shell would split THEN it is quoted', () => {
     expect(applyCommandLine(samples[1]![1])).toContain(" --log-group '/team/flow-logs#1' ");
+    expect(applyCommandLine(samples[1]![1])).toContain(" --tag 'Owner=net team' ");
+  });
+
+  test('GIVEN exclusions from a file (reasons, expiry) THEN the command still names every excluded id and tag, once each', () => {
+    const settings: Settings = {
+      ...DEFAULT_SETTINGS,
+      regions: ['us-east-1'],
+      exclude: [
+        { id: VPC, reason: 'legacy', expires: '2030-01-01' },
+        { id: VPC, reason: 'given with --exclude' },
+        { tag: 'Legacy', reason: 'owned elsewhere' },
+      ],
+      skipDefaultVpcs: true,
+    };
+    expect(applyCommandLine(settings)).toBe(`flowfix apply --regions us-east-1 --exclude ${VPC} --exclude-tag Legacy --skip-default-vpcs --scope vpc --traffic-type REJECT --destination cloud-watch-logs --log-group /flowfix/vpc-flow-logs --retention 365 --role-name flowfix-vpc-flow-logs --yes`);
   });
 
   test('GIVEN guided settings THEN the command applies them to the chosen regions', () => {

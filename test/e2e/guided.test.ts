@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { guidedCommand } from '../../src/cli/commands/guided.js';
 import { toCommandOptions } from '../../src/cli/options.js';
 import { runCli } from '../../src/cli/run.js';
@@ -87,9 +90,9 @@ describe('flowfix guided against a stateful fake', () => {
   });
   afterEach(() => fake.restore());
 
-  async function guided(steps: Step[]) {
+  async function guided(steps: Step[], args: Record<string, unknown> = {}) {
     const io = captureIo({ env: ENV, interactive: true });
-    const options = await toCommandOptions({}, io);
+    const options = await toCommandOptions(args, io);
     const prompter = scripted(steps);
     const code = await guidedCommand(options, io, { prompter });
     expect(prompter.remaining()).toEqual([]);
@@ -169,6 +172,38 @@ describe('flowfix guided against a stateful fake', () => {
     expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId)).toEqual([east]);
     expect(fake.mutatingCalls().filter((c) => c.region === 'eu-west-1')).toEqual([]);
     expect(run.stdout).toMatch(/covers the 1 resource you left out too/);
+  });
+
+  test('GIVEN exclusions and tags in the settings file THEN its region is not preselected, step 4 does not offer it even with its region chosen, the assessment lists it, the command names it, and it gets no flow log', async () => {
+    const { east, west } = seed();
+    const dir = await mkdtemp(path.join(tmpdir(), 'flowfix-guided-'));
+    const config = path.join(dir, 'settings.json');
+    await writeFile(config, JSON.stringify({ exclude: [{ id: west, reason: 'the EU team runs its own' }], tags: { CostCentre: '4711' } }));
+    try {
+      const run = await guided(
+        [
+          step('checkbox', /which regions/, (choices: Choice<unknown>[]) => {
+            expect(choices.filter((c) => c.checked).map((c) => c.value)).toEqual(['us-east-1']); // eu-west-1 has only the excluded VPC
+            return ['eu-west-1', 'us-east-1'];
+          }),
+          ...cloudWatchSettings().slice(1),
+          step('checkbox', /which resources/, (choices: Choice<unknown>[]) => {
+            expect(choices.map((c) => c.name)).toEqual([`us-east-1  ${east} (east)`]);
+            return choices.map((c) => c.value);
+          }),
+          ...review(true),
+        ],
+        { config },
+      );
+      expect(run.code).toBe(0);
+      // Step 1 is the short summary: it counts the excluded VPC (`flowfix plan` lists it with its reason).
+      expect(run.stdout).toMatch(/1 resource excluded\./);
+      expect(run.stdout).toMatch(new RegExp(`flowfix apply --regions eu-west-1,us-east-1 --exclude ${west} --scope vpc .* --tag CostCentre=4711 --yes`));
+      expect(fake.flowLogs('eu-west-1')).toEqual([]);
+      expect(fake.flowLogs('us-east-1').map((f) => [f.ResourceId, f.Tags])).toEqual([[east, [{ Key: 'ManagedBy', Value: 'flowfix' }, { Key: 'CostCentre', Value: '4711' }]]]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('GIVEN a region left out THEN nothing in it is touched', async () => {

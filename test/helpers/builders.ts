@@ -5,6 +5,9 @@ import type { Inventory, RegionInventory, RegionRead, RoleRead, UnreadableRegion
 
 export const ACCOUNT = '123456789012';
 
+/** The day the pure core is run on (exclusions' `expires` is compared with it). */
+export const NOW = new Date('2026-01-01T12:00:00Z');
+
 let nextFlowLog = 1;
 
 export function flowLog(resourceId: string, overrides: Partial<FlowLogFacts> = {}): FlowLogFacts {

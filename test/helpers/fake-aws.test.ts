@@ -126,6 +126,22 @@ describe('EC2 listings', () => {
     expect(pages[0]?.Vpcs?.[0]).toMatchObject({ OwnerId: FAKE_ACCOUNT, IsDefault: false, State: 'available', Tags: [{ Key: 'Name', Value: 'vpc 1' }] });
   });
 
+  test('seeded tags come back as Tags after Name, and tag filters match them', async () => {
+    // GIVEN a VPC and a subnet with tags, and an untagged VPC
+    const tagged = fake.addVpc('us-east-1', { name: 'legacy', tags: { Legacy: '', Team: 'net' } });
+    fake.addSubnet('us-east-1', tagged, { tags: { Tier: 'pci' } });
+    const bare = fake.addVpc('us-east-1');
+    // WHEN
+    const vpcs = (await ec2().send(new DescribeVpcsCommand({}))).Vpcs ?? [];
+    const subnets = (await ec2().send(new DescribeSubnetsCommand({}))).Subnets ?? [];
+    const byTag = await ec2().send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Team', Values: ['net'] }] }));
+    // THEN
+    expect(vpcs.find((v) => v.VpcId === tagged)?.Tags).toEqual([{ Key: 'Name', Value: 'legacy' }, { Key: 'Legacy', Value: '' }, { Key: 'Team', Value: 'net' }]);
+    expect(vpcs.find((v) => v.VpcId === bare)).not.toHaveProperty('Tags');
+    expect(subnets[0]?.Tags).toEqual([{ Key: 'Tier', Value: 'pci' }]);
+    expect(byTag.Vpcs?.map((v) => v.VpcId)).toEqual([tagged]);
+  });
+
   test('DescribeSubnets filters by vpc-id and rejects unknown ids', async () => {
     // GIVEN two VPCs with subnets
     const a = fake.addVpc('us-east-1');

@@ -334,7 +334,7 @@ export class FakeAws {
 
   addVpc(
     region: string,
-    v: { vpcId?: string; ownerId?: string; isDefault?: boolean; name?: string; cidrBlock?: string } = {},
+    v: { vpcId?: string; ownerId?: string; isDefault?: boolean; name?: string; cidrBlock?: string; tags?: Record<string, string> } = {},
   ): string {
     const state = this.seedState(region);
     const vpcId = v.vpcId ?? this.nextId('vpc');
@@ -345,7 +345,7 @@ export class FakeAws {
       CidrBlock: v.cidrBlock ?? `10.${state.vpcs.size % 256}.0.0/16`,
       State: 'available',
       InstanceTenancy: 'default',
-      ...nameTags(v.name),
+      ...resourceTags(v.name, v.tags),
     });
     return vpcId;
   }
@@ -353,7 +353,7 @@ export class FakeAws {
   addSubnet(
     region: string,
     vpcId: string,
-    s: { subnetId?: string; name?: string; ownerId?: string; availabilityZone?: string } = {},
+    s: { subnetId?: string; name?: string; ownerId?: string; availabilityZone?: string; tags?: Record<string, string> } = {},
   ): string {
     const state = this.seedState(region);
     const vpc = state.vpcs.get(vpcId);
@@ -372,7 +372,7 @@ export class FakeAws {
       DefaultForAz: vpc.IsDefault ?? false,
       MapPublicIpOnLaunch: false,
       SubnetArn: `arn:${partitionOf(region)}:ec2:${region}:${ownerId}:subnet/${subnetId}`,
-      ...nameTags(s.name),
+      ...resourceTags(s.name, s.tags),
     });
     return subnetId;
   }
@@ -1195,8 +1195,10 @@ function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function nameTags(name: string | undefined): { Tags?: Tag[] } {
-  return name === undefined ? {} : { Tags: [{ Key: 'Name', Value: name }] };
+/** `name` as the Name tag, then `tags`; no Tags member at all when there are none, as EC2 answers. */
+function resourceTags(name: string | undefined, tags: Record<string, string> = {}): { Tags?: Tag[] } {
+  const all = [...(name === undefined ? [] : [{ Key: 'Name', Value: name }]), ...tagList(tags)];
+  return all.length === 0 ? {} : { Tags: all };
 }
 
 function tagList(tags: Record<string, string>): { Key: string; Value: string }[] {

@@ -5,11 +5,11 @@ import { buildPlan } from '../../src/plan/build-plan.js';
 import type { CreateFlowLogsAction, Plan, PutRetentionPolicyAction } from '../../src/plan/types.js';
 import { isAllowed } from '../../src/policy/evaluate.js';
 import { loadPolicyTemplates, renderPolicy } from '../../src/policy/templates.js';
-import { ACCOUNT, flowLog, inventory, region, role, settings, unreadable, vpcWithSubnets } from '../helpers/builders.js';
+import { ACCOUNT, flowLog, inventory, NOW, region, role, settings, unreadable, vpcWithSubnets } from '../helpers/builders.js';
 
 function planFor(inv: Inventory, overrides: Partial<Settings> = {}): Plan {
   const s = settings(overrides);
-  return buildPlan({ inventory: inv, audit: audit(inv, s), settings: s, templates: loadPolicyTemplates(), createdAt: '2026-01-01T00:00:00Z' });
+  return buildPlan({ inventory: inv, audit: audit(inv, s, NOW), settings: s, templates: loadPolicyTemplates(), createdAt: '2026-01-01T00:00:00Z' });
 }
 
 const operations = (plan: Plan) => plan.actions.map((a) => `${a.region}:${a.operation}`);
@@ -126,6 +126,70 @@ describe('buildPlan', () => {
   test('GIVEN the same inputs THEN the plan, including client tokens, is identical', () => {
     const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 3))]);
     expect(planFor(inv, { scope: 'subnet' })).toEqual(planFor(inv, { scope: 'subnet' }));
+  });
+});
+
+describe('buildPlan with exclusions', () => {
+  test('GIVEN one of two VPCs excluded THEN only the other gets a flow log, and the plan settings carry the exclusion', () => {
+    const inv = inventory([region('us-east-1', { vpcs: [...vpcWithSubnets('vpc-a', 1).vpcs, ...vpcWithSubnets('vpc-b', 1).vpcs] })]);
+    const exclude = [{ id: 'vpc-a', reason: 'legacy', expires: '2026-06-30' }];
+    const plan = planFor(inv, { exclude });
+    const flowLogs = plan.actions.filter((a): a is CreateFlowLogsAction => a.kind === 'create-flow-logs');
+    expect(flowLogs.map((a) => a.input.ResourceIds)).toEqual([['vpc-b']]);
+    expect(plan.settings.exclude).toEqual(exclude);
+    // Without exclusions the key is left out, so plans without them read as before.
+    expect(Object.keys(planFor(inv).settings)).not.toContain('exclude');
+  });
+
+  test('GIVEN every VPC with a finding excluded THEN nothing is planned: no role, no log group, nothing blocked', () => {
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1)), region('eu-west-1', vpcWithSubnets('vpc-b', 1))]);
+    const plan = planFor(inv, { exclude: [{ id: 'vpc-a', reason: 'r' }, { id: 'vpc-b', reason: 'r' }] });
+    expect(plan.actions).toEqual([]);
+    expect(plan.blocked).toEqual([]);
+  });
+
+  test('GIVEN a default VPC and --skip-default-vpcs THEN it is not planned, and the plan settings say so', () => {
+    const inv = inventory([region('us-east-1', { vpcs: [{ vpcId: 'vpc-d', ownerId: ACCOUNT, isDefault: true }, { vpcId: 'vpc-a', ownerId: ACCOUNT, isDefault: false }] })]);
+    const plan = planFor(inv, { skipDefaultVpcs: true });
+    expect(plan.actions.filter((a): a is CreateFlowLogsAction => a.kind === 'create-flow-logs').flatMap((a) => a.input.ResourceIds)).toEqual(['vpc-a']);
+    expect(plan.settings.skipDefaultVpcs).toBe(true);
+  });
+
+  test('GIVEN an excluded VPC, scope subnet THEN none of its subnets are planned, the other VPC\'s are', () => {
+    const inv = inventory([region('us-east-1', { vpcs: [...vpcWithSubnets('vpc-a', 2).vpcs, ...vpcWithSubnets('vpc-b', 1).vpcs], subnets: [...vpcWithSubnets('vpc-a', 2).subnets, ...vpcWithSubnets('vpc-b', 1).subnets] })]);
+    const plan = planFor(inv, { scope: 'subnet', exclude: [{ id: 'vpc-a', reason: 'r' }] });
+    expect(plan.actions.filter((a): a is CreateFlowLogsAction => a.kind === 'create-flow-logs').flatMap((a) => a.input.ResourceIds)).toEqual(['subnet-b0']);
+  });
+});
+
+describe('buildPlan with the organization\'s tags', () => {
+  const tags = { CostCentre: '4711', Owner: 'net team' };
+  const expected = [
+    { Key: 'ManagedBy', Value: 'flowfix' },
+    { Key: 'CostCentre', Value: '4711' },
+    { Key: 'Owner', Value: 'net team' },
+  ];
+
+  test('GIVEN --tag THEN the role, the log group and the flow logs carry them after ManagedBy=flowfix, and the plan settings keep them', () => {
+    const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]), { tags });
+    const input = (kind: string) => plan.actions.find((a) => a.kind === kind)?.input as Record<string, any>;
+    expect(input('create-role').Tags).toEqual(expected);
+    expect(input('create-log-group').tags).toEqual({ ManagedBy: 'flowfix', CostCentre: '4711', Owner: 'net team' });
+    expect(Object.keys(input('create-log-group').tags)[0]).toBe('ManagedBy');
+    expect(input('create-flow-logs').TagSpecifications).toEqual([{ ResourceType: 'vpc-flow-log', Tags: expected }]);
+    expect(plan.settings.tags).toEqual(tags);
+  });
+
+  test('GIVEN a ManagedBy tag that slipped past validation THEN ManagedBy=flowfix still wins', () => {
+    const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]), { tags: { ManagedBy: 'terraform', Owner: 'x' } });
+    const flowLogs = plan.actions.find((a): a is CreateFlowLogsAction => a.kind === 'create-flow-logs');
+    expect(flowLogs?.input.TagSpecifications[0]?.Tags).toEqual([{ Key: 'ManagedBy', Value: 'flowfix' }, { Key: 'Owner', Value: 'x' }]);
+  });
+
+  test('GIVEN other tags THEN the client token differs (AWS would refuse the same token with other parameters)', () => {
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]);
+    const token = (plan: Plan) => plan.actions.find((a): a is CreateFlowLogsAction => a.kind === 'create-flow-logs')?.input.ClientToken;
+    expect(token(planFor(inv, { tags }))).not.toEqual(token(planFor(inv)));
   });
 });
 

@@ -73,11 +73,13 @@ function bigReport(): PlanReport {
     generatedAt: '2025-01-01T00:00:00.000Z',
     settings: { scope: 'vpc', trafficType: 'REJECT', destination: 'cloud-watch-logs:/flowfix/vpc-flow-logs-with-a-long-name-for-this-account', roleName: 'flowfix-vpc-flow-logs', minRetentionDays: 30 },
     regions: [
-      ...readable.map((region, i) => ({ region, status: 'ok' as const, vpcs: 3 + i, subnets: 12 * i, inScope: 3 + i, compliant: i % 3, findings: Object.fromEntries(FINDING_KINDS.map((k, j) => [k, 1 + ((i + j) % 4)])) })),
-      { region: REGIONS.at(-1)!, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {} },
+      ...readable.map((region, i) => ({ region, status: 'ok' as const, vpcs: 3 + i, subnets: 12 * i, inScope: 3 + i, compliant: i % 3, findings: Object.fromEntries(FINDING_KINDS.map((k, j) => [k, 1 + ((i + j) % 4)])), excluded: 0 })),
+      { region: REGIONS.at(-1)!, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {}, excluded: 0 },
     ],
     findings: readable.flatMap((region, i) => FINDING_KINDS.map((k) => finding(k, region, i))),
     coverage: [],
+    excluded: [],
+    warnings: [],
     plan: plan(actions, [{ region: 'us-east-1', resourceIds: ['vpc-1'], reason: `delivery role flowfix-vpc-flow-logs does not trust vpc-flow-logs.amazonaws.com; ${LONG}` }]),
     errors: [{ region: REGIONS.at(-1)!, code: 'UnauthorizedOperation', message: `You are not authorized to perform this operation. ${LONG}`, action: 'ec2:DescribeVpcs' }],
   };
@@ -90,9 +92,9 @@ function smallReport(): PlanReport {
     ...report,
     settings: { ...report.settings, destination: 's3://logs/vpc' },
     regions: [
-      { region: 'us-east-1', status: 'ok', vpcs: 3, subnets: 12, inScope: 3, compliant: 1, findings: { 'no-flow-log': 2, 'short-retention': 1 } },
-      { region: 'eu-west-1', status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {} },
-      { region: 'ap-southeast-2', status: 'ok', vpcs: 10, subnets: 40, inScope: 10, compliant: 10, findings: {} },
+      { region: 'us-east-1', status: 'ok', vpcs: 3, subnets: 12, inScope: 3, compliant: 1, findings: { 'no-flow-log': 2, 'short-retention': 1 }, excluded: 0 },
+      { region: 'eu-west-1', status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {}, excluded: 0 },
+      { region: 'ap-southeast-2', status: 'ok', vpcs: 10, subnets: 40, inScope: 10, compliant: 10, findings: {}, excluded: 0 },
     ],
     findings: [{ ...finding('no-flow-log', 'us-east-1', 1), name: 'web', reason: 'No flow log.' }],
     plan: plan([{ ...action(1, 'us-east-1'), description: 'Create a flow log' }], [{ region: 'us-east-1', resourceIds: ['vpc-2'], reason: 'the role is not trusted' }]),

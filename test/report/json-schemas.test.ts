@@ -64,8 +64,8 @@ describe('documents flowfix writes validate against their schemas', () => {
   test('GIVEN a report with a field the schema does not know THEN validation names it', async () => {
     const { stdout } = await runFlowfix(['plan', '--snapshot', ESTATE, '--format', 'json']);
     const report = JSON.parse(stdout) as { findings: Record<string, unknown>[] };
-    report.findings[0]!['excluded'] = true;
-    expect(documentProblems(JSON.stringify(report))).toEqual([expect.stringMatching(/findings\.0: Unrecognized key: "excluded"/)]);
+    report.findings[0]!['suppressed'] = true;
+    expect(documentProblems(JSON.stringify(report))).toEqual([expect.stringMatching(/findings\.0: Unrecognized key: "suppressed"/)]);
   });
 
   test('GIVEN an apply report missing its exit code THEN validation names it', () => {

@@ -91,7 +91,7 @@ describe('loadSnapshot on examples/estate', () => {
     ]);
   });
 
-  test('takes names from the Name tag and marks default VPCs', () => {
+  test('takes names from the Name tag, keeps every tag and marks default VPCs', () => {
     const us = region(inventory, 'us-east-1');
     expect(us.vpcs.find((vpc) => vpc.name === 'prod-core')).toEqual({
       vpcId: 'vpc-05fdcce6458222719',
@@ -99,6 +99,7 @@ describe('loadSnapshot on examples/estate', () => {
       isDefault: false,
       cidrBlock: '10.10.0.0/16',
       name: 'prod-core',
+      tags: { Name: 'prod-core', Environment: 'prod', Team: 'platform' },
     });
     const defaults = us.vpcs.filter((vpc) => vpc.isDefault);
     expect(defaults).toEqual([{ vpcId: 'vpc-7ca7d61f', ownerId: '123456789012', isDefault: true, cidrBlock: '172.31.0.0/16' }]);
@@ -109,6 +110,7 @@ describe('loadSnapshot on examples/estate', () => {
       availabilityZone: 'us-east-1a',
       cidrBlock: '10.10.0.0/20',
       name: 'prod-core-private-a',
+      tags: { Name: 'prod-core-private-a' },
     });
   });
 

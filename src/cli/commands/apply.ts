@@ -14,7 +14,7 @@ import { readPlanFile } from '../../plan/plan-file.js';
 import type { AwsClients } from '../../aws/api.js';
 import { requireSession, withWorkflow, type CommandDeps, type CommandWorkflow } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { layoutOf, printJson, printReport, savePlans, styleOf } from '../output.js';
+import { layoutOf, printJson, printReport, printWarnings, savePlans, styleOf } from '../output.js';
 
 export async function applyCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
   const json = options.format === 'json';
@@ -61,6 +61,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
       const session = options.settings.assumeRole ? requireSession(wf) : undefined;
       const clients = session ? await clientsInAccount((await readPlanFile(options.planFile)).accountId, options.settings, session) : wf.clients;
       const saved = await loadSavedPlan(options.planFile, options.flagSettings, options.settings, { ...wf, clients });
+      printWarnings(saved.warnings, io);
       if (!json) {
         for (const b of saved.plan.blocked) io.stderr.write(`Blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}\n`);
         if (saved.plan.actions.length > 0) io.stdout.write(`${renderPlanActions(saved.plan, style, layoutOf(io))}\n`);
@@ -69,8 +70,9 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
     }
     const assessment = await assess(options.settings, wf);
     if (options.outDir) await savePlans(options.outDir, [assessment.plan], io);
-    // With --format json the plan goes into the one apply document instead.
+    // With --format json the plan goes into the one apply document instead (and warnings to stderr).
     if (!json) printReport(assessment.report, 'text', io);
+    else printWarnings(assessment.report.warnings, io);
     return { plan: assessment.plan, live: assessment.inventory, settings: options.settings, clients: wf.clients };
   }
 }
