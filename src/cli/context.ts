@@ -1,7 +1,11 @@
 // Builds what a command hands the workflow: AWS clients (live, or a snapshot directory), a clock, the
 // abort signal from main.ts, a spinner for a person watching, and news lines on stderr.
 import type { AwsClients } from '../aws/api.js';
+import type { AwsClientOptions } from '../aws/clients.js';
+import { resolveConnection } from '../aws/connection.js';
+import { loadSharedFiles } from '../aws/shared-config.js';
 import type { Settings } from '../config/settings.js';
+import { FlowfixError } from '../errors.js';
 import { decorationsWanted, type Io } from '../io/io.js';
 import { createProgress, type Progress } from '../io/progress.js';
 import type { Prompter } from '../io/prompter.js';
@@ -13,6 +17,8 @@ import type { CommandOptions } from './options.js';
 /** What tests (and main.ts) may inject into a command. */
 export interface CommandDeps {
   clients?: AwsClients;
+  /** Below the SDK: live clients are built as usual (credential chain, retries) but send through this. */
+  requestHandler?: AwsClientOptions['requestHandler'];
   prompter?: Prompter;
   /** Aborted on Ctrl-C (main.ts wires SIGINT to it). */
   signal?: AbortSignal;
@@ -20,25 +26,75 @@ export interface CommandDeps {
   timings?: Partial<ApplyTimings>;
 }
 
-export async function connectAws(settings: Settings, io: Io): Promise<AwsClients> {
-  const [{ createAwsClients }, { findHomeRegion }] = await Promise.all([import('../aws/clients.js'), import('../aws/shared-config.js')]);
-  const homeRegion = await findHomeRegion({ flagRegion: settings.region, profile: settings.profile, env: io.env });
-  return createAwsClients({
-    homeRegion,
-    ...(settings.profile ? { profile: settings.profile } : {}),
+/**
+ * Live clients as the AWS CLI would connect: the profile (which must exist), whose credentials win,
+ * the region STS is first asked in, retries, per-profile endpoints and timeouts. Notices (which
+ * credentials win) go to stderr as one line each; an MFA code is asked for at a terminal.
+ */
+export async function connectAws(settings: Settings, io: Io, deps: CommandDeps = {}): Promise<AwsClients> {
+  const files = await loadSharedFiles(io.env);
+  const canAskMfa = deps.prompter !== undefined || io.interactive;
+  const connection = resolveConnection({
+    env: io.env,
+    files,
+    canAskMfa,
+    ...(settings.profile ? { profileFlag: settings.profile } : {}),
+    ...(settings.regions ? { workRegions: settings.regions } : {}),
     ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
+  });
+  for (const notice of connection.notices) io.stderr.write(`${notice}\n`);
+  const { credentials } = connection;
+  const { createAwsClients } = await import('../aws/clients.js');
+  return createAwsClients({
+    homeRegion: connection.startRegion.region,
+    ...(connection.profile ? { profile: connection.profile.name } : {}),
+    ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
+    serviceEndpoints: connection.serviceEndpoints,
+    retryMode: connection.retryMode,
+    maxAttempts: connection.maxAttempts,
+    ...(credentials.kind === 'environment'
+      ? { credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}) } }
+      : {}),
+    credentialChain: {
+      filepath: files.credentialsPath,
+      configFilepath: files.configPath,
+      ...(canAskMfa ? { mfaCode: mfaCodeAsker(io, deps.prompter) } : {}),
+      warn: (message) => io.stderr.write(`${message.split('\n')[0]}\n`),
+    },
+    credentialSource: connection.credentialSource,
+    httpTimeouts: { connectTimeoutMs: settings.connectTimeout * 1000, readTimeoutMs: settings.readTimeout * 1000 },
+    ...(deps.requestHandler ? { requestHandler: deps.requestHandler } : {}),
   });
 }
 
-async function clientsFor(options: CommandOptions, io: Io): Promise<AwsClients> {
-  if (!options.snapshot) return connectAws(options.settings, io);
+/**
+ * Asks for the code of an MFA device without echo. The credential chain is shared by every client and
+ * remembers what it got, so this runs once per run (again only if the role session expires). The code
+ * is handed to the SDK and nowhere else: never printed, logged or kept.
+ */
+function mfaCodeAsker(io: Io, injected: Prompter | undefined): (serial: string) => Promise<string> {
+  return async (serial) => {
+    const { inquirerPrompter, PromptCancelled } = await import('../io/prompter.js');
+    const ask = injected ?? (await inquirerPrompter());
+    try {
+      const code = await ask.secret(`MFA code for ${serial}`, { validate: (v) => (/^\d{6}$/.test(v.trim()) ? true : 'enter the 6-digit code') });
+      return code.trim();
+    } catch (err) {
+      if (err instanceof PromptCancelled) throw new FlowfixError('Interrupted', 'interrupted at the MFA code prompt: nothing was read or changed', { hint: 'run the same command again' });
+      throw err;
+    }
+  };
+}
+
+async function clientsFor(options: CommandOptions, io: Io, deps: CommandDeps): Promise<AwsClients> {
+  if (!options.snapshot) return connectAws(options.settings, io, deps);
   const { openSnapshot } = await import('../snapshot/snapshot-clients.js');
   return openSnapshot(options.snapshot, options.settings);
 }
 
 /** Runs `work` with the workflow's dependencies and a spinner that is stopped however it ends. */
 export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: CommandDeps, work: (deps: WorkflowDeps) => Promise<T>): Promise<T> {
-  const clients = deps.clients ?? (await clientsFor(options, io));
+  const clients = deps.clients ?? (await clientsFor(options, io, deps));
   const progress: Progress = await createProgress(io, decorationsWanted(io, options.format));
   try {
     return await work({

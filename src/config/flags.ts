@@ -37,7 +37,7 @@ function splitList(value: unknown): string[] {
     .filter(Boolean);
 }
 
-type DefaultedKey = 'concurrency' | 'minRetentionDays' | 'retentionInDays' | 'roleName' | 'policyName';
+type DefaultedKey = 'concurrency' | 'minRetentionDays' | 'retentionInDays' | 'roleName' | 'policyName' | 'connectTimeout' | 'readTimeout';
 const unlessDefault = (key: DefaultedKey) => (s: Settings) => (s[key] !== DEFAULT_SETTINGS[key] ? String(s[key]) : undefined);
 /** Spelled out for CloudWatch Logs, where guided always showed it; for S3 only when it is not the default. */
 const alwaysForCloudWatch = (key: DefaultedKey) => (s: Settings) =>
@@ -51,8 +51,11 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     key: 'region',
     global: true,
     type: 'string',
-    describe: 'Home region for global calls (default: AWS_REGION, AWS_DEFAULT_REGION, profile, us-east-1)',
-    render: (s) => s.region,
+    // As in the AWS CLI and Cloud Custodian: where to work. The home region for STS/IAM is never a flag (see README).
+    describe: 'Region(s) to work in, comma-separated (as --regions; default: every region enabled for the account)',
+    parse: splitList,
+    // Merged into `regions` by resolveSettings, which --regions renders.
+    render: () => undefined,
   },
   {
     flag: '--endpoint-url',
@@ -118,6 +121,22 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
   },
   { flag: '--kms-key', key: 'kmsKeyId', type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates', render: (s) => s.kmsKeyId },
   { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Regions read at once (default 8)', render: unlessDefault('concurrency') },
+  {
+    flag: '--connect-timeout',
+    key: 'connectTimeout',
+    global: true,
+    type: 'number',
+    describe: 'Seconds to wait for a connection to AWS before retrying (default 60, as the AWS CLI\'s --cli-connect-timeout)',
+    render: unlessDefault('connectTimeout'),
+  },
+  {
+    flag: '--read-timeout',
+    key: 'readTimeout',
+    global: true,
+    type: 'number',
+    describe: 'Seconds to wait for data from AWS on an open connection before retrying (default 60, as the AWS CLI\'s --cli-read-timeout)',
+    render: unlessDefault('readTimeout'),
+  },
 ];
 
 const byKey = new Map<string, SettingsFlag>(SETTINGS_FLAGS.map((f) => [f.key, f]));
@@ -131,7 +150,7 @@ export const normaliserFor = (key: string): ((value: unknown) => unknown) => byK
 const declare = <T>(y: Argv<T>, global: boolean): Argv<T> =>
   SETTINGS_FLAGS.filter((f) => (f.global ?? false) === global).reduce((acc, f) => acc.option(f.flag.slice(2), { type: f.type, describe: f.describe }), y);
 
-/** --profile, --region, --endpoint-url: on the top-level parser. */
+/** --profile, --region, --endpoint-url, the timeouts: on the top-level parser. */
 export const withGlobalSettingsFlags = <T>(y: Argv<T>): Argv<T> => declare(y, true);
 
 /** The per-command settings flags (plan, apply, verify). */
@@ -166,7 +185,7 @@ export function settingsFromFlags(args: Record<string, unknown>): FlagSettings {
 
 /** The order guided has always printed: connection, tuning, then what to fix and how (a key left out here still renders, first). */
 const ARGV_ORDER: readonly SettingKey[] = [
-  'profile', 'region', 'endpointUrl', 'concurrency', 'minRetentionDays',
+  'profile', 'region', 'endpointUrl', 'connectTimeout', 'readTimeout', 'concurrency', 'minRetentionDays',
   'regions', 'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'policyName',
 ];
 

@@ -51,8 +51,12 @@ export const userSettingsSchema = z.strictObject({
   regions: z.array(regionName).min(1).optional(),
   concurrency: number().int().min(1).max(64).optional(),
   profile: z.string().min(1).optional(),
-  region: regionName.optional(),
+  // The same as `regions` (a name or a list), as --region is in the AWS CLI: where to work.
+  region: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((r) => r.trim()).filter(Boolean) : v), z.array(regionName).min(1)).optional(),
   endpointUrl: z.url({ message: 'must be a URL like http://localhost:4566' }).optional(),
+  // Whole seconds, never 0: the AWS CLI reads 0 as "wait forever", and flowfix never hangs.
+  connectTimeout: number().int().min(1).max(3600).optional(),
+  readTimeout: number().int().min(1).max(3600).optional(),
 });
 
 export type UserSettings = z.infer<typeof userSettingsSchema>;
@@ -115,7 +119,8 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
   const parsedFlags = userSettingsSchema.safeParse(flags);
   if (!parsedFlags.success) problems = problems.concat(describeIssues(parsedFlags.error.issues, { kind: 'flags' }));
 
-  const merged = { ...fromFile, ...(parsedFlags.success ? parsedFlags.data : {}) };
+  const fromFlags: UserSettings = parsedFlags.success ? parsedFlags.data : {};
+  const merged = { ...fromFile, ...fromFlags };
   // A setting as the user gave it: the flag, or the key and file it came from (defaults are changed with flags).
   const mention = (key: SettingKey, value?: unknown) => {
     const inFile = config && flags[key] === undefined && fromFile[key] !== undefined;
@@ -142,7 +147,10 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
   const resolvedDestination: Destination = s3
     ? { type: 's3', ...s3 }
     : { type: 'cloud-watch-logs', logGroupName: merged.logGroupName ?? (DEFAULT_SETTINGS.destination as { logGroupName: string }).logGroupName };
-  const { destination: _d, logGroupName: _l, ...rest } = merged;
-  const regions = rest.regions ? [...new Set(rest.regions)] : undefined;
+  const { destination: _d, logGroupName: _l, region: _r, regions: _rs, ...rest } = merged;
+  // --region and --regions are one setting: flags that name regions replace the file's, both keys together.
+  const regionList = (s: UserSettings) => (s.region || s.regions ? [...(s.region ?? []), ...(s.regions ?? [])] : undefined);
+  const wanted = regionList(fromFlags) ?? regionList(fromFile);
+  const regions = wanted ? [...new Set(wanted)] : undefined;
   return { ...DEFAULT_SETTINGS, ...rest, ...(regions ? { regions } : {}), retentionInDays, minRetentionDays, destination: resolvedDestination };
 }

@@ -18,12 +18,15 @@ export interface Settings {
   /** Shorter retention than this on a destination log group is a finding. */
   minRetentionDays: number;
   kmsKeyId?: string;
-  /** Explicit region list; undefined = every region enabled for the account. */
+  /** Regions to work in (--region and --regions); undefined = every region enabled for the account. */
   regions?: string[];
   concurrency: number;
   profile?: string;
-  region?: string;
   endpointUrl?: string;
+  /** Seconds to wait for a connection, per attempt (--connect-timeout). */
+  connectTimeout: number;
+  /** Seconds to wait for data on an open connection, per attempt (--read-timeout). */
+  readTimeout: number;
 }
 
 /** CloudWatch Logs accepts only these retention values (PutRetentionPolicy). */
@@ -40,6 +43,9 @@ export const DEFAULT_SETTINGS: Settings = {
   retentionInDays: 365,
   minRetentionDays: 365,
   concurrency: 8,
+  // The AWS CLI's defaults for --cli-connect-timeout and --cli-read-timeout.
+  connectTimeout: 60,
+  readTimeout: 60,
 };
 
 export const MANAGED_BY_TAG = { key: 'ManagedBy', value: 'flowfix' } as const;

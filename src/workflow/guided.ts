@@ -16,7 +16,7 @@ import type { WorkflowDeps } from './deps.js';
 
 /** What guided mode shows between questions; the CLI renders each. */
 export type GuidedView =
-  | { kind: 'identity'; accountId: string; arn: string; profile: string }
+  | { kind: 'identity'; accountId: string; arn: string; profile: string; credentials?: string }
   | { kind: 'assessment'; report: PlanReport }
   | { kind: 'no-regions' }
   | { kind: 'plan'; plan: Plan; settings: Settings; regions: string[]; leftOut: number };
@@ -40,7 +40,8 @@ export async function guide(base: Settings, profile: string, deps: WorkflowDeps,
   const { ask } = ui;
   // 1. Who and where.
   const who = await deps.clients.callerIdentity();
-  ui.show({ kind: 'identity', accountId: who.accountId, arn: who.arn, profile });
+  const credentials = deps.clients.credentialSource;
+  ui.show({ kind: 'identity', accountId: who.accountId, arn: who.arn, profile, ...(credentials ? { credentials } : {}) });
   const assessment = await assess(base, deps);
   ui.show({ kind: 'assessment', report: assessment.report });
 

@@ -45,7 +45,10 @@ function show(view: GuidedView, io: Io): void {
   const style = styleOf(io);
   switch (view.kind) {
     case 'identity':
-      io.stdout.write(`${style.bold('Step 1/5: who and where')}\n  account ${view.accountId}\n  caller  ${view.arn}\n  profile ${view.profile}\n\n`);
+      io.stdout.write(
+        `${style.bold('Step 1/5: who and where')}\n  account ${view.accountId}\n  caller  ${view.arn}\n  profile ${view.profile}\n` +
+          `${view.credentials ? `  credentials ${view.credentials}\n` : ''}\n`,
+      );
       return;
     case 'assessment':
       printReport(view.report, 'text', io);
