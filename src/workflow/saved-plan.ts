@@ -14,7 +14,7 @@ import { assessInventory } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
 
 /** Settings a saved plan fixes; a flag for one of these must agree with the file. */
-const PLAN_SETTING_KEYS = ['scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'regions'] as const;
+const PLAN_SETTING_KEYS = ['scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'regions', 'region'] as const;
 
 export interface LoadedSavedPlan extends MatchedPlan {
   live: Inventory;
@@ -73,6 +73,7 @@ function rejectConflictingFlags(flags: FlagSettings, settings: Settings, path: s
       case 'logGroupName':
         return settings.destination.type !== 'cloud-watch-logs' || settings.destination.logGroupName !== (fromFlags.destination.type === 'cloud-watch-logs' ? fromFlags.destination.logGroupName : undefined);
       case 'regions':
+      case 'region': // --region and --regions name the regions together (resolveSettings merges them)
         return JSON.stringify([...new Set(fromFlags.regions)].sort()) !== JSON.stringify([...(settings.regions ?? [])].sort());
       default:
         return JSON.stringify(fromFlags[key]) !== JSON.stringify(settings[key]);
