@@ -21,7 +21,7 @@ export interface ConnectionInput {
   profileFlag?: string;
   /** --region / --regions: only their partition matters here (see resolveStartRegion). */
   workRegions?: readonly string[];
-  /** --endpoint-url: when given, per-profile endpoints are not looked up. */
+  /** --endpoint-url: when given, it wins over every configured endpoint. */
   endpointUrl?: string;
   files: SharedFiles;
   /** Whether a person can be asked for an MFA code (a terminal, or a test's prompter). */
@@ -47,7 +47,11 @@ export interface Connection {
   startRegion: StartRegion;
   retryMode: RetryMode;
   maxAttempts: number;
-  /** endpoint_url settings of a --profile profile, per service (the SDK reads them only for AWS_PROFILE). */
+  /**
+   * endpoint_url settings of the profile, per service. The SDK applies them only for the profile
+   * AWS_PROFILE names, never for one given to the client (`--profile`): flowfix resolves them itself,
+   * by the same rules, for whichever profile is in use.
+   */
   serviceEndpoints: Partial<Record<AwsService, string>>;
 }
 
@@ -93,7 +97,7 @@ export function resolveConnection(input: ConnectionInput): Connection {
     mfaSerials,
     startRegion: resolveStartRegion({ env, ...(settings['region'] ? { profileRegion: settings['region'] } : {}), ...(input.workRegions ? { workRegions: input.workRegions } : {}) }),
     ...retrySettings(env, settings, `${settingsOwner} (${files.configPath})`),
-    serviceEndpoints: profile?.from === '--profile' && !input.endpointUrl ? profileEndpoints(env, settings, files) : {},
+    serviceEndpoints: input.endpointUrl ? {} : profileEndpoints(env, settings, files),
   };
 }
 

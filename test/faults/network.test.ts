@@ -55,13 +55,14 @@ function callOf(req: IncomingMessage, body: string): HttpCall {
   const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '');
   const region = scope?.[1] ?? 'unknown';
   const service = (scope?.[2] ?? 'unknown') as HttpService;
+  const base = { partition: 'aws', host: req.headers.host ?? '', accessKeyId: /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '' };
   if (service === 'logs') {
     const target = String(req.headers['x-amz-target'] ?? '');
-    return { service, operation: target.replace(/^.*\./, ''), region, params: body ? (JSON.parse(body) as Record<string, unknown>) : {} };
+    return { ...base, service, operation: target.replace(/^.*\./, ''), region, params: body ? (JSON.parse(body) as Record<string, unknown>) : {} };
   }
   const params = Object.fromEntries(new URLSearchParams(body));
   // IAM is global: requests are signed for us-east-1, FakeHttp's account calls that 'global'.
-  return { service, operation: params['Action'] ?? '', region: service === 'iam' ? 'global' : region, params };
+  return { ...base, service, operation: params['Action'] ?? '', region: service === 'iam' ? 'global' : region, params };
 }
 
 const SOCKET_TIMEOUT_MS = 200;
