@@ -71,18 +71,20 @@ export function resolveConnection(input: ConnectionInput): Connection {
     // Both the AWS CLI and the SDK let an explicit profile win over keys in the environment.
     credentials = { kind: 'chain', profile: profile.name };
     if (envKeys) notices.push(`Using profile ${profile.name} (--profile); AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment are ignored.`);
-  } else if (profile && envKeys) {
-    // The AWS CLI (and the SDKs' documented precedence) use the keys; the JS SDK alone would use the
-    // profile, with an 8-line warning. flowfix does what `aws sts get-caller-identity` shows.
+  } else if (envKeys) {
+    // Keys in the environment come first in every SDK's chain. Over AWS_PROFILE the AWS CLI (and the
+    // SDKs' documented precedence) use them too; the JS SDK alone would use the profile, with an 8-line
+    // warning: flowfix does what `aws sts get-caller-identity` shows. Taken from the Io's environment,
+    // as the chain's fromEnv would take them from process.env.
     const sessionToken = set(env['AWS_SESSION_TOKEN']);
     credentials = { kind: 'environment', accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-    notices.push(`Using AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment; they win over AWS_PROFILE=${profile.name} as in the AWS CLI (pass --profile ${profile.name} to use the profile).`);
+    if (profile) notices.push(`Using AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment; they win over AWS_PROFILE=${profile.name} as in the AWS CLI (pass --profile ${profile.name} to use the profile).`);
   } else {
     credentials = profile ? { kind: 'chain', profile: profile.name } : { kind: 'chain' };
   }
 
-  // The profile the chain reads: the selected one, else `default` (after any keys in the environment).
-  const chainProfile = credentials.kind === 'chain' && !(envKeys && !profile) ? (profile?.name ?? 'default') : undefined;
+  // The profile the chain reads: the selected one, else `default`.
+  const chainProfile = credentials.kind === 'chain' ? (profile?.name ?? 'default') : undefined;
   const mfaSerials = chainProfile ? mfaSerialsOf(files, chainProfile) : [];
   if (mfaSerials.length > 0 && !input.canAskMfa) throw mfaNeedsTerminal(chainProfile!, mfaSerials, files);
 
@@ -92,7 +94,7 @@ export function resolveConnection(input: ConnectionInput): Connection {
   return {
     ...(profile ? { profile } : {}),
     credentials,
-    credentialSource: describeCredentials(credentials, profile, envKeys, files, env),
+    credentialSource: describeCredentials(credentials, profile, files, env),
     notices,
     mfaSerials,
     startRegion: resolveStartRegion({ env, ...(settings['region'] ? { profileRegion: settings['region'] } : {}), ...(input.workRegions ? { workRegions: input.workRegions } : {}) }),
@@ -152,13 +154,11 @@ function mfaNeedsTerminal(profile: string, serials: string[], files: SharedFiles
 function describeCredentials(
   credentials: CredentialChoice,
   profile: Connection['profile'],
-  envKeys: boolean,
   files: SharedFiles,
   env: Record<string, string | undefined>,
 ): string {
   if (credentials.kind === 'environment') return `environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY${credentials.sessionToken ? '/AWS_SESSION_TOKEN' : ''}`;
   if (profile) return `profile ${profile.name}${profile.from === 'AWS_PROFILE' ? ' (AWS_PROFILE)' : ''}: ${describeProfile(files, profile.name)}`;
-  if (envKeys) return 'environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY';
   const defaultProfile = profileSettings(files, 'default', 'credentials');
   if (defaultProfile && hasCredentials(defaultProfile)) return `profile default: ${describeProfile(files, 'default')}`;
   if (set(env['AWS_WEB_IDENTITY_TOKEN_FILE'])) return 'web identity token (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)';

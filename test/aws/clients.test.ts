@@ -46,6 +46,18 @@ describe('createAwsClients', () => {
     await expect(configOf(sdk.logs).maxAttempts()).resolves.toBe(9);
   });
 
+  it('GIVEN HTTP timeouts (--connect-timeout, --read-timeout) WHEN a client is built THEN its Node handler connects and reads with them; by default 60 s each, as the AWS CLI', async () => {
+    sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+    const handlerConfig = async (n: number) =>
+      (configOf(sdk.ec2, n) as unknown as { requestHandler: { configProvider: Promise<{ connectionTimeout?: number; socketTimeout?: number }> } }).requestHandler.configProvider;
+
+    await (await testAwsClients({ httpTimeouts: { connectTimeoutMs: 7_000, readTimeoutMs: 9_000 } })).ec2('eu-west-1').listVpcs();
+    await (await testAwsClients()).ec2('eu-west-1').listVpcs();
+
+    await expect(handlerConfig(0)).resolves.toMatchObject({ connectionTimeout: 7_000, socketTimeout: 9_000 });
+    await expect(handlerConfig(1)).resolves.toMatchObject({ connectionTimeout: 60_000, socketTimeout: 60_000 });
+  });
+
   it('GIVEN the adaptive retry mode (AWS_RETRY_MODE=adaptive, resolved by connection.ts) WHEN a call is made THEN the client rate-limits itself', async () => {
     sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
     const clients = await testAwsClients({ retryMode: 'adaptive' });

@@ -20,7 +20,7 @@ describe('whose credentials', () => {
     ['--profile', { profileFlag: 'prod' }, { kind: 'chain', profile: 'prod' }, []],
     ['AWS_PROFILE', { env: { AWS_PROFILE: 'prod' } }, { kind: 'chain', profile: 'prod' }, []],
     ['--profile over AWS_PROFILE', { profileFlag: 'prod', env: { AWS_PROFILE: 'base' } }, { kind: 'chain', profile: 'prod' }, []],
-    ['keys alone', { env: KEYS }, { kind: 'chain' }, []],
+    ['keys alone: the keys, taken from the Io\'s environment', { env: KEYS }, { kind: 'environment', accessKeyId: 'AKIAENV', secretAccessKey: 'env-secret' }, []],
     ['keys and --profile: the profile', { profileFlag: 'prod', env: KEYS }, { kind: 'chain', profile: 'prod' }, [/Using profile prod \(--profile\)/]],
     [
       'keys and AWS_PROFILE: the keys',
