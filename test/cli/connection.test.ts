@@ -240,6 +240,23 @@ describe('profiles', () => {
   });
 });
 
+describe('guided says where the credentials come from', () => {
+  test.each([
+    ['--profile admin, with MFA', ['--profile', 'admin'], {}, /profile admin: assumes arn:aws:iam::111111111111:role\/Admin via profile base, with MFA/],
+    ['keys in the environment', [], { AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'env-secret' }, /environment variables AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY/],
+  ])('GIVEN %s WHEN guided shows who and where THEN a credentials line names the source', async (_name, flags, env, source) => {
+    const http = new FakeHttp({ accessKeys: [BASE_KEY, ENV_KEY], roles: { [ROLE]: { mfa: { serial: MFA, code: CODE } } } });
+    // The code if asked, then Esc at the first question after the assessment.
+    const prompter = { ...mfaPrompter(CODE), checkbox: async (): Promise<never> => { throw new PromptCancelled(); } };
+
+    const result = await flowfix(['guided', ...flags], { http, prompter, env });
+
+    expect(result.code).toBe(130);
+    expect(result.stdout).toMatch(new RegExp(`Step 1/5: who and where\\n  account ${HTTP_ACCOUNT}\\n  caller  arn:aws:\\S+\\n  profile \\S+\\n  credentials `));
+    expect(result.stdout).toMatch(source);
+  });
+});
+
 describe('--region means where to work; the partition comes from the caller', () => {
   const KEYS = { AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'env-secret' };
 
