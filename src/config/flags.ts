@@ -45,7 +45,7 @@ const alwaysForCloudWatch = (key: DefaultedKey) => (s: Settings) =>
 
 /** In declaration (and so --help) order. */
 export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
-  { flag: '--profile', key: 'profile', global: true, type: 'string', describe: 'AWS profile from ~/.aws/config', render: (s) => s.profile },
+  { flag: '--profile', key: 'profile', global: true, type: 'string', describe: 'AWS profile (~/.aws/config, ~/.aws/credentials); wins over AWS_PROFILE and keys in the environment', render: (s) => s.profile },
   {
     flag: '--region',
     key: 'region',
@@ -62,14 +62,14 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     key: 'endpointUrl',
     global: true,
     type: 'string',
-    describe: 'Send every AWS call to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL works too',
+    describe: 'Send every AWS call to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL and a profile\'s endpoint_url work too',
     render: (s) => s.endpointUrl,
   },
   {
     flag: '--regions',
     key: 'regions',
     type: 'string',
-    describe: 'Comma-separated regions (default: every region enabled for the account)',
+    describe: 'Comma-separated regions to work in (as --region; default: every region enabled for the account)',
     parse: splitList,
     render: (s) => s.regions?.join(','),
   },
