@@ -4,8 +4,6 @@ import { FlowfixError } from '../errors.js';
 import { isKnownPartition, PARTITIONS, partitionOf, partitionOfArn } from '../facts/regions.js';
 import type { Partition } from '../facts/resources.js';
 
-export const DEFAULT_HOME_REGION = PARTITIONS.aws.defaultRegion;
-
 export interface HomeRegionSources {
   env: Record<string, string | undefined>;
   /** `region` of the selected profile in the shared config file. */
@@ -44,9 +42,6 @@ export function resolveStartRegion(sources: HomeRegionSources): StartRegion {
   const only = partitions.size === 1 ? [...partitions][0]! : 'aws';
   return { region: PARTITIONS[only].defaultRegion, source: 'partition default' };
 }
-
-/** Kept for callers that only want the name. */
-export const resolveHomeRegion = (sources: HomeRegionSources): string => resolveStartRegion(sources).region;
 
 /**
  * The home region once the caller's partition is known: the start region when it belongs to that

@@ -63,10 +63,6 @@ export function listProfiles(files: SharedFiles): string[] {
   return [...names].sort();
 }
 
-export function profileExists(files: SharedFiles, name: string): boolean {
-  return listProfiles(files).includes(name);
-}
-
 /**
  * A profile's settings from both files; undefined when neither has it. Where both set a key, the SDK
  * prefers the config file for settings (region, retry_mode, ...) and the credentials file for
