@@ -6,8 +6,10 @@
 // The paths are worked out here from the Io's environment (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE,
 // HOME) and handed to the loader and to the credential chain, so both read the same files.
 
+import { access, constants, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { FlowfixError } from '../errors.js';
 
 /** One profile's keys, as the SDK parses them (sub-properties as `parent.key`). */
 export type ProfileSettings = Readonly<Record<string, string | undefined>>;
@@ -45,13 +47,33 @@ export function sharedCredentialsFilePath(env: Record<string, string | undefined
   return expandHome(env['AWS_SHARED_CREDENTIALS_FILE']?.trim() || '~/.aws/credentials', env);
 }
 
-/** Both files; a missing or unreadable file reads as empty, as it does for the SDK. */
+/**
+ * Both files; a missing file reads as empty, as it does for the SDK. One that exists but cannot be read
+ * is an error here: the SDK would silently read it as empty, and "profile X does not exist" would then
+ * point the user at the wrong problem.
+ */
 export async function loadSharedFiles(env: Record<string, string | undefined>): Promise<SharedFiles> {
   const configPath = sharedConfigFilePath(env);
   const credentialsPath = sharedCredentialsFilePath(env);
+  await Promise.all([assertReadable(configPath, 'AWS_CONFIG_FILE'), assertReadable(credentialsPath, 'AWS_SHARED_CREDENTIALS_FILE')]);
   const { loadSharedConfigFiles } = await import('@smithy/core/config');
   const { configFile, credentialsFile } = await loadSharedConfigFiles({ configFilepath: configPath, filepath: credentialsPath, ignoreCache: true });
   return { configPath, credentialsPath, config: configFile, credentials: credentialsFile };
+}
+
+async function assertReadable(path: string, variable: string): Promise<void> {
+  try {
+    await access(path, constants.R_OK);
+    // A directory passes access(R_OK) but cannot be read as a file.
+    if ((await stat(path)).isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return;
+    throw new FlowfixError('ConfigFileUnreadable', `cannot read the AWS shared file ${path} (${code ?? 'error'})`, {
+      hint: `fix its permissions, or point ${variable} elsewhere`,
+      cause: err,
+    });
+  }
 }
 
 // Config-file sections that are not profiles keep their type as a prefix (see the SDK's getConfigData).

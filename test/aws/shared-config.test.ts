@@ -94,6 +94,11 @@ describe('the shared files, read with the SDK loader', () => {
     expect(servicesSection(await loadSharedFiles(env), 'local')?.['ec2.endpoint_url']).toBe('http://localhost:4566');
   });
 
+  it('GIVEN a config path that exists but cannot be read as a file WHEN loading THEN one error names it, where the SDK would read it as empty', async () => {
+    const error = await loadSharedFiles({ ...env, AWS_CONFIG_FILE: dir }).catch((err: unknown) => err);
+    expect(error).toMatchObject({ code: 'ConfigFileUnreadable', message: `cannot read the AWS shared file ${dir} (EISDIR)`, hint: expect.stringContaining('AWS_CONFIG_FILE') });
+  });
+
   it('GIVEN no files WHEN loading THEN there are no profiles, not an error', async () => {
     const files = await loadSharedFiles({ AWS_CONFIG_FILE: join(dir, 'nope'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'nope2') });
     expect(listProfiles(files)).toEqual([]);
