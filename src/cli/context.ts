@@ -8,7 +8,7 @@ import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { decorationsWanted, type Io } from '../io/io.js';
 import { createProgress, type Progress } from '../io/progress.js';
-import type { Prompter } from '../io/prompter.js';
+import { inquirerPrompter, PromptCancelled, type Prompter } from '../io/prompter.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { ApplyTimings } from '../workflow/apply-and-verify.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
@@ -58,7 +58,7 @@ export async function connectAws(settings: Settings, io: Io, deps: CommandDeps =
     credentialChain: {
       filepath: files.credentialsPath,
       configFilepath: files.configPath,
-      ...(canAskMfa ? { mfaCode: mfaCodeAsker(io, deps.prompter) } : {}),
+      ...(canAskMfa ? { mfaCode: mfaCodeAsker(deps.prompter) } : {}),
       warn: (message) => io.stderr.write(`${message.split('\n')[0]}\n`),
     },
     credentialSource: connection.credentialSource,
@@ -72,9 +72,8 @@ export async function connectAws(settings: Settings, io: Io, deps: CommandDeps =
  * remembers what it got, so this runs once per run (again only if the role session expires). The code
  * is handed to the SDK and nowhere else: never printed, logged or kept.
  */
-function mfaCodeAsker(io: Io, injected: Prompter | undefined): (serial: string) => Promise<string> {
+function mfaCodeAsker(injected: Prompter | undefined): (serial: string) => Promise<string> {
   return async (serial) => {
-    const { inquirerPrompter, PromptCancelled } = await import('../io/prompter.js');
     const ask = injected ?? (await inquirerPrompter());
     try {
       const code = await ask.secret(`MFA code for ${serial}`, { validate: (v) => (/^\d{6}$/.test(v.trim()) ? true : 'enter the 6-digit code') });
