@@ -4,8 +4,14 @@
 import type { FlowLogFacts, LogGroupFacts, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 
 export interface AwsClients {
-  /** Region used for the global calls (STS, IAM, DescribeRegions). */
-  homeRegion: string;
+  /**
+   * Region used for the global calls (STS, IAM, DescribeRegions). Live clients start in the region the
+   * environment names and move to the default region of the caller's partition once callerIdentity
+   * has shown it is another one.
+   */
+  readonly homeRegion: string;
+  /** Where the credentials come from, in words (guided shows it); undefined when not known. */
+  readonly credentialSource?: string;
   callerIdentity(): Promise<{ accountId: string; arn: string }>;
   /** DescribeRegions with AllRegions: enabled = opt-in-not-required or opted-in; sorted by name. */
   listEnabledRegions(): Promise<{ enabled: string[]; disabled: string[] }>;
@@ -14,11 +20,16 @@ export interface AwsClients {
   iam(): IamApi;
 }
 
+/** Per-call options of the reads: a signal that abandons the call (and its retries) when aborted. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
 export interface Ec2Api {
-  listVpcs(): Promise<VpcFacts[]>;
-  listSubnets(): Promise<SubnetFacts[]>;
+  listVpcs(options?: CallOptions): Promise<VpcFacts[]>;
+  listSubnets(options?: CallOptions): Promise<SubnetFacts[]>;
   /** Every flow log of the region, in one paginated listing. */
-  listFlowLogs(): Promise<FlowLogFacts[]>;
+  listFlowLogs(options?: CallOptions): Promise<FlowLogFacts[]>;
   /**
    * CreateFlowLogs as is. With DryRun: true AWS answers by throwing DryRunOperation (classified as
    * 'dry-run-ok') or UnauthorizedOperation. A success can still carry per-resource failures.
@@ -58,17 +69,17 @@ export interface CreateFlowLogsResult {
 
 export interface LogsApi {
   /** The named log groups that exist, by name; a name without a key does not exist. */
-  describeLogGroups(names: string[]): Promise<Record<string, LogGroupFacts>>;
+  describeLogGroups(names: string[], options?: CallOptions): Promise<Record<string, LogGroupFacts>>;
   /** Throws ResourceAlreadyExistsException (kind 'already-exists') when the group exists. */
   createLogGroup(input: { logGroupName: string; kmsKeyId?: string; tags?: Record<string, string> }): Promise<void>;
   putRetentionPolicy(input: { logGroupName: string; retentionInDays: number }): Promise<void>;
   /** Tags of a log group, by its ARN (with or without the trailing `:*`). */
-  listTags(logGroupArn: string): Promise<Record<string, string>>;
+  listTags(logGroupArn: string, options?: CallOptions): Promise<Record<string, string>>;
 }
 
 export interface IamApi {
   /** The role with its trust policy, inline policies (decoded) and tags; null when it does not exist. */
-  getRole(name: string): Promise<RoleFacts | null>;
+  getRole(name: string, options?: CallOptions): Promise<RoleFacts | null>;
   createRole(input: {
     RoleName: string;
     AssumeRolePolicyDocument: string;

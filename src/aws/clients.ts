@@ -5,30 +5,32 @@ import type * as Ec2Sdk from '@aws-sdk/client-ec2';
 import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
 import type * as IamSdk from '@aws-sdk/client-iam';
 import type * as StsSdk from '@aws-sdk/client-sts';
+import { partitionOfArn, isKnownPartition } from '../facts/regions.js';
 import type { AwsClients, AwsSession, Ec2Api, IamApi, LogsApi, OrganizationApi } from './api.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, type AwsService, type RetryMode } from './connection.js';
 import { createEc2Api, listEnabledRegions } from './ec2-api.js';
 import { callingAction } from './errors.js';
 import { createIamApi } from './iam-api.js';
 import { createLogsApi } from './logs-api.js';
 import { createOrganizationApi } from './organizations-api.js';
+import { homeRegionIn } from './regions.js';
 
 export type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi } from './api.js';
-
-export const DEFAULT_MAX_ATTEMPTS = 5;
+export { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE } from './connection.js';
 
 /**
- * HTTP timeouts per attempt. The SDK sets none for connecting and only 5 (IAM, STS, Logs) or 15 (EC2)
- * minutes of socket inactivity, so a stalled connection held flowfix for up to 5 × 15 minutes before
- * the region was reported as failed. Both are generous; the socket timeout counts inactivity, not
- * total time, so a slow but flowing 1000-item page is not cut off.
+ * HTTP timeouts per attempt: the AWS CLI's defaults (--cli-connect-timeout, --cli-read-timeout: 60 s
+ * each). Without them the SDK sets none for connecting and 5 (IAM, STS, Logs) or 15 (EC2) minutes of
+ * socket inactivity. The read timeout counts inactivity, not total time, so a slow but flowing
+ * 1000-item page is not cut off; the total per region is bounded in collectInventory.
  */
-export const DEFAULT_HTTP_TIMEOUTS: Required<HttpTimeouts> = { connectionTimeoutMs: 10_000, socketTimeoutMs: 60_000 };
+export const DEFAULT_HTTP_TIMEOUTS: Required<HttpTimeouts> = { connectTimeoutMs: 60_000, readTimeoutMs: 60_000 };
 
 export interface HttpTimeouts {
-  /** Give up on establishing a TCP/TLS connection after this long. */
-  connectionTimeoutMs?: number;
-  /** Give up on an attempt after this long without a byte sent or received. */
-  socketTimeoutMs?: number;
+  /** Give up on establishing a TCP/TLS connection after this long (--connect-timeout). */
+  connectTimeoutMs?: number;
+  /** Give up on an attempt after this long without a byte sent or received (--read-timeout). */
+  readTimeoutMs?: number;
 }
 
 export interface StaticCredentials {
@@ -38,15 +40,27 @@ export interface StaticCredentials {
 }
 
 export interface AwsClientOptions {
-  /** Named profile; undefined = the SDK default (AWS_PROFILE, then 'default'). */
-  profile?: string;
+  /**
+   * The region STS is first called in (GetCallerIdentity; AssumeRole for a role profile). Once the
+   * caller's ARN shows its partition, the global calls go to that partition's home region.
+   */
   homeRegion: string;
-  /** --endpoint-url. When unset the SDK still honours AWS_ENDPOINT_URL by itself. */
+  /** Named profile for the credential chain and every client's per-profile settings; undefined = AWS_PROFILE, then 'default'. */
+  profile?: string;
+  /** --endpoint-url. When unset the SDK still honours AWS_ENDPOINT_URL (and AWS_PROFILE's endpoint_url) by itself. */
   endpointUrl?: string;
-  /** Attempts per call including the first, with adaptive (client-side rate limited) retries. */
+  /** endpoint_url settings of a --profile profile, per service; --endpoint-url wins. */
+  serviceEndpoints?: Partial<Record<AwsService, string>>;
+  /** Default standard (the SDK's default mode); adaptive adds client-side rate limiting. */
+  retryMode?: RetryMode;
+  /** Attempts per call including the first. */
   maxAttempts?: number;
-  /** Fixed credentials (tests, or a caller that resolved them already); skips the default chain. */
+  /** Fixed credentials (environment keys, tests); skips the default chain. */
   credentials?: StaticCredentials | (() => Promise<StaticCredentials>);
+  /** For the default chain: the files to read and how to get an MFA code. */
+  credentialChain?: CredentialChainOptions;
+  /** Where the credentials come from, in words (AwsClients.credentialSource). */
+  credentialSource?: string;
   /**
    * The HTTP layer every client sends through (default: the SDK's Node handler). Tests inject a fake
    * one here so the SDK's own middleware (signing, retries, error parsing) still runs end to end.
@@ -54,6 +68,16 @@ export interface AwsClientOptions {
   requestHandler?: RequestHandlerOption;
   /** Per-attempt HTTP timeouts of the default handler (ignored with `requestHandler`); tests shorten them. */
   httpTimeouts?: HttpTimeouts;
+}
+
+export interface CredentialChainOptions {
+  /** The shared credentials and config files, as flowfix resolved AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE. */
+  filepath?: string;
+  configFilepath?: string;
+  /** Asked once per run for the code of the MFA device a role profile names (mfa_serial). */
+  mfaCode?: (mfaSerial: string) => Promise<string>;
+  /** SDK warnings from the chain (flowfix reports the AWS_PROFILE-and-keys case itself, in one line). */
+  warn?: (message: string) => void;
 }
 
 type RequestHandlerOption = NonNullable<Ec2Sdk.EC2ClientConfig['requestHandler']>;
@@ -82,68 +106,83 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
   ]);
   const sdk: LoadedSdk = { ec2, logs, iam, sts };
   const config = await sharedClientConfig(options);
+  const clients = clientsWith(sdk, config, options);
   let organizations: OrganizationApi | undefined;
   return {
-    clients: clientsWith(sdk, config, options.homeRegion),
+    clients,
     organizations() {
-      // Loaded on first use: single-account runs never pay for it.
+      // Loaded on first use: single-account runs never pay for it. Organizations is global, like IAM.
       if (!organizations) {
-        const api = import('@aws-sdk/client-organizations').then((org) => createOrganizationApi(org, new org.OrganizationsClient(config(options.homeRegion))));
+        const api = import('@aws-sdk/client-organizations').then((org) => createOrganizationApi(org, new org.OrganizationsClient(config(clients.homeRegion, 'sts'))));
         organizations = { listAccounts: async () => (await api).listAccounts(), listAccountsUnder: async (ou) => (await api).listAccountsUnder(ou) };
       }
       return organizations;
     },
     clientsForAccount(accountId, partition, role) {
-      const home = config(options.homeRegion);
+      const home = config(clients.homeRegion, 'sts');
       // The SDK's own provider: AssumeRole on first use, again before the credentials expire.
-      const provider = import('@aws-sdk/credential-providers').then((providers) => providers.fromTemporaryCredentials({
-        params: {
-          RoleArn: `arn:${partition}:iam::${accountId}:role/${role.roleName}`,
-          RoleSessionName: role.sessionName,
-          ...(role.externalId ? { ExternalId: role.externalId } : {}),
-        },
-        ...(home.credentials ? { masterCredentials: home.credentials as never } : {}),
-        clientConfig: { region: home.region, maxAttempts: home.maxAttempts, ...(home.endpoint ? { endpoint: home.endpoint } : {}), ...(home.requestHandler ? { requestHandler: home.requestHandler as never } : {}) },
-      }));
+      const provider = import('@aws-sdk/credential-providers').then((providers) =>
+        providers.fromTemporaryCredentials({
+          params: {
+            RoleArn: `arn:${partition}:iam::${accountId}:role/${role.roleName}`,
+            RoleSessionName: role.sessionName,
+            ...(role.externalId ? { ExternalId: role.externalId } : {}),
+          },
+          ...(home.credentials ? { masterCredentials: home.credentials as never } : {}),
+          clientConfig: { region: home.region, maxAttempts: home.maxAttempts, ...(home.endpoint ? { endpoint: home.endpoint } : {}), ...(home.requestHandler ? { requestHandler: home.requestHandler as never } : {}) },
+        }),
+      );
       // One provider per account, shared by all its clients: one AssumeRole, not one per client.
       const credentials = memoizeUntilExpiry(async () => (await provider)());
-      const assumed = (region: string): ClientConfig => {
-        const { profile: _profile, ...rest } = config(region);
+      const assumed = (region: string, service: AwsService): ClientConfig => {
+        const { profile: _profile, ...rest } = config(region, service);
         return { ...rest, credentials: credentials as CredentialsOption };
       };
-      return clientsWith(sdk, assumed, options.homeRegion);
+      return clientsWith(sdk, assumed, { ...options, homeRegion: clients.homeRegion });
     },
   };
 }
 
 /** One account's clients, created per region on first use and kept for the run. */
-function clientsWith(sdk: LoadedSdk, config: (region: string) => ClientConfig, homeRegion: string): AwsClients {
-  const options = { homeRegion };
+function clientsWith(sdk: LoadedSdk, config: (region: string, service: AwsService) => ClientConfig, options: Pick<AwsClientOptions, 'homeRegion' | 'credentialSource'>): AwsClients {
+  let homeRegion = options.homeRegion;
+
   const ec2Clients = new Map<string, Ec2Sdk.EC2Client>();
   const ec2Apis = new Map<string, Ec2Api>();
   const logsApis = new Map<string, LogsApi>();
-  let iamApi: IamApi | undefined;
+  let iamApi: { region: string; api: IamApi } | undefined;
   let stsClient: StsSdk.STSClient | undefined;
   let identity: Promise<{ accountId: string; arn: string }> | undefined;
 
   function ec2Client(region: string): Ec2Sdk.EC2Client {
     let client = ec2Clients.get(region);
     if (!client) {
-      client = new sdk.ec2.EC2Client(config(region));
+      client = new sdk.ec2.EC2Client(config(region, 'ec2'));
       ec2Clients.set(region, client);
     }
     return client;
   }
 
   return {
-    homeRegion: options.homeRegion,
+    get homeRegion() {
+      return homeRegion;
+    },
+
+    ...(options.credentialSource ? { credentialSource: options.credentialSource } : {}),
 
     // Who the credentials are does not change during a run: asked once (a failure is not kept).
     async callerIdentity() {
-      stsClient ??= new sdk.sts.STSClient(config(options.homeRegion));
+      stsClient ??= new sdk.sts.STSClient(config(options.homeRegion, 'sts'));
       const client = stsClient;
       identity ??= callingAction('sts:GetCallerIdentity', () => client.send(new sdk.sts.GetCallerIdentityCommand({}))).then(
-        (output) => ({ accountId: output.Account ?? '', arn: output.Arn ?? '' }),
+        (output) => {
+          const arn = output.Arn ?? '';
+          // The caller's partition decides where IAM and DescribeRegions go (GovCloud, China); an unknown
+          // partition is left for collectInventory to report.
+          const partition = partitionOfArn(arn);
+          if (partition !== undefined && isKnownPartition(partition)) homeRegion = homeRegionIn(partition, options.homeRegion);
+          return { accountId: output.Account ?? '', arn };
+        },
         (err: unknown) => {
           identity = undefined;
           throw err;
@@ -152,7 +191,7 @@ function clientsWith(sdk: LoadedSdk, config: (region: string) => ClientConfig, h
       return identity;
     },
 
-    listEnabledRegions: () => listEnabledRegions(sdk.ec2, ec2Client(options.homeRegion)),
+    listEnabledRegions: () => listEnabledRegions(sdk.ec2, ec2Client(homeRegion)),
 
     ec2(region) {
       let api = ec2Apis.get(region);
@@ -166,7 +205,7 @@ function clientsWith(sdk: LoadedSdk, config: (region: string) => ClientConfig, h
     logs(region) {
       let api = logsApis.get(region);
       if (!api) {
-        api = createLogsApi(sdk.logs, new sdk.logs.CloudWatchLogsClient(config(region)));
+        api = createLogsApi(sdk.logs, new sdk.logs.CloudWatchLogsClient(config(region, 'logs')));
         logsApis.set(region, api);
       }
       return api;
@@ -174,8 +213,8 @@ function clientsWith(sdk: LoadedSdk, config: (region: string) => ClientConfig, h
 
     iam() {
       // IAM is global: one client, signed for the home region (the SDK picks the partition's endpoint).
-      iamApi ??= createIamApi(sdk.iam, new sdk.iam.IAMClient(config(options.homeRegion)));
-      return iamApi;
+      if (iamApi?.region !== homeRegion) iamApi = { region: homeRegion, api: createIamApi(sdk.iam, new sdk.iam.IAMClient(config(homeRegion, 'iam'))) };
+      return iamApi.api;
     },
   };
 }
@@ -184,50 +223,71 @@ type CredentialsOption = NonNullable<AwsClientOptions['credentials']>;
 
 interface ClientConfig {
   region: string;
-  retryMode: 'adaptive';
+  retryMode: RetryMode;
   maxAttempts: number;
   endpoint?: string;
   credentials?: CredentialsOption;
-  /** Also read by the SDK for per-profile settings (endpoint_url, ...), not only credentials. */
+  /** Also read by the SDK for per-profile settings (use_fips_endpoint, ...), not only credentials. */
   profile?: string;
   requestHandler?: RequestHandlerOption;
 }
 
-/** Everything but the region is the same for every client, including one shared credential provider. */
-async function sharedClientConfig(options: AwsClientOptions): Promise<(region: string) => ClientConfig> {
+/** Everything but the region and endpoint is the same for every client, including one shared credential provider. */
+async function sharedClientConfig(options: AwsClientOptions): Promise<(region: string, service: AwsService) => ClientConfig> {
   const common: Omit<ClientConfig, 'region'> = {
-    retryMode: 'adaptive',
+    retryMode: options.retryMode ?? DEFAULT_RETRY_MODE,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
   };
-  // Only set when given: an explicit `endpoint: undefined` would still be fine, but leaving the key
-  // out is what lets the SDK apply AWS_ENDPOINT_URL and service-specific endpoint settings.
-  if (options.endpointUrl) common.endpoint = options.endpointUrl;
-
   if (options.profile) common.profile = options.profile;
   // Options rather than a handler instance: each client still builds its own Node handler (and agent).
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.httpTimeouts };
-  common.requestHandler = options.requestHandler ?? {
-    connectionTimeout: timeouts.connectionTimeoutMs,
-    socketTimeout: timeouts.socketTimeoutMs,
-  };
-  const credentials = options.credentials ?? (await sharedDefaultCredentialProvider(options.profile));
+  const requestHandler = options.requestHandler ?? { connectionTimeout: timeouts.connectTimeoutMs, socketTimeout: timeouts.readTimeoutMs };
+  common.requestHandler = requestHandler;
+  const credentials =
+    options.credentials ?? (await sharedDefaultCredentialProvider(options.profile, options.homeRegion, requestHandler, options.credentialChain ?? {}));
   if (credentials) common.credentials = credentials;
-  return (region) => ({ ...common, region });
+  return (region, service) => {
+    // Only set when given: leaving the key out is what lets the SDK apply AWS_ENDPOINT_URL and
+    // service-specific endpoint settings.
+    const endpoint = options.endpointUrl ?? options.serviceEndpoints?.[service];
+    return { ...common, region, ...(endpoint ? { endpoint } : {}) };
+  };
 }
+
+const MULTIPLE_SOURCES_WARNING = /Multiple credential sources detected/;
 
 /**
  * One memoized default-chain provider for all clients. Each client given only `profile` would run the
  * chain on its own: with ~35 clients (17 regions × EC2 + Logs) an assume-role profile would call
- * AssumeRole (and prompt for MFA) once per client. @aws-sdk/credential-provider-node is the SDK's own
- * dependency; if it cannot be resolved, fall back to handing `profile` to each client.
+ * AssumeRole (and ask for the MFA code) once per client. Its STS calls (AssumeRole, and
+ * AssumeRoleWithWebIdentity) go to the start region, so they stay in the caller's partition, through
+ * the same HTTP handler (timeouts). @aws-sdk/credential-provider-node is the SDK's own dependency; if it
+ * cannot be resolved, fall back to handing `profile` to each client.
  */
-async function sharedDefaultCredentialProvider(profile: string | undefined): Promise<CredentialsOption | undefined> {
+async function sharedDefaultCredentialProvider(
+  profile: string | undefined,
+  stsRegion: string,
+  requestHandler: RequestHandlerOption,
+  chain: CredentialChainOptions,
+): Promise<CredentialsOption | undefined> {
+  let defaultProvider: typeof import('@aws-sdk/credential-provider-node').defaultProvider;
   try {
-    const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-    return defaultProvider(profile ? { profile } : {}) as CredentialsOption;
+    ({ defaultProvider } = await import('@aws-sdk/credential-provider-node'));
   } catch {
     return undefined;
   }
+  const warn = chain.warn ?? ((message: string) => console.warn(message));
+  return defaultProvider({
+    ...(profile ? { profile } : {}),
+    ...(chain.filepath ? { filepath: chain.filepath } : {}),
+    ...(chain.configFilepath ? { configFilepath: chain.configFilepath } : {}),
+    ...(chain.mfaCode ? { mfaCodeProvider: chain.mfaCode } : {}),
+    // parentClientConfig, not clientConfig: clientConfig.region would also replace an SSO profile's sso_region.
+    parentClientConfig: { region: stsRegion, requestHandler },
+    // A logger of our own also stops the SDK printing its 8-line "Multiple credential sources" warning
+    // to the console: flowfix has said which source wins in one line already.
+    logger: { debug() {}, info() {}, error() {}, warn: (message: unknown) => void (MULTIPLE_SOURCES_WARNING.test(String(message)) ? undefined : warn(String(message))) },
+  }) as CredentialsOption;
 }
 
 /** Refresh this long before temporary credentials expire (as the SDK's own memoization does). */

@@ -4,6 +4,7 @@
 import type * as Ec2Sdk from '@aws-sdk/client-ec2';
 import type { FlowLogFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 import type { CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api } from './api.js';
+import { sendOptions } from './call-options.js';
 import { callingAction } from './errors.js';
 import { tagsToRecord } from '../facts/tags.js';
 
@@ -13,19 +14,19 @@ export const EC2_MAX_PAGE_SIZE = 1000;
 export function createEc2Api(sdk: typeof Ec2Sdk, client: Ec2Sdk.EC2Client): Ec2Api {
   const paging = { client, pageSize: EC2_MAX_PAGE_SIZE };
   return {
-    listVpcs: () =>
+    listVpcs: (options) =>
       callingAction('ec2:DescribeVpcs', async () => {
         const vpcs: VpcFacts[] = [];
-        for await (const page of sdk.paginateDescribeVpcs(paging, {})) {
+        for await (const page of sdk.paginateDescribeVpcs(paging, {}, sendOptions(options))) {
           for (const vpc of page.Vpcs ?? []) vpcs.push(toVpcFacts(vpc));
         }
         return vpcs;
       }),
 
-    listSubnets: () =>
+    listSubnets: (options) =>
       callingAction('ec2:DescribeSubnets', async () => {
         const subnets: SubnetFacts[] = [];
-        for await (const page of sdk.paginateDescribeSubnets(paging, {})) {
+        for await (const page of sdk.paginateDescribeSubnets(paging, {}, sendOptions(options))) {
           for (const subnet of page.Subnets ?? []) subnets.push(toSubnetFacts(subnet));
         }
         return subnets;
@@ -33,10 +34,10 @@ export function createEc2Api(sdk: typeof Ec2Sdk, client: Ec2Sdk.EC2Client): Ec2A
 
     // One listing for the whole region, indexed later by resource id: calling DescribeFlowLogs once
     // per VPC is what makes other tools slow and throttled in big accounts.
-    listFlowLogs: () =>
+    listFlowLogs: (options) =>
       callingAction('ec2:DescribeFlowLogs', async () => {
         const flowLogs: FlowLogFacts[] = [];
-        for await (const page of sdk.paginateDescribeFlowLogs(paging, {})) {
+        for await (const page of sdk.paginateDescribeFlowLogs(paging, {}, sendOptions(options))) {
           for (const flowLog of page.FlowLogs ?? []) {
             const facts = toFlowLogFacts(flowLog);
             if (facts) flowLogs.push(facts);

@@ -211,12 +211,27 @@ export function isAwsOrNetworkError(err: unknown): boolean {
 
 /** For the calls flowfix cannot go on without (identity, region list): one error whose message names the fix. */
 export function toFlowfixError(err: unknown, doing: string): FlowfixError {
+  // Already explained (an MFA prompt cancelled, a profile problem found while getting credentials).
+  if (err instanceof FlowfixError) return err;
   const classified = classifyAwsError(err);
   const base = `${doing} failed: ${classified.code}: ${classified.message}`;
+  // MFA before the generic credential and access hints: signing in again or granting IAM actions does not help.
+  if (/requires multi-factor authentication/i.test(classified.message)) {
+    return new FlowfixError('MfaRequired', `${doing} failed: the profile's role needs an MFA code (mfa_serial), and there was no way to ask for it`, {
+      hint: 'run flowfix at a terminal to be asked for the code, or first export temporary credentials: eval "$(aws configure export-credentials --profile PROFILE --format env)"',
+      cause: err,
+    });
+  }
+  if (/MultiFactorAuthentication failed/i.test(classified.message)) {
+    return new FlowfixError('MfaRejected', `${doing} failed: AWS refused the MFA code (sts:AssumeRole: ${classified.message})`, {
+      hint: 'run again and enter the code the device shows now (each code works once)',
+      cause: err,
+    });
+  }
   switch (classified.kind) {
     case 'no-credentials':
       return new FlowfixError('NoCredentials', base, {
-        hint: 'Sign in (aws sso login, aws configure) or pass --profile with a profile that has credentials.',
+        hint: 'Sign in (aws sso login, aws configure) or pass --profile with a profile that has credentials; for GovCloud or China credentials, set AWS_REGION (or --region) to one of their regions.',
         cause: err,
       });
     case 'access-denied':
@@ -236,7 +251,7 @@ export function toFlowfixError(err: unknown, doing: string): FlowfixError {
       });
     case 'opt-in-required':
       return new FlowfixError('RegionNotEnabled', base, {
-        hint: 'Pass --region with a region enabled for the account.',
+        hint: 'Set AWS_REGION (or the profile\'s region) to a region enabled for the account: flowfix calls STS there first; --region only chooses where to work.',
         cause: err,
       });
     default:

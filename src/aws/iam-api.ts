@@ -4,7 +4,8 @@ import type * as IamSdk from '@aws-sdk/client-iam';
 import { FlowfixError } from '../errors.js';
 import type { PolicyDocument } from '../facts/policy-document.js';
 import type { RoleFacts } from '../facts/resources.js';
-import type { IamApi } from './api.js';
+import type { CallOptions, IamApi } from './api.js';
+import { sendOptions } from './call-options.js';
 import { callingAction, classifyAwsError } from './errors.js';
 import { decodePolicyText } from '../policy/decode.js';
 import { tagsToRecord } from '../facts/tags.js';
@@ -12,11 +13,12 @@ import { tagsToRecord } from '../facts/tags.js';
 const ROLE_POLICIES_MAX_PAGE_SIZE = 1000;
 
 export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamApi {
-  async function readInlinePolicies(roleName: string): Promise<RolePolicyData[]> {
+  async function readInlinePolicies(roleName: string, options?: CallOptions): Promise<RolePolicyData[]> {
     const policyNames: string[] = [];
     const pages = sdk.paginateListRolePolicies(
       { client, pageSize: ROLE_POLICIES_MAX_PAGE_SIZE },
       { RoleName: roleName },
+      sendOptions(options),
     );
     await callingAction('iam:ListRolePolicies', async () => {
       for await (const page of pages) policyNames.push(...(page.PolicyNames ?? []));
@@ -25,7 +27,7 @@ export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamA
     return Promise.all(
       policyNames.map(async (policyName) => {
         const output = await callingAction('iam:GetRolePolicy', () =>
-          client.send(new sdk.GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
+          client.send(new sdk.GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }), sendOptions(options)),
         );
         return { PolicyName: output.PolicyName ?? policyName, PolicyDocument: output.PolicyDocument };
       }),
@@ -33,14 +35,14 @@ export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamA
   }
 
   return {
-    async getRole(name) {
+    async getRole(name, options) {
       // Listed alongside GetRole to save a round trip; when the role is missing this fails too and
       // its error is ignored, hence the no-op catch against an unhandled rejection.
-      const inlinePolicies = readInlinePolicies(name);
+      const inlinePolicies = readInlinePolicies(name, options);
       inlinePolicies.catch(() => {});
       let role: IamSdk.Role | undefined;
       try {
-        role = (await callingAction('iam:GetRole', () => client.send(new sdk.GetRoleCommand({ RoleName: name })))).Role;
+        role = (await callingAction('iam:GetRole', () => client.send(new sdk.GetRoleCommand({ RoleName: name }), sendOptions(options)))).Role;
       } catch (err) {
         // A missing role is a normal state (flowfix has not created it yet), not a failure.
         if (classifyAwsError(err).kind === 'not-found') return null;

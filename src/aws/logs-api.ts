@@ -4,6 +4,8 @@ import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
 import type { LogGroupFacts } from '../facts/resources.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
 import type { LogsApi } from './api.js';
+import type { CallOptions } from './api.js';
+import { sendOptions } from './call-options.js';
 import { callingAction, classifyAwsError } from './errors.js';
 
 // DescribeLogGroups, as documented in
@@ -45,7 +47,7 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
   // AWS answers with just the named groups that exist, so at most 50: one page. Endpoints that ignore
   // the parameter (moto, older emulators) answer with every group of the region, so only exact names
   // are kept and pages are followed, but only until every name has been found.
-  async function describeBatch(names: string[]): Promise<LogGroupFacts[]> {
+  async function describeBatch(names: string[], options?: CallOptions): Promise<LogGroupFacts[]> {
     const missing = new Set(names);
     const found: LogGroupFacts[] = [];
     let nextToken: string | undefined;
@@ -53,6 +55,7 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
       const sent: string | undefined = nextToken;
       const page = await client.send(
         new sdk.DescribeLogGroupsCommand({ logGroupIdentifiers: names, ...(sent === undefined ? {} : { nextToken: sent }) }),
+        sendOptions(options),
       );
       for (const group of page.logGroups ?? []) {
         const name = group.logGroupName;
@@ -68,8 +71,8 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
   // The fallback: one lookup per name by prefix. A prefix also matches longer names ("/a/b" finds
   // "/a/b-old"), so only the exact name is kept; groups come back sorted by name, so the exact one is
   // almost always on the first page and paging stops there.
-  async function describeByPrefix(name: string): Promise<LogGroupFacts | undefined> {
-    const pages = sdk.paginateDescribeLogGroups({ client, pageSize: LOG_GROUPS_MAX_PAGE_SIZE }, { logGroupNamePrefix: name });
+  async function describeByPrefix(name: string, options?: CallOptions): Promise<LogGroupFacts | undefined> {
+    const pages = sdk.paginateDescribeLogGroups({ client, pageSize: LOG_GROUPS_MAX_PAGE_SIZE }, { logGroupNamePrefix: name }, sendOptions(options));
     for await (const page of pages) {
       const exact = (page.logGroups ?? []).find((group) => group.logGroupName === name);
       if (exact) return toLogGroupFacts(exact);
@@ -77,31 +80,31 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
     return undefined;
   }
 
-  async function describeEachByPrefix(names: string[]): Promise<LogGroupFacts[]> {
-    const found = await mapWithConcurrency(names, LOG_GROUP_LOOKUP_CONCURRENCY, describeByPrefix);
+  async function describeEachByPrefix(names: string[], options?: CallOptions): Promise<LogGroupFacts[]> {
+    const found = await mapWithConcurrency(names, LOG_GROUP_LOOKUP_CONCURRENCY, (name) => describeByPrefix(name, options));
     return found.filter((facts): facts is LogGroupFacts => facts !== undefined);
   }
 
-  async function describeBatchOrFallBack(names: string[]): Promise<LogGroupFacts[]> {
-    if (identifiersRejected) return describeEachByPrefix(names);
+  async function describeBatchOrFallBack(names: string[], options?: CallOptions): Promise<LogGroupFacts[]> {
+    if (identifiersRejected) return describeEachByPrefix(names, options);
     try {
-      return await describeBatch(names);
+      return await describeBatch(names, options);
     } catch (err) {
       if (!rejectsLogGroupIdentifiers(err)) throw err;
       identifiersRejected = true;
-      return describeEachByPrefix(names);
+      return describeEachByPrefix(names, options);
     }
   }
 
   return {
     // ⌈distinct names ÷ 50⌉ calls instead of one per name: accounts can hold 100k log groups, so
     // listing the region and filtering is out, and flowfix needs only the names its flow logs use.
-    describeLogGroups: (names) =>
+    describeLogGroups: (names, options) =>
       callingAction('logs:DescribeLogGroups', async () => {
         const distinct = [...new Set(names)];
         const batches: string[][] = [];
         for (let i = 0; i < distinct.length; i += LOG_GROUP_IDENTIFIERS_MAX) batches.push(distinct.slice(i, i + LOG_GROUP_IDENTIFIERS_MAX));
-        const found = await mapWithConcurrency(batches, LOG_GROUP_LOOKUP_CONCURRENCY, describeBatchOrFallBack);
+        const found = await mapWithConcurrency(batches, LOG_GROUP_LOOKUP_CONCURRENCY, (batch) => describeBatchOrFallBack(batch, options));
         const byName: Record<string, LogGroupFacts> = {};
         for (const facts of found.flat()) byName[facts.name] = facts;
         return byName;
@@ -112,9 +115,9 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
         await client.send(new sdk.CreateLogGroupCommand({ logGroupName, kmsKeyId, tags }));
       }),
 
-    listTags: (logGroupArn) =>
+    listTags: (logGroupArn, options) =>
       callingAction('logs:ListTagsForResource', async () => {
-        const output = await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: logGroupArn.replace(/:\*$/, '') }));
+        const output = await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: logGroupArn.replace(/:\*$/, '') }), sendOptions(options));
         return { ...output.tags };
       }),
 

@@ -1,12 +1,15 @@
 // Builds what a command hands the workflow: AWS clients (live, or a snapshot directory), a clock, the
 // abort signal from main.ts, a spinner for a person watching, and news lines on stderr.
 import type { AwsClients, AwsSession } from '../aws/api.js';
+import type { AwsClientOptions } from '../aws/clients.js';
+import { resolveConnection } from '../aws/connection.js';
+import { loadSharedFiles } from '../aws/shared-config.js';
 import { flagFor } from '../config/flags.js';
-import { FlowfixError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
+import { FlowfixError } from '../errors.js';
 import { decorationsWanted, type Io } from '../io/io.js';
 import { createProgress, type Progress } from '../io/progress.js';
-import type { Prompter } from '../io/prompter.js';
+import { inquirerPrompter, PromptCancelled, type Prompter } from '../io/prompter.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { ApplyTimings } from '../workflow/apply-and-verify.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
@@ -15,6 +18,8 @@ import { REDIRECTING_SETTINGS, type CommandOptions } from './options.js';
 /** What tests (and main.ts) may inject into a command. */
 export interface CommandDeps {
   clients?: AwsClients;
+  /** Below the SDK: live clients are built as usual (credential chain, retries) but send through this. */
+  requestHandler?: AwsClientOptions['requestHandler'];
   prompter?: Prompter;
   /** Aborted on Ctrl-C (main.ts wires SIGINT to it). */
   signal?: AbortSignal;
@@ -22,20 +27,69 @@ export interface CommandDeps {
   timings?: Partial<ApplyTimings>;
 }
 
-export async function connectAws(settings: Settings, io: Io): Promise<AwsSession> {
-  const [{ createAwsSession }, { findHomeRegion }] = await Promise.all([import('../aws/clients.js'), import('../aws/shared-config.js')]);
-  const homeRegion = await findHomeRegion({ flagRegion: settings.region, profile: settings.profile, env: io.env });
-  return createAwsSession({
-    homeRegion,
-    ...(settings.profile ? { profile: settings.profile } : {}),
+/**
+ * Live clients as the AWS CLI would connect: the profile (which must exist), whose credentials win,
+ * the region STS is first asked in, retries, per-profile endpoints and timeouts. Notices (which
+ * credentials win) go to stderr as one line each; an MFA code is asked for at a terminal.
+ */
+export async function connectAws(settings: Settings, io: Io, deps: CommandDeps = {}): Promise<AwsSession> {
+  const files = await loadSharedFiles(io.env);
+  const canAskMfa = deps.prompter !== undefined || io.interactive;
+  const connection = resolveConnection({
+    env: io.env,
+    files,
+    canAskMfa,
+    ...(settings.profile ? { profileFlag: settings.profile } : {}),
+    ...(settings.regions ? { workRegions: settings.regions } : {}),
     ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
+  });
+  for (const notice of connection.notices) io.stderr.write(`${notice}\n`);
+  const { credentials } = connection;
+  const { createAwsSession } = await import('../aws/clients.js');
+  return createAwsSession({
+    homeRegion: connection.startRegion.region,
+    ...(connection.profile ? { profile: connection.profile.name } : {}),
+    ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
+    serviceEndpoints: connection.serviceEndpoints,
+    retryMode: connection.retryMode,
+    maxAttempts: connection.maxAttempts,
+    ...(credentials.kind === 'environment'
+      ? { credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}) } }
+      : {}),
+    credentialChain: {
+      filepath: files.credentialsPath,
+      configFilepath: files.configPath,
+      ...(canAskMfa ? { mfaCode: mfaCodeAsker(deps.prompter) } : {}),
+      warn: (message) => io.stderr.write(`${message.split('\n')[0]}\n`),
+    },
+    credentialSource: connection.credentialSource,
+    httpTimeouts: { connectTimeoutMs: settings.connectTimeout * 1000, readTimeoutMs: settings.readTimeout * 1000 },
+    ...(deps.requestHandler ? { requestHandler: deps.requestHandler } : {}),
   });
 }
 
+/**
+ * Asks for the code of an MFA device without echo. The credential chain is shared by every client and
+ * remembers what it got, so this runs once per run (again only if the role session expires). The code
+ * is handed to the SDK and nowhere else: never printed, logged or kept.
+ */
+function mfaCodeAsker(injected: Prompter | undefined): (serial: string) => Promise<string> {
+  return async (serial) => {
+    const ask = injected ?? (await inquirerPrompter());
+    try {
+      const code = await ask.secret(`MFA code for ${serial}`, { validate: (v) => (/^\d{6}$/.test(v.trim()) ? true : 'enter the 6-digit code') });
+      return code.trim();
+    } catch (err) {
+      if (err instanceof PromptCancelled) throw new FlowfixError('Interrupted', 'interrupted at the MFA code prompt: nothing was read or changed', { hint: 'run the same command again' });
+      throw err;
+    }
+  };
+}
+
 /** Live AWS (the caller's session) or a snapshot directory, which has one account and is read-only. */
-async function sourceFor(options: CommandOptions, io: Io): Promise<{ clients: AwsClients; session?: AwsSession }> {
+async function sourceFor(options: CommandOptions, io: Io, deps: CommandDeps): Promise<{ clients: AwsClients; session?: AwsSession }> {
   if (!options.snapshot) {
-    const session = await connectAws(options.settings, io);
+    const session = await connectAws(options.settings, io, deps);
     return { clients: session.clients, session };
   }
   const { openSnapshot } = await import('../snapshot/snapshot-clients.js');
@@ -49,6 +103,7 @@ export function requireSession(wf: CommandWorkflow): AwsSession {
 }
 
 export type CommandWorkflow = WorkflowDeps & { session?: AwsSession };
+
 
 /**
  * One line per setting that sends AWS calls elsewhere than the SDK's defaults, naming where it came
@@ -70,7 +125,7 @@ export function redirectNotices({ settings, origins }: Pick<CommandOptions, 'set
 export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: CommandDeps, work: (deps: CommandWorkflow) => Promise<T>): Promise<T> {
   // stderr, so stdout stays one JSON document; a snapshot makes no AWS call, so nothing is redirected.
   if (!options.snapshot) for (const line of redirectNotices(options, io.env)) io.stderr.write(`${line}\n`);
-  const source = deps.clients ? { clients: deps.clients } : await sourceFor(options, io);
+  const source = deps.clients ? { clients: deps.clients } : await sourceFor(options, io, deps);
   const progress: Progress = await createProgress(io, decorationsWanted(io, options.format));
   try {
     return await work({

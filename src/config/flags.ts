@@ -45,7 +45,7 @@ function splitList(value: unknown): string[] {
     .filter(Boolean);
 }
 
-type DefaultedKey = 'concurrency' | 'minRetentionDays' | 'retentionInDays' | 'roleName' | 'policyName';
+type DefaultedKey = 'concurrency' | 'minRetentionDays' | 'retentionInDays' | 'roleName' | 'policyName' | 'connectTimeout' | 'readTimeout';
 const unlessDefault = (key: DefaultedKey) => (s: Settings) => (s[key] !== DEFAULT_SETTINGS[key] ? String(s[key]) : undefined);
 /** Spelled out for CloudWatch Logs, where guided always showed it; for S3 only when it is not the default. */
 const alwaysForCloudWatch = (key: DefaultedKey) => (s: Settings) =>
@@ -61,28 +61,31 @@ const unique = (values: string[]) => [...new Set(values)];
 
 /** In declaration (and so --help) order. */
 export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
-  { flag: '--profile', key: 'profile', global: true, type: 'string', describe: 'AWS profile from ~/.aws/config', render: (s) => s.profile },
+  { flag: '--profile', key: 'profile', global: true, type: 'string', describe: 'AWS profile (~/.aws/config, ~/.aws/credentials); wins over AWS_PROFILE and keys in the environment', render: (s) => s.profile },
   {
     flag: '--region',
     key: 'region',
     global: true,
     type: 'string',
-    describe: 'Home region for global calls (default: AWS_REGION, AWS_DEFAULT_REGION, profile, us-east-1)',
-    render: (s) => s.region,
+    // As in the AWS CLI and Cloud Custodian: where to work. The home region for STS/IAM is never a flag (see README).
+    describe: 'Region(s) to work in, comma-separated (as --regions; default: every region enabled for the account)',
+    parse: splitList,
+    // Merged into `regions` by resolveSettings, which --regions renders.
+    render: () => undefined,
   },
   {
     flag: '--endpoint-url',
     key: 'endpointUrl',
     global: true,
     type: 'string',
-    describe: 'Send every AWS call to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL works too',
+    describe: 'Send every AWS call to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL and a profile\'s endpoint_url work too',
     render: (s) => s.endpointUrl,
   },
   {
     flag: '--regions',
     key: 'regions',
     type: 'string',
-    describe: 'Comma-separated regions (default: every region enabled for the account)',
+    describe: 'Comma-separated regions to work in (as --region; default: every region enabled for the account)',
     parse: splitList,
     render: (s) => s.regions?.join(','),
   },
@@ -175,6 +178,22 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     quotesValue: true,
     render: (s) => Object.entries(s.tags).map(([key, value]) => `${key}=${value}`),
   },
+  {
+    flag: '--connect-timeout',
+    key: 'connectTimeout',
+    global: true,
+    type: 'number',
+    describe: 'Seconds to wait for a connection to AWS before retrying (default 60, as the AWS CLI\'s --cli-connect-timeout)',
+    render: unlessDefault('connectTimeout'),
+  },
+  {
+    flag: '--read-timeout',
+    key: 'readTimeout',
+    global: true,
+    type: 'number',
+    describe: 'Seconds to wait for data from AWS on an open connection before retrying (default 60, as the AWS CLI\'s --cli-read-timeout)',
+    render: unlessDefault('readTimeout'),
+  },
 ];
 
 const byKey = new Map<string, SettingsFlag>(SETTINGS_FLAGS.map((f) => [f.key, f]));
@@ -196,7 +215,7 @@ const declare = <T>(y: Argv<T>, global: boolean, only?: readonly SettingKey[]): 
     y,
   );
 
-/** --profile, --region, --endpoint-url: on the top-level parser. */
+/** --profile, --region, --endpoint-url, the timeouts: on the top-level parser. */
 export const withGlobalSettingsFlags = <T>(y: Argv<T>): Argv<T> => declare(y, true);
 
 /** The per-command settings flags (plan, apply, verify), or only those named in `only` (guided). */
@@ -231,7 +250,7 @@ export function settingsFromFlags(args: Record<string, unknown>): FlagSettings {
 
 /** The order guided has always printed: connection, tuning, then what to fix and how (a key left out here still renders, first). */
 const ARGV_ORDER: readonly SettingKey[] = [
-  'profile', 'region', 'endpointUrl', 'concurrency', 'minRetentionDays',
+  'profile', 'region', 'endpointUrl', 'connectTimeout', 'readTimeout', 'concurrency', 'minRetentionDays',
   'org', 'ou', 'accounts', 'excludeAccounts', 'assumeRole', 'externalId', 'roleSessionName',
   'regions', 'exclude', 'excludeTags', 'skipDefaultVpcs',
   'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'policyName', 'tags',

@@ -117,7 +117,8 @@ export const userSettingsSchema = z.strictObject({
   regions: z.array(regionName).min(1).optional(),
   concurrency: number().int().min(1).max(64).optional(),
   profile: z.string().min(1).optional(),
-  region: regionName.optional(),
+  // The same as `regions` (a name or a list), as --region is in the AWS CLI: where to work.
+  region: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((r) => r.trim()).filter(Boolean) : v), z.array(regionName).min(1)).optional(),
   // Only http(s): every AWS call, credentials signed, goes there.
   endpointUrl: z.url({ protocol: /^https?$/, message: 'must be a URL like http://localhost:4566 (http or https)' }).optional(),
   org: z.boolean().optional(),
@@ -131,6 +132,9 @@ export const userSettingsSchema = z.strictObject({
   excludeTags: z.array(exclusion).optional(),
   skipDefaultVpcs: z.boolean().optional(),
   tags: organizationTags.optional(),
+  // Whole seconds, never 0: the AWS CLI reads 0 as "wait forever", and flowfix never hangs.
+  connectTimeout: number().int().min(1).max(3600).optional(),
+  readTimeout: number().int().min(1).max(3600).optional(),
 });
 
 export type UserSettings = z.infer<typeof userSettingsSchema>;
@@ -205,7 +209,8 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
     count += parsedFlags.error.issues.length;
   }
 
-  const merged = { ...fromFile, ...(parsedFlags.success ? parsedFlags.data : {}) };
+  const fromFlags: UserSettings = parsedFlags.success ? parsedFlags.data : {};
+  const merged = { ...fromFile, ...fromFlags };
   // A setting as the user gave it: the flag, or the key and file it came from (defaults are changed with flags).
   const mention = (key: SettingKey, value?: unknown) => {
     const inFile = config && flags[key] === undefined && fromFile[key] !== undefined;
@@ -257,8 +262,11 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
   const resolvedDestination: Destination = s3
     ? { type: 's3', ...s3 }
     : { type: 'cloud-watch-logs', logGroupName: merged.logGroupName ?? (DEFAULT_SETTINGS.destination as { logGroupName: string }).logGroupName };
-  const { destination: _d, logGroupName: _l, exclude: _e, excludeTags: _t, tags: _g, ...rest } = merged;
-  const regions = rest.regions ? [...new Set(rest.regions)] : undefined;
+  const { destination: _d, logGroupName: _l, exclude: _e, excludeTags: _t, tags: _g, region: _r, regions: _rs, ...rest } = merged;
+  // --region and --regions are one setting: flags that name regions replace the file's, both keys together.
+  const regionList = (s: UserSettings) => (s.region || s.regions ? [...(s.region ?? []), ...(s.regions ?? [])] : undefined);
+  const wanted = regionList(fromFlags) ?? regionList(fromFile);
+  const regions = wanted ? [...new Set(wanted)] : undefined;
   // Exclusions and tags from the file and from flags add up (a flag wins only for the same tag key):
   // a flag must never silently drop an exclusion someone decided in the file.
   const flagValues = parsedFlags.success ? parsedFlags.data : {};

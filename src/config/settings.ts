@@ -24,11 +24,10 @@ export interface Settings {
   /** Shorter retention than this on a destination log group is a finding. */
   minRetentionDays: number;
   kmsKeyId?: string;
-  /** Explicit region list; undefined = every region enabled for the account. */
+  /** Regions to work in (--region and --regions); undefined = every region enabled for the account. */
   regions?: string[];
   concurrency: number;
   profile?: string;
-  region?: string;
   endpointUrl?: string;
   /** Resources never planned; listed as excluded in the report. */
   exclude: Exclusion[];
@@ -45,6 +44,10 @@ export interface Settings {
   assumeRole?: string;
   externalId?: string;
   roleSessionName?: string;
+  /** Seconds to wait for a connection, per attempt (--connect-timeout). */
+  connectTimeout: number;
+  /** Seconds to wait for data on an open connection, per attempt (--read-timeout). */
+  readTimeout: number;
 }
 
 /** CloudWatch Logs accepts only these retention values (PutRetentionPolicy). */
@@ -64,6 +67,9 @@ export const DEFAULT_SETTINGS: Settings = {
   exclude: [],
   skipDefaultVpcs: false,
   tags: {},
+  // The AWS CLI's defaults for --cli-connect-timeout and --cli-read-timeout.
+  connectTimeout: 60,
+  readTimeout: 60,
 };
 
 export const MANAGED_BY_TAG = { key: 'ManagedBy', value: 'flowfix' } as const;

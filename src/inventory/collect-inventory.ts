@@ -1,9 +1,10 @@
 // Reads everything audit needs, per region in parallel (bounded), and returns it as plain data.
 // Reads only. A region that cannot be read is kept as 'unreadable' and the others go on.
 
-import type { AwsClients } from '../aws/api.js';
+import type { AwsClients, CallOptions } from '../aws/api.js';
 import { classifyAwsError, isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
-import { isValidRegionName, partitionOf } from '../facts/regions.js';
+import { partitionOfCaller } from '../aws/regions.js';
+import { isValidRegionName } from '../facts/regions.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError, interrupted } from '../errors.js';
 import { Limiter, mapWithConcurrency } from '../util/concurrency.js';
@@ -18,10 +19,26 @@ export interface CollectOptions {
   signal?: AbortSignal;
   /** A bound on region reads shared with other accounts' reads; default: settings.concurrency for this read alone. */
   limiter?: Limiter;
+  /** Overrides regionDeadlineMs(settings): tests shorten it. */
+  regionDeadlineMs?: number;
+}
+
+/** The least time a region's reads get in all, retries included, before it is reported unreadable. */
+export const MIN_REGION_DEADLINE_MS = 5 * 60_000;
+
+/**
+ * How long one region's reads may take in all: 5 minutes, or two attempts' worth of connect and read
+ * timeouts when those were raised. Each attempt is bounded by the timeouts and the attempts are
+ * counted, but a region makes several calls one after another (VPCs, subnets and flow logs, then log
+ * groups, then tags), so without this a region behind a stalling endpoint could hold a run for most
+ * of an hour.
+ */
+export function regionDeadlineMs(settings: Pick<Settings, 'connectTimeout' | 'readTimeout'>): number {
+  return Math.max(MIN_REGION_DEADLINE_MS, 2 * (settings.connectTimeout + settings.readTimeout) * 1000);
 }
 
 export async function collectInventory(clients: AwsClients, settings: Settings, options: CollectOptions = {}): Promise<Inventory> {
-  const { accountId } = await clients.callerIdentity().catch((err: unknown) => {
+  const { accountId, arn } = await clients.callerIdentity().catch((err: unknown) => {
     throw toFlowfixError(err, 'Reading the account id (sts:GetCallerIdentity)');
   });
 
@@ -31,22 +48,54 @@ export async function collectInventory(clients: AwsClients, settings: Settings, 
       hint: 'check --endpoint-url / AWS_ENDPOINT_URL points at an AWS-compatible endpoint that implements STS',
     });
   }
+  // From the caller, not from a region name: GovCloud and China credentials say so in their ARN.
+  const partition = partitionOfCaller(arn);
   const regions = await regionsToScan(clients, settings.regions);
   const limiter = options.limiter ?? new Limiter(settings.concurrency);
+  const deadlineMs = options.regionDeadlineMs ?? regionDeadlineMs(settings);
 
   // The role read is global and independent of the regions: it runs beside the regional fan-out.
   let done = 0;
   const [regionReads, role] = await Promise.all([
     mapWithConcurrency(regions, regions.length || 1, (region) => limiter.run(async () => {
       if (options.signal?.aborted) throw interrupted();
-      const read = await readRegionOrUnreadable(clients, settings, region);
+      const read = await readRegionOrUnreadable(clients, settings, region, deadlineMs);
       options.progress?.(++done, regions.length, region);
       return read;
     })),
-    readDeliveryRole(clients, settings),
+    readDeliveryRole(clients, settings, deadlineMs),
   ]);
-  return { accountId, partition: partitionOf(clients.homeRegion), homeRegion: clients.homeRegion, regions: regionReads, role };
+  return { accountId, partition, homeRegion: clients.homeRegion, regions: regionReads, role };
 }
+
+/**
+ * Runs `read` with a signal that is aborted after `ms`: the SDK then ends the attempt in flight and
+ * its retries, and the read fails at once with RegionTimeout (one line, naming the limit).
+ */
+async function withDeadline<T>(ms: number, where: string, read: (call: CallOptions) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(
+        new FlowfixError('RegionTimeout', `gave up reading ${where} after ${formatSeconds(ms)} (AWS did not answer in time, retries included)`, {
+          hint: 'check the network and proxy; --connect-timeout and --read-timeout (seconds) set the wait per attempt',
+        }),
+      );
+    }, ms);
+  });
+  const reading = read({ signal: controller.signal });
+  // Once the deadline has won, the read still ends (aborted): its failure is not news.
+  reading.catch(() => {});
+  try {
+    return await Promise.race([reading, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const formatSeconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
 
 /**
  * The explicit --regions list (deduplicated, in the order given) after checking each name against
@@ -83,17 +132,17 @@ async function regionsToScan(clients: AwsClients, wanted: string[] | undefined):
   return regions;
 }
 
-async function readRegionOrUnreadable(clients: AwsClients, settings: Settings, region: string): Promise<RegionRead> {
+async function readRegionOrUnreadable(clients: AwsClients, settings: Settings, region: string, deadlineMs: number): Promise<RegionRead> {
   try {
-    return await readRegion(clients, settings, region);
+    return await withDeadline(deadlineMs, region, (call) => readRegion(clients, settings, region, call));
   } catch (err) {
     return { status: 'unreadable', region, error: toAwsProblem(err) };
   }
 }
 
-async function readRegion(clients: AwsClients, settings: Settings, region: string): Promise<RegionInventory> {
+async function readRegion(clients: AwsClients, settings: Settings, region: string, call: CallOptions): Promise<RegionInventory> {
   const ec2 = clients.ec2(region);
-  const [vpcs, subnets, flowLogs] = await Promise.all([ec2.listVpcs(), ec2.listSubnets(), ec2.listFlowLogs()]);
+  const [vpcs, subnets, flowLogs] = await Promise.all([ec2.listVpcs(call), ec2.listSubnets(call), ec2.listFlowLogs(call)]);
 
   // Only the groups that matter: those CloudWatch flow logs deliver to (to check retention and
   // existence) and flowfix's own target. S3 and Firehose flow logs have no log group.
@@ -101,14 +150,14 @@ async function readRegion(clients: AwsClients, settings: Settings, region: strin
     flowLog.destinationType === 'cloud-watch-logs' && flowLog.logGroupName ? [flowLog.logGroupName] : [],
   );
   if (settings.destination.type === 'cloud-watch-logs') wantedGroups.push(settings.destination.logGroupName);
-  const logGroups = wantedGroups.length > 0 ? await clients.logs(region).describeLogGroups(wantedGroups) : {};
+  const logGroups = wantedGroups.length > 0 ? await clients.logs(region).describeLogGroups(wantedGroups, call) : {};
 
   // flowfix's own group without retention is either a user's never-expire group (left alone) or one
   // flowfix created whose PutRetentionPolicy never ran (an interrupted apply): its tag tells which.
   const own = settings.destination.type === 'cloud-watch-logs' ? logGroups[settings.destination.logGroupName] : undefined;
   if (own?.arn && own.retentionInDays === undefined) {
     // Unknown tags only mean "not known to be flowfix's": the group is then left as it is.
-    own.tags = await clients.logs(region).listTags(own.arn).catch(() => ({}));
+    own.tags = await clients.logs(region).listTags(own.arn, call).catch(() => ({}));
   }
 
   return { status: 'read', region, vpcs, subnets, flowLogs, logGroups };
@@ -119,10 +168,11 @@ async function readRegion(clients: AwsClients, settings: Settings, region: strin
  * finding. With an S3 destination flowfix needs no delivery role, so IAM is not read at all: an identity
  * without IAM read rights should not fail an S3-only run.
  */
-async function readDeliveryRole(clients: AwsClients, settings: Settings): Promise<RoleRead> {
+async function readDeliveryRole(clients: AwsClients, settings: Settings, deadlineMs: number): Promise<RoleRead> {
   if (settings.destination.type !== 'cloud-watch-logs') return { status: 'not-read' };
+  const roleName = settings.roleName;
   try {
-    const role = await clients.iam().getRole(settings.roleName);
+    const role = await withDeadline(deadlineMs, `the delivery role ${roleName} (IAM)`, (call) => clients.iam().getRole(roleName, call));
     return role ? { status: 'found', role } : { status: 'missing' };
   } catch (err) {
     return { status: 'unreadable', error: toAwsProblem(err) };

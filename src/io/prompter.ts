@@ -13,6 +13,8 @@ export interface Prompter {
   select<T>(message: string, choices: Choice<T>[], options?: { default?: T }): Promise<T>;
   checkbox<T>(message: string, choices: Choice<T>[]): Promise<T[]>;
   input(message: string, options?: { default?: string; validate?: (value: string) => true | string }): Promise<string>;
+  /** Typed without echo (an MFA code): nothing of it is shown, before or after Enter. */
+  secret(message: string, options?: { validate?: (value: string) => true | string }): Promise<string>;
 }
 
 /** Thrown when the user presses Ctrl-C or Esc at a prompt. */
@@ -49,5 +51,7 @@ export async function inquirerPrompter(): Promise<Prompter> {
     select: (message, choices, options) => ask({ type: 'select', message, choices, default: options?.default }),
     checkbox: (message, choices) => ask({ type: 'checkbox', message, choices }),
     input: (message, options) => ask({ type: 'input', message, default: options?.default, validate: options?.validate }),
+    // No mask character and no Ctrl-T reveal: not even the code's length is shown.
+    secret: (message, options) => ask({ type: 'password', message, toggleMask: false, validate: options?.validate }),
   };
 }

@@ -7,14 +7,22 @@ import { toLogGroupFacts } from '../aws/logs-api.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import type { FlowLogFacts, LogGroupFacts } from '../facts/resources.js';
+import { isKnownPartition, PARTITIONS, partitionOfArn } from '../facts/regions.js';
+import type { Partition } from '../facts/resources.js';
 import { readSnapshot, type Snapshot, type SnapshotRegion } from './read-snapshot.js';
+
+/** An unknown partition reads as aws here; collectInventory reports it from the same ARN. */
+function partitionOfSnapshot(snapshot: Snapshot): Partition {
+  const partition = partitionOfArn(snapshot.identity.Arn) ?? 'aws';
+  return isKnownPartition(partition) ? partition : 'aws';
+}
 
 /** Reads and checks the whole directory first: throws one SnapshotError naming every bad file. */
 export async function openSnapshot(dir: string, settings: Settings): Promise<AwsClients> {
-  return snapshotClients(await readSnapshot(dir, settings), settings.region);
+  return snapshotClients(await readSnapshot(dir, settings));
 }
 
-export function snapshotClients(snapshot: Snapshot, homeRegion?: string): AwsClients {
+export function snapshotClients(snapshot: Snapshot): AwsClients {
   const regionOf = (region: string): SnapshotRegion => {
     const data = snapshot.regions.get(region);
     if (data) return data;
@@ -24,8 +32,10 @@ export function snapshotClients(snapshot: Snapshot, homeRegion?: string): AwsCli
   };
 
   return {
-    // Global calls have no region in a snapshot: the first region stands in, as a live home region would.
-    homeRegion: homeRegion ?? (snapshot.regions.keys().next().value as string),
+    // Global calls have no region in a snapshot: the default region of the caller's partition stands
+    // in, as it does live when the environment names no region.
+    homeRegion: PARTITIONS[partitionOfSnapshot(snapshot)].defaultRegion,
+    credentialSource: 'none: read from a snapshot directory',
     callerIdentity: async () => ({ accountId: snapshot.identity.Account, arn: snapshot.identity.Arn }),
     listEnabledRegions: async () => ({ enabled: [...snapshot.regionNames], disabled: [] }),
 

@@ -19,7 +19,7 @@ import { EXIT } from './exit-codes.js';
 
 /** What guided mode shows between questions; the CLI renders each. */
 export type GuidedView =
-  | { kind: 'identity'; accountId: string; arn: string; profile: string }
+  | { kind: 'identity'; accountId: string; arn: string; profile: string; credentials?: string }
   /** The caller can list an organization: the same work is on offer for every account. */
   | { kind: 'organization'; accounts: number }
   /** Step 1's short summary: counts per region (the whole report is `flowfix plan`'s). */
@@ -46,7 +46,8 @@ export async function guide(base: Settings, profile: string, deps: WorkflowDeps 
   const { ask } = ui;
   // 1. Who and where.
   const who = await deps.clients.callerIdentity();
-  ui.show({ kind: 'identity', accountId: who.accountId, arn: who.arn, profile });
+  const credentials = deps.clients.credentialSource;
+  ui.show({ kind: 'identity', accountId: who.accountId, arn: who.arn, profile, ...(credentials ? { credentials } : {}) });
   const members = await organizationSize(deps.organizations);
   if (members > 1) ui.show({ kind: 'organization', accounts: members });
   const assessment = await assess(base, deps);

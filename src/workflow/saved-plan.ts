@@ -17,7 +17,7 @@ import type { WorkflowDeps } from './deps.js';
 
 /** Settings a saved plan fixes; a flag for one of these must agree with the file. */
 const PLAN_SETTING_KEYS = [
-  'scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'regions',
+  'scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'regions', 'region',
   'exclude', 'excludeTags', 'skipDefaultVpcs', 'tags',
 ] as const;
 
@@ -89,6 +89,7 @@ function rejectConflictingFlags(flags: FlagSettings, settings: Settings, path: s
       case 'logGroupName':
         return settings.destination.type !== 'cloud-watch-logs' || settings.destination.logGroupName !== (fromFlags.destination.type === 'cloud-watch-logs' ? fromFlags.destination.logGroupName : undefined);
       case 'regions':
+      case 'region': // --region and --regions name the regions together (resolveSettings merges them)
         return JSON.stringify([...new Set(fromFlags.regions)].sort()) !== JSON.stringify([...(settings.regions ?? [])].sort());
       // The plan's exclusions may come from a settings file too: each one typed must be among them.
       case 'exclude':

@@ -23,7 +23,7 @@ function configOf(mock: { call(n: number): { thisValue: unknown } }, n = 0): Res
 }
 
 describe('createAwsClients', () => {
-  it('GIVEN no options beyond the home region WHEN a regional call is made THEN the client uses that region, adaptive retries and 5 attempts', async () => {
+  it('GIVEN no options beyond the home region WHEN a regional call is made THEN the client uses that region, the SDK\'s standard retry mode and 5 attempts', async () => {
     sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
     const clients = await testAwsClients();
 
@@ -32,7 +32,7 @@ describe('createAwsClients', () => {
     const config = configOf(sdk.ec2);
     await expect(config.region()).resolves.toBe('ap-south-1');
     await expect(config.maxAttempts()).resolves.toBe(5);
-    await expect(config.retryStrategy()).resolves.toMatchObject({ mode: 'adaptive' });
+    await expect(config.retryStrategy()).resolves.toMatchObject({ mode: 'standard' });
     expect(config.isCustomEndpoint).toBe(false);
     await expect(config.credentials()).resolves.toMatchObject({ accessKeyId: 'x' });
   });
@@ -44,6 +44,45 @@ describe('createAwsClients', () => {
     await clients.logs('eu-west-1').describeLogGroups(['/g']);
 
     await expect(configOf(sdk.logs).maxAttempts()).resolves.toBe(9);
+  });
+
+  it('GIVEN HTTP timeouts (--connect-timeout, --read-timeout) WHEN a client is built THEN its Node handler connects and reads with them; by default 60 s each, as the AWS CLI', async () => {
+    sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+    const handlerConfig = async (n: number) =>
+      (configOf(sdk.ec2, n) as unknown as { requestHandler: { configProvider: Promise<{ connectionTimeout?: number; socketTimeout?: number }> } }).requestHandler.configProvider;
+
+    await (await testAwsClients({ httpTimeouts: { connectTimeoutMs: 7_000, readTimeoutMs: 9_000 } })).ec2('eu-west-1').listVpcs();
+    await (await testAwsClients()).ec2('eu-west-1').listVpcs();
+
+    await expect(handlerConfig(0)).resolves.toMatchObject({ connectionTimeout: 7_000, socketTimeout: 9_000 });
+    await expect(handlerConfig(1)).resolves.toMatchObject({ connectionTimeout: 60_000, socketTimeout: 60_000 });
+  });
+
+  it('GIVEN the adaptive retry mode (AWS_RETRY_MODE=adaptive, resolved by connection.ts) WHEN a call is made THEN the client rate-limits itself', async () => {
+    sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+    const clients = await testAwsClients({ retryMode: 'adaptive' });
+
+    await clients.ec2('eu-west-1').listVpcs();
+
+    await expect(configOf(sdk.ec2).retryStrategy()).resolves.toMatchObject({ mode: 'adaptive' });
+  });
+
+  it('GIVEN per-service endpoints from a --profile profile WHEN each service is called THEN each client sends to its own; --endpoint-url wins over them', async () => {
+    sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+    sdk.sts.on(GetCallerIdentityCommand).resolves({ Account: '111', Arn: 'arn:aws:iam::111:user/me' });
+    const clients = await testAwsClients({ serviceEndpoints: { ec2: 'http://localhost:4001', sts: 'http://localhost:4002' } });
+
+    await clients.ec2('eu-west-1').listVpcs();
+    await clients.callerIdentity();
+
+    await expect(configOf(sdk.ec2).endpoint!()).resolves.toMatchObject({ hostname: 'localhost', port: 4001 });
+    await expect(configOf(sdk.sts).endpoint!()).resolves.toMatchObject({ hostname: 'localhost', port: 4002 });
+
+    sdk.reset();
+    sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+    const overridden = await testAwsClients({ endpointUrl: 'http://localhost:4566', serviceEndpoints: { ec2: 'http://localhost:4001' } });
+    await overridden.ec2('eu-west-1').listVpcs();
+    await expect(configOf(sdk.ec2).endpoint!()).resolves.toMatchObject({ port: 4566 });
   });
 
   it('GIVEN an endpoint URL WHEN each service is called THEN every client sends to it', async () => {

@@ -108,6 +108,27 @@ describe('toFlowfixError', () => {
     expect(error.hint).toMatch(hint);
     expect(error.cause).toBe(err);
   });
+
+  it.each([
+    // What the SDK's fromIni throws for a role profile with mfa_serial and no code callback: not "sign in".
+    [
+      Object.assign(new Error('Profile admin requires multi-factor authentication, but no MFA code callback was provided.'), { name: 'CredentialsProviderError' }),
+      'MfaRequired',
+      /needs an MFA code/,
+      /run flowfix at a terminal/,
+    ],
+    // What STS answers AssumeRole with a wrong or used code: not "allow the action in IAM".
+    [awsError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.', 403), 'MfaRejected', /AWS refused the MFA code/, /code the device shows now/],
+    [awsError('RegionDisabledException', 'STS is not activated in this region', 403), 'RegionNotEnabled', /RegionDisabledException/, /AWS_REGION .*--region only chooses where to work/],
+  ])('GIVEN %p THEN %s, with a hint that fits', (err, code, message, hint) => {
+    const error = toFlowfixError(err, 'Reading the account id');
+    expect(error).toMatchObject({ code, message: expect.stringMatching(message), hint: expect.stringMatching(hint) });
+  });
+
+  it('GIVEN a FlowfixError (a cancelled MFA prompt, say) THEN it passes through unchanged', () => {
+    const original = new FlowfixError('Interrupted', 'interrupted at the MFA code prompt');
+    expect(toFlowfixError(original, 'Reading the account id')).toBe(original);
+  });
 });
 
 describe('writeOutcomeUnknown', () => {

@@ -2,10 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  findHomeRegion,
-  profileRegionFromConfigText,
-  readProfileRegion,
+  listProfiles,
+  loadSharedFiles,
+  profileSettings,
+  selectedProfileName,
+  servicesSection,
   sharedConfigFilePath,
+  sharedCredentialsFilePath,
 } from '../../src/aws/shared-config.js';
 
 const CONFIG = `
@@ -18,71 +21,101 @@ output = json
 s3 =
   region = not-this-one
 region=ap-southeast-2 ; trailing comment
+role_arn = arn:aws:iam::123456789012:role/from-config
 
 [profile  spaced]
 region = sa-east-1
 
 [sso-session corp]
-region = us-west-2
+sso_region = us-west-2
+
+[services local]
+ec2 =
+  endpoint_url = http://localhost:4566
 
 [profile noregion]
 output = text
 `;
 
-describe('profileRegionFromConfigText', () => {
-  it.each([
-    ['default', 'eu-west-1'],
-    ['prod', 'ap-southeast-2'],
-    ['spaced', 'sa-east-1'],
-    ['noregion', undefined],
-    ['missing', undefined],
-    ['corp', undefined],
-  ])('GIVEN profile %s THEN the region is %s', (profile, region) => {
-    expect(profileRegionFromConfigText(CONFIG, profile)).toBe(region);
-  });
+const CREDENTIALS = `
+[prod]
+aws_access_key_id = AKIAPROD
+aws_secret_access_key = secret
+role_arn = arn:aws:iam::123456789012:role/from-credentials
+region = us-west-1
 
-  it('GIVEN [profile default] instead of [default] THEN it is read as the default profile', () => {
-    expect(profileRegionFromConfigText('[profile default]\nregion = us-west-1\n', 'default')).toBe('us-west-1');
-  });
-});
+[keys-only]
+aws_access_key_id = AKIAKEYS
+aws_secret_access_key = secret
+`;
 
-describe('reading the shared config file', () => {
+describe('the shared files, read with the SDK loader', () => {
   let dir: string;
+  let env: Record<string, string>;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'flowfix-config-'));
     await writeFile(join(dir, 'config'), CONFIG);
+    await writeFile(join(dir, 'credentials'), CREDENTIALS);
+    env = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('GIVEN AWS_CONFIG_FILE and AWS_PROFILE WHEN reading THEN the profile region comes from that file', async () => {
-    const env = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_PROFILE: 'prod' };
-    await expect(readProfileRegion({ env })).resolves.toBe('ap-southeast-2');
+  it('GIVEN AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE WHEN loading THEN both files are read from there', async () => {
+    const files = await loadSharedFiles(env);
+    expect(files.configPath).toBe(join(dir, 'config'));
+    expect(files.credentialsPath).toBe(join(dir, 'credentials'));
   });
 
-  it('GIVEN --profile and AWS_PROFILE WHEN reading THEN --profile wins', async () => {
-    const env = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_PROFILE: 'prod' };
-    await expect(readProfileRegion({ profile: 'default', env })).resolves.toBe('eu-west-1');
+  it('WHEN listing profiles THEN both files count, sso-session and services sections do not, and a malformed header is skipped as the SDK skips it', async () => {
+    // `[profile  spaced]` (two spaces) is not a profile for the SDK's parser, so not for flowfix either.
+    expect(listProfiles(await loadSharedFiles(env))).toEqual(['default', 'keys-only', 'noregion', 'prod']);
   });
 
-  it('GIVEN no config file WHEN reading THEN the region is undefined, not an error', async () => {
-    const env = { AWS_CONFIG_FILE: join(dir, 'does-not-exist') };
-    await expect(readProfileRegion({ env })).resolves.toBeUndefined();
+  it.each([
+    ['default', 'eu-west-1'],
+    ['prod', 'ap-southeast-2'],
+    ['noregion', undefined],
+    ['keys-only', undefined],
+  ])('GIVEN profile %s THEN its region setting is %s (the config file wins for settings; sub-properties are not the key)', async (profile, region) => {
+    expect(profileSettings(await loadSharedFiles(env), profile, 'config')?.['region']).toBe(region);
   });
 
-  it('GIVEN no AWS_CONFIG_FILE THEN the file is ~/.aws/config', () => {
+  it('GIVEN a profile in both files THEN credentials come from the credentials file and settings from the config file', async () => {
+    const files = await loadSharedFiles(env);
+    expect(profileSettings(files, 'prod', 'credentials')?.['role_arn']).toBe('arn:aws:iam::123456789012:role/from-credentials');
+    expect(profileSettings(files, 'prod', 'config')?.['role_arn']).toBe('arn:aws:iam::123456789012:role/from-config');
+    expect(profileSettings(files, 'missing', 'config')).toBeUndefined();
+    expect(profileSettings(files, 'sso-session.corp', 'config')).toBeUndefined();
+  });
+
+  it('GIVEN a services section THEN its per-service sub-properties are readable', async () => {
+    expect(servicesSection(await loadSharedFiles(env), 'local')?.['ec2.endpoint_url']).toBe('http://localhost:4566');
+  });
+
+  it('GIVEN a config path that exists but cannot be read as a file WHEN loading THEN one error names it, where the SDK would read it as empty', async () => {
+    const error = await loadSharedFiles({ ...env, AWS_CONFIG_FILE: dir }).catch((err: unknown) => err);
+    expect(error).toMatchObject({ code: 'ConfigFileUnreadable', message: `cannot read the AWS shared file ${dir} (EISDIR)`, hint: expect.stringContaining('AWS_CONFIG_FILE') });
+  });
+
+  it('GIVEN no files WHEN loading THEN there are no profiles, not an error', async () => {
+    const files = await loadSharedFiles({ AWS_CONFIG_FILE: join(dir, 'nope'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'nope2') });
+    expect(listProfiles(files)).toEqual([]);
+  });
+});
+
+describe('file locations and the selected profile', () => {
+  it('GIVEN no variables THEN the files are ~/.aws/config and ~/.aws/credentials; a leading ~ is expanded', () => {
     expect(sharedConfigFilePath({ HOME: '/home/me' })).toBe('/home/me/.aws/config');
+    expect(sharedCredentialsFilePath({ HOME: '/home/me' })).toBe('/home/me/.aws/credentials');
     expect(sharedConfigFilePath({ HOME: '/home/me', AWS_CONFIG_FILE: '~/cfg' })).toBe('/home/me/cfg');
+    expect(sharedCredentialsFilePath({ HOME: '/home/me', AWS_SHARED_CREDENTIALS_FILE: '/etc/creds' })).toBe('/etc/creds');
   });
 
-  it('GIVEN no flag or env region WHEN finding the home region THEN the profile region is used', async () => {
-    const env = { AWS_CONFIG_FILE: join(dir, 'config') };
-    await expect(findHomeRegion({ profile: 'prod', env })).resolves.toBe('ap-southeast-2');
-  });
-
-  it('GIVEN AWS_DEFAULT_REGION WHEN finding the home region THEN the file is not needed', async () => {
-    const env = { AWS_CONFIG_FILE: join(dir, 'does-not-exist'), AWS_DEFAULT_REGION: 'ca-central-1' };
-    await expect(findHomeRegion({ profile: 'prod', env })).resolves.toBe('ca-central-1');
+  it('GIVEN --profile and AWS_PROFILE THEN --profile wins; neither means default', () => {
+    expect(selectedProfileName({ profile: 'a', env: { AWS_PROFILE: 'b' } })).toBe('a');
+    expect(selectedProfileName({ env: { AWS_PROFILE: 'b' } })).toBe('b');
+    expect(selectedProfileName({ env: {} })).toBe('default');
   });
 });

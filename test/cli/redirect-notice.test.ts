@@ -66,7 +66,7 @@ describe('where the endpoint and profile came from', () => {
     const cancel = async () => {
       throw new PromptCancelled();
     };
-    const prompter: Prompter = { confirm: cancel, select: cancel, checkbox: cancel, input: cancel };
+    const prompter: Prompter = { confirm: cancel, select: cancel, checkbox: cancel, input: cancel, secret: cancel };
     const io = captureIo({ env: ENV, cwd });
 
     const code = await runCli(['guided'], io, { prompter });

@@ -151,6 +151,7 @@ describe('flowfix apply against a stateful fake', () => {
         select: async () => { throw new Error('unexpected'); },
         checkbox: async () => { throw new Error('unexpected'); },
         input: async () => { throw new Error('unexpected'); },
+        secret: async () => { throw new Error('unexpected'); },
       },
     });
     expect(asked).toEqual([expect.stringMatching(/Apply these \d+ actions to account 111111111111\?/)]);
@@ -170,6 +171,7 @@ describe('flowfix apply against a stateful fake', () => {
         select: async () => { throw new Error('unexpected'); },
         checkbox: async () => { throw new Error('unexpected'); },
         input: async () => { throw new Error('unexpected'); },
+        secret: async () => { throw new Error('unexpected'); },
       },
     });
     expect(code).toBe(130);
@@ -422,7 +424,7 @@ describe('flowfix apply against a stateful fake', () => {
     const io = captureIo({ env: ENV });
     const { settings } = await toCommandOptions({ endpointUrl: 'http://localhost:4566', region: 'eu-west-1', concurrency: 4, minRetention: 30, retention: 30 }, io);
     expect(applyCommandLine({ ...settings, regions: ['eu-west-1'] })).toBe(
-      'flowfix apply --region eu-west-1 --endpoint-url http://localhost:4566 --concurrency 4 --min-retention 30 --regions eu-west-1 --scope vpc --traffic-type REJECT --destination cloud-watch-logs --log-group /flowfix/vpc-flow-logs --retention 30 --role-name flowfix-vpc-flow-logs --yes',
+      'flowfix apply --endpoint-url http://localhost:4566 --concurrency 4 --min-retention 30 --regions eu-west-1 --scope vpc --traffic-type REJECT --destination cloud-watch-logs --log-group /flowfix/vpc-flow-logs --retention 30 --role-name flowfix-vpc-flow-logs --yes',
     );
   });
 });

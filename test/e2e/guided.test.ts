@@ -16,7 +16,7 @@ const DEFAULT = Symbol('default');
 /** Press Ctrl-C at this question. */
 const CANCEL = Symbol('cancel');
 
-type Method = 'confirm' | 'select' | 'checkbox' | 'input';
+type Method = 'confirm' | 'select' | 'checkbox' | 'input' | 'secret';
 type Answer = unknown;
 interface Step {
   method: Method;
@@ -61,6 +61,9 @@ function scripted(steps: Step[]): Prompter & { asked: string[]; remaining: () =>
       const valid = options?.validate?.(value) ?? true;
       if (valid !== true) throw new Error(`"${message}": ${value} rejected: ${valid}`);
       return value;
+    },
+    async secret(message) {
+      return next('secret', message).answer as string;
     },
   };
 }

@@ -10,8 +10,9 @@ import type { AwsClients } from '../../src/aws/api.js';
 import { createAwsClients, DEFAULT_HTTP_TIMEOUTS, DEFAULT_MAX_ATTEMPTS } from '../../src/aws/clients.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.js';
-import { collectInventory } from '../../src/inventory/collect-inventory.js';
-import { defaultAnswer, type HttpCall, type HttpService } from '../helpers/fake-http.js';
+import { collectInventory, MIN_REGION_DEADLINE_MS, regionDeadlineMs } from '../../src/inventory/collect-inventory.js';
+import { runFlowfix } from '../helpers/capture-io.js';
+import { defaultAnswer, type HttpCall, type HttpService, httpVpcId } from '../helpers/fake-http.js';
 
 type Behaviour = 'answer' | 'reset' | 'stall';
 
@@ -55,13 +56,14 @@ function callOf(req: IncomingMessage, body: string): HttpCall {
   const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '');
   const region = scope?.[1] ?? 'unknown';
   const service = (scope?.[2] ?? 'unknown') as HttpService;
+  const base = { partition: 'aws', host: req.headers.host ?? '', accessKeyId: /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '' };
   if (service === 'logs') {
     const target = String(req.headers['x-amz-target'] ?? '');
-    return { service, operation: target.replace(/^.*\./, ''), region, params: body ? (JSON.parse(body) as Record<string, unknown>) : {} };
+    return { ...base, service, operation: target.replace(/^.*\./, ''), region, params: body ? (JSON.parse(body) as Record<string, unknown>) : {} };
   }
   const params = Object.fromEntries(new URLSearchParams(body));
   // IAM is global: requests are signed for us-east-1, FakeHttp's account calls that 'global'.
-  return { service, operation: params['Action'] ?? '', region: service === 'iam' ? 'global' : region, params };
+  return { ...base, service, operation: params['Action'] ?? '', region: service === 'iam' ? 'global' : region, params };
 }
 
 const SOCKET_TIMEOUT_MS = 200;
@@ -74,20 +76,19 @@ beforeEach(async () => {
 });
 afterEach(() => aws.stop());
 
-function clients(endpointUrl = endpoint): Promise<AwsClients> {
+function clients(endpointUrl = endpoint, readTimeoutMs = SOCKET_TIMEOUT_MS): Promise<AwsClients> {
   return createAwsClients({
     homeRegion: 'us-east-1',
     credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' },
     endpointUrl,
-    httpTimeouts: { connectionTimeoutMs: 1_000, socketTimeoutMs: SOCKET_TIMEOUT_MS },
+    httpTimeouts: { connectTimeoutMs: 1_000, readTimeoutMs },
   });
 }
 
-test('GIVEN the production defaults THEN every attempt has a connection and an inactivity timeout', () => {
-  expect(DEFAULT_HTTP_TIMEOUTS.connectionTimeoutMs).toBeGreaterThan(0);
-  expect(DEFAULT_HTTP_TIMEOUTS.socketTimeoutMs).toBeGreaterThan(0);
+test('GIVEN the production defaults THEN every attempt has the AWS CLI\'s connect and read timeouts (60 s each)', () => {
+  expect(DEFAULT_HTTP_TIMEOUTS).toEqual({ connectTimeoutMs: 60_000, readTimeoutMs: 60_000 });
   // Bounded: a call that stalls on every attempt is given up within a few minutes, not hours.
-  expect(DEFAULT_MAX_ATTEMPTS * DEFAULT_HTTP_TIMEOUTS.socketTimeoutMs).toBeLessThanOrEqual(5 * 60_000);
+  expect(DEFAULT_MAX_ATTEMPTS * DEFAULT_HTTP_TIMEOUTS.readTimeoutMs).toBeLessThanOrEqual(5 * 60_000);
 });
 
 test('GIVEN the server resets the connection twice WHEN DescribeVpcs THEN the third attempt succeeds', async () => {
@@ -95,7 +96,7 @@ test('GIVEN the server resets the connection twice WHEN DescribeVpcs THEN the th
 
   const vpcs = await (await clients()).ec2('eu-west-1').listVpcs();
 
-  expect(vpcs.map((v) => v.vpcId)).toEqual(['vpc-eu-west-1']);
+  expect(vpcs.map((v) => v.vpcId)).toEqual([httpVpcId('eu-west-1')]);
   expect(aws.count('DescribeVpcs')).toBe(3);
 });
 
@@ -119,7 +120,7 @@ test('GIVEN DescribeFlowLogs stalls in eu-west-1 only WHEN collecting the invent
   const inventory = await collectInventory(await clients(), DEFAULT_SETTINGS);
 
   expect(errorsOf(inventory)).toEqual([{ region: 'eu-west-1', code: 'TimeoutError', message: expect.stringMatching(/timed out/) }]);
-  expect(readRegions(inventory).find((r) => r.region === 'us-east-1')?.vpcs.map((v) => v.vpcId)).toEqual(['vpc-us-east-1']);
+  expect(readRegions(inventory).find((r) => r.region === 'us-east-1')?.vpcs.map((v) => v.vpcId)).toEqual([httpVpcId('us-east-1')]);
   expect(aws.count('DescribeFlowLogs', 'eu-west-1')).toBe(DEFAULT_MAX_ATTEMPTS);
 });
 
@@ -145,4 +146,52 @@ test('GIVEN nothing listens at the endpoint WHEN called THEN ECONNREFUSED after 
 
   expect(classifyAwsError(error)).toMatchObject({ kind: 'network', code: 'ECONNREFUSED' });
   expect((error as { $metadata?: { attempts?: number } }).$metadata?.attempts).toBe(DEFAULT_MAX_ATTEMPTS);
+});
+
+// ---- the bound on a region's total time, and the CLI's timeouts ----
+
+/** Long enough that, without the region deadline, a stalled call would outlast the test's 20 s. */
+const LONG_READ_TIMEOUT_MS = 30_000;
+
+test('GIVEN the defaults THEN a region gets 5 minutes in all, more only when the timeouts are raised', () => {
+  expect(regionDeadlineMs({ connectTimeout: 60, readTimeout: 60 })).toBe(MIN_REGION_DEADLINE_MS);
+  expect(MIN_REGION_DEADLINE_MS).toBe(5 * 60_000);
+  expect(regionDeadlineMs({ connectTimeout: 60, readTimeout: 600 })).toBe(2 * 660_000);
+});
+
+test('GIVEN DescribeVpcs in eu-west-1 accepts and never answers WHEN the region\'s deadline passes THEN eu-west-1 is RegionTimeout at once, the stalled call is abandoned, us-east-1 is read', async () => {
+  aws.behaviour = (call) => (call.operation === 'DescribeVpcs' && call.region === 'eu-west-1' ? 'stall' : 'answer');
+
+  const inventory = await collectInventory(await clients(endpoint, LONG_READ_TIMEOUT_MS), DEFAULT_SETTINGS, { regionDeadlineMs: 300 });
+
+  expect(errorsOf(inventory)).toEqual([{ region: 'eu-west-1', code: 'RegionTimeout', message: expect.stringMatching(/^gave up reading eu-west-1 after 0\.3 s \(AWS did not answer in time, retries included\)$/) }]);
+  expect(readRegions(inventory).map((r) => r.region)).toEqual(['us-east-1']);
+  // Aborted, not retried: the SDK's retry middleware stops on the signal.
+  expect(aws.count('DescribeVpcs', 'eu-west-1')).toBe(1);
+});
+
+test('GIVEN GetRole never answers WHEN the deadline passes THEN the role read is a "global" RegionTimeout and both regions are read', async () => {
+  aws.behaviour = (call) => (call.operation === 'GetRole' ? 'stall' : 'answer');
+
+  const inventory = await collectInventory(await clients(endpoint, LONG_READ_TIMEOUT_MS), DEFAULT_SETTINGS, { regionDeadlineMs: 300 });
+
+  expect(errorsOf(inventory)).toEqual([{ region: 'global', code: 'RegionTimeout', message: expect.stringMatching(/^gave up reading the delivery role flowfix-vpc-flow-logs \(IAM\) after 0\.3 s/) }]);
+  expect(readRegions(inventory).map((r) => r.region)).toEqual(['eu-west-1', 'us-east-1']);
+});
+
+test('GIVEN an endpoint that accepts and never answers WHEN flowfix plan --read-timeout 1 THEN one line names the call and the timeout, exit 1, in seconds', async () => {
+  aws.behaviour = () => 'stall';
+
+  const result = await runFlowfix(['plan', '--endpoint-url', endpoint, '--read-timeout', '1', '--connect-timeout', '1'], {
+    env: { CI: 'true', HOME: '/nonexistent', AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake', AWS_MAX_ATTEMPTS: '2' },
+  });
+
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('');
+  // The first line names the endpoint given (see test/cli/redirect-notice.test.ts); the error is one line.
+  const [notice, ...error] = result.stderr.trimEnd().split('\n');
+  expect(notice).toBe(`Using endpoint ${endpoint} (from --endpoint-url)`);
+  expect(error).toHaveLength(1);
+  expect(error[0]).toMatch(/^flowfix: Reading the account id \(sts:GetCallerIdentity\) failed: TimeoutError: .*(timed out|timeout)/i);
+  expect(aws.count('GetCallerIdentity')).toBe(2);
 });

@@ -1,14 +1,15 @@
 // Throttling, 5xx, connection resets and timeouts on every call flowfix makes, through the SDK's real
 // retry middleware: the clients come from createAwsClients with the production retry settings
-// (adaptive mode, 5 attempts) and only the HTTP layer is fake. The SDK's backoff and adaptive rate
-// limiting wait on real timers (seconds per retry), so the tests run on Jest's fake clock and measure
-// the waits in virtual time instead.
+// (the SDK's standard mode, 5 attempts when AWS_MAX_ATTEMPTS and the profile say nothing) and only the
+// HTTP layer is fake. The SDK's backoff (and adaptive mode's rate limiting, still an option) wait on real
+// timers (seconds per retry), so the tests run on Jest's fake clock and measure the waits in virtual time.
 
 import { jest } from '@jest/globals';
 import { errorsOf } from '../../src/report/plan-report.js';
 import { readRegions, roleOf } from '../../src/inventory/types.js';
 import type { AwsClients } from '../../src/aws/api.js';
-import { createAwsClients, DEFAULT_MAX_ATTEMPTS } from '../../src/aws/clients.js';
+import { createAwsClients, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE } from '../../src/aws/clients.js';
+import type { RetryMode } from '../../src/aws/connection.js';
 import { classifyAwsError, isAwsOrNetworkError, type AwsErrorKind } from '../../src/aws/errors.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
 import { FlowfixError } from '../../src/errors.js';
@@ -25,6 +26,8 @@ import {
   type HttpCall,
   type HttpFault,
   type HttpService,
+  httpSubnetId,
+  httpVpcId,
 } from '../helpers/fake-http.js';
 
 const ROLE = DEFAULT_SETTINGS.roleName;
@@ -42,11 +45,12 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-function clientsOver(http: FakeHttp): Promise<AwsClients> {
+function clientsOver(http: FakeHttp, retryMode?: RetryMode): Promise<AwsClients> {
   return createAwsClients({
     homeRegion: 'us-east-1',
     credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' },
     requestHandler: http.handler,
+    ...(retryMode ? { retryMode } : {}),
   });
 }
 
@@ -167,13 +171,13 @@ const CALLS: CallKind[] = [
     operation: 'DescribeVpcs',
     service: 'ec2',
     invoke: (c) => c.ec2('eu-west-1').listVpcs(),
-    check: (r) => expect(r).toEqual([{ vpcId: 'vpc-eu-west-1', ownerId: HTTP_ACCOUNT, isDefault: false, cidrBlock: '10.0.0.0/16' }]),
+    check: (r) => expect(r).toEqual([{ vpcId: httpVpcId('eu-west-1'), ownerId: HTTP_ACCOUNT, isDefault: false, cidrBlock: '10.0.0.0/16' }]),
   },
   {
     operation: 'DescribeSubnets',
     service: 'ec2',
     invoke: (c) => c.ec2('eu-west-1').listSubnets(),
-    check: (r) => expect(r).toEqual([{ subnetId: 'subnet-eu-west-1', vpcId: 'vpc-eu-west-1', ownerId: HTTP_ACCOUNT }]),
+    check: (r) => expect(r).toEqual([{ subnetId: httpSubnetId('eu-west-1'), vpcId: httpVpcId('eu-west-1'), ownerId: HTTP_ACCOUNT }]),
   },
   {
     operation: 'DescribeFlowLogs',
@@ -256,8 +260,27 @@ function failing(operation: string, fault: HttpFault, times: number, region?: st
 }
 
 describe('every call kind through the SDK retry middleware', () => {
-  test('GIVEN the production client settings THEN maxAttempts is 5 (the bound the tests below rely on)', () => {
+  test('GIVEN the production client settings THEN standard mode and maxAttempts 5 (the bound the tests below rely on)', () => {
     expect(DEFAULT_MAX_ATTEMPTS).toBe(5);
+    expect(DEFAULT_RETRY_MODE).toBe('standard');
+  });
+
+  test.each(['standard', 'adaptive'] as const)('GIVEN %s mode and throttling on every regional read in bursts of 4 THEN the 5th attempts succeed', async (mode) => {
+    const http = new FakeHttp();
+    const seen = new Map<string, number>();
+    http.fault = (call) => {
+      const n = (seen.get(call.operation) ?? 0) + 1;
+      seen.set(call.operation, n);
+      return n < DEFAULT_MAX_ATTEMPTS ? ec2Error(503, 'RequestLimitExceeded', 'Request limit exceeded.') : undefined;
+    };
+    const clients = await clientsOver(http, mode);
+
+    const result = await onFakeClock(() => Promise.all([clients.ec2('eu-west-1').listVpcs(), clients.ec2('eu-west-1').listSubnets()]));
+
+    if (!result.ok) throw result.error;
+    expect(http.count('DescribeVpcs')).toBe(DEFAULT_MAX_ATTEMPTS);
+    expect(http.count('DescribeSubnets')).toBe(DEFAULT_MAX_ATTEMPTS);
+    expect(result.virtualMs).toBeLessThan(MAX_VIRTUAL_WAIT_MS);
   });
 
   test('covers every AWS call flowfix makes', () => {
@@ -367,7 +390,7 @@ describe('collectInventory under persistent faults', () => {
       expect(errorsOf(inventory)[0]!.message).toMatch(/^[^\n]+$/);
       expect(http.count(operation, 'eu-west-1')).toBe(DEFAULT_MAX_ATTEMPTS);
       const usEast = readRegions(inventory).find((r) => r.region === 'us-east-1')!;
-      expect(usEast.vpcs.map((v) => v.vpcId)).toEqual(['vpc-us-east-1']);
+      expect(usEast.vpcs.map((v) => v.vpcId)).toEqual([httpVpcId('us-east-1')]);
       expect(usEast.logGroups[GROUP]).toBeDefined();
       expect(roleOf(inventory)?.roleName).toBe(ROLE);
       expect(result.virtualMs).toBeLessThan(MAX_VIRTUAL_WAIT_MS);

@@ -398,13 +398,42 @@ describe('collectInventory', () => {
     expect(sdk.logs.commandCalls(DescribeLogGroupsCommand).map((call) => call.args[0].input.logGroupIdentifiers)).toEqual([['/g']]);
   });
 
-  it('GIVEN a home region in China WHEN collecting THEN the partition is aws-cn', async () => {
-    serveAccount({ regions: { 'cn-north-1': {} } });
-    const clients = await testAwsClients({ homeRegion: 'cn-north-1' });
+  it('GIVEN a caller in China, STS first asked in cn-northwest-1 WHEN collecting THEN the partition comes from the ARN and the home region stays', async () => {
+    serveAccount({ regions: { 'cn-northwest-1': {} } });
+    sdk.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws-cn:iam::${ACCOUNT}:user/me` });
+    const clients = await testAwsClients({ homeRegion: 'cn-northwest-1' });
 
     const inventory = await collectInventory(clients, settings());
 
-    expect(inventory).toMatchObject({ partition: 'aws-cn', homeRegion: 'cn-north-1' });
+    expect(inventory).toMatchObject({ partition: 'aws-cn', homeRegion: 'cn-northwest-1' });
+  });
+
+  it('GIVEN the home region named aws but the caller ARN says aws-us-gov WHEN collecting THEN the partition is the ARN\'s and the global calls move to us-gov-west-1', async () => {
+    serveAccount({ regions: { 'us-gov-west-1': {} } });
+    sdk.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws-us-gov:iam::${ACCOUNT}:user/me` });
+    const clients = await testAwsClients({ homeRegion: 'us-east-1' });
+
+    const inventory = await collectInventory(clients, settings());
+
+    expect(inventory).toMatchObject({ partition: 'aws-us-gov', homeRegion: 'us-gov-west-1' });
+    expect(await regionOfClient(() => sdk.ec2.commandCalls(DescribeRegionsCommand)[0]!.thisValue)).toBe('us-gov-west-1');
+    expect(await regionOfClient(() => sdk.iam.commandCalls(GetRoleCommand)[0]!.thisValue)).toBe('us-gov-west-1');
+  });
+
+  it.each([
+    ['arn:aws-iso:iam::123456789012:user/me', 'UnknownPartition', /partition aws-iso, which flowfix does not support/],
+    ['arn:aws-iso-b:sts::123456789012:assumed-role/r/s', 'UnknownPartition', /partition aws-iso-b/],
+    ['', 'NoCallerArn', /no ARN to tell the partition from/],
+  ])('GIVEN the caller ARN %j WHEN collecting THEN %s, before any regional read', async (arn, code, message) => {
+    serveAccount({ regions: { 'us-east-1': {} } });
+    sdk.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: arn });
+    const clients = await testAwsClients();
+
+    const failure = await collectInventory(clients, settings()).catch((err: unknown) => err);
+
+    expect(failure).toBeInstanceOf(FlowfixError);
+    expect(failure).toMatchObject({ code, message: expect.stringMatching(message) });
+    expect(sdk.ec2.commandCalls(DescribeRegionsCommand)).toHaveLength(0);
   });
 
   it('GIVEN a bug (not an AWS error) in a region WHEN collecting THEN it is not hidden as a region error', async () => {

@@ -20,7 +20,7 @@ const US = 'us-east-1';
 const EU = 'eu-west-1';
 const OTHER_ACCOUNT = '999999999999';
 const OWN_GROUP = '/flowfix/vpc-flow-logs';
-const settings: Settings = { ...DEFAULT_SETTINGS, region: US };
+const settings: Settings = { ...DEFAULT_SETTINGS };
 const TGW = 'tgw-0a1b2c3d4e5f60718';
 
 function seedEstate(fake: FakeAws): void {

@@ -109,7 +109,7 @@ describe('the snapshot serves what the files hold', () => {
 
     expect(await clients.listEnabledRegions()).toEqual({ enabled: ['eu-central-1'], disabled: [] });
     expect(await clients.callerIdentity()).toMatchObject({ accountId: '123456789012' });
-    expect(clients.homeRegion).toBe('eu-central-1');
+    expect(clients.homeRegion).toBe('us-east-1');
     expect(await clients.iam().getRole(DEFAULT_SETTINGS.roleName)).toBeNull();
   });
 

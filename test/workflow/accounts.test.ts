@@ -274,7 +274,7 @@ describe('many accounts', () => {
     };
     const io = captureIo({ env: ENV, interactive: true });
 
-    const code = await guidedCommand(await toCommandOptions({}, io), io, { prompter: { confirm: cancel, select: cancel, checkbox: cancel, input: cancel } });
+    const code = await guidedCommand(await toCommandOptions({}, io), io, { prompter: { confirm: cancel, select: cancel, checkbox: cancel, input: cancel, secret: cancel } });
 
     expect(code).toBe(130);
     expect(io.out.join('')).toMatch(/organization of 3 ACTIVE accounts[\s\S]*flowfix apply --org --assume-role OrganizationAccountAccessRole/);

@@ -186,6 +186,7 @@ const tampers: Tamper[] = [
     reason: /98-create-flow-logs-us-east-1: (ResourceType|subnet-\w+ is not)/,
   },
   { name: 'a flag that conflicts with the plan: --regions', edit: () => {}, flags: ['--regions', 'us-east-1'], reason: /--regions differs from the settings saved in/ },
+  { name: 'a flag that conflicts with the plan: --region', edit: () => {}, flags: ['--region', 'us-east-1'], reason: /--region differs from the settings saved in/ },
   { name: 'a flag that conflicts with the plan: --log-group', edit: () => {}, flags: ['--log-group', '/other'], reason: /--log-group differs from the settings saved in/ },
 ];
 
@@ -238,6 +239,13 @@ describe('saved plans are requests', () => {
 
   test('GIVEN flags that repeat the plan settings THEN they are accepted', async () => {
     const result = await applySaved(saved, ['--regions', saved.settings.regions.join(','), '--log-group', GROUP, '--scope', 'vpc']);
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  test('GIVEN --region naming the plan\'s regions THEN it is accepted like --regions', async () => {
+    const result = await applySaved(saved, ['--region', saved.settings.regions.join(',')]);
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

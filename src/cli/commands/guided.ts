@@ -1,4 +1,5 @@
 // `flowfix guided`: questions at a terminal, then the same apply as `flowfix apply`.
+import { selectedProfileName } from '../../aws/shared-config.js';
 import { applyCommandLine } from '../../config/flags.js';
 import { FlowfixError } from '../../errors.js';
 import type { Io } from '../../io/io.js';
@@ -18,7 +19,7 @@ export async function guidedCommand(options: CommandOptions, io: Io, deps: Comma
     throw new FlowfixError('NotInteractive', 'guided mode needs a terminal', { hint: 'use `flowfix plan` to review and `flowfix apply --yes` to apply' });
   }
   const ask = deps.prompter ?? (await inquirerPrompter());
-  const profile = options.settings.profile ?? io.env['AWS_PROFILE'] ?? 'default';
+  const profile = selectedProfileName({ ...(options.settings.profile ? { profile: options.settings.profile } : {}), env: io.env });
   const style = styleOf(io);
   return withWorkflow(options, io, deps, async (wf) => {
     let chosen: GuidedChoice;
@@ -47,7 +48,10 @@ function show(view: GuidedView, io: Io): void {
   const style = styleOf(io);
   switch (view.kind) {
     case 'identity':
-      io.stdout.write(`${style.bold('Step 1/5: who and where')}\n  account ${view.accountId}\n  caller  ${view.arn}\n  profile ${view.profile}\n\n`);
+      io.stdout.write(
+        `${style.bold('Step 1/5: who and where')}\n  account ${view.accountId}\n  caller  ${view.arn}\n  profile ${view.profile}\n` +
+          `${view.credentials ? `  credentials ${view.credentials}\n` : ''}\n`,
+      );
       return;
     case 'summary':
       io.stdout.write(`${renderRegionSummary(view.report, style, layoutOf(io))}\n\n`);
