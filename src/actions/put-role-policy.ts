@@ -1,5 +1,5 @@
 // iam:PutRolePolicy: the delivery role's inline publish policy.
-import { z } from 'zod';
+import * as z from 'zod';
 import { roleOf } from '../inventory/types.js';
 import { decodePolicyText } from '../policy/decode.js';
 import { canonicalJson } from '../util/canonical-json.js';

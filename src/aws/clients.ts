@@ -1,9 +1,8 @@
-// The one place SDK clients are built. The SDK is imported lazily here, on the first real use, so
-// commands that never talk to AWS (`flowfix --help`, config validation) do not pay for loading it.
+// The one place SDK clients are built. The SDK is imported lazily here (./sdk.js, only the commands
+// flowfix sends), on the first real use, so commands that never talk to AWS (`flowfix --help`, config
+// validation, `plan --snapshot`) do not pay for loading it.
 
 import type * as Ec2Sdk from '@aws-sdk/client-ec2';
-import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
-import type * as IamSdk from '@aws-sdk/client-iam';
 import type * as StsSdk from '@aws-sdk/client-sts';
 import type { AwsClients, Ec2Api, IamApi, LogsApi } from './api.js';
 import { createEc2Api, listEnabledRegions } from './ec2-api.js';
@@ -57,21 +56,8 @@ export interface AwsClientOptions {
 
 type RequestHandlerOption = NonNullable<Ec2Sdk.EC2ClientConfig['requestHandler']>;
 
-interface LoadedSdk {
-  ec2: typeof Ec2Sdk;
-  logs: typeof LogsSdk;
-  iam: typeof IamSdk;
-  sts: typeof StsSdk;
-}
-
 export async function createAwsClients(options: AwsClientOptions): Promise<AwsClients> {
-  const [ec2, logs, iam, sts] = await Promise.all([
-    import('@aws-sdk/client-ec2'),
-    import('@aws-sdk/client-cloudwatch-logs'),
-    import('@aws-sdk/client-iam'),
-    import('@aws-sdk/client-sts'),
-  ]);
-  const sdk: LoadedSdk = { ec2, logs, iam, sts };
+  const sdk = await import('./sdk.js');
   const config = await sharedClientConfig(options);
 
   const ec2Clients = new Map<string, Ec2Sdk.EC2Client>();
@@ -83,7 +69,7 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
   function ec2Client(region: string): Ec2Sdk.EC2Client {
     let client = ec2Clients.get(region);
     if (!client) {
-      client = new sdk.ec2.EC2Client(config(region));
+      client = new sdk.EC2Client(config(region));
       ec2Clients.set(region, client);
     }
     return client;
@@ -93,20 +79,20 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
     homeRegion: options.homeRegion,
 
     async callerIdentity() {
-      stsClient ??= new sdk.sts.STSClient(config(options.homeRegion));
+      stsClient ??= new sdk.STSClient(config(options.homeRegion));
       const client = stsClient;
       const output = await callingAction('sts:GetCallerIdentity', () =>
-        client.send(new sdk.sts.GetCallerIdentityCommand({})),
+        client.send(new sdk.GetCallerIdentityCommand({})),
       );
       return { accountId: output.Account ?? '', arn: output.Arn ?? '' };
     },
 
-    listEnabledRegions: () => listEnabledRegions(sdk.ec2, ec2Client(options.homeRegion)),
+    listEnabledRegions: () => listEnabledRegions(sdk, ec2Client(options.homeRegion)),
 
     ec2(region) {
       let api = ec2Apis.get(region);
       if (!api) {
-        api = createEc2Api(sdk.ec2, ec2Client(region));
+        api = createEc2Api(sdk, ec2Client(region));
         ec2Apis.set(region, api);
       }
       return api;
@@ -115,7 +101,7 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
     logs(region) {
       let api = logsApis.get(region);
       if (!api) {
-        api = createLogsApi(sdk.logs, new sdk.logs.CloudWatchLogsClient(config(region)));
+        api = createLogsApi(sdk, new sdk.CloudWatchLogsClient(config(region)));
         logsApis.set(region, api);
       }
       return api;
@@ -123,7 +109,7 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
 
     iam() {
       // IAM is global: one client, signed for the home region (the SDK picks the partition's endpoint).
-      iamApi ??= createIamApi(sdk.iam, new sdk.iam.IAMClient(config(options.homeRegion)));
+      iamApi ??= createIamApi(sdk, new sdk.IAMClient(config(options.homeRegion)));
       return iamApi;
     },
   };

@@ -1,7 +1,7 @@
 // Settings come from flowfix.config.json (optional) and flags (which win). Both are validated with one
 // zod schema before the first AWS call, and every problem is reported at once with its path.
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidRegionName } from '../facts/regions.js';
 import { FlowfixError } from '../errors.js';
 import { formatIssuePath, issueLines, listKeys } from '../util/validation-problems.js';
