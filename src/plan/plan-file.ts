@@ -3,7 +3,7 @@
 // matching it against a rebuilt plan (match-saved-plan.ts), which also refuses display fields
 // (description, permissions, service, operation) that differ from what flowfix renders.
 import { open } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTION_KINDS } from '../actions/action-kinds.js';
 import { FlowfixError } from '../errors.js';
 import { isValidRegionName } from '../facts/regions.js';

@@ -15,7 +15,7 @@ import { ec2Answer, ec2Error, jsonAnswer, jsonError, queryAnswer, queryError, ty
 export interface FakeAwsServer {
   /** http://127.0.0.1:PORT, for `--endpoint-url`. */
   url: string;
-  /** performance.now() of the first request the server received; undefined before it. */
+  /** performance.now() of the first request since this was last set to undefined (the bench times start-up with it). */
   firstRequestAt: number | undefined;
   close(): Promise<void>;
 }
@@ -23,26 +23,24 @@ export interface FakeAwsServer {
 const SERVICES: readonly Service[] = ['ec2', 'iam', 'sts', 'logs'];
 
 export async function serveFakeAws(fake: FakeAws): Promise<FakeAwsServer> {
-  const state: { firstRequestAt: number | undefined } = { firstRequestAt: undefined };
   const server = createServer((request, response) => {
-    state.firstRequestAt ??= performance.now();
+    served.firstRequestAt ??= performance.now();
     void handle(fake, request, response);
   });
   // Keep-alive sockets of a finished child would otherwise hold close() open.
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const served: FakeAwsServer = {
     url: `http://127.0.0.1:${port}`,
-    get firstRequestAt() {
-      return state.firstRequestAt;
-    },
+    firstRequestAt: undefined,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+  return served;
 }
 
 async function handle(fake: FakeAws, request: IncomingMessage, response: ServerResponse): Promise<void> {
