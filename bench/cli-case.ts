@@ -15,7 +15,7 @@ import { countByOperation } from './clients.js';
 import type { CpuSummary } from './cpu-profile.js';
 import { HOME_REGION, seedEstate, type EstateSpec } from './estate.js';
 import { computeFloor, type Floor } from './floor.js';
-import { loadBenchPolicyTemplates, repoPath } from './paths.js';
+import { loadBenchPolicyTemplates, REPO_ROOT, repoPath } from './paths.js';
 
 export interface CliEntry {
   /** What it is: 'tsc build', 'bundle'. */
@@ -50,6 +50,7 @@ export interface CliVariantResult {
   /** From one more run with a preload that reports process.resourceUsage() at exit. */
   maxRssMb: number;
   cpuMs: number;
+  /** Relative to the repository root (under the git-ignored bench-results/tmp/). */
   cpuProfile?: string;
   /** Filled in by run.ts from cpuProfile. */
   cpuSummary?: CpuSummary;
@@ -146,7 +147,7 @@ export async function runCliCase(task: CliCaseTask): Promise<CliCaseResult> {
       if (task.cpuProfileDir) {
         const name = `${task.id}-${entry.name.replace(/\W+/g, '-')}.cpuprofile`;
         await once(['--cpu-prof', `--cpu-prof-dir=${task.cpuProfileDir}`, `--cpu-prof-name=${name}`, repoPath(entry.path), ...argv], { checkOutput: true });
-        cpuProfile = path.join(task.cpuProfileDir, name);
+        cpuProfile = path.relative(REPO_ROOT, path.join(task.cpuProfileDir, name));
       }
       const wallMs = median(samples[i]!.wall);
       variants.push({

@@ -94,7 +94,8 @@ export function renderMarkdown(results: BenchResults): string {
       '',
       `A fresh \`node\` process per run, as users run it, against FakeAws served over HTTP on 127.0.0.1 (test/helpers/fake-aws-http.ts) answering after **${options.cliLatencyMs} ms**; ` +
         `credentials from the environment. Median of ${options.cliRuns} runs, interleaved with a bare \`node -e 0\`. First API call: from spawning the process to the first request the fake received. ` +
-        'Peak RSS and CPU: the CLI process alone (`process.resourceUsage()` at exit, one more run).',
+        'Peak RSS and CPU: the CLI process alone (`process.resourceUsage()` at exit, one more run). ' +
+        "Wall also holds the fake's own work, which runs in the bench process on the same 2 cores: it encodes every page it answers (1,000 subnets of XML each), and the pages of one listing follow each other.",
       '',
       '| Case | Estate | Entry | Wall | First API call | Over `node -e 0` | Floor wall | Calls (floor) | Peak RSS | CPU |',
       '|---|---|---|--:|--:|--:|--:|--:|--:|--:|',

@@ -126,7 +126,7 @@ async function main(): Promise<number> {
     const cpuProfileDir = values['cpu-prof'] ? path.join(REPO_ROOT, 'bench-results', 'tmp', 'cpu-profiles') : undefined;
     if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
     const result = await runCliCase({ ...c, latencyMs: cliLatencyMs, runs: cliRuns, entries: cliEntries, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
-    for (const v of result.variants) if (v.cpuProfile) v.cpuSummary = summarizeCpuProfile(v.cpuProfile);
+    for (const v of result.variants) if (v.cpuProfile) v.cpuSummary = summarizeCpuProfile(path.join(REPO_ROOT, v.cpuProfile));
     cli.push(result);
     targets.push(...checkCliCase(result, BUNDLE_ENTRY));
     process.stderr.write(` ${Math.round(performance.now() - caseStarted)} ms\n`);
