@@ -9,6 +9,9 @@ import type { PolicyTemplates } from '../src/policy/templates.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** What `bin` runs: the esbuild bundle of the tsc build (scripts/bundle.mjs), relative to the root. */
+export const BUNDLE_ENTRY = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { bin: { flowfix: string } }).bin.flowfix;
+
 export function repoPath(relative: string): string {
   return fileURLToPath(new URL(relative, new URL('../../', import.meta.url)));
 }

@@ -3,6 +3,7 @@
 import { DEFAULT_SETTINGS } from '../src/config/settings.js';
 import type { ApplyCaseResult } from './apply-case.js';
 import type { OrgCaseResult } from './org-case.js';
+import type { CliCaseResult } from './cli-case.js';
 import type { ReadCaseResult } from './read-case.js';
 import type { StartupResult } from './startup.js';
 import type { TargetCheck } from './targets.js';
@@ -20,10 +21,11 @@ export interface BenchResults {
     totalMemMb: number;
     loadAverage1m: { atStart: number; atEnd: number };
   };
-  options: { latencyMs: number; baselineCap: number; repeats: number; startupRuns: number; strict: boolean };
+  options: { latencyMs: number; baselineCap: number; repeats: number; startupRuns: number; cliLatencyMs: number; cliRuns: number; strict: boolean };
   read: ReadCaseResult[];
   apply: ApplyCaseResult[];
   org: OrgCaseResult[];
+  cli: CliCaseResult[];
   startup: StartupResult | null;
   targets: TargetCheck[];
   totalMs: number;
@@ -87,6 +89,49 @@ export function renderMarkdown(results: BenchResults): string {
     lines.push(`- ${r.label}: ${parts.join(', ')}`);
   }
 
+  if (results.cli.length > 0) {
+    lines.push(
+      '',
+      '## The CLI end to end: `flowfix plan --format json`',
+      '',
+      `A fresh \`node\` process per run, as users run it, against FakeAws served over HTTP on 127.0.0.1 (test/helpers/fake-aws-http.ts) answering after **${options.cliLatencyMs} ms**; ` +
+        `credentials from the environment. Median of ${options.cliRuns} runs, interleaved with a bare \`node -e 0\`. First API call: from spawning the process to the first request the fake received. ` +
+        'Peak RSS and CPU: the CLI process alone (`process.resourceUsage()` at exit, one more run). ' +
+        "Wall also holds the fake's own work, which runs in the bench process on the same 2 cores: it encodes every page it answers (1,000 subnets of XML each), and the pages of one listing follow each other.",
+      '',
+      '| Case | Estate | Entry | Wall | First API call | Over `node -e 0` | Floor wall | Calls (floor) | Peak RSS | CPU |',
+      '|---|---|---|--:|--:|--:|--:|--:|--:|--:|',
+    );
+    for (const c of results.cli) {
+      for (const v of c.variants) {
+        lines.push(
+          `| ${c.label} | ${c.estate.description} | ${v.name} | ${ms(v.wallMs)} | ${ms(v.firstCallMs)} | ${ms(v.overBareNodeMs)} | ${ms(c.floor.wallMs)} (${c.floor.roundTrips} RT) | ${n(v.calls)} (${n(c.floor.calls)}) | ${v.maxRssMb} MB | ${ms(v.cpuMs)} |`,
+        );
+      }
+    }
+    lines.push('', `Bare \`node -e 0\` in the same runs: ${results.cli.map((c) => `${c.label} ${ms(c.bareNodeMs)}`).join(', ')}.`);
+    lines.push('', 'Calls by operation (bundle / floor):', '');
+    for (const c of results.cli) {
+      const v = c.variants[c.variants.length - 1]!;
+      const ops = Object.keys({ ...c.floor.callsByOperation, ...v.callsByOperation }).sort();
+      lines.push(`- ${c.label}: ${ops.map((op) => `${op} ${v.callsByOperation[op] ?? 0}/${c.floor.callsByOperation[op] ?? 0}`).join(', ')}`);
+    }
+    const profiled = results.cli.flatMap((c) => c.variants.filter((v) => v.cpuSummary).map((v) => ({ c, v, s: v.cpuSummary! })));
+    if (profiled.length > 0) {
+      lines.push(
+        '',
+        'Where the time went (`node --cpu-prof`, one more run each; wall-clock samples, so a busy machine inflates them): profiled time, samples with the module loader on the stack (resolving, reading, compiling and evaluating modules), and self time by kind.',
+        '',
+        '| Case | Entry | Profiled | Under module loader | Loader self | SDK | Other dependencies | flowfix | Bundle (all of it) | Node | GC | Idle |',
+        '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+      );
+      for (const { c, v, s } of profiled) {
+        const k = (kind: string) => ms(s.selfMs[kind] ?? 0);
+        lines.push(`| ${c.label} | ${v.name} | ${ms(s.totalMs)} | ${ms(s.underLoaderMs)} | ${k('loader')} | ${k('sdk')} | ${k('dependencies')} | ${k('flowfix')} | ${k('bundle')} | ${k('node')} | ${k('gc')} | ${k('idle')} |`);
+      }
+    }
+  }
+
   lines.push('', '## Targets', '');
   lines.push('| Target | Case | Observed | Limit | Result |', '|---|---|---|---|---|');
   for (const t of results.targets) {
@@ -127,11 +172,13 @@ export function renderMarkdown(results: BenchResults): string {
   }
 
   if (results.startup) {
-    lines.push('', `## Start-up (production build, median of ${results.startup.runs})`, '');
+    lines.push('', `## Start-up (median of ${results.startup.runs}, interleaved)`, '');
     if (results.startup.skipped) lines.push(`Skipped: ${results.startup.skipped}.`);
     else {
-      lines.push('| Command | Median | Over `node -e 0` |', '|---|--:|--:|');
-      for (const c of results.startup.commands) lines.push(`| \`${c.command}\` | ${c.medianMs} ms | ${c.overheadMs === null ? '—' : `${c.overheadMs} ms`} |`);
+      lines.push('| Command | Median | Over `node -e 0` | × `node -e 0` |', '|---|--:|--:|--:|');
+      for (const c of results.startup.commands) {
+        lines.push(`| \`${c.command}\` | ${c.medianMs} ms | ${c.overheadMs === null ? '—' : `${c.overheadMs} ms`} | ${c.ratio === null ? '—' : `${c.ratio}×`} |`);
+      }
     }
   }
   lines.push('', `Whole bench: ${ms(results.totalMs)}.`, '');

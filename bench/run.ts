@@ -3,11 +3,14 @@
 // only fails the process with --strict.
 //
 //   node dist-bench/bench/run.js [--latency-ms 40] [--repeats 3] [--baseline-cap 200] [--startup-runs 5]
-//                                [--only read-default,read-default-all-regions,read-large,apply-default,apply-large,startup]
+//                                [--cli-latency-ms 10] [--cli-runs 5] [--cpu-prof]
+//                                [--only read-default,read-default-all-regions,read-large,apply-default,apply-large,cli-account,cli-large,startup]
 //                                [--out bench-results] [--strict]
 // Experiments belong in --out bench-results/tmp (git-ignored); bench-results/latest.* are the quoted ones.
 //
-// Each case runs in a child process of its own, so its memory figures are not mixed with another's.
+// Each case runs in a child process of its own, so its memory figures are not mixed with another's. The
+// CLI cases (cli-case.ts) run the tsc build and the bundle as users do, against FakeAws over HTTP; with
+// --cpu-prof one more run of each is profiled (node --cpu-prof) and summarised.
 
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,12 +20,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runApplyCase, type ApplyCaseResult, type ApplyCaseTask } from './apply-case.js';
 import { runOrgCase, type OrgCaseResult, type OrgCaseTask } from './org-case.js';
-import { DEFAULT_ESTATE, LARGE_ESTATE } from './estate.js';
-import { REPO_ROOT } from './paths.js';
+import { runCliCase, type CliCaseResult, type CliEntry } from './cli-case.js';
+import { summarizeCpuProfile } from './cpu-profile.js';
+import { ACCOUNT_ESTATE, DEFAULT_ESTATE, LARGE_ESTATE } from './estate.js';
+import { BUNDLE_ENTRY, REPO_ROOT } from './paths.js';
 import { runReadCase, type ReadCaseResult, type ReadCaseTask } from './read-case.js';
 import { renderMarkdown, type BenchResults } from './render.js';
 import { measureStartup } from './startup.js';
-import { checkApplyCase, checkOrgCase, checkReadCase, type TargetCheck } from './targets.js';
+import { checkApplyCase, checkCliCase, checkOrgCase, checkReadCase, checkStartup, type TargetCheck } from './targets.js';
 
 type Task = ReadCaseTask | ApplyCaseTask | OrgCaseTask;
 type TaskResult = ReadCaseResult | ApplyCaseResult | OrgCaseResult;
@@ -49,6 +54,9 @@ async function main(): Promise<number> {
       'baseline-cap': { type: 'string', default: '200' },
       repeats: { type: 'string', default: '3' },
       'startup-runs': { type: 'string', default: '5' },
+      'cli-latency-ms': { type: 'string', default: '10' },
+      'cli-runs': { type: 'string', default: '5' },
+      'cpu-prof': { type: 'boolean', default: false },
       only: { type: 'string' },
       strict: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench-results' },
@@ -61,6 +69,8 @@ async function main(): Promise<number> {
   const baselineCap = nonNegativeInt(values['baseline-cap'], '--baseline-cap');
   const startupRuns = nonNegativeInt(values['startup-runs'], '--startup-runs');
   const repeats = Math.max(1, nonNegativeInt(values.repeats, '--repeats'));
+  const cliLatencyMs = nonNegativeInt(values['cli-latency-ms'], '--cli-latency-ms');
+  const cliRuns = Math.max(1, nonNegativeInt(values['cli-runs'], '--cli-runs'));
   const only = values.only?.split(',').map((id) => id.trim());
   const strict = values.strict;
   const started = performance.now();
@@ -79,7 +89,15 @@ async function main(): Promise<number> {
     { task: { kind: 'apply', id: 'apply-large', label: 'large (20,000 subnets)', estate: LARGE_ESTATE, latencyMs, roleRetryWindowMs: ROLE_RETRY_WINDOW_MS }, informational: false, rssLimit: false },
     { task: { kind: 'org', id: 'org', label: 'organization, 100 accounts × 17 regions', accounts: 100, latencyMs }, informational: false, rssLimit: false },
   ];
-  const known = [...entries.map((e) => e.task.id), 'startup'];
+  const cliEntries: CliEntry[] = [
+    { name: 'tsc build', path: 'dist/cli/main.js' },
+    { name: 'bundle', path: BUNDLE_ENTRY },
+  ];
+  const cliCases = [
+    { id: 'cli-account', label: 'account', estate: ACCOUNT_ESTATE },
+    { id: 'cli-large', label: 'large (20,000 subnets)', estate: LARGE_ESTATE },
+  ];
+  const known = [...entries.map((e) => e.task.id), ...cliCases.map((c) => c.id), 'startup'];
   const unknown = only?.filter((id) => !known.includes(id)) ?? [];
   if (unknown.length > 0) throw new Error(`--only: unknown case ${unknown.join(', ')} (known: ${known.join(', ')})`);
   const selected = entries.filter((e) => !only || only.includes(e.task.id));
@@ -106,10 +124,25 @@ async function main(): Promise<number> {
     }
   }
 
+  const outDir = path.resolve(REPO_ROOT, values.out) + path.sep;
+  const cli: CliCaseResult[] = [];
+  for (const c of cliCases.filter((c) => !only || only.includes(c.id))) {
+    process.stderr.write(`bench: ${c.id} …`);
+    const caseStarted = performance.now();
+    const cpuProfileDir = values['cpu-prof'] ? path.join(REPO_ROOT, 'bench-results', 'tmp', 'cpu-profiles') : undefined;
+    if (cpuProfileDir) mkdirSync(cpuProfileDir, { recursive: true });
+    const result = await runCliCase({ ...c, latencyMs: cliLatencyMs, runs: cliRuns, entries: cliEntries, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+    for (const v of result.variants) if (v.cpuProfile) v.cpuSummary = summarizeCpuProfile(path.join(REPO_ROOT, v.cpuProfile));
+    cli.push(result);
+    targets.push(...checkCliCase(result, BUNDLE_ENTRY));
+    process.stderr.write(` ${Math.round(performance.now() - caseStarted)} ms\n`);
+  }
+
   let startup = null;
   if (!only || only.includes('startup')) {
     process.stderr.write('bench: startup …');
     startup = startupRuns > 0 ? measureStartup(startupRuns) : null;
+    if (startup) targets.push(...checkStartup(startup, BUNDLE_ENTRY));
     process.stderr.write(' done\n');
   }
 
@@ -128,16 +161,16 @@ async function main(): Promise<number> {
       // Other work on the machine shows up in wall times; this says how busy it was.
       loadAverage1m: { atStart: round2(loadAtStart), atEnd: round2(loadavg()[0]!) },
     },
-    options: { latencyMs, baselineCap, repeats, startupRuns, strict },
+    options: { latencyMs, baselineCap, repeats, startupRuns, cliLatencyMs, cliRuns, strict },
     read,
     apply,
     org,
+    cli,
     startup,
     targets,
     totalMs: Math.round(performance.now() - started),
   };
 
-  const outDir = path.resolve(REPO_ROOT, values.out) + path.sep;
   mkdirSync(outDir, { recursive: true });
   const markdown = renderMarkdown(results);
   writeFileSync(`${outDir}latest.json`, `${JSON.stringify(results, null, 2)}\n`);

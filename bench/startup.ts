@@ -1,9 +1,10 @@
-// Start-up cost of the production build: `flowfix --help` and `--version` against a bare `node -e 0`,
-// each run in a fresh process, interleaved so drift in machine load hits all three alike.
+// Start-up cost: `flowfix --help` and `--version` of the tsc build and of the bundle (what `bin` runs)
+// against a bare `node -e 0`, each run in a fresh process, interleaved so drift in machine load hits all
+// alike.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { repoPath } from './paths.js';
+import { BUNDLE_ENTRY, repoPath } from './paths.js';
 
 export interface StartupCommand {
   command: string;
@@ -11,6 +12,8 @@ export interface StartupCommand {
   medianMs: number;
   /** Median minus the median of `node -e 0`. */
   overheadMs: number | null;
+  /** Median ÷ the median of `node -e 0`. */
+  ratio: number | null;
 }
 
 export interface StartupResult {
@@ -26,15 +29,19 @@ const median = (values: number[]) => {
 };
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+export const STARTUP_ENTRIES = ['dist/cli/main.js', BUNDLE_ENTRY];
+
 export function measureStartup(runs: number): StartupResult {
-  const main = repoPath('dist/cli/main.js');
-  if (!existsSync(main)) {
-    return { runs, skipped: 'dist/cli/main.js is missing: run `npm run build` first', commands: [] };
+  const missing = STARTUP_ENTRIES.filter((entry) => !existsSync(repoPath(entry)));
+  if (missing.length > 0) {
+    return { runs, skipped: `${missing.join(', ')} missing: run \`npm run build\` first`, commands: [] };
   }
   const variants: { command: string; args: string[] }[] = [
     { command: 'node -e 0', args: ['-e', '0'] },
-    { command: 'node dist/cli/main.js --help', args: [main, '--help'] },
-    { command: 'node dist/cli/main.js --version', args: [main, '--version'] },
+    ...STARTUP_ENTRIES.flatMap((entry) => [
+      { command: `node ${entry} --help`, args: [repoPath(entry), '--help'] },
+      { command: `node ${entry} --version`, args: [repoPath(entry), '--version'] },
+    ]),
   ];
   const timings = variants.map(() => [] as number[]);
   const once = (args: string[]) => {
@@ -52,7 +59,13 @@ export function measureStartup(runs: number): StartupResult {
     runs,
     commands: variants.map((v, i) => {
       const m = median(timings[i]!);
-      return { command: v.command, runsMs: timings[i]!.map(round1), medianMs: round1(m), overheadMs: i === 0 ? null : round1(m - nodeMedian) };
+      return {
+        command: v.command,
+        runsMs: timings[i]!.map(round1),
+        medianMs: round1(m),
+        overheadMs: i === 0 ? null : round1(m - nodeMedian),
+        ratio: i === 0 ? null : Math.round((m / nodeMedian) * 100) / 100,
+      };
     }),
   };
 }

@@ -3,11 +3,14 @@
 
 import type { OrgCaseResult } from './org-case.js';
 import type { ApplyCaseResult } from './apply-case.js';
+import type { CliCaseResult } from './cli-case.js';
+import type { StartupResult } from './startup.js';
 import type { ReadCaseResult } from './read-case.js';
 
 export const CALLS_TOLERANCE = 1.1; // within 10% of the floor
 export const WALL_FACTOR = 1.5; // within 1.5 × floor round trips × latency
 export const RSS_LIMIT_MB = 250; // at 20,000 subnets
+export const HELP_FACTOR = 2; // `flowfix --help` within 2 × bare `node -e 0`
 
 export interface TargetCheck {
   target: string;
@@ -82,4 +85,34 @@ export function checkOrgCase(result: OrgCaseResult): TargetCheck {
     pass: result.flowfix.calls === result.floor.calls,
     informational: false,
   };
+}
+
+/** What users run (the bundle): calls at the floor, and at 20,000 subnets the peak RSS of the CLI process itself. */
+export function checkCliCase(result: CliCaseResult, bundleEntry: string): TargetCheck[] {
+  const bundle = result.variants.find((v) => v.command.includes(bundleEntry));
+  if (!bundle) return [];
+  const base = { caseId: result.id, informational: false };
+  const callLimit = Math.floor(result.floor.calls * CALLS_TOLERANCE);
+  const checks: TargetCheck[] = [
+    { ...base, target: 'CLI (bundle) API calls ≤ floor + 10%', observed: `${bundle.calls}`, limit: `≤ ${callLimit} (floor ${result.floor.calls})`, pass: bundle.calls <= callLimit },
+  ];
+  if (result.estate.subnets >= 20_000) {
+    checks.push({ ...base, target: `CLI (bundle) peak RSS < ${RSS_LIMIT_MB} MB`, observed: `${bundle.maxRssMb} MB`, limit: `< ${RSS_LIMIT_MB} MB`, pass: bundle.maxRssMb < RSS_LIMIT_MB });
+  }
+  return checks;
+}
+
+export function checkStartup(result: StartupResult, bundleEntry: string): TargetCheck[] {
+  const help = result.commands.find((c) => c.command === `node ${bundleEntry} --help`);
+  if (!help || help.ratio === null) return [];
+  return [
+    {
+      target: `flowfix --help ≤ ${HELP_FACTOR} × node -e 0`,
+      caseId: 'startup',
+      observed: `${help.medianMs} ms (${help.ratio}×)`,
+      limit: `≤ ${HELP_FACTOR}×`,
+      pass: help.ratio <= HELP_FACTOR,
+      informational: false,
+    },
+  ];
 }

@@ -1,6 +1,6 @@
 // ec2:CreateFlowLogs: up to 1000 VPCs or subnets of one region per call, to CloudWatch Logs or S3.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CreateFlowLogsResult } from '../aws/api.js';
 import { VPC_OR_SUBNET_ID, type FlowLogFacts } from '../facts/resources.js';
 import { readRegion, type RegionInventory } from '../inventory/types.js';

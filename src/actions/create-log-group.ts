@@ -1,5 +1,5 @@
 // logs:CreateLogGroup: flowfix's destination group in a region, tagged so flowfix can tell it is its own.
-import { z } from 'zod';
+import * as z from 'zod';
 import { readRegion } from '../inventory/types.js';
 import { defineActionKind, logGroupArn } from './action-kind.js';
 import { logGroupName } from './schemas.js';

@@ -1,5 +1,5 @@
 // iam:CreateRole: the delivery role VPC Flow Logs assumes to publish to CloudWatch Logs.
-import { z } from 'zod';
+import * as z from 'zod';
 import { roleOf } from '../inventory/types.js';
 import { trustsVpcFlowLogs } from '../rules/role-trust.js';
 import { defineActionKind, roleArn, sameDocument } from './action-kind.js';

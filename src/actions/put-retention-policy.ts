@@ -1,5 +1,5 @@
 // logs:PutRetentionPolicy: raise (never lower) how long a destination group keeps flow logs.
-import { z } from 'zod';
+import * as z from 'zod';
 import { readRegion } from '../inventory/types.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
 import { defineActionKind, logGroupArn, type Because } from './action-kind.js';

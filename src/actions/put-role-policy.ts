@@ -1,5 +1,5 @@
 // iam:PutRolePolicy: the delivery role's inline publish policy.
-import { z } from 'zod';
+import * as z from 'zod';
 import { roleOf } from '../inventory/types.js';
 import type { PolicyStatement } from '../facts/policy-document.js';
 import { decodePolicyText } from '../policy/decode.js';

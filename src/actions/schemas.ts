@@ -1,5 +1,5 @@
 // Parameter shapes shared by several action kinds, as AWS accepts them.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const awsTags = z.array(z.strictObject({ Key: z.string().min(1).max(128), Value: z.string().max(256) })).max(50);
 export const iamName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'is not an IAM name');

@@ -1,7 +1,8 @@
 // EC2 behind the narrow Ec2Api: paginated listings mapped to plain facts, and CreateFlowLogs.
-// The SDK module is passed in (loaded lazily by clients.ts); only its types are imported here.
+// The SDK's commands are passed in (./sdk.js, loaded lazily by clients.ts); only SDK types are imported here.
 
 import type * as Ec2Sdk from '@aws-sdk/client-ec2';
+import type * as Sdk from './sdk.js';
 import type { FlowLogFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 import type { CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api } from './api.js';
 import { sendOptions } from './call-options.js';
@@ -11,7 +12,7 @@ import { tagsToRecord } from '../facts/tags.js';
 /** The largest page DescribeVpcs, DescribeSubnets and DescribeFlowLogs accept: fewest round trips. */
 export const EC2_MAX_PAGE_SIZE = 1000;
 
-export function createEc2Api(sdk: typeof Ec2Sdk, client: Ec2Sdk.EC2Client): Ec2Api {
+export function createEc2Api(sdk: typeof Sdk, client: Ec2Sdk.EC2Client): Ec2Api {
   const paging = { client, pageSize: EC2_MAX_PAGE_SIZE };
   return {
     listVpcs: (options) =>
@@ -63,7 +64,7 @@ export function createEc2Api(sdk: typeof Ec2Sdk, client: Ec2Sdk.EC2Client): Ec2A
 
 /** DescribeRegions with AllRegions, split by whether the account may use the region. */
 export async function listEnabledRegions(
-  sdk: typeof Ec2Sdk,
+  sdk: typeof Sdk,
   client: Ec2Sdk.EC2Client,
 ): Promise<{ enabled: string[]; disabled: string[] }> {
   return callingAction('ec2:DescribeRegions', async () => {

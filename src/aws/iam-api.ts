@@ -1,6 +1,7 @@
 // IAM behind the narrow IamApi: the delivery role read as plain facts, and the two writes apply needs.
 
 import type * as IamSdk from '@aws-sdk/client-iam';
+import type * as Sdk from './sdk.js';
 import { FlowfixError } from '../errors.js';
 import type { PolicyDocument } from '../facts/policy-document.js';
 import type { RoleFacts } from '../facts/resources.js';
@@ -12,7 +13,7 @@ import { tagsToRecord } from '../facts/tags.js';
 
 const ROLE_POLICIES_MAX_PAGE_SIZE = 1000;
 
-export function createIamApi(sdk: typeof IamSdk, client: IamSdk.IAMClient): IamApi {
+export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi {
   async function readInlinePolicies(roleName: string, options?: CallOptions): Promise<RolePolicyData[]> {
     const policyNames: string[] = [];
     const pages = sdk.paginateListRolePolicies(

@@ -1,6 +1,7 @@
 // CloudWatch Logs behind the narrow LogsApi.
 
 import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
+import type * as Sdk from './sdk.js';
 import type { LogGroupFacts } from '../facts/resources.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
 import type { LogsApi } from './api.js';
@@ -38,7 +39,7 @@ export function rejectsLogGroupIdentifiers(err: unknown): boolean {
   return kind === 'invalid' || IDENTIFIERS_NOT_UNDERSTOOD.has(code);
 }
 
-export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLogsClient): LogsApi {
+export function createLogsApi(sdk: typeof Sdk, client: LogsSdk.CloudWatchLogsClient): LogsApi {
   // Set once this region's endpoint refuses logGroupIdentifiers (an older emulator); its later lookups
   // go straight to one prefix lookup per name.
   let identifiersRejected = false;

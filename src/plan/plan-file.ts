@@ -3,7 +3,7 @@
 // matching it against a rebuilt plan (match-saved-plan.ts), which also refuses display fields
 // (description, permissions, service, operation) that differ from what flowfix renders.
 import { open } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BecauseKind } from '../actions/action-kind.js';
 import { ACTION_KINDS } from '../actions/action-kinds.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';

@@ -1,7 +1,7 @@
 // The document `flowfix apply --format json` prints, defined once as a zod schema: the workflow's
 // ApplyResult is inferred from it, schemas/apply-report.v1.schema.json is generated from it, and the
 // tests validate every apply report they produce against it.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DryRunCall, DryRunProbe, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
 import { ACTION_KINDS, type ActionKindName } from '../actions/action-kinds.js';

@@ -1,7 +1,7 @@
 // The JSON Schemas flowfix publishes under schemas/ (and in the npm package), generated from the zod
 // schemas the code itself validates with. `npm run schemas` writes them; a test fails when the
 // committed files differ from what this renders.
-import { z } from 'zod';
+import * as z from 'zod';
 import { planFileSchema } from '../plan/plan-file.js';
 import { applyReportSchema } from './apply-report.js';
 import { planReportSchema } from './plan-report.js';

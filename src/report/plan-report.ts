@@ -2,7 +2,7 @@
 // defined once, as a zod schema: its TypeScript types are inferred from it, the published JSON Schema
 // (schemas/plan-report.v1.schema.json) is generated from it, and the tests validate every report they
 // produce against it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { AuditResult, AuditWarning, Coverage, ExclusionMark, Finding, FindingKind } from '../audit/types.js';
 import type { AwsProblem, Inventory } from '../inventory/types.js';

@@ -1,6 +1,6 @@
 // The AWS CLI JSON of each snapshot file. Loose (AWS adds fields all the time), but every field flowfix
 // reads is typed. The parsed objects have the SDK's shapes, so src/aws/'s mappers turn them into facts.
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodePolicyText } from '../policy/decode.js';
 import { errorText } from './snapshot-error.js';
 

@@ -135,7 +135,7 @@ export function mutatingOperations(calls: readonly RecordedCall[]): RecordedCall
   return calls.filter((c) => !/^(Describe|Get|List)/.test(c.operation) && c.operation !== 'AssumeRole' && c.input?.DryRun !== true);
 }
 
-type Service = RecordedCall['service'];
+export type Service = RecordedCall['service'];
 interface Ctx {
   service: Service;
   operation: string;
@@ -144,6 +144,10 @@ interface Ctx {
 }
 type Handler = (input: any, ctx: Ctx) => object;
 type Route = [command: new (input: any) => unknown, operation: string, handler: Handler];
+interface ServiceRoutes {
+  clientClass: new (config: any) => any;
+  routes: Route[];
+}
 
 interface RegionState {
   vpcs: Map<string, Vpc>;
@@ -281,48 +285,89 @@ export class FakeAws {
 
   install(): this {
     this.restore();
-    this.wire('ec2', EC2Client, [
-      [DescribeRegionsCommand, 'DescribeRegions', (i, c) => this.describeRegions(i, c)],
-      [DescribeVpcsCommand, 'DescribeVpcs', (i, c) => this.describeVpcs(i, c)],
-      [DescribeSubnetsCommand, 'DescribeSubnets', (i, c) => this.describeSubnets(i, c)],
-      [DescribeFlowLogsCommand, 'DescribeFlowLogs', (i, c) => this.describeFlowLogs(i, c)],
-      [CreateFlowLogsCommand, 'CreateFlowLogs', (i, c) => this.createFlowLogs(i, c)],
-      [DeleteFlowLogsCommand, 'DeleteFlowLogs', (i, c) => this.deleteFlowLogs(i, c)],
-    ]);
-    this.wire('iam', IAMClient, [
-      [GetRoleCommand, 'GetRole', (i, c) => ({ Role: this.roleOutput(this.requireRole(i.RoleName), c.partition) })],
-      [ListRolePoliciesCommand, 'ListRolePolicies', (i) => this.listRolePolicies(i)],
-      [ListAttachedRolePoliciesCommand, 'ListAttachedRolePolicies', (i) => this.listAttachedRolePolicies(i.RoleName)],
-      [GetRolePolicyCommand, 'GetRolePolicy', (i) => this.getRolePolicy(i.RoleName, i.PolicyName)],
-      [CreateRoleCommand, 'CreateRole', (i, c) => this.createRole(i, c)],
-      [PutRolePolicyCommand, 'PutRolePolicy', (i) => this.putRolePolicy(i)],
-      [TagRoleCommand, 'TagRole', (i) => this.tagRole(i)],
-      [DeleteRoleCommand, 'DeleteRole', (i) => this.deleteRole(i.RoleName)],
-      [DeleteRolePolicyCommand, 'DeleteRolePolicy', (i) => this.deleteRolePolicy(i.RoleName, i.PolicyName)],
-    ]);
-    this.wire('logs', CloudWatchLogsClient, [
-      [DescribeLogGroupsCommand, 'DescribeLogGroups', (i, c) => this.describeLogGroups(i, c)],
-      [CreateLogGroupCommand, 'CreateLogGroup', (i, c) => this.createLogGroup(i, c)],
-      [PutRetentionPolicyCommand, 'PutRetentionPolicy', (i, c) => this.putRetentionPolicy(i, c)],
-      [TagResourceCommand, 'TagResource', (i, c) => this.tagLogGroup(i, c)],
-      [ListTagsForResourceCommand, 'ListTagsForResource', (i, c) => this.listLogGroupTags(i, c)],
-      [DeleteLogGroupCommand, 'DeleteLogGroup', (i, c) => this.deleteLogGroup(i.logGroupName, c)],
-    ]);
-    this.wire('sts', STSClient, [
-      [
-        GetCallerIdentityCommand,
-        'GetCallerIdentity',
-        (_i, c) => ({ UserId: 'AIDAFAKETESTERUSERID', Account: this.accountId, Arn: this.servingArn ?? this.callerArn(c.partition) }),
-      ],
-      [AssumeRoleCommand, 'AssumeRole', (i, c) => this.assumeRoleForCaller(i, c)],
-    ]);
+    for (const [service, { clientClass, routes }] of Object.entries(this.services()) as [Service, ServiceRoutes][]) {
+      this.wire(service, clientClass, routes);
+    }
+    // The STS client the SDK's own credential providers (fromTemporaryCredentials) use internally.
     this.wire('sts', NestedSTSClient, [[NestedAssumeRoleCommand, 'AssumeRole', (i, c) => this.assumeRoleForCaller(i, c)]]);
-    this.wire('organizations', OrganizationsClient, [
-      [ListAccountsCommand, 'ListAccounts', (i) => this.listAccounts(i, () => true)],
-      [ListAccountsForParentCommand, 'ListAccountsForParent', (i) => this.listAccounts(i, (a) => a.parentId === i.ParentId)],
-      [ListOrganizationalUnitsForParentCommand, 'ListOrganizationalUnitsForParent', (i) => this.listOus(i)],
-    ]);
     return this;
+  }
+
+  /**
+   * Answers one call without the SDK mock: what a transport other than aws-sdk-client-mock (the HTTP
+   * server in fake-aws-http.ts, which child processes reach) hands over after decoding a request.
+   * Recorded, delayed, failed and denied exactly like a call through an installed client.
+   */
+  answer(service: Service, operation: string, region: string, input: unknown): Promise<object> {
+    const route = this.services()[service].routes.find(([, name]) => name === operation);
+    const handler: Handler =
+      route?.[2] ??
+      (() => {
+        const err = new Error(`FakeAws does not implement ${service}:${operation}; add it to test/helpers/fake-aws.ts`);
+        err.name = 'FakeAwsUnsupportedCommand';
+        throw err;
+      });
+    return this.serve(service, operation, input, () => Promise.resolve(region), handler);
+  }
+
+  private services(): Record<Service, ServiceRoutes> {
+    return {
+      ec2: {
+        clientClass: EC2Client,
+        routes: [
+          [DescribeRegionsCommand, 'DescribeRegions', (i, c) => this.describeRegions(i, c)],
+          [DescribeVpcsCommand, 'DescribeVpcs', (i, c) => this.describeVpcs(i, c)],
+          [DescribeSubnetsCommand, 'DescribeSubnets', (i, c) => this.describeSubnets(i, c)],
+          [DescribeFlowLogsCommand, 'DescribeFlowLogs', (i, c) => this.describeFlowLogs(i, c)],
+          [CreateFlowLogsCommand, 'CreateFlowLogs', (i, c) => this.createFlowLogs(i, c)],
+          [DeleteFlowLogsCommand, 'DeleteFlowLogs', (i, c) => this.deleteFlowLogs(i, c)],
+        ],
+      },
+      iam: {
+        clientClass: IAMClient,
+        routes: [
+          [GetRoleCommand, 'GetRole', (i, c) => ({ Role: this.roleOutput(this.requireRole(i.RoleName), c.partition) })],
+          [ListRolePoliciesCommand, 'ListRolePolicies', (i) => this.listRolePolicies(i)],
+          [ListAttachedRolePoliciesCommand, 'ListAttachedRolePolicies', (i) => this.listAttachedRolePolicies(i.RoleName)],
+          [GetRolePolicyCommand, 'GetRolePolicy', (i) => this.getRolePolicy(i.RoleName, i.PolicyName)],
+          [CreateRoleCommand, 'CreateRole', (i, c) => this.createRole(i, c)],
+          [PutRolePolicyCommand, 'PutRolePolicy', (i) => this.putRolePolicy(i)],
+          [TagRoleCommand, 'TagRole', (i) => this.tagRole(i)],
+          [DeleteRoleCommand, 'DeleteRole', (i) => this.deleteRole(i.RoleName)],
+          [DeleteRolePolicyCommand, 'DeleteRolePolicy', (i) => this.deleteRolePolicy(i.RoleName, i.PolicyName)],
+        ],
+      },
+      logs: {
+        clientClass: CloudWatchLogsClient,
+        routes: [
+          [DescribeLogGroupsCommand, 'DescribeLogGroups', (i, c) => this.describeLogGroups(i, c)],
+          [CreateLogGroupCommand, 'CreateLogGroup', (i, c) => this.createLogGroup(i, c)],
+          [PutRetentionPolicyCommand, 'PutRetentionPolicy', (i, c) => this.putRetentionPolicy(i, c)],
+          [TagResourceCommand, 'TagResource', (i, c) => this.tagLogGroup(i, c)],
+          [ListTagsForResourceCommand, 'ListTagsForResource', (i, c) => this.listLogGroupTags(i, c)],
+          [DeleteLogGroupCommand, 'DeleteLogGroup', (i, c) => this.deleteLogGroup(i.logGroupName, c)],
+        ],
+      },
+      sts: {
+        clientClass: STSClient,
+        routes: [
+          [
+            GetCallerIdentityCommand,
+            'GetCallerIdentity',
+            (_i, c) => ({ UserId: 'AIDAFAKETESTERUSERID', Account: this.accountId, Arn: this.servingArn ?? this.callerArn(c.partition) }),
+          ],
+          [AssumeRoleCommand, 'AssumeRole', (i, c) => this.assumeRoleForCaller(i, c)],
+        ],
+      },
+      organizations: {
+        clientClass: OrganizationsClient,
+        routes: [
+          [ListAccountsCommand, 'ListAccounts', (i) => this.listAccounts(i, () => true)],
+          [ListAccountsForParentCommand, 'ListAccountsForParent', (i) => this.listAccounts(i, (a) => a.parentId === i.ParentId)],
+          [ListOrganizationalUnitsForParentCommand, 'ListOrganizationalUnitsForParent', (i) => this.listOus(i)],
+        ],
+      },
+    };
   }
 
   restore(): void {
@@ -528,12 +573,10 @@ export class FakeAws {
   }
 
   /** The account (and assumed-role ARN) a call's credentials act in; undefined = this fake's own. */
-  private async callerOf(client: unknown, service: Service): Promise<{ account: AccountState; arn: string } | undefined> {
+  private async callerOf(accessKeyOf: () => Promise<string | undefined>, service: Service): Promise<{ account: AccountState; arn: string } | undefined> {
     // One account: no credentials to tell apart, and resolving them would run the SDK's default chain.
     if (this.accounts.size === 1) return undefined;
-    const provider = (client as { config?: { credentials?: unknown } }).config?.credentials;
-    const identity = typeof provider === 'function' ? ((await (provider as () => Promise<{ accessKeyId?: string }>)()) ?? {}) : {};
-    const issued = this.org.issued.get(identity.accessKeyId ?? '');
+    const issued = this.org.issued.get((await accessKeyOf()) ?? '');
     if (!issued) return undefined;
     if (issued.expiresAt <= this.now()) {
       throw serviceError(service, service === 'sts' ? 'ExpiredTokenException' : 'ExpiredToken', 'The security token included in the request is expired');
@@ -595,17 +638,21 @@ export class FakeAws {
       // getClient() reads the stub's latest `this`, so it must be called synchronously, before any await.
       stub
         .on(command as any)
-        .callsFake((input: unknown, getClient: () => unknown) => this.serve(service, operation, input, getClient(), handler));
+        .callsFake((input: unknown, getClient: () => unknown) => {
+          const client = getClient();
+          return this.serve(service, operation, input, () => clientRegion(client), handler, () => clientAccessKey(client));
+        });
     }
     const self = this;
     // Sinon's default behaviour answers whatever no `.on()` matched: fail loudly, naming the command.
     stub.send.callsFake(function (this: unknown, command: { input?: unknown; constructor: { name: string } }) {
       const operation = command.constructor.name.replace(/Command$/, '');
-      return self.serve(service, operation, command.input, this, () => {
+      const client = this;
+      return self.serve(service, operation, command.input, () => clientRegion(client), () => {
         const err = new Error(`FakeAws does not implement ${service}:${operation}; add it to test/helpers/fake-aws.ts`);
         err.name = 'FakeAwsUnsupportedCommand';
         throw err;
-      });
+      }, () => clientAccessKey(client));
     });
     this.stubs.push(stub);
   }
@@ -614,16 +661,18 @@ export class FakeAws {
     service: Service,
     operation: string,
     input: unknown,
-    client: unknown,
+    regionOf: () => Promise<string>,
     handler: Handler,
+    /** The access key the call was signed with (tells STS-issued credentials apart); none: this fake's own account. */
+    accessKeyOf: () => Promise<string | undefined> = async () => undefined,
   ): Promise<object> {
-    const region = await clientRegion(client);
+    const region = await regionOf();
     const call: RecordedCall = { service, operation, region, input: snapshot(input) };
     this.calls.push(call);
     await this.onCall?.(call);
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const ctx: Ctx = { service, operation, region, partition: partitionOf(region) };
-    const caller = await this.callerOf(client, service);
+    const caller = await this.callerOf(accessKeyOf, service);
     call.account = (caller?.account ?? this.acct).accountId;
     const failure = this.failures.find((f) => f.remaining > 0 && matches(f, operation, region) && (f.account === undefined || f.account === call.account));
     if (failure) failure.remaining--;
@@ -1145,6 +1194,13 @@ function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';
+}
+
+/** The access key an SDK client signs with (its credential provider resolved, as the SDK would). */
+async function clientAccessKey(client: unknown): Promise<string | undefined> {
+  const provider = (client as { config?: { credentials?: unknown } }).config?.credentials;
+  if (typeof provider !== 'function') return undefined;
+  return ((await (provider as () => Promise<{ accessKeyId?: string }>)()) ?? {}).accessKeyId;
 }
 
 async function clientRegion(client: unknown): Promise<string> {

@@ -1,0 +1,23 @@
+// Every SDK client, command and paginator flowfix sends through, imported by name. clients.ts loads
+// this module lazily (one `await import`), and because nothing imports a whole client namespace the
+// bundle (scripts/bundle.mjs) keeps only these commands and their shapes out of the SDK's ESM builds:
+// EC2 alone models some 700 operations. A new AWS call is one line here.
+
+export {
+  CreateFlowLogsCommand,
+  DescribeRegionsCommand,
+  EC2Client,
+  paginateDescribeFlowLogs,
+  paginateDescribeSubnets,
+  paginateDescribeVpcs,
+} from '@aws-sdk/client-ec2';
+export {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+  ListTagsForResourceCommand,
+  paginateDescribeLogGroups,
+  PutRetentionPolicyCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+export { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, paginateListRolePolicies, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+export { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
