@@ -1,7 +1,7 @@
 // iam:CreateRole: the delivery role VPC Flow Logs assumes to publish to CloudWatch Logs.
 import { z } from 'zod';
-import { roleOf } from '../inventory/types.js';
-import { trustsVpcFlowLogs } from '../rules/role-trust.js';
+import { readRegions, roleOf } from '../inventory/types.js';
+import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
 import { defineActionKind, roleArn } from './action-kind.js';
 import { awsTags, iamName } from './schemas.js';
 
@@ -18,9 +18,12 @@ export const createRole = defineActionKind({
   reconcile: (action, live) => {
     const role = roleOf(live);
     if (!role) return [{ status: 'todo' }];
-    const problem = trustsVpcFlowLogs(role.trustPolicy, live.accountId);
-    return problem
-      ? [{ status: 'failed', code: 'RoleUntrusted', message: `role exists but ${problem}` }]
+    // Live state holds the plan's regions: the role must serve every one of them.
+    const regions = readRegions(live).map((r) => r.region);
+    const asked = regions.length > 0 ? regions : [live.homeRegion];
+    const problems = trustProblemsByRegion(role.trustPolicy, live, asked);
+    return problems.size > 0
+      ? [{ status: 'failed', code: 'RoleUntrusted', message: `role exists but ${describeTrustProblems(problems, asked)}` }]
       : [{ status: 'already-done', detail: 'role exists and trusts vpc-flow-logs.amazonaws.com' }];
   },
   send: (clients, _region, input) => clients.iam().createRole(input),

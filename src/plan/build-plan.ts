@@ -13,6 +13,7 @@ import { readRegions, roleOf, type Inventory } from '../inventory/types.js';
 import { logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
+import { describeTrustProblem, trustProblemIn } from '../rules/role-trust.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { chunk, groupBy } from '../util/collections.js';
 import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
@@ -48,13 +49,15 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     (f) => f.region,
   );
   const logGroupName = settings.destination.type === 'cloud-watch-logs' ? settings.destination.logGroupName : undefined;
-  const roleArn = roleOf(inventory)?.arn ?? `arn:${partition}:iam::${accountId}:role/${settings.roleName}`;
-  const roleBlocker = audit.findings.some((f) => f.kind === 'role-untrusted')
-    ? `delivery role ${settings.roleName} does not trust vpc-flow-logs.amazonaws.com`
-    : inventory.role.status === 'unreadable'
-      ? // "No role" is unknown here, not missing: creating one could clash with a real one.
-        `delivery role ${settings.roleName} could not be read (IAM)`
-      : undefined;
+  const existingRole = roleOf(inventory);
+  const roleArn = existingRole?.arn ?? `arn:${partition}:iam::${accountId}:role/${settings.roleName}`;
+  // Trust is judged per region (aws:SourceArn may name one): flow logs are planned only where it holds.
+  const roleBlocker = (region: string): string | undefined => {
+    // "No role" is unknown here, not missing: creating one could clash with a real one.
+    if (inventory.role.status === 'unreadable') return `delivery role ${settings.roleName} could not be read (IAM)`;
+    const problem = existingRole && trustProblemIn(existingRole.trustPolicy, { partition, accountId, region });
+    return problem ? `delivery role ${settings.roleName} ${describeTrustProblem(problem, [region])}` : undefined;
+  };
 
   let cloudWatchFlowLogs = false;
   for (const regionInventory of readRegions(inventory)) {
@@ -62,7 +65,7 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     const regionTargets = targetsByRegion.get(region) ?? [];
     const group = logGroupName === undefined ? undefined : regionInventory.logGroups[logGroupName];
 
-    const blocker = logGroupName === undefined ? undefined : (roleBlocker ?? (group ? undefined : kmsBlocker(settings.kmsKeyId, region)));
+    const blocker = logGroupName === undefined ? undefined : (roleBlocker(region) ?? (group ? undefined : kmsBlocker(settings.kmsKeyId, region)));
     if (blocker && regionTargets.length > 0) blocked.push({ region, reason: blocker, resourceIds: regionTargets.map((f) => f.resourceId) });
     const createsFlowLogs = regionTargets.length > 0 && !blocker;
 

@@ -158,7 +158,7 @@ describe('flowfix apply against a stateful fake', () => {
     const options = await toCommandOptions({ yes: true, regions: 'us-east-1' }, io);
     const code = await applyCommand(options, io, { timings: { roleRetryWindowMs: 50 }, clock: clockSleeping(() => new Promise((r) => setTimeout(r, 30))) });
     expect(code).toBe(1);
-    expect(io.out.join('')).toMatch(/Unable to assume given IAM role; still failing after/);
+    expect(io.out.join('')).toMatch(/Unable to assume given IAM role: '[^']+'; still failing after/);
   });
 
   test('GIVEN a saved plan WHEN applied THEN it converges; a plan from another account is refused', async () => {

@@ -269,7 +269,7 @@ describe('CreateFlowLogs', () => {
     // WHEN
     const out = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/wrong-trust` })));
     // THEN
-    expect(out.Unsuccessful).toEqual([{ ResourceId: vpc, Error: { Code: 'InvalidParameter', Message: 'Unable to assume given IAM role' } }]);
+    expect(out.Unsuccessful).toEqual([{ ResourceId: vpc, Error: { Code: 'InvalidParameter', Message: `Unable to assume given IAM role: 'arn:aws:iam::${FAKE_ACCOUNT}:role/wrong-trust'` } }]);
   });
 
   test('confused-deputy conditions are evaluated against the account and region', async () => {
@@ -285,7 +285,25 @@ describe('CreateFlowLogs', () => {
     const bad = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { TrafficType: 'ALL', DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/wrong` })));
     // THEN
     expect(ok.FlowLogIds).toHaveLength(1);
-    expect(bad.Unsuccessful?.[0]?.Error?.Message).toBe('Unable to assume given IAM role');
+    expect(bad.Unsuccessful?.[0]?.Error?.Message).toMatch(/^Unable to assume given IAM role/);
+  });
+
+  test('trust conditions follow IAM: ArnLike matches each ARN part, aws:SourceOrgID is absent (no organization), Not operators hold on it', async () => {
+    // GIVEN roles whose conditions only IAM's real semantics tell apart
+    const conditioned = (Condition: object) => ({ ...TRUST, Statement: [{ ...TRUST.Statement[0], Condition }] });
+    fake.addRole('star-spans-colons', conditioned({ ArnLike: { 'aws:SourceArn': `arn:aws:ec2:*:vpc-flow-log/*` } }));
+    fake.addRole('org-only', conditioned({ StringEquals: { 'aws:SourceOrgID': 'o-abc123' } }));
+    fake.addRole('not-other-org', conditioned({ StringNotEquals: { 'aws:SourceOrgID': 'o-abc123' }, 'ForAnyValue:StringLike': { 'aws:SourceArn': 'arn:aws:ec2:us-east-1:*' } }));
+    const send = (role: string, TrafficType: 'ALL' | 'REJECT' | 'ACCEPT') =>
+      ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { TrafficType, DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/${role}` })));
+    // WHEN
+    const spans = await send('star-spans-colons', 'ALL');
+    const org = await send('org-only', 'ACCEPT');
+    const notOrg = await send('not-other-org', 'REJECT');
+    // THEN
+    expect(spans.Unsuccessful?.[0]?.Error?.Message).toMatch(/^Unable to assume given IAM role/);
+    expect(org.Unsuccessful?.[0]?.Error?.Message).toMatch(/^Unable to assume given IAM role/);
+    expect(notOrg.FlowLogIds).toHaveLength(1);
   });
 
   test('roleAssumableAfter: a freshly created role fails the first N calls, then works', async () => {
@@ -297,11 +315,8 @@ describe('CreateFlowLogs', () => {
     const attempts = [];
     for (let i = 0; i < 3; i++) attempts.push(await ec2().send(new CreateFlowLogsCommand(input)));
     // THEN
-    expect(attempts.map((a) => a.Unsuccessful?.[0]?.Error?.Message ?? 'created')).toEqual([
-      'Unable to assume given IAM role',
-      'Unable to assume given IAM role',
-      'created',
-    ]);
+    const refused = `Unable to assume given IAM role: 'arn:aws:iam::${FAKE_ACCOUNT}:role/fresh'`;
+    expect(attempts.map((a) => a.Unsuccessful?.[0]?.Error?.Message ?? 'created')).toEqual([refused, refused, 'created']);
     expect(fake.flowLogs('us-east-1')).toHaveLength(1);
   });
 });

@@ -498,6 +498,11 @@ export class FakeAws {
     return `${prefix}-${(++this.seq).toString(16).padStart(17, '0')}`;
   }
 
+  /** The id nextId would give now. */
+  private peekId(prefix: string): string {
+    return `${prefix}-${(this.seq + 1).toString(16).padStart(17, '0')}`;
+  }
+
   private nextRoleId(): string {
     return `AROA${(++this.seq).toString(16).toUpperCase().padStart(17, '0')}`;
   }
@@ -641,7 +646,9 @@ export class FakeAws {
     }
     if (seen) return seen.response;
 
-    const assumable = roleArnInput === undefined || this.assumeRole(roleArnInput, ctx);
+    // Propagation delay is per call; the trust is judged per new flow log, with its own ARN as aws:SourceArn.
+    const propagated = roleArnInput === undefined || this.rolePropagated(roleArnInput);
+    const assumable = (flowLogId: string) => roleArnInput === undefined || (propagated && this.trustAdmits(roleArnInput, ctx, flowLogId));
     const tags = (input.TagSpecifications ?? []).flatMap((s) => s.Tags ?? []);
     const flowLogIds: string[] = [];
     const unsuccessful: UnsuccessfulItem[] = [];
@@ -658,8 +665,8 @@ export class FakeAws {
       } else if (resource.OwnerId !== this.accountId) {
         // Unverified code: AWS-FACTS only says a RAM participant cannot create flow logs on a shared VPC.
         fail(id, 'UnauthorizedOperation', 'You are not authorized to perform this operation on a resource of another account.');
-      } else if (!assumable) {
-        fail(id, 'InvalidParameter', 'Unable to assume given IAM role');
+      } else if (!assumable(this.peekId('fl'))) {
+        fail(id, 'InvalidParameter', `Unable to assume given IAM role: '${roleArnInput}'`);
       } else if (duplicate) {
         fail(id, 'FlowLogAlreadyExists', 'FlowLogAlreadyExists');
       } else {
@@ -687,18 +694,27 @@ export class FakeAws {
     return response;
   }
 
-  /** Whether the flow-logs service can assume the role now; consumes one roleAssumableAfter failure if pending. */
-  private assumeRole(arn: string, ctx: Ctx): boolean {
-    const m = /^arn:[a-z-]+:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(arn);
-    const role = m ? this.roles.get(m[1]!) : undefined;
-    if (!role || roleArn(role, ctx.partition, this.accountId) !== arn) return false;
-    const sourceArn = `arn:${ctx.partition}:ec2:${ctx.region}:${this.accountId}:vpc-flow-log/fl-*`;
-    if (!trustAllowsFlowLogs(role.trustDocument, this.accountId, sourceArn)) return false;
-    if (role.assumeFailuresLeft > 0) {
+  /** False while a new role is still "propagating" (roleAssumableAfter): consumes one pending failure per call. */
+  private rolePropagated(arn: string): boolean {
+    const role = this.roleByArn(arn);
+    if (role && role.assumeFailuresLeft > 0) {
       role.assumeFailuresLeft--;
       return false;
     }
     return true;
+  }
+
+  /** Whether the role exists under this exact ARN and its trust admits vpc-flow-logs for this flow log. */
+  private trustAdmits(arn: string, ctx: Ctx, flowLogId: string): boolean {
+    const role = this.roleByArn(arn);
+    if (!role || roleArn(role, ctx.partition, this.accountId) !== arn) return false;
+    const sourceArn = `arn:${ctx.partition}:ec2:${ctx.region}:${this.accountId}:vpc-flow-log/${flowLogId}`;
+    return trustAllowsFlowLogs(role.trustDocument, this.accountId, sourceArn);
+  }
+
+  private roleByArn(arn: string): StoredRole | undefined {
+    const m = /^arn:[a-z-]+:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(arn);
+    return m ? this.roles.get(m[1]!) : undefined;
   }
 
   /** Validates the destination parameters and returns what the new flow log will carry. */
@@ -1112,25 +1128,28 @@ function applyFilters<T extends object>(
   );
 }
 
-function glob(pattern: string): RegExp {
+function glob(pattern: string, flags = ''): RegExp {
   const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
+  return new RegExp(`^${escaped}$`, flags);
 }
 
 /**
- * Whether vpc-flow-logs.amazonaws.com may assume a role with this trust policy. Conditions are evaluated
- * for aws:SourceAccount and aws:SourceArn with String/Arn Equals/Like; any other condition counts as unmet,
- * so a policy the fake does not understand fails visibly rather than passing by accident.
+ * Whether vpc-flow-logs.amazonaws.com may assume a role with this trust policy for one new flow log, as IAM
+ * evaluates it: the request carries aws:SourceAccount and aws:SourceArn (the flow log's ARN, so a SourceArn
+ * naming one region admits flow logs of that region only). The fake account is in no organization, so
+ * aws:SourceOrgID and every other key are absent: a condition on them is false (true for the Not operators
+ * and Null, as IAM treats a missing key). ArnEquals/ArnLike match each of the six ARN parts on its own.
  */
 function trustAllowsFlowLogs(trustDocument: string, account: string, sourceArn: string): boolean {
   const doc = JSON.parse(trustDocument) as { Statement?: unknown };
   const statements = (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]) as Record<string, any>[];
   const context: Record<string, string> = { 'aws:sourceaccount': account, 'aws:sourcearn': sourceArn };
   const applies = (s: Record<string, any>): boolean => {
-    const actions = asList(s?.Action).map((a) => a.toLowerCase());
+    const actions = asList(s?.Action);
+    const principals = s?.Principal === '*' ? ['*'] : [...asList(s?.Principal?.Service), ...asList(s?.Principal?.AWS).filter((p) => p === '*')];
     return (
-      asList(s?.Principal?.Service).includes(FLOW_LOGS_PRINCIPAL) &&
-      actions.some((a) => a === 'sts:assumerole' || a === 'sts:*' || a === '*') &&
+      principals.some((p) => p === '*' || p === FLOW_LOGS_PRINCIPAL) &&
+      actions.some((a) => glob(a, 'i').test('sts:AssumeRole')) &&
       conditionsHold(s.Condition, context)
     );
   };
@@ -1139,15 +1158,35 @@ function trustAllowsFlowLogs(trustDocument: string, account: string, sourceArn: 
 
 function conditionsHold(condition: unknown, context: Record<string, string>): boolean {
   if (condition === undefined) return true;
-  return Object.entries(condition as Record<string, Record<string, unknown>>).every(([operator, entries]) =>
+  return Object.entries(condition as Record<string, Record<string, unknown>>).every(([rawOperator, entries]) =>
     Object.entries(entries).every(([key, expected]) => {
       const actual = context[key.toLowerCase()];
-      if (actual === undefined) return false;
-      if (operator === 'StringEquals' || operator === 'ArnEquals') return asList(expected).includes(actual);
-      if (operator === 'StringLike' || operator === 'ArnLike') return asList(expected).some((v) => glob(v).test(actual));
-      return false;
+      const ifExists = /IfExists$/.test(rawOperator);
+      const operator = rawOperator.replace(/^For(AnyValue|AllValues):/, '').replace(/IfExists$/, '');
+      if (operator === 'Null') return asList(expected).includes(actual === undefined ? 'true' : 'false');
+      const negated = /^(String|Arn)Not/.test(operator);
+      if (actual === undefined) return ifExists || negated;
+      const base = negated ? operator.replace('Not', '') : operator;
+      const values = asList(expected);
+      let matched: boolean;
+      if (base === 'StringEquals') matched = values.includes(actual);
+      else if (base === 'StringEqualsIgnoreCase') matched = values.some((v) => v.toLowerCase() === actual.toLowerCase());
+      else if (base === 'StringLike') matched = values.some((v) => glob(v).test(actual));
+      else if (base === 'ArnEquals' || base === 'ArnLike') matched = values.some((v) => arnLike(v, actual));
+      else return false;
+      return negated ? !matched : matched;
     }),
   );
+}
+
+function arnLike(pattern: string, arn: string): boolean {
+  const parts = (text: string) => {
+    const split = text.split(':');
+    return split.length < 6 ? undefined : [...split.slice(0, 5), split.slice(5).join(':')];
+  };
+  const p = parts(pattern);
+  const a = parts(arn);
+  return p !== undefined && a !== undefined && p.every((part, i) => glob(part).test(a[i]!));
 }
 
 function asList(value: unknown): string[] {

@@ -81,6 +81,40 @@ describe('buildPlan', () => {
     expect(plan.blocked).toEqual([expect.objectContaining({ region: 'us-east-1', resourceIds: ['vpc-a'] })]);
   });
 
+  test('GIVEN a reused role whose aws:SourceArn names eu-west-1 THEN flow logs are planned there only and us-east-1 is blocked with the condition', () => {
+    const pinned = role({
+      trustPolicy: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:ec2:eu-west-1:${ACCOUNT}:vpc-flow-log/*` } },
+          },
+        ],
+      },
+    });
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1)), region('eu-west-1', vpcWithSubnets('vpc-b', 1))], pinned);
+    const plan = planFor(inv);
+    expect(operations(plan)).toEqual(['global:PutRolePolicy', 'eu-west-1:CreateLogGroup', 'eu-west-1:PutRetentionPolicy', 'eu-west-1:CreateFlowLogs']);
+    expect(plan.blocked).toEqual([
+      {
+        region: 'us-east-1',
+        resourceIds: ['vpc-a'],
+        reason: `delivery role flowfix-vpc-flow-logs does not trust vpc-flow-logs.amazonaws.com in us-east-1 (its Allow for vpc-flow-logs.amazonaws.com holds only when ArnLike aws:SourceArn arn:aws:ec2:eu-west-1:${ACCOUNT}:vpc-flow-log/*)`,
+      },
+    ]);
+    // The user's trust policy is never rewritten.
+    expect(plan.actions.some((a) => a.kind === 'create-role')).toBe(false);
+  });
+
+  test('GIVEN a reused role that trusts only an organization (aws:SourceOrgID) THEN it is blocked as not provable, not guessed', () => {
+    const orgOnly = role({ trustPolicy: { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceOrgID': 'o-abc123' } } }] } });
+    const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], orgOnly));
+    expect(plan.actions).toEqual([]);
+    expect(plan.blocked).toEqual([expect.objectContaining({ region: 'us-east-1', reason: expect.stringMatching(/cannot be shown to trust .*aws:SourceOrgID/) })]);
+  });
+
   test('GIVEN IAM could not be read THEN no role is created and CloudWatch flow logs are blocked, not guessed', () => {
     const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], { status: 'unreadable', error: { code: 'AccessDenied', message: 'no iam:GetRole' } });
     const plan = planFor(inv);
