@@ -3,18 +3,29 @@ import { z } from 'zod';
 import { readRegions, roleOf } from '../inventory/types.js';
 import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
 import { defineActionKind, roleArn } from './action-kind.js';
-import { awsTags, iamName } from './schemas.js';
+import { awsTags, iamName, permissionsBoundary, rolePath } from './schemas.js';
 
 export const createRole = defineActionKind({
   kind: 'create-role',
   service: 'iam',
   operation: 'CreateRole',
   global: true,
-  inputSchema: z.strictObject({ RoleName: iamName, AssumeRolePolicyDocument: z.string(), Description: z.string(), Tags: awsTags }),
+  inputSchema: z.strictObject({
+    RoleName: iamName,
+    Path: rolePath.optional(),
+    AssumeRolePolicyDocument: z.string(),
+    Description: z.string(),
+    PermissionsBoundary: permissionsBoundary.optional(),
+    Tags: awsTags,
+  }),
   targets: (input) => [input.RoleName],
-  describe: (input) => `Create IAM role ${input.RoleName} that VPC Flow Logs can assume (this account only)`,
+  describe: (input) => {
+    const extras = [input.Path && input.Path !== '/' ? `path ${input.Path}` : '', input.PermissionsBoundary ? `permissions boundary ${input.PermissionsBoundary}` : ''].filter(Boolean);
+    return `Create IAM role ${input.RoleName}${extras.length > 0 ? ` (${extras.join(', ')})` : ''} that VPC Flow Logs can assume (this account only)`;
+  },
+  // A landing zone's SCP may demand the boundary with the iam:PermissionsBoundary condition on CreateRole.
   permissions: (input, scope) =>
-    ['iam:CreateRole', ...(input.Tags.length > 0 ? ['iam:TagRole'] : [])].map((action) => ({ action, resource: roleArn(scope, input.RoleName) })),
+    ['iam:CreateRole', ...(input.Tags.length > 0 ? ['iam:TagRole'] : [])].map((action) => ({ action, resource: roleArn(scope, input.RoleName, input.Path) })),
   reconcile: (action, live) => {
     const role = roleOf(live);
     if (!role) return [{ status: 'todo' }];
@@ -29,14 +40,21 @@ export const createRole = defineActionKind({
   send: (clients, _region, input) => clients.iam().createRole(input),
 });
 
-export const buildCreateRole = (roleName: string, trustPolicy: object, tags: { Key: string; Value: string }[]) => ({
+export const buildCreateRole = (
+  roleName: string,
+  trustPolicy: object,
+  tags: { Key: string; Value: string }[],
+  options: { path?: string | undefined; permissionsBoundary?: string | undefined } = {},
+) => ({
   kind: 'create-role' as const,
   region: 'global',
   because: [{ kind: 'prerequisite' as const, resourceIds: [] }],
   input: {
     RoleName: roleName,
+    ...(options.path ? { Path: options.path } : {}),
     AssumeRolePolicyDocument: JSON.stringify(trustPolicy),
     Description: 'Delivers VPC flow logs to CloudWatch Logs. Managed by flowfix.',
+    ...(options.permissionsBoundary ? { PermissionsBoundary: options.permissionsBoundary } : {}),
     Tags: tags,
   },
 });

@@ -71,8 +71,10 @@ export interface IamApi {
   getRole(name: string): Promise<RoleFacts | null>;
   createRole(input: {
     RoleName: string;
+    Path?: string;
     AssumeRolePolicyDocument: string;
     Description?: string;
+    PermissionsBoundary?: string;
     Tags?: { Key: string; Value: string }[];
   }): Promise<{ arn: string }>;
   putRolePolicy(input: { RoleName: string; PolicyName: string; PolicyDocument: string }): Promise<void>;

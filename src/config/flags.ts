@@ -116,6 +116,20 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     describe: 'Shorter retention on a destination group is a finding (default 365)',
     render: unlessDefault('minRetentionDays'),
   },
+  {
+    flag: '--permissions-boundary',
+    key: 'permissionsBoundary',
+    type: 'string',
+    describe: 'Managed policy ARN to set as permissions boundary on the role flowfix creates',
+    render: (s) => s.permissionsBoundary,
+  },
+  {
+    flag: '--role-path',
+    key: 'rolePath',
+    type: 'string',
+    describe: 'IAM path for the role flowfix creates (default /); an existing role is found by name at any path',
+    render: (s) => s.rolePath,
+  },
   { flag: '--kms-key', key: 'kmsKeyId', type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates', render: (s) => s.kmsKeyId },
   { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Regions read at once (default 8)', render: unlessDefault('concurrency') },
 ];
@@ -167,7 +181,7 @@ export function settingsFromFlags(args: Record<string, unknown>): FlagSettings {
 /** The order guided has always printed: connection, tuning, then what to fix and how (a key left out here still renders, first). */
 const ARGV_ORDER: readonly SettingKey[] = [
   'profile', 'region', 'endpointUrl', 'concurrency', 'minRetentionDays',
-  'regions', 'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'policyName',
+  'regions', 'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'rolePath', 'permissionsBoundary', 'policyName',
 ];
 
 const ARGV_FLAGS: SettingsFlag[] = [...SETTINGS_FLAGS].sort((a, b) => ARGV_ORDER.indexOf(a.key) - ARGV_ORDER.indexOf(b.key));

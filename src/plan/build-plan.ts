@@ -1,6 +1,7 @@
 // Pure: (inventory, findings, settings) → an ordered plan of plain-data API calls. Existing valid
 // resources are reused, so a compliant account yields an empty plan. What each action looks like is
 // declared with its kind in src/actions/; this module decides which actions are needed, in what order.
+import { roleArn as roleArnOf } from '../actions/action-kind.js';
 import { withDisplay, type ActionDraft, type PlanAction } from '../actions/action-kinds.js';
 import { buildCreateFlowLogs, MAX_IDS_PER_CREATE_FLOW_LOGS, type FlowLogDestination } from '../actions/create-flow-logs.js';
 import { buildCreateLogGroup } from '../actions/create-log-group.js';
@@ -25,7 +26,7 @@ const FLOW_LOG_KINDS: ReadonlySet<FindingKind> = new Set(['no-flow-log', 'accept
 
 type PlanSettings = Pick<
   Settings,
-  'scope' | 'trafficType' | 'destination' | 'roleName' | 'policyName' | 'retentionInDays' | 'minRetentionDays' | 'kmsKeyId'
+  'scope' | 'trafficType' | 'destination' | 'roleName' | 'policyName' | 'retentionInDays' | 'minRetentionDays' | 'kmsKeyId' | 'permissionsBoundary' | 'rolePath'
 >;
 
 export interface BuildPlanInput {
@@ -50,7 +51,8 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
   );
   const logGroupName = settings.destination.type === 'cloud-watch-logs' ? settings.destination.logGroupName : undefined;
   const existingRole = roleOf(inventory);
-  const roleArn = existingRole?.arn ?? `arn:${partition}:iam::${accountId}:role/${settings.roleName}`;
+  // An existing role is found by name whatever its path: its real ARN is what flow logs get.
+  const roleArn = existingRole?.arn ?? roleArnOf({ partition, accountId }, settings.roleName, settings.rolePath);
   // Trust is judged per region (aws:SourceArn may name one): flow logs are planned only where it holds.
   const roleBlocker = (region: string): string | undefined => {
     // "No role" is unknown here, not missing: creating one could clash with a real one.
@@ -116,6 +118,8 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
       retentionInDays: settings.retentionInDays,
       minRetentionDays: settings.minRetentionDays,
       ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
+      ...(settings.permissionsBoundary ? { permissionsBoundary: settings.permissionsBoundary } : {}),
+      ...(settings.rolePath ? { rolePath: settings.rolePath } : {}),
       regions: inventory.regions.map((r) => r.region),
     },
     actions,
@@ -142,7 +146,7 @@ function roleActions(inventory: Inventory, settings: PlanSettings, templates: Po
   const kept = (existing && logGroupsGrantedBy(existing, templates.publish, vars)) ?? [];
   const publishPolicy = renderPublishPolicy(templates.publish, vars, [...kept, settings.destination.logGroupName]);
   const actions: ActionDraft[] = [];
-  if (!role) actions.push(buildCreateRole(settings.roleName, renderPolicy(templates.trust, vars), managedTags));
+  if (!role) actions.push(buildCreateRole(settings.roleName, renderPolicy(templates.trust, vars), managedTags, { path: settings.rolePath, permissionsBoundary: settings.permissionsBoundary }));
   if (!existing || canonicalJson(existing) !== canonicalJson(publishPolicy)) {
     actions.push(buildPutRolePolicy(settings.roleName, settings.policyName, publishPolicy, [{ kind: 'prerequisite', resourceIds: [] }]));
   }

@@ -47,6 +47,8 @@ const planSchema = z.strictObject({
     retentionInDays: z.number(),
     minRetentionDays: z.number().optional(),
     kmsKeyId: z.string().optional(),
+    permissionsBoundary: z.string().optional(),
+    rolePath: z.string().optional(),
     regions: z.array(z.string()),
   }),
   actions: z.array(actionSchema),

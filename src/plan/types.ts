@@ -17,6 +17,9 @@ export interface PlanSettings {
   retentionInDays: number;
   minRetentionDays: number;
   kmsKeyId?: string;
+  /** Carried into the create-role action, so a saved plan's role is created exactly as planned. */
+  permissionsBoundary?: string;
+  rolePath?: string;
   regions: string[];
 }
 

@@ -14,7 +14,7 @@ import { assessInventory } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
 
 /** Settings a saved plan fixes; a flag for one of these must agree with the file. */
-const PLAN_SETTING_KEYS = ['scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'regions'] as const;
+const PLAN_SETTING_KEYS = ['scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'permissionsBoundary', 'rolePath', 'regions'] as const;
 
 export interface LoadedSavedPlan extends MatchedPlan {
   live: Inventory;
@@ -61,7 +61,9 @@ function settingsOfPlan(saved: SavedPlan, path: string, base: Settings): Setting
     ...(cloudWatch ? { destination: 'cloud-watch-logs', logGroupName: cloudWatch[1] } : { destination }),
   };
   const fromFile = resolveSettings({}, { path: `${path} settings`, value: asUserSettings });
-  return { ...base, ...pick(fromFile, ['scope', 'trafficType', 'destination', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'regions']), ...(fromFile.kmsKeyId ? { kmsKeyId: fromFile.kmsKeyId } : { kmsKeyId: undefined }) } as Settings;
+  // Optional settings the file leaves out are unset, whatever the run's base had.
+  const optional = { kmsKeyId: fromFile.kmsKeyId, permissionsBoundary: fromFile.permissionsBoundary, rolePath: fromFile.rolePath };
+  return { ...base, ...pick(fromFile, ['scope', 'trafficType', 'destination', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'regions']), ...optional } as Settings;
 }
 
 function rejectConflictingFlags(flags: FlagSettings, settings: Settings, path: string): void {

@@ -1,4 +1,7 @@
 // IAM and delivery as AWS really behaves, end to end through the real SDK clients and the stateful fake.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 
@@ -50,5 +53,70 @@ describe('trust checked per region', () => {
     const finding = report.findings.find((f: { kind: string }) => f.kind === 'role-untrusted');
     expect(finding.reason).toMatch(/does not trust vpc-flow-logs\.amazonaws\.com in us-east-1 .*It does in eu-west-1/);
     expect(report.plan.blocked).toEqual([expect.objectContaining({ region: 'us-east-1' })]);
+  });
+});
+
+describe('permissions boundary and role path', () => {
+  const BOUNDARY = `arn:aws:iam::${FAKE_ACCOUNT}:policy/landing-zone/FlowLogsBoundary`;
+  let fake: FakeAws;
+  let dir: string;
+  beforeEach(async () => {
+    fake = new FakeAws().install();
+    dir = await mkdtemp(path.join(tmpdir(), 'flowfix-boundary-'));
+  });
+  afterEach(async () => {
+    fake.restore();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('GIVEN --role-path and --permissions-boundary WHEN apply --yes THEN the role is created with both and flow logs use its ARN with the path; a re-run finds it by name', async () => {
+    const vpc = fake.addVpc('us-east-1');
+    const flags = ['--regions', 'us-east-1', '--role-path', '/landing-zone/', '--permissions-boundary', BOUNDARY];
+
+    const first = await run(['apply', '--yes', ...flags]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(fake.role(ROLE)).toMatchObject({ path: '/landing-zone/', permissionsBoundary: BOUNDARY, arn: `arn:aws:iam::${FAKE_ACCOUNT}:role/landing-zone/${ROLE}` });
+    expect(fake.flowLogs('us-east-1').map((f) => [f.ResourceId, f.DeliverLogsPermissionArn])).toEqual([[vpc, `arn:aws:iam::${FAKE_ACCOUNT}:role/landing-zone/${ROLE}`]]);
+
+    fake.addVpc('us-east-1');
+    const before = fake.calls.length;
+    const second = await run(['apply', '--yes', '--regions', 'us-east-1']); // no path flag: found by name all the same
+    expect(second.code).toBe(0);
+    const writes = fake.calls.slice(before).filter((c) => !/^(Describe|Get|List)/.test(c.operation)).map((c) => c.operation);
+    expect(writes).toEqual(['CreateFlowLogs']);
+    expect(fake.calls.slice(before).find((c) => c.operation === 'CreateFlowLogs')?.input.DeliverLogsPermissionArn).toBe(`arn:aws:iam::${FAKE_ACCOUNT}:role/landing-zone/${ROLE}`);
+  });
+
+  test('GIVEN a role that already exists at a path WHEN apply --yes THEN its publish policy is put and flow logs use its real ARN (the operator policy allows the path)', async () => {
+    fake.addVpc('us-east-1');
+    fake.addRole(ROLE, trustPinnedTo('*'), {}, {}, { path: '/team/' });
+    const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
+    expect(result.code).toBe(0);
+    expect(Object.keys(fake.role(ROLE)?.inlinePolicies ?? {})).toEqual(['flowfix-publish-flow-logs']);
+    expect(fake.flowLogs('us-east-1')[0]?.DeliverLogsPermissionArn).toBe(`arn:aws:iam::${FAKE_ACCOUNT}:role/team/${ROLE}`);
+  });
+
+  test('GIVEN a saved plan with a boundary THEN it applies as saved; dropping the boundary from CreateRole or a conflicting flag is refused before any write', async () => {
+    fake.addVpc('us-east-1');
+    const file = path.join(dir, 'plan.json');
+    expect((await run(['plan', '--regions', 'us-east-1', '--permissions-boundary', BOUNDARY, '--out', file])).code).toBe(2);
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    expect(saved.settings.permissionsBoundary).toBe(BOUNDARY);
+
+    const stripped = structuredClone(saved);
+    delete stripped.actions.find((a: { kind: string }) => a.kind === 'create-role').input.PermissionsBoundary;
+    await writeFile(path.join(dir, 'stripped.json'), JSON.stringify(stripped));
+    const refused = await run(['apply', path.join(dir, 'stripped.json'), '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/01-create-role: PermissionsBoundary nothing \(flowfix would send "arn:aws:iam::111111111111:policy\/landing-zone\/FlowLogsBoundary"\)/);
+
+    const conflict = await run(['apply', file, '--yes', '--permissions-boundary', `arn:aws:iam::${FAKE_ACCOUNT}:policy/Other`]);
+    expect(conflict.stderr).toMatch(/--permissions-boundary differs from the settings saved in/);
+    expect(fake.mutatingCalls()).toEqual([]);
+
+    const applied = await run(['apply', file, '--yes']);
+    expect(applied.code).toBe(0);
+    expect(fake.role(ROLE)?.permissionsBoundary).toBe(BOUNDARY);
   });
 });

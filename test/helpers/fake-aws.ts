@@ -92,6 +92,8 @@ export interface RecordedCall {
 export interface FakeRole {
   roleName: string;
   arn: string;
+  path: string;
+  permissionsBoundary?: string;
   trustPolicy: object;
   inlinePolicies: Record<string, object>;
   tags: Record<string, string>;
@@ -152,6 +154,7 @@ interface StoredRole {
   createDate: Date;
   description?: string;
   trustDocument: string; // verbatim: IAM hands back what it was given, URL-encoded
+  permissionsBoundary?: string;
   inline: Map<string, string>;
   tags: Record<string, string>;
   assumeFailuresLeft: number;
@@ -206,7 +209,9 @@ export class FakeAws {
 
   constructor(opts: FakeAwsOptions = {}) {
     this.accountId = opts.accountId ?? FAKE_ACCOUNT;
-    if (opts.checkOperatorPolicy !== false) registerForPolicyCheck(this.accountId, this.calls);
+    if (opts.checkOperatorPolicy !== false) {
+      registerForPolicyCheck({ accountId: this.accountId, calls: this.calls, roleArnOf: (name) => this.role(name)?.arn });
+    }
     this.enabled = opts.regions ?? ['us-east-1', 'eu-west-1'];
     this.disabled = opts.disabledRegions ?? [];
     this.pageSize = opts.pageSize ?? 1000;
@@ -362,12 +367,14 @@ export class FakeAws {
     trustPolicy: object,
     inlinePolicies: Record<string, object> = {},
     tags: Record<string, string> = {},
+    options: { path?: string; permissionsBoundary?: string } = {},
   ): void {
     // Pretty-printed like a console-made role, so code comparing raw strings instead of parsed JSON fails.
     const pretty = (doc: object) => JSON.stringify(doc, null, 2);
     this.roles.set(name, {
       name,
-      path: '/',
+      path: options.path ?? '/',
+      ...(options.permissionsBoundary ? { permissionsBoundary: options.permissionsBoundary } : {}),
       roleId: this.nextRoleId(),
       createDate: new Date(),
       trustDocument: pretty(trustPolicy),
@@ -403,6 +410,8 @@ export class FakeAws {
     return {
       roleName: r.name,
       arn: roleArn(r, this.partition, this.accountId),
+      path: r.path,
+      ...(r.permissionsBoundary ? { permissionsBoundary: r.permissionsBoundary } : {}),
       trustPolicy: JSON.parse(r.trustDocument) as object,
       inlinePolicies: Object.fromEntries([...r.inline].map(([k, v]) => [k, JSON.parse(v) as object])),
       tags: { ...r.tags },
@@ -814,6 +823,9 @@ export class FakeAws {
       CreateDate: role.createDate,
       AssumeRolePolicyDocument: encodeURIComponent(role.trustDocument),
       ...(role.description === undefined ? {} : { Description: role.description }),
+      ...(role.permissionsBoundary === undefined
+        ? {}
+        : { PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: role.permissionsBoundary } }),
       MaxSessionDuration: 3600,
       ...(Object.keys(role.tags).length > 0 ? { Tags: tagList(role.tags) } : {}),
       RoleLastUsed: {},
@@ -843,10 +855,22 @@ export class FakeAws {
   private createRole(input: CreateRoleCommandInput, ctx: Ctx): object {
     const name = input.RoleName ?? '';
     if (!/^[\w+=,.@-]{1,64}$/.test(name)) throw serviceError('iam', 'ValidationError', `Invalid RoleName: ${name}`);
-    if (this.roles.has(name)) throw serviceError('iam', 'EntityAlreadyExists', `Role with name ${name} already exists.`);
+    // Names are unique per account whatever the path (and case-insensitively).
+    if ([...this.roles.keys()].some((existing) => existing.toLowerCase() === name.toLowerCase())) {
+      throw serviceError('iam', 'EntityAlreadyExists', `Role with name ${name} already exists.`);
+    }
+    const path = input.Path ?? '/';
+    if (path.length > 512 || !/^\/$|^\/[\u0021-\u007E]+\/$/.test(path)) {
+      throw serviceError('iam', 'ValidationError', `1 validation error detected: Value '${path}' at 'path' failed to satisfy constraint`);
+    }
+    const boundary = input.PermissionsBoundary;
+    if (boundary !== undefined && !/^arn:[a-z-]+:iam::(\d{12}|aws):policy\/.+$/.test(boundary)) {
+      throw serviceError('iam', 'InvalidInput', `ARN ${boundary} is not valid.`);
+    }
     const role: StoredRole = {
       name,
-      path: input.Path ?? '/',
+      path,
+      ...(boundary === undefined ? {} : { permissionsBoundary: boundary }),
       roleId: this.nextRoleId(),
       createDate: new Date(),
       trustDocument: requirePolicyJson(input.AssumeRolePolicyDocument),

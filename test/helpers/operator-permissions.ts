@@ -11,12 +11,17 @@ export interface SentCall {
   input: any;
 }
 
+/** A role's real ARN by name (IAM authorizes a call naming a role against the ARN with its path). */
+export type RoleArnOf = (roleName: string) => string | undefined;
+
 /** The IAM actions (and resources) one call needs, including the implicit ones AWS checks. */
-export function requiredPermissions(call: SentCall, accountId: string): { action: string; resource: string }[] {
+export function requiredPermissions(call: SentCall, accountId: string, roleArnOf: RoleArnOf = () => undefined): { action: string; resource: string }[] {
   const input = call.input ?? {};
   const resource =
     call.service === 'iam' && input.RoleName
-      ? `arn:aws:iam::${accountId}:role/${input.RoleName}`
+      ? call.operation === 'CreateRole'
+        ? `arn:aws:iam::${accountId}:role${input.Path ?? '/'}${input.RoleName}`
+        : (roleArnOf(input.RoleName) ?? `arn:aws:iam::${accountId}:role/${input.RoleName}`)
       : call.service === 'logs' && input.logGroupName
         ? `arn:aws:logs:${call.region}:${accountId}:log-group:${input.logGroupName}`
         : '*';
@@ -34,12 +39,12 @@ export function requiredPermissions(call: SentCall, accountId: string): { action
 const isRead = (operation: string) => /^(Describe|Get|List)/.test(operation);
 
 /** Each call not allowed by the apply policy (every call) or the plan policy (reads), described. */
-export function disallowedCalls(calls: readonly SentCall[], accountId: string): string[] {
+export function disallowedCalls(calls: readonly SentCall[], accountId: string, roleArnOf?: RoleArnOf): string[] {
   const applyPolicy = readPolicyFile('operator-apply.json');
   const planPolicy = readPolicyFile('operator-plan.json');
   const problems = new Set<string>();
   for (const call of calls) {
-    for (const { action, resource } of requiredPermissions(call, accountId)) {
+    for (const { action, resource } of requiredPermissions(call, accountId, roleArnOf)) {
       if (!isAllowed(applyPolicy, action, resource)) problems.add(`operator-apply.json does not allow ${action} on ${resource}`);
       if (isRead(call.operation) && !isAllowed(planPolicy, action, resource)) problems.add(`operator-plan.json does not allow ${action} on ${resource}`);
     }
@@ -52,7 +57,7 @@ export function disallowedCalls(calls: readonly SentCall[], accountId: string): 
  * permission the apply policy does not allow: the declarations are what error hints and the README
  * tell users to grant, so they must be complete, and policies/ must grant them.
  */
-export function undeclaredPermissions(calls: readonly SentCall[], accountId: string): string[] {
+export function undeclaredPermissions(calls: readonly SentCall[], accountId: string, roleArnOf?: RoleArnOf): string[] {
   const applyPolicy = readPolicyFile('operator-apply.json');
   const problems = new Set<string>();
   for (const call of calls) {
@@ -61,7 +66,7 @@ export function undeclaredPermissions(calls: readonly SentCall[], accountId: str
     const { DryRun: _dryRun, ...input } = call.input ?? {};
     const declared = kind.permissions(input as never, { partition: 'aws', accountId, region: kind.global ? 'global' : call.region });
     const declaredPolicy = { Statement: declared.map((p) => ({ Effect: 'Allow', Action: p.action, Resource: p.resource })) };
-    for (const { action, resource } of requiredPermissions(call, accountId)) {
+    for (const { action, resource } of requiredPermissions(call, accountId, roleArnOf)) {
       if (!isAllowed(declaredPolicy, action, resource)) problems.add(`${kind.kind} does not declare ${action} on ${resource}`);
     }
     for (const { action, resource } of declared) {
@@ -71,13 +76,18 @@ export function undeclaredPermissions(calls: readonly SentCall[], accountId: str
   return [...problems];
 }
 
-type Registry = { accountId: string; calls: readonly SentCall[] }[];
+export interface RegisteredAccount {
+  accountId: string;
+  calls: readonly SentCall[];
+  roleArnOf?: RoleArnOf;
+}
+type Registry = RegisteredAccount[];
 const REGISTRY = Symbol.for('flowfix.recordedCalls');
 
 /** FakeAws registers its call log here; the setup file checks it after every test. */
-export function registerForPolicyCheck(accountId: string, calls: readonly SentCall[]): void {
+export function registerForPolicyCheck(account: RegisteredAccount): void {
   const globals = globalThis as { [REGISTRY]?: Registry };
-  (globals[REGISTRY] ??= []).push({ accountId, calls });
+  (globals[REGISTRY] ??= []).push(account);
 }
 
 export function takeRegisteredCalls(): Registry {

@@ -59,6 +59,24 @@ describe('buildPlan', () => {
     });
   });
 
+  test('GIVEN --role-path and --permissions-boundary THEN CreateRole carries both, flow logs get the ARN with the path, and the plan settings keep them', () => {
+    const boundary = `arn:aws:iam::${ACCOUNT}:policy/lz/Boundary`;
+    const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]), { rolePath: '/lz/network/', permissionsBoundary: boundary });
+    expect(plan.actions.find((a) => a.kind === 'create-role')?.input).toMatchObject({ RoleName: 'flowfix-vpc-flow-logs', Path: '/lz/network/', PermissionsBoundary: boundary });
+    expect(plan.actions.find((a) => a.kind === 'create-role')?.description).toBe(
+      `Create IAM role flowfix-vpc-flow-logs (path /lz/network/, permissions boundary ${boundary}) that VPC Flow Logs can assume (this account only)`,
+    );
+    expect((plan.actions.find((a) => a.kind === 'create-flow-logs') as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(`arn:aws:iam::${ACCOUNT}:role/lz/network/flowfix-vpc-flow-logs`);
+    expect(plan.settings).toMatchObject({ rolePath: '/lz/network/', permissionsBoundary: boundary });
+  });
+
+  test('GIVEN an existing role at another path than --role-path THEN it is reused by name with its real ARN, not created again', () => {
+    const existing = role({ arn: `arn:aws:iam::${ACCOUNT}:role/team/flowfix-vpc-flow-logs` });
+    const plan = planFor(inventory([region('us-east-1', { ...vpcWithSubnets('vpc-a', 1), logGroups: { [GROUP]: { name: GROUP } } })], existing), { rolePath: '/lz/' });
+    expect(plan.actions.some((a) => a.kind === 'create-role')).toBe(false);
+    expect((plan.actions.find((a) => a.kind === 'create-flow-logs') as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(existing.arn);
+  });
+
   test('GIVEN a valid existing role with the right policy and log group THEN only flow logs are created, reusing the role ARN', () => {
     const publish = renderPolicy(loadPolicyTemplates().publish, { Partition: 'aws', AccountId: ACCOUNT, LogGroupName: GROUP });
     const existing = role({ arn: `arn:aws:iam::${ACCOUNT}:role/custom/path/flowfix-vpc-flow-logs`, inlinePolicies: { 'flowfix-publish-flow-logs': publish } });

@@ -52,6 +52,11 @@ describe('operator policies', () => {
     const policy = readPolicyFile('operator-apply.json');
     expect(isAllowed(policy, 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/flowfix-vpc-flow-logs`)).toBe(true);
     expect(isAllowed(policy, 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/admin`)).toBe(false);
+    // --role-path, or a reused role at a path: the same name at any path, and nothing that merely ends like it.
+    expect(isAllowed(policy, 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/landing-zone/network/flowfix-vpc-flow-logs`)).toBe(true);
+    expect(isAllowed(policy, 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/evil-flowfix-vpc-flow-logs`)).toBe(false);
+    expect(isAllowed(policy, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/lz/flowfix-vpc-flow-logs`)).toBe(true);
+    expect(isAllowed(policy, 'iam:PutRolePolicy', `arn:aws:iam::${ACCOUNT}:role/lz/other-role`)).toBe(false);
     expect(isAllowed(policy, 'iam:DeleteRole', `arn:aws:iam::${ACCOUNT}:role/flowfix-vpc-flow-logs`)).toBe(false);
   });
 });

@@ -4,6 +4,9 @@
 import { disallowedCalls, takeRegisteredCalls, undeclaredPermissions } from '../helpers/operator-permissions.js';
 
 afterEach(() => {
-  const violations = takeRegisteredCalls().flatMap(({ accountId, calls }) => [...disallowedCalls(calls, accountId), ...undeclaredPermissions(calls, accountId)]);
+  const violations = takeRegisteredCalls().flatMap(({ accountId, calls, roleArnOf }) => [
+    ...disallowedCalls(calls, accountId, roleArnOf),
+    ...undeclaredPermissions(calls, accountId, roleArnOf),
+  ]);
   expect(violations).toEqual([]);
 });
