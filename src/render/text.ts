@@ -49,6 +49,11 @@ export function renderPlanReport(report: PlanReport, style: Style = plainStyle, 
   out.push(actions.length === 0 ? '  nothing to change' : indent(table(actionRows(actions), style, false, inner(width))));
   for (const b of blocked) out.push(fit(style.yellow(`  blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`), width, 4));
 
+  if (report.warnings.length > 0) {
+    out.push('', style.bold(style.yellow(`Warnings (${report.warnings.length})`)));
+    for (const w of report.warnings) out.push(fit(style.yellow(`  ${w.region}  ${w.resourceId}: ${w.message}`), width, 4));
+  }
+
   if (report.errors.length > 0) {
     out.push('', style.bold(style.red(`Errors (${report.errors.length})`)));
     for (const e of report.errors) {

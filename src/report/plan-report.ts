@@ -4,6 +4,7 @@ import type { AuditResult, Coverage, Finding, FindingKind } from '../audit/types
 import type { AwsProblem, Inventory } from '../inventory/types.js';
 import { describeDestination } from '../config/settings.js';
 import type { Plan } from '../plan/types.js';
+import type { ReportWarning } from './warnings.js';
 
 /** Bump on any incompatible change to PlanReport; documented in README "JSON output". */
 export const REPORT_SCHEMA = 'flowfix.plan-report/v1';
@@ -38,6 +39,8 @@ export interface PlanReport {
   findings: Finding[];
   coverage: Coverage[];
   plan: Plan;
+  /** What will not fail yet but soon may (e.g. the role's inline policies near IAM's size quota). */
+  warnings: ReportWarning[];
   errors: ReportError[];
 }
 
@@ -52,7 +55,7 @@ export function errorsOf(inventory: Inventory): ReportError[] {
   return errors;
 }
 
-export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan, settings: Settings): PlanReport {
+export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan, settings: Settings, warnings: ReportWarning[] = []): PlanReport {
   const regions: RegionSummary[] = inventory.regions.map((r) => {
     if (r.status === 'unreadable') return { region: r.region, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {} };
     const findings: Partial<Record<FindingKind, number>> = {};
@@ -84,6 +87,7 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
     findings: audit.findings,
     coverage: audit.coverage,
     plan,
+    warnings,
     errors: errorsOf(inventory),
   };
 }

@@ -120,3 +120,26 @@ describe('permissions boundary and role path', () => {
     expect(fake.role(ROLE)?.permissionsBoundary).toBe(BOUNDARY);
   });
 });
+
+describe('policy size', () => {
+  let fake: FakeAws;
+  beforeEach(() => {
+    fake = new FakeAws().install();
+  });
+  afterEach(() => fake.restore());
+
+  test('GIVEN a reused role with a large inline policy WHEN plan THEN JSON and text warn; apply past the quota fails with IAM LimitExceeded', async () => {
+    fake.addVpc('us-east-1');
+    const big = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${'b'.repeat(9_900)}` }] };
+    fake.addRole(ROLE, trustPinnedTo('*'), { 'team-s3': big });
+
+    const json = JSON.parse((await run(['plan', '--regions', 'us-east-1', '--format', 'json'])).stdout);
+    expect(json.warnings).toEqual([expect.objectContaining({ kind: 'role-policy-size', resourceId: ROLE, limit: 10_240 })]);
+    expect(json.warnings[0].message).toMatch(/over it by [\d,]+: PutRolePolicy will fail with LimitExceeded/);
+    expect((await run(['plan', '--regions', 'us-east-1'])).stdout).toMatch(/Warnings \(1\)\n  global  flowfix-vpc-flow-logs: Inline policies of delivery role/);
+
+    const applied = await run(['apply', '--yes', '--regions', 'us-east-1']);
+    expect(applied.code).toBe(1);
+    expect(applied.stdout).toMatch(/failed\s+global\s+flowfix-vpc-flow-logs\s+put-role-policy\s+LimitExceeded(Exception)?: Maximum policy size/);
+  });
+});

@@ -337,6 +337,21 @@ describe('IAM', () => {
     expect(err.$fault).toBe('client');
   });
 
+  test("a role's inline policies share 10,240 characters, whitespace not counted; past it PutRolePolicy is LimitExceeded", async () => {
+    // GIVEN a role with a 6,000-character inline policy, pretty-printed (its whitespace is free)
+    const sized = (chars: number) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: `arn:aws:logs:*:*:log-group:/${'a'.repeat(chars - 128)}` }] });
+    expect(JSON.stringify(sized(6000)).length).toBe(6000);
+    await iam().send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: JSON.stringify(TRUST) }));
+    await iam().send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'big', PolicyDocument: JSON.stringify(sized(6000), null, 8) }));
+    // WHEN a second one brings the role to exactly 10,240, then a third to 10,241
+    await iam().send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'fits', PolicyDocument: JSON.stringify(sized(4240)) }));
+    const err = await errorOf(iam().send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'fits', PolicyDocument: JSON.stringify(sized(4241)) })));
+    // THEN replacing a policy counts its new size only, and the quota error is IAM's
+    expect(err.name).toBe('LimitExceededException');
+    expect(err.Code).toBe('LimitExceeded');
+    expect(err.message).toMatch(/Maximum policy size of 10240 bytes exceeded/);
+  });
+
   test('policy documents come back URL-encoded and decode to what was stored', async () => {
     // GIVEN a role created and given an inline policy through IAM
     const trust = JSON.stringify(TRUST);

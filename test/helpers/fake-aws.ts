@@ -883,9 +883,15 @@ export class FakeAws {
     return { Role: this.roleOutput(role, ctx.partition) };
   }
 
+  // IAM's quota: a role's inline policies together hold at most 10,240 characters, whitespace not counted
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
   private putRolePolicy(input: PutRolePolicyCommandInput): object {
     const role = this.requireRole(input.RoleName);
-    role.inline.set(input.PolicyName ?? '', requirePolicyJson(input.PolicyDocument));
+    const document = requirePolicyJson(input.PolicyDocument);
+    const others = [...role.inline].filter(([name]) => name !== input.PolicyName).map(([, doc]) => doc);
+    const size = [...others, document].reduce((total, doc) => total + doc.replace(/\s/g, '').length, 0);
+    if (size > 10_240) throw serviceError('iam', 'LimitExceeded', `Maximum policy size of 10240 bytes exceeded for role ${role.name}`);
+    role.inline.set(input.PolicyName ?? '', document);
     return {};
   }
 

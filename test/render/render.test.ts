@@ -79,6 +79,7 @@ function bigReport(): PlanReport {
     findings: readable.flatMap((region, i) => FINDING_KINDS.map((k) => finding(k, region, i))),
     coverage: [],
     plan: plan(actions, [{ region: 'us-east-1', resourceIds: ['vpc-1'], reason: `delivery role flowfix-vpc-flow-logs does not trust vpc-flow-logs.amazonaws.com; ${LONG}` }]),
+    warnings: [],
     errors: [{ region: REGIONS.at(-1)!, code: 'UnauthorizedOperation', message: `You are not authorized to perform this operation. ${LONG}`, action: 'ec2:DescribeVpcs' }],
   };
 }
