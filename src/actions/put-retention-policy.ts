@@ -29,6 +29,9 @@ export const putRetentionPolicy = defineActionKind({
     return [{ status: 'todo' }];
   },
   send: (clients, region, input) => clients.logs(region).putRetentionPolicy(input),
+  deniedHint: (input, _error, scope) =>
+    `grant logs:PutRetentionPolicy on ${logGroupArn(scope, input.logGroupName)}: policies/operator-apply.json covers /flowfix/* groups; ` +
+    `for any other group attach policies/operator-apply-retention.json with LogGroupName ${input.logGroupName}`,
 });
 
 export const buildPutRetentionPolicy = (region: string, name: string, retentionInDays: number, because: Because) => ({

@@ -198,6 +198,7 @@ describe('flowfix apply against a stateful fake', () => {
 
   test('GIVEN --destination s3:// THEN S3 flow logs are created with no role, log group or DeliverLogsPermissionArn', async () => {
     const vpc = fake.addVpc('us-east-1');
+    fake.grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'acme-logs' });
     const result = await run(['apply', '--yes', '--regions', 'us-east-1', '--destination', 's3://acme-logs/vpc']);
     expect(result.code).toBe(0);
     expect(fake.mutatingCalls().map((c) => c.operation)).toEqual(['CreateFlowLogs']);

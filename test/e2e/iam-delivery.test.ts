@@ -143,3 +143,48 @@ describe('policy size', () => {
     expect(applied.stdout).toMatch(/failed\s+global\s+flowfix-vpc-flow-logs\s+put-role-policy\s+LimitExceeded(Exception)?: Maximum policy size/);
   });
 });
+
+describe('hints that point at the right thing', () => {
+  let fake: FakeAws;
+  beforeEach(() => {
+    fake = new FakeAws().install();
+  });
+  afterEach(() => fake.restore());
+
+  test('GIVEN --kms-key whose key policy does not let CloudWatch Logs use it WHEN apply THEN the failure points at the key policy (principal, encryption context), not the operator IAM', async () => {
+    const key = `arn:aws:kms:us-east-1:${FAKE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    fake.addKmsKey(key, { logsMayUse: false });
+    fake.addVpc('us-east-1');
+    const result = await run(['apply', '--yes', '--regions', 'us-east-1', '--kms-key', key]);
+    expect(result.code).toBe(1);
+    const line = result.stdout.split('\n').find((l) => /create-log-group/.test(l) && /failed/.test(l)) ?? '';
+    expect(line).toMatch(/AccessDeniedException: The specified KMS key does not exist or is not allowed/);
+    expect(line).toMatch(/not the operator's IAM: the policy of KMS key .* must allow the principal logs\.us-east-1\.amazonaws\.com/);
+    expect(line).toMatch(/ArnEquals kms:EncryptionContext:aws:logs:arn arn:aws:logs:us-east-1:111111111111:log-group:\/flowfix\/vpc-flow-logs/);
+    expect(line).not.toMatch(/grant logs:CreateLogGroup/);
+  });
+
+  test('GIVEN an S3 destination refused for lack of rights WHEN apply THEN the hint names the S3 document and the bucket, never PassRole', async () => {
+    fake.grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'acme-logs' });
+    fake.addVpc('us-east-1');
+    fake.denyAction('CreateFlowLogs');
+    const result = await run(['apply', '--yes', '--regions', 'us-east-1', '--destination', 's3://acme-logs']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/UnauthorizedOperation: .*operator-apply-s3\.json with BucketName acme-logs/);
+    expect(result.stdout).not.toMatch(/PassRole/);
+    const dryRun = await run(['apply', '--dry-run', '--regions', 'us-east-1', '--destination', 's3://acme-logs']);
+    expect(dryRun.stdout).toMatch(/CreateFlowLogs refused: UnauthorizedOperation: .*operator-apply-s3\.json/);
+    expect(dryRun.stdout).not.toMatch(/PassRole/);
+  });
+
+  test("GIVEN retention raised on a user's group without the opt-in document WHEN denied THEN the hint names operator-apply-retention.json and the group", async () => {
+    const vpc = fake.addVpc('us-east-1');
+    fake.addLogGroup('us-east-1', '/team/flow', { retentionInDays: 7 });
+    fake.addFlowLog('us-east-1', { resourceId: vpc, logGroupName: '/team/flow' });
+    fake.denyAction('PutRetentionPolicy');
+    fake.grantOperatorPolicy('operator-apply-retention.json', { LogGroupName: '/team/flow' }); // what was attempted is what the hint asks for
+    const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/put-retention-policy\s+AccessDeniedException: .*attach policies\/operator-apply-retention\.json with LogGroupName \/team\/flow/);
+  });
+});

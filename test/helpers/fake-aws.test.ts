@@ -405,6 +405,7 @@ describe('CloudWatch Logs', () => {
 
   test('CreateLogGroup stores kms key and tags; a second create is ResourceAlreadyExistsException', async () => {
     // WHEN
+    fake.addKmsKey('arn:aws:kms:us-east-1:111111111111:key/k');
     await logs().send(new CreateLogGroupCommand({ logGroupName: '/flowfix/vpc', kmsKeyId: 'arn:aws:kms:us-east-1:111111111111:key/k', tags: { a: 'b' } }));
     const dup = await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: '/flowfix/vpc' })));
     const reserved = await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: 'aws/mine' })));
@@ -415,6 +416,16 @@ describe('CloudWatch Logs', () => {
     expect(reserved.name).toBe('InvalidParameterException');
     expect(fake.logGroup('us-east-1', '/flowfix/vpc')).toMatchObject({ kmsKeyId: 'arn:aws:kms:us-east-1:111111111111:key/k', tags: { a: 'b' } });
     expect(fake.logGroup('eu-west-1', '/flowfix/vpc')).toBeUndefined();
+  });
+
+  test('CreateLogGroup with a KMS key the Logs service may not use (unknown, other region, or key policy) is AccessDeniedException naming the group ARN', async () => {
+    fake.addKmsKey('arn:aws:kms:us-east-1:111111111111:key/closed', { logsMayUse: false });
+    fake.addKmsKey('arn:aws:kms:eu-west-1:111111111111:key/elsewhere');
+    for (const key of ['closed', 'unknown'].map((k) => `arn:aws:kms:us-east-1:111111111111:key/${k}`).concat('arn:aws:kms:eu-west-1:111111111111:key/elsewhere')) {
+      const err = await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: '/flowfix/vpc', kmsKeyId: key })));
+      expect([key, err.name, err.message]).toEqual([key, 'AccessDeniedException', "The specified KMS key does not exist or is not allowed to be used with Arn 'arn:aws:logs:us-east-1:111111111111:log-group:/flowfix/vpc'"]);
+    }
+    expect(fake.logGroup('us-east-1', '/flowfix/vpc')).toBeUndefined();
   });
 
   test('PutRetentionPolicy accepts only the documented values and needs the group', async () => {

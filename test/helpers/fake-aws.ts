@@ -65,7 +65,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import * as stsSdk from '@aws-sdk/client-sts';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import { registerForPolicyCheck } from './operator-permissions.js';
+import { registerForPolicyCheck, type OperatorGrant } from './operator-permissions.js';
 
 export const FAKE_ACCOUNT = '111111111111';
 
@@ -206,11 +206,14 @@ export class FakeAws {
   private passRoleDenied = false;
   private assumeFailuresAfterCreate = 0;
   private seq = 0;
+  private readonly grants: OperatorGrant[] = [];
+  /** KMS keys by ARN: whether the key policy lets CloudWatch Logs (logs.<region>.amazonaws.com) use it. */
+  private readonly kmsKeys = new Map<string, { logsMayUse: boolean }>();
 
   constructor(opts: FakeAwsOptions = {}) {
     this.accountId = opts.accountId ?? FAKE_ACCOUNT;
     if (opts.checkOperatorPolicy !== false) {
-      registerForPolicyCheck({ accountId: this.accountId, calls: this.calls, roleArnOf: (name) => this.role(name)?.arn });
+      registerForPolicyCheck({ accountId: this.accountId, calls: this.calls, roleArnOf: (name) => this.role(name)?.arn, grants: () => this.grants });
     }
     this.enabled = opts.regions ?? ['us-east-1', 'eu-west-1'];
     this.disabled = opts.disabledRegions ?? [];
@@ -362,6 +365,11 @@ export class FakeAws {
     this.seedState(region).logGroups.set(name, group);
   }
 
+  /** A KMS key; `logsMayUse: false` models a key policy without the logs.<region>.amazonaws.com statement. */
+  addKmsKey(arn: string, opts: { logsMayUse?: boolean } = {}): void {
+    this.kmsKeys.set(arn, { logsMayUse: opts.logsMayUse ?? true });
+  }
+
   addRole(
     name: string,
     trustPolicy: object,
@@ -416,6 +424,17 @@ export class FakeAws {
       inlinePolicies: Object.fromEntries([...r.inline].map(([k, v]) => [k, JSON.parse(v) as object])),
       tags: { ...r.tags },
     };
+  }
+
+  // ---- operator policies ----
+
+  /**
+   * The operator also holds this opt-in document (policies/operator-apply-*.json), placeholders filled in:
+   * the suite-wide policy check then allows its statements besides the base documents'.
+   */
+  grantOperatorPolicy(file: string, vars: Record<string, string> = {}): this {
+    this.grants.push({ file, vars });
+    return this;
   }
 
   // ---- fault injection ----
@@ -980,6 +999,15 @@ export class FakeAws {
     }
     if (state.logGroups.has(name)) {
       throw serviceError('logs', 'ResourceAlreadyExistsException', 'The specified log group already exists');
+    }
+    if (input.kmsKeyId !== undefined) {
+      // AWS answers an unknown key, a key of another region and a key whose policy does not let the Logs
+      // service use it alike (docs/aws-facts/AWS-FACTS.md, "CloudWatch Logs details").
+      const key = this.kmsKeys.get(input.kmsKeyId);
+      if (!key?.logsMayUse || input.kmsKeyId.split(':')[3] !== ctx.region) {
+        const groupArn = `arn:${ctx.partition}:logs:${ctx.region}:${this.accountId}:log-group:${name}`;
+        throw serviceError('logs', 'AccessDeniedException', `The specified KMS key does not exist or is not allowed to be used with Arn '${groupArn}'`);
+      }
     }
     const group: StoredLogGroup = { name, creationTime: Date.now(), tags: { ...(input.tags ?? {}) } };
     if (input.kmsKeyId !== undefined) group.kmsKeyId = input.kmsKeyId;
