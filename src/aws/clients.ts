@@ -5,13 +5,15 @@ import type * as Ec2Sdk from '@aws-sdk/client-ec2';
 import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
 import type * as IamSdk from '@aws-sdk/client-iam';
 import type * as StsSdk from '@aws-sdk/client-sts';
-import type { AwsClients, Ec2Api, IamApi, LogsApi } from './api.js';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import type { AwsClients, Ec2Api, IamApi, LogsApi, S3Api } from './api.js';
 import { createEc2Api, listEnabledRegions } from './ec2-api.js';
 import { callingAction } from './errors.js';
 import { createIamApi } from './iam-api.js';
 import { createLogsApi } from './logs-api.js';
+import { createS3Api } from './s3-api.js';
 
-export type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi } from './api.js';
+export type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi, S3Api } from './api.js';
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
@@ -78,6 +80,8 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
   const ec2Apis = new Map<string, Ec2Api>();
   const logsApis = new Map<string, LogsApi>();
   let iamApi: IamApi | undefined;
+  let s3Api: S3Api | undefined;
+  let s3Client: Promise<{ sdk: typeof S3Sdk; client: S3Sdk.S3Client }> | undefined;
   let stsClient: StsSdk.STSClient | undefined;
 
   function ec2Client(region: string): Ec2Sdk.EC2Client {
@@ -125,6 +129,17 @@ export async function createAwsClients(options: AwsClientOptions): Promise<AwsCl
       // IAM is global: one client, signed for the home region (the SDK picks the partition's endpoint).
       iamApi ??= createIamApi(sdk.iam, new sdk.iam.IAMClient(config(options.homeRegion)));
       return iamApi;
+    },
+
+    s3() {
+      // Loaded on first use: only verification lists objects. A bucket may be in any region; the client
+      // follows S3's redirect to it. A custom endpoint (LocalStack, moto) gets path-style addressing.
+      s3Client ??= import('@aws-sdk/client-s3').then((s3) => ({
+        sdk: s3,
+        client: new s3.S3Client({ ...config(options.homeRegion), followRegionRedirects: true, forcePathStyle: Boolean(options.endpointUrl) }),
+      }));
+      s3Api ??= createS3Api(() => s3Client!);
+      return s3Api;
     },
   };
 }

@@ -3,7 +3,7 @@
 import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
 import type { LogGroupFacts } from '../facts/resources.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
-import type { LogsApi } from './api.js';
+import type { LogStreamFacts, LogsApi } from './api.js';
 import { callingAction, classifyAwsError } from './errors.js';
 
 // DescribeLogGroups, as documented in
@@ -116,6 +116,18 @@ export function createLogsApi(sdk: typeof LogsSdk, client: LogsSdk.CloudWatchLog
       callingAction('logs:ListTagsForResource', async () => {
         const output = await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: logGroupArn.replace(/:\*$/, '') }));
         return { ...output.tags };
+      }),
+
+    newestLogStream: (logGroupName) =>
+      callingAction('logs:DescribeLogStreams', async () => {
+        const page = await client.send(new sdk.DescribeLogStreamsCommand({ logGroupName, orderBy: 'LastEventTime', descending: true, limit: 1 }));
+        const stream = page.logStreams?.[0];
+        if (!stream?.logStreamName) return null;
+        const facts: LogStreamFacts = { name: stream.logStreamName };
+        if (stream.creationTime !== undefined) facts.creationTime = stream.creationTime;
+        if (stream.lastEventTimestamp !== undefined) facts.lastEventTimestamp = stream.lastEventTimestamp;
+        if (stream.lastIngestionTime !== undefined) facts.lastIngestionTime = stream.lastIngestionTime;
+        return facts;
       }),
 
     putRetentionPolicy: ({ logGroupName, retentionInDays }) =>

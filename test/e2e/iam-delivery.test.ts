@@ -2,8 +2,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { applyCommand } from '../../src/cli/commands/apply.js';
+import { toCommandOptions } from '../../src/cli/options.js';
 import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
-import { runFlowfix } from '../helpers/capture-io.js';
+import { captureIo, runFlowfix } from '../helpers/capture-io.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
@@ -186,5 +188,133 @@ describe('hints that point at the right thing', () => {
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/put-retention-policy\s+AccessDeniedException: .*attach policies\/operator-apply-retention\.json with LogGroupName \/team\/flow/);
+  });
+});
+
+describe('verification says only what it knows', () => {
+  let fake: FakeAws;
+  beforeEach(() => {
+    fake = new FakeAws().install();
+  });
+  afterEach(() => fake.restore());
+
+  /** Real time; each sleep apply asks for runs `onSleep` (what AWS does meanwhile) and returns at once. */
+  const clock = (onSleep: (n: number) => void) => {
+    let sleeps = 0;
+    return { now: () => Date.now(), sleep: async () => onSleep(++sleeps) };
+  };
+  const applyWith = async (args: Record<string, unknown>, onSleep: (n: number) => void, timings: object = { waitIntervalMs: 1 }) => {
+    const io = captureIo({ env: ENV });
+    const options = await toCommandOptions(args, io);
+    const code = await applyCommand(options, io, { clock: clock(onSleep), timings });
+    return { code, out: io.out.join(''), err: io.err.join('') };
+  };
+
+  test('GIVEN a new flow log with status SUCCESS but nothing delivered WHEN apply --wait THEN it waits, and reports delivering only once a log stream exists', async () => {
+    fake.addVpc('us-east-1');
+    const seen: string[] = [];
+    const result = await applyWith({ yes: true, wait: true, regions: 'us-east-1' }, (n) => {
+      seen.push(fake.flowLogs('us-east-1').map((f) => f.DeliverLogsStatus).join());
+      if (n === 2) fake.deliverFlowLogs('us-east-1');
+    });
+    expect(seen).toEqual(['SUCCESS', 'SUCCESS']); // SUCCESS all along: the status alone proved nothing
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('Waiting for first delivery of 1 flow logs');
+    expect(result.out).toMatch(/Verification: 1\/1 delivering \(log stream or object seen\)\n/);
+    expect(fake.calls.filter((c) => c.operation === 'DescribeLogStreams').map((c) => c.input)).toEqual(
+      Array(3).fill({ logGroupName: '/flowfix/vpc-flow-logs', orderBy: 'LastEventTime', descending: true, limit: 1 }),
+    );
+  });
+
+  test('GIVEN the role was created in this run and delivery first FAILED THEN the status is re-read for the grace period and reported as it ends up', async () => {
+    fake.addVpc('us-east-1');
+    // The first delivery attempt came before IAM had propagated the new role's policy.
+    let failedOnce = false;
+    fake.onCall = (call) => {
+      if (call.operation !== 'DescribeFlowLogs' || failedOnce || fake.flowLogs('us-east-1').length === 0) return;
+      failedOnce = true;
+      fake.updateFlowLogs('us-east-1', (f) => Object.assign(f, { DeliverLogsStatus: 'FAILED', DeliverLogsErrorMessage: 'Access error' }));
+    };
+    const result = await applyWith({ yes: true, regions: 'us-east-1' }, (n) => {
+      if (n === 1) fake.deliverFlowLogs('us-east-1'); // propagated by now: delivery works
+    }, { waitIntervalMs: 1, failedGraceMs: 60_000 });
+    expect(result.err).toMatch(/Delivery FAILED for 1 flow logs right after the delivery role changed: re-reading/);
+    expect(result.out).toMatch(/Verification: 1\/1 delivering/);
+    expect(result.code).toBe(0);
+  });
+
+  test('GIVEN delivery keeps FAILING after the grace period THEN it is reported failed, saying how long after the change', async () => {
+    fake.addVpc('us-east-1');
+    const failing = () => fake.updateFlowLogs('us-east-1', (f) => Object.assign(f, { DeliverLogsStatus: 'FAILED', DeliverLogsErrorMessage: 'Access error' }));
+    fake.onCall = (call) => {
+      if (call.operation === 'DescribeFlowLogs') failing();
+    };
+    const result = await applyWith({ yes: true, regions: 'us-east-1' }, () => {}, { waitIntervalMs: 1, failedGraceMs: 30 });
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/us-east-1 vpc-\w+: delivery-failed: Access error; still FAILED \d+s after the delivery role changed/);
+  });
+
+  test('GIVEN the role and policy were already in place THEN a FAILED status is reported at once, without a grace period', async () => {
+    fake.addVpc('us-east-1');
+    await run(['apply', '--yes', '--regions', 'us-east-1']);
+    fake.addVpc('us-east-1');
+    fake.onCall = (call) => {
+      if (call.operation === 'DescribeFlowLogs' && fake.flowLogs('us-east-1').length === 2) {
+        fake.updateFlowLogs('us-east-1', (f) => Object.assign(f, { DeliverLogsStatus: 'FAILED', DeliverLogsErrorMessage: 'Rate limited' }));
+      }
+    };
+    let sleeps = 0;
+    const result = await applyWith({ yes: true, regions: 'us-east-1' }, () => sleeps++, { waitIntervalMs: 1, failedGraceMs: 60_000 });
+    expect(sleeps).toBe(0);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/delivery-failed: Rate limited\n/);
+  });
+
+  test('GIVEN an S3 destination WHEN apply --wait THEN it is delivering once an object named after the flow log is under AWSLogs/<account>/vpcflowlogs/<region>/', async () => {
+    fake.grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'acme-logs' });
+    fake.addBucket('acme-logs');
+    fake.addVpc('us-east-1');
+    const result = await applyWith({ yes: true, wait: true, regions: 'us-east-1', destination: 's3://acme-logs/vpc' }, () => fake.deliverFlowLogs('us-east-1'));
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/Verification: 1\/1 delivering/);
+    const [key] = fake.objects('acme-logs');
+    const flowLogId = fake.flowLogs('us-east-1')[0]!.FlowLogId!;
+    expect(key).toMatch(new RegExp(`^vpc/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/\\d{4}/\\d{2}/\\d{2}/${FAKE_ACCOUNT}_vpcflowlogs_us-east-1_${flowLogId}_\\d{8}T\\d{4}Z_\\w+\\.log\\.gz$`));
+    const listed = fake.calls.filter((c) => c.operation === 'ListObjectsV2').map((c) => c.input.Prefix);
+    expect(listed.every((p) => new RegExp(`^vpc/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/\\d{4}/\\d{2}/\\d{2}/$`).test(p))).toBe(true);
+  });
+
+  test('GIVEN s3:ListBucket is denied THEN the flow log stays "no error yet" and the report says why delivery was not checked', async () => {
+    fake.grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'acme-logs' });
+    fake.addBucket('acme-logs');
+    fake.addVpc('us-east-1');
+    fake.denyAction('ListObjectsV2');
+    const result = await applyWith({ yes: true, regions: 'us-east-1', destination: 's3://acme-logs' }, () => {});
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/Verification: 0\/1 delivering .*\n  us-east-1 vpc-\w+: delivery not checked: AccessDenied: grant s3:ListBucket on the bucket .*operator-apply-s3\.json/);
+  });
+
+  test('GIVEN verify THEN it tells flow logs that delivered from those with no error yet, in text and JSON; plan reads no streams or objects', async () => {
+    const vpc = fake.addVpc('us-east-1');
+    await run(['apply', '--yes', '--regions', 'us-east-1']);
+    const before = await run(['verify', '--regions', 'us-east-1']);
+    expect(before.stdout).toMatch(/Delivery: 0 of 1 flow log delivering \(log stream or object seen since creation\); 1 with no delivery error yet but nothing delivered so far/);
+
+    fake.deliverFlowLogs('us-east-1');
+    const after = JSON.parse((await run(['verify', '--regions', 'us-east-1', '--format', 'json'])).stdout);
+    expect(after.delivery).toEqual([{ region: 'us-east-1', flowLogId: expect.stringMatching(/^fl-/), resourceIds: [vpc], status: 'delivering', evidence: expect.stringMatching(/^log stream eni-\w+ in \/flowfix\/vpc-flow-logs$/) }]);
+
+    const calls = fake.calls.length;
+    await run(['plan', '--regions', 'us-east-1']);
+    expect(fake.calls.slice(calls).filter((c) => c.operation === 'DescribeLogStreams' || c.operation === 'ListObjectsV2')).toEqual([]);
+  });
+
+  test('GIVEN a reused role whose trust stops admitting the region after creation THEN the fake fails delivery with "Access error"', async () => {
+    fake.addVpc('us-east-1');
+    fake.addRole(ROLE, trustPinnedTo('us-east-1'));
+    await run(['apply', '--yes', '--regions', 'us-east-1']);
+    fake.addRole(ROLE, trustPinnedTo('eu-west-1'), fake.role(ROLE)!.inlinePolicies);
+    fake.deliverFlowLogs('us-east-1');
+    expect(fake.flowLogs('us-east-1').map((f) => [f.DeliverLogsStatus, f.DeliverLogsErrorMessage])).toEqual([['FAILED', 'Access error']]);
   });
 });

@@ -28,12 +28,15 @@ import {
   ResourceAlreadyExistsException,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { FAKE_ACCOUNT, FakeAws, mutatingOperations } from './fake-aws.js';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 const ec2 = (region = 'us-east-1') => new EC2Client({ region, credentials });
 const iam = (region = 'us-east-1') => new IAMClient({ region, credentials });
 const logs = (region = 'us-east-1') => new CloudWatchLogsClient({ region, credentials });
+const s3 = () => new S3Client({ region: 'us-east-1', credentials });
 
 const TRUST = {
   Version: '2012-10-17',
@@ -426,6 +429,34 @@ describe('CloudWatch Logs', () => {
       expect([key, err.name, err.message]).toEqual([key, 'AccessDeniedException', "The specified KMS key does not exist or is not allowed to be used with Arn 'arn:aws:logs:us-east-1:111111111111:log-group:/flowfix/vpc'"]);
     }
     expect(fake.logGroup('us-east-1', '/flowfix/vpc')).toBeUndefined();
+  });
+
+  test('DescribeLogStreams: none before delivery; newest first by LastEventTime; a prefix cannot go with LastEventTime; a missing group is ResourceNotFoundException', async () => {
+    fake.addLogGroup('us-east-1', '/flowfix/vpc');
+    const newest = () => logs().send(new DescribeLogStreamsCommand({ logGroupName: '/flowfix/vpc', orderBy: 'LastEventTime', descending: true, limit: 1 }));
+    expect((await newest()).logStreams).toEqual([]);
+    const bad = await errorOf(logs().send(new DescribeLogStreamsCommand({ logGroupName: '/flowfix/vpc', orderBy: 'LastEventTime', logStreamNamePrefix: 'eni-' })));
+    const missing = await errorOf(logs().send(new DescribeLogStreamsCommand({ logGroupName: '/absent' })));
+    expect(bad.name).toBe('InvalidParameterException');
+    expect(missing.name).toBe('ResourceNotFoundException');
+  });
+
+  test('ListObjectsV2: keys in order under a prefix, paged by continuation token; a missing bucket is NoSuchBucket', async () => {
+    fake.addBucket('b');
+    const vpc = fake.addVpc('us-east-1');
+    for (const at of [Date.UTC(2026, 0, 2), Date.UTC(2026, 0, 1)]) {
+      fake.addFlowLog('us-east-1', { resourceId: vpc, destinationType: 's3', destination: 'arn:aws:s3:::b/p' });
+      fake.deliverFlowLogs('us-east-1', at);
+    }
+    const first = await s3().send(new ListObjectsV2Command({ Bucket: 'b', Prefix: `p/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/`, MaxKeys: 2 }));
+    const rest = await s3().send(new ListObjectsV2Command({ Bucket: 'b', Prefix: `p/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/`, MaxKeys: 2, ContinuationToken: first.NextContinuationToken }));
+    const missing = await errorOf(s3().send(new ListObjectsV2Command({ Bucket: 'absent' })));
+    const keys = [...(first.Contents ?? []), ...(rest.Contents ?? [])].map((o) => o.Key);
+    expect(keys).toEqual(fake.objects('b'));
+    expect(keys).toHaveLength(3); // the first flow log delivered twice, the second once
+    expect(first.IsTruncated).toBe(true);
+    expect(keys[0]).toMatch(/\/2026\/01\/01\//);
+    expect(missing.name).toBe('NoSuchBucket');
   });
 
   test('PutRetentionPolicy accepts only the documented values and needs the group', async () => {

@@ -53,19 +53,24 @@ import {
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
+  DescribeLogStreamsCommand,
   PutRetentionPolicyCommand,
   TagResourceCommand,
   ListTagsForResourceCommand,
   type ListTagsForResourceCommandInput,
   type CreateLogGroupCommandInput,
   type DescribeLogGroupsCommandInput,
+  type DescribeLogStreamsCommandInput,
   type LogGroup,
   type PutRetentionPolicyCommandInput,
   type TagResourceCommandInput,
 } from '@aws-sdk/client-cloudwatch-logs';
+import * as s3Sdk from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client, S3ServiceException, type ListObjectsV2CommandInput } from '@aws-sdk/client-s3';
 import * as stsSdk from '@aws-sdk/client-sts';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { registerForPolicyCheck, type OperatorGrant } from './operator-permissions.js';
+import { isAllowed } from '../../src/policy/evaluate.js';
 
 export const FAKE_ACCOUNT = '111111111111';
 
@@ -83,7 +88,7 @@ export interface FakeAwsOptions {
 }
 
 export interface RecordedCall {
-  service: 'ec2' | 'iam' | 'logs' | 'sts';
+  service: 'ec2' | 'iam' | 'logs' | 'sts' | 's3';
   operation: string;
   region: string;
   input: any;
@@ -146,6 +151,8 @@ interface StoredLogGroup {
   retentionInDays?: number;
   kmsKeyId?: string;
   tags: Record<string, string>;
+  /** Log streams by name (flow logs name them after network interfaces). Times in epoch ms. */
+  streams: Map<string, { creationTime: number; firstEventTimestamp?: number; lastEventTimestamp?: number; lastIngestionTime?: number }>;
 }
 interface StoredRole {
   name: string;
@@ -209,6 +216,8 @@ export class FakeAws {
   private readonly grants: OperatorGrant[] = [];
   /** KMS keys by ARN: whether the key policy lets CloudWatch Logs (logs.<region>.amazonaws.com) use it. */
   private readonly kmsKeys = new Map<string, { logsMayUse: boolean }>();
+  /** S3 buckets (global names) and their objects' keys with LastModified. */
+  private readonly buckets = new Map<string, Map<string, Date>>();
 
   constructor(opts: FakeAwsOptions = {}) {
     this.accountId = opts.accountId ?? FAKE_ACCOUNT;
@@ -258,8 +267,10 @@ export class FakeAws {
       [PutRetentionPolicyCommand, 'PutRetentionPolicy', (i, c) => this.putRetentionPolicy(i, c)],
       [TagResourceCommand, 'TagResource', (i, c) => this.tagLogGroup(i, c)],
       [ListTagsForResourceCommand, 'ListTagsForResource', (i, c) => this.listLogGroupTags(i, c)],
+      [DescribeLogStreamsCommand, 'DescribeLogStreams', (i, c) => this.describeLogStreams(i, c)],
       [DeleteLogGroupCommand, 'DeleteLogGroup', (i, c) => this.deleteLogGroup(i.logGroupName, c)],
     ]);
+    this.wire('s3', S3Client, [[ListObjectsV2Command, 'ListObjectsV2', (i) => this.listObjects(i)]]);
     this.wire('sts', STSClient, [
       [
         GetCallerIdentityCommand,
@@ -359,10 +370,80 @@ export class FakeAws {
   }
 
   addLogGroup(region: string, name: string, g: { retentionInDays?: number; kmsKeyId?: string } = {}): void {
-    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: {} };
+    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: {}, streams: new Map() };
     if (g.retentionInDays !== undefined) group.retentionInDays = g.retentionInDays;
     if (g.kmsKeyId !== undefined) group.kmsKeyId = g.kmsKeyId;
     this.seedState(region).logGroups.set(name, group);
+  }
+
+  /** An S3 bucket flow logs can deliver to. */
+  addBucket(name: string): void {
+    if (!this.buckets.has(name)) this.buckets.set(name, new Map());
+  }
+
+  /** The keys of a bucket's objects, in key order. */
+  objects(bucket: string): string[] {
+    return [...(this.buckets.get(bucket)?.keys() ?? [])].sort();
+  }
+
+  /**
+   * One round of the flow logs service delivering, as AWS does some minutes after creation and only
+   * when traffic flows: for each ACTIVE flow log of the region(s), CloudWatch Logs delivery assumes the
+   * role (its trust must admit this flow log's ARN in its region) and needs logs:CreateLogStream and
+   * logs:PutLogEvents on the group from the role's inline policies; then a stream named after a network
+   * interface is written and the status is SUCCESS, else the status turns FAILED with "Access error". S3
+   * delivery writes one object under AWSLogs/<account>/vpcflowlogs/<region>/<yyyy>/<mm>/<dd>/ named after
+   * the flow log, or FAILS when the bucket does not exist.
+   */
+  deliverFlowLogs(region?: string, now = Date.now()): void {
+    for (const [name, state] of this.regionStates) {
+      if (region !== undefined && name !== region) continue;
+      const p = partitionOf(name);
+      for (const flowLog of state.flowLogs.values()) {
+        if (flowLog.FlowLogStatus !== 'ACTIVE') continue;
+        const ok =
+          flowLog.LogDestinationType === 's3'
+            ? this.deliverToS3(flowLog, name, now)
+            : flowLog.LogDestinationType === 'cloud-watch-logs'
+              ? this.deliverToLogGroup(flowLog, state, { service: 'ec2', operation: 'Deliver', region: name, partition: p }, now)
+              : true;
+        flowLog.DeliverLogsStatus = ok ? 'SUCCESS' : 'FAILED';
+        if (ok) delete flowLog.DeliverLogsErrorMessage;
+        else flowLog.DeliverLogsErrorMessage = 'Access error';
+      }
+    }
+  }
+
+  private deliverToLogGroup(flowLog: FlowLog, state: RegionState, ctx: Ctx, now: number): boolean {
+    const group = state.logGroups.get(flowLog.LogGroupName ?? '');
+    const arn = flowLog.DeliverLogsPermissionArn ?? '';
+    const role = this.roleByArn(arn);
+    if (!group || !role || !this.trustAdmits(arn, ctx, flowLog.FlowLogId!)) return false;
+    const streamName = `eni-${(flowLog.ResourceId ?? '').replace(/^\w+-/, '').slice(0, 17).padEnd(17, '0')}`;
+    const streamArn = `arn:${ctx.partition}:logs:${ctx.region}:${this.accountId}:log-group:${group.name}:log-stream:${streamName}`;
+    const policies = [...role.inline.values()].map((doc) => JSON.parse(doc) as { Statement: any });
+    const may = (action: string) => policies.some((doc) => isAllowed(doc, action, streamArn));
+    if (!may('logs:CreateLogStream') || !may('logs:PutLogEvents')) return false;
+    const stream = group.streams.get(streamName) ?? { creationTime: now };
+    stream.firstEventTimestamp ??= now;
+    stream.lastEventTimestamp = now;
+    stream.lastIngestionTime = now;
+    group.streams.set(streamName, stream);
+    return true;
+  }
+
+  private deliverToS3(flowLog: FlowLog, region: string, now: number): boolean {
+    const path = (flowLog.LogDestination ?? '').replace(/^arn:[^:]+:s3:::/, '');
+    const [bucket = '', ...rest] = path.split('/');
+    const objects = this.buckets.get(bucket);
+    if (!objects) return false;
+    const prefix = rest.join('/').replace(/^\/+|\/+$/g, '');
+    const stamp = new Date(now).toISOString();
+    const day = stamp.slice(0, 10).replace(/-/g, '/');
+    const minute = `${stamp.slice(0, 10).replace(/-/g, '')}T${stamp.slice(11, 16).replace(':', '')}Z`;
+    const key = `${prefix ? `${prefix}/` : ''}AWSLogs/${this.accountId}/vpcflowlogs/${region}/${day}/${this.accountId}_vpcflowlogs_${region}_${flowLog.FlowLogId}_${minute}_${randomUUID().slice(0, 8)}.log.gz`;
+    objects.set(key, new Date(now));
+    return true;
   }
 
   /** A KMS key; `logsMayUse: false` models a key policy without the logs.<region>.amazonaws.com statement. */
@@ -1009,7 +1090,7 @@ export class FakeAws {
         throw serviceError('logs', 'AccessDeniedException', `The specified KMS key does not exist or is not allowed to be used with Arn '${groupArn}'`);
       }
     }
-    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: { ...(input.tags ?? {}) } };
+    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: { ...(input.tags ?? {}) }, streams: new Map() };
     if (input.kmsKeyId !== undefined) group.kmsKeyId = input.kmsKeyId;
     state.logGroups.set(name, group);
     return {};
@@ -1040,6 +1121,47 @@ export class FakeAws {
       throw serviceError('logs', 'ResourceNotFoundException', `The specified resource does not exist: ${String(input.resourceArn)}`);
     }
     return { tags: { ...this.requireLogGroup(ctx, parsed.name).tags } };
+  }
+
+  // As the API reference: logGroupName (or logGroupIdentifier) required; orderBy LogStreamName (default) or
+  // LastEventTime, which excludes logStreamNamePrefix; limit 1–50, default 50; descending; paged by nextToken.
+  private describeLogStreams(input: DescribeLogStreamsCommandInput, ctx: Ctx): object {
+    const group = this.requireLogGroup(ctx, input.logGroupName ?? input.logGroupIdentifier);
+    if (input.limit !== undefined && (input.limit < 1 || input.limit > 50)) {
+      throw serviceError('logs', 'InvalidParameterException', `Value '${input.limit}' at 'limit' must be between 1 and 50`);
+    }
+    if (input.orderBy === 'LastEventTime' && input.logStreamNamePrefix !== undefined) {
+      throw serviceError('logs', 'InvalidParameterException', 'Cannot order by LastEventTime with a logStreamNamePrefix.');
+    }
+    const byTime = input.orderBy === 'LastEventTime';
+    const streams = [...group.streams]
+      .filter(([name]) => name.startsWith(input.logStreamNamePrefix ?? ''))
+      .sort(([a, x], [b, y]) => (byTime ? (x.lastEventTimestamp ?? 0) - (y.lastEventTimestamp ?? 0) : a < b ? -1 : a > b ? 1 : 0));
+    if (input.descending) streams.reverse();
+    const { page, next } = this.paginate('DescribeLogStreams', streams, input.limit, input.nextToken, 50);
+    const arn = `arn:${ctx.partition}:logs:${ctx.region}:${this.accountId}:log-group:${group.name}`;
+    return {
+      logStreams: page.map(([name, s]) => ({ logStreamName: name, arn: `${arn}:log-stream:${name}`, storedBytes: 0, ...s })),
+      ...(next === undefined ? {} : { nextToken: next }),
+    };
+  }
+
+  // ListObjectsV2 as S3 answers it: keys in order under Prefix, after StartAfter, MaxKeys (1–1000, default
+  // 1000) a page, continued with ContinuationToken; a missing bucket is NoSuchBucket.
+  private listObjects(input: ListObjectsV2CommandInput): object {
+    const objects = this.buckets.get(input.Bucket ?? '');
+    if (!objects) throw serviceError('s3', 'NoSuchBucket', 'The specified bucket does not exist', 404);
+    const keys = this.objects(input.Bucket!).filter((k) => k.startsWith(input.Prefix ?? '') && (input.StartAfter === undefined || k > input.StartAfter));
+    const { page, next } = this.paginate('ListObjectsV2', keys, input.MaxKeys, input.ContinuationToken, 1000);
+    return {
+      Name: input.Bucket,
+      Prefix: input.Prefix ?? '',
+      KeyCount: page.length,
+      MaxKeys: input.MaxKeys ?? 1000,
+      IsTruncated: next !== undefined,
+      Contents: page.map((Key) => ({ Key, LastModified: objects.get(Key), Size: 100, StorageClass: 'STANDARD' })),
+      ...(next === undefined ? {} : { NextContinuationToken: next }),
+    };
   }
 
   private deleteLogGroup(name: string | undefined, ctx: Ctx): object {
@@ -1258,8 +1380,9 @@ const BASE_ERRORS = {
   iam: IAMServiceException,
   logs: CloudWatchLogsServiceException,
   sts: STSServiceException,
+  s3: S3ServiceException,
 };
-const SDK_MODULES: Record<Service, Record<string, unknown>> = { ec2: {}, iam: iamSdk, logs: logsSdk, sts: stsSdk };
+const SDK_MODULES: Record<Service, Record<string, unknown>> = { ec2: {}, iam: iamSdk, logs: logsSdk, sts: stsSdk, s3: s3Sdk };
 
 /**
  * An error shaped like the one the SDK throws for `code`: the service's modelled exception class when there
