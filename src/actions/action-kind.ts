@@ -78,8 +78,12 @@ export interface ActionKind<K extends string, I> {
    * the targets whose change live state, read again now, shows in place. Throws when it cannot read.
    */
   tookEffect(clients: AwsClients, region: string, input: I, targets: string[]): Promise<string[]>;
-  /** For an access-denied failure: what to grant, when the declared permissions alone do not say it. */
-  deniedHint?(input: I): string;
+  /**
+   * For an access-denied failure: what to grant (or fix), when the declared permissions alone do not say
+   * it. Given AWS's message and where the call went, since not every denial is the operator's IAM (a KMS
+   * key policy, a bucket policy).
+   */
+  deniedHint?(input: I, error: { code: string; message: string }, scope: CallScope): string;
 }
 
 /** Declares a kind with its types checked against the interface. */

@@ -36,6 +36,10 @@ const inputSchema = z
 export type CreateFlowLogsInput = z.infer<typeof inputSchema>;
 
 const PASS_ROLE_HINT = 'grant ec2:CreateFlowLogs, ec2:CreateTags and iam:PassRole on the delivery role (policies/operator-apply.json)';
+const s3Hint = (bucket: string) =>
+  `grant ec2:CreateFlowLogs and ec2:CreateTags (policies/operator-apply.json), and logs:CreateLogDelivery, logs:DeleteLogDelivery and ` +
+  `s3:GetBucketPolicy/s3:PutBucketPolicy on ${bucket} (policies/operator-apply-s3.json with BucketName ${bucket}); or give bucket ${bucket} ` +
+  `a policy that lets delivery.logs.amazonaws.com s3:PutObject under AWSLogs/ and s3:GetBucketAcl`;
 
 export const createFlowLogs = defineActionKind({
   kind: 'create-flow-logs',
@@ -60,6 +64,9 @@ export const createFlowLogs = defineActionKind({
     if (input.DeliverLogsPermissionArn) needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn });
     if (input.LogDestinationType === 's3') {
       needs.push({ action: 'logs:CreateLogDelivery', resource: '*' }, { action: 'logs:DeleteLogDelivery', resource: '*' });
+      // AWS adds its delivery statement to the bucket policy with the caller's rights when it is missing.
+      const bucket = `arn:${scope.partition}:s3:::${bucketOf(input.LogDestination ?? '')}`;
+      needs.push({ action: 's3:GetBucketPolicy', resource: bucket }, { action: 's3:PutBucketPolicy', resource: bucket });
     }
     return needs;
   },
@@ -80,8 +87,12 @@ export const createFlowLogs = defineActionKind({
     const flowLogsOf = groupBy(await clients.ec2(region).listFlowLogs(), (f) => f.resourceId);
     return targets.filter((id) => existingFlowLogVerdict(flowLogsOf.get(id) ?? [], input).kind === 'working');
   },
-  deniedHint: (input) => (input.LogDestinationType === 'cloud-watch-logs' ? PASS_ROLE_HINT : 'grant ec2:CreateFlowLogs, ec2:CreateTags and logs:CreateLogDelivery (policies/operator-apply.json)'),
+  // S3 delivery needs no role, so never the PassRole hint: the bucket's side is what is usually missing.
+  deniedHint: (input) => (input.LogDestinationType === 'cloud-watch-logs' ? PASS_ROLE_HINT : s3Hint(bucketOf(input.LogDestination ?? ''))),
 });
+
+/** arn:aws:s3:::bucket/prefix/ → bucket. */
+export const bucketOf = (arn: string): string => arn.replace(/^arn:[^:]+:s3:::/, '').split('/')[0]!;
 
 /** arn:aws:s3:::bucket/prefix/ → s3://bucket/prefix/ (the way users write it). */
 function s3UrlOf(arn: string): string {

@@ -28,6 +28,15 @@ export const createLogGroup = defineActionKind({
       : [{ status: 'todo' }],
   send: (clients, region, input) => clients.logs(region).createLogGroup(input),
   tookEffect: async (clients, region, input, targets) => ((await clients.logs(region).describeLogGroups([input.logGroupName]))[input.logGroupName] ? targets : []),
+  // "The specified KMS key does not exist or is not allowed to be used with Arn …": the key's policy, not
+  // the operator's IAM, must let CloudWatch Logs in this region use it for this group.
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+  deniedHint: (input, error, scope) =>
+    input.kmsKeyId && /\bKMS key\b/i.test(error.message)
+      ? `not the operator's IAM: the policy of KMS key ${input.kmsKeyId} must allow the principal logs.${scope.region}.amazonaws.com ` +
+        `kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* with the condition ` +
+        `ArnEquals kms:EncryptionContext:aws:logs:arn ${logGroupArn(scope, input.logGroupName)}, and the key must be in ${scope.region}`
+      : `grant logs:CreateLogGroup and logs:TagResource on ${logGroupArn(scope, input.logGroupName)} (policies/operator-apply.json covers /flowfix/* groups)`,
 });
 
 export const buildCreateLogGroup = (region: string, name: string, kmsKeyId: string | undefined, tags: Record<string, string>) => ({

@@ -34,6 +34,9 @@ export const putRetentionPolicy = defineActionKind({
     const group = (await clients.logs(region).describeLogGroups([input.logGroupName]))[input.logGroupName];
     return group?.retentionInDays === input.retentionInDays ? targets : [];
   },
+  deniedHint: (input, _error, scope) =>
+    `grant logs:PutRetentionPolicy on ${logGroupArn(scope, input.logGroupName)}: policies/operator-apply.json covers /flowfix/* groups; ` +
+    `for any other group attach policies/operator-apply-retention.json with LogGroupName ${input.logGroupName}`,
 });
 
 export const buildPutRetentionPolicy = (region: string, name: string, retentionInDays: number, because: Because) => ({

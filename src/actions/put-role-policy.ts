@@ -17,7 +17,9 @@ export const putRolePolicy = defineActionKind({
   inputSchema: z.strictObject({ RoleName: iamName, PolicyName: iamName, PolicyDocument: z.string().max(10_240) }),
   targets: (input) => [input.RoleName],
   describe: (input) => `Put inline policy ${input.PolicyName} on role ${input.RoleName}: ${summarisePolicy(input.PolicyDocument)}`,
-  permissions: (input, scope) => [{ action: 'iam:PutRolePolicy', resource: roleArn(scope, input.RoleName) }],
+  // IAM authorizes PutRolePolicy against the role's ARN, path included; the input names the role only, and
+  // a reused role may sit at any path: declared for the name at the root and at any path.
+  permissions: (input, scope) => ['/', '/*/'].map((path) => ({ action: 'iam:PutRolePolicy', resource: roleArn(scope, input.RoleName, path) })),
   reconcile: (action, live) => {
     const current = roleOf(live)?.inlinePolicies[action.input.PolicyName];
     return current !== undefined && sameDocument(current, action.input.PolicyDocument)

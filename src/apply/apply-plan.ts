@@ -57,6 +57,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const runId = randomUUID();
   const clock = options.clock ?? systemClock;
   const aborted = () => options.signal?.aborted === true;
+  const scopeOf = (action: PlanAction) => ({ partition: plan.partition, accountId: plan.accountId, region: action.region });
   let roleCreatedNow = false;
 
   /** Every outcome goes through here, so a failed prerequisite always blocks what depends on it. */
@@ -72,7 +73,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const fail = (action: PlanAction, ids: string[], err: unknown, note?: string) => {
     const { kind, code, message, action: iamAction } = classifyAwsError(err);
     // A bare denial ("Access denied") must still say what to grant, and where.
-    const grant = kind === 'access-denied' ? (kindOf(action).deniedHint?.(action.input) ?? `grant ${iamAction ?? action.permissions.join(', ')} in ${action.region}`) : undefined;
+    const hint = kind === 'access-denied' ? kindOf(action).deniedHint?.(action.input, { code, message }, scopeOf(action)) : undefined;
+    const grant = kind === 'access-denied' ? (hint ?? `grant ${iamAction ?? action.permissions.join(', ')} in ${action.region}`) : undefined;
     const why = grant ?? note;
     recordAll(action, ids, 'failed', { code, message: why ? `${message} (${why})` : message });
   };
@@ -153,7 +155,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       dryRunProbes.push({ region: action.region, allowed: true, code: 'DryRunOperation' });
     } catch (err) {
       const { kind, code, message } = classifyAwsError(err);
-      const hint = kindOf(action).deniedHint?.(action.input);
+      const hint = kindOf(action).deniedHint?.(action.input, { code, message }, scopeOf(action));
       dryRunProbes.push(
         kind === 'dry-run-ok'
           ? { region: action.region, allowed: true, code }

@@ -5,7 +5,7 @@ import type { FlowLogFacts, VpcFacts } from '../facts/resources.js';
 import { readRegions, roleOf, unreadableRegions, type Inventory, type RegionInventory } from '../inventory/types.js';
 import { appendAll, groupBy } from '../util/collections.js';
 import { capturesRejects, deliveryFailed, flowLogCounts, isActive } from '../rules/flow-logs.js';
-import { trustsVpcFlowLogs } from '../rules/role-trust.js';
+import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
 import { ExclusionMatcher } from './exclusions.js';
 import { kindFields } from './finding-kinds.js';
 import type { AuditResult, Coverage, ExclusionMark, Finding } from './types.js';
@@ -196,13 +196,19 @@ function auditRetention(
 function auditRole(inventory: Inventory, settings: AuditSettings): Finding[] {
   const role = roleOf(inventory);
   if (!role || settings.destination.type !== 'cloud-watch-logs') return [];
-  const problem = trustsVpcFlowLogs(role.trustPolicy, inventory.accountId);
-  if (problem === null) return [];
+  // Judged per region: a trust policy whose aws:SourceArn names one region serves that region only.
+  const read = readRegions(inventory).map((r) => r.region);
+  const regions = read.length > 0 ? read : [inventory.homeRegion];
+  const problems = trustProblemsByRegion(role.trustPolicy, inventory, regions);
+  if (problems.size === 0) return [];
+  const what = describeTrustProblems(problems, regions);
+  const trustedIn = regions.filter((r) => !problems.has(r));
+  const still = trustedIn.length > 0 ? ` It does in ${trustedIn.join(', ')}, where flowfix still uses it.` : '';
   return [
     {
       ...resourceFields('global', 'Role', role.roleName),
       ...kindFields('role-untrusted'),
-      reason: `Delivery role ${role.roleName} ${problem}; flowfix will not overwrite it. Fix its trust policy or choose another --role-name.`,
+      reason: `Delivery role ${role.roleName} ${what}; flowfix will not change its trust policy.${still} Fix its trust policy or choose another --role-name.`,
       remediable: false,
     },
   ];

@@ -18,6 +18,8 @@ export interface AwsClients {
   ec2(region: string): Ec2Api;
   logs(region: string): LogsApi;
   iam(): IamApi;
+  /** S3, for verifying delivery only; the client follows a bucket's region by itself. */
+  s3(): S3Api;
 }
 
 /** Per-call options of the reads: a signal that abandons the call (and its retries) when aborted. */
@@ -75,6 +77,25 @@ export interface LogsApi {
   putRetentionPolicy(input: { logGroupName: string; retentionInDays: number }): Promise<void>;
   /** Tags of a log group, by its ARN (with or without the trailing `:*`). */
   listTags(logGroupArn: string, options?: CallOptions): Promise<Record<string, string>>;
+  /**
+   * The group's most recently written log stream (DescribeLogStreams ordered by LastEventTime, descending,
+   * limit 1), or null when the group has none. Throws ResourceNotFoundException (kind 'not-found') for a
+   * missing group. Only verification calls it: `plan` reads no streams.
+   */
+  newestLogStream(logGroupName: string): Promise<LogStreamFacts | null>;
+}
+
+/** Times in epoch milliseconds, as CloudWatch Logs gives them; lastEventTimestamp is eventually consistent (< 1 h). */
+export interface LogStreamFacts {
+  name: string;
+  creationTime?: number;
+  lastEventTimestamp?: number;
+  lastIngestionTime?: number;
+}
+
+export interface S3Api {
+  /** One page of ListObjectsV2 (needs s3:ListBucket on the bucket): keys under `prefix`, in key order. */
+  listObjects(input: { bucket: string; prefix: string; maxKeys?: number; continuationToken?: string }): Promise<{ keys: string[]; nextToken?: string }>;
 }
 
 export interface IamApi {
@@ -82,8 +103,10 @@ export interface IamApi {
   getRole(name: string, options?: CallOptions): Promise<RoleFacts | null>;
   createRole(input: {
     RoleName: string;
+    Path?: string;
     AssumeRolePolicyDocument: string;
     Description?: string;
+    PermissionsBoundary?: string;
     Tags?: { Key: string; Value: string }[];
   }): Promise<{ arn: string }>;
   putRolePolicy(input: { RoleName: string; PolicyName: string; PolicyDocument: string }): Promise<void>;

@@ -4,8 +4,9 @@
 
 import type * as Ec2Sdk from '@aws-sdk/client-ec2';
 import type * as StsSdk from '@aws-sdk/client-sts';
+import type * as S3Sdk from '@aws-sdk/client-s3';
 import { partitionOfArn, isKnownPartition } from '../facts/regions.js';
-import type { AwsClients, AwsSession, Ec2Api, IamApi, LogsApi, OrganizationApi } from './api.js';
+import type { AwsClients, AwsSession, Ec2Api, IamApi, LogsApi, OrganizationApi, S3Api } from './api.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, type AwsService, type RetryMode } from './connection.js';
 import { createEc2Api, listEnabledRegions } from './ec2-api.js';
 import { callingAction } from './errors.js';
@@ -13,8 +14,9 @@ import { createIamApi } from './iam-api.js';
 import { createLogsApi } from './logs-api.js';
 import { createOrganizationApi } from './organizations-api.js';
 import { homeRegionIn } from './regions.js';
+import { createS3Api } from './s3-api.js';
 
-export type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi } from './api.js';
+export type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi, S3Api } from './api.js';
 export { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE } from './connection.js';
 
 /**
@@ -144,13 +146,15 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
 /** One account's clients, created per region on first use and kept for the run. */
 type LoadedSdk = typeof import('./sdk.js');
 
-function clientsWith(sdk: LoadedSdk, config: (region: string, service: AwsService) => ClientConfig, options: Pick<AwsClientOptions, 'homeRegion' | 'credentialSource'>): AwsClients {
+function clientsWith(sdk: LoadedSdk, config: (region: string, service: AwsService) => ClientConfig, options: Pick<AwsClientOptions, 'homeRegion' | 'credentialSource' | 'endpointUrl'>): AwsClients {
   let homeRegion = options.homeRegion;
 
   const ec2Clients = new Map<string, Ec2Sdk.EC2Client>();
   const ec2Apis = new Map<string, Ec2Api>();
   const logsApis = new Map<string, LogsApi>();
   let iamApi: { region: string; api: IamApi } | undefined;
+  let s3Api: S3Api | undefined;
+  let s3Client: Promise<{ sdk: typeof S3Sdk; client: S3Sdk.S3Client }> | undefined;
   let stsClient: StsSdk.STSClient | undefined;
   let identity: Promise<{ accountId: string; arn: string }> | undefined;
 
@@ -216,6 +220,19 @@ function clientsWith(sdk: LoadedSdk, config: (region: string, service: AwsServic
       if (iamApi?.region !== homeRegion) iamApi = { region: homeRegion, api: createIamApi(sdk, new sdk.IAMClient(config(homeRegion, 'iam'))) };
       return iamApi.api;
     },
+
+    s3() {
+      // Loaded on first use: only verification lists objects. A bucket may be in any region; the client
+      // follows S3's redirect to it. A custom endpoint (LocalStack, moto) gets path-style addressing.
+      s3Client ??= import('@aws-sdk/client-s3').then((s3) => {
+        const { endpoint: _serviceEndpoint, ...base } = config(homeRegion, 'sts');
+        const endpoint = options.endpointUrl ? { endpoint: options.endpointUrl } : {};
+        return { sdk: s3, client: new s3.S3Client({ ...base, ...endpoint, followRegionRedirects: true, forcePathStyle: Boolean(options.endpointUrl) }) };
+      });
+      s3Api ??= createS3Api(() => s3Client!);
+      return s3Api;
+    },
+
   };
 }
 

@@ -100,6 +100,8 @@ export type FlowLogData = Pick<
 > & {
   // Plain strings rather than the SDK's enums: JSON from a file is not held to them.
   TrafficType?: string | undefined;
+  /** A Date from the SDK, an ISO string in AWS CLI JSON. */
+  CreationTime?: Date | string | undefined;
   LogDestinationType?: string | undefined;
 };
 
@@ -150,6 +152,8 @@ export function toFlowLogFacts(flowLog: FlowLogData): FlowLogFacts | undefined {
     flowLog.LogGroupName || (destinationType === 'cloud-watch-logs' ? logGroupNameOf(flowLog.LogDestination) : undefined);
   if (logGroupName) facts.logGroupName = logGroupName;
   if (flowLog.DeliverLogsPermissionArn) facts.deliverLogsPermissionArn = flowLog.DeliverLogsPermissionArn;
+  const created = flowLog.CreationTime === undefined ? Number.NaN : new Date(flowLog.CreationTime).getTime();
+  if (!Number.isNaN(created)) facts.creationTime = new Date(created).toISOString();
   return facts;
 }
 

@@ -4,8 +4,7 @@ import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
 import type * as Sdk from './sdk.js';
 import type { LogGroupFacts } from '../facts/resources.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
-import type { LogsApi } from './api.js';
-import type { CallOptions } from './api.js';
+import type { CallOptions, LogStreamFacts, LogsApi } from './api.js';
 import { sendOptions } from './call-options.js';
 import { callingAction, classifyAwsError } from './errors.js';
 
@@ -120,6 +119,18 @@ export function createLogsApi(sdk: typeof Sdk, client: LogsSdk.CloudWatchLogsCli
       callingAction('logs:ListTagsForResource', async () => {
         const output = await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: logGroupArn.replace(/:\*$/, '') }), sendOptions(options));
         return { ...output.tags };
+      }),
+
+    newestLogStream: (logGroupName) =>
+      callingAction('logs:DescribeLogStreams', async () => {
+        const page = await client.send(new sdk.DescribeLogStreamsCommand({ logGroupName, orderBy: 'LastEventTime', descending: true, limit: 1 }));
+        const stream = page.logStreams?.[0];
+        if (!stream?.logStreamName) return null;
+        const facts: LogStreamFacts = { name: stream.logStreamName };
+        if (stream.creationTime !== undefined) facts.creationTime = stream.creationTime;
+        if (stream.lastEventTimestamp !== undefined) facts.lastEventTimestamp = stream.lastEventTimestamp;
+        if (stream.lastIngestionTime !== undefined) facts.lastIngestionTime = stream.lastIngestionTime;
+        return facts;
       }),
 
     putRetentionPolicy: ({ logGroupName, retentionInDays }) =>

@@ -15,6 +15,7 @@ export {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
   DescribeLogGroupsCommand,
+  DescribeLogStreamsCommand,
   ListTagsForResourceCommand,
   paginateDescribeLogGroups,
   PutRetentionPolicyCommand,

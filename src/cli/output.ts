@@ -25,6 +25,8 @@ export interface ReportView {
   command: 'plan' | 'verify';
   /** plan: the command that carries the plan out. */
   nextStep?: string;
+  /** Text lines to show before the closing line (verify: what reached the destinations). */
+  beforeClosing?: string;
 }
 
 /** Above this many results GitHub code scanning keeps only the most severe (it refuses files with over 25,000). */
@@ -54,6 +56,7 @@ export function printReport(report: PlanReport, format: OutputFormat, io: Io, vi
       const style = styleOf(io);
       io.stdout.write(`${renderPlanReport(report, style, { ...layoutOf(io), ...(view ? { command: view.command } : {}) })}\n`);
       if (view?.command === 'plan') io.stdout.write(`\n${style.bold(renderPlanSummary(report, view.nextStep ? { nextStep: view.nextStep } : {}))}\n`);
+      if (view?.beforeClosing) io.stdout.write(`${view.beforeClosing}\n`);
       if (view?.command === 'verify') io.stdout.write(`${renderVerdict(report)}\n`);
     }
   }

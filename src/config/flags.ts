@@ -135,6 +135,20 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     describe: 'Shorter retention on a destination group is a finding (default 365)',
     render: unlessDefault('minRetentionDays'),
   },
+  {
+    flag: '--permissions-boundary',
+    key: 'permissionsBoundary',
+    type: 'string',
+    describe: 'Managed policy ARN to set as permissions boundary on the role flowfix creates',
+    render: (s) => s.permissionsBoundary,
+  },
+  {
+    flag: '--role-path',
+    key: 'rolePath',
+    type: 'string',
+    describe: 'IAM path for the role flowfix creates (default /); an existing role is found by name at any path',
+    render: (s) => s.rolePath,
+  },
   { flag: '--kms-key', key: 'kmsKeyId', type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates', render: (s) => s.kmsKeyId },
   { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Regions read at once, across all accounts (default 8)', render: unlessDefault('concurrency') },
   { flag: '--org', key: 'org', type: 'boolean', describe: 'Every ACTIVE account of the organization (from the management account or a delegated administrator)', render: (s) => (s.org ? 'true' : undefined) },
@@ -253,7 +267,7 @@ const ARGV_ORDER: readonly SettingKey[] = [
   'profile', 'region', 'endpointUrl', 'connectTimeout', 'readTimeout', 'concurrency', 'minRetentionDays',
   'org', 'ou', 'accounts', 'excludeAccounts', 'assumeRole', 'externalId', 'roleSessionName',
   'regions', 'exclude', 'excludeTags', 'skipDefaultVpcs',
-  'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'policyName', 'tags',
+  'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'rolePath', 'permissionsBoundary', 'policyName', 'tags',
 ];
 
 const ARGV_FLAGS: SettingsFlag[] = [...SETTINGS_FLAGS].sort((a, b) => ARGV_ORDER.indexOf(a.key) - ARGV_ORDER.indexOf(b.key));

@@ -18,6 +18,11 @@ const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 // CloudWatch Logs takes a key ARN, not an alias.
 export const KMS_KEY_PATTERN = /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
 
+// A managed policy (customer or AWS managed) as a permissions boundary: arn:<partition>:iam::<account|aws>:policy/[path/]name.
+export const POLICY_ARN_PATTERN = /^arn:aws[\w-]*:iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
+// IAM paths: "/" or /segments/ of name characters (IAM allows any printable ASCII; flowfix keeps to what fits an ARN pattern).
+export const ROLE_PATH_PATTERN = /^\/([\w+=,.@-]+\/)*$/;
+
 export const isValidLogGroupName = (name: string) => LOG_GROUP_PATTERN.test(name) && !name.startsWith('aws/');
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
@@ -114,6 +119,15 @@ export const userSettingsSchema = z.strictObject({
     .optional(),
   minRetentionDays: number().int().min(1).max(3653).optional(),
   kmsKeyId: z.string().regex(KMS_KEY_PATTERN, 'must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; aliases are not accepted by CloudWatch Logs)').optional(),
+  permissionsBoundary: z
+    .string()
+    .regex(POLICY_ARN_PATTERN, 'must be a managed policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)')
+    .optional(),
+  rolePath: z
+    .string()
+    .max(512)
+    .regex(ROLE_PATH_PATTERN, 'must start and end with / (like /service-roles/), with letters, digits and +=,.@_- between')
+    .optional(),
   regions: z.array(regionName).min(1).optional(),
   concurrency: number().int().min(1).max(64).optional(),
   profile: z.string().min(1).optional(),

@@ -24,6 +24,10 @@ export interface Settings {
   /** Shorter retention than this on a destination log group is a finding. */
   minRetentionDays: number;
   kmsKeyId?: string;
+  /** Managed policy ARN set as the permissions boundary of the role flowfix creates (landing-zone SCPs often require one). */
+  permissionsBoundary?: string;
+  /** IAM path of the role flowfix creates ("/" when unset). An existing role is found by name, whatever its path. */
+  rolePath?: string;
   /** Regions to work in (--region and --regions); undefined = every region enabled for the account. */
   regions?: string[];
   concurrency: number;

@@ -45,6 +45,8 @@ export interface FlowLogFacts {
   destination?: string;
   logGroupName?: string;
   deliverLogsPermissionArn?: string;
+  /** ISO time AWS created it: delivery is judged by what reached the destination since. */
+  creationTime?: string;
   tags: Record<string, string>;
 }
 

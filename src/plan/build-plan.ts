@@ -1,7 +1,7 @@
 // Pure: (inventory, findings, settings) → an ordered plan of plain-data API calls. Existing valid
 // resources are reused, so a compliant account yields an empty plan. What each action looks like is
 // declared with its kind in src/actions/; this module decides which actions are needed, in what order.
-import type { Because } from '../actions/action-kind.js';
+import { roleArn as roleArnOf, type Because } from '../actions/action-kind.js';
 import { withDisplay, type ActionDraft, type PlanAction } from '../actions/action-kinds.js';
 import { buildCreateFlowLogs, MAX_IDS_PER_CREATE_FLOW_LOGS, type FlowLogDestination } from '../actions/create-flow-logs.js';
 import { buildCreateLogGroup } from '../actions/create-log-group.js';
@@ -15,6 +15,7 @@ import { readRegions, roleOf, type Inventory } from '../inventory/types.js';
 import { appendStatements, firstMissingGrant, logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
+import { describeTrustProblem, trustProblemIn } from '../rules/role-trust.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { chunk, groupBy } from '../util/collections.js';
 import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
@@ -26,7 +27,7 @@ const FLOW_LOG_KINDS: ReadonlySet<FindingKind> = new Set(['no-flow-log', 'accept
 
 type PlanSettings = Pick<
   Settings,
-  'scope' | 'trafficType' | 'destination' | 'roleName' | 'policyName' | 'retentionInDays' | 'minRetentionDays' | 'kmsKeyId' | 'exclude' | 'skipDefaultVpcs' | 'tags'
+  'scope' | 'trafficType' | 'destination' | 'roleName' | 'policyName' | 'retentionInDays' | 'minRetentionDays' | 'kmsKeyId' | 'exclude' | 'skipDefaultVpcs' | 'tags' | 'permissionsBoundary' | 'rolePath'
 >;
 
 export interface BuildPlanInput {
@@ -58,14 +59,17 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
   );
   const tags = tagsFor(settings);
   const logGroupName = settings.destination.type === 'cloud-watch-logs' ? settings.destination.logGroupName : undefined;
-  const roleArn = roleOf(inventory)?.arn ?? `arn:${partition}:iam::${accountId}:role/${settings.roleName}`;
+  const existingRole = roleOf(inventory);
+  // An existing role is found by name whatever its path: its real ARN is what flow logs get.
+  const roleArn = existingRole?.arn ?? roleArnOf({ partition, accountId }, settings.roleName, settings.rolePath);
   const publishPolicy = logGroupName === undefined ? {} : publishPolicyChange(inventory, settings, logGroupName, templates);
-  const roleBlocker = audit.findings.some((f) => f.kind === 'role-untrusted')
-    ? `delivery role ${settings.roleName} does not trust vpc-flow-logs.amazonaws.com`
-    : inventory.role.status === 'unreadable'
-      ? // "No role" is unknown here, not missing: creating one could clash with a real one.
-        `delivery role ${settings.roleName} could not be read (IAM)`
-      : publishPolicy.blocker;
+  // Trust is judged per region (aws:SourceArn may name one): flow logs are planned only where it holds.
+  const roleBlocker = (region: string): string | undefined => {
+    // "No role" is unknown here, not missing: creating one could clash with a real one.
+    if (inventory.role.status === 'unreadable') return `delivery role ${settings.roleName} could not be read (IAM)`;
+    const problem = existingRole && trustProblemIn(existingRole.trustPolicy, { partition, accountId, region });
+    return problem ? `delivery role ${settings.roleName} ${describeTrustProblem(problem, [region])}` : publishPolicy.blocker;
+  };
 
   let cloudWatchFlowLogs = false;
   for (const regionInventory of readRegions(inventory)) {
@@ -73,7 +77,7 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     const regionTargets = targetsByRegion.get(region) ?? [];
     const group = logGroupName === undefined ? undefined : regionInventory.logGroups[logGroupName];
 
-    const blocker = logGroupName === undefined ? undefined : (roleBlocker ?? (group ? undefined : kmsBlocker(settings.kmsKeyId, region)));
+    const blocker = logGroupName === undefined ? undefined : (roleBlocker(region) ?? (group ? undefined : kmsBlocker(settings.kmsKeyId, region)));
     if (blocker && regionTargets.length > 0) blocked.push({ region, reason: blocker, resourceIds: regionTargets.map((f) => f.resourceId) });
     const createsFlowLogs = regionTargets.length > 0 && !blocker;
 
@@ -124,6 +128,8 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
       retentionInDays: settings.retentionInDays,
       minRetentionDays: settings.minRetentionDays,
       ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
+      ...(settings.permissionsBoundary ? { permissionsBoundary: settings.permissionsBoundary } : {}),
+      ...(settings.rolePath ? { rolePath: settings.rolePath } : {}),
       regions: inventory.regions.map((r) => r.region),
       // Only when set, so plans without them read as before; `apply FILE` rebuilds with the same ones.
       ...(settings.exclude.length > 0 ? { exclude: settings.exclude.map((e) => ({ ...e })) } : {}),
@@ -150,7 +156,7 @@ function roleActions(inventory: Inventory, settings: PlanSettings, templates: Po
   const actions: ActionDraft[] = [];
   if (!role) {
     const vars = { Partition: inventory.partition, AccountId: inventory.accountId };
-    actions.push(buildCreateRole(settings.roleName, renderPolicy(templates.trust, vars), asTagList(tagsFor(settings))));
+    actions.push(buildCreateRole(settings.roleName, renderPolicy(templates.trust, vars), asTagList(tagsFor(settings)), { path: settings.rolePath, permissionsBoundary: settings.permissionsBoundary }));
   }
   if (publishPolicy) {
     const because: Because[] = [{ kind: 'prerequisite', resourceIds: [] }];

@@ -51,6 +51,8 @@ export const planFileSchema = z.strictObject({
     retentionInDays: z.number(),
     minRetentionDays: z.number().optional(),
     kmsKeyId: z.string().optional(),
+    permissionsBoundary: z.string().optional(),
+    rolePath: z.string().optional(),
     regions: z.array(z.string()),
     exclude: z.array(z.unknown()).optional(),
     skipDefaultVpcs: z.boolean().optional(),

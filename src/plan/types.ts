@@ -21,6 +21,9 @@ export interface PlanSettings {
   retentionInDays: number;
   minRetentionDays: number;
   kmsKeyId?: string;
+  /** Carried into the create-role action, so a saved plan's role is created exactly as planned. */
+  permissionsBoundary?: string;
+  rolePath?: string;
   regions: string[];
   /** Resources the plan leaves alone on purpose (absent: none). */
   exclude?: Exclusion[];

@@ -1,6 +1,7 @@
 // Data in, strings out: what apply did, and the verification after it.
 import type { ApplyReport, DryRunCall, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
+import type { DeliveryCheck } from '../workflow/delivery.js';
 import { actionNumber, type Plan } from '../plan/types.js';
 import { plainStyle, type Style } from './style.js';
 import { fit, indent, inner, plural, table } from './layout.js';
@@ -57,8 +58,27 @@ export function renderApplyReport(report: ApplyReport, style: Style = plainStyle
 export function renderVerification(results: Verification[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
   if (results.length === 0) return '';
   const bad = results.filter((r) => r.status !== 'ok' && r.status !== 'pending');
-  const pending = results.filter((r) => r.status === 'pending').length;
-  const lines = [fit(style.bold(`Verification: ${results.length - bad.length - pending}/${results.length} delivering${pending ? `, ${pending} waiting for first delivery` : ''}`), width)];
+  const pending = results.filter((r) => r.status === 'pending');
+  const delivering = results.length - bad.length - pending.length;
+  // "Delivering" only with something seen at the destination; SUCCESS alone means no error yet.
+  const waiting = pending.length
+    ? `, ${pending.length} with no delivery error yet but nothing delivered so far (CloudWatch Logs takes about 5 minutes, S3 about 10, and only when traffic flows; \`flowfix verify\` or \`apply --wait\` looks again)`
+    : '';
+  const lines = [fit(style.bold(`Verification: ${delivering}/${results.length} delivering (log stream or object seen)${waiting}`), width)];
   for (const r of bad) lines.push(fit(style.red(`  ${r.region} ${r.resourceId}: ${r.status}${r.message ? `: ${r.message}` : ''}`), width, 4));
+  const unchecked = pending.filter((r) => r.message?.startsWith('delivery not checked'));
+  for (const r of unchecked) lines.push(fit(style.yellow(`  ${r.region} ${r.resourceId}: ${r.message}`), width, 4));
+  return lines.join('\n');
+}
+
+/** `flowfix verify`'s delivery line: what reached the destinations of the flow logs that count. */
+export function renderDelivery(checks: DeliveryCheck[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
+  if (checks.length === 0) return '';
+  const count = (status: DeliveryCheck['status']) => checks.filter((c) => c.status === status).length;
+  const parts = [`${count('delivering')} of ${plural(checks.length, 'flow log')} delivering (log stream or object seen since creation)`];
+  if (count('no-error-yet') > 0) parts.push(`${count('no-error-yet')} with no delivery error yet but nothing delivered so far (new flow logs take about 5 minutes to CloudWatch Logs, 10 to S3, and deliver only when traffic flows)`);
+  if (count('not-checked') > 0) parts.push(`${count('not-checked')} not checked`);
+  const lines = [fit(`Delivery: ${parts.join('; ')}`, width)];
+  for (const c of checks.filter((x) => x.status === 'not-checked')) lines.push(fit(style.yellow(`  ${c.region} ${c.flowLogId}: ${c.why}`), width, 4));
   return lines.join('\n');
 }

@@ -72,7 +72,7 @@ export function renderPlanReport(report: PlanReport, style: Style = plainStyle, 
 
   if (report.warnings.length > 0) {
     out.push('', style.bold(style.yellow(`Warnings (${report.warnings.length})`)));
-    for (const w of report.warnings) out.push(fit(style.yellow(`  ${w.message}`), width, 4));
+    for (const w of report.warnings) out.push(fit(style.yellow(`  ${'region' in w ? `${w.region}  ${w.resourceId}: ` : ''}${w.message}`), width, 4));
   }
 
   out.push(...errorLines(report, style, width));

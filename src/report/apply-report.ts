@@ -43,6 +43,7 @@ export const verificationSchema = z.strictObject({
   resourceId: z.string(),
   status: z.enum(['ok', 'pending', 'delivery-failed', 'missing', 'unreadable']),
   flowLogId: z.string().optional(),
+  evidence: z.string().optional().describe("For 'ok': what was seen at the destination"),
   message: z.string().optional(),
 });
 

@@ -12,6 +12,7 @@ import type { Plan } from '../plan/types.js';
 import type { Equal } from '../util/types.js';
 
 export { FINDING_KINDS } from '../audit/finding-kinds.js';
+import type { ReportWarning } from './warnings.js';
 
 /** Bump on any incompatible change to PlanReport; documented in README "JSON output". */
 export const REPORT_SCHEMA = 'flowfix.plan-report/v1';
@@ -80,6 +81,16 @@ export const auditWarningSchema = z.strictObject({
   message: z.string(),
 });
 
+/** What will not fail yet but soon may (e.g. the role's inline policies near IAM's size quota). */
+export const roleWarningSchema = z.strictObject({
+  kind: z.literal('role-policy-size'),
+  region: z.string().describe("'global' for the IAM role"),
+  resourceId: z.string(),
+  message: z.string(),
+  size: count.describe("Characters the role's inline policies take once the plan is applied (whitespace not counted)"),
+  limit: count,
+});
+
 /** Something that could not be read: a region, or 'global' for the delivery role (IAM). */
 export const reportErrorSchema = z.strictObject({
   region: z.string(),
@@ -107,7 +118,22 @@ export const planReportSchema = z
     excluded: z.array(excludedResourceSchema).describe('Every excluded VPC and subnet: never planned, never silently dropped'),
     plan: planFileSchema,
     errors: z.array(reportErrorSchema),
-    warnings: z.array(auditWarningSchema).describe('Not findings, but to be read: expired exclusions, exclusions that match nothing'),
+    delivery: z
+      .array(
+        z.strictObject({
+          region: z.string(),
+          flowLogId: z.string(),
+          resourceIds: z.array(z.string()).describe('The compliant resources this flow log covers'),
+          status: z.enum(['delivering', 'no-error-yet', 'not-checked']),
+          evidence: z.string().optional(),
+          why: z.string().optional(),
+        }),
+      )
+      .optional()
+      .describe('verify only: what reached each destination (a log stream or an S3 object) since the flow log was created'),
+    warnings: z
+      .array(z.union([auditWarningSchema, roleWarningSchema]))
+      .describe('Not findings, but to be read: expired exclusions, exclusions that match nothing, a role policy near its size quota'),
   })
   .meta({ title: 'flowfix plan report (flowfix.plan-report/v1)', description: 'What `flowfix plan --format json` and `flowfix verify --format json` print.' });
 
@@ -123,7 +149,8 @@ const sameCoverage: Equal<z.infer<typeof coverageSchema>, Coverage> = true;
 const sameProblem: Equal<Omit<ReportError, 'region'>, AwsProblem> = true;
 const sameMark: Equal<z.infer<typeof exclusionMarkSchema>, ExclusionMark> = true;
 const sameWarning: Equal<z.infer<typeof auditWarningSchema>, AuditWarning> = true;
-void [sameFinding, sameCoverage, sameProblem, sameMark, sameWarning];
+const sameRoleWarning: Equal<z.infer<typeof roleWarningSchema>, ReportWarning> = true;
+void [sameFinding, sameCoverage, sameProblem, sameMark, sameWarning, sameRoleWarning];
 
 export type ExcludedResource = z.infer<typeof excludedResourceSchema>;
 
@@ -133,7 +160,7 @@ export function errorsOf(inventory: Inventory): ReportError[] {
   return errors;
 }
 
-export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan, settings: Settings): PlanReport {
+export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan, settings: Settings, roleWarnings: ReportWarning[] = []): PlanReport {
   const excluded = excludedResources(audit);
   const regions: RegionSummary[] = inventory.regions.map((r) => {
     if (r.status === 'unreadable') return { region: r.region, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {}, excluded: 0 };
@@ -169,7 +196,7 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
     excluded,
     plan,
     errors: errorsOf(inventory),
-    warnings: audit.warnings,
+    warnings: [...audit.warnings, ...roleWarnings],
   };
 }
 

@@ -85,6 +85,7 @@ export const DescribeFlowLogs = z.looseObject({
         // Absent for s3 and firehose destinations.
         LogGroupName: z.string().optional(),
         DeliverLogsPermissionArn: z.string().optional(),
+        CreationTime: z.string().optional(),
         Tags,
       })
       .superRefine((flowLog, ctx) => {

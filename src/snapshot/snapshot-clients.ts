@@ -1,6 +1,6 @@
 // A snapshot directory behind the same AwsClients interface as live AWS, so collectInventory reads both
 // the same way and the SDK-shaped JSON goes through the live adapters' own mappers. Read-only.
-import type { AwsClients, Ec2Api, IamApi, LogsApi } from '../aws/api.js';
+import type { AwsClients, Ec2Api, IamApi, LogsApi, S3Api } from '../aws/api.js';
 import { logGroupNameOf, toFlowLogFacts, toSubnetFacts, toVpcFacts } from '../aws/ec2-api.js';
 import { toRoleFacts } from '../aws/iam-api.js';
 import { toLogGroupFacts } from '../aws/logs-api.js';
@@ -66,7 +66,10 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
       listTags: async (arn) => ({ ...regionOf(region).logGroupTags.get(logGroupNameOf(arn) ?? '') }),
       createLogGroup: readOnly('logs:CreateLogGroup'),
       putRetentionPolicy: readOnly('logs:PutRetentionPolicy'),
+      newestLogStream: notInSnapshot('logs:DescribeLogStreams'),
     }),
+
+    s3: (): S3Api => ({ listObjects: notInSnapshot('s3:ListBucket') }),
 
     iam: (): IamApi => ({
       getRole: async (name) => {
@@ -76,6 +79,13 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
       createRole: readOnly('iam:CreateRole'),
       putRolePolicy: readOnly('iam:PutRolePolicy'),
     }),
+  };
+}
+
+/** Delivery is only seen live: a snapshot holds no log streams or objects. */
+function notInSnapshot(action: string): () => Promise<never> {
+  return async () => {
+    throw new FlowfixError('SnapshotNoDelivery', `${action}: a snapshot holds no log streams or S3 objects`, { hint: 'verify delivery without --snapshot' });
   };
 }
 

@@ -1,9 +1,10 @@
 // Carry out a plan the user consented to, then re-read what it touched and verify it.
 import { applyPlan, ROLE_RETRY_WINDOW_MS } from '../apply/apply-plan.js';
 import type { ApplyReport, Outcome } from '../apply/types.js';
-import { verifyTargets, type Verification } from '../apply/verify.js';
+import { flowLogsAwaitingEvidence, verifyTargets, type Verification } from '../apply/verify.js';
 import type { Settings } from '../config/settings.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
+import { readDeliveryEvidence } from '../inventory/delivery-evidence.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Plan } from '../plan/types.js';
 import type { ApplyReportDocument } from '../report/apply-report.js';
@@ -30,9 +31,19 @@ export interface ApplyTimings {
   roleRetryWindowMs: number;
   waitTimeoutMs: number;
   waitIntervalMs: number;
+  /**
+   * After this run changed the delivery role or its policy, a FAILED delivery status is re-read for this
+   * long before it is called failed: IAM takes a while to propagate, and delivery attempted meanwhile fails.
+   */
+  failedGraceMs: number;
 }
 
-export const DEFAULT_APPLY_TIMINGS: ApplyTimings = { roleRetryWindowMs: ROLE_RETRY_WINDOW_MS, waitTimeoutMs: 10 * 60_000, waitIntervalMs: 20_000 };
+export const DEFAULT_APPLY_TIMINGS: ApplyTimings = {
+  roleRetryWindowMs: ROLE_RETRY_WINDOW_MS,
+  waitTimeoutMs: 10 * 60_000,
+  waitIntervalMs: 20_000,
+  failedGraceMs: ROLE_RETRY_WINDOW_MS,
+};
 
 /** The `flowfix.apply-report/v1` document without its schema tag. */
 export type ApplyResult = Omit<ApplyReportDocument, 'schema'>;
@@ -57,7 +68,9 @@ export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, 
   let verification: Verification[] = [];
   if (!request.dryRun && !report.interrupted) {
     const gone = new Set(report.outcomes.filter((o) => o.kind === 'create-flow-logs' && o.status === 'skipped').map((o) => o.resourceId));
-    verification = await verify(plan, settings, gone, request.wait, deps, timings);
+    // Applied, not merely already done: only a change made now can still be propagating.
+    const policyChanged = report.outcomes.some((o) => (o.kind === 'create-role' || o.kind === 'put-role-policy') && o.status === 'applied');
+    verification = await verify(plan, settings, gone, { wait: request.wait, policyChanged }, deps, timings);
   }
   const failed = report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed);
   const unverified = verification.some((v) => v.status !== 'ok' && v.status !== 'pending');
@@ -65,19 +78,45 @@ export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, 
   return { plan, ...report, verification, regionErrors, exitCode };
 }
 
-/** Re-reads the regions apply touched; with `wait`, until every new flow log has delivered or time is up. */
-async function verify(plan: Plan, settings: Settings, skippedIds: ReadonlySet<string>, wait: boolean, deps: WorkflowDeps, timings: ApplyTimings): Promise<Verification[]> {
+/**
+ * Re-reads the regions apply touched and looks at the destinations of flow logs with no delivery error
+ * yet. With `wait`, until every new flow log has delivered or time is up. Right after a role or policy
+ * change a FAILED status is re-read for the grace period before it is reported.
+ */
+async function verify(
+  plan: Plan,
+  settings: Settings,
+  skippedIds: ReadonlySet<string>,
+  { wait, policyChanged }: { wait: boolean; policyChanged: boolean },
+  deps: WorkflowDeps,
+  timings: ApplyTimings,
+): Promise<Verification[]> {
   const touched = [
     ...new Set(plan.actions.filter((a) => a.kind === 'create-flow-logs' && a.input.ResourceIds.some((id) => !skippedIds.has(id))).map((a) => a.region)),
   ];
   if (touched.length === 0) return [];
-  const deadline = deps.clock.now() + timings.waitTimeoutMs;
+  const started = deps.clock.now();
+  const deadline = started + timings.waitTimeoutMs;
+  const graceUntil = policyChanged ? started + timings.failedGraceMs : started;
   for (;;) {
     const after = await collectInventory(deps.clients, { ...settings, regions: touched });
-    const results = verifyTargets(plan, after, skippedIds);
+    const byStatus = verifyTargets(plan, after, skippedIds);
+    const awaiting = flowLogsAwaitingEvidence(byStatus, after);
+    const evidence = awaiting.length === 0 ? new Map() : await readDeliveryEvidence(deps.clients, { accountId: after.accountId, targets: awaiting, now: deps.clock.now(), concurrency: settings.concurrency });
+    const results = verifyTargets(plan, after, skippedIds, evidence);
     const pending = results.filter((r) => r.status === 'pending').length;
-    if (!wait || pending === 0 || deps.clock.now() >= deadline || deps.signal?.aborted) return results;
-    deps.notify?.(`Waiting for first delivery of ${plural(pending, 'flow log')}…`);
+    const failed = results.filter((r) => r.status === 'delivery-failed').length;
+    const now = deps.clock.now();
+    const inGrace = failed > 0 && now < graceUntil;
+    const waiting = wait && pending > 0 && now < deadline;
+    if ((!inGrace && !waiting) || deps.signal?.aborted) {
+      return policyChanged && failed > 0 ? results.map((r) => (r.status === 'delivery-failed' ? { ...r, message: `${r.message}; still FAILED ${Math.round((now - started) / 1000)}s after the delivery role changed` } : r)) : results;
+    }
+    deps.notify?.(
+      inGrace
+        ? `Delivery FAILED for ${plural(failed, 'flow log')} right after the delivery role changed: re-reading while IAM propagates…`
+        : `Waiting for first delivery of ${plural(pending, 'flow log')}…`,
+    );
     await deps.clock.sleep(timings.waitIntervalMs);
   }
 }

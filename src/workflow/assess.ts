@@ -8,6 +8,7 @@ import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/types.js';
 import { loadPolicyTemplates, type PolicyTemplates } from '../policy/templates.js';
 import { buildReport, type PlanReport } from '../report/plan-report.js';
+import { roleWarnings } from '../report/warnings.js';
 import type { WorkflowDeps } from './deps.js';
 
 export interface Assessment {
@@ -21,7 +22,8 @@ export interface Assessment {
 export function assessInventory(inventory: Inventory, settings: Settings, templates: PolicyTemplates, now: Date): Assessment {
   const auditResult = audit(inventory, settings, now);
   const plan = buildPlan({ inventory, audit: auditResult, settings, templates, createdAt: now.toISOString() });
-  return { inventory, audit: auditResult, plan, report: buildReport(inventory, auditResult, plan, settings) };
+  const warnings = roleWarnings(inventory, plan, settings, templates);
+  return { inventory, audit: auditResult, plan, report: buildReport(inventory, auditResult, plan, settings, warnings) };
 }
 
 /** Reads the account (live or a snapshot, whichever `deps.clients` is) and assesses it. */

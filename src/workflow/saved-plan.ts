@@ -10,7 +10,7 @@ import { planInvalid, readPlanFile, type SavedPlan } from '../plan/plan-file.js'
 import { loadPolicyTemplates } from '../policy/templates.js';
 import { toFlowfixError } from '../aws/errors.js';
 import type { Inventory } from '../inventory/types.js';
-import type { AuditWarning } from '../audit/types.js';
+import type { PlanReport } from '../report/plan-report.js';
 import { describeExclusionMark } from '../audit/exclusions.js';
 import { assessInventory } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
@@ -18,14 +18,14 @@ import type { WorkflowDeps } from './deps.js';
 /** Settings a saved plan fixes; a flag for one of these must agree with the file. */
 const PLAN_SETTING_KEYS = [
   'scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'regions', 'region',
-  'exclude', 'excludeTags', 'skipDefaultVpcs', 'tags',
+  'exclude', 'excludeTags', 'skipDefaultVpcs', 'tags', 'permissionsBoundary', 'rolePath',
 ] as const;
 
 export interface LoadedSavedPlan extends MatchedPlan {
   live: Inventory;
   settings: Settings;
   /** From rebuilding the plan: e.g. an exclusion that has expired since the plan was saved. */
-  warnings: AuditWarning[];
+  warnings: PlanReport['warnings'];
 }
 
 /**
@@ -69,10 +69,12 @@ function settingsOfPlan(saved: SavedPlan, path: string, base: Settings): Setting
     ...(cloudWatch ? { destination: 'cloud-watch-logs', logGroupName: cloudWatch[1] } : { destination }),
   };
   const fromFile = resolveSettings({}, { path: `${path} settings`, value: asUserSettings });
+  // Optional settings the file leaves out are unset, whatever the run's base had.
+  const optional = { kmsKeyId: fromFile.kmsKeyId, permissionsBoundary: fromFile.permissionsBoundary, rolePath: fromFile.rolePath };
   return {
     ...base,
     ...pick(fromFile, ['scope', 'trafficType', 'destination', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'regions']),
-    ...(fromFile.kmsKeyId ? { kmsKeyId: fromFile.kmsKeyId } : { kmsKeyId: undefined }),
+    ...optional,
     // Always the plan's own (none when it has none), never today's settings file: the plan was reviewed with these.
     exclude: fromFile.exclude,
     skipDefaultVpcs: fromFile.skipDefaultVpcs,

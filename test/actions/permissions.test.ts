@@ -73,8 +73,11 @@ describe('permissions declared by each action kind', () => {
     expect(permissions('create-role', input)).toEqual([{ action: 'iam:CreateRole', resource: ROLE_ARN }]);
   });
 
-  test('GIVEN put-role-policy WHEN declared THEN only PutRolePolicy on the role ARN (no PassRole)', () => {
-    expect(permissions('put-role-policy', INPUTS['put-role-policy'])).toEqual([{ action: 'iam:PutRolePolicy', resource: ROLE_ARN }]);
+  test('GIVEN put-role-policy WHEN declared THEN only PutRolePolicy on the role ARN, at any path (no PassRole)', () => {
+    expect(permissions('put-role-policy', INPUTS['put-role-policy'])).toEqual([
+      { action: 'iam:PutRolePolicy', resource: ROLE_ARN },
+      { action: 'iam:PutRolePolicy', resource: ROLE_ARN.replace(':role/', ':role/*/') },
+    ]);
   });
 
   test('GIVEN create-log-group with tags WHEN declared THEN CreateLogGroup and TagResource on the group ARN in the region', () => {

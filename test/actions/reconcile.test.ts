@@ -119,7 +119,7 @@ const TABLE: Record<ActionKindName, Row[]> = {
     { state: 'the role is missing', action: createRole, live: withRole(null), expected: [todo] },
     { state: 'the role exists and trusts vpc-flow-logs', action: createRole, live: withRole(role()), expected: [already('trusts vpc-flow-logs.amazonaws.com')] },
     { state: 'the role exists and trusts only ec2', action: createRole, live: withRole(untrusted), expected: [failed('RoleUntrusted', 'does not trust vpc-flow-logs.amazonaws.com')] },
-    { state: 'the role trusts vpc-flow-logs for another account only', action: createRole, live: withRole(trustedForAnotherAccount), expected: [failed('RoleUntrusted', 'only for another account')] },
+    { state: 'the role trusts vpc-flow-logs for another account only', action: createRole, live: withRole(trustedForAnotherAccount), expected: [failed('RoleUntrusted', 'holds only when StringEquals aws:SourceAccount 999999999999')] },
   ],
   'put-role-policy': [
     { state: 'the role is missing', action: putRolePolicy, live: withRole(null), expected: [todo] },

@@ -139,7 +139,7 @@ describe('applyPlan', () => {
 
   describe('failed prerequisites', () => {
     test('GIVEN CreateRole is denied WHEN applied THEN the policy and CloudWatch flow logs are blocked, S3 flow logs and log groups are not', async () => {
-      const aws = freshAccount().fail('CreateRole', awsError('AccessDenied', 'User is not authorized to perform: iam:CreateRole', 403));
+      const aws = freshAccount().grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'flow-logs-bucket' }).fail('CreateRole', awsError('AccessDenied', 'User is not authorized to perform: iam:CreateRole', 403));
       const cloudWatch = await planFor(aws, settings({ regions: ['us-east-1'] }));
       const s3 = await planFor(aws, { ...S3, regions: ['eu-west-1'] });
       const plan: Plan = { ...cloudWatch.plan, actions: [...cloudWatch.plan.actions, ...s3.plan.actions] };

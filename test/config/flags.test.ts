@@ -11,6 +11,7 @@ import { userSettingsSchema } from '../../src/config/resolve-settings.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
 
+const BOUNDARY = 'arn:aws:iam::111111111111:policy/lz/DeveloperBoundary';
 const KMS = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const VPC = 'vpc-0a1b2c3d4e5f60718';
 const VPC_B = 'vpc-1a2b3c4d';
@@ -73,6 +74,9 @@ describe('argv → settings', () => {
     ['--min-retention', ['--min-retention', '30'], undefined, { minRetentionDays: 30 }],
     ['--kms-key', ['--kms-key', KMS], undefined, { kmsKeyId: KMS }],
     ['--concurrency', ['--concurrency', '4'], undefined, { concurrency: 4 }],
+    ['--permissions-boundary', ['--permissions-boundary', BOUNDARY], undefined, { permissionsBoundary: BOUNDARY }],
+    ['--role-path', ['--role-path', '/landing-zone/network/'], undefined, { rolePath: '/landing-zone/network/' }],
+    ['permissionsBoundary and rolePath in the file', [], { permissionsBoundary: BOUNDARY, rolePath: '/lz/' }, { permissionsBoundary: BOUNDARY, rolePath: '/lz/' }],
     ['file values in any case', [], { scope: 'SUBNET', trafficType: 'all' }, { scope: 'subnet', trafficType: 'ALL' }],
     ['a flag over a file value', ['--scope', 'vpc', '--retention', '30'], { scope: 'subnet', retentionInDays: 400, minRetentionDays: 30 }, { scope: 'vpc', retentionInDays: 30, minRetentionDays: 30 }],
     [
@@ -129,6 +133,9 @@ describe('problems name the flag, or the file key, the value came from', () => {
     ['--connect-timeout soon', ['--connect-timeout', 'soon'], undefined, '--connect-timeout: is not a number'],
     ['--scope org', ['--scope', 'org'], undefined, '--scope: Invalid option: expected one of "vpc"|"subnet"'],
     ['retentionInDays 42 in the file', [], { retentionInDays: 42 }, 'CONFIG: retentionInDays: must be one of 1, 3, 5'],
+    ['--permissions-boundary given a role', ['--permissions-boundary', 'arn:aws:iam::111111111111:role/Boundary'], undefined, '--permissions-boundary: must be a managed policy ARN'],
+    ['--role-path without the trailing slash', ['--role-path', '/landing-zone'], undefined, '--role-path: must start and end with /'],
+    ['rolePath with a space in the file', [], { rolePath: '/landing zone/' }, 'CONFIG: rolePath: must start and end with /'],
     ['retentionInDays "30" in the file', [], { retentionInDays: '30' }, 'CONFIG: retentionInDays: Invalid input: expected number, received string'],
     ['--retention below the default minimum', ['--retention', '30'], undefined, '--retention 30 is shorter than --min-retention 365'],
     ['a file retention below a flag minimum', ['--min-retention', '400'], { retentionInDays: 365 }, 'retentionInDays 365 (CONFIG) is shorter than --min-retention 400'],

@@ -41,7 +41,8 @@ describe('flowfix apply against a stateful fake', () => {
     const applied = await run(['apply', '--yes']);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toMatch(/Verification: 3\/3 delivering/);
+    // Created just now: no delivery error yet, but nothing has reached the log group, so not "delivering".
+    expect(applied.stdout).toMatch(/Verification: 0\/3 delivering \(log stream or object seen\), 3 with no delivery error yet but nothing delivered so far/);
 
     const role = fake.role('flowfix-vpc-flow-logs');
     expect(role?.tags).toEqual({ ManagedBy: 'flowfix' });
@@ -217,7 +218,7 @@ describe('flowfix apply against a stateful fake', () => {
     const options = await toCommandOptions({ yes: true, regions: 'us-east-1' }, io);
     const code = await applyCommand(options, io, { timings: { roleRetryWindowMs: 50 }, clock: clockSleeping(() => new Promise((r) => setTimeout(r, 30))) });
     expect(code).toBe(1);
-    expect(io.out.join('')).toMatch(/Unable to assume given IAM role; still failing after/);
+    expect(io.out.join('')).toMatch(/Unable to assume given IAM role: '[^']+'; still failing after/);
   });
 
   test('GIVEN a saved plan WHEN applied THEN it converges; a plan from another account is refused', async () => {
@@ -257,6 +258,7 @@ describe('flowfix apply against a stateful fake', () => {
 
   test('GIVEN --destination s3:// THEN S3 flow logs are created with no role, log group or DeliverLogsPermissionArn', async () => {
     const vpc = fake.addVpc('us-east-1');
+    fake.grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'acme-logs' });
     const result = await run(['apply', '--yes', '--regions', 'us-east-1', '--destination', 's3://acme-logs/vpc']);
     expect(result.code).toBe(0);
     expect(fake.mutatingCalls().map((c) => c.operation)).toEqual(['CreateFlowLogs']);
@@ -301,8 +303,9 @@ describe('flowfix apply against a stateful fake', () => {
       // AWS fills DeliverLogsStatus only after the first delivery attempt: hide it for one re-read.
       fake.updateFlowLogs('us-east-1', (f) => {
         if (describes <= 2) delete f.DeliverLogsStatus;
-        else f.DeliverLogsStatus = 'SUCCESS';
       });
+      // The first records reach the log group (a stream appears) by the third read.
+      if (describes > 2) fake.deliverFlowLogs('us-east-1');
     };
     const io = captureIo({ env: ENV });
     const options = await toCommandOptions({ yes: true, wait: true, regions: 'us-east-1' }, io);
@@ -321,7 +324,7 @@ describe('flowfix apply against a stateful fake', () => {
     expect(result.code).toBe(0);
     expect(doc).toMatchObject({ schema: 'flowfix.apply-report/v1', exitCode: 0, interrupted: false });
     expect(doc.outcomes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'create-flow-logs', resourceId: vpc, status: 'applied' })]));
-    expect(doc.verification).toEqual([expect.objectContaining({ resourceId: vpc, status: 'ok' })]);
+    expect(doc.verification).toEqual([expect.objectContaining({ resourceId: vpc, status: 'pending', message: 'no delivery error yet; nothing delivered so far' })]);
   });
 
   test('GIVEN --format json without --yes or --dry-run THEN it refuses before any AWS call', async () => {

@@ -141,6 +141,7 @@ describe('flowfix guided against a stateful fake', () => {
 
   test('GIVEN an S3 destination THEN S3 flow logs are created and no role', async () => {
     const { east, west } = seed();
+    fake.grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'my-flow-logs' });
     const run = await guided([
       step('checkbox', /which regions/),
       step('select', /Scope/),
@@ -357,6 +358,7 @@ describe('flowfix guided against a stateful fake', () => {
 
   test('GIVEN one action THEN the plan, the confirm and the summary count it alike: "1 action"', async () => {
     const vpc = fake.addVpc('us-east-1');
+    fake.grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'my-flow-logs' });
     const run = await guided([
       step('checkbox', /which regions/),
       step('select', /Scope/),

@@ -90,6 +90,7 @@ async function answerOrError(service: Service, operation: string, call: () => Pr
   }
   const { $metadata: _metadata, ...members } = output;
   if (service === 'logs' || service === 'organizations') return jsonAnswer(members);
+  if (service === 's3') throw new Error('FakeAws over HTTP does not serve S3 (REST XML)');
   if (service === 'ec2') return ec2Answer(operation, ec2Xml(members));
   return queryAnswer(service, operation, queryXml(members));
 }

@@ -28,12 +28,15 @@ import {
   ResourceAlreadyExistsException,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { FAKE_ACCOUNT, FakeAws, mutatingOperations } from './fake-aws.js';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 const ec2 = (region = 'us-east-1') => new EC2Client({ region, credentials });
 const iam = (region = 'us-east-1') => new IAMClient({ region, credentials });
 const logs = (region = 'us-east-1') => new CloudWatchLogsClient({ region, credentials });
+const s3 = () => new S3Client({ region: 'us-east-1', credentials });
 
 const TRUST = {
   Version: '2012-10-17',
@@ -285,7 +288,7 @@ describe('CreateFlowLogs', () => {
     // WHEN
     const out = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/wrong-trust` })));
     // THEN
-    expect(out.Unsuccessful).toEqual([{ ResourceId: vpc, Error: { Code: 'InvalidParameter', Message: 'Unable to assume given IAM role' } }]);
+    expect(out.Unsuccessful).toEqual([{ ResourceId: vpc, Error: { Code: 'InvalidParameter', Message: `Unable to assume given IAM role: 'arn:aws:iam::${FAKE_ACCOUNT}:role/wrong-trust'` } }]);
   });
 
   test('confused-deputy conditions are evaluated against the account and region', async () => {
@@ -301,7 +304,25 @@ describe('CreateFlowLogs', () => {
     const bad = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { TrafficType: 'ALL', DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/wrong` })));
     // THEN
     expect(ok.FlowLogIds).toHaveLength(1);
-    expect(bad.Unsuccessful?.[0]?.Error?.Message).toBe('Unable to assume given IAM role');
+    expect(bad.Unsuccessful?.[0]?.Error?.Message).toMatch(/^Unable to assume given IAM role/);
+  });
+
+  test('trust conditions follow IAM: ArnLike matches each ARN part, aws:SourceOrgID is absent (no organization), Not operators hold on it', async () => {
+    // GIVEN roles whose conditions only IAM's real semantics tell apart
+    const conditioned = (Condition: object) => ({ ...TRUST, Statement: [{ ...TRUST.Statement[0], Condition }] });
+    fake.addRole('star-spans-colons', conditioned({ ArnLike: { 'aws:SourceArn': `arn:aws:ec2:*:vpc-flow-log/*` } }));
+    fake.addRole('org-only', conditioned({ StringEquals: { 'aws:SourceOrgID': 'o-abc123' } }));
+    fake.addRole('not-other-org', conditioned({ StringNotEquals: { 'aws:SourceOrgID': 'o-abc123' }, 'ForAnyValue:StringLike': { 'aws:SourceArn': 'arn:aws:ec2:us-east-1:*' } }));
+    const send = (role: string, TrafficType: 'ALL' | 'REJECT' | 'ACCEPT') =>
+      ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { TrafficType, DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/${role}` })));
+    // WHEN
+    const spans = await send('star-spans-colons', 'ALL');
+    const org = await send('org-only', 'ACCEPT');
+    const notOrg = await send('not-other-org', 'REJECT');
+    // THEN
+    expect(spans.Unsuccessful?.[0]?.Error?.Message).toMatch(/^Unable to assume given IAM role/);
+    expect(org.Unsuccessful?.[0]?.Error?.Message).toMatch(/^Unable to assume given IAM role/);
+    expect(notOrg.FlowLogIds).toHaveLength(1);
   });
 
   test('roleAssumableAfter: a freshly created role fails the first N calls, then works', async () => {
@@ -313,11 +334,8 @@ describe('CreateFlowLogs', () => {
     const attempts = [];
     for (let i = 0; i < 3; i++) attempts.push(await ec2().send(new CreateFlowLogsCommand(input)));
     // THEN
-    expect(attempts.map((a) => a.Unsuccessful?.[0]?.Error?.Message ?? 'created')).toEqual([
-      'Unable to assume given IAM role',
-      'Unable to assume given IAM role',
-      'created',
-    ]);
+    const refused = `Unable to assume given IAM role: 'arn:aws:iam::${FAKE_ACCOUNT}:role/fresh'`;
+    expect(attempts.map((a) => a.Unsuccessful?.[0]?.Error?.Message ?? 'created')).toEqual([refused, refused, 'created']);
     expect(fake.flowLogs('us-east-1')).toHaveLength(1);
   });
 });
@@ -336,6 +354,21 @@ describe('IAM', () => {
     expect(err.Code).toBe('NoSuchEntity');
     expect(err.$metadata.httpStatusCode).toBe(404);
     expect(err.$fault).toBe('client');
+  });
+
+  test("a role's inline policies share 10,240 characters, whitespace not counted; past it PutRolePolicy is LimitExceeded", async () => {
+    // GIVEN a role with a 6,000-character inline policy, pretty-printed (its whitespace is free)
+    const sized = (chars: number) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: `arn:aws:logs:*:*:log-group:/${'a'.repeat(chars - 128)}` }] });
+    expect(JSON.stringify(sized(6000)).length).toBe(6000);
+    await iam().send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: JSON.stringify(TRUST) }));
+    await iam().send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'big', PolicyDocument: JSON.stringify(sized(6000), null, 8) }));
+    // WHEN a second one brings the role to exactly 10,240, then a third to 10,241
+    await iam().send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'fits', PolicyDocument: JSON.stringify(sized(4240)) }));
+    const err = await errorOf(iam().send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'fits', PolicyDocument: JSON.stringify(sized(4241)) })));
+    // THEN replacing a policy counts its new size only, and the quota error is IAM's
+    expect(err.name).toBe('LimitExceededException');
+    expect(err.Code).toBe('LimitExceeded');
+    expect(err.message).toMatch(/Maximum policy size of 10240 bytes exceeded/);
   });
 
   test('policy documents come back URL-encoded and decode to what was stored', async () => {
@@ -391,6 +424,7 @@ describe('CloudWatch Logs', () => {
 
   test('CreateLogGroup stores kms key and tags; a second create is ResourceAlreadyExistsException', async () => {
     // WHEN
+    fake.addKmsKey('arn:aws:kms:us-east-1:111111111111:key/k');
     await logs().send(new CreateLogGroupCommand({ logGroupName: '/flowfix/vpc', kmsKeyId: 'arn:aws:kms:us-east-1:111111111111:key/k', tags: { a: 'b' } }));
     const dup = await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: '/flowfix/vpc' })));
     const reserved = await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: 'aws/mine' })));
@@ -401,6 +435,44 @@ describe('CloudWatch Logs', () => {
     expect(reserved.name).toBe('InvalidParameterException');
     expect(fake.logGroup('us-east-1', '/flowfix/vpc')).toMatchObject({ kmsKeyId: 'arn:aws:kms:us-east-1:111111111111:key/k', tags: { a: 'b' } });
     expect(fake.logGroup('eu-west-1', '/flowfix/vpc')).toBeUndefined();
+  });
+
+  test('CreateLogGroup with a KMS key the Logs service may not use (unknown, other region, or key policy) is AccessDeniedException naming the group ARN', async () => {
+    fake.addKmsKey('arn:aws:kms:us-east-1:111111111111:key/closed', { logsMayUse: false });
+    fake.addKmsKey('arn:aws:kms:eu-west-1:111111111111:key/elsewhere');
+    for (const key of ['closed', 'unknown'].map((k) => `arn:aws:kms:us-east-1:111111111111:key/${k}`).concat('arn:aws:kms:eu-west-1:111111111111:key/elsewhere')) {
+      const err = await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: '/flowfix/vpc', kmsKeyId: key })));
+      expect([key, err.name, err.message]).toEqual([key, 'AccessDeniedException', "The specified KMS key does not exist or is not allowed to be used with Arn 'arn:aws:logs:us-east-1:111111111111:log-group:/flowfix/vpc'"]);
+    }
+    expect(fake.logGroup('us-east-1', '/flowfix/vpc')).toBeUndefined();
+  });
+
+  test('DescribeLogStreams: none before delivery; newest first by LastEventTime; a prefix cannot go with LastEventTime; a missing group is ResourceNotFoundException', async () => {
+    fake.addLogGroup('us-east-1', '/flowfix/vpc');
+    const newest = () => logs().send(new DescribeLogStreamsCommand({ logGroupName: '/flowfix/vpc', orderBy: 'LastEventTime', descending: true, limit: 1 }));
+    expect((await newest()).logStreams).toEqual([]);
+    const bad = await errorOf(logs().send(new DescribeLogStreamsCommand({ logGroupName: '/flowfix/vpc', orderBy: 'LastEventTime', logStreamNamePrefix: 'eni-' })));
+    const missing = await errorOf(logs().send(new DescribeLogStreamsCommand({ logGroupName: '/absent' })));
+    expect(bad.name).toBe('InvalidParameterException');
+    expect(missing.name).toBe('ResourceNotFoundException');
+  });
+
+  test('ListObjectsV2: keys in order under a prefix, paged by continuation token; a missing bucket is NoSuchBucket', async () => {
+    fake.addBucket('b');
+    const vpc = fake.addVpc('us-east-1');
+    for (const at of [Date.UTC(2026, 0, 2), Date.UTC(2026, 0, 1)]) {
+      fake.addFlowLog('us-east-1', { resourceId: vpc, destinationType: 's3', destination: 'arn:aws:s3:::b/p' });
+      fake.deliverFlowLogs('us-east-1', at);
+    }
+    const first = await s3().send(new ListObjectsV2Command({ Bucket: 'b', Prefix: `p/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/`, MaxKeys: 2 }));
+    const rest = await s3().send(new ListObjectsV2Command({ Bucket: 'b', Prefix: `p/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/`, MaxKeys: 2, ContinuationToken: first.NextContinuationToken }));
+    const missing = await errorOf(s3().send(new ListObjectsV2Command({ Bucket: 'absent' })));
+    const keys = [...(first.Contents ?? []), ...(rest.Contents ?? [])].map((o) => o.Key);
+    expect(keys).toEqual(fake.objects('b'));
+    expect(keys).toHaveLength(3); // the first flow log delivered twice, the second once
+    expect(first.IsTruncated).toBe(true);
+    expect(keys[0]).toMatch(/\/2026\/01\/01\//);
+    expect(missing.name).toBe('NoSuchBucket');
   });
 
   test('PutRetentionPolicy accepts only the documented values and needs the group', async () => {

@@ -53,16 +53,20 @@ import {
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
+  DescribeLogStreamsCommand,
   PutRetentionPolicyCommand,
   TagResourceCommand,
   ListTagsForResourceCommand,
   type ListTagsForResourceCommandInput,
   type CreateLogGroupCommandInput,
   type DescribeLogGroupsCommandInput,
+  type DescribeLogStreamsCommandInput,
   type LogGroup,
   type PutRetentionPolicyCommandInput,
   type TagResourceCommandInput,
 } from '@aws-sdk/client-cloudwatch-logs';
+import * as s3Sdk from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client, S3ServiceException, type ListObjectsV2CommandInput } from '@aws-sdk/client-s3';
 import * as stsSdk from '@aws-sdk/client-sts';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import * as orgSdk from '@aws-sdk/client-organizations';
@@ -75,7 +79,8 @@ import {
   OrganizationsClient,
   OrganizationsServiceException,
 } from '@aws-sdk/client-organizations';
-import { registerForPolicyCheck } from './operator-permissions.js';
+import { registerForPolicyCheck, type OperatorGrant } from './operator-permissions.js';
+import { isAllowed } from '../../src/policy/evaluate.js';
 
 export const FAKE_ACCOUNT = '111111111111';
 /** The organization root every account sits under unless put in an OU. */
@@ -95,7 +100,7 @@ export interface FakeAwsOptions {
 }
 
 export interface RecordedCall {
-  service: 'ec2' | 'iam' | 'logs' | 'sts' | 'organizations';
+  service: 'ec2' | 'iam' | 'logs' | 'sts' | 'organizations' | 's3';
   operation: string;
   region: string;
   input: any;
@@ -106,6 +111,8 @@ export interface RecordedCall {
 export interface FakeRole {
   roleName: string;
   arn: string;
+  path: string;
+  permissionsBoundary?: string;
   trustPolicy: object;
   inlinePolicies: Record<string, object>;
   tags: Record<string, string>;
@@ -162,6 +169,8 @@ interface StoredLogGroup {
   retentionInDays?: number;
   kmsKeyId?: string;
   tags: Record<string, string>;
+  /** Log streams by name (flow logs name them after network interfaces). Times in epoch ms. */
+  streams: Map<string, { creationTime: number; firstEventTimestamp?: number; lastEventTimestamp?: number; lastIngestionTime?: number }>;
 }
 interface StoredRole {
   name: string;
@@ -170,6 +179,7 @@ interface StoredRole {
   createDate: Date;
   description?: string;
   trustDocument: string; // verbatim: IAM hands back what it was given, URL-encoded
+  permissionsBoundary?: string;
   inline: Map<string, string>;
   tags: Record<string, string>;
   assumeFailuresLeft: number;
@@ -246,12 +256,19 @@ export class FakeAws {
   private passRoleDenied = false;
   private assumeFailuresAfterCreate = 0;
   private readonly counter = { seq: 0 };
+  private readonly grants: OperatorGrant[] = [];
+  /** KMS keys by ARN: whether the key policy lets CloudWatch Logs (logs.<region>.amazonaws.com) use it. */
+  private readonly kmsKeys = new Map<string, { logsMayUse: boolean }>();
+  /** S3 buckets (global names) and their objects' keys with LastModified. */
+  private readonly buckets = new Map<string, Map<string, Date>>();
 
   constructor(opts: FakeAwsOptions = {}) {
     const accountId = opts.accountId ?? FAKE_ACCOUNT;
     this.acct = { accountId, name: 'management', status: 'ACTIVE', parentId: ROOT_ID, regionStates: new Map(), roles: new Map() };
     this.accounts = new Map([[accountId, this.acct]]);
-    if (opts.checkOperatorPolicy !== false) registerForPolicyCheck(this.accountId, this.calls);
+    if (opts.checkOperatorPolicy !== false) {
+      registerForPolicyCheck({ accountId: this.accountId, calls: this.calls, roleArnOf: (name) => this.role(name)?.arn, grants: () => this.grants });
+    }
     this.enabled = opts.regions ?? ['us-east-1', 'eu-west-1'];
     this.disabled = opts.disabledRegions ?? [];
     this.pageSize = opts.pageSize ?? 1000;
@@ -345,6 +362,7 @@ export class FakeAws {
           [PutRetentionPolicyCommand, 'PutRetentionPolicy', (i, c) => this.putRetentionPolicy(i, c)],
           [TagResourceCommand, 'TagResource', (i, c) => this.tagLogGroup(i, c)],
           [ListTagsForResourceCommand, 'ListTagsForResource', (i, c) => this.listLogGroupTags(i, c)],
+          [DescribeLogStreamsCommand, 'DescribeLogStreams', (i, c) => this.describeLogStreams(i, c)],
           [DeleteLogGroupCommand, 'DeleteLogGroup', (i, c) => this.deleteLogGroup(i.logGroupName, c)],
         ],
       },
@@ -359,6 +377,7 @@ export class FakeAws {
           [AssumeRoleCommand, 'AssumeRole', (i, c) => this.assumeRoleForCaller(i, c)],
         ],
       },
+      s3: { clientClass: S3Client, routes: [[ListObjectsV2Command, 'ListObjectsV2', (i) => this.listObjects(i)]] },
       organizations: {
         clientClass: OrganizationsClient,
         routes: [
@@ -459,10 +478,85 @@ export class FakeAws {
   }
 
   addLogGroup(region: string, name: string, g: { retentionInDays?: number; kmsKeyId?: string } = {}): void {
-    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: {} };
+    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: {}, streams: new Map() };
     if (g.retentionInDays !== undefined) group.retentionInDays = g.retentionInDays;
     if (g.kmsKeyId !== undefined) group.kmsKeyId = g.kmsKeyId;
     this.seedState(region).logGroups.set(name, group);
+  }
+
+  /** An S3 bucket flow logs can deliver to. */
+  addBucket(name: string): void {
+    if (!this.buckets.has(name)) this.buckets.set(name, new Map());
+  }
+
+  /** The keys of a bucket's objects, in key order. */
+  objects(bucket: string): string[] {
+    return [...(this.buckets.get(bucket)?.keys() ?? [])].sort();
+  }
+
+  /**
+   * One round of the flow logs service delivering, as AWS does some minutes after creation and only
+   * when traffic flows: for each ACTIVE flow log of the region(s), CloudWatch Logs delivery assumes the
+   * role (its trust must admit this flow log's ARN in its region) and needs logs:CreateLogStream and
+   * logs:PutLogEvents on the group from the role's inline policies; then a stream named after a network
+   * interface is written and the status is SUCCESS, else the status turns FAILED with "Access error". S3
+   * delivery writes one object under AWSLogs/<account>/vpcflowlogs/<region>/<yyyy>/<mm>/<dd>/ named after
+   * the flow log, or FAILS when the bucket does not exist.
+   */
+  deliverFlowLogs(region?: string, now = Date.now()): void {
+    for (const [name, state] of this.regionStates) {
+      if (region !== undefined && name !== region) continue;
+      const p = partitionOf(name);
+      for (const flowLog of state.flowLogs.values()) {
+        if (flowLog.FlowLogStatus !== 'ACTIVE') continue;
+        const ok =
+          flowLog.LogDestinationType === 's3'
+            ? this.deliverToS3(flowLog, name, now)
+            : flowLog.LogDestinationType === 'cloud-watch-logs'
+              ? this.deliverToLogGroup(flowLog, state, { service: 'ec2', operation: 'Deliver', region: name, partition: p }, now)
+              : true;
+        flowLog.DeliverLogsStatus = ok ? 'SUCCESS' : 'FAILED';
+        if (ok) delete flowLog.DeliverLogsErrorMessage;
+        else flowLog.DeliverLogsErrorMessage = 'Access error';
+      }
+    }
+  }
+
+  private deliverToLogGroup(flowLog: FlowLog, state: RegionState, ctx: Ctx, now: number): boolean {
+    const group = state.logGroups.get(flowLog.LogGroupName ?? '');
+    const arn = flowLog.DeliverLogsPermissionArn ?? '';
+    const role = this.roleByArn(arn);
+    if (!group || !role || !this.trustAdmits(arn, ctx, flowLog.FlowLogId!)) return false;
+    const streamName = `eni-${(flowLog.ResourceId ?? '').replace(/^\w+-/, '').slice(0, 17).padEnd(17, '0')}`;
+    const streamArn = `arn:${ctx.partition}:logs:${ctx.region}:${this.accountId}:log-group:${group.name}:log-stream:${streamName}`;
+    const policies = [...role.inline.values()].map((doc) => JSON.parse(doc) as { Statement: any });
+    const may = (action: string) => policies.some((doc) => isAllowed(doc, action, streamArn));
+    if (!may('logs:CreateLogStream') || !may('logs:PutLogEvents')) return false;
+    const stream = group.streams.get(streamName) ?? { creationTime: now };
+    stream.firstEventTimestamp ??= now;
+    stream.lastEventTimestamp = now;
+    stream.lastIngestionTime = now;
+    group.streams.set(streamName, stream);
+    return true;
+  }
+
+  private deliverToS3(flowLog: FlowLog, region: string, now: number): boolean {
+    const path = (flowLog.LogDestination ?? '').replace(/^arn:[^:]+:s3:::/, '');
+    const [bucket = '', ...rest] = path.split('/');
+    const objects = this.buckets.get(bucket);
+    if (!objects) return false;
+    const prefix = rest.join('/').replace(/^\/+|\/+$/g, '');
+    const stamp = new Date(now).toISOString();
+    const day = stamp.slice(0, 10).replace(/-/g, '/');
+    const minute = `${stamp.slice(0, 10).replace(/-/g, '')}T${stamp.slice(11, 16).replace(':', '')}Z`;
+    const key = `${prefix ? `${prefix}/` : ''}AWSLogs/${this.accountId}/vpcflowlogs/${region}/${day}/${this.accountId}_vpcflowlogs_${region}_${flowLog.FlowLogId}_${minute}_${randomUUID().slice(0, 8)}.log.gz`;
+    objects.set(key, new Date(now));
+    return true;
+  }
+
+  /** A KMS key; `logsMayUse: false` models a key policy without the logs.<region>.amazonaws.com statement. */
+  addKmsKey(arn: string, opts: { logsMayUse?: boolean } = {}): void {
+    this.kmsKeys.set(arn, { logsMayUse: opts.logsMayUse ?? true });
   }
 
   addRole(
@@ -470,12 +564,14 @@ export class FakeAws {
     trustPolicy: object,
     inlinePolicies: Record<string, object> = {},
     tags: Record<string, string> = {},
+    options: { path?: string; permissionsBoundary?: string } = {},
   ): void {
     // Pretty-printed like a console-made role, so code comparing raw strings instead of parsed JSON fails.
     const pretty = (doc: object) => JSON.stringify(doc, null, 2);
     this.roles.set(name, {
       name,
-      path: '/',
+      path: options.path ?? '/',
+      ...(options.permissionsBoundary ? { permissionsBoundary: options.permissionsBoundary } : {}),
       roleId: this.nextRoleId(),
       createDate: new Date(),
       trustDocument: pretty(trustPolicy),
@@ -511,10 +607,23 @@ export class FakeAws {
     return {
       roleName: r.name,
       arn: roleArn(r, this.partition, this.accountId),
+      path: r.path,
+      ...(r.permissionsBoundary ? { permissionsBoundary: r.permissionsBoundary } : {}),
       trustPolicy: JSON.parse(r.trustDocument) as object,
       inlinePolicies: Object.fromEntries([...r.inline].map(([k, v]) => [k, JSON.parse(v) as object])),
       tags: { ...r.tags },
     };
+  }
+
+  // ---- operator policies ----
+
+  /**
+   * The operator also holds this opt-in document (policies/operator-apply-*.json), placeholders filled in:
+   * the suite-wide policy check then allows its statements besides the base documents'.
+   */
+  grantOperatorPolicy(file: string, vars: Record<string, string> = {}): this {
+    this.grants.push({ file, vars });
+    return this;
   }
 
   // ---- fault injection ----
@@ -712,6 +821,11 @@ export class FakeAws {
     return `${prefix}-${(++this.counter.seq).toString(16).padStart(17, '0')}`;
   }
 
+  /** The id nextId would give now. */
+  private peekId(prefix: string): string {
+    return `${prefix}-${(this.counter.seq + 1).toString(16).padStart(17, '0')}`;
+  }
+
   private nextRoleId(): string {
     return `AROA${(++this.counter.seq).toString(16).toUpperCase().padStart(17, '0')}`;
   }
@@ -855,7 +969,9 @@ export class FakeAws {
     }
     if (seen) return seen.response;
 
-    const assumable = roleArnInput === undefined || this.assumeRole(roleArnInput, ctx);
+    // Propagation delay is per call; the trust is judged per new flow log, with its own ARN as aws:SourceArn.
+    const propagated = roleArnInput === undefined || this.rolePropagated(roleArnInput);
+    const assumable = (flowLogId: string) => roleArnInput === undefined || (propagated && this.trustAdmits(roleArnInput, ctx, flowLogId));
     const tags = (input.TagSpecifications ?? []).flatMap((s) => s.Tags ?? []);
     const flowLogIds: string[] = [];
     const unsuccessful: UnsuccessfulItem[] = [];
@@ -872,8 +988,8 @@ export class FakeAws {
       } else if (resource.OwnerId !== this.accountId) {
         // Unverified code: AWS-FACTS only says a RAM participant cannot create flow logs on a shared VPC.
         fail(id, 'UnauthorizedOperation', 'You are not authorized to perform this operation on a resource of another account.');
-      } else if (!assumable) {
-        fail(id, 'InvalidParameter', 'Unable to assume given IAM role');
+      } else if (!assumable(this.peekId('fl'))) {
+        fail(id, 'InvalidParameter', `Unable to assume given IAM role: '${roleArnInput}'`);
       } else if (duplicate) {
         fail(id, 'FlowLogAlreadyExists', 'FlowLogAlreadyExists');
       } else {
@@ -901,18 +1017,27 @@ export class FakeAws {
     return response;
   }
 
-  /** Whether the flow-logs service can assume the role now; consumes one roleAssumableAfter failure if pending. */
-  private assumeRole(arn: string, ctx: Ctx): boolean {
-    const m = /^arn:[a-z-]+:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(arn);
-    const role = m ? this.roles.get(m[1]!) : undefined;
-    if (!role || roleArn(role, ctx.partition, this.accountId) !== arn) return false;
-    const sourceArn = `arn:${ctx.partition}:ec2:${ctx.region}:${this.accountId}:vpc-flow-log/fl-*`;
-    if (!trustAllowsFlowLogs(role.trustDocument, this.accountId, sourceArn)) return false;
-    if (role.assumeFailuresLeft > 0) {
+  /** False while a new role is still "propagating" (roleAssumableAfter): consumes one pending failure per call. */
+  private rolePropagated(arn: string): boolean {
+    const role = this.roleByArn(arn);
+    if (role && role.assumeFailuresLeft > 0) {
       role.assumeFailuresLeft--;
       return false;
     }
     return true;
+  }
+
+  /** Whether the role exists under this exact ARN and its trust admits vpc-flow-logs for this flow log. */
+  private trustAdmits(arn: string, ctx: Ctx, flowLogId: string): boolean {
+    const role = this.roleByArn(arn);
+    if (!role || roleArn(role, ctx.partition, this.accountId) !== arn) return false;
+    const sourceArn = `arn:${ctx.partition}:ec2:${ctx.region}:${this.accountId}:vpc-flow-log/${flowLogId}`;
+    return trustAllowsFlowLogs(role.trustDocument, this.accountId, sourceArn);
+  }
+
+  private roleByArn(arn: string): StoredRole | undefined {
+    const m = /^arn:[a-z-]+:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(arn);
+    return m ? this.roles.get(m[1]!) : undefined;
   }
 
   /** Validates the destination parameters and returns what the new flow log will carry. */
@@ -1012,6 +1137,9 @@ export class FakeAws {
       CreateDate: role.createDate,
       AssumeRolePolicyDocument: encodeURIComponent(role.trustDocument),
       ...(role.description === undefined ? {} : { Description: role.description }),
+      ...(role.permissionsBoundary === undefined
+        ? {}
+        : { PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: role.permissionsBoundary } }),
       MaxSessionDuration: 3600,
       ...(Object.keys(role.tags).length > 0 ? { Tags: tagList(role.tags) } : {}),
       RoleLastUsed: {},
@@ -1041,10 +1169,22 @@ export class FakeAws {
   private createRole(input: CreateRoleCommandInput, ctx: Ctx): object {
     const name = input.RoleName ?? '';
     if (!/^[\w+=,.@-]{1,64}$/.test(name)) throw serviceError('iam', 'ValidationError', `Invalid RoleName: ${name}`);
-    if (this.roles.has(name)) throw serviceError('iam', 'EntityAlreadyExists', `Role with name ${name} already exists.`);
+    // Names are unique per account whatever the path (and case-insensitively).
+    if ([...this.roles.keys()].some((existing) => existing.toLowerCase() === name.toLowerCase())) {
+      throw serviceError('iam', 'EntityAlreadyExists', `Role with name ${name} already exists.`);
+    }
+    const path = input.Path ?? '/';
+    if (path.length > 512 || !/^\/$|^\/[\u0021-\u007E]+\/$/.test(path)) {
+      throw serviceError('iam', 'ValidationError', `1 validation error detected: Value '${path}' at 'path' failed to satisfy constraint`);
+    }
+    const boundary = input.PermissionsBoundary;
+    if (boundary !== undefined && !/^arn:[a-z-]+:iam::(\d{12}|aws):policy\/.+$/.test(boundary)) {
+      throw serviceError('iam', 'InvalidInput', `ARN ${boundary} is not valid.`);
+    }
     const role: StoredRole = {
       name,
-      path: input.Path ?? '/',
+      path,
+      ...(boundary === undefined ? {} : { permissionsBoundary: boundary }),
       roleId: this.nextRoleId(),
       createDate: new Date(),
       trustDocument: requirePolicyJson(input.AssumeRolePolicyDocument),
@@ -1057,9 +1197,15 @@ export class FakeAws {
     return { Role: this.roleOutput(role, ctx.partition) };
   }
 
+  // IAM's quota: a role's inline policies together hold at most 10,240 characters, whitespace not counted
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
   private putRolePolicy(input: PutRolePolicyCommandInput): object {
     const role = this.requireRole(input.RoleName);
-    role.inline.set(input.PolicyName ?? '', requirePolicyJson(input.PolicyDocument));
+    const document = requirePolicyJson(input.PolicyDocument);
+    const others = [...role.inline].filter(([name]) => name !== input.PolicyName).map(([, doc]) => doc);
+    const size = [...others, document].reduce((total, doc) => total + doc.replace(/\s/g, '').length, 0);
+    if (size > 10_240) throw serviceError('iam', 'LimitExceeded', `Maximum policy size of 10240 bytes exceeded for role ${role.name}`);
+    role.inline.set(input.PolicyName ?? '', document);
     return {};
   }
 
@@ -1149,7 +1295,16 @@ export class FakeAws {
     if (state.logGroups.has(name)) {
       throw serviceError('logs', 'ResourceAlreadyExistsException', 'The specified log group already exists');
     }
-    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: { ...(input.tags ?? {}) } };
+    if (input.kmsKeyId !== undefined) {
+      // AWS answers an unknown key, a key of another region and a key whose policy does not let the Logs
+      // service use it alike (docs/aws-facts/AWS-FACTS.md, "CloudWatch Logs details").
+      const key = this.kmsKeys.get(input.kmsKeyId);
+      if (!key?.logsMayUse || input.kmsKeyId.split(':')[3] !== ctx.region) {
+        const groupArn = `arn:${ctx.partition}:logs:${ctx.region}:${this.accountId}:log-group:${name}`;
+        throw serviceError('logs', 'AccessDeniedException', `The specified KMS key does not exist or is not allowed to be used with Arn '${groupArn}'`);
+      }
+    }
+    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: { ...(input.tags ?? {}) }, streams: new Map() };
     if (input.kmsKeyId !== undefined) group.kmsKeyId = input.kmsKeyId;
     state.logGroups.set(name, group);
     return {};
@@ -1180,6 +1335,47 @@ export class FakeAws {
       throw serviceError('logs', 'ResourceNotFoundException', `The specified resource does not exist: ${String(input.resourceArn)}`);
     }
     return { tags: { ...this.requireLogGroup(ctx, parsed.name).tags } };
+  }
+
+  // As the API reference: logGroupName (or logGroupIdentifier) required; orderBy LogStreamName (default) or
+  // LastEventTime, which excludes logStreamNamePrefix; limit 1–50, default 50; descending; paged by nextToken.
+  private describeLogStreams(input: DescribeLogStreamsCommandInput, ctx: Ctx): object {
+    const group = this.requireLogGroup(ctx, input.logGroupName ?? input.logGroupIdentifier);
+    if (input.limit !== undefined && (input.limit < 1 || input.limit > 50)) {
+      throw serviceError('logs', 'InvalidParameterException', `Value '${input.limit}' at 'limit' must be between 1 and 50`);
+    }
+    if (input.orderBy === 'LastEventTime' && input.logStreamNamePrefix !== undefined) {
+      throw serviceError('logs', 'InvalidParameterException', 'Cannot order by LastEventTime with a logStreamNamePrefix.');
+    }
+    const byTime = input.orderBy === 'LastEventTime';
+    const streams = [...group.streams]
+      .filter(([name]) => name.startsWith(input.logStreamNamePrefix ?? ''))
+      .sort(([a, x], [b, y]) => (byTime ? (x.lastEventTimestamp ?? 0) - (y.lastEventTimestamp ?? 0) : a < b ? -1 : a > b ? 1 : 0));
+    if (input.descending) streams.reverse();
+    const { page, next } = this.paginate('DescribeLogStreams', streams, input.limit, input.nextToken, 50);
+    const arn = `arn:${ctx.partition}:logs:${ctx.region}:${this.accountId}:log-group:${group.name}`;
+    return {
+      logStreams: page.map(([name, s]) => ({ logStreamName: name, arn: `${arn}:log-stream:${name}`, storedBytes: 0, ...s })),
+      ...(next === undefined ? {} : { nextToken: next }),
+    };
+  }
+
+  // ListObjectsV2 as S3 answers it: keys in order under Prefix, after StartAfter, MaxKeys (1–1000, default
+  // 1000) a page, continued with ContinuationToken; a missing bucket is NoSuchBucket.
+  private listObjects(input: ListObjectsV2CommandInput): object {
+    const objects = this.buckets.get(input.Bucket ?? '');
+    if (!objects) throw serviceError('s3', 'NoSuchBucket', 'The specified bucket does not exist', 404);
+    const keys = this.objects(input.Bucket!).filter((k) => k.startsWith(input.Prefix ?? '') && (input.StartAfter === undefined || k > input.StartAfter));
+    const { page, next } = this.paginate('ListObjectsV2', keys, input.MaxKeys, input.ContinuationToken, 1000);
+    return {
+      Name: input.Bucket,
+      Prefix: input.Prefix ?? '',
+      KeyCount: page.length,
+      MaxKeys: input.MaxKeys ?? 1000,
+      IsTruncated: next !== undefined,
+      Contents: page.map((Key) => ({ Key, LastModified: objects.get(Key), Size: 100, StorageClass: 'STANDARD' })),
+      ...(next === undefined ? {} : { NextContinuationToken: next }),
+    };
   }
 
   private deleteLogGroup(name: string | undefined, ctx: Ctx): object {
@@ -1359,25 +1555,28 @@ function applyFilters<T extends object>(
   );
 }
 
-function glob(pattern: string): RegExp {
+function glob(pattern: string, flags = ''): RegExp {
   const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
+  return new RegExp(`^${escaped}$`, flags);
 }
 
 /**
- * Whether vpc-flow-logs.amazonaws.com may assume a role with this trust policy. Conditions are evaluated
- * for aws:SourceAccount and aws:SourceArn with String/Arn Equals/Like; any other condition counts as unmet,
- * so a policy the fake does not understand fails visibly rather than passing by accident.
+ * Whether vpc-flow-logs.amazonaws.com may assume a role with this trust policy for one new flow log, as IAM
+ * evaluates it: the request carries aws:SourceAccount and aws:SourceArn (the flow log's ARN, so a SourceArn
+ * naming one region admits flow logs of that region only). The fake account is in no organization, so
+ * aws:SourceOrgID and every other key are absent: a condition on them is false (true for the Not operators
+ * and Null, as IAM treats a missing key). ArnEquals/ArnLike match each of the six ARN parts on its own.
  */
 function trustAllowsFlowLogs(trustDocument: string, account: string, sourceArn: string): boolean {
   const doc = JSON.parse(trustDocument) as { Statement?: unknown };
   const statements = (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]) as Record<string, any>[];
   const context: Record<string, string> = { 'aws:sourceaccount': account, 'aws:sourcearn': sourceArn };
   const applies = (s: Record<string, any>): boolean => {
-    const actions = asList(s?.Action).map((a) => a.toLowerCase());
+    const actions = asList(s?.Action);
+    const principals = s?.Principal === '*' ? ['*'] : [...asList(s?.Principal?.Service), ...asList(s?.Principal?.AWS).filter((p) => p === '*')];
     return (
-      asList(s?.Principal?.Service).includes(FLOW_LOGS_PRINCIPAL) &&
-      actions.some((a) => a === 'sts:assumerole' || a === 'sts:*' || a === '*') &&
+      principals.some((p) => p === '*' || p === FLOW_LOGS_PRINCIPAL) &&
+      actions.some((a) => glob(a, 'i').test('sts:AssumeRole')) &&
       conditionsHold(s.Condition, context)
     );
   };
@@ -1386,15 +1585,35 @@ function trustAllowsFlowLogs(trustDocument: string, account: string, sourceArn: 
 
 function conditionsHold(condition: unknown, context: Record<string, string>): boolean {
   if (condition === undefined) return true;
-  return Object.entries(condition as Record<string, Record<string, unknown>>).every(([operator, entries]) =>
+  return Object.entries(condition as Record<string, Record<string, unknown>>).every(([rawOperator, entries]) =>
     Object.entries(entries).every(([key, expected]) => {
       const actual = context[key.toLowerCase()];
-      if (actual === undefined) return false;
-      if (operator === 'StringEquals' || operator === 'ArnEquals') return asList(expected).includes(actual);
-      if (operator === 'StringLike' || operator === 'ArnLike') return asList(expected).some((v) => glob(v).test(actual));
-      return false;
+      const ifExists = /IfExists$/.test(rawOperator);
+      const operator = rawOperator.replace(/^For(AnyValue|AllValues):/, '').replace(/IfExists$/, '');
+      if (operator === 'Null') return asList(expected).includes(actual === undefined ? 'true' : 'false');
+      const negated = /^(String|Arn)Not/.test(operator);
+      if (actual === undefined) return ifExists || negated;
+      const base = negated ? operator.replace('Not', '') : operator;
+      const values = asList(expected);
+      let matched: boolean;
+      if (base === 'StringEquals') matched = values.includes(actual);
+      else if (base === 'StringEqualsIgnoreCase') matched = values.some((v) => v.toLowerCase() === actual.toLowerCase());
+      else if (base === 'StringLike') matched = values.some((v) => glob(v).test(actual));
+      else if (base === 'ArnEquals' || base === 'ArnLike') matched = values.some((v) => arnLike(v, actual));
+      else return false;
+      return negated ? !matched : matched;
     }),
   );
+}
+
+function arnLike(pattern: string, arn: string): boolean {
+  const parts = (text: string) => {
+    const split = text.split(':');
+    return split.length < 6 ? undefined : [...split.slice(0, 5), split.slice(5).join(':')];
+  };
+  const p = parts(pattern);
+  const a = parts(arn);
+  return p !== undefined && a !== undefined && p.every((part, i) => glob(part).test(a[i]!));
 }
 
 function asList(value: unknown): string[] {
@@ -1409,8 +1628,9 @@ const BASE_ERRORS = {
   logs: CloudWatchLogsServiceException,
   sts: STSServiceException,
   organizations: OrganizationsServiceException,
+  s3: S3ServiceException,
 };
-const SDK_MODULES: Record<Service, Record<string, unknown>> = { ec2: {}, iam: iamSdk, logs: logsSdk, sts: stsSdk, organizations: orgSdk };
+const SDK_MODULES: Record<Service, Record<string, unknown>> = { ec2: {}, iam: iamSdk, logs: logsSdk, sts: stsSdk, organizations: orgSdk, s3: s3Sdk };
 
 /**
  * An error shaped like the one the SDK throws for `code`: the service's modelled exception class when there

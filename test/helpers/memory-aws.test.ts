@@ -5,19 +5,19 @@ import { ACCOUNT } from './builders.js';
 import { awsError, MemoryAws } from './memory-aws.js';
 
 const VPC = 'vpc-0a000001';
-const flowLogInput = { ResourceIds: [VPC], ResourceType: 'VPC' as const, TrafficType: 'REJECT' as const, LogDestinationType: 'cloud-watch-logs' as const, LogGroupName: '/g', DeliverLogsPermissionArn: `arn:aws:iam::${ACCOUNT}:role/flowfix-vpc-flow-logs`, TagSpecifications: [{ ResourceType: 'vpc-flow-log' as const, Tags: [{ Key: 'ManagedBy', Value: 'flowfix' }] }] };
+const flowLogInput = { ResourceIds: [VPC], ResourceType: 'VPC' as const, TrafficType: 'REJECT' as const, LogDestinationType: 'cloud-watch-logs' as const, LogGroupName: '/flowfix/g', DeliverLogsPermissionArn: `arn:aws:iam::${ACCOUNT}:role/flowfix-vpc-flow-logs`, TagSpecifications: [{ ResourceType: 'vpc-flow-log' as const, Tags: [{ Key: 'ManagedBy', Value: 'flowfix' }] }] };
 const account = () => new MemoryAws({ regions: { 'us-east-1': { vpcs: [{ vpcId: VPC, ownerId: ACCOUNT, isDefault: false }] }, 'eu-west-1': {} } });
 
 describe('MemoryAws', () => {
   test('GIVEN an existing log group WHEN it is created again THEN the error is an AWS error classified already-exists', async () => {
     const aws = account();
-    await aws.logs('us-east-1').createLogGroup({ logGroupName: '/g', tags: { ManagedBy: 'flowfix' } });
+    await aws.logs('us-east-1').createLogGroup({ logGroupName: '/flowfix/g', tags: { ManagedBy: 'flowfix' } });
 
-    const err = await aws.logs('us-east-1').createLogGroup({ logGroupName: '/g', tags: {} }).catch((e: unknown) => e);
+    const err = await aws.logs('us-east-1').createLogGroup({ logGroupName: '/flowfix/g', tags: {} }).catch((e: unknown) => e);
 
     expect(isAwsOrNetworkError(err)).toBe(true);
     expect(classifyAwsError(err)).toMatchObject({ kind: 'already-exists', code: 'ResourceAlreadyExistsException' });
-    expect(await aws.logs('us-east-1').describeLogGroups(['/g', '/other'])).toEqual({ '/g': { name: '/g', arn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/g:*` } });
+    expect(await aws.logs('us-east-1').describeLogGroups(['/flowfix/g', '/other'])).toEqual({ '/flowfix/g': { name: '/flowfix/g', arn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/flowfix/g:*` } });
   });
 
   test('GIVEN a flow log was created WHEN an identical one is asked for THEN Unsuccessful says FlowLogAlreadyExists and nothing is added', async () => {

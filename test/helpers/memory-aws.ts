@@ -2,12 +2,12 @@
 // from, every call is recorded (and checked against the operator policies after each test, like
 // FakeAws), any operation can be made to fail in a region, and CreateFlowLogs can be made to answer a
 // per-resource failure in `Unsuccessful`.
-import type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi } from '../../src/aws/api.js';
+import type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi, S3Api } from '../../src/aws/api.js';
 import { partitionOf } from '../../src/facts/regions.js';
 import type { FlowLogFacts, LogGroupFacts, RoleFacts, SubnetFacts, VpcFacts } from '../../src/facts/resources.js';
 import { tagsToRecord } from '../../src/facts/tags.js';
 import { ACCOUNT } from './builders.js';
-import { registerForPolicyCheck } from './operator-permissions.js';
+import { registerForPolicyCheck, type OperatorGrant } from './operator-permissions.js';
 
 export interface MemoryRegion {
   vpcs: VpcFacts[];
@@ -42,6 +42,14 @@ export function awsError(name: string, message: string = name, httpStatusCode = 
 export const ALREADY_EXISTS_MESSAGE = 'Error. There is an existing Flow Log with the same configuration and log destination.';
 
 export class MemoryAws implements AwsClients {
+  /** Opt-in operator policies (policies/operator-apply-*.json) the suite-wide check also allows. */
+  private readonly grants: OperatorGrant[] = [];
+
+  grantOperatorPolicy(file: string, vars: Record<string, string> = {}): this {
+    this.grants.push({ file, vars });
+    return this;
+  }
+
   readonly accountId: string;
   readonly homeRegion: string;
   readonly regions: Record<string, MemoryRegion>;
@@ -62,7 +70,7 @@ export class MemoryAws implements AwsClients {
     );
     this.disabledRegions = estate.disabledRegions ?? [];
     this.role = structuredClone(estate.role ?? null);
-    registerForPolicyCheck(this.accountId, this.calls);
+    registerForPolicyCheck({ accountId: this.accountId, calls: this.calls, roleArnOf: (name) => (this.role?.roleName === name ? this.role.arn : undefined), grants: () => this.grants });
   }
 
   /** `operation` (e.g. 'DescribeVpcs') throws `error`, in `region` or (without one) everywhere, `times` times. */
@@ -126,7 +134,13 @@ export class MemoryAws implements AwsClients {
           if (!group) throw awsError('ResourceNotFoundException', 'The specified resource does not exist.');
           return group.tags ?? {};
         }),
+      // Only verification reads streams; these unit tests do not look at delivery.
+      newestLogStream: async () => null,
     };
+  }
+
+  s3(): S3Api {
+    return { listObjects: async () => ({ keys: [] }) };
   }
 
   iam(): IamApi {

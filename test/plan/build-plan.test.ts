@@ -59,6 +59,24 @@ describe('buildPlan', () => {
     });
   });
 
+  test('GIVEN --role-path and --permissions-boundary THEN CreateRole carries both, flow logs get the ARN with the path, and the plan settings keep them', () => {
+    const boundary = `arn:aws:iam::${ACCOUNT}:policy/lz/Boundary`;
+    const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]), { rolePath: '/lz/network/', permissionsBoundary: boundary });
+    expect(plan.actions.find((a) => a.kind === 'create-role')?.input).toMatchObject({ RoleName: 'flowfix-vpc-flow-logs', Path: '/lz/network/', PermissionsBoundary: boundary });
+    expect(plan.actions.find((a) => a.kind === 'create-role')?.description).toBe(
+      `Create IAM role flowfix-vpc-flow-logs (path /lz/network/, permissions boundary ${boundary}) that VPC Flow Logs can assume (this account only)`,
+    );
+    expect((plan.actions.find((a) => a.kind === 'create-flow-logs') as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(`arn:aws:iam::${ACCOUNT}:role/lz/network/flowfix-vpc-flow-logs`);
+    expect(plan.settings).toMatchObject({ rolePath: '/lz/network/', permissionsBoundary: boundary });
+  });
+
+  test('GIVEN an existing role at another path than --role-path THEN it is reused by name with its real ARN, not created again', () => {
+    const existing = role({ arn: `arn:aws:iam::${ACCOUNT}:role/team/flowfix-vpc-flow-logs` });
+    const plan = planFor(inventory([region('us-east-1', { ...vpcWithSubnets('vpc-a', 1), logGroups: { [GROUP]: { name: GROUP } } })], existing), { rolePath: '/lz/' });
+    expect(plan.actions.some((a) => a.kind === 'create-role')).toBe(false);
+    expect((plan.actions.find((a) => a.kind === 'create-flow-logs') as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(existing.arn);
+  });
+
   test('GIVEN a valid existing role with the right policy and log group THEN only flow logs are created, reusing the role ARN', () => {
     const publish = renderPolicy(loadPolicyTemplates().publish, { Partition: 'aws', AccountId: ACCOUNT, LogGroupName: GROUP });
     const existing = role({ arn: `arn:aws:iam::${ACCOUNT}:role/custom/path/flowfix-vpc-flow-logs`, inlinePolicies: { 'flowfix-publish-flow-logs': publish } });
@@ -82,6 +100,40 @@ describe('buildPlan', () => {
     const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], untrusted));
     expect(plan.actions).toEqual([]);
     expect(plan.blocked).toEqual([expect.objectContaining({ region: 'us-east-1', resourceIds: ['vpc-a'] })]);
+  });
+
+  test('GIVEN a reused role whose aws:SourceArn names eu-west-1 THEN flow logs are planned there only and us-east-1 is blocked with the condition', () => {
+    const pinned = role({
+      trustPolicy: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:ec2:eu-west-1:${ACCOUNT}:vpc-flow-log/*` } },
+          },
+        ],
+      },
+    });
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1)), region('eu-west-1', vpcWithSubnets('vpc-b', 1))], pinned);
+    const plan = planFor(inv);
+    expect(operations(plan)).toEqual(['global:PutRolePolicy', 'eu-west-1:CreateLogGroup', 'eu-west-1:PutRetentionPolicy', 'eu-west-1:CreateFlowLogs']);
+    expect(plan.blocked).toEqual([
+      {
+        region: 'us-east-1',
+        resourceIds: ['vpc-a'],
+        reason: `delivery role flowfix-vpc-flow-logs does not trust vpc-flow-logs.amazonaws.com in us-east-1 (its Allow for vpc-flow-logs.amazonaws.com holds only when ArnLike aws:SourceArn arn:aws:ec2:eu-west-1:${ACCOUNT}:vpc-flow-log/*)`,
+      },
+    ]);
+    // The user's trust policy is never rewritten.
+    expect(plan.actions.some((a) => a.kind === 'create-role')).toBe(false);
+  });
+
+  test('GIVEN a reused role that trusts only an organization (aws:SourceOrgID) THEN it is blocked as not provable, not guessed', () => {
+    const orgOnly = role({ trustPolicy: { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceOrgID': 'o-abc123' } } }] } });
+    const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], orgOnly));
+    expect(plan.actions).toEqual([]);
+    expect(plan.blocked).toEqual([expect.objectContaining({ region: 'us-east-1', reason: expect.stringMatching(/cannot be shown to trust .*aws:SourceOrgID/) })]);
   });
 
   test('GIVEN IAM could not be read THEN no role is created and CloudWatch flow logs are blocked, not guessed', () => {
