@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { planFileSchema } from '../plan/plan-file.js';
 import { applyReportSchema } from './apply-report.js';
+import { orgApplyReportSchema, orgPlanReportSchema } from './org-report.js';
 import { planReportSchema } from './plan-report.js';
 
 export interface PublishedSchema {
@@ -16,6 +17,8 @@ export const PUBLISHED_SCHEMAS: readonly PublishedSchema[] = [
   { file: 'plan-report.v1.schema.json', schema: planReportSchema },
   { file: 'plan.v1.schema.json', schema: planFileSchema },
   { file: 'apply-report.v1.schema.json', schema: applyReportSchema },
+  { file: 'org-plan-report.v1.schema.json', schema: orgPlanReportSchema },
+  { file: 'org-apply-report.v1.schema.json', schema: orgApplyReportSchema },
 ];
 
 /** The file's text: JSON Schema draft 2020-12 as zod renders it, two-space indented, final newline. */

@@ -1,17 +1,51 @@
 // The data `flowfix plan --org` / `--accounts` shows: one single-account report per account, or why
 // the account could not be read. Same shape for the terminal and --format json.
 import type { AwsProblem } from '../inventory/types.js';
-import { planExitCode, type PlanReport } from './plan-report.js';
+import * as z from 'zod';
+import { applyReportSchema } from './apply-report.js';
+import { planExitCode, planReportSchema, type PlanReport } from './plan-report.js';
 
 /** Bump on any incompatible change; documented in README "Many accounts". */
 export const ORG_REPORT_SCHEMA = 'flowfix.org-plan-report/v1';
 
-interface AccountIdentity {
-  accountId: string;
-  /** From Organizations, when the accounts came from --org. */
-  name?: string;
-}
+const accountIdentity = { accountId: z.string(), name: z.string().optional().describe('From Organizations, when the accounts came from --org') };
+const accountError = z.strictObject({ code: z.string(), message: z.string().describe("AWS's own words"), action: z.string().optional(), hint: z.string().describe('What to fix') });
 
+export const accountReportSchema = z.discriminatedUnion('status', [
+  z.strictObject({ ...accountIdentity, status: z.literal('read'), report: planReportSchema.omit({ schema: true }).describe('What a single-account report holds') }),
+  z.strictObject({ ...accountIdentity, status: z.literal('unreachable'), error: accountError }),
+  z.strictObject({ ...accountIdentity, status: z.literal('not-started') }),
+]);
+
+export const orgPlanReportSchema = z
+  .strictObject({
+    schema: z.literal(ORG_REPORT_SCHEMA),
+    generatedAt: z.string(),
+    callerAccountId: z.string().describe("Read with the caller's own credentials; every other account through --assume-role"),
+    accounts: z.array(accountReportSchema),
+    notActive: z.array(z.strictObject({ ...accountIdentity, state: z.string() })).describe('Organization accounts that are not ACTIVE: not entered'),
+  })
+  .meta({ title: 'flowfix organization plan report (flowfix.org-plan-report/v1)', description: 'What `flowfix plan|verify --org|--accounts --format json` print.' });
+
+/** Bump on any incompatible change; documented in README "Many accounts". */
+export const ORG_APPLY_REPORT_SCHEMA = 'flowfix.org-apply-report/v1';
+
+export const orgApplyReportSchema = z
+  .strictObject({
+    schema: z.literal(ORG_APPLY_REPORT_SCHEMA),
+    callerAccountId: z.string(),
+    accounts: z.array(
+      z.discriminatedUnion('status', [
+        applyReportSchema.omit({ schema: true }).extend({ ...accountIdentity, status: z.literal('applied') }),
+        z.strictObject({ ...accountIdentity, status: z.literal('unreachable'), error: accountError }),
+        z.strictObject({ ...accountIdentity, status: z.literal('not-started') }),
+      ]),
+    ),
+    exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(130)]),
+  })
+  .meta({ title: 'flowfix organization apply report (flowfix.org-apply-report/v1)', description: 'What `flowfix apply --org|--accounts --format json` prints: one apply report per account.' });
+
+/** The plan inside each account's report is typed as flowfix writes it. */
 export type AccountReport =
   | (AccountIdentity & { status: 'read'; report: Omit<PlanReport, 'schema'> })
   | (AccountIdentity & { status: 'unreachable'; error: AwsProblem & { hint: string } })
@@ -20,11 +54,14 @@ export type AccountReport =
 export interface OrgPlanReport {
   schema: typeof ORG_REPORT_SCHEMA;
   generatedAt: string;
-  /** The caller's own account, read with its own credentials; every other through --assume-role. */
   callerAccountId: string;
   accounts: AccountReport[];
-  /** Organization accounts that are not ACTIVE (suspended, closing): not entered. */
   notActive: (AccountIdentity & { state: string })[];
+}
+
+interface AccountIdentity {
+  accountId: string;
+  name?: string;
 }
 
 /** Over the whole run: 1 if any account could not be read (or not all regions), else 2 if any needs changes, else 0. */

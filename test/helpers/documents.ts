@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { planFileSchema } from '../../src/plan/plan-file.js';
 import { APPLY_REPORT_SCHEMA, applyReportSchema } from '../../src/report/apply-report.js';
+import { ORG_APPLY_REPORT_SCHEMA, ORG_REPORT_SCHEMA, orgApplyReportSchema, orgPlanReportSchema } from '../../src/report/org-report.js';
 import { planReportSchema, REPORT_SCHEMA } from '../../src/report/plan-report.js';
 import { githubSarifSchema } from './github-sarif.js';
 
@@ -18,6 +19,8 @@ export function schemaOf(document: unknown): { name: string; schema: z.ZodType }
   const d = document as Record<string, unknown>;
   if (d['schema'] === REPORT_SCHEMA) return { name: REPORT_SCHEMA, schema: planReportSchema };
   if (d['schema'] === APPLY_REPORT_SCHEMA) return { name: APPLY_REPORT_SCHEMA, schema: applyReportSchema };
+  if (d['schema'] === ORG_REPORT_SCHEMA) return { name: ORG_REPORT_SCHEMA, schema: orgPlanReportSchema };
+  if (d['schema'] === ORG_APPLY_REPORT_SCHEMA) return { name: ORG_APPLY_REPORT_SCHEMA, schema: orgApplyReportSchema };
   if (d['schemaVersion'] !== undefined && 'actions' in d) return { name: 'plan file', schema: planFileSchema };
   if (d['version'] === '2.1.0' && 'runs' in d) return { name: 'SARIF (GitHub code scanning)', schema: githubSarifSchema };
   return undefined;

@@ -279,4 +279,23 @@ describe('many accounts', () => {
     expect(code).toBe(130);
     expect(io.out.join('')).toMatch(/organization of 3 ACTIVE accounts[\s\S]*flowfix apply --org --assume-role OrganizationAccountAccessRole/);
   });
+
+  test('GIVEN apply --org --format json THEN one versioned document holds an apply report per account (checked against its schema after each test)', async () => {
+    seedOrg(fake, { withoutRole: [PROD] });
+
+    const result = await run(['apply', '--org', '--assume-role', ROLE, '--yes', '--format', 'json']);
+
+    const doc = JSON.parse(result.stdout);
+    expect(doc.schema).toBe('flowfix.org-apply-report/v1');
+    expect(doc.accounts.map((a: any) => [a.accountId, a.status])).toEqual([
+      [FAKE_ACCOUNT, 'applied'],
+      [DEV, 'applied'],
+      [PROD, 'unreachable'],
+    ]);
+    expect(doc.accounts[1].outcomes.filter((o: any) => o.kind === 'create-flow-logs').every((o: any) => o.status === 'applied')).toBe(true);
+    expect(doc.accounts[2].error.hint).toMatch(/role OrganizationAccountAccessRole exists in 333333333333/);
+    expect(doc.exitCode).toBe(1);
+    expect(result.code).toBe(1);
+  });
 });
+

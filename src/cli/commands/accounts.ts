@@ -1,7 +1,7 @@
 // `flowfix plan|verify|apply --org` / `--accounts`: the single-account workflow in every account, one
 // table of accounts, then each account as a single-account run shows it.
 import type { Io } from '../../io/io.js';
-import { orgPlanExitCode, type OrgPlanReport } from '../../report/org-report.js';
+import { ORG_APPLY_REPORT_SCHEMA, orgPlanExitCode, type OrgPlanReport } from '../../report/org-report.js';
 import { verifyExitCode } from '../../report/plan-report.js';
 import { renderApplyReport, renderVerification } from '../../render/apply.js';
 import { plural } from '../../render/layout.js';
@@ -13,9 +13,6 @@ import { EXIT } from '../../workflow/exit-codes.js';
 import { requireSession, withWorkflow, type CommandDeps, type CommandWorkflow } from '../context.js';
 import type { CommandOptions } from '../options.js';
 import { layoutOf, printJson, savePlans, styleOf } from '../output.js';
-
-/** Bump on any incompatible change; documented in README "Many accounts". */
-export const ORG_APPLY_REPORT_SCHEMA = 'flowfix.org-apply-report/v1';
 
 export async function planAccountsCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
   return withWorkflow(options, io, deps, async (wf) => {
@@ -66,7 +63,11 @@ export async function applyAccountsCommand(options: CommandOptions, io: Io, deps
       printJson(io, {
         schema: ORG_APPLY_REPORT_SCHEMA,
         callerAccountId: org.choice.callerAccountId,
-        accounts: result.accounts.map((a) => (a.status === 'done' ? { accountId: a.accountId, ...(a.name ? { name: a.name } : {}), status: 'applied', ...a.value } : a)),
+        accounts: result.accounts.map((a) => {
+          const identity = { accountId: a.accountId, ...(a.name ? { name: a.name } : {}) };
+          if (a.status === 'done') return { ...identity, status: 'applied', ...a.value };
+          return a.status === 'unreachable' ? { ...identity, status: 'unreachable', error: a.problem } : { ...identity, status: 'not-started' };
+        }),
         exitCode: result.exitCode,
       });
     } else {
