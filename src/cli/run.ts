@@ -106,6 +106,11 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
     checkFormat(chosen.name, chosen.args.format);
     const options = await toCommandOptions(chosen.args, io);
     debug = options.debug;
+    if (options.checkPermissions && isMultiAccount(options.settings)) {
+      throw new FlowfixError('BadUsage', '--check-permissions checks one account; it is not available with --org or --accounts yet', {
+        hint: 'run flowfix plan --check-permissions in each account, or apply --dry-run there',
+      });
+    }
     const handler = await commands[chosen.name]!(options);
     return await handler(options, io, deps);
   } catch (err) {

@@ -1,5 +1,6 @@
 // `flowfix plan`: read, audit, plan, show; optionally save the plan. Writes nothing to AWS.
 import { commandLine, settingsArgv } from '../../config/flags.js';
+import { FlowfixError } from '../../errors.js';
 import type { Io } from '../../io/io.js';
 import { planExitCode } from '../../report/plan-report.js';
 import { assess } from '../../workflow/assess.js';
@@ -11,6 +12,9 @@ import { renderPermissionCheck } from '../../render/permissions.js';
 import { EXIT } from '../../workflow/exit-codes.js';
 
 export async function planCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
+  if (options.checkPermissions && options.snapshot) {
+    throw new FlowfixError('BadUsage', '--check-permissions asks IAM and cannot be used with --snapshot', { hint: 'drop --snapshot to check permissions against the live account' });
+  }
   const { report, plan, permissionCheck } = await withWorkflow(options, io, deps, async (wf) => {
     const assessment = await assess(options.settings, wf);
     // Read first, then ask IAM: nothing is written either way (the fallback probes are DryRun calls).
