@@ -1,7 +1,7 @@
 // Permission preflight, the pure half: which IAM permissions a plan needs (from its action kinds'
 // declarations), as SimulatePrincipalPolicy requests, and the simulation's answers as a report.
 import { permissionsOf } from '../actions/action-kinds.js';
-import type { Permission } from '../actions/action-kind.js';
+import { roleArn, type Permission } from '../actions/action-kind.js';
 import type { SimulationRequest, SimulationResult } from '../aws/api.js';
 import type { Plan } from './types.js';
 
@@ -40,12 +40,35 @@ export function principalToSimulate(callerArn: string): string | undefined {
   return undefined;
 }
 
-/** Every distinct permission the plan's actions declare, in plan order. */
-export function neededPermissions(plan: Pick<Plan, 'actions' | 'partition' | 'accountId'>): Permission[] {
+/**
+ * The delivery role's real ARN, path included: the one flow logs are given, else the one CreateRole makes,
+ * else the settings' path. IAM authorizes a call naming a role against this ARN.
+ */
+function deliveryRoleArn(plan: Pick<Plan, 'actions' | 'partition' | 'accountId' | 'settings'>): string {
+  for (const a of plan.actions) if (a.kind === 'create-flow-logs' && a.input.DeliverLogsPermissionArn) return a.input.DeliverLogsPermissionArn;
+  const create = plan.actions.find((a) => a.kind === 'create-role');
+  if (create?.kind === 'create-role') return roleArn(plan, create.input.RoleName, create.input.Path);
+  return roleArn(plan, plan.settings.roleName, plan.settings.rolePath);
+}
+
+/**
+ * Every distinct permission the plan's actions declare, in plan order. A kind that cannot know the role's
+ * path declares every path it may have (role/NAME and the pattern role/*\/NAME): the simulation is asked
+ * about the real ARN instead, since a policy that grants only the role's own path must not be reported as
+ * missing the others.
+ */
+export function neededPermissions(plan: Pick<Plan, 'actions' | 'partition' | 'accountId' | 'settings'>): Permission[] {
   const seen = new Set<string>();
   const needs: Permission[] = [];
+  const roleArnNow = deliveryRoleArn(plan);
+  const roleName = roleArnNow.slice(roleArnNow.lastIndexOf('/') + 1);
+  const rolePrefix = roleArnNow.slice(0, roleArnNow.indexOf(':role/') + ':role/'.length);
+  // The delivery role under any path (role/NAME, role/*/NAME) is the one role at its real ARN.
+  const concrete = (p: Permission): Permission =>
+    p.resource.startsWith(rolePrefix) && p.resource.endsWith(`/${roleName}`) ? { action: p.action, resource: roleArnNow } : p;
   for (const action of plan.actions) {
-    for (const p of permissionsOf(action, { partition: plan.partition, accountId: plan.accountId })) {
+    for (const declared of permissionsOf(action, { partition: plan.partition, accountId: plan.accountId })) {
+      const p = concrete(declared);
       const key = `${p.action} ${p.resource}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -75,6 +75,18 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
     expect(result.code).toBe(1);
   });
 
+  test('GIVEN a policy that grants the role actions only at the root path WHEN plan --check-permissions THEN nothing is missing (the real ARN is asked about, not every path)', async () => {
+    seedEstate(fake);
+    const policy = operatorPolicy('operator-apply.json');
+    const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+    fake.simulateAgainst({ ...policy, Statement: statements.map((s) => ([s.Resource].flat().some((r) => r?.includes('role/*/')) ? { ...s, Resource: 'arn:*:iam::*:role/flowfix-vpc-flow-logs' } : s)) });
+
+    const result = await run(['plan', '--check-permissions']);
+
+    expect(result.stdout).toMatch(/all \d+ permissions allowed/);
+    expect(simulations(fake).flatMap((c) => c.input.ResourceArns).filter((r: string) => r.includes('role/*'))).toEqual([]);
+  });
+
   test('GIVEN plan without --check-permissions THEN IAM is not asked and the report has no permissionCheck', async () => {
     seedEstate(fake);
 

@@ -61,8 +61,32 @@ describe('simulationRequests and permissionReport', () => {
 
   test('GIVEN a plan whose actions share a permission THEN it is needed once', () => {
     const action = (id: string, region: string) => ({ id, kind: 'put-retention-policy', region, because: [], input: { logGroupName: '/flowfix/x', retentionInDays: 365 } });
-    const plan = { partition: 'aws', accountId: '1', actions: [action('01-a', 'us-east-1'), action('02-b', 'us-east-1'), action('03-c', 'eu-west-1')] } as unknown as Plan;
+    const plan = { partition: 'aws', accountId: '1', settings: { roleName: 'r' }, actions: [action('01-a', 'us-east-1'), action('02-b', 'us-east-1'), action('03-c', 'eu-west-1')] } as unknown as Plan;
     expect(neededPermissions(plan).map((p) => p.resource)).toEqual(['arn:aws:logs:us-east-1:1:log-group:/flowfix/x', 'arn:aws:logs:eu-west-1:1:log-group:/flowfix/x']);
+  });
+
+  test('GIVEN an existing role at a path WHEN PutRolePolicy declares both path patterns THEN only the real ARN (from the flow logs) is needed', () => {
+    const real = 'arn:aws:iam::111111111111:role/team/flowfix-vpc-flow-logs';
+    const plan = {
+      partition: 'aws',
+      accountId: '111111111111',
+      settings: { roleName: 'flowfix-vpc-flow-logs' },
+      actions: [
+        { id: '01', kind: 'put-role-policy', region: 'global', because: [], input: { RoleName: 'flowfix-vpc-flow-logs', PolicyName: 'p', PolicyDocument: '{}' } },
+        {
+          id: '02',
+          kind: 'create-flow-logs',
+          region: 'us-east-1',
+          because: [],
+          input: { ResourceIds: ['vpc-1'], ResourceType: 'VPC', TrafficType: 'REJECT', LogDestinationType: 'cloud-watch-logs', LogGroupName: '/flowfix/x', DeliverLogsPermissionArn: real, TagSpecifications: [] },
+        },
+      ],
+    } as unknown as Plan;
+    expect(neededPermissions(plan)).toEqual([
+      { action: 'iam:PutRolePolicy', resource: real },
+      { action: 'ec2:CreateFlowLogs', resource: '*' },
+      { action: 'iam:PassRole', resource: real },
+    ]);
   });
 });
 
@@ -71,6 +95,7 @@ describe('checkPermissions: when IAM cannot answer, and usage', () => {
     const plan = {
       partition: 'aws',
       accountId: '111111111111',
+      settings: { roleName: 'flowfix-vpc-flow-logs' },
       actions: [{ id: '01', kind: 'put-retention-policy', region: 'us-east-1', because: [], input: { logGroupName: '/flowfix/x', retentionInDays: 365 } }],
     } as unknown as Plan;
     const clients = {
