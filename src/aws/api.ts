@@ -110,6 +110,29 @@ export interface IamApi {
     Tags?: { Key: string; Value: string }[];
   }): Promise<{ arn: string }>;
   putRolePolicy(input: { RoleName: string; PolicyName: string; PolicyDocument: string }): Promise<void>;
+  /**
+   * iam:SimulatePrincipalPolicy of the principal's policies, every page (Marker/IsTruncated): one result
+   * per action × resource. Throws AccessDenied (kind 'access-denied') when the caller may not simulate,
+   * NoSuchEntity ('not-found') when the principal does not exist, and FlowfixError SimulationUnavailable
+   * where there is no IAM to ask (a snapshot).
+   */
+  simulatePrincipalPolicy(input: SimulationRequest, options?: CallOptions): Promise<SimulationResult[]>;
+}
+
+/** One SimulatePrincipalPolicy question: may the principal do each of these actions on each of these resources? */
+export interface SimulationRequest {
+  policySourceArn: string;
+  actionNames: string[];
+  resourceArns: string[];
+  /** Condition keys the operator policies test (iam:PassedToService, ec2:CreateAction), as the real call would carry them. */
+  contextEntries?: { key: string; values: string[] }[];
+}
+
+export interface SimulationResult {
+  action: string;
+  resource: string;
+  /** IAM's EvalDecision: allowed, implicitDeny or explicitDeny. */
+  decision: string;
 }
 
 /** An account as Organizations lists it. */

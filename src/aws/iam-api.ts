@@ -5,7 +5,7 @@ import type * as Sdk from './sdk.js';
 import { FlowfixError } from '../errors.js';
 import type { PolicyDocument } from '../facts/policy-document.js';
 import type { RoleFacts } from '../facts/resources.js';
-import type { CallOptions, IamApi } from './api.js';
+import type { CallOptions, IamApi, SimulationResult } from './api.js';
 import { sendOptions } from './call-options.js';
 import { callingAction, classifyAwsError } from './errors.js';
 import { decodePolicyText } from '../policy/decode.js';
@@ -62,6 +62,31 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
     putRolePolicy: (input) =>
       callingAction('iam:PutRolePolicy', async () => {
         await client.send(new sdk.PutRolePolicyCommand(input));
+      }),
+
+    simulatePrincipalPolicy: (input, options) =>
+      callingAction('iam:SimulatePrincipalPolicy', async () => {
+        const results: SimulationResult[] = [];
+        let marker: string | undefined;
+        do {
+          const output = await client.send(
+            new sdk.SimulatePrincipalPolicyCommand({
+              PolicySourceArn: input.policySourceArn,
+              ActionNames: input.actionNames,
+              ResourceArns: input.resourceArns,
+              ...(input.contextEntries?.length
+                ? { ContextEntries: input.contextEntries.map((e) => ({ ContextKeyName: e.key, ContextKeyType: 'string' as const, ContextKeyValues: e.values })) }
+                : {}),
+              ...(marker ? { Marker: marker } : {}),
+            }),
+            sendOptions(options),
+          );
+          for (const r of output.EvaluationResults ?? []) {
+            results.push({ action: r.EvalActionName ?? '', resource: r.EvalResourceName ?? '*', decision: r.EvalDecision ?? 'implicitDeny' });
+          }
+          marker = output.IsTruncated ? output.Marker : undefined;
+        } while (marker);
+        return results;
       }),
   };
 }

@@ -20,5 +20,13 @@ export {
   paginateDescribeLogGroups,
   PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-export { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, paginateListRolePolicies, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+export {
+  CreateRoleCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  paginateListRolePolicies,
+  PutRolePolicyCommand,
+  SimulatePrincipalPolicyCommand,
+} from '@aws-sdk/client-iam';
 export { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';

@@ -44,6 +44,8 @@ export interface CommandOptions {
   out?: string;
   /** One plan file per account: DIR/<account>.json. */
   outDir?: string;
+  /** plan: ask IAM whether the plan's permissions are allowed (apply --dry-run always does). */
+  checkPermissions: boolean;
   /** apply */
   yes: boolean;
   dryRun: boolean;
@@ -60,6 +62,7 @@ export interface RawArgs {
   snapshot?: string;
   out?: string;
   outDir?: string;
+  checkPermissions?: boolean;
   yes?: boolean;
   dryRun?: boolean;
   wait?: boolean;
@@ -90,6 +93,7 @@ export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOp
     ...(args.snapshot ? { snapshot: args.snapshot } : {}),
     ...(args.out ? { out: args.out } : {}),
     ...(args.outDir ? { outDir: args.outDir } : {}),
+    checkPermissions: args.checkPermissions === true,
     yes: args.yes === true,
     dryRun: args.dryRun === true,
     wait: args.wait === true,

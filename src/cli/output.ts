@@ -25,6 +25,8 @@ export interface ReportView {
   command: 'plan' | 'verify';
   /** plan: the command that carries the plan out. */
   nextStep?: string;
+  /** Text lines to show before plan's summary line (plan --check-permissions: the Permissions section). */
+  beforeSummary?: string;
   /** Text lines to show before the closing line (verify: what reached the destinations). */
   beforeClosing?: string;
 }
@@ -55,6 +57,7 @@ export function printReport(report: PlanReport, format: OutputFormat, io: Io, vi
     case 'text': {
       const style = styleOf(io);
       io.stdout.write(`${renderPlanReport(report, style, { ...layoutOf(io), ...(view ? { command: view.command } : {}) })}\n`);
+      if (view?.beforeSummary) io.stdout.write(`\n${view.beforeSummary}\n`);
       if (view?.command === 'plan') io.stdout.write(`\n${style.bold(renderPlanSummary(report, view.nextStep ? { nextStep: view.nextStep } : {}))}\n`);
       if (view?.beforeClosing) io.stdout.write(`${view.beforeClosing}\n`);
       if (view?.command === 'verify') io.stdout.write(`${renderVerdict(report)}\n`);

@@ -55,7 +55,11 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
       })
       .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and AWS error details' })
       .command('plan', 'Show what is wrong and what flowfix would change (read-only)', (y) =>
-        withOutDir(withSnapshotFlag(withSettingsFlags(y)).option('out', { type: 'string', describe: 'Save the plan as JSON for a later `flowfix apply FILE`' })),
+        withOutDir(withSnapshotFlag(withSettingsFlags(y)).option('out', { type: 'string', describe: 'Save the plan as JSON for a later `flowfix apply FILE`' }))
+          .option('check-permissions', {
+            type: 'boolean',
+            describe: 'Ask IAM (SimulatePrincipalPolicy) whether you may send every call the plan needs; exit 1 if anything is missing',
+          }),
         (args) => {
           chosen = { name: 'plan', args: args as RawArgs };
         },
@@ -102,6 +106,11 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
     checkFormat(chosen.name, chosen.args.format);
     const options = await toCommandOptions(chosen.args, io);
     debug = options.debug;
+    if (options.checkPermissions && isMultiAccount(options.settings)) {
+      throw new FlowfixError('BadUsage', '--check-permissions checks one account; it is not available with --org or --accounts yet', {
+        hint: 'run flowfix plan --check-permissions in each account, or apply --dry-run there',
+      });
+    }
     const handler = await commands[chosen.name]!(options);
     return await handler(options, io, deps);
   } catch (err) {

@@ -9,6 +9,7 @@ import type { AwsProblem, Inventory } from '../inventory/types.js';
 import { describeDestination, type Settings } from '../config/settings.js';
 import { planFileSchema } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
+import type { PermissionCheck } from '../plan/permission-check.js';
 import type { Equal } from '../util/types.js';
 
 export { FINDING_KINDS } from '../audit/finding-kinds.js';
@@ -99,6 +100,27 @@ export const reportErrorSchema = z.strictObject({
   action: z.string().optional(),
 });
 
+/** Permission preflight (plan --check-permissions, apply --dry-run): what IAM's simulation says the plan may not do. */
+export const permissionCheckSchema = z
+  .strictObject({
+    status: z.enum(['checked', 'unavailable']).describe("'unavailable': the simulation could not be run (see message); the DryRun probes stand in"),
+    principal: z.string().optional().describe('The user, or the role of an assumed-role session, whose policies were simulated'),
+    needed: count.describe('Distinct IAM action × resource pairs the plan needs'),
+    missing: z.array(
+      z.strictObject({
+        action: z.string(),
+        resource: z.string(),
+        decision: z.string().describe("IAM's EvalDecision: implicitDeny or explicitDeny"),
+      }),
+    ),
+    message: z.string().optional(),
+    dryRunProbes: z
+      .array(z.strictObject({ region: z.string(), allowed: z.boolean(), code: z.string(), message: z.string().optional() }))
+      .optional()
+      .describe('plan only, when the simulation was unavailable: CreateFlowLogs sent with DryRun: true, per region'),
+  })
+  .meta({ description: 'Permission preflight: SimulatePrincipalPolicy for every permission the plan needs' });
+
 export const planReportSchema = z
   .strictObject({
     schema: z.literal(REPORT_SCHEMA),
@@ -134,6 +156,7 @@ export const planReportSchema = z
     warnings: z
       .array(z.union([auditWarningSchema, roleWarningSchema]))
       .describe('Not findings, but to be read: expired exclusions, exclusions that match nothing, a role policy near its size quota'),
+    permissionCheck: permissionCheckSchema.optional().describe('plan --check-permissions only'),
   })
   .meta({ title: 'flowfix plan report (flowfix.plan-report/v1)', description: 'What `flowfix plan --format json` and `flowfix verify --format json` print.' });
 
@@ -150,7 +173,8 @@ const sameProblem: Equal<Omit<ReportError, 'region'>, AwsProblem> = true;
 const sameMark: Equal<z.infer<typeof exclusionMarkSchema>, ExclusionMark> = true;
 const sameWarning: Equal<z.infer<typeof auditWarningSchema>, AuditWarning> = true;
 const sameRoleWarning: Equal<z.infer<typeof roleWarningSchema>, ReportWarning> = true;
-void [sameFinding, sameCoverage, sameProblem, sameMark, sameWarning, sameRoleWarning];
+const samePermissionCheck: Equal<Omit<z.infer<typeof permissionCheckSchema>, 'dryRunProbes'>, PermissionCheck> = true;
+void [samePermissionCheck, sameFinding, sameCoverage, sameProblem, sameMark, sameWarning, sameRoleWarning];
 
 export type ExcludedResource = z.infer<typeof excludedResourceSchema>;
 

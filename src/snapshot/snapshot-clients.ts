@@ -78,6 +78,9 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
       },
       createRole: readOnly('iam:CreateRole'),
       putRolePolicy: readOnly('iam:PutRolePolicy'),
+      simulatePrincipalPolicy: async () => {
+        throw new FlowfixError('SimulationUnavailable', 'a snapshot cannot simulate IAM policies', { hint: 'check permissions without --snapshot' });
+      },
     }),
   };
 }

@@ -7,6 +7,7 @@ import { collectInventory } from '../inventory/collect-inventory.js';
 import { readDeliveryEvidence } from '../inventory/delivery-evidence.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Plan } from '../plan/types.js';
+import { permissionsMissing, type PermissionCheck } from '../plan/permission-check.js';
 import type { ApplyReportDocument } from '../report/apply-report.js';
 import { errorsOf } from '../report/plan-report.js';
 import { plural } from '../util/plural.js';
@@ -23,6 +24,8 @@ export interface ApplyRequest {
   wait: boolean;
   /** Outcomes known before anything is sent (a saved plan's work that is done since). */
   settled?: Outcome[];
+  /** With --dry-run: the permission preflight, run before anything else was sent; anything missing fails the run. */
+  permissionCheck?: PermissionCheck;
   /** Called once the plan is carried out, before verification (which may wait for delivery). */
   onApplied?: (report: ApplyReport) => void;
 }
@@ -72,10 +75,10 @@ export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, 
     const policyChanged = report.outcomes.some((o) => (o.kind === 'create-role' || o.kind === 'put-role-policy') && o.status === 'applied');
     verification = await verify(plan, settings, gone, { wait: request.wait, policyChanged }, deps, timings);
   }
-  const failed = report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed);
+  const failed = report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed) || permissionsMissing(request.permissionCheck);
   const unverified = verification.some((v) => v.status !== 'ok' && v.status !== 'pending');
   const exitCode = report.interrupted ? EXIT.interrupted : failed || unverified || blocked ? EXIT.error : EXIT.ok;
-  return { plan, ...report, verification, regionErrors, exitCode };
+  return { plan, ...report, verification, regionErrors, ...(request.permissionCheck ? { permissionCheck: request.permissionCheck } : {}), exitCode };
 }
 
 /**

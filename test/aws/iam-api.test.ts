@@ -130,3 +130,40 @@ describe('IamApi writers', () => {
     expect(sdk.iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input).toEqual(input);
   });
 });
+
+describe('IamApi.simulatePrincipalPolicy', () => {
+  it('GIVEN results over two pages WHEN simulating THEN every page is read (Marker) and results come back as plain data', async () => {
+    const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
+    sdk.iam
+      .on(SimulatePrincipalPolicyCommand, { Marker: undefined })
+      .resolves({ EvaluationResults: [{ EvalActionName: 'iam:CreateRole', EvalResourceName: 'arn:aws:iam::1:role/r', EvalDecision: 'allowed' }], IsTruncated: true, Marker: 'm1' })
+      .on(SimulatePrincipalPolicyCommand, { Marker: 'm1' })
+      .resolves({ EvaluationResults: [{ EvalActionName: 'iam:PassRole', EvalResourceName: 'arn:aws:iam::1:role/r', EvalDecision: 'implicitDeny' }], IsTruncated: false });
+    const clients = await testAwsClients();
+
+    const results = await clients.iam().simulatePrincipalPolicy({
+      policySourceArn: 'arn:aws:iam::1:user/u',
+      actionNames: ['iam:CreateRole', 'iam:PassRole'],
+      resourceArns: ['arn:aws:iam::1:role/r'],
+      contextEntries: [{ key: 'iam:PassedToService', values: ['vpc-flow-logs.amazonaws.com'] }],
+    });
+
+    expect(results).toEqual([
+      { action: 'iam:CreateRole', resource: 'arn:aws:iam::1:role/r', decision: 'allowed' },
+      { action: 'iam:PassRole', resource: 'arn:aws:iam::1:role/r', decision: 'implicitDeny' },
+    ]);
+    const sent = sdk.iam.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatchObject({ ContextEntries: [{ ContextKeyName: 'iam:PassedToService', ContextKeyType: 'string', ContextKeyValues: ['vpc-flow-logs.amazonaws.com'] }] });
+  });
+
+  it('GIVEN the caller may not simulate WHEN simulating THEN the error classifies as access-denied for iam:SimulatePrincipalPolicy', async () => {
+    const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
+    sdk.iam.on(SimulatePrincipalPolicyCommand).rejects(awsError('AccessDenied', 'User: arn:aws:iam::1:user/u is not authorized to perform: iam:SimulatePrincipalPolicy', 403));
+    const clients = await testAwsClients();
+
+    const err = await clients.iam().simulatePrincipalPolicy({ policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['iam:CreateRole'], resourceArns: ['*'] }).catch((e: unknown) => e);
+
+    expect(classifyAwsError(err)).toMatchObject({ kind: 'access-denied', code: 'AccessDenied' });
+  });
+});

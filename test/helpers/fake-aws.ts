@@ -40,8 +40,10 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   PutRolePolicyCommand,
+  SimulatePrincipalPolicyCommand,
   TagRoleCommand,
   type CreateRoleCommandInput,
+  type SimulatePrincipalPolicyCommandInput,
   type ListRolePoliciesCommandInput,
   type PutRolePolicyCommandInput,
   type TagRoleCommandInput,
@@ -79,8 +81,9 @@ import {
   OrganizationsClient,
   OrganizationsServiceException,
 } from '@aws-sdk/client-organizations';
-import { registerForPolicyCheck, type OperatorGrant } from './operator-permissions.js';
+import { operatorPolicy, registerForPolicyCheck, type OperatorGrant } from './operator-permissions.js';
 import { isAllowed } from '../../src/policy/evaluate.js';
+import type { PolicyDocument } from '../../src/facts/policy-document.js';
 
 export const FAKE_ACCOUNT = '111111111111';
 /** The organization root every account sits under unless put in an OU. */
@@ -137,9 +140,9 @@ export interface SeedFlowLog {
   tags?: Record<string, string>;
 }
 
-/** Calls that change (or would change) state: not Describe*, Get*, List*, AssumeRole, and not DryRun. */
+/** Calls that change (or would change) state: not Describe*, Get*, List*, AssumeRole, SimulatePrincipalPolicy (a policy read), and not DryRun. */
 export function mutatingOperations(calls: readonly RecordedCall[]): RecordedCall[] {
-  return calls.filter((c) => !/^(Describe|Get|List)/.test(c.operation) && c.operation !== 'AssumeRole' && c.input?.DryRun !== true);
+  return calls.filter((c) => !/^(Describe|Get|List)/.test(c.operation) && c.operation !== 'AssumeRole' && c.operation !== 'SimulatePrincipalPolicy' && c.input?.DryRun !== true);
 }
 
 export type Service = RecordedCall['service'];
@@ -257,6 +260,8 @@ export class FakeAws {
   private assumeFailuresAfterCreate = 0;
   private readonly counter = { seq: 0 };
   private readonly grants: OperatorGrant[] = [];
+  /** What SimulatePrincipalPolicy evaluates; undefined: policies/operator-apply.json plus the granted opt-ins. */
+  private simulatedPolicy: PolicyDocument | undefined;
   /** KMS keys by ARN: whether the key policy lets CloudWatch Logs (logs.<region>.amazonaws.com) use it. */
   private readonly kmsKeys = new Map<string, { logsMayUse: boolean }>();
   /** S3 buckets (global names) and their objects' keys with LastModified. */
@@ -352,6 +357,7 @@ export class FakeAws {
           [TagRoleCommand, 'TagRole', (i) => this.tagRole(i)],
           [DeleteRoleCommand, 'DeleteRole', (i) => this.deleteRole(i.RoleName)],
           [DeleteRolePolicyCommand, 'DeleteRolePolicy', (i) => this.deleteRolePolicy(i.RoleName, i.PolicyName)],
+          [SimulatePrincipalPolicyCommand, 'SimulatePrincipalPolicy', (i) => this.simulatePrincipalPolicy(i)],
         ],
       },
       logs: {
@@ -623,6 +629,16 @@ export class FakeAws {
    */
   grantOperatorPolicy(file: string, vars: Record<string, string> = {}): this {
     this.grants.push({ file, vars });
+    return this;
+  }
+
+  /**
+   * The policy SimulatePrincipalPolicy evaluates for the caller (user/tester, or any role of the account)
+   * instead of operator-apply.json plus the granted opt-ins. Only what it answers changes: the calls
+   * flowfix sends are still checked against policies/ after the test.
+   */
+  simulateAgainst(policy: PolicyDocument): this {
+    this.simulatedPolicy = policy;
     return this;
   }
 
@@ -1146,6 +1162,34 @@ export class FakeAws {
     };
   }
 
+  /**
+   * Each action × resource, evaluated with isAllowed against the chosen policy: allowed or implicitDeny.
+   * Conditions are ignored there (so ContextEntries are accepted but change nothing) and an explicit
+   * Deny also reads as implicitDeny. Paged like IAM's other lists: MaxItems (default 100), Marker, IsTruncated.
+   */
+  private simulatePrincipalPolicy(input: SimulatePrincipalPolicyCommandInput): object {
+    const source = input.PolicySourceArn ?? '';
+    const m = /^arn:[a-z-]+:iam::(\d{12}):(user|role|group)\/(?:.*\/)?([^/]+)$/.exec(source);
+    if (!m) throw serviceError('iam', 'InvalidInput', `ARN ${source} is not valid.`);
+    const exists = m[1] === this.accountId && (m[2] === 'user' ? source.endsWith(':user/tester') : m[2] === 'role' && this.roles.get(m[3]!) !== undefined && source === roleArn(this.roles.get(m[3]!)!, this.partition, this.accountId));
+    if (!exists) throw serviceError('iam', 'NoSuchEntity', `The ${m[2]} with name ${m[3]} cannot be found.`);
+    const actions = input.ActionNames ?? [];
+    if (actions.length === 0) throw serviceError('iam', 'ValidationError', "1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null");
+    const policy = this.simulatedPolicy ?? operatorPolicy('operator-apply.json', this.grants);
+    const resources = input.ResourceArns?.length ? input.ResourceArns : ['*'];
+    const results = actions.flatMap((action) =>
+      resources.map((resource) => ({
+        EvalActionName: action,
+        EvalResourceName: resource,
+        EvalDecision: isAllowed(policy, action, resource) ? 'allowed' : 'implicitDeny',
+        MatchedStatements: [],
+        MissingContextValues: [],
+      })),
+    );
+    const { page, next } = this.paginate('SimulatePrincipalPolicy', results, input.MaxItems, input.Marker, 100);
+    return { EvaluationResults: page, IsTruncated: next !== undefined, ...(next === undefined ? {} : { Marker: next }) };
+  }
+
   private listRolePolicies(input: ListRolePoliciesCommandInput): object {
     const names = [...this.requireRole(input.RoleName).inline.keys()].sort();
     const { page, next } = this.paginate('ListRolePolicies', names, input.MaxItems, input.Marker, 100);
@@ -1438,7 +1482,7 @@ function decodeToken(token: string): { op: string; offset: number } | undefined 
 }
 
 function badToken(operation: string, token: string): Error {
-  if (operation === 'ListRolePolicies') return serviceError('iam', 'InvalidInput', `Invalid Marker: ${token}`);
+  if (operation === 'ListRolePolicies' || operation === 'SimulatePrincipalPolicy') return serviceError('iam', 'InvalidInput', `Invalid Marker: ${token}`);
   if (operation === 'DescribeLogGroups') return serviceError('logs', 'InvalidParameterException', `Invalid nextToken: ${token}`);
   return serviceError('ec2', 'InvalidPaginationToken', `Invalid pagination token: ${token}`);
 }

@@ -7,6 +7,7 @@ import { partitionOf } from '../../src/facts/regions.js';
 import type { FlowLogFacts, LogGroupFacts, RoleFacts, SubnetFacts, VpcFacts } from '../../src/facts/resources.js';
 import { tagsToRecord } from '../../src/facts/tags.js';
 import { ACCOUNT } from './builders.js';
+import { FlowfixError } from '../../src/errors.js';
 import { registerForPolicyCheck, type OperatorGrant } from './operator-permissions.js';
 
 export interface MemoryRegion {
@@ -158,6 +159,10 @@ export class MemoryAws implements AwsClients {
           if (this.role?.roleName !== input.RoleName) throw awsError('NoSuchEntity', `The role with name ${input.RoleName} cannot be found.`, 404);
           this.role.inlinePolicies[input.PolicyName] = JSON.parse(input.PolicyDocument);
         }),
+      // The in-memory clients model no operator policies: there is nothing to simulate against.
+      simulatePrincipalPolicy: async () => {
+        throw new FlowfixError('SimulationUnavailable', 'the in-memory test clients cannot simulate IAM policies');
+      },
     };
   }
 

@@ -42,6 +42,8 @@ export function requiredPermissions(call: SentCall, accountId: string, roleArnOf
   const resource =
     call.operation === 'AssumeRole'
       ? input.RoleArn
+      : call.operation === 'SimulatePrincipalPolicy'
+      ? input.PolicySourceArn
       : call.service === 'iam' && input.RoleName
       ? call.operation === 'CreateRole'
         ? `arn:aws:iam::${accountId}:role${input.Path ?? '/'}${input.RoleName}`
@@ -64,7 +66,8 @@ export function requiredPermissions(call: SentCall, accountId: string, roleArnOf
   return needs;
 }
 
-const isRead = (operation: string) => /^(Describe|Get|List)/.test(operation);
+// SimulatePrincipalPolicy reads policies (plan --check-permissions sends it with the plan policy).
+const isRead = (operation: string) => /^(Describe|Get|List|SimulatePrincipalPolicy$)/.test(operation);
 
 /** Each call not allowed by the apply policy (every call) or the plan policy (reads), described. */
 export function disallowedCalls(calls: readonly SentCall[], accountId: string, roleArnOf?: RoleArnOf, grants: readonly OperatorGrant[] = []): string[] {

@@ -6,6 +6,8 @@ import { renderApplyReport, renderPlanActions, renderVerification } from '../../
 import { applyAndVerify, DEFAULT_APPLY_TIMINGS, type ApplyRequest } from '../../workflow/apply-and-verify.js';
 import { assess } from '../../workflow/assess.js';
 import { askConsent } from '../../workflow/consent.js';
+import { checkPermissions } from '../../workflow/permission-check.js';
+import { renderPermissionCheck } from '../../render/permissions.js';
 import { plural } from '../../util/plural.js';
 import { EXIT } from '../../workflow/exit-codes.js';
 import { loadSavedPlan } from '../../workflow/saved-plan.js';
@@ -28,8 +30,12 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
     const { clients, ...prepared } = await prepare(options, io, readDeps);
     const { plan } = prepared;
     const nothingToDo = plan.actions.length === 0 && !prepared.settled?.length;
+    // A dry run asks IAM first, before any DryRun probe (the fallback when the simulation is not allowed).
+    const permissionCheck = options.dryRun && plan.actions.length > 0 ? await checkPermissions(plan, clients, wf.signal) : undefined;
+    if (permissionCheck && !json) io.stdout.write(`\n${renderPermissionCheck(permissionCheck, style, layoutOf(io))}\n`);
     const request: ApplyRequest = {
       ...prepared,
+      ...(permissionCheck ? { permissionCheck } : {}),
       dryRun: options.dryRun,
       wait: options.wait,
       onApplied: (report) => {
