@@ -63,6 +63,16 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
       callingAction('iam:PutRolePolicy', async () => {
         await client.send(new sdk.PutRolePolicyCommand(input));
       }),
+
+    deleteRolePolicy: (input) =>
+      callingAction('iam:DeleteRolePolicy', async () => {
+        await client.send(new sdk.DeleteRolePolicyCommand(input));
+      }),
+
+    deleteRole: (input) =>
+      callingAction('iam:DeleteRole', async () => {
+        await client.send(new sdk.DeleteRoleCommand(input));
+      }),
   };
 }
 

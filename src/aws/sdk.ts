@@ -5,6 +5,7 @@
 
 export {
   CreateFlowLogsCommand,
+  DeleteFlowLogsCommand,
   DescribeRegionsCommand,
   EC2Client,
   paginateDescribeFlowLogs,
@@ -14,11 +15,12 @@ export {
 export {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
+  DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   ListTagsForResourceCommand,
   paginateDescribeLogGroups,
   PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-export { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, paginateListRolePolicies, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+export { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, paginateListRolePolicies, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 export { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
