@@ -15,7 +15,7 @@ import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
 export const MAX_PLAN_BYTES = 50 * 1024 * 1024;
 
 const region = z.string().refine((name) => name === 'global' || isValidRegionName(name), 'is not a region name');
-const BECAUSE_KINDS: [BecauseKind, ...BecauseKind[]] = ['prerequisite', 'unfinished', 'in-use', ...FINDING_KINDS];
+const BECAUSE_KINDS: [BecauseKind, ...BecauseKind[]] = ['prerequisite', 'unfinished', 'in-use', 'rollback', ...FINDING_KINDS];
 const because = z.array(
   z.strictObject({
     kind: z.enum(BECAUSE_KINDS),
