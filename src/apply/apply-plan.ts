@@ -297,7 +297,8 @@ function isNeeded(action: PlanAction, flowLogWork: Set<string>): boolean {
 }
 
 function blockerFor(action: PlanAction, blockers: Map<string, string>): string | undefined {
-  if (action.kind === 'delete-role') return blockers.get('role-in-use');
+  // The policy too: deleting it would stop a flow log that is still there from delivering.
+  if (action.kind === 'delete-role' || action.kind === 'delete-role-policy') return blockers.get('role-in-use');
   if (action.kind === 'delete-log-group') return blockers.get(`flow-logs:${action.region}`);
   if (action.kind === 'put-role-policy') return blockers.get('role');
   if (action.kind === 'put-retention-policy') return blockers.get(`log-group:${action.region}`);

@@ -168,10 +168,10 @@ export const countPlannedActions = (plan: Pick<Plan, 'actions'>) => countPlanned
 function countPlanned(plan: Pick<Plan, 'actions'>): Record<'create' | 'set' | 'delete', string> {
   const counts = new Map<ActionKindName, number>();
   for (const a of plan.actions) counts.set(a.kind, (counts.get(a.kind) ?? 0) + targetsOf(a).length);
-  // Flow logs first: what the user asked for, then what they need.
+  // Flow logs first: what the user asked for, then what they need (deletes are listed flow logs first already).
   const kinds = (Object.keys(ACTION_KINDS) as ActionKindName[]).reverse();
   const phrase = (verb: 'create' | 'set' | 'delete') =>
-    kinds
+    (verb === 'delete' ? [...kinds].reverse() : kinds)
       .filter((k) => ACTION_KINDS[k].counted.verb === verb && counts.has(k))
       .map((k) => plural(counts.get(k)!, ACTION_KINDS[k].counted.noun, ACTION_KINDS[k].counted.nouns))
       .join(', ');
