@@ -201,6 +201,15 @@ describe('interrupted and failed rollbacks converge', () => {
     expect(finished).toBe(true);
   });
 
+  test('GIVEN the connection drops after AWS deleted the role THEN it is settled as done, never failed, exit 0', async () => {
+    fake.failNext('DeleteRole', { name: 'ECONNRESET' }, { afterEffect: true, times: 5 });
+    const result = await run(['rollback', '--yes', '--format', 'json']);
+    expect(result.code).toBe(0);
+    const outcome = JSON.parse(result.stdout).accounts[0].outcomes.find((o: { kind: string }) => o.kind === 'delete-role');
+    expect(['applied', 'already-done']).toContain(outcome.status);
+    expect(fake.role(ROLE)).toBeUndefined();
+  });
+
   test('GIVEN DeleteFlowLogs fails for one region THEN the role is kept (a flow log may still use it), exit 1, and a re-run finishes', async () => {
     fake.failNext('DeleteFlowLogs', { name: 'InvalidParameterValue', message: 'refused', httpStatusCode: 400 }, { region: 'eu-west-1' });
     const failed = await run(['rollback', '--yes']);
