@@ -27,7 +27,7 @@ export interface RollbackInput {
 
 /** A resource flowfix created, or one by a name it uses, that this rollback leaves in place, and why. */
 export interface KeptResource {
-  type: 'role' | 'role-policy' | 'log-group' | 'region';
+  type: 'role' | 'log-group' | 'region';
   region: string;
   name: string;
   reason: string;

@@ -2,6 +2,7 @@
 import type { KeptResource, RollbackPlan } from '../plan/build-rollback.js';
 import { plainStyle, type Style } from './style.js';
 import { fit, indent, inner, plural, table } from './layout.js';
+import { targetsOf } from '../actions/action-kinds.js';
 import { actionRows, countPlannedActions, type RenderOptions } from './text.js';
 
 /** "1,234,567 bytes (1.2 MB)": exact, then readable. */
@@ -19,7 +20,7 @@ export function formatBytes(bytes: number): string {
 }
 
 const keptLine = (k: KeptResource): string => {
-  const what = k.type === 'region' ? `region ${k.name}` : k.type === 'role' ? `role ${k.name}` : k.type === 'role-policy' ? `role policy ${k.name}` : `log group ${k.name} in ${k.region}`;
+  const what = k.type === 'region' ? `region ${k.name}` : k.type === 'role' ? `role ${k.name}` : `log group ${k.name} in ${k.region}`;
   const bytes = k.storedBytes !== undefined ? ` (${formatBytes(k.storedBytes)})` : '';
   return `Kept ${what}${bytes}: ${k.reason}`;
 };
@@ -46,10 +47,10 @@ export function rollbackSummary(plan: RollbackPlan): string {
 /** The confirm: how much, where, and the log data that would be lost. */
 export function rollbackQuestion(plans: RollbackPlan[]): string {
   const withWork = plans.filter((p) => p.actions.length > 0);
-  const actions = withWork.reduce((n, p) => n + p.actions.length, 0);
+  const resources = withWork.reduce((n, p) => n + p.actions.reduce((m, a) => m + targetsOf(a).length, 0), 0);
   const where = withWork.length === 1 ? `account ${withWork[0]!.accountId}` : plural(withWork.length, 'account');
   const bytes = withWork.reduce((n, p) => n + p.bytesToDelete, 0);
   const groups = withWork.reduce((n, p) => n + p.actions.filter((a) => a.kind === 'delete-log-group').length, 0);
   const loss = groups > 0 ? ` This deletes ${plural(groups, 'log group')} holding ${formatBytes(bytes)} of log data, which cannot be recovered.` : '';
-  return `Delete ${actions === 1 ? 'this action\'s resources' : `what these ${actions} actions name`} in ${where}?${loss}`;
+  return `Delete ${plural(resources, 'resource')} flowfix created in ${where}?${loss}`;
 }

@@ -75,7 +75,7 @@ describe('flowfix rollback', () => {
     const asked: string[] = [];
     const code = await rollbackCommand(await toCommandOptions({ deleteLogGroups: true }, io), io, { prompter: prompter(async (m) => (asked.push(m), true)) });
     expect(code).toBe(0);
-    expect(asked).toEqual([expect.stringContaining('This deletes 2 log groups holding 2,000,000 bytes (2.0 MB) of log data, which cannot be recovered.')]);
+    expect(asked).toEqual(['Delete 6 resources flowfix created in account 111111111111? This deletes 2 log groups holding 2,000,000 bytes (2.0 MB) of log data, which cannot be recovered.']);
     for (const region of REGIONS) expect(fake.logGroup(region, GROUP)).toBeUndefined();
     expect(fake.logGroup('us-east-1', '/team/flow-logs')).toBeUndefined(); // never existed as a group in the fake: only named by the flow log
     expect(deletes(fake).filter((c) => c.operation === 'DeleteLogGroup').map((c) => c.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
