@@ -9,7 +9,8 @@ import type { Inventory } from '../inventory/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
 
 /** Why an action is in the plan: the finding kinds and resources that need it. */
-export type BecauseKind = FindingKind | 'prerequisite' | 'unfinished' | 'in-use';
+/** 'rollback': flowfix created it and `flowfix rollback` removes it. */
+export type BecauseKind = FindingKind | 'prerequisite' | 'unfinished' | 'in-use' | 'rollback';
 export interface Because {
   kind: BecauseKind;
   resourceIds: string[];
@@ -56,8 +57,11 @@ export interface ActionKind<K extends string, I> {
   operation: string;
   /** IAM is global; everything else is sent to the action's region. */
   global: boolean;
-  /** How the plan's summary line counts this kind: each target is one noun to create or set ("4 flow logs … to create"). */
-  counted: { noun: string; nouns: string; verb: 'create' | 'set' };
+  /**
+   * How the plan's summary line counts this kind: each target is one noun to create, set or delete ("4 flow
+   * logs … to create"). 'delete' kinds undo what flowfix created: global ones run after the regions.
+   */
+  counted: { noun: string; nouns: string; verb: 'create' | 'set' | 'delete' };
   /** The input as a plan file may carry it: strict, so an added parameter is refused. */
   inputSchema: z.ZodType<I>;
   /** The resources the action's outcome lines are about (ids for CreateFlowLogs, else one name). */

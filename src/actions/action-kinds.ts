@@ -3,16 +3,28 @@ import type { ActionCore, ActionKind, CallScope, Permission } from './action-kin
 import { createFlowLogs } from './create-flow-logs.js';
 import { createLogGroup } from './create-log-group.js';
 import { createRole } from './create-role.js';
+import { deleteFlowLogs } from './delete-flow-logs.js';
+import { deleteLogGroup } from './delete-log-group.js';
+import { deleteRolePolicy } from './delete-role-policy.js';
+import { deleteRole } from './delete-role.js';
 import { putRetentionPolicy } from './put-retention-policy.js';
 import { putRolePolicy } from './put-role-policy.js';
 
-/** In plan order: the role before its policy, a log group before its retention, flow logs last. */
+/**
+ * In plan order: the role before its policy, a log group before its retention, flow logs last. The delete
+ * kinds (verb 'delete') come only from rollback plans (src/plan/build-rollback.ts), in the reverse
+ * order: flow logs first, then log groups, then the role's policy and the role.
+ */
 export const ACTION_KINDS = {
   'create-role': createRole,
   'put-role-policy': putRolePolicy,
   'create-log-group': createLogGroup,
   'put-retention-policy': putRetentionPolicy,
   'create-flow-logs': createFlowLogs,
+  'delete-flow-logs': deleteFlowLogs,
+  'delete-log-group': deleteLogGroup,
+  'delete-role-policy': deleteRolePolicy,
+  'delete-role': deleteRole,
 } as const;
 
 type Kinds = typeof ACTION_KINDS;
@@ -34,6 +46,9 @@ export type ActionDraft = { [K in ActionKindName]: Omit<ActionCore<K, InputOf<K>
 
 /** The declarations of an action's kind, typed loosely for code that handles every kind alike. */
 export const kindOf = (action: { kind: ActionKindName }): ActionKind<string, any> => ACTION_KINDS[action.kind] as ActionKind<string, any>;
+
+/** Kinds that remove what flowfix created: rollback plans hold only these, the normal planner never. */
+export const isDeleteKind = (kind: ActionKindName): boolean => ACTION_KINDS[kind].counted.verb === 'delete';
 
 export const isActionKind = (kind: string): kind is ActionKindName => Object.hasOwn(ACTION_KINDS, kind);
 

@@ -3,12 +3,12 @@
 // needs, how it is sent and when it is done come from its declaration in src/actions/.
 import { createHash, randomUUID } from 'node:crypto';
 import { isPrerequisiteOnly } from '../actions/action-kind.js';
-import { kindOf, targetsOf } from '../actions/action-kinds.js';
+import { isDeleteKind, kindOf, targetsOf } from '../actions/action-kinds.js';
 import { existingFlowLogVerdict } from '../actions/create-flow-logs.js';
-import type { AwsClients, CreateFlowLogsResult } from '../aws/api.js';
+import type { AwsClients, CreateFlowLogsResult, DeleteFlowLogsResult } from '../aws/api.js';
 import { classifyAwsError, writeOutcomeUnknown } from '../aws/errors.js';
 import { isUnreadable, unreadableRegions, type Inventory } from '../inventory/types.js';
-import { actionNumber, type CreateFlowLogsAction, type Plan, type PlanAction } from '../plan/types.js';
+import { actionNumber, type CreateFlowLogsAction, type DeleteFlowLogsAction, type Plan, type PlanAction } from '../plan/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { groupBy } from '../util/collections.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
@@ -44,11 +44,15 @@ export const outcome = (action: PlanAction, resourceId: string, status: Outcome[
   ...(detail ? { detail } : {}),
 });
 
-export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
+/** What applyPlan reads of a plan: a rollback plan (src/plan/build-rollback.ts) has no settings of its own. */
+export type ExecutablePlan = Pick<Plan, 'accountId' | 'partition' | 'actions'>;
+
+export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Promise<ApplyReport> {
   const outcomes: Outcome[] = [];
   const dryRunProbes: DryRunProbe[] = [];
   const dryRunCalls: DryRunCall[] = [];
-  const blockers = new Map<string, string>(); // 'role' | 'log-group:<region>' → why dependent actions cannot run
+  // 'role' | 'log-group:<region>' | 'role-in-use' | 'flow-logs:<region>' → why dependent actions cannot run
+  const blockers = new Map<string, string>();
   // '<region>:<name>' of log groups CreateLogGroup found already there: someone else's since the live read.
   const foundExisting = new Set<string>();
   const flowLogWork = remainingFlowLogWork(plan, options.live);
@@ -66,6 +70,12 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     if (o.status !== 'failed') return;
     if (o.kind === 'create-role' || o.kind === 'put-role-policy') blockers.set('role', `delivery role not ready: ${o.kind} failed`);
     if (o.kind === 'create-log-group') blockers.set(`log-group:${o.region}`, `log group ${o.resourceId} could not be created`);
+    // A flow log flowfix meant to delete is still there: it may still use the role and deliver to the group.
+    if (o.kind === 'delete-flow-logs') {
+      blockers.set('role-in-use', `flow log ${o.resourceId} in ${o.region} could not be deleted and may still use the role`);
+      blockers.set(`flow-logs:${o.region}`, `flow log ${o.resourceId} could not be deleted and may still deliver here`);
+    }
+    if (o.kind === 'delete-role-policy') blockers.set('role-in-use', `its inline policy could not be deleted`);
   };
   const recordAll = (action: PlanAction, ids: string[], status: Outcome['status'], extra: Partial<Outcome> = {}) => {
     for (const id of ids) record({ ...outcome(action, id, status), ...extra });
@@ -136,6 +146,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       return recordAll(action, ids, 'dry-run', { detail: `would be sent in call ${actionNumber(action.id)}` });
     }
     if (action.kind === 'create-flow-logs') return createFlowLogs(action, ids);
+    if (action.kind === 'delete-flow-logs') return deleteFlowLogs(action, ids);
     try {
       await kindOf(action).send(options.clients, action.region, action.input);
       if (action.kind === 'create-role') roleCreatedNow = true;
@@ -144,6 +155,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       if (classifyAwsError(err).kind === 'already-exists') {
         if (action.kind === 'create-log-group') foundExisting.add(`${action.region}:${action.input.logGroupName}`);
         recordAll(action, ids, 'already-done', { detail: 'already exists' });
+      } else if (isDeleteKind(action.kind) && classifyAwsError(err).kind === 'not-found') {
+        // Deleted since the live read (another run, a person): what the delete was for.
+        recordAll(action, ids, 'already-done', { detail: 'already gone' });
       } else await failOrConfirm(action, ids, err);
     }
   }
@@ -208,6 +222,23 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     }
   }
 
+  /** Per-id failures are in `Unsuccessful`, as for CreateFlowLogs; one already gone is what was wanted. */
+  async function deleteFlowLogs(action: DeleteFlowLogsAction, ids: string[]): Promise<void> {
+    let result: DeleteFlowLogsResult;
+    try {
+      result = await options.clients.ec2(action.region).deleteFlowLogs({ FlowLogIds: ids });
+    } catch (err) {
+      return failOrConfirm(action, ids, err);
+    }
+    const unsuccessful = new Map(result.unsuccessful.map((u) => [u.resourceId, u]));
+    for (const id of ids) {
+      const u = unsuccessful.get(id);
+      if (!u) record(outcome(action, id, 'applied'));
+      else if (/NotFound/i.test(u.code)) record(outcome(action, id, 'already-done', 'already deleted'));
+      else record({ ...outcome(action, id, 'failed'), code: u.code, message: u.message });
+    }
+  }
+
   /**
    * "FlowLogAlreadyExists" is only a claim: look. Done if a flow log that counts is there; blocked if a
    * non-working one to the same destination is; ids with nothing at all are returned to try again.
@@ -231,11 +262,15 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     return tryAgain;
   }
 
-  for (const action of plan.actions.filter((a) => a.region === 'global')) await run(action);
+  // Global creates (the role) come before the regions that use it; global deletes (the role, its policy)
+  // after the regions whose flow logs used it are done.
+  const global = plan.actions.filter((a) => a.region === 'global');
+  for (const action of global.filter((a) => !isDeleteKind(a.kind))) await run(action);
   const byRegion = [...groupBy(plan.actions.filter((a) => a.region !== 'global'), (a) => a.region).values()];
   await mapWithConcurrency(byRegion, options.concurrency, async (actions) => {
     for (const action of actions) await run(action);
   });
+  for (const action of global.filter((a) => isDeleteKind(a.kind))) await run(action);
   return { outcomes, dryRunCalls, dryRunProbes, interrupted: aborted() };
 }
 
@@ -244,7 +279,7 @@ function unreadableRole(live: Inventory) {
 }
 
 /** Regions (and 'global') where some create-flow-logs id still needs creating after live re-check. */
-function remainingFlowLogWork(plan: Plan, live: Inventory): Set<string> {
+function remainingFlowLogWork(plan: ExecutablePlan, live: Inventory): Set<string> {
   const work = new Set<string>();
   for (const action of plan.actions) {
     if (action.kind !== 'create-flow-logs') continue;
@@ -262,6 +297,9 @@ function isNeeded(action: PlanAction, flowLogWork: Set<string>): boolean {
 }
 
 function blockerFor(action: PlanAction, blockers: Map<string, string>): string | undefined {
+  // The policy too: deleting it would stop a flow log that is still there from delivering.
+  if (action.kind === 'delete-role' || action.kind === 'delete-role-policy') return blockers.get('role-in-use');
+  if (action.kind === 'delete-log-group') return blockers.get(`flow-logs:${action.region}`);
   if (action.kind === 'put-role-policy') return blockers.get('role');
   if (action.kind === 'put-retention-policy') return blockers.get(`log-group:${action.region}`);
   if (action.kind !== 'create-flow-logs' || action.input.LogDestinationType === 's3') return undefined;
@@ -275,6 +313,7 @@ function clientToken(action: CreateFlowLogsAction, runId: string, attempt: numbe
 }
 
 function dryRunCall(action: PlanAction, ids: string[]): DryRunCall {
-  const input = action.kind === 'create-flow-logs' ? { ...action.input, ResourceIds: ids } : action.input;
+  const input =
+    action.kind === 'create-flow-logs' ? { ...action.input, ResourceIds: ids } : action.kind === 'delete-flow-logs' ? { ...action.input, FlowLogIds: ids } : action.input;
   return { actionId: action.id, region: action.region, call: `${action.service}:${action.operation}`, input };
 }

@@ -159,6 +159,11 @@ function managedBySettings(action: PlanAction, settings: Settings): boolean {
     case 'put-retention-policy':
       return action.input.retentionInDays === settings.retentionInDays;
     case 'create-flow-logs':
+    // Deletes come only from `flowfix rollback`, never from a saved plan.
+    case 'delete-flow-logs':
+    case 'delete-log-group':
+    case 'delete-role-policy':
+    case 'delete-role':
       return false;
   }
 }

@@ -37,6 +37,13 @@ export interface Ec2Api {
    * 'dry-run-ok') or UnauthorizedOperation. A success can still carry per-resource failures.
    */
   createFlowLogs(input: CreateFlowLogsInput): Promise<CreateFlowLogsResult>;
+  /** DeleteFlowLogs (up to 1000 ids): a success can still carry per-flow-log failures, like CreateFlowLogs. */
+  deleteFlowLogs(input: { FlowLogIds: string[] }): Promise<DeleteFlowLogsResult>;
+}
+
+export interface DeleteFlowLogsResult {
+  /** resourceId: the flow log id AWS could not delete. */
+  unsuccessful: { resourceId: string; code: string; message: string }[];
 }
 
 export type FlowLogResourceType =
@@ -75,6 +82,8 @@ export interface LogsApi {
   /** Throws ResourceAlreadyExistsException (kind 'already-exists') when the group exists. */
   createLogGroup(input: { logGroupName: string; kmsKeyId?: string; tags?: Record<string, string> }): Promise<void>;
   putRetentionPolicy(input: { logGroupName: string; retentionInDays: number }): Promise<void>;
+  /** Deletes the group and every log event in it. Throws ResourceNotFoundException (kind 'not-found') when missing. */
+  deleteLogGroup(input: { logGroupName: string }): Promise<void>;
   /** Tags of a log group, by its ARN (with or without the trailing `:*`). */
   listTags(logGroupArn: string, options?: CallOptions): Promise<Record<string, string>>;
   /**
@@ -110,6 +119,10 @@ export interface IamApi {
     Tags?: { Key: string; Value: string }[];
   }): Promise<{ arn: string }>;
   putRolePolicy(input: { RoleName: string; PolicyName: string; PolicyDocument: string }): Promise<void>;
+  /** Throws NoSuchEntity (kind 'not-found') when the role or policy is missing. */
+  deleteRolePolicy(input: { RoleName: string; PolicyName: string }): Promise<void>;
+  /** Throws DeleteConflict while the role still has policies attached. */
+  deleteRole(input: { RoleName: string }): Promise<void>;
   /**
    * iam:SimulatePrincipalPolicy of the principal's policies, every page (Marker/IsTruncated): one result
    * per action × resource. Throws AccessDenied (kind 'access-denied') when the caller may not simulate,

@@ -4,7 +4,7 @@
 import type * as Ec2Sdk from '@aws-sdk/client-ec2';
 import type * as Sdk from './sdk.js';
 import type { FlowLogFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
-import type { CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api } from './api.js';
+import type { CreateFlowLogsInput, CreateFlowLogsResult, DeleteFlowLogsResult, Ec2Api } from './api.js';
 import { sendOptions } from './call-options.js';
 import { callingAction } from './errors.js';
 import { tagsToRecord } from '../facts/tags.js';
@@ -52,6 +52,18 @@ export function createEc2Api(sdk: typeof Sdk, client: Ec2Sdk.EC2Client): Ec2Api 
         const output = await client.send(new sdk.CreateFlowLogsCommand(input));
         return {
           flowLogIds: output.FlowLogIds ?? [],
+          unsuccessful: (output.Unsuccessful ?? []).map((item) => ({
+            resourceId: item.ResourceId ?? '',
+            code: item.Error?.Code ?? 'Unknown',
+            message: item.Error?.Message ?? '',
+          })),
+        };
+      }),
+
+    deleteFlowLogs: (input) =>
+      callingAction('ec2:DeleteFlowLogs', async (): Promise<DeleteFlowLogsResult> => {
+        const output = await client.send(new sdk.DeleteFlowLogsCommand({ FlowLogIds: input.FlowLogIds }));
+        return {
           unsuccessful: (output.Unsuccessful ?? []).map((item) => ({
             resourceId: item.ResourceId ?? '',
             code: item.Error?.Code ?? 'Unknown',

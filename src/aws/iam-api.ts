@@ -88,6 +88,16 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
         } while (marker);
         return results;
       }),
+
+    deleteRolePolicy: (input) =>
+      callingAction('iam:DeleteRolePolicy', async () => {
+        await client.send(new sdk.DeleteRolePolicyCommand(input));
+      }),
+
+    deleteRole: (input) =>
+      callingAction('iam:DeleteRole', async () => {
+        await client.send(new sdk.DeleteRoleCommand(input));
+      }),
   };
 }
 

@@ -137,11 +137,16 @@ export function createLogsApi(sdk: typeof Sdk, client: LogsSdk.CloudWatchLogsCli
       callingAction('logs:PutRetentionPolicy', async () => {
         await client.send(new sdk.PutRetentionPolicyCommand({ logGroupName, retentionInDays }));
       }),
+
+    deleteLogGroup: ({ logGroupName }) =>
+      callingAction('logs:DeleteLogGroup', async () => {
+        await client.send(new sdk.DeleteLogGroupCommand({ logGroupName }));
+      }),
   };
 }
 
 /** A log group as DescribeLogGroups returns it (and `aws logs describe-log-groups` prints it). */
-export type LogGroupData = Pick<LogsSdk.LogGroup, 'logGroupName' | 'arn' | 'logGroupArn' | 'retentionInDays' | 'kmsKeyId'>;
+export type LogGroupData = Pick<LogsSdk.LogGroup, 'logGroupName' | 'arn' | 'logGroupArn' | 'retentionInDays' | 'kmsKeyId' | 'storedBytes'>;
 
 /** Shared with the offline snapshot (src/snapshot/), so both read a group the same way. */
 export function toLogGroupFacts(group: LogGroupData): LogGroupFacts {
@@ -151,5 +156,6 @@ export function toLogGroupFacts(group: LogGroupData): LogGroupFacts {
   if (arn) facts.arn = arn;
   if (group.retentionInDays !== undefined) facts.retentionInDays = group.retentionInDays;
   if (group.kmsKeyId) facts.kmsKeyId = group.kmsKeyId;
+  if (typeof group.storedBytes === 'number') facts.storedBytes = group.storedBytes;
   return facts;
 }

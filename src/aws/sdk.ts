@@ -5,6 +5,7 @@
 
 export {
   CreateFlowLogsCommand,
+  DeleteFlowLogsCommand,
   DescribeRegionsCommand,
   EC2Client,
   paginateDescribeFlowLogs,
@@ -14,6 +15,7 @@ export {
 export {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
+  DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
   ListTagsForResourceCommand,
@@ -22,6 +24,8 @@ export {
 } from '@aws-sdk/client-cloudwatch-logs';
 export {
   CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,

@@ -18,7 +18,7 @@ export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'markdown', 'csv'] as co
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Reports (sarif, markdown, csv) are of findings: plan and verify have them; apply and guided speak text or JSON. */
-const FORMATS_OF: Record<string, readonly OutputFormat[]> = { plan: OUTPUT_FORMATS, verify: OUTPUT_FORMATS, apply: ['text', 'json'], guided: ['text', 'json'] };
+const FORMATS_OF: Record<string, readonly OutputFormat[]> = { plan: OUTPUT_FORMATS, verify: OUTPUT_FORMATS, apply: ['text', 'json'], guided: ['text', 'json'], rollback: ['text', 'json'] };
 
 /** A format the command cannot write is bad usage, refused before anything is read. */
 export function checkFormat(command: string, format: unknown): void {
@@ -51,6 +51,8 @@ export interface CommandOptions {
   dryRun: boolean;
   wait: boolean;
   planFile?: string;
+  /** rollback: also delete flowfix's log groups (and the log data in them). */
+  deleteLogGroups: boolean;
 }
 
 /** The parsed argv shape yargs hands us (kebab-case flags arrive camel-cased too); settings flags are read by config/flags.ts. */
@@ -67,6 +69,7 @@ export interface RawArgs {
   dryRun?: boolean;
   wait?: boolean;
   planFile?: string;
+  deleteLogGroups?: boolean;
 }
 
 export const DEFAULT_CONFIG_FILE = 'flowfix.config.json';
@@ -97,6 +100,7 @@ export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOp
     yes: args.yes === true,
     dryRun: args.dryRun === true,
     wait: args.wait === true,
+    deleteLogGroups: args.deleteLogGroups === true,
     ...(args.planFile ? { planFile: args.planFile } : {}),
   };
 }

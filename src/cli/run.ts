@@ -19,6 +19,7 @@ const commands: Record<string, (options: CommandOptions) => Promise<CommandHandl
   apply: async (o) => (isMultiAccount(o.settings) && !o.planFile ? (await import('./commands/accounts.js')).applyAccountsCommand : (await import('./commands/apply.js')).applyCommand),
   verify: async (o) => (isMultiAccount(o.settings) ? (await import('./commands/accounts.js')).verifyAccountsCommand : (await import('./commands/verify.js')).verifyCommand),
   guided: async () => (await import('./commands/guided.js')).guidedCommand,
+  rollback: async () => (await import('./commands/rollback.js')).rollbackCommand,
 };
 
 /** Read-only commands can work offline from AWS CLI output. */
@@ -79,6 +80,18 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
           chosen = { name: 'verify', args: args as RawArgs };
         },
       )
+      .command(
+        'rollback',
+        'Delete what flowfix created (flow logs and role tagged ManagedBy=flowfix), after confirmation; log groups are kept unless --delete-log-groups',
+        (y) =>
+          withSettingsFlags(y)
+            .option('yes', { type: 'boolean', alias: 'y', describe: 'Delete without asking (required without a terminal)' })
+            .option('dry-run', { type: 'boolean', describe: 'Read and show what would be deleted, delete nothing' })
+            .option('delete-log-groups', { type: 'boolean', describe: "Also delete flowfix's log groups (tagged ManagedBy=flowfix) and the log data in them" }),
+        (args) => {
+          chosen = { name: 'rollback', args: args as RawArgs };
+        },
+      )
       .command('guided', 'Walk through finding and fixing flow logs step by step', (y) => withSettingsFlags(y, ['regions']),
         (args) => {
           chosen = { name: 'guided', args: args as RawArgs };
@@ -88,7 +101,7 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
         // A word that is no command: name the closest one.
         if (typeof args.command === 'string') throw unknownCommand(args.command);
         // Bare `flowfix`: a person at a terminal gets guided mode; scripts keep the usage error.
-        if (!io.interactive) throw new FlowfixError('BadUsage', 'Name a command: flowfix plan | apply | verify | guided (see flowfix --help)', { hint: 'see flowfix --help' });
+        if (!io.interactive) throw new FlowfixError('BadUsage', 'Name a command: flowfix plan | apply | verify | rollback | guided (see flowfix --help)', { hint: 'see flowfix --help' });
         chosen = { name: 'guided', args: args as RawArgs };
       })
       .strict()

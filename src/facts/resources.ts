@@ -56,6 +56,8 @@ export interface LogGroupFacts {
   /** Absent means never expire. */
   retentionInDays?: number;
   kmsKeyId?: string;
+  /** Bytes of log data the group holds, as DescribeLogGroups reports it (what deleting it would lose). */
+  storedBytes?: number;
   /** Read only for flowfix's own group when it has no retention, to tell "ours, retention unset" apart. */
   tags?: Record<string, string>;
 }

@@ -15,7 +15,7 @@ import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
 export const MAX_PLAN_BYTES = 50 * 1024 * 1024;
 
 const region = z.string().refine((name) => name === 'global' || isValidRegionName(name), 'is not a region name');
-const BECAUSE_KINDS: [BecauseKind, ...BecauseKind[]] = ['prerequisite', 'unfinished', 'in-use', ...FINDING_KINDS];
+const BECAUSE_KINDS: [BecauseKind, ...BecauseKind[]] = ['prerequisite', 'unfinished', 'in-use', 'rollback', ...FINDING_KINDS];
 const because = z.array(
   z.strictObject({
     kind: z.enum(BECAUSE_KINDS),
@@ -28,12 +28,17 @@ const display = {
   service: z.string().optional(),
   operation: z.string().optional(),
 };
-const actionSchema = z.discriminatedUnion(
-  'kind',
-  Object.values(ACTION_KINDS).map((kind) =>
-    z.strictObject({ id: z.string().min(1).max(200), kind: z.literal(kind.kind), region, because, input: kind.inputSchema, ...display }),
-  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
-);
+const actionSchemaOf = (kinds: (typeof ACTION_KINDS)[keyof typeof ACTION_KINDS][]) =>
+  z.discriminatedUnion(
+    'kind',
+    kinds.map((kind) =>
+      z.strictObject({ id: z.string().min(1).max(200), kind: z.literal(kind.kind), region, because, input: kind.inputSchema, ...display }),
+    ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  );
+// A plan file never deletes: deletes come only from `flowfix rollback`, which plans them fresh each run.
+const actionSchema = actionSchemaOf(Object.values(ACTION_KINDS).filter((kind) => kind.counted.verb !== 'delete'));
+/** Any action, deletes included: what a rollback report lists. */
+export const planActionSchema = actionSchemaOf(Object.values(ACTION_KINDS));
 
 /** What a plan file may hold: what `flowfix apply FILE` reads, and schemas/plan.v1.schema.json. */
 export const planFileSchema = z.strictObject({

@@ -50,3 +50,4 @@ export type PutRolePolicyAction = ActionOf<'put-role-policy'>;
 export type CreateLogGroupAction = ActionOf<'create-log-group'>;
 export type PutRetentionPolicyAction = ActionOf<'put-retention-policy'>;
 export type CreateFlowLogsAction = ActionOf<'create-flow-logs'>;
+export type DeleteFlowLogsAction = ActionOf<'delete-flow-logs'>;

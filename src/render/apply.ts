@@ -23,19 +23,19 @@ export function countByStatus(outcomes: Outcome[]): Record<string, number> {
  * Each call a dry run would send, once. CreateFlowLogs' ResourceIds (up to 1000) are not repeated here:
  * each is a row of the table below, pointing at its call by number.
  */
-export function renderDryRunCalls(calls: DryRunCall[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export function renderDryRunCalls(calls: DryRunCall[], style: Style = plainStyle, { width }: RenderOptions = {}, command = 'apply'): string {
   const rows = calls.map((c) => {
     const number = actionNumber(c.actionId);
     const { ResourceIds: ids, ...rest } = c.input as { ResourceIds?: unknown };
     const parameters = Array.isArray(ids) ? `${JSON.stringify(rest)} + ResourceIds: the ${plural(ids.length, 'resource')} of call ${number} below` : JSON.stringify(rest);
     return [number, c.region, c.call, parameters];
   });
-  return `${style.bold('Dry run: nothing was changed. apply would send these calls:')}\n${indent(table(rows, style, false, inner(width)))}`;
+  return `${style.bold(`Dry run: nothing was changed. ${command} would send these calls:`)}\n${indent(table(rows, style, false, inner(width)))}`;
 }
 
-export function renderApplyReport(report: ApplyReport, style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export function renderApplyReport(report: ApplyReport, style: Style = plainStyle, { width }: RenderOptions = {}, command = 'apply'): string {
   const out: string[] = [];
-  if (report.dryRunCalls.length > 0) out.push('', renderDryRunCalls(report.dryRunCalls, style, { width }), '');
+  if (report.dryRunCalls.length > 0) out.push('', renderDryRunCalls(report.dryRunCalls, style, { width }, command), '');
   const colour = (o: Outcome) => (o.status === 'failed' ? style.red : o.status === 'applied' ? style.green : (t: string) => t);
   const rows = [['STATUS', 'REGION', 'RESOURCE', 'ACTION', 'DETAIL']];
   for (const o of report.outcomes) {

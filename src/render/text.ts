@@ -136,7 +136,7 @@ export function renderPlanSummary(report: PlanReport, { nextStep = 'flowfix appl
   const sentences: string[] = [];
   if (actions.length > 0) {
     const counted = countPlanned(report.plan);
-    sentences.push(`Plan: ${[counted.create && `${counted.create} to create`, counted.set && `${counted.set} to set`].filter(Boolean).join('; ')}. Run ${code(nextStep)} to carry it out.`);
+    sentences.push(`Plan: ${planCountsSentence(counted)}. Run ${code(nextStep)} to carry it out.`);
     const blockedIds = blocked.reduce((n, b) => n + b.resourceIds.length, 0);
     if (blockedIds > 0) sentences.push(`${plural(blockedIds, 'resource')} blocked (see above).`);
   } else {
@@ -157,18 +157,25 @@ function unreadSentence(report: PlanReport): string {
   return `Could not read ${list}: nothing there is in this plan; fix access and run again.`;
 }
 
+/** "4 flow logs, 1 role to create; 1 role policy to set" (and "… to delete" for rollback plans). */
+export const planCountsSentence = (counted: Record<'create' | 'set' | 'delete', string>): string =>
+  [counted.create && `${counted.create} to create`, counted.set && `${counted.set} to set`, counted.delete && `${counted.delete} to delete`].filter(Boolean).join('; ');
+
+/** The counts of a plan's actions by verb, for summary lines. */
+export const countPlannedActions = (plan: Pick<Plan, 'actions'>) => countPlanned(plan);
+
 /** "4 flow logs, 2 log groups, 1 role" to create, "1 role policy" to set: each action counted by its targets. */
-function countPlanned(plan: Plan): Record<'create' | 'set', string> {
+function countPlanned(plan: Pick<Plan, 'actions'>): Record<'create' | 'set' | 'delete', string> {
   const counts = new Map<ActionKindName, number>();
   for (const a of plan.actions) counts.set(a.kind, (counts.get(a.kind) ?? 0) + targetsOf(a).length);
-  // Flow logs first: what the user asked for, then what they need.
+  // Flow logs first: what the user asked for, then what they need (deletes are listed flow logs first already).
   const kinds = (Object.keys(ACTION_KINDS) as ActionKindName[]).reverse();
-  const phrase = (verb: 'create' | 'set') =>
-    kinds
+  const phrase = (verb: 'create' | 'set' | 'delete') =>
+    (verb === 'delete' ? [...kinds].reverse() : kinds)
       .filter((k) => ACTION_KINDS[k].counted.verb === verb && counts.has(k))
       .map((k) => plural(counts.get(k)!, ACTION_KINDS[k].counted.noun, ACTION_KINDS[k].counted.nouns))
       .join(', ');
-  return { create: phrase('create'), set: phrase('set') };
+  return { create: phrase('create'), set: phrase('set'), delete: phrase('delete') };
 }
 
 /** The verdict `flowfix verify` ends with. */

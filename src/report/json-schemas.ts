@@ -6,6 +6,7 @@ import { planFileSchema } from '../plan/plan-file.js';
 import { applyReportSchema } from './apply-report.js';
 import { orgApplyReportSchema, orgPlanReportSchema } from './org-report.js';
 import { planReportSchema } from './plan-report.js';
+import { rollbackReportSchema } from './rollback-report.js';
 
 export interface PublishedSchema {
   /** File name under schemas/. */
@@ -19,6 +20,7 @@ export const PUBLISHED_SCHEMAS: readonly PublishedSchema[] = [
   { file: 'apply-report.v1.schema.json', schema: applyReportSchema },
   { file: 'org-plan-report.v1.schema.json', schema: orgPlanReportSchema },
   { file: 'org-apply-report.v1.schema.json', schema: orgApplyReportSchema },
+  { file: 'rollback-report.v1.schema.json', schema: rollbackReportSchema },
 ];
 
 /** The file's text: JSON Schema draft 2020-12 as zod renders it, two-space indented, final newline. */

@@ -51,6 +51,7 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
         return flowLogs;
       },
       createFlowLogs: readOnly('ec2:CreateFlowLogs'),
+      deleteFlowLogs: readOnly('ec2:DeleteFlowLogs'),
     }),
 
     logs: (region): LogsApi => ({
@@ -66,6 +67,7 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
       listTags: async (arn) => ({ ...regionOf(region).logGroupTags.get(logGroupNameOf(arn) ?? '') }),
       createLogGroup: readOnly('logs:CreateLogGroup'),
       putRetentionPolicy: readOnly('logs:PutRetentionPolicy'),
+      deleteLogGroup: readOnly('logs:DeleteLogGroup'),
       newestLogStream: notInSnapshot('logs:DescribeLogStreams'),
     }),
 
@@ -81,6 +83,8 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
       simulatePrincipalPolicy: async () => {
         throw new FlowfixError('SimulationUnavailable', 'a snapshot cannot simulate IAM policies', { hint: 'check permissions without --snapshot' });
       },
+      deleteRolePolicy: readOnly('iam:DeleteRolePolicy'),
+      deleteRole: readOnly('iam:DeleteRole'),
     }),
   };
 }

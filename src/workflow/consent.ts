@@ -13,7 +13,8 @@ export interface ConsentSource {
 export type Consent = 'yes' | 'no' | 'cancelled';
 
 /** `where`: "account 111111111111", "3 accounts". */
-export async function askConsent(actions: number, where: string, source: ConsentSource): Promise<Consent> {
+/** `question`: asked instead of "Apply these N actions to WHERE?" (rollback names what would be lost). */
+export async function askConsent(actions: number, where: string, source: ConsentSource, question?: string): Promise<Consent> {
   if (source.yes) return 'yes';
   if (!source.interactive && !source.prompter) {
     throw new FlowfixError('ConsentRequired', 'refusing to change AWS without consent: no terminal to ask on', {
@@ -23,7 +24,7 @@ export async function askConsent(actions: number, where: string, source: Consent
   const { inquirerPrompter } = await import('../io/prompter.js');
   const ask = source.prompter ?? (await inquirerPrompter());
   try {
-    return (await ask.confirm(`Apply ${actions === 1 ? 'this action' : `these ${actions} actions`} to ${where}?`, { default: false })) ? 'yes' : 'no';
+    return (await ask.confirm(question ?? `Apply ${actions === 1 ? 'this action' : `these ${actions} actions`} to ${where}?`, { default: false })) ? 'yes' : 'no';
   } catch (err) {
     if (err instanceof PromptCancelled) return 'cancelled';
     throw err;

@@ -7,6 +7,10 @@ import { buildCreateLogGroup } from '../../src/actions/create-log-group.js';
 import { buildCreateRole } from '../../src/actions/create-role.js';
 import { buildPutRetentionPolicy } from '../../src/actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../../src/actions/put-role-policy.js';
+import { buildDeleteFlowLogs } from '../../src/actions/delete-flow-logs.js';
+import { buildDeleteLogGroup } from '../../src/actions/delete-log-group.js';
+import { buildDeleteRole } from '../../src/actions/delete-role.js';
+import { buildDeleteRolePolicy } from '../../src/actions/delete-role-policy.js';
 import { renderPublishPolicy } from '../../src/policy/publish-policy.js';
 import { loadPolicyTemplates, renderPolicy } from '../../src/policy/templates.js';
 
@@ -40,6 +44,10 @@ const INPUTS: Record<ActionKindName, unknown> = {
   'create-log-group': buildCreateLogGroup(REGION, GROUP, undefined, { ManagedBy: 'flowfix' }).input,
   'put-retention-policy': buildPutRetentionPolicy(REGION, GROUP, 365, { kind: 'prerequisite', resourceIds: [] }).input,
   'create-flow-logs': cloudWatchFlowLogs(),
+  'delete-flow-logs': buildDeleteFlowLogs(REGION, ['fl-0a1b2c3d4e5f60718'], []).input,
+  'delete-log-group': buildDeleteLogGroup(REGION, GROUP, []).input,
+  'delete-role-policy': buildDeleteRolePolicy(ROLE_NAME, 'flowfix-publish-flow-logs', []).input,
+  'delete-role': buildDeleteRole(ROLE_NAME, []).input,
 };
 const kinds = Object.keys(ACTION_KINDS) as ActionKindName[];
 
@@ -93,6 +101,25 @@ describe('permissions declared by each action kind', () => {
 
   test('GIVEN put-retention-policy WHEN declared THEN PutRetentionPolicy on the group ARN', () => {
     expect(permissions('put-retention-policy', INPUTS['put-retention-policy'])).toEqual([{ action: 'logs:PutRetentionPolicy', resource: GROUP_ARN }]);
+  });
+
+  test('GIVEN delete-flow-logs WHEN declared THEN DeleteFlowLogs on each flow log ARN of the region', () => {
+    expect(permissions('delete-flow-logs', buildDeleteFlowLogs(REGION, ['fl-1', 'fl-2'], []).input)).toEqual([
+      { action: 'ec2:DeleteFlowLogs', resource: FLOW_LOG_ARNS.replace('*', 'fl-1') },
+      { action: 'ec2:DeleteFlowLogs', resource: FLOW_LOG_ARNS.replace('*', 'fl-2') },
+    ]);
+  });
+
+  test('GIVEN delete-role and delete-role-policy WHEN declared THEN only their call on the role ARN, at any path', () => {
+    expect(permissions('delete-role', INPUTS['delete-role'])).toEqual([
+      { action: 'iam:DeleteRole', resource: ROLE_ARN },
+      { action: 'iam:DeleteRole', resource: ROLE_ARN.replace(':role/', ':role/*/') },
+    ]);
+    expect(actionsOf(permissions('delete-role-policy', INPUTS['delete-role-policy']))).toEqual(['iam:DeleteRolePolicy', 'iam:DeleteRolePolicy']);
+  });
+
+  test('GIVEN delete-log-group WHEN declared THEN DeleteLogGroup on the group ARN in the region', () => {
+    expect(permissions('delete-log-group', INPUTS['delete-log-group'])).toEqual([{ action: 'logs:DeleteLogGroup', resource: GROUP_ARN }]);
   });
 
   test('GIVEN a regional action WHEN declared through permissionsOf THEN its ARNs name the action\'s own region', () => {

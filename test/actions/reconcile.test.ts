@@ -7,6 +7,10 @@ import { buildCreateLogGroup } from '../../src/actions/create-log-group.js';
 import { buildCreateRole } from '../../src/actions/create-role.js';
 import { buildPutRetentionPolicy } from '../../src/actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../../src/actions/put-role-policy.js';
+import { buildDeleteFlowLogs } from '../../src/actions/delete-flow-logs.js';
+import { buildDeleteLogGroup } from '../../src/actions/delete-log-group.js';
+import { buildDeleteRole } from '../../src/actions/delete-role.js';
+import { buildDeleteRolePolicy } from '../../src/actions/delete-role-policy.js';
 import type { PolicyDocument } from '../../src/facts/policy-document.js';
 import type { FlowLogFacts, LogGroupFacts, RoleFacts } from '../../src/facts/resources.js';
 import type { Inventory, RoleRead } from '../../src/inventory/types.js';
@@ -114,7 +118,29 @@ interface Row {
   expected: unknown[];
 }
 
+const rollback: Because[] = [{ kind: 'rollback', resourceIds: [] }];
+const ownFlowLog = flowLog('vpc-0000000a', { tags: { ManagedBy: 'flowfix' } });
+const deleteFlowLogsOf = (ids: string[]) => action(buildDeleteFlowLogs(REGION, ids, rollback));
+
 const TABLE: Record<ActionKindName, Row[]> = {
+  'delete-flow-logs': [
+    { state: 'the flow log is there', action: deleteFlowLogsOf([ownFlowLog.flowLogId]), live: estate([ownFlowLog]), expected: [todo] },
+    { state: 'one is there, one already gone', action: deleteFlowLogsOf([ownFlowLog.flowLogId, 'fl-gone']), live: estate([ownFlowLog]), expected: [todo, already('already deleted')] },
+    { state: 'it is there in another region only', action: deleteFlowLogsOf([ownFlowLog.flowLogId]), live: inventory([region(REGION), region('eu-west-1', { flowLogs: [ownFlowLog] })]), expected: [already('already deleted')] },
+  ],
+  'delete-log-group': [
+    { state: 'the group is there', action: action(buildDeleteLogGroup(REGION, GROUP, rollback)), live: withGroups(group(GROUP)), expected: [todo] },
+    { state: 'the group is gone', action: action(buildDeleteLogGroup(REGION, GROUP, rollback)), live: withGroups({}), expected: [already('already gone')] },
+  ],
+  'delete-role-policy': [
+    { state: 'the policy is there', action: action(buildDeleteRolePolicy(ROLE_NAME, POLICY_NAME, rollback)), live: withPolicy(publishPolicy), expected: [todo] },
+    { state: 'the role has no such policy', action: action(buildDeleteRolePolicy(ROLE_NAME, POLICY_NAME, rollback)), live: withRole(role()), expected: [already('already gone')] },
+    { state: 'the role is gone', action: action(buildDeleteRolePolicy(ROLE_NAME, POLICY_NAME, rollback)), live: withRole(null), expected: [already('already gone')] },
+  ],
+  'delete-role': [
+    { state: 'the role is there', action: action(buildDeleteRole(ROLE_NAME, rollback)), live: withRole(role()), expected: [todo] },
+    { state: 'the role is gone', action: action(buildDeleteRole(ROLE_NAME, rollback)), live: withRole(null), expected: [already('already gone')] },
+  ],
   'create-role': [
     { state: 'the role is missing', action: createRole, live: withRole(null), expected: [todo] },
     { state: 'the role exists and trusts vpc-flow-logs', action: createRole, live: withRole(role()), expected: [already('trusts vpc-flow-logs.amazonaws.com')] },

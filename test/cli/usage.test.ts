@@ -59,6 +59,6 @@ describe('a mistyped command', () => {
   test('GIVEN a word close to no command THEN the commands are listed instead', async () => {
     const { code, stderr } = await runFlowfix(['bogus']);
     expect(code).toBe(1);
-    expect(stderr).toBe('flowfix: Unknown command bogus (the commands are plan, apply, verify, guided; see flowfix --help)\n');
+    expect(stderr).toBe('flowfix: Unknown command bogus (the commands are plan, apply, verify, guided, rollback; see flowfix --help)\n');
   });
 });

@@ -202,9 +202,15 @@ describe('--help', () => {
     return lines.join('\n');
   }
 
-  test.each(['plan', 'apply', 'verify'])('GIVEN %s --help THEN every settings flag is listed with its type', async (command) => {
+  test.each(['plan', 'apply', 'verify', 'rollback'])('GIVEN %s --help THEN every settings flag is listed with its type', async (command) => {
     const text = await help([command, '--help']);
     for (const f of SETTINGS_FLAGS) expect(text).toMatch(new RegExp(`^\\s+${f.flag}\\s[\\s\\S]*?\\[${f.type}\\]`, 'm'));
+  });
+
+  test('GIVEN rollback --help THEN its own flags are described', async () => {
+    const text = await help(['rollback', '--help']);
+    for (const flag of ['--yes', '--dry-run', '--delete-log-groups']) expect(text).toContain(flag);
+    expect(text.replace(/\s+/g, ' ')).toContain('log groups are kept unless --delete-log-groups');
   });
 
   test('GIVEN guided THEN it takes the global flags and --regions, but not the other per-command ones', async () => {

@@ -6,6 +6,7 @@ import { planFileSchema } from '../../src/plan/plan-file.js';
 import { APPLY_REPORT_SCHEMA, applyReportSchema } from '../../src/report/apply-report.js';
 import { ORG_APPLY_REPORT_SCHEMA, ORG_REPORT_SCHEMA, orgApplyReportSchema, orgPlanReportSchema } from '../../src/report/org-report.js';
 import { planReportSchema, REPORT_SCHEMA } from '../../src/report/plan-report.js';
+import { ROLLBACK_REPORT_SCHEMA, rollbackReportSchema } from '../../src/report/rollback-report.js';
 import { githubSarifSchema } from './github-sarif.js';
 
 /** Output of every io captureIo made since the last take, for the after-each check. */
@@ -21,6 +22,7 @@ export function schemaOf(document: unknown): { name: string; schema: z.ZodType }
   if (d['schema'] === APPLY_REPORT_SCHEMA) return { name: APPLY_REPORT_SCHEMA, schema: applyReportSchema };
   if (d['schema'] === ORG_REPORT_SCHEMA) return { name: ORG_REPORT_SCHEMA, schema: orgPlanReportSchema };
   if (d['schema'] === ORG_APPLY_REPORT_SCHEMA) return { name: ORG_APPLY_REPORT_SCHEMA, schema: orgApplyReportSchema };
+  if (d['schema'] === ROLLBACK_REPORT_SCHEMA) return { name: ROLLBACK_REPORT_SCHEMA, schema: rollbackReportSchema };
   if (d['schemaVersion'] !== undefined && 'actions' in d) return { name: 'plan file', schema: planFileSchema };
   if (d['version'] === '2.1.0' && 'runs' in d) return { name: 'SARIF (GitHub code scanning)', schema: githubSarifSchema };
   return undefined;

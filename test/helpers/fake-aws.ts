@@ -172,6 +172,8 @@ interface StoredLogGroup {
   retentionInDays?: number;
   kmsKeyId?: string;
   tags: Record<string, string>;
+  /** What DescribeLogGroups reports as storedBytes (0 unless a test sets it). */
+  storedBytes?: number;
   /** Log streams by name (flow logs name them after network interfaces). Times in epoch ms. */
   streams: Map<string, { creationTime: number; firstEventTimestamp?: number; lastEventTimestamp?: number; lastIngestionTime?: number }>;
 }
@@ -483,11 +485,18 @@ export class FakeAws {
     return id;
   }
 
-  addLogGroup(region: string, name: string, g: { retentionInDays?: number; kmsKeyId?: string } = {}): void {
-    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: {}, streams: new Map() };
+  addLogGroup(region: string, name: string, g: { retentionInDays?: number; kmsKeyId?: string; tags?: Record<string, string> } = {}): void {
+    const group: StoredLogGroup = { name, creationTime: Date.now(), tags: { ...g.tags }, streams: new Map() };
     if (g.retentionInDays !== undefined) group.retentionInDays = g.retentionInDays;
     if (g.kmsKeyId !== undefined) group.kmsKeyId = g.kmsKeyId;
     this.seedState(region).logGroups.set(name, group);
+  }
+
+  /** The bytes DescribeLogGroups reports a group holds. */
+  setStoredBytes(region: string, name: string, bytes: number): void {
+    const group = this.regionStates.get(region)?.logGroups.get(name);
+    if (!group) throw new Error(`no log group ${name} in ${region}`);
+    group.storedBytes = bytes;
   }
 
   /** An S3 bucket flow logs can deliver to. */
@@ -1288,7 +1297,7 @@ export class FakeAws {
       ...(g.retentionInDays === undefined ? {} : { retentionInDays: g.retentionInDays }),
       metricFilterCount: 0,
       arn: `${logGroupArn}:*`,
-      storedBytes: 0,
+      storedBytes: g.storedBytes ?? 0,
       ...(g.kmsKeyId === undefined ? {} : { kmsKeyId: g.kmsKeyId }),
       logGroupClass: 'STANDARD',
       logGroupArn,

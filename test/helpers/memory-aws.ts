@@ -105,6 +105,13 @@ export class MemoryAws implements AwsClients {
       listSubnets: () => this.call('ec2', 'DescribeSubnets', region, {}, () => this.state(region).subnets),
       listFlowLogs: () => this.call('ec2', 'DescribeFlowLogs', region, {}, () => this.state(region).flowLogs),
       createFlowLogs: (input) => this.call('ec2', 'CreateFlowLogs', region, input, () => this.createFlowLogs(region, input)),
+      deleteFlowLogs: (input) =>
+        this.call('ec2', 'DeleteFlowLogs', region, input, () => {
+          const state = this.state(region);
+          const missing = input.FlowLogIds.filter((id) => !state.flowLogs.some((f) => f.flowLogId === id));
+          state.flowLogs = state.flowLogs.filter((f) => !input.FlowLogIds.includes(f.flowLogId));
+          return { unsuccessful: missing.map((resourceId) => ({ resourceId, code: 'InvalidFlowLogId.NotFound', message: `Flow log ID '${resourceId}' does not exist` })) };
+        }),
     };
   }
 
@@ -135,6 +142,12 @@ export class MemoryAws implements AwsClients {
           if (!group) throw awsError('ResourceNotFoundException', 'The specified resource does not exist.');
           return group.tags ?? {};
         }),
+      deleteLogGroup: (input) =>
+        this.call('logs', 'DeleteLogGroup', region, input, () => {
+          const groups = this.state(region).logGroups;
+          if (!groups[input.logGroupName]) throw awsError('ResourceNotFoundException', 'The specified log group does not exist.');
+          delete groups[input.logGroupName];
+        }),
       // Only verification reads streams; these unit tests do not look at delivery.
       newestLogStream: async () => null,
     };
@@ -163,6 +176,16 @@ export class MemoryAws implements AwsClients {
       simulatePrincipalPolicy: async () => {
         throw new FlowfixError('SimulationUnavailable', 'the in-memory test clients cannot simulate IAM policies');
       },
+      deleteRolePolicy: (input) =>
+        this.call('iam', 'DeleteRolePolicy', 'global', input, () => {
+          if (this.role?.roleName !== input.RoleName || !(input.PolicyName in this.role.inlinePolicies)) throw awsError('NoSuchEntity', `The role policy with name ${input.PolicyName} cannot be found.`, 404);
+          delete this.role.inlinePolicies[input.PolicyName];
+        }),
+      deleteRole: (input) =>
+        this.call('iam', 'DeleteRole', 'global', input, () => {
+          if (this.role?.roleName !== input.RoleName) throw awsError('NoSuchEntity', `The role with name ${input.RoleName} cannot be found.`, 404);
+          this.role = null;
+        }),
     };
   }
 

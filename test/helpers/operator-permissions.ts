@@ -51,6 +51,10 @@ export function requiredPermissions(call: SentCall, accountId: string, roleArnOf
       : call.service === 'logs' && input.logGroupName
         ? `arn:aws:logs:${call.region}:${accountId}:log-group:${input.logGroupName}`
         : '*';
+  // DeleteFlowLogs is authorized per flow log (operator-apply.json narrows it to ManagedBy=flowfix ones).
+  if (call.operation === 'DeleteFlowLogs') {
+    return (input.FlowLogIds ?? []).map((id: string) => ({ action: 'ec2:DeleteFlowLogs', resource: `arn:aws:ec2:${call.region}:${accountId}:vpc-flow-log/${id}` }));
+  }
   const needs = [{ action: `${call.service}:${call.operation}`, resource }];
   if (call.operation === 'CreateRole' && input.Tags?.length) needs.push({ action: 'iam:TagRole', resource });
   if (call.operation === 'CreateLogGroup' && Object.keys(input.tags ?? {}).length > 0) needs.push({ action: 'logs:TagResource', resource });

@@ -93,6 +93,20 @@ describe('operator policies', () => {
     expect(isAllowed(policy, 'iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/evil-flowfix-vpc-flow-logs`)).toBe(false);
     expect(isAllowed(policy, 'iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/lz/flowfix-vpc-flow-logs`)).toBe(true);
     expect(isAllowed(policy, 'iam:PutRolePolicy', `arn:aws:iam::${ACCOUNT}:role/lz/other-role`)).toBe(false);
-    expect(isAllowed(policy, 'iam:DeleteRole', `arn:aws:iam::${ACCOUNT}:role/flowfix-vpc-flow-logs`)).toBe(false);
+    // Rollback deletes flowfix's own role and policy, and no other role.
+    expect(isAllowed(policy, 'iam:DeleteRole', `arn:aws:iam::${ACCOUNT}:role/flowfix-vpc-flow-logs`)).toBe(true);
+    expect(isAllowed(policy, 'iam:DeleteRole', `arn:aws:iam::${ACCOUNT}:role/admin`)).toBe(false);
+    expect(isAllowed(policy, 'iam:DeleteRolePolicy', `arn:aws:iam::${ACCOUNT}:role/admin`)).toBe(false);
+  });
+
+  test('GIVEN the apply policy THEN rollback may delete only flowfix-tagged flow logs and /flowfix/* log groups', () => {
+    const policy = readPolicyFile('operator-apply.json');
+    const statements = [policy.Statement].flat();
+    expect(statements.find((s) => [s.Action].flat().includes('ec2:DeleteFlowLogs'))).toMatchObject({
+      Resource: 'arn:*:ec2:*:*:vpc-flow-log/*',
+      Condition: { StringEquals: { 'aws:ResourceTag/ManagedBy': 'flowfix' } },
+    });
+    expect(isAllowed(policy, 'logs:DeleteLogGroup', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/flowfix/vpc-flow-logs`)).toBe(true);
+    expect(isAllowed(policy, 'logs:DeleteLogGroup', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/team/flow-logs`)).toBe(false);
   });
 });

@@ -155,6 +155,7 @@ describe('loadSnapshot on examples/estate', () => {
       name: '/vpc/prod-flow-logs',
       arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/vpc/prod-flow-logs',
       retentionInDays: 30,
+      storedBytes: 48213379021,
     });
     const eu = region(inventory, 'eu-west-1');
     expect(Object.keys(eu.logGroups)).toEqual(['/vpc/eu-prod-flow-logs']);
@@ -197,6 +198,7 @@ describe('loadSnapshot settings', () => {
         name: '/flowfix/vpc-flow-logs',
         arn: 'arn:aws:logs:eu-central-1:123456789012:log-group:/flowfix/vpc-flow-logs',
         retentionInDays: 365,
+        storedBytes: 1180224301,
       },
     });
     expect(readRegions(inventory)[0]?.flowLogs.map((f) => [f.trafficType, f.status, f.deliverLogsStatus])).toEqual([

@@ -199,6 +199,27 @@ describe('many accounts', () => {
     expect((await run(['plan', '--org', '--assume-role', ROLE])).code).toBe(0);
   });
 
+  test('GIVEN an organization applied with --org WHEN rollback --org --yes THEN flowfix\'s flow logs, policy and role go in every account, re-run finds nothing', async () => {
+    seedOrg(fake);
+    expect((await run(['apply', '--org', '--assume-role', ROLE, '--yes'])).code).toBe(0);
+    const rolledBack = await run(['rollback', '--org', '--assume-role', ROLE, '--yes', '--format', 'json']);
+    expect(rolledBack.stderr).toBe('');
+    expect(rolledBack.code).toBe(0);
+    const doc = JSON.parse(rolledBack.stdout);
+    expect(doc.accounts.map((a: { accountId: string; status: string }) => `${a.accountId}:${a.status}`)).toEqual([`${FAKE_ACCOUNT}:done`, `${DEV}:done`, `${PROD}:done`]);
+    for (const account of [FAKE_ACCOUNT, DEV, PROD]) {
+      const view = account === FAKE_ACCOUNT ? fake : fake.account(account);
+      expect(view.role('flowfix-vpc-flow-logs')).toBeUndefined();
+      expect(['us-east-1', 'eu-west-1'].flatMap((region) => view.flowLogs(region))).toEqual([]);
+      // The member's own admin role is never flowfix's to delete.
+      if (account !== FAKE_ACCOUNT) expect(view.role(ROLE)).toBeDefined();
+    }
+    const writes = mutatingOperations(fake.calls).length;
+    const again = await run(['rollback', '--org', '--assume-role', ROLE, '--yes']);
+    expect(again.code).toBe(0);
+    expect(mutatingOperations(fake.calls)).toHaveLength(writes);
+  });
+
   test('GIVEN Ctrl-C during the first account\'s apply THEN it exits 130 naming the accounts not started, and a re-run completes every account', async () => {
     seedOrg(fake);
     const controller = new AbortController();

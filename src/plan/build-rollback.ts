@@ -1,0 +1,115 @@
+// Pure: which of flowfix's own resources `flowfix rollback` deletes, in what order, and which it keeps
+// and why. Only resources tagged ManagedBy=flowfix are ever deleted; a same-named resource without the
+// tag is someone else's. The normal planner (build-plan.ts) never emits these delete kinds.
+import type { Because } from '../actions/action-kind.js';
+import { withDisplay, type ActionDraft, type PlanAction } from '../actions/action-kinds.js';
+import { buildDeleteFlowLogs, MAX_IDS_PER_DELETE_FLOW_LOGS } from '../actions/delete-flow-logs.js';
+import { buildDeleteLogGroup } from '../actions/delete-log-group.js';
+import { buildDeleteRole } from '../actions/delete-role.js';
+import { buildDeleteRolePolicy } from '../actions/delete-role-policy.js';
+import { isManagedByFlowfix } from '../config/settings.js';
+import type { FlowLogFacts } from '../facts/resources.js';
+import { readRegions, unreadableRegions, type AwsProblem, type Inventory } from '../inventory/types.js';
+import { chunk } from '../util/collections.js';
+import type { Plan } from './types.js';
+
+export interface RollbackInput {
+  /** Live state of the regions rolled back, and the delivery role by name. */
+  live: Inventory;
+  /** Flow logs of the account's other enabled regions (outside --regions): they may use the role too. */
+  otherRegions: { region: string; flowLogs: FlowLogFacts[] | null; error?: AwsProblem }[];
+  /** Tags of the candidate log groups (flowfix's own name, and those its flow logs deliver to), by region and name; absent = unknown. */
+  logGroupTags: Record<string, Record<string, Record<string, string>>>;
+  roleName: string;
+  policyName: string;
+  deleteLogGroups: boolean;
+}
+
+/** A resource flowfix created, or one by a name it uses, that this rollback leaves in place, and why. */
+export interface KeptResource {
+  type: 'role' | 'log-group' | 'region';
+  region: string;
+  name: string;
+  reason: string;
+  /** For a log group: the bytes of log data it holds. */
+  storedBytes?: number;
+}
+
+export interface RollbackPlan extends Pick<Plan, 'accountId' | 'partition' | 'actions'> {
+  kept: KeptResource[];
+  /** Bytes of log data the planned log group deletions would lose. */
+  bytesToDelete: number;
+}
+
+const BECAUSE: Because[] = [{ kind: 'rollback', resourceIds: [] }];
+
+/** The role name an ARN ends with (arn:aws:iam::1:role/path/name → name). */
+const roleNameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
+
+export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
+  const { live } = input;
+  const kept: KeptResource[] = [];
+  const regional: ActionDraft[] = [];
+  const global: ActionDraft[] = [];
+  let bytesToDelete = 0;
+  const remaining: (FlowLogFacts & { region: string })[] = [];
+
+  for (const region of readRegions(live)) {
+    const own = region.flowLogs.filter((f) => isManagedByFlowfix(f.tags));
+    const ownIds = new Set(own.map((f) => f.flowLogId));
+    for (const f of region.flowLogs) if (!ownIds.has(f.flowLogId)) remaining.push({ ...f, region: region.region });
+    for (const ids of chunk(own.map((f) => f.flowLogId).sort(), MAX_IDS_PER_DELETE_FLOW_LOGS)) regional.push(buildDeleteFlowLogs(region.region, ids, BECAUSE));
+
+    for (const name of Object.keys(region.logGroups).sort()) {
+      const group = region.logGroups[name]!;
+      const tags = input.logGroupTags[region.region]?.[name];
+      if (tags === undefined) continue; // not a candidate: a group only users' flow logs deliver to
+      const bytes = group.storedBytes ?? 0;
+      if (!isManagedByFlowfix(tags)) {
+        kept.push({ type: 'log-group', region: region.region, name, reason: 'not created by flowfix (no ManagedBy=flowfix tag)' });
+        continue;
+      }
+      const user = remaining.find((f) => f.region === region.region && f.logGroupName === name);
+      if (user) kept.push({ type: 'log-group', region: region.region, name, storedBytes: bytes, reason: `still receives flow log ${user.flowLogId} (${user.resourceId}), not flowfix's` });
+      else if (!input.deleteLogGroups) kept.push({ type: 'log-group', region: region.region, name, storedBytes: bytes, reason: 'holds your log data; add --delete-log-groups to delete it' });
+      else {
+        regional.push(buildDeleteLogGroup(region.region, name, BECAUSE));
+        bytesToDelete += bytes;
+      }
+    }
+  }
+  for (const other of input.otherRegions) for (const f of other.flowLogs ?? []) remaining.push({ ...f, region: other.region });
+
+  const unread = [
+    ...unreadableRegions(live).map((r) => ({ region: r.region, error: r.error })),
+    ...input.otherRegions.flatMap((r) => (r.flowLogs === null ? [{ region: r.region, error: r.error ?? { code: 'Unknown', message: 'not read' } }] : [])),
+  ];
+  for (const r of unreadableRegions(live)) kept.push({ type: 'region', region: r.region, name: r.region, reason: `could not be read (${r.error.code}: ${r.error.message}); nothing there is deleted` });
+
+  const role = live.role;
+  if (role.status === 'unreadable') {
+    kept.push({ type: 'role', region: 'global', name: input.roleName, reason: `could not be read (${role.error.code}: ${role.error.message})` });
+  } else if (role.status === 'found') {
+    const facts = role.role;
+    const users = remaining.filter((f) => f.deliverLogsPermissionArn !== undefined && roleNameOf(f.deliverLogsPermissionArn) === facts.roleName);
+    const others = Object.keys(facts.inlinePolicies).filter((name) => name !== input.policyName);
+    const keep = (reason: string) => kept.push({ type: 'role', region: 'global', name: facts.roleName, reason });
+    if (!isManagedByFlowfix(facts.tags)) keep('not created by flowfix (no ManagedBy=flowfix tag): left as it is, with its policies');
+    else if (users.length > 0) {
+      const first = users[0]!;
+      keep(`still used by ${users.length === 1 ? 'flow log' : `${users.length} flow logs flowfix did not create, e.g.`} ${first.flowLogId} (${first.resourceId} in ${first.region}): kept with its policy`);
+    } else if (unread.length > 0) keep(`${unread.map((r) => r.region).join(', ')} could not be read, so flow logs there may still use it: kept with its policy`);
+    else {
+      if (facts.inlinePolicies[input.policyName] !== undefined) global.push(buildDeleteRolePolicy(facts.roleName, input.policyName, BECAUSE));
+      if (others.length > 0) keep(`has inline policies flowfix did not write (${others.join(', ')}): kept; only ${input.policyName} is deleted`);
+      else global.push(buildDeleteRole(facts.roleName, BECAUSE));
+    }
+  }
+
+  // Regional deletes first, then the role's policy and the role: the order applyPlan runs them in too.
+  const actions = [...regional, ...global].map(
+    (draft, index): PlanAction =>
+      withDisplay({ ...draft, id: `${String(index + 1).padStart(2, '0')}-${draft.kind}${draft.region === 'global' ? '' : `-${draft.region}`}` }, { accountId: live.accountId, partition: live.partition }) as PlanAction,
+  );
+  return { accountId: live.accountId, partition: live.partition, actions, kept, bytesToDelete };
+}
