@@ -8,6 +8,9 @@ import { renderPlanReport, type RenderOptions } from './text.js';
 
 const label = (a: { accountId: string; name?: string }) => `${a.accountId}${a.name ? ` (${a.name})` : ''}`;
 
+/** The line that opens each account's section, in every many-account view. */
+export const accountHeading = (a: { accountId: string; name?: string }, style: Style): string => style.bold(`== Account ${label(a)}`);
+
 export function renderOrgPlanReport(report: OrgPlanReport, style: Style = plainStyle, options: RenderOptions = {}): string {
   const rows = [['ACCOUNT', 'NAME', 'REGIONS', 'COMPLIANT', 'ACTIONS', 'FINDINGS']];
   for (const account of report.accounts) rows.push(accountRow(account, style));
@@ -16,7 +19,7 @@ export function renderOrgPlanReport(report: OrgPlanReport, style: Style = plainS
     out.push(fit(style.dim(`Not entered (not ACTIVE): ${report.notActive.map((a) => `${label(a)} ${a.state}`).join(', ')}`), options.width));
   }
   for (const account of report.accounts) {
-    out.push('', style.bold(`== Account ${label(account)}`));
+    out.push('', accountHeading(account, style));
     if (account.status === 'read') out.push(renderPlanReport({ ...account.report, schema: 'flowfix.plan-report/v1' }, style, options));
     else if (account.status === 'unreachable') out.push(fit(style.red(`  could not be read: ${account.error.code}: ${account.error.message} (${account.error.hint})`), options.width, 4));
     else out.push(style.yellow('  not started (interrupted)'));

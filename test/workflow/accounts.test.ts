@@ -301,6 +301,34 @@ describe('many accounts', () => {
     expect(io.out.join('')).toMatch(/organization of 3 ACTIVE accounts[\s\S]*flowfix apply --org --assume-role OrganizationAccountAccessRole/);
   });
 
+  test.each([
+    ['answers no', async () => false, 0, /Nothing was changed\./],
+    ['presses Ctrl-C', 'cancel', 130, /Cancelled: nothing was changed\./],
+  ] as const)('GIVEN apply --org at a terminal WHEN the user %s at the one question THEN no account is changed', async (_name, answer, exitCode, said) => {
+    seedOrg(fake);
+    const { captureIo } = await import('../helpers/capture-io.js');
+    const { toCommandOptions } = await import('../../src/cli/options.js');
+    const { applyAccountsCommand } = await import('../../src/cli/commands/accounts.js');
+    const { PromptCancelled } = await import('../../src/io/prompter.js');
+    const unexpected = async (): Promise<never> => {
+      throw new Error('unexpected prompt');
+    };
+    const asked: string[] = [];
+    const confirm = async (message: string) => {
+      asked.push(message);
+      if (answer === 'cancel') throw new PromptCancelled();
+      return answer();
+    };
+    const io = captureIo({ env: ENV, interactive: true });
+
+    const code = await applyAccountsCommand(await toCommandOptions({ org: true, assumeRole: ROLE }, io), io, { prompter: { confirm, select: unexpected, checkbox: unexpected, input: unexpected, secret: unexpected } });
+
+    expect(asked).toEqual([expect.stringMatching(/to 3 accounts\?$/)]);
+    expect(code).toBe(exitCode);
+    expect(io.out.join('') + io.err.join('')).toMatch(said);
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
   test('GIVEN apply --org --format json THEN one versioned document holds an apply report per account (checked against its schema after each test)', async () => {
     seedOrg(fake, { withoutRole: [PROD] });
 

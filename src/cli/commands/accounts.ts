@@ -5,10 +5,10 @@ import { ORG_APPLY_REPORT_SCHEMA, orgPlanExitCode, type OrgPlanReport } from '..
 import { verifyExitCode } from '../../report/plan-report.js';
 import { renderApplyReport, renderVerification } from '../../render/apply.js';
 import { plural } from '../../render/layout.js';
-import { renderOrgPlanReport } from '../../render/org.js';
+import { accountHeading, renderOrgPlanReport } from '../../render/org.js';
 import { applyAccounts, assessAccounts, orgReportOf, type OrgAssessment } from '../../workflow/accounts.js';
 import { DEFAULT_APPLY_TIMINGS } from '../../workflow/apply-and-verify.js';
-import { askConsent } from '../../workflow/consent.js';
+import { confirmChange } from '../confirm.js';
 import { EXIT } from '../../workflow/exit-codes.js';
 import { requireSession, withWorkflow, type CommandDeps, type CommandWorkflow } from '../context.js';
 import type { CommandOptions } from '../options.js';
@@ -48,15 +48,12 @@ export async function applyAccountsCommand(options: CommandOptions, io: Io, deps
     const plans = plansOf(org);
     const actions = plans.reduce((n, p) => n + p.actions.length, 0);
     if (actions > 0 && !options.dryRun) {
-      const consent = { yes: options.yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) };
-      if (!(await askConsent(actions, plural(plans.filter((p) => p.actions.length > 0).length, 'account'), consent))) {
-        io.stdout.write('Nothing was changed.\n');
-        return EXIT.ok;
-      }
+      const stop = await confirmChange({ actions, where: plural(plans.filter((p) => p.actions.length > 0).length, 'account'), verb: 'changed' }, options.yes, io, deps);
+      if (stop !== undefined) return stop;
     }
     const result = await applyAccounts(org, options.settings, { dryRun: options.dryRun, wait: options.wait }, wf, { ...DEFAULT_APPLY_TIMINGS, ...deps.timings }, (account, applied) => {
       if (json || applied.plan.actions.length === 0) return;
-      io.stdout.write(`\n${style.bold(`== Account ${account.accountId}${account.name ? ` (${account.name})` : ''}`)}\n${renderApplyReport(applied, style, layoutOf(io))}\n`);
+      io.stdout.write(`\n${accountHeading(account, style)}\n${renderApplyReport(applied, style, layoutOf(io))}\n`);
       if (applied.verification.length > 0) io.stdout.write(`${renderVerification(applied.verification, style, layoutOf(io))}\n`);
     });
     if (json) {

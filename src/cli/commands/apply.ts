@@ -5,11 +5,10 @@ import { APPLY_REPORT_SCHEMA } from '../../report/apply-report.js';
 import { renderApplyReport, renderPlanActions, renderVerification } from '../../render/apply.js';
 import { applyAndVerify, DEFAULT_APPLY_TIMINGS, type ApplyRequest } from '../../workflow/apply-and-verify.js';
 import { assess } from '../../workflow/assess.js';
-import { askConsent } from '../../workflow/consent.js';
+import { confirmChange } from '../confirm.js';
 import { checkPermissions } from '../../workflow/permission-check.js';
 import { renderPermissionCheck } from '../../render/permissions.js';
 import { plural } from '../../util/plural.js';
-import { EXIT } from '../../workflow/exit-codes.js';
 import { loadSavedPlan } from '../../workflow/saved-plan.js';
 import { clientsInAccount } from '../../workflow/accounts.js';
 import { readPlanFile } from '../../plan/plan-file.js';
@@ -43,15 +42,8 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
       },
     };
     if (plan.actions.length > 0 && !options.dryRun) {
-      const consent = await askConsent(plan.actions.length, `account ${plan.accountId}`, { yes: options.yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) });
-      if (consent === 'cancelled') {
-        io.stderr.write('Cancelled: nothing was changed.\n');
-        return EXIT.interrupted;
-      }
-      if (consent === 'no') {
-        io.stdout.write('Nothing was changed.\n');
-        return EXIT.ok;
-      }
+      const stop = await confirmChange({ actions: plan.actions.length, where: `account ${plan.accountId}`, verb: 'changed' }, options.yes, io, deps);
+      if (stop !== undefined) return stop;
     }
     const result = await applyAndVerify(request, { ...wf, clients }, { ...DEFAULT_APPLY_TIMINGS, ...deps.timings });
     if (json) printJson(io, { schema: APPLY_REPORT_SCHEMA, ...result });

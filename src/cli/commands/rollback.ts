@@ -5,8 +5,8 @@ import type { Io } from '../../io/io.js';
 import { renderApplyReport } from '../../render/apply.js';
 import { renderRollbackPlan, rollbackQuestion } from '../../render/rollback.js';
 import { ROLLBACK_REPORT_SCHEMA } from '../../report/rollback-report.js';
-import { askConsent } from '../../workflow/consent.js';
-import { EXIT } from '../../workflow/exit-codes.js';
+import { confirmChange } from '../confirm.js';
+import { accountHeading } from '../../render/org.js';
 import { executeRollback, planRollbackAccounts } from '../../workflow/rollback.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
@@ -27,7 +27,7 @@ export async function rollbackCommand(options: CommandOptions, io: Io, deps: Com
     const plans = planned.flatMap((a) => (a.status === 'done' ? [a.value.plan] : []));
     if (!json) {
       for (const account of planned) {
-        if (many) io.stdout.write(`\n${style.bold(`== Account ${account.accountId}${account.name ? ` (${account.name})` : ''}`)}\n`);
+        if (many) io.stdout.write(`\n${accountHeading(account, style)}\n`);
         if (account.status === 'done') io.stdout.write(`${renderRollbackPlan(account.value.plan, style, layoutOf(io))}\n`);
         else if (account.status === 'unreachable') io.stdout.write(style.red(`Unreachable: ${account.problem.code}: ${account.problem.message} (${account.problem.hint})\n`));
         else io.stdout.write('Not started.\n');
@@ -36,19 +36,12 @@ export async function rollbackCommand(options: CommandOptions, io: Io, deps: Com
     const actions = plans.reduce((n, p) => n + p.actions.length, 0);
     if (actions > 0 && !options.dryRun) {
       const where = plans.filter((p) => p.actions.length > 0).map((p) => `account ${p.accountId}`).join(', ');
-      const consent = await askConsent(actions, where, { yes: options.yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) }, rollbackQuestion(plans));
-      if (consent === 'cancelled') {
-        io.stderr.write('Cancelled: nothing was deleted.\n');
-        return EXIT.interrupted;
-      }
-      if (consent === 'no') {
-        io.stdout.write('Nothing was deleted.\n');
-        return EXIT.ok;
-      }
+      const stop = await confirmChange({ actions, where, verb: 'deleted', question: rollbackQuestion(plans) }, options.yes, io, deps);
+      if (stop !== undefined) return stop;
     }
     const result = await executeRollback(planned, { dryRun: options.dryRun, concurrency: options.settings.concurrency }, wf, (account, plan, report) => {
       if (json || plan.actions.length === 0) return;
-      if (many) io.stdout.write(`\n${style.bold(`== Account ${account.accountId}`)}\n`);
+      if (many) io.stdout.write(`\n${accountHeading(account, style)}\n`);
       io.stdout.write(`${renderApplyReport(report, style, layoutOf(io), 'rollback')}\n`);
     });
     if (json) {
