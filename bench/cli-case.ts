@@ -13,7 +13,7 @@ import { FakeAws } from '../test/helpers/fake-aws.js';
 import { serveFakeAws } from '../test/helpers/fake-aws-http.js';
 import { countByOperation } from './clients.js';
 import type { CpuSummary } from './cpu-profile.js';
-import { HOME_REGION, seedEstate, type EstateSpec } from './estate.js';
+import { HOME_REGION, seedEstate, summarizeEstate, type EstateSpec, type EstateSummary } from './estate.js';
 import { computeFloor, type Floor } from './floor.js';
 import { loadBenchPolicyTemplates, REPO_ROOT, repoPath } from './paths.js';
 
@@ -59,7 +59,7 @@ export interface CliVariantResult {
 export interface CliCaseResult {
   id: string;
   label: string;
-  estate: { description: string; regions: number; vpcs: number; subnets: number; flowLogs: number; scope: string };
+  estate: EstateSummary;
   latencyMs: number;
   runs: number;
   bareNodeMs: number;
@@ -169,14 +169,7 @@ export async function runCliCase(task: CliCaseTask): Promise<CliCaseResult> {
     return {
       id: task.id,
       label: task.label,
-      estate: {
-        description: task.estate.description,
-        regions: counts.regions.length,
-        vpcs: counts.totals.vpcs,
-        subnets: counts.totals.subnets,
-        flowLogs: counts.totals.flowLogs,
-        scope: task.estate.scope,
-      },
+      estate: summarizeEstate(task.estate.description, counts, task.estate.scope),
       latencyMs: task.latencyMs,
       runs: task.runs,
       bareNodeMs: round1(bareNodeMs),

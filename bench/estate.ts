@@ -109,6 +109,20 @@ export interface EstateCounts {
   totals: { vpcs: number; subnets: number; flowLogs: number };
 }
 
+/** The estate as a result file describes it. */
+export interface EstateSummary {
+  description: string;
+  regions: number;
+  vpcs: number;
+  subnets: number;
+  flowLogs: number;
+  scope: string;
+}
+
+export function summarizeEstate(description: string, counts: EstateCounts, scope: string): EstateSummary {
+  return { description, regions: counts.regions.length, ...counts.totals, scope };
+}
+
 /**
  * Seeds `fake` with the estate and returns its counts. The delivery role exists (trusting VPC Flow Logs,
  * with flowfix's publish policy), so apply only has regional work to do.

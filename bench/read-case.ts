@@ -9,7 +9,7 @@ import { buildPlan } from '../src/plan/build-plan.js';
 import { buildReport } from '../src/report/plan-report.js';
 import { runSeedBaseline, type BaselineResult } from './baseline.js';
 import { countByOperation, fakeEstate } from './clients.js';
-import type { EstateSpec } from './estate.js';
+import { summarizeEstate, type EstateSpec, type EstateSummary } from './estate.js';
 import { computeFloor, type Floor } from './floor.js';
 import { startMemorySampler, type MemoryReport } from './memory.js';
 import { loadBenchPolicyTemplates } from './paths.js';
@@ -30,7 +30,7 @@ export interface ReadCaseResult {
   kind: 'read';
   id: string;
   label: string;
-  estate: { description: string; regions: number; vpcs: number; subnets: number; flowLogs: number; scope: string };
+  estate: EstateSummary;
   latencyMs: number;
   concurrency: number;
   seedMs: number;
@@ -95,14 +95,7 @@ export async function runReadCase(task: ReadCaseTask): Promise<ReadCaseResult> {
     kind: 'read',
     id: task.id,
     label: task.label,
-    estate: {
-      description: task.estate.description,
-      regions: counts.regions.length,
-      vpcs: counts.totals.vpcs,
-      subnets: counts.totals.subnets,
-      flowLogs: counts.totals.flowLogs,
-      scope: settings.scope,
-    },
+    estate: summarizeEstate(task.estate.description, counts, settings.scope),
     latencyMs: task.latencyMs,
     concurrency: settings.concurrency,
     seedMs,

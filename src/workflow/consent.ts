@@ -12,8 +12,7 @@ export interface ConsentSource {
 /** "no" is an answer (exit 0); Ctrl-C or Esc at the question is a cancel (exit 130, as everywhere else). */
 export type Consent = 'yes' | 'no' | 'cancelled';
 
-/** `where`: "account 111111111111", "3 accounts". */
-/** `question`: asked instead of "Apply these N actions to WHERE?" (rollback names what would be lost). */
+/** `where`: "account 111111111111", "3 accounts"; `question`, when given, is asked instead of "Apply these N actions to WHERE?". */
 export async function askConsent(actions: number, where: string, source: ConsentSource, question?: string): Promise<Consent> {
   if (source.yes) return 'yes';
   if (!source.interactive && !source.prompter) {

@@ -3,20 +3,11 @@
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { createAwsClients } from '../../src/aws/clients.js';
 import { FakeAws } from './fake-aws.js';
+import { errorOf } from './error-of.js';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 const logs = (region = 'us-east-1') => new CloudWatchLogsClient({ region, credentials });
 const names = (count: number) => Array.from({ length: count }, (_, i) => `/flowfix/g-${String(i).padStart(3, '0')}`);
-
-/** Resolves to the error a promise rejects with (fails the test if it resolves). */
-async function errorOf(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 let fake: FakeAws;
 afterEach(() => fake.restore());

@@ -3,6 +3,7 @@
 import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateFlowLogsCommand,
+  type CreateFlowLogsCommandInput,
   DescribeFlowLogsCommand,
   DescribeRegionsCommand,
   DescribeSubnetsCommand,
@@ -78,21 +79,7 @@ describe('FakeAws over HTTP', () => {
   test('GIVEN writes WHEN sent over HTTP THEN FakeAws receives the SDK input shapes and its state changes', async () => {
     const { vpc, subnet } = seed(fake);
     const ec2 = new EC2Client(config);
-    const created = await ec2.send(
-      new CreateFlowLogsCommand({
-        ResourceIds: [vpc, subnet],
-        ResourceType: 'VPC',
-        TrafficType: 'REJECT',
-        LogDestinationType: 'cloud-watch-logs',
-        LogGroupName: '/flowfix/vpc-flow-logs',
-        DeliverLogsPermissionArn: 'arn:aws:iam::111111111111:role/delivery',
-        MaxAggregationInterval: 600,
-        TagSpecifications: [{ ResourceType: 'vpc-flow-log', Tags: [{ Key: 'ManagedBy', Value: 'flowfix' }] }],
-        ClientToken: 'token-1',
-      }),
-    );
-    const call = fake.calls.find((c) => c.operation === 'CreateFlowLogs');
-    expect(call?.input).toEqual({
+    const input: CreateFlowLogsCommandInput = {
       ResourceIds: [vpc, subnet],
       ResourceType: 'VPC',
       TrafficType: 'REJECT',
@@ -102,7 +89,10 @@ describe('FakeAws over HTTP', () => {
       MaxAggregationInterval: 600,
       TagSpecifications: [{ ResourceType: 'vpc-flow-log', Tags: [{ Key: 'ManagedBy', Value: 'flowfix' }] }],
       ClientToken: 'token-1',
-    });
+    };
+    const created = await ec2.send(new CreateFlowLogsCommand(input));
+    const call = fake.calls.find((c) => c.operation === 'CreateFlowLogs');
+    expect(call?.input).toEqual(input);
     // The subnet id given with ResourceType VPC fails per resource, in Unsuccessful.
     expect(created.FlowLogIds).toHaveLength(1);
     expect(created.Unsuccessful?.[0]?.ResourceId).toBe(subnet);

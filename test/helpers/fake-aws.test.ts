@@ -31,6 +31,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { FAKE_ACCOUNT, FakeAws, mutatingOperations } from './fake-aws.js';
+import { errorOf } from './error-of.js';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 const ec2 = (region = 'us-east-1') => new EC2Client({ region, credentials });
@@ -43,16 +44,6 @@ const TRUST = {
   Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 };
 const ROLE_ARN = `arn:aws:iam::${FAKE_ACCOUNT}:role/flowfix-delivery`;
-
-/** Resolves to the error a promise rejects with (fails the test if it resolves). */
-async function errorOf(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function cwlInput(resourceIds: string[], extra: Partial<CreateFlowLogsCommandInput> = {}): CreateFlowLogsCommandInput {
   return {
