@@ -46,7 +46,8 @@ const asciiFirstStringWidth = {
 };
 
 const result = await build({
-  entryPoints: { flowfix: 'dist/cli/main.js' },
+  // The CLI, and the guard's AWS Lambda handler (npm run package:lambda zips it with the policies).
+  entryPoints: { flowfix: 'dist/cli/main.js', lambda: 'dist/lambda/handler.js' },
   outdir: OUT_DIR,
   chunkNames: 'chunk-[hash]',
   bundle: true,

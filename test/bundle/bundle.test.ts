@@ -13,33 +13,11 @@ import stringWidth from 'string-width';
 import type { PlanReport } from '../../src/report/plan-report.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 import { FakeAws } from '../helpers/fake-aws.js';
+import { BIN, bundleProblem, describeBundle, REPO } from './bundle-gate.js';
 import { serveFakeAws, type FakeAwsServer } from '../helpers/fake-aws-http.js';
 
-const REPO = process.cwd();
-const BIN = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: { flowfix: string } }).bin.flowfix;
 const VERSION = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const ESTATE = path.join(REPO, 'examples/estate');
-
-function newestSourceMs(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSourceMs(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function bundleProblem(): string | undefined {
-  const bin = path.join(REPO, BIN);
-  if (!existsSync(bin)) return `${BIN} is missing: run \`npm run build\``;
-  const sources = Math.max(newestSourceMs(path.join(REPO, 'src')), newestSourceMs(path.join(REPO, 'scripts')), statSync(path.join(REPO, 'package.json')).mtimeMs);
-  if (statSync(bin).mtimeMs < sources) return `${BIN} is older than the sources: run \`npm run build\``;
-  return undefined;
-}
-
-const required = process.env['FLOWFIX_TEST_BUNDLE'] === '1';
-const problem = bundleProblem();
-const describeBundle = problem === undefined || required ? describe : describe.skip;
 
 const run = promisify(execFile);
 
@@ -71,6 +49,7 @@ describeBundle('the packed and installed bundle', () => {
   }
 
   beforeAll(() => {
+    const problem = bundleProblem();
     if (problem !== undefined) throw new Error(problem);
     work = mkdtempSync(path.join(tmpdir(), 'flowfix-installed-'));
     home = path.join(work, 'home');
