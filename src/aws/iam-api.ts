@@ -10,6 +10,7 @@ import { sendOptions } from './call-options.js';
 import { callingAction, classifyAwsError } from './errors.js';
 import { decodePolicyText } from '../policy/decode.js';
 import { tagsToRecord } from '../facts/tags.js';
+import { appendAll } from '../util/collections.js';
 
 const ROLE_POLICIES_MAX_PAGE_SIZE = 1000;
 
@@ -22,7 +23,7 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
       sendOptions(options),
     );
     await callingAction('iam:ListRolePolicies', async () => {
-      for await (const page of pages) policyNames.push(...(page.PolicyNames ?? []));
+      for await (const page of pages) appendAll(policyNames, page.PolicyNames ?? []);
     });
 
     return Promise.all(

@@ -9,7 +9,8 @@ import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { decorationsWanted, type Io } from '../io/io.js';
 import { createProgress, type Progress } from '../io/progress.js';
-import { inquirerPrompter, PromptCancelled, type Prompter } from '../io/prompter.js';
+import { inquirerPrompter, PromptCancelled, visiblePrompter, type Prompter } from '../io/prompter.js';
+import { visible } from '../render/visible.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { ApplyTimings } from '../workflow/apply-and-verify.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
@@ -43,7 +44,7 @@ export async function connectAws(settings: Settings, io: Io, deps: CommandDeps =
     ...(settings.regions ? { workRegions: settings.regions } : {}),
     ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
   });
-  for (const notice of connection.notices) io.stderr.write(`${notice}\n`);
+  for (const notice of connection.notices) io.stderr.write(`${visible(notice)}\n`);
   const { credentials } = connection;
   const { createAwsSession } = await import('../aws/clients.js');
   return createAwsSession({
@@ -60,7 +61,7 @@ export async function connectAws(settings: Settings, io: Io, deps: CommandDeps =
       filepath: files.credentialsPath,
       configFilepath: files.configPath,
       ...(canAskMfa ? { mfaCode: mfaCodeAsker(deps.prompter) } : {}),
-      warn: (message) => io.stderr.write(`${message.split('\n')[0]}\n`),
+      warn: (message) => io.stderr.write(`${visible(message.split('\n')[0]!)}\n`),
     },
     credentialSource: connection.credentialSource,
     httpTimeouts: { connectTimeoutMs: settings.connectTimeout * 1000, readTimeoutMs: settings.readTimeout * 1000 },
@@ -75,7 +76,7 @@ export async function connectAws(settings: Settings, io: Io, deps: CommandDeps =
  */
 function mfaCodeAsker(injected: Prompter | undefined): (serial: string) => Promise<string> {
   return async (serial) => {
-    const ask = injected ?? (await inquirerPrompter());
+    const ask = visiblePrompter(injected ?? (await inquirerPrompter()));
     try {
       const code = await ask.secret(`MFA code for ${serial}`, { validate: (v) => (/^\d{6}$/.test(v.trim()) ? true : 'enter the 6-digit code') });
       return code.trim();
@@ -117,7 +118,7 @@ export function redirectNotices({ settings, origins }: Pick<CommandOptions, 'set
     const variable = REDIRECTING_SETTINGS[key];
     const value = origin === 'env' ? env[variable] : settings[key];
     const from = origin === 'flag' ? flagFor(key) : origin === 'env' ? variable : `settings file ${origin.slice('file:'.length)}`;
-    return [`Using ${nouns[key]} ${value} (from ${from})`];
+    return [visible(`Using ${nouns[key]} ${value} (from ${from})`)];
   });
 }
 
@@ -133,7 +134,7 @@ export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: Com
       clock: deps.clock ?? systemClock,
       ...(deps.signal ? { signal: deps.signal } : {}),
       progress: (done, total) => (done === total ? progress.stop() : progress.phase(`Reading regions: ${done}/${total}`)),
-      notify: (line) => io.stderr.write(`${line}\n`),
+      notify: (line) => io.stderr.write(`${visible(line)}\n`),
     });
   } finally {
     progress.stop();

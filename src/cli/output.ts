@@ -11,6 +11,7 @@ import { renderCsv } from '../render/csv.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderSarif } from '../render/sarif.js';
 import { styleFor, type Style } from '../render/style.js';
+import { visible } from '../render/visible.js';
 import { renderPlanReport, renderPlanSummary, renderVerdict, type RenderOptions } from '../render/text.js';
 import type { OutputFormat } from './options.js';
 import { flowfixVersion } from './version.js';
@@ -68,13 +69,13 @@ export function printReport(report: PlanReport, format: OutputFormat, io: Io, vi
 /** SARIF and CSV have no place for what could not be read: stderr says so (the exit code is 1 too). */
 function warnIncomplete(report: PlanReport, format: OutputFormat, io: Io): void {
   if (report.errors.length === 0) return;
-  const names = report.errors.map((e) => `${e.region === 'global' ? 'the delivery role (IAM)' : e.region} (${e.code})`).join(', ');
+  const names = report.errors.map((e) => `${e.region === 'global' ? 'the delivery role (IAM)' : visible(e.region)} (${visible(e.code)})`).join(', ');
   io.stderr.write(`flowfix: could not read ${names}: the ${format} report lacks ${report.errors.length === 1 ? 'its' : 'their'} findings (${plural(report.errors.length, 'error')} in --format json)\n`);
 }
 
 /** Warnings where no report shows them (a saved plan's rebuild, JSON apply): stderr, so stdout stays one document. */
 export function printWarnings(warnings: readonly { message: string }[], io: Io): void {
-  for (const w of warnings) io.stderr.write(`flowfix: warning: ${w.message}\n`);
+  for (const w of warnings) io.stderr.write(`flowfix: warning: ${visible(w.message)}\n`);
 }
 
 export function printJson(io: Io, document: object): void {
@@ -91,7 +92,7 @@ export async function savePlan(path: string, plan: Plan, io: Io): Promise<void> 
     });
   }
   // stderr, so stdout stays one JSON document with --format json.
-  io.stderr.write(`Plan saved to ${path} (${plural(plan.actions.length, 'action')}). Apply it with: flowfix apply ${path}\n`);
+  io.stderr.write(`${visible(`Plan saved to ${path} (${plural(plan.actions.length, 'action')}). Apply it with: flowfix apply ${path}`)}\n`);
 }
 
 /** One plan file per account, DIR/<account>.json: each applies alone (`flowfix apply FILE --assume-role ROLE`). */

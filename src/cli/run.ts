@@ -10,6 +10,7 @@ import { EXIT } from '../workflow/exit-codes.js';
 import type { CommandDeps } from './context.js';
 import { checkFormat, OUTPUT_FORMATS, toCommandOptions, type CommandOptions, type RawArgs } from './options.js';
 import { flowfixVersion } from './version.js';
+import { visible } from '../render/visible.js';
 
 type CommandHandler = (options: CommandOptions, io: Io, deps: CommandDeps) => Promise<number>;
 
@@ -148,15 +149,16 @@ function unknownCommand(word: string): FlowfixError {
 /** One line that says what is wrong and how to fix it (a list it counts goes under it); the stack only with --debug. */
 export function formatError(err: unknown, debug: boolean): string {
   const known = isFlowfixError(err) ? err : isAwsOrNetworkError(err) ? toFlowfixError(err, 'An AWS call') : undefined;
-  const summary = known ? `flowfix: ${known.message}${known.hint ? ` (${known.hint})` : ''}` : describeUnexpected(err);
-  const line = [summary, ...(known?.details ?? []).map((detail) => `  ${detail}`)].join('\n');
+  // Messages carry AWS's words, paths and names: shown, never acted on by the terminal (each part on its own line).
+  const summary = known ? `flowfix: ${visible(known.message)}${known.hint ? ` (${visible(known.hint)})` : ''}` : describeUnexpected(err);
+  const line = [summary, ...(known?.details ?? []).map((detail) => `  ${visible(detail)}`)].join('\n');
   if (!debug) return line;
   const stack = err instanceof Error ? err.stack : String(err);
   const cause = err instanceof Error && err.cause instanceof Error ? `\ncaused by: ${err.cause.stack}` : '';
-  return `${line}\n${stack}${cause}`;
+  return `${line}\n${`${stack}${cause}`.split('\n').map(visible).join('\n')}`;
 }
 
 function describeUnexpected(err: unknown): string {
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return `flowfix: unexpected error: ${message.split('\n')[0]} (re-run with --debug for details, and please report it)`;
+  return `flowfix: unexpected error: ${visible(message.split('\n')[0]!)} (re-run with --debug for details, and please report it)`;
 }

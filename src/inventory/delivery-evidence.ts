@@ -16,7 +16,7 @@ import type { AwsClients } from '../aws/api.js';
 import { classifyAwsError } from '../aws/errors.js';
 import { FlowfixError } from '../errors.js';
 import type { FlowLogFacts } from '../facts/resources.js';
-import { groupBy } from '../util/collections.js';
+import { groupBy, minOf } from '../util/collections.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
 
 export type DeliveryEvidence =
@@ -87,7 +87,7 @@ async function s3(clients: AwsClients, accountId: string, region: string, destin
   const [bucket = '', ...rest] = path.split('/');
   const prefix = rest.join('/').replace(/^\/+|\/+$/g, '');
   const base = `${prefix ? `${prefix}/` : ''}AWSLogs/${accountId}/vpcflowlogs/${region}/`;
-  const earliest = Math.min(...group.map((t) => createdAt(t.flowLog)));
+  const earliest = minOf(group.map((t) => createdAt(t.flowLog)));
   const days = [now, now - DAY_MS].filter((day) => utcDay(day) >= utcDay(earliest)).map(utcDay);
   const wanted = new Map(group.map((t) => [t.flowLog.flowLogId, t.flowLog]));
   const found = new Map<string, string>();

@@ -1,5 +1,6 @@
 // Questions go through this interface: inquirer on a terminal, scripted answers in tests.
 import { emitKeypressEvents } from 'node:readline';
+import { visible } from '../render/visible.js';
 
 export interface Choice<T> {
   name: string;
@@ -23,6 +24,22 @@ export class PromptCancelled extends Error {
     super('cancelled at a prompt');
     this.name = 'PromptCancelled';
   }
+}
+
+/**
+ * The prompter with every question and choice shown through `visible`: a choice names a VPC by its Name
+ * tag, the apply question a saved plan's account. Values (what an answer returns) are kept exact.
+ */
+export function visiblePrompter(ask: Prompter): Prompter {
+  const shown = <T>(choices: Choice<T>[]): Choice<T>[] =>
+    choices.map((c) => ({ ...c, name: visible(c.name), ...(c.description !== undefined ? { description: visible(c.description) } : {}) }));
+  return {
+    confirm: (message, options) => ask.confirm(visible(message), options),
+    select: (message, choices, options) => ask.select(visible(message), shown(choices), options),
+    checkbox: (message, choices) => ask.checkbox(visible(message), shown(choices)),
+    input: (message, options) => ask.input(visible(message), options),
+    secret: (message, options) => ask.secret(visible(message), options),
+  };
 }
 
 export async function inquirerPrompter(): Promise<Prompter> {

@@ -1,4 +1,5 @@
 // Data in, strings out: what apply did, and the verification after it.
+import { takesUntrusted } from './visible.js';
 import type { ApplyReport, DryRunCall, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
 import type { DeliveryCheck } from '../workflow/delivery.js';
@@ -7,11 +8,11 @@ import { plainStyle, type Style } from './style.js';
 import { fit, indent, inner, plural, table } from './layout.js';
 import { actionRows, type RenderOptions } from './text.js';
 
-export function renderPlanActions(plan: Plan, style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export const renderPlanActions = takesUntrusted(function renderPlanActions(plan: Plan, style: Style = plainStyle, { width }: RenderOptions = {}): string {
   if (plan.actions.length === 0) return 'Plan: nothing to change';
   const title = style.bold(`Plan for account ${plan.accountId} (${plural(plan.actions.length, 'action')})`);
   return `${title}\n${indent(table(actionRows(plan.actions), style, false, inner(width)))}`;
-}
+});
 
 export function countByStatus(outcomes: Outcome[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -23,7 +24,7 @@ export function countByStatus(outcomes: Outcome[]): Record<string, number> {
  * Each call a dry run would send, once. CreateFlowLogs' ResourceIds (up to 1000) are not repeated here:
  * each is a row of the table below, pointing at its call by number.
  */
-export function renderDryRunCalls(calls: DryRunCall[], style: Style = plainStyle, { width }: RenderOptions = {}, command = 'apply'): string {
+export const renderDryRunCalls = takesUntrusted(function renderDryRunCalls(calls: DryRunCall[], style: Style = plainStyle, { width }: RenderOptions = {}, command = 'apply'): string {
   const rows = calls.map((c) => {
     const number = actionNumber(c.actionId);
     const { ResourceIds: ids, ...rest } = c.input as { ResourceIds?: unknown };
@@ -31,9 +32,9 @@ export function renderDryRunCalls(calls: DryRunCall[], style: Style = plainStyle
     return [number, c.region, c.call, parameters];
   });
   return `${style.bold(`Dry run: nothing was changed. ${command} would send these calls:`)}\n${indent(table(rows, style, false, inner(width)))}`;
-}
+});
 
-export function renderApplyReport(report: ApplyReport, style: Style = plainStyle, { width }: RenderOptions = {}, command = 'apply'): string {
+export const renderApplyReport = takesUntrusted(function renderApplyReport(report: ApplyReport, style: Style = plainStyle, { width }: RenderOptions = {}, command = 'apply'): string {
   const out: string[] = [];
   if (report.dryRunCalls.length > 0) out.push('', renderDryRunCalls(report.dryRunCalls, style, { width }, command), '');
   const colour = (o: Outcome) => (o.status === 'failed' ? style.red : o.status === 'applied' ? style.green : (t: string) => t);
@@ -53,9 +54,9 @@ export function renderApplyReport(report: ApplyReport, style: Style = plainStyle
   out.push(fit(style.bold(`Summary: ${summary}`), width));
   if (report.interrupted) out.push(fit(style.yellow('Interrupted: the call in flight finished, nothing more was started. Run the same command again to finish.'), width));
   return out.join('\n');
-}
+});
 
-export function renderVerification(results: Verification[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export const renderVerification = takesUntrusted(function renderVerification(results: Verification[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
   if (results.length === 0) return '';
   const bad = results.filter((r) => r.status !== 'ok' && r.status !== 'pending');
   const pending = results.filter((r) => r.status === 'pending');
@@ -69,10 +70,10 @@ export function renderVerification(results: Verification[], style: Style = plain
   const unchecked = pending.filter((r) => r.message?.startsWith('delivery not checked'));
   for (const r of unchecked) lines.push(fit(style.yellow(`  ${r.region} ${r.resourceId}: ${r.message}`), width, 4));
   return lines.join('\n');
-}
+});
 
 /** `flowfix verify`'s delivery line: what reached the destinations of the flow logs that count. */
-export function renderDelivery(checks: DeliveryCheck[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export const renderDelivery = takesUntrusted(function renderDelivery(checks: DeliveryCheck[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
   if (checks.length === 0) return '';
   const count = (status: DeliveryCheck['status']) => checks.filter((c) => c.status === status).length;
   const parts = [`${count('delivering')} of ${plural(checks.length, 'flow log')} delivering (log stream or object seen since creation)`];
@@ -81,4 +82,4 @@ export function renderDelivery(checks: DeliveryCheck[], style: Style = plainStyl
   const lines = [fit(`Delivery: ${parts.join('; ')}`, width)];
   for (const c of checks.filter((x) => x.status === 'not-checked')) lines.push(fit(style.yellow(`  ${c.region} ${c.flowLogId}: ${c.why}`), width, 4));
   return lines.join('\n');
-}
+});

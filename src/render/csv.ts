@@ -2,6 +2,7 @@
 // a quote or a line break, quotes doubled). A VPC's Name tag is anyone's free text, and a spreadsheet
 // runs a cell that starts with = + - @ (or a tab or carriage return) as a formula: such cells get a
 // leading ' and are quoted (OWASP's advice on CSV injection).
+import { takesUntrusted, visible } from './visible.js';
 import type { Finding } from '../audit/types.js';
 import type { PlanReport } from '../report/plan-report.js';
 
@@ -23,12 +24,14 @@ export const CSV_COLUMNS = [
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-export function csvCell(value: string): string {
+/** One field: shown as `visible` makes it (no line break or control character is left), formula-proofed, quoted when needed. */
+export function csvCell(raw: string): string {
+  const value = visible(raw);
   const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return safe !== value || /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function renderCsv(report: PlanReport): string {
+export const renderCsv = takesUntrusted(function renderCsv(report: PlanReport): string {
   const cells = (f: Finding): Record<(typeof CSV_COLUMNS)[number], string> => ({
     accountId: report.accountId,
     region: f.region,
@@ -45,4 +48,4 @@ export function renderCsv(report: PlanReport): string {
   });
   const lines = [CSV_COLUMNS.join(','), ...report.findings.map((f) => CSV_COLUMNS.map((c) => csvCell(cells(f)[c])).join(','))];
   return `${lines.join('\r\n')}\r\n`;
-}
+});

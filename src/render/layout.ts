@@ -1,4 +1,5 @@
 // Terminal layout: widths as the terminal shows them (ANSI codes take no room, CJK takes two), tables, wrapping.
+import { appendAll, maxOf } from '../util/collections.js';
 import { plainStyle, type Style } from './style.js';
 
 /** CSI (colours, cursor) and OSC (links, titles) escape sequences. */
@@ -99,7 +100,7 @@ export function wrap(text: string, width?: number, hang = 0): string[] {
     }
     if (!fresh) lines.push(line);
     const pieces = w > width - hang ? breakWord(word, width - hang) : [word];
-    lines.push(...pieces.slice(0, -1));
+    appendAll(lines, pieces.slice(0, -1));
     [line, fresh] = [pieces[pieces.length - 1]!, false];
     used = visibleWidth(line);
   }
@@ -109,9 +110,15 @@ export function wrap(text: string, width?: number, hang = 0): string[] {
   return lines.map((l, i) => {
     const body = reopen + l;
     reopen = openSgr(l, state);
-    return (i > 0 ? ' '.repeat(hang) : '') + body + (reopen ? '\u001b[0m' : '');
+    return (i > 0 ? ' '.repeat(hang) + breakCommandStart(body) : body) + (reopen ? '\u001b[0m' : '');
   });
 }
+
+/**
+ * A break inside a long word can put `::` at the start of a line, which GitHub Actions would run as a
+ * workflow command; `visible` already breaks every `::` after a space. The first colon is shown escaped.
+ */
+const breakCommandStart = (line: string): string => line.replace(/^((?:\u001b\[[\d;]*m)*\s*):(?=:)/, '$1\\x3a');
 
 /** `wrap` for one line of text, joined back into a string. */
 export const fit = (text: string, width: number | undefined, hang = 2): string => wrap(text, width, hang).join('\n');
@@ -133,7 +140,7 @@ const STACK_INDENT = 4;
 /** Narrows the widest columns until the row fits `avail` (never below a few columns each). */
 function shrink(widths: number[], avail: number): number[] {
   const total = (cap: number) => widths.reduce((sum, w) => sum + Math.min(w, cap), 0);
-  let cap = Math.max(...widths);
+  let cap = maxOf(widths);
   while (cap > 6 && total(cap) > avail) cap--;
   return widths.map((w) => Math.min(w, cap));
 }
@@ -145,26 +152,28 @@ function shrink(widths: number[], avail: number): number[] {
  * other columns wrap to fit.
  */
 export function table(rows: string[][], style: Style = plainStyle, header = true, width?: number): string {
-  const natural = rows[0]!.map((_, col) => Math.max(...rows.map((r) => visibleWidth(r[col] ?? ''))));
+  // maxOf, not Math.max(...): a table may have hundreds of thousands of rows, too many for a spread.
+  const natural = rows[0]!.map((_, col) => maxOf(rows.map((r) => visibleWidth(r[col] ?? ''))));
   const gaps = 2 * (natural.length - 1);
   let [widths, stacked] = [natural, false];
   if (width && width > 0 && natural.reduce((a, b) => a + b, 0) + gaps > width) {
     const fixed = natural.slice(0, -1);
     const room = width - gaps - fixed.reduce((a, b) => a + b, 0);
-    const longestWord = Math.max(...rows.flatMap((r) => (r[fixed.length] ?? '').split(' ').map(visibleWidth)));
+    const longestWord = maxOf(rows.flatMap((r) => (r[fixed.length] ?? '').split(' ').map(visibleWidth)));
     [widths, stacked] = room >= Math.max(MIN_TEXT, longestWord) ? [[...fixed, room], false] : [shrink(fixed, width - gaps + 2), true];
   }
   const shown = stacked ? natural.length - 1 : natural.length;
   const cells = rows.map((row) => row.slice(0, shown).map((cell, col) => wrap(cell, widths[col])));
-  const used = widths.map((_, col) => Math.max(...cells.map((row) => Math.max(...(row[col] ?? ['']).map(visibleWidth)))));
+  const used = widths.map((_, col) => maxOf(cells.map((row) => maxOf((row[col] ?? ['']).map(visibleWidth)))));
   const out: string[] = [];
   cells.forEach((row, i) => {
     const paint = header && i === 0 ? style.bold : (text: string) => text;
-    for (let k = 0; k < Math.max(...row.map((c) => c.length)); k++) {
+    const height = maxOf(row.map((c) => c.length));
+    for (let k = 0; k < height; k++) {
       out.push(paint(row.map((c, col) => (col === row.length - 1 ? (c[k] ?? '') : padEnd(c[k] ?? '', used[col]!))).join('  ').trimEnd()));
     }
     const below = stacked ? rows[i]![shown] : undefined;
-    if (below) out.push(...wrap(below, width! - STACK_INDENT).map((l) => ' '.repeat(STACK_INDENT) + paint(l)));
+    if (below) appendAll(out, wrap(below, width! - STACK_INDENT).map((l) => ' '.repeat(STACK_INDENT) + paint(l)));
   });
   return out.join('\n');
 }

@@ -2,9 +2,11 @@
 // ($GITHUB_STEP_SUMMARY). Identifiers and names (a VPC's Name tag is anyone's free text) go into code
 // spans, where Markdown, HTML, links and @mentions are inert; other text is escaped. Long tables are cut
 // at MAX_ROWS rows (GitHub refuses comments over 65,536 characters) and say how much was left out.
+import { takesUntrusted, visible } from './visible.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { Finding } from '../audit/types.js';
 import type { PlanReport, RegionSummary } from '../report/plan-report.js';
+import { maxOf } from '../util/collections.js';
 import { plural } from './layout.js';
 import { renderPlanSummary, renderVerdict, type SummaryOptions } from './text.js';
 
@@ -16,19 +18,18 @@ export interface MarkdownOptions extends SummaryOptions {
 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2, info: 3 } as const;
 
-/** Text in a table cell: on one line, Markdown punctuation escaped, @mentions (not e-mail addresses) broken by a zero-width space. */
+/** Text in a table cell: on one line, Markdown punctuation escaped, @mentions (not e-mail addresses) broken by a zero-width space (as an entity: the source holds no invisible character). */
 export function mdText(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
+  return visible(text)
     .replace(/[\\`*_{}[\]()<>#+!|~&]/g, (c) => `\\${c}`)
-    .replace(/(?<!\w)@(?=\w)/g, '@\u200b');
+    .replace(/(?<!\w)@(?=\w)/g, '@&#8203;');
 }
 
 /** A code span that holds any text: fenced by more backticks than it contains, pipes escaped for tables. */
 export function mdCode(text: string): string {
-  const flat = text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
+  const flat = visible(text).replace(/\|/g, '\\|');
   if (flat === '') return '';
-  const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const longestRun = maxOf((flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
   const pad = longestRun > 0 || flat.startsWith(' ') || flat.endsWith(' ') ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
@@ -41,7 +42,7 @@ const table = (header: string[], align: ('l' | 'r')[], rows: string[][]): string
   ...rows.map(row),
 ];
 
-export function renderMarkdown(report: PlanReport, options: MarkdownOptions): string {
+export const renderMarkdown = takesUntrusted(function renderMarkdown(report: PlanReport, options: MarkdownOptions): string {
   const out: string[] = [];
   out.push(`## flowfix ${options.command}: account ${mdCode(report.accountId)} (${mdText(report.partition)})`, '');
   out.push(`Scope ${mdCode(report.settings.scope)}, traffic ${mdCode(report.settings.trafficType)} to ${mdCode(report.settings.destination)}, as of ${mdText(report.generatedAt)}.`, '');
@@ -63,7 +64,7 @@ export function renderMarkdown(report: PlanReport, options: MarkdownOptions): st
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
-}
+});
 
 function regionTable(report: PlanReport): string[] {
   const counts = (r: RegionSummary) =>

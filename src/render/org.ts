@@ -1,5 +1,6 @@
 // Data in, strings out: the terminal view of many accounts. One table of accounts, then each account's
 // report exactly as a single-account run shows it.
+import { takesUntrusted } from './visible.js';
 import { FINDING_KINDS } from '../report/plan-report.js';
 import type { AccountReport, OrgPlanReport } from '../report/org-report.js';
 import { fit, plural, table } from './layout.js';
@@ -9,9 +10,9 @@ import { renderPlanReport, type RenderOptions } from './text.js';
 const label = (a: { accountId: string; name?: string }) => `${a.accountId}${a.name ? ` (${a.name})` : ''}`;
 
 /** The line that opens each account's section, in every many-account view. */
-export const accountHeading = (a: { accountId: string; name?: string }, style: Style): string => style.bold(`== Account ${label(a)}`);
+export const accountHeading = takesUntrusted((a: { accountId: string; name?: string }, style: Style): string => style.bold(`== Account ${label(a)}`));
 
-export function renderOrgPlanReport(report: OrgPlanReport, style: Style = plainStyle, options: RenderOptions = {}): string {
+export const renderOrgPlanReport = takesUntrusted(function renderOrgPlanReport(report: OrgPlanReport, style: Style = plainStyle, options: RenderOptions = {}): string {
   const rows = [['ACCOUNT', 'NAME', 'REGIONS', 'COMPLIANT', 'ACTIONS', 'FINDINGS']];
   for (const account of report.accounts) rows.push(accountRow(account, style));
   const out = [style.bold(`flowfix — ${plural(report.accounts.length, 'account')}`), '', table(rows, style, true, options.width)];
@@ -25,7 +26,7 @@ export function renderOrgPlanReport(report: OrgPlanReport, style: Style = plainS
     else out.push(style.yellow('  not started (interrupted)'));
   }
   return out.join('\n');
-}
+});
 
 function accountRow(account: AccountReport, style: Style): string[] {
   if (account.status !== 'read') {

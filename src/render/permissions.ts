@@ -1,10 +1,11 @@
 // Data in, strings out: the permission preflight's "Permissions" section.
+import { takesUntrusted } from './visible.js';
 import type { PermissionCheck } from '../plan/permission-check.js';
 import { plainStyle, type Style } from './style.js';
 import { fit, indent, inner, plural, table } from './layout.js';
 import type { RenderOptions } from './text.js';
 
-export function renderPermissionCheck(
+export const renderPermissionCheck = takesUntrusted(function renderPermissionCheck(
   check: PermissionCheck & { dryRunProbes?: { region: string; allowed: boolean; code: string; message?: string }[] },
   style: Style = plainStyle,
   { width }: RenderOptions = {},
@@ -22,4 +23,4 @@ export function renderPermissionCheck(
   const rows = [['ACTION', 'RESOURCE', 'DECISION'], ...check.missing.map((m) => [m.action, m.resource, m.decision])];
   const summary = style.red(`  ${check.missing.length} of ${plural(check.needed, 'permission')} missing${who}: grant these before applying`);
   return `${title}\n${fit(summary, width, 4)}\n${indent(table(rows, style, true, inner(width)))}`;
-}
+});

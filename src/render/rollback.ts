@@ -1,4 +1,5 @@
 // Data in, strings out: what `flowfix rollback` would delete and keep in an account, and the confirm.
+import { takesUntrusted } from './visible.js';
 import type { KeptResource, RollbackPlan } from '../plan/build-rollback.js';
 import { plainStyle, type Style } from './style.js';
 import { fit, indent, inner, plural, table } from './layout.js';
@@ -26,7 +27,7 @@ const keptLine = (k: KeptResource): string => {
 };
 
 /** The plan of one account: its deletes, what stays and why, and one summary line. */
-export function renderRollbackPlan(plan: RollbackPlan, style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export const renderRollbackPlan = takesUntrusted(function renderRollbackPlan(plan: RollbackPlan, style: Style = plainStyle, { width }: RenderOptions = {}): string {
   const out: string[] = [];
   if (plan.actions.length > 0) {
     out.push(style.bold(`Rollback plan for account ${plan.accountId} (${plural(plan.actions.length, 'action')})`));
@@ -35,17 +36,17 @@ export function renderRollbackPlan(plan: RollbackPlan, style: Style = plainStyle
   for (const k of plan.kept) out.push(fit(k.type === 'region' ? style.yellow(keptLine(k)) : keptLine(k), width));
   out.push(fit(rollbackSummary(plan), width));
   return out.join('\n');
-}
+});
 
 /** "Rollback: 2 flow logs, 1 role policy, 1 role to delete." or that there is nothing to do. */
-export function rollbackSummary(plan: RollbackPlan): string {
+export const rollbackSummary = takesUntrusted(function rollbackSummary(plan: RollbackPlan): string {
   if (plan.actions.length === 0) return `Nothing to roll back in account ${plan.accountId}: nothing flowfix created is left to delete.`;
   const loses = plan.bytesToDelete > 0 ? ` Deleting the log groups loses ${formatBytes(plan.bytesToDelete)} of log data.` : '';
   return `Rollback: ${countPlannedActions(plan).delete} to delete.${loses}`;
-}
+});
 
 /** The confirm: how much, where, and the log data that would be lost. */
-export function rollbackQuestion(plans: RollbackPlan[]): string {
+export const rollbackQuestion = takesUntrusted(function rollbackQuestion(plans: RollbackPlan[]): string {
   const withWork = plans.filter((p) => p.actions.length > 0);
   const resources = withWork.reduce((n, p) => n + p.actions.reduce((m, a) => m + targetsOf(a).length, 0), 0);
   const where = withWork.length === 1 ? `account ${withWork[0]!.accountId}` : plural(withWork.length, 'account');
@@ -53,4 +54,4 @@ export function rollbackQuestion(plans: RollbackPlan[]): string {
   const groups = withWork.reduce((n, p) => n + p.actions.filter((a) => a.kind === 'delete-log-group').length, 0);
   const loss = groups > 0 ? ` This deletes ${plural(groups, 'log group')} holding ${formatBytes(bytes)} of log data, which cannot be recovered.` : '';
   return `Delete ${plural(resources, 'resource')} flowfix created in ${where}?${loss}`;
-}
+});

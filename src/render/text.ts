@@ -1,4 +1,5 @@
 // Data in, strings out: the terminal view of a PlanReport.
+import { takesUntrusted } from './visible.js';
 import { ACTION_KINDS, targetsOf, type ActionKindName } from '../actions/action-kinds.js';
 import { describeExclusionMark } from '../audit/exclusions.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
@@ -6,6 +7,7 @@ import type { Finding } from '../audit/types.js';
 import { actionNumber, type Plan, type PlanAction } from '../plan/types.js';
 import { isReportOnly, isVerified, type ExcludedResource, type PlanReport, type RegionSummary } from '../report/plan-report.js';
 import { fit, indent, inner, plural, table, visibleWidth } from './layout.js';
+import { maxOf } from '../util/collections.js';
 import { plainStyle, type Style } from './style.js';
 
 /** `width`: the terminal's columns; without it lines are as long as they need to be (pipes, files). */
@@ -22,10 +24,10 @@ export interface ReportRenderOptions extends RenderOptions {
 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2, info: 3 } as const;
 
-export function renderFinding(f: Finding): string[] {
+export const renderFinding = takesUntrusted(function renderFinding(f: Finding): string[] {
   const name = f.name ? ` (${f.name})` : '';
   return [f.region, `${f.resourceId}${name}`, f.kind, f.reason];
-}
+});
 
 function renderExcluded(e: ExcludedResource): string[] {
   const name = e.name ? ` (${e.name})` : '';
@@ -33,13 +35,13 @@ function renderExcluded(e: ExcludedResource): string[] {
 }
 
 /** One row per action: its number (the id up to the first '-', right-aligned), region, API call, description. */
-export function actionRows(actions: PlanAction[]): string[][] {
+export const actionRows = takesUntrusted(function actionRows(actions: PlanAction[]): string[][] {
   const numbers = actions.map((a) => actionNumber(a.id));
-  const width = Math.max(...numbers.map((n) => n.length));
+  const width = maxOf(numbers.map((n) => n.length));
   return actions.map((a, i) => [numbers[i]!.padStart(width), a.region, `${a.service}:${a.operation}`, a.description]);
-}
+});
 
-export function renderPlanReport(report: PlanReport, style: Style = plainStyle, { width, command = 'plan' }: ReportRenderOptions = {}): string {
+export const renderPlanReport = takesUntrusted(function renderPlanReport(report: PlanReport, style: Style = plainStyle, { width, command = 'plan' }: ReportRenderOptions = {}): string {
   const out: string[] = [];
   out.push(
     fit(
@@ -77,7 +79,7 @@ export function renderPlanReport(report: PlanReport, style: Style = plainStyle, 
 
   out.push(...errorLines(report, style, width));
   return out.join('\n');
-}
+});
 
 /** What could not be read, so a region that was not read never passes for compliant. */
 function errorLines(report: PlanReport, style: Style, width: number | undefined): string[] {
@@ -90,7 +92,7 @@ function errorLines(report: PlanReport, style: Style, width: number | undefined)
 }
 
 /** The short form (guided's first step): counts per region, what could not be read, and one line of totals. */
-export function renderRegionSummary(report: PlanReport, style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export const renderRegionSummary = takesUntrusted(function renderRegionSummary(report: PlanReport, style: Style = plainStyle, { width }: RenderOptions = {}): string {
   const problems = report.findings.filter((f) => !isReportOnly(f));
   const regions = new Set(problems.map((f) => f.region)).size;
   const excluded = report.excluded.length > 0 ? ` ${plural(report.excluded.length, 'resource')} excluded.` : '';
@@ -99,7 +101,7 @@ export function renderRegionSummary(report: PlanReport, style: Style = plainStyl
       ? `No findings in ${plural(report.regions.length, 'region')} read.${excluded}`
       : `${plural(problems.length, 'finding')} in ${plural(regions, 'region')}; \`flowfix plan\` lists each one.${excluded}`;
   return [regionTable(report, style, width), ...errorLines(report, style, width), '', fit(total, width)].join('\n');
-}
+});
 
 /**
  * One row per region, one count column per finding kind present. When that is wider than the
@@ -115,7 +117,7 @@ function regionTable(report: PlanReport, style: Style, width: number | undefined
       ? [r.region, '-', '-', style.red('unreadable'), ...(excludedColumn ? ['-'] : []), ...counts.map(() => '-')]
       : [r.region, String(r.vpcs), String(r.subnets), `${r.compliant}/${r.inScope}`, ...(excludedColumn ? [String(r.excluded)] : []), ...counts];
   const wide = table([[...fixedHeads, ...kinds.map((k) => k.toUpperCase())], ...report.regions.map((r) => row(r, kinds.map((k) => String(r.findings[k] ?? 0))))], style);
-  if (!width || width <= 0 || Math.max(...wide.split('\n').map(visibleWidth)) <= width) return wide;
+  if (!width || width <= 0 || maxOf(wide.split('\n').map(visibleWidth)) <= width) return wide;
   const counts = (r: RegionSummary) => kinds.filter((k) => r.findings[k]).map((k) => `${r.findings[k]} ${k}`).join(', ') || 'none';
   return table([[...fixedHeads, 'FINDINGS'], ...report.regions.map((r) => row(r, [counts(r)]))], style, true, width);
 }
@@ -131,7 +133,7 @@ export interface SummaryOptions {
  * The last line of `flowfix plan`, as Terraform ends its plan: what will be created and set, and the
  * command that does it; or that nothing needs doing; and, whatever else, what could not be read.
  */
-export function renderPlanSummary(report: PlanReport, { nextStep = 'flowfix apply', code = (c) => `\`${c}\`` }: SummaryOptions = {}): string {
+export const renderPlanSummary = takesUntrusted(function renderPlanSummary(report: PlanReport, { nextStep = 'flowfix apply', code = (c) => `\`${c}\`` }: SummaryOptions = {}): string {
   const { actions, blocked } = report.plan;
   const sentences: string[] = [];
   if (actions.length > 0) {
@@ -148,7 +150,7 @@ export function renderPlanSummary(report: PlanReport, { nextStep = 'flowfix appl
   }
   if (report.errors.length > 0) sentences.push(unreadSentence(report));
   return sentences.join(' ');
-}
+});
 
 /** "Could not read eu-west-1 and the delivery role (IAM): nothing there is in this plan; fix access and run again." */
 function unreadSentence(report: PlanReport): string {
@@ -179,10 +181,10 @@ function countPlanned(plan: Pick<Plan, 'actions'>): Record<'create' | 'set' | 'd
 }
 
 /** The verdict `flowfix verify` ends with. */
-export function renderVerdict(report: PlanReport): string {
+export const renderVerdict = takesUntrusted(function renderVerdict(report: PlanReport): string {
   if (isVerified(report)) return 'Verified: every resource in scope has a working flow log.';
   const problems = report.findings.filter((f) => !isReportOnly(f)).length;
   const unreadable = report.errors.map((e) => (e.region === 'global' ? 'the delivery role (IAM)' : e.region));
   if (unreadable.length > 0) return `Not verified: could not read ${unreadable.join(', ')}${problems > 0 ? `; ${plural(problems, 'finding')} in what was read` : ''}.`;
   return `Not verified: ${plural(problems, 'finding')} to fix.`;
-}
+});

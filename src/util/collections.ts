@@ -22,3 +22,17 @@ export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|
 export function appendAll<T>(target: T[], items: Iterable<T>): void {
   for (const item of items) target.push(item);
 }
+
+/** The largest of `values` (`floor` when there are none), without spreading them into Math.max's arguments. */
+export function maxOf(values: Iterable<number>, floor = 0): number {
+  let max = floor;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
+/** The smallest of `values` (`ceiling` when there are none), without spreading them into Math.min's arguments. */
+export function minOf(values: Iterable<number>, ceiling = Infinity): number {
+  let min = ceiling;
+  for (const v of values) if (v < min) min = v;
+  return min;
+}

@@ -20,8 +20,8 @@ export async function askConsent(actions: number, where: string, source: Consent
       hint: 'review the plan, then re-run with --yes (or --dry-run to only check)',
     });
   }
-  const { inquirerPrompter } = await import('../io/prompter.js');
-  const ask = source.prompter ?? (await inquirerPrompter());
+  const { inquirerPrompter, visiblePrompter } = await import('../io/prompter.js');
+  const ask = visiblePrompter(source.prompter ?? (await inquirerPrompter()));
   try {
     return (await ask.confirm(question ?? `Apply ${actions === 1 ? 'this action' : `these ${actions} actions`} to ${where}?`, { default: false })) ? 'yes' : 'no';
   } catch (err) {

@@ -4,6 +4,7 @@
 import type { AwsClients } from '../aws/api.js';
 import { classifyAwsError } from '../aws/errors.js';
 import { isFlowfixError } from '../errors.js';
+import { appendAll } from '../util/collections.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { DryRunProbe } from '../apply/types.js';
 import type { Settings } from '../config/settings.js';
@@ -31,7 +32,7 @@ export async function checkPermissions(plan: Plan, clients: AwsClients, signal?:
     if (!principal) return unavailableCheck(needs.length, `IAM cannot simulate the policies of ${caller.arn} (only users and roles): checked with DryRun probes instead`);
     const results: SimulationResult[] = [];
     for (const request of simulationRequests(principal, needs)) {
-      results.push(...(await clients.iam().simulatePrincipalPolicy(request, signal ? { signal } : {})));
+      appendAll(results, await clients.iam().simulatePrincipalPolicy(request, signal ? { signal } : {}));
     }
     return permissionReport(principal, needs, results);
   } catch (err) {

@@ -45,23 +45,23 @@ describe('--format csv: one row per finding', () => {
     expect([at(failed, 'awsMessage'), at(failed, 'flowLogIds'), at(failed, 'remediable')]).toEqual(['Access error', 'fl-0f7c8bf7513d9a3d1', 'true']);
   });
 
-  test('GIVEN names with commas, quotes and line breaks THEN they are quoted, quotes doubled, and read back unchanged', () => {
+  test('GIVEN names with commas, quotes and line breaks THEN they are quoted, quotes doubled, line breaks shown as \\r\\n, and read back so', () => {
     const names = ['prod, eu', 'the "main" one', 'two\r\nlines', 'plain'];
     const report = reportOf(inventory([region('us-east-1', { vpcs: names.map((n, i) => vpc(`vpc-0000000${i}`, n)) })], role()));
     const text = renderCsv(report);
     expect(text).toContain('"prod, eu"');
     expect(text).toContain('"the ""main"" one"');
-    expect(text).toContain('"two\r\nlines"');
+    expect(text).toContain(',two\\r\\nlines,');
     expect(text).toContain(',plain,');
     const rows = parseCsv(text).slice(1);
-    expect(rows.map((r) => r[CSV_COLUMNS.indexOf('name')])).toEqual(names);
+    expect(rows.map((r) => r[CSV_COLUMNS.indexOf('name')])).toEqual(['prod, eu', 'the "main" one', 'two\\r\\nlines', 'plain']);
   });
 
-  test('GIVEN cells a spreadsheet would run as formulas (= + - @ tab CR) THEN they start with a quote mark and are quoted', () => {
+  test('GIVEN cells a spreadsheet would run as formulas (= + - @ tab) THEN they start with a quote mark and are quoted; a CR is shown as \\r, no formula', () => {
     const names = ['=HYPERLINK("http://evil","x")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd', 'safe=1'];
     const report = reportOf(inventory([region('us-east-1', { vpcs: names.map((n, i) => vpc(`vpc-0000000${i}`, n)) })], role()));
     const read = parseCsv(renderCsv(report)).slice(1).map((r) => r[CSV_COLUMNS.indexOf('name')]);
-    expect(read).toEqual(["'=HYPERLINK(\"http://evil\",\"x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tcmd", "'\rcmd", 'safe=1']);
+    expect(read).toEqual(["'=HYPERLINK(\"http://evil\",\"x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tcmd", '\\rcmd', 'safe=1']);
     expect(csvCell('=1')).toBe(`"'=1"`);
     expect(csvCell('-')).toBe(`"'-"`);
     expect(csvCell('')).toBe('');

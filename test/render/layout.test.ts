@@ -29,3 +29,14 @@ describe('layout', () => {
     expect(wrapped).toEqual(['\u001b[1m\u001b[3m\u001b[31maa\u001b[0m', '\u001b[1;3;31mbb\u001b[39m\u001b[0m', '\u001b[1;3mcc\u001b[23m\u001b[22m']);
   });
 });
+
+describe('tables of any length', () => {
+  test('GIVEN 130,000 rows (a saved plan with that many resources) WHEN laid out, with and without a width THEN no stack overflow, every row shown', () => {
+    const rows = [['STATUS', 'REGION', 'RESOURCE', 'DETAIL'], ...Array.from({ length: 130_000 }, (_, i) => ['applied', 'us-east-1', `vpc-${String(i).padStart(17, '0')}`, 'created'])];
+    for (const width of [undefined, 60]) {
+      const lines = table(rows, undefined, true, width).split('\n');
+      expect(lines.length).toBeGreaterThanOrEqual(130_001);
+      expect(lines[130_000]).toContain('vpc-00000000000129999');
+    }
+  });
+});

@@ -56,17 +56,17 @@ describe('--format markdown: a summary for a pull-request comment or job summary
     expect(text).toContain('Could not read eu-west-1: nothing there is in this plan');
   });
 
-  test('GIVEN a VPC name with Markdown, HTML, a pipe, a backtick, a newline and an @mention THEN it stays one inert cell', () => {
+  test('GIVEN a VPC name with Markdown, HTML, a pipe, a backtick, a newline and an @mention THEN it stays one inert cell, the newline shown as \\n', () => {
     const inv = inventory([region('us-east-1', { vpcs: [{ vpcId: 'vpc-00000001', ownerId: ACCOUNT, isDefault: false, name: 'a|b `c` <img src=x> **d**\n@org/team' }] })], role());
     const text = renderMarkdown(reportOf(inv), { command: 'plan' });
     const row = tableRows(text, 'Severity')[0]!;
     expect(cells(row)).toHaveLength(5);
-    expect(cells(row)[2]).toBe('`vpc-00000001` (`` a\\|b `c` <img src=x> **d** @org/team ``)');
+    expect(cells(row)[2]).toBe('`vpc-00000001` (`` a\\|b `c` <img src=x> **d**\\n@org/team ``)');
     expect(text).not.toContain('\n@org');
   });
 
   test('GIVEN text cells THEN Markdown punctuation is escaped, mentions broken, and code spans survive backticks', () => {
-    expect(mdText('a|b *c* [d](e) <f> @team x@y.z\nnext')).toBe('a\\|b \\*c\\* \\[d\\]\\(e\\) \\<f\\> @\u200bteam x@y.z next');
+    expect(mdText('a|b *c* [d](e) <f> @team x@y.z\nnext')).toBe('a\\|b \\*c\\* \\[d\\]\\(e\\) \\<f\\> @&#8203;team x@y.z\\\\nnext');
     expect(mdCode('plain')).toBe('`plain`');
     expect(mdCode('has `one` tick')).toBe('`` has `one` tick ``');
     expect(mdCode('``double``')).toBe('``` ``double`` ```');

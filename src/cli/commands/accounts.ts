@@ -1,5 +1,6 @@
 // `flowfix plan|verify|apply --org` / `--accounts`: the single-account workflow in every account, one
 // table of accounts, then each account as a single-account run shows it.
+import { visible } from '../../render/visible.js';
 import type { Io } from '../../io/io.js';
 import { ORG_APPLY_REPORT_SCHEMA, orgPlanExitCode, type OrgPlanReport } from '../../report/org-report.js';
 import { verifyExitCode } from '../../report/plan-report.js';
@@ -72,7 +73,7 @@ export async function applyAccountsCommand(options: CommandOptions, io: Io, deps
       const unreachable = result.accounts.filter((a) => a.status === 'unreachable').length;
       const failed = result.accounts.filter((a) => a.status === 'done' && a.value.exitCode !== EXIT.ok).length;
       io.stdout.write(`\nAccounts: ${result.accounts.length - notStarted.length - unreachable - failed} done, ${failed} with failures, ${unreachable} unreachable, ${notStarted.length} not started\n`);
-      if (notStarted.length > 0) io.stdout.write(style.yellow(`Interrupted: not started ${notStarted.join(', ')}. Run the same command again to finish.\n`));
+      if (notStarted.length > 0) io.stdout.write(style.yellow(visible(`Interrupted: not started ${notStarted.join(', ')}. Run the same command again to finish.`)) + '\n');
     }
     return result.exitCode;
   });

@@ -1,4 +1,5 @@
 // `flowfix apply [PLAN]`: fresh or saved plan → consent → apply → verify, rendered for a terminal or JSON.
+import { visible } from '../../render/visible.js';
 import { FlowfixError } from '../../errors.js';
 import type { Io } from '../../io/io.js';
 import { APPLY_REPORT_SCHEMA } from '../../report/apply-report.js';
@@ -61,7 +62,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
       const saved = await loadSavedPlan(options.planFile, options.flagSettings, options.settings, { ...wf, clients });
       printWarnings(saved.warnings, io);
       if (!json) {
-        for (const b of saved.plan.blocked) io.stderr.write(`Blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}\n`);
+        for (const b of saved.plan.blocked) io.stderr.write(`${visible(`Blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`)}\n`);
         if (saved.plan.actions.length > 0) io.stdout.write(`${renderPlanActions(saved.plan, style, layoutOf(io))}\n`);
       }
       return { plan: saved.plan, live: saved.live, settings: saved.settings, settled: saved.settled, clients };

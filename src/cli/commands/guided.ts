@@ -1,9 +1,10 @@
 // `flowfix guided`: questions at a terminal, then the same apply as `flowfix apply`.
+import { visible } from '../../render/visible.js';
 import { selectedProfileName } from '../../aws/shared-config.js';
 import { applyCommandLine } from '../../config/flags.js';
 import { FlowfixError } from '../../errors.js';
 import type { Io } from '../../io/io.js';
-import { PromptCancelled, inquirerPrompter } from '../../io/prompter.js';
+import { PromptCancelled, inquirerPrompter, visiblePrompter } from '../../io/prompter.js';
 import { renderApplyReport, renderPlanActions, renderVerification } from '../../render/apply.js';
 import { renderRegionSummary } from '../../render/text.js';
 import { plural } from '../../util/plural.js';
@@ -18,7 +19,7 @@ export async function guidedCommand(options: CommandOptions, io: Io, deps: Comma
   if (!io.interactive && !deps.prompter) {
     throw new FlowfixError('NotInteractive', 'guided mode needs a terminal', { hint: 'use `flowfix plan` to review and `flowfix apply --yes` to apply' });
   }
-  const ask = deps.prompter ?? (await inquirerPrompter());
+  const ask = visiblePrompter(deps.prompter ?? (await inquirerPrompter()));
   const profile = selectedProfileName({ ...(options.settings.profile ? { profile: options.settings.profile } : {}), env: io.env });
   const style = styleOf(io);
   return withWorkflow(options, io, deps, async (wf) => {
@@ -49,8 +50,8 @@ function show(view: GuidedView, io: Io): void {
   switch (view.kind) {
     case 'identity':
       io.stdout.write(
-        `${style.bold('Step 1/5: who and where')}\n  account ${view.accountId}\n  caller  ${view.arn}\n  profile ${view.profile}\n` +
-          `${view.credentials ? `  credentials ${view.credentials}\n` : ''}\n`,
+        `${style.bold('Step 1/5: who and where')}\n  account ${visible(view.accountId)}\n  caller  ${visible(view.arn)}\n  profile ${visible(view.profile)}\n` +
+          `${view.credentials ? `  credentials ${visible(view.credentials)}\n` : ''}\n`,
       );
       return;
     case 'summary':
@@ -87,11 +88,11 @@ function show(view: GuidedView, io: Io): void {
     case 'plan': {
       const { plan, settings, regions, leftOut } = view;
       io.stdout.write(`\n${renderPlanActions(plan, style, layoutOf(io))}\n`);
-      for (const b of plan.blocked) io.stdout.write(style.yellow(`  blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}\n`));
+      for (const b of plan.blocked) io.stdout.write(style.yellow(visible(`  blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`)) + '\n');
       io.stdout.write(
         leftOut > 0
-          ? `\nWithout questions (covers the ${plural(leftOut, 'resource')} you left out too; for exactly this selection, save the plan and run \`flowfix apply FILE\`):\n  ${applyCommandLine({ ...settings, regions })}\n\n`
-          : `\nThe same, without questions:\n  ${applyCommandLine({ ...settings, regions })}\n\n`,
+          ? `\nWithout questions (covers the ${plural(leftOut, 'resource')} you left out too; for exactly this selection, save the plan and run \`flowfix apply FILE\`):\n  ${visible(applyCommandLine({ ...settings, regions }))}\n\n`
+          : `\nThe same, without questions:\n  ${visible(applyCommandLine({ ...settings, regions }))}\n\n`,
       );
       if (plan.actions.length === 0) io.stdout.write('Nothing to apply.\n');
     }

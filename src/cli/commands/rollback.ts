@@ -1,4 +1,5 @@
 // `flowfix rollback`: show, then (with --yes or a "yes" at a terminal) delete what flowfix created.
+import { visible } from '../../render/visible.js';
 import { isMultiAccount } from '../../config/settings.js';
 import { FlowfixError } from '../../errors.js';
 import type { Io } from '../../io/io.js';
@@ -29,7 +30,7 @@ export async function rollbackCommand(options: CommandOptions, io: Io, deps: Com
       for (const account of planned) {
         if (many) io.stdout.write(`\n${accountHeading(account, style)}\n`);
         if (account.status === 'done') io.stdout.write(`${renderRollbackPlan(account.value.plan, style, layoutOf(io))}\n`);
-        else if (account.status === 'unreachable') io.stdout.write(style.red(`Unreachable: ${account.problem.code}: ${account.problem.message} (${account.problem.hint})\n`));
+        else if (account.status === 'unreachable') io.stdout.write(style.red(visible(`Unreachable: ${account.problem.code}: ${account.problem.message} (${account.problem.hint})`)) + '\n');
         else io.stdout.write('Not started.\n');
       }
     }
