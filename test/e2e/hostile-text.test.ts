@@ -155,7 +155,7 @@ describe('hostile text from AWS and files is shown, never acted on', () => {
     const shown: string[] = [];
     const record = <T>(message: string, choices: Choice<T>[] = []) => shown.push(message, ...choices.flatMap((c) => [c.name, c.description ?? '']));
     const prompter: Prompter = {
-      confirm: async (message) => (record(message), /apply/.test(message)),
+      confirm: async (message) => (record(message), /^Step 5\/5: apply/.test(message)),
       select: async (message, choices, options) => (record(message, choices), options?.default ?? choices[0]!.value),
       checkbox: async (message, choices) => (record(message, choices), choices.filter((c) => c.checked).map((c) => c.value)),
       input: async (message, options) => (record(message), options?.default ?? ''),
