@@ -62,6 +62,23 @@ export async function runGuard(event: unknown, deps: GuardDeps): Promise<GuardRe
   return { ...base, argv, exitCode, changed: changedBy(apply), ...(apply !== undefined ? { apply } : {}), messages: err.join('').split('\n').filter((line) => line !== '') };
 }
 
+/** SNS takes 256 KiB; a report too large for it goes without flowfix's full apply document. */
+const MAX_NOTIFICATION_BYTES = 256 * 1024;
+
+/**
+ * What the stack's topic hears of a run: runs that changed something or failed (a quiet sweep is not news),
+ * as the report itself.
+ */
+export function notificationOf(report: GuardReport): { subject: string; message: string } | undefined {
+  if (report.trigger.kind === 'ignored' || (report.exitCode === EXIT.ok && report.changed.length === 0)) return undefined;
+  const where = report.trigger.region;
+  const subject = report.exitCode === EXIT.ok ? `flowfix guard: ${report.changed.length} change(s) in ${where}` : `flowfix guard: failed in ${where} (exit ${report.exitCode})`;
+  const whole = JSON.stringify(report);
+  if (Buffer.byteLength(whole) <= MAX_NOTIFICATION_BYTES) return { subject, message: whole };
+  const { apply: _apply, ...summary } = report;
+  return { subject, message: JSON.stringify({ ...summary, applyOmitted: 'too large for SNS: see the function log' }) };
+}
+
 function parseJson(text: string): unknown {
   try {
     return text.trim() === '' ? undefined : JSON.parse(text);
