@@ -22,6 +22,36 @@ export interface ClassifiedAwsError {
   message: string;
   /** For access-denied: the IAM action that was refused, e.g. 'ec2:DescribeFlowLogs'. */
   action?: string;
+  /** For access-denied: the organization policy (SCP or RCP) whose explicit deny AWS names, when it does. */
+  deniedBy?: OrganizationPolicyDeny;
+}
+
+/**
+ * An explicit deny by an AWS Organizations policy, as AWS words it in an access-denied message: "… with an
+ * explicit deny in a service control policy: arn:aws:organizations::MGMT:policy/o-…/service_control_policy/p-…"
+ * (the ARN since 2025; older messages end at "policy"), or "… in a resource control policy". Nothing the
+ * caller's own IAM can change: only the organization's administrators can.
+ */
+export interface OrganizationPolicyDeny {
+  policyType: 'service-control-policy' | 'resource-control-policy';
+  /** The policy's ARN, when AWS names it. */
+  policyArn?: string;
+}
+
+const ORGANIZATION_POLICY_DENY = /with an explicit deny in an? (service|resource) control policy(?::\s*(arn:[a-z-]+:organizations::\d{12}:policy\/[A-Za-z0-9_/-]+))?/i;
+
+/** The organization policy an access-denied message names as the explicit deny, if any. */
+export function organizationPolicyDenyIn(message: string): OrganizationPolicyDeny | undefined {
+  const match = ORGANIZATION_POLICY_DENY.exec(message);
+  if (!match) return undefined;
+  const policyType = match[1]!.toLowerCase() === 'service' ? 'service-control-policy' : 'resource-control-policy';
+  return match[2] ? { policyType, policyArn: match[2] } : { policyType };
+}
+
+/** "SCP arn:aws:organizations::…" / "resource control policy", for one-line messages. */
+export function describeOrganizationPolicy(deny: OrganizationPolicyDeny): string {
+  const kind = deny.policyType === 'service-control-policy' ? 'service control policy (SCP)' : 'resource control policy (RCP)';
+  return deny.policyArn ? `${kind} ${deny.policyArn}` : kind;
 }
 
 // The SDK's own throttling list (THROTTLING_ERROR_CODES) minus LimitExceededException, which
@@ -163,9 +193,8 @@ export function classifyAwsError(err: unknown): ClassifiedAwsError {
 
 function accessDenied(code: string, message: string, taggedAction: string | undefined): ClassifiedAwsError {
   const action = /not authorized to perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)/i.exec(message)?.[1] ?? taggedAction;
-  return action === undefined
-    ? { kind: 'access-denied', code, message }
-    : { kind: 'access-denied', code, message, action };
+  const deniedBy = organizationPolicyDenyIn(message);
+  return { kind: 'access-denied', code, message, ...(action === undefined ? {} : { action }), ...(deniedBy ? { deniedBy } : {}) };
 }
 
 // Node puts the code on the error itself; happy-eyeballs connects (Node 20) wrap one per address

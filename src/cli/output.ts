@@ -1,6 +1,7 @@
 // What commands write to the terminal or a file, shared by every command so none imports another.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { describeOrganizationPolicy } from '../aws/errors.js';
 import { FlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { renderPlanFile } from '../plan/plan-file.js';
@@ -66,8 +67,12 @@ export function printReport(report: PlanReport, format: OutputFormat, io: Io, vi
   }
 }
 
-/** SARIF and CSV have no place for what could not be read: stderr says so (the exit code is 1 too). */
+/** SARIF and CSV have no place for what could not be read, or was denied: stderr says so (the exit code is 1 too for errors). */
 function warnIncomplete(report: PlanReport, format: OutputFormat, io: Io): void {
+  const denied = report.regions.filter((r) => r.status === 'denied' && r.deniedBy);
+  if (format === 'csv' && denied.length > 0) {
+    io.stderr.write(`flowfix: skipped ${denied.map((r) => `${r.region} (${describeOrganizationPolicy(r.deniedBy!)})`).join(', ')}: denied by an organization policy\n`);
+  }
   if (report.errors.length === 0) return;
   const names = report.errors.map((e) => `${e.region === 'global' ? 'the delivery role (IAM)' : visible(e.region)} (${visible(e.code)})`).join(', ');
   io.stderr.write(`flowfix: could not read ${names}: the ${format} report lacks ${report.errors.length === 1 ? 'its' : 'their'} findings (${plural(report.errors.length, 'error')} in --format json)\n`);

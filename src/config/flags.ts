@@ -184,6 +184,13 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => (s.skipDefaultVpcs ? 'true' : undefined),
   },
   {
+    flag: '--fail-on-denied-regions',
+    key: 'failOnDeniedRegions',
+    type: 'boolean',
+    describe: 'Exit 1 when an organization policy (SCP or RCP) denies flowfix a region, instead of skipping that region',
+    render: (s) => (s.failOnDeniedRegions ? 'true' : undefined),
+  },
+  {
     flag: '--tag',
     key: 'tags',
     type: 'string',
@@ -266,7 +273,7 @@ export function settingsFromFlags(args: Record<string, unknown>): FlagSettings {
 const ARGV_ORDER: readonly SettingKey[] = [
   'profile', 'region', 'endpointUrl', 'connectTimeout', 'readTimeout', 'concurrency', 'minRetentionDays',
   'org', 'ou', 'accounts', 'excludeAccounts', 'assumeRole', 'externalId', 'roleSessionName',
-  'regions', 'exclude', 'excludeTags', 'skipDefaultVpcs',
+  'regions', 'exclude', 'excludeTags', 'skipDefaultVpcs', 'failOnDeniedRegions',
   'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'rolePath', 'permissionsBoundary', 'policyName', 'tags',
 ];
 

@@ -145,6 +145,7 @@ export const userSettingsSchema = z.strictObject({
   exclude: z.array(exclusion).optional(),
   excludeTags: z.array(exclusion).optional(),
   skipDefaultVpcs: z.boolean().optional(),
+  failOnDeniedRegions: z.boolean().optional(),
   tags: organizationTags.optional(),
   // Whole seconds, never 0: the AWS CLI reads 0 as "wait forever", and flowfix never hangs.
   connectTimeout: number().int().min(1).max(3600).optional(),

@@ -48,6 +48,11 @@ export interface Settings {
   assumeRole?: string;
   externalId?: string;
   roleSessionName?: string;
+  /**
+   * Regions an organization policy (SCP/RCP) denies fail the run (exit 1) instead of being skipped
+   * (--fail-on-denied-regions).
+   */
+  failOnDeniedRegions?: boolean;
   /** Seconds to wait for a connection, per attempt (--connect-timeout). */
   connectTimeout: number;
   /** Seconds to wait for data on an open connection, per attempt (--read-timeout). */

@@ -1,5 +1,6 @@
 // Reads everything audit needs, per region in parallel (bounded), and returns it as plain data.
-// Reads only. A region that cannot be read is kept as 'unreadable' and the others go on.
+// Reads only. A region that cannot be read is kept as 'unreadable' (or 'denied', when an organization
+// policy says no) and the others go on.
 
 import type { AwsClients, CallOptions } from '../aws/api.js';
 import { classifyAwsError, isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
@@ -57,12 +58,18 @@ export async function collectInventory(clients: AwsClients, settings: Settings, 
   // The role read is global and independent of the regions: it runs beside the regional fan-out.
   let done = 0;
   const [regionReads, role] = await Promise.all([
-    mapWithConcurrency(regions, regions.length || 1, (region) => limiter.run(async () => {
-      if (options.signal?.aborted) throw interrupted();
-      const read = await readRegionOrUnreadable(clients, settings, region, deadlineMs);
-      options.progress?.(++done, regions.length, region);
-      return read;
-    })),
+    mapWithConcurrency(regions, regions.length || 1, async ({ region, enabled }): Promise<RegionRead> => {
+      if (!enabled) {
+        options.progress?.(++done, regions.length, region);
+        return { status: 'not-enabled', region };
+      }
+      return limiter.run(async () => {
+        if (options.signal?.aborted) throw interrupted();
+        const read = await readRegionOrUnreadable(clients, settings, region, deadlineMs);
+        options.progress?.(++done, regions.length, region);
+        return read;
+      });
+    }),
     readDeliveryRole(clients, settings, deadlineMs),
   ]);
   return { accountId, partition, homeRegion: clients.homeRegion, regions: regionReads, role };
@@ -99,9 +106,11 @@ const formatSeconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(
 
 /**
  * The explicit --regions list (deduplicated, in the order given) after checking each name against
- * the account's regions, or every enabled region (sorted) when no list was given.
+ * the account's regions, or every enabled region (sorted) when no list was given. Opt-in regions are
+ * per account: a region this account has not enabled is kept as 'not enabled' (with --org, another
+ * account may have it), never read and never an error; a name no account could have is an error.
  */
-async function regionsToScan(clients: AwsClients, wanted: string[] | undefined): Promise<string[]> {
+async function regionsToScan(clients: AwsClients, wanted: string[] | undefined): Promise<{ region: string; enabled: boolean }[]> {
   let known: { enabled: string[]; disabled: string[] };
   try {
     known = await clients.listEnabledRegions();
@@ -109,34 +118,30 @@ async function regionsToScan(clients: AwsClients, wanted: string[] | undefined):
     // A least-privilege identity may lack ec2:DescribeRegions. With an explicit, well-formed list
     // flowfix can still go on: a wrong name then shows up as that region's error.
     if (wanted && classifyAwsError(err).kind === 'access-denied' && wanted.every(isValidRegionName)) {
-      return [...new Set(wanted)];
+      return [...new Set(wanted)].map((region) => ({ region, enabled: true }));
     }
     throw toFlowfixError(err, 'Listing the regions of the account (ec2:DescribeRegions)');
   }
-  if (wanted === undefined) return known.enabled;
+  if (wanted === undefined) return known.enabled.map((region) => ({ region, enabled: true }));
 
   const regions = [...new Set(wanted)];
   const unknown = regions.filter((region) => !known.enabled.includes(region) && !known.disabled.includes(region));
-  const disabled = regions.filter((region) => known.disabled.includes(region));
-  if (unknown.length > 0 || disabled.length > 0) {
-    const problems = [
-      ...(unknown.length > 0 ? [`unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`] : []),
-      ...(disabled.length > 0
-        ? [`${disabled.join(', ')} ${disabled.length > 1 ? 'are' : 'is'} not enabled for the account`]
-        : []),
-    ];
-    throw new FlowfixError('UnknownRegion', `--regions: ${problems.join('; ')}.`, {
+  if (unknown.length > 0) {
+    throw new FlowfixError('UnknownRegion', `--regions: unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}.`, {
       hint: `Run without --regions to scan every enabled region (${known.enabled.join(', ')}).`,
     });
   }
-  return regions;
+  return regions.map((region) => ({ region, enabled: known.enabled.includes(region) }));
 }
 
 async function readRegionOrUnreadable(clients: AwsClients, settings: Settings, region: string, deadlineMs: number): Promise<RegionRead> {
   try {
     return await withDeadline(deadlineMs, region, (call) => readRegion(clients, settings, region, call));
   } catch (err) {
-    return { status: 'unreadable', region, error: toAwsProblem(err) };
+    const error = toAwsProblem(err);
+    // An explicit deny by an SCP or RCP (a landing zone's region deny): the region is off limits, not unread.
+    const deniedBy = err instanceof FlowfixError ? undefined : classifyAwsError(err).deniedBy;
+    return deniedBy ? { status: 'denied', region, deniedBy, error } : { status: 'unreadable', region, error };
   }
 }
 

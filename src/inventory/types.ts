@@ -1,5 +1,6 @@
 // What one read of an account holds: plain data, per region. What could not be read is a member of the
 // union ('unreadable', with AWS's error), never empty facts beside a side list of errors.
+import type { OrganizationPolicyDeny } from '../aws/errors.js';
 import type { FlowLogFacts, LogGroupFacts, Partition, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 
 /** What AWS (or the way to it) answered instead of data. */
@@ -27,7 +28,26 @@ export interface UnreadableRegion {
   error: AwsProblem;
 }
 
-export type RegionRead = RegionInventory | UnreadableRegion;
+/**
+ * A region an organization policy (an SCP, or an RCP) explicitly denies to flowfix's calls, as landing
+ * zones deny every region but a few while still listing them as enabled. Not an error and not "unknown
+ * because of our access": nothing flowfix (or its user's IAM) can do there, so it is reported apart.
+ */
+export interface DeniedRegion {
+  status: 'denied';
+  region: string;
+  deniedBy: OrganizationPolicyDeny;
+  /** AWS's answer, word for word. */
+  error: AwsProblem;
+}
+
+/** A region asked for (--regions) that this account has not enabled (opt-in): no resources can be there. */
+export interface NotEnabledRegion {
+  status: 'not-enabled';
+  region: string;
+}
+
+export type RegionRead = RegionInventory | UnreadableRegion | DeniedRegion | NotEnabledRegion;
 
 /**
  * The delivery role by name. 'unreadable' (IAM refused or failed) is unknown, not missing: nothing may
@@ -54,6 +74,9 @@ export const readRegions = (inventory: Inventory): RegionInventory[] =>
 
 export const unreadableRegions = (inventory: Inventory): UnreadableRegion[] =>
   inventory.regions.filter((r): r is UnreadableRegion => r.status === 'unreadable');
+
+export const deniedRegions = (inventory: Pick<Inventory, 'regions'>): DeniedRegion[] =>
+  inventory.regions.filter((r): r is DeniedRegion => r.status === 'denied');
 
 /** The region's facts when it was read; undefined when unreadable or not part of the inventory. */
 export const readRegion = (inventory: Inventory, region: string): RegionInventory | undefined =>

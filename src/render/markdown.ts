@@ -5,6 +5,7 @@
 import { takesUntrusted, visible } from './visible.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { Finding } from '../audit/types.js';
+import { describeOrganizationPolicy } from '../aws/errors.js';
 import type { PlanReport, RegionSummary } from '../report/plan-report.js';
 import { maxOf } from '../util/collections.js';
 import { plural } from './layout.js';
@@ -58,6 +59,13 @@ export const renderMarkdown = takesUntrusted(function renderMarkdown(report: Pla
 
   if (options.command === 'plan') out.push(...planSection(report));
 
+  const denied = report.regions.filter((r) => r.status === 'denied' && r.deniedBy);
+  if (denied.length > 0) {
+    out.push(`### Denied by an organization policy (${denied.length})`, '', 'Skipped: flowfix can do nothing in these regions.', '');
+    for (const r of denied) out.push(`- ${mdCode(r.region)}: ${mdText(describeOrganizationPolicy(r.deniedBy!))}${r.deniedBy!.action ? ` denies ${mdCode(r.deniedBy!.action)}` : ''}`);
+    out.push('');
+  }
+
   if (report.errors.length > 0) {
     out.push(`### Could not read (${report.errors.length})`, '');
     for (const e of report.errors) out.push(`- ${mdCode(e.region)}: ${mdCode(e.code)} ${mdText(e.message)}${e.action && !e.message.includes(e.action) ? ` (needs ${mdCode(e.action)})` : ''}`);
@@ -71,8 +79,9 @@ function regionTable(report: PlanReport): string[] {
     FINDING_KINDS.filter((k) => r.findings[k])
       .map((k) => `${r.findings[k]} ${mdCode(k)}`)
       .join(', ') || 'none';
+  const unread: Record<Exclude<RegionSummary['status'], 'ok'>, string> = { error: '**unreadable**', denied: '**denied by an organization policy**', 'not-enabled': 'not enabled in this account' };
   const rows = report.regions.map((r) =>
-    r.status === 'error' ? [mdCode(r.region), '–', '–', '**unreadable**', '–'] : [mdCode(r.region), String(r.vpcs), String(r.subnets), `${r.compliant}/${r.inScope}`, counts(r)],
+    r.status !== 'ok' ? [mdCode(r.region), '–', '–', unread[r.status], '–'] : [mdCode(r.region), String(r.vpcs), String(r.subnets), `${r.compliant}/${r.inScope}`, counts(r)],
   );
   const read = report.regions.filter((r) => r.status === 'ok');
   const sum = (pick: (r: RegionSummary) => number) => String(read.reduce((n, r) => n + pick(r), 0));

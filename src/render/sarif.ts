@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { FINDING_KIND_INFO, FINDING_KINDS, type FindingKindInfo } from '../audit/finding-kinds.js';
 import type { Finding, FindingKind, Severity } from '../audit/types.js';
+import { describeOrganizationPolicy } from '../aws/errors.js';
 import type { PlanReport } from '../report/plan-report.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -55,10 +56,18 @@ export function renderSarif(report: PlanReport, { toolVersion }: SarifOptions): 
           {
             // An unreadable region has no results: say the run is incomplete, region by region.
             executionSuccessful: report.errors.length === 0,
-            toolExecutionNotifications: report.errors.map((e) => ({
-              level: 'error',
-              message: { text: `Could not read ${e.region === 'global' ? 'the delivery role (IAM)' : e.region}: ${e.code}: ${e.message}` },
-            })),
+            toolExecutionNotifications: [
+              ...report.errors.map((e) => ({
+                level: 'error',
+                message: { text: `Could not read ${e.region === 'global' ? 'the delivery role (IAM)' : e.region}: ${e.code}: ${e.message}` },
+              })),
+              // Denied by an organization policy: not a failed run, but no result there is not "compliant" either.
+              ...report.regions.flatMap((r) =>
+                r.status === 'denied' && r.deniedBy
+                  ? [{ level: 'note', message: { text: `Skipped ${r.region}: denied by an organization policy, the ${describeOrganizationPolicy(r.deniedBy)}` }, properties: { region: r.region, ...r.deniedBy } }]
+                  : [],
+              ),
+            ],
           },
         ],
         results: report.findings.map((f) => result(report.accountId, f, ruleIndex.get(f.kind)!)),

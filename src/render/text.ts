@@ -5,7 +5,8 @@ import { describeExclusionMark } from '../audit/exclusions.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { Finding } from '../audit/types.js';
 import { actionNumber, type Plan, type PlanAction } from '../plan/types.js';
-import { isReportOnly, isVerified, type ExcludedResource, type PlanReport, type RegionSummary } from '../report/plan-report.js';
+import { describeOrganizationPolicy } from '../aws/errors.js';
+import { deniedRegionNames, isReportOnly, isVerified, type ExcludedResource, type PlanReport, type RegionSummary } from '../report/plan-report.js';
 import { fit, indent, inner, plural, table, visibleWidth } from './layout.js';
 import { maxOf } from '../util/collections.js';
 import { plainStyle, type Style } from './style.js';
@@ -77,9 +78,29 @@ export const renderPlanReport = takesUntrusted(function renderPlanReport(report:
     for (const w of report.warnings) out.push(fit(style.yellow(`  ${'region' in w ? `${w.region}  ${w.resourceId}: ` : ''}${w.message}`), width, 4));
   }
 
+  out.push(...deniedLines(report, style, width));
   out.push(...errorLines(report, style, width));
   return out.join('\n');
 });
+
+/**
+ * Regions an organization policy denies, with the policy AWS named: no advice to fix access (the
+ * caller's IAM cannot), and apart from Errors (they are not errors). AWS's message is data, shown as is.
+ */
+function deniedLines(report: PlanReport, style: Style, width: number | undefined): string[] {
+  const denied = report.regions.filter((r) => r.status === 'denied' && r.deniedBy);
+  const notEnabled = report.regions.filter((r) => r.status === 'not-enabled').map((r) => r.region);
+  const out: string[] = [];
+  if (denied.length > 0) {
+    out.push('', style.bold(style.yellow(`Denied by an organization policy (${denied.length}): skipped, flowfix can do nothing there`)));
+    for (const r of denied) {
+      const by = r.deniedBy!;
+      out.push(fit(style.yellow(`  ${r.region}: ${describeOrganizationPolicy(by)}${by.action ? ` denies ${by.action}` : ''}`), width, 4));
+    }
+  }
+  if (notEnabled.length > 0) out.push('', fit(style.dim(`Not enabled in this account (skipped): ${notEnabled.join(', ')}`), width));
+  return out;
+}
 
 /** What could not be read, so a region that was not read never passes for compliant. */
 function errorLines(report: PlanReport, style: Style, width: number | undefined): string[] {
@@ -100,7 +121,7 @@ export const renderRegionSummary = takesUntrusted(function renderRegionSummary(r
     problems.length === 0
       ? `No findings in ${plural(report.regions.length, 'region')} read.${excluded}`
       : `${plural(problems.length, 'finding')} in ${plural(regions, 'region')}; \`flowfix plan\` lists each one.${excluded}`;
-  return [regionTable(report, style, width), ...errorLines(report, style, width), '', fit(total, width)].join('\n');
+  return [regionTable(report, style, width), ...deniedLines(report, style, width), ...errorLines(report, style, width), '', fit(total, width)].join('\n');
 });
 
 /**
@@ -112,9 +133,10 @@ function regionTable(report: PlanReport, style: Style, width: number | undefined
   // The EXCLUDED column only when something is excluded, so reports without exclusions read as before.
   const excludedColumn = report.regions.some((r) => r.excluded > 0);
   const fixedHeads = ['REGION', 'VPCS', 'SUBNETS', 'COMPLIANT', ...(excludedColumn ? ['EXCLUDED'] : [])];
+  const unread: Record<Exclude<RegionSummary['status'], 'ok'>, string> = { error: style.red('unreadable'), denied: style.yellow('denied (org policy)'), 'not-enabled': style.dim('not enabled') };
   const row = (r: RegionSummary, counts: string[]) =>
-    r.status === 'error'
-      ? [r.region, '-', '-', style.red('unreadable'), ...(excludedColumn ? ['-'] : []), ...counts.map(() => '-')]
+    r.status !== 'ok'
+      ? [r.region, '-', '-', unread[r.status], ...(excludedColumn ? ['-'] : []), ...counts.map(() => '-')]
       : [r.region, String(r.vpcs), String(r.subnets), `${r.compliant}/${r.inScope}`, ...(excludedColumn ? [String(r.excluded)] : []), ...counts];
   const wide = table([[...fixedHeads, ...kinds.map((k) => k.toUpperCase())], ...report.regions.map((r) => row(r, kinds.map((k) => String(r.findings[k] ?? 0))))], style);
   if (!width || width <= 0 || maxOf(wide.split('\n').map(visibleWidth)) <= width) return wide;
@@ -146,17 +168,27 @@ export const renderPlanSummary = takesUntrusted(function renderPlanSummary(repor
     const unit = report.settings.scope === 'subnet' ? 'subnet' : 'VPC';
     if (open > 0 || blocked.length > 0) sentences.push(`No changes flowfix can make: ${plural(open, 'finding')} need${open === 1 ? 's' : ''} your action (see above).`);
     else if (report.errors.length > 0) sentences.push(`No changes in what could be read.`);
-    else sentences.push(`No changes: every ${unit} in scope has a working flow log.`);
+    else if (!report.regions.some((r) => r.status === 'ok') && deniedRegionNames(report).length > 0) sentences.push('Nothing checked: every region is denied by an organization policy.');
+    else sentences.push(`No changes: every ${unit} in scope has a working flow log${deniedRegionNames(report).length > 0 ? ' in the regions flowfix may use' : ''}.`);
   }
+  const denied = deniedSentence(report);
+  if (denied) sentences.push(denied);
   if (report.errors.length > 0) sentences.push(unreadSentence(report));
   return sentences.join(' ');
 });
 
+/** "Skipped eu-west-1 and ap-south-1: denied by an organization policy." (no advice: the caller's IAM cannot change it) */
+function deniedSentence(report: PlanReport): string | undefined {
+  const names = deniedRegionNames(report);
+  return names.length === 0 ? undefined : `Skipped ${listed(names)}: denied by an organization policy.`;
+}
+
+const listed = (names: string[]) => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`);
+
 /** "Could not read eu-west-1 and the delivery role (IAM): nothing there is in this plan; fix access and run again." */
 function unreadSentence(report: PlanReport): string {
   const names = report.errors.map((e) => (e.region === 'global' ? 'the delivery role (IAM)' : e.region));
-  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
-  return `Could not read ${list}: nothing there is in this plan; fix access and run again.`;
+  return `Could not read ${listed(names)}: nothing there is in this plan; fix access and run again.`;
 }
 
 /** "4 flow logs, 1 role to create; 1 role policy to set" (and "… to delete" for rollback plans). */
@@ -182,7 +214,9 @@ function countPlanned(plan: Pick<Plan, 'actions'>): Record<'create' | 'set' | 'd
 
 /** The verdict `flowfix verify` ends with. */
 export const renderVerdict = takesUntrusted(function renderVerdict(report: PlanReport): string {
-  if (isVerified(report)) return 'Verified: every resource in scope has a working flow log.';
+  const denied = deniedRegionNames(report);
+  if (isVerified(report) && denied.length > 0 && !report.regions.some((r) => r.status === 'ok')) return `Not verified: every region is denied by an organization policy (${denied.join(', ')}).`;
+  if (isVerified(report)) return `Verified: every resource in scope has a working flow log${denied.length > 0 ? ` (skipped ${listed(denied)}: denied by an organization policy)` : ''}.`;
   const problems = report.findings.filter((f) => !isReportOnly(f)).length;
   const unreadable = report.errors.map((e) => (e.region === 'global' ? 'the delivery role (IAM)' : e.region));
   if (unreadable.length > 0) return `Not verified: could not read ${unreadable.join(', ')}${problems > 0 ? `; ${plural(problems, 'finding')} in what was read` : ''}.`;

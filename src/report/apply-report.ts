@@ -8,7 +8,7 @@ import { ACTION_KINDS, type ActionKindName } from '../actions/action-kinds.js';
 import { planFileSchema } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import type { Equal } from '../util/types.js';
-import { permissionCheckSchema, reportErrorSchema } from './plan-report.js';
+import { deniedRegionSchema, permissionCheckSchema, reportErrorSchema } from './plan-report.js';
 
 /** Bump on any incompatible change; documented in README "JSON output". */
 export const APPLY_REPORT_SCHEMA = 'flowfix.apply-report/v1';
@@ -57,6 +57,7 @@ export const applyReportSchema = z
     interrupted: z.boolean(),
     verification: z.array(verificationSchema),
     regionErrors: z.array(reportErrorSchema).describe("What could not be read before applying (regions, or 'global' for the role)"),
+    deniedRegions: z.array(deniedRegionSchema).optional().describe('Regions an organization policy (SCP or RCP) denies: skipped, nothing planned there'),
     permissionCheck: permissionCheckSchema.optional().describe('With --dry-run: the permission preflight, before anything else is sent'),
     exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(130)]),
   })

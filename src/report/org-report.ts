@@ -3,7 +3,7 @@
 import type { AwsProblem } from '../inventory/types.js';
 import * as z from 'zod';
 import { applyReportSchema } from './apply-report.js';
-import { planExitCode, planReportSchema, type PlanReport } from './plan-report.js';
+import { planExitCode, planReportSchema, type ExitCodeOptions, type PlanReport } from './plan-report.js';
 
 /** Bump on any incompatible change; documented in README "Many accounts". */
 export const ORG_REPORT_SCHEMA = 'flowfix.org-plan-report/v1';
@@ -65,8 +65,8 @@ interface AccountIdentity {
 }
 
 /** Over the whole run: 1 if any account could not be read (or not all regions), else 2 if any needs changes, else 0. */
-export function orgPlanExitCode(report: OrgPlanReport): 0 | 1 | 2 {
-  const codes = report.accounts.map((a) => (a.status === 'read' ? planExitCode(a.report) : 1));
+export function orgPlanExitCode(report: OrgPlanReport, options: ExitCodeOptions = {}): 0 | 1 | 2 {
+  const codes = report.accounts.map((a) => (a.status === 'read' ? planExitCode(a.report, options) : 1));
   return codes.includes(1) ? 1 : codes.includes(2) ? 2 : 0;
 }
 

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { AuditResult, AuditWarning, Coverage, ExclusionMark, Finding, FindingKind } from '../audit/types.js';
-import type { AwsProblem, Inventory } from '../inventory/types.js';
+import { deniedRegions, type AwsProblem, type DeniedRegion, type Inventory } from '../inventory/types.js';
 import { describeDestination, type Settings } from '../config/settings.js';
 import { planFileSchema } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
@@ -56,15 +56,30 @@ export const coverageSchema = z.strictObject({
   excluded: exclusionMarkSchema.optional(),
 });
 
+/** The organization policy that denies a region (status 'denied'), as AWS named it. */
+export const deniedBySchema = z.strictObject({
+  policyType: z.enum(['service-control-policy', 'resource-control-policy']),
+  policyArn: z.string().optional().describe('The policy ARN, when AWS names it (arn:aws:organizations::…:policy/o-…/service_control_policy/p-…)'),
+  code: z.string(),
+  message: z.string().describe("AWS's own words"),
+  action: z.string().optional(),
+});
+
+/** A region an organization policy denies, with the policy (apply's report lists them apart). */
+export const deniedRegionSchema = deniedBySchema.extend({ region: z.string() });
+
 export const regionSummarySchema = z.strictObject({
   region: z.string(),
-  status: z.enum(['ok', 'error']),
+  status: z
+    .enum(['ok', 'error', 'denied', 'not-enabled'])
+    .describe("'error': could not be read (listed in `errors`); 'denied': an organization policy (SCP or RCP) denies flowfix there (see `deniedBy`); 'not-enabled': the account has not enabled this region"),
   vpcs: count,
   subnets: count,
   inScope: count,
   compliant: count.describe('Resources in scope that comply, excluded ones not counted'),
   findings: z.partialRecord(findingKind, count).describe("Findings by kind, excluded resources' not counted"),
   excluded: count.describe('VPCs and subnets left alone on purpose (listed in `excluded`)'),
+  deniedBy: deniedBySchema.optional().describe("status 'denied' only"),
 });
 
 /** A VPC or subnet left alone on purpose, with why, and the finding it would otherwise have (none: compliant). */
@@ -161,6 +176,7 @@ export const planReportSchema = z
   .meta({ title: 'flowfix plan report (flowfix.plan-report/v1)', description: 'What `flowfix plan --format json` and `flowfix verify --format json` print.' });
 
 export type RegionSummary = z.infer<typeof regionSummarySchema>;
+export type DeniedBy = z.infer<typeof deniedBySchema>;
 export type ReportError = z.infer<typeof reportErrorSchema>;
 /** The plan inside is typed as flowfix writes it; its schema is the plan file's (what apply reads back). */
 export type PlanReport = Omit<z.infer<typeof planReportSchema>, 'plan'> & { plan: Plan };
@@ -184,10 +200,22 @@ export function errorsOf(inventory: Inventory): ReportError[] {
   return errors;
 }
 
+function deniedByOf(r: DeniedRegion): DeniedBy {
+  return { ...r.deniedBy, code: r.error.code, message: r.error.message, ...(r.error.action ? { action: r.error.action } : {}) };
+}
+
+/** The regions of an inventory an organization policy denies, each with the policy AWS named. */
+export function deniedRegionsOf(inventory: Pick<Inventory, 'regions'>): z.infer<typeof deniedRegionSchema>[] {
+  return deniedRegions(inventory).map((r) => ({ region: r.region, ...deniedByOf(r) }));
+}
+
 export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan, settings: Settings, roleWarnings: ReportWarning[] = []): PlanReport {
   const excluded = excludedResources(audit);
   const regions: RegionSummary[] = inventory.regions.map((r) => {
-    if (r.status === 'unreadable') return { region: r.region, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {}, excluded: 0 };
+    const empty = { region: r.region, vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {}, excluded: 0 };
+    if (r.status === 'unreadable') return { ...empty, status: 'error' };
+    if (r.status === 'denied') return { ...empty, status: 'denied', deniedBy: deniedByOf(r) };
+    if (r.status === 'not-enabled') return { ...empty, status: 'not-enabled' };
     const findings: Partial<Record<FindingKind, number>> = {};
     for (const f of audit.findings) if (f.region === r.region && !f.excluded) findings[f.kind] = (findings[f.kind] ?? 0) + 1;
     const coverage = audit.coverage.filter((c) => c.region === r.region && !c.excluded);
@@ -248,21 +276,46 @@ export const isReportOnly = (f: Finding): boolean => f.kind === 'shared-vpc' || 
 /** Findings someone has to act on: not excluded, and not a shared VPC (only its owner can act on it). */
 export const actionableFindings = (findings: Finding[]): Finding[] => findings.filter((f) => !isReportOnly(f));
 
+/** How denied regions count toward the exit code (`--fail-on-denied-regions`). */
+export interface ExitCodeOptions {
+  failOnDeniedRegions?: boolean;
+}
+
+type ExitInputs = Pick<PlanReport, 'errors' | 'findings' | 'regions'>;
+
+/**
+ * Whether regions denied by an organization policy make the run fail: with --fail-on-denied-regions, or
+ * when they are all there is (every region asked for is denied, so nothing at all was checked: an SCP
+ * denying flowfix's reads everywhere must never pass for "compliant"). Regions the account has not enabled
+ * hold nothing and never count.
+ */
+export function deniedRegionsFail(report: { regions: readonly { status: string }[] }, options: ExitCodeOptions = {}): boolean {
+  const denied = report.regions.filter((r) => r.status === 'denied').length;
+  if (denied === 0) return false;
+  // 'ok' in a report, 'read' in an inventory.
+  return options.failOnDeniedRegions === true || !report.regions.some((r) => r.status === 'ok' || r.status === 'read');
+}
+
 /**
  * CI contract: 0 nothing to do, 2 changes planned or needed, 1 something could not be read. Excluded
- * resources (and acknowledged shared VPCs) need nothing; warnings do not change the code.
+ * resources (and acknowledged shared VPCs) need nothing; warnings do not change the code. Regions an
+ * organization policy denies are not errors (see deniedRegionsFail): the code follows the regions
+ * flowfix may use.
  */
-export function planExitCode(report: Pick<PlanReport, 'errors' | 'plan' | 'findings'>): 0 | 1 | 2 {
-  if (report.errors.length > 0) return 1;
+export function planExitCode(report: ExitInputs & Pick<PlanReport, 'plan'>, options: ExitCodeOptions = {}): 0 | 1 | 2 {
+  if (report.errors.length > 0 || deniedRegionsFail(report, options)) return 1;
   const needsAction = report.plan.actions.length > 0 || report.plan.blocked.length > 0 || actionableFindings(report.findings).length > 0;
   return needsAction ? 2 : 0;
 }
 
-/** `flowfix verify`: everything could be read and every resource in scope has a working flow log. */
+/** `flowfix verify`: everything flowfix may use could be read, and every resource in scope there has a working flow log. */
 export const isVerified = (report: Pick<PlanReport, 'errors' | 'findings'>): boolean => report.errors.length === 0 && report.findings.every(isReportOnly);
 
 /** `verify`'s CI contract, as `plan`'s: 0 verified, 2 findings remain, 1 something could not be checked. */
-export function verifyExitCode(report: Pick<PlanReport, 'errors' | 'findings'>): 0 | 1 | 2 {
-  if (report.errors.length > 0) return 1;
+export function verifyExitCode(report: ExitInputs, options: ExitCodeOptions = {}): 0 | 1 | 2 {
+  if (report.errors.length > 0 || deniedRegionsFail(report, options)) return 1;
   return isVerified(report) ? 0 : 2;
 }
+
+/** The regions an organization policy denies, by name, for one-line summaries. */
+export const deniedRegionNames = (report: Pick<PlanReport, 'regions'>): string[] => report.regions.filter((r) => r.status === 'denied').map((r) => r.region);

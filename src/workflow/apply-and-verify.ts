@@ -9,7 +9,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { Plan } from '../plan/types.js';
 import { permissionsMissing, type PermissionCheck } from '../plan/permission-check.js';
 import type { ApplyReportDocument } from '../report/apply-report.js';
-import { errorsOf } from '../report/plan-report.js';
+import { deniedRegionsFail, deniedRegionsOf, errorsOf } from '../report/plan-report.js';
 import { plural } from '../util/plural.js';
 import { EXIT } from './exit-codes.js';
 import type { WorkflowDeps } from './deps.js';
@@ -54,8 +54,10 @@ export type ApplyResult = Omit<ApplyReportDocument, 'schema'>;
 export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, timings: ApplyTimings = DEFAULT_APPLY_TIMINGS): Promise<ApplyResult> {
   const { plan, live, settings } = request;
   const regionErrors = errorsOf(live);
-  // Work the plan cannot do (e.g. an untrusted role) leaves resources non-compliant: exit 1.
-  const blocked = plan.blocked.length > 0 || regionErrors.length > 0;
+  const deniedRegions = deniedRegionsOf(live);
+  // Work the plan cannot do (e.g. an untrusted role) leaves resources non-compliant: exit 1. Regions an
+  // organization policy denies are skipped unless --fail-on-denied-regions (or nothing else was read).
+  const blocked = plan.blocked.length > 0 || regionErrors.length > 0 || deniedRegionsFail(live, settings);
   const executed = await applyPlan(plan, {
     clients: deps.clients,
     live,
@@ -78,7 +80,7 @@ export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, 
   const failed = report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed) || permissionsMissing(request.permissionCheck);
   const unverified = verification.some((v) => v.status !== 'ok' && v.status !== 'pending');
   const exitCode = report.interrupted ? EXIT.interrupted : failed || unverified || blocked ? EXIT.error : EXIT.ok;
-  return { plan, ...report, verification, regionErrors, ...(request.permissionCheck ? { permissionCheck: request.permissionCheck } : {}), exitCode };
+  return { plan, ...report, verification, regionErrors, ...(deniedRegions.length > 0 ? { deniedRegions } : {}), ...(request.permissionCheck ? { permissionCheck: request.permissionCheck } : {}), exitCode };
 }
 
 /**

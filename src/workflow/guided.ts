@@ -51,7 +51,7 @@ export async function guide(base: Settings, profile: string, deps: WorkflowDeps 
   const members = await organizationSize(deps.organizations);
   if (members > 1) ui.show({ kind: 'organization', accounts: members });
   const assessment = await assess(base, deps);
-  if (planExitCode(assessment.report) === EXIT.ok) {
+  if (planExitCode(assessment.report, base) === EXIT.ok) {
     ui.show({ kind: 'compliant', report: assessment.report });
     return { apply: false, why: 'compliant' };
   }
@@ -59,7 +59,8 @@ export async function guide(base: Settings, profile: string, deps: WorkflowDeps 
 
   // 2. Regions: the ones named with --regions (or the settings file), else those with findings.
   const preselected = base.regions ? new Set(base.regions) : new Set(assessment.audit.findings.filter(isTarget).map((f) => f.region));
-  const regionChoices = assessment.inventory.regions.map((r) => ({ name: r.region, value: r.region, checked: preselected.has(r.region) }));
+  // Regions an organization policy denies, or the account never enabled, are no choice.
+  const regionChoices = assessment.inventory.regions.filter((r) => r.status !== 'denied' && r.status !== 'not-enabled').map((r) => ({ name: r.region, value: r.region, checked: preselected.has(r.region) }));
   const regionQuestion = `Step 2/5: which regions should flowfix fix? (${base.regions ? 'the regions you named' : 'regions with findings'} are preselected)`;
   let regions = await ask.checkbox(regionQuestion, regionChoices);
   while (regions.length === 0) {

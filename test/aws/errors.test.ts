@@ -1,4 +1,4 @@
-import { classifyAwsError, isAwsOrNetworkError, tagIamAction, toFlowfixError, writeOutcomeUnknown } from '../../src/aws/errors.js';
+import { classifyAwsError, isAwsOrNetworkError, organizationPolicyDenyIn, tagIamAction, toFlowfixError, writeOutcomeUnknown } from '../../src/aws/errors.js';
 import { FlowfixError } from '../../src/errors.js';
 import { awsError } from '../helpers/mock-aws-sdk.js';
 
@@ -147,5 +147,38 @@ describe('writeOutcomeUnknown', () => {
     ['a quota', awsError('LimitExceededException', 'too many log groups', 400), false],
   ])('GIVEN %s THEN whether the write took effect is unknown: %s', (_label, err, expected) => {
     expect(writeOutcomeUnknown(err)).toBe(expected);
+  });
+});
+
+describe('organizationPolicyDenyIn: the explicit deny by an SCP or RCP, as AWS words it', () => {
+  const SCP = 'arn:aws:organizations::999999999999:policy/o-abcdef1234/service_control_policy/p-kux2m48e';
+  const RCP = 'arn:aws:organizations::999999999999:policy/o-abcdef1234/resource_control_policy/p-qprcwfer';
+  test.each([
+    [
+      'EC2, with the policy ARN',
+      `You are not authorized to perform this operation. User: arn:aws:sts::111111111111:assumed-role/R/S is not authorized to perform: ec2:DescribeVpcs with an explicit deny in a service control policy: ${SCP}`,
+      { policyType: 'service-control-policy', policyArn: SCP },
+    ],
+    ['EC2, the older wording without an ARN', 'You are not authorized to perform this operation. User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeRegions with an explicit deny in a service control policy', { policyType: 'service-control-policy' }],
+    [
+      'Logs, on a resource',
+      `User: arn:aws:sts::111111111111:assumed-role/R/S is not authorized to perform: logs:DescribeLogGroups on resource: arn:aws:logs:eu-west-1:111111111111:log-group:* with an explicit deny in a resource control policy: ${RCP}`,
+      { policyType: 'resource-control-policy', policyArn: RCP },
+    ],
+  ])('%s', (_, message, expected) => {
+    expect(organizationPolicyDenyIn(message)).toEqual(expected);
+  });
+
+  test.each([
+    'User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeVpcs because no identity-based policy allows the ec2:DescribeVpcs action',
+    'User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeVpcs with an explicit deny in an identity-based policy: arn:aws:iam::111111111111:policy/Deny',
+    'User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeVpcs with an explicit deny in a permissions boundary',
+  ])('not an organization policy: %s', (message) => {
+    expect(organizationPolicyDenyIn(message)).toBeUndefined();
+  });
+
+  test('GIVEN an UnauthorizedOperation naming an SCP WHEN classified THEN access-denied with the action and the policy', () => {
+    const err = awsError('UnauthorizedOperation', `You are not authorized to perform this operation. User: arn:aws:sts::1:assumed-role/R/S is not authorized to perform: ec2:DescribeVpcs with an explicit deny in a service control policy: ${SCP}`, 403);
+    expect(classifyAwsError(err)).toMatchObject({ kind: 'access-denied', action: 'ec2:DescribeVpcs', deniedBy: { policyType: 'service-control-policy', policyArn: SCP } });
   });
 });

@@ -20,7 +20,7 @@ export interface FakeAwsServer {
   close(): Promise<void>;
 }
 
-const SERVICES: readonly Service[] = ['ec2', 'iam', 'sts', 'logs'];
+const SERVICES: readonly Service[] = ['ec2', 'iam', 'sts', 'logs', 'organizations'];
 
 export async function serveFakeAws(fake: FakeAws): Promise<FakeAwsServer> {
   const server = createServer((request, response) => {
@@ -47,15 +47,16 @@ async function handle(fake: FakeAws, request: IncomingMessage, response: ServerR
   let answer: HttpAnswer;
   try {
     const body = await readBody(request);
-    const { service, region } = credentialScope(request.headers.authorization ?? '');
-    if (service === 'logs') {
+    // The access key tells the accounts apart: STS-issued keys act in the account whose role was assumed.
+    const { service, region, accessKeyId } = credentialScope(request.headers.authorization ?? '');
+    if (service === 'logs' || service === 'organizations') {
       const operation = String(request.headers['x-amz-target'] ?? '').replace(/^.*\./, '');
-      answer = await answerOrError(service, operation, () => fake.answer(service, operation, region, body ? JSON.parse(body) : {}));
+      answer = await answerOrError(service, operation, () => fake.answer(service, operation, region, body ? JSON.parse(body) : {}, accessKeyId));
     } else {
       const params = new URLSearchParams(body);
       const operation = params.get('Action') ?? '';
       const input = decodeQuery(operation, params);
-      answer = await answerOrError(service, operation, () => fake.answer(service, operation, region, input));
+      answer = await answerOrError(service, operation, () => fake.answer(service, operation, region, input, accessKeyId));
     }
   } catch (err) {
     answer = { status: 400, body: `FakeAws over HTTP could not read the request: ${String(err)}` };
@@ -73,12 +74,12 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-/** `Credential=AKID/20260101/us-east-1/ec2/aws4_request` → service ec2, region us-east-1. */
-function credentialScope(authorization: string): { service: Service; region: string } {
-  const match = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization);
-  const service = SERVICES.find((s) => s === match?.[2]);
+/** `Credential=AKID/20260101/us-east-1/ec2/aws4_request` → access key AKID, service ec2, region us-east-1. */
+function credentialScope(authorization: string): { service: Service; region: string; accessKeyId: string } {
+  const match = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization);
+  const service = SERVICES.find((s) => s === match?.[3]);
   if (!match || !service) throw new Error(`no SigV4 credential scope for a known service in "${authorization}"`);
-  return { service, region: match[1]! };
+  return { service, region: match[2]!, accessKeyId: match[1]! };
 }
 
 async function answerOrError(service: Service, operation: string, call: () => Promise<object>): Promise<HttpAnswer> {
@@ -102,7 +103,7 @@ function errorAnswer(service: Service, err: unknown): HttpAnswer {
   const status = e.$metadata?.httpStatusCode ?? 400;
   const code = e.Code ?? e.name ?? 'FakeAwsError';
   const message = e.message ?? String(err);
-  if (service === 'logs') return jsonError(status, code, message);
+  if (service === 'logs' || service === 'organizations') return jsonError(status, code, message);
   if (service === 'ec2') return ec2Error(status, code, message);
   return queryError(status, code, message);
 }

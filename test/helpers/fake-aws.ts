@@ -228,6 +228,16 @@ interface AccountState {
   parentId: string;
   regionStates: Map<string, RegionState>;
   roles: Map<string, StoredRole>;
+  /** Regions an organization policy denies this account (a landing zone's region deny), with the policy. */
+  deniedRegions: Map<string, OrganizationPolicyDenial>;
+  /** Enabled regions of the fake this account has not opted in to: DescribeRegions lists them as not-opted-in. */
+  notOptedIn: Set<string>;
+}
+
+/** How an organization policy's explicit deny is worded (IAM user guide, "Access denied error message examples"). */
+interface OrganizationPolicyDenial {
+  policyType: 'service control policy' | 'resource control policy';
+  policyArn: string;
 }
 
 /** Temporary credentials STS handed out: which account they act in, until when. */
@@ -271,7 +281,7 @@ export class FakeAws {
 
   constructor(opts: FakeAwsOptions = {}) {
     const accountId = opts.accountId ?? FAKE_ACCOUNT;
-    this.acct = { accountId, name: 'management', status: 'ACTIVE', parentId: ROOT_ID, regionStates: new Map(), roles: new Map() };
+    this.acct = { accountId, name: 'management', status: 'ACTIVE', parentId: ROOT_ID, regionStates: new Map(), roles: new Map(), deniedRegions: new Map(), notOptedIn: new Set() };
     this.accounts = new Map([[accountId, this.acct]]);
     if (opts.checkOperatorPolicy !== false) {
       registerForPolicyCheck({ accountId: this.accountId, calls: this.calls, roleArnOf: (name) => this.role(name)?.arn, grants: () => this.grants });
@@ -322,7 +332,7 @@ export class FakeAws {
    * server in fake-aws-http.ts, which child processes reach) hands over after decoding a request.
    * Recorded, delayed, failed and denied exactly like a call through an installed client.
    */
-  answer(service: Service, operation: string, region: string, input: unknown): Promise<object> {
+  answer(service: Service, operation: string, region: string, input: unknown, accessKeyId?: string): Promise<object> {
     const route = this.services()[service].routes.find(([, name]) => name === operation);
     const handler: Handler =
       route?.[2] ??
@@ -331,7 +341,7 @@ export class FakeAws {
         err.name = 'FakeAwsUnsupportedCommand';
         throw err;
       });
-    return this.serve(service, operation, input, () => Promise.resolve(region), handler);
+    return this.serve(service, operation, input, () => Promise.resolve(region), handler, () => Promise.resolve(accessKeyId));
   }
 
   private services(): Record<Service, ServiceRoutes> {
@@ -669,6 +679,26 @@ export class FakeAws {
     this.denied.push({ operation: normaliseOp(operation), ...(opts.region === undefined ? {} : { region: opts.region }) });
   }
 
+  /**
+   * An organization policy denies this account every EC2 and CloudWatch Logs call in `region`, as a
+   * landing zone's region deny does (AWS Control Tower's exempts ec2:DescribeRegions, so the region is
+   * still listed as enabled). The calls answer as AWS does: EC2 `UnauthorizedOperation` (HTTP 403), Logs
+   * `AccessDeniedException`, both "… with an explicit deny in a service control policy: <policy ARN>"
+   * (or "resource control policy" with `policy: 'rcp'`). Returns the policy ARN named.
+   */
+  denyRegionByPolicy(region: string, opts: { policy?: 'scp' | 'rcp'; policyArn?: string } = {}): string {
+    const rcp = opts.policy === 'rcp';
+    const policyArn = opts.policyArn ?? `arn:${this.partition}:organizations::${FAKE_ACCOUNT}:policy/o-f4k3/${rcp ? 'resource' : 'service'}_control_policy/p-${rcp ? 'rcpdeny1' : 'regdeny1'}`;
+    this.acct.deniedRegions.set(region, { policyType: rcp ? 'resource control policy' : 'service control policy', policyArn });
+    return policyArn;
+  }
+
+  /** This account has not enabled `region` (an opt-in region): DescribeRegions lists it as not-opted-in, calls there fail. */
+  optOutOfRegion(region: string): void {
+    if (!this.enabled.includes(region)) throw new Error(`FakeAws.optOutOfRegion: ${region} is not one of the fake's regions (${this.enabled.join(', ')})`);
+    this.acct.notOptedIn.add(region);
+  }
+
   denyPassRole(): void {
     this.passRoleDenied = true;
   }
@@ -688,7 +718,7 @@ export class FakeAws {
     // Given options also update an existing account (e.g. move it into an OU).
     let state = this.accounts.get(accountId);
     if (!state) {
-      state = { accountId, name: opts.name ?? `account-${accountId}`, status: opts.status ?? 'ACTIVE', parentId: opts.parentId ?? ROOT_ID, regionStates: new Map(), roles: new Map() };
+      state = { accountId, name: opts.name ?? `account-${accountId}`, status: opts.status ?? 'ACTIVE', parentId: opts.parentId ?? ROOT_ID, regionStates: new Map(), roles: new Map(), deniedRegions: new Map(), notOptedIn: new Set() };
       this.addRegionStates(state);
       this.accounts.set(accountId, state);
     }
@@ -812,6 +842,10 @@ export class FakeAws {
     if (failure) failure.remaining--;
     if (failure && !failure.afterEffect) throw injectedError(service, operation, failure.error);
     if (this.isDenied(operation, region)) throw this.accessDenied(ctx, `${service}:${operation}`);
+    const byPolicy = (caller?.account ?? this.acct).deniedRegions.get(region);
+    if (byPolicy && (service === 'ec2' || service === 'logs') && operation !== 'DescribeRegions') {
+      throw organizationPolicyDeny(ctx, caller?.arn ?? this.callerArn(ctx.partition), (caller?.account ?? this.acct).accountId, byPolicy);
+    }
     this.serving = caller?.account;
     this.servingArn = caller?.arn;
     try {
@@ -863,7 +897,7 @@ export class FakeAws {
 
   /** The state of the region a call went to; disabled regions answer the way each service does. */
   private regionState(ctx: Ctx): RegionState {
-    if (this.disabled.includes(ctx.region)) {
+    if (this.disabled.includes(ctx.region) || this.current.notOptedIn.has(ctx.region)) {
       throw ctx.service === 'logs'
         ? serviceError('logs', 'UnrecognizedClientException', 'The security token included in the request is invalid.')
         : serviceError('ec2', 'OptInRequired', 'You are not subscribed to this service. Please go to http://aws.amazon.com to subscribe.');
@@ -880,8 +914,8 @@ export class FakeAws {
   private describeRegions(input: DescribeRegionsCommandInput, ctx: Ctx): object {
     this.regionState(ctx);
     const listed = [
-      ...this.enabled.map((name) => [name, 'opt-in-not-required'] as const),
-      ...(input.AllRegions ? this.disabled.map((name) => [name, 'not-opted-in'] as const) : []),
+      ...this.enabled.filter((name) => !this.current.notOptedIn.has(name)).map((name) => [name, 'opt-in-not-required'] as const),
+      ...(input.AllRegions ? [...this.disabled, ...this.current.notOptedIn].map((name) => [name, 'not-opted-in'] as const) : []),
     ].map(([name, optIn]) => ({
       RegionName: name,
       Endpoint: `ec2.${name}.amazonaws.com${name.startsWith('cn-') ? '.cn' : ''}`,
@@ -1693,6 +1727,21 @@ const SDK_MODULES: Record<Service, Record<string, unknown>> = { ec2: {}, iam: ia
 function injectedError(service: Service, operation: string, { name, message, httpStatusCode }: InjectedError): Error {
   if (/^E[A-Z]+$/.test(name)) return Object.assign(new Error(message ?? `socket hang up (${name})`), { code: name });
   return serviceError(service, name, message ?? `Injected ${name} for ${operation}`, httpStatusCode);
+}
+
+/**
+ * What EC2 and CloudWatch Logs answer when an organization policy explicitly denies the call: EC2
+ * UnauthorizedOperation (HTTP 403, its usual opening sentence first), Logs AccessDeniedException (HTTP
+ * 400), both naming the action and the policy by type and ARN.
+ */
+function organizationPolicyDeny(ctx: Ctx, callerArn: string, account: string, policy: OrganizationPolicyDenial): Error {
+  const action = `${ctx.service}:${ctx.operation}`;
+  const why = `with an explicit deny in a ${policy.policyType}: ${policy.policyArn}`;
+  if (ctx.service === 'ec2') {
+    return serviceError('ec2', 'UnauthorizedOperation', `You are not authorized to perform this operation. User: ${callerArn} is not authorized to perform: ${action} ${why}`, 403);
+  }
+  const resource = `arn:${ctx.partition}:logs:${ctx.region}:${account}:log-group:*`;
+  return serviceError('logs', 'AccessDeniedException', `User: ${callerArn} is not authorized to perform: ${action} on resource: ${resource} ${why}`, 400);
 }
 
 function serviceError(service: Service, code: string, message: string, httpStatusCode?: number): Error {

@@ -293,14 +293,35 @@ describe('collectInventory', () => {
     expect(sdk.ec2.commandCalls(DescribeVpcsCommand)).toHaveLength(0);
   });
 
-  it('GIVEN a region that exists but is not enabled WHEN collecting THEN UnknownRegion says it is not enabled', async () => {
-    serveAccount({ regions: { 'us-east-1': {} }, disabledRegions: ['af-south-1'] });
+  it('GIVEN a region asked for that this account has not enabled WHEN collecting THEN it is kept as not-enabled, never read, and the others are read', async () => {
+    serveAccount({ regions: { 'us-east-1': { vpcs: vpcs(1, 'u') } }, disabledRegions: ['af-south-1'] });
     const clients = await testAwsClients();
 
-    const failure = await collectInventory(clients, settings({ regions: ['af-south-1'] })).catch((err: unknown) => err);
+    const inventory = await collectInventory(clients, settings({ regions: ['af-south-1', 'us-east-1'] }));
 
-    expect(failure).toMatchObject({ code: 'UnknownRegion' });
-    expect((failure as FlowfixError).message).toMatch(/af-south-1 is not enabled for the account/);
+    expect(inventory.regions.map((r) => [r.region, r.status])).toEqual([['af-south-1', 'not-enabled'], ['us-east-1', 'read']]);
+    expect(await regionsOfCalls(sdk.ec2, DescribeVpcsCommand)).toEqual(['us-east-1']);
+  });
+
+  it('GIVEN an SCP denying a region WHEN collecting THEN that region is denied, with the policy AWS named; a plain denial stays unreadable', async () => {
+    const scp = 'arn:aws:organizations::999999999999:policy/o-abcdef1234/service_control_policy/p-regdeny1';
+    serveAccount({ regions: { 'us-east-1': {}, 'eu-west-1': {}, 'ap-south-1': {} } });
+    sdk.ec2
+      .on(DescribeVpcsCommand)
+      .callsFake(async (_input, getClient) => {
+        const region = await (getClient() as { config: { region: () => Promise<string> } }).config.region();
+        if (region === 'eu-west-1') throw awsError('UnauthorizedOperation', `You are not authorized to perform this operation. User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeVpcs with an explicit deny in a service control policy: ${scp}`, 403);
+        if (region === 'ap-south-1') throw awsError('UnauthorizedOperation', 'You are not authorized to perform this operation. User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeVpcs because no identity-based policy allows the ec2:DescribeVpcs action', 403);
+        return { Vpcs: [] };
+      });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings({}));
+
+    const byRegion = Object.fromEntries(inventory.regions.map((r) => [r.region, r]));
+    expect(byRegion['eu-west-1']).toMatchObject({ status: 'denied', deniedBy: { policyType: 'service-control-policy', policyArn: scp }, error: { code: 'UnauthorizedOperation', action: 'ec2:DescribeVpcs' } });
+    expect(byRegion['ap-south-1']).toMatchObject({ status: 'unreadable', error: { code: 'UnauthorizedOperation' } });
+    expect(byRegion['us-east-1']).toMatchObject({ status: 'read' });
   });
 
   it('GIVEN DescribeRegions is denied and an explicit region list WHEN collecting THEN the list is read anyway', async () => {

@@ -20,7 +20,7 @@ export async function planAccountsCommand(options: CommandOptions, io: Io, deps:
     const { org, report } = await assessAll(options, wf);
     printOrgReport(report, options, io);
     if (options.outDir) await savePlans(options.outDir, plansOf(org), io);
-    return orgPlanExitCode(report);
+    return orgPlanExitCode(report, options.settings);
   });
 }
 
@@ -28,7 +28,7 @@ export async function verifyAccountsCommand(options: CommandOptions, io: Io, dep
   return withWorkflow(options, io, deps, async (wf) => {
     const { report } = await assessAll(options, wf);
     printOrgReport(report, options, io);
-    const codes = report.accounts.map((a) => (a.status === 'read' ? verifyExitCode(a.report) : EXIT.error));
+    const codes = report.accounts.map((a) => (a.status === 'read' ? verifyExitCode(a.report, options.settings) : EXIT.error));
     const unverified = codes.filter((code) => code !== EXIT.ok).length;
     if (options.format === 'text') {
       io.stdout.write(unverified === 0 ? `Verified: every resource in scope has a working flow log in ${plural(report.accounts.length, 'account')}.\n` : `Not verified: ${plural(unverified, 'account')} with findings or errors.\n`);

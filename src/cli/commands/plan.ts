@@ -28,7 +28,7 @@ export async function planCommand(options: CommandOptions, io: Io, deps: Command
   if (options.outDir) await savePlans(options.outDir, [plan], io);
   // A permission the plan needs and may not use is an error: the plan could not be carried out (1).
   if (permissionCheck && permissionCheckFailed(permissionCheck)) return EXIT.error;
-  return planExitCode(report);
+  return planExitCode(report, options.settings);
 }
 
 /** The apply that carries out this plan: the saved file, or the flags the user typed (else apply plans for other regions or settings). */

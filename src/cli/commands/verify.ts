@@ -1,5 +1,6 @@
 // `flowfix verify`: re-audit live state, delivery status included (FAILED delivery is a finding).
 // Exit codes as `plan`: 0 verified, 2 findings remain, 1 could not check (a region or the role unreadable).
+// Regions an organization policy denies are skipped (1 with --fail-on-denied-regions).
 import type { Io } from '../../io/io.js';
 import { verifyExitCode } from '../../report/plan-report.js';
 import { assess } from '../../workflow/assess.js';
@@ -17,5 +18,5 @@ export async function verifyCommand(options: CommandOptions, io: Io, deps: Comma
   });
   if (options.format === 'json') printJson(io, { ...report, delivery });
   else printReport(report, options.format, io, { command: 'verify', ...(delivery.length > 0 ? { beforeClosing: renderDelivery(delivery, styleOf(io), layoutOf(io)) } : {}) });
-  return verifyExitCode(report);
+  return verifyExitCode(report, options.settings);
 }
