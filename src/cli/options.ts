@@ -53,6 +53,8 @@ export interface CommandOptions {
   planFile?: string;
   /** rollback: also delete flowfix's log groups (and the log data in them). */
   deleteLogGroups: boolean;
+  /** rollback: regions an organization policy denies hold no flowfix flow logs (they do not keep the role). */
+  deniedRegionsHoldNothing: boolean;
 }
 
 /** The parsed argv shape yargs hands us (kebab-case flags arrive camel-cased too); settings flags are read by config/flags.ts. */
@@ -70,6 +72,7 @@ export interface RawArgs {
   wait?: boolean;
   planFile?: string;
   deleteLogGroups?: boolean;
+  deniedRegionsHoldNothing?: boolean;
 }
 
 export const DEFAULT_CONFIG_FILE = 'flowfix.config.json';
@@ -101,6 +104,7 @@ export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOp
     dryRun: args.dryRun === true,
     wait: args.wait === true,
     deleteLogGroups: args.deleteLogGroups === true,
+    deniedRegionsHoldNothing: args.deniedRegionsHoldNothing === true,
     ...(args.planFile ? { planFile: args.planFile } : {}),
   };
 }

@@ -88,7 +88,11 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
           withSettingsFlags(y)
             .option('yes', { type: 'boolean', alias: 'y', describe: 'Delete without asking (required without a terminal)' })
             .option('dry-run', { type: 'boolean', describe: 'Read and show what would be deleted, delete nothing' })
-            .option('delete-log-groups', { type: 'boolean', describe: "Also delete flowfix's log groups (tagged ManagedBy=flowfix) and the log data in them" }),
+            .option('delete-log-groups', { type: 'boolean', describe: "Also delete flowfix's log groups (tagged ManagedBy=flowfix) and the log data in them" })
+            .option('denied-regions-hold-nothing', {
+              type: 'boolean',
+              describe: 'Regions an organization policy (SCP/RCP) denies hold no flowfix flow logs: they do not keep the role from being deleted',
+            }),
         (args) => {
           chosen = { name: 'rollback', args: args as RawArgs };
         },

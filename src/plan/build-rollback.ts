@@ -9,7 +9,8 @@ import { buildDeleteRole } from '../actions/delete-role.js';
 import { buildDeleteRolePolicy } from '../actions/delete-role-policy.js';
 import { isManagedByFlowfix } from '../config/settings.js';
 import type { FlowLogFacts } from '../facts/resources.js';
-import { readRegions, unreadableRegions, type AwsProblem, type Inventory } from '../inventory/types.js';
+import { deniedRegions, readRegions, unreadableRegions, type AwsProblem, type Inventory } from '../inventory/types.js';
+import { describeOrganizationPolicy, type OrganizationPolicyDeny } from '../aws/errors.js';
 import { chunk } from '../util/collections.js';
 import type { Plan } from './types.js';
 
@@ -17,12 +18,17 @@ export interface RollbackInput {
   /** Live state of the regions rolled back, and the delivery role by name. */
   live: Inventory;
   /** Flow logs of the account's other enabled regions (outside --regions): they may use the role too. */
-  otherRegions: { region: string; flowLogs: FlowLogFacts[] | null; error?: AwsProblem }[];
+  otherRegions: { region: string; flowLogs: FlowLogFacts[] | null; error?: AwsProblem; deniedBy?: OrganizationPolicyDeny }[];
   /** Tags of the candidate log groups (flowfix's own name, and those its flow logs deliver to), by region and name; absent = unknown. */
   logGroupTags: Record<string, Record<string, Record<string, string>>>;
   roleName: string;
   policyName: string;
   deleteLogGroups: boolean;
+  /**
+   * --denied-regions-hold-nothing: regions an organization policy denies are taken to hold no flowfix flow
+   * logs, so they do not keep the role. Off: flow logs made there before the policy may still use it.
+   */
+  deniedRegionsHoldNothing?: boolean;
 }
 
 /** A resource flowfix created, or one by a name it uses, that this rollback leaves in place, and why. */
@@ -33,6 +39,8 @@ export interface KeptResource {
   reason: string;
   /** For a log group: the bytes of log data it holds. */
   storedBytes?: number;
+  /** For a region: the organization policy that denies it (not an error: nothing anyone's IAM can change). */
+  deniedBy?: OrganizationPolicyDeny;
 }
 
 export interface RollbackPlan extends Pick<Plan, 'accountId' | 'partition' | 'actions'> {
@@ -82,9 +90,18 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
 
   const unread = [
     ...unreadableRegions(live).map((r) => ({ region: r.region, error: r.error })),
-    ...input.otherRegions.flatMap((r) => (r.flowLogs === null ? [{ region: r.region, error: r.error ?? { code: 'Unknown', message: 'not read' } }] : [])),
+    ...input.otherRegions.flatMap((r) => (r.flowLogs === null && !r.deniedBy ? [{ region: r.region, error: r.error ?? { code: 'Unknown', message: 'not read' } }] : [])),
   ];
   for (const r of unreadableRegions(live)) kept.push({ type: 'region', region: r.region, name: r.region, reason: `could not be read (${r.error.code}: ${r.error.message}); nothing there is deleted` });
+  const denied = [
+    ...deniedRegions(live).map((r) => ({ region: r.region, deniedBy: r.deniedBy })),
+    ...input.otherRegions.flatMap((r) => (r.flowLogs === null && r.deniedBy ? [{ region: r.region, deniedBy: r.deniedBy }] : [])),
+  ];
+  const holdNothing = input.deniedRegionsHoldNothing === true;
+  for (const r of denied) {
+    const reason = `denied by an organization policy (the ${describeOrganizationPolicy(r.deniedBy)}): nothing there can be read or deleted${holdNothing ? '; taken to hold no flowfix flow logs (--denied-regions-hold-nothing)' : ''}`;
+    kept.push({ type: 'region', region: r.region, name: r.region, reason, deniedBy: r.deniedBy });
+  }
 
   const role = live.role;
   if (role.status === 'unreadable') {
@@ -99,6 +116,9 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
       const first = users[0]!;
       keep(`still used by ${users.length === 1 ? 'flow log' : `${users.length} flow logs flowfix did not create, e.g.`} ${first.flowLogId} (${first.resourceId} in ${first.region}): kept with its policy`);
     } else if (unread.length > 0) keep(`${unread.map((r) => r.region).join(', ')} could not be read, so flow logs there may still use it: kept with its policy`);
+    else if (denied.length > 0 && !holdNothing) {
+      keep(`${denied.map((r) => r.region).join(', ')} ${denied.length === 1 ? 'is' : 'are'} denied by an organization policy, so flow logs flowfix made there before the policy may still use it: kept with its policy; add --denied-regions-hold-nothing to delete it anyway`);
+    }
     else {
       if (facts.inlinePolicies[input.policyName] !== undefined) global.push(buildDeleteRolePolicy(facts.roleName, input.policyName, BECAUSE));
       if (others.length > 0) keep(`has inline policies flowfix did not write (${others.join(', ')}): kept; only ${input.policyName} is deleted`);

@@ -15,6 +15,10 @@ export const keptResourceSchema = z.strictObject({
   name: z.string(),
   reason: z.string().describe('Why rollback leaves it in place'),
   storedBytes: z.number().optional().describe('For a log group: bytes of log data it holds'),
+  deniedBy: z
+    .strictObject({ policyType: z.enum(['service-control-policy', 'resource-control-policy']), policyArn: z.string().optional() })
+    .optional()
+    .describe('For a region an organization policy denies: the policy, as AWS named it'),
 });
 
 const accountIdentity = { accountId: z.string(), name: z.string().optional().describe('From Organizations, when the accounts came from --org') };

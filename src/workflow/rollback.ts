@@ -18,6 +18,8 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 
 export interface RollbackOptions {
   deleteLogGroups: boolean;
+  /** Regions an organization policy denies hold no flowfix flow logs: they do not keep the role. */
+  deniedRegionsHoldNothing?: boolean;
 }
 
 export interface AccountRollbackPlan {
@@ -42,7 +44,8 @@ export async function planRollback(clients: AwsClients, settings: Settings, opti
       try {
         return { region, flowLogs: await clients.ec2(region).listFlowLogs() };
       } catch (err) {
-        return { region, flowLogs: null, error: problemOf(err) };
+        const deniedBy = err instanceof FlowfixError || !isAwsOrNetworkError(err) ? undefined : classifyAwsError(err).deniedBy;
+        return { region, flowLogs: null, error: problemOf(err), ...(deniedBy ? { deniedBy } : {}) };
       }
     })));
   }
@@ -63,7 +66,7 @@ export async function planRollback(clients: AwsClients, settings: Settings, opti
     logGroupTags[region.region] = tags;
   });
 
-  const plan = buildRollbackPlan({ live, otherRegions, logGroupTags, roleName: settings.roleName, policyName: settings.policyName, deleteLogGroups: options.deleteLogGroups });
+  const plan = buildRollbackPlan({ live, otherRegions, logGroupTags, roleName: settings.roleName, policyName: settings.policyName, deleteLogGroups: options.deleteLogGroups, deniedRegionsHoldNothing: options.deniedRegionsHoldNothing === true });
   return { plan, live, clients };
 }
 
@@ -103,7 +106,7 @@ export type AccountRollbackResult = AccountOutcome<AccountRollbackValue>;
 /** Carries out each account's rollback plan, one account after another; after Ctrl-C the rest are not started. */
 export async function executeRollback(
   accounts: AccountOutcome<AccountRollbackPlan>[],
-  request: { dryRun: boolean; concurrency: number },
+  request: { dryRun: boolean; concurrency: number; failOnDeniedRegions?: boolean },
   deps: Pick<WorkflowDeps, 'signal' | 'clock'>,
   onAccount?: (account: AccountTarget, plan: RollbackPlan, report: ApplyReport) => void,
 ): Promise<{ accounts: AccountRollbackResult[]; exitCode: ExitCode }> {
@@ -129,7 +132,8 @@ export async function executeRollback(
     });
     onAccount?.(target, plan, report);
     const failed = report.outcomes.some((o) => o.status === 'failed');
-    const unread = plan.kept.some((k) => k.type === 'region') || live.role.status === 'unreadable';
+    // Regions an organization policy denies are kept, named, and fail the run only with --fail-on-denied-regions.
+    const unread = plan.kept.some((k) => k.type === 'region' && (!k.deniedBy || request.failOnDeniedRegions === true)) || live.role.status === 'unreadable';
     const exitCode = report.interrupted ? EXIT.interrupted : failed || unread ? EXIT.error : EXIT.ok;
     results.push({
       ...target,

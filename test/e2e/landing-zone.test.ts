@@ -6,6 +6,7 @@ import { FakeAws } from '../helpers/fake-aws.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 import { planReportSchema, type PlanReport } from '../../src/report/plan-report.js';
 import { applyReportSchema } from '../../src/report/apply-report.js';
+import { rollbackReportSchema } from '../../src/report/rollback-report.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
@@ -148,6 +149,58 @@ describe('GIVEN a plain access denial (no organization policy) in eu-west-1', ()
     } finally {
       plain.restore();
       fake.install();
+    }
+  });
+});
+
+describe('GIVEN flowfix applied in both regions, then an SCP came to deny eu-west-1', () => {
+  const ROLE = 'flowfix-vpc-flow-logs';
+  let applied: FakeAws;
+  beforeEach(async () => {
+    fake.restore();
+    applied = new FakeAws().install();
+    applied.addVpc('us-east-1');
+    applied.addVpc('eu-west-1');
+    expect((await run(['apply', '--yes'])).code).toBe(0);
+    policyArn = applied.denyRegionByPolicy('eu-west-1');
+    applied.calls.length = 0;
+  });
+  afterEach(() => {
+    applied.restore();
+    fake.install();
+  });
+
+  test('WHEN rollback --yes THEN us-east-1\'s flow log goes, the role is kept naming eu-west-1 and its policy as the reason, exit 0', async () => {
+    const result = await run(['rollback', '--yes']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Kept region eu-west-1: denied by an organization policy (the service control policy (SCP) ${policyArn}): nothing there can be read or deleted`);
+    expect(result.stdout).toMatch(/Kept role flowfix-vpc-flow-logs: eu-west-1 is denied by an organization policy, so flow logs flowfix made there before the policy may still use it: kept with its policy; add --denied-regions-hold-nothing/);
+    expect(applied.flowLogs('us-east-1')).toEqual([]);
+    // The flow log behind the SCP is still there, and so is the role it delivers with.
+    expect(applied.flowLogs('eu-west-1')).toHaveLength(1);
+    expect(applied.role(ROLE)).toBeDefined();
+    expect(applied.mutatingCalls().map((c) => `${c.region} ${c.operation}`)).toEqual(['us-east-1 DeleteFlowLogs']);
+  });
+
+  test('WHEN rollback --yes --denied-regions-hold-nothing THEN the role and its policy are deleted too, exit 0', async () => {
+    const result = await run(['rollback', '--yes', '--denied-regions-hold-nothing']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('taken to hold no flowfix flow logs (--denied-regions-hold-nothing)');
+    expect(applied.role(ROLE)).toBeUndefined();
+    expect(applied.mutatingCalls().map((c) => c.operation)).toEqual(['DeleteFlowLogs', 'DeleteRolePolicy', 'DeleteRole']);
+  });
+
+  test('WHEN rollback --yes --format json --fail-on-denied-regions THEN exit 1 and the kept region carries the policy', async () => {
+    const result = await run(['rollback', '--yes', '--format', 'json', '--fail-on-denied-regions']);
+
+    expect(result.code).toBe(1);
+    const report = rollbackReportSchema.parse(JSON.parse(result.stdout));
+    const account = report.accounts[0]!;
+    expect(account.status).toBe('done');
+    if (account.status === 'done') {
+      expect(account.kept).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'region', name: 'eu-west-1', deniedBy: { policyType: 'service-control-policy', policyArn } })]));
     }
   });
 });

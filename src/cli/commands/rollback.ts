@@ -24,7 +24,7 @@ export async function rollbackCommand(options: CommandOptions, io: Io, deps: Com
   return withWorkflow(options, io, deps, async (wf) => {
     // Reads finish even after Ctrl-C, so the report can say which deletes were not started.
     const { signal: _signal, ...readDeps } = wf;
-    const planned = await planRollbackAccounts(options.settings, wf.session, { deleteLogGroups: options.deleteLogGroups }, readDeps);
+    const planned = await planRollbackAccounts(options.settings, wf.session, { deleteLogGroups: options.deleteLogGroups, deniedRegionsHoldNothing: options.deniedRegionsHoldNothing }, readDeps);
     const plans = planned.flatMap((a) => (a.status === 'done' ? [a.value.plan] : []));
     if (!json) {
       for (const account of planned) {
@@ -40,7 +40,7 @@ export async function rollbackCommand(options: CommandOptions, io: Io, deps: Com
       const stop = await confirmChange({ actions, where, verb: 'deleted', question: rollbackQuestion(plans) }, options.yes, io, deps);
       if (stop !== undefined) return stop;
     }
-    const result = await executeRollback(planned, { dryRun: options.dryRun, concurrency: options.settings.concurrency }, wf, (account, plan, report) => {
+    const result = await executeRollback(planned, { dryRun: options.dryRun, concurrency: options.settings.concurrency, failOnDeniedRegions: options.settings.failOnDeniedRegions === true }, wf, (account, plan, report) => {
       if (json || plan.actions.length === 0) return;
       if (many) io.stdout.write(`\n${accountHeading(account, style)}\n`);
       io.stdout.write(`${renderApplyReport(report, style, layoutOf(io), 'rollback')}\n`);
