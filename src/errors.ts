@@ -33,3 +33,7 @@ export function isFlowfixError(err: unknown): err is FlowfixError {
 /** Ctrl-C before the work was done: what was in flight finished, nothing more was started. */
 export const interrupted = (): FlowfixError =>
   new FlowfixError('Interrupted', 'interrupted: the calls in flight finished, nothing more was started', { hint: 'run the same command again to finish' });
+
+/** Ctrl-C while reading: the read in flight was abandoned (reads change nothing), nothing more was started. */
+export const interruptedRead = (cause?: unknown): FlowfixError =>
+  new FlowfixError('Interrupted', 'interrupted: the read in flight was abandoned, nothing more was started', { hint: 'run the same command again to finish', cause });

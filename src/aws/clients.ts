@@ -9,6 +9,7 @@ import { partitionOfArn, isKnownPartition } from '../facts/regions.js';
 import type { AwsClients, AwsSession, Ec2Api, IamApi, LogsApi, OrganizationApi, S3Api } from './api.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, type AwsService, type RetryMode } from './connection.js';
 import { createEc2Api, listEnabledRegions } from './ec2-api.js';
+import { guardSends, type CallWatcher } from './call-guard.js';
 import { callingAction } from './errors.js';
 import { createIamApi } from './iam-api.js';
 import { createLogsApi } from './logs-api.js';
@@ -69,6 +70,21 @@ export interface AwsClientOptions {
   requestHandler?: RequestHandlerOption;
   /** Per-attempt HTTP timeouts of the default handler (ignored with `requestHandler`); tests shorten them. */
   httpTimeouts?: HttpTimeouts;
+  /** Ctrl-C: ends every read in flight at once (see call-guard.ts). */
+  interrupt?: AbortSignal;
+  /** Told of every call as it starts and ends (the waiting line, --debug's request log). */
+  watch?: CallWatcher;
+  /** The longest one read may take, retries included (default: readDeadlineMs of the timeouts). */
+  readDeadlineMs?: number;
+}
+
+/**
+ * One read gets two attempts' worth of waiting in all, retries and backoff included: an endpoint that
+ * has not answered in that time is reported as not answering, rather than retried for 5 minutes.
+ */
+export function readDeadlineMs(timeouts: HttpTimeouts = {}): number {
+  const { connectTimeoutMs, readTimeoutMs } = { ...DEFAULT_HTTP_TIMEOUTS, ...timeouts };
+  return 2 * Math.max(connectTimeoutMs, readTimeoutMs);
 }
 
 export interface CredentialChainOptions {
@@ -113,7 +129,7 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
     organizations() {
       // Loaded on first use: single-account runs never pay for it. Organizations is global, like IAM.
       if (!organizations) {
-        const api = import('@aws-sdk/client-organizations').then((org) => createOrganizationApi(org, new org.OrganizationsClient(config(clients.homeRegion, 'sts'))));
+        const api = import('@aws-sdk/client-organizations').then((org) => createOrganizationApi(org, config.guard(new org.OrganizationsClient(config(clients.homeRegion, 'sts')), 'organizations', clients.homeRegion)));
         organizations = { listAccounts: async () => (await api).listAccounts(), listAccountsUnder: async (ou) => (await api).listAccountsUnder(ou) };
       }
       return organizations;
@@ -134,10 +150,13 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
       );
       // One provider per account, shared by all its clients: one AssumeRole, not one per client.
       const credentials = memoizeUntilExpiry(async () => (await provider)());
-      const assumed = (region: string, service: AwsService): ClientConfig => {
-        const { profile: _profile, ...rest } = config(region, service);
-        return { ...rest, credentials: credentials as CredentialsOption };
-      };
+      const assumed = Object.assign(
+        (region: string, service: AwsService): ClientConfig => {
+          const { profile: _profile, ...rest } = config(region, service);
+          return { ...rest, credentials: credentials as CredentialsOption };
+        },
+        { guard: config.guard },
+      );
       return clientsWith(sdk, assumed, { ...options, homeRegion: clients.homeRegion });
     },
   };
@@ -146,7 +165,7 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
 /** One account's clients, created per region on first use and kept for the run. */
 type LoadedSdk = typeof import('./sdk.js');
 
-function clientsWith(sdk: LoadedSdk, config: (region: string, service: AwsService) => ClientConfig, options: Pick<AwsClientOptions, 'homeRegion' | 'credentialSource' | 'endpointUrl'>): AwsClients {
+function clientsWith(sdk: LoadedSdk, config: ClientConfigs, options: Pick<AwsClientOptions, 'homeRegion' | 'credentialSource' | 'endpointUrl'>): AwsClients {
   let homeRegion = options.homeRegion;
 
   const ec2Clients = new Map<string, Ec2Sdk.EC2Client>();
@@ -161,7 +180,7 @@ function clientsWith(sdk: LoadedSdk, config: (region: string, service: AwsServic
   function ec2Client(region: string): Ec2Sdk.EC2Client {
     let client = ec2Clients.get(region);
     if (!client) {
-      client = new sdk.EC2Client(config(region, 'ec2'));
+      client = config.guard(new sdk.EC2Client(config(region, 'ec2')), 'ec2', region);
       ec2Clients.set(region, client);
     }
     return client;
@@ -176,7 +195,7 @@ function clientsWith(sdk: LoadedSdk, config: (region: string, service: AwsServic
 
     // Who the credentials are does not change during a run: asked once (a failure is not kept).
     async callerIdentity() {
-      stsClient ??= new sdk.STSClient(config(options.homeRegion, 'sts'));
+      stsClient ??= config.guard(new sdk.STSClient(config(options.homeRegion, 'sts')), 'sts', options.homeRegion);
       const client = stsClient;
       identity ??= callingAction('sts:GetCallerIdentity', () => client.send(new sdk.GetCallerIdentityCommand({}))).then(
         (output) => {
@@ -209,7 +228,7 @@ function clientsWith(sdk: LoadedSdk, config: (region: string, service: AwsServic
     logs(region) {
       let api = logsApis.get(region);
       if (!api) {
-        api = createLogsApi(sdk, new sdk.CloudWatchLogsClient(config(region, 'logs')));
+        api = createLogsApi(sdk, config.guard(new sdk.CloudWatchLogsClient(config(region, 'logs')), 'logs', region));
         logsApis.set(region, api);
       }
       return api;
@@ -217,7 +236,7 @@ function clientsWith(sdk: LoadedSdk, config: (region: string, service: AwsServic
 
     iam() {
       // IAM is global: one client, signed for the home region (the SDK picks the partition's endpoint).
-      if (iamApi?.region !== homeRegion) iamApi = { region: homeRegion, api: createIamApi(sdk, new sdk.IAMClient(config(homeRegion, 'iam'))) };
+      if (iamApi?.region !== homeRegion) iamApi = { region: homeRegion, api: createIamApi(sdk, config.guard(new sdk.IAMClient(config(homeRegion, 'iam')), 'iam', homeRegion)) };
       return iamApi.api;
     },
 
@@ -227,7 +246,7 @@ function clientsWith(sdk: LoadedSdk, config: (region: string, service: AwsServic
       s3Client ??= import('@aws-sdk/client-s3').then((s3) => {
         const { endpoint: _serviceEndpoint, ...base } = config(homeRegion, 'sts');
         const endpoint = options.endpointUrl ? { endpoint: options.endpointUrl } : {};
-        return { sdk: s3, client: new s3.S3Client({ ...base, ...endpoint, followRegionRedirects: true, forcePathStyle: Boolean(options.endpointUrl) }) };
+        return { sdk: s3, client: config.guard(new s3.S3Client({ ...base, ...endpoint, followRegionRedirects: true, forcePathStyle: Boolean(options.endpointUrl) }), 's3', homeRegion) };
       });
       s3Api ??= createS3Api(() => s3Client!);
       return s3Api;
@@ -251,7 +270,13 @@ interface ClientConfig {
 }
 
 /** Everything but the region and endpoint is the same for every client, including one shared credential provider. */
-async function sharedClientConfig(options: AwsClientOptions): Promise<(region: string, service: AwsService) => ClientConfig> {
+/** Each client's configuration, and the guard every new client's `send` goes through. */
+interface ClientConfigs {
+  (region: string, service: AwsService): ClientConfig;
+  guard<C>(client: C, service: string, region: string): C;
+}
+
+async function sharedClientConfig(options: AwsClientOptions): Promise<ClientConfigs> {
   const common: Omit<ClientConfig, 'region'> = {
     logger: QUIET_LOGGER,
     retryMode: options.retryMode ?? DEFAULT_RETRY_MODE,
@@ -265,12 +290,22 @@ async function sharedClientConfig(options: AwsClientOptions): Promise<(region: s
   const credentials =
     options.credentials ?? (await sharedDefaultCredentialProvider(options.profile, options.homeRegion, requestHandler, options.credentialChain ?? {}));
   if (credentials) common.credentials = credentials;
-  return (region, service) => {
-    // Only set when given: leaving the key out is what lets the SDK apply AWS_ENDPOINT_URL and
-    // service-specific endpoint settings.
-    const endpoint = options.endpointUrl ?? options.serviceEndpoints?.[service];
-    return { ...common, region, ...(endpoint ? { endpoint } : {}) };
+  const guard = {
+    readDeadlineMs: options.readDeadlineMs ?? readDeadlineMs(options.httpTimeouts),
+    ...(options.requestHandler ? {} : { attemptTimeoutMs: timeouts.readTimeoutMs }),
+    ...(options.interrupt ? { interrupt: options.interrupt } : {}),
+    ...(options.watch ? { watch: options.watch } : {}),
+    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
   };
+  return Object.assign(
+    (region: string, service: AwsService): ClientConfig => {
+      // Only set when given: leaving the key out is what lets the SDK apply AWS_ENDPOINT_URL and
+      // service-specific endpoint settings.
+      const endpoint = options.endpointUrl ?? options.serviceEndpoints?.[service];
+      return { ...common, region, ...(endpoint ? { endpoint } : {}) };
+    },
+    { guard: <C>(client: C, service: string, region: string): C => guardSends(client, service, region, guard) },
+  );
 }
 
 const MULTIPLE_SOURCES_WARNING = /Multiple credential sources detected/;

@@ -113,6 +113,8 @@ const NETWORK = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
+  // call-guard.ts: an endpoint that took the connection and never answered, said in words.
+  'NoAnswer',
 ]);
 const INVALID = new Set([
   'InvalidParameter',

@@ -7,8 +7,9 @@ import { loadSharedFiles } from '../aws/shared-config.js';
 import { flagFor } from '../config/flags.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
-import { decorationsWanted, type Io } from '../io/io.js';
-import { createProgress, type Progress } from '../io/progress.js';
+import { liveStatusWanted, type Io } from '../io/io.js';
+import { createProgress, type Progress, type ProgressTimings } from '../io/progress.js';
+import { createStatusLine } from '../io/status-line.js';
 import { inquirerPrompter, PromptCancelled, visiblePrompter, type Prompter } from '../io/prompter.js';
 import { visible } from '../render/visible.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -26,6 +27,8 @@ export interface CommandDeps {
   signal?: AbortSignal;
   clock?: Clock;
   timings?: Partial<ApplyTimings>;
+  /** When a call counts as unanswered and is named on stderr (tests shorten it). */
+  progressTimings?: Partial<ProgressTimings>;
 }
 
 /**
@@ -33,7 +36,7 @@ export interface CommandDeps {
  * the region STS is first asked in, retries, per-profile endpoints and timeouts. Notices (which
  * credentials win) go to stderr as one line each; an MFA code is asked for at a terminal.
  */
-export async function connectAws(settings: Settings, io: Io, deps: CommandDeps = {}): Promise<AwsSession> {
+export async function connectAws(settings: Settings, io: Io, deps: CommandDeps = {}, progress?: Progress): Promise<AwsSession> {
   const files = await loadSharedFiles(io.env);
   const canAskMfa = deps.prompter !== undefined || io.interactive;
   const connection = resolveConnection({
@@ -66,6 +69,8 @@ export async function connectAws(settings: Settings, io: Io, deps: CommandDeps =
     credentialSource: connection.credentialSource,
     httpTimeouts: { connectTimeoutMs: settings.connectTimeout * 1000, readTimeoutMs: settings.readTimeout * 1000 },
     ...(deps.requestHandler ? { requestHandler: deps.requestHandler } : {}),
+    ...(deps.signal ? { interrupt: deps.signal } : {}),
+    ...(progress ? { watch: progress.watch } : {}),
   });
 }
 
@@ -88,9 +93,9 @@ function mfaCodeAsker(injected: Prompter | undefined): (serial: string) => Promi
 }
 
 /** Live AWS (the caller's session) or a snapshot directory, which has one account and is read-only. */
-async function sourceFor(options: CommandOptions, io: Io, deps: CommandDeps): Promise<{ clients: AwsClients; session?: AwsSession }> {
+async function sourceFor(options: CommandOptions, io: Io, deps: CommandDeps, progress: Progress): Promise<{ clients: AwsClients; session?: AwsSession }> {
   if (!options.snapshot) {
-    const session = await connectAws(options.settings, io, deps);
+    const session = await connectAws(options.settings, io, deps, progress);
     return { clients: session.clients, session };
   }
   const { openSnapshot } = await import('../snapshot/snapshot-clients.js');
@@ -122,19 +127,28 @@ export function redirectNotices({ settings, origins }: Pick<CommandOptions, 'set
   });
 }
 
-/** Runs `work` with the workflow's dependencies and a spinner that is stopped however it ends. */
+/** What is going on, on stderr: a live line at a terminal, plain lines elsewhere; --debug logs each AWS call. */
+export function progressFor(options: Pick<CommandOptions, 'debug'>, io: Io, deps: Pick<CommandDeps, 'progressTimings'> = {}): Progress {
+  return createProgress({
+    status: createStatusLine(io.stderr, liveStatusWanted(io)),
+    requestLog: options.debug,
+    ...(deps.progressTimings ? { timings: deps.progressTimings } : {}),
+  });
+}
+
+/** Runs `work` with the workflow's dependencies and a status line that is cleared however it ends. */
 export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: CommandDeps, work: (deps: CommandWorkflow) => Promise<T>): Promise<T> {
   // stderr, so stdout stays one JSON document; a snapshot makes no AWS call, so nothing is redirected.
   if (!options.snapshot) for (const line of redirectNotices(options, io.env)) io.stderr.write(`${line}\n`);
-  const source = deps.clients ? { clients: deps.clients } : await sourceFor(options, io, deps);
-  const progress: Progress = await createProgress(io, decorationsWanted(io, options.format));
+  const progress = progressFor(options, io, deps);
   try {
+    const source = deps.clients ? { clients: deps.clients } : await sourceFor(options, io, deps, progress);
     return await work({
       ...source,
       clock: deps.clock ?? systemClock,
       ...(deps.signal ? { signal: deps.signal } : {}),
-      progress: (done, total) => (done === total ? progress.stop() : progress.phase(`Reading regions: ${done}/${total}`)),
-      notify: (line) => io.stderr.write(`${visible(line)}\n`),
+      progress: (done, total) => progress.phase(done === total ? '' : `Reading regions: ${done}/${total}`),
+      notify: (line) => progress.notify(visible(line)),
     });
   } finally {
     progress.stop();

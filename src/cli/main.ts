@@ -15,12 +15,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// First Ctrl-C: calls in flight finish, nothing more starts, the command reports and exits 130.
-// A second one stops at once.
+// First Ctrl-C: reads in flight are abandoned at once, a change in flight finishes, nothing more
+// starts, the command reports and exits 130. A second one stops at once.
 const interrupt = new AbortController();
 process.on('SIGINT', () => {
   if (interrupt.signal.aborted) process.exit(130);
-  process.stderr.write('\nInterrupted: finishing the calls in flight, starting nothing more…\n');
+  process.stderr.write('\nInterrupted: stopping (a change already sent is let finish), starting nothing more…\n');
   interrupt.abort();
 });
 

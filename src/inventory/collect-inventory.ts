@@ -184,8 +184,12 @@ async function readDeliveryRole(clients: AwsClients, settings: Settings, deadlin
   }
 }
 
-/** Errors from AWS (or the way to it) become data; anything else is a flowfix bug and propagates. */
+/**
+ * Errors from AWS (or the way to it) become data; anything else is a flowfix bug and propagates, and so
+ * does Ctrl-C (a read abandoned on purpose is no fact about the region).
+ */
 function toAwsProblem(err: unknown): AwsProblem {
+  if (err instanceof FlowfixError && err.code === 'Interrupted') throw err;
   if (err instanceof FlowfixError) return { code: err.code, message: err.message };
   if (!isAwsOrNetworkError(err)) throw err;
   const { code, message, action } = classifyAwsError(err);

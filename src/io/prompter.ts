@@ -1,4 +1,4 @@
-// Questions go through this interface: inquirer on a terminal, scripted answers in tests.
+// Questions go through this interface: inquirer on a terminal (asked on stderr), scripted answers in tests.
 import { emitKeypressEvents } from 'node:readline';
 import { visible } from '../render/visible.js';
 
@@ -53,7 +53,8 @@ export async function inquirerPrompter(): Promise<Prompter> {
     emitKeypressEvents(process.stdin);
     process.stdin.on('keypress', onKey);
     try {
-      const prompt = inquirer.createPromptModule({ signal: controller.signal });
+      // Asked on stderr, like every other word for the person: stdout may be a pipe (`apply | tee`).
+      const prompt = inquirer.createPromptModule({ signal: controller.signal, output: process.stderr });
       const answers = (await prompt([{ name: 'answer', ...question } as never])) as { answer: T };
       return answers.answer;
     } catch (err) {

@@ -11,6 +11,7 @@ import { permissionsMissing, type PermissionCheck } from '../plan/permission-che
 import type { ApplyReportDocument } from '../report/apply-report.js';
 import { deniedRegionsFail, deniedRegionsOf, errorsOf } from '../report/plan-report.js';
 import { plural } from '../util/plural.js';
+import { isFlowfixError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
 import type { WorkflowDeps } from './deps.js';
 
@@ -71,16 +72,23 @@ export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, 
   request.onApplied?.(report);
 
   let verification: Verification[] = [];
+  let verifyInterrupted = false;
   if (!request.dryRun && !report.interrupted) {
     const gone = new Set(report.outcomes.filter((o) => o.kind === 'create-flow-logs' && o.status === 'skipped').map((o) => o.resourceId));
     // Applied, not merely already done: only a change made now can still be propagating.
     const policyChanged = report.outcomes.some((o) => (o.kind === 'create-role' || o.kind === 'put-role-policy') && o.status === 'applied');
-    verification = await verify(plan, settings, gone, { wait: request.wait, policyChanged }, deps, timings);
+    try {
+      verification = await verify(plan, settings, gone, { wait: request.wait, policyChanged }, deps, timings);
+    } catch (err) {
+      // Ctrl-C while re-reading: what was applied is reported all the same, unverified.
+      if (!(isFlowfixError(err) && err.code === 'Interrupted')) throw err;
+      verifyInterrupted = true;
+    }
   }
   const failed = report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed) || permissionsMissing(request.permissionCheck);
   const unverified = verification.some((v) => v.status !== 'ok' && v.status !== 'pending');
-  const exitCode = report.interrupted ? EXIT.interrupted : failed || unverified || blocked ? EXIT.error : EXIT.ok;
-  return { plan, ...report, verification, regionErrors, ...(deniedRegions.length > 0 ? { deniedRegions } : {}), ...(request.permissionCheck ? { permissionCheck: request.permissionCheck } : {}), exitCode };
+  const exitCode = report.interrupted || verifyInterrupted ? EXIT.interrupted : failed || unverified || blocked ? EXIT.error : EXIT.ok;
+  return { plan, ...report, interrupted: report.interrupted || verifyInterrupted, verification, regionErrors, ...(deniedRegions.length > 0 ? { deniedRegions } : {}), ...(request.permissionCheck ? { permissionCheck: request.permissionCheck } : {}), exitCode };
 }
 
 /**

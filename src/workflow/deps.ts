@@ -8,7 +8,7 @@ import type { Clock } from '../util/clock.js';
 export interface WorkflowDeps {
   clients: AwsClients;
   clock: Clock;
-  /** Aborted on Ctrl-C: calls in flight finish, nothing more starts. */
+  /** Aborted on Ctrl-C: nothing more starts (the live clients also abandon reads in flight, see aws/call-guard.ts). */
   signal?: AbortSignal;
   /** Regions read so far, for a spinner. */
   progress?: InventoryProgress;

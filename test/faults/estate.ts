@@ -6,6 +6,7 @@ import type { CommandDeps } from '../../src/cli/context.js';
 import { planCommand } from '../../src/cli/commands/plan.js';
 import { toCommandOptions, type RawArgs } from '../../src/cli/options.js';
 import { formatError } from '../../src/cli/run.js';
+import { isFlowfixError } from '../../src/errors.js';
 import { FakeAws, mutatingOperations, type RecordedCall } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix, type CapturedRun } from '../helpers/capture-io.js';
 
@@ -27,7 +28,7 @@ export async function command(name: 'apply' | 'plan', args: RawArgs = {}, deps: 
     code = name === 'apply' ? await applyCommand(options, io, deps) : await planCommand(options, io);
   } catch (err) {
     io.stderr.write(`${formatError(err, false)}\n`);
-    code = 1;
+    code = isFlowfixError(err) && err.code === 'Interrupted' ? 130 : 1;
   }
   return { code, stdout: io.out.join(''), stderr: io.err.join('') };
 }

@@ -1,24 +1,24 @@
-import { decorationsWanted, type Io } from '../../src/io/io.js';
+import { liveStatusWanted, type Io } from '../../src/io/io.js';
 import { styleFor } from '../../src/render/style.js';
 
-const io = (tty: boolean, env: NodeJS.ProcessEnv, columns = 80): Io => ({
-  stdout: { write: () => true, isTTY: tty, columns },
+const io = (tty: boolean, env: NodeJS.ProcessEnv, columns = 80, stdoutTty = tty): Io => ({
+  stdout: { write: () => true, isTTY: stdoutTty, columns },
   stderr: { write: () => true, isTTY: tty, columns },
   interactive: tty,
   env,
   cwd: '/',
 });
 
-describe('decorations', () => {
-  const cases: [string, Io, 'text' | 'json', boolean][] = [
-    ['a terminal', io(true, {}), 'text', true],
-    ['a pipe', io(false, {}), 'text', false],
-    ['CI set', io(true, { CI: 'true' }), 'text', false],
-    ['--format json', io(true, {}), 'json', false],
-    ['a terminal reporting 0 columns', io(true, {}, 0), 'text', false],
+describe('the live status line', () => {
+  const cases: [string, Io, boolean][] = [
+    ['a terminal', io(true, {}), true],
+    ['a pipe', io(false, {}), false],
+    ['CI set', io(true, { CI: 'true' }), false],
+    ['stdout piped (flowfix plan | tee), stderr the terminal', io(true, {}, 80, false), true],
+    ['a terminal reporting 0 columns', io(true, {}, 0), false],
   ];
-  test.each(cases)('GIVEN %s THEN a spinner is wanted: see table', (_label, given, format, expected) => {
-    expect(decorationsWanted(given, format)).toBe(expected);
+  test.each(cases)('GIVEN %s THEN a live line is wanted: see table', (_label, given, expected) => {
+    expect(liveStatusWanted(given)).toBe(expected);
   });
 
   test('GIVEN NO_COLOR or a pipe THEN no ANSI colour; a terminal gets colour', () => {
