@@ -27,6 +27,9 @@ export const DEFAULT_REGIONS = [
   'us-west-2',
 ] as const;
 
+/** Seven opt-in regions an account may have enabled beside the default 17: 24 in all. */
+export const OPT_IN_REGIONS = ['af-south-1', 'ap-east-1', 'ap-south-2', 'ap-southeast-3', 'eu-central-2', 'eu-south-1', 'me-central-1'] as const;
+
 export const HOME_REGION = 'us-east-1';
 
 /**
@@ -77,6 +80,17 @@ export const LARGE_ESTATE: EstateSpec = {
   vpcsPerRegion: 1000,
   subnetsPerVpc: 20,
   scope: 'subnet',
+};
+
+// What a new user's account looks like to a far endpoint: 24 enabled regions, each with its default VPC
+// (and its default subnets), read at high latency to count round trips.
+export const REGIONS_24_ESTATE: EstateSpec = {
+  name: 'regions-24',
+  description: '24 regions × 1 VPC × 3 subnets (default VPCs), scope vpc',
+  regions: [...DEFAULT_REGIONS, ...OPT_IN_REGIONS].sort(),
+  vpcsPerRegion: 1,
+  subnetsPerVpc: 3,
+  scope: 'vpc',
 };
 
 // About the account the issue measured against Cloud Custodian (3 regions, 63 VPCs, 192 subnets): what the

@@ -21,10 +21,12 @@ const pages = (items: number, pageSize: number) => Math.max(1, Math.ceil(items /
  * ⌈distinct log group names/50⌉ DescribeLogGroups (`logGroupIdentifiers` takes 50 names and AWS answers
  * with only the named groups, on one page; none when no name is wanted).
  *
- * Round trips: the global chain GetCallerIdentity → DescribeRegions, then the longest of
- *  - a region: its VPC, subnet and flow-log listings side by side (each pages sequentially), then one
- *    round of DescribeLogGroups (one call per 50 names, side by side);
- *  - the role: GetRole and ListRolePolicies side by side, then the GetRolePolicy calls in parallel.
+ * Round trips: DescribeRegions needs the caller's partition only to choose its endpoint, so where the
+ * start region is in the caller's partition (every bench estate) it goes beside GetCallerIdentity: one
+ * global round trip. After it, each region's chain: its VPC, subnet and flow-log listings side by side
+ * (each pages sequentially), and one round of DescribeLogGroups (one call per 50 names, side by side)
+ * once the flow logs are listed. The role (GetRole and ListRolePolicies side by side, then the
+ * GetRolePolicy calls in parallel) needs nothing before it: it runs beside all of that.
  */
 export function computeFloor(counts: EstateCounts): Floor {
   const byOp: Record<string, number> = {
@@ -47,15 +49,16 @@ export function computeFloor(counts: EstateCounts): Floor {
     byOp.DescribeSubnets! += subnetPages;
     byOp.DescribeFlowLogs! += flowLogPages;
     byOp.DescribeLogGroups! += Math.ceil(region.logGroupNames / LOG_GROUP_IDENTIFIERS_MAX);
-    regionChain = Math.max(regionChain, Math.max(vpcPages, subnetPages, flowLogPages) + (region.logGroupNames > 0 ? 1 : 0));
+    // The log groups wait for the flow logs only, not for the (maybe longer) subnet listing.
+    regionChain = Math.max(regionChain, vpcPages, subnetPages, flowLogPages + (region.logGroupNames > 0 ? 1 : 0));
   }
   const roleChain = counts.roleInlinePolicies > 0 ? 2 : 1;
-  const globalChain = 2;
+  const globalChain = 1;
   const calls = Object.values(byOp).reduce((a, b) => a + b, 0);
   return {
     calls,
     callsByOperation: byOp,
-    roundTrips: globalChain + Math.max(regionChain, roleChain),
-    chain: `${globalChain} global (GetCallerIdentity → DescribeRegions) + max(region ${regionChain}, role ${roleChain})`,
+    roundTrips: Math.max(globalChain + regionChain, roleChain),
+    chain: `max(${globalChain} global (GetCallerIdentity beside DescribeRegions) + region ${regionChain}, role ${roleChain})`,
   };
 }

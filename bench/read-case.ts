@@ -13,6 +13,7 @@ import { summarizeEstate, type EstateSpec, type EstateSummary } from './estate.j
 import { computeFloor, type Floor } from './floor.js';
 import { startMemorySampler, type MemoryReport } from './memory.js';
 import { loadBenchPolicyTemplates } from './paths.js';
+import { sequentialRoundTrips } from '../test/helpers/call-timeline.js';
 
 export interface ReadCaseTask {
   kind: 'read';
@@ -43,6 +44,8 @@ export interface ReadCaseResult {
     callsByOperation: Record<string, number>;
     /** wallMs / latency: how many latencies the run took end to end. */
     effectiveRoundTrips: number | null;
+    /** From the fake's call timeline: the longest chain of calls each sent after the one before was answered. */
+    sequentialRoundTrips: number;
     findings: number;
     planActions: number;
     regionErrors: number;
@@ -58,7 +61,7 @@ export interface ReadCaseResult {
    * The same case once more at 10× the latency, where CPU time is small beside waiting: wall / latency
    * there is close to the number of sequential round trips flowfix takes. Filled in by run.ts.
    */
-  roundTrips: { latencyMs: number; wallMs: number; observed: number } | null;
+  roundTrips: { latencyMs: number; wallMs: number; observed: number; sequential: number } | null;
   baseline: BaselineResult | null;
 }
 
@@ -106,6 +109,7 @@ export async function runReadCase(task: ReadCaseTask): Promise<ReadCaseResult> {
       calls: flowfixCalls.length,
       callsByOperation: countByOperation(flowfixCalls),
       effectiveRoundTrips: task.latencyMs > 0 ? Math.round((wallMs / task.latencyMs) * 10) / 10 : null,
+      sequentialRoundTrips: sequentialRoundTrips(fake.timeline),
       findings: auditResult.findings.length,
       planActions: plan.actions.length,
       regionErrors: unreadableRegions(inventory).length + (inventory.role.status === 'unreadable' ? 1 : 0),

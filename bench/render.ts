@@ -68,10 +68,18 @@ export function renderMarkdown(results: BenchResults): string {
   if (probed.length > 0) {
     lines.push(
       '',
-      `Sequential round trips flowfix takes, measured at ${probed[0]!.roundTrips!.latencyMs} ms latency (where CPU time hardly counts): ` +
-        probed.map((r) => `${r.label} ${r.roundTrips!.observed} (floor ${r.floor.roundTrips})`).join('; ') +
-        '.',
+      '### Round trips',
+      '',
+      'Each case once more at a far region\'s latency. Measured: the longest chain in the fake\'s call timeline of calls each sent only after the one before it was answered ' +
+        '(a call waiting for a free slot counts as waiting); wall ÷ latency beside it also counts CPU time.',
+      '',
+      '| Case | Latency | Floor | Measured | Wall ÷ latency | Calls (floor) |',
+      '|---|--:|--:|--:|--:|--:|',
     );
+    for (const r of probed) {
+      lines.push(`| ${r.label} | ${r.roundTrips!.latencyMs} ms | ${r.floor.roundTrips} | ${r.roundTrips!.sequential} | ${r.roundTrips!.observed} | ${n(r.flowfix.calls)} (${n(r.floor.calls)}) |`);
+    }
+    lines.push('', `Floor: ${probed.map((r) => `${r.label} ${r.floor.chain}`).join('; ')}.`);
   }
   const extrapolated = results.read.filter((r) => r.baseline?.extrapolated);
   if (extrapolated.length > 0) {
@@ -162,13 +170,20 @@ export function renderMarkdown(results: BenchResults): string {
 
   if (results.org.length > 0) {
     lines.push('', '## Organization: `plan --org --assume-role ROLE`', '');
-    lines.push('| Case | Estate | flowfix wall | Ideal wall | flowfix calls | Floor calls | AssumeRole | Peak RSS |', '|---|---|--:|--:|--:|--:|--:|--:|');
+    lines.push(
+      '| Case | Estate | Latency | flowfix wall | Round trips (floor) | Wall ÷ latency | flowfix calls | Floor calls | AssumeRole | Throttled (retried) | Peak RSS |',
+      '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    );
     for (const o of results.org) {
       lines.push(
-        `| ${o.label} | ${n(o.estate.accounts)} accounts × ${o.estate.regions} regions, ${n(o.estate.vpcs)} VPCs, ${n(o.estate.subnets)} subnets | ${ms(o.flowfix.wallMs)} | ${ms(o.floor.idealWallMs)} | ${n(o.flowfix.calls)} | ${n(o.floor.calls)} | ${o.flowfix.callsByOperation['AssumeRole'] ?? 0} | ${o.flowfix.memory.maxRssMb} MB |`,
+        `| ${o.label} | ${n(o.estate.accounts)} accounts × ${o.estate.regions} regions, ${n(o.estate.vpcs)} VPCs, ${n(o.estate.subnets)} subnets | ${o.latencyMs} ms | ${ms(o.flowfix.wallMs)} | ${o.flowfix.sequentialRoundTrips} (${o.floor.roundTrips}) | ${o.flowfix.effectiveRoundTrips} | ${n(o.flowfix.calls)} | ${n(o.floor.calls)} | ${o.flowfix.callsByOperation['AssumeRole'] ?? 0} | ${o.flowfix.throttled} | ${o.flowfix.memory.maxRssMb} MB |`,
       );
     }
-    lines.push('', `Ideal: ${results.org.map((o) => o.floor.chain).join('; ')} round trips at ${options.latencyMs} ms, --concurrency ${results.org[0]!.concurrency}.`);
+    lines.push(
+      '',
+      `Floor: ${results.org.map((o) => o.floor.chain).join('; ')}. The fake throttles as AWS does, per account, region and operation ` +
+        `(${results.org.map((o) => `${o.rateLimit.burst} tokens, refilled at ${o.rateLimit.perSecond}/s`).join('; ')}: EC2's bucket for non-mutating calls); a throttled call is answered with the service's throttling error.`,
+    );
   }
 
   if (results.startup) {

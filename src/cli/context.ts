@@ -80,13 +80,20 @@ export async function connectAws(settings: Settings, io: Io, deps: CommandDeps =
  * is handed to the SDK and nowhere else: never printed, logged or kept.
  */
 function mfaCodeAsker(injected: Prompter | undefined): (serial: string) => Promise<string> {
+  // The first calls of a run go out together; one answered after the chain has failed runs it again.
+  // A person who pressed Esc is not asked twice.
+  let cancelled: FlowfixError | undefined;
   return async (serial) => {
+    if (cancelled) throw cancelled;
     const ask = visiblePrompter(injected ?? (await inquirerPrompter()));
     try {
       const code = await ask.secret(`MFA code for ${serial}`, { validate: (v) => (/^\d{6}$/.test(v.trim()) ? true : 'enter the 6-digit code') });
       return code.trim();
     } catch (err) {
-      if (err instanceof PromptCancelled) throw new FlowfixError('Interrupted', 'interrupted at the MFA code prompt: nothing was read or changed', { hint: 'run the same command again' });
+      if (err instanceof PromptCancelled) {
+        cancelled = new FlowfixError('Interrupted', 'interrupted at the MFA code prompt: nothing was read or changed', { hint: 'run the same command again' });
+        throw cancelled;
+      }
       throw err;
     }
   };

@@ -150,7 +150,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => s.rolePath,
   },
   { flag: '--kms-key', key: 'kmsKeyId', type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates', render: (s) => s.kmsKeyId },
-  { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Regions read at once, across all accounts (default 8)', render: unlessDefault('concurrency') },
+  { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Calls in flight per region of each account, where AWS throttles (default 8); regions never wait for each other', render: unlessDefault('concurrency') },
   { flag: '--org', key: 'org', type: 'boolean', describe: 'Every ACTIVE account of the organization (from the management account or a delegated administrator)', render: (s) => (s.org ? 'true' : undefined) },
   { flag: '--ou', key: 'ou', type: 'string', describe: 'With --org: only the accounts under this OU and its children', render: (s) => s.ou },
   { flag: '--accounts', key: 'accounts', type: 'string', describe: 'Comma-separated account ids', parse: splitList, render: (s) => s.accounts?.join(',') },

@@ -1,6 +1,11 @@
-// Reads everything audit needs, per region in parallel (bounded), and returns it as plain data.
-// Reads only. A region that cannot be read is kept as 'unreadable' (or 'denied', when an organization
-// policy says no) and the others go on.
+// Reads everything audit needs and returns it as plain data. Reads only. A region that cannot be read is
+// kept as 'unreadable' (or 'denied', when an organization policy says no) and the others go on.
+//
+// Round trips, not calls, are what a far region costs, so every call starts as soon as what it needs is
+// known: who the caller is, which regions there are and the delivery role are asked at once; every
+// region's listings start together as soon as the region list is in; a region's log groups as soon as
+// its flow logs name them. What bounds them is where AWS throttles: calls in flight per region of the
+// account (EC2 and Logs rate limits are per account and region), never one limit shared by all regions.
 
 import type { AwsClients, CallOptions } from '../aws/api.js';
 import { classifyAwsError, isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
@@ -8,7 +13,7 @@ import { partitionOfCaller } from '../aws/regions.js';
 import { isValidRegionName } from '../facts/regions.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError, interrupted } from '../errors.js';
-import { Limiter, mapWithConcurrency } from '../util/concurrency.js';
+import { KeyedLimiters, type Limiter } from '../util/concurrency.js';
 import type { AwsProblem, Inventory, RegionInventory, RegionRead, RoleRead } from './types.js';
 
 /** Called as each region finishes (read or not): regions done so far, of how many, and which. */
@@ -18,7 +23,7 @@ export interface CollectOptions {
   progress?: InventoryProgress;
   /** Ctrl-C: regions already being read finish, no more start, and the read ends as interrupted. */
   signal?: AbortSignal;
-  /** A bound on region reads shared with other accounts' reads; default: settings.concurrency for this read alone. */
+  /** A bound on whole region reads shared with other accounts' reads; default none (each region's calls are bounded on their own). */
   limiter?: Limiter;
   /** Overrides regionDeadlineMs(settings): tests shorten it. */
   regionDeadlineMs?: number;
@@ -39,6 +44,18 @@ export function regionDeadlineMs(settings: Pick<Settings, 'connectTimeout' | 're
 }
 
 export async function collectInventory(clients: AwsClients, settings: Settings, options: CollectOptions = {}): Promise<Inventory> {
+  const deadlineMs = options.regionDeadlineMs ?? regionDeadlineMs(settings);
+  // --concurrency: calls in flight per region of this account; the IAM calls of the account share one more bound.
+  const limits = new KeyedLimiters(settings.concurrency);
+
+  // The global calls go to the home region, which the caller's partition decides. The start region is
+  // in that partition in all but odd set-ups, so the region list and the role are asked beside
+  // GetCallerIdentity, in the start region, and asked again only if the caller turns out to be elsewhere.
+  const askedIn = clients.homeRegion;
+  const early = {
+    regions: settled(regionsToScan(clients, settings.regions)),
+    role: settled(limits.of('global').run(() => readDeliveryRole(clients, settings, deadlineMs))),
+  };
   const { accountId, arn } = await clients.callerIdentity().catch((err: unknown) => {
     throw toFlowfixError(err, 'Reading the account id (sts:GetCallerIdentity)');
   });
@@ -51,28 +68,45 @@ export async function collectInventory(clients: AwsClients, settings: Settings, 
   }
   // From the caller, not from a region name: GovCloud and China credentials say so in their ARN.
   const partition = partitionOfCaller(arn);
-  const regions = await regionsToScan(clients, settings.regions);
-  const limiter = options.limiter ?? new Limiter(settings.concurrency);
-  const deadlineMs = options.regionDeadlineMs ?? regionDeadlineMs(settings);
+  const moved = clients.homeRegion !== askedIn;
+  const role = moved ? settled(limits.of('global').run(() => readDeliveryRole(clients, settings, deadlineMs))) : early.role;
+  const regions = moved ? await regionsToScan(clients, settings.regions) : unwrap(await early.regions);
 
-  // The role read is global and independent of the regions: it runs beside the regional fan-out.
   let done = 0;
-  const [regionReads, role] = await Promise.all([
-    mapWithConcurrency(regions, regions.length || 1, async ({ region, enabled }): Promise<RegionRead> => {
-      if (!enabled) {
+  const [regionReads, roleRead] = await Promise.all([
+    Promise.all(
+      regions.map(async ({ region, enabled }): Promise<RegionRead> => {
+        if (!enabled) {
+          options.progress?.(++done, regions.length, region);
+          return { status: 'not-enabled', region };
+        }
+        const read = async (): Promise<RegionRead> => {
+          if (options.signal?.aborted) throw interrupted();
+          return readRegionOrUnreadable(clients, settings, region, limits.of(region), deadlineMs);
+        };
+        const result = await (options.limiter ? options.limiter.run(read) : read());
         options.progress?.(++done, regions.length, region);
-        return { status: 'not-enabled', region };
-      }
-      return limiter.run(async () => {
-        if (options.signal?.aborted) throw interrupted();
-        const read = await readRegionOrUnreadable(clients, settings, region, deadlineMs);
-        options.progress?.(++done, regions.length, region);
-        return read;
-      });
-    }),
-    readDeliveryRole(clients, settings, deadlineMs),
+        return result;
+      }),
+    ),
+    role.then(unwrap),
   ]);
-  return { accountId, partition, homeRegion: clients.homeRegion, regions: regionReads, role };
+  return { accountId, partition, homeRegion: clients.homeRegion, regions: regionReads, role: roleRead };
+}
+
+type Settled<T> = Promise<{ ok: true; value: T } | { ok: false; error: unknown }>;
+
+/** A promise started early whose failure is only news if its result is used (no unhandled rejection meanwhile). */
+function settled<T>(promise: Promise<T>): Settled<T> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T {
+  if (!result.ok) throw result.error;
+  return result.value;
 }
 
 /**
@@ -134,9 +168,9 @@ async function regionsToScan(clients: AwsClients, wanted: string[] | undefined):
   return regions.map((region) => ({ region, enabled: known.enabled.includes(region) }));
 }
 
-async function readRegionOrUnreadable(clients: AwsClients, settings: Settings, region: string, deadlineMs: number): Promise<RegionRead> {
+async function readRegionOrUnreadable(clients: AwsClients, settings: Settings, region: string, limiter: Limiter, deadlineMs: number): Promise<RegionRead> {
   try {
-    return await withDeadline(deadlineMs, region, (call) => readRegion(clients, settings, region, call));
+    return await withDeadline(deadlineMs, region, (call) => readRegion(clients, settings, region, limiter, call));
   } catch (err) {
     const error = toAwsProblem(err);
     // An explicit deny by an SCP or RCP (a landing zone's region deny): the region is off limits, not unread.
@@ -145,27 +179,48 @@ async function readRegionOrUnreadable(clients: AwsClients, settings: Settings, r
   }
 }
 
-async function readRegion(clients: AwsClients, settings: Settings, region: string, call: CallOptions): Promise<RegionInventory> {
+/**
+ * The region's three listings at once (each pages on its own), and its log groups as soon as the flow
+ * logs name them, while VPCs and subnets may still be paging. `limiter` bounds this region's calls.
+ */
+async function readRegion(clients: AwsClients, settings: Settings, region: string, limiter: Limiter, call: CallOptions): Promise<RegionInventory> {
   const ec2 = clients.ec2(region);
-  const [vpcs, subnets, flowLogs] = await Promise.all([ec2.listVpcs(call), ec2.listSubnets(call), ec2.listFlowLogs(call)]);
+  const flowLogs = limiter.run(() => ec2.listFlowLogs(call));
+  const [vpcs, subnets, [flowLogFacts, logGroups]] = await Promise.all([
+    limiter.run(() => ec2.listVpcs(call)),
+    limiter.run(() => ec2.listSubnets(call)),
+    flowLogs.then(async (facts) => [facts, await readLogGroups(clients, settings, region, facts, limiter, call)] as const),
+  ]);
+  return { status: 'read', region, vpcs, subnets, flowLogs: flowLogFacts, logGroups };
+}
 
+async function readLogGroups(
+  clients: AwsClients,
+  settings: Settings,
+  region: string,
+  flowLogs: RegionInventory['flowLogs'],
+  limiter: Limiter,
+  call: CallOptions,
+): Promise<RegionInventory['logGroups']> {
   // Only the groups that matter: those CloudWatch flow logs deliver to (to check retention and
   // existence) and flowfix's own target. S3 and Firehose flow logs have no log group.
   const wantedGroups = flowLogs.flatMap((flowLog) =>
     flowLog.destinationType === 'cloud-watch-logs' && flowLog.logGroupName ? [flowLog.logGroupName] : [],
   );
   if (settings.destination.type === 'cloud-watch-logs') wantedGroups.push(settings.destination.logGroupName);
-  const logGroups = wantedGroups.length > 0 ? await clients.logs(region).describeLogGroups(wantedGroups, call) : {};
+  if (wantedGroups.length === 0) return {};
+  const logs = clients.logs(region);
+  const logGroups = await limiter.run(() => logs.describeLogGroups(wantedGroups, call));
 
   // flowfix's own group without retention is either a user's never-expire group (left alone) or one
   // flowfix created whose PutRetentionPolicy never ran (an interrupted apply): its tag tells which.
   const own = settings.destination.type === 'cloud-watch-logs' ? logGroups[settings.destination.logGroupName] : undefined;
   if (own?.arn && own.retentionInDays === undefined) {
+    const arn = own.arn;
     // Unknown tags only mean "not known to be flowfix's": the group is then left as it is.
-    own.tags = await clients.logs(region).listTags(own.arn, call).catch(() => ({}));
+    own.tags = await limiter.run(() => logs.listTags(arn, call)).catch(() => ({}));
   }
-
-  return { status: 'read', region, vpcs, subnets, flowLogs, logGroups };
+  return logGroups;
 }
 
 /**

@@ -59,3 +59,24 @@ export class Limiter {
     }
   }
 }
+
+/**
+ * One Limiter per key, each with the same limit, created on first use: bounds that AWS applies per
+ * account and region (or per account, for IAM and STS) without making one key wait for another.
+ */
+export class KeyedLimiters {
+  private readonly limiters = new Map<string, Limiter>();
+
+  constructor(readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
+  }
+
+  of(key: string): Limiter {
+    let limiter = this.limiters.get(key);
+    if (!limiter) {
+      limiter = new Limiter(this.limit);
+      this.limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+}

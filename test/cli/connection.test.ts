@@ -313,7 +313,8 @@ describe('--region means where to work; the partition comes from the caller', ()
     expect(result.code).toBe(1);
     oneLine(result.stderr);
     expect(result.stderr).toMatch(/partition aws-iso, which flowfix does not support/);
-    expect(http.calls.map((c) => c.operation)).toEqual(['GetCallerIdentity']);
+    // The region list and the role are asked beside the identity; no region is read.
+    expect(http.calls.map((c) => c.operation).sort()).toEqual(['DescribeRegions', 'GetCallerIdentity', 'GetRole', 'ListRolePolicies']);
   });
 });
 

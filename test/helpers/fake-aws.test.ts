@@ -587,3 +587,39 @@ describe('fault injection and recording', () => {
     expect(fake.calls.at(-1)?.operation).toBe('DescribeInstances');
   });
 });
+
+describe('request-rate throttling and the call timeline', () => {
+  /** The error a call failed with, or undefined when it succeeded. */
+  const outcome = (promise: Promise<unknown>) => promise.then(() => undefined, (err: any) => err);
+
+  test('GIVEN a bucket of 2 WHEN three DescribeVpcs go to one region at once THEN the third gets RequestLimitExceeded, other regions and operations keep their own buckets', async () => {
+    // GIVEN: refilled so slowly that no token comes back during the test
+    fake = new FakeAws({ checkOperatorPolicy: false, regions: ['us-east-1', 'eu-west-1'], rateLimit: { burst: 2, perSecond: 0.001 } }).install();
+    const client = ec2('us-east-1');
+    // WHEN
+    const answers = await Promise.all([1, 2, 3].map(() => outcome(client.send(new DescribeVpcsCommand({})))));
+    const otherRegion = await outcome(ec2('eu-west-1').send(new DescribeVpcsCommand({})));
+    const otherOperation = await outcome(client.send(new DescribeSubnetsCommand({})));
+    const logsThrottled = await Promise.all([1, 2, 3].map(() => outcome(logs().send(new DescribeLogGroupsCommand({})))));
+    // THEN
+    expect(answers.map((e) => e?.name ?? 'ok').sort()).toEqual(['RequestLimitExceeded', 'ok', 'ok']);
+    expect(answers.find((e) => e)).toMatchObject({ $metadata: { httpStatusCode: 503 }, message: 'Request limit exceeded.' });
+    expect(otherRegion).toBeUndefined();
+    expect(otherOperation).toBeUndefined();
+    expect(logsThrottled.map((e) => e?.name ?? 'ok').sort()).toEqual(['ThrottlingException', 'ok', 'ok']);
+    expect(fake.throttledCalls()).toBe(2);
+  });
+
+  test('WHEN calls run THEN the timeline holds each with its start and end, answered after the latency', async () => {
+    // GIVEN
+    fake = new FakeAws({ checkOperatorPolicy: false, latencyMs: 5 }).install();
+    // WHEN
+    await ec2().send(new DescribeVpcsCommand({}));
+    await ec2().send(new DescribeSubnetsCommand({}));
+    // THEN
+    expect(fake.timeline.map((span) => span.call.operation)).toEqual(['DescribeVpcs', 'DescribeSubnets']);
+    const [first, second] = fake.timeline;
+    expect(first!.endMs! - first!.startMs).toBeGreaterThanOrEqual(4);
+    expect(second!.startMs).toBeGreaterThanOrEqual(first!.endMs!);
+  });
+});

@@ -96,6 +96,14 @@ export interface FakeAwsOptions {
   pageSize?: number;
   latencyMs?: number;
   /**
+   * AWS's request-rate throttling, per account, region and operation (EC2 throttles each API of an
+   * account per region with a token bucket; the other services quote per-account, per-region rates):
+   * `burst` tokens, refilled at `perSecond`. A call that finds the bucket empty is answered with the
+   * service's throttling error (EC2 RequestLimitExceeded, Logs ThrottlingException, IAM/STS Throttling,
+   * Organizations TooManyRequestsException), which the SDK retries. Off unless given.
+   */
+  rateLimit?: { burst: number; perSecond: number };
+  /**
    * Default true: every call this fake serves is checked against the operator policies after each
    * test (test/setup/operator-policy.ts). Off only for tests that send calls flowfix never sends.
    */
@@ -109,6 +117,16 @@ export interface RecordedCall {
   input: any;
   /** The account the call acted in (known once its credentials are resolved). */
   account?: string;
+}
+
+/** When a call was served, by the fake's clock (performance.now(), ms): what round-trip counts are computed from. */
+export interface CallSpan {
+  call: RecordedCall;
+  startMs: number;
+  /** Undefined while the call is in flight. */
+  endMs?: number;
+  /** Answered with the service's throttling error (rateLimit). */
+  throttled?: boolean;
 }
 
 export interface FakeRole {
@@ -249,12 +267,17 @@ interface IssuedCredentials {
 
 export class FakeAws {
   readonly calls: RecordedCall[] = [];
+  /** Every call with its start and end: structural checks (what overlapped) and the bench's round trips. */
+  readonly timeline: CallSpan[] = [];
   onCall?: (call: RecordedCall) => void | Promise<void>;
 
   private readonly enabled: string[];
   private readonly disabled: string[];
   private readonly pageSize: number;
   private readonly latencyMs: number;
+  private readonly rateLimit: { burst: number; perSecond: number } | undefined;
+  /** Token buckets by account|region|operation: tokens left at `atMs`. */
+  private readonly tokenBuckets = new Map<string, { tokens: number; atMs: number }>();
   private readonly partition: string;
   private readonly acct: AccountState;
   private readonly accounts: Map<string, AccountState>;
@@ -290,6 +313,7 @@ export class FakeAws {
     this.disabled = opts.disabledRegions ?? [];
     this.pageSize = opts.pageSize ?? 1000;
     this.latencyMs = opts.latencyMs ?? 0;
+    this.rateLimit = opts.rateLimit;
     this.partition = partitionOf(this.enabled[0] ?? 'us-east-1');
     this.addRegionStates(this.acct);
   }
@@ -833,11 +857,34 @@ export class FakeAws {
     const region = await regionOf();
     const call: RecordedCall = { service, operation, region, input: snapshot(input) };
     this.calls.push(call);
+    const span: CallSpan = { call, startMs: performance.now() };
+    this.timeline.push(span);
+    try {
+      return await this.answerCall(service, operation, input, region, call, span, handler, accessKeyOf);
+    } finally {
+      span.endMs = performance.now();
+    }
+  }
+
+  private async answerCall(
+    service: Service,
+    operation: string,
+    input: unknown,
+    region: string,
+    call: RecordedCall,
+    span: CallSpan,
+    handler: Handler,
+    accessKeyOf: () => Promise<string | undefined>,
+  ): Promise<object> {
     await this.onCall?.(call);
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const ctx: Ctx = { service, operation, region, partition: partitionOf(region) };
     const caller = await this.callerOf(accessKeyOf, service);
     call.account = (caller?.account ?? this.acct).accountId;
+    if (!this.takeToken(`${call.account}|${region}|${operation}`)) {
+      span.throttled = true;
+      throw throttlingError(service);
+    }
     const failure = this.failures.find((f) => f.remaining > 0 && matches(f, operation, region) && (f.account === undefined || f.account === call.account));
     if (failure) failure.remaining--;
     if (failure && !failure.afterEffect) throw injectedError(service, operation, failure.error);
@@ -856,6 +903,25 @@ export class FakeAws {
       this.serving = undefined;
       this.servingArn = undefined;
     }
+  }
+
+  /** Whether the call's token bucket (rateLimit) has a token for it; always true without a rate limit. */
+  private takeToken(key: string): boolean {
+    if (!this.rateLimit) return true;
+    const { burst, perSecond } = this.rateLimit;
+    const nowMs = performance.now();
+    const bucket = this.tokenBuckets.get(key) ?? { tokens: burst, atMs: nowMs };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((nowMs - bucket.atMs) / 1000) * perSecond);
+    bucket.atMs = nowMs;
+    this.tokenBuckets.set(key, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /** Calls answered with a throttling error so far (each one the SDK retries, while it has attempts left). */
+  throttledCalls(): number {
+    return this.timeline.filter((span) => span.throttled).length;
   }
 
   private isDenied(operation: string, region: string): boolean {
@@ -1742,6 +1808,22 @@ function organizationPolicyDeny(ctx: Ctx, callerArn: string, account: string, po
   }
   const resource = `arn:${ctx.partition}:logs:${ctx.region}:${account}:log-group:*`;
   return serviceError('logs', 'AccessDeniedException', `User: ${callerArn} is not authorized to perform: ${action} on resource: ${resource} ${why}`, 400);
+}
+
+/** What each service answers when its request rate is exceeded (the SDK classifies all of them as throttling). */
+function throttlingError(service: Service): Error {
+  switch (service) {
+    case 'ec2':
+      return serviceError('ec2', 'RequestLimitExceeded', 'Request limit exceeded.', 503);
+    case 'logs':
+      return serviceError('logs', 'ThrottlingException', 'Rate exceeded', 400);
+    case 'organizations':
+      return serviceError('organizations', 'TooManyRequestsException', 'AWS Organizations can\'t complete your request because another request is already in progress. Try again later.', 400);
+    case 's3':
+      return serviceError('s3', 'SlowDown', 'Please reduce your request rate.', 503);
+    default:
+      return serviceError(service, 'Throttling', 'Rate exceeded', 400);
+  }
 }
 
 function serviceError(service: Service, code: string, message: string, httpStatusCode?: number): Error {

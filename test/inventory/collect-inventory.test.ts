@@ -250,24 +250,124 @@ describe('collectInventory', () => {
     expect(readRegions(inventory).map((region) => region.vpcs[0]!.vpcId)).toEqual(['vpc-a0', 'vpc-e0', 'vpc-u0']);
   });
 
-  it.each([1, 2, 4])('GIVEN concurrency %i and six regions WHEN collecting THEN at most that many regions are read at once', async (concurrency) => {
+  it.each([
+    [1, 1],
+    [2, 2],
+    [8, 3],
+  ])('GIVEN concurrency %i WHEN collecting six regions THEN each region has at most that many calls in flight (%i at its peak), whatever the others do', async (concurrency, expectedPeak) => {
     const names = ['ap-east-1', 'ap-south-1', 'eu-north-1', 'eu-west-1', 'us-east-1', 'us-west-2'];
     serveAccount({ regions: Object.fromEntries(names.map((name) => [name, {}])) });
-    let inFlight = 0;
-    let peak = 0;
-    sdk.ec2.on(DescribeVpcsCommand).callsFake(async () => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await sleep(10);
-      inFlight--;
-      return { Vpcs: [] };
-    });
+    const inFlight = new Map<string, number>();
+    const peaks = new Map<string, number>();
+    const listing = (output: object) => async (_input: unknown, getClient: () => unknown) => {
+      const region = await regionOfClient(getClient);
+      inFlight.set(region, (inFlight.get(region) ?? 0) + 1);
+      peaks.set(region, Math.max(peaks.get(region) ?? 0, inFlight.get(region)!));
+      await sleep(5);
+      inFlight.set(region, inFlight.get(region)! - 1);
+      return output;
+    };
+    sdk.ec2.on(DescribeVpcsCommand).callsFake(listing({ Vpcs: [] }));
+    sdk.ec2.on(DescribeSubnetsCommand).callsFake(listing({ Subnets: [] }));
+    sdk.ec2.on(DescribeFlowLogsCommand).callsFake(listing({ FlowLogs: [] }));
     const clients = await testAwsClients();
 
     const inventory = await collectInventory(clients, settings({ concurrency }));
 
-    expect(inventory.regions).toHaveLength(6);
-    expect(peak).toBe(concurrency);
+    expect(readRegions(inventory)).toHaveLength(6);
+    expect(Object.fromEntries(peaks)).toEqual(Object.fromEntries(names.map((name) => [name, expectedPeak])));
+  });
+
+  it('GIVEN concurrency 1 WHEN collecting six regions THEN every region\'s first listing is in flight before any is answered: regions never wait for each other', async () => {
+    const names = ['ap-east-1', 'ap-south-1', 'eu-north-1', 'eu-west-1', 'us-east-1', 'us-west-2'];
+    serveAccount({ regions: Object.fromEntries(names.map((name) => [name, {}])) });
+    // A gate instead of a clock: no DescribeVpcs is answered until every region has sent one. If regions
+    // waited for each other the gate would never open on its own; the fallback only keeps a failing run
+    // from hanging, and the assertion then says how many had arrived.
+    const arrived = new Set<string>();
+    let inFlightWhenOpened: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const open = () => {
+      if (inFlightWhenOpened.length === 0) inFlightWhenOpened = [...arrived].sort();
+      release();
+    };
+    const fallback = setTimeout(open, 5_000);
+    sdk.ec2.on(DescribeVpcsCommand).callsFake(async (_input: unknown, getClient: () => unknown) => {
+      arrived.add(await regionOfClient(getClient));
+      if (arrived.size === names.length) open();
+      await gate;
+      return { Vpcs: [] };
+    });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings({ concurrency: 1 }));
+    clearTimeout(fallback);
+
+    expect(readRegions(inventory)).toHaveLength(6);
+    expect(inFlightWhenOpened).toEqual(names);
+  });
+
+  it('GIVEN flow logs answered while subnets still page WHEN collecting THEN the log groups are looked up before the subnet listing ends', async () => {
+    serveAccount({ regions: { 'us-east-1': { flowLogPages: [[{ FlowLogId: 'fl-1', ResourceId: 'vpc-1', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs', LogGroupName: '/their/group' }]] } } });
+    let releaseSubnets!: () => void;
+    const subnetsHeld = new Promise<void>((resolve) => (releaseSubnets = resolve));
+    const fallback = setTimeout(releaseSubnets, 5_000);
+    let logGroupsAskedWhileSubnetsPending = false;
+    let subnetsPending = false;
+    sdk.ec2.on(DescribeSubnetsCommand).callsFake(async () => {
+      subnetsPending = true;
+      await subnetsHeld;
+      subnetsPending = false;
+      return { Subnets: [] };
+    });
+    sdk.logs.on(DescribeLogGroupsCommand).callsFake(async () => {
+      logGroupsAskedWhileSubnetsPending = subnetsPending;
+      releaseSubnets();
+      return { logGroups: [] };
+    });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings());
+    clearTimeout(fallback);
+
+    expect(readRegions(inventory)).toHaveLength(1);
+    expect(logGroupsAskedWhileSubnetsPending).toBe(true);
+  });
+
+  it('GIVEN a caller in the start region\'s partition WHEN collecting THEN the region list and the role are asked before GetCallerIdentity is answered, once each', async () => {
+    serveAccount({ regions: { 'us-east-1': {} } });
+    // GetCallerIdentity is answered only once both others have been asked (or, failing, after a fallback).
+    let identityAnswered = false;
+    const asked: string[] = [];
+    let answerIdentity!: () => void;
+    const identityHeld = new Promise<void>((resolve) => (answerIdentity = resolve));
+    const fallback = setTimeout(answerIdentity, 5_000);
+    sdk.sts.on(GetCallerIdentityCommand).callsFake(async () => {
+      await identityHeld;
+      identityAnswered = true;
+      return { Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/me` };
+    });
+    const ask = (operation: string) => {
+      asked.push(`${operation} ${identityAnswered ? 'after' : 'before'} the identity`);
+      if (asked.length === 2) answerIdentity();
+    };
+    sdk.iam.on(GetRoleCommand).callsFake(async () => {
+      ask('GetRole');
+      throw awsError('NoSuchEntity', 'The role cannot be found.', 404);
+    });
+    sdk.ec2.on(DescribeRegionsCommand).callsFake(async () => {
+      ask('DescribeRegions');
+      return { Regions: [{ RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' }] };
+    });
+    const clients = await testAwsClients();
+
+    const inventory = await collectInventory(clients, settings());
+    clearTimeout(fallback);
+
+    expect(inventory.role).toEqual({ status: 'missing' });
+    expect(asked.sort()).toEqual(['DescribeRegions before the identity', 'GetRole before the identity']);
+    expect(sdk.sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
   });
 
   it('GIVEN an explicit region list with a repeat WHEN collecting THEN only those regions are read, in the order given', async () => {
@@ -436,9 +536,10 @@ describe('collectInventory', () => {
 
     const inventory = await collectInventory(clients, settings());
 
+    // Asked early in the start region, then again where the caller's partition has them: the answers used are those.
     expect(inventory).toMatchObject({ partition: 'aws-us-gov', homeRegion: 'us-gov-west-1' });
-    expect(await regionOfClient(() => sdk.ec2.commandCalls(DescribeRegionsCommand)[0]!.thisValue)).toBe('us-gov-west-1');
-    expect(await regionOfClient(() => sdk.iam.commandCalls(GetRoleCommand)[0]!.thisValue)).toBe('us-gov-west-1');
+    expect(await regionOfClient(() => sdk.ec2.commandCalls(DescribeRegionsCommand).at(-1)!.thisValue)).toBe('us-gov-west-1');
+    expect(await regionOfClient(() => sdk.iam.commandCalls(GetRoleCommand).at(-1)!.thisValue)).toBe('us-gov-west-1');
   });
 
   it.each([
@@ -454,7 +555,7 @@ describe('collectInventory', () => {
 
     expect(failure).toBeInstanceOf(FlowfixError);
     expect(failure).toMatchObject({ code, message: expect.stringMatching(message) });
-    expect(sdk.ec2.commandCalls(DescribeRegionsCommand)).toHaveLength(0);
+    expect(sdk.ec2.commandCalls(DescribeVpcsCommand)).toHaveLength(0);
   });
 
   it('GIVEN a bug (not an AWS error) in a region WHEN collecting THEN it is not hidden as a region error', async () => {
