@@ -91,6 +91,9 @@ export function resolveConnection(input: ConnectionInput): Connection {
   // Settings (region, retries, endpoints) come from the selected profile, else from `default`, as the SDK reads them.
   const settings = profileSettings(files, profile?.name ?? 'default', 'config') ?? {};
   const settingsOwner = profile ? `profile ${profile.name}` : 'profile default';
+  const serviceEndpoints = input.endpointUrl ? {} : profileEndpoints(env, settings, files);
+  // --endpoint-url and AWS_ENDPOINT_URL are named where the settings are read (cli/context.ts redirectNotices).
+  if (!input.endpointUrl) notices.push(...endpointNotices(configuredEndpoints(env, settings, serviceEndpoints, `${settingsOwner} in ${files.configPath}`)));
   return {
     ...(profile ? { profile } : {}),
     credentials,
@@ -99,7 +102,7 @@ export function resolveConnection(input: ConnectionInput): Connection {
     mfaSerials,
     startRegion: resolveStartRegion({ env, ...(settings['region'] ? { profileRegion: settings['region'] } : {}), ...(input.workRegions ? { workRegions: input.workRegions } : {}) }),
     ...retrySettings(env, settings, `${settingsOwner} (${files.configPath})`),
-    serviceEndpoints: input.endpointUrl ? {} : profileEndpoints(env, settings, files),
+    serviceEndpoints,
   };
 }
 
@@ -255,4 +258,69 @@ export function profileEndpoints(env: Record<string, string | undefined>, profil
     if (url) endpoints[service] = url;
   }
   return endpoints;
+}
+
+// ---- naming every endpoint that is not AWS's ----
+
+/** Every client flowfix makes, as AWS_ENDPOINT_URL_<SERVICE> names it (the SDK reads each for its own client). */
+const ENDPOINT_ENV_SERVICES = ['EC2', 'CLOUDWATCH_LOGS', 'IAM', 'STS', 'ORGANIZATIONS', 'S3'] as const;
+
+export interface ConfiguredEndpoint {
+  url: string;
+  /** The services it serves, in the SDK's names. */
+  services: string[];
+  /** Where it was set, in words: a variable, or a profile's setting and file. */
+  from: string;
+}
+
+/**
+ * The endpoints the environment and the profile set besides AWS_ENDPOINT_URL (named elsewhere):
+ * AWS_ENDPOINT_URL_<SERVICE>, the profile's endpoint_url and its `services` section, each once.
+ */
+export function configuredEndpoints(
+  env: Record<string, string | undefined>,
+  profile: ProfileSettings,
+  fromProfile: Partial<Record<AwsService, string>>,
+  profileLabel: string,
+): ConfiguredEndpoint[] {
+  const ignore = set(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) !== undefined ? truthy(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) : truthy(profile['ignore_configured_endpoint_urls']);
+  if (ignore) return [];
+  const found: ConfiguredEndpoint[] = [];
+  const add = (url: string, service: string, from: string) => {
+    const same = found.find((e) => e.url === url && e.from === from);
+    if (same) same.services.push(service);
+    else found.push({ url, services: [service], from });
+  };
+  for (const name of ENDPOINT_ENV_SERVICES) {
+    const url = set(env[`AWS_ENDPOINT_URL_${name}`]);
+    if (url) add(url, name.toLowerCase(), `AWS_ENDPOINT_URL_${name}`);
+  }
+  for (const [service, url] of Object.entries(fromProfile) as [AwsService, string][]) {
+    // profileEndpoints took the services section's URL when it has one, else the profile's endpoint_url.
+    const fromSection = url !== set(profile['endpoint_url']);
+    add(url, ENDPOINT_NAMES[service].key, fromSection ? `services section ${profile['services']} of ${profileLabel}` : `endpoint_url of ${profileLabel}`);
+  }
+  return found;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+/** A warning when `url` is plain http to a host that is not this machine: requests and answers cross the network unencrypted. */
+export function plainHttpWarning(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' || LOOPBACK.test(parsed.hostname) || parsed.hostname.endsWith('.localhost')) return undefined;
+  return `Warning: endpoint ${url} is plain http:// to ${parsed.hostname}, which is not this machine: every request and answer crosses the network unencrypted; use https://`;
+}
+
+/** One line per endpoint (its services when it serves only some), and the plain-http warning where it applies. */
+export function endpointNotices(endpoints: readonly ConfiguredEndpoint[]): string[] {
+  return endpoints.flatMap(({ url, services, from }) => {
+    const warning = plainHttpWarning(url);
+    return [`Using endpoint ${url} for ${services.join(', ')} (from ${from})`, ...(warning ? [warning] : [])];
+  });
 }

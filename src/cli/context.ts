@@ -2,7 +2,7 @@
 // abort signal from main.ts, a spinner for a person watching, and news lines on stderr.
 import type { AwsClients, AwsSession } from '../aws/api.js';
 import type { AwsClientOptions } from '../aws/clients.js';
-import { resolveConnection } from '../aws/connection.js';
+import { plainHttpWarning, resolveConnection } from '../aws/connection.js';
 import { loadSharedFiles } from '../aws/shared-config.js';
 import { flagFor } from '../config/flags.js';
 import type { Settings } from '../config/settings.js';
@@ -130,7 +130,8 @@ export function redirectNotices({ settings, origins }: Pick<CommandOptions, 'set
     const variable = REDIRECTING_SETTINGS[key];
     const value = origin === 'env' ? env[variable] : settings[key];
     const from = origin === 'flag' ? flagFor(key) : origin === 'env' ? variable : `settings file ${origin.slice('file:'.length)}`;
-    return [visible(`Using ${nouns[key]} ${value} (from ${from})`)];
+    const warning = key === 'endpointUrl' && value ? plainHttpWarning(value) : undefined;
+    return [visible(`Using ${nouns[key]} ${value} (from ${from})`), ...(warning ? [visible(warning)] : [])];
   });
 }
 

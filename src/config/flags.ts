@@ -230,11 +230,15 @@ export function flagIssueLocation(key: string, path: readonly PropertyKey[]): { 
 /** The shared case normalisation for a setting, for the schema to apply to file and flag values alike. */
 export const normaliserFor = (key: string): ((value: unknown) => unknown) => byKey.get(key)?.normalise ?? ((v) => v);
 
+// Numbers are declared as strings: yargs would take 0x16d as 365 and 1e3 as 1000 (Number()'s rules).
 const declare = <T>(y: Argv<T>, global: boolean, only?: readonly SettingKey[]): Argv<T> =>
   SETTINGS_FLAGS.filter((f) => (f.global ?? false) === global && (!only || only.includes(f.key))).reduce(
-    (acc, f) => acc.option(f.flag.slice(2), { type: f.type, describe: f.describe }),
+    (acc, f) => acc.option(f.flag.slice(2), { type: f.type === 'number' ? 'string' : f.type, describe: f.describe }),
     y,
   );
+
+/** A numeric flag's text: decimal digits only (no 0x16d, 1e3, 0b1, +5 or 36.5), else NaN, which validation names. */
+const decimalInteger = (value: unknown): unknown => (typeof value === 'string' ? (/^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN) : value);
 
 /** --profile, --region, --endpoint-url, the timeouts: on the top-level parser. */
 export const withGlobalSettingsFlags = <T>(y: Argv<T>): Argv<T> => declare(y, true);
@@ -255,8 +259,9 @@ export interface FlagGiven {
 /** The settings flags the user typed (none of them has a yargs default, so undefined means absent). */
 export function flagsGiven(args: Record<string, unknown>): FlagGiven[] {
   return SETTINGS_FLAGS.flatMap((f) => {
-    const raw = args[argName(f)];
-    if (raw === undefined) return [];
+    const given = args[argName(f)];
+    if (given === undefined) return [];
+    const raw = f.type === 'number' ? decimalInteger(given) : given;
     const parsed = f.parse ? f.parse(raw) : raw;
     return [{ flag: f.flag, key: f.key, value: f.normalise ? f.normalise(parsed) : parsed }];
   });

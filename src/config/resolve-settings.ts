@@ -39,7 +39,37 @@ const destination = z.string().refine((value) => value === 'cloud-watch-logs' ||
 });
 
 // Flags typed as numbers arrive as NaN when they are not one; zod would call that "received NaN".
-const number = () => z.number({ error: (issue) => (Number.isNaN(issue.input) ? 'is not a number' : undefined) });
+const number = () => z.number({ error: (issue) => (Number.isNaN(issue.input) ? 'is not a whole decimal number, like 365' : undefined) });
+
+/** Control characters, format characters (bidi, zero-width) and line separators: never part of a name, URL or path. */
+const CONTROL_CHARACTER = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+/**
+ * Where every AWS call goes, signed: http(s), a host, no user or password, nothing a terminal would act on
+ * when the "Using endpoint" notice shows it (an erase code in it would hide where calls really go).
+ */
+export const endpointUrlProblem = (value: string): string | undefined => {
+  if (CONTROL_CHARACTER.test(value) || /\s/.test(value)) return 'must not contain spaces or control characters';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL like http://localhost:4566 (http or https)';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be a URL like http://localhost:4566 (http or https)';
+  if (url.hostname === '') return 'must name a host, like http://localhost:4566';
+  if (url.username || url.password) return 'must not carry a user name or password';
+  return undefined;
+};
+
+/** Refused before it is used or shown: a profile name, like the AWS CLI's, is a name on one line. */
+const profileName = z
+  .string()
+  .min(1)
+  .refine((name) => !CONTROL_CHARACTER.test(name) && name.trim() === name, 'must be a profile name from ~/.aws/config, without control characters or surrounding spaces');
+
+/** Keys JavaScript objects treat specially: a tag of that name would be dropped or change the object. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The same case rules for a value from the file or a flag. */
 const normalised = <T extends z.ZodType>(key: string, schema: T) => z.preprocess(normaliserFor(key), schema);
@@ -87,14 +117,24 @@ const isManagedByKey = (key: string) => key.toLowerCase() === MANAGED_BY_TAG.key
 /** `{ "Key": "value" }` (settings file) or `["Key=value"]` (--tag), checked against AWS's tag rules. */
 const organizationTags = z.preprocess(
   (value, ctx) => {
-    if (!Array.isArray(value)) return value;
+    const refuseSpecialKey = (key: string) =>
+      ctx.issues.push({ code: 'custom', message: `tag key ${quoted(key)} is not allowed (a JavaScript object key with a special meaning); use another key`, input: key });
+    if (!Array.isArray(value)) {
+      if (typeof value === 'object' && value !== null) {
+        const special = Object.keys(value).filter((key) => PROTOTYPE_KEYS.has(key));
+        special.forEach(refuseSpecialKey);
+        if (special.length > 0) return Object.fromEntries(Object.entries(value).filter(([key]) => !PROTOTYPE_KEYS.has(key)));
+      }
+      return value;
+    }
     const entries: [string, string][] = [];
     for (const text of value.map(String)) {
       const { key, value: tagValue } = parseTagAssignment(text);
       if (tagValue === undefined) ctx.issues.push({ code: 'custom', message: `${quoted(text)} is not KEY=VALUE`, input: text });
+      else if (PROTOTYPE_KEYS.has(key)) refuseSpecialKey(key);
       else entries.push([key, tagValue]);
     }
-    return Object.fromEntries(entries); // own properties, whatever the key (even __proto__)
+    return Object.fromEntries(entries);
   },
   z.record(z.string(), z.string()).superRefine((tags, ctx) => {
     for (const [key, value] of Object.entries(tags)) {
@@ -130,11 +170,17 @@ export const userSettingsSchema = z.strictObject({
     .optional(),
   regions: z.array(regionName).min(1).optional(),
   concurrency: number().int().min(1).max(64).optional(),
-  profile: z.string().min(1).optional(),
+  profile: profileName.optional(),
   // The same as `regions` (a name or a list), as --region is in the AWS CLI: where to work.
   region: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((r) => r.trim()).filter(Boolean) : v), z.array(regionName).min(1)).optional(),
   // Only http(s): every AWS call, credentials signed, goes there.
-  endpointUrl: z.url({ protocol: /^https?$/, message: 'must be a URL like http://localhost:4566 (http or https)' }).optional(),
+  endpointUrl: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = endpointUrlProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   org: z.boolean().optional(),
   ou: z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id like ou-ab12-cd34ef56').optional(),
   accounts: z.array(accountId).min(1).optional(),

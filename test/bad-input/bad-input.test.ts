@@ -119,7 +119,7 @@ const cases: BadCase[] = [
 
   // ---- flags
   flags(['--retention', '0'], '--retention: must be one of 1, 3, 5'),
-  flags(['--retention', 'abc'], '--retention: is not a number'),
+  flags(['--retention', 'abc'], '--retention: is not a whole decimal number, like 365'),
   flags(['--log-group', 'aws/flowlogs'], '--log-group: must not start with "aws/"'),
   flags(['--regions', 'us-east-1,nowhere'], '--regions\\[1\\]: is not a region name'),
   flags(['--regions', 'eu-nowhere-9'], '--regions: unknown region eu-nowhere-9', {
@@ -128,7 +128,9 @@ const cases: BadCase[] = [
   }),
   flags(['--traffic-type', 'accept'], '--traffic-type: Invalid option: expected one of "REJECT"\\|"ALL"'),
   flags(['--scope', 'org'], '--scope: Invalid option: expected one of "vpc"\\|"subnet"'),
-  flags(['--concurrency', '-1'], '--concurrency: Too small: expected number to be >=1'),
+  flags(['--concurrency', '-1'], '--concurrency: is not a whole decimal number, like 365'),
+  flags(['--concurrency', '0'], '--concurrency: Too small: expected number to be >=1'),
+  flags(['--retention', '0x16d'], '--retention: is not a whole decimal number, like 365'),
   flags(['--endpoint-url', 'not-a-url'], '--endpoint-url: must be a URL like http://localhost:4566'),
   // ---- output formats: reports are of findings (plan, verify); apply and guided speak text or JSON
   ...(['sarif', 'markdown', 'csv'] as const).map((format) =>

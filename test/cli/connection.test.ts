@@ -102,8 +102,9 @@ async function flowfix(argv: string[], run: Run) {
   const code = await withProcessEnv(env, () => runCli(argv, io, { requestHandler: run.http.handler, ...(run.prompter ? { prompter: run.prompter } : {}) }));
   const stdout = io.out.join('');
   // The endpoint/profile notices have their own tests (test/cli/redirect-notice.test.ts).
-  const stderr = io.err.join('').replace(/^Using (endpoint|profile) \S+ \(from [^)]*\)\n/gm, '');
-  return { code, stdout, stderr, report: () => JSON.parse(stdout) as PlanReport };
+  const notices = io.err.join('');
+  const stderr = notices.replace(/^Using (endpoint|profile) \S+(?: for [\w, ]+)? \(from [^)]*\)\n/gm, '');
+  return { code, stdout, stderr, notices, report: () => JSON.parse(stdout) as PlanReport };
 }
 
 const oneLine = (text: string) => expect(text.trimEnd().split('\n')).toHaveLength(1);
@@ -197,6 +198,29 @@ describe('profiles', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(2);
     expect([...new Set(http.calls.map((c) => c.host))]).toEqual(['localhost']);
+  });
+
+  test('GIVEN endpoint_url in the profile WHEN plan THEN stderr names it once, with the profile and the file', async () => {
+    const http = new FakeHttp({ accessKeys: [BASE_KEY] });
+    const result = await flowfix(['plan', '--profile', 'local', '--regions', 'eu-west-1', '--format', 'json'], { http, config: LOCAL, credentials: LOCAL_KEYS });
+    expect(result.notices).toBe(`Using profile local (from --profile)\nUsing endpoint http://localhost:4566 for ec2, cloudwatch_logs, iam, sts (from endpoint_url of profile local in ${join(dir, 'config')})\n`);
+  });
+
+  test('GIVEN a services section and AWS_ENDPOINT_URL_EC2 WHEN plan THEN each endpoint is named with its services and where it came from; the EC2 variable wins for ec2', async () => {
+    const http = new FakeHttp({ accessKeys: [BASE_KEY] });
+    const config = `[profile local]\nservices = emulated\nregion = eu-west-1\n\n[services emulated]\nec2 =\n  endpoint_url = http://localhost:4566\nlogs =\n  endpoint_url = http://localhost:4567\ncloudwatch_logs =\n  endpoint_url = http://localhost:4567\n`;
+    const result = await flowfix(['plan', '--profile', 'local', '--regions', 'eu-west-1', '--format', 'json'], { http, config, credentials: LOCAL_KEYS, env: { AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:4999' } });
+    const lines = result.notices.trimEnd().split('\n');
+    expect(lines).toContain('Using endpoint http://127.0.0.1:4999 for ec2 (from AWS_ENDPOINT_URL_EC2)');
+    expect(lines).toContain(`Using endpoint http://localhost:4567 for cloudwatch_logs (from services section emulated of profile local in ${join(dir, 'config')})`);
+    expect(hostsOf(http, 'DescribeVpcs')).toEqual(['127.0.0.1']);
+  });
+
+  test('GIVEN a profile endpoint_url over plain http to another host WHEN plan THEN a warning names it', async () => {
+    const http = new FakeHttp({ accessKeys: [BASE_KEY] });
+    const config = `[profile local]\nendpoint_url = http://emulator.internal:4566\nregion = eu-west-1\n`;
+    const result = await flowfix(['plan', '--profile', 'local', '--regions', 'eu-west-1', '--format', 'json'], { http, config, credentials: LOCAL_KEYS });
+    expect(result.notices).toContain('Warning: endpoint http://emulator.internal:4566 is plain http:// to emulator.internal, which is not this machine');
   });
 
   test('GIVEN endpoint_url in the profile and --endpoint-url WHEN plan THEN the flag wins', async () => {

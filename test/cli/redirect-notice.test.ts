@@ -54,6 +54,28 @@ describe('where the endpoint and profile came from', () => {
     expect(result.stderr).not.toContain(LOCAL);
   });
 
+  test.each([
+    ['http://proxy.example.com:8080', true],
+    ['http://10.0.0.5:4566', true],
+    ['http://localhost:4566', false],
+    ['http://127.0.0.1:4566', false],
+    ['http://[::1]:4566', false],
+    ['https://proxy.example.com', false],
+  ])('GIVEN --endpoint-url %s THEN a plain-http warning only for a host that is not loopback: %s', async (url, warned) => {
+    const { cwd } = await cwdWith({});
+    const result = await runFlowfix(['plan', '--endpoint-url', url], { env: ENV, cwd });
+    expect(result.stderr.includes(`Warning: endpoint ${url} is plain http://`)).toBe(warned);
+  });
+
+  test('GIVEN an endpointUrl with erase codes in ./flowfix.config.json THEN it is refused in one line, the codes shown, before any AWS call', async () => {
+    const { cwd, file } = await cwdWith({ endpointUrl: 'https://evil.example/\u001b[2K\u001b[1AUsing endpoint https://aws.amazon.com' });
+    const result = await runFlowfix(['plan'], { env: ENV, cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}: endpointUrl: must not contain spaces or control characters`);
+    expect(result.stderr).not.toMatch(/\u001b/);
+    expect(fake.calls).toEqual([]);
+  });
+
   test('GIVEN AWS_ENDPOINT_URL and AWS_PROFILE THEN both are named with the variable', async () => {
     const { cwd } = await cwdWith({});
     const result = await runFlowfix(['verify'], { env: { ...ENV, AWS_ENDPOINT_URL: LOCAL, AWS_PROFILE: 'dev' }, cwd });
