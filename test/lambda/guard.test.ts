@@ -128,6 +128,18 @@ describe('the guard, event by event', () => {
     expect(outcomes.find((o) => o.kind === 'create-flow-logs')).toMatchObject({ status: 'failed', code: 'UnauthorizedOperation' });
   });
 
+  test('GIVEN the function\'s region denied by an organization policy (a landing zone SCP) THEN the guard sends no write, names the policy, and fails: nothing in its region could be checked', async () => {
+    fake.addVpc(REGION);
+    const policyArn = fake.denyRegionByPolicy(REGION);
+
+    const report = await guard(scheduledEvent(REGION));
+
+    expect(fake.mutatingCalls()).toEqual([]);
+    expect(JSON.stringify(report.apply)).toContain(policyArn);
+    // Its only region is denied: a guard that can check nothing says so (Lambda counts the failure).
+    expect(report.exitCode).toBe(1);
+  });
+
   test('GIVEN a failed CreateVpc, another region\'s event, or anything else THEN the guard ignores it without a call', async () => {
     for (const event of [failedCreateVpcEvent(REGION), createVpcEvent('eu-west-1', 'vpc-0123456789abcdef0'), { hello: 'world' }, 'not json', null]) {
       const report = await guard(event);
