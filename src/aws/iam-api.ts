@@ -104,7 +104,7 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
 
 // Shared with the offline snapshot (src/snapshot/): GetRole's Role and GetRolePolicy's output, with
 // policy documents as the API returns them (URL-encoded strings).
-export type RoleData = Pick<IamSdk.Role, 'RoleName' | 'Arn' | 'AssumeRolePolicyDocument' | 'Tags'>;
+export type RoleData = Pick<IamSdk.Role, 'RoleName' | 'Arn' | 'AssumeRolePolicyDocument' | 'Tags' | 'PermissionsBoundary'>;
 export type RolePolicyData = Pick<IamSdk.GetRolePolicyResponse, 'PolicyName' | 'PolicyDocument'>;
 
 export function toRoleFacts(role: RoleData, policies: readonly RolePolicyData[]): RoleFacts {
@@ -116,6 +116,7 @@ export function toRoleFacts(role: RoleData, policies: readonly RolePolicyData[])
     trustPolicy: parsePolicyDocument(role.AssumeRolePolicyDocument ?? ''),
     inlinePolicies,
     tags: tagsToRecord(role.Tags),
+    ...(role.PermissionsBoundary?.PermissionsBoundaryArn ? { permissionsBoundary: role.PermissionsBoundary.PermissionsBoundaryArn } : {}),
   };
 }
 

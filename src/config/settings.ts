@@ -83,6 +83,20 @@ export const DEFAULT_SETTINGS: Settings = {
 
 export const MANAGED_BY_TAG = { key: 'ManagedBy', value: 'flowfix' } as const;
 
+/**
+ * The managed policy flowfix sets as the delivery role's permissions boundary unless --permissions-boundary
+ * names another: created once per account from policies/delivery-role-boundary.json (README, "Permissions
+ * boundary"). policies/operator-apply.json lets the operator create the role only with it.
+ */
+export const DEFAULT_BOUNDARY_POLICY_NAME = 'flowfix-delivery-boundary';
+
+export const defaultPermissionsBoundary = (partition: string, accountId: string): string =>
+  `arn:${partition}:iam::${accountId}:policy/${DEFAULT_BOUNDARY_POLICY_NAME}`;
+
+/** The boundary the role flowfix creates gets: the user's, else flowfix's default in this account. */
+export const permissionsBoundaryFor = (settings: Pick<Settings, 'permissionsBoundary'>, partition: string, accountId: string): string =>
+  settings.permissionsBoundary ?? defaultPermissionsBoundary(partition, accountId);
+
 export const isManagedByFlowfix = (tags: Record<string, string> | undefined): boolean =>
   tags?.[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value;
 

@@ -69,5 +69,7 @@ export interface RoleFacts {
   /** Inline policies by name, already URL-decoded and parsed. */
   inlinePolicies: Record<string, PolicyDocument>;
   tags: Record<string, string>;
+  /** The managed policy ARN set as the role's permissions boundary, when it has one. */
+  permissionsBoundary?: string;
 }
 

@@ -9,10 +9,11 @@ import { buildCreateRole } from '../actions/create-role.js';
 import { buildPutRetentionPolicy } from '../actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../actions/put-role-policy.js';
 import type { AuditResult, Finding, FindingKind } from '../audit/types.js';
-import { describeDestination, isManagedByFlowfix, MANAGED_BY_TAG, type Settings } from '../config/settings.js';
+import { describeDestination, isManagedByFlowfix, MANAGED_BY_TAG, permissionsBoundaryFor, type Settings } from '../config/settings.js';
 import type { PolicyDocument } from '../facts/policy-document.js';
 import { readRegions, roleOf, type Inventory } from '../inventory/types.js';
 import { appendStatements, firstMissingGrant, logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
+import { statementsOf } from '../policy/evaluate.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
 import { describeTrustProblem, trustProblemIn } from '../rules/role-trust.js';
@@ -156,7 +157,12 @@ function roleActions(inventory: Inventory, settings: PlanSettings, templates: Po
   const actions: ActionDraft[] = [];
   if (!role) {
     const vars = { Partition: inventory.partition, AccountId: inventory.accountId };
-    actions.push(buildCreateRole(settings.roleName, renderPolicy(templates.trust, vars), asTagList(tagsFor(settings)), { path: settings.rolePath, permissionsBoundary: settings.permissionsBoundary }));
+    actions.push(
+      buildCreateRole(settings.roleName, renderPolicy(templates.trust, vars), asTagList(tagsFor(settings)), {
+        path: settings.rolePath,
+        permissionsBoundary: permissionsBoundaryFor(settings, inventory.partition, inventory.accountId),
+      }),
+    );
   }
   if (publishPolicy) {
     const because: Because[] = [{ kind: 'prerequisite', resourceIds: [] }];
@@ -182,7 +188,8 @@ function publishPolicyChange(inventory: Inventory, settings: PlanSettings, logGr
   const vars = { Partition: inventory.partition, AccountId: inventory.accountId };
   const existing = role?.inlinePolicies[settings.policyName];
   const ours = renderPublishPolicy(templates.publish, vars, [logGroupName]);
-  if (!existing) return { document: ours };
+  // A role made beforehand (operator-apply-prebuilt-role.json) may grant delivery under another policy name: nothing to put.
+  if (!existing) return role && !firstMissingGrant({ Statement: Object.values(role.inlinePolicies).flatMap(statementsOf) }, ours) ? {} : { document: ours };
   const kept = isManagedByFlowfix(role?.tags) ? logGroupsGrantedBy(existing, templates.publish, vars) : null;
   if (kept) {
     const document = renderPublishPolicy(templates.publish, vars, [...kept, logGroupName]);

@@ -114,7 +114,7 @@ describe('applyPlan', () => {
     });
 
     test('GIVEN an existing role WHEN "Unable to assume" persists THEN it is retried for 30 s only, whatever the window', async () => {
-      const aws = freshAccount({ role: role() }).rejectResource('us-east-1', VPC_A, 'InvalidParameter', ASSUME);
+      const aws = freshAccount({ role: role({ permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/flowfix-delivery-boundary` }) }).rejectResource('us-east-1', VPC_A, 'InvalidParameter', ASSUME);
       const { plan, live } = await planFor(aws);
       expect(plan.actions.map((a) => a.kind)).not.toContain('create-role');
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { applyCommand } from '../../src/cli/commands/apply.js';
 import { PromptCancelled } from '../../src/io/prompter.js';
 import { toCommandOptions } from '../../src/cli/options.js';
-import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { DEFAULT_BOUNDARY, FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
@@ -365,7 +365,7 @@ describe('flowfix apply against a stateful fake', () => {
   test('GIVEN AWS (or an emulator) refuses the whole call with FlowLogAlreadyExists THEN each id is checked live: done, blocked, or retried', async () => {
     const fine = fake.addVpc('us-east-1');
     const clashing = fake.addVpc('us-east-1');
-    fake.addRole('flowfix-vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    fake.addRole('flowfix-vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, {}, {}, { permissionsBoundary: DEFAULT_BOUNDARY });
     fake.addLogGroup('us-east-1', GROUP, { retentionInDays: 365 });
     // moto compares destination but not traffic type: an ACCEPT log to the same group counts as a duplicate.
     fake.addFlowLog('us-east-1', { resourceId: clashing, logGroupName: GROUP, trafficType: 'ACCEPT' });

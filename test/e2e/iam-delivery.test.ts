@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyCommand } from '../../src/cli/commands/apply.js';
 import { toCommandOptions } from '../../src/cli/options.js';
-import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { DEFAULT_BOUNDARY, FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
@@ -32,7 +32,7 @@ describe('trust checked per region', () => {
   test('GIVEN a reused role whose SourceArn names eu-west-1 WHEN apply --yes THEN eu-west-1 is fixed, us-east-1 is reported blocked and gets no CreateFlowLogs', async () => {
     const east = fake.addVpc('us-east-1');
     const west = fake.addVpc('eu-west-1');
-    fake.addRole(ROLE, trustPinnedTo('eu-west-1'));
+    fake.addRole(ROLE, trustPinnedTo('eu-west-1'), {}, {}, { permissionsBoundary: DEFAULT_BOUNDARY });
 
     const result = await run(['apply', '--yes']);
 
@@ -49,7 +49,7 @@ describe('trust checked per region', () => {
 
   test('GIVEN the same role WHEN plan THEN the finding names the regions it fails in and where it still works', async () => {
     fake.addVpc('us-east-1');
-    fake.addRole(ROLE, trustPinnedTo('eu-west-1'));
+    fake.addRole(ROLE, trustPinnedTo('eu-west-1'), {}, {}, { permissionsBoundary: DEFAULT_BOUNDARY });
     const result = await run(['plan', '--format', 'json']);
     const report = JSON.parse(result.stdout);
     const finding = report.findings.find((f: { kind: string }) => f.kind === 'role-untrusted');
@@ -63,7 +63,8 @@ describe('permissions boundary and role path', () => {
   let fake: FakeAws;
   let dir: string;
   beforeEach(async () => {
-    fake = new FakeAws().install();
+    // The operator's policies name the user's boundary, as README asks of users of --permissions-boundary.
+    fake = new FakeAws().install().operatorBoundary(BOUNDARY);
     dir = await mkdtemp(path.join(tmpdir(), 'flowfix-boundary-'));
   });
   afterEach(async () => {
@@ -92,7 +93,7 @@ describe('permissions boundary and role path', () => {
 
   test('GIVEN a role that already exists at a path WHEN apply --yes THEN its publish policy is put and flow logs use its real ARN (the operator policy allows the path)', async () => {
     fake.addVpc('us-east-1');
-    fake.addRole(ROLE, trustPinnedTo('*'), {}, {}, { path: '/team/' });
+    fake.addRole(ROLE, trustPinnedTo('*'), {}, {}, { path: '/team/', permissionsBoundary: BOUNDARY });
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(result.code).toBe(0);
     expect(Object.keys(fake.role(ROLE)?.inlinePolicies ?? {})).toEqual(['flowfix-publish-flow-logs']);
@@ -133,7 +134,7 @@ describe('policy size', () => {
   test('GIVEN a reused role with a large inline policy WHEN plan THEN JSON and text warn; apply past the quota fails with IAM LimitExceeded', async () => {
     fake.addVpc('us-east-1');
     const big = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${'b'.repeat(9_900)}` }] };
-    fake.addRole(ROLE, trustPinnedTo('*'), { 'team-s3': big });
+    fake.addRole(ROLE, trustPinnedTo('*'), { 'team-s3': big }, {}, { permissionsBoundary: DEFAULT_BOUNDARY });
 
     const json = JSON.parse((await run(['plan', '--regions', 'us-east-1', '--format', 'json'])).stdout);
     expect(json.warnings).toEqual([expect.objectContaining({ kind: 'role-policy-size', resourceId: ROLE, limit: 10_240 })]);
@@ -311,9 +312,9 @@ describe('verification says only what it knows', () => {
 
   test('GIVEN a reused role whose trust stops admitting the region after creation THEN the fake fails delivery with "Access error"', async () => {
     fake.addVpc('us-east-1');
-    fake.addRole(ROLE, trustPinnedTo('us-east-1'));
+    fake.addRole(ROLE, trustPinnedTo('us-east-1'), {}, {}, { permissionsBoundary: DEFAULT_BOUNDARY });
     await run(['apply', '--yes', '--regions', 'us-east-1']);
-    fake.addRole(ROLE, trustPinnedTo('eu-west-1'), fake.role(ROLE)!.inlinePolicies);
+    fake.addRole(ROLE, trustPinnedTo('eu-west-1'), fake.role(ROLE)!.inlinePolicies, {}, { permissionsBoundary: DEFAULT_BOUNDARY });
     fake.deliverFlowLogs('us-east-1');
     expect(fake.flowLogs('us-east-1').map((f) => [f.DeliverLogsStatus, f.DeliverLogsErrorMessage])).toEqual([['FAILED', 'Access error']]);
   });

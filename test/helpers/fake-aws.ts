@@ -81,11 +81,13 @@ import {
   OrganizationsClient,
   OrganizationsServiceException,
 } from '@aws-sdk/client-organizations';
-import { operatorPolicy, registerForPolicyCheck, type OperatorGrant } from './operator-permissions.js';
-import { isAllowed } from '../../src/policy/evaluate.js';
+import { operatorPolicy, registerForPolicyCheck, type OperatorGrant, type ResourceFacts } from './operator-permissions.js';
+import { conditionsHold, isAllowed } from '../../src/policy/evaluate.js';
 import type { PolicyDocument } from '../../src/facts/policy-document.js';
 
 export const FAKE_ACCOUNT = '111111111111';
+/** flowfix's default permissions boundary in the fake's account: a role flowfix may write to carries it. */
+export const DEFAULT_BOUNDARY = `arn:aws:iam::${FAKE_ACCOUNT}:policy/flowfix-delivery-boundary`;
 /** The organization root every account sits under unless put in an OU. */
 export const ROOT_ID = 'r-f4k3';
 
@@ -117,6 +119,8 @@ export interface RecordedCall {
   input: any;
   /** The account the call acted in (known once its credentials are resolved). */
   account?: string;
+  /** The resource's tags and boundary when the call arrived (the operator-policy check authorizes with them). */
+  resources?: ResourceFacts;
 }
 
 /** When a call was served, by the fake's clock (performance.now(), ms): what round-trip counts are computed from. */
@@ -676,6 +680,15 @@ export class FakeAws {
   }
 
   /**
+   * The operator's policies name this managed policy in their iam:PermissionsBoundary conditions, as README
+   * asks of users of --permissions-boundary, instead of flowfix-delivery-boundary.
+   */
+  operatorBoundary(arn: string): this {
+    this.grants.push({ boundary: arn });
+    return this;
+  }
+
+  /**
    * The policy SimulatePrincipalPolicy evaluates for the caller (user/tester, or any role of the account)
    * instead of operator-apply.json plus the granted opt-ins. Only what it answers changes: the calls
    * flowfix sends are still checked against policies/ after the test.
@@ -876,11 +889,14 @@ export class FakeAws {
     handler: Handler,
     accessKeyOf: () => Promise<string | undefined>,
   ): Promise<object> {
+    // As the request arrives, like IAM's authorization: a call that fails (or never returns) was still sent.
+    this.recordResourceFacts(call, input, { service, operation, region, partition: partitionOf(region) }, undefined);
     await this.onCall?.(call);
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const ctx: Ctx = { service, operation, region, partition: partitionOf(region) };
     const caller = await this.callerOf(accessKeyOf, service);
     call.account = (caller?.account ?? this.acct).accountId;
+    if (caller) this.recordResourceFacts(call, input, ctx, caller.account);
     if (!this.takeToken(`${call.account}|${region}|${operation}`)) {
       span.throttled = true;
       throw throttlingError(service);
@@ -922,6 +938,37 @@ export class FakeAws {
   /** Calls answered with a throttling error so far (each one the SDK retries, while it has attempts left). */
   throttledCalls(): number {
     return this.timeline.filter((span) => span.throttled).length;
+  }
+
+  private recordResourceFacts(call: RecordedCall, input: unknown, ctx: Ctx, account: AccountState | undefined): void {
+    if (/^(Describe|Get|List)/.test(ctx.operation)) return;
+    const previous = this.serving;
+    this.serving = account;
+    try {
+      const resources = this.resourceFactsOf(ctx.operation, input, ctx);
+      if (resources) call.resources = resources;
+      else delete call.resources;
+    } finally {
+      this.serving = previous;
+    }
+  }
+
+  /** What IAM would put in the request context about the resource a call acts on (tags, a role's boundary). */
+  private resourceFactsOf(operation: string, input: any, ctx: Ctx): ResourceFacts | undefined {
+    if (ctx.service === 'iam' && typeof input?.RoleName === 'string' && operation !== 'CreateRole') {
+      const role = this.roles.get(input.RoleName);
+      return role && { tags: { ...role.tags }, ...(role.permissionsBoundary ? { permissionsBoundary: role.permissionsBoundary } : {}) };
+    }
+    if (ctx.service === 'logs' && typeof input?.logGroupName === 'string') {
+      const group = this.regionStates.get(ctx.region)?.logGroups.get(input.logGroupName);
+      return group && { tags: { ...group.tags } };
+    }
+    if (operation === 'DeleteFlowLogs') {
+      const flowLogs = this.regionStates.get(ctx.region)?.flowLogs;
+      const ids: string[] = input?.FlowLogIds ?? [];
+      return { tagsById: Object.fromEntries(ids.flatMap((id) => { const f = flowLogs?.get(id); return f ? [[id, tagMap(f.Tags)]] : []; })) };
+    }
+    return undefined;
   }
 
   private isDenied(operation: string, region: string): boolean {
@@ -1730,43 +1777,10 @@ function trustAllowsFlowLogs(trustDocument: string, account: string, sourceArn: 
     return (
       principals.some((p) => p === '*' || p === FLOW_LOGS_PRINCIPAL) &&
       actions.some((a) => glob(a, 'i').test('sts:AssumeRole')) &&
-      conditionsHold(s.Condition, context)
+      conditionsHold(s.Condition, context) === true
     );
   };
   return statements.some((s) => s?.Effect === 'Allow' && applies(s)) && !statements.some((s) => s?.Effect === 'Deny' && applies(s));
-}
-
-function conditionsHold(condition: unknown, context: Record<string, string>): boolean {
-  if (condition === undefined) return true;
-  return Object.entries(condition as Record<string, Record<string, unknown>>).every(([rawOperator, entries]) =>
-    Object.entries(entries).every(([key, expected]) => {
-      const actual = context[key.toLowerCase()];
-      const ifExists = /IfExists$/.test(rawOperator);
-      const operator = rawOperator.replace(/^For(AnyValue|AllValues):/, '').replace(/IfExists$/, '');
-      if (operator === 'Null') return asList(expected).includes(actual === undefined ? 'true' : 'false');
-      const negated = /^(String|Arn)Not/.test(operator);
-      if (actual === undefined) return ifExists || negated;
-      const base = negated ? operator.replace('Not', '') : operator;
-      const values = asList(expected);
-      let matched: boolean;
-      if (base === 'StringEquals') matched = values.includes(actual);
-      else if (base === 'StringEqualsIgnoreCase') matched = values.some((v) => v.toLowerCase() === actual.toLowerCase());
-      else if (base === 'StringLike') matched = values.some((v) => glob(v).test(actual));
-      else if (base === 'ArnEquals' || base === 'ArnLike') matched = values.some((v) => arnLike(v, actual));
-      else return false;
-      return negated ? !matched : matched;
-    }),
-  );
-}
-
-function arnLike(pattern: string, arn: string): boolean {
-  const parts = (text: string) => {
-    const split = text.split(':');
-    return split.length < 6 ? undefined : [...split.slice(0, 5), split.slice(5).join(':')];
-  };
-  const p = parts(pattern);
-  const a = parts(arn);
-  return p !== undefined && a !== undefined && p.every((part, i) => glob(part).test(a[i]!));
 }
 
 function asList(value: unknown): string[] {

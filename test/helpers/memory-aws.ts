@@ -8,7 +8,7 @@ import type { FlowLogFacts, LogGroupFacts, RoleFacts, SubnetFacts, VpcFacts } fr
 import { tagsToRecord } from '../../src/facts/tags.js';
 import { ACCOUNT } from './builders.js';
 import { FlowfixError } from '../../src/errors.js';
-import { registerForPolicyCheck, type OperatorGrant } from './operator-permissions.js';
+import { registerForPolicyCheck, type OperatorGrant, type ResourceFacts } from './operator-permissions.js';
 
 export interface MemoryRegion {
   vpcs: VpcFacts[];
@@ -25,6 +25,8 @@ export interface MemoryCall {
   /** The region the call went to; 'global' for IAM. */
   region: string;
   input: any;
+  /** The resource's tags (and a role's boundary) when the call arrived: the operator-policy check authorizes with them. */
+  resources?: ResourceFacts;
 }
 
 export interface MemoryEstate {
@@ -164,7 +166,14 @@ export class MemoryAws implements AwsClients {
         this.call('iam', 'CreateRole', 'global', input, () => {
           if (this.role?.roleName === input.RoleName) throw awsError('EntityAlreadyExists', `Role with name ${input.RoleName} already exists.`, 409);
           const arn = `arn:${this.partition}:iam::${this.accountId}:role/${input.RoleName}`;
-          this.role = { roleName: input.RoleName, arn, trustPolicy: JSON.parse(input.AssumeRolePolicyDocument), inlinePolicies: {}, tags: tagsToRecord(input.Tags) };
+          this.role = {
+            roleName: input.RoleName,
+            arn,
+            trustPolicy: JSON.parse(input.AssumeRolePolicyDocument),
+            inlinePolicies: {},
+            tags: tagsToRecord(input.Tags),
+            ...(input.PermissionsBoundary ? { permissionsBoundary: input.PermissionsBoundary } : {}),
+          };
           return { arn };
         }),
       putRolePolicy: (input) =>
@@ -189,6 +198,22 @@ export class MemoryAws implements AwsClients {
     };
   }
 
+  /** The facts IAM authorizes a call with: the role's tags and boundary, a log group's or flow logs' tags. */
+  private resourceFactsOf(service: MemoryCall['service'], operation: string, region: string, input: any): ResourceFacts | undefined {
+    if (service === 'iam' && operation !== 'CreateRole' && this.role && this.role.roleName === input?.RoleName) {
+      return { tags: { ...this.role.tags }, ...(this.role.permissionsBoundary ? { permissionsBoundary: this.role.permissionsBoundary } : {}) };
+    }
+    const state = this.regions[region];
+    if (service === 'logs' && typeof input?.logGroupName === 'string') {
+      const group = state?.logGroups[input.logGroupName];
+      return group && { tags: { ...group.tags } };
+    }
+    if (operation === 'DeleteFlowLogs') {
+      return { tagsById: Object.fromEntries((state?.flowLogs ?? []).filter((f) => input.FlowLogIds.includes(f.flowLogId)).map((f) => [f.flowLogId, { ...f.tags }])) };
+    }
+    return undefined;
+  }
+
   private get partition(): string {
     return partitionOf(this.homeRegion);
   }
@@ -202,6 +227,8 @@ export class MemoryAws implements AwsClients {
   /** Records the call, throws an injected failure if one matches, else answers a copy (never live state). */
   private async call<T>(service: MemoryCall['service'], operation: string, region: string, input: unknown, answer: () => T): Promise<T> {
     const call: MemoryCall = { service, operation, region, input: structuredClone(input) };
+    const resources = /^(Describe|Get|List)/.test(operation) ? undefined : this.resourceFactsOf(service, operation, region, input as any);
+    if (resources) call.resources = resources;
     this.calls.push(call);
     this.onCall?.(call);
     const failure = this.failures.find((f) => f.operation === operation && (f.region === undefined || f.region === region) && f.times > 0);

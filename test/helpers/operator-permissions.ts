@@ -1,27 +1,50 @@
 // What IAM permissions each recorded AWS call needs, and the suite-wide check that the operator
 // policies in policies/ allow every call flowfix sent in any test that used the stateful fake.
 import { ACTION_KINDS } from '../../src/actions/action-kinds.js';
-import { isAllowed } from '../../src/policy/evaluate.js';
-import type { PolicyDocument } from '../../src/facts/policy-document.js';
+import { isAllowed, statementsOf, type RequestContext } from '../../src/policy/evaluate.js';
+import type { PolicyDocument, PolicyStatement } from '../../src/facts/policy-document.js';
 import { readPolicyFile, renderPolicy, type PolicyVariables } from '../../src/policy/templates.js';
 
 /**
  * An opt-in operator document a test grants besides the base ones (policies/operator-apply-*.json), with
- * its placeholders filled in as a user would: e.g. operator-apply-s3.json for BucketName acme-logs.
+ * its placeholders filled in as a user would: e.g. operator-apply-s3.json for BucketName acme-logs. Or,
+ * with `boundary`, the edit README asks of users of --permissions-boundary: the base documents'
+ * iam:PermissionsBoundary conditions name that policy instead of flowfix-delivery-boundary.
  */
-export interface OperatorGrant {
+export interface DocumentGrant {
   file: string;
   vars: Record<string, string>;
 }
+export type OperatorGrant = DocumentGrant | { boundary: string };
 
 const describeGrants = (grants: readonly OperatorGrant[]) =>
-  grants.map((g) => ` + ${g.file}${Object.keys(g.vars).length > 0 ? `[${Object.entries(g.vars).map(([k, v]) => `${k}=${v}`).join(', ')}]` : ''}`).join('');
+  grants
+    .map((g) =>
+      'boundary' in g
+        ? ` (boundary condition edited to ${g.boundary})`
+        : ` + ${g.file}${Object.keys(g.vars).length > 0 ? `[${Object.entries(g.vars).map(([k, v]) => `${k}=${v}`).join(', ')}]` : ''}`,
+    )
+    .join('');
+
+/** The statement with its iam:PermissionsBoundary condition values replaced by `boundary`. */
+function withBoundary(statement: PolicyStatement, boundary: string): PolicyStatement {
+  if (!statement.Condition) return statement;
+  const condition = Object.fromEntries(
+    Object.entries(statement.Condition).map(([operator, entries]) => [
+      operator,
+      Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, key.toLowerCase() === 'iam:permissionsboundary' ? boundary : value])),
+    ]),
+  );
+  return { ...statement, Condition: condition };
+}
 
 /** A base document with the granted opt-in documents' statements added: what the operator holds. */
-export function operatorPolicy(base: 'operator-apply.json' | 'operator-plan.json', grants: readonly OperatorGrant[] = []): PolicyDocument {
+export function operatorPolicy(base: 'operator-apply.json' | 'operator-plan.json' | 'operator-apply-prebuilt-role.json', grants: readonly OperatorGrant[] = []): PolicyDocument {
+  const boundary = grants.flatMap((g) => ('boundary' in g ? [g.boundary] : [])).at(-1);
   const statements = [base, ...grants].flatMap((grant) => {
+    if (typeof grant === 'object' && 'boundary' in grant) return [];
     const doc = typeof grant === 'string' ? readPolicyFile(grant) : renderPolicy(readPolicyFile(grant.file), grant.vars as unknown as PolicyVariables);
-    return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+    return statementsOf(doc).map((s) => (boundary ? withBoundary(s, boundary) : s));
   });
   return { Version: '2012-10-17', Statement: statements };
 }
@@ -31,13 +54,40 @@ export interface SentCall {
   operation: string;
   region: string;
   input: any;
+  /** What the fake knew, when the call arrived, of the resource it acts on: IAM authorizes with it. */
+  resources?: ResourceFacts;
+}
+
+/** A resource's facts IAM puts in the request context: its tags (aws:/iam:ResourceTag) and a role's boundary. */
+export interface ResourceFacts {
+  tags?: Record<string, string>;
+  permissionsBoundary?: string;
+  /** DeleteFlowLogs: each flow log's tags, by id. */
+  tagsById?: Record<string, Record<string, string>>;
+}
+
+/** One permission a call needs: the IAM action on the resource, with the request's condition keys. */
+export interface NeededPermission {
+  action: string;
+  resource: string;
+  context: RequestContext;
+}
+
+function resourceContext(service: string, facts: ResourceFacts | undefined, tags = facts?.tags): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags ?? {})) {
+    context[`aws:ResourceTag/${key}`] = value;
+    if (service === 'iam') context[`iam:ResourceTag/${key}`] = value;
+  }
+  if (facts?.permissionsBoundary) context['iam:PermissionsBoundary'] = facts.permissionsBoundary;
+  return context;
 }
 
 /** A role's real ARN by name (IAM authorizes a call naming a role against the ARN with its path). */
 export type RoleArnOf = (roleName: string) => string | undefined;
 
-/** The IAM actions (and resources) one call needs, including the implicit ones AWS checks. */
-export function requiredPermissions(call: SentCall, accountId: string, roleArnOf: RoleArnOf = () => undefined): { action: string; resource: string }[] {
+/** The IAM actions (and resources, and condition keys) one call needs, including the implicit ones AWS checks. */
+export function requiredPermissions(call: SentCall, accountId: string, roleArnOf: RoleArnOf = () => undefined): NeededPermission[] {
   const input = call.input ?? {};
   const resource =
     call.operation === 'AssumeRole'
@@ -53,19 +103,30 @@ export function requiredPermissions(call: SentCall, accountId: string, roleArnOf
         : '*';
   // DeleteFlowLogs is authorized per flow log (operator-apply.json narrows it to ManagedBy=flowfix ones).
   if (call.operation === 'DeleteFlowLogs') {
-    return (input.FlowLogIds ?? []).map((id: string) => ({ action: 'ec2:DeleteFlowLogs', resource: `arn:aws:ec2:${call.region}:${accountId}:vpc-flow-log/${id}` }));
+    return (input.FlowLogIds ?? []).map((id: string) => ({
+      action: 'ec2:DeleteFlowLogs',
+      resource: `arn:aws:ec2:${call.region}:${accountId}:vpc-flow-log/${id}`,
+      context: resourceContext('ec2', undefined, call.resources?.tagsById?.[id]),
+    }));
   }
-  const needs = [{ action: `${call.service}:${call.operation}`, resource }];
-  if (call.operation === 'CreateRole' && input.Tags?.length) needs.push({ action: 'iam:TagRole', resource });
-  if (call.operation === 'CreateLogGroup' && Object.keys(input.tags ?? {}).length > 0) needs.push({ action: 'logs:TagResource', resource });
-  if (call.service === 's3' && input.Bucket) return [{ action: call.operation === 'ListObjectsV2' ? 's3:ListBucket' : `s3:${call.operation}`, resource: `arn:aws:s3:::${input.Bucket}` }];
+  // CreateRole's request carries the boundary it sets; a call on an existing resource, the resource's tags and boundary.
+  const context: RequestContext =
+    call.operation === 'CreateRole'
+      ? input.PermissionsBoundary ? { 'iam:PermissionsBoundary': input.PermissionsBoundary } : {}
+      : resourceContext(call.service, call.resources);
+  const needs: NeededPermission[] = [{ action: `${call.service}:${call.operation}`, resource, context }];
+  if (call.operation === 'CreateRole' && input.Tags?.length) needs.push({ action: 'iam:TagRole', resource, context: {} });
+  if (call.operation === 'CreateLogGroup' && Object.keys(input.tags ?? {}).length > 0) needs.push({ action: 'logs:TagResource', resource, context: {} });
+  if (call.service === 's3' && input.Bucket) return [{ action: call.operation === 'ListObjectsV2' ? 's3:ListBucket' : `s3:${call.operation}`, resource: `arn:aws:s3:::${input.Bucket}`, context: {} }];
   if (call.operation === 'CreateFlowLogs') {
-    if (input.DeliverLogsPermissionArn) needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn });
-    if (input.TagSpecifications?.some((spec: { Tags?: unknown[] }) => spec.Tags?.length)) needs.push({ action: 'ec2:CreateTags', resource: `arn:aws:ec2:${call.region}:${accountId}:vpc-flow-log/fl-new` });
-    if (input.LogDestinationType === 's3') needs.push({ action: 'logs:CreateLogDelivery', resource: '*' });
+    if (input.DeliverLogsPermissionArn) needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn, context: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } });
+    if (input.TagSpecifications?.some((spec: { Tags?: unknown[] }) => spec.Tags?.length)) {
+      needs.push({ action: 'ec2:CreateTags', resource: `arn:aws:ec2:${call.region}:${accountId}:vpc-flow-log/fl-new`, context: { 'ec2:CreateAction': 'CreateFlowLogs' } });
+    }
+    if (input.LogDestinationType === 's3') needs.push({ action: 'logs:CreateLogDelivery', resource: '*', context: {} });
     // AWS adds its delivery statement to the bucket policy with the caller's rights when it is missing.
     const bucket = /^arn:[^:]+:s3:::([^/]+)/.exec(input.LogDestination ?? '')?.[1];
-    if (input.LogDestinationType === 's3' && bucket) needs.push({ action: 's3:GetBucketPolicy', resource: `arn:aws:s3:::${bucket}` });
+    if (input.LogDestinationType === 's3' && bucket) needs.push({ action: 's3:GetBucketPolicy', resource: `arn:aws:s3:::${bucket}`, context: {} });
   }
   return needs;
 }
@@ -79,9 +140,10 @@ export function disallowedCalls(calls: readonly SentCall[], accountId: string, r
   const planPolicy = operatorPolicy('operator-plan.json', grants);
   const problems = new Set<string>();
   for (const call of calls) {
-    for (const { action, resource } of requiredPermissions(call, accountId, roleArnOf)) {
-      if (!isAllowed(applyPolicy, action, resource)) problems.add(`operator-apply.json${describeGrants(grants)} does not allow ${action} on ${resource}`);
-      if (isRead(call.operation) && !isAllowed(planPolicy, action, resource)) problems.add(`operator-plan.json${describeGrants(grants)} does not allow ${action} on ${resource}`);
+    for (const { action, resource, context } of requiredPermissions(call, accountId, roleArnOf)) {
+      const when = Object.keys(context).length > 0 ? ` with ${JSON.stringify(context)}` : '';
+      if (!isAllowed(applyPolicy, action, resource, context)) problems.add(`operator-apply.json${describeGrants(grants)} does not allow ${action} on ${resource}${when}`);
+      if (isRead(call.operation) && !isAllowed(planPolicy, action, resource, context)) problems.add(`operator-plan.json${describeGrants(grants)} does not allow ${action} on ${resource}${when}`);
     }
   }
   return [...problems];

@@ -2,9 +2,9 @@
 // is also checked after it runs (test/setup/operator-policy.ts); these runs make sure each kind of call
 // is exercised, and pin what the policies must not allow.
 import { isAllowed } from '../../src/policy/evaluate.js';
-import { readPolicyFile } from '../../src/policy/templates.js';
+import { readPolicyFile, renderPolicy } from '../../src/policy/templates.js';
 import { FakeAws } from '../helpers/fake-aws.js';
-import { operatorPolicy, requiredPermissions, type OperatorGrant } from '../helpers/operator-permissions.js';
+import { operatorPolicy, requiredPermissions, type DocumentGrant } from '../helpers/operator-permissions.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
@@ -31,12 +31,12 @@ describe('operator policies', () => {
     await runFlowfix(['plan', '--scope', 'subnet', '--destination', 's3://acme-logs'], { env: ENV });
     const policy = readPolicyFile('operator-plan.json');
     expect(fake.calls.length).toBeGreaterThan(5);
-    for (const call of fake.calls) for (const need of requiredPermissions(call, ACCOUNT)) expect([need.action, isAllowed(policy, need.action, need.resource)]).toEqual([need.action, true]);
+    for (const call of fake.calls) for (const need of requiredPermissions(call, ACCOUNT)) expect([need.action, isAllowed(policy, need.action, need.resource, need.context)]).toEqual([need.action, true]);
     for (const write of ['ec2:CreateFlowLogs', 'iam:CreateRole', 'iam:PassRole', 'logs:CreateLogGroup']) expect(isAllowed(policy, write)).toBe(false);
   });
 
   test('GIVEN the apply policy and the opt-in documents for /short and acme-logs THEN they allow every call apply sends (CloudWatch, S3, dry run, re-run)', async () => {
-    const grants: OperatorGrant[] = [
+    const grants: DocumentGrant[] = [
       { file: 'operator-apply-retention.json', vars: { LogGroupName: '/short' } },
       { file: 'operator-apply-s3.json', vars: { BucketName: 'acme-logs' } },
     ];
@@ -50,7 +50,7 @@ describe('operator policies', () => {
     for (const op of ['CreateRole', 'PutRolePolicy', 'CreateLogGroup', 'PutRetentionPolicy', 'CreateFlowLogs']) expect(operations).toContain(op);
 
     const policy = operatorPolicy('operator-apply.json', grants);
-    for (const call of fake.calls) for (const need of requiredPermissions(call, ACCOUNT)) expect([need.action, need.resource, isAllowed(policy, need.action, need.resource)]).toEqual([need.action, need.resource, true]);
+    for (const call of fake.calls) for (const need of requiredPermissions(call, ACCOUNT)) expect([need.action, need.resource, isAllowed(policy, need.action, need.resource, need.context)]).toEqual([need.action, need.resource, true]);
     // Without the opt-ins, the user's short-retention group and the bucket are out of reach.
     const base = readPolicyFile('operator-apply.json');
     expect(fake.calls.some((c) => c.operation === 'PutRetentionPolicy' && c.input.logGroupName === '/short')).toBe(true);
@@ -108,5 +108,23 @@ describe('operator policies', () => {
     });
     expect(isAllowed(policy, 'logs:DeleteLogGroup', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/flowfix/vpc-flow-logs`)).toBe(true);
     expect(isAllowed(policy, 'logs:DeleteLogGroup', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/team/flow-logs`)).toBe(false);
+  });
+
+  test('GIVEN a role the team made beforehand, trusted and granting delivery under its own policy name WHEN apply --yes THEN operator-apply-prebuilt-role.json allows every call, and no IAM write is sent', async () => {
+    const trust = readPolicyFile('delivery-role-trust.json');
+    const publish = readPolicyFile('delivery-role-publish.json');
+    const vars = { Partition: 'aws', AccountId: ACCOUNT, LogGroupName: '/flowfix/vpc-flow-logs' };
+    fake.addRole('flowfix-vpc-flow-logs', renderPolicy(trust, vars), { 'team-delivery': renderPolicy(publish, vars) }, { Owner: 'platform-team' });
+    // us-east-1 only: eu-west-1's short-retention group would need operator-apply-retention.json.
+    const applied = await runFlowfix(['apply', '--yes', '--regions', 'us-east-1'], { env: ENV });
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(fake.calls.filter((c) => c.service === 'iam' && !/^(Get|List)/.test(c.operation))).toEqual([]);
+    expect(fake.calls.filter((c) => c.operation === 'CreateFlowLogs')).toHaveLength(1);
+
+    const prebuilt = operatorPolicy('operator-apply-prebuilt-role.json');
+    for (const call of fake.calls) {
+      for (const need of requiredPermissions(call, ACCOUNT)) expect([need.action, need.resource, isAllowed(prebuilt, need.action, need.resource, need.context)]).toEqual([need.action, need.resource, true]);
+    }
   });
 });

@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeAws } from '../helpers/fake-aws.js';
+import { DEFAULT_BOUNDARY, FakeAws } from '../helpers/fake-aws.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
@@ -265,7 +265,7 @@ describe('saved plans are requests', () => {
 
   test('GIVEN the account moved on since the plan was saved THEN only what is still needed is sent', async () => {
     // Someone created the role and gave eu-west-1's VPC a working flow log meanwhile.
-    fake.addRole(ROLE, { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, {}, { ManagedBy: 'flowfix' });
+    fake.addRole(ROLE, { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, {}, { ManagedBy: 'flowfix' }, { permissionsBoundary: DEFAULT_BOUNDARY });
     fake.addFlowLog('eu-west-1', { resourceId: estate.eu, trafficType: 'REJECT', destinationType: 's3', destination: 'arn:aws:s3:::central' });
 
     const result = await applySaved(saved);
