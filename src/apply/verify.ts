@@ -2,6 +2,7 @@
 // "Counts" is the audit's own rule (src/rules/flow-logs.ts); delivery status only ranks the candidates.
 // DeliverLogsStatus SUCCESS right after creation only means no delivery error yet: a flow log is 'ok'
 // (delivering) only once the evidence read from its destination shows something arrived since creation.
+import { NO_NETWORK_INTERFACES, type DeliveryStatus, type InterfaceSample } from '../facts/delivery-status.js';
 import type { DeliveryEvidence } from '../inventory/delivery-evidence.js';
 import { readRegion, type Inventory } from '../inventory/types.js';
 import type { Plan } from '../plan/types.js';
@@ -16,8 +17,12 @@ export interface Verification {
    */
   status: 'ok' | 'pending' | 'delivery-failed' | 'missing' | 'unreadable';
   flowLogId?: string;
+  /** The flow log's delivery in the words `verify` uses (src/facts/delivery-status.ts): set whenever there is a flow log. */
+  delivery?: DeliveryStatus;
   /** What was seen at the destination, for 'ok'. */
   evidence?: string;
+  /** CloudWatch Logs: which of its interfaces' streams were looked at. */
+  interfaces?: InterfaceSample;
   message?: string;
 }
 
@@ -44,18 +49,26 @@ export function verifyTargets(
       const base = { region: action.region, resourceId };
       if (!best) results.push({ ...base, status: 'missing', message: 'no ACTIVE flow log capturing REJECT or ALL' });
       else if (best.deliverLogsStatus === 'FAILED')
-        results.push({ ...base, status: 'delivery-failed', flowLogId: best.flowLogId, message: best.deliverLogsErrorMessage ?? 'delivery FAILED' });
-      else {
-        const seen = evidence.get(best.flowLogId);
-        results.push(
-          seen?.kind === 'delivered'
-            ? { ...base, status: 'ok', flowLogId: best.flowLogId, evidence: seen.what }
-            : { ...base, status: 'pending', flowLogId: best.flowLogId, message: seen?.kind === 'unknown' ? `delivery not checked: ${seen.why}` : 'no delivery error yet; nothing delivered so far' },
-        );
-      }
+        results.push({ ...base, status: 'delivery-failed', flowLogId: best.flowLogId, delivery: 'delivery-failed', message: best.deliverLogsErrorMessage ?? 'delivery FAILED' });
+      else results.push({ ...base, flowLogId: best.flowLogId, ...deliveryOf(evidence.get(best.flowLogId)) });
     }
   }
   return results;
+}
+
+/** A flow log without a delivery error: ok only with evidence of its own, else pending and why. */
+function deliveryOf(seen: DeliveryEvidence | undefined): Pick<Verification, 'status' | 'delivery' | 'evidence' | 'interfaces' | 'message'> {
+  const interfaces = seen && 'interfaces' in seen && seen.interfaces ? { interfaces: seen.interfaces } : {};
+  switch (seen?.kind) {
+    case 'delivered':
+      return { status: 'ok', delivery: 'delivering', evidence: seen.what, ...interfaces };
+    case 'no-interfaces':
+      return { status: 'pending', delivery: 'no-network-interfaces', message: NO_NETWORK_INTERFACES };
+    case 'unknown':
+      return { status: 'pending', delivery: 'not-checked', message: `delivery not checked: ${seen.why}` };
+    default:
+      return { status: 'pending', delivery: 'no-error-yet', ...interfaces, message: 'no delivery error yet; nothing delivered so far' };
+  }
 }
 
 /** The flow logs whose destination is worth looking at: the ones verification would call pending without evidence. */

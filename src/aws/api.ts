@@ -1,7 +1,7 @@
 // The narrow, plain-data view of AWS the rest of flowfix works against. Nothing here mentions an SDK
 // type, so inventory, apply and their tests depend on these interfaces and never on @aws-sdk/*.
 
-import type { FlowLogFacts, LogGroupFacts, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
+import type { FlowLogFacts, LogGroupFacts, NetworkInterfaceFacts, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 
 export interface AwsClients {
   /**
@@ -39,6 +39,12 @@ export interface Ec2Api {
   createFlowLogs(input: CreateFlowLogsInput): Promise<CreateFlowLogsResult>;
   /** DeleteFlowLogs (up to 1000 ids): a success can still carry per-flow-log failures, like CreateFlowLogs. */
   deleteFlowLogs(input: { FlowLogIds: string[] }): Promise<DeleteFlowLogsResult>;
+  /**
+   * The network interfaces of these VPCs or subnets: DescribeNetworkInterfaces with one `vpc-id` or
+   * `subnet-id` filter holding the ids (at most EC2_FILTER_VALUES_MAX a call), every page. Only delivery
+   * verification reads them.
+   */
+  listNetworkInterfaces(filter: { name: 'vpc-id' | 'subnet-id'; values: string[] }, options?: CallOptions): Promise<NetworkInterfaceFacts[]>;
 }
 
 export interface DeleteFlowLogsResult {
@@ -87,11 +93,11 @@ export interface LogsApi {
   /** Tags of a log group, by its ARN (with or without the trailing `:*`). */
   listTags(logGroupArn: string, options?: CallOptions): Promise<Record<string, string>>;
   /**
-   * The group's most recently written log stream (DescribeLogStreams ordered by LastEventTime, descending,
-   * limit 1), or null when the group has none. Throws ResourceNotFoundException (kind 'not-found') for a
-   * missing group. Only verification calls it: `plan` reads no streams.
+   * The group's log streams whose names start with `prefix` (one DescribeLogStreams with
+   * logStreamNamePrefix, one page of up to 50: a network interface has a stream or two). Throws
+   * ResourceNotFoundException (kind 'not-found') for a missing group. Only verification calls it.
    */
-  newestLogStream(logGroupName: string): Promise<LogStreamFacts | null>;
+  logStreamsNamed(logGroupName: string, prefix: string, options?: CallOptions): Promise<LogStreamFacts[]>;
 }
 
 /** Times in epoch milliseconds, as CloudWatch Logs gives them; lastEventTimestamp is eventually consistent (< 1 h). */

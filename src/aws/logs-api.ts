@@ -18,6 +18,8 @@ import { callingAction, classifyAwsError } from './errors.js';
 //  - limit: 1 to 50, default 50; results ASCII-sorted by name; more pages come with a nextToken.
 //  - modelled errors: InvalidParameterException, ServiceUnavailableException.
 
+/** The largest page DescribeLogStreams accepts (limit 1–50). */
+export const LOG_STREAMS_MAX_PAGE_SIZE = 50;
 /** The largest page DescribeLogGroups accepts. */
 export const LOG_GROUPS_MAX_PAGE_SIZE = 50;
 /** The most names one DescribeLogGroups takes in `logGroupIdentifiers`. */
@@ -121,16 +123,18 @@ export function createLogsApi(sdk: typeof Sdk, client: LogsSdk.CloudWatchLogsCli
         return { ...output.tags };
       }),
 
-    newestLogStream: (logGroupName) =>
+    // One page and no more: the prefix is a network interface id, whose streams are one per traffic type.
+    logStreamsNamed: (logGroupName, prefix, options) =>
       callingAction('logs:DescribeLogStreams', async () => {
-        const page = await client.send(new sdk.DescribeLogStreamsCommand({ logGroupName, orderBy: 'LastEventTime', descending: true, limit: 1 }));
-        const stream = page.logStreams?.[0];
-        if (!stream?.logStreamName) return null;
-        const facts: LogStreamFacts = { name: stream.logStreamName };
-        if (stream.creationTime !== undefined) facts.creationTime = stream.creationTime;
-        if (stream.lastEventTimestamp !== undefined) facts.lastEventTimestamp = stream.lastEventTimestamp;
-        if (stream.lastIngestionTime !== undefined) facts.lastIngestionTime = stream.lastIngestionTime;
-        return facts;
+        const page = await client.send(new sdk.DescribeLogStreamsCommand({ logGroupName, logStreamNamePrefix: prefix, limit: LOG_STREAMS_MAX_PAGE_SIZE }), sendOptions(options));
+        return (page.logStreams ?? []).flatMap((stream): LogStreamFacts[] => {
+          if (!stream.logStreamName) return [];
+          const facts: LogStreamFacts = { name: stream.logStreamName };
+          if (stream.creationTime !== undefined) facts.creationTime = stream.creationTime;
+          if (stream.lastEventTimestamp !== undefined) facts.lastEventTimestamp = stream.lastEventTimestamp;
+          if (stream.lastIngestionTime !== undefined) facts.lastIngestionTime = stream.lastIngestionTime;
+          return [facts];
+        });
       }),
 
     putRetentionPolicy: ({ logGroupName, retentionInDays }) =>

@@ -9,6 +9,7 @@ export {
   DescribeRegionsCommand,
   EC2Client,
   paginateDescribeFlowLogs,
+  paginateDescribeNetworkInterfaces,
   paginateDescribeSubnets,
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';

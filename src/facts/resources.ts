@@ -47,7 +47,28 @@ export interface FlowLogFacts {
   deliverLogsPermissionArn?: string;
   /** ISO time AWS created it: delivery is judged by what reached the destination since. */
   creationTime?: string;
+  /** S3 only: how AWS lays out the objects (absent: plain text, default folders, per day). */
+  destinationOptions?: FlowLogDestinationOptions;
   tags: Record<string, string>;
+}
+
+/** DestinationOptions of an S3 flow log, as DescribeFlowLogs returns them. */
+export interface FlowLogDestinationOptions {
+  /** plain-text (objects end .log.gz) or parquet. */
+  fileFormat?: string;
+  /** Folders named aws-account-id=…/aws-service=vpcflowlogs/aws-region=…/year=…/month=…/day=…/ */
+  hiveCompatiblePartitions?: boolean;
+  /** One more folder per hour (hour/ or hour=…/). */
+  perHourPartition?: boolean;
+}
+
+/** A network interface: flow logs write one CloudWatch Logs stream per interface, named after it. */
+export interface NetworkInterfaceFacts {
+  networkInterfaceId: string;
+  vpcId: string;
+  subnetId: string;
+  /** in-use (attached) or available (detached, so no traffic), as DescribeNetworkInterfaces says. */
+  status?: string;
 }
 
 export interface LogGroupFacts {

@@ -3,6 +3,7 @@ import { takesUntrusted } from './visible.js';
 import type { ApplyReport, DryRunCall, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
 import type { DeliveryCheck } from '../workflow/delivery.js';
+import { DELIVERY_STATUS_INFO, DELIVERY_STATUSES, type DeliveryStatus, type InterfaceSample } from '../facts/delivery-status.js';
 import { actionNumber, type Plan } from '../plan/types.js';
 import { plainStyle, type Style } from './style.js';
 import { fit, indent, inner, plural, table } from './layout.js';
@@ -56,30 +57,44 @@ export const renderApplyReport = takesUntrusted(function renderApplyReport(repor
   return out.join('\n');
 });
 
+/** "1 delivering (…); 2 with no delivery error yet …", in the one vocabulary, for the statuses present. */
+function deliveryCounts(statuses: DeliveryStatus[], separator: string): string {
+  const parts: string[] = [];
+  for (const status of DELIVERY_STATUSES) {
+    const n = statuses.filter((s) => s === status).length;
+    if (n > 0 && status !== 'delivering') parts.push(`${n} ${DELIVERY_STATUS_INFO[status].counted}${status === 'no-error-yet' ? ` ${FIRST_DELIVERY}` : ''}`);
+  }
+  return parts.length > 0 ? `${separator}${parts.join(separator)}` : '';
+}
+
+const FIRST_DELIVERY = '(new flow logs take about 5 minutes to CloudWatch Logs, 10 to S3, and deliver only when traffic flows)';
+
+/** Which interfaces' streams were looked at: "; looked at eni-1, eni-2 (2 of 7 network interfaces)". */
+const sampleText = (c: { interfaces?: InterfaceSample | undefined }) =>
+  c.interfaces ? `; looked at ${c.interfaces.sampled.join(', ')} (${c.interfaces.sampled.length} of ${plural(c.interfaces.total, 'network interface')})` : '';
+
 export const renderVerification = takesUntrusted(function renderVerification(results: Verification[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
   if (results.length === 0) return '';
   const bad = results.filter((r) => r.status !== 'ok' && r.status !== 'pending');
   const pending = results.filter((r) => r.status === 'pending');
-  const delivering = results.length - bad.length - pending.length;
-  // "Delivering" only with something seen at the destination; SUCCESS alone means no error yet.
-  const waiting = pending.length
-    ? `, ${pending.length} with no delivery error yet but nothing delivered so far (CloudWatch Logs takes about 5 minutes, S3 about 10, and only when traffic flows; \`flowfix verify\` or \`apply --wait\` looks again)`
-    : '';
-  const lines = [fit(style.bold(`Verification: ${delivering}/${results.length} delivering (log stream or object seen)${waiting}`), width)];
+  const delivering = results.filter((r) => r.status === 'ok').length;
+  const waiting = deliveryCounts(pending.map((r) => r.delivery ?? 'no-error-yet'), ', ');
+  const lines = [fit(style.bold(`Verification: ${delivering}/${results.length} ${DELIVERY_STATUS_INFO.delivering.counted}${waiting}`), width)];
   for (const r of bad) lines.push(fit(style.red(`  ${r.region} ${r.resourceId}: ${r.status}${r.message ? `: ${r.message}` : ''}`), width, 4));
-  const unchecked = pending.filter((r) => r.message?.startsWith('delivery not checked'));
-  for (const r of unchecked) lines.push(fit(style.yellow(`  ${r.region} ${r.resourceId}: ${r.message}`), width, 4));
+  for (const r of pending.filter((p) => p.delivery === 'not-checked' || p.delivery === 'no-network-interfaces')) lines.push(fit(style.yellow(`  ${r.region} ${r.resourceId}: ${r.message}`), width, 4));
   return lines.join('\n');
 });
 
 /** `flowfix verify`'s delivery line: what reached the destinations of the flow logs that count. */
 export const renderDelivery = takesUntrusted(function renderDelivery(checks: DeliveryCheck[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
   if (checks.length === 0) return '';
-  const count = (status: DeliveryCheck['status']) => checks.filter((c) => c.status === status).length;
-  const parts = [`${count('delivering')} of ${plural(checks.length, 'flow log')} delivering (log stream or object seen since creation)`];
-  if (count('no-error-yet') > 0) parts.push(`${count('no-error-yet')} with no delivery error yet but nothing delivered so far (new flow logs take about 5 minutes to CloudWatch Logs, 10 to S3, and deliver only when traffic flows)`);
-  if (count('not-checked') > 0) parts.push(`${count('not-checked')} not checked`);
-  const lines = [fit(`Delivery: ${parts.join('; ')}`, width)];
-  for (const c of checks.filter((x) => x.status === 'not-checked')) lines.push(fit(style.yellow(`  ${c.region} ${c.flowLogId}: ${c.why}`), width, 4));
+  const delivering = checks.filter((c) => c.status === 'delivering').length;
+  const rest = deliveryCounts(checks.map((c) => c.status).filter((s) => s !== 'delivering'), '; ');
+  const lines = [fit(`Delivery: ${delivering} of ${plural(checks.length, 'flow log')} ${DELIVERY_STATUS_INFO.delivering.counted}${rest}`, width)];
+  for (const c of checks) {
+    const about = `  ${c.region} ${c.flowLogId} (${c.resourceIds.join(', ')})`;
+    if (c.status === 'not-checked' || c.status === 'no-network-interfaces') lines.push(fit(style.yellow(`${about}: ${c.why}`), width, 4));
+    else if (c.status === 'no-error-yet' && c.interfaces) lines.push(fit(`${about}: nothing since creation${sampleText(c)}`, width, 4));
+  }
   return lines.join('\n');
 });

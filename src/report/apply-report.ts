@@ -8,7 +8,8 @@ import { ACTION_KINDS, type ActionKindName } from '../actions/action-kinds.js';
 import { planFileSchema } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import type { Equal } from '../util/types.js';
-import { deniedRegionSchema, permissionCheckSchema, reportErrorSchema } from './plan-report.js';
+import { DELIVERY_STATUSES } from '../facts/delivery-status.js';
+import { deniedRegionSchema, interfaceSampleSchema, permissionCheckSchema, reportErrorSchema } from './plan-report.js';
 
 /** Bump on any incompatible change; documented in README "JSON output". */
 export const APPLY_REPORT_SCHEMA = 'flowfix.apply-report/v1';
@@ -43,7 +44,9 @@ export const verificationSchema = z.strictObject({
   resourceId: z.string(),
   status: z.enum(['ok', 'pending', 'delivery-failed', 'missing', 'unreadable']),
   flowLogId: z.string().optional(),
+  delivery: z.enum(DELIVERY_STATUSES).optional().describe("The flow log's delivery, in the words `flowfix verify` uses for delivery[].status"),
   evidence: z.string().optional().describe("For 'ok': what was seen at the destination"),
+  interfaces: interfaceSampleSchema.optional().describe('CloudWatch Logs: the network interfaces whose log streams were looked at, of how many'),
   message: z.string().optional(),
 });
 

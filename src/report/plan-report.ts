@@ -11,12 +11,20 @@ import { planFileSchema } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import type { PermissionCheck } from '../plan/permission-check.js';
 import type { Equal } from '../util/types.js';
+import { DELIVERY_STATUSES } from '../facts/delivery-status.js';
+import type { DeliveryCheck } from '../workflow/delivery.js';
 
 export { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { ReportWarning } from './warnings.js';
 
 /** Bump on any incompatible change to PlanReport; documented in README "JSON output". */
 export const REPORT_SCHEMA = 'flowfix.plan-report/v1';
+
+/** Which of a flow log's network interfaces had their log streams looked at; shared with the apply report. */
+export const interfaceSampleSchema = z.strictObject({
+  sampled: z.array(z.string()).describe('Interface ids looked at, attached ones first, in order'),
+  total: z.number().int().nonnegative().describe('Interfaces the VPC or subnet has'),
+});
 
 const findingKind = z.enum(FINDING_KINDS as [FindingKind, ...FindingKind[]]);
 const count = z.number().int().nonnegative();
@@ -161,8 +169,9 @@ export const planReportSchema = z
           region: z.string(),
           flowLogId: z.string(),
           resourceIds: z.array(z.string()).describe('The compliant resources this flow log covers'),
-          status: z.enum(['delivering', 'no-error-yet', 'not-checked']),
+          status: z.enum(DELIVERY_STATUSES.filter((s) => s !== 'delivery-failed') as [DeliveryCheck['status'], ...DeliveryCheck['status'][]]),
           evidence: z.string().optional(),
+          interfaces: interfaceSampleSchema.optional().describe('CloudWatch Logs: the network interfaces whose log streams were looked at (at most 3), of how many the resource has'),
           why: z.string().optional(),
         }),
       )

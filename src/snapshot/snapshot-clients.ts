@@ -52,6 +52,7 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
       },
       createFlowLogs: readOnly('ec2:CreateFlowLogs'),
       deleteFlowLogs: readOnly('ec2:DeleteFlowLogs'),
+      listNetworkInterfaces: notInSnapshot('ec2:DescribeNetworkInterfaces'),
     }),
 
     logs: (region): LogsApi => ({
@@ -68,7 +69,7 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
       createLogGroup: readOnly('logs:CreateLogGroup'),
       putRetentionPolicy: readOnly('logs:PutRetentionPolicy'),
       deleteLogGroup: readOnly('logs:DeleteLogGroup'),
-      newestLogStream: notInSnapshot('logs:DescribeLogStreams'),
+      logStreamsNamed: notInSnapshot('logs:DescribeLogStreams'),
     }),
 
     s3: (): S3Api => ({ listObjects: notInSnapshot('s3:ListBucket') }),
@@ -92,7 +93,7 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
 /** Delivery is only seen live: a snapshot holds no log streams or objects. */
 function notInSnapshot(action: string): () => Promise<never> {
   return async () => {
-    throw new FlowfixError('SnapshotNoDelivery', `${action}: a snapshot holds no log streams or S3 objects`, { hint: 'verify delivery without --snapshot' });
+    throw new FlowfixError('SnapshotNoDelivery', `${action}: a snapshot holds no network interfaces, log streams or S3 objects`, { hint: 'verify delivery without --snapshot' });
   };
 }
 

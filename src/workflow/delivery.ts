@@ -1,5 +1,6 @@
 // `flowfix verify`: for the flow logs that make resources compliant, what has actually reached their
 // destinations. A flow log with no delivery error may still have delivered nothing.
+import { NO_NETWORK_INTERFACES, type DeliveryStatus, type InterfaceSample } from '../facts/delivery-status.js';
 import { readDeliveryEvidence } from '../inventory/delivery-evidence.js';
 import { readRegion } from '../inventory/types.js';
 import type { Assessment } from './assess.js';
@@ -10,9 +11,11 @@ export interface DeliveryCheck {
   flowLogId: string;
   /** The compliant resources this flow log covers. */
   resourceIds: string[];
-  /** delivering: a log stream or object seen since creation; no-error-yet: nothing seen so far; not-checked: could not look. */
-  status: 'delivering' | 'no-error-yet' | 'not-checked';
+  /** In the one delivery vocabulary (src/facts/delivery-status.ts); a flow log that counts is never delivery-failed. */
+  status: Exclude<DeliveryStatus, 'delivery-failed'>;
   evidence?: string;
+  /** CloudWatch Logs: which of its interfaces' streams were looked at, of how many. */
+  interfaces?: InterfaceSample;
   why?: string;
 }
 
@@ -35,8 +38,10 @@ export async function checkDelivery(assessment: Assessment, deps: WorkflowDeps, 
   return targets.map(({ region, flowLog }): DeliveryCheck => {
     const seen = evidence.get(flowLog.flowLogId);
     const base = { region, flowLogId: flowLog.flowLogId, resourceIds: covering.get(`${region}|${flowLog.flowLogId}`)!.resourceIds };
-    if (seen?.kind === 'delivered') return { ...base, status: 'delivering', evidence: seen.what };
+    const interfaces = seen && 'interfaces' in seen && seen.interfaces ? { interfaces: seen.interfaces } : {};
+    if (seen?.kind === 'delivered') return { ...base, status: 'delivering', evidence: seen.what, ...interfaces };
     if (seen?.kind === 'unknown') return { ...base, status: 'not-checked', why: seen.why };
-    return { ...base, status: 'no-error-yet' };
+    if (seen?.kind === 'no-interfaces') return { ...base, status: 'no-network-interfaces', why: NO_NETWORK_INTERFACES };
+    return { ...base, status: 'no-error-yet', ...interfaces };
   });
 }

@@ -41,8 +41,8 @@ describe('flowfix apply against a stateful fake', () => {
     const applied = await run(['apply', '--yes']);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
-    // Created just now: no delivery error yet, but nothing has reached the log group, so not "delivering".
-    expect(applied.stdout).toMatch(/Verification: 0\/3 delivering \(log stream or object seen\), 3 with no delivery error yet but nothing delivered so far/);
+    // Created just now, on VPCs without network interfaces: nothing can reach the log group, so not "delivering".
+    expect(applied.stdout).toMatch(/Verification: 0\/3 delivering \(log stream or object seen since creation\), 3 with no network interfaces: nothing to log yet\n/);
 
     const role = fake.role('flowfix-vpc-flow-logs');
     expect(role?.tags).toEqual({ ManagedBy: 'flowfix' });
@@ -295,7 +295,7 @@ describe('flowfix apply against a stateful fake', () => {
   });
 
   test('GIVEN --wait and a new flow log whose first delivery is pending THEN apply re-checks until it delivers', async () => {
-    fake.addVpc('us-east-1');
+    fake.addVpcWithInterface('us-east-1');
     let describes = 0;
     fake.onCall = (call) => {
       if (call.operation !== 'DescribeFlowLogs') return;
@@ -318,13 +318,15 @@ describe('flowfix apply against a stateful fake', () => {
   });
 
   test('GIVEN --format json WHEN apply --yes THEN stdout is one versioned document with outcomes and verification', async () => {
-    const vpc = fake.addVpc('us-east-1');
+    const { vpcId: vpc, interfaceId } = fake.addVpcWithInterface('us-east-1');
     const result = await run(['apply', '--yes', '--regions', 'us-east-1', '--format', 'json']);
     const doc = JSON.parse(result.stdout);
     expect(result.code).toBe(0);
     expect(doc).toMatchObject({ schema: 'flowfix.apply-report/v1', exitCode: 0, interrupted: false });
     expect(doc.outcomes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'create-flow-logs', resourceId: vpc, status: 'applied' })]));
-    expect(doc.verification).toEqual([expect.objectContaining({ resourceId: vpc, status: 'pending', message: 'no delivery error yet; nothing delivered so far' })]);
+    expect(doc.verification).toEqual([
+      expect.objectContaining({ resourceId: vpc, status: 'pending', delivery: 'no-error-yet', interfaces: { sampled: [interfaceId], total: 1 }, message: 'no delivery error yet; nothing delivered so far' }),
+    ]);
   });
 
   test('GIVEN --format json without --yes or --dry-run THEN it refuses before any AWS call', async () => {

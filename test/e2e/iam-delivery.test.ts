@@ -211,8 +211,8 @@ describe('verification says only what it knows', () => {
     return { code, out: io.out.join(''), err: io.err.join('') };
   };
 
-  test('GIVEN a new flow log with status SUCCESS but nothing delivered WHEN apply --wait THEN it waits, and reports delivering only once a log stream exists', async () => {
-    fake.addVpc('us-east-1');
+  test('GIVEN a new flow log with status SUCCESS but nothing delivered WHEN apply --wait THEN it waits, and reports delivering only once its interface has a log stream', async () => {
+    const { interfaceId } = fake.addVpcWithInterface('us-east-1');
     const seen: string[] = [];
     const result = await applyWith({ yes: true, wait: true, regions: 'us-east-1' }, (n) => {
       seen.push(fake.flowLogs('us-east-1').map((f) => f.DeliverLogsStatus).join());
@@ -221,14 +221,18 @@ describe('verification says only what it knows', () => {
     expect(seen).toEqual(['SUCCESS', 'SUCCESS']); // SUCCESS all along: the status alone proved nothing
     expect(result.code).toBe(0);
     expect(result.err).toContain('Waiting for first delivery of 1 flow log…');
-    expect(result.out).toMatch(/Verification: 1\/1 delivering \(log stream or object seen\)\n/);
+    expect(result.out).toMatch(/Verification: 1\/1 delivering \(log stream or object seen since creation\)\n/);
+    // Each round: the region's interfaces in one listing, then the one interface's streams by name prefix.
+    expect(fake.calls.filter((c) => c.operation === 'DescribeNetworkInterfaces').map((c) => c.input.Filters)).toEqual(
+      Array(3).fill([{ Name: 'vpc-id', Values: [expect.stringMatching(/^vpc-/)] }]),
+    );
     expect(fake.calls.filter((c) => c.operation === 'DescribeLogStreams').map((c) => c.input)).toEqual(
-      Array(3).fill({ logGroupName: '/flowfix/vpc-flow-logs', orderBy: 'LastEventTime', descending: true, limit: 1 }),
+      Array(3).fill({ logGroupName: '/flowfix/vpc-flow-logs', logStreamNamePrefix: interfaceId, limit: 50 }),
     );
   });
 
   test('GIVEN the role was created in this run and delivery first FAILED THEN the status is re-read for the grace period and reported as it ends up', async () => {
-    fake.addVpc('us-east-1');
+    fake.addVpcWithInterface('us-east-1');
     // The first delivery attempt came before IAM had propagated the new role's policy.
     let failedOnce = false;
     fake.onCall = (call) => {
@@ -274,7 +278,7 @@ describe('verification says only what it knows', () => {
   test('GIVEN an S3 destination WHEN apply --wait THEN it is delivering once an object named after the flow log is under AWSLogs/<account>/vpcflowlogs/<region>/', async () => {
     fake.grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'acme-logs' });
     fake.addBucket('acme-logs');
-    fake.addVpc('us-east-1');
+    fake.addVpcWithInterface('us-east-1');
     const result = await applyWith({ yes: true, wait: true, regions: 'us-east-1', destination: 's3://acme-logs/vpc' }, () => fake.deliverFlowLogs('us-east-1'));
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/Verification: 1\/1 delivering/);
@@ -296,18 +300,21 @@ describe('verification says only what it knows', () => {
   });
 
   test('GIVEN verify THEN it tells flow logs that delivered from those with no error yet, in text and JSON; plan reads no streams or objects', async () => {
-    const vpc = fake.addVpc('us-east-1');
+    const { vpcId: vpc, interfaceId } = fake.addVpcWithInterface('us-east-1');
     await run(['apply', '--yes', '--regions', 'us-east-1']);
     const before = await run(['verify', '--regions', 'us-east-1']);
     expect(before.stdout).toMatch(/Delivery: 0 of 1 flow log delivering \(log stream or object seen since creation\); 1 with no delivery error yet but nothing delivered so far/);
+    expect(before.stdout).toContain(`: nothing since creation; looked at ${interfaceId} (1 of 1 network interface)`);
 
     fake.deliverFlowLogs('us-east-1');
     const after = JSON.parse((await run(['verify', '--regions', 'us-east-1', '--format', 'json'])).stdout);
-    expect(after.delivery).toEqual([{ region: 'us-east-1', flowLogId: expect.stringMatching(/^fl-/), resourceIds: [vpc], status: 'delivering', evidence: expect.stringMatching(/^log stream eni-\w+ in \/flowfix\/vpc-flow-logs$/) }]);
+    expect(after.delivery).toEqual([
+      { region: 'us-east-1', flowLogId: expect.stringMatching(/^fl-/), resourceIds: [vpc], status: 'delivering', evidence: `log stream ${interfaceId}-reject in /flowfix/vpc-flow-logs`, interfaces: { sampled: [interfaceId], total: 1 } },
+    ]);
 
     const calls = fake.calls.length;
     await run(['plan', '--regions', 'us-east-1']);
-    expect(fake.calls.slice(calls).filter((c) => c.operation === 'DescribeLogStreams' || c.operation === 'ListObjectsV2')).toEqual([]);
+    expect(fake.calls.slice(calls).filter((c) => ['DescribeLogStreams', 'ListObjectsV2', 'DescribeNetworkInterfaces'].includes(c.operation))).toEqual([]);
   });
 
   test('GIVEN a reused role whose trust stops admitting the region after creation THEN the fake fails delivery with "Access error"', async () => {

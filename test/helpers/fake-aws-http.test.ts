@@ -1,10 +1,11 @@
 // FakeAws over HTTP must say exactly what FakeAws says through the SDK mock: every answer the HTTP
 // server encodes is read back by the real SDK clients and compared with FakeAws's direct answer.
-import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand, DescribeLogStreamsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateFlowLogsCommand,
   type CreateFlowLogsCommandInput,
   DescribeFlowLogsCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
@@ -18,16 +19,19 @@ import { decodeQuery, serveFakeAws, type FakeAwsServer } from './fake-aws-http.j
 const credentials = { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' };
 const REGION = 'eu-west-1';
 
-function seed(fake: FakeAws): { vpc: string; subnet: string } {
+function seed(fake: FakeAws): { vpc: string; subnet: string; eni: string } {
   const vpc = fake.addVpc(REGION, { name: 'prod & <main>' });
   const subnet = fake.addSubnet(REGION, vpc, { name: 'a' });
+  const eni = fake.addNetworkInterface(REGION, subnet);
+  fake.addNetworkInterface(REGION, subnet, { status: 'available' });
   fake.addFlowLog(REGION, { resourceId: vpc, trafficType: 'ALL', logGroupName: '/org/flow', deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Access error' });
   fake.addFlowLog(REGION, { resourceId: subnet, trafficType: 'REJECT', destinationType: 's3', destination: 'arn:aws:s3:::bucket/', tags: { team: 'net' } });
   fake.addLogGroup(REGION, '/org/flow', { retentionInDays: 90, kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/k' });
+  fake.addLogStream(REGION, '/org/flow', `${eni}-all`, { createdAt: 1_700_000_000_000, lastEventAt: 1_700_000_060_000 });
   fake.addVpc(REGION, { name: 'second' });
   const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
   fake.addRole('delivery', trust, { publish: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] } });
-  return { vpc, subnet };
+  return { vpc, subnet, eni };
 }
 
 describe('FakeAws over HTTP', () => {
@@ -51,7 +55,7 @@ describe('FakeAws over HTTP', () => {
   }
 
   test('GIVEN a seeded estate WHEN every read flowfix sends goes over HTTP THEN the SDK parses what FakeAws answers directly', async () => {
-    seed(fake);
+    const { vpc, eni } = seed(fake);
     const ec2 = new EC2Client(config);
     const logs = new CloudWatchLogsClient(config);
     const iam = new IAMClient({ ...config, region: 'us-east-1' });
@@ -62,7 +66,9 @@ describe('FakeAws over HTTP', () => {
       ['ec2', ec2, new DescribeSubnetsCommand({ MaxResults: 5 })],
       ['ec2', ec2, new DescribeFlowLogsCommand({ MaxResults: 1000 })],
       ['ec2', ec2, new DescribeFlowLogsCommand({ Filter: [{ Name: 'traffic-type', Values: ['REJECT'] }] })],
+      ['ec2', ec2, new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc, 'vpc-0000000000000000f'] }], MaxResults: 5 })],
       ['logs', logs, new DescribeLogGroupsCommand({ logGroupIdentifiers: ['/org/flow', '/missing'] })],
+      ['logs', logs, new DescribeLogStreamsCommand({ logGroupName: '/org/flow', logStreamNamePrefix: eni, limit: 50 })],
       ['iam', iam, new GetRoleCommand({ RoleName: 'delivery' })],
       ['iam', iam, new ListRolePoliciesCommand({ RoleName: 'delivery', MaxItems: 1000 })],
       ['iam', iam, new GetRolePolicyCommand({ RoleName: 'delivery', PolicyName: 'publish' })],

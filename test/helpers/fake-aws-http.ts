@@ -121,6 +121,7 @@ const LIST_MEMBERS: Record<string, string> = {
   VpcId: 'VpcIds',
   SubnetId: 'SubnetIds',
   FlowLogId: 'FlowLogIds',
+  NetworkInterfaceId: 'NetworkInterfaceIds',
 };
 const NUMBERS = new Set(['MaxResults', 'MaxItems', 'MaxAggregationInterval', 'MaxSessionDuration']);
 const BOOLEANS = new Set(['AllRegions', 'DryRun']);
@@ -179,6 +180,7 @@ const EC2_NAMES: Record<string, string> = {
   Regions: 'regionInfo',
   Endpoint: 'regionEndpoint',
   FlowLogIds: 'flowLogIdSet',
+  NetworkInterfaces: 'networkInterfaceSet',
 };
 
 function ec2Xml(value: Record<string, unknown>): string {

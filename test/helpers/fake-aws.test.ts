@@ -3,11 +3,13 @@ import {
   CreateFlowLogsCommand,
   DescribeFlowLogsCommand,
   DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2Client,
   paginateDescribeFlowLogs,
+  paginateDescribeNetworkInterfaces,
   paginateDescribeVpcs,
   type CreateFlowLogsCommandInput,
 } from '@aws-sdk/client-ec2';
@@ -105,6 +107,29 @@ describe('identity and regions', () => {
 describe('EC2 listings', () => {
   beforeEach(() => {
     fake = new FakeAws({ checkOperatorPolicy: false, pageSize: 2 }).install();
+  });
+
+  test('DescribeNetworkInterfaces: vpc-id and subnet-id filters (values OR-ed), paged by NextToken; MaxResults 5–1000 and not with ids; over 200 values is FilterLimitExceeded', async () => {
+    const vpc = fake.addVpc('us-east-1');
+    const [a, b] = [fake.addSubnet('us-east-1', vpc), fake.addSubnet('us-east-1', vpc)];
+    const other = fake.addVpcWithInterface('us-east-1');
+    const enis = [fake.addNetworkInterface('us-east-1', a), fake.addNetworkInterface('us-east-1', a, { status: 'available' }), fake.addNetworkInterface('us-east-1', b)];
+    const list = async (input: object) => {
+      const ids: string[] = [];
+      for await (const page of paginateDescribeNetworkInterfaces({ client: ec2(), pageSize: 1000 }, input)) ids.push(...(page.NetworkInterfaces ?? []).map((n) => n.NetworkInterfaceId!));
+      return ids;
+    };
+    expect(await list({ Filters: [{ Name: 'vpc-id', Values: [vpc] }] })).toEqual(enis);
+    expect(await list({ Filters: [{ Name: 'vpc-id', Values: [vpc, other.vpcId] }] })).toEqual([other.interfaceId, ...enis]);
+    expect(await list({ Filters: [{ Name: 'subnet-id', Values: [b] }] })).toEqual([enis[2]]);
+    const page = await ec2().send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }], MaxResults: 5 }));
+    expect(page.NetworkInterfaces).toHaveLength(2);
+    expect(page.NextToken).toEqual(expect.any(String));
+    expect(page.NetworkInterfaces?.[1]).toMatchObject({ VpcId: vpc, SubnetId: a, Status: 'available' });
+    const tooMany = await errorOf(ec2().send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: Array.from({ length: 201 }, (_, i) => `vpc-${i}`) }] })));
+    const both = await errorOf(ec2().send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [enis[0]!], MaxResults: 5 })));
+    const small4 = await errorOf(ec2().send(new DescribeNetworkInterfacesCommand({ MaxResults: 4 })));
+    expect([tooMany.name, both.name, small4.name]).toEqual(['FilterLimitExceeded', 'InvalidParameterCombination', 'InvalidParameterValue']);
   });
 
   test('DescribeVpcs pages through every VPC with the SDK paginator, per region', async () => {
@@ -448,9 +473,25 @@ describe('CloudWatch Logs', () => {
     expect(missing.name).toBe('ResourceNotFoundException');
   });
 
+  test('DescribeLogStreams with logStreamNamePrefix: only the streams whose names start with it, in name order; delivery names them <eni>-<traffic type>', async () => {
+    const { vpcId, interfaceId } = fake.addVpcWithInterface('us-east-1');
+    const idle = fake.addVpcWithInterface('us-east-1', { idle: true });
+    fake.addLogGroup('us-east-1', '/flowfix/vpc');
+    fake.addRole('r', { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, { p: { Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] } });
+    for (const [resourceId, trafficType] of [[vpcId, 'ALL'], [vpcId, 'REJECT'], [idle.vpcId, 'ALL']] as const) {
+      fake.addFlowLog('us-east-1', { resourceId, trafficType, logGroupName: '/flowfix/vpc', deliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/r` });
+    }
+    fake.deliverFlowLogs('us-east-1', 1_700_000_000_000);
+    const named = (prefix: string) => logs().send(new DescribeLogStreamsCommand({ logGroupName: '/flowfix/vpc', logStreamNamePrefix: prefix }));
+    const busy = await named(interfaceId);
+    expect(busy.logStreams?.map((s) => [s.logStreamName, s.lastEventTimestamp])).toEqual([[`${interfaceId}-all`, 1_700_000_000_000], [`${interfaceId}-reject`, 1_700_000_000_000]]);
+    expect((await named(idle.interfaceId)).logStreams).toEqual([]);
+    expect((await named('eni-')).logStreams).toHaveLength(2);
+  });
+
   test('ListObjectsV2: keys in order under a prefix, paged by continuation token; a missing bucket is NoSuchBucket', async () => {
     fake.addBucket('b');
-    const vpc = fake.addVpc('us-east-1');
+    const { vpcId: vpc } = fake.addVpcWithInterface('us-east-1');
     for (const at of [Date.UTC(2026, 0, 2), Date.UTC(2026, 0, 1)]) {
       fake.addFlowLog('us-east-1', { resourceId: vpc, destinationType: 's3', destination: 'arn:aws:s3:::b/p' });
       fake.deliverFlowLogs('us-east-1', at);

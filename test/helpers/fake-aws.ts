@@ -9,6 +9,7 @@ import {
   CreateFlowLogsCommand,
   DeleteFlowLogsCommand,
   DescribeFlowLogsCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
@@ -17,12 +18,14 @@ import {
   type CreateFlowLogsCommandInput,
   type DeleteFlowLogsCommandInput,
   type DescribeFlowLogsCommandInput,
+  type DescribeNetworkInterfacesCommandInput,
   type DescribeRegionsCommandInput,
   type DescribeSubnetsCommandInput,
   type DescribeVpcsCommandInput,
   type Filter,
   type FlowLog,
   type LogDestinationType,
+  type NetworkInterface,
   type Subnet,
   type Tag,
   type UnsuccessfulItem,
@@ -160,6 +163,8 @@ export interface SeedFlowLog {
   destination?: string;
   deliverLogsPermissionArn?: string;
   tags?: Record<string, string>;
+  /** S3 only: DestinationOptions as CreateFlowLogs takes them (AWS reports defaults when not given). */
+  destinationOptions?: { FileFormat?: 'plain-text' | 'parquet'; HiveCompatiblePartitions?: boolean; PerHourPartition?: boolean };
 }
 
 /** Calls that change (or would change) state: not Describe*, Get*, List*, AssumeRole, SimulatePrincipalPolicy (a policy read), and not DryRun. */
@@ -184,6 +189,8 @@ interface ServiceRoutes {
 interface RegionState {
   vpcs: Map<string, Vpc>;
   subnets: Map<string, Subnet>;
+  /** Network interfaces, and whether traffic flows through them when flow logs deliver (idle: none). */
+  interfaces: Map<string, { eni: NetworkInterface; idle: boolean }>;
   flowLogs: Map<string, FlowLog>;
   logGroups: Map<string, StoredLogGroup>;
   clientTokens: Map<string, { fingerprint: string; response: object }>;
@@ -341,7 +348,7 @@ export class FakeAws {
 
   private addRegionStates(account: AccountState): void {
     for (const r of this.enabled) {
-      account.regionStates.set(r, { vpcs: new Map(), subnets: new Map(), flowLogs: new Map(), logGroups: new Map(), clientTokens: new Map() });
+      account.regionStates.set(r, { vpcs: new Map(), subnets: new Map(), interfaces: new Map(), flowLogs: new Map(), logGroups: new Map(), clientTokens: new Map() });
     }
   }
 
@@ -381,6 +388,7 @@ export class FakeAws {
           [DescribeVpcsCommand, 'DescribeVpcs', (i, c) => this.describeVpcs(i, c)],
           [DescribeSubnetsCommand, 'DescribeSubnets', (i, c) => this.describeSubnets(i, c)],
           [DescribeFlowLogsCommand, 'DescribeFlowLogs', (i, c) => this.describeFlowLogs(i, c)],
+          [DescribeNetworkInterfacesCommand, 'DescribeNetworkInterfaces', (i, c) => this.describeNetworkInterfaces(i, c)],
           [CreateFlowLogsCommand, 'CreateFlowLogs', (i, c) => this.createFlowLogs(i, c)],
           [DeleteFlowLogsCommand, 'DeleteFlowLogs', (i, c) => this.deleteFlowLogs(i, c)],
         ],
@@ -487,6 +495,40 @@ export class FakeAws {
     return subnetId;
   }
 
+  /**
+   * A network interface in a subnet (and so in its VPC). `idle`: no traffic flows through it, so flow
+   * logs write nothing for it; `status` available: detached (AWS's status for an unattached interface).
+   */
+  addNetworkInterface(region: string, subnetId: string, n: { idle?: boolean; status?: 'in-use' | 'available'; networkInterfaceId?: string } = {}): string {
+    const state = this.seedState(region);
+    const subnet = state.subnets.get(subnetId);
+    if (!subnet) throw new Error(`FakeAws.addNetworkInterface: no subnet ${subnetId} in ${region}`);
+    const id = n.networkInterfaceId ?? this.nextId('eni');
+    state.interfaces.set(id, {
+      idle: n.idle ?? false,
+      eni: {
+        NetworkInterfaceId: id,
+        SubnetId: subnetId,
+        VpcId: subnet.VpcId!,
+        OwnerId: this.accountId,
+        AvailabilityZone: subnet.AvailabilityZone!,
+        InterfaceType: 'interface',
+        Status: n.status ?? 'in-use',
+        Description: '',
+        RequesterManaged: false,
+        SourceDestCheck: true,
+      },
+    });
+    return id;
+  }
+
+  /** A VPC with one subnet and one interface in it: the usual unit of the delivery tests. */
+  addVpcWithInterface(region: string, v: { name?: string; idle?: boolean } = {}): { vpcId: string; subnetId: string; interfaceId: string } {
+    const vpcId = this.addVpc(region, v.name === undefined ? {} : { name: v.name });
+    const subnetId = this.addSubnet(region, vpcId);
+    return { vpcId, subnetId, interfaceId: this.addNetworkInterface(region, subnetId, { idle: v.idle ?? false }) };
+  }
+
   addFlowLog(region: string, f: SeedFlowLog): string {
     const state = this.seedState(region);
     const p = partitionOf(region);
@@ -517,6 +559,7 @@ export class FakeAws {
           ? `arn:${p}:s3:::seeded-flow-logs-bucket`
           : `arn:${p}:firehose:${region}:${this.accountId}:deliverystream/seeded`);
       if (f.deliverLogsPermissionArn !== undefined) flowLog.DeliverLogsPermissionArn = f.deliverLogsPermissionArn;
+      if (type === 's3') flowLog.DestinationOptions = s3DestinationOptions(f.destinationOptions);
     }
     if (f.tags && Object.keys(f.tags).length > 0) flowLog.Tags = tagList(f.tags);
     state.flowLogs.set(id, flowLog);
@@ -549,12 +592,13 @@ export class FakeAws {
 
   /**
    * One round of the flow logs service delivering, as AWS does some minutes after creation and only
-   * when traffic flows: for each ACTIVE flow log of the region(s), CloudWatch Logs delivery assumes the
-   * role (its trust must admit this flow log's ARN in its region) and needs logs:CreateLogStream and
-   * logs:PutLogEvents on the group from the role's inline policies; then a stream named after a network
-   * interface is written and the status is SUCCESS, else the status turns FAILED with "Access error". S3
-   * delivery writes one object under AWSLogs/<account>/vpcflowlogs/<region>/<yyyy>/<mm>/<dd>/ named after
-   * the flow log, or FAILS when the bucket does not exist.
+   * when traffic flows: traffic flows through every interface of the flow log's VPC or subnet that is
+   * not idle. CloudWatch Logs delivery assumes the role (its trust must admit this flow log's ARN in its
+   * region) and needs logs:CreateLogStream and logs:PutLogEvents on the group from the role's inline
+   * policies; then each busy interface's stream, named eni-…-<traffic type> (eni-…-all), gets an event and
+   * the status is SUCCESS, else the status turns FAILED with "Access error". S3 delivery writes one object
+   * named after the flow log, under the folders its DestinationOptions choose, when any interface is
+   * busy, or FAILS when the bucket does not exist. A resource without busy interfaces gets nothing.
    */
   deliverFlowLogs(region?: string, now = Date.now()): void {
     for (const [name, state] of this.regionStates) {
@@ -562,11 +606,14 @@ export class FakeAws {
       const p = partitionOf(name);
       for (const flowLog of state.flowLogs.values()) {
         if (flowLog.FlowLogStatus !== 'ACTIVE') continue;
+        const busy = [...state.interfaces.values()]
+          .filter(({ eni, idle }) => !idle && (eni.VpcId === flowLog.ResourceId || eni.SubnetId === flowLog.ResourceId || eni.NetworkInterfaceId === flowLog.ResourceId))
+          .map(({ eni }) => eni.NetworkInterfaceId!);
         const ok =
           flowLog.LogDestinationType === 's3'
-            ? this.deliverToS3(flowLog, name, now)
+            ? this.deliverToS3(flowLog, name, busy, now)
             : flowLog.LogDestinationType === 'cloud-watch-logs'
-              ? this.deliverToLogGroup(flowLog, state, { service: 'ec2', operation: 'Deliver', region: name, partition: p }, now)
+              ? this.deliverToLogGroup(flowLog, state, busy, { service: 'ec2', operation: 'Deliver', region: name, partition: p }, now)
               : true;
         flowLog.DeliverLogsStatus = ok ? 'SUCCESS' : 'FAILED';
         if (ok) delete flowLog.DeliverLogsErrorMessage;
@@ -575,34 +622,60 @@ export class FakeAws {
     }
   }
 
-  private deliverToLogGroup(flowLog: FlowLog, state: RegionState, ctx: Ctx, now: number): boolean {
+  private deliverToLogGroup(flowLog: FlowLog, state: RegionState, busy: string[], ctx: Ctx, now: number): boolean {
     const group = state.logGroups.get(flowLog.LogGroupName ?? '');
     const arn = flowLog.DeliverLogsPermissionArn ?? '';
     const role = this.roleByArn(arn);
     if (!group || !role || !this.trustAdmits(arn, ctx, flowLog.FlowLogId!)) return false;
-    const streamName = `eni-${(flowLog.ResourceId ?? '').replace(/^\w+-/, '').slice(0, 17).padEnd(17, '0')}`;
-    const streamArn = `arn:${ctx.partition}:logs:${ctx.region}:${this.accountId}:log-group:${group.name}:log-stream:${streamName}`;
     const policies = [...role.inline.values()].map((doc) => JSON.parse(doc) as { Statement: any });
-    const may = (action: string) => policies.some((doc) => isAllowed(doc, action, streamArn));
-    if (!may('logs:CreateLogStream') || !may('logs:PutLogEvents')) return false;
-    const stream = group.streams.get(streamName) ?? { creationTime: now };
-    stream.firstEventTimestamp ??= now;
-    stream.lastEventTimestamp = now;
-    stream.lastIngestionTime = now;
-    group.streams.set(streamName, stream);
+    const streamNames = busy.map((eni) => `${eni}-${String(flowLog.TrafficType).toLowerCase()}`);
+    // The role's rights are judged on a stream of this group even when no interface is busy.
+    for (const streamName of streamNames.length > 0 ? streamNames : [`eni-00000000000000000-${String(flowLog.TrafficType).toLowerCase()}`]) {
+      const streamArn = `arn:${ctx.partition}:logs:${ctx.region}:${this.accountId}:log-group:${group.name}:log-stream:${streamName}`;
+      const may = (action: string) => policies.some((doc) => isAllowed(doc, action, streamArn));
+      if (!may('logs:CreateLogStream') || !may('logs:PutLogEvents')) return false;
+    }
+    for (const streamName of streamNames) {
+      const stream = group.streams.get(streamName) ?? { creationTime: now };
+      stream.firstEventTimestamp ??= now;
+      stream.lastEventTimestamp = now;
+      stream.lastIngestionTime = now;
+      group.streams.set(streamName, stream);
+    }
     return true;
   }
 
-  private deliverToS3(flowLog: FlowLog, region: string, now: number): boolean {
+  /** A log stream as if flow logs had written it: `lastEventAt` undefined for a stream without events. */
+  addLogStream(region: string, logGroupName: string, streamName: string, times: { createdAt?: number; lastEventAt?: number } = {}): void {
+    const group = this.regionStates.get(region)?.logGroups.get(logGroupName);
+    if (!group) throw new Error(`FakeAws.addLogStream: no log group ${logGroupName} in ${region}`);
+    const created = times.createdAt ?? Date.now();
+    group.streams.set(streamName, {
+      creationTime: created,
+      ...(times.lastEventAt === undefined ? {} : { firstEventTimestamp: times.lastEventAt, lastEventTimestamp: times.lastEventAt, lastIngestionTime: times.lastEventAt }),
+    });
+  }
+
+  // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-path.html: default or Hive-compatible
+  // folder names, per day or per hour; <account>_vpcflowlogs_<region>_<flow-log-id>_<YYYYMMDDTHHmmZ>_<hash>.log.gz
+  // (Parquet: .log.parquet).
+  private deliverToS3(flowLog: FlowLog, region: string, busy: string[], now: number): boolean {
     const path = (flowLog.LogDestination ?? '').replace(/^arn:[^:]+:s3:::/, '');
     const [bucket = '', ...rest] = path.split('/');
     const objects = this.buckets.get(bucket);
     if (!objects) return false;
+    if (busy.length === 0) return true;
     const prefix = rest.join('/').replace(/^\/+|\/+$/g, '');
+    const options = flowLog.DestinationOptions ?? {};
     const stamp = new Date(now).toISOString();
-    const day = stamp.slice(0, 10).replace(/-/g, '/');
+    const [yyyy, mm, dd] = stamp.slice(0, 10).split('-');
+    const hh = stamp.slice(11, 13);
+    const hive = options.HiveCompatiblePartitions === true;
+    const base = hive ? `AWSLogs/aws-account-id=${this.accountId}/aws-service=vpcflowlogs/aws-region=${region}/year=${yyyy}/month=${mm}/day=${dd}/` : `AWSLogs/${this.accountId}/vpcflowlogs/${region}/${yyyy}/${mm}/${dd}/`;
+    const hour = options.PerHourPartition === true ? (hive ? `hour=${hh}/` : `${hh}/`) : '';
     const minute = `${stamp.slice(0, 10).replace(/-/g, '')}T${stamp.slice(11, 16).replace(':', '')}Z`;
-    const key = `${prefix ? `${prefix}/` : ''}AWSLogs/${this.accountId}/vpcflowlogs/${region}/${day}/${this.accountId}_vpcflowlogs_${region}_${flowLog.FlowLogId}_${minute}_${randomUUID().slice(0, 8)}.log.gz`;
+    const extension = options.FileFormat === 'parquet' ? 'log.parquet' : 'log.gz';
+    const key = `${prefix ? `${prefix}/` : ''}${base}${hour}${this.accountId}_vpcflowlogs_${region}_${flowLog.FlowLogId}_${minute}_${randomUUID().slice(0, 8)}.${extension}`;
     objects.set(key, new Date(now));
     return true;
   }
@@ -1082,6 +1155,36 @@ export class FakeAws {
     return { Subnets: page, ...(next === undefined ? {} : { NextToken: next }) };
   }
 
+  // As the API reference: NetworkInterfaceIds or Filters (vpc-id, subnet-id, network-interface-id,
+  // status, …; values OR-ed, filters AND-ed), MaxResults 5–1000 and never together with
+  // NetworkInterfaceIds, paged by NextToken. More than 200 values in one filter is FilterLimitExceeded
+  // (EC2's limit, see docs/aws-facts/delivery-evidence.md).
+  private describeNetworkInterfaces(input: DescribeNetworkInterfacesCommandInput, ctx: Ctx): object {
+    const state = this.regionState(ctx);
+    if (input.MaxResults !== undefined && input.NetworkInterfaceIds?.length) {
+      throw serviceError('ec2', 'InvalidParameterCombination', 'The parameter NetworkInterfaceIds cannot be used with the parameter MaxResults');
+    }
+    checkMaxResults(input.MaxResults, 5);
+    for (const f of input.Filters ?? []) {
+      if ((f.Values ?? []).length > 200) throw serviceError('ec2', 'FilterLimitExceeded', 'The maximum number of filter values specified on a single call is 200');
+    }
+    for (const id of input.NetworkInterfaceIds ?? []) {
+      if (!state.interfaces.has(id)) throw serviceError('ec2', 'InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`);
+    }
+    const ids = input.NetworkInterfaceIds ?? [];
+    const wanted = [...state.interfaces.values()].map(({ eni }) => eni).filter((eni) => ids.length === 0 || ids.includes(eni.NetworkInterfaceId!));
+    const interfaces = applyFilters(wanted, input.Filters, {
+      'vpc-id': (n) => [n.VpcId!],
+      'subnet-id': (n) => [n.SubnetId!],
+      'network-interface-id': (n) => [n.NetworkInterfaceId!],
+      status: (n) => [n.Status!],
+      'owner-id': (n) => [n.OwnerId!],
+      'availability-zone': (n) => [n.AvailabilityZone!],
+    });
+    const { page, next } = this.paginate('DescribeNetworkInterfaces', interfaces, input.MaxResults, input.NextToken);
+    return { NetworkInterfaces: page, ...(next === undefined ? {} : { NextToken: next }) };
+  }
+
   private describeFlowLogs(input: DescribeFlowLogsCommandInput, ctx: Ctx): object {
     const state = this.regionState(ctx);
     checkMaxResults(input.MaxResults, 1);
@@ -1176,6 +1279,7 @@ export class FakeAws {
           LogDestination: destination.arn,
           ...(destination.logGroupName === undefined ? {} : { LogGroupName: destination.logGroupName }),
           ...(roleArnInput === undefined ? {} : { DeliverLogsPermissionArn: roleArnInput }),
+          ...(destination.type === 's3' ? { DestinationOptions: s3DestinationOptions(input.DestinationOptions) } : {}),
           ...(tags.length > 0 ? { Tags: tags } : {}),
           CreationTime: new Date(),
           MaxAggregationInterval: input.MaxAggregationInterval ?? 600,
@@ -1585,6 +1689,15 @@ export class FakeAws {
 }
 
 // ---- module helpers ----
+
+/** DescribeFlowLogs reports an S3 flow log's DestinationOptions with AWS's defaults filled in. */
+function s3DestinationOptions(options: { FileFormat?: string; HiveCompatiblePartitions?: boolean; PerHourPartition?: boolean } | undefined): FlowLog['DestinationOptions'] {
+  return {
+    FileFormat: options?.FileFormat === 'parquet' ? 'parquet' : 'plain-text',
+    HiveCompatiblePartitions: options?.HiveCompatiblePartitions ?? false,
+    PerHourPartition: options?.PerHourPartition ?? false,
+  };
+}
 
 function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';

@@ -114,6 +114,8 @@ export class MemoryAws implements AwsClients {
           state.flowLogs = state.flowLogs.filter((f) => !input.FlowLogIds.includes(f.flowLogId));
           return { unsuccessful: missing.map((resourceId) => ({ resourceId, code: 'InvalidFlowLogId.NotFound', message: `Flow log ID '${resourceId}' does not exist` })) };
         }),
+      // Only verification reads interfaces; these unit tests do not look at delivery (FakeAws models it).
+      listNetworkInterfaces: async () => [],
     };
   }
 
@@ -151,7 +153,7 @@ export class MemoryAws implements AwsClients {
           delete groups[input.logGroupName];
         }),
       // Only verification reads streams; these unit tests do not look at delivery.
-      newestLogStream: async () => null,
+      logStreamsNamed: async () => [],
     };
   }
 
