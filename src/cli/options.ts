@@ -77,7 +77,23 @@ export interface RawArgs {
 
 export const DEFAULT_CONFIG_FILE = 'flowfix.config.json';
 
+/**
+ * A plan argument that is there but names no file is an error, never "no plan": a script's empty
+ * `$PLAN` (or a `-` for stdin, which flowfix does not read plans from) must not become an apply of a
+ * fresh, unreviewed plan.
+ */
+function checkPlanArgument(planFile: unknown): void {
+  if (planFile === undefined) return;
+  const named = typeof planFile === 'string' ? planFile.trim() : '';
+  if (named === '' || named === '-') {
+    throw new FlowfixError('BadUsage', `the plan file argument is ${named === '-' ? '"-"' : 'empty'}: name a plan file saved with flowfix plan --out (flowfix does not read a plan from stdin); nothing was changed`, {
+      hint: 'give the file, e.g. flowfix apply plan.json, or leave the argument out to plan afresh and confirm',
+    });
+  }
+}
+
 export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOptions> {
+  checkPlanArgument(args.planFile);
   // Loaded here, not at the top: zod is a large share of start-up and --help needs none of it.
   const { readConfigFile, resolveSettings } = await import('../config/resolve-settings.js');
   const configPath = args.config ?? path.join(io.cwd, DEFAULT_CONFIG_FILE);

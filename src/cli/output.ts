@@ -1,11 +1,12 @@
 // What commands write to the terminal or a file, shared by every command so none imports another.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describeOrganizationPolicy } from '../aws/errors.js';
 import { FlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { renderPlanFile } from '../plan/plan-file.js';
 import { plural } from '../util/plural.js';
+import { writeFileSafely } from '../util/safe-files.js';
 import type { Plan } from '../plan/types.js';
 import type { PlanReport } from '../report/plan-report.js';
 import { renderCsv } from '../render/csv.js';
@@ -87,12 +88,13 @@ export function printJson(io: Io, document: object): void {
   io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
 }
 
-export async function savePlan(path: string, plan: Plan, io: Io): Promise<void> {
+/** Mode 0600, through a temporary file renamed over `path`: a symlink planted at `path` is replaced, never written through. */
+export async function savePlan(path: string, plan: Plan, io: Io, flag = '--out'): Promise<void> {
   try {
-    await writeFile(path, renderPlanFile(plan));
+    await writeFileSafely(path, renderPlanFile(plan));
   } catch (err) {
     throw new FlowfixError('PlanNotSaved', `cannot write plan to ${path}: ${(err as Error).message}`, {
-      hint: 'choose a writable path for --out',
+      hint: `choose a path for ${flag} in a directory only you can write to`,
       cause: err,
     });
   }
@@ -103,9 +105,10 @@ export async function savePlan(path: string, plan: Plan, io: Io): Promise<void> 
 /** One plan file per account, DIR/<account>.json: each applies alone (`flowfix apply FILE --assume-role ROLE`). */
 export async function savePlans(dir: string, plans: Plan[], io: Io): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    // Only the owner may enter a directory flowfix creates for plans.
+    await mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new FlowfixError('PlanNotSaved', `cannot create ${dir}: ${(err as Error).message}`, { hint: 'choose a writable directory for --out-dir', cause: err });
   }
-  for (const plan of plans) await savePlan(path.join(dir, `${plan.accountId}.json`), plan, io);
+  for (const plan of plans) await savePlan(path.join(dir, `${plan.accountId}.json`), plan, io, '--out-dir');
 }

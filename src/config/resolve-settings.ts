@@ -1,11 +1,11 @@
 // Settings come from flowfix.config.json (optional) and flags (which win). Both are validated with one
 // zod schema before the first AWS call, and every problem is reported at once with its path.
-import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { isValidRegionName } from '../facts/regions.js';
 import { VPC_OR_SUBNET_ID } from '../facts/resources.js';
 import { MAX_TAG_KEY_CHARACTERS, MAX_TAG_VALUE_CHARACTERS, MAX_TAGS_PER_RESOURCE, parseTagAssignment, tagKeyProblem, tagValueProblem } from '../facts/tags.js';
 import { FlowfixError } from '../errors.js';
+import { readRegularFile } from '../util/safe-files.js';
 import { formatIssuePath, issueLines, listKeys } from '../util/validation-problems.js';
 import { flagFor, flagIssueLocation, normaliserFor, type FlagSettings, type SettingKey } from './flags.js';
 import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, MANAGED_BY_TAG, type Destination, type Exclusion, type Settings } from './settings.js';
@@ -226,17 +226,19 @@ function describeIssues(issues: z.core.$ZodIssue[], source: Source): string[] {
   });
 }
 
+/** Far above any real settings file (thousands of exclusions are a few hundred KB), far below memory trouble. */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+/** A regular file only (a FIFO would block, a device never end), read no further than MAX_CONFIG_BYTES. */
 export async function readConfigFile(path: string, required: boolean): Promise<{ path: string; value: unknown } | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new FlowfixError('ConfigUnreadable', `cannot read config file ${path}: ${(err as Error).message}`, {
-      hint: 'check the path given to --config',
-      cause: err,
+  const read = await readRegularFile(path, MAX_CONFIG_BYTES);
+  if ('missing' in read && !required) return null;
+  if (!('text' in read)) {
+    throw new FlowfixError('ConfigUnreadable', `cannot read config file ${path}: ${'missing' in read ? 'no such file (ENOENT)' : read.problem}`, {
+      hint: required ? 'check the path given to --config' : `remove or rename ${path}, or name another settings file with --config`,
     });
   }
+  const text = read.text;
   try {
     return { path, value: JSON.parse(text) };
   } catch (err) {

@@ -2,13 +2,13 @@
 // own input schemas. A saved plan is a request, not a program: what it may make apply do is decided by
 // matching it against a rebuilt plan (match-saved-plan.ts), which also refuses display fields
 // (description, permissions, service, operation) that differ from what flowfix renders.
-import { open } from 'node:fs/promises';
 import * as z from 'zod';
 import type { BecauseKind } from '../actions/action-kind.js';
 import { ACTION_KINDS } from '../actions/action-kinds.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import { FlowfixError } from '../errors.js';
 import { isValidRegionName } from '../facts/regions.js';
+import { readRegularFile } from '../util/safe-files.js';
 import { issueLines } from '../util/validation-problems.js';
 import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
 
@@ -85,22 +85,11 @@ export async function readPlanFile(path: string): Promise<SavedPlan> {
 
 /** A regular file of at most MAX_PLAN_BYTES: never a FIFO or device that would block or never end. */
 async function readBoundedFile(path: string): Promise<string> {
-  const unreadable = (why: string, cause?: unknown) =>
-    new FlowfixError('PlanUnreadable', `cannot read plan file ${path}: ${why}`, { hint: 'check the path', cause });
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    throw unreadable((err as Error).message, err);
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw unreadable('not a regular file');
-    if (stats.size > MAX_PLAN_BYTES) throw planInvalid(path, `larger than ${MAX_PLAN_BYTES / 1024 / 1024} MB`);
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
+  const read = await readRegularFile(path, MAX_PLAN_BYTES);
+  if ('text' in read) return read.text;
+  if ('tooLarge' in read) throw planInvalid(path, `larger than ${MAX_PLAN_BYTES / 1024 / 1024} MB`);
+  const why = 'missing' in read ? 'no such file (ENOENT)' : read.problem;
+  throw new FlowfixError('PlanUnreadable', `cannot read plan file ${path}: ${why}`, { hint: 'check the path' });
 }
 
 export function parsePlanFile(text: string, path: string): SavedPlan {
