@@ -160,6 +160,8 @@ export interface OrganizationAccount {
   name?: string;
   /** ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED: only ACTIVE accounts can be entered. */
   state: string;
+  /** INVITED or CREATED: an invited account has no OrganizationAccountAccessRole unless someone made one. */
+  joinedMethod?: string;
 }
 
 export interface OrganizationApi {

@@ -5,7 +5,7 @@
 import type * as Ec2Sdk from '@aws-sdk/client-ec2';
 import type * as StsSdk from '@aws-sdk/client-sts';
 import type * as S3Sdk from '@aws-sdk/client-s3';
-import { partitionOfArn, isKnownPartition } from '../facts/regions.js';
+import { partitionOfArn, isKnownPartition, PARTITIONS } from '../facts/regions.js';
 import type { AwsClients, AwsSession, Ec2Api, IamApi, LogsApi, OrganizationApi, S3Api } from './api.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, type AwsService, type RetryMode } from './connection.js';
 import { createEc2Api, listEnabledRegions } from './ec2-api.js';
@@ -129,27 +129,45 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
     organizations() {
       // Loaded on first use: single-account runs never pay for it. Organizations is global, like IAM.
       if (!organizations) {
-        const api = import('@aws-sdk/client-organizations').then((org) => createOrganizationApi(org, config.guard(new org.OrganizationsClient(config(clients.homeRegion, 'sts')), 'organizations', clients.homeRegion)));
+        // Its own endpoint setting (a profile's organizations endpoint_url, AWS_ENDPOINT_URL_ORGANIZATIONS), never STS's.
+        const api = import('@aws-sdk/client-organizations').then((org) => createOrganizationApi(org, config.guard(new org.OrganizationsClient(config(clients.homeRegion, 'organizations')), 'organizations', clients.homeRegion)));
         organizations = { listAccounts: async () => (await api).listAccounts(), listAccountsUnder: async (ou) => (await api).listAccountsUnder(ou) };
       }
       return organizations;
     },
     clientsForAccount(accountId, partition, role) {
-      const home = config(clients.homeRegion, 'sts');
-      // The SDK's own provider: AssumeRole on first use, again before the credentials expire.
-      const provider = import('@aws-sdk/credential-providers').then((providers) =>
-        providers.fromTemporaryCredentials({
-          params: {
-            RoleArn: `arn:${partition}:iam::${accountId}:role/${role.roleName}`,
-            RoleSessionName: role.sessionName,
-            ...(role.externalId ? { ExternalId: role.externalId } : {}),
-          },
-          ...(home.credentials ? { masterCredentials: home.credentials as never } : {}),
-          clientConfig: { region: home.region, maxAttempts: home.maxAttempts, ...(home.endpoint ? { endpoint: home.endpoint } : {}), ...(home.requestHandler ? { requestHandler: home.requestHandler as never } : {}) },
-        }),
-      );
+      // STS (AssumeRole, GetCallerIdentity), IAM and DescribeRegions for a member go to a region on in
+      // every account of the partition: its default region. The caller's home region may be an opt-in
+      // region the member never enabled, or one where the member deactivated STS (RegionDisabledException
+      // names the account asked to issue credentials: the member). Should the default region refuse, the
+      // caller's home region is tried once.
+      const memberHome = memberHomeRegion(partition, clients.homeRegion);
+      const assumeIn = (region: string) => {
+        const home = config(region, 'sts');
+        // The SDK's own provider: AssumeRole on first use, again before the credentials expire.
+        return import('@aws-sdk/credential-providers').then((providers) =>
+          providers.fromTemporaryCredentials({
+            params: {
+              RoleArn: `arn:${partition}:iam::${accountId}:role/${role.roleName}`,
+              RoleSessionName: role.sessionName,
+              ...(role.externalId ? { ExternalId: role.externalId } : {}),
+            },
+            ...(home.credentials ? { masterCredentials: home.credentials as never } : {}),
+            clientConfig: { region: home.region, maxAttempts: home.maxAttempts, ...(home.endpoint ? { endpoint: home.endpoint } : {}), ...(home.requestHandler ? { requestHandler: home.requestHandler as never } : {}) },
+          }),
+        );
+      };
+      const provider = assumeIn(memberHome);
+      const fallback = memberHome === clients.homeRegion ? undefined : () => assumeIn(clients.homeRegion);
       // One provider per account, shared by all its clients: one AssumeRole, not one per client.
-      const credentials = memoizeUntilExpiry(async () => (await provider)());
+      const credentials = memoizeUntilExpiry(async () => {
+        try {
+          return await (await provider)();
+        } catch (err) {
+          if (!fallback || (err as { name?: unknown })?.name !== 'RegionDisabledException') throw err;
+          return (await fallback())();
+        }
+      });
       const assumed = Object.assign(
         (region: string, service: AwsService): ClientConfig => {
           const { profile: _profile, ...rest } = config(region, service);
@@ -157,7 +175,7 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
         },
         { guard: config.guard },
       );
-      return clientsWith(sdk, assumed, { ...options, homeRegion: clients.homeRegion });
+      return clientsWith(sdk, assumed, { ...options, homeRegion: memberHome });
     },
   };
 }
@@ -256,6 +274,11 @@ function clientsWith(sdk: LoadedSdk, config: ClientConfigs, options: Pick<AwsCli
 }
 
 type CredentialsOption = NonNullable<AwsClientOptions['credentials']>;
+
+/** Where a member account's global calls go: its partition's default region (on in every account), else the caller's. */
+export function memberHomeRegion(partition: string, callerHomeRegion: string): string {
+  return isKnownPartition(partition) ? PARTITIONS[partition].defaultRegion : callerHomeRegion;
+}
 
 interface ClientConfig {
   region: string;

@@ -8,7 +8,7 @@ import { resolveStartRegion, type StartRegion } from './regions.js';
 import { listProfiles, profileSettings, servicesSection, type ProfileSettings, type SharedFiles } from './shared-config.js';
 
 export type RetryMode = 'standard' | 'adaptive';
-export type AwsService = 'ec2' | 'logs' | 'iam' | 'sts';
+export type AwsService = 'ec2' | 'logs' | 'iam' | 'sts' | 'organizations';
 
 /** flowfix's attempts per call when neither AWS_MAX_ATTEMPTS nor the profile's max_attempts says (the SDK's own default is 3). */
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -237,6 +237,7 @@ const ENDPOINT_NAMES: Record<AwsService, { env: string; key: string }> = {
   logs: { env: 'CLOUDWATCH_LOGS', key: 'cloudwatch_logs' },
   iam: { env: 'IAM', key: 'iam' },
   sts: { env: 'STS', key: 'sts' },
+  organizations: { env: 'ORGANIZATIONS', key: 'organizations' },
 };
 
 const truthy = (value: string | undefined) => value?.trim().toLowerCase() === 'true';

@@ -259,6 +259,18 @@ export function toFlowfixError(err: unknown, doing: string): FlowfixError {
       cause: err,
     });
   }
+  if (/Roles may not be assumed by root accounts/i.test(classified.message)) {
+    return new FlowfixError('RootCannotAssumeRole', base, {
+      hint: "the root user's credentials cannot assume roles: sign in as an IAM role or user (aws sso login, or a profile) and run again",
+      cause: err,
+    });
+  }
+  if (classified.code === 'RegionDisabledException') {
+    return new FlowfixError('RegionNotEnabled', base, {
+      hint: "STS is deactivated in this region for the account: activate it (IAM console, Account settings, Security Token Service endpoints), or set AWS_REGION (or the profile's region) to a region where it is active: flowfix calls STS there first; --region only chooses where to work.",
+      cause: err,
+    });
+  }
   switch (classified.kind) {
     case 'no-credentials':
       return new FlowfixError('NoCredentials', base, {

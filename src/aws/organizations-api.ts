@@ -53,5 +53,5 @@ export function createOrganizationApi(sdk: typeof OrgSdk, client: OrgSdk.Organiz
 /** Status is being replaced by State (ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED): read either. */
 function toAccount(account: OrgSdk.Account): OrganizationAccount {
   const state = (account as { State?: string }).State ?? account.Status ?? 'UNKNOWN';
-  return { accountId: account.Id ?? '', ...(account.Name ? { name: account.Name } : {}), state };
+  return { accountId: account.Id ?? '', ...(account.Name ? { name: account.Name } : {}), state, ...(account.JoinedMethod ? { joinedMethod: account.JoinedMethod } : {}) };
 }

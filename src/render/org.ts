@@ -40,6 +40,7 @@ function accountRow(account: AccountReport, style: Style): string[] {
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `${n} ${kind}`)
     .join(', ');
-  const regionCell = read.length === regions.length ? String(regions.length) : style.red(`${read.length}/${regions.length}`);
+  // Regions denied by an organization policy or not enabled in the account are skipped, not failures: only unreadable ones are red.
+  const regionCell = read.length === regions.length ? String(regions.length) : regions.some((r) => r.status === 'error') ? style.red(`${read.length}/${regions.length}`) : `${read.length}/${regions.length}`;
   return [account.accountId, account.name ?? '', regionCell, `${compliant}/${inScope}`, String(plan.actions.length), findings || 'none'];
 }

@@ -2,7 +2,7 @@
 // credentials for its own account, sts:AssumeRole for every other), and the single-account workflow run
 // in each. An account that cannot be entered is data: the others go on.
 import type { AwsClients, AwsSession } from '../aws/api.js';
-import { classifyAwsError, isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
+import { classifyAwsError, describeOrganizationPolicy, isAwsOrNetworkError, toFlowfixError, type ClassifiedAwsError } from '../aws/errors.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError, isFlowfixError } from '../errors.js';
 import { partitionOf } from '../facts/regions.js';
@@ -17,6 +17,23 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 
 export const DEFAULT_ROLE_SESSION_NAME = 'flowfix';
 
+/**
+ * The session name flowfix assumes member roles with unless --role-session-name says otherwise:
+ * flowfix-<who the caller is> (the IAM user's name, the session of an assumed role such as an SSO user's
+ * e-mail, root), so operators can be told apart in each member's CloudTrail. Within STS's pattern:
+ * 2-64 characters of [\w+=,.@-]; anything else becomes '-'.
+ */
+export function defaultRoleSessionName(callerArn: string | undefined): string {
+  const resource = /^arn:[^:]+:(?:iam|sts)::\d{12}:(.+)$/.exec(callerArn ?? '')?.[1];
+  if (!resource) return DEFAULT_ROLE_SESSION_NAME;
+  // user/path/alice → alice; assumed-role/Role/session → session; federated-user/bob → bob; root → root.
+  const who = resource.slice(resource.lastIndexOf('/') + 1).replace(/[^\w+=,.@-]/g, '-');
+  if (who === '') return DEFAULT_ROLE_SESSION_NAME;
+  // A caller that is itself a flowfix session (chained runs) keeps its name rather than growing a prefix.
+  const name = who.startsWith(`${DEFAULT_ROLE_SESSION_NAME}-`) ? who : `${DEFAULT_ROLE_SESSION_NAME}-${who}`;
+  return name.slice(0, 64);
+}
+
 export interface AccountTarget {
   accountId: string;
   name?: string;
@@ -29,6 +46,10 @@ export interface AccountChoice {
   targets: AccountTarget[];
   /** Accounts of the organization that are not ACTIVE, so not entered. */
   notActive: (AccountTarget & { state: string })[];
+  /** The caller's ARN (sts:GetCallerIdentity): the default role session name is derived from it. */
+  callerArn?: string;
+  /** Accounts that joined the organization by invitation (from --org): they have no OrganizationAccountAccessRole unless made. */
+  invited?: string[];
 }
 
 /** Why an account could not be entered or read, and what to do about it. */
@@ -51,6 +72,7 @@ export async function chooseAccounts(settings: Settings, session: AwsSession): P
   const partition = /^arn:([a-z-]+):/.exec(caller.arn)?.[1] ?? partitionOf(session.clients.homeRegion);
   let targets: AccountTarget[];
   let notActive: AccountChoice['notActive'] = [];
+  let invited: string[] = [];
   if (settings.org) {
     const org = session.organizations();
     const listed = await (settings.ou ? org.listAccountsUnder(settings.ou) : org.listAccounts()).catch((err: unknown) => {
@@ -62,6 +84,7 @@ export async function chooseAccounts(settings: Settings, session: AwsSession): P
     });
     targets = listed.filter((a) => a.state === 'ACTIVE').map(({ accountId, name }) => ({ accountId, ...(name ? { name } : {}) }));
     notActive = listed.filter((a) => a.state !== 'ACTIVE').map(({ accountId, name, state }) => ({ accountId, ...(name ? { name } : {}), state }));
+    invited = listed.filter((a) => a.joinedMethod === 'INVITED').map((a) => a.accountId);
   } else {
     targets = [...new Set(settings.accounts ?? [caller.accountId])].map((accountId) => ({ accountId }));
   }
@@ -72,7 +95,7 @@ export async function chooseAccounts(settings: Settings, session: AwsSession): P
   if (targets.length === 0) {
     throw new FlowfixError('NoAccounts', 'no account left to work on', { hint: 'check --accounts / --exclude-accounts / --ou' });
   }
-  return { callerAccountId: caller.accountId, partition, targets, notActive };
+  return { callerAccountId: caller.accountId, callerArn: caller.arn, partition, targets, notActive, ...(invited.length > 0 ? { invited } : {}) };
 }
 
 /** Clients acting in one named account: the caller's own, or through --assume-role (e.g. for a saved plan). */
@@ -81,18 +104,18 @@ export async function clientsInAccount(accountId: string, settings: Settings, se
     throw toFlowfixError(err, 'Reading the account id (sts:GetCallerIdentity)');
   });
   const partition = /^arn:([a-z-]+):/.exec(caller.arn)?.[1] ?? partitionOf(session.clients.homeRegion);
-  return clientsForAccount(accountId, { callerAccountId: caller.accountId, partition }, settings, session);
+  return clientsForAccount(accountId, { callerAccountId: caller.accountId, callerArn: caller.arn, partition }, settings, session);
 }
 
 /** The clients that act in `accountId`: the caller's own, or through the assumed role. */
-export function clientsForAccount(accountId: string, choice: Pick<AccountChoice, 'callerAccountId' | 'partition'>, settings: Settings, session: AwsSession): AwsClients {
+export function clientsForAccount(accountId: string, choice: Pick<AccountChoice, 'callerAccountId' | 'partition' | 'callerArn'>, settings: Settings, session: AwsSession): AwsClients {
   if (accountId === choice.callerAccountId) return session.clients;
   if (!settings.assumeRole) {
     throw new FlowfixError('AssumeRoleRequired', `account ${accountId} is not the caller's (${choice.callerAccountId})`, { hint: 'add --assume-role ROLE' });
   }
   return session.clientsForAccount(accountId, choice.partition, {
     roleName: settings.assumeRole,
-    sessionName: settings.roleSessionName ?? DEFAULT_ROLE_SESSION_NAME,
+    sessionName: settings.roleSessionName ?? defaultRoleSessionName(choice.callerArn),
     ...(settings.externalId ? { externalId: settings.externalId } : {}),
   });
 }
@@ -117,26 +140,45 @@ export async function forEachAccount<T>(
       return { ...account, status: 'done', value: await work(clients, account, limiter) };
     } catch (err) {
       if (isFlowfixError(err) && err.code === 'Interrupted') return { ...account, status: 'not-started' };
-      return { ...account, status: 'unreachable', problem: accountProblem(err, account.accountId, settings) };
+      return { ...account, status: 'unreachable', problem: accountProblem(err, account.accountId, settings, choice.invited?.includes(account.accountId) === true) };
     }
   });
 }
 
 /** AWS's own words, and what to fix: most failures here are the role in the member account. */
-function accountProblem(thrown: unknown, accountId: string, settings: Settings): AccountProblem {
-  const role = settings.assumeRole ?? 'ROLE';
+export function accountProblem(thrown: unknown, accountId: string, settings: Pick<Settings, 'assumeRole' | 'externalId'>, invited = false): AccountProblem {
   // A FlowfixError wrapping an AWS error (e.g. the first call into the account): judge by AWS's answer.
   const err = isFlowfixError(thrown) && isAwsOrNetworkError(thrown.cause) ? thrown.cause : thrown;
   if (isFlowfixError(err)) return { code: err.code, message: err.message, hint: err.hint ?? '' };
   if (!isAwsOrNetworkError(err)) throw err;
-  const { kind, code, message } = classifyAwsError(err);
-  const entering = /sts:AssumeRole/i.test(message) || code === 'AccessDenied' && /AssumeRole/.test(message);
-  const hint = entering
-    ? `check that role ${role} exists in ${accountId}, trusts the caller's account${settings.externalId ? ' with this --external-id' : ''}, and that no SCP denies it`
-    : kind === 'access-denied'
-      ? `grant the read permissions of policies/operator-plan.json to role ${role} in ${accountId}`
-      : 'run again; if it persists, check the account in the console';
-  return { code, message, hint };
+  const classified = classifyAwsError(err);
+  return { code: classified.code, message: classified.message, hint: enteringHint(classified, accountId, settings, invited) };
+}
+
+/** What to fix, for the ways entering a member account fails in real organizations. */
+function enteringHint(error: ClassifiedAwsError, accountId: string, settings: Pick<Settings, 'assumeRole' | 'externalId'>, invited: boolean): string {
+  const role = settings.assumeRole ?? 'ROLE';
+  const { kind, code, message } = error;
+  if (code === 'RegionDisabledException') {
+    return `account ${accountId} has deactivated STS in the region flowfix asked (its partition's default region, then the caller's): an administrator of ${accountId} activates it in the IAM console (Account settings, Security Token Service endpoints)`;
+  }
+  if (/Roles may not be assumed by root accounts/i.test(message)) {
+    return "flowfix runs with the root user's credentials, which cannot assume roles: sign in as an IAM role or user of the management account (aws sso login, or a profile) and run again";
+  }
+  const entering = /sts:AssumeRole/i.test(message) || (code === 'AccessDenied' && /AssumeRole/.test(message));
+  if (entering && error.deniedBy) {
+    return `an organization policy denies sts:AssumeRole to the caller (the ${describeOrganizationPolicy(error.deniedBy)}); SCPs never apply to the management account: run from it, or have the policy exempt the caller`;
+  }
+  if (entering) {
+    const invitedNote =
+      role === 'OrganizationAccountAccessRole'
+        ? invited
+          ? `; ${accountId} joined the organization by invitation, and invited accounts have no OrganizationAccountAccessRole until someone creates it (or use the role your landing zone provides, e.g. AWSControlTowerExecution)`
+          : '; accounts invited into the organization have no OrganizationAccountAccessRole until someone creates it'
+        : '';
+    return `check that role ${role} exists in ${accountId}, trusts the caller's account${settings.externalId ? ' with this --external-id' : ''}, and that no SCP denies it${invitedNote}`;
+  }
+  return kind === 'access-denied' ? `grant the read permissions of policies/operator-plan.json to role ${role} in ${accountId}` : 'run again; if it persists, check the account in the console';
 }
 
 export interface AccountAssessment {

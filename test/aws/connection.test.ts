@@ -120,13 +120,13 @@ describe('retrySettings', () => {
 
 describe('profileEndpoints: the SDK\'s rules for a profile\'s endpoint_url', () => {
   const local = files({ 'services.local': { 'ec2.endpoint_url': 'http://ec2.local', 'cloudwatch_logs.endpoint_url': 'http://logs.local' } });
-  const all = (url: string) => ({ ec2: url, logs: url, iam: url, sts: url });
+  const all = (url: string) => ({ ec2: url, logs: url, iam: url, sts: url, organizations: url });
 
   it.each([
     ['endpoint_url', {}, { endpoint_url: 'http://x' }, all('http://x')],
     ['a services section over endpoint_url', {}, { endpoint_url: 'http://x', services: 'local' }, { ...all('http://x'), ec2: 'http://ec2.local', logs: 'http://logs.local' }],
     ['AWS_ENDPOINT_URL wins (left to the SDK)', { AWS_ENDPOINT_URL: 'http://env' }, { endpoint_url: 'http://x' }, {}],
-    ['AWS_ENDPOINT_URL_EC2 wins for EC2 only', { AWS_ENDPOINT_URL_EC2: 'http://env' }, { endpoint_url: 'http://x' }, { logs: 'http://x', iam: 'http://x', sts: 'http://x' }],
+    ['AWS_ENDPOINT_URL_EC2 wins for EC2 only', { AWS_ENDPOINT_URL_EC2: 'http://env' }, { endpoint_url: 'http://x' }, { logs: 'http://x', iam: 'http://x', sts: 'http://x', organizations: 'http://x' }],
     ['ignore_configured_endpoint_urls', {}, { endpoint_url: 'http://x', ignore_configured_endpoint_urls: 'true' }, {}],
     ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true', { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, { endpoint_url: 'http://x' }, {}],
     ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false over the profile\'s true', { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'false' }, { endpoint_url: 'http://x', ignore_configured_endpoint_urls: 'true' }, all('http://x')],

@@ -119,7 +119,7 @@ describe('toFlowfixError', () => {
     ],
     // What STS answers AssumeRole with a wrong or used code: not "allow the action in IAM".
     [awsError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.', 403), 'MfaRejected', /AWS refused the MFA code/, /code the device shows now/],
-    [awsError('RegionDisabledException', 'STS is not activated in this region', 403), 'RegionNotEnabled', /RegionDisabledException/, /AWS_REGION .*--region only chooses where to work/],
+    [awsError('RegionDisabledException', 'STS is not activated in this region', 403), 'RegionNotEnabled', /RegionDisabledException/, /STS is deactivated in this region .*AWS_REGION .*--region only chooses where to work/],
   ])('GIVEN %p THEN %s, with a hint that fits', (err, code, message, hint) => {
     const error = toFlowfixError(err, 'Reading the account id');
     expect(error).toMatchObject({ code, message: expect.stringMatching(message), hint: expect.stringMatching(hint) });

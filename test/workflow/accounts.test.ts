@@ -158,7 +158,7 @@ describe('many accounts', () => {
 
     expect(JSON.parse(without.stdout).accounts[0].status).toBe('unreachable');
     expect(JSON.parse(withId.stdout).accounts[0].status).toBe('read');
-    expect(fake.assumeRoleCalls().at(-1)!.input).toMatchObject({ ExternalId: 's3cr3t-id', RoleSessionName: 'flowfix' });
+    expect(fake.assumeRoleCalls().at(-1)!.input).toMatchObject({ ExternalId: 's3cr3t-id', RoleSessionName: 'flowfix-tester' });
   });
 
   test.each([
