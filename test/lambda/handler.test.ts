@@ -23,12 +23,16 @@ describe('the guard\'s Lambda handler', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     logged = [];
     log = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)));
+    // The function's environment is the stack's: no FLOWFIX_* variable but its settings (the suite's own
+    // FLOWFIX_TEST_BUNDLE would be refused as a misspelt setting).
+    for (const key of Object.keys(process.env)) if (key.startsWith('FLOWFIX_')) delete process.env[key];
     Object.assign(process.env, { AWS_REGION: 'us-east-1', GUARD_NOTIFICATION_TOPIC_ARN: TOPIC });
   });
   afterEach(() => {
     fake.restore();
     log.mockRestore();
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
   });
 
   test('GIVEN a run that changed something THEN the log holds one JSON line and the topic gets the same report', async () => {
