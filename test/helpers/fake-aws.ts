@@ -267,6 +267,8 @@ interface AccountState {
 interface OrganizationPolicyDenial {
   policyType: 'service control policy' | 'resource control policy';
   policyArn: string;
+  /** The services whose calls it denies there. */
+  services: readonly ('ec2' | 'logs')[];
 }
 
 /** Temporary credentials STS handed out: which account they act in, until when. */
@@ -794,12 +796,13 @@ export class FakeAws {
    * landing zone's region deny does (AWS Control Tower's exempts ec2:DescribeRegions, so the region is
    * still listed as enabled). The calls answer as AWS does: EC2 `UnauthorizedOperation` (HTTP 403), Logs
    * `AccessDeniedException`, both "… with an explicit deny in a service control policy: <policy ARN>"
-   * (or "resource control policy" with `policy: 'rcp'`). Returns the policy ARN named.
+   * (or "resource control policy" with `policy: 'rcp'`); `services` narrows it (e.g. an RCP on
+   * CloudWatch Logs only). Returns the policy ARN named.
    */
-  denyRegionByPolicy(region: string, opts: { policy?: 'scp' | 'rcp'; policyArn?: string } = {}): string {
+  denyRegionByPolicy(region: string, opts: { policy?: 'scp' | 'rcp'; policyArn?: string; services?: ('ec2' | 'logs')[] } = {}): string {
     const rcp = opts.policy === 'rcp';
     const policyArn = opts.policyArn ?? `arn:${this.partition}:organizations::${FAKE_ACCOUNT}:policy/o-f4k3/${rcp ? 'resource' : 'service'}_control_policy/p-${rcp ? 'rcpdeny1' : 'regdeny1'}`;
-    this.acct.deniedRegions.set(region, { policyType: rcp ? 'resource control policy' : 'service control policy', policyArn });
+    this.acct.deniedRegions.set(region, { policyType: rcp ? 'resource control policy' : 'service control policy', policyArn, services: opts.services ?? ['ec2', 'logs'] });
     return policyArn;
   }
 
@@ -979,7 +982,7 @@ export class FakeAws {
     if (failure && !failure.afterEffect) throw injectedError(service, operation, failure.error);
     if (this.isDenied(operation, region)) throw this.accessDenied(ctx, `${service}:${operation}`);
     const byPolicy = (caller?.account ?? this.acct).deniedRegions.get(region);
-    if (byPolicy && (service === 'ec2' || service === 'logs') && operation !== 'DescribeRegions') {
+    if (byPolicy && (service === 'ec2' || service === 'logs') && byPolicy.services.includes(service) && operation !== 'DescribeRegions') {
       throw organizationPolicyDeny(ctx, caller?.arn ?? this.callerArn(ctx.partition), (caller?.account ?? this.acct).accountId, byPolicy);
     }
     this.serving = caller?.account;
