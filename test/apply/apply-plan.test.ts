@@ -8,9 +8,9 @@ import { collectInventory } from '../../src/inventory/collect-inventory.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import type { Plan } from '../../src/plan/types.js';
 import { loadPolicyTemplates } from '../../src/policy/templates.js';
-import type { Clock } from '../../src/util/clock.js';
 import { assessInventory } from '../../src/workflow/assess.js';
 import { ACCOUNT, flowLog, role, settings } from '../helpers/builders.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { awsError, MemoryAws, type MemoryCall } from '../helpers/memory-aws.js';
 
 const VPC_A = 'vpc-0a000001';
@@ -19,21 +19,6 @@ const VPC_EU = 'vpc-0b000001';
 const GROUP = '/flowfix/vpc-flow-logs';
 const ASSUME = 'Unable to assume given IAM role: arn:aws:iam::123456789012:role/flowfix-vpc-flow-logs';
 const S3 = settings({ destination: { type: 's3', bucket: 'flow-logs-bucket', prefix: '' } });
-
-/** now() moves only when something sleeps; every wait is kept. */
-class FakeClock implements Clock {
-  t = 1_700_000_000_000;
-  readonly sleeps: number[] = [];
-  onSleep?: () => void;
-  now(): number {
-    return this.t;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    this.t += ms;
-    this.onSleep?.();
-  }
-}
 
 const vpc = (vpcId: string): VpcFacts => ({ vpcId, ownerId: ACCOUNT, isDefault: false });
 

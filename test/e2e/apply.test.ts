@@ -6,12 +6,11 @@ import { PromptCancelled } from '../../src/io/prompter.js';
 import { toCommandOptions } from '../../src/cli/options.js';
 import { DEFAULT_BOUNDARY, FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
 const GROUP = '/flowfix/vpc-flow-logs';
-/** Real time, with the sleeps apply asks for handled by the test. */
-const clockSleeping = (sleep: (ms: number) => Promise<void>) => ({ now: () => Date.now(), sleep });
 
 /** Two regions: one VPC without flow logs each, one compliant VPC, one ACCEPT-only VPC. */
 function seedEstate(fake: FakeAws) {
@@ -203,11 +202,11 @@ describe('flowfix apply against a stateful fake', () => {
     fake.roleAssumableAfter(3);
     const io = captureIo({ env: ENV });
     const options = await toCommandOptions({ yes: true, regions: 'us-east-1' }, io);
-    const sleeps: number[] = [];
-    const code = await applyCommand(options, io, { clock: clockSleeping(async (ms) => void sleeps.push(ms)) });
+    const clock = new FakeClock();
+    const code = await applyCommand(options, io, { clock });
     expect(code).toBe(0);
     expect(fake.calls.filter((c) => c.operation === 'CreateFlowLogs')).toHaveLength(4);
-    expect(sleeps).toEqual([2000, 4000, 8000]);
+    expect(clock.sleeps).toEqual([2000, 4000, 8000]);
     expect(fake.flowLogs('us-east-1')).toHaveLength(1);
   });
 
@@ -216,9 +215,12 @@ describe('flowfix apply against a stateful fake', () => {
     fake.roleAssumableAfter(1000);
     const io = captureIo({ env: ENV });
     const options = await toCommandOptions({ yes: true, regions: 'us-east-1' }, io);
-    const code = await applyCommand(options, io, { timings: { roleRetryWindowMs: 50 }, clock: clockSleeping(() => new Promise((r) => setTimeout(r, 30))) });
+    const clock = new FakeClock();
+    const code = await applyCommand(options, io, { timings: { roleRetryWindowMs: 20_000 }, clock });
     expect(code).toBe(1);
-    expect(io.out.join('')).toMatch(/Unable to assume given IAM role: '[^']+'; still failing after/);
+    // Waits of 2, 4, 8 and 15 s: 29 s have passed when the next failure finds the 20 s window spent.
+    expect(clock.sleeps).toEqual([2000, 4000, 8000, 15000]);
+    expect(io.out.join('')).toMatch(/Unable to assume given IAM role: '[^']+'; still failing after 29s/);
   });
 
   test('GIVEN a saved plan WHEN applied THEN it converges; a plan from another account is refused', async () => {
@@ -309,10 +311,10 @@ describe('flowfix apply against a stateful fake', () => {
     };
     const io = captureIo({ env: ENV });
     const options = await toCommandOptions({ yes: true, wait: true, regions: 'us-east-1' }, io);
-    const waits: number[] = [];
-    const code = await applyCommand(options, io, { clock: clockSleeping(async (ms) => void waits.push(ms)), timings: { waitIntervalMs: 5 } });
+    const clock = new FakeClock();
+    const code = await applyCommand(options, io, { clock, timings: { waitIntervalMs: 5 } });
     expect(code).toBe(0);
-    expect(waits).toEqual([5]);
+    expect(clock.sleeps).toEqual([5]);
     expect(io.err.join('')).toContain('Waiting for first delivery of 1 flow log…');
     expect(io.out.join('')).toContain('Verification: 1/1 delivering');
   });
@@ -341,14 +343,14 @@ describe('flowfix apply against a stateful fake', () => {
     const vpc = fake.addVpc('us-east-1');
     fake.roleAssumableAfter(3);
     const io1 = captureIo({ env: ENV });
-    const first = await applyCommand(await toCommandOptions({ yes: true, regions: 'us-east-1' }, io1), io1, { timings: { roleRetryWindowMs: 0 }, clock: clockSleeping(async () => {}) });
+    const first = await applyCommand(await toCommandOptions({ yes: true, regions: 'us-east-1' }, io1), io1, { timings: { roleRetryWindowMs: 0 }, clock: new FakeClock() });
     expect(first).toBe(1);
 
     // Attempts 2 and 3 still fail inside the fake; the 4th succeeds. A token reused from the first
     // run would get its cached failure replayed and cost an extra call (or, on AWS, never succeed).
     const callsBefore = fake.calls.filter((c) => c.operation === 'CreateFlowLogs').length;
     const io2 = captureIo({ env: ENV });
-    const second = await applyCommand(await toCommandOptions({ yes: true, regions: 'us-east-1' }, io2), io2, { clock: clockSleeping(async () => {}) });
+    const second = await applyCommand(await toCommandOptions({ yes: true, regions: 'us-east-1' }, io2), io2, { clock: new FakeClock() });
     expect(second).toBe(0);
     expect(fake.calls.filter((c) => c.operation === 'CreateFlowLogs').length - callsBefore).toBe(3);
     expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId)).toEqual([vpc]);

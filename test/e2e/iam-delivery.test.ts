@@ -6,6 +6,7 @@ import { applyCommand } from '../../src/cli/commands/apply.js';
 import { toCommandOptions } from '../../src/cli/options.js';
 import { DEFAULT_BOUNDARY, FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
@@ -199,15 +200,10 @@ describe('verification says only what it knows', () => {
   });
   afterEach(() => fake.restore());
 
-  /** Real time; each sleep apply asks for runs `onSleep` (what AWS does meanwhile) and returns at once. */
-  const clock = (onSleep: (n: number) => void) => {
-    let sleeps = 0;
-    return { now: () => Date.now(), sleep: async () => onSleep(++sleeps) };
-  };
   const applyWith = async (args: Record<string, unknown>, onSleep: (n: number) => void, timings: object = { waitIntervalMs: 1 }) => {
     const io = captureIo({ env: ENV });
     const options = await toCommandOptions(args, io);
-    const code = await applyCommand(options, io, { clock: clock(onSleep), timings });
+    const code = await applyCommand(options, io, { clock: new FakeClock(onSleep), timings });
     return { code, out: io.out.join(''), err: io.err.join('') };
   };
 

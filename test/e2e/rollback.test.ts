@@ -6,6 +6,7 @@ import { toCommandOptions } from '../../src/cli/options.js';
 import { PromptCancelled, type Prompter } from '../../src/io/prompter.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
 import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { EVERY_CALL_LOOP_TIMEOUT_MS } from '../helpers/timeouts.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
@@ -199,7 +200,7 @@ describe('interrupted and failed rollbacks converge', () => {
     }
     expect(problems).toEqual([]);
     expect(finished).toBe(true);
-  });
+  }, EVERY_CALL_LOOP_TIMEOUT_MS);
 
   test('GIVEN the connection drops after AWS deleted the role THEN it is settled as done, never failed, exit 0', async () => {
     fake.failNext('DeleteRole', { name: 'ECONNRESET' }, { afterEffect: true, times: 5 });

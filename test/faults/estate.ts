@@ -40,12 +40,6 @@ export class Killed extends Error {
   override name = 'Killed';
 }
 
-/**
- * Two regions, five VPCs, six subnets: four VPCs need a flow log (one bare with subnets, one bare, one
- * ACCEPT-only, one whose only flow log fails delivery), one is compliant already. Page size 2, so the
- * listings are paginated and there are more points to be interrupted at. `latencyMs` > 0 makes every
- * call wait on a real timer, so two runs in one process interleave. Installed: restore() it.
- */
 /** Runs apply as if the process died before call k: call k and every later call never take effect. */
 export async function applyKilledAt(fake: FakeAws, k: number): Promise<CapturedRun> {
   fake.onCall = () => {
@@ -58,8 +52,13 @@ export async function applyKilledAt(fake: FakeAws, k: number): Promise<CapturedR
   }
 }
 
-export function newEstate({ latencyMs = 0 } = {}): { fake: FakeAws; targets: string[] } {
-  const fake = new FakeAws({ pageSize: 2, latencyMs }).install();
+/**
+ * Two regions, five VPCs, six subnets: four VPCs need a flow log (one bare with subnets, one bare, one
+ * ACCEPT-only, one whose only flow log fails delivery), one is compliant already. Page size 2, so the
+ * listings are paginated and there are more points to be interrupted at. Installed: restore() it.
+ */
+export function newEstate(): { fake: FakeAws; targets: string[] } {
+  const fake = new FakeAws({ pageSize: 2 }).install();
   const a = fake.addVpc('us-east-1', { name: 'a' });
   fake.addSubnet('us-east-1', a);
   fake.addSubnet('us-east-1', a);

@@ -3,6 +3,7 @@
 // k" = call k and every later call never take effect (the fake's onCall throws before handling them).
 
 import { apply, applyKilledAt, cleanRun, convergenceProblems, GROUP, newEstate, POLICY, REGIONS, type CleanRun } from './estate.js';
+import { EVERY_CALL_LOOP_TIMEOUT_MS } from '../helpers/timeouts.js';
 
 describe('an apply killed at every step, then run again', () => {
   let clean: CleanRun;
@@ -48,7 +49,7 @@ describe('an apply killed at every step, then run again', () => {
       }
     }
     expect(problems).toEqual([]);
-  });
+  }, EVERY_CALL_LOOP_TIMEOUT_MS);
 
   test('GIVEN the process is killed at the first write WHEN apply runs again THEN the re-run sends every write of a clean apply exactly once', async () => {
     const k = clean.mutating[0]!.k;

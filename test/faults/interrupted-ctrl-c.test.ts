@@ -4,6 +4,7 @@
 // The signal is ApplyDeps.signal, aborted from the fake's onCall at call k.
 
 import { apply, cleanRun, convergenceProblems, describeCall, newEstate, type CleanRun } from './estate.js';
+import { EVERY_CALL_LOOP_TIMEOUT_MS } from '../helpers/timeouts.js';
 
 /** The plan action kind a write belongs to, as the apply report names it: CreateLogGroup → create-log-group. */
 const kindOf = (operation: string) => operation.replace(/[A-Z]/g, (c, i: number) => `${i === 0 ? '' : '-'}${c.toLowerCase()}`);
@@ -73,5 +74,5 @@ describe('Ctrl-C during an apply, at every step', () => {
       }
     }
     expect(problems).toEqual([]);
-  });
+  }, EVERY_CALL_LOOP_TIMEOUT_MS);
 });

@@ -31,8 +31,8 @@ interface FakeRegion {
   flowLogPages?: FlowLog[][];
   logGroups?: LogGroup[];
   failWith?: Error;
-  /** Milliseconds every EC2 answer in this region takes. */
-  delay?: number;
+  /** Every EC2 answer in this region waits for this (a test orders regions without timers). */
+  answersAfter?: Promise<unknown>;
 }
 
 interface FakeAccount {
@@ -40,7 +40,14 @@ interface FakeAccount {
   disabledRegions?: string[];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A promise with its resolve function outside, for a gate a test opens. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
 
 /** Serves a fake account through the SDK mocks, answering each call from the region of its client. */
 function serveAccount(account: FakeAccount): void {
@@ -57,7 +64,7 @@ function serveAccount(account: FakeAccount): void {
     async (input: any, getClient: () => unknown): Promise<T> => {
       const region = account.regions[await regionOfClient(getClient)];
       if (!region) throw awsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
-      if (region.delay) await sleep(region.delay);
+      await region.answersAfter;
       if (region.failWith) throw region.failWith;
       return answer(region, input);
     };
@@ -234,17 +241,23 @@ describe('collectInventory', () => {
   });
 
   it('GIVEN the first region answers last WHEN collecting THEN results follow the region list, not completion order', async () => {
+    // eu-west-1 answers once us-east-1 is read, ap-east-1 once eu-west-1 is.
+    const read = { 'us-east-1': gate(), 'eu-west-1': gate() };
     serveAccount({
       regions: {
-        'ap-east-1': { vpcs: vpcs(1, 'a'), delay: 40 },
-        'eu-west-1': { vpcs: vpcs(1, 'e'), delay: 20 },
+        'ap-east-1': { vpcs: vpcs(1, 'a'), answersAfter: read['eu-west-1'].opened },
+        'eu-west-1': { vpcs: vpcs(1, 'e'), answersAfter: read['us-east-1'].opened },
         'us-east-1': { vpcs: vpcs(1, 'u') },
       },
     });
     const clients = await testAwsClients();
     const finished: string[] = [];
+    const progress = (_done: number, _total: number, region: string) => {
+      finished.push(region);
+      if (region === 'us-east-1' || region === 'eu-west-1') read[region].open();
+    };
 
-    const inventory = await collectInventory(clients, settings({ concurrency: 3 }), { progress: (_done, _total, region) => finished.push(region) });
+    const inventory = await collectInventory(clients, settings({ concurrency: 3 }), { progress });
 
     expect(finished).toEqual(['us-east-1', 'eu-west-1', 'ap-east-1']);
     expect(readRegions(inventory).map((region) => region.vpcs[0]!.vpcId)).toEqual(['vpc-a0', 'vpc-e0', 'vpc-u0']);
@@ -258,13 +271,21 @@ describe('collectInventory', () => {
     const names = ['ap-east-1', 'ap-south-1', 'eu-north-1', 'eu-west-1', 'us-east-1', 'us-west-2'];
     serveAccount({ regions: Object.fromEntries(names.map((name) => [name, {}])) });
     const inFlight = new Map<string, number>();
+    const started = new Map<string, number>();
     const peaks = new Map<string, number>();
+    const full = new Map<string, ReturnType<typeof gate>>();
+    // Each call is held until its region has as many in flight as the limit allows (or all three of its
+    // listings have started), so the peak does not depend on how fast the first calls end.
     const listing = (output: object) => async (_input: unknown, getClient: () => unknown) => {
       const region = await regionOfClient(getClient);
-      inFlight.set(region, (inFlight.get(region) ?? 0) + 1);
-      peaks.set(region, Math.max(peaks.get(region) ?? 0, inFlight.get(region)!));
-      await sleep(5);
-      inFlight.set(region, inFlight.get(region)! - 1);
+      const add = (counts: Map<string, number>, n: number) => counts.set(region, (counts.get(region) ?? 0) + n).get(region)!;
+      const running = add(inFlight, 1);
+      const calls = add(started, 1);
+      peaks.set(region, Math.max(peaks.get(region) ?? 0, running));
+      const held = full.get(region) ?? full.set(region, gate()).get(region)!;
+      if (running === concurrency || calls === 3) held.open();
+      await held.opened;
+      if (add(inFlight, -1) === 0) full.delete(region);
       return output;
     };
     sdk.ec2.on(DescribeVpcsCommand).callsFake(listing({ Vpcs: [] }));
