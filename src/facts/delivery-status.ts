@@ -27,3 +27,17 @@ export interface InterfaceSample {
   sampled: string[];
   total: number;
 }
+
+/** `flowfix verify`'s finding for one flow log that makes resources compliant. */
+export interface DeliveryCheck {
+  region: string;
+  flowLogId: string;
+  /** The compliant resources this flow log covers. */
+  resourceIds: string[];
+  /** In the one delivery vocabulary (src/facts/delivery-status.ts); a flow log that counts is never delivery-failed. */
+  status: Exclude<DeliveryStatus, 'delivery-failed'>;
+  evidence?: string;
+  /** CloudWatch Logs: which of its interfaces' streams were looked at, of how many. */
+  interfaces?: InterfaceSample;
+  why?: string;
+}

@@ -2,8 +2,7 @@
 import { takesUntrusted } from './visible.js';
 import type { ApplyReport, DryRunCall, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
-import type { DeliveryCheck } from '../workflow/delivery.js';
-import { DELIVERY_STATUS_INFO, DELIVERY_STATUSES, type DeliveryStatus, type InterfaceSample } from '../facts/delivery-status.js';
+import { DELIVERY_STATUS_INFO, DELIVERY_STATUSES, type DeliveryCheck, type DeliveryStatus, type InterfaceSample } from '../facts/delivery-status.js';
 import { actionNumber, type Plan } from '../plan/types.js';
 import { plainStyle, type Style } from './style.js';
 import { fit, indent, inner, plural, table } from './layout.js';

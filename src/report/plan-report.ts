@@ -11,8 +11,7 @@ import { planFileSchema } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import type { PermissionCheck } from '../plan/permission-check.js';
 import type { Equal } from '../util/types.js';
-import { DELIVERY_STATUSES } from '../facts/delivery-status.js';
-import type { DeliveryCheck } from '../workflow/delivery.js';
+import { DELIVERY_STATUSES, type DeliveryCheck } from '../facts/delivery-status.js';
 
 export { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { ReportWarning } from './warnings.js';

@@ -1,23 +1,10 @@
 // `flowfix verify`: for the flow logs that make resources compliant, what has actually reached their
 // destinations. A flow log with no delivery error may still have delivered nothing.
-import { NO_NETWORK_INTERFACES, type DeliveryStatus, type InterfaceSample } from '../facts/delivery-status.js';
+import { NO_NETWORK_INTERFACES, type DeliveryCheck } from '../facts/delivery-status.js';
 import { readDeliveryEvidence } from '../inventory/delivery-evidence.js';
 import { readRegion } from '../inventory/types.js';
 import type { Assessment } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
-
-export interface DeliveryCheck {
-  region: string;
-  flowLogId: string;
-  /** The compliant resources this flow log covers. */
-  resourceIds: string[];
-  /** In the one delivery vocabulary (src/facts/delivery-status.ts); a flow log that counts is never delivery-failed. */
-  status: Exclude<DeliveryStatus, 'delivery-failed'>;
-  evidence?: string;
-  /** CloudWatch Logs: which of its interfaces' streams were looked at, of how many. */
-  interfaces?: InterfaceSample;
-  why?: string;
-}
 
 export async function checkDelivery(assessment: Assessment, deps: WorkflowDeps, concurrency = 4): Promise<DeliveryCheck[]> {
   const { inventory, audit } = assessment;
