@@ -94,8 +94,12 @@ export const createFlowLogs = defineActionKind({
 /** arn:aws:s3:::bucket/prefix/ → bucket. */
 export const bucketOf = (arn: string): string => arn.replace(/^arn:[^:]+:s3:::/, '').split('/')[0]!;
 
+/** The LogDestination flowfix sends for a bucket and prefix: arn:<partition>:s3:::bucket/prefix/ (no prefix: the bare bucket). */
+export const s3DestinationArn = (partition: string, bucket: string, prefix: string): string =>
+  `arn:${partition}:s3:::${bucket}${prefix ? `/${prefix.replace(/^\/+|\/+$/g, '')}/` : ''}`;
+
 /** arn:aws:s3:::bucket/prefix/ → s3://bucket/prefix/ (the way users write it). */
-function s3UrlOf(arn: string): string {
+export function s3UrlOf(arn: string): string {
   const path = arn.replace(/^arn:[^:]+:s3:::/, '');
   return `s3://${path.includes('/') ? path : `${path}/`}`;
 }
@@ -172,7 +176,7 @@ export function buildCreateFlowLogs(
       ? {
           ...common,
           LogDestinationType: 's3' as const,
-          LogDestination: `arn:${destination.partition}:s3:::${destination.bucket}${destination.prefix ? `/${destination.prefix.replace(/^\/+|\/+$/g, '')}/` : ''}`,
+          LogDestination: s3DestinationArn(destination.partition, destination.bucket, destination.prefix),
         }
       : { ...common, LogDestinationType: 'cloud-watch-logs' as const, LogGroupName: destination.logGroupName, DeliverLogsPermissionArn: destination.roleArn };
   return { kind: 'create-flow-logs' as const, region: scope.region, because, input: { ...input, ClientToken: deriveClientToken(scope, input) } };

@@ -1,6 +1,9 @@
 // Pure: which of flowfix's own resources `flowfix rollback` deletes, in what order, and which it keeps
 // and why. Only resources tagged ManagedBy=flowfix are ever deleted; a same-named resource without the
-// tag is someone else's. The normal planner (build-plan.ts) never emits these delete kinds.
+// tag is someone else's. The tag alone is not enough (anyone with ec2:CreateTags can write it): a flow log
+// is deleted only when it also has the shape the settings give, its destination flowfix's log group (or
+// bucket/prefix) and its role flowfix's, like the apply it undoes. The normal planner (build-plan.ts)
+// never emits these delete kinds.
 import type { Because } from '../actions/action-kind.js';
 import { withDisplay, type ActionDraft, type PlanAction } from '../actions/action-kinds.js';
 import { buildDeleteFlowLogs, MAX_IDS_PER_DELETE_FLOW_LOGS } from '../actions/delete-flow-logs.js';
@@ -23,6 +26,8 @@ export interface RollbackInput {
   logGroupTags: Record<string, Record<string, Record<string, string>>>;
   roleName: string;
   policyName: string;
+  /** What flowfix's flow logs look like under these settings: the only ones rollback deletes. */
+  own: OwnFlowLogShape;
   deleteLogGroups: boolean;
   /**
    * --denied-regions-hold-nothing: regions an organization policy denies are taken to hold no flowfix flow
@@ -31,9 +36,18 @@ export interface RollbackInput {
   deniedRegionsHoldNothing?: boolean;
 }
 
+/** The destination and role of the flow logs an apply with these settings creates. */
+export interface OwnFlowLogShape {
+  /** CloudWatch Logs delivery: the log group and the delivery role's ARN (path included). */
+  logGroupName?: string;
+  roleArn?: string;
+  /** S3 delivery: the LogDestination flowfix sends (arn:…:s3:::bucket/prefix/). */
+  s3Destination?: string;
+}
+
 /** A resource flowfix created, or one by a name it uses, that this rollback leaves in place, and why. */
 export interface KeptResource {
-  type: 'role' | 'log-group' | 'region';
+  type: 'role' | 'log-group' | 'region' | 'flow-log';
   region: string;
   name: string;
   reason: string;
@@ -54,6 +68,25 @@ const BECAUSE: Because[] = [{ kind: 'rollback', resourceIds: [] }];
 /** The role name an ARN ends with (arn:aws:iam::1:role/path/name → name). */
 const roleNameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 
+const withoutTrailingSlash = (arn: string | undefined): string => (arn ?? '').replace(/\/+$/, '');
+const s3Url = (arn: string | undefined): string => `s3://${(arn ?? '').replace(/^arn:[^:]+:s3:::/, '')}`;
+
+/** Why a flow log tagged ManagedBy=flowfix is not one these settings created; undefined when it is. */
+function shapeMismatch(f: FlowLogFacts, own: OwnFlowLogShape): string | undefined {
+  if (f.destinationType === 'cloud-watch-logs') {
+    const group = f.logGroupName ?? f.destination ?? 'an unnamed group';
+    if (own.logGroupName === undefined) return `delivers to CloudWatch Logs group ${group}, and this rollback is for ${s3Url(own.s3Destination)}`;
+    if (group !== own.logGroupName) return `delivers to ${group}, not flowfix's group ${own.logGroupName}`;
+    if (f.deliverLogsPermissionArn !== own.roleArn) return `delivers through ${f.deliverLogsPermissionArn ? `role ${f.deliverLogsPermissionArn}` : 'no role'}, not flowfix's role ${own.roleArn}`;
+    return undefined;
+  }
+  if (f.destinationType === 's3') {
+    if (own.s3Destination === undefined) return `delivers to ${s3Url(f.destination)}, and this rollback is for log group ${own.logGroupName}`;
+    return withoutTrailingSlash(f.destination) === withoutTrailingSlash(own.s3Destination) ? undefined : `delivers to ${s3Url(f.destination)}, not flowfix's ${s3Url(own.s3Destination)}`;
+  }
+  return `delivers to ${f.destinationType} ${f.destination ?? ''}, which flowfix never creates`.trimEnd();
+}
+
 export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
   const { live } = input;
   const kept: KeptResource[] = [];
@@ -63,7 +96,12 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
   const remaining: (FlowLogFacts & { region: string })[] = [];
 
   for (const region of readRegions(live)) {
-    const own = region.flowLogs.filter((f) => isManagedByFlowfix(f.tags));
+    const own: FlowLogFacts[] = [];
+    for (const f of region.flowLogs.filter((f) => isManagedByFlowfix(f.tags))) {
+      const mismatch = shapeMismatch(f, input.own);
+      if (mismatch === undefined) own.push(f);
+      else kept.push({ type: 'flow-log', region: region.region, name: f.flowLogId, reason: `tagged ManagedBy=flowfix but ${mismatch} (${f.resourceId}): not flowfix's under these settings` });
+    }
     const ownIds = new Set(own.map((f) => f.flowLogId));
     for (const f of region.flowLogs) if (!ownIds.has(f.flowLogId)) remaining.push({ ...f, region: region.region });
     for (const ids of chunk(own.map((f) => f.flowLogId).sort(), MAX_IDS_PER_DELETE_FLOW_LOGS)) regional.push(buildDeleteFlowLogs(region.region, ids, BECAUSE));

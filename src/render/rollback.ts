@@ -21,7 +21,8 @@ export function formatBytes(bytes: number): string {
 }
 
 const keptLine = (k: KeptResource): string => {
-  const what = k.type === 'region' ? `region ${k.name}` : k.type === 'role' ? `role ${k.name}` : `log group ${k.name} in ${k.region}`;
+  const what =
+    k.type === 'region' ? `region ${k.name}` : k.type === 'role' ? `role ${k.name}` : k.type === 'flow-log' ? `flow log ${k.name} in ${k.region}` : `log group ${k.name} in ${k.region}`;
   const bytes = k.storedBytes !== undefined ? ` (${formatBytes(k.storedBytes)})` : '';
   return `Kept ${what}${bytes}: ${k.reason}`;
 };

@@ -10,7 +10,7 @@ import { dryRunCallSchema, outcomeSchema } from './apply-report.js';
 export const ROLLBACK_REPORT_SCHEMA = 'flowfix.rollback-report/v1';
 
 export const keptResourceSchema = z.strictObject({
-  type: z.enum(['role', 'log-group', 'region']),
+  type: z.enum(['role', 'log-group', 'region', 'flow-log']).describe("'flow-log': tagged ManagedBy=flowfix but not flowfix's shape under these settings (name: its id)"),
   region: z.string().describe("'global' for the role"),
   name: z.string(),
   reason: z.string().describe('Why rollback leaves it in place'),

@@ -7,8 +7,10 @@ import { classifyAwsError, isAwsOrNetworkError } from '../aws/errors.js';
 import { DEFAULT_SETTINGS, isManagedByFlowfix, isMultiAccount, type Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
-import { readRegions, type AwsProblem, type Inventory } from '../inventory/types.js';
-import { buildRollbackPlan, type RollbackInput, type RollbackPlan } from '../plan/build-rollback.js';
+import { readRegions, roleOf, type AwsProblem, type Inventory } from '../inventory/types.js';
+import { buildRollbackPlan, type OwnFlowLogShape, type RollbackInput, type RollbackPlan } from '../plan/build-rollback.js';
+import { roleArn } from '../actions/action-kind.js';
+import { s3DestinationArn } from '../actions/create-flow-logs.js';
 import type { AccountRollbackDocument } from '../report/rollback-report.js';
 import type { PlanAction } from '../plan/types.js';
 import { mapWithConcurrency, type Limiter } from '../util/concurrency.js';
@@ -50,12 +52,11 @@ export async function planRollback(clients: AwsClients, settings: Settings, opti
     })));
   }
 
-  // The log groups flowfix may have created: its own name, and those its flow logs deliver to. Their
-  // tags tell whether flowfix created them; unknown tags mean "not known to be flowfix's".
+  // The log group flowfix creates under these settings, and no other (another deployment's group is
+  // that deployment's). Its tags tell whether flowfix created it; unknown tags mean "not known to be flowfix's".
   const logGroupTags: RollbackInput['logGroupTags'] = {};
   await mapWithConcurrency(readRegions(live), settings.concurrency, async (region) => {
-    const names = new Set(region.flowLogs.filter((f) => isManagedByFlowfix(f.tags) && f.logGroupName).map((f) => f.logGroupName!));
-    if (ownGroup) names.add(ownGroup);
+    const names = ownGroup && settings.destination.type === 'cloud-watch-logs' ? [ownGroup] : [];
     const tags: Record<string, Record<string, string>> = {};
     for (const name of names) {
       const group = region.logGroups[name];
@@ -66,8 +67,16 @@ export async function planRollback(clients: AwsClients, settings: Settings, opti
     logGroupTags[region.region] = tags;
   });
 
-  const plan = buildRollbackPlan({ live, otherRegions, logGroupTags, roleName: settings.roleName, policyName: settings.policyName, deleteLogGroups: options.deleteLogGroups, deniedRegionsHoldNothing: options.deniedRegionsHoldNothing === true });
+  const plan = buildRollbackPlan({ live, otherRegions, logGroupTags, roleName: settings.roleName, policyName: settings.policyName, own: ownFlowLogShape(settings, live), deleteLogGroups: options.deleteLogGroups, deniedRegionsHoldNothing: options.deniedRegionsHoldNothing === true });
   return { plan, live, clients };
+}
+
+/** The flow logs an apply with these settings creates: to its log group through its role, or to its bucket/prefix. */
+function ownFlowLogShape(settings: Settings, live: Inventory): OwnFlowLogShape {
+  const { destination } = settings;
+  if (destination.type === 's3') return { s3Destination: s3DestinationArn(live.partition, destination.bucket, destination.prefix) };
+  const role = roleOf(live);
+  return { logGroupName: destination.logGroupName, roleArn: role?.arn ?? roleArn({ partition: live.partition, accountId: live.accountId }, settings.roleName, settings.rolePath) };
 }
 
 function problemOf(err: unknown): AwsProblem {

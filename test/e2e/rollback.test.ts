@@ -224,3 +224,67 @@ describe('interrupted and failed rollbacks converge', () => {
     expect(allFlowLogs(fake).map((f) => f.ResourceId)).toEqual([userVpc]);
   });
 });
+
+describe('rollback deletes only what these settings created', () => {
+  const tagFlowfix = (region: string, resourceId: string) =>
+    fake.updateFlowLogs(region, (f) => {
+      if (f.ResourceId === resourceId) f.Tags = [...(f.Tags ?? []).filter((t) => t.Key !== 'ManagedBy'), { Key: 'ManagedBy', Value: 'flowfix' }];
+    });
+
+  test('GIVEN the pre-existing flow logs are tagged ManagedBy=flowfix after apply WHEN rollback --yes --delete-log-groups THEN every one of them stays, each listed with why, and only flowfix\'s are removed', async () => {
+    // The security team's own flow logs: one to its own group through its own role, one to flowfix's group through its own role.
+    const secVpc = fake.addVpc('eu-west-1', { name: 'security' });
+    fake.addFlowLog('eu-west-1', { resourceId: secVpc, logGroupName: '/seed/security', deliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/security-team` });
+    const lookalike = fake.addFlowLog('us-east-1', { resourceId: userVpc, trafficType: 'REJECT', logGroupName: GROUP, deliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/security-team` });
+    const preExisting = allFlowLogs(fake).filter((f) => !f.Tags?.some((t) => t.Key === 'ManagedBy')).map((f) => f.FlowLogId!);
+    expect(preExisting).toHaveLength(3);
+    // Anyone with ec2:CreateTags can write the tag.
+    tagFlowfix('us-east-1', userVpc);
+    tagFlowfix('eu-west-1', secVpc);
+
+    const result = await run(['rollback', '--yes', '--delete-log-groups']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(allFlowLogs(fake).map((f) => f.FlowLogId).sort()).toEqual([...preExisting].sort());
+    expect(result.stdout).toMatch(/Kept flow log fl-\w+ in us-east-1: tagged ManagedBy=flowfix but delivers to \/team\/flow-logs, not flowfix's group \/flowfix\/vpc-flow-logs/);
+    expect(result.stdout).toMatch(/Kept flow log fl-\w+ in eu-west-1: tagged ManagedBy=flowfix but delivers to \/seed\/security, not flowfix's group/);
+    expect(result.stdout).toContain(`Kept flow log ${lookalike} in us-east-1: tagged ManagedBy=flowfix but delivers through role arn:aws:iam::${FAKE_ACCOUNT}:role/security-team, not flowfix's role arn:aws:iam::${FAKE_ACCOUNT}:role/${ROLE}`);
+    // flowfix's group in us-east-1 still receives the security team's flow log: kept; eu-west-1's goes.
+    expect(fake.logGroup('us-east-1', GROUP)).toBeDefined();
+    expect(fake.logGroup('eu-west-1', GROUP)).toBeUndefined();
+    expect(fake.role(ROLE)).toBeUndefined();
+    expect(deletes(fake).flatMap((c) => c.input.FlowLogIds ?? []).some((id: string) => preExisting.includes(id))).toBe(false);
+  });
+
+  test('GIVEN two deployments with their own --role-name and --log-group WHEN one is rolled back with --delete-log-groups THEN the other\'s flow logs, log groups and role stay, and then it rolls back on its own', async () => {
+    const TEAM_B = ['--role-name', 'ff-team-b-role', '--log-group', '/flowfix/team-b'];
+    fake.operatorRole('ff-team-b-role');
+    const teamA = allFlowLogs(fake).filter((f) => f.LogGroupName === GROUP).map((f) => f.FlowLogId);
+    expect(teamA).toHaveLength(2);
+    fake.addVpc('us-east-1', { name: 'team-b-us' });
+    fake.addVpc('eu-west-1', { name: 'team-b-eu' });
+    expect((await run(['apply', '--yes', ...TEAM_B])).code).toBe(0);
+    const teamB = allFlowLogs(fake).filter((f) => f.LogGroupName === '/flowfix/team-b');
+    expect(teamB.map((f) => f.DeliverLogsPermissionArn)).toEqual([`arn:aws:iam::${FAKE_ACCOUNT}:role/ff-team-b-role`, `arn:aws:iam::${FAKE_ACCOUNT}:role/ff-team-b-role`]);
+
+    const rolledB = await run(['rollback', '--yes', '--delete-log-groups', ...TEAM_B]);
+    expect(rolledB.stderr).toBe('');
+    expect(rolledB.code).toBe(0);
+    expect(rolledB.stdout).toMatch(/Kept flow log fl-\w+ in us-east-1: tagged ManagedBy=flowfix but delivers to \/flowfix\/vpc-flow-logs, not flowfix's group \/flowfix\/team-b/);
+    expect(allFlowLogs(fake).filter((f) => f.LogGroupName === '/flowfix/team-b')).toEqual([]);
+    expect(allFlowLogs(fake).filter((f) => f.LogGroupName === GROUP).map((f) => f.FlowLogId).sort()).toEqual([...teamA].sort());
+    for (const region of REGIONS) {
+      expect(fake.logGroup(region, GROUP)).toBeDefined();
+      expect(fake.logGroup(region, '/flowfix/team-b')).toBeUndefined();
+    }
+    expect(fake.role('ff-team-b-role')).toBeUndefined();
+    expect(fake.role(ROLE)?.inlinePolicies).toHaveProperty(POLICY);
+
+    // Team A's rollback, with its own (default) settings, finds its own resources whole.
+    const rolledA = await run(['rollback', '--yes', '--delete-log-groups']);
+    expect(rolledA.code).toBe(0);
+    expect(allFlowLogs(fake).map((f) => f.ResourceId)).toEqual([userVpc]);
+    expect(fake.role(ROLE)).toBeUndefined();
+    for (const region of REGIONS) expect(fake.logGroup(region, GROUP)).toBeUndefined();
+  });
+});

@@ -763,6 +763,12 @@ export class FakeAws {
     return this;
   }
 
+  /** The operator's policies also name this role where they name flowfix-vpc-flow-logs, as README asks of users of --role-name. */
+  operatorRole(roleName: string): this {
+    this.grants.push({ roleName });
+    return this;
+  }
+
   /**
    * The policy SimulatePrincipalPolicy evaluates for the caller (user/tester, or any role of the account)
    * instead of operator-apply.json plus the granted opt-ins. Only what it answers changes: the calls

@@ -9,22 +9,28 @@ import { readPolicyFile, renderPolicy, type PolicyVariables } from '../../src/po
  * An opt-in operator document a test grants besides the base ones (policies/operator-apply-*.json), with
  * its placeholders filled in as a user would: e.g. operator-apply-s3.json for BucketName acme-logs. Or,
  * with `boundary`, the edit README asks of users of --permissions-boundary: the base documents'
- * iam:PermissionsBoundary conditions name that policy instead of flowfix-delivery-boundary.
+ * iam:PermissionsBoundary conditions name that policy instead of flowfix-delivery-boundary. Or, with
+ * `roleName`, the edit asked of users of --role-name: the statements naming flowfix-vpc-flow-logs also
+ * name that role.
  */
 export interface DocumentGrant {
   file: string;
   vars: Record<string, string>;
 }
-export type OperatorGrant = DocumentGrant | { boundary: string };
+export type OperatorGrant = DocumentGrant | { boundary: string } | { roleName: string };
 
 const describeGrants = (grants: readonly OperatorGrant[]) =>
   grants
     .map((g) =>
       'boundary' in g
         ? ` (boundary condition edited to ${g.boundary})`
+        : 'roleName' in g
+        ? ` (role ${g.roleName} added beside flowfix-vpc-flow-logs)`
         : ` + ${g.file}${Object.keys(g.vars).length > 0 ? `[${Object.entries(g.vars).map(([k, v]) => `${k}=${v}`).join(', ')}]` : ''}`,
     )
     .join('');
+
+const DEFAULT_ROLE = 'flowfix-vpc-flow-logs';
 
 /** The statement with its iam:PermissionsBoundary condition values replaced by `boundary`. */
 function withBoundary(statement: PolicyStatement, boundary: string): PolicyStatement {
@@ -41,10 +47,13 @@ function withBoundary(statement: PolicyStatement, boundary: string): PolicyState
 /** A base document with the granted opt-in documents' statements added: what the operator holds. */
 export function operatorPolicy(base: 'operator-apply.json' | 'operator-plan.json' | 'operator-apply-prebuilt-role.json', grants: readonly OperatorGrant[] = []): PolicyDocument {
   const boundary = grants.flatMap((g) => ('boundary' in g ? [g.boundary] : [])).at(-1);
+  const roleNames = grants.flatMap((g) => ('roleName' in g ? [g.roleName] : []));
   const statements = [base, ...grants].flatMap((grant) => {
-    if (typeof grant === 'object' && 'boundary' in grant) return [];
+    if (typeof grant === 'object' && !('file' in grant)) return [];
     const doc = typeof grant === 'string' ? readPolicyFile(grant) : renderPolicy(readPolicyFile(grant.file), grant.vars as unknown as PolicyVariables);
-    return statementsOf(doc).map((s) => (boundary ? withBoundary(s, boundary) : s));
+    return statementsOf(doc)
+      .map((s) => (boundary ? withBoundary(s, boundary) : s))
+      .flatMap((s) => [s, ...roleNames.filter(() => JSON.stringify(s.Resource ?? '').includes(DEFAULT_ROLE)).map((name) => ({ ...s, Resource: JSON.parse(JSON.stringify(s.Resource).replaceAll(DEFAULT_ROLE, name)) }))]);
   });
   return { Version: '2012-10-17', Statement: statements };
 }

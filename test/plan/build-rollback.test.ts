@@ -15,10 +15,11 @@ const ROLE = 'flowfix-vpc-flow-logs';
 const POLICY = 'flowfix-publish-flow-logs';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE}`;
 const ours = (resourceId: string, extra: Partial<FlowLogFacts> = {}) => flowLog(resourceId, { tags: { ManagedBy: 'flowfix' }, deliverLogsPermissionArn: ROLE_ARN, ...extra });
+const OWN = { logGroupName: GROUP, roleArn: ROLE_ARN };
 const flowfixRole = role({ tags: { ManagedBy: 'flowfix' }, inlinePolicies: { [POLICY]: { Statement: [] } } });
 
 function plan(live: Inventory, extra: Partial<RollbackInput> = {}) {
-  return buildRollbackPlan({ live, otherRegions: [], logGroupTags: {}, roleName: ROLE, policyName: POLICY, deleteLogGroups: false, ...extra });
+  return buildRollbackPlan({ live, otherRegions: [], logGroupTags: {}, roleName: ROLE, policyName: POLICY, own: OWN, deleteLogGroups: false, ...extra });
 }
 const kinds = (p: ReturnType<typeof plan>) => p.actions.map((a) => `${a.region}:${a.kind}`);
 
@@ -67,6 +68,30 @@ describe('buildRollbackPlan', () => {
     expect(inPlan.kept.map((k) => k.type).sort()).toEqual(['region', 'role']);
     const other = plan(inventory([region('us-east-1')], flowfixRole), { otherRegions: [{ region: 'eu-west-1', flowLogs: null, error: { code: 'AccessDenied', message: 'no' } }] });
     expect(other.kept).toEqual([expect.objectContaining({ type: 'role', reason: expect.stringContaining('eu-west-1 could not be read') })]);
+  });
+
+  test.each([
+    ['another log group', { logGroupName: '/seed/security' }, true, /tagged ManagedBy=flowfix but delivers to \/seed\/security, not flowfix's group \/flowfix\/vpc-flow-logs \(vpc-t\)/],
+    ['another role', { deliverLogsPermissionArn: `arn:aws:iam::${ACCOUNT}:role/security-team` }, false, /but delivers through role arn:aws:iam::\d+:role\/security-team, not flowfix's role arn:aws:iam::\d+:role\/flowfix-vpc-flow-logs/],
+    ['a bucket', { destinationType: 's3', logGroupName: undefined, destination: 'arn:aws:s3:::security-logs', deliverLogsPermissionArn: undefined }, false, /but delivers to s3:\/\/security-logs, and this rollback is for log group/],
+  ] as const)('GIVEN a flow log tagged ManagedBy=flowfix that delivers to %s THEN it is kept, with the reason (through flowfix\'s role it keeps the role)', (_name, shape, usesOurRole, reason) => {
+    const tagged = ours('vpc-t', shape as Partial<FlowLogFacts>);
+    const own = ours('vpc-a');
+    const p = plan(inventory([region('us-east-1', { flowLogs: [own, tagged] })], flowfixRole));
+    expect(p.actions.map((a) => a.input)).toEqual([{ FlowLogIds: [own.flowLogId] }, ...(usesOurRole ? [] : [{ RoleName: ROLE, PolicyName: POLICY }, { RoleName: ROLE }])]);
+    expect(p.kept).toContainEqual({ type: 'flow-log', region: 'us-east-1', name: tagged.flowLogId, reason: expect.stringMatching(reason) });
+  });
+
+  test('GIVEN S3 settings THEN only tagged flow logs to that bucket and prefix are deleted', () => {
+    const mine = ours('vpc-a', { destinationType: 's3', logGroupName: undefined, deliverLogsPermissionArn: undefined, destination: 'arn:aws:s3:::acme-logs/vpc/' });
+    const otherPrefix = ours('vpc-b', { destinationType: 's3', logGroupName: undefined, deliverLogsPermissionArn: undefined, destination: 'arn:aws:s3:::acme-logs/audit/' });
+    const toGroup = ours('vpc-c');
+    const p = plan(inventory([region('us-east-1', { flowLogs: [mine, otherPrefix, toGroup] })]), { own: { s3Destination: 'arn:aws:s3:::acme-logs/vpc/' } });
+    expect(p.actions.map((a) => a.input)).toEqual([{ FlowLogIds: [mine.flowLogId] }]);
+    expect(p.kept.map((k) => [k.name, k.reason])).toEqual([
+      [otherPrefix.flowLogId, expect.stringContaining("delivers to s3://acme-logs/audit/, not flowfix's s3://acme-logs/vpc/")],
+      [toGroup.flowLogId, expect.stringContaining('delivers to CloudWatch Logs group /flowfix/vpc-flow-logs, and this rollback is for s3://acme-logs/vpc/')],
+    ]);
   });
 
   test('GIVEN flowfix\'s role with another inline policy THEN only flowfix\'s policy is deleted and the role is kept', () => {
