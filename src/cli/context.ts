@@ -147,6 +147,8 @@ export function progressFor(options: Pick<CommandOptions, 'debug'>, io: Io, deps
 /** Runs `work` with the workflow's dependencies and a status line that is cleared however it ends. */
 export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: CommandDeps, work: (deps: CommandWorkflow) => Promise<T>): Promise<T> {
   // stderr, so stdout stays one JSON document; a snapshot makes no AWS call, so nothing is redirected.
+  // A settings file in the working directory can change what is read and planned: it is never silent.
+  if (options.settingsFile) io.stderr.write(`${visible(`Using settings file ${options.settingsFile}`)}\n`);
   if (!options.snapshot) for (const line of redirectNotices(options, io.env)) io.stderr.write(`${line}\n`);
   const progress = progressFor(options, io, deps);
   try {

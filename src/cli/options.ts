@@ -38,6 +38,8 @@ export interface CommandOptions {
   flagSettings: FlagSettings;
   /** The settings file named with --config (not the default one found in the working directory). */
   config?: string;
+  /** The settings file that was read (--config, or flowfix.config.json found in the working directory). */
+  settingsFile?: string;
   format: OutputFormat;
   debug: boolean;
   snapshot?: string;
@@ -110,6 +112,7 @@ export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOp
     origins,
     flagSettings,
     ...(args.config !== undefined ? { config: args.config } : {}),
+    ...(config ? { settingsFile: config.path } : {}),
     format: OUTPUT_FORMATS.find((f) => f === args.format) ?? 'text',
     debug: args.debug === true,
     ...(args.snapshot ? { snapshot: args.snapshot } : {}),

@@ -3,6 +3,7 @@
 // runs a cell that starts with = + - @ (or a tab or carriage return) as a formula: such cells get a
 // leading ' and are quoted (OWASP's advice on CSV injection).
 import { takesUntrusted, visible } from './visible.js';
+import { describeExclusionMark } from '../audit/exclusions.js';
 import type { Finding } from '../audit/types.js';
 import type { PlanReport } from '../report/plan-report.js';
 
@@ -20,6 +21,8 @@ export const CSV_COLUMNS = [
   'reason',
   'awsMessage',
   'flowLogIds',
+  /** Why the resource is left alone on purpose (never planned); empty when it is not excluded. */
+  'excluded',
 ] as const;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -45,6 +48,7 @@ export const renderCsv = takesUntrusted(function renderCsv(report: PlanReport): 
     reason: f.reason,
     awsMessage: f.awsMessage ?? '',
     flowLogIds: (f.flowLogIds ?? []).join(' '),
+    excluded: f.excluded ? describeExclusionMark(f.excluded) : '',
   });
   const lines = [CSV_COLUMNS.join(','), ...report.findings.map((f) => CSV_COLUMNS.map((c) => csvCell(cells(f)[c])).join(','))];
   return `${lines.join('\r\n')}\r\n`;

@@ -3,6 +3,7 @@
 // spans, where Markdown, HTML, links and @mentions are inert; other text is escaped. Long tables are cut
 // at MAX_ROWS rows (GitHub refuses comments over 65,536 characters) and say how much was left out.
 import { takesUntrusted, visible } from './visible.js';
+import { describeExclusionMark } from '../audit/exclusions.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { Finding } from '../audit/types.js';
 import { describeOrganizationPolicy } from '../aws/errors.js';
@@ -98,7 +99,8 @@ function regionTable(report: PlanReport): string[] {
 
 function findingRow(f: Finding): string[] {
   const resource = `${mdCode(f.resourceId)}${f.name ? ` (${mdCode(f.name)})` : ''}`;
-  return [f.severity, mdCode(f.region), resource, mdCode(f.kind), mdText(f.reason)];
+  const reason = f.excluded ? `**Excluded** (${mdText(describeExclusionMark(f.excluded))}): ${mdText(f.reason)}` : mdText(f.reason);
+  return [f.severity, mdCode(f.region), resource, mdCode(f.kind), reason];
 }
 
 function planSection(report: PlanReport): string[] {

@@ -16,6 +16,7 @@ import { FINDING_KIND_INFO, FINDING_KINDS, type FindingKindInfo } from '../audit
 import type { Finding, FindingKind, Severity } from '../audit/types.js';
 import { describeOrganizationPolicy } from '../aws/errors.js';
 import type { PlanReport } from '../report/plan-report.js';
+import { describeExclusionMark } from '../audit/exclusions.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -115,6 +116,8 @@ function result(accountId: string, f: Finding, ruleIndex: number) {
     ],
     // GitHub reads primaryLocationLineHash; the second key names what the hash is of, for other tools.
     partialFingerprints: { primaryLocationLineHash: fingerprint, 'flowfixFinding/v1': fingerprint },
+    // Left alone on purpose (a settings-file or flag exclusion): suppressed outside the code, with why.
+    ...(f.excluded ? { suppressions: [{ kind: 'external', status: 'accepted', justification: describeExclusionMark(f.excluded) }] } : {}),
     properties: {
       accountId,
       region: f.region,

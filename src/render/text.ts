@@ -173,6 +173,7 @@ export const renderPlanSummary = takesUntrusted(function renderPlanSummary(repor
   }
   const denied = deniedSentence(report);
   if (denied) sentences.push(denied);
+  if (report.excluded.length > 0) sentences.push(excludedSentence(report));
   if (report.errors.length > 0) sentences.push(unreadSentence(report));
   return sentences.join(' ');
 });
@@ -184,6 +185,9 @@ function deniedSentence(report: PlanReport): string | undefined {
 }
 
 const listed = (names: string[]) => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`);
+
+/** Exclusions can leave nothing to do: the closing line says how much was left out on purpose. */
+const excludedSentence = (report: PlanReport): string => `${plural(report.excluded.length, 'resource')} excluded on purpose (see Excluded), not checked.`;
 
 /** "Could not read eu-west-1 and the delivery role (IAM): nothing there is in this plan; fix access and run again." */
 function unreadSentence(report: PlanReport): string {
@@ -216,7 +220,10 @@ function countPlanned(plan: Pick<Plan, 'actions'>): Record<'create' | 'set' | 'd
 export const renderVerdict = takesUntrusted(function renderVerdict(report: PlanReport): string {
   const denied = deniedRegionNames(report);
   if (isVerified(report) && denied.length > 0 && !report.regions.some((r) => r.status === 'ok')) return `Not verified: every region is denied by an organization policy (${denied.join(', ')}).`;
-  if (isVerified(report)) return `Verified: every resource in scope has a working flow log${denied.length > 0 ? ` (skipped ${listed(denied)}: denied by an organization policy)` : ''}.`;
+  if (isVerified(report)) {
+    const excluded = report.excluded.length > 0 ? ` ${excludedSentence(report)}` : '';
+    return `Verified: every resource in scope has a working flow log${denied.length > 0 ? ` (skipped ${listed(denied)}: denied by an organization policy)` : ''}.${excluded}`;
+  }
   const problems = report.findings.filter((f) => !isReportOnly(f)).length;
   const unreadable = report.errors.map((e) => (e.region === 'global' ? 'the delivery role (IAM)' : e.region));
   if (unreadable.length > 0) return `Not verified: could not read ${unreadable.join(', ')}${problems > 0 ? `; ${plural(problems, 'finding')} in what was read` : ''}.`;

@@ -299,3 +299,39 @@ describe('saved plans keep their exclusions', () => {
     expect(flowLogsCreatedFor()).not.toContain(LEGACY);
   });
 });
+
+describe('a settings file that excludes everything is never silent (issue 19 §3)', () => {
+  const everything = [LEGACY, TAGGED, BARE, DEFAULT, SHARED, EU].map((id) => ({ id, reason: 'handled by the network team' }));
+
+  test('GIVEN flowfix.config.json in the working directory excluding every VPC WHEN plan and verify THEN stderr names the file and the closing line counts what was excluded', async () => {
+    const file = path.join(dir, 'flowfix.config.json');
+    await writeFile(file, JSON.stringify({ exclude: everything }));
+    const planned = await run(['plan']);
+    expect(planned.stderr).toContain(`Using settings file ${file}\n`);
+    expect(planned.stdout).toMatch(/No changes: every VPC in scope has a working flow log\. \d+ resources excluded on purpose \(see Excluded\), not checked\./);
+    const verified = await run(['verify']);
+    expect(verified.stderr).toContain(`Using settings file ${file}\n`);
+    expect(verified.stdout).toMatch(/Verified: every resource in scope has a working flow log[^\n]*\. \d+ resources excluded on purpose/);
+  });
+
+  test('GIVEN an excluded VPC with a finding WHEN Markdown, CSV and SARIF THEN each marks the finding as excluded, with the reason', async () => {
+    const file = await writeConfig({ exclude: [{ id: BARE, reason: 'migrating in Q3' }] });
+    const markdown = (await run(['plan', '--config', file, '--format', 'markdown'])).stdout;
+    const row = markdown.split('\n').find((line) => line.includes(BARE) && line.startsWith('|'))!;
+    expect(row).toContain('**Excluded** (excluded by id: migrating in Q3): ');
+
+    const csv = (await run(['plan', '--config', file, '--format', 'csv'])).stdout.split('\r\n');
+    const header = csv[0]!.split(',');
+    const excludedColumn = header.indexOf('excluded');
+    expect(excludedColumn).toBe(header.length - 1);
+    const csvRow = csv.find((line) => line.includes(`,${BARE},`))!.split(',');
+    expect(csvRow[excludedColumn]).toBe('excluded by id: migrating in Q3');
+    expect(csv.filter((line) => line.includes(`,${LEGACY},`)).every((line) => line.endsWith(','))).toBe(true);
+
+    const sarif = JSON.parse((await run(['plan', '--config', file, '--format', 'sarif'])).stdout);
+    const results = sarif.runs[0].results;
+    const suppressed = results.filter((r: any) => r.suppressions);
+    expect(suppressed.map((r: any) => r.properties.resourceId)).toEqual([BARE]);
+    expect(suppressed[0].suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'excluded by id: migrating in Q3' }]);
+  });
+});
