@@ -1,6 +1,7 @@
 // Settings come from flowfix.config.json (optional) and flags (which win). Both are validated with one
 // zod schema before the first AWS call, and every problem is reported at once with its path.
 import * as z from 'zod';
+import { assumableRoleName, iamName, kmsKeyArn, logGroupName, managedPolicyArn, rolePath } from '../facts/names.js';
 import { isValidRegionName } from '../facts/regions.js';
 import { VPC_OR_SUBNET_ID } from '../facts/resources.js';
 import { MAX_TAG_KEY_CHARACTERS, MAX_TAG_VALUE_CHARACTERS, MAX_TAGS_PER_RESOURCE, parseTagAssignment, tagKeyProblem, tagValueProblem } from '../facts/tags.js';
@@ -10,29 +11,9 @@ import { formatIssuePath, issueLines, listKeys } from '../util/validation-proble
 import { flagFor, flagIssueLocation, normaliserFor, type FlagSettings, type SettingKey } from './flags.js';
 import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, MANAGED_BY_TAG, type Destination, type Exclusion, type Settings } from './settings.js';
 
-// CloudWatch Logs log group names: 1-512 of [A-Za-z0-9_\-/.#], not starting with aws/.
-const LOG_GROUP_PATTERN = /^[A-Za-z0-9_\-/.#]{1,512}$/;
-// IAM role and inline policy names.
-const IAM_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
-
-// CloudWatch Logs takes a key ARN, not an alias.
-export const KMS_KEY_PATTERN = /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
-
-// A managed policy (customer or AWS managed) as a permissions boundary: arn:<partition>:iam::<account|aws>:policy/[path/]name.
-export const POLICY_ARN_PATTERN = /^arn:aws[\w-]*:iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
-// IAM paths: "/" or /segments/ of name characters (IAM allows any printable ASCII; flowfix keeps to what fits an ARN pattern).
-export const ROLE_PATH_PATTERN = /^\/([\w+=,.@-]+\/)*$/;
-
-export const isValidLogGroupName = (name: string) => LOG_GROUP_PATTERN.test(name) && !name.startsWith('aws/');
-
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 
 const regionName = z.string().refine(isValidRegionName, 'is not a region name (like us-east-1)');
-
-const logGroupName = z
-  .string()
-  .regex(LOG_GROUP_PATTERN, 'must be 1-512 characters of A-Z a-z 0-9 _ - / . #')
-  .refine((name) => !name.startsWith('aws/'), 'must not start with "aws/" (reserved by AWS)');
 
 const destination = z.string().refine((value) => value === 'cloud-watch-logs' || parseS3Url(value) !== null, {
   message: 'must be "cloud-watch-logs" or s3://bucket[/prefix] (bucket: 3-63 lowercase letters, digits, dots, hyphens)',
@@ -152,22 +133,15 @@ export const userSettingsSchema = z.strictObject({
   trafficType: normalised('trafficType', z.enum(['REJECT', 'ALL'])).optional(),
   destination: destination.optional(),
   logGroupName: logGroupName.optional(),
-  roleName: z.string().regex(IAM_NAME_PATTERN, 'must be 1-64 characters of letters, digits and +=,.@_-').optional(),
-  policyName: z.string().regex(IAM_NAME_PATTERN, 'must be 1-64 characters of letters, digits and +=,.@_-').optional(),
+  roleName: iamName.optional(),
+  policyName: iamName.optional(),
   retentionInDays: number()
     .refine((n) => (ALLOWED_RETENTION_DAYS as readonly number[]).includes(n), `must be one of ${ALLOWED_RETENTION_DAYS.join(', ')}`)
     .optional(),
   minRetentionDays: number().int().min(1).max(3653).optional(),
-  kmsKeyId: z.string().regex(KMS_KEY_PATTERN, 'must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; aliases are not accepted by CloudWatch Logs)').optional(),
-  permissionsBoundary: z
-    .string()
-    .regex(POLICY_ARN_PATTERN, 'must be a managed policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)')
-    .optional(),
-  rolePath: z
-    .string()
-    .max(512)
-    .regex(ROLE_PATH_PATTERN, 'must start and end with / (like /service-roles/), with letters, digits and +=,.@_- between')
-    .optional(),
+  kmsKeyId: kmsKeyArn.optional(),
+  permissionsBoundary: managedPolicyArn.optional(),
+  rolePath: rolePath.optional(),
   regions: z.array(regionName).min(1).optional(),
   concurrency: number().int().min(1).max(64).optional(),
   profile: profileName.optional(),
@@ -185,7 +159,7 @@ export const userSettingsSchema = z.strictObject({
   ou: z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id like ou-ab12-cd34ef56').optional(),
   accounts: z.array(accountId).min(1).optional(),
   excludeAccounts: z.array(accountId).min(1).optional(),
-  assumeRole: z.string().regex(IAM_NAME_PATTERN, 'must be a role name (1-64 characters of letters, digits and +=,.@_-), not an ARN').optional(),
+  assumeRole: assumableRoleName.optional(),
   externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-').optional(),
   roleSessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/, 'must be 2-64 characters of letters, digits and +=,.@-').optional(),
   exclude: z.array(exclusion).optional(),

@@ -2,7 +2,7 @@
 // --log-group adds it, so flow logs already delivering to the old one keep their access.
 import type { PolicyDocument, PolicyStatement } from '../facts/policy-document.js';
 import { canonicalJson } from '../util/canonical-json.js';
-import { isValidLogGroupName } from '../config/resolve-settings.js';
+import { isValidLogGroupName } from '../facts/names.js';
 import { escapeRegExp } from '../util/collections.js';
 import { asList, isAllowed, statementsOf } from './evaluate.js';
 import { renderPolicy, type PolicyVariables } from './templates.js';
