@@ -4,7 +4,7 @@ import type { Settings } from '../config/settings.js';
 import type { FlowLogFacts, VpcFacts } from '../facts/resources.js';
 import { readRegions, roleOf, unreadableRegions, type Inventory, type RegionInventory } from '../inventory/types.js';
 import { appendAll, groupBy } from '../util/collections.js';
-import { capturesRejects, deliveryFailed, flowLogCounts, isActive } from '../rules/flow-logs.js';
+import { capturesRejects, deliveryFailed, flowLogCounts, isActive, isTelemetryRuleManaged, managerOf } from '../rules/flow-logs.js';
 import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
 import { ExclusionMatcher } from './exclusions.js';
 import { kindFields } from './finding-kinds.js';
@@ -59,7 +59,7 @@ function auditRegion(region: RegionInventory, accountId: string, settings: Audit
         vpcId: vpc.vpcId,
         ...(vpc.name ? { name: vpc.name } : {}),
         compliant: vpcLog !== undefined,
-        ...(vpcLog ? { coveredBy: { flowLogId: vpcLog.flowLogId, resourceId: vpc.vpcId, level: 'own' as const } } : {}),
+        ...(vpcLog ? { coveredBy: { flowLogId: vpcLog.flowLogId, resourceId: vpc.vpcId, level: 'own' as const, by: managerOf(vpcLog) } } : {}),
         ...markedWith(vpcMark),
       });
       for (const subnet of subnets) exclusions.subnet(subnet, vpcMark); // only to tell subnet-only exclusions apart
@@ -84,9 +84,9 @@ function auditRegion(region: RegionInventory, accountId: string, settings: Audit
       if (subnet.ownerId !== accountId) continue; // shared subnets belong to the owner; reported with the VPC
       const ownLog = countingLogOf(subnet.subnetId);
       const coveredBy = ownLog
-        ? { flowLogId: ownLog.flowLogId, resourceId: subnet.subnetId, level: 'own' as const }
+        ? { flowLogId: ownLog.flowLogId, resourceId: subnet.subnetId, level: 'own' as const, by: managerOf(ownLog) }
         : vpcLog
-          ? { flowLogId: vpcLog.flowLogId, resourceId: vpc.vpcId, level: 'vpc' as const }
+          ? { flowLogId: vpcLog.flowLogId, resourceId: vpc.vpcId, level: 'vpc' as const, by: managerOf(vpcLog) }
           : undefined;
       coverage.push({
         region: region.region,
@@ -173,21 +173,28 @@ function auditRetention(
   coverage: Coverage[],
 ): Finding[] {
   const groupNames = new Set<string>();
+  // Groups a CloudWatch telemetry rule writes to: their retention is the rule's to set, never flowfix's.
+  const ruleGroups = new Set<string>();
   // An excluded resource's flow log is left alone, and so is the group it delivers to (unless flowfix's own).
   for (const c of coverage.filter((c) => !c.excluded)) {
     const flowLog = c.coveredBy && countingLogOf(c.coveredBy.resourceId);
-    if (flowLog?.logGroupName && flowLog.destinationType === 'cloud-watch-logs') groupNames.add(flowLog.logGroupName);
+    if (!flowLog?.logGroupName || flowLog.destinationType !== 'cloud-watch-logs') continue;
+    groupNames.add(flowLog.logGroupName);
+    if (isTelemetryRuleManaged(flowLog.tags)) ruleGroups.add(flowLog.logGroupName);
   }
   if (settings.destination.type === 'cloud-watch-logs') groupNames.add(settings.destination.logGroupName);
   const findings: Finding[] = [];
   for (const name of [...groupNames].sort()) {
     const group = region.logGroups[name];
     if (group?.retentionInDays === undefined || group.retentionInDays >= settings.minRetentionDays) continue;
+    const byRule = ruleGroups.has(name) || isTelemetryRuleManaged(group.tags);
     findings.push({
       ...resourceFields(region.region, 'LogGroup', name),
       ...kindFields('short-retention'),
-      reason: `Log group keeps flow logs ${group.retentionInDays} days; at least ${settings.minRetentionDays} required.`,
-      remediable: true,
+      reason: byRule
+        ? `Log group keeps flow logs ${group.retentionInDays} days; at least ${settings.minRetentionDays} required. A CloudWatch telemetry rule keeps it: raise the rule's RetentionInDays (flowfix leaves the rule's groups alone).`
+        : `Log group keeps flow logs ${group.retentionInDays} days; at least ${settings.minRetentionDays} required.`,
+      remediable: !byRule,
     });
   }
   return findings;

@@ -1,4 +1,5 @@
 // Findings: what is wrong, where, and whether flowfix may fix it.
+import type { FlowLogManager } from '../rules/flow-logs.js';
 
 export type FindingKind =
   | 'no-flow-log'
@@ -64,7 +65,7 @@ export interface Coverage {
   name?: string;
   compliant: boolean;
   /** The flow log that makes it compliant, and which resource carries it (its own id or its VPC's). */
-  coveredBy?: { flowLogId: string; resourceId: string; level: 'own' | 'vpc' };
+  coveredBy?: { flowLogId: string; resourceId: string; level: 'own' | 'vpc'; by: FlowLogManager };
   /** Set when the user left the resource alone on purpose (its finding, if any, carries the same mark). */
   excluded?: ExclusionMark;
 }

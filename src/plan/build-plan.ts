@@ -91,7 +91,7 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
         regionalActions.push(buildPutRetentionPolicy(region, logGroupName, settings.retentionInDays, { kind: 'unfinished', resourceIds: [logGroupName] }));
       }
     }
-    for (const finding of audit.findings.filter((f) => f.region === region && f.kind === 'short-retention')) {
+    for (const finding of audit.findings.filter((f) => f.region === region && f.kind === 'short-retention' && f.remediable)) {
       regionalActions.push(buildPutRetentionPolicy(region, finding.resourceId, settings.retentionInDays, { kind: 'short-retention', resourceIds: [finding.resourceId] }));
     }
     if (createsFlowLogs) {

@@ -59,7 +59,14 @@ export const coverageSchema = z.strictObject({
   vpcId: z.string(),
   name: z.string().optional(),
   compliant: z.boolean(),
-  coveredBy: z.strictObject({ flowLogId: z.string(), resourceId: z.string(), level: z.enum(['own', 'vpc']) }).optional(),
+  coveredBy: z
+    .strictObject({
+      flowLogId: z.string(),
+      resourceId: z.string(),
+      level: z.enum(['own', 'vpc']),
+      by: z.enum(['flowfix', 'user', 'telemetry-rule']).describe('Who keeps that flow log: flowfix (ManagedBy=flowfix), an AWS CloudWatch telemetry rule (CloudWatchTelemetryRuleManaged=true), or the account\'s own people'),
+    })
+    .optional(),
   excluded: exclusionMarkSchema.optional(),
 });
 

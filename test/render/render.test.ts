@@ -225,7 +225,7 @@ describe('plurals', () => {
   });
 
   test("GIVEN subnet scope THEN one covered subnet is 'is covered by its VPC's flow log'", () => {
-    const coverage = (id: string) => ({ region: 'us-east-1', resourceType: 'Subnet' as const, resourceId: id, vpcId: 'vpc-1', compliant: true, coveredBy: { flowLogId: 'fl-1', resourceId: 'vpc-1', level: 'vpc' as const } });
+    const coverage = (id: string) => ({ region: 'us-east-1', resourceType: 'Subnet' as const, resourceId: id, vpcId: 'vpc-1', compliant: true, coveredBy: { flowLogId: 'fl-1', resourceId: 'vpc-1', level: 'vpc' as const, by: 'user' as const } });
     const report = { ...smallReport(), settings: { ...smallReport().settings, scope: 'subnet' as const } };
     expect(renderPlanReport({ ...report, coverage: [coverage('s-1')] })).toContain("(1 subnet is covered by its VPC's flow log)");
     expect(renderPlanReport({ ...report, coverage: [coverage('s-1'), coverage('s-2')] })).toContain("(2 subnets are covered by their VPC's flow log)");
