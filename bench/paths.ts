@@ -20,6 +20,9 @@ function readPolicy(fileName: string): PolicyDocument {
   return JSON.parse(readFileSync(repoPath(`policies/${fileName}`), 'utf8')) as PolicyDocument;
 }
 
+/** The operator's apply policy (what the fake's SimulatePrincipalPolicy evaluates in the bench). */
+export const loadOperatorApplyPolicy = (): PolicyDocument => readPolicy('operator-apply.json');
+
 export function loadBenchPolicyTemplates(): PolicyTemplates {
   return { trust: readPolicy('delivery-role-trust.json'), publish: readPolicy('delivery-role-publish.json') };
 }

@@ -4,7 +4,8 @@
 import { audit } from '../src/audit/audit.js';
 import { DEFAULT_SETTINGS, type Settings } from '../src/config/settings.js';
 import { collectInventory } from '../src/inventory/collect-inventory.js';
-import { unreadableRegions } from '../src/inventory/types.js';
+import { readRegions, unreadableRegions } from '../src/inventory/types.js';
+import { neededPermissions, simulationRequests } from '../src/plan/permission-check.js';
 import { buildPlan } from '../src/plan/build-plan.js';
 import { buildReport } from '../src/report/plan-report.js';
 import { runSeedBaseline, type BaselineResult } from './baseline.js';
@@ -12,8 +13,12 @@ import { countByOperation, fakeEstate } from './clients.js';
 import { summarizeEstate, type EstateSpec, type EstateSummary } from './estate.js';
 import { computeFloor, type Floor } from './floor.js';
 import { startMemorySampler, type MemoryReport } from './memory.js';
-import { loadBenchPolicyTemplates } from './paths.js';
+import { loadBenchPolicyTemplates, loadOperatorApplyPolicy } from './paths.js';
 import { sequentialRoundTrips } from '../test/helpers/call-timeline.js';
+import type { CallSpan } from '../test/helpers/fake-aws.js';
+import { systemClock } from '../src/util/clock.js';
+import { checkDelivery } from '../src/workflow/delivery.js';
+import { checkPermissions } from '../src/workflow/permission-check.js';
 
 export interface ReadCaseTask {
   kind: 'read';
@@ -25,6 +30,8 @@ export interface ReadCaseTask {
   concurrency?: number;
   /** Per-subnet calls the baseline may send before extrapolating; 0 = skip it. */
   baselineCap: number;
+  /** Also run verification's delivery reads and the permission preflight after the read, and count their round trips. */
+  followUps?: boolean;
 }
 
 export interface ReadCaseResult {
@@ -61,8 +68,34 @@ export interface ReadCaseResult {
    * The same case once more at 10× the latency, where CPU time is small beside waiting: wall / latency
    * there is close to the number of sequential round trips flowfix takes. Filled in by run.ts.
    */
-  roundTrips: { latencyMs: number; wallMs: number; observed: number; sequential: number } | null;
+  roundTrips: { latencyMs: number; wallMs: number; observed: number; sequential: number; followUps: FollowUps | null } | null;
+  /** Verification and preflight after the read (task.followUps), else null. */
+  followUps: FollowUps | null;
   baseline: BaselineResult | null;
+}
+
+/** What runs after the read on the same estate: `verify`'s delivery reads and the permission preflight. */
+export interface FollowUps {
+  verification: FollowUp;
+  preflight: FollowUp;
+}
+
+export interface FollowUp {
+  calls: number;
+  callsByOperation: Record<string, number>;
+  /** Sequential round trips, from the fake's call timeline. */
+  roundTrips: number;
+  /** Each destination looked at once / one simulation per resource, all side by side. */
+  floor: { calls: number; roundTrips: number };
+}
+
+function followUp(spans: readonly CallSpan[], floorCalls: number): FollowUp {
+  return {
+    calls: spans.length,
+    callsByOperation: countByOperation(spans.map((span) => span.call)),
+    roundTrips: sequentialRoundTrips(spans),
+    floor: { calls: floorCalls, roundTrips: floorCalls > 0 ? 1 : 0 },
+  };
 }
 
 export async function runReadCase(task: ReadCaseTask): Promise<ReadCaseResult> {
@@ -87,6 +120,30 @@ export async function runReadCase(task: ReadCaseTask): Promise<ReadCaseResult> {
   const t4 = performance.now();
   const memory = sampler.stop();
   const flowfixCalls = [...fake.calls];
+  const readRoundTrips = sequentialRoundTrips(fake.timeline);
+
+  // Verification and preflight, measured on their own (only where round trips are counted).
+  let followUps: FollowUps | null = null;
+  if (task.followUps) {
+    fake.simulateAgainst(loadOperatorApplyPolicy());
+    const verifyStart = fake.timeline.length;
+    const delivery = await checkDelivery({ inventory, audit: auditResult, plan, report }, { clients, clock: systemClock }, settings.concurrency);
+    const preflightStart = fake.timeline.length;
+    const permissions = await checkPermissions(plan, clients, undefined, settings.concurrency);
+    if (permissions.status !== 'checked') throw new Error(`bench: the permission preflight did not run: ${permissions.message ?? ''}`);
+    // One look per destination (log group or bucket folder of a region); one simulation per resource.
+    const destinations = new Set(
+      delivery.map((check) => {
+        const flowLog = readRegions(inventory).find((r) => r.region === check.region)?.flowLogs.find((f) => f.flowLogId === check.flowLogId);
+        return `${check.region}|${flowLog?.destinationType}|${flowLog?.logGroupName ?? flowLog?.destination}`;
+      }),
+    );
+    const requests = simulationRequests(permissions.principal ?? '', neededPermissions(plan)).length;
+    followUps = {
+      verification: followUp(fake.timeline.slice(verifyStart, preflightStart), destinations.size),
+      preflight: followUp(fake.timeline.slice(preflightStart), requests),
+    };
+  }
   if (report.regions.length !== counts.regions.length) throw new Error('bench: the report lost regions');
 
   const floor = computeFloor(counts);
@@ -109,7 +166,7 @@ export async function runReadCase(task: ReadCaseTask): Promise<ReadCaseResult> {
       calls: flowfixCalls.length,
       callsByOperation: countByOperation(flowfixCalls),
       effectiveRoundTrips: task.latencyMs > 0 ? Math.round((wallMs / task.latencyMs) * 10) / 10 : null,
-      sequentialRoundTrips: sequentialRoundTrips(fake.timeline),
+      sequentialRoundTrips: readRoundTrips,
       findings: auditResult.findings.length,
       planActions: plan.actions.length,
       regionErrors: unreadableRegions(inventory).length + (inventory.role.status === 'unreadable' ? 1 : 0),
@@ -118,6 +175,7 @@ export async function runReadCase(task: ReadCaseTask): Promise<ReadCaseResult> {
     floor: { ...floor, wallMs: floor.roundTrips * task.latencyMs },
     cpuOnly: null,
     roundTrips: null,
+    followUps,
     baseline,
   };
 }

@@ -80,6 +80,22 @@ export function renderMarkdown(results: BenchResults): string {
       lines.push(`| ${r.label} | ${r.roundTrips!.latencyMs} ms | ${r.floor.roundTrips} | ${r.roundTrips!.sequential} | ${r.roundTrips!.observed} | ${n(r.flowfix.calls)} (${n(r.floor.calls)}) |`);
     }
     lines.push('', `Floor: ${probed.map((r) => `${r.label} ${r.floor.chain}`).join('; ')}.`);
+    const followed = probed.filter((r) => r.roundTrips!.followUps);
+    if (followed.length > 0) {
+      lines.push(
+        '',
+        'After the read, on the same estate and latency: `verify`\'s delivery reads (one look per log group or bucket folder of a region) and the permission preflight (one SimulatePrincipalPolicy per resource). Floor: all of them side by side.',
+        '',
+        '| Case | Step | Round trips (floor) | Calls (floor) | Calls by operation |',
+        '|---|---|--:|--:|---|',
+      );
+      for (const r of followed) {
+        const f = r.roundTrips!.followUps!;
+        for (const [step, u] of [['verification', f.verification], ['preflight', f.preflight]] as const) {
+          lines.push(`| ${r.label} | ${step} | ${u.roundTrips} (${u.floor.roundTrips}) | ${n(u.calls)} (${n(u.floor.calls)}) | ${Object.entries(u.callsByOperation).map(([op, c]) => `${op} ${c}`).join(', ')} |`);
+        }
+      }
+    }
   }
   const extrapolated = results.read.filter((r) => r.baseline?.extrapolated);
   if (extrapolated.length > 0) {

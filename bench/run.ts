@@ -205,12 +205,13 @@ async function repeatedReadCase(task: ReadCaseTask, repeats: number, probes: Pic
   }
   if (probes.roundTripProbeMs) {
     const latencyMs = probes.roundTripProbeMs;
-    const slow = asRead(await inChild({ ...task, latencyMs, baselineCap: 0 }));
+    const slow = asRead(await inChild({ ...task, latencyMs, baselineCap: 0, followUps: true }));
     result.roundTrips = {
       latencyMs,
       wallMs: slow.flowfix.wallMs,
       observed: Math.round((slow.flowfix.wallMs / latencyMs) * 10) / 10,
       sequential: slow.flowfix.sequentialRoundTrips,
+      followUps: slow.followUps,
     };
   }
   return result;

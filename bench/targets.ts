@@ -41,6 +41,16 @@ export function checkReadCase(result: ReadCaseResult, opts: { informational: boo
       limit: `≤ ${limit} (floor ${result.floor.roundTrips})`,
       pass: result.roundTrips.sequential <= limit,
     });
+    const followUps = result.roundTrips.followUps;
+    for (const [step, u] of followUps ? ([['verification', followUps.verification], ['preflight', followUps.preflight]] as const) : []) {
+      checks.push({
+        ...base,
+        target: `${step} round trips ≤ floor + ${ROUND_TRIP_SLACK}, calls ≤ floor`,
+        observed: `${u.roundTrips} round trips, ${u.calls} calls`,
+        limit: `≤ ${u.floor.roundTrips + ROUND_TRIP_SLACK}, ≤ ${u.floor.calls}`,
+        pass: u.roundTrips <= u.floor.roundTrips + ROUND_TRIP_SLACK && u.calls <= u.floor.calls,
+      });
+    }
   }
   if (result.latencyMs > 0) {
     const wallLimit = Math.round(result.floor.wallMs * WALL_FACTOR);

@@ -22,7 +22,7 @@ import { FlowfixError } from '../errors.js';
 import type { InterfaceSample } from '../facts/delivery-status.js';
 import type { FlowLogDestinationOptions, FlowLogFacts, NetworkInterfaceFacts } from '../facts/resources.js';
 import { groupBy, minOf } from '../util/collections.js';
-import { mapWithConcurrency } from '../util/concurrency.js';
+import { KeyedLimiters, type Limiter } from '../util/concurrency.js';
 
 export type DeliveryEvidence =
   /** Something of its own reached the destination since creation: what, and which interfaces were looked at. */
@@ -55,8 +55,12 @@ export async function readDeliveryEvidence(
   { accountId, targets, now, concurrency = 4 }: { accountId: string; targets: DeliveryTarget[]; now: number; concurrency?: number },
 ): Promise<Map<string, DeliveryEvidence>> {
   const evidence = new Map<string, DeliveryEvidence>();
-  const lookups: (() => Promise<void>)[] = [];
-  await mapWithConcurrency([...groupBy(targets, (t) => t.region)], concurrency, async ([region, inRegion]) => {
+  // Every region at once, each region's calls bounded on their own (AWS throttles per account and
+  // region): a region's lookups start as soon as its interfaces are listed, never after other regions'.
+  const limits = new KeyedLimiters(concurrency);
+  await Promise.all([...groupBy(targets, (t) => t.region)].map(async ([region, inRegion]) => {
+    const limiter = limits.of(region);
+    const lookups: Promise<void>[] = [];
     const cloudWatch = inRegion.filter((t) => t.flowLog.destinationType === 'cloud-watch-logs' && t.flowLog.logGroupName);
     const s3 = inRegion.filter((t) => t.flowLog.destinationType === 's3' && t.flowLog.destination);
     for (const { flowLog } of inRegion) {
@@ -64,19 +68,19 @@ export async function readDeliveryEvidence(
         evidence.set(flowLog.flowLogId, { kind: 'unknown', why: `delivery to ${flowLog.destinationType} is not checked` });
       }
     }
+    for (const group of groupBy(s3, (t) => `${t.flowLog.destination}|${layoutOf(t.flowLog.destinationOptions)}`).values()) {
+      lookups.push(limiter.run(() => s3Evidence(clients, accountId, region, group.map((t) => t.flowLog), now, evidence)));
+    }
     if (cloudWatch.length > 0) {
-      const interfaces = await interfacesByResource(clients, region, cloudWatch.map((t) => t.flowLog.resourceId));
+      const interfaces = await interfacesByResource(clients, region, cloudWatch.map((t) => t.flowLog.resourceId), limiter);
       for (const { flowLog } of cloudWatch) {
         const found = interfaces.get(flowLog.resourceId);
         if (found instanceof Error) evidence.set(flowLog.flowLogId, { kind: 'unknown', why: whyUnknown(found, flowLog) });
-        else lookups.push(() => cloudWatchEvidence(clients, region, flowLog, found ?? [], evidence));
+        else lookups.push(limiter.run(() => cloudWatchEvidence(clients, region, flowLog, found ?? [], evidence)));
       }
     }
-    for (const group of groupBy(s3, (t) => `${t.flowLog.destination}|${layoutOf(t.flowLog.destinationOptions)}`).values()) {
-      lookups.push(() => s3Evidence(clients, accountId, region, group.map((t) => t.flowLog), now, evidence));
-    }
-  });
-  await mapWithConcurrency(lookups, concurrency, (lookup) => lookup());
+    await Promise.all(lookups);
+  }));
   return evidence;
 }
 
@@ -87,22 +91,23 @@ const createdAt = (flowLog: FlowLogFacts) => (flowLog.creationTime ? Date.parse(
  * by the interfaces' own VPC/subnet, so an endpoint that ignores the filter still answers right. A
  * listing that fails is that type's resources' Error.
  */
-async function interfacesByResource(clients: AwsClients, region: string, resourceIds: string[]): Promise<Map<string, NetworkInterfaceFacts[] | Error>> {
+async function interfacesByResource(clients: AwsClients, region: string, resourceIds: string[], limiter: Limiter): Promise<Map<string, NetworkInterfaceFacts[] | Error>> {
   const byResource = new Map<string, NetworkInterfaceFacts[] | Error>();
   const kinds = [
     { name: 'vpc-id' as const, ids: resourceIds.filter((id) => id.startsWith('vpc-')), of: (eni: NetworkInterfaceFacts) => eni.vpcId },
     { name: 'subnet-id' as const, ids: resourceIds.filter((id) => id.startsWith('subnet-')), of: (eni: NetworkInterfaceFacts) => eni.subnetId },
   ];
-  for (const { name, ids, of } of kinds) {
-    if (ids.length === 0) continue;
+  // The VPCs' and the subnets' listings side by side.
+  await Promise.all(kinds.map(async ({ name, ids, of }) => {
+    if (ids.length === 0) return;
     try {
-      const interfaces = await clients.ec2(region).listNetworkInterfaces({ name, values: ids });
+      const interfaces = await limiter.run(() => clients.ec2(region).listNetworkInterfaces({ name, values: ids }));
       const grouped = groupBy(interfaces, of);
       for (const id of ids) byResource.set(id, grouped.get(id) ?? []);
     } catch (err) {
       for (const id of ids) byResource.set(id, err instanceof Error ? err : new Error(String(err)));
     }
-  }
+  }));
   return byResource;
 }
 

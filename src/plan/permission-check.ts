@@ -88,8 +88,16 @@ const CONTEXT_OF: Record<string, { key: string; values: string[] }> = {
 };
 
 /**
- * One request per resource, with every action the plan needs on it (each action is simulated against
- * each resource of a request, so mixing resources would ask about pairs the plan never needs).
+ * IAM's default page of SimulatePrincipalPolicy results (MaxItems): a request kept within it is answered
+ * in one call, so the requests can all go out together and cost one round trip.
+ */
+export const SIMULATION_RESULTS_PER_PAGE = 100;
+
+/**
+ * Every action the plan needs on a resource is asked about that resource; resources that need exactly
+ * the same actions share a request (each action is simulated against each resource of a request, so
+ * mixing resources with different needs would ask about pairs the plan never needs), at most
+ * SIMULATION_RESULTS_PER_PAGE action × resource pairs each, so every answer fits on one page.
  */
 export function simulationRequests(principal: string, needs: readonly Permission[]): SimulationRequest[] {
   const byResource = new Map<string, string[]>();
@@ -98,10 +106,29 @@ export function simulationRequests(principal: string, needs: readonly Permission
     if (!actions.includes(action)) actions.push(action);
     byResource.set(resource, actions);
   }
-  return [...byResource].map(([resource, actionNames]) => {
+  const byActions = new Map<string, { actionNames: string[]; resourceArns: string[] }>();
+  for (const [resource, actionNames] of byResource) {
+    const key = actionNames.join(' ');
+    const group = byActions.get(key) ?? { actionNames, resourceArns: [] };
+    group.resourceArns.push(resource);
+    byActions.set(key, group);
+  }
+  return [...byActions.values()].flatMap(({ actionNames, resourceArns }) => {
     const contextEntries = actionNames.flatMap((a) => (CONTEXT_OF[a] ? [CONTEXT_OF[a]] : []));
-    return { policySourceArn: principal, actionNames, resourceArns: [resource], ...(contextEntries.length > 0 ? { contextEntries } : {}) };
+    const perRequest = Math.max(1, Math.floor(SIMULATION_RESULTS_PER_PAGE / actionNames.length));
+    return chunks(resourceArns, perRequest).map((chunk) => ({
+      policySourceArn: principal,
+      actionNames,
+      resourceArns: chunk,
+      ...(contextEntries.length > 0 ? { contextEntries } : {}),
+    }));
   });
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** The simulation's answers for the needed permissions: a need with no answer counts as missing. */

@@ -7,7 +7,8 @@ import { isFlowfixError } from '../errors.js';
 import { appendAll } from '../util/collections.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { DryRunProbe } from '../apply/types.js';
-import type { Settings } from '../config/settings.js';
+import { DEFAULT_SETTINGS, type Settings } from '../config/settings.js';
+import { mapWithConcurrency } from '../util/concurrency.js';
 import type { Assessment } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
 import {
@@ -22,7 +23,11 @@ import {
 import type { Plan } from '../plan/types.js';
 import type { SimulationResult } from '../aws/api.js';
 
-export async function checkPermissions(plan: Plan, clients: AwsClients, signal?: AbortSignal): Promise<PermissionCheck> {
+/**
+ * `concurrency`: simulations in flight at once (IAM throttles per account); they do not depend on each
+ * other, so they go out together rather than one round trip each.
+ */
+export async function checkPermissions(plan: Plan, clients: AwsClients, signal?: AbortSignal, concurrency = DEFAULT_SETTINGS.concurrency): Promise<PermissionCheck> {
   const needs = neededPermissions(plan);
   if (needs.length === 0) return { status: 'checked', needed: 0, missing: [] };
   let principal: string | undefined;
@@ -30,10 +35,10 @@ export async function checkPermissions(plan: Plan, clients: AwsClients, signal?:
     const caller = await clients.callerIdentity();
     principal = principalToSimulate(caller.arn);
     if (!principal) return unavailableCheck(needs.length, `IAM cannot simulate the policies of ${caller.arn} (only users and roles): checked with DryRun probes instead`);
+    const iam = clients.iam();
+    const answers = await mapWithConcurrency(simulationRequests(principal, needs), concurrency, (request) => iam.simulatePrincipalPolicy(request, signal ? { signal } : {}));
     const results: SimulationResult[] = [];
-    for (const request of simulationRequests(principal, needs)) {
-      appendAll(results, await clients.iam().simulatePrincipalPolicy(request, signal ? { signal } : {}));
-    }
+    for (const answer of answers) appendAll(results, answer);
     return permissionReport(principal, needs, results);
   } catch (err) {
     if (isFlowfixError(err) && err.code === 'SimulationUnavailable') return unavailableCheck(needs.length, `${err.message}: checked with DryRun probes instead`);
@@ -57,7 +62,7 @@ export type PlanPermissionCheck = PermissionCheck & { dryRunProbes?: DryRunProbe
 
 /** plan --check-permissions: the preflight, falling back to DryRun probes (CreateFlowLogs with DryRun: true; nothing is created). */
 export async function checkPlanPermissions(assessment: Pick<Assessment, 'plan' | 'inventory'>, settings: Settings, deps: WorkflowDeps): Promise<PlanPermissionCheck> {
-  const check = await checkPermissions(assessment.plan, deps.clients, deps.signal);
+  const check = await checkPermissions(assessment.plan, deps.clients, deps.signal, settings.concurrency);
   if (check.status === 'checked') return check;
   const { dryRunProbes } = await applyPlan(assessment.plan, {
     clients: deps.clients,

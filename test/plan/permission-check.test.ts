@@ -1,4 +1,4 @@
-import { neededPermissions, permissionReport, principalToSimulate, simulationRequests } from '../../src/plan/permission-check.js';
+import { neededPermissions, permissionReport, principalToSimulate, simulationRequests, SIMULATION_RESULTS_PER_PAGE } from '../../src/plan/permission-check.js';
 import { checkPermissions } from '../../src/workflow/permission-check.js';
 import type { AwsClients, SimulationRequest } from '../../src/aws/api.js';
 import type { Plan } from '../../src/plan/types.js';
@@ -40,6 +40,24 @@ describe('simulationRequests and permissionReport', () => {
         contextEntries: [{ key: 'ec2:CreateAction', values: ['CreateFlowLogs'] }],
       },
     ]);
+  });
+
+  test('GIVEN resources that need the same actions THEN they share a request, each within one page of answers', () => {
+    const vpcs = Array.from({ length: 120 }, (_, i) => `arn:aws:ec2:us-east-1:1:vpc/vpc-${i}`);
+    const same = vpcs.flatMap((resource) => [
+      { action: 'ec2:CreateFlowLogs', resource },
+      { action: 'ec2:CreateTags', resource },
+    ]);
+    const requests = simulationRequests('p', [...same, { action: 'ec2:CreateFlowLogs', resource: '*' }]);
+    // 120 VPCs × 2 actions = 240 pairs: three requests of at most 100 pairs; '*' needs only one action.
+    expect(requests.map((r) => [r.actionNames, r.resourceArns.length])).toEqual([
+      [['ec2:CreateFlowLogs', 'ec2:CreateTags'], 50],
+      [['ec2:CreateFlowLogs', 'ec2:CreateTags'], 50],
+      [['ec2:CreateFlowLogs', 'ec2:CreateTags'], 20],
+      [['ec2:CreateFlowLogs'], 1],
+    ]);
+    expect(requests.flatMap((r) => r.resourceArns).filter((a) => a !== '*')).toEqual(vpcs);
+    expect(requests.every((r) => r.actionNames.length * r.resourceArns.length <= SIMULATION_RESULTS_PER_PAGE)).toBe(true);
   });
 
   test('GIVEN denials and a need IAM did not answer THEN each is missing with its decision (no answer: implicitDeny)', () => {
@@ -111,6 +129,49 @@ describe('checkPermissions: when IAM cannot answer, and usage', () => {
 
     expect(check).toMatchObject({ status: 'unavailable', principal: 'arn:aws:iam::111111111111:role/Ops', needed: 1, missing: [] });
     expect(check.message).toMatch(/no principal arn:aws:iam::111111111111:role\/Ops .*a role with a path.*DryRun probes instead/);
+  });
+
+  test.each([
+    [8, 3],
+    [1, 1],
+  ])('GIVEN three simulation requests and concurrency %i THEN %i of them are in flight at once (they do not wait for each other\'s answers)', async (concurrency, expected) => {
+    const action = (id: string, kind: string, input: object) => ({ id, kind, region: 'us-east-1', because: [], input });
+    const plan = {
+      partition: 'aws',
+      accountId: '111111111111',
+      settings: { roleName: 'flowfix-vpc-flow-logs' },
+      actions: [
+        action('01', 'put-retention-policy', { logGroupName: '/a', retentionInDays: 365 }),
+        action('02', 'put-retention-policy', { logGroupName: '/b', retentionInDays: 365 }),
+        action('03', 'create-log-group', { logGroupName: '/c', tags: {} }),
+        action('04', 'create-log-group', { logGroupName: '/d', tags: { ManagedBy: 'flowfix' } }),
+      ],
+    } as unknown as Plan;
+    // A gate, not a clock: answers wait until `expected` requests are in flight (a fallback keeps a failing run from hanging).
+    let inFlight = 0;
+    let peak = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const fallback = setTimeout(open, 5_000);
+    const clients = {
+      callerIdentity: async () => ({ accountId: '111111111111', arn: 'arn:aws:iam::111111111111:user/me' }),
+      iam: () => ({
+        simulatePrincipalPolicy: async (request: SimulationRequest) => {
+          inFlight++;
+          peak = Math.max(peak, inFlight);
+          if (inFlight === expected) open();
+          await gate;
+          inFlight--;
+          return request.actionNames.flatMap((a) => request.resourceArns.map((resource) => ({ action: a, resource, decision: 'allowed' })));
+        },
+      }),
+    } as unknown as AwsClients;
+
+    const check = await checkPermissions(plan, clients, undefined, concurrency);
+    clearTimeout(fallback);
+
+    expect(check).toMatchObject({ status: 'checked', missing: [] });
+    expect(peak).toBe(expected);
   });
 
   test('GIVEN --snapshot WHEN plan --check-permissions THEN a one-line usage error: a snapshot cannot ask IAM', async () => {

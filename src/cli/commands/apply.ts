@@ -31,7 +31,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
     const { plan } = prepared;
     const nothingToDo = plan.actions.length === 0 && !prepared.settled?.length;
     // A dry run asks IAM first, before any DryRun probe (the fallback when the simulation is not allowed).
-    const permissionCheck = options.dryRun && plan.actions.length > 0 ? await checkPermissions(plan, clients, wf.signal) : undefined;
+    const permissionCheck = options.dryRun && plan.actions.length > 0 ? await checkPermissions(plan, clients, wf.signal, options.settings.concurrency) : undefined;
     if (permissionCheck && !json) io.stdout.write(`\n${renderPermissionCheck(permissionCheck, style, layoutOf(io))}\n`);
     const request: ApplyRequest = {
       ...prepared,
