@@ -11,6 +11,7 @@
 //   attempts and time: never the request, its headers or the credentials.
 
 import { FlowfixError, interruptedRead } from '../errors.js';
+import { addAttemptDeadline } from './attempt-deadline.js';
 import { classifyAwsError } from './errors.js';
 
 /** One call as the watcher sees it. */
@@ -39,7 +40,7 @@ export interface CallGuard {
   interrupt?: AbortSignal;
   /** The longest one read may take in all, retries included. */
   readDeadlineMs: number;
-  /** Per-attempt read timeout, named in the message when a read runs out of time. */
+  /** Per-attempt read timeout (idle and in all), named in the message when a read runs out of time. */
   attemptTimeoutMs?: number;
   watch?: CallWatcher;
   /** Where calls go when not to AWS's own endpoints (--endpoint-url): named in messages. */
@@ -70,6 +71,7 @@ interface SdkMetadata {
 /** Replaces `client.send` by one that follows the rules above; returns the same client. */
 export function guardSends<C>(client: C, service: string, region: string, guard: CallGuard): C {
   const sending = client as unknown as SendingClient;
+  if (guard.attemptTimeoutMs) addAttemptDeadline(client, guard.attemptTimeoutMs);
   const send = sending.send.bind(sending);
   sending.send = async (command: unknown, options?: unknown) => {
     const call: AwsCall = { service, operation: operationOf(command), region };
@@ -91,7 +93,7 @@ export function guardSends<C>(client: C, service: string, region: string, guard:
       ended?.({ ...(httpStatusCode ? { status: httpStatusCode } : {}), error: classifyAwsError(err).code, ...(attempts ? { attempts } : {}), ms });
       if (read && guard.interrupt?.aborted && !given?.aborted) throw interruptedRead(err);
       if (deadline?.aborted && !given?.aborted) throw noAnswer(call, guard, `within ${seconds(guard.readDeadlineMs)}, retries included`, err);
-      if (read && classifyAwsError(err).code === 'TimeoutError') {
+      if (read && isTimeout(err)) {
         const each = guard.attemptTimeoutMs ? ` (${seconds(guard.attemptTimeoutMs)} each)` : '';
         throw noAnswer(call, guard, `in ${attempts ?? 1} attempt${attempts === 1 ? '' : 's'}${each}`, err);
       }
@@ -100,6 +102,9 @@ export function guardSends<C>(client: C, service: string, region: string, guard:
   };
   return client;
 }
+
+/** The handler's socket or request timeout, or an attempt's deadline (attempt-deadline.ts): all TimeoutError, some with code ETIMEDOUT. */
+const isTimeout = (err: unknown): boolean => (err as Error | undefined)?.name === 'TimeoutError' || ['TimeoutError', 'ETIMEDOUT'].includes(classifyAwsError(err).code);
 
 /** "sts.us-east-1": where a call goes, as a person reads it. */
 export const callPlace = (call: Pick<AwsCall, 'service' | 'region'>): string => `${call.service}.${call.region}`;

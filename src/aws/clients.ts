@@ -23,8 +23,8 @@ export { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE } from './connection.js';
 /**
  * HTTP timeouts per attempt: the AWS CLI's defaults (--cli-connect-timeout, --cli-read-timeout: 60 s
  * each). Without them the SDK sets none for connecting and 5 (IAM, STS, Logs) or 15 (EC2) minutes of
- * socket inactivity. The read timeout counts inactivity, not total time, so a slow but flowing
- * 1000-item page is not cut off; the total per region is bounded in collectInventory.
+ * socket inactivity. Unlike the AWS CLI's, flowfix's read timeout bounds an attempt's whole time as well
+ * as its silence (attempt-deadline.ts): an endpoint trickling a byte at a time cannot hold a call.
  */
 export const DEFAULT_HTTP_TIMEOUTS: Required<HttpTimeouts> = { connectTimeoutMs: 60_000, readTimeoutMs: 60_000 };
 
@@ -308,7 +308,14 @@ async function sharedClientConfig(options: AwsClientOptions): Promise<ClientConf
   if (options.profile) common.profile = options.profile;
   // Options rather than a handler instance: each client still builds its own Node handler (and agent).
   const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.httpTimeouts };
-  const requestHandler = options.requestHandler ?? { connectionTimeout: timeouts.connectTimeoutMs, socketTimeout: timeouts.readTimeoutMs };
+  // requestTimeout with throwOnRequestTimeout: the attempt's whole time to its response headers, not only
+  // its idle time (attempt-deadline.ts bounds the body the same way).
+  const requestHandler = options.requestHandler ?? {
+    connectionTimeout: timeouts.connectTimeoutMs,
+    socketTimeout: timeouts.readTimeoutMs,
+    requestTimeout: timeouts.readTimeoutMs,
+    throwOnRequestTimeout: true,
+  };
   common.requestHandler = requestHandler;
   const credentials =
     options.credentials ?? (await sharedDefaultCredentialProvider(options.profile, options.homeRegion, requestHandler, options.credentialChain ?? {}));

@@ -68,6 +68,27 @@ test('GIVEN the server never answers DescribeVpcs WHEN called THEN each attempt 
   expect(aws.count('DescribeVpcs')).toBe(DEFAULT_MAX_ATTEMPTS);
 });
 
+test('GIVEN an endpoint that trickles the answer a byte at a time (never idle for a read timeout) WHEN DescribeVpcs THEN each attempt ends at the read timeout in all, and flowfix gives up after 5', async () => {
+  aws.trickleMs = 100;
+  aws.behaviour = (call) => (call.operation === 'DescribeVpcs' ? 'trickle' : 'answer');
+  // A long connect timeout, so the call guard's total bound (twice the longer timeout: 60 s) is not what ends it.
+  const live = await createAwsClients({
+    homeRegion: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' },
+    endpointUrl: endpoint,
+    httpTimeouts: { connectTimeoutMs: 30_000, readTimeoutMs: 500 },
+  });
+
+  const error = await live.ec2('eu-west-1').listVpcs().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+
+  expect(classifyAwsError(error)).toMatchObject({ kind: 'network', code: 'NoAnswer' });
+  expect((error as Error).message).toBe(`ec2.eu-west-1 at ${endpoint} did not answer DescribeVpcs in 5 attempts (0.5 s each)`);
+  expect(aws.count('DescribeVpcs')).toBe(DEFAULT_MAX_ATTEMPTS);
+});
+
 test('GIVEN DescribeFlowLogs stalls in eu-west-1 only WHEN collecting the inventory THEN eu-west-1 is a RegionError (NoAnswer) and us-east-1 is read', async () => {
   aws.behaviour = (call) => (call.operation === 'DescribeFlowLogs' && call.region === 'eu-west-1' ? 'stall' : 'answer');
 

@@ -5,12 +5,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { defaultAnswer, type HttpCall, type HttpService } from './fake-http.js';
 
-export type Behaviour = 'answer' | 'reset' | 'stall';
+/** trickle: the answer's headers at once, then its body one byte every `trickleMs` (never idle long enough for a socket timeout). */
+export type Behaviour = 'answer' | 'reset' | 'stall' | 'trickle';
 
 /** A local "AWS": answers like FakeHttp's account, unless `behaviour` says to reset or stall a request. */
 export class LocalAws {
   readonly requests: HttpCall[] = [];
   behaviour: (call: HttpCall, index: number) => Behaviour = () => 'answer';
+  trickleMs = 100;
   private waiting: { operation: string; region?: string; resolve: () => void }[] = [];
 
   /** Resolves once a request for `operation` (in `region`, if given) has arrived, at once if one already has. */
@@ -46,7 +48,22 @@ export class LocalAws {
     if (behaviour === 'stall') return; // never answer
     const answer = defaultAnswer(call);
     res.writeHead(answer.status, answer.headers ?? {});
+    if (behaviour === 'trickle') return this.trickle(res, Buffer.from(answer.body ?? ''));
     res.end(answer.body);
+  }
+
+  private trickle(res: ServerResponse, body: Buffer): void {
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed || sent >= body.length) {
+        clearInterval(timer);
+        if (!res.destroyed) res.end();
+        return;
+      }
+      res.write(body.subarray(sent, sent + 1));
+      sent++;
+    }, this.trickleMs);
+    res.on('close', () => clearInterval(timer));
   }
 }
 
