@@ -96,6 +96,13 @@ describe('the guard\'s CloudFormation template', () => {
     }
   });
 
+  test('GIVEN CreateDeliveryBoundary THEN the managed policy it creates is policies/delivery-role-boundary.json, under the name the operator policy requires', () => {
+    const boundary = template.Resources['DeliveryBoundary']!.Properties;
+    expect(boundary['PolicyDocument']).toEqual(readPolicyFile('delivery-role-boundary.json'));
+    const createRole = (asList(readPolicyFile('operator-apply.json').Statement as never) as unknown as PolicyStatement[]).find((st) => asList(st.Action as never).includes('iam:CreateRole'));
+    expect(JSON.stringify(createRole?.Condition)).toContain(`policy/${boundary['ManagedPolicyName']}`);
+  });
+
   test('GIVEN the function\'s environment THEN every FLOWFIX_ variable is a setting the guard takes, at its parameter\'s default', () => {
     const variables = template.Resources['GuardFunction']!.Properties['Environment'].Variables as Record<string, { Ref: string }>;
     const defaults = Object.fromEntries(Object.entries(variables).map(([name, ref]) => [name, String(template.Parameters[ref.Ref]?.Default ?? '')]));

@@ -576,6 +576,11 @@ export class FakeAws {
   }
 
   /** The bytes DescribeLogGroups reports a group holds. */
+  /** Someone else deletes a flow log (not a call flowfix sends, so neither recorded nor policy-checked). */
+  removeFlowLog(region: string, flowLogId: string): void {
+    if (!this.regionStates.get(region)?.flowLogs.delete(flowLogId)) throw new Error(`FakeAws.removeFlowLog: no ${flowLogId} in ${region}`);
+  }
+
   setStoredBytes(region: string, name: string, bytes: number): void {
     const group = this.regionStates.get(region)?.logGroups.get(name);
     if (!group) throw new Error(`no log group ${name} in ${region}`);

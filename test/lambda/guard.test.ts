@@ -77,7 +77,7 @@ describe('the guard, event by event', () => {
     const vpc = fake.addVpc(REGION);
     await guard(scheduledEvent(REGION));
     const users = fake.addFlowLog(REGION, { resourceId: vpc, trafficType: 'ALL', destinationType: 's3', destination: 'arn:aws:s3:::team-logs' });
-    await fake.answer('ec2', 'DeleteFlowLogs', REGION, { FlowLogIds: [users] });
+    fake.removeFlowLog(REGION, users);
     const before = fake.calls.length;
 
     const report = await guard(deleteFlowLogsEvent(REGION, [users]));
@@ -92,7 +92,7 @@ describe('the guard, event by event', () => {
     const vpc = fake.addVpc(REGION);
     await guard(createVpcEvent(REGION, vpc));
     const [ours] = flowfixLogsOn(fake, REGION, vpc);
-    await fake.answer('ec2', 'DeleteFlowLogs', REGION, { FlowLogIds: [ours!.FlowLogId] });
+    fake.removeFlowLog(REGION, ours!.FlowLogId!);
     expect(flowfixLogsOn(fake, REGION, vpc)).toEqual([]);
 
     const report = await guard(deleteFlowLogsEvent(REGION, [ours!.FlowLogId!]));
