@@ -103,6 +103,65 @@ describe('GIVEN an organization whose dev account has an SCP denying eu-west-1 a
   });
 });
 
+describe('GIVEN real organizations\' ways of refusing entry', () => {
+  const saved = { ...process.env };
+  let fake: FakeAws;
+  beforeAll(() => {
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+  beforeEach(() => {
+    fake = new FakeAws().install();
+    fake.addVpc('us-east-1');
+    const dev = fake.account(DEV, { name: 'dev' });
+    dev.addRole(ROLE, trustManagement);
+    dev.addVpc('us-east-1');
+  });
+  afterEach(() => fake.restore());
+  const run = (argv: string[], region = 'us-east-1') => runFlowfix(argv, { env: { CI: 'true', AWS_REGION: region } });
+  const devOf = (stdout: string) => orgPlanReportSchema.parse(JSON.parse(stdout)).accounts.find((a) => a.accountId === DEV)!;
+
+  test('WHEN the member deactivated STS in the partition default region THEN AssumeRole falls back to the caller\'s home region and the member is read', async () => {
+    fake.account(DEV).deactivateSts('us-east-1');
+
+    const result = await run(['plan', ...ORG, '--regions', 'us-east-1', '--format', 'json'], 'eu-west-1');
+
+    expect(devOf(result.stdout).status).toBe('read');
+    expect(fake.assumeRoleCalls(DEV).map((c) => c.region)).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
+  test('WHEN the member deactivated STS everywhere flowfix asks THEN it is unreachable with RegionDisabledException and its own hint; the others go on', async () => {
+    fake.account(DEV).deactivateSts('us-east-1');
+
+    const result = await run(['plan', ...ORG, '--regions', 'us-east-1', '--format', 'json']);
+
+    expect(result.code).toBe(1);
+    expect(devOf(result.stdout)).toMatchObject({ status: 'unreachable', error: { code: 'RegionDisabledException', hint: expect.stringMatching(/222222222222 has deactivated STS .*activates it in the IAM console/) } });
+    expect(orgPlanReportSchema.parse(JSON.parse(result.stdout)).accounts.find((a) => a.accountId === FAKE_ACCOUNT)?.status).toBe('read');
+  });
+
+  test('WHEN flowfix runs with root credentials THEN every member is unreachable with AWS\'s "Roles may not be assumed by root accounts" and the hint to use an IAM identity', async () => {
+    fake.callAsRoot();
+
+    const result = await run(['plan', ...ORG, '--regions', 'us-east-1', '--format', 'json']);
+
+    expect(result.code).toBe(1);
+    expect(devOf(result.stdout)).toMatchObject({ status: 'unreachable', error: { code: 'AccessDenied', message: 'Roles may not be assumed by root accounts.', hint: expect.stringMatching(/root user's credentials, which cannot assume roles/) } });
+  });
+
+  test('WHEN an invited member has no OrganizationAccountAccessRole THEN the hint says invited accounts lack it', async () => {
+    fake.account('555555555555', { name: 'acquired', joinedMethod: 'INVITED' }).addVpc('us-east-1');
+
+    const result = await run(['plan', ...ORG, '--regions', 'us-east-1', '--format', 'json']);
+
+    const acquired = orgPlanReportSchema.parse(JSON.parse(result.stdout)).accounts.find((a) => a.accountId === '555555555555');
+    expect(acquired).toMatchObject({ status: 'unreachable', error: { code: 'AccessDenied', hint: expect.stringMatching(/555555555555 joined the organization by invitation, and invited accounts have no OrganizationAccountAccessRole/) } });
+    expect(devOf(result.stdout).status).toBe('read');
+  });
+});
+
 describe('defaultRoleSessionName: flowfix-<caller>, within STS\'s 2-64 characters of [\\w+=,.@-]', () => {
   test.each([
     ['arn:aws:iam::111111111111:user/tester', 'flowfix-tester'],

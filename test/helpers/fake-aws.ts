@@ -261,6 +261,10 @@ interface AccountState {
   deniedRegions: Map<string, OrganizationPolicyDenial>;
   /** Enabled regions of the fake this account has not opted in to: DescribeRegions lists them as not-opted-in. */
   notOptedIn: Set<string>;
+  /** Regions where this account has deactivated STS: AssumeRole into it there answers RegionDisabledException. */
+  stsDeactivatedIn: Set<string>;
+  /** As ListAccounts reports it: CREATED (by Organizations) or INVITED. */
+  joinedMethod: string;
 }
 
 /** How an organization policy's explicit deny is worded (IAM user guide, "Access denied error message examples"). */
@@ -305,6 +309,7 @@ export class FakeAws {
   private failures: { operation: string; region?: string; account?: string; remaining: number; error: InjectedError; afterEffect: boolean }[] = [];
   private denied: { operation: string; region?: string }[] = [];
   private passRoleDenied = false;
+  private rootCaller = false;
   private assumeFailuresAfterCreate = 0;
   private readonly counter = { seq: 0 };
   private readonly grants: OperatorGrant[] = [];
@@ -317,7 +322,7 @@ export class FakeAws {
 
   constructor(opts: FakeAwsOptions = {}) {
     const accountId = opts.accountId ?? FAKE_ACCOUNT;
-    this.acct = { accountId, name: 'management', status: 'ACTIVE', parentId: ROOT_ID, regionStates: new Map(), roles: new Map(), deniedRegions: new Map(), notOptedIn: new Set() };
+    this.acct = { accountId, name: 'management', status: 'ACTIVE', parentId: ROOT_ID, regionStates: new Map(), roles: new Map(), deniedRegions: new Map(), notOptedIn: new Set(), stsDeactivatedIn: new Set(), joinedMethod: 'CREATED' };
     this.accounts = new Map([[accountId, this.acct]]);
     if (opts.checkOperatorPolicy !== false) {
       registerForPolicyCheck({ accountId: this.accountId, calls: this.calls, roleArnOf: (name) => this.role(name)?.arn, grants: () => this.grants });
@@ -817,6 +822,16 @@ export class FakeAws {
     return policyArn;
   }
 
+  /** This account has deactivated STS in `region`: AssumeRole of its roles sent there answers RegionDisabledException (HTTP 403). */
+  deactivateSts(region: string): void {
+    this.acct.stsDeactivatedIn.add(region);
+  }
+
+  /** The caller is the account's root user: its ARN ends in :root, and STS refuses it any AssumeRole, as AWS does. */
+  callAsRoot(): void {
+    this.rootCaller = true;
+  }
+
   /** This account has not enabled `region` (an opt-in region): DescribeRegions lists it as not-opted-in, calls there fail. */
   optOutOfRegion(region: string): void {
     if (!this.enabled.includes(region)) throw new Error(`FakeAws.optOutOfRegion: ${region} is not one of the fake's regions (${this.enabled.join(', ')})`);
@@ -838,11 +853,11 @@ export class FakeAws {
    * Another account of the organization (created on first use), as a view with the same seeding and
    * inspection methods. Calls reach it with credentials from sts:AssumeRole of one of its roles.
    */
-  account(accountId: string, opts: { name?: string; status?: string; parentId?: string } = {}): FakeAws {
+  account(accountId: string, opts: { name?: string; status?: string; parentId?: string; joinedMethod?: 'CREATED' | 'INVITED' } = {}): FakeAws {
     // Given options also update an existing account (e.g. move it into an OU).
     let state = this.accounts.get(accountId);
     if (!state) {
-      state = { accountId, name: opts.name ?? `account-${accountId}`, status: opts.status ?? 'ACTIVE', parentId: opts.parentId ?? ROOT_ID, regionStates: new Map(), roles: new Map(), deniedRegions: new Map(), notOptedIn: new Set() };
+      state = { accountId, name: opts.name ?? `account-${accountId}`, status: opts.status ?? 'ACTIVE', parentId: opts.parentId ?? ROOT_ID, regionStates: new Map(), roles: new Map(), deniedRegions: new Map(), notOptedIn: new Set(), stsDeactivatedIn: new Set(), joinedMethod: 'CREATED' };
       this.addRegionStates(state);
       this.accounts.set(accountId, state);
     }
@@ -879,7 +894,13 @@ export class FakeAws {
     const m = /^arn:([a-z-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn ?? '');
     if (!m) throw serviceError('sts', 'ValidationError', `${input.RoleArn} is not a valid role ARN`, 400);
     if (!input.RoleSessionName || !/^[\w+=,.@-]{2,64}$/.test(input.RoleSessionName)) throw serviceError('sts', 'ValidationError', 'RoleSessionName must be 2-64 characters of [\\w+=,.@-]', 400);
+    // STS API reference, AssumeRole: root user credentials cannot call it.
+    if (this.rootCaller && this.servingArn === undefined) throw serviceError('sts', 'AccessDenied', 'Roles may not be assumed by root accounts.', 403);
     const target = this.accounts.get(m[2]!);
+    // RegionDisabledException names the account asked to issue credentials: the role's.
+    if (target?.stsDeactivatedIn.has(ctx.region)) {
+      throw serviceError('sts', 'RegionDisabledException', `STS is not activated in this region for account:${target.accountId}. Your account administrator can activate STS in this region using the IAM Console.`, 403);
+    }
     const role = target?.roles.get(m[3]!);
     if (!target || target.status !== 'ACTIVE' || !role || !trustAllowsAccount(role.trustDocument, caller.accountId, input.ExternalId)) throw denied();
     const accessKeyId = `ASIA${(++this.counter.seq).toString(16).toUpperCase().padStart(16, '0')}`;
@@ -907,7 +928,7 @@ export class FakeAws {
       Name: a.name,
       Email: `${a.accountId}@example.com`,
       Status: a.status,
-      JoinedMethod: 'CREATED',
+      JoinedMethod: a.joinedMethod,
     }));
     return pageOf(all, input, Math.min(this.pageSize, 20), 'Accounts');
   }
@@ -1073,7 +1094,7 @@ export class FakeAws {
   }
 
   private callerArn(partition: string): string {
-    return `arn:${partition}:iam::${this.accountId}:user/tester`;
+    return this.rootCaller ? `arn:${partition}:iam::${this.accountId}:root` : `arn:${partition}:iam::${this.accountId}:user/tester`;
   }
 
   private nextId(prefix: string): string {
