@@ -11,6 +11,7 @@ import { buildDeleteLogGroup } from '../actions/delete-log-group.js';
 import { buildDeleteRole } from '../actions/delete-role.js';
 import { buildDeleteRolePolicy } from '../actions/delete-role-policy.js';
 import { isManagedByFlowfix } from '../config/settings.js';
+import { isTelemetryRuleManaged, TELEMETRY_RULE_TAG } from '../rules/flow-logs.js';
 import type { FlowLogFacts } from '../facts/resources.js';
 import { deniedRegions, readRegions, unreadableRegions, type AwsProblem, type Inventory } from '../inventory/types.js';
 import { describeOrganizationPolicy, type OrganizationPolicyDeny } from '../aws/errors.js';
@@ -98,6 +99,10 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
   for (const region of readRegions(live)) {
     const own: FlowLogFacts[] = [];
     for (const f of region.flowLogs.filter((f) => isManagedByFlowfix(f.tags))) {
+      if (isTelemetryRuleManaged(f.tags)) {
+        kept.push({ type: 'flow-log', region: region.region, name: f.flowLogId, reason: `made by a CloudWatch telemetry rule (${TELEMETRY_RULE_TAG.key}=true): the rule's, never flowfix's to delete (${f.resourceId})` });
+        continue;
+      }
       const mismatch = shapeMismatch(f, input.own);
       if (mismatch === undefined) own.push(f);
       else kept.push({ type: 'flow-log', region: region.region, name: f.flowLogId, reason: `tagged ManagedBy=flowfix but ${mismatch} (${f.resourceId}): not flowfix's under these settings` });
@@ -113,6 +118,10 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
       const bytes = group.storedBytes ?? 0;
       if (!isManagedByFlowfix(tags)) {
         kept.push({ type: 'log-group', region: region.region, name, reason: 'not created by flowfix (no ManagedBy=flowfix tag)' });
+        continue;
+      }
+      if (isTelemetryRuleManaged(tags)) {
+        kept.push({ type: 'log-group', region: region.region, name, storedBytes: group.storedBytes ?? 0, reason: `kept by a CloudWatch telemetry rule (${TELEMETRY_RULE_TAG.key}=true): the rule's, never flowfix's to delete` });
         continue;
       }
       const user = remaining.find((f) => f.region === region.region && f.logGroupName === name);

@@ -101,6 +101,22 @@ describe('buildRollbackPlan', () => {
     expect(p.kept[0]?.reason).toContain('has inline policies flowfix did not write (extra)');
   });
 
+  test('GIVEN a flow log and a group a CloudWatch telemetry rule made, even tagged ManagedBy=flowfix THEN neither is deleted, and both are named as the rule\'s', () => {
+    const rule = { ManagedBy: 'flowfix', CloudWatchTelemetryRuleManaged: 'true' };
+    const ruleLog = ours('vpc-r', { tags: rule });
+    const live = inventory([region('us-east-1', { flowLogs: [ruleLog], logGroups: { [GROUP]: { name: GROUP, storedBytes: 5 } } })], role({ tags: {} }));
+
+    const p = plan(live, { deleteLogGroups: true, logGroupTags: { 'us-east-1': { [GROUP]: rule } } });
+
+    expect(p.actions).toEqual([]);
+    expect(p.kept).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'flow-log', name: ruleLog.flowLogId, reason: expect.stringContaining('telemetry rule') }),
+        expect.objectContaining({ type: 'log-group', name: GROUP, reason: expect.stringContaining('telemetry rule') }),
+      ]),
+    );
+  });
+
   test('GIVEN 1001 flowfix flow logs in a region THEN two DeleteFlowLogs calls of at most 1000 ids', () => {
     const many = Array.from({ length: 1001 }, (_, i) => ours(`vpc-${i}`));
     const p = plan(inventory([region('us-east-1', { flowLogs: many })]));
