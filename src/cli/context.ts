@@ -109,12 +109,6 @@ async function sourceFor(options: CommandOptions, io: Io, deps: CommandDeps, pro
   return { clients: await openSnapshot(options.snapshot, options.settings) };
 }
 
-/** The session many-account commands need: live AWS only. */
-export function requireSession(wf: CommandWorkflow): AwsSession {
-  if (!wf.session) throw new FlowfixError('NoSession', '--org and --accounts need AWS, not a snapshot', { hint: 'drop --snapshot' });
-  return wf.session;
-}
-
 export type CommandWorkflow = WorkflowDeps & { session?: AwsSession };
 
 

@@ -17,19 +17,6 @@ type RedirectingSetting = keyof typeof REDIRECTING_SETTINGS;
 export const OUTPUT_FORMATS = ['text', 'json', 'sarif', 'markdown', 'csv'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** Reports (sarif, markdown, csv) are of findings: plan and verify have them; apply and guided speak text or JSON. */
-const FORMATS_OF: Record<string, readonly OutputFormat[]> = { plan: OUTPUT_FORMATS, verify: OUTPUT_FORMATS, apply: ['text', 'json'], guided: ['text', 'json'], rollback: ['text', 'json'] };
-
-/** A format the command cannot write is bad usage, refused before anything is read. */
-export function checkFormat(command: string, format: unknown): void {
-  const allowed = FORMATS_OF[command] ?? OUTPUT_FORMATS;
-  if (typeof format === 'string' && !allowed.includes(format as OutputFormat)) {
-    throw new FlowfixError('BadUsage', `--format ${format} is not available for ${command}: it prints ${allowed.join(' or ')}`, {
-      hint: `use --format ${allowed.join('|')}; reports in ${OUTPUT_FORMATS.filter((f) => !allowed.includes(f)).join(', ')} come from flowfix plan and flowfix verify`,
-    });
-  }
-}
-
 export interface CommandOptions {
   settings: Settings;
   /** Where the endpoint and profile came from; absent when nothing chose one (the SDK's defaults). */

@@ -8,7 +8,11 @@ import { renderPlanFile } from '../plan/plan-file.js';
 import { plural } from '../util/plural.js';
 import { writeFileSafely } from '../util/safe-files.js';
 import type { Plan } from '../plan/types.js';
+import { isOrgPlanReport, singleReport, type OrgPlanReport } from '../report/org-report.js';
 import type { PlanReport } from '../report/plan-report.js';
+import { renderDelivery } from '../render/apply.js';
+import { renderOrgMarkdown, renderOrgPlanReport, renderOrgVerdict } from '../render/org.js';
+import { renderPermissionCheck } from '../render/permissions.js';
 import { renderCsv } from '../render/csv.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderSarif } from '../render/sarif.js';
@@ -28,55 +32,79 @@ export interface ReportView {
   command: 'plan' | 'verify';
   /** plan: the command that carries the plan out. */
   nextStep?: string;
-  /** Text lines to show before plan's summary line (plan --check-permissions: the Permissions section). */
-  beforeSummary?: string;
-  /** Text lines to show before the closing line (verify: what reached the destinations). */
-  beforeClosing?: string;
 }
 
 /** Above this many results GitHub code scanning keeps only the most severe (it refuses files with over 25,000). */
 const GITHUB_SHOWN_RESULTS = 5000;
 
-/** A report in any format. Without `view` (apply and guided show the plan before acting), text has no closing line. */
-export function printReport(report: PlanReport, format: OutputFormat, io: Io, view?: ReportView): void {
+/**
+ * `plan` and `verify` in any format, for one account (its report) or many (the organization report):
+ * SARIF has a run per account, CSV a row per finding with its account, Markdown and text a section per
+ * account. Without `view` (apply shows the plan before acting), text has no closing line.
+ */
+export function printReport(document: PlanReport | OrgPlanReport, format: OutputFormat, io: Io, view?: ReportView): void {
+  const reports = isOrgPlanReport(document) ? document.accounts.flatMap((a) => (a.status === 'read' ? [singleReport(a.report)] : [])) : [document];
+  const notRead = isOrgPlanReport(document) ? document.accounts.filter((a) => a.status !== 'read') : [];
+  const style = styleOf(io);
   switch (format) {
     case 'json':
-      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      printJson(io, document);
       return;
-    case 'sarif':
-      io.stdout.write(renderSarif(report, { toolVersion: flowfixVersion() }));
-      if (report.findings.length > GITHUB_SHOWN_RESULTS) {
-        io.stderr.write(`flowfix: ${report.findings.length} results; GitHub code scanning shows the ${GITHUB_SHOWN_RESULTS} most severe and refuses files with over 25000\n`);
-      }
-      warnIncomplete(report, format, io);
+    case 'sarif': {
+      io.stdout.write(renderSarif(reports, { toolVersion: flowfixVersion() }));
+      const results = reports.reduce((n, r) => n + r.findings.length, 0);
+      if (results > GITHUB_SHOWN_RESULTS) io.stderr.write(`flowfix: ${results} results; GitHub code scanning shows the ${GITHUB_SHOWN_RESULTS} most severe and refuses files with over 25000\n`);
+      warnIncomplete(reports, notRead, format, io);
       return;
+    }
     case 'csv':
-      io.stdout.write(renderCsv(report));
-      warnIncomplete(report, format, io);
+      io.stdout.write(renderCsv(reports));
+      warnIncomplete(reports, notRead, format, io);
       return;
-    case 'markdown':
-      io.stdout.write(renderMarkdown(report, { command: view?.command ?? 'plan', ...(view?.nextStep ? { nextStep: view.nextStep } : {}) }));
+    case 'markdown': {
+      const options = { command: view?.command ?? 'plan', ...(view?.nextStep ? { nextStep: view.nextStep } : {}) } as const;
+      io.stdout.write(isOrgPlanReport(document) ? renderOrgMarkdown(document, options) : renderMarkdown(document, options));
       return;
+    }
     case 'text': {
-      const style = styleOf(io);
-      io.stdout.write(`${renderPlanReport(report, style, { ...layoutOf(io), ...(view ? { command: view.command } : {}) })}\n`);
-      if (view?.beforeSummary) io.stdout.write(`\n${view.beforeSummary}\n`);
-      if (view?.command === 'plan') io.stdout.write(`\n${style.bold(renderPlanSummary(report, view.nextStep ? { nextStep: view.nextStep } : {}))}\n`);
-      if (view?.beforeClosing) io.stdout.write(`${view.beforeClosing}\n`);
-      if (view?.command === 'verify') io.stdout.write(`${renderVerdict(report)}\n`);
+      const layout = layoutOf(io);
+      if (isOrgPlanReport(document)) {
+        io.stdout.write(`${renderOrgPlanReport(document, style, { ...layout, ...(view ? { command: view.command } : {}) }, (report) => accountSections(report, style, layout, view))}\n`);
+        if (view?.command === 'verify') io.stdout.write(`${renderOrgVerdict(document)}\n`);
+        return;
+      }
+      io.stdout.write(`${renderPlanReport(document, style, { ...layout, ...(view ? { command: view.command } : {}) })}\n`);
+      if (document.permissionCheck) io.stdout.write(`\n${renderPermissionCheck(document.permissionCheck, style, layout)}\n`);
+      if (view?.command === 'plan') io.stdout.write(`\n${style.bold(renderPlanSummary(document, view.nextStep ? { nextStep: view.nextStep } : {}))}\n`);
+      if (document.delivery?.length) io.stdout.write(`${renderDelivery(document.delivery, style, layout)}\n`);
+      if (view?.command === 'verify') io.stdout.write(`${renderVerdict(document)}\n`);
     }
   }
 }
 
+/** What a single-account run shows after its report, in an account's section of a many-account run. */
+function accountSections(report: PlanReport, style: Style, layout: RenderOptions, view: ReportView | undefined): string[] {
+  return [
+    ...(report.permissionCheck ? ['', renderPermissionCheck(report.permissionCheck, style, layout)] : []),
+    ...(report.delivery?.length ? [renderDelivery(report.delivery, style, layout)] : []),
+    ...(view?.command === 'verify' ? [renderVerdict(report)] : []),
+  ];
+}
+
 /** SARIF and CSV have no place for what could not be read, or was denied: stderr says so (the exit code is 1 too for errors). */
-function warnIncomplete(report: PlanReport, format: OutputFormat, io: Io): void {
-  const denied = report.regions.filter((r) => r.status === 'denied' && r.deniedBy);
-  if (format === 'csv' && denied.length > 0) {
-    io.stderr.write(`flowfix: skipped ${denied.map((r) => `${r.region} (${describeOrganizationPolicy(r.deniedBy!)})`).join(', ')}: denied by an organization policy\n`);
+function warnIncomplete(reports: PlanReport[], notRead: { accountId: string; status: string }[], format: OutputFormat, io: Io): void {
+  const many = reports.length + notRead.length > 1;
+  for (const report of reports) {
+    const inAccount = many ? ` in account ${report.accountId}` : '';
+    const denied = report.regions.filter((r) => r.status === 'denied' && r.deniedBy);
+    if (format === 'csv' && denied.length > 0) {
+      io.stderr.write(`flowfix: skipped ${denied.map((r) => `${r.region} (${describeOrganizationPolicy(r.deniedBy!)})`).join(', ')}${inAccount}: denied by an organization policy\n`);
+    }
+    if (report.errors.length === 0) continue;
+    const names = report.errors.map((e) => `${e.region === 'global' ? 'the delivery role (IAM)' : visible(e.region)} (${visible(e.code)})`).join(', ');
+    io.stderr.write(`flowfix: could not read ${names}${inAccount}: the ${format} report lacks ${report.errors.length === 1 ? 'its' : 'their'} findings (${plural(report.errors.length, 'error')} in --format json)\n`);
   }
-  if (report.errors.length === 0) return;
-  const names = report.errors.map((e) => `${e.region === 'global' ? 'the delivery role (IAM)' : visible(e.region)} (${visible(e.code)})`).join(', ');
-  io.stderr.write(`flowfix: could not read ${names}: the ${format} report lacks ${report.errors.length === 1 ? 'its' : 'their'} findings (${plural(report.errors.length, 'error')} in --format json)\n`);
+  for (const a of notRead) io.stderr.write(`flowfix: account ${a.accountId} ${a.status === 'unreachable' ? 'could not be read' : 'was not started (interrupted)'}: the ${format} report has nothing for it (see --format json)\n`);
 }
 
 /** Warnings where no report shows them (a saved plan's rebuild, JSON apply): stderr, so stdout stays one document. */

@@ -2,23 +2,23 @@
 import yargs, { type Argv } from 'yargs';
 import { isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
 import { withGlobalSettingsFlags, withSettingsFlags } from '../config/flags.js';
-import { isMultiAccount } from '../config/settings.js';
 import { FlowfixError, isFlowfixError } from '../errors.js';
 import { closestWord } from '../util/closest-word.js';
 import type { Io } from '../io/io.js';
 import { EXIT } from '../workflow/exit-codes.js';
 import type { CommandDeps } from './context.js';
-import { checkFormat, OUTPUT_FORMATS, toCommandOptions, type CommandOptions, type RawArgs } from './options.js';
+import type { CommandName } from './command-rules.js';
+import { OUTPUT_FORMATS, toCommandOptions, type CommandOptions, type RawArgs } from './options.js';
 import { flowfixVersion } from './version.js';
 import { visible } from '../render/visible.js';
 
 type CommandHandler = (options: CommandOptions, io: Io, deps: CommandDeps) => Promise<number>;
 
-/** Loaded on demand; --org / --accounts runs go to the many-account variants. */
-const commands: Record<string, (options: CommandOptions) => Promise<CommandHandler>> = {
-  plan: async (o) => (isMultiAccount(o.settings) ? (await import('./commands/accounts.js')).planAccountsCommand : (await import('./commands/plan.js')).planCommand),
-  apply: async (o) => (isMultiAccount(o.settings) && !o.planFile ? (await import('./commands/accounts.js')).applyAccountsCommand : (await import('./commands/apply.js')).applyCommand),
-  verify: async (o) => (isMultiAccount(o.settings) ? (await import('./commands/accounts.js')).verifyAccountsCommand : (await import('./commands/verify.js')).verifyCommand),
+/** Loaded on demand: each command handles any number of accounts. */
+const commands: Record<CommandName, () => Promise<CommandHandler>> = {
+  plan: async () => (await import('./commands/plan.js')).planCommand,
+  apply: async () => (await import('./commands/apply.js')).applyCommand,
+  verify: async () => (await import('./commands/verify.js')).verifyCommand,
   guided: async () => (await import('./commands/guided.js')).guidedCommand,
   rollback: async () => (await import('./commands/rollback.js')).rollbackCommand,
 };
@@ -42,7 +42,7 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
     // Before yargs, whose strict mode would first complain about the options of a command that does not exist.
     const first = argv[0];
     if (first !== undefined && !first.startsWith('-') && !Object.hasOwn(commands, first)) throw unknownCommand(first);
-    let chosen: { name: string; args: RawArgs } | undefined;
+    let chosen: { name: CommandName; args: RawArgs } | undefined;
     const parser = withGlobalSettingsFlags(
       yargs(argv)
         .scriptName('flowfix')
@@ -121,15 +121,12 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
       });
     await parser.parseAsync();
     if (!chosen) return EXIT.ok; // --help or --version already printed
-    checkFormat(chosen.name, chosen.args.format);
     const options = await toCommandOptions(chosen.args, io);
     debug = options.debug;
-    if (options.checkPermissions && isMultiAccount(options.settings)) {
-      throw new FlowfixError('BadUsage', '--check-permissions checks one account; it is not available with --org or --accounts yet', {
-        hint: 'run flowfix plan --check-permissions in each account, or apply --dry-run there',
-      });
-    }
-    const handler = await commands[chosen.name]!(options);
+    // The flags' rules, before any AWS call (a saved plan's account is read from the file).
+    const planAccountId = options.planFile ? (await (await import('../plan/plan-file.js')).readPlanFile(options.planFile)).accountId : undefined;
+    (await import('./command-rules.js')).checkCommandRules({ command: chosen.name, options, ...(planAccountId ? { planAccountId } : {}) });
+    const handler = await commands[chosen.name]();
     return await handler(options, io, deps);
   } catch (err) {
     if (isFlowfixError(err) && err.code === 'Interrupted') {

@@ -155,7 +155,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
   { flag: '--ou', key: 'ou', type: 'string', describe: 'With --org: only the accounts under this OU and its children', render: (s) => s.ou },
   { flag: '--accounts', key: 'accounts', type: 'string', describe: 'Comma-separated account ids', parse: splitList, render: (s) => s.accounts?.join(',') },
   { flag: '--exclude-accounts', key: 'excludeAccounts', type: 'string', describe: 'Comma-separated account ids to leave out', parse: splitList, render: (s) => s.excludeAccounts?.join(',') },
-  { flag: '--assume-role', key: 'assumeRole', type: 'string', describe: 'Role name flowfix assumes in each account but the caller\'s own (required with --org/--accounts)', render: (s) => s.assumeRole },
+  { flag: '--assume-role', key: 'assumeRole', type: 'string', describe: 'Role name flowfix assumes in each account but the caller\'s own (required with --org, and --accounts naming others)', render: (s) => s.assumeRole },
   { flag: '--external-id', key: 'externalId', type: 'string', describe: 'ExternalId for --assume-role', render: (s) => s.externalId },
   { flag: '--role-session-name', key: 'roleSessionName', type: 'string', describe: 'Session name for --assume-role (default flowfix-<your user or session name>, so CloudTrail tells operators apart)', render: (s) => s.roleSessionName },
   {

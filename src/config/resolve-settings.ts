@@ -262,9 +262,11 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
       `${mention('retentionInDays', retentionInDays)} is shorter than ${mention('minRetentionDays', minRetentionDays)}: flowfix would create non-compliant log groups`,
     );
   }
-  if ((merged.org || merged.accounts) && !merged.assumeRole) {
+  // --accounts may name only the caller's own account (a list of one): whether it needs a role is known
+  // once the caller is (src/workflow/accounts.ts).
+  if (merged.org && !merged.assumeRole) {
     count++;
-    problems.push(`${mention(merged.org ? 'org' : 'accounts')} needs ${mention('assumeRole')} ROLE: the role flowfix assumes in each account (e.g. OrganizationAccountAccessRole)`);
+    problems.push(`${mention('org')} needs ${mention('assumeRole')} ROLE: the role flowfix assumes in each account (e.g. OrganizationAccountAccessRole)`);
   }
   if (merged.org && merged.accounts) {
     count++;

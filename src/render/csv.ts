@@ -34,9 +34,10 @@ export function csvCell(raw: string): string {
   return safe !== value || /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export const renderCsv = takesUntrusted(function renderCsv(report: PlanReport): string {
-  const cells = (f: Finding): Record<(typeof CSV_COLUMNS)[number], string> => ({
-    accountId: report.accountId,
+/** One header, then every finding of every account's report (one account: a run of one). */
+export const renderCsv = takesUntrusted(function renderCsv(reports: readonly PlanReport[]): string {
+  const cells = (accountId: string, f: Finding): Record<(typeof CSV_COLUMNS)[number], string> => ({
+    accountId,
     region: f.region,
     severity: f.severity,
     kind: f.kind,
@@ -50,6 +51,6 @@ export const renderCsv = takesUntrusted(function renderCsv(report: PlanReport): 
     flowLogIds: (f.flowLogIds ?? []).join(' '),
     excluded: f.excluded ? describeExclusionMark(f.excluded) : '',
   });
-  const lines = [CSV_COLUMNS.join(','), ...report.findings.map((f) => CSV_COLUMNS.map((c) => csvCell(cells(f)[c])).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
+  const rows = reports.flatMap((r) => r.findings.map((f) => CSV_COLUMNS.map((c) => csvCell(cells(r.accountId, f)[c])).join(',')));
+  return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 });

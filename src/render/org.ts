@@ -1,8 +1,9 @@
 // Data in, strings out: the terminal view of many accounts. One table of accounts, then each account's
 // report exactly as a single-account run shows it.
 import { takesUntrusted } from './visible.js';
-import { FINDING_KINDS } from '../report/plan-report.js';
-import type { AccountReport, OrgPlanReport } from '../report/org-report.js';
+import { FINDING_KINDS, isVerified, type PlanReport } from '../report/plan-report.js';
+import { mdCode, mdText, renderMarkdown, type MarkdownOptions } from './markdown.js';
+import { singleReport, type AccountReport, type OrgPlanReport } from '../report/org-report.js';
 import { fit, plural, table } from './layout.js';
 import { plainStyle, type Style } from './style.js';
 import { renderPlanReport, type RenderOptions } from './text.js';
@@ -12,7 +13,16 @@ const label = (a: { accountId: string; name?: string }) => `${a.accountId}${a.na
 /** The line that opens each account's section, in every many-account view. */
 export const accountHeading = takesUntrusted((a: { accountId: string; name?: string }, style: Style): string => style.bold(`== Account ${label(a)}`));
 
-export const renderOrgPlanReport = takesUntrusted(function renderOrgPlanReport(report: OrgPlanReport, style: Style = plainStyle, options: RenderOptions = {}): string {
+/**
+ * The table of accounts, then each account's report; `sections`: what a single-account run of the
+ * command shows after its report (permissions, delivery, verdict), shown in the account's section too.
+ */
+export const renderOrgPlanReport = takesUntrusted(function renderOrgPlanReport(
+  report: OrgPlanReport,
+  style: Style = plainStyle,
+  options: RenderOptions & { command?: 'plan' | 'verify' } = {},
+  sections: (report: PlanReport) => string[] = () => [],
+): string {
   const rows = [['ACCOUNT', 'NAME', 'REGIONS', 'COMPLIANT', 'ACTIONS', 'FINDINGS']];
   for (const account of report.accounts) rows.push(accountRow(account, style));
   const out = [style.bold(`flowfix — ${plural(report.accounts.length, 'account')}`), '', table(rows, style, true, options.width)];
@@ -21,8 +31,10 @@ export const renderOrgPlanReport = takesUntrusted(function renderOrgPlanReport(r
   }
   for (const account of report.accounts) {
     out.push('', accountHeading(account, style));
-    if (account.status === 'read') out.push(renderPlanReport({ ...account.report, schema: 'flowfix.plan-report/v1' }, style, options));
-    else if (account.status === 'unreachable') out.push(fit(style.red(`  could not be read: ${account.error.code}: ${account.error.message} (${account.error.hint})`), options.width, 4));
+    if (account.status === 'read') {
+      const single = singleReport(account.report);
+      out.push(renderPlanReport(single, style, options), ...sections(single));
+    } else if (account.status === 'unreachable') out.push(fit(style.red(`  could not be read: ${account.error.code}: ${account.error.message} (${account.error.hint})`), options.width, 4));
     else out.push(style.yellow('  not started (interrupted)'));
   }
   return out.join('\n');
@@ -44,3 +56,22 @@ function accountRow(account: AccountReport, style: Style): string[] {
   const regionCell = read.length === regions.length ? String(regions.length) : regions.some((r) => r.status === 'error') ? style.red(`${read.length}/${regions.length}`) : `${read.length}/${regions.length}`;
   return [account.accountId, account.name ?? '', regionCell, `${compliant}/${inScope}`, String(plan.actions.length), findings || 'none'];
 }
+
+/** `verify` over many accounts: one closing line for the whole run. */
+export const renderOrgVerdict = takesUntrusted(function renderOrgVerdict(report: OrgPlanReport): string {
+  const unverified = report.accounts.filter((a) => a.status !== 'read' || !isVerified(a.report)).length;
+  return unverified === 0
+    ? `Verified: every resource in scope has a working flow log in ${plural(report.accounts.length, 'account')}.`
+    : `Not verified: ${plural(unverified, 'account')} with findings or errors.`;
+});
+
+/** Markdown for many accounts: each account's section as a single-account run writes it; one line for an account not read. */
+export const renderOrgMarkdown = takesUntrusted(function renderOrgMarkdown(report: OrgPlanReport, options: MarkdownOptions): string {
+  return report.accounts
+    .map((a) => {
+      if (a.status === 'read') return renderMarkdown(singleReport(a.report), options);
+      const why = a.status === 'unreachable' ? `could not be read: ${mdCode(a.error.code)} ${mdText(a.error.message)} (${mdText(a.error.hint)})` : 'not started (interrupted)';
+      return `## flowfix ${options.command}: account ${mdCode(a.accountId)}${a.name ? ` (${mdCode(a.name)})` : ''}\n\n${why}\n`;
+    })
+    .join('\n');
+});

@@ -44,12 +44,13 @@ export function findingFingerprint(accountId: string, f: Pick<Finding, 'region' 
 export const artifactUri = (accountId: string, f: Pick<Finding, 'region' | 'resourceId'>): string =>
   `aws/${accountId}/${encodeURIComponent(f.region)}/${encodeURIComponent(f.resourceId)}`;
 
-export function renderSarif(report: PlanReport, { toolVersion }: SarifOptions): string {
+/** One run per account's report (each with its own category, so accounts never close each other's alerts). */
+export function renderSarif(reports: readonly PlanReport[], { toolVersion }: SarifOptions): string {
   const ruleIndex = new Map(FINDING_KINDS.map((kind, i) => [kind, i]));
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
-    runs: [
+    runs: reports.map((report) => (
       {
         tool: { driver: { name: 'flowfix', semanticVersion: toolVersion, rules: FINDING_KINDS.map((kind) => rule(kind, FINDING_KIND_INFO[kind])) } },
         automationDetails: { id: `flowfix/${report.accountId}/` },
@@ -73,8 +74,7 @@ export function renderSarif(report: PlanReport, { toolVersion }: SarifOptions): 
         ],
         results: report.findings.map((f) => result(report.accountId, f, ruleIndex.get(f.kind)!)),
         properties: { accountId: report.accountId, partition: report.partition, generatedAt: report.generatedAt, settings: report.settings },
-      },
-    ],
+      })),
   };
   return `${JSON.stringify(log, null, 2)}\n`;
 }

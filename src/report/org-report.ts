@@ -1,9 +1,45 @@
-// The data `flowfix plan --org` / `--accounts` shows: one single-account report per account, or why
-// the account could not be read. Same shape for the terminal and --format json.
-import type { AwsProblem } from '../inventory/types.js';
+// Any number of accounts, in the documents flowfix prints: what the workflow hands over per account
+// (AccountOutcome), and one builder per command that turns the outcomes into the document users read.
+// One account gives today's single-account document; several give the organization document. The
+// published schemas stay as they were (v1), so their per-account status words stay too: 'read' (plan,
+// verify) and 'applied' (apply) for the workflow's one word, 'done'.
 import * as z from 'zod';
-import { applyReportSchema } from './apply-report.js';
-import { planExitCode, planReportSchema, type ExitCodeOptions, type PlanReport } from './plan-report.js';
+import { FlowfixError, interrupted } from '../errors.js';
+import type { AwsProblem } from '../inventory/types.js';
+import { APPLY_REPORT_SCHEMA, applyReportSchema, type ApplyReportDocument } from './apply-report.js';
+import { planReportSchema, REPORT_SCHEMA, type PlanReport } from './plan-report.js';
+
+export interface AccountTarget {
+  accountId: string;
+  /** From Organizations, when the accounts came from --org. */
+  name?: string;
+}
+
+/** Why an account could not be entered or read, and what to do about it. */
+export interface AccountProblem {
+  code: string;
+  message: string;
+  hint: string;
+}
+
+/** One account's result, whatever the command: done (with its value), unreachable, or not started (Ctrl-C). */
+export type AccountOutcome<T> =
+  | (AccountTarget & { status: 'done'; value: T })
+  | (AccountTarget & { status: 'unreachable'; problem: AccountProblem; thrown: unknown })
+  | (AccountTarget & { status: 'not-started' });
+
+export const identityOf = ({ accountId, name }: AccountTarget): AccountTarget => ({ accountId, ...(name ? { name } : {}) });
+
+/**
+ * The value of the only account of a run, or what stopped it, thrown as a single-account run stops: one
+ * line with AWS's words and what to fix in that account, or Ctrl-C's interruption.
+ */
+export function soleValue<T>(outcome: AccountOutcome<T>): T {
+  if (outcome.status === 'done') return outcome.value;
+  if (outcome.status === 'not-started') throw interrupted();
+  const { thrown, problem } = outcome;
+  throw new FlowfixError(problem.code, problem.message, { hint: problem.hint, cause: thrown });
+}
 
 /** Bump on any incompatible change; documented in README "Many accounts". */
 export const ORG_REPORT_SCHEMA = 'flowfix.org-plan-report/v1';
@@ -30,6 +66,8 @@ export const orgPlanReportSchema = z
 /** Bump on any incompatible change; documented in README "Many accounts". */
 export const ORG_APPLY_REPORT_SCHEMA = 'flowfix.org-apply-report/v1';
 
+const exitCodeSchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(130)]);
+
 export const orgApplyReportSchema = z
   .strictObject({
     schema: z.literal(ORG_APPLY_REPORT_SCHEMA),
@@ -41,58 +79,67 @@ export const orgApplyReportSchema = z
         z.strictObject({ ...accountIdentity, status: z.literal('not-started') }),
       ]),
     ),
-    exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(130)]),
+    exitCode: exitCodeSchema,
   })
   .meta({ title: 'flowfix organization apply report (flowfix.org-apply-report/v1)', description: 'What `flowfix apply --org|--accounts --format json` prints: one apply report per account.' });
 
 /** The plan inside each account's report is typed as flowfix writes it. */
 export type AccountReport =
-  | (AccountIdentity & { status: 'read'; report: Omit<PlanReport, 'schema'> })
-  | (AccountIdentity & { status: 'unreachable'; error: AwsProblem & { hint: string } })
-  | (AccountIdentity & { status: 'not-started' });
+  | (AccountTarget & { status: 'read'; report: Omit<PlanReport, 'schema'> })
+  | (AccountTarget & { status: 'unreachable'; error: AwsProblem & { hint: string } })
+  | (AccountTarget & { status: 'not-started' });
 
 export interface OrgPlanReport {
   schema: typeof ORG_REPORT_SCHEMA;
   generatedAt: string;
   callerAccountId: string;
   accounts: AccountReport[];
-  notActive: (AccountIdentity & { state: string })[];
+  notActive: (AccountTarget & { state: string })[];
 }
 
-interface AccountIdentity {
-  accountId: string;
-  name?: string;
+export type OrgApplyReportDocument = Omit<z.infer<typeof orgApplyReportSchema>, 'accounts'> & {
+  accounts: ((Omit<ApplyReportDocument, 'schema'> & AccountTarget & { status: 'applied' }) | Exclude<AccountReport, { status: 'read' }>)[];
+};
+
+/** Who ran, and which accounts of the organization were not entered: the organization documents' header. */
+export interface RunAccounts {
+  callerAccountId: string;
+  notActive: OrgPlanReport['notActive'];
 }
 
-/** Over the whole run: 1 if any account could not be read (or not all regions), else 2 if any needs changes, else 0. */
-export function orgPlanExitCode(report: OrgPlanReport, options: ExitCodeOptions = {}): 0 | 1 | 2 {
-  const codes = report.accounts.map((a) => (a.status === 'read' ? planExitCode(a.report, options) : 1));
-  return codes.includes(1) ? 1 : codes.includes(2) ? 2 : 0;
+/** The other accounts' entry, the same in every organization document. */
+function notDone(account: Exclude<AccountOutcome<unknown>, { status: 'done' }>): Exclude<AccountReport, { status: 'read' }> {
+  return account.status === 'unreachable' ? { ...identityOf(account), status: 'unreachable', error: account.problem } : { ...identityOf(account), status: 'not-started' };
 }
 
-/** An account's read as the workflow hands it over (src/workflow/accounts.ts AccountOutcome). */
-export type AccountRead = AccountIdentity &
-  ({ status: 'done'; value: { report: PlanReport } } | { status: 'unreachable'; problem: AwsProblem & { hint: string } } | { status: 'not-started' });
-
-/** Per account, the same report a single-account run shows. */
-export function buildOrgReport(callerAccountId: string, accounts: AccountRead[], notActive: OrgPlanReport['notActive'], now: Date): OrgPlanReport {
+/** `plan` and `verify`: one account's report as a single-account run prints it, or the organization report. */
+export function planDocument(run: RunAccounts, accounts: AccountOutcome<PlanReport>[], now: Date): PlanReport | OrgPlanReport {
+  if (accounts.length === 1) return soleValue(accounts[0]!);
   return {
     schema: ORG_REPORT_SCHEMA,
     generatedAt: now.toISOString(),
-    callerAccountId,
+    callerAccountId: run.callerAccountId,
     accounts: accounts.map((account): AccountReport => {
-      const identity = { accountId: account.accountId, ...(account.name ? { name: account.name } : {}) };
-      switch (account.status) {
-        case 'done': {
-          const { schema: _schema, ...report } = account.value.report;
-          return { ...identity, status: 'read', report };
-        }
-        case 'unreachable':
-          return { ...identity, status: 'unreachable', error: account.problem };
-        case 'not-started':
-          return { ...identity, status: 'not-started' };
-      }
+      if (account.status !== 'done') return notDone(account);
+      const { schema: _schema, ...report } = account.value;
+      return { ...identityOf(account), status: 'read', report };
     }),
-    notActive,
+    notActive: run.notActive,
   };
 }
+
+/** `apply`: one account's apply report, or one per account in the organization apply report. */
+export function applyDocument(run: RunAccounts, accounts: AccountOutcome<Omit<ApplyReportDocument, 'schema'>>[], exitCode: ApplyReportDocument['exitCode']): ApplyReportDocument | OrgApplyReportDocument {
+  if (accounts.length === 1) return { schema: APPLY_REPORT_SCHEMA, ...soleValue(accounts[0]!) };
+  return {
+    schema: ORG_APPLY_REPORT_SCHEMA,
+    callerAccountId: run.callerAccountId,
+    accounts: accounts.map((a) => (a.status === 'done' ? { ...identityOf(a), status: 'applied' as const, ...a.value } : notDone(a))),
+    exitCode,
+  };
+}
+
+/** An account's report of the organization document, as a single-account run prints it. */
+export const singleReport = (report: Omit<PlanReport, 'schema'>): PlanReport => ({ schema: REPORT_SCHEMA, ...report });
+
+export const isOrgPlanReport = (doc: PlanReport | OrgPlanReport): doc is OrgPlanReport => doc.schema === ORG_REPORT_SCHEMA;

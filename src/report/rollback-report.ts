@@ -5,6 +5,8 @@ import type { KeptResource } from '../plan/build-rollback.js';
 import { planActionSchema } from '../plan/plan-file.js';
 import type { Equal } from '../util/types.js';
 import { dryRunCallSchema, outcomeSchema } from './apply-report.js';
+import { identityOf, soleValue, type AccountOutcome, type AccountTarget } from './org-report.js';
+import type { PlanAction } from '../plan/types.js';
 
 /** Bump on any incompatible change; documented in README "Rollback". */
 export const ROLLBACK_REPORT_SCHEMA = 'flowfix.rollback-report/v1';
@@ -61,3 +63,26 @@ export type AccountRollbackDocument = z.infer<typeof accountRollbackSchema>;
 
 const sameKept: Equal<z.infer<typeof keptResourceSchema>, KeptResource> = true;
 void sameKept;
+
+/** One account's rollback, as the report shows it (the document's account entry without its identity). */
+export type AccountRollbackValue = Omit<AccountRollbackDocument, keyof AccountTarget | 'status' | 'actions'> & { actions: PlanAction[] };
+
+/** The document, with each account's actions typed as flowfix writes them. */
+export type RollbackReport = Omit<RollbackReportDocument, 'accounts'> & {
+  accounts: ((AccountTarget & { status: 'done' } & AccountRollbackValue) | Exclude<RollbackReportDocument['accounts'][number], { status: 'done' }>)[];
+};
+
+/** `rollback`: one entry per account, a run of one account included (whose failure is thrown, as any single-account run's). */
+export function rollbackDocument(request: Pick<RollbackReport, 'dryRun' | 'deleteLogGroups' | 'exitCode'>, accounts: AccountOutcome<AccountRollbackValue>[]): RollbackReport {
+  if (accounts.length === 1) soleValue(accounts[0]!);
+  return {
+    schema: ROLLBACK_REPORT_SCHEMA,
+    dryRun: request.dryRun,
+    deleteLogGroups: request.deleteLogGroups,
+    accounts: accounts.map((a) => {
+      if (a.status === 'done') return { ...identityOf(a), status: 'done' as const, ...a.value };
+      return a.status === 'unreachable' ? { ...identityOf(a), status: 'unreachable' as const, error: a.problem } : { ...identityOf(a), status: 'not-started' as const };
+    }),
+    exitCode: request.exitCode,
+  };
+}

@@ -1,19 +1,17 @@
-// Many accounts: which ones (--org, --ou, --accounts, --exclude-accounts), entered how (the caller's own
-// credentials for its own account, sts:AssumeRole for every other), and the single-account workflow run
-// in each. An account that cannot be entered is data: the others go on.
+// The accounts a run works in, and how each is entered. Every command works over this list: without
+// --org or --accounts it holds the caller's own account (live, or the snapshot's), entered with the
+// caller's own clients; --org / --accounts name others, entered through sts:AssumeRole. An account that
+// cannot be entered or read is data: the others go on.
 import type { AwsClients, AwsSession } from '../aws/api.js';
 import { classifyAwsError, describeOrganizationPolicy, isAwsOrNetworkError, toFlowfixError, type ClassifiedAwsError } from '../aws/errors.js';
+import { partitionOfCaller } from '../aws/regions.js';
 import type { Settings } from '../config/settings.js';
-import { FlowfixError, isFlowfixError } from '../errors.js';
-import { partitionOf } from '../facts/regions.js';
-import { collectInventory } from '../inventory/collect-inventory.js';
+import { FlowfixError, interrupted, isFlowfixError } from '../errors.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
+import { identityOf, soleValue, type AccountOutcome, type AccountProblem, type AccountTarget, type RunAccounts } from '../report/org-report.js';
 import { Limiter, mapWithConcurrency } from '../util/concurrency.js';
-import { applyAndVerify, DEFAULT_APPLY_TIMINGS, type ApplyResult, type ApplyTimings } from './apply-and-verify.js';
-import { assessInventory, type Assessment } from './assess.js';
-import { buildOrgReport, type OrgPlanReport } from '../report/org-report.js';
+import { assess, type Assessment } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
 
 export const DEFAULT_ROLE_SESSION_NAME = 'flowfix';
 
@@ -34,115 +32,173 @@ export function defaultRoleSessionName(callerArn: string | undefined): string {
   return name.slice(0, 64);
 }
 
-export interface AccountTarget {
-  accountId: string;
-  name?: string;
-}
-
-export interface AccountChoice {
-  /** The caller's own account: read with its own credentials. */
-  callerAccountId: string;
-  partition: string;
+export interface AccountChoice extends RunAccounts {
+  /** The caller's ARN: its partition names the member roles (arn:PARTITION:iam::ACCOUNT:role/ROLE). */
+  callerArn: string;
+  /** In a stable order: the caller's first, then by id. */
   targets: AccountTarget[];
-  /** Accounts of the organization that are not ACTIVE, so not entered. */
-  notActive: (AccountTarget & { state: string })[];
-  /** The caller's ARN (sts:GetCallerIdentity): the default role session name is derived from it. */
-  callerArn?: string;
   /** Accounts that joined the organization by invitation (from --org): they have no OrganizationAccountAccessRole unless made. */
   invited?: string[];
 }
 
-/** Why an account could not be entered or read, and what to do about it. */
-export interface AccountProblem {
-  code: string;
-  message: string;
-  hint: string;
-}
+/** What accounts are entered with: the caller's own clients (live or a snapshot) and, live, the session that assumes roles. */
+export type AccountSource = Pick<WorkflowDeps, 'clients'> & { session?: AwsSession };
 
-export type AccountOutcome<T> =
-  | (AccountTarget & { status: 'done'; value: T })
-  | (AccountTarget & { status: 'unreachable'; problem: AccountProblem })
-  | (AccountTarget & { status: 'not-started' });
+/**
+ * Without account flags a run is the caller's own account, entered with its own clients: its id comes
+ * with the first read, which asks STS beside the region list (never a round trip before it).
+ */
+const THE_CALLER = "the caller's account";
 
-/** The accounts a run covers, in a stable order: the caller's first, then by id. */
-export async function chooseAccounts(settings: Settings, session: AwsSession): Promise<AccountChoice> {
-  const caller = await session.clients.callerIdentity().catch((err: unknown) => {
+/**
+ * The accounts to work in. `only`: the one account a saved plan was made for; the account flags may
+ * narrow the run to it but not leave it out (refused by name before anything is sent).
+ */
+export async function chooseAccounts(settings: Settings, source: AccountSource & Pick<WorkflowDeps, 'signal'>, only?: { accountId: string; what: string }): Promise<AccountChoice> {
+  if (!settings.org && !settings.accounts && !settings.excludeAccounts && !(only && settings.assumeRole)) {
+    return { callerAccountId: THE_CALLER, callerArn: '', targets: [{ accountId: THE_CALLER }], notActive: [] };
+  }
+  // Ctrl-C before anything was asked: as for one account, nothing more starts.
+  if (source.signal?.aborted) throw interrupted();
+  const identity = source.clients.callerIdentity().catch((err: unknown) => {
     throw toFlowfixError(err, 'Reading the account id (sts:GetCallerIdentity)');
   });
-  const partition = /^arn:([a-z-]+):/.exec(caller.arn)?.[1] ?? partitionOf(session.clients.homeRegion);
-  let targets: AccountTarget[];
+  const [caller, listed] = await Promise.all([identity, settings.org ? listOrganization(settings, sessionOf(source)) : undefined]);
+  // A saved plan: its own account through --assume-role, else the caller's (which the plan must then be
+  // for: loadSavedPlan refuses another account's plan by name).
+  let targets: AccountTarget[] = [{ accountId: only && settings.assumeRole ? only.accountId : caller.accountId }];
   let notActive: AccountChoice['notActive'] = [];
   let invited: string[] = [];
-  if (settings.org) {
-    const org = session.organizations();
-    const listed = await (settings.ou ? org.listAccountsUnder(settings.ou) : org.listAccounts()).catch((err: unknown) => {
-      const error = toFlowfixError(err, 'Listing the organization\'s accounts (organizations:ListAccounts)');
-      throw new FlowfixError(error.code, error.message, {
-        hint: 'run from the management account or a delegated administrator, or name the accounts with --accounts',
-        cause: err,
-      });
-    });
-    targets = listed.filter((a) => a.state === 'ACTIVE').map(({ accountId, name }) => ({ accountId, ...(name ? { name } : {}) }));
-    notActive = listed.filter((a) => a.state !== 'ACTIVE').map(({ accountId, name, state }) => ({ accountId, ...(name ? { name } : {}), state }));
+  if (listed) {
+    targets = listed.filter((a) => a.state === 'ACTIVE').map(identityOf);
+    notActive = listed.filter((a) => a.state !== 'ACTIVE').map((a) => ({ ...identityOf(a), state: a.state }));
     invited = listed.filter((a) => a.joinedMethod === 'INVITED').map((a) => a.accountId);
-  } else {
-    targets = [...new Set(settings.accounts ?? [caller.accountId])].map((accountId) => ({ accountId }));
+  } else if (settings.accounts) {
+    targets = [...new Set(settings.accounts)].map((accountId) => ({ accountId }));
   }
   const excluded = new Set(settings.excludeAccounts ?? []);
-  targets = targets
-    .filter((t) => !excluded.has(t.accountId))
-    .sort((a, b) => (a.accountId === caller.accountId ? -1 : b.accountId === caller.accountId ? 1 : a.accountId.localeCompare(b.accountId)));
-  if (targets.length === 0) {
-    throw new FlowfixError('NoAccounts', 'no account left to work on', { hint: 'check --accounts / --exclude-accounts / --ou' });
+  targets = targets.filter((t) => !excluded.has(t.accountId));
+  if (only) {
+    const conflict = planAccountFlagConflict(settings, only.accountId);
+    if (conflict) throw planAccountLeftOut(only, conflict);
+    if (settings.org) {
+      const mine = targets.find((t) => t.accountId === only.accountId);
+      if (!mine) throw planAccountLeftOut(only, settings.ou ? `is not an ACTIVE account under --ou ${settings.ou}` : 'is not an ACTIVE account of the organization');
+      targets = [mine];
+    } else if (settings.accounts) targets = [{ accountId: only.accountId }];
   }
-  return { callerAccountId: caller.accountId, callerArn: caller.arn, partition, targets, notActive, ...(invited.length > 0 ? { invited } : {}) };
+  if (targets.length === 0) throw new FlowfixError('NoAccounts', 'no account left to work on', { hint: 'check --accounts / --exclude-accounts / --ou' });
+  const others = targets.filter((t) => t.accountId !== caller.accountId).map((t) => t.accountId);
+  if (others.length > 0 && !settings.assumeRole) {
+    throw new FlowfixError('AssumeRoleRequired', `--accounts names ${others.join(', ')}, not the caller's own account (${caller.accountId}): flowfix enters ${others.length === 1 ? 'it' : 'them'} through a role`, {
+      hint: 'add --assume-role ROLE (e.g. OrganizationAccountAccessRole)',
+    });
+  }
+  targets.sort((a, b) => (a.accountId === caller.accountId ? -1 : b.accountId === caller.accountId ? 1 : a.accountId.localeCompare(b.accountId)));
+  return { callerAccountId: caller.accountId, callerArn: caller.arn, targets, notActive, ...(invited.length > 0 ? { invited } : {}) };
 }
 
-/** Clients acting in one named account: the caller's own, or through --assume-role (e.g. for a saved plan). */
-export async function clientsInAccount(accountId: string, settings: Settings, session: AwsSession): Promise<AwsClients> {
-  const caller = await session.clients.callerIdentity().catch((err: unknown) => {
-    throw toFlowfixError(err, 'Reading the account id (sts:GetCallerIdentity)');
+/** Pure: why the account flags leave out a saved plan's account (--org is only known after listing it). */
+export function planAccountFlagConflict(settings: Pick<Settings, 'accounts' | 'excludeAccounts'>, accountId: string): string | undefined {
+  if (settings.excludeAccounts?.includes(accountId)) return '--exclude-accounts names';
+  if (settings.accounts && !settings.accounts.includes(accountId)) return '--accounts does not name';
+  return undefined;
+}
+
+export const planAccountLeftOut = (plan: { accountId: string; what: string }, why: string): FlowfixError =>
+  new FlowfixError('PlanAccountLeftOut', `${plan.what} is for account ${plan.accountId}, which ${why}: nothing was changed`, {
+    hint: 'drop the account flags (a saved plan applies in its own account), or apply the plan of an account the run covers',
   });
-  const partition = /^arn:([a-z-]+):/.exec(caller.arn)?.[1] ?? partitionOf(session.clients.homeRegion);
-  return clientsForAccount(accountId, { callerAccountId: caller.accountId, callerArn: caller.arn, partition }, settings, session);
+
+async function listOrganization(settings: Settings, session: AwsSession) {
+  const org = session.organizations();
+  return (settings.ou ? org.listAccountsUnder(settings.ou) : org.listAccounts()).catch((err: unknown) => {
+    const error = toFlowfixError(err, "Listing the organization's accounts (organizations:ListAccounts)");
+    throw new FlowfixError(error.code, error.message, { hint: 'run from the management account or a delegated administrator, or name the accounts with --accounts', cause: err });
+  });
+}
+
+function sessionOf(source: AccountSource): AwsSession {
+  if (!source.session) throw new FlowfixError('NoSession', '--org and --accounts need AWS, not a snapshot', { hint: 'drop --snapshot' });
+  return source.session;
 }
 
 /** The clients that act in `accountId`: the caller's own, or through the assumed role. */
-export function clientsForAccount(accountId: string, choice: Pick<AccountChoice, 'callerAccountId' | 'partition' | 'callerArn'>, settings: Settings, session: AwsSession): AwsClients {
-  if (accountId === choice.callerAccountId) return session.clients;
+function clientsForAccount(accountId: string, choice: AccountChoice, settings: Settings, source: AccountSource): AwsClients {
+  if (accountId === choice.callerAccountId) return source.clients;
   if (!settings.assumeRole) {
     throw new FlowfixError('AssumeRoleRequired', `account ${accountId} is not the caller's (${choice.callerAccountId})`, { hint: 'add --assume-role ROLE' });
   }
-  return session.clientsForAccount(accountId, choice.partition, {
+  return sessionOf(source).clientsForAccount(accountId, partitionOfCaller(choice.callerArn), {
     roleName: settings.assumeRole,
     sessionName: settings.roleSessionName ?? defaultRoleSessionName(choice.callerArn),
     ...(settings.externalId ? { externalId: settings.externalId } : {}),
   });
 }
 
+/** What an account's work gets: its clients, and the bound on region reads every account shares (--concurrency). */
+export interface AccountContext {
+  clients: AwsClients;
+  account: AccountTarget;
+  limiter: Limiter;
+}
+
 /**
- * Runs `work` for every account, at most `concurrency` accounts at once, and keeps going past an account
- * that fails: its AWS or flowfix error becomes an 'unreachable' outcome. After Ctrl-C, accounts not yet
- * started are reported as such; `limiter` is shared so region reads stay bounded across all accounts.
+ * Runs `work` in every account, at most `settings.concurrency` accounts at once, and keeps going past an
+ * account that fails: its error becomes an 'unreachable' outcome. After Ctrl-C, accounts not yet started
+ * are reported as such. `accountOf`: the account the work found itself in, which must be the one entered.
  */
 export async function forEachAccount<T>(
   choice: AccountChoice,
   settings: Settings,
-  session: AwsSession,
-  deps: Pick<WorkflowDeps, 'signal'> & { concurrency: number },
-  work: (clients: AwsClients, account: AccountTarget, limiter: Limiter) => Promise<T>,
+  source: AccountSource & Pick<WorkflowDeps, 'signal'>,
+  work: (context: AccountContext) => Promise<T>,
+  accountOf?: (value: T) => string,
 ): Promise<AccountOutcome<T>[]> {
   const limiter = new Limiter(settings.concurrency);
-  return mapWithConcurrency(choice.targets, deps.concurrency, async (account): Promise<AccountOutcome<T>> => {
-    if (deps.signal?.aborted) return { ...account, status: 'not-started' };
+  const outcomes = await mapWithConcurrency(choice.targets, settings.concurrency, async (account): Promise<AccountOutcome<T>> => {
+    if (source.signal?.aborted) return { ...account, status: 'not-started' };
     try {
-      const clients = clientsForAccount(account.accountId, choice, settings, session);
-      return { ...account, status: 'done', value: await work(clients, account, limiter) };
+      const value = await work({ clients: clientsForAccount(account.accountId, choice, settings, source), account, limiter });
+      const answered = accountOf?.(value);
+      if (account.accountId === THE_CALLER) return { accountId: answered ?? THE_CALLER, status: 'done', value };
+      if (answered !== undefined && answered !== account.accountId) {
+        throw new FlowfixError('WrongAccount', `role ${settings.assumeRole} in ${account.accountId} answered as account ${answered}`, { hint: 'check the account id and the role' });
+      }
+      return { ...account, status: 'done', value };
     } catch (err) {
-      if (isFlowfixError(err) && err.code === 'Interrupted') return { ...account, status: 'not-started' };
-      return { ...account, status: 'unreachable', problem: accountProblem(err, account.accountId, settings, choice.invited?.includes(account.accountId) === true) };
+      const alone = choice.targets.length === 1;
+      if (isFlowfixError(err) && err.code === 'Interrupted') {
+        if (alone) throw err;
+        return { ...account, status: 'not-started' };
+      }
+      // The caller's own account alone fails exactly as it always has; another account says what to fix there.
+      if (alone && account.accountId === choice.callerAccountId) throw err;
+      return { ...account, status: 'unreachable', problem: accountProblem(err, account.accountId, settings, choice.invited?.includes(account.accountId) === true), thrown: err };
     }
   });
+  // A run of one account stops at its error, as it always has: there is no other account to go on with.
+  if (outcomes.length === 1) soleValue(outcomes[0]!);
+  return outcomes;
+}
+
+/**
+ * The writing half: one account after another, so a failure in one never stops the others. After Ctrl-C
+ * the accounts after the current one are not started; the current one (the first, when Ctrl-C came
+ * during the reads) still runs and reports each of its actions as not started.
+ */
+export async function inTurn<T, U>(accounts: AccountOutcome<T>[], signal: AbortSignal | undefined, work: (value: T, account: AccountTarget) => Promise<U>): Promise<AccountOutcome<U>[]> {
+  const results: AccountOutcome<U>[] = [];
+  let ran = 0;
+  for (const outcome of accounts) {
+    if (outcome.status !== 'done') results.push(outcome);
+    else if (signal?.aborted && ran > 0) results.push({ ...identityOf(outcome), status: 'not-started' });
+    else {
+      ran++;
+      results.push({ ...identityOf(outcome), status: 'done', value: await work(outcome.value, identityOf(outcome)) });
+    }
+  }
+  return results;
 }
 
 /** AWS's own words, and what to fix: most failures here are the role in the member account. */
@@ -181,81 +237,30 @@ function enteringHint(error: ClassifiedAwsError, accountId: string, settings: Pi
   return kind === 'access-denied' ? `grant the read permissions of policies/operator-plan.json to role ${role} in ${accountId}` : 'run again; if it persists, check the account in the console';
 }
 
-export interface AccountAssessment {
-  assessment: Assessment;
-  clients: AwsClients;
-}
-
-export interface OrgAssessment {
-  choice: AccountChoice;
-  accounts: AccountOutcome<AccountAssessment>[];
-}
-
-/** Reads and assesses every account; region reads share one bound across accounts (--concurrency). */
-export async function assessAccounts(settings: Settings, session: AwsSession, deps: WorkflowDeps): Promise<OrgAssessment> {
-  const choice = await chooseAccounts(settings, session);
-  const templates = deps.templates ?? loadPolicyTemplates();
-  const accounts = await forEachAccount(choice, settings, session, { ...deps, concurrency: settings.concurrency }, async (clients, account, limiter) => {
-    const inventory = await collectInventory(clients, settings, { limiter, ...(deps.signal ? { signal: deps.signal } : {}) });
-    if (inventory.accountId !== account.accountId) {
-      throw new FlowfixError('WrongAccount', `role ${settings.assumeRole} in ${account.accountId} answered as account ${inventory.accountId}`, {
-        hint: 'check the account id and the role',
-      });
-    }
-    return { assessment: assessInventory(inventory, settings, templates, new Date(deps.clock.now())), clients };
-  });
-  return { choice, accounts };
-}
-
-export interface OrgApplyResult {
-  accounts: AccountOutcome<ApplyResult>[];
-  exitCode: ExitCode;
-}
+export type AccountAssessment = Assessment & { clients: AwsClients };
 
 /**
- * Applies each account's own plan with its own clients, one account after another: a failure in one
- * never stops the others, and after Ctrl-C the accounts not yet started are reported as not started.
+ * Reads and assesses every account (`also`: more reading per account, e.g. verify's delivery check).
+ * Region reads share one bound across accounts; the spinner follows a run of one account.
  */
-export async function applyAccounts(
-  org: OrgAssessment,
+export async function assessAccounts<T = object>(
   settings: Settings,
-  request: { dryRun: boolean; wait: boolean },
-  deps: WorkflowDeps,
-  timings: ApplyTimings = DEFAULT_APPLY_TIMINGS,
-  onAccount?: (account: AccountTarget, result: ApplyResult) => void,
-): Promise<OrgApplyResult> {
-  const accounts: AccountOutcome<ApplyResult>[] = [];
-  for (const outcome of org.accounts) {
-    if (outcome.status !== 'done') {
-      accounts.push(outcome);
-      continue;
-    }
-    const { accountId, name } = outcome;
-    const target = { accountId, ...(name ? { name } : {}) };
-    if (deps.signal?.aborted) {
-      accounts.push({ ...target, status: 'not-started' });
-      continue;
-    }
-    const { assessment, clients } = outcome.value;
-    const result = await applyAndVerify(
-      { plan: assessment.plan, live: assessment.inventory, settings, ...request },
-      { ...deps, clients },
-      timings,
-    );
-    onAccount?.(target, result);
-    accounts.push({ ...target, status: 'done', value: result });
-  }
-  return { accounts, exitCode: orgApplyExitCode(accounts) };
-}
-
-function orgApplyExitCode(accounts: AccountOutcome<ApplyResult>[]): ExitCode {
-  if (accounts.some((a) => a.status === 'done' && a.value.exitCode === EXIT.interrupted)) return EXIT.interrupted;
-  if (accounts.some((a) => a.status === 'not-started')) return EXIT.interrupted;
-  return accounts.every((a) => a.status === 'done' && a.value.exitCode === EXIT.ok) ? EXIT.ok : EXIT.error;
-}
-
-/** The organization report of an assessment (the same per-account report a single-account run shows). */
-export function orgReportOf(org: OrgAssessment, now: Date): OrgPlanReport {
-  const accounts = org.accounts.map((a) => (a.status === 'done' ? { ...a, value: a.value.assessment } : a));
-  return buildOrgReport(org.choice.callerAccountId, accounts, org.choice.notActive, now);
+  deps: WorkflowDeps & AccountSource,
+  also?: (assessment: Assessment, clients: AwsClients) => Promise<T>,
+): Promise<{ choice: AccountChoice; accounts: AccountOutcome<AccountAssessment & T>[] }> {
+  const choice = await chooseAccounts(settings, deps);
+  const templates = deps.templates ?? loadPolicyTemplates();
+  const one = choice.targets.length === 1;
+  const accounts = await forEachAccount(
+    choice,
+    settings,
+    deps,
+    async ({ clients, limiter }) => {
+      const { progress, ...rest } = deps;
+      const assessment = await assess(settings, { ...rest, clients, templates, limiter, ...(one && progress ? { progress } : {}) });
+      return { ...assessment, clients, ...((await also?.(assessment, clients)) as T) };
+    },
+    (a) => a.inventory.accountId,
+  );
+  return { choice, accounts };
 }

@@ -2,21 +2,21 @@
 // its deletion (src/plan/build-rollback.ts), and carry it out with the same executor as apply.
 import { applyPlan } from '../apply/apply-plan.js';
 import type { ApplyReport } from '../apply/types.js';
-import type { AwsClients, AwsSession } from '../aws/api.js';
+import type { AwsClients } from '../aws/api.js';
 import { classifyAwsError, isAwsOrNetworkError } from '../aws/errors.js';
-import { DEFAULT_SETTINGS, isManagedByFlowfix, isMultiAccount, type Settings } from '../config/settings.js';
+import { DEFAULT_SETTINGS, isManagedByFlowfix, type Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
 import { readRegions, roleOf, type AwsProblem, type Inventory } from '../inventory/types.js';
 import { buildRollbackPlan, type OwnFlowLogShape, type RollbackInput, type RollbackPlan } from '../plan/build-rollback.js';
 import { roleArn } from '../actions/action-kind.js';
 import { s3DestinationArn } from '../actions/create-flow-logs.js';
-import type { AccountRollbackDocument } from '../report/rollback-report.js';
-import type { PlanAction } from '../plan/types.js';
+import type { AccountRollbackValue } from '../report/rollback-report.js';
 import { mapWithConcurrency, type Limiter } from '../util/concurrency.js';
-import { chooseAccounts, forEachAccount, type AccountOutcome, type AccountTarget } from './accounts.js';
+import type { AccountOutcome, AccountTarget } from '../report/org-report.js';
+import { chooseAccounts, forEachAccount, inTurn, type AccountChoice, type AccountSource } from './accounts.js';
 import type { WorkflowDeps } from './deps.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
 
 export interface RollbackOptions {
   deleteLogGroups: boolean;
@@ -86,51 +86,28 @@ function problemOf(err: unknown): AwsProblem {
   return { code, message };
 }
 
-/** Every account the settings name (one without --org/--accounts), each read and planned. */
-export async function planRollbackAccounts(
-  settings: Settings,
-  session: AwsSession | undefined,
-  options: RollbackOptions,
-  deps: WorkflowDeps,
-): Promise<AccountOutcome<AccountRollbackPlan>[]> {
-  if (!isMultiAccount(settings)) {
-    const planned = await planRollback(deps.clients, settings, options, deps);
-    return [{ accountId: planned.plan.accountId, status: 'done', value: planned }];
-  }
-  if (!session) throw new FlowfixError('NoSession', '--org and --accounts need AWS, not a snapshot', { hint: 'drop --snapshot' });
-  const choice = await chooseAccounts(settings, session);
-  return forEachAccount(choice, settings, session, { ...deps, concurrency: settings.concurrency }, async (clients, account, limiter) => {
-    const planned = await planRollback(clients, settings, options, { ...(deps.signal ? { signal: deps.signal } : {}) }, limiter);
-    if (planned.plan.accountId !== account.accountId) {
-      throw new FlowfixError('WrongAccount', `role ${settings.assumeRole} in ${account.accountId} answered as account ${planned.plan.accountId}`, { hint: 'check the account id and the role' });
-    }
-    return planned;
-  });
+/** Every account the settings name (the caller's own without --org/--accounts), each read and planned. */
+export async function planRollbackAccounts(settings: Settings, options: RollbackOptions, deps: WorkflowDeps & AccountSource): Promise<{ choice: AccountChoice; accounts: AccountOutcome<AccountRollbackPlan>[] }> {
+  const choice = await chooseAccounts(settings, deps);
+  const one = choice.targets.length === 1;
+  const accounts = await forEachAccount(
+    choice,
+    settings,
+    deps,
+    ({ clients, limiter }) => planRollback(clients, settings, options, { ...(deps.signal ? { signal: deps.signal } : {}), ...(one && deps.progress ? { progress: deps.progress } : {}) }, limiter),
+    (planned) => planned.plan.accountId,
+  );
+  return { choice, accounts };
 }
 
-/** One account's rollback, as the report shows it (the document's account entry without its identity). */
-export type AccountRollbackValue = Omit<AccountRollbackDocument, keyof AccountTarget | 'status' | 'actions'> & { actions: PlanAction[] };
-export type AccountRollbackResult = AccountOutcome<AccountRollbackValue>;
-
 /** Carries out each account's rollback plan, one account after another; after Ctrl-C the rest are not started. */
-export async function executeRollback(
+export function executeRollback(
   accounts: AccountOutcome<AccountRollbackPlan>[],
   request: { dryRun: boolean; concurrency: number; failOnDeniedRegions?: boolean },
   deps: Pick<WorkflowDeps, 'signal' | 'clock'>,
   onAccount?: (account: AccountTarget, plan: RollbackPlan, report: ApplyReport) => void,
-): Promise<{ accounts: AccountRollbackResult[]; exitCode: ExitCode }> {
-  const results: AccountRollbackResult[] = [];
-  for (const outcome of accounts) {
-    if (outcome.status !== 'done') {
-      results.push(outcome);
-      continue;
-    }
-    const target = { accountId: outcome.accountId, ...(outcome.name ? { name: outcome.name } : {}) };
-    if (deps.signal?.aborted) {
-      results.push({ ...target, status: 'not-started' });
-      continue;
-    }
-    const { plan, live, clients } = outcome.value;
+): Promise<AccountOutcome<AccountRollbackValue>[]> {
+  return inTurn(accounts, deps.signal, async ({ plan, live, clients }, account) => {
     const report = await applyPlan(plan, {
       clients,
       live,
@@ -139,21 +116,11 @@ export async function executeRollback(
       clock: deps.clock,
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
-    onAccount?.(target, plan, report);
+    onAccount?.(account, plan, report);
     const failed = report.outcomes.some((o) => o.status === 'failed');
     // Regions an organization policy denies are kept, named, and fail the run only with --fail-on-denied-regions.
     const unread = plan.kept.some((k) => k.type === 'region' && (!k.deniedBy || request.failOnDeniedRegions === true)) || live.role.status === 'unreadable';
     const exitCode = report.interrupted ? EXIT.interrupted : failed || unread ? EXIT.error : EXIT.ok;
-    results.push({
-      ...target,
-      status: 'done',
-      value: { actions: plan.actions, kept: plan.kept, bytesToDelete: plan.bytesToDelete, outcomes: report.outcomes, dryRunCalls: report.dryRunCalls, interrupted: report.interrupted, exitCode },
-    });
-  }
-  return { accounts: results, exitCode: rollbackExitCode(results) };
-}
-
-function rollbackExitCode(accounts: AccountRollbackResult[]): ExitCode {
-  if (accounts.some((a) => a.status === 'not-started' || (a.status === 'done' && a.value.exitCode === EXIT.interrupted))) return EXIT.interrupted;
-  return accounts.every((a) => a.status === 'done' && a.value.exitCode === EXIT.ok) ? EXIT.ok : EXIT.error;
+    return { actions: plan.actions, kept: plan.kept, bytesToDelete: plan.bytesToDelete, outcomes: report.outcomes, dryRunCalls: report.dryRunCalls, interrupted: report.interrupted, exitCode };
+  });
 }

@@ -180,11 +180,4 @@ describe('checkPermissions: when IAM cannot answer, and usage', () => {
     expect(result.stderr).toMatch(/^flowfix: --check-permissions asks IAM and cannot be used with --snapshot/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
-
-  test('GIVEN --accounts WHEN plan --check-permissions THEN a one-line usage error: not available for many accounts yet', async () => {
-    const result = await runFlowfix(['plan', '--accounts', '111111111111', '--assume-role', 'OrganizationAccountAccessRole', '--check-permissions'], { env: { CI: 'true', AWS_REGION: 'us-east-1' } });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^flowfix: --check-permissions checks one account/);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-  });
 });

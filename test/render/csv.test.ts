@@ -48,7 +48,7 @@ describe('--format csv: one row per finding', () => {
   test('GIVEN names with commas, quotes and line breaks THEN they are quoted, quotes doubled, line breaks shown as \\r\\n, and read back so', () => {
     const names = ['prod, eu', 'the "main" one', 'two\r\nlines', 'plain'];
     const report = reportOf(inventory([region('us-east-1', { vpcs: names.map((n, i) => vpc(`vpc-0000000${i}`, n)) })], role()));
-    const text = renderCsv(report);
+    const text = renderCsv([report]);
     expect(text).toContain('"prod, eu"');
     expect(text).toContain('"the ""main"" one"');
     expect(text).toContain(',two\\r\\nlines,');
@@ -60,7 +60,7 @@ describe('--format csv: one row per finding', () => {
   test('GIVEN cells a spreadsheet would run as formulas (= + - @ tab) THEN they start with a quote mark and are quoted; a CR is shown as \\r, no formula', () => {
     const names = ['=HYPERLINK("http://evil","x")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd', 'safe=1'];
     const report = reportOf(inventory([region('us-east-1', { vpcs: names.map((n, i) => vpc(`vpc-0000000${i}`, n)) })], role()));
-    const read = parseCsv(renderCsv(report)).slice(1).map((r) => r[CSV_COLUMNS.indexOf('name')]);
+    const read = parseCsv(renderCsv([report])).slice(1).map((r) => r[CSV_COLUMNS.indexOf('name')]);
     expect(read).toEqual(["'=HYPERLINK(\"http://evil\",\"x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tcmd", '\\rcmd', 'safe=1']);
     expect(csvCell('=1')).toBe(`"'=1"`);
     expect(csvCell('-')).toBe(`"'-"`);
@@ -68,7 +68,7 @@ describe('--format csv: one row per finding', () => {
   });
 
   test('GIVEN no findings THEN the header alone', () => {
-    expect(renderCsv(reportOf(inventory([region('us-east-1')], role())))).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
+    expect(renderCsv([reportOf(inventory([region('us-east-1')], role()))])).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
   });
 
   describe('against the fake AWS', () => {

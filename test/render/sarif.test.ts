@@ -35,7 +35,7 @@ interface Sarif {
   }[];
 }
 
-const sarifOf = (report: PlanReport): Sarif => validDocument(githubSarifSchema, JSON.parse(renderSarif(report, { toolVersion: '1.2.3' }))) as unknown as Sarif;
+const sarifOf = (report: PlanReport): Sarif => validDocument(githubSarifSchema, JSON.parse(renderSarif([report], { toolVersion: '1.2.3' }))) as unknown as Sarif;
 const fingerprints = (s: Sarif) => s.runs[0]!.results.map((r) => r.partialFingerprints['primaryLocationLineHash']!);
 
 /** Every finding kind but role-untrusted in us-east-1, a shared VPC in eu-west-1, and an untrusted role. */
@@ -123,7 +123,7 @@ describe('--format sarif: structure GitHub code scanning accepts', () => {
   });
 
   test('GIVEN the GitHub check itself WHEN a location uses an aws:// URI THEN it is refused (as GitHub refuses the upload)', () => {
-    const sarif = JSON.parse(renderSarif(everyKind(), { toolVersion: '1.2.3' })) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const sarif = JSON.parse(renderSarif([everyKind()], { toolVersion: '1.2.3' })) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri = `aws://${ACCOUNT}/us-east-1/vpc-00000001`;
     expect(githubSarifSchema.safeParse(sarif).success).toBe(false);
   });

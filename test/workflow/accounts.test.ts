@@ -146,7 +146,8 @@ describe('many accounts', () => {
 
     const result = await run(['plan', '--org', '--ou', 'ou-ab12-workloads', '--assume-role', ROLE, '--format', 'json']);
 
-    expect(JSON.parse(result.stdout).accounts.map((a: any) => a.accountId)).toEqual([PROD]);
+    // One account is a list of one: its report is the single-account document.
+    expect(JSON.parse(result.stdout)).toMatchObject({ schema: 'flowfix.plan-report/v1', accountId: PROD });
   });
 
   test('GIVEN an external id on the member roles THEN --external-id is sent and required', async () => {
@@ -156,8 +157,10 @@ describe('many accounts', () => {
     const without = await run(['plan', '--accounts', DEV, '--assume-role', ROLE, '--format', 'json']);
     const withId = await run(['plan', '--accounts', DEV, '--assume-role', ROLE, '--external-id', 's3cr3t-id', '--format', 'json']);
 
-    expect(JSON.parse(without.stdout).accounts[0].status).toBe('unreachable');
-    expect(JSON.parse(withId.stdout).accounts[0].status).toBe('read');
+    // One account: it stops at its error, in one line naming the role and what to check.
+    expect([without.code, without.stdout]).toEqual([1, '']);
+    expect(without.stderr).toMatch(/^flowfix: User: .* is not authorized to perform: sts:AssumeRole on resource: .* \(check that role OrganizationAccountAccessRole exists in 222222222222/);
+    expect(JSON.parse(withId.stdout).accountId).toBe(DEV);
     expect(fake.assumeRoleCalls().at(-1)!.input).toMatchObject({ ExternalId: 's3cr3t-id', RoleSessionName: 'flowfix-tester' });
   });
 
@@ -255,7 +258,7 @@ describe('many accounts', () => {
 
       const result = await run(['plan', '--accounts', DEV, '--assume-role', ROLE, '--format', 'json']);
 
-      expect(JSON.parse(result.stdout).accounts[0].status).toBe('read');
+      expect(JSON.parse(result.stdout).accountId).toBe(DEV);
       expect(result.code).toBe(2);
       expect(fake.assumeRoleCalls(DEV)).toHaveLength(2);
     } finally {
@@ -308,7 +311,7 @@ describe('many accounts', () => {
     seedOrg(fake);
     const { captureIo } = await import('../helpers/capture-io.js');
     const { toCommandOptions } = await import('../../src/cli/options.js');
-    const { applyAccountsCommand } = await import('../../src/cli/commands/accounts.js');
+    const { applyCommand } = await import('../../src/cli/commands/apply.js');
     const { PromptCancelled } = await import('../../src/io/prompter.js');
     const unexpected = async (): Promise<never> => {
       throw new Error('unexpected prompt');
@@ -321,7 +324,7 @@ describe('many accounts', () => {
     };
     const io = captureIo({ env: ENV, interactive: true });
 
-    const code = await applyAccountsCommand(await toCommandOptions({ org: true, assumeRole: ROLE }, io), io, { prompter: { confirm, select: unexpected, checkbox: unexpected, input: unexpected, secret: unexpected } });
+    const code = await applyCommand(await toCommandOptions({ org: true, assumeRole: ROLE }, io), io, { prompter: { confirm, select: unexpected, checkbox: unexpected, input: unexpected, secret: unexpected } });
 
     expect(asked).toEqual([expect.stringMatching(/to 3 accounts\?$/)]);
     expect(code).toBe(exitCode);
@@ -348,3 +351,181 @@ describe('many accounts', () => {
   });
 });
 
+
+// Every format and flag works over many accounts (or is refused by name before any AWS call).
+describe('many accounts: every format, the delivery check, the permission preflight, and the flags\' rules', () => {
+  let fake: FakeAws;
+  const saved = { ...process.env };
+  beforeAll(() => {
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+  beforeEach(() => {
+    fake = new FakeAws({ pageSize: 2 }).install();
+  });
+  afterEach(() => fake.restore());
+  const ORG = ['--org', '--assume-role', ROLE];
+
+  test('GIVEN plan --org --format sarif THEN one SARIF run per account, each with its own category and findings', async () => {
+    const vpcs = seedOrg(fake);
+    const result = await run(['plan', ...ORG, '--format', 'sarif']);
+    expect(result.code).toBe(2);
+    const runs = JSON.parse(result.stdout).runs as { automationDetails: { id: string }; results: { properties: { accountId: string; resourceId: string } }[] }[];
+    expect(runs.map((r) => r.automationDetails.id)).toEqual([FAKE_ACCOUNT, DEV, PROD].map((a) => `flowfix/${a}/`));
+    for (const [i, account] of [FAKE_ACCOUNT, DEV, PROD].entries()) {
+      expect(runs[i]!.results.map((r) => r.properties.resourceId).sort()).toEqual([...vpcs[account]!].sort());
+      expect(runs[i]!.results.every((r) => r.properties.accountId === account)).toBe(true);
+    }
+  });
+
+  test('GIVEN plan --org --format csv THEN one header, and a row per finding with its account', async () => {
+    const vpcs = seedOrg(fake);
+    const result = await run(['plan', ...ORG, '--format', 'csv']);
+    expect(result.code).toBe(2);
+    const [header, ...rows] = result.stdout.trimEnd().split('\r\n');
+    expect(header!.split(',')[0]).toBe('accountId');
+    const cells = rows.map((r) => r.split(','));
+    const resourceColumn = header!.split(',').indexOf('resourceId');
+    for (const account of [FAKE_ACCOUNT, DEV, PROD]) {
+      expect(cells.filter((c) => c[0] === account).map((c) => c[resourceColumn]).sort()).toEqual([...vpcs[account]!].sort());
+    }
+  });
+
+  test('GIVEN plan --org --format markdown with an unreachable member THEN a section per account, the unreachable one saying why, exit 1', async () => {
+    seedOrg(fake, { withoutRole: [PROD] });
+    const result = await run(['plan', ...ORG, '--format', 'markdown']);
+    expect(result.code).toBe(1);
+    const sections = [...result.stdout.matchAll(/^## flowfix plan: account `(\d+)`/gm)].map((m) => m[1]);
+    expect(sections).toEqual([FAKE_ACCOUNT, DEV, PROD]);
+    expect(result.stdout).toMatch(/## flowfix plan: account `333333333333` \(`prod`\)\n\ncould not be read: `AccessDenied`/);
+  });
+
+  test('GIVEN an unreachable member WHEN plan --org --format sarif|csv THEN the report holds the others and stderr names the one missing, exit 1', async () => {
+    seedOrg(fake, { withoutRole: [DEV] });
+    for (const format of ['sarif', 'csv']) {
+      const result = await run(['plan', ...ORG, '--format', format]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`flowfix: account ${DEV} could not be read: the ${format} report has nothing for it (see --format json)\n`);
+    }
+  });
+
+  test('GIVEN an applied organization WHEN verify --org THEN every account gets the delivery check verify does for one (issue 17 #3)', async () => {
+    seedOrg(fake);
+    expect((await run(['apply', ...ORG, '--yes'])).code).toBe(0);
+
+    const json = await run(['verify', ...ORG, '--format', 'json']);
+    const text = await run(['verify', ...ORG]);
+
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.schema).toBe('flowfix.org-plan-report/v1');
+    for (const account of doc.accounts) {
+      // The account's two new flow logs (one per region), each looked at in its own account.
+      expect(account.report.delivery.map((d: { region: string }) => d.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+      expect(account.report.delivery.every((d: { flowLogId: string }) => d.flowLogId.startsWith('fl-'))).toBe(true);
+    }
+    expect(text.code).toBe(0);
+    expect(text.stdout.match(/^Delivery: /gm)).toHaveLength(3);
+    expect(text.stdout).toMatch(/Verified: every resource in scope has a working flow log in 3 accounts\.\n$/);
+  });
+
+  test('GIVEN apply --org --dry-run THEN each account gets the permission preflight, as apply --dry-run does for one (issue 17 #4)', async () => {
+    seedOrg(fake);
+
+    const json = await run(['apply', ...ORG, '--dry-run', '--format', 'json']);
+    const text = await run(['apply', ...ORG, '--dry-run']);
+
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.accounts.map((a: { accountId: string; permissionCheck: { status: string } }) => [a.accountId, a.permissionCheck.status])).toEqual([
+      [FAKE_ACCOUNT, 'checked'],
+      [DEV, 'checked'],
+      [PROD, 'checked'],
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.stdout.match(/^Permissions$/gm)).toHaveLength(3);
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  test('GIVEN plan --org --check-permissions THEN each account\'s report holds its own permission check', async () => {
+    seedOrg(fake);
+    const result = await run(['plan', ...ORG, '--check-permissions', '--format', 'json']);
+    expect(result.code).toBe(2);
+    const principals = JSON.parse(result.stdout).accounts.map((a: { report: { permissionCheck: { principal: string } } }) => a.report.permissionCheck.principal);
+    expect(principals).toEqual([expect.stringContaining(`:${FAKE_ACCOUNT}:`), `arn:aws:iam::${DEV}:role/${ROLE}`, `arn:aws:iam::${PROD}:role/${ROLE}`]);
+  });
+
+  test.each([['plan'], ['verify']])('GIVEN Ctrl-C before the reads WHEN %s --org THEN nothing is asked and it exits 130 in one line, as for one account (issue 17 #5)', async (command) => {
+    seedOrg(fake);
+    const { captureIo } = await import('../helpers/capture-io.js');
+    const { runCli } = await import('../../src/cli/run.js');
+    const controller = new AbortController();
+    controller.abort();
+    const io = captureIo({ env: ENV });
+    expect(await runCli([command, ...ORG, '--format', 'json'], io, { signal: controller.signal })).toBe(130);
+    expect(io.err.join('')).toBe('flowfix: interrupted: the calls in flight finished, nothing more was started (run the same command again to finish)\n');
+    expect(fake.calls).toEqual([]);
+  });
+
+  test.each([
+    [['plan', ...['--org', '--assume-role', ROLE], '--out', 'plan.json'], /^flowfix: --out saves the plan of one account, but --org chooses every account of the organization \(use --out-dir DIR/],
+    [['plan', '--accounts', `${DEV},${PROD}`, '--assume-role', ROLE, '--out', 'plan.json'], /^flowfix: --out saves the plan of one account, but --accounts names 2 \(222222222222, 333333333333\) \(use --out-dir DIR/],
+    [['apply', ...['--org', '--assume-role', ROLE], '--format', 'json'], /^flowfix: --format json cannot ask for confirmation \(add --yes to apply/],
+    [['rollback', ...['--org', '--assume-role', ROLE], '--format', 'json'], /^flowfix: --format json cannot ask for confirmation \(add --yes to roll back/],
+    [['verify', '--accounts', DEV, '--assume-role', ROLE, '--snapshot', 'examples/estate'], /^flowfix: --org and --accounts need AWS, not a snapshot/],
+  ])('GIVEN %j THEN one line refuses it by name before any AWS call', async (argv, problem) => {
+    seedOrg(fake);
+    const result = await run(argv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(problem);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+    expect(fake.calls).toEqual([]);
+  });
+
+  test('GIVEN --accounts naming another account without --assume-role THEN one line says a role is needed, before anything but GetCallerIdentity', async () => {
+    seedOrg(fake);
+    const result = await run(['plan', '--accounts', `${FAKE_ACCOUNT},${DEV}`]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`flowfix: --accounts names ${DEV}, not the caller's own account (${FAKE_ACCOUNT}): flowfix enters it through a role (add --assume-role ROLE (e.g. OrganizationAccountAccessRole))\n`);
+    expect(fake.calls.map((c) => c.operation)).toEqual(['GetCallerIdentity']);
+  });
+
+  describe('a saved plan with account flags that leave its account out (issue 19 §2)', () => {
+    let dir: string;
+    let planFile: string;
+    beforeEach(async () => {
+      seedOrg(fake);
+      fake.addOu('ou-ab12-workloads', 'r-f4k3');
+      fake.account(DEV, { parentId: 'ou-ab12-workloads' });
+      dir = await mkdtemp(path.join(tmpdir(), 'flowfix-saved-'));
+      expect((await run(['plan', '--accounts', PROD, '--assume-role', ROLE, '--out', path.join(dir, 'prod.json')])).code).toBe(2);
+      planFile = path.join(dir, 'prod.json');
+      fake.calls.length = 0;
+    });
+    afterEach(() => rm(dir, { recursive: true, force: true }));
+
+    test.each([
+      [['--accounts', DEV], `is for account ${PROD}, which --accounts does not name`, 0],
+      [['--exclude-accounts', PROD], `is for account ${PROD}, which --exclude-accounts names`, 0],
+      [['--org', '--ou', 'ou-ab12-workloads'], `is for account ${PROD}, which is not an ACTIVE account under --ou ou-ab12-workloads`, undefined],
+    ])('GIVEN apply FILE %j THEN it is refused by name and nothing is written', async (flags, says, callsBefore) => {
+      const result = await run(['apply', planFile, ...flags, '--assume-role', ROLE, '--yes']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`flowfix: plan ${planFile} ${says}: nothing was changed (drop the account flags (a saved plan applies in its own account), or apply the plan of an account the run covers)\n`);
+      expect(fake.mutatingCalls()).toEqual([]);
+      // The flags alone decide it before any AWS call; --org has to list the organization first.
+      if (callsBefore !== undefined) expect(fake.calls).toHaveLength(callsBefore);
+    });
+
+    test('GIVEN apply FILE --accounts naming its account THEN it applies there', async () => {
+      const result = await run(['apply', planFile, '--accounts', PROD, '--assume-role', ROLE, '--yes']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(fake.account(PROD).flowLogs('us-east-1').filter((f) => f.LogGroupName === GROUP)).toHaveLength(1);
+      expect(fake.mutatingCalls().filter((c) => c.account !== PROD)).toEqual([]);
+    });
+  });
+});

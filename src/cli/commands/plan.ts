@@ -1,34 +1,32 @@
-// `flowfix plan`: read, audit, plan, show; optionally save the plan. Writes nothing to AWS.
+// `flowfix plan`: read, audit, plan, show, in every account the run covers; optionally save the plans.
+// Writes nothing to AWS.
 import { commandLine, settingsArgv } from '../../config/flags.js';
-import { FlowfixError } from '../../errors.js';
 import type { Io } from '../../io/io.js';
+import { planDocument } from '../../report/org-report.js';
 import { planExitCode } from '../../report/plan-report.js';
-import { assess } from '../../workflow/assess.js';
+import { assessAccounts } from '../../workflow/accounts.js';
+import { EXIT, runExitCode } from '../../workflow/exit-codes.js';
+import { checkPlanPermissions, permissionCheckFailed } from '../../workflow/permission-check.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { layoutOf, printReport, savePlan, savePlans, styleOf } from '../output.js';
-import { checkPlanPermissions, permissionCheckFailed } from '../../workflow/permission-check.js';
-import { renderPermissionCheck } from '../../render/permissions.js';
-import { EXIT } from '../../workflow/exit-codes.js';
+import { printReport, savePlan, savePlans } from '../output.js';
 
 export async function planCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
-  if (options.checkPermissions && options.snapshot) {
-    throw new FlowfixError('BadUsage', '--check-permissions asks IAM and cannot be used with --snapshot', { hint: 'drop --snapshot to check permissions against the live account' });
-  }
-  const { report, plan, permissionCheck } = await withWorkflow(options, io, deps, async (wf) => {
-    const assessment = await assess(options.settings, wf);
+  const { settings } = options;
+  const { choice, accounts, now } = await withWorkflow(options, io, deps, async (wf) => {
     // Read first, then ask IAM: nothing is written either way (the fallback probes are DryRun calls).
-    const permissionCheck = options.checkPermissions ? await checkPlanPermissions(assessment, options.settings, wf) : undefined;
-    return { ...assessment, permissionCheck };
+    const read = await assessAccounts(settings, wf, async (assessment, clients) =>
+      options.checkPermissions ? { permissionCheck: await checkPlanPermissions(assessment, settings, { ...wf, clients }) } : {},
+    );
+    return { ...read, now: new Date(wf.clock.now()) };
   });
-  const shown = permissionCheck ? { ...report, permissionCheck } : report;
-  const beforeSummary = permissionCheck && options.format === 'text' ? renderPermissionCheck(permissionCheck, styleOf(io), layoutOf(io)) : undefined;
-  printReport(shown, options.format, io, { command: 'plan', nextStep: applyCommandFor(options), ...(beforeSummary ? { beforeSummary } : {}) });
-  if (options.out) await savePlan(options.out, plan, io);
-  if (options.outDir) await savePlans(options.outDir, [plan], io);
+  const reports = accounts.map((a) => (a.status === 'done' ? { ...a, value: a.value.permissionCheck ? { ...a.value.report, permissionCheck: a.value.permissionCheck } : a.value.report } : a));
+  printReport(planDocument(choice, reports, now), options.format, io, { command: 'plan', nextStep: applyCommandFor(options) });
+  const plans = accounts.flatMap((a) => (a.status === 'done' ? [a.value.plan] : []));
+  if (options.out) await savePlan(options.out, plans[0]!, io);
+  if (options.outDir) await savePlans(options.outDir, plans, io);
   // A permission the plan needs and may not use is an error: the plan could not be carried out (1).
-  if (permissionCheck && permissionCheckFailed(permissionCheck)) return EXIT.error;
-  return planExitCode(report, options.settings);
+  return runExitCode(accounts, (a) => (a.permissionCheck && permissionCheckFailed(a.permissionCheck) ? EXIT.error : planExitCode(a.report, settings)));
 }
 
 /** The apply that carries out this plan: the saved file, or the flags the user typed (else apply plans for other regions or settings). */
