@@ -279,7 +279,10 @@ export function toFlowfixError(err: unknown, doing: string): FlowfixError {
       });
     case 'access-denied':
       return new FlowfixError('AccessDenied', base, {
-        hint: `Allow ${classified.action ?? 'the action'} for the identity flowfix runs as (see policies/).`,
+        // An organization policy's deny is not the caller's IAM to fix.
+        hint: classified.deniedBy
+          ? `the ${describeOrganizationPolicy(classified.deniedBy)} denies ${classified.action ?? 'it'}: only the organization's administrators can change that; for the region list, name the regions to work in with --regions`
+          : `Allow ${classified.action ?? 'the action'} for the identity flowfix runs as (see policies/).`,
         cause: err,
       });
     case 'network':

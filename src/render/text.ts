@@ -119,7 +119,7 @@ export const renderRegionSummary = takesUntrusted(function renderRegionSummary(r
   const excluded = report.excluded.length > 0 ? ` ${plural(report.excluded.length, 'resource')} excluded.` : '';
   const total =
     problems.length === 0
-      ? `No findings in ${plural(report.regions.length, 'region')} read.${excluded}`
+      ? `No findings in ${plural(report.regions.filter((r) => r.status === 'ok').length, 'region')} read.${excluded}`
       : `${plural(problems.length, 'finding')} in ${plural(regions, 'region')}; \`flowfix plan\` lists each one.${excluded}`;
   return [regionTable(report, style, width), ...deniedLines(report, style, width), ...errorLines(report, style, width), '', fit(total, width)].join('\n');
 });

@@ -181,4 +181,10 @@ describe('organizationPolicyDenyIn: the explicit deny by an SCP or RCP, as AWS w
     const err = awsError('UnauthorizedOperation', `You are not authorized to perform this operation. User: arn:aws:sts::1:assumed-role/R/S is not authorized to perform: ec2:DescribeVpcs with an explicit deny in a service control policy: ${SCP}`, 403);
     expect(classifyAwsError(err)).toMatchObject({ kind: 'access-denied', action: 'ec2:DescribeVpcs', deniedBy: { policyType: 'service-control-policy', policyArn: SCP } });
   });
+
+  test('GIVEN an SCP denying ec2:DescribeRegions WHEN it is turned into a FlowfixError THEN the hint names the policy and --regions, not the caller\'s IAM', () => {
+    const err = awsError('UnauthorizedOperation', `You are not authorized to perform this operation. User: arn:aws:iam::1:user/u is not authorized to perform: ec2:DescribeRegions with an explicit deny in a service control policy: ${SCP}`, 403);
+    const error = toFlowfixError(err, 'Listing the regions of the account (ec2:DescribeRegions)');
+    expect(error.hint).toBe(`the service control policy (SCP) ${SCP} denies ec2:DescribeRegions: only the organization's administrators can change that; for the region list, name the regions to work in with --regions`);
+  });
 });
