@@ -9,6 +9,7 @@ import { constants } from 'node:fs';
 import { lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
 
 export type FileRead = { text: string } | { missing: true } | { problem: string; tooLarge?: true };
 
@@ -86,7 +87,7 @@ export async function unsafeDirectory(dir: string): Promise<string | undefined> 
   if (!info.isDirectory()) return `${dir} is ${describeKind(info)}, not a directory`;
   if ((info.mode & STICKY) !== 0) return undefined;
   if ((info.mode & 0o022) !== 0) return `directory ${dir} is writable by ${info.mode & 0o002 ? 'everyone' : 'its group'}, who could replace the plan`;
-  const uid = process.getuid?.();
+  const uid = currentUid();
   if (uid !== undefined && info.uid !== uid) return `directory ${dir} belongs to another user (uid ${info.uid}), who could replace the plan`;
   return undefined;
 }
@@ -118,5 +119,15 @@ export async function writeFileSafely(target: string, text: string): Promise<voi
   } catch (err) {
     await unlink(temporary).catch(() => {});
     throw err;
+  }
+}
+
+/** The user flowfix runs as; undefined where there is no such id (Windows) or no passwd entry for it. */
+function currentUid(): number | undefined {
+  try {
+    const { uid } = userInfo();
+    return uid >= 0 ? uid : undefined;
+  } catch {
+    return undefined;
   }
 }
