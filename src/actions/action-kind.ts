@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { AwsClients } from '../aws/api.js';
 import type { FindingKind } from '../audit/types.js';
+import type { Settings } from '../config/settings.js';
 import type { Inventory } from '../inventory/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
 
@@ -35,6 +36,24 @@ export interface Permission {
   action: string;
   resource: string;
 }
+
+/**
+ * What one action's failure stops, as keys shared between kinds: a failed action sets the keys its kind
+ * `blocks`, and a later action whose kind is `blockedBy` a key that is set is skipped, saying why.
+ */
+export const BLOCKER = {
+  /** The delivery role cannot be used: it was not created, or not given its policy. */
+  roleNotReady: 'role',
+  /** Something may still use the delivery role: a flow log or the role's policy that could not be deleted. */
+  roleInUse: 'role-in-use',
+  /** flowfix's log group in the region could not be created. */
+  logGroupMissing: (region: string) => `log-group:${region}`,
+  /** A flow log flowfix meant to delete in the region is still there and may deliver to its group. */
+  flowLogsLeft: (region: string) => `flow-logs:${region}`,
+};
+
+/** What the saved-plan matcher asks a kind about: the names a plan's settings manage. */
+export type ManagedSettings = Pick<Settings, 'roleName' | 'policyName' | 'destination' | 'retentionInDays'>;
 
 /** Live state's verdict on an action before it is sent. */
 export type LiveVerdict =
@@ -88,6 +107,24 @@ export interface ActionKind<K extends string, I> {
    * key policy, a bucket policy).
    */
   deniedHint?(input: I, error: { code: string; message: string }, scope: CallScope): string;
+  /** When a target of this action failed: the BLOCKER keys that stops, and why, in words. */
+  blocks?(failed: { region: string; resourceId: string }): { key: string; why: string }[];
+  /** The BLOCKER keys that stop this action, first match reported. */
+  blockedBy?(input: I, region: string): string[];
+  /**
+   * Where this action's work needs the prerequisites (the delivery role and policy, flowfix's log group):
+   * its region, and 'global' for the role. Prerequisites are skipped, and a saved plan may leave them
+   * out, where no such work is left.
+   */
+  needsPrerequisitesIn?(input: I, region: string): string[];
+  /**
+   * Whether the input names only what these settings manage (their role and policy, their group and
+   * retention): a saved plan's action of this kind may then count as done, or as no longer needed.
+   * Absent: never (flow logs, and the deletes only rollback sends).
+   */
+  managedBy?(input: I, settings: ManagedSettings): boolean;
+  /** The input for some of its targets only (the ids still to do). Absent: the input is the whole of one target. */
+  forTargets?(input: I, targets: string[]): I;
 }
 
 /** Declares a kind with its types checked against the interface. */

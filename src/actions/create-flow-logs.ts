@@ -7,7 +7,7 @@ import { readRegion, type RegionInventory } from '../inventory/types.js';
 import { flowLogCounts } from '../rules/flow-logs.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { groupBy } from '../util/collections.js';
-import { defineActionKind, type Because, type LiveVerdict } from './action-kind.js';
+import { BLOCKER, defineActionKind, type Because, type LiveVerdict } from './action-kind.js';
 import { awsTags, logGroupName } from './schemas.js';
 
 /** The most ids CreateFlowLogs takes in one call. */
@@ -89,6 +89,10 @@ export const createFlowLogs = defineActionKind({
   },
   // S3 delivery needs no role, so never the PassRole hint: the bucket's side is what is usually missing.
   deniedHint: (input) => (input.LogDestinationType === 'cloud-watch-logs' ? PASS_ROLE_HINT : s3Hint(bucketOf(input.LogDestination ?? ''))),
+  // To CloudWatch Logs it delivers through the role into flowfix's group; to S3 it needs neither.
+  blockedBy: (input, region) => (input.LogDestinationType === 's3' ? [] : [BLOCKER.roleNotReady, BLOCKER.logGroupMissing(region)]),
+  needsPrerequisitesIn: (input, region) => (input.LogDestinationType === 'cloud-watch-logs' ? [region, 'global'] : [region]),
+  forTargets: (input, targets) => ({ ...input, ResourceIds: targets }),
 });
 
 /** arn:aws:s3:::bucket/prefix/ → bucket. */

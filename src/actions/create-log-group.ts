@@ -1,7 +1,7 @@
 // logs:CreateLogGroup: flowfix's destination group in a region, tagged so flowfix can tell it is its own.
 import * as z from 'zod';
 import { readRegion } from '../inventory/types.js';
-import { defineActionKind, logGroupArn } from './action-kind.js';
+import { BLOCKER, defineActionKind, logGroupArn } from './action-kind.js';
 import { logGroupName } from './schemas.js';
 
 export const createLogGroup = defineActionKind({
@@ -37,6 +37,8 @@ export const createLogGroup = defineActionKind({
         `kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* with the condition ` +
         `ArnEquals kms:EncryptionContext:aws:logs:arn ${logGroupArn(scope, input.logGroupName)}, and the key must be in ${scope.region}`
       : `grant logs:CreateLogGroup and logs:TagResource on ${logGroupArn(scope, input.logGroupName)} (policies/operator-apply.json covers /flowfix/* groups)`,
+  blocks: (failed) => [{ key: BLOCKER.logGroupMissing(failed.region), why: `log group ${failed.resourceId} could not be created` }],
+  managedBy: (input, settings) => settings.destination.type === 'cloud-watch-logs' && input.logGroupName === settings.destination.logGroupName,
 });
 
 export const buildCreateLogGroup = (region: string, name: string, kmsKeyId: string | undefined, tags: Record<string, string>) => ({

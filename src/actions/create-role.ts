@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { readRegions, roleOf } from '../inventory/types.js';
 import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
-import { defineActionKind, roleArn, sameDocument } from './action-kind.js';
+import { BLOCKER, defineActionKind, roleArn, sameDocument } from './action-kind.js';
 import { awsTags, iamName, permissionsBoundary, rolePath } from './schemas.js';
 
 export const createRole = defineActionKind({
@@ -43,6 +43,8 @@ export const createRole = defineActionKind({
     const role = await clients.iam().getRole(input.RoleName);
     return role && sameDocument(role.trustPolicy, input.AssumeRolePolicyDocument) ? targets : [];
   },
+  blocks: () => [{ key: BLOCKER.roleNotReady, why: 'delivery role not ready: create-role failed' }],
+  managedBy: (input, settings) => input.RoleName === settings.roleName,
 });
 
 export const buildCreateRole = (

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import type { DeleteFlowLogsResult } from '../aws/api.js';
 import { readRegion } from '../inventory/types.js';
-import { defineActionKind, type Because } from './action-kind.js';
+import { BLOCKER, defineActionKind, type Because } from './action-kind.js';
 
 /** The most ids DeleteFlowLogs takes in one call. */
 export const MAX_IDS_PER_DELETE_FLOW_LOGS = 1000;
@@ -34,6 +34,12 @@ export const deleteFlowLogs = defineActionKind({
   },
   deniedHint: (_input, _error, scope) =>
     `grant ec2:DeleteFlowLogs on arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/* for flow logs tagged ManagedBy=flowfix (policies/operator-apply.json)`,
+  // Still there, it may still use the role and deliver to the group.
+  blocks: ({ region, resourceId }) => [
+    { key: BLOCKER.roleInUse, why: `flow log ${resourceId} in ${region} could not be deleted and may still use the role` },
+    { key: BLOCKER.flowLogsLeft(region), why: `flow log ${resourceId} could not be deleted and may still deliver here` },
+  ],
+  forTargets: (input, targets) => ({ ...input, FlowLogIds: targets }),
 });
 
 export const buildDeleteFlowLogs = (region: string, flowLogIds: string[], because: Because[]) => ({

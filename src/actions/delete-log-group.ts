@@ -2,7 +2,7 @@
 // Only rollback plans hold it, and only with --delete-log-groups.
 import * as z from 'zod';
 import { readRegion } from '../inventory/types.js';
-import { defineActionKind, logGroupArn, type Because } from './action-kind.js';
+import { BLOCKER, defineActionKind, logGroupArn, type Because } from './action-kind.js';
 import { logGroupName } from './schemas.js';
 
 export const deleteLogGroup = defineActionKind({
@@ -20,6 +20,7 @@ export const deleteLogGroup = defineActionKind({
   send: (clients, region, input) => clients.logs(region).deleteLogGroup(input),
   tookEffect: async (clients, region, input, targets) => ((await clients.logs(region).describeLogGroups([input.logGroupName]))[input.logGroupName] ? [] : targets),
   deniedHint: (input, _error, scope) => `grant logs:DeleteLogGroup on ${logGroupArn(scope, input.logGroupName)} (policies/operator-apply.json covers /flowfix/* groups)`,
+  blockedBy: (_input, region) => [BLOCKER.flowLogsLeft(region)],
 });
 
 export const buildDeleteLogGroup = (region: string, name: string, because: Because[]) => ({

@@ -2,7 +2,7 @@
 // role itself can be deleted. Only rollback plans hold it.
 import * as z from 'zod';
 import { roleOf } from '../inventory/types.js';
-import { defineActionKind, roleArn, type Because } from './action-kind.js';
+import { BLOCKER, defineActionKind, roleArn, type Because } from './action-kind.js';
 import { iamName } from './schemas.js';
 
 export const deleteRolePolicy = defineActionKind({
@@ -23,6 +23,9 @@ export const deleteRolePolicy = defineActionKind({
   send: (clients, _region, input) => clients.iam().deleteRolePolicy(input),
   tookEffect: async (clients, _region, input, targets) =>
     (await clients.iam().getRole(input.RoleName))?.inlinePolicies[input.PolicyName] === undefined ? targets : [],
+  blocks: () => [{ key: BLOCKER.roleInUse, why: 'its inline policy could not be deleted' }],
+  // Deleting it would stop a flow log that is still there from delivering.
+  blockedBy: () => [BLOCKER.roleInUse],
 });
 
 export const buildDeleteRolePolicy = (roleName: string, policyName: string, because: Because[]) => ({

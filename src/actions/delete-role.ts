@@ -3,7 +3,7 @@
 // runs global deletes last). Only rollback plans hold it.
 import * as z from 'zod';
 import { roleOf } from '../inventory/types.js';
-import { defineActionKind, roleArn, type Because } from './action-kind.js';
+import { BLOCKER, defineActionKind, roleArn, type Because } from './action-kind.js';
 import { iamName } from './schemas.js';
 
 export const deleteRole = defineActionKind({
@@ -19,6 +19,7 @@ export const deleteRole = defineActionKind({
   reconcile: (action, live) => (roleOf(live)?.roleName === action.input.RoleName ? [{ status: 'todo' }] : [{ status: 'already-done', detail: 'role already gone' }]),
   send: (clients, _region, input) => clients.iam().deleteRole(input),
   tookEffect: async (clients, _region, input, targets) => ((await clients.iam().getRole(input.RoleName)) === null ? targets : []),
+  blockedBy: () => [BLOCKER.roleInUse],
 });
 
 export const buildDeleteRole = (roleName: string, because: Because[]) => ({

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { readRegion } from '../inventory/types.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
-import { defineActionKind, logGroupArn, type Because } from './action-kind.js';
+import { BLOCKER, defineActionKind, logGroupArn, type Because } from './action-kind.js';
 import { logGroupName } from './schemas.js';
 
 export const putRetentionPolicy = defineActionKind({
@@ -37,6 +37,8 @@ export const putRetentionPolicy = defineActionKind({
   deniedHint: (input, _error, scope) =>
     `grant logs:PutRetentionPolicy on ${logGroupArn(scope, input.logGroupName)}: policies/operator-apply.json covers /flowfix/* groups; ` +
     `for any other group attach policies/operator-apply-retention.json with LogGroupName ${input.logGroupName}`,
+  blockedBy: (_input, region) => [BLOCKER.logGroupMissing(region)],
+  managedBy: (input, settings) => input.retentionInDays === settings.retentionInDays,
 });
 
 export const buildPutRetentionPolicy = (region: string, name: string, retentionInDays: number, because: Because) => ({

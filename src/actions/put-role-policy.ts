@@ -5,7 +5,7 @@ import type { PolicyStatement } from '../facts/policy-document.js';
 import { decodePolicyText } from '../policy/decode.js';
 import { templateStatementGroups } from '../policy/publish-policy.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
-import { defineActionKind, roleArn, sameDocument, type Because } from './action-kind.js';
+import { BLOCKER, defineActionKind, roleArn, sameDocument, type Because } from './action-kind.js';
 import { iamName } from './schemas.js';
 
 export const putRolePolicy = defineActionKind({
@@ -31,6 +31,9 @@ export const putRolePolicy = defineActionKind({
     const current = (await clients.iam().getRole(input.RoleName))?.inlinePolicies[input.PolicyName];
     return current !== undefined && sameDocument(current, input.PolicyDocument) ? targets : [];
   },
+  blocks: () => [{ key: BLOCKER.roleNotReady, why: 'delivery role not ready: put-role-policy failed' }],
+  blockedBy: () => [BLOCKER.roleNotReady],
+  managedBy: (input, settings) => input.RoleName === settings.roleName && input.PolicyName === settings.policyName,
 });
 
 /**

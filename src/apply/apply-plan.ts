@@ -51,7 +51,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
   const outcomes: Outcome[] = [];
   const dryRunProbes: DryRunProbe[] = [];
   const dryRunCalls: DryRunCall[] = [];
-  // 'role' | 'log-group:<region>' | 'role-in-use' | 'flow-logs:<region>' → why dependent actions cannot run
+  // BLOCKER keys (src/actions/action-kind.ts) → why dependent actions cannot run
   const blockers = new Map<string, string>();
   // '<region>:<name>' of log groups CreateLogGroup found already there: someone else's since the live read.
   const foundExisting = new Set<string>();
@@ -68,14 +68,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
   const record = (o: Outcome) => {
     outcomes.push(o);
     if (o.status !== 'failed') return;
-    if (o.kind === 'create-role' || o.kind === 'put-role-policy') blockers.set('role', `delivery role not ready: ${o.kind} failed`);
-    if (o.kind === 'create-log-group') blockers.set(`log-group:${o.region}`, `log group ${o.resourceId} could not be created`);
-    // A flow log flowfix meant to delete is still there: it may still use the role and deliver to the group.
-    if (o.kind === 'delete-flow-logs') {
-      blockers.set('role-in-use', `flow log ${o.resourceId} in ${o.region} could not be deleted and may still use the role`);
-      blockers.set(`flow-logs:${o.region}`, `flow log ${o.resourceId} could not be deleted and may still deliver here`);
-    }
-    if (o.kind === 'delete-role-policy') blockers.set('role-in-use', `its inline policy could not be deleted`);
+    for (const { key, why } of kindOf(o).blocks?.(o) ?? []) blockers.set(key, why);
   };
   const recordAll = (action: PlanAction, ids: string[], status: Outcome['status'], extra: Partial<Outcome> = {}) => {
     for (const id of ids) record({ ...outcome(action, id, status), ...extra });
@@ -278,15 +271,13 @@ function unreadableRole(live: Inventory) {
   return live.role.status === 'unreadable' ? live.role.error : { code: 'Unknown', message: 'role could not be read' };
 }
 
-/** Regions (and 'global') where some create-flow-logs id still needs creating after live re-check. */
+/** Regions (and 'global') where work that needs the prerequisites is still to do after the live re-check. */
 function remainingFlowLogWork(plan: ExecutablePlan, live: Inventory): Set<string> {
   const work = new Set<string>();
   for (const action of plan.actions) {
-    if (action.kind !== 'create-flow-logs') continue;
-    if (isUnreadable(live, action.region) || kindOf(action).reconcile(action, live).some((v) => v.status === 'todo')) {
-      work.add(action.region);
-      if (action.input.LogDestinationType === 'cloud-watch-logs') work.add('global');
-    }
+    const places = kindOf(action).needsPrerequisitesIn?.(action.input, action.region) ?? [];
+    if (places.length === 0) continue;
+    if (isUnreadable(live, action.region) || kindOf(action).reconcile(action, live).some((v) => v.status === 'todo')) places.forEach((p) => work.add(p));
   }
   return work;
 }
@@ -297,13 +288,7 @@ function isNeeded(action: PlanAction, flowLogWork: Set<string>): boolean {
 }
 
 function blockerFor(action: PlanAction, blockers: Map<string, string>): string | undefined {
-  // The policy too: deleting it would stop a flow log that is still there from delivering.
-  if (action.kind === 'delete-role' || action.kind === 'delete-role-policy') return blockers.get('role-in-use');
-  if (action.kind === 'delete-log-group') return blockers.get(`flow-logs:${action.region}`);
-  if (action.kind === 'put-role-policy') return blockers.get('role');
-  if (action.kind === 'put-retention-policy') return blockers.get(`log-group:${action.region}`);
-  if (action.kind !== 'create-flow-logs' || action.input.LogDestinationType === 's3') return undefined;
-  return blockers.get('role') ?? blockers.get(`log-group:${action.region}`);
+  return (kindOf(action).blockedBy?.(action.input, action.region) ?? []).map((key) => blockers.get(key)).find((why) => why !== undefined);
 }
 
 /** Derived from the plan's token, this run, the attempt and the ids: ≤64 ASCII characters. */
@@ -313,7 +298,6 @@ function clientToken(action: CreateFlowLogsAction, runId: string, attempt: numbe
 }
 
 function dryRunCall(action: PlanAction, ids: string[]): DryRunCall {
-  const input =
-    action.kind === 'create-flow-logs' ? { ...action.input, ResourceIds: ids } : action.kind === 'delete-flow-logs' ? { ...action.input, FlowLogIds: ids } : action.input;
+  const input = kindOf(action).forTargets?.(action.input, ids) ?? action.input;
   return { actionId: action.id, region: action.region, call: `${action.service}:${action.operation}`, input };
 }

@@ -122,12 +122,9 @@ export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, sett
 
   // Leaving out a prerequisite would make its flow logs fail: the rebuilt plan's prerequisites for the
   // flow logs kept must all be there.
-  const needsRole = chosen.some((a) => a.kind === 'create-flow-logs' && a.input.LogDestinationType === 'cloud-watch-logs');
-  const flowLogRegions = new Set(chosen.filter((a) => a.kind === 'create-flow-logs').map((a) => a.region));
+  const needed = new Set(chosen.flatMap(prerequisitesNeededIn));
   if (refused.length === 0) rebuilt.actions.forEach((action, index) => {
-    const prerequisite = isPrerequisite(action);
-    const needed = action.region === 'global' ? needsRole : flowLogRegions.has(action.region);
-    if (prerequisite && needed && !usedRebuilt.has(index)) refused.push(`the plan leaves out ${action.kind} in ${action.region} (${action.description}), which its flow logs need`);
+    if (isPrerequisite(action) && needed.has(action.region) && !usedRebuilt.has(index)) refused.push(`the plan leaves out ${action.kind} in ${action.region} (${action.description}), which its flow logs need`);
   });
 
   return { plan: { ...rebuilt, createdAt: saved.createdAt, actions: chosen }, settled, refused };
@@ -147,26 +144,10 @@ function checkOrder(index: number, lastIndex: number, name: string, refused: str
 }
 
 /** Whether the action names only what these settings manage: their role and policy, their group and retention. */
-function managedBySettings(action: PlanAction, settings: Settings): boolean {
-  const ownGroup = settings.destination.type === 'cloud-watch-logs' ? settings.destination.logGroupName : undefined;
-  switch (action.kind) {
-    case 'create-role':
-      return action.input.RoleName === settings.roleName;
-    case 'put-role-policy':
-      return action.input.RoleName === settings.roleName && action.input.PolicyName === settings.policyName;
-    case 'create-log-group':
-      return action.input.logGroupName === ownGroup;
-    case 'put-retention-policy':
-      return action.input.retentionInDays === settings.retentionInDays;
-    case 'create-flow-logs':
-    // Deletes come only from `flowfix rollback`, never from a saved plan.
-    case 'delete-flow-logs':
-    case 'delete-log-group':
-    case 'delete-role-policy':
-    case 'delete-role':
-      return false;
-  }
-}
+const managedBySettings = (action: PlanAction, settings: Settings): boolean => kindOf(action).managedBy?.(action.input, settings) ?? false;
+
+/** Where the action's work needs the prerequisites ('global': the delivery role). */
+const prerequisitesNeededIn = (action: PlanAction): string[] => kindOf(action).needsPrerequisitesIn?.(action.input, action.region) ?? [];
 
 /** Work live state already shows as done, for exactly the names these settings manage: nothing to send. */
 function alreadyDone(action: PlanAction, live: Inventory, settings: Settings): boolean {
@@ -176,8 +157,7 @@ function alreadyDone(action: PlanAction, live: Inventory, settings: Settings): b
 const isPrerequisite = (action: PlanAction) => isPrerequisiteOnly(action.because);
 
 /** Whether the rebuilt plan still creates flow logs the action would serve ('global': any to CloudWatch Logs). */
-const createsFlowLogsFor = (region: string, rebuilt: Plan) =>
-  rebuilt.actions.some((a) => a.kind === 'create-flow-logs' && (region === 'global' ? a.input.LogDestinationType === 'cloud-watch-logs' : a.region === region));
+const createsFlowLogsFor = (region: string, rebuilt: Plan) => rebuilt.actions.some((a) => prerequisitesNeededIn(a).includes(region));
 
 /** True when the rebuilt plan has an action of this kind and region whose fixed parameters differ. */
 function differsFromRebuilt(action: PlanAction, rebuilt: Plan): boolean {

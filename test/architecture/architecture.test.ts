@@ -4,6 +4,7 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import ts from 'typescript';
 import { architectureProblems, scan, type SourceFile } from './source-rules.js';
 
 async function sourcesUnder(dir: string): Promise<SourceFile[]> {
@@ -61,5 +62,38 @@ describe('the rules themselves (a check that would pass on anything checks nothi
         'src/plan/b.ts': "import { x } from '../audit/x.js';",
       }),
     ).toEqual([]);
+  });
+});
+
+describe('action kinds own their behaviour', () => {
+  test('GIVEN the executor and the saved-plan matcher THEN they name a kind only where the remaining kind-specific code is (a new kind touches its module and the table)', async () => {
+    const { ACTION_KINDS } = await import('../../src/actions/action-kinds.js');
+    const kinds = new Set(Object.keys(ACTION_KINDS));
+    const named: string[] = [];
+    for (const file of ['src/apply/apply-plan.ts', 'src/apply/match-saved-plan.ts']) {
+      const source = ts.createSourceFile(file, await readFile(file, 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node): void => {
+        if (ts.isStringLiteral(node) && kinds.has(node.text)) named.push(`${file}: ${node.text}`);
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    // What is left: CreateFlowLogs' and DeleteFlowLogs' own executors (per-id results, IAM-propagation
+    // retries, the dry-run probe), the role created in this run, a group found existing before its
+    // retention, and CreateFlowLogs' per-resource matching of saved plans.
+    expect(named.sort()).toEqual(
+      [
+        'src/apply/apply-plan.ts: create-flow-logs',
+        'src/apply/apply-plan.ts: create-flow-logs',
+        'src/apply/apply-plan.ts: create-log-group',
+        'src/apply/apply-plan.ts: create-role',
+        'src/apply/apply-plan.ts: create-role',
+        'src/apply/apply-plan.ts: delete-flow-logs',
+        'src/apply/apply-plan.ts: put-retention-policy',
+        'src/apply/match-saved-plan.ts: create-flow-logs',
+        'src/apply/match-saved-plan.ts: create-flow-logs',
+        'src/apply/match-saved-plan.ts: create-flow-logs',
+      ].sort(),
+    );
   });
 });
