@@ -107,8 +107,8 @@ export interface RunAccounts {
   notActive: OrgPlanReport['notActive'];
 }
 
-/** The other accounts' entry, the same in every organization document. */
-function notDone(account: Exclude<AccountOutcome<unknown>, { status: 'done' }>): Exclude<AccountReport, { status: 'read' }> {
+/** The entry of an account not done, the same in every many-account document. */
+export function notDone(account: Exclude<AccountOutcome<unknown>, { status: 'done' }>): Exclude<AccountReport, { status: 'read' }> {
   return account.status === 'unreachable' ? { ...identityOf(account), status: 'unreachable', error: account.problem } : { ...identityOf(account), status: 'not-started' };
 }
 

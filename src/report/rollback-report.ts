@@ -5,7 +5,7 @@ import type { KeptResource } from '../plan/build-rollback.js';
 import { planActionSchema } from '../plan/plan-file.js';
 import type { Equal } from '../util/types.js';
 import { dryRunCallSchema, outcomeSchema } from './apply-report.js';
-import { identityOf, soleValue, type AccountOutcome, type AccountTarget } from './org-report.js';
+import { identityOf, notDone, soleValue, type AccountOutcome, type AccountTarget } from './org-report.js';
 import type { PlanAction } from '../plan/types.js';
 
 /** Bump on any incompatible change; documented in README "Rollback". */
@@ -79,10 +79,7 @@ export function rollbackDocument(request: Pick<RollbackReport, 'dryRun' | 'delet
     schema: ROLLBACK_REPORT_SCHEMA,
     dryRun: request.dryRun,
     deleteLogGroups: request.deleteLogGroups,
-    accounts: accounts.map((a) => {
-      if (a.status === 'done') return { ...identityOf(a), status: 'done' as const, ...a.value };
-      return a.status === 'unreachable' ? { ...identityOf(a), status: 'unreachable' as const, error: a.problem } : { ...identityOf(a), status: 'not-started' as const };
-    }),
+    accounts: accounts.map((a) => (a.status === 'done' ? { ...identityOf(a), status: 'done' as const, ...a.value } : notDone(a))),
     exitCode: request.exitCode,
   };
 }
