@@ -57,6 +57,10 @@ const result = await build({
   target: 'node20.19',
   mainFields: ['module', 'main'],
   minify: true,
+  // Maps beside each chunk, back through tsc's maps to src/*.ts, so `--debug` stack traces name the
+  // sources (main.ts turns them on). Without the sources' text: a map only needs names and lines.
+  sourcemap: 'linked',
+  sourcesContent: false,
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',

@@ -4,7 +4,6 @@ import type { AwsClients, AwsSession } from '../aws/api.js';
 import type { AwsClientOptions } from '../aws/clients.js';
 import { plainHttpWarning, resolveConnection } from '../aws/connection.js';
 import { loadSharedFiles } from '../aws/shared-config.js';
-import { flagFor } from '../config/flags.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { liveStatusWanted, type Io } from '../io/io.js';
@@ -113,8 +112,9 @@ export type CommandWorkflow = WorkflowDeps & { session?: AwsSession };
 
 
 /**
- * One line per setting that sends AWS calls elsewhere than the SDK's defaults, naming where it came
- * from: a settings file in the working directory must never redirect calls without a word.
+ * One line per setting that sends AWS calls elsewhere than the SDK's defaults and that the user did not
+ * type on this command line, naming where it came from: a settings file in the working directory or a
+ * variable in the environment must never redirect calls without a word. A flag just typed is not news.
  */
 export function redirectNotices({ settings, origins }: Pick<CommandOptions, 'settings' | 'origins'>, env: Io['env']): string[] {
   const nouns = { endpointUrl: 'endpoint', profile: 'profile' } as const;
@@ -123,8 +123,9 @@ export function redirectNotices({ settings, origins }: Pick<CommandOptions, 'set
     if (!origin) return [];
     const variable = REDIRECTING_SETTINGS[key];
     const value = origin === 'env' ? env[variable] : settings[key];
-    const from = origin === 'flag' ? flagFor(key) : origin === 'env' ? variable : `settings file ${origin.slice('file:'.length)}`;
     const warning = key === 'endpointUrl' && value ? plainHttpWarning(value) : undefined;
+    if (origin === 'flag') return warning ? [visible(warning)] : [];
+    const from = origin === 'env' ? variable : `settings file ${origin.slice('file:'.length)}`;
     return [visible(`Using ${nouns[key]} ${value} (from ${from})`), ...(warning ? [visible(warning)] : [])];
   });
 }

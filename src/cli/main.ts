@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // The only module that touches `process`: argv, the terminal, the exit code, and Ctrl-C.
-import { processIo } from '../io/io.js';
-import { runCli } from './run.js';
+
+// --debug prints stack traces: map the bundle's minified frames back to src/*.ts (the maps ship beside
+// the chunks, see scripts/bundle.mjs). Node maps only modules loaded after this, so the rest of the CLI
+// is imported below it.
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+const { processIo } = await import('../io/io.js');
+const { runCli } = await import('./run.js');
 
 // The SDK warns on every run under Node 20 about its 2027 support policy: noise for flowfix users.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

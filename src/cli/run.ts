@@ -1,14 +1,15 @@
 // The whole CLI as a function: argv in, exit code out. main.ts is the only caller that touches process.
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
-import { withGlobalSettingsFlags, withSettingsFlags } from '../config/flags.js';
+import { withGlobalSettingsFlags } from '../config/flags.js';
 import { FlowfixError, isFlowfixError } from '../errors.js';
 import { closestWord } from '../util/closest-word.js';
 import type { Io } from '../io/io.js';
 import { EXIT } from '../workflow/exit-codes.js';
 import type { CommandDeps } from './context.js';
-import type { CommandName } from './command-rules.js';
+import { COMMAND_OPTIONS, type CommandName } from './command-options.js';
 import { OUTPUT_FORMATS, toCommandOptions, type CommandOptions, type RawArgs } from './options.js';
+import { usageError } from './usage-errors.js';
 import { flowfixVersion } from './version.js';
 import { visible } from '../render/visible.js';
 
@@ -23,14 +24,9 @@ const commands: Record<CommandName, () => Promise<CommandHandler>> = {
   rollback: async () => (await import('./commands/rollback.js')).rollbackCommand,
 };
 
-/** Read-only commands can work offline from AWS CLI output. */
-function withSnapshotFlag<T>(y: Argv<T>): Argv<T> {
-  return y.option('snapshot', { type: 'string', describe: 'Read the inventory from AWS CLI JSON files in DIR instead of AWS (see examples/README.md)' });
-}
-
-/** One plan file per account, for splitting an organization across jobs. */
-function withOutDir<T>(y: Argv<T>): Argv<T> {
-  return y.option('out-dir', { type: 'string', describe: 'Save one plan per account as DIR/<account>.json (each applicable alone)' });
+/** The command argv names; undefined for bare `flowfix`. */
+function commandOf(argv: readonly string[]): CommandName | undefined {
+  return argv.find((a) => Object.hasOwn(COMMAND_OPTIONS, a)) as CommandName | undefined;
 }
 
 /** `deps.signal`: aborted by main.ts on Ctrl-C. */
@@ -56,57 +52,32 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
         describe: 'Output format: text, json; for plan and verify also sarif (GitHub code scanning), markdown (PR comment, job summary), csv',
       })
       .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and AWS error details' })
-      .command('plan', 'Show what is wrong and what flowfix would change (read-only)', (y) =>
-        withOutDir(withSnapshotFlag(withSettingsFlags(y)).option('out', { type: 'string', describe: 'Save the plan as JSON for a later `flowfix apply FILE`' }))
-          .option('check-permissions', {
-            type: 'boolean',
-            describe: 'Ask IAM (SimulatePrincipalPolicy) whether you may send every call the plan needs; exit 1 if anything is missing',
-          }),
-        (args) => {
-          chosen = { name: 'plan', args: args as RawArgs };
-        },
-      )
-      .command('apply [plan-file]', 'Carry out a fresh plan, or a saved one, after confirmation', (y) =>
-        withOutDir(withSettingsFlags(y))
-          .positional('plan-file', { type: 'string', describe: 'A plan saved with `flowfix plan --out`' })
-          .option('yes', { type: 'boolean', alias: 'y', describe: 'Apply without asking (required without a terminal)' })
-          .option('dry-run', { type: 'boolean', describe: 'Read and check everything, probe permissions with DryRun, change nothing' })
-          .option('wait', { type: 'boolean', describe: 'After applying, wait until the new flow logs deliver (up to 10 minutes)' }),
-        (args) => {
-          chosen = { name: 'apply', args: args as RawArgs };
-        },
-      )
-      .command('verify', 'Re-check every VPC/subnet in scope, including delivery status (read-only)', (y) => withSnapshotFlag(withSettingsFlags(y)),
-        (args) => {
-          chosen = { name: 'verify', args: args as RawArgs };
-        },
-      )
+      .command('plan', 'Show what is wrong and what flowfix would change (read-only)', COMMAND_OPTIONS.plan, (args) => {
+        chosen = { name: 'plan', args: args as RawArgs };
+      })
+      .command('apply [plan-file]', 'Carry out a fresh plan, or a saved one, after confirmation', COMMAND_OPTIONS.apply, (args) => {
+        chosen = { name: 'apply', args: args as RawArgs };
+      })
+      .command('verify', 'Re-check every VPC/subnet in scope, including delivery status (read-only)', COMMAND_OPTIONS.verify, (args) => {
+        chosen = { name: 'verify', args: args as RawArgs };
+      })
       .command(
         'rollback',
         'Delete what flowfix created (flow logs and role tagged ManagedBy=flowfix), after confirmation; log groups are kept unless --delete-log-groups',
-        (y) =>
-          withSettingsFlags(y)
-            .option('yes', { type: 'boolean', alias: 'y', describe: 'Delete without asking (required without a terminal)' })
-            .option('dry-run', { type: 'boolean', describe: 'Read and show what would be deleted, delete nothing' })
-            .option('delete-log-groups', { type: 'boolean', describe: "Also delete flowfix's log groups (tagged ManagedBy=flowfix) and the log data in them" })
-            .option('denied-regions-hold-nothing', {
-              type: 'boolean',
-              describe: 'Regions an organization policy (SCP/RCP) denies hold no flowfix flow logs: they do not keep the role from being deleted',
-            }),
+        COMMAND_OPTIONS.rollback,
         (args) => {
           chosen = { name: 'rollback', args: args as RawArgs };
         },
       )
-      .command('guided', 'Walk through finding and fixing flow logs step by step', (y) => withSettingsFlags(y, ['regions']),
-        (args) => {
-          chosen = { name: 'guided', args: args as RawArgs };
-        },
-      )
-      .command('$0 [command]', false, (y) => y, (args) => {
+      .command('guided', 'Walk through finding and fixing flow logs step by step', COMMAND_OPTIONS.guided, (args) => {
+        chosen = { name: 'guided', args: args as RawArgs };
+      })
+      // Bare `flowfix` is guided mode: it takes guided's options (`flowfix --regions eu-west-1`).
+      .command('$0 [command]', false, COMMAND_OPTIONS.guided, (args) => {
         // A word that is no command: name the closest one.
         if (typeof args.command === 'string') throw unknownCommand(args.command);
         // Bare `flowfix`: a person at a terminal gets guided mode; scripts keep the usage error.
-        if (!io.interactive) throw new FlowfixError('BadUsage', 'Name a command: flowfix plan | apply | verify | rollback | guided (see flowfix --help)', { hint: 'see flowfix --help' });
+        if (!io.interactive) throw new FlowfixError('BadUsage', 'Name a command: flowfix plan | apply | verify | rollback | guided', { hint: 'see flowfix --help' });
         chosen = { name: 'guided', args: args as RawArgs };
       })
       .strict()
@@ -116,8 +87,7 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
       .wrap(Math.min(110, io.stdout.columns ?? 100))
       .exitProcess(false)
       .fail((message, err) => {
-        // yargs spreads some messages over lines ("Invalid values:\n  Argument: format, …"): one line.
-        throw err ?? new FlowfixError('BadUsage', message.replace(/\s*\n\s*/g, ' '), { hint: 'see flowfix --help' });
+        throw err ?? usageError(message, argv, commandOf(argv));
       });
     await parser.parseAsync();
     if (!chosen) return EXIT.ok; // --help or --version already printed

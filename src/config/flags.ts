@@ -8,6 +8,14 @@ import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 
 export type SettingKey = keyof UserSettings;
 
+export type SettingsCommand = 'plan' | 'apply' | 'verify' | 'rollback' | 'guided';
+const READ_BY_DEFAULT: readonly SettingsCommand[] = ['plan', 'apply', 'verify', 'rollback'];
+/**
+ * What the audit or the plan reads (verify's report shows the plan too), and rollback does not: it deletes
+ * what is tagged ManagedBy=flowfix, whatever the scope, exclusions or the settings of what is created.
+ */
+const NOT_ROLLBACK: readonly SettingsCommand[] = ['plan', 'apply', 'verify'];
+
 export interface SettingsFlag {
   /** As typed, kebab-case. */
   flag: `--${string}`;
@@ -15,6 +23,11 @@ export interface SettingsFlag {
   key: SettingKey;
   /** Declared on the top-level parser, so every command (guided too) accepts it. */
   global?: true;
+  /**
+   * The commands that read it, and so list it in their --help and accept it (default: plan, apply, verify
+   * and rollback). Guided asks for the rest itself.
+   */
+  commands?: readonly SettingsCommand[];
   type: 'string' | 'number' | 'boolean';
   describe: string;
   /** Flag value → settings value, before validation. Absent: as yargs parsed it. */
@@ -82,7 +95,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => s.endpointUrl,
   },
   {
-    flag: '--regions',
+    flag: '--regions', commands: [...READ_BY_DEFAULT, 'guided'],
     key: 'regions',
     type: 'string',
     describe: 'Comma-separated regions to work in (as --region; default: every region enabled for the account)',
@@ -90,14 +103,14 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => s.regions?.join(','),
   },
   {
-    flag: '--scope',
+    flag: '--scope', commands: NOT_ROLLBACK,
     key: 'scope',
     type: 'string',
     describe: 'vpc (CIS, default) or subnet (every subnet needs its own or its VPC\'s flow log)',
     normalise: lowerCase,
     render: (s) => s.scope,
   },
-  { flag: '--traffic-type', key: 'trafficType', type: 'string', describe: 'REJECT (default, CIS) or ALL', normalise: upperCase, render: (s) => s.trafficType },
+  { flag: '--traffic-type', commands: NOT_ROLLBACK, key: 'trafficType', type: 'string', describe: 'REJECT (default, CIS) or ALL', normalise: upperCase, render: (s) => s.trafficType },
   {
     flag: '--destination',
     key: 'destination',
@@ -121,7 +134,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: unlessDefault('policyName'),
   },
   {
-    flag: '--retention',
+    flag: '--retention', commands: NOT_ROLLBACK,
     key: 'retentionInDays',
     type: 'number',
     describe: 'Retention in days for log groups flowfix creates (default 365)',
@@ -129,27 +142,27 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: alwaysForCloudWatch('retentionInDays'),
   },
   {
-    flag: '--min-retention',
+    flag: '--min-retention', commands: NOT_ROLLBACK,
     key: 'minRetentionDays',
     type: 'number',
     describe: 'Shorter retention on a destination group is a finding (default 365)',
     render: unlessDefault('minRetentionDays'),
   },
   {
-    flag: '--permissions-boundary',
+    flag: '--permissions-boundary', commands: NOT_ROLLBACK,
     key: 'permissionsBoundary',
     type: 'string',
     describe: 'Managed policy ARN to set as permissions boundary on the role flowfix creates',
     render: (s) => s.permissionsBoundary,
   },
   {
-    flag: '--role-path',
+    flag: '--role-path', commands: NOT_ROLLBACK,
     key: 'rolePath',
     type: 'string',
     describe: 'IAM path for the role flowfix creates (default /); an existing role is found by name at any path',
     render: (s) => s.rolePath,
   },
-  { flag: '--kms-key', key: 'kmsKeyId', type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates', render: (s) => s.kmsKeyId },
+  { flag: '--kms-key', commands: NOT_ROLLBACK, key: 'kmsKeyId', type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates', render: (s) => s.kmsKeyId },
   { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Calls in flight per region of each account, where AWS throttles (default 8); regions never wait for each other', render: unlessDefault('concurrency') },
   { flag: '--org', key: 'org', type: 'boolean', describe: 'Every ACTIVE account of the organization (from the management account or a delegated administrator)', render: (s) => (s.org ? 'true' : undefined) },
   { flag: '--ou', key: 'ou', type: 'string', describe: 'With --org: only the accounts under this OU and its children', render: (s) => s.ou },
@@ -159,7 +172,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
   { flag: '--external-id', key: 'externalId', type: 'string', describe: 'ExternalId for --assume-role', render: (s) => s.externalId },
   { flag: '--role-session-name', key: 'roleSessionName', type: 'string', describe: 'Session name for --assume-role (default flowfix-<your user or session name>, so CloudTrail tells operators apart)', render: (s) => s.roleSessionName },
   {
-    flag: '--exclude',
+    flag: '--exclude', commands: NOT_ROLLBACK,
     key: 'exclude',
     type: 'string',
     describe: 'Leave these VPCs or subnets alone (ids, comma-separated, repeatable); the report lists them as excluded',
@@ -168,7 +181,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => unique(s.exclude.flatMap((e) => (e.id === undefined ? [] : [e.id]))).join(',') || undefined,
   },
   {
-    flag: '--exclude-tag',
+    flag: '--exclude-tag', commands: NOT_ROLLBACK,
     key: 'excludeTags',
     type: 'string',
     describe: 'Leave VPCs and subnets tagged KEY (any value) or KEY=VALUE alone (repeatable)',
@@ -177,7 +190,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => unique(s.exclude.flatMap((e) => (e.tag === undefined ? [] : [e.tag]))),
   },
   {
-    flag: '--skip-default-vpcs',
+    flag: '--skip-default-vpcs', commands: NOT_ROLLBACK,
     key: 'skipDefaultVpcs',
     type: 'boolean',
     describe: 'Leave the default VPCs (and their subnets) alone',
@@ -191,7 +204,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => (s.failOnDeniedRegions ? 'true' : undefined),
   },
   {
-    flag: '--tag',
+    flag: '--tag', commands: NOT_ROLLBACK,
     key: 'tags',
     type: 'string',
     describe: 'Add the tag KEY=VALUE to everything flowfix creates, beside ManagedBy=flowfix (repeatable)',
@@ -231,8 +244,8 @@ export function flagIssueLocation(key: string, path: readonly PropertyKey[]): { 
 export const normaliserFor = (key: string): ((value: unknown) => unknown) => byKey.get(key)?.normalise ?? ((v) => v);
 
 // Numbers are declared as strings: yargs would take 0x16d as 365 and 1e3 as 1000 (Number()'s rules).
-const declare = <T>(y: Argv<T>, global: boolean, only?: readonly SettingKey[]): Argv<T> =>
-  SETTINGS_FLAGS.filter((f) => (f.global ?? false) === global && (!only || only.includes(f.key))).reduce(
+const declare = <T>(y: Argv<T>, global: boolean, command?: SettingsCommand): Argv<T> =>
+  SETTINGS_FLAGS.filter((f) => (f.global ?? false) === global && (!command || (f.commands ?? READ_BY_DEFAULT).includes(command))).reduce(
     (acc, f) => acc.option(f.flag.slice(2), { type: f.type === 'number' ? 'string' : f.type, describe: f.describe }),
     y,
   );
@@ -243,8 +256,8 @@ const decimalInteger = (value: unknown): unknown => (typeof value === 'string' ?
 /** --profile, --region, --endpoint-url, the timeouts: on the top-level parser. */
 export const withGlobalSettingsFlags = <T>(y: Argv<T>): Argv<T> => declare(y, true);
 
-/** The per-command settings flags (plan, apply, verify), or only those named in `only` (guided). */
-export const withSettingsFlags = <T>(y: Argv<T>, only?: readonly SettingKey[]): Argv<T> => declare(y, false, only);
+/** The settings flags `command` reads (SettingsFlag.commands). */
+export const withSettingsFlags = <T>(y: Argv<T>, command: SettingsCommand): Argv<T> => declare(y, false, command);
 
 /** yargs hands kebab-case flags over camel-cased too; tests and callers pass the camel-cased form. */
 const argName = (f: SettingsFlag) => f.flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

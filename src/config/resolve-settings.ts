@@ -13,7 +13,10 @@ import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, MANAGED_BY_TAG, type Destinat
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 
-const regionName = z.string().refine(isValidRegionName, 'is not a region name (like us-east-1)');
+/** `--region all`, as Prowler and Cloud Custodian users type it: every region enabled for the account (the default). */
+export const ALL_REGIONS = 'all';
+const regionName = z.string().refine((name) => name === ALL_REGIONS || isValidRegionName(name), 'is not a region name (like us-east-1), nor all');
+const NO_REGION = 'name at least one region (like eu-west-1), or all for every enabled region';
 
 const destination = z.string().refine((value) => value === 'cloud-watch-logs' || parseS3Url(value) !== null, {
   message: 'must be "cloud-watch-logs" or s3://bucket[/prefix] (bucket: 3-63 lowercase letters, digits, dots, hyphens)',
@@ -142,11 +145,11 @@ export const userSettingsSchema = z.strictObject({
   kmsKeyId: kmsKeyArn.optional(),
   permissionsBoundary: managedPolicyArn.optional(),
   rolePath: rolePath.optional(),
-  regions: z.array(regionName).min(1).optional(),
+  regions: z.array(regionName).min(1, NO_REGION).optional(),
   concurrency: number().int().min(1).max(64).optional(),
   profile: profileName.optional(),
   // The same as `regions` (a name or a list), as --region is in the AWS CLI: where to work.
-  region: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((r) => r.trim()).filter(Boolean) : v), z.array(regionName).min(1)).optional(),
+  region: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((r) => r.trim()).filter(Boolean) : v), z.array(regionName).min(1, NO_REGION)).optional(),
   // Only http(s): every AWS call, credentials signed, goes there.
   endpointUrl: z
     .string()
@@ -276,6 +279,14 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
     count++;
     problems.push(`${mention('ou')} limits ${mention('org')}: add ${mention('org')}`);
   }
+  // --region and --regions are one setting: flags that name regions replace the file's, both keys together.
+  const regionList = (s: UserSettings) => (s.region || s.regions ? [...(s.region ?? []), ...(s.regions ?? [])] : undefined);
+  const wanted = regionList(fromFlags) ?? regionList(fromFile);
+  const everyRegion = wanted?.includes(ALL_REGIONS) ?? false;
+  if (everyRegion && new Set(wanted).size > 1) {
+    count++;
+    problems.push(`${mention(fromFlags.region ? 'region' : 'regions')} ${wanted!.join(',')}: all already means every enabled region; give all or region names, not both`);
+  }
   const tags = { ...fromFile.tags, ...(parsedFlags.success ? parsedFlags.data.tags : {}) };
   if (Object.keys(tags).length + 1 > MAX_TAGS_PER_RESOURCE) {
     count++;
@@ -302,10 +313,7 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
     ? { type: 's3', ...s3 }
     : { type: 'cloud-watch-logs', logGroupName: merged.logGroupName ?? (DEFAULT_SETTINGS.destination as { logGroupName: string }).logGroupName };
   const { destination: _d, logGroupName: _l, exclude: _e, excludeTags: _t, tags: _g, region: _r, regions: _rs, ...rest } = merged;
-  // --region and --regions are one setting: flags that name regions replace the file's, both keys together.
-  const regionList = (s: UserSettings) => (s.region || s.regions ? [...(s.region ?? []), ...(s.regions ?? [])] : undefined);
-  const wanted = regionList(fromFlags) ?? regionList(fromFile);
-  const regions = wanted ? [...new Set(wanted)] : undefined;
+  const regions = wanted && !everyRegion ? [...new Set(wanted)] : undefined;
   // Exclusions and tags from the file and from flags add up (a flag wins only for the same tag key):
   // a flag must never silently drop an exclusion someone decided in the file.
   const flagValues = parsedFlags.success ? parsedFlags.data : {};

@@ -13,6 +13,7 @@ import { partitionOfCaller } from '../aws/regions.js';
 import { isValidRegionName } from '../facts/regions.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError, interrupted } from '../errors.js';
+import { closestWord } from '../util/closest-word.js';
 import { KeyedLimiters, type Limiter } from '../util/concurrency.js';
 import type { AwsProblem, Inventory, RegionInventory, RegionRead, RoleRead } from './types.js';
 
@@ -161,11 +162,18 @@ async function regionsToScan(clients: AwsClients, wanted: string[] | undefined):
   const regions = [...new Set(wanted)];
   const unknown = regions.filter((region) => !known.enabled.includes(region) && !known.disabled.includes(region));
   if (unknown.length > 0) {
-    throw new FlowfixError('UnknownRegion', `--regions: unknown region${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}.`, {
+    const named = unknown.map((r) => withGuess(r, [...known.enabled, ...known.disabled]));
+    throw new FlowfixError('UnknownRegion', `--regions: unknown region${unknown.length > 1 ? 's' : ''} ${named.join(', ')}.`, {
       hint: `Run without --regions to scan every enabled region (${known.enabled.join(', ')}).`,
     });
   }
   return regions.map((region) => ({ region, enabled: known.enabled.includes(region) }));
+}
+
+/** `eu-wset-1 (did you mean eu-west-1?)`: a typo named with the region it is closest to. */
+function withGuess(region: string, known: string[]): string {
+  const guess = closestWord(region, known);
+  return guess ? `${region} (did you mean ${guess}?)` : region;
 }
 
 async function readRegionOrUnreadable(clients: AwsClients, settings: Settings, region: string, limiter: Limiter, deadlineMs: number): Promise<RegionRead> {

@@ -147,8 +147,8 @@ const cases: BadCase[] = [
   {
     name: 'plan --format xml',
     argv: () => ['plan', '--format', 'xml'],
-    problem: () => /Invalid values: Argument: format, Given: "xml", Choices: "text", "json", "sarif", "markdown", "csv"/,
-    fix: /see flowfix --help/,
+    problem: () => /--format xml is not one of text, json, sarif, markdown, csv/,
+    fix: /see flowfix plan --help/,
   },
   flags(['--exclude', `${US_VPC},vpc_0b1c2d3e4f5a60728`], '--exclude: "vpc_0b1c2d3e4f5a60728" is not a VPC or subnet id'),
   flags(['--exclude', 'sg-0a1b2c3d4e5f60718'], '--exclude: "sg-0a1b2c3d4e5f60718" is not a VPC or subnet id'),

@@ -78,6 +78,15 @@ describeBundle('the packed and installed bundle', () => {
     expect(readFileSync(installed, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
+  test('GIVEN --debug WHEN an error is shown THEN its stack trace names the source files and lines (source maps ship beside the chunks)', async () => {
+    const { code, stderr } = await flowfix(['plan', '--snapshot', path.join(work, 'no-such-dir'), '--debug']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^\s+at .*\/src\/snapshot\/[\w-]+\.ts:\d+:\d+\)?$/m);
+    // Without --debug: one line, no stack.
+    const plain = await flowfix(['plan', '--snapshot', path.join(work, 'no-such-dir')]);
+    expect(plain.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
   test('GIVEN the installed bundle WHEN --version THEN it prints package.json version', async () => {
     const { code, stdout } = await flowfix(['--version']);
     expect(code).toBe(0);
@@ -147,8 +156,8 @@ describeBundle('the packed and installed bundle', () => {
       const source = await runFlowfix(argv, { env: { CI: 'true', ...AWS_ENV } });
       const sourceCalls = fake.calls.splice(0).map((c) => `${c.region} ${c.service}:${c.operation}`).sort();
 
-      // The endpoint given is named on stderr (test/cli/redirect-notice.test.ts); nothing else is said there.
-      expect(bundled.stderr).toBe(`Using endpoint ${server.url} (from --endpoint-url)\n`);
+      // An endpoint typed as a flag is not repeated (test/cli/redirect-notice.test.ts); nothing is said on stderr.
+      expect(bundled.stderr).toBe('');
       expect(bundled.code).toBe(2);
       expect(bundleCalls).toEqual(sourceCalls);
       expect(normalise(bundled.stdout)).toBe(normalise(source.stdout));
@@ -162,7 +171,7 @@ describeBundle('the packed and installed bundle', () => {
 
     test('GIVEN findings WHEN the bundle applies with --yes THEN the account converges and the next plan exits 0', async () => {
       const applied = await flowfix(['apply', '--yes', '--endpoint-url', server.url], AWS_ENV);
-      expect(applied.stderr).toBe(`Using endpoint ${server.url} (from --endpoint-url)\n`);
+      expect(applied.stderr).toBe('');
       expect(applied.code).toBe(0);
       // Delivering needs evidence at the destination (see README "Verification"): right after creation, no error yet.
       expect(applied.stdout).toMatch(/Verification: 0\/2 delivering \(log stream or object seen since creation\), 2 with no network interfaces: nothing to log yet/);

@@ -62,3 +62,49 @@ describe('a mistyped command', () => {
     expect(stderr).toBe('flowfix: Unknown command bogus (the commands are plan, apply, verify, guided, rollback; see flowfix --help)\n');
   });
 });
+
+describe('flags and their errors, in the words typed', () => {
+  test.each([
+    [['plan', '--regions'], 'flowfix: invalid settings: --regions: name at least one region (like eu-west-1), or all for every enabled region (flowfix --help lists every option)\n'],
+    [['plan', '--region'], 'flowfix: invalid settings: --region: name at least one region (like eu-west-1), or all for every enabled region (flowfix --help lists every option)\n'],
+    [['plan', '--dry-run'], 'flowfix: --dry-run is not an option of flowfix plan (it is one of flowfix apply and flowfix rollback) (see flowfix plan --help)\n'],
+    [['plan', '--regoins', 'eu-west-1'], 'flowfix: unknown option --regoins; did you mean --regions? (see flowfix plan --help)\n'],
+    [['plan', '--dryrun'], 'flowfix: unknown option --dryrun; did you mean --dry-run (an option of flowfix apply and flowfix rollback)? (see flowfix plan --help)\n'],
+    [['rollback', '--delete-log-group'], 'flowfix: unknown option --delete-log-group; did you mean --delete-log-groups? (see flowfix rollback --help)\n'],
+    [['plan', '--format', 'sarf'], 'flowfix: --format sarf is not one of text, json, sarif, markdown, csv; did you mean --format sarif? (see flowfix plan --help)\n'],
+    [['rollback', '--scope', 'subnet'], 'flowfix: --scope is not an option of flowfix rollback (it is one of flowfix plan, flowfix apply and flowfix verify) (see flowfix rollback --help)\n'],
+    [['--bogus'], 'flowfix: unknown option --bogus (see flowfix --help)\n'],
+    [['plan', '--region', 'all,eu-west-1'], 'flowfix: invalid settings: --region all,eu-west-1: all already means every enabled region; give all or region names, not both (flowfix --help lists every option)\n'],
+  ])('GIVEN flowfix %j THEN one line in flowfix words, exit 1', async (argv, expected) => {
+    const { code, stdout, stderr } = await runFlowfix(argv);
+    expect([code, stdout, stderr]).toEqual([1, '', expected]);
+    expect(stderr).not.toMatch(/dryRun|Too small|expected array|Unknown argument/);
+  });
+
+  test('GIVEN bare flowfix without a terminal THEN "see flowfix --help" is said once', async () => {
+    const { code, stderr } = await runFlowfix([]);
+    expect(code).toBe(1);
+    expect(stderr.match(/see flowfix --help/g)).toHaveLength(1);
+  });
+
+  test('GIVEN bare flowfix --regions eu-west-1 (guided\'s option) THEN it is accepted: only the missing command is refused', async () => {
+    const { stderr } = await runFlowfix(['--regions', 'eu-west-1']);
+    expect(stderr).toBe('flowfix: Name a command: flowfix plan | apply | verify | rollback | guided (see flowfix --help)\n');
+  });
+
+  test('GIVEN --region all THEN it means every enabled region (no regions setting), as with no --region', async () => {
+    const { resolveSettings } = await import('../../src/config/resolve-settings.js');
+    const { settingsFromFlags } = await import('../../src/config/flags.js');
+    expect(resolveSettings(settingsFromFlags({ region: 'all' }), null).regions).toBeUndefined();
+    expect(resolveSettings(settingsFromFlags({ regions: 'all' }), null).regions).toBeUndefined();
+    expect(resolveSettings(settingsFromFlags({ regions: 'eu-west-1' }), null).regions).toEqual(['eu-west-1']);
+  });
+
+  test('GIVEN rollback --help THEN it lists the options rollback reads, not those that shape what plan and apply create', async () => {
+    const help = (await printed(['rollback', '--help'])).text;
+    for (const flag of ['--role-name', '--policy-name', '--log-group', '--regions', '--delete-log-groups', '--assume-role']) expect(help).toContain(flag);
+    for (const flag of ['--scope', '--traffic-type', '--retention', '--min-retention', '--kms-key', '--tag ', '--exclude ', '--skip-default-vpcs', '--permissions-boundary', '--role-path']) {
+      expect([flag, help.includes(flag)]).toEqual([flag, false]);
+    }
+  });
+});
