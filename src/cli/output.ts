@@ -19,7 +19,8 @@ import { renderSarif } from '../render/sarif.js';
 import { styleFor, type Style } from '../render/style.js';
 import { visible } from '../render/visible.js';
 import { renderPlanReport, renderPlanSummary, renderVerdict, type RenderOptions } from '../render/text.js';
-import type { OutputFormat } from './options.js';
+import { commandLine, reachArgv } from '../config/flags.js';
+import type { CommandOptions, OutputFormat } from './options.js';
 import { flowfixVersion } from './version.js';
 
 export const styleOf = (io: Io): Style => styleFor(io.stdout, io.env);
@@ -32,6 +33,8 @@ export interface ReportView {
   command: 'plan' | 'verify';
   /** plan: the command that carries the plan out. */
   nextStep?: string;
+  /** plan --snapshot: the plan is redone live to be carried out. */
+  fromSnapshot?: boolean;
 }
 
 /** Above this many results GitHub code scanning keeps only the most severe (it refuses files with over 25,000). */
@@ -62,7 +65,7 @@ export function printReport(document: PlanReport | OrgPlanReport, format: Output
       warnIncomplete(reports, notRead, format, io);
       return;
     case 'markdown': {
-      const options = { command: view?.command ?? 'plan', ...(view?.nextStep ? { nextStep: view.nextStep } : {}) } as const;
+      const options = { command: view?.command ?? 'plan', ...(view?.nextStep ? { nextStep: view.nextStep } : {}), fromSnapshot: view?.fromSnapshot === true } as const;
       io.stdout.write(isOrgPlanReport(document) ? renderOrgMarkdown(document, options) : renderMarkdown(document, options));
       return;
     }
@@ -75,7 +78,7 @@ export function printReport(document: PlanReport | OrgPlanReport, format: Output
       }
       io.stdout.write(`${renderPlanReport(document, style, { ...layout, ...(view ? { command: view.command } : {}) })}\n`);
       if (document.permissionCheck) io.stdout.write(`\n${renderPermissionCheck(document.permissionCheck, style, layout)}\n`);
-      if (view?.command === 'plan') io.stdout.write(`\n${style.bold(renderPlanSummary(document, view.nextStep ? { nextStep: view.nextStep } : {}))}\n`);
+      if (view?.command === 'plan') io.stdout.write(`\n${style.bold(renderPlanSummary(document, { ...(view.nextStep ? { nextStep: view.nextStep } : {}), fromSnapshot: view.fromSnapshot === true }))}\n`);
       if (document.delivery?.length) io.stdout.write(`${renderDelivery(document.delivery, style, layout)}\n`);
       if (view?.command === 'verify') io.stdout.write(`${renderVerdict(document)}\n`);
     }
@@ -117,7 +120,7 @@ export function printJson(io: Io, document: object): void {
 }
 
 /** Mode 0600, through a temporary file renamed over `path`: a symlink planted at `path` is replaced, never written through. */
-export async function savePlan(path: string, plan: Plan, io: Io, flag = '--out'): Promise<void> {
+export async function savePlan(path: string, plan: Plan, io: Io, flag = '--out', reach: readonly string[] = []): Promise<void> {
   try {
     await writeFileSafely(path, renderPlanFile(plan));
   } catch (err) {
@@ -127,16 +130,22 @@ export async function savePlan(path: string, plan: Plan, io: Io, flag = '--out')
     });
   }
   // stderr, so stdout stays one JSON document with --format json.
-  io.stderr.write(`${visible(`Plan saved to ${path} (${plural(plan.actions.length, 'action')}). Apply it with: flowfix apply ${path}`)}\n`);
+  // The command as it runs: the same account, reached the same way (profile, endpoint, role to enter it).
+  io.stderr.write(`${visible(`Plan saved to ${path} (${plural(plan.actions.length, 'action')}). Apply it with: ${commandLine(['flowfix', 'apply', path, ...reach])}`)}\n`);
 }
 
 /** One plan file per account, DIR/<account>.json: each applies alone (`flowfix apply FILE --assume-role ROLE`). */
-export async function savePlans(dir: string, plans: Plan[], io: Io): Promise<void> {
+export async function savePlans(dir: string, plans: Plan[], io: Io, reach: readonly string[] = []): Promise<void> {
   try {
     // Only the owner may enter a directory flowfix creates for plans.
     await mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new FlowfixError('PlanNotSaved', `cannot create ${dir}: ${(err as Error).message}`, { hint: 'choose a writable directory for --out-dir', cause: err });
   }
-  for (const plan of plans) await savePlan(path.join(dir, `${plan.accountId}.json`), plan, io, '--out-dir');
+  for (const plan of plans) await savePlan(path.join(dir, `${plan.accountId}.json`), plan, io, '--out-dir', reach);
+}
+
+/** What a suggested command keeps of this one so it reaches the same account the same way: --config and the reach flags typed. */
+export function reachOf(options: Pick<CommandOptions, 'config' | 'settings' | 'flagSettings'>): string[] {
+  return [...(options.config !== undefined ? ['--config', options.config] : []), ...reachArgv(options.settings, Object.keys(options.flagSettings))];
 }

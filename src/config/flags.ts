@@ -28,6 +28,11 @@ export interface SettingsFlag {
    * and rollback). Guided asks for the rest itself.
    */
   commands?: readonly SettingsCommand[];
+  /**
+   * How to reach the account (credentials, endpoint, timeouts, the role to enter it), not what to change:
+   * every command flowfix suggests keeps it as typed, or the suggestion would run elsewhere.
+   */
+  reach?: true;
   type: 'string' | 'number' | 'boolean';
   describe: string;
   /** Flag value → settings value, before validation. Absent: as yargs parsed it. */
@@ -74,7 +79,7 @@ const unique = (values: string[]) => [...new Set(values)];
 
 /** In declaration (and so --help) order. */
 export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
-  { flag: '--profile', key: 'profile', global: true, type: 'string', describe: 'AWS profile (~/.aws/config, ~/.aws/credentials); wins over AWS_PROFILE and keys in the environment', render: (s) => s.profile },
+  { flag: '--profile', reach: true, key: 'profile', global: true, type: 'string', describe: 'AWS profile (~/.aws/config, ~/.aws/credentials); wins over AWS_PROFILE and keys in the environment', render: (s) => s.profile },
   {
     flag: '--region',
     key: 'region',
@@ -87,7 +92,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: () => undefined,
   },
   {
-    flag: '--endpoint-url',
+    flag: '--endpoint-url', reach: true,
     key: 'endpointUrl',
     global: true,
     type: 'string',
@@ -168,9 +173,9 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
   { flag: '--ou', key: 'ou', type: 'string', describe: 'With --org: only the accounts under this OU and its children', render: (s) => s.ou },
   { flag: '--accounts', key: 'accounts', type: 'string', describe: 'Comma-separated account ids', parse: splitList, render: (s) => s.accounts?.join(',') },
   { flag: '--exclude-accounts', key: 'excludeAccounts', type: 'string', describe: 'Comma-separated account ids to leave out', parse: splitList, render: (s) => s.excludeAccounts?.join(',') },
-  { flag: '--assume-role', key: 'assumeRole', type: 'string', describe: 'Role name flowfix assumes in each account but the caller\'s own (required with --org, and --accounts naming others)', render: (s) => s.assumeRole },
-  { flag: '--external-id', key: 'externalId', type: 'string', describe: 'ExternalId for --assume-role', render: (s) => s.externalId },
-  { flag: '--role-session-name', key: 'roleSessionName', type: 'string', describe: 'Session name for --assume-role (default flowfix-<your user or session name>, so CloudTrail tells operators apart)', render: (s) => s.roleSessionName },
+  { flag: '--assume-role', reach: true, key: 'assumeRole', type: 'string', describe: 'Role name flowfix assumes in each account but the caller\'s own (required with --org, and --accounts naming others)', render: (s) => s.assumeRole },
+  { flag: '--external-id', reach: true, key: 'externalId', type: 'string', describe: 'ExternalId for --assume-role', render: (s) => s.externalId },
+  { flag: '--role-session-name', reach: true, key: 'roleSessionName', type: 'string', describe: 'Session name for --assume-role (default flowfix-<your user or session name>, so CloudTrail tells operators apart)', render: (s) => s.roleSessionName },
   {
     flag: '--exclude', commands: NOT_ROLLBACK,
     key: 'exclude',
@@ -213,7 +218,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => Object.entries(s.tags).map(([key, value]) => `${key}=${value}`),
   },
   {
-    flag: '--connect-timeout',
+    flag: '--connect-timeout', reach: true,
     key: 'connectTimeout',
     global: true,
     type: 'number',
@@ -221,7 +226,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: unlessDefault('connectTimeout'),
   },
   {
-    flag: '--read-timeout',
+    flag: '--read-timeout', reach: true,
     key: 'readTimeout',
     global: true,
     type: 'number',
@@ -305,6 +310,11 @@ export function settingsArgv(settings: Settings, only?: readonly string[]): stri
     if (f.type === 'boolean') return value === 'true' ? [f.flag] : [];
     return value === undefined ? [] : [value].flat().flatMap((v) => [f.flag, v]);
   });
+}
+
+/** The flags among `typed` that say how to reach the account (SettingsFlag.reach), as argv. */
+export function reachArgv(settings: Settings, typed: readonly string[]): string[] {
+  return settingsArgv(settings, SETTINGS_FLAGS.filter((f) => f.reach && typed.includes(f.key)).map((f) => f.key));
 }
 
 /** `flowfix apply ... --yes` for these settings, quoted for a POSIX shell. */

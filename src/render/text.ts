@@ -149,18 +149,25 @@ export interface SummaryOptions {
   nextStep?: string;
   /** How a command is quoted in the sentence (Markdown needs a code span that survives any text). */
   code?: (command: string) => string;
+  /** The report was read from a snapshot (--snapshot): the plan cannot be applied as it is, only redone live. */
+  fromSnapshot?: boolean;
 }
 
 /**
  * The last line of `flowfix plan`, as Terraform ends its plan: what will be created and set, and the
  * command that does it; or that nothing needs doing; and, whatever else, what could not be read.
  */
-export const renderPlanSummary = takesUntrusted(function renderPlanSummary(report: PlanReport, { nextStep = 'flowfix apply', code = (c) => `\`${c}\`` }: SummaryOptions = {}): string {
+export const renderPlanSummary = takesUntrusted(function renderPlanSummary(report: PlanReport, { nextStep = 'flowfix apply', code = (c) => `\`${c}\``, fromSnapshot = false }: SummaryOptions = {}): string {
   const { actions, blocked } = report.plan;
   const sentences: string[] = [];
   if (actions.length > 0) {
     const counted = countPlanned(report.plan);
-    sentences.push(`Plan: ${planCountsSentence(counted)}. Run ${code(nextStep)} to carry it out.`);
+    sentences.push(
+      fromSnapshot
+        ? // A snapshot is files, not the account: applying its findings means planning again against the live account.
+          `Plan: ${planCountsSentence(counted)}, as of the snapshot. To fix these findings, run ${code(nextStep)} with credentials for account ${report.accountId}: it reads the account live, plans again and asks before changing anything.`
+        : `Plan: ${planCountsSentence(counted)}. Run ${code(nextStep)} to carry it out.`,
+    );
     const blockedIds = blocked.reduce((n, b) => n + b.resourceIds.length, 0);
     if (blockedIds > 0) sentences.push(`${plural(blockedIds, 'resource')} blocked (see above).`);
   } else {

@@ -43,7 +43,7 @@ export async function loadSavedPlan(path: string, flags: FlagSettings, base: Set
   });
   if (saved.accountId !== accountId) {
     throw new FlowfixError('PlanAccountMismatch', `plan ${path} was made for account ${saved.accountId}, but these credentials are for ${accountId}`, {
-      hint: 'use the profile of the account the plan was made for, or make a new plan for this one',
+      hint: `use credentials of account ${saved.accountId} (--profile), or enter it from here with --assume-role ROLE (as the plan was made with --org/--accounts), or make a new plan for this one`,
     });
   }
   const live = await collectInventory(deps.clients, settings, deps);

@@ -172,7 +172,7 @@ const cases: BadCase[] = [
   plan('plan-schema-version-string.json', 'has schemaVersion "1"; this flowfix reads version 1'),
   {
     ...plan('plan-foreign-account.json', 'was made for account 222222222222, but these credentials are for 111111111111'),
-    fix: /use the profile of the account the plan was made for/,
+    fix: /use credentials of account 222222222222 \(--profile\), or enter it from here with --assume-role ROLE/,
     reads: true,
   },
   plan('plan-trust-policy-widened.json', "01-create-role: policy document differs from flowfix's least-privilege policy", { reads: true }),

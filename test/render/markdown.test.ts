@@ -20,7 +20,7 @@ describe('--format markdown: a summary for a pull-request comment or job summary
     expect(code).toBe(2);
     expect(stderr).toBe('');
     expect(lines(stdout)[0]).toBe('## flowfix plan: account `123456789012` (aws)');
-    expect(stdout).toMatch(/^\*\*Plan: \d+ flow logs, 2 log groups to create; .* to set\. Run `flowfix apply` to carry it out\.\*\*$/m);
+    expect(stdout).toMatch(/^\*\*Plan: \d+ flow logs, 2 log groups to create; .* to set, as of the snapshot\. To fix these findings, run `flowfix apply` with credentials for account \d{12}: .*\*\*$/m);
 
     const regions = tableRows(stdout, 'Region').map(cells);
     expect(regions.map((r) => r[0])).toEqual(['`eu-west-1`', '`us-east-1`', '**total**']);
@@ -83,6 +83,6 @@ describe('--format markdown: a summary for a pull-request comment or job summary
 
   test('GIVEN typed flags WHEN plan --format markdown THEN the next step repeats them', async () => {
     const { stdout } = await runFlowfix(['plan', '--snapshot', 'examples/estate', '--format', 'markdown', '--regions', 'us-east-1', '--scope', 'subnet']);
-    expect(stdout).toContain('Run `flowfix apply --regions us-east-1 --scope subnet` to carry it out.');
+    expect(stdout).toContain('run `flowfix apply --regions us-east-1 --scope subnet` with credentials for account');
   });
 });

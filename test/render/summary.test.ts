@@ -74,19 +74,20 @@ describe('the line `flowfix plan` ends with: what it will do and the next step',
 describe('flowfix plan (text) ends with the summary line', () => {
   test('GIVEN the example estate THEN the last line is the plan summary and the next step', async () => {
     const { stdout } = await runFlowfix(['plan', '--snapshot', 'examples/estate']);
-    expect(lastLine(stdout)).toBe('Plan: 6 flow logs, 2 log groups to create; 3 retention policies, 1 role policy to set. Run `flowfix apply` to carry it out.');
+    // A snapshot's plan is carried out by planning the live account again.
+    expect(lastLine(stdout)).toBe('Plan: 6 flow logs, 2 log groups to create; 3 retention policies, 1 role policy to set, as of the snapshot. To fix these findings, run `flowfix apply` with credentials for account 123456789012: it reads the account live, plans again and asks before changing anything.');
   });
 
   test('GIVEN settings flags and --config THEN the next step repeats them, quoted for a shell, so apply plans the same', async () => {
     const config = path.join(await mkdtemp(path.join(tmpdir(), 'flowfix-')), 'my config.json');
     await writeFile(config, JSON.stringify({ trafficType: 'ALL' }));
     const { stdout } = await runFlowfix(['plan', '--snapshot', 'examples/estate', '--regions', 'eu-west-1', '--log-group', '/my#group', '--config', config]);
-    expect(lastLine(stdout)).toMatch(/Run `flowfix apply --config '.*\/my config\.json' --regions eu-west-1 --log-group '\/my#group'` to carry it out\.$/);
+    expect(lastLine(stdout)).toMatch(/run `flowfix apply --config '.*\/my config\.json' --regions eu-west-1 --log-group '\/my#group'` with credentials for account/);
   });
 
   test('GIVEN --out FILE THEN the next step applies that file', async () => {
     const { stdout } = await runFlowfix(['plan', '--snapshot', 'examples/estate', '--out', '/tmp/flowfix-summary-test.json']);
-    expect(lastLine(stdout)).toMatch(/Run `flowfix apply \/tmp\/flowfix-summary-test\.json` to carry it out\.$/);
+    expect(lastLine(stdout)).toMatch(/run `flowfix apply \/tmp\/flowfix-summary-test\.json` with credentials for account/);
   });
 
   test('GIVEN a compliant estate THEN the last line says there is nothing to do', async () => {

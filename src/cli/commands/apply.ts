@@ -17,7 +17,7 @@ import { loadSavedPlan } from '../../workflow/saved-plan.js';
 import { confirmChange } from '../confirm.js';
 import { withWorkflow, type CommandDeps, type CommandWorkflow } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { layoutOf, printJson, printReport, printWarnings, savePlans, styleOf } from '../output.js';
+import { layoutOf, printJson, printReport, printWarnings, reachOf, savePlans, styleOf } from '../output.js';
 
 /** One account's plan to carry out and the live state it was checked against, read just before. */
 type Prepared = Omit<ApplyRequest, 'dryRun' | 'wait'> & { clients: AwsClients };
@@ -79,7 +79,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
     if (json) for (const a of accounts) if (a.status === 'done') printWarnings(a.value.report.warnings, io);
     if (!json) printReport(planDocument(choice, accounts.map((a) => (a.status === 'done' ? { ...a, value: a.value.report } : a)), new Date(wf.clock.now())), 'text', io);
     const prepared = accounts.map((a) => (a.status === 'done' ? { ...a, value: { plan: a.value.plan, live: a.value.inventory, settings: options.settings, clients: a.value.clients } } : a));
-    if (options.outDir) await savePlans(options.outDir, prepared.flatMap((a) => (a.status === 'done' ? [a.value.plan] : [])), io);
+    if (options.outDir) await savePlans(options.outDir, prepared.flatMap((a) => (a.status === 'done' ? [a.value.plan] : [])), io, reachOf(options));
     return { choice, accounts: prepared };
   }
 

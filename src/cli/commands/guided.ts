@@ -13,7 +13,7 @@ import { EXIT } from '../../workflow/exit-codes.js';
 import { guide, type GuidedChoice, type GuidedView } from '../../workflow/guided.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { layoutOf, savePlan, styleOf } from '../output.js';
+import { layoutOf, reachOf, savePlan, styleOf } from '../output.js';
 
 export async function guidedCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
   if (!io.interactive && !deps.prompter) {
@@ -25,7 +25,7 @@ export async function guidedCommand(options: CommandOptions, io: Io, deps: Comma
   return withWorkflow(options, io, deps, async (wf) => {
     let chosen: GuidedChoice;
     try {
-      chosen = await guide(options.settings, profile, { ...wf, ...(wf.session ? { organizations: wf.session.organizations() } : {}) }, { ask, show: (view) => show(view, io), savePlan: (path, plan) => savePlan(path, plan, io) });
+      chosen = await guide(options.settings, profile, { ...wf, ...(wf.session ? { organizations: wf.session.organizations() } : {}) }, { ask, show: (view) => show(view, io), savePlan: (path, plan) => savePlan(path, plan, io, '--out', reachOf(options)) });
     } catch (err) {
       if (!(err instanceof PromptCancelled)) throw err;
       io.stderr.write('Cancelled: nothing was changed.\n');

@@ -9,7 +9,7 @@ import { EXIT, runExitCode } from '../../workflow/exit-codes.js';
 import { checkPlanPermissions, permissionCheckFailed } from '../../workflow/permission-check.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
-import { printReport, savePlan, savePlans } from '../output.js';
+import { printReport, reachOf, savePlan, savePlans } from '../output.js';
 
 export async function planCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
   const { settings } = options;
@@ -21,17 +21,17 @@ export async function planCommand(options: CommandOptions, io: Io, deps: Command
     return { ...read, now: new Date(wf.clock.now()) };
   });
   const reports = accounts.map((a) => (a.status === 'done' ? { ...a, value: a.value.permissionCheck ? { ...a.value.report, permissionCheck: a.value.permissionCheck } : a.value.report } : a));
-  printReport(planDocument(choice, reports, now), options.format, io, { command: 'plan', nextStep: applyCommandFor(options) });
+  printReport(planDocument(choice, reports, now), options.format, io, { command: 'plan', nextStep: applyCommandFor(options), fromSnapshot: options.snapshot !== undefined });
   const plans = accounts.flatMap((a) => (a.status === 'done' ? [a.value.plan] : []));
-  if (options.out) await savePlan(options.out, plans[0]!, io);
-  if (options.outDir) await savePlans(options.outDir, plans, io);
+  if (options.out) await savePlan(options.out, plans[0]!, io, '--out', reachOf(options));
+  if (options.outDir) await savePlans(options.outDir, plans, io, reachOf(options));
   // A permission the plan needs and may not use is an error: the plan could not be carried out (1).
   return runExitCode(accounts, (a) => (a.permissionCheck && permissionCheckFailed(a.permissionCheck) ? EXIT.error : planExitCode(a.report, settings)));
 }
 
 /** The apply that carries out this plan: the saved file, or the flags the user typed (else apply plans for other regions or settings). */
 function applyCommandFor(options: CommandOptions): string {
-  if (options.out) return commandLine(['flowfix', 'apply', options.out]);
+  if (options.out) return commandLine(['flowfix', 'apply', options.out, ...reachOf(options)]);
   const config = options.config !== undefined ? ['--config', options.config] : [];
   return commandLine(['flowfix', 'apply', ...config, ...settingsArgv(options.settings, Object.keys(options.flagSettings))]);
 }
