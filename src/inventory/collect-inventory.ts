@@ -24,8 +24,6 @@ export interface CollectOptions {
   progress?: InventoryProgress;
   /** Ctrl-C: regions already being read finish, no more start, and the read ends as interrupted. */
   signal?: AbortSignal;
-  /** A bound on whole region reads shared with other accounts' reads; default none (each region's calls are bounded on their own). */
-  limiter?: Limiter;
   /** Overrides regionDeadlineMs(settings): tests shorten it. */
   regionDeadlineMs?: number;
 }
@@ -81,11 +79,8 @@ export async function collectInventory(clients: AwsClients, settings: Settings, 
           options.progress?.(++done, regions.length, region);
           return { status: 'not-enabled', region };
         }
-        const read = async (): Promise<RegionRead> => {
-          if (options.signal?.aborted) throw interrupted();
-          return readRegionOrUnreadable(clients, settings, region, limits.of(region), deadlineMs);
-        };
-        const result = await (options.limiter ? options.limiter.run(read) : read());
+        if (options.signal?.aborted) throw interrupted();
+        const result = await readRegionOrUnreadable(clients, settings, region, limits.of(region), deadlineMs);
         options.progress?.(++done, regions.length, region);
         return result;
       }),

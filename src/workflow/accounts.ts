@@ -9,7 +9,7 @@ import type { Settings } from '../config/settings.js';
 import { FlowfixError, interrupted, isFlowfixError } from '../errors.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
 import { identityOf, soleValue, type AccountOutcome, type AccountProblem, type AccountTarget, type RunAccounts } from '../report/org-report.js';
-import { Limiter, mapWithConcurrency } from '../util/concurrency.js';
+import { mapWithConcurrency } from '../util/concurrency.js';
 import { assess, type Assessment } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
 
@@ -136,17 +136,23 @@ function clientsForAccount(accountId: string, choice: AccountChoice, settings: S
   });
 }
 
-/** What an account's work gets: its clients, and the bound on region reads every account shares (--concurrency). */
+/** What an account's work gets: its clients (each account's calls are bounded per region inside it, --concurrency). */
 export interface AccountContext {
   clients: AwsClients;
   account: AccountTarget;
-  limiter: Limiter;
 }
 
 /**
- * Runs `work` in every account, at most `settings.concurrency` accounts at once, and keeps going past an
- * account that fails: its error becomes an 'unreachable' outcome. After Ctrl-C, accounts not yet started
- * are reported as such. `accountOf`: the account the work found itself in, which must be the one entered.
+ * Accounts worked on at once. AWS throttles per account, so accounts do not slow each other down and an
+ * organization is read in one account's round trips; this bound only keeps memory and open connections
+ * in check for very large organizations (each account in flight holds up to three calls per region).
+ */
+export const MAX_ACCOUNTS_AT_ONCE = 100;
+
+/**
+ * Runs `work` in every account, up to MAX_ACCOUNTS_AT_ONCE at once, and keeps going past an account
+ * that fails: its error becomes an 'unreachable' outcome. After Ctrl-C, accounts not yet started are
+ * reported as such. `accountOf`: the account the work found itself in, which must be the one entered.
  */
 export async function forEachAccount<T>(
   choice: AccountChoice,
@@ -155,11 +161,10 @@ export async function forEachAccount<T>(
   work: (context: AccountContext) => Promise<T>,
   accountOf?: (value: T) => string,
 ): Promise<AccountOutcome<T>[]> {
-  const limiter = new Limiter(settings.concurrency);
-  const outcomes = await mapWithConcurrency(choice.targets, settings.concurrency, async (account): Promise<AccountOutcome<T>> => {
+  const outcomes = await mapWithConcurrency(choice.targets, MAX_ACCOUNTS_AT_ONCE, async (account): Promise<AccountOutcome<T>> => {
     if (source.signal?.aborted) return { ...account, status: 'not-started' };
     try {
-      const value = await work({ clients: clientsForAccount(account.accountId, choice, settings, source), account, limiter });
+      const value = await work({ clients: clientsForAccount(account.accountId, choice, settings, source), account });
       const answered = accountOf?.(value);
       if (account.accountId === THE_CALLER) return { accountId: answered ?? THE_CALLER, status: 'done', value };
       if (answered !== undefined && answered !== account.accountId) {
@@ -255,9 +260,9 @@ export async function assessAccounts<T = object>(
     choice,
     settings,
     deps,
-    async ({ clients, limiter }) => {
+    async ({ clients }) => {
       const { progress, ...rest } = deps;
-      const assessment = await assess(settings, { ...rest, clients, templates, limiter, ...(one && progress ? { progress } : {}) });
+      const assessment = await assess(settings, { ...rest, clients, templates, ...(one && progress ? { progress } : {}) });
       return { ...assessment, clients, ...((await also?.(assessment, clients)) as T) };
     },
     (a) => a.inventory.accountId,

@@ -12,7 +12,7 @@ import { buildRollbackPlan, type OwnFlowLogShape, type RollbackInput, type Rollb
 import { roleArn } from '../actions/action-kind.js';
 import { s3DestinationArn } from '../actions/create-flow-logs.js';
 import type { AccountRollbackValue } from '../report/rollback-report.js';
-import { mapWithConcurrency, type Limiter } from '../util/concurrency.js';
+import { mapWithConcurrency } from '../util/concurrency.js';
 import type { AccountOutcome, AccountTarget } from '../report/org-report.js';
 import { chooseAccounts, forEachAccount, inTurn, type AccountChoice, type AccountSource } from './accounts.js';
 import type { WorkflowDeps } from './deps.js';
@@ -31,10 +31,10 @@ export interface AccountRollbackPlan {
 }
 
 /** Reads one account and plans what rollback deletes there. Never writes. */
-export async function planRollback(clients: AwsClients, settings: Settings, options: RollbackOptions, deps: Pick<WorkflowDeps, 'signal' | 'progress'>, limiter?: Limiter): Promise<AccountRollbackPlan> {
+export async function planRollback(clients: AwsClients, settings: Settings, options: RollbackOptions, deps: Pick<WorkflowDeps, 'signal' | 'progress'>): Promise<AccountRollbackPlan> {
   // The role is read whatever the destination setting: an S3 run may follow a CloudWatch Logs one.
   const readSettings: Settings = settings.destination.type === 'cloud-watch-logs' ? settings : { ...settings, destination: DEFAULT_SETTINGS.destination };
-  const live = await collectInventory(clients, readSettings, { ...(limiter ? { limiter } : {}), ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.progress ? { progress: deps.progress } : {}) });
+  const live = await collectInventory(clients, readSettings, { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.progress ? { progress: deps.progress } : {}) });
   const ownGroup = readSettings.destination.type === 'cloud-watch-logs' ? readSettings.destination.logGroupName : undefined;
 
   // With --regions, the other regions' flow logs may still use the role: read them for that alone.
@@ -94,7 +94,7 @@ export async function planRollbackAccounts(settings: Settings, options: Rollback
     choice,
     settings,
     deps,
-    ({ clients, limiter }) => planRollback(clients, settings, options, { ...(deps.signal ? { signal: deps.signal } : {}), ...(one && deps.progress ? { progress: deps.progress } : {}) }, limiter),
+    ({ clients }) => planRollback(clients, settings, options, { ...(deps.signal ? { signal: deps.signal } : {}), ...(one && deps.progress ? { progress: deps.progress } : {}) }),
     (planned) => planned.plan.accountId,
   );
   return { choice, accounts };

@@ -101,6 +101,33 @@ describe('many accounts', () => {
     expect(fake.calls.filter((c) => c.operation === 'ListAccounts')).toHaveLength(4);
   });
 
+  test('GIVEN --concurrency 1 WHEN plan --org THEN every account\'s regions are read at once: no account or region waits for another\'s answers', async () => {
+    seedOrg(fake);
+    // A gate, not a clock: no DescribeFlowLogs (each region's first call) is answered until all six
+    // (3 accounts × 2 regions) are in flight; the fallback only keeps a failing run from hanging.
+    let arrived = 0;
+    let inFlightWhenOpened = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const open = () => {
+      inFlightWhenOpened ||= arrived;
+      release();
+    };
+    const fallback = setTimeout(open, 5_000);
+    fake.onCall = async (call) => {
+      if (call.operation !== 'DescribeFlowLogs') return;
+      if (++arrived === 6) open();
+      await gate;
+    };
+
+    const result = await run(['plan', '--org', '--assume-role', ROLE, '--concurrency', '1', '--format', 'json']);
+    clearTimeout(fallback);
+
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).accounts.map((a: any) => a.status)).toEqual(['read', 'read', 'read']);
+    expect(inFlightWhenOpened).toBe(6);
+  });
+
   test('GIVEN one member whose role is missing THEN it is reported with AWS\'s message and what to fix, the others go on, exit 1', async () => {
     seedOrg(fake, { withoutRole: [DEV] });
 
