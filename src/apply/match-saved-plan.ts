@@ -8,6 +8,7 @@ import { kindOf, targetsOf, withDisplay, type PlanAction } from '../actions/acti
 import type { Outcome } from './types.js';
 import type { Settings } from '../config/settings.js';
 import type { Inventory } from '../inventory/types.js';
+import { describeOrganizationPolicy } from '../aws/errors.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import type { Plan } from '../plan/types.js';
 
@@ -55,6 +56,19 @@ export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, sett
     seenIds.add(action.id);
     if (action.region !== 'global' && !rebuilt.settings.regions.includes(action.region)) {
       refused.push(`${name}: region ${action.region} is not one the plan was made for (${rebuilt.settings.regions.join(', ')})`);
+      continue;
+    }
+    // A region that could not be read now, is denied by an organization policy, or is not enabled holds
+    // nothing flowfix can know: its work must never pass for "gone" (reconcile sees no resources there).
+    const notRead = live.regions.find((r) => r.region === action.region && r.status !== 'read');
+    if (notRead && notRead.status !== 'read') {
+      const why =
+        notRead.status === 'denied'
+          ? `is now denied by an organization policy (the ${describeOrganizationPolicy(notRead.deniedBy)})`
+          : notRead.status === 'not-enabled'
+            ? 'is not enabled in this account'
+            : `could not be read (${notRead.error.code}), so nothing there is known`;
+      refused.push(`${name}: ${action.region} ${why}`);
       continue;
     }
     const candidates = rebuiltByKey.get(keyOf(action)) ?? [];

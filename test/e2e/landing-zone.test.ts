@@ -2,6 +2,9 @@
 // it, as AWS Control Tower's region deny does), and every EC2 and CloudWatch Logs call there answers with
 // AWS's explicit-deny wording and the policy ARN. flowfix skips that region, names it and its policy in
 // every format, and its exit codes follow the regions it may use.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { FakeAws } from '../helpers/fake-aws.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 import { planReportSchema, type PlanReport } from '../../src/report/plan-report.js';
@@ -111,6 +114,27 @@ describe('GIVEN an SCP denying eu-west-1', () => {
     expect((await run(['verify'])).code).toBe(0);
   });
 
+  test('WHEN a plan saved before the SCP is applied THEN the denied region\'s work is refused by name, nothing is sent there, exit 1', async () => {
+    fake.restore();
+    const before = new FakeAws().install();
+    try {
+      before.addVpc('us-east-1');
+      before.addVpc('eu-west-1');
+      const file = path.join(await mkdtemp(path.join(tmpdir(), 'flowfix-lz-')), 'plan.json');
+      expect((await run(['plan', '--out', file])).code).toBe(2);
+      before.denyRegionByPolicy('eu-west-1');
+
+      const applied = await run(['apply', file, '--yes']);
+
+      expect(applied.code).toBe(1);
+      expect(applied.stderr).toMatch(/asks for what flowfix would not do now: .*eu-west-1 is now denied by an organization policy \(the service control policy \(SCP\) arn:aws:organizations::/);
+      expect(before.mutatingCalls()).toEqual([]);
+    } finally {
+      before.restore();
+      fake.install();
+    }
+  });
+
   test('WHEN the only region asked for is denied THEN plan exits 1: nothing at all was checked', async () => {
     const result = await run(['plan', '--regions', 'eu-west-1']);
 
@@ -137,6 +161,28 @@ describe('GIVEN a resource control policy denying eu-west-1', () => {
 });
 
 describe('GIVEN a plain access denial (no organization policy) in eu-west-1', () => {
+  test('WHEN a plan saved before is applied THEN the unread region\'s work is refused, never reported as "no longer exists"', async () => {
+    fake.restore();
+    const before = new FakeAws().install();
+    try {
+      before.addVpc('us-east-1');
+      before.addVpc('eu-west-1');
+      const file = path.join(await mkdtemp(path.join(tmpdir(), 'flowfix-lz-')), 'plan.json');
+      expect((await run(['plan', '--out', file])).code).toBe(2);
+      before.denyAction('DescribeVpcs', { region: 'eu-west-1' });
+
+      const applied = await run(['apply', file, '--yes']);
+
+      expect(applied.code).toBe(1);
+      expect(applied.stderr).toMatch(/eu-west-1 could not be read \(UnauthorizedOperation\), so nothing there is known/);
+      expect(applied.stdout).not.toContain('no longer exists');
+      expect(before.mutatingCalls()).toEqual([]);
+    } finally {
+      before.restore();
+      fake.install();
+    }
+  });
+
   test('WHEN plan THEN it stays an error: exit 1 and the advice to fix access', async () => {
     const plain = new FakeAws().install();
     try {
