@@ -55,6 +55,24 @@ export const BLOCKER = {
 /** What the saved-plan matcher asks a kind about: the names a plan's settings manage. */
 export type ManagedSettings = Pick<Settings, 'roleName' | 'policyName' | 'destination' | 'retentionInDays'>;
 
+/** A condition key and the values a call carries for it, as SimulatePrincipalPolicy's ContextEntries take them. */
+export interface ContextEntry {
+  key: string;
+  values: string[];
+}
+
+/** What the preflight knows besides the input: the delivery role's permissions boundary, as it will be. */
+export interface ContextFacts {
+  roleBoundary?: string | undefined;
+}
+
+/** aws:RequestTag/KEY for each tag and aws:TagKeys: what a tag-on-create call carries. */
+export function requestTagContext(tags: Record<string, string>): ContextEntry[] {
+  const keys = Object.keys(tags);
+  if (keys.length === 0) return [];
+  return [...keys.map((key) => ({ key: `aws:RequestTag/${key}`, values: [tags[key]!] })), { key: 'aws:TagKeys', values: keys }];
+}
+
 /** Live state's verdict on an action before it is sent. */
 export type LiveVerdict =
   | { status: 'todo' }
@@ -89,6 +107,12 @@ export interface ActionKind<K extends string, I> {
   describe(input: I): string;
   /** Every IAM permission the call needs, including the implicit ones (tag-on-create, PassRole). */
   permissions(input: I, scope: CallScope): Permission[];
+  /**
+   * The condition keys the real call carries for one of its permissions (request tags,
+   * iam:PermissionsBoundary, iam:PassedToService…), besides aws:RequestedRegion, which the preflight adds
+   * itself: without them IAM's simulation would call a conditional Allow a denial.
+   */
+  requestContext?(input: I, permission: Permission, facts: ContextFacts): ContextEntry[];
   /**
    * Whether live state (read just before applying) shows the work as done or impossible: one verdict
    * per target, in the order of targets().

@@ -7,7 +7,7 @@ import { readRegion, type RegionInventory } from '../inventory/types.js';
 import { flowLogCounts } from '../rules/flow-logs.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { groupBy } from '../util/collections.js';
-import { BLOCKER, defineActionKind, type Because, type LiveVerdict } from './action-kind.js';
+import { BLOCKER, defineActionKind, requestTagContext, type Because, type LiveVerdict } from './action-kind.js';
 import { awsTags, logGroupName } from './schemas.js';
 
 /** The most ids CreateFlowLogs takes in one call. */
@@ -55,8 +55,15 @@ export const createFlowLogs = defineActionKind({
     const to = input.LogDestinationType === 's3' ? s3UrlOf(input.LogDestination ?? '') : `cloud-watch-logs:${input.LogGroupName}`;
     return `Create ${input.TrafficType} flow logs for ${n} ${noun}${n === 1 ? '' : 's'} → ${to}`;
   },
+  // CreateFlowLogs is authorized on the new flow log and on each VPC or subnet it watches (Service
+  // Authorization Reference, Amazon EC2: resource types vpc-flow-log, vpc, subnet): a grant scoped to
+  // those ARNs is judged as AWS judges it.
   permissions: (input, scope) => {
-    const needs = [{ action: 'ec2:CreateFlowLogs', resource: '*' }];
+    const ec2Arn = (type: string, id: string) => `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:${type}/${id}`;
+    const needs = [ec2Arn('vpc-flow-log', '*'), ...input.ResourceIds.map((id) => ec2Arn(input.ResourceType === 'VPC' ? 'vpc' : 'subnet', id))].map((resource) => ({
+      action: 'ec2:CreateFlowLogs',
+      resource,
+    }));
     // Tag-on-create needs ec2:CreateTags only when a tag is actually sent.
     if (input.TagSpecifications.some((spec) => spec.Tags.length > 0)) {
       needs.push({ action: 'ec2:CreateTags', resource: `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/*` });
@@ -69,6 +76,12 @@ export const createFlowLogs = defineActionKind({
       needs.push({ action: 's3:GetBucketPolicy', resource: bucket }, { action: 's3:PutBucketPolicy', resource: bucket });
     }
     return needs;
+  },
+  requestContext: (input, { action }) => {
+    const tags = Object.fromEntries(input.TagSpecifications.flatMap((spec) => spec.Tags).map((t) => [t.Key, t.Value]));
+    if (action === 'iam:PassRole') return [{ key: 'iam:PassedToService', values: ['vpc-flow-logs.amazonaws.com'] }];
+    if (action === 'ec2:CreateTags') return [{ key: 'ec2:CreateAction', values: ['CreateFlowLogs'] }, ...requestTagContext(tags)];
+    return action === 'ec2:CreateFlowLogs' ? requestTagContext(tags) : [];
   },
   reconcile: (action, live) => {
     const region = readRegion(live, action.region);

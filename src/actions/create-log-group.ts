@@ -1,7 +1,7 @@
 // logs:CreateLogGroup: flowfix's destination group in a region, tagged so flowfix can tell it is its own.
 import * as z from 'zod';
 import { readRegion } from '../inventory/types.js';
-import { BLOCKER, defineActionKind, logGroupArn } from './action-kind.js';
+import { BLOCKER, defineActionKind, requestTagContext, logGroupArn } from './action-kind.js';
 import { logGroupName } from './schemas.js';
 
 export const createLogGroup = defineActionKind({
@@ -22,6 +22,7 @@ export const createLogGroup = defineActionKind({
       action,
       resource: logGroupArn(scope, input.logGroupName),
     })),
+  requestContext: (input) => requestTagContext(input.tags),
   reconcile: (action, live) =>
     readRegion(live, action.region)?.logGroups[action.input.logGroupName]
       ? [{ status: 'already-done', detail: 'log group exists' }]

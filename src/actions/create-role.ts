@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { readRegions, roleOf } from '../inventory/types.js';
 import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
-import { BLOCKER, defineActionKind, roleArn, sameDocument } from './action-kind.js';
+import { BLOCKER, defineActionKind, requestTagContext, roleArn, sameDocument } from './action-kind.js';
 import { awsTags, iamName, permissionsBoundary, rolePath } from './schemas.js';
 
 export const createRole = defineActionKind({
@@ -27,6 +27,11 @@ export const createRole = defineActionKind({
   // A landing zone's SCP may demand the boundary with the iam:PermissionsBoundary condition on CreateRole.
   permissions: (input, scope) =>
     ['iam:CreateRole', ...(input.Tags.length > 0 ? ['iam:TagRole'] : [])].map((action) => ({ action, resource: roleArn(scope, input.RoleName, input.Path) })),
+  // The request carries the boundary it sets (iam:PermissionsBoundary) and its tags.
+  requestContext: (input, { action }) => [
+    ...(action === 'iam:CreateRole' && input.PermissionsBoundary ? [{ key: 'iam:PermissionsBoundary', values: [input.PermissionsBoundary] }] : []),
+    ...requestTagContext(Object.fromEntries(input.Tags.map((t) => [t.Key, t.Value]))),
+  ],
   reconcile: (action, live) => {
     const role = roleOf(live);
     if (!role) return [{ status: 'todo' }];

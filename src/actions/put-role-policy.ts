@@ -20,6 +20,8 @@ export const putRolePolicy = defineActionKind({
   // IAM authorizes PutRolePolicy against the role's ARN, path included; the input names the role only, and
   // a reused role may sit at any path: declared for the name at the root and at any path.
   permissions: (input, scope) => ['/', '/*/'].map((path) => ({ action: 'iam:PutRolePolicy', resource: roleArn(scope, input.RoleName, path) })),
+  // IAM judges iam:PermissionsBoundary on PutRolePolicy by the role's own boundary.
+  requestContext: (_input, _permission, { roleBoundary }) => (roleBoundary ? [{ key: 'iam:PermissionsBoundary', values: [roleBoundary] }] : []),
   reconcile: (action, live) => {
     const current = roleOf(live)?.inlinePolicies[action.input.PolicyName];
     return current !== undefined && sameDocument(current, action.input.PolicyDocument)

@@ -136,6 +136,8 @@ export interface IamApi {
    * where there is no IAM to ask (a snapshot).
    */
   simulatePrincipalPolicy(input: SimulationRequest, options?: CallOptions): Promise<SimulationResult[]>;
+  /** The role's ARN, path included (iam:GetRole alone); null when it does not exist. */
+  roleArn(name: string, options?: CallOptions): Promise<string | null>;
 }
 
 /** One SimulatePrincipalPolicy question: may the principal do each of these actions on each of these resources? */
@@ -143,15 +145,21 @@ export interface SimulationRequest {
   policySourceArn: string;
   actionNames: string[];
   resourceArns: string[];
-  /** Condition keys the operator policies test (iam:PassedToService, ec2:CreateAction), as the real call would carry them. */
+  /** Condition keys and values the real calls carry (aws:RequestedRegion, request tags, iam:PassedToService…). */
   contextEntries?: { key: string; values: string[] }[];
 }
 
 export interface SimulationResult {
   action: string;
   resource: string;
-  /** IAM's EvalDecision: allowed, implicitDeny or explicitDeny. */
+  /** IAM's EvalDecision (per resource when IAM gives ResourceSpecificResults): allowed, implicitDeny or explicitDeny. */
   decision: string;
+  /** OrganizationsDecisionDetail.AllowedByOrganizations: false when an SCP denied it; absent outside an organization. */
+  allowedByOrganizations?: boolean;
+  /** PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary: false when the principal's boundary denied it. */
+  allowedByPermissionsBoundary?: boolean;
+  /** Condition keys the policies test that the request did not carry: IAM could not decide them. */
+  missingContextValues?: string[];
 }
 
 /** An account as Organizations lists it. */

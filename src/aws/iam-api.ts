@@ -82,13 +82,21 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
             }),
             sendOptions(options),
           );
-          for (const r of output.EvaluationResults ?? []) {
-            results.push({ action: r.EvalActionName ?? '', resource: r.EvalResourceName ?? '*', decision: r.EvalDecision ?? 'implicitDeny' });
-          }
+          for (const r of output.EvaluationResults ?? []) results.push(...toSimulationResults(r));
           marker = output.IsTruncated ? output.Marker : undefined;
         } while (marker);
         return results;
       }),
+
+    roleArn: async (name, options) => {
+      try {
+        const output = await callingAction('iam:GetRole', () => client.send(new sdk.GetRoleCommand({ RoleName: name }), sendOptions(options)));
+        return output.Role?.Arn ?? null;
+      } catch (err) {
+        if (classifyAwsError(err).kind === 'not-found') return null;
+        throw err;
+      }
+    },
 
     deleteRolePolicy: (input) =>
       callingAction('iam:DeleteRolePolicy', async () => {
@@ -100,6 +108,36 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
         await client.send(new sdk.DeleteRoleCommand(input));
       }),
   };
+}
+
+/**
+ * One EvaluationResult as plain results: per resource when IAM answers with ResourceSpecificResults (one
+ * result per action, the top level then aggregates every resource), else the top level as is. Which layer
+ * denied comes from the Organizations (SCP) and permissions-boundary details.
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html
+ */
+function toSimulationResults(r: IamSdk.EvaluationResult): SimulationResult[] {
+  const layers = {
+    ...(r.OrganizationsDecisionDetail?.AllowedByOrganizations !== undefined ? { allowedByOrganizations: r.OrganizationsDecisionDetail.AllowedByOrganizations } : {}),
+    ...(r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary !== undefined
+      ? { allowedByPermissionsBoundary: r.PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary }
+      : {}),
+  };
+  const missing = (values: string[] | undefined) => (values?.length ? { missingContextValues: values } : {});
+  const action = r.EvalActionName ?? '';
+  if (r.ResourceSpecificResults?.length) {
+    return r.ResourceSpecificResults.map((rs) => ({
+      action,
+      resource: rs.EvalResourceName ?? '*',
+      decision: rs.EvalResourceDecision ?? 'implicitDeny',
+      ...layers,
+      ...(rs.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary !== undefined
+        ? { allowedByPermissionsBoundary: rs.PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary }
+        : {}),
+      ...missing(rs.MissingContextValues?.length ? rs.MissingContextValues : r.MissingContextValues),
+    }));
+  }
+  return [{ action, resource: r.EvalResourceName ?? '*', decision: r.EvalDecision ?? 'implicitDeny', ...layers, ...missing(r.MissingContextValues) }];
 }
 
 // Shared with the offline snapshot (src/snapshot/): GetRole's Role and GetRolePolicy's output, with

@@ -1,9 +1,16 @@
 // Data in, strings out: the permission preflight's "Permissions" section.
 import { takesUntrusted } from './visible.js';
-import type { PermissionCheck } from '../plan/permission-check.js';
+import type { DeniedBy, PermissionCheck } from '../plan/permission-check.js';
 import { plainStyle, type Style } from './style.js';
 import { fit, indent, inner, plural, table } from './layout.js';
 import type { RenderOptions } from './text.js';
+
+/** Which layer refused, as IAM's decision details say. */
+const DENIED_BY: Record<DeniedBy, string> = {
+  'organization-policy': 'SCP (organization)',
+  'permissions-boundary': 'permissions boundary',
+  'identity-policy': 'identity policy',
+};
 
 export const renderPermissionCheck = takesUntrusted(function renderPermissionCheck(
   check: PermissionCheck & { dryRunProbes?: { region: string; allowed: boolean; code: string; message?: string }[] },
@@ -19,8 +26,20 @@ export const renderPermissionCheck = takesUntrusted(function renderPermissionChe
     return lines.join('\n');
   }
   const who = check.principal ? ` for ${check.principal}` : '';
-  if (check.missing.length === 0) return `${title}\n${fit(style.green(`  all ${plural(check.needed, 'permission')} allowed${who}`), width, 4)}`;
-  const rows = [['ACTION', 'RESOURCE', 'DECISION'], ...check.missing.map((m) => [m.action, m.resource, m.decision])];
-  const summary = style.red(`  ${check.missing.length} of ${plural(check.needed, 'permission')} missing${who}: grant these before applying`);
-  return `${title}\n${fit(summary, width, 4)}\n${indent(table(rows, style, true, inner(width)))}`;
+  const undecided = check.undecided ?? [];
+  const lines = [title];
+  if (check.missing.length === 0) {
+    const allowed = undecided.length === 0 ? `all ${plural(check.needed, 'permission')} allowed` : `${check.needed - undecided.length} of ${plural(check.needed, 'permission')} allowed, none missing`;
+    lines.push(fit(style.green(`  ${allowed}${who}`), width, 4));
+  } else {
+    const rows = [['REGION', 'ACTION', 'RESOURCE', 'DECISION', 'DENIED BY'], ...check.missing.map((m) => [m.region ?? '', m.action, m.resource, m.decision, DENIED_BY[m.deniedBy ?? 'identity-policy']])];
+    lines.push(fit(style.red(`  ${check.missing.length} of ${plural(check.needed, 'permission')} missing${who}: grant these before applying`), width, 4));
+    lines.push(indent(table(rows, style, true, inner(width))));
+  }
+  if (undecided.length > 0) {
+    const keys = [...new Set(undecided.flatMap((u) => u.missingContextValues))].sort();
+    lines.push(fit(style.yellow(`  ${undecided.length} could not be decided: the policies test ${keys.join(', ')}, whose values flowfix cannot know (not counted as missing)`), width, 4));
+    for (const u of undecided) lines.push(fit(`    ${u.region ?? ''} ${u.action} ${u.resource}`, width, 6));
+  }
+  return lines.join('\n');
 });

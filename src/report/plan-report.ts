@@ -134,14 +134,30 @@ export const permissionCheckSchema = z
   .strictObject({
     status: z.enum(['checked', 'unavailable']).describe("'unavailable': the simulation could not be run (see message); the DryRun probes stand in"),
     principal: z.string().optional().describe('The user, or the role of an assumed-role session, whose policies were simulated'),
-    needed: count.describe('Distinct IAM action × resource pairs the plan needs'),
+    needed: count.describe('Distinct IAM action × resource × region questions the plan needs'),
     missing: z.array(
       z.strictObject({
         action: z.string(),
         resource: z.string(),
         decision: z.string().describe("IAM's EvalDecision: implicitDeny or explicitDeny"),
+        deniedBy: z
+          .enum(['organization-policy', 'permissions-boundary', 'identity-policy'])
+          .optional()
+          .describe("Which layer refused, from IAM's OrganizationsDecisionDetail (an SCP) and PermissionsBoundaryDecisionDetail"),
+        region: z.string().optional().describe("The call's region (its aws:RequestedRegion); 'global' for IAM"),
       }),
     ),
+    undecided: z
+      .array(
+        z.strictObject({
+          action: z.string(),
+          resource: z.string(),
+          region: z.string().optional(),
+          missingContextValues: z.array(z.string()).describe('Condition keys the policies test that flowfix cannot know the value of'),
+        }),
+      )
+      .optional()
+      .describe('Denied only for want of condition values IAM was not given (MissingContextValues): could not be decided, not counted as missing'),
     message: z.string().optional(),
     dryRunProbes: z
       .array(z.strictObject({ region: z.string(), allowed: z.boolean(), code: z.string(), message: z.string().optional() }))

@@ -84,6 +84,7 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
       simulatePrincipalPolicy: async () => {
         throw new FlowfixError('SimulationUnavailable', 'a snapshot cannot simulate IAM policies', { hint: 'check permissions without --snapshot' });
       },
+      roleArn: async (name) => (snapshot.role && snapshot.role.role.RoleName === name ? (snapshot.role.role.Arn ?? null) : null),
       deleteRolePolicy: readOnly('iam:DeleteRolePolicy'),
       deleteRole: readOnly('iam:DeleteRole'),
     }),

@@ -4,42 +4,60 @@
 import type { AwsClients } from '../aws/api.js';
 import { classifyAwsError } from '../aws/errors.js';
 import { isFlowfixError } from '../errors.js';
-import { appendAll } from '../util/collections.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { DryRunProbe } from '../apply/types.js';
 import { DEFAULT_SETTINGS, type Settings } from '../config/settings.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
 import type { Assessment } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
+import { roleOf, type Inventory } from '../inventory/types.js';
 import {
+  assumedRoleName,
   permissionsMissing,
   neededPermissions,
   permissionReport,
   principalToSimulate,
   simulationRequests,
   unavailableCheck,
+  type SimulationAnswer,
   type PermissionCheck,
 } from '../plan/permission-check.js';
 import type { Plan } from '../plan/types.js';
-import type { SimulationResult } from '../aws/api.js';
+
+/** The role's ARN with its path, or undefined when GetRole is refused or fails (the path-less ARN is tried then). */
+async function realRoleArn(clients: AwsClients, roleName: string, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    return (await clients.iam().roleArn(roleName, signal ? { signal } : {})) ?? undefined;
+  } catch (err) {
+    if (isFlowfixError(err) && err.code === 'Interrupted') throw err;
+    return undefined;
+  }
+}
 
 /**
  * `concurrency`: simulations in flight at once (IAM throttles per account); they do not depend on each
- * other, so they go out together rather than one round trip each.
+ * other, so they go out together rather than one round trip each. `live`: the inventory the plan was made
+ * from (the delivery role's current boundary is read from it).
  */
-export async function checkPermissions(plan: Plan, clients: AwsClients, signal?: AbortSignal, concurrency = DEFAULT_SETTINGS.concurrency): Promise<PermissionCheck> {
-  const needs = neededPermissions(plan);
+export async function checkPermissions(plan: Plan, clients: AwsClients, signal?: AbortSignal, concurrency = DEFAULT_SETTINGS.concurrency, live?: Pick<Inventory, 'role'>): Promise<PermissionCheck> {
+  const role = live ? roleOf(live as Inventory) : undefined;
+  const needs = neededPermissions(plan, { roleBoundary: role?.permissionsBoundary });
   if (needs.length === 0) return { status: 'checked', needed: 0, missing: [] };
   let principal: string | undefined;
   try {
     const caller = await clients.callerIdentity();
     principal = principalToSimulate(caller.arn);
     if (!principal) return unavailableCheck(needs.length, `IAM cannot simulate the policies of ${caller.arn} (only users and roles): checked with DryRun probes instead`);
+    // The session ARN drops the role's path (IAM Identity Center: /aws-reserved/sso.amazonaws.com/…): one GetRole recovers it.
+    const roleName = assumedRoleName(caller.arn);
+    if (roleName) principal = (await realRoleArn(clients, roleName, signal)) ?? principal;
     const iam = clients.iam();
-    const answers = await mapWithConcurrency(simulationRequests(principal, needs), concurrency, (request) => iam.simulatePrincipalPolicy(request, signal ? { signal } : {}));
-    const results: SimulationResult[] = [];
-    for (const answer of answers) appendAll(results, answer);
-    return permissionReport(principal, needs, results);
+    const source = principal;
+    const answers: SimulationAnswer[] = await mapWithConcurrency(simulationRequests(source, needs), concurrency, async (request) => ({
+      request,
+      results: await iam.simulatePrincipalPolicy(request, signal ? { signal } : {}),
+    }));
+    return permissionReport(principal, needs, answers);
   } catch (err) {
     if (isFlowfixError(err) && err.code === 'SimulationUnavailable') return unavailableCheck(needs.length, `${err.message}: checked with DryRun probes instead`);
     const { kind, code, message } = classifyAwsError(err);
@@ -62,7 +80,7 @@ export type PlanPermissionCheck = PermissionCheck & { dryRunProbes?: DryRunProbe
 
 /** plan --check-permissions: the preflight, falling back to DryRun probes (CreateFlowLogs with DryRun: true; nothing is created). */
 export async function checkPlanPermissions(assessment: Pick<Assessment, 'plan' | 'inventory'>, settings: Settings, deps: WorkflowDeps): Promise<PlanPermissionCheck> {
-  const check = await checkPermissions(assessment.plan, deps.clients, deps.signal, settings.concurrency);
+  const check = await checkPermissions(assessment.plan, deps.clients, deps.signal, settings.concurrency, assessment.inventory);
   if (check.status === 'checked') return check;
   const { dryRunProbes } = await applyPlan(assessment.plan, {
     clients: deps.clients,

@@ -157,6 +157,33 @@ describe('IamApi.simulatePrincipalPolicy', () => {
     expect(sent[0]).toMatchObject({ ContextEntries: [{ ContextKeyName: 'iam:PassedToService', ContextKeyType: 'string', ContextKeyValues: ['vpc-flow-logs.amazonaws.com'] }] });
   });
 
+  it('GIVEN one result per action with ResourceSpecificResults and decision details THEN one plain result per resource, with the layer and missing context values', async () => {
+    const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
+    sdk.iam.on(SimulatePrincipalPolicyCommand).resolves({
+      EvaluationResults: [
+        {
+          EvalActionName: 'ec2:CreateFlowLogs',
+          EvalResourceName: '*',
+          EvalDecision: 'explicitDeny',
+          OrganizationsDecisionDetail: { AllowedByOrganizations: false },
+          ResourceSpecificResults: [
+            { EvalResourceName: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', EvalResourceDecision: 'explicitDeny' },
+            { EvalResourceName: 'arn:aws:ec2:us-east-1:1:vpc/vpc-1', EvalResourceDecision: 'implicitDeny', MissingContextValues: ['ec2:ResourceTag/env'] },
+          ],
+        },
+        { EvalActionName: 'iam:CreateRole', EvalResourceName: 'arn:aws:iam::1:role/r', EvalDecision: 'implicitDeny', PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false } },
+      ],
+      IsTruncated: false,
+    });
+    const clients = await testAwsClients();
+    const results = await clients.iam().simulatePrincipalPolicy({ policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['ec2:CreateFlowLogs'], resourceArns: ['a', 'b'] });
+    expect(results).toEqual([
+      { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', decision: 'explicitDeny', allowedByOrganizations: false },
+      { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc/vpc-1', decision: 'implicitDeny', allowedByOrganizations: false, missingContextValues: ['ec2:ResourceTag/env'] },
+      { action: 'iam:CreateRole', resource: 'arn:aws:iam::1:role/r', decision: 'implicitDeny', allowedByPermissionsBoundary: false },
+    ]);
+  });
+
   it('GIVEN the caller may not simulate WHEN simulating THEN the error classifies as access-denied for iam:SimulatePrincipalPolicy', async () => {
     const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
     sdk.iam.on(SimulatePrincipalPolicyCommand).rejects(awsError('AccessDenied', 'User: arn:aws:iam::1:user/u is not authorized to perform: iam:SimulatePrincipalPolicy', 403));

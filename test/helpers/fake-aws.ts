@@ -85,7 +85,7 @@ import {
   OrganizationsServiceException,
 } from '@aws-sdk/client-organizations';
 import { operatorPolicy, registerForPolicyCheck, type OperatorGrant, type ResourceFacts } from './operator-permissions.js';
-import { conditionsHold, isAllowed } from '../../src/policy/evaluate.js';
+import { conditionsHold, isAllowed, statementsOf } from '../../src/policy/evaluate.js';
 import type { PolicyDocument } from '../../src/facts/policy-document.js';
 
 export const FAKE_ACCOUNT = '111111111111';
@@ -315,6 +315,9 @@ export class FakeAws {
   private readonly grants: OperatorGrant[] = [];
   /** What SimulatePrincipalPolicy evaluates; undefined: policies/operator-apply.json plus the granted opt-ins. */
   private simulatedPolicy: PolicyDocument | undefined;
+  private simulatedScp: PolicyDocument | undefined;
+  private simulatedBoundary: PolicyDocument | undefined;
+  private callerOverride: string | undefined;
   /** KMS keys by ARN: whether the key policy lets CloudWatch Logs (logs.<region>.amazonaws.com) use it. */
   private readonly kmsKeys = new Map<string, { logsMayUse: boolean }>();
   /** S3 buckets (global names) and their objects' keys with LastModified. */
@@ -433,7 +436,7 @@ export class FakeAws {
           [
             GetCallerIdentityCommand,
             'GetCallerIdentity',
-            (_i, c) => ({ UserId: 'AIDAFAKETESTERUSERID', Account: this.accountId, Arn: this.servingArn ?? this.callerArn(c.partition) }),
+            (_i, c) => ({ UserId: 'AIDAFAKETESTERUSERID', Account: this.accountId, Arn: this.servingArn ?? this.callerOverride ?? this.callerArn(c.partition) }),
           ],
           [AssumeRoleCommand, 'AssumeRole', (i, c) => this.assumeRoleForCaller(i, c)],
         ],
@@ -786,6 +789,19 @@ export class FakeAws {
    */
   simulateAgainst(policy: PolicyDocument): this {
     this.simulatedPolicy = policy;
+    return this;
+  }
+
+  /** An organization's SCP the simulation also applies (OrganizationsDecisionDetail), and the principal's permissions boundary. */
+  simulateLayers(layers: { scp?: PolicyDocument; boundary?: PolicyDocument }): this {
+    this.simulatedScp = layers.scp;
+    this.simulatedBoundary = layers.boundary;
+    return this;
+  }
+
+  /** GetCallerIdentity answers this ARN (e.g. an assumed-role session) instead of user/tester. */
+  callAs(arn: string): this {
+    this.callerOverride = arn;
     return this;
   }
 
@@ -1458,9 +1474,13 @@ export class FakeAws {
   }
 
   /**
-   * Each action × resource, evaluated with isAllowed against the chosen policy: allowed or implicitDeny.
-   * Conditions are ignored there (so ContextEntries are accepted but change nothing) and an explicit
-   * Deny also reads as implicitDeny. Paged like IAM's other lists: MaxItems (default 100), Marker, IsTruncated.
+   * As IAM answers (API_EvaluationResult): one result per action, the top level the most restrictive
+   * decision over the resources, each resource's own in ResourceSpecificResults. The identity policy (the
+   * chosen one) is evaluated with the request's ContextEntries as its condition values; an organization
+   * policy (simulateOrganizationPolicy) and the principal's permissions boundary (simulateBoundary) are
+   * layers that must allow too, reported in OrganizationsDecisionDetail and
+   * PermissionsBoundaryDecisionDetail. Condition keys a matching statement tests that the request did not
+   * carry are its MissingContextValues. Paged like IAM's other lists: MaxItems (default 100), Marker.
    */
   private simulatePrincipalPolicy(input: SimulatePrincipalPolicyCommandInput): object {
     const source = input.PolicySourceArn ?? '';
@@ -1471,16 +1491,43 @@ export class FakeAws {
     const actions = input.ActionNames ?? [];
     if (actions.length === 0) throw serviceError('iam', 'ValidationError', "1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null");
     const policy = this.simulatedPolicy ?? operatorPolicy('operator-apply.json', this.grants);
+    const context: Record<string, string[]> = {};
+    for (const e of input.ContextEntries ?? []) context[e.ContextKeyName ?? ''] = e.ContextKeyValues ?? [];
+    const given = new Set(Object.keys(context).map((k) => k.toLowerCase()));
+    const judge = (action: string, resource: string) => {
+      const org = this.simulatedScp === undefined ? undefined : isAllowed(this.simulatedScp, action, resource, context);
+      const boundary = this.simulatedBoundary === undefined ? undefined : isAllowed(this.simulatedBoundary, action, resource, context);
+      const identity = decisionOf(policy, action, resource, context);
+      const missing = identity === 'allowed' ? [] : missingKeys(policy, action, resource, given);
+      const decision = org === false || boundary === false ? (identity === 'explicitDeny' ? 'explicitDeny' : 'implicitDeny') : identity;
+      return { decision, org, boundary, missing };
+    };
     const resources = input.ResourceArns?.length ? input.ResourceArns : ['*'];
-    const results = actions.flatMap((action) =>
-      resources.map((resource) => ({
+    const rank = { allowed: 0, implicitDeny: 1, explicitDeny: 2 } as Record<string, number>;
+    const results = actions.map((action) => {
+      const each = resources.map((resource) => ({ resource, ...judge(action, resource) }));
+      const worst = each.reduce((a, b) => (rank[b.decision]! > rank[a.decision]! ? b : a));
+      return {
         EvalActionName: action,
-        EvalResourceName: resource,
-        EvalDecision: isAllowed(policy, action, resource) ? 'allowed' : 'implicitDeny',
+        EvalResourceName: resources.length === 1 ? resources[0] : '*',
+        EvalDecision: worst.decision,
         MatchedStatements: [],
-        MissingContextValues: [],
-      })),
-    );
+        MissingContextValues: [...new Set(each.flatMap((e) => e.missing))],
+        ...(worst.org === undefined ? {} : { OrganizationsDecisionDetail: { AllowedByOrganizations: each.every((e) => e.org !== false) } }),
+        ...(worst.boundary === undefined ? {} : { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: each.every((e) => e.boundary !== false) } }),
+        ...(input.ResourceArns?.length
+          ? {
+              ResourceSpecificResults: each.map((e) => ({
+                EvalResourceName: e.resource,
+                EvalResourceDecision: e.decision,
+                MatchedStatements: [],
+                MissingContextValues: e.missing,
+                ...(e.boundary === undefined ? {} : { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: e.boundary } }),
+              })),
+            }
+          : {}),
+      };
+    });
     const { page, next } = this.paginate('SimulatePrincipalPolicy', results, input.MaxItems, input.Marker, 100);
     return { EvaluationResults: page, IsTruncated: next !== undefined, ...(next === undefined ? {} : { Marker: next }) };
   }
@@ -1724,6 +1771,21 @@ export class FakeAws {
 }
 
 // ---- module helpers ----
+
+/** IAM's decision from one policy: explicitDeny when a Deny applies, allowed when an Allow does, else implicitDeny. */
+function decisionOf(policy: PolicyDocument, action: string, resource: string, context: Record<string, string[]>): string {
+  const denies = { Statement: statementsOf(policy).filter((s) => s.Effect === 'Deny').map((s) => ({ ...s, Effect: 'Allow' as const })) };
+  if (isAllowed(denies, action, resource, context)) return 'explicitDeny';
+  return isAllowed(policy, action, resource, context) ? 'allowed' : 'implicitDeny';
+}
+
+/** Condition keys of the statements that match action and resource which the request did not give. */
+function missingKeys(policy: PolicyDocument, action: string, resource: string, given: Set<string>): string[] {
+  const keys = statementsOf(policy)
+    .filter((s) => isAllowed({ Statement: [{ ...s, Effect: 'Allow', Condition: undefined }] } as PolicyDocument, action, resource))
+    .flatMap((s) => Object.values(s.Condition ?? {}).flatMap((entries) => Object.keys(entries as Record<string, unknown>)));
+  return [...new Set(keys.filter((k) => !given.has(k.toLowerCase())))];
+}
 
 /** DescribeFlowLogs reports an S3 flow log's DestinationOptions with AWS's defaults filled in. */
 function s3DestinationOptions(options: { FileFormat?: string; HiveCompatiblePartitions?: boolean; PerHourPartition?: boolean } | undefined): FlowLog['DestinationOptions'] {

@@ -164,6 +164,7 @@ export class MemoryAws implements AwsClients {
   iam(): IamApi {
     return {
       getRole: (name) => this.call('iam', 'GetRole', 'global', { RoleName: name }, () => (this.role?.roleName === name ? this.role : null)),
+      roleArn: (name) => this.call('iam', 'GetRole', 'global', { RoleName: name }, () => (this.role?.roleName === name ? this.role.arn : null)),
       createRole: (input) =>
         this.call('iam', 'CreateRole', 'global', input, () => {
           if (this.role?.roleName === input.RoleName) throw awsError('EntityAlreadyExists', `Role with name ${input.RoleName} already exists.`, 409);

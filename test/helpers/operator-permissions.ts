@@ -128,6 +128,9 @@ export function requiredPermissions(call: SentCall, accountId: string, roleArnOf
   if (call.operation === 'CreateLogGroup' && Object.keys(input.tags ?? {}).length > 0) needs.push({ action: 'logs:TagResource', resource, context: {} });
   if (call.service === 's3' && input.Bucket) return [{ action: call.operation === 'ListObjectsV2' ? 's3:ListBucket' : `s3:${call.operation}`, resource: `arn:aws:s3:::${input.Bucket}`, context: {} }];
   if (call.operation === 'CreateFlowLogs') {
+    // Authorized on the new flow log and on each VPC or subnet it watches (Service Authorization Reference).
+    const ec2Arn = (type: string, id: string) => `arn:aws:ec2:${call.region}:${accountId}:${type}/${id}`;
+    needs.splice(0, 1, ...[ec2Arn('vpc-flow-log', 'fl-new'), ...(input.ResourceIds ?? []).map((id: string) => ec2Arn(input.ResourceType === 'Subnet' ? 'subnet' : 'vpc', id))].map((arn) => ({ action: 'ec2:CreateFlowLogs', resource: arn, context })));
     if (input.DeliverLogsPermissionArn) needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn, context: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } });
     if (input.TagSpecifications?.some((spec: { Tags?: unknown[] }) => spec.Tags?.length)) {
       needs.push({ action: 'ec2:CreateTags', resource: `arn:aws:ec2:${call.region}:${accountId}:vpc-flow-log/fl-new`, context: { 'ec2:CreateAction': 'CreateFlowLogs' } });

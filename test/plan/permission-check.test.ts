@@ -1,4 +1,4 @@
-import { neededPermissions, permissionReport, principalToSimulate, simulationRequests, SIMULATION_RESULTS_PER_PAGE } from '../../src/plan/permission-check.js';
+import { neededPermissions, permissionReport, principalToSimulate, simulationRequests, SIMULATION_RESULTS_PER_PAGE, type NeededPermission } from '../../src/plan/permission-check.js';
 import { checkPermissions } from '../../src/workflow/permission-check.js';
 import type { AwsClients, SimulationRequest } from '../../src/aws/api.js';
 import type { Plan } from '../../src/plan/types.js';
@@ -17,76 +17,84 @@ describe('principalToSimulate', () => {
 });
 
 describe('simulationRequests and permissionReport', () => {
-  const needs = [
-    { action: 'iam:CreateRole', resource: 'arn:aws:iam::1:role/r' },
-    { action: 'iam:PassRole', resource: 'arn:aws:iam::1:role/r' },
-    { action: 'ec2:CreateFlowLogs', resource: '*' },
-    { action: 'ec2:CreateTags', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*' },
+  const east = { key: 'aws:RequestedRegion', values: ['us-east-1'] };
+  const iamRegion = { key: 'aws:RequestedRegion', values: ['us-east-1'] };
+  const needs: NeededPermission[] = [
+    { action: 'iam:CreateRole', resource: 'arn:aws:iam::1:role/r', region: 'global', context: [iamRegion, { key: 'iam:PermissionsBoundary', values: ['arn:aws:iam::1:policy/b'] }] },
+    { action: 'iam:PassRole', resource: 'arn:aws:iam::1:role/r', region: 'global', context: [iamRegion, { key: 'iam:PassedToService', values: ['vpc-flow-logs.amazonaws.com'] }] },
+    { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', region: 'us-east-1', context: [east] },
+    { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc/vpc-1', region: 'us-east-1', context: [east] },
   ];
+  const requests = simulationRequests('arn:aws:iam::1:user/u', needs);
 
-  test('GIVEN needs on three resources THEN one request per resource, with the context keys its actions need', () => {
-    expect(simulationRequests('arn:aws:iam::1:user/u', needs)).toEqual<SimulationRequest[]>([
-      {
-        policySourceArn: 'arn:aws:iam::1:user/u',
-        actionNames: ['iam:CreateRole', 'iam:PassRole'],
-        resourceArns: ['arn:aws:iam::1:role/r'],
-        contextEntries: [{ key: 'iam:PassedToService', values: ['vpc-flow-logs.amazonaws.com'] }],
-      },
-      { policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['ec2:CreateFlowLogs'], resourceArns: ['*'] },
-      {
-        policySourceArn: 'arn:aws:iam::1:user/u',
-        actionNames: ['ec2:CreateTags'],
-        resourceArns: ['arn:aws:ec2:us-east-1:1:vpc-flow-log/*'],
-        contextEntries: [{ key: 'ec2:CreateAction', values: ['CreateFlowLogs'] }],
-      },
+  test('GIVEN needs THEN one request per action and context, naming every resource that action is needed on', () => {
+    expect(requests).toEqual<SimulationRequest[]>([
+      { policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['iam:CreateRole'], resourceArns: ['arn:aws:iam::1:role/r'], contextEntries: needs[0]!.context },
+      { policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['iam:PassRole'], resourceArns: ['arn:aws:iam::1:role/r'], contextEntries: needs[1]!.context },
+      { policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['ec2:CreateFlowLogs'], resourceArns: ['arn:aws:ec2:us-east-1:1:vpc-flow-log/*', 'arn:aws:ec2:us-east-1:1:vpc/vpc-1'], contextEntries: [east] },
     ]);
   });
 
-  test('GIVEN resources that need the same actions THEN they share a request, each within one page of answers', () => {
+  test('GIVEN many resources that need the same action with the same context THEN they share requests, each within one page of answers', () => {
     const vpcs = Array.from({ length: 120 }, (_, i) => `arn:aws:ec2:us-east-1:1:vpc/vpc-${i}`);
-    const same = vpcs.flatMap((resource) => [
-      { action: 'ec2:CreateFlowLogs', resource },
-      { action: 'ec2:CreateTags', resource },
+    const same = vpcs.flatMap((resource): NeededPermission[] => [
+      { action: 'ec2:CreateFlowLogs', resource, region: 'us-east-1', context: [east] },
+      { action: 'ec2:CreateTags', resource, region: 'us-east-1', context: [east] },
     ]);
-    const requests = simulationRequests('p', [...same, { action: 'ec2:CreateFlowLogs', resource: '*' }]);
-    // 120 VPCs × 2 actions = 240 pairs: three requests of at most 100 pairs; '*' needs only one action.
-    expect(requests.map((r) => [r.actionNames, r.resourceArns.length])).toEqual([
-      [['ec2:CreateFlowLogs', 'ec2:CreateTags'], 50],
-      [['ec2:CreateFlowLogs', 'ec2:CreateTags'], 50],
-      [['ec2:CreateFlowLogs', 'ec2:CreateTags'], 20],
+    const many = simulationRequests('p', [...same, { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:eu-west-1:1:vpc/vpc-x', region: 'eu-west-1', context: [{ key: 'aws:RequestedRegion', values: ['eu-west-1'] }] }]);
+    // One action a request (IAM answers one result per action); 120 resources: 100 + 20; another region's context its own request.
+    expect(many.map((r) => [r.actionNames, r.resourceArns.length])).toEqual([
+      [['ec2:CreateFlowLogs'], 100],
+      [['ec2:CreateFlowLogs'], 20],
+      [['ec2:CreateTags'], 100],
+      [['ec2:CreateTags'], 20],
       [['ec2:CreateFlowLogs'], 1],
     ]);
-    expect(requests.flatMap((r) => r.resourceArns).filter((a) => a !== '*')).toEqual(vpcs);
-    expect(requests.every((r) => r.actionNames.length * r.resourceArns.length <= SIMULATION_RESULTS_PER_PAGE)).toBe(true);
+    expect(many.slice(0, 2).flatMap((r) => r.resourceArns)).toEqual(vpcs);
+    expect(many.every((r) => r.actionNames.length * r.resourceArns.length <= SIMULATION_RESULTS_PER_PAGE)).toBe(true);
   });
 
-  test('GIVEN denials and a need IAM did not answer THEN each is missing with its decision (no answer: implicitDeny)', () => {
+  test('GIVEN denials by an SCP, a boundary and the identity policy, one undecided and one unanswered THEN each is reported with its layer; undecided is not missing', () => {
     const report = permissionReport('p', needs, [
-      { action: 'iam:CreateRole', resource: 'arn:aws:iam::1:role/r', decision: 'allowed' },
-      { action: 'iam:PassRole', resource: 'arn:aws:iam::1:role/r', decision: 'explicitDeny' },
-      { action: 'ec2:CreateFlowLogs', resource: '*', decision: 'allowed' },
+      { request: requests[0]!, results: [{ action: 'iam:CreateRole', resource: 'arn:aws:iam::1:role/r', decision: 'implicitDeny', allowedByOrganizations: true, allowedByPermissionsBoundary: false }] },
+      { request: requests[1]!, results: [{ action: 'iam:PassRole', resource: 'arn:aws:iam::1:role/r', decision: 'explicitDeny', allowedByOrganizations: false }] },
+      {
+        request: requests[2]!,
+        results: [{ action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', decision: 'implicitDeny', missingContextValues: ['aws:PrincipalTag/team'] }],
+      },
     ]);
     expect(report).toEqual({
       status: 'checked',
       principal: 'p',
       needed: 4,
       missing: [
-        { action: 'iam:PassRole', resource: 'arn:aws:iam::1:role/r', decision: 'explicitDeny' },
-        { action: 'ec2:CreateTags', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', decision: 'implicitDeny' },
+        { action: 'iam:CreateRole', resource: 'arn:aws:iam::1:role/r', decision: 'implicitDeny', deniedBy: 'permissions-boundary', region: 'global' },
+        { action: 'iam:PassRole', resource: 'arn:aws:iam::1:role/r', decision: 'explicitDeny', deniedBy: 'organization-policy', region: 'global' },
+        { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc/vpc-1', decision: 'implicitDeny', region: 'us-east-1' },
       ],
+      undecided: [{ action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', region: 'us-east-1', missingContextValues: ['aws:PrincipalTag/team'] }],
     });
   });
 
-  test('GIVEN a plan whose actions share a permission THEN it is needed once', () => {
-    const action = (id: string, region: string) => ({ id, kind: 'put-retention-policy', region, because: [], input: { logGroupName: '/flowfix/x', retentionInDays: 365 } });
-    const plan = { partition: 'aws', accountId: '1', settings: { roleName: 'r' }, actions: [action('01-a', 'us-east-1'), action('02-b', 'us-east-1'), action('03-c', 'eu-west-1')] } as unknown as Plan;
-    expect(neededPermissions(plan).map((p) => p.resource)).toEqual(['arn:aws:logs:us-east-1:1:log-group:/flowfix/x', 'arn:aws:logs:eu-west-1:1:log-group:/flowfix/x']);
+  test('GIVEN an answer asked with other context keys THEN it does not answer this need', () => {
+    const other = { ...requests[2]!, contextEntries: [{ key: 'aws:RequestedRegion', values: ['eu-west-1'] }] };
+    const report = permissionReport('p', [needs[2]!], [{ request: other, results: [{ action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', decision: 'allowed' }] }]);
+    expect(report.missing).toHaveLength(1);
   });
 
-  test('GIVEN an existing role at a path WHEN PutRolePolicy declares both path patterns THEN only the real ARN (from the flow logs) is needed', () => {
-    const real = 'arn:aws:iam::111111111111:role/team/flowfix-vpc-flow-logs';
+  test('GIVEN a plan whose actions share a permission THEN it is needed once per region, with aws:RequestedRegion', () => {
+    const action = (id: string, region: string) => ({ id, kind: 'put-retention-policy', region, because: [], input: { logGroupName: '/flowfix/x', retentionInDays: 365 } });
+    const plan = { partition: 'aws', accountId: '1', settings: { roleName: 'r' }, actions: [action('01-a', 'us-east-1'), action('02-b', 'us-east-1'), action('03-c', 'eu-west-1')] } as unknown as Plan;
+    expect(neededPermissions(plan).map((p) => [p.resource, p.context])).toEqual([
+      ['arn:aws:logs:us-east-1:1:log-group:/flowfix/x', [{ key: 'aws:RequestedRegion', values: ['us-east-1'] }]],
+      ['arn:aws:logs:eu-west-1:1:log-group:/flowfix/x', [{ key: 'aws:RequestedRegion', values: ['eu-west-1'] }]],
+    ]);
+  });
+
+  test('GIVEN an existing role at a path WHEN PutRolePolicy declares both path patterns THEN only the real ARN (from the flow logs) is needed, with the role\'s boundary; CreateFlowLogs on the flow log and the VPC ARNs, with its tags', () => {
+    const real = 'arn:aws-us-gov:iam::111111111111:role/team/flowfix-vpc-flow-logs';
     const plan = {
-      partition: 'aws',
+      partition: 'aws-us-gov',
       accountId: '111111111111',
       settings: { roleName: 'flowfix-vpc-flow-logs' },
       actions: [
@@ -94,16 +102,33 @@ describe('simulationRequests and permissionReport', () => {
         {
           id: '02',
           kind: 'create-flow-logs',
-          region: 'us-east-1',
+          region: 'us-gov-east-1',
           because: [],
-          input: { ResourceIds: ['vpc-1'], ResourceType: 'VPC', TrafficType: 'REJECT', LogDestinationType: 'cloud-watch-logs', LogGroupName: '/flowfix/x', DeliverLogsPermissionArn: real, TagSpecifications: [] },
+          input: {
+            ResourceIds: ['vpc-1'],
+            ResourceType: 'VPC',
+            TrafficType: 'REJECT',
+            LogDestinationType: 'cloud-watch-logs',
+            LogGroupName: '/flowfix/x',
+            DeliverLogsPermissionArn: real,
+            TagSpecifications: [{ ResourceType: 'vpc-flow-log', Tags: [{ Key: 'ManagedBy', Value: 'flowfix' }] }],
+          },
         },
       ],
     } as unknown as Plan;
-    expect(neededPermissions(plan)).toEqual([
-      { action: 'iam:PutRolePolicy', resource: real },
-      { action: 'ec2:CreateFlowLogs', resource: '*' },
-      { action: 'iam:PassRole', resource: real },
+    const region = (r: string) => ({ key: 'aws:RequestedRegion', values: [r] });
+    const tags = [{ key: 'aws:RequestTag/ManagedBy', values: ['flowfix'] }, { key: 'aws:TagKeys', values: ['ManagedBy'] }];
+    expect(neededPermissions(plan, { roleBoundary: 'arn:aws-us-gov:iam::111111111111:policy/b' })).toEqual([
+      { action: 'iam:PutRolePolicy', resource: real, region: 'global', context: [region('us-gov-west-1'), { key: 'iam:PermissionsBoundary', values: ['arn:aws-us-gov:iam::111111111111:policy/b'] }] },
+      { action: 'ec2:CreateFlowLogs', resource: 'arn:aws-us-gov:ec2:us-gov-east-1:111111111111:vpc-flow-log/*', region: 'us-gov-east-1', context: [region('us-gov-east-1'), ...tags] },
+      { action: 'ec2:CreateFlowLogs', resource: 'arn:aws-us-gov:ec2:us-gov-east-1:111111111111:vpc/vpc-1', region: 'us-gov-east-1', context: [region('us-gov-east-1'), ...tags] },
+      {
+        action: 'ec2:CreateTags',
+        resource: 'arn:aws-us-gov:ec2:us-gov-east-1:111111111111:vpc-flow-log/*',
+        region: 'us-gov-east-1',
+        context: [region('us-gov-east-1'), { key: 'ec2:CreateAction', values: ['CreateFlowLogs'] }, ...tags],
+      },
+      { action: 'iam:PassRole', resource: real, region: 'us-gov-east-1', context: [region('us-gov-east-1'), { key: 'iam:PassedToService', values: ['vpc-flow-logs.amazonaws.com'] }] },
     ]);
   });
 });

@@ -49,7 +49,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
         io.stdout.write(text);
       };
       // A dry run asks IAM first, before any DryRun probe (the fallback when the simulation is not allowed).
-      const permissionCheck = options.dryRun && prepared.plan.actions.length > 0 ? await checkPermissions(prepared.plan, prepared.clients, wf.signal, options.settings.concurrency) : undefined;
+      const permissionCheck = options.dryRun && prepared.plan.actions.length > 0 ? await checkPermissions(prepared.plan, prepared.clients, wf.signal, options.settings.concurrency, prepared.live) : undefined;
       if (permissionCheck) show(`\n${renderPermissionCheck(permissionCheck, style, layout)}\n`);
       const result = await applyAndVerify(
         {
