@@ -156,10 +156,12 @@ describe('checkPermissions: when IAM cannot answer, and usage', () => {
     expect(check.message).toMatch(/no principal arn:aws:iam::111111111111:role\/Ops .*a role with a path.*DryRun probes instead/);
   });
 
+  // Four requests: PutRetentionPolicy on /a and /b together; CreateLogGroup on /c, and on /d with its
+  // request tags (another context); TagResource on /d.
   test.each([
-    [8, 3],
+    [8, 4],
     [1, 1],
-  ])('GIVEN three simulation requests and concurrency %i THEN %i of them are in flight at once (they do not wait for each other\'s answers)', async (concurrency, expected) => {
+  ])('GIVEN four simulation requests and concurrency %i THEN %i of them are in flight at once (they do not wait for each other\'s answers)', async (concurrency, expected) => {
     const action = (id: string, kind: string, input: object) => ({ id, kind, region: 'us-east-1', because: [], input });
     const plan = {
       partition: 'aws',
