@@ -1,6 +1,6 @@
 // The consent step every mutating command shares: ask (or take --yes), and say what "no" and Ctrl-C left.
 import type { Io } from '../io/io.js';
-import { askConsent } from '../workflow/consent.js';
+import { askConsent, type TypedConsent } from '../workflow/consent.js';
 import { EXIT } from '../workflow/exit-codes.js';
 import type { CommandDeps } from './context.js';
 
@@ -12,12 +12,14 @@ export interface ChangeToConfirm {
   verb: string;
   /** Asked instead of "Apply these N actions to WHERE?". */
   question?: string;
+  /** Data is destroyed: a word to type instead of y/N. */
+  typed?: TypedConsent;
 }
 
 /** The exit code to stop with when the answer is not "yes"; undefined to go ahead. */
 export async function confirmChange(change: ChangeToConfirm, yes: boolean, io: Io, deps: CommandDeps): Promise<number | undefined> {
   const source = { yes, interactive: io.interactive, ...(deps.prompter ? { prompter: deps.prompter } : {}) };
-  const consent = await askConsent(change.actions, change.where, source, change.question);
+  const consent = await askConsent(change.actions, change.where, source, change.question, change.typed);
   if (consent === 'cancelled') {
     io.stderr.write(`Cancelled: nothing was ${change.verb}.\n`);
     return EXIT.interrupted;

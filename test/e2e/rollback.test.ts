@@ -74,12 +74,37 @@ describe('flowfix rollback', () => {
     // A user's group of flowfix's name, not tagged by flowfix, in a third region.
     const io = captureIo({ env: ENV, interactive: true });
     const asked: string[] = [];
-    const code = await rollbackCommand(await toCommandOptions({ deleteLogGroups: true }, io), io, { prompter: prompter(async (m) => (asked.push(m), true)) });
+    // Log data is destroyed: the number of groups is typed, not a y.
+    const typing = { ...prompter(async () => { throw new Error('a y/N confirm for destroying log data'); }), input: async (m: string) => (asked.push(m), '2') };
+    const code = await rollbackCommand(await toCommandOptions({ deleteLogGroups: true }, io), io, { prompter: typing });
     expect(code).toBe(0);
-    expect(asked).toEqual(['Delete 6 resources flowfix created in account 111111111111? This deletes 2 log groups holding 2,000,000 bytes (2.0 MB) of log data, which cannot be recovered.']);
+    expect(asked).toEqual(['Delete 6 resources flowfix created in account 111111111111? This deletes 2 log groups holding 2,000,000 bytes (2.0 MB) of log data, which cannot be recovered. Type 2 (the number of log groups) or delete to go ahead:']);
     for (const region of REGIONS) expect(fake.logGroup(region, GROUP)).toBeUndefined();
     expect(fake.logGroup('us-east-1', '/team/flow-logs')).toBeUndefined(); // never existed as a group in the fake: only named by the flow log
     expect(deletes(fake).filter((c) => c.operation === 'DeleteLogGroup').map((c) => c.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  test.each([['y'], ['yes'], ['3'], ['']])('GIVEN --delete-log-groups WHEN the person types %j (not the number of groups, nor delete) THEN nothing is deleted', async (typed) => {
+    const io = captureIo({ env: ENV, interactive: true });
+    const typing = { ...prompter(async () => true), input: async () => typed };
+    const code = await rollbackCommand(await toCommandOptions({ deleteLogGroups: true }, io), io, { prompter: typing });
+    expect(code).toBe(0);
+    expect(io.out.join('')).toContain('Nothing was deleted.');
+    expect(deletes(fake)).toEqual([]);
+  });
+
+  test('GIVEN --delete-log-groups WHEN the person types delete THEN the groups are deleted', async () => {
+    const io = captureIo({ env: ENV, interactive: true });
+    const code = await rollbackCommand(await toCommandOptions({ deleteLogGroups: true }, io), io, { prompter: { ...prompter(async () => true), input: async () => ' Delete ' } });
+    expect(code).toBe(0);
+    expect(deletes(fake).filter((c) => c.operation === 'DeleteLogGroup')).toHaveLength(2);
+  });
+
+  test('GIVEN no --delete-log-groups THEN the y/N confirm is kept (no log data is lost)', async () => {
+    const io = captureIo({ env: ENV, interactive: true });
+    const asked: string[] = [];
+    const code = await rollbackCommand(await toCommandOptions({}, io), io, { prompter: prompter(async (m) => (asked.push(m), false)) });
+    expect([code, asked.length]).toEqual([0, 1]);
   });
 
   test('GIVEN --dry-run THEN the plan is shown and no delete is sent', async () => {

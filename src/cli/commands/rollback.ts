@@ -33,7 +33,10 @@ export async function rollbackCommand(options: CommandOptions, io: Io, deps: Com
     const actions = plans.reduce((n, p) => n + p.actions.length, 0);
     if (actions > 0 && !options.dryRun) {
       const where = plans.filter((p) => p.actions.length > 0).map((p) => `account ${p.accountId}`).join(', ');
-      const stop = await confirmChange({ actions, where, verb: 'deleted', question: rollbackQuestion(plans) }, options.yes, io, deps);
+      // Deleting log groups destroys log data: the number of groups (or `delete`) is typed, not a y.
+      const groups = plans.reduce((n, p) => n + p.actions.filter((a) => a.kind === 'delete-log-group').length, 0);
+      const typed = groups > 0 ? { accept: [String(groups), 'delete'], prompt: `Type ${groups} (the number of log groups) or delete to go ahead:` } : undefined;
+      const stop = await confirmChange({ actions, where, verb: 'deleted', question: rollbackQuestion(plans), ...(typed ? { typed } : {}) }, options.yes, io, deps);
       if (stop !== undefined) return stop;
     }
     const results = await executeRollback(planned, { dryRun: options.dryRun, concurrency: options.settings.concurrency, failOnDeniedRegions: options.settings.failOnDeniedRegions === true }, wf, (account, plan, report) => {
