@@ -26,7 +26,11 @@ export const COMMAND_OPTIONS: Record<CommandName, OptionsBuilder> = {
         type: 'boolean',
         describe: 'Ask IAM (SimulatePrincipalPolicy) whether you may send every call the plan needs; exit 1 if anything is missing',
       },
-    ),
+    ).option('emit', {
+      type: 'string',
+      choices: ['telemetry-rule'],
+      describe: 'Print, as JSON, the CloudWatch telemetry rule (CreateTelemetryRuleForOrganization) equivalent to the plan\'s VPC/CloudWatch Logs part, and what it would leave uncovered',
+    }),
   apply: (y) =>
     withOutDir(withSettingsFlags(y, 'apply'))
       .positional('plan-file', { type: 'string', describe: 'A plan saved with `flowfix plan --out`' })

@@ -35,6 +35,7 @@ const COMMAND_RULES: readonly [readonly CommandName[], (call: CommandCall) => Fl
   // A JSON document on stdout leaves no terminal to ask on: consent must be given up front.
   [['apply', 'rollback'], ({ command, options: o }) => (o.format !== 'json' || o.yes || o.dryRun ? undefined
     : new FlowfixError('ConsentRequired', '--format json cannot ask for confirmation', { hint: command === 'apply' ? 'add --yes to apply, or --dry-run to only check' : 'add --yes to roll back, or --dry-run to only show' }))],
+  [['plan'], ({ options: o }) => (o.emit && o.format !== 'text' && o.format !== 'json' ? badUsage(`--emit ${o.emit} prints one JSON document and cannot be combined with --format ${o.format}`, 'drop --format, or run plan twice') : undefined)],
   [['plan'], ({ options: o }) => (o.checkPermissions && o.snapshot ? badUsage('--check-permissions asks IAM and cannot be used with --snapshot', 'drop --snapshot to check permissions against the live account') : undefined)],
   [['plan', 'verify'], ({ options: o }) => (o.snapshot && isMultiAccount(o.settings) ? new FlowfixError('NoSession', '--org and --accounts need AWS, not a snapshot', { hint: 'drop --snapshot' }) : undefined)],
   [['rollback'], ({ options: o }) => (o.snapshot ? badUsage('rollback changes AWS and cannot work from a snapshot', 'drop --snapshot') : undefined)],

@@ -35,6 +35,8 @@ export interface CommandOptions {
   outDir?: string;
   /** plan: ask IAM whether the plan's permissions are allowed (apply --dry-run always does). */
   checkPermissions: boolean;
+  /** plan: print the AWS telemetry rule equivalent to the plan instead of the report. */
+  emit?: 'telemetry-rule';
   /** apply */
   yes: boolean;
   dryRun: boolean;
@@ -56,6 +58,7 @@ export interface RawArgs {
   out?: string;
   outDir?: string;
   checkPermissions?: boolean;
+  emit?: string;
   yes?: boolean;
   dryRun?: boolean;
   wait?: boolean;
@@ -106,6 +109,7 @@ export async function toCommandOptions(args: RawArgs, io: Io): Promise<CommandOp
     ...(args.out ? { out: args.out } : {}),
     ...(args.outDir ? { outDir: args.outDir } : {}),
     checkPermissions: args.checkPermissions === true,
+    ...(args.emit === 'telemetry-rule' ? { emit: 'telemetry-rule' as const } : {}),
     yes: args.yes === true,
     dryRun: args.dryRun === true,
     wait: args.wait === true,

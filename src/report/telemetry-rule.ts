@@ -22,6 +22,7 @@ export interface TelemetryRuleRequest {
 }
 
 export interface LeftUncovered {
+  accountId: string;
   region: string;
   resourceId: string;
   why: string;
@@ -55,7 +56,11 @@ function whyUncovered(finding: Finding, settings: Pick<Settings, 'scope' | 'dest
   return undefined;
 }
 
-export function telemetryRuleDocument(settings: Pick<Settings, 'scope' | 'destination' | 'trafficType' | 'retentionInDays' | 'tags'>, findings: readonly Finding[]): TelemetryRuleDocument {
+/** `accounts`: each account's findings (the rule would be one for the whole organization). */
+export function telemetryRuleDocument(
+  settings: Pick<Settings, 'scope' | 'destination' | 'trafficType' | 'retentionInDays' | 'tags'>,
+  accounts: readonly { accountId: string; findings: readonly Finding[] }[],
+): TelemetryRuleDocument {
   const tags = { ...settings.tags, ManagedBy: 'flowfix' };
   return {
     schema: TELEMETRY_RULE_DOCUMENT_SCHEMA,
@@ -73,9 +78,11 @@ export function telemetryRuleDocument(settings: Pick<Settings, 'scope' | 'destin
       Tags: tags,
     },
     limits: [...RULE_LIMITS],
-    leftUncovered: findings.flatMap((f) => {
-      const why = whyUncovered(f, settings);
-      return why ? [{ region: f.region, resourceId: f.resourceId, why }] : [];
-    }),
+    leftUncovered: accounts.flatMap(({ accountId, findings }) =>
+      findings.flatMap((f) => {
+        const why = whyUncovered(f, settings);
+        return why ? [{ accountId, region: f.region, resourceId: f.resourceId, why }] : [];
+      }),
+    ),
   };
 }

@@ -20,9 +20,9 @@ describe('--emit telemetry-rule', () => {
     const flowLogs = [flowLog('vpc-fail', { deliverLogsStatus: 'FAILED' }), flowLog('vpc-acpt', { trafficType: 'ACCEPT' })];
     const inv = inventory([region('us-east-1', { vpcs: [...bare.vpcs, ...failed.vpcs, ...accept.vpcs], subnets: [...bare.subnets, ...failed.subnets, ...accept.subnets], flowLogs })]);
 
-    const vpcScope = telemetryRuleDocument(settings(), audit(inv, settings(), NOW).findings);
-    const subnetScope = telemetryRuleDocument(settings({ scope: 'subnet' }), audit(inv, settings({ scope: 'subnet' }), NOW).findings);
-    const s3 = telemetryRuleDocument(settings({ destination: { type: 's3', bucket: 'b', prefix: '' } }), audit(inv, settings(), NOW).findings);
+    const vpcScope = telemetryRuleDocument(settings(), [{ accountId: '111111111111', findings: audit(inv, settings(), NOW).findings }]);
+    const subnetScope = telemetryRuleDocument(settings({ scope: 'subnet' }), [{ accountId: '111111111111', findings: audit(inv, settings({ scope: 'subnet' }), NOW).findings }]);
+    const s3 = telemetryRuleDocument(settings({ destination: { type: 's3', bucket: 'b', prefix: '' } }), [{ accountId: '111111111111', findings: audit(inv, settings(), NOW).findings }]);
 
     expect(vpcScope.leftUncovered.map((u) => [u.resourceId, u.why.split(':')[0]])).toEqual([
       ['vpc-fail', 'its existing flow log fails delivery; the rule does not repair flow logs it did not create'],
@@ -31,5 +31,24 @@ describe('--emit telemetry-rule', () => {
     expect(subnetScope.leftUncovered.every((u) => u.why.startsWith('subnet scope'))).toBe(true);
     expect(subnetScope.leftUncovered).toHaveLength(3);
     expect(s3.leftUncovered.find((u) => u.resourceId === 'vpc-bare')?.why).toMatch(/S3/);
+  });
+});
+
+describe('flowfix plan --emit telemetry-rule', () => {
+  test('GIVEN the example estate THEN stdout is the rule document with what it leaves uncovered, and the exit code is plan\'s', async () => {
+    const { runFlowfix } = await import('../helpers/capture-io.js');
+    const result = await runFlowfix(['plan', '--snapshot', 'examples/estate', '--emit', 'telemetry-rule']);
+    const doc = JSON.parse(result.stdout) as { schema: string; request: { Rule: { ResourceType: string } }; leftUncovered: { why: string }[] };
+    expect(doc.schema).toBe('flowfix.telemetry-rule/v1');
+    expect(doc.request.Rule.ResourceType).toBe('AWS::EC2::VPC');
+    expect(doc.leftUncovered.map((u) => u.why).join('\n')).toMatch(/fails delivery|ACCEPT only/);
+    expect(result.code).toBe(2);
+  });
+
+  test('GIVEN --emit with a report format THEN it is refused by name before any read', async () => {
+    const { runFlowfix } = await import('../helpers/capture-io.js');
+    const result = await runFlowfix(['plan', '--snapshot', 'examples/estate', '--emit', 'telemetry-rule', '--format', 'sarif']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--emit telemetry-rule prints one JSON document and cannot be combined with --format sarif/);
   });
 });
