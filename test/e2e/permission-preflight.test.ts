@@ -268,3 +268,46 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
     });
   });
 });
+
+describe('permission preflight across an organization (--org)', () => {
+  const saved = { ...process.env };
+  const ROLE = 'OrganizationAccountAccessRole';
+  const MEMBER = '222222222222';
+  const trustManagement = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FAKE_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] };
+  let fake: FakeAws;
+  beforeAll(() => {
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+  beforeEach(() => {
+    fake = new FakeAws().install();
+    fake.addVpc('us-east-1', { name: 'mgmt' });
+    const member = fake.account(MEMBER, { name: 'dev' });
+    member.addRole(ROLE, trustManagement);
+    member.addVpc('us-east-1', { name: 'dev' });
+  });
+  afterEach(() => fake.restore());
+
+  test('GIVEN plan --org --check-permissions THEN each account is checked on its own, the member as the role flowfix assumed there', async () => {
+    const result = await runFlowfix(['plan', '--org', '--assume-role', ROLE, '--regions', 'us-east-1', '--check-permissions', '--format', 'json'], { env: { CI: 'true', AWS_REGION: 'us-east-1' } });
+    const report = JSON.parse(result.stdout) as { accounts: { accountId: string; status: string; report?: { permissionCheck?: { status: string; principal?: string; missing: unknown[] } } }[] };
+    const checkOf = (id: string) => report.accounts.find((a) => a.accountId === id)?.report?.permissionCheck;
+    expect(checkOf(FAKE_ACCOUNT)).toMatchObject({ status: 'checked', principal: `arn:aws:iam::${FAKE_ACCOUNT}:user/tester`, missing: [] });
+    expect(checkOf(MEMBER)).toMatchObject({ status: 'checked', principal: `arn:aws:iam::${MEMBER}:role/${ROLE}`, missing: [] });
+    const simulated = fake.calls.filter((c) => c.operation === 'SimulatePrincipalPolicy');
+    expect(new Set(simulated.map((c) => `${c.account} ${c.input.PolicySourceArn}`))).toEqual(
+      new Set([`${FAKE_ACCOUNT} arn:aws:iam::${FAKE_ACCOUNT}:user/tester`, `${MEMBER} arn:aws:iam::${MEMBER}:role/${ROLE}`]),
+    );
+    expect(result.code).toBe(2);
+  });
+
+  test('GIVEN apply --dry-run --org THEN each account gets its own Permissions section and nothing is written', async () => {
+    const result = await runFlowfix(['apply', '--dry-run', '--org', '--assume-role', ROLE, '--regions', 'us-east-1'], { env: { CI: 'true', AWS_REGION: 'us-east-1' } });
+    expect(result.stdout.match(/^Permissions$/gm)).toHaveLength(2);
+    expect(result.stdout).toContain(`permissions allowed for arn:aws:iam::${MEMBER}:role/${ROLE}`);
+    expect(new Set(fake.calls.filter((c) => c.operation === 'SimulatePrincipalPolicy').map((c) => c.account))).toEqual(new Set([FAKE_ACCOUNT, MEMBER]));
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+});
