@@ -1,4 +1,5 @@
 // logs:PutRetentionPolicy: raise (never lower) how long a destination group keeps flow logs.
+import { plural } from '../util/plural.js';
 import * as z from 'zod';
 import { readRegion } from '../inventory/types.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
@@ -13,7 +14,7 @@ export const putRetentionPolicy = defineActionKind({
   counted: { noun: 'retention policy', nouns: 'retention policies', verb: 'set' },
   inputSchema: z.strictObject({ logGroupName, retentionInDays: z.number().int() }),
   targets: (input) => [input.logGroupName],
-  describe: (input) => `Keep ${input.logGroupName} for ${input.retentionInDays} days`,
+  describe: (input) => `Keep ${input.logGroupName} for ${plural(input.retentionInDays, 'day')}`,
   permissions: (input, scope) => [{ action: 'logs:PutRetentionPolicy', resource: logGroupArn(scope, input.logGroupName) }],
   reconcile: (action, live) => {
     const group = readRegion(live, action.region)?.logGroups[action.input.logGroupName];
@@ -23,10 +24,10 @@ export const putRetentionPolicy = defineActionKind({
       const createdByPlan = action.because.some((b) => b.kind === 'prerequisite');
       return createdByPlan ? [{ status: 'todo' }] : [{ status: 'skipped', detail: 'log group not found any more; left as is' }];
     }
-    if (group.retentionInDays === wanted) return [{ status: 'already-done', detail: `retention is ${wanted} days` }];
+    if (group.retentionInDays === wanted) return [{ status: 'already-done', detail: `retention is ${plural(wanted, 'day')}` }];
     // Never shorten: that would delete logs someone chose to keep.
     if (group.retentionInDays === undefined && !isUnfinishedFlowfixGroup(group)) return [{ status: 'skipped', detail: 'group never expires; left as is' }];
-    if (group.retentionInDays !== undefined && group.retentionInDays > wanted) return [{ status: 'skipped', detail: `group keeps ${group.retentionInDays} days; left as is` }];
+    if (group.retentionInDays !== undefined && group.retentionInDays > wanted) return [{ status: 'skipped', detail: `group keeps ${plural(group.retentionInDays, 'day')}; left as is` }];
     return [{ status: 'todo' }];
   },
   send: (clients, region, input) => clients.logs(region).putRetentionPolicy(input),

@@ -1,5 +1,6 @@
 // Pure: (Inventory, settings) → findings and per-resource coverage. CIS semantics: a flow log counts only
 // when ACTIVE, capturing REJECT or ALL, and its delivery has not FAILED; any destination type counts.
+import { plural } from '../util/plural.js';
 import type { Settings } from '../config/settings.js';
 import type { FlowLogFacts, VpcFacts } from '../facts/resources.js';
 import { readRegions, roleOf, unreadableRegions, type Inventory, type RegionInventory } from '../inventory/types.js';
@@ -192,8 +193,8 @@ function auditRetention(
       ...resourceFields(region.region, 'LogGroup', name),
       ...kindFields('short-retention'),
       reason: byRule
-        ? `Log group keeps flow logs ${group.retentionInDays} days; at least ${settings.minRetentionDays} required. A CloudWatch telemetry rule keeps it: raise the rule's RetentionInDays (flowfix leaves the rule's groups alone).`
-        : `Log group keeps flow logs ${group.retentionInDays} days; at least ${settings.minRetentionDays} required.`,
+        ? `Log group keeps flow logs ${plural(group.retentionInDays, 'day')}; at least ${settings.minRetentionDays} required. A CloudWatch telemetry rule keeps it: raise the rule's RetentionInDays (flowfix leaves the rule's groups alone).`
+        : `Log group keeps flow logs ${plural(group.retentionInDays, 'day')}; at least ${settings.minRetentionDays} required.`,
       remediable: !byRule,
     });
   }

@@ -25,8 +25,13 @@ import { flowfixVersion } from './version.js';
 
 export const styleOf = (io: Io): Style => styleFor(io.stdout, io.env);
 
-/** Fit a terminal's width; pipes and files get lines as long as they are. */
-export const layoutOf = (io: Io): RenderOptions => (io.stdout.isTTY && io.stdout.columns ? { width: io.stdout.columns } : {});
+/** Fit a terminal's width, or COLUMNS when piped; pipes and files without it get lines as long as they are. */
+export const layoutOf = (io: Io): RenderOptions => {
+  if (io.stdout.isTTY && io.stdout.columns) return { width: io.stdout.columns };
+  // Piped (`flowfix plan | less`, a CI log of a set width): COLUMNS, as other tools read it, when set.
+  const columns = Number(io.env['COLUMNS']);
+  return Number.isInteger(columns) && columns > 0 ? { width: columns } : {};
+};
 
 /** Which command's report this is: plan ends with its summary and next step, verify with its verdict. */
 export interface ReportView {

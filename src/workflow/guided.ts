@@ -175,7 +175,7 @@ async function askSettings(ui: GuidedUi, base: Settings, inventory: Inventory, r
  */
 async function askRetention({ ask, show }: GuidedUi, base: Settings): Promise<{ retentionInDays: number; minRetentionDays: number }> {
   const minimum = base.minRetentionDays;
-  const label = (n: number) => `${n} days${n === 365 ? ' (recommended)' : ''}${n < minimum ? ` (below the ${minimum}-day minimum flowfix audits against)` : ''}`;
+  const label = (n: number) => `${plural(n, 'day')}${n === 365 ? ' (recommended)' : ''}${n < minimum ? ` (below the ${minimum}-day minimum flowfix audits against)` : ''}`;
   let fallback = (ALLOWED_RETENTION_DAYS as readonly number[]).includes(base.retentionInDays) ? base.retentionInDays : 365;
   for (;;) {
     const retentionInDays = await ask.select(
@@ -185,7 +185,7 @@ async function askRetention({ ask, show }: GuidedUi, base: Settings): Promise<{ 
     );
     if (retentionInDays >= minimum) return { retentionInDays, minRetentionDays: minimum };
     show({ kind: 'retention-below-minimum', retentionInDays, minRetentionDays: minimum });
-    if (await ask.confirm(`Keep ${retentionInDays} days, and audit retention against ${retentionInDays} days instead of ${minimum}?`, { default: false })) {
+    if (await ask.confirm(`Keep ${plural(retentionInDays, 'day')}, and audit retention against ${retentionInDays} days instead of ${minimum}?`, { default: false })) {
       return { retentionInDays, minRetentionDays: retentionInDays };
     }
     fallback = minimum <= 365 ? 365 : (ALLOWED_RETENTION_DAYS.find((n) => n >= minimum) ?? 365);

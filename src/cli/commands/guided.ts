@@ -81,7 +81,7 @@ function show(view: GuidedView, io: Io): void {
     case 'retention-below-minimum':
       io.stdout.write(
         style.yellow(
-          `${view.retentionInDays} days is shorter than the ${view.minRetentionDays} days flowfix audits against (--min-retention): the log groups it creates would be findings of the next \`flowfix plan\`.\n`,
+          `${plural(view.retentionInDays, 'day')} is shorter than the ${view.minRetentionDays} days flowfix audits against (--min-retention): the log groups it creates would be findings of the next \`flowfix plan\`.\n`,
         ),
       );
       return;
