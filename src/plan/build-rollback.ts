@@ -95,6 +95,7 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
   const global: ActionDraft[] = [];
   let bytesToDelete = 0;
   const remaining: (FlowLogFacts & { region: string })[] = [];
+  const losesLogging = new Map<ActionDraft, string[]>();
 
   for (const region of readRegions(live)) {
     const own: FlowLogFacts[] = [];
@@ -109,7 +110,15 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
     }
     const ownIds = new Set(own.map((f) => f.flowLogId));
     for (const f of region.flowLogs) if (!ownIds.has(f.flowLogId)) remaining.push({ ...f, region: region.region });
-    for (const ids of chunk(own.map((f) => f.flowLogId).sort(), MAX_IDS_PER_DELETE_FLOW_LOGS)) regional.push(buildDeleteFlowLogs(region.region, ids, BECAUSE));
+    // What loses logging, by id and Name tag: a flow log id alone tells a person nothing.
+    const names = new Map<string, string | undefined>([...region.vpcs.map((v) => [v.vpcId, v.name] as const), ...region.subnets.map((n) => [n.subnetId, n.name] as const)]);
+    const resourceOf = new Map(own.map((f) => [f.flowLogId, f.resourceId]));
+    for (const ids of chunk(own.map((f) => f.flowLogId).sort(), MAX_IDS_PER_DELETE_FLOW_LOGS)) {
+      const covered = [...new Set(ids.map((id) => resourceOf.get(id)!))].sort();
+      const draft = buildDeleteFlowLogs(region.region, ids, [{ kind: 'rollback', resourceIds: covered }]);
+      losesLogging.set(draft, covered.map((id) => (names.get(id) ? `${id} (${JSON.stringify(names.get(id))})` : id)));
+      regional.push(draft);
+    }
 
     for (const name of Object.keys(region.logGroups).sort()) {
       const group = region.logGroups[name]!;
@@ -176,7 +185,11 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
   // Regional deletes first, then the role's policy and the role: the order applyPlan runs them in too.
   const actions = [...regional, ...global].map(
     (draft, index): PlanAction =>
-      withDisplay({ ...draft, id: `${String(index + 1).padStart(2, '0')}-${draft.kind}${draft.region === 'global' ? '' : `-${draft.region}`}` }, { accountId: live.accountId, partition: live.partition }) as PlanAction,
+    {
+      const action = withDisplay({ ...draft, id: `${String(index + 1).padStart(2, '0')}-${draft.kind}${draft.region === 'global' ? '' : `-${draft.region}`}` }, { accountId: live.accountId, partition: live.partition }) as PlanAction;
+      const lose = losesLogging.get(draft);
+      return lose?.length ? { ...action, description: `${action.description}; no longer logged: ${lose.join(', ')}` } : action;
+    },
   );
   return { accountId: live.accountId, partition: live.partition, actions, kept, bytesToDelete };
 }

@@ -113,6 +113,10 @@ describe('flowfix rollback', () => {
     expect(result.stdout).toContain('Rollback: 2 flow logs, 2 log groups, 1 role policy, 1 role to delete.');
     expect(result.stdout).toContain('Dry run: nothing was changed. rollback would send these calls:');
     expect(result.stdout).toContain('Dry run: nothing was deleted.');
+    // Each flow log's VPC is named, with its Name tag: what loses logging, not only flow log ids.
+    expect(result.stdout).toMatch(/no longer logged: vpc-\w+ \("bare-us"\)/);
+    expect(result.stdout).toMatch(/no longer logged: vpc-\w+ \("bare-eu"\)/);
+    expect(result.stdout).not.toContain('users-own');
     expect(deletes(fake)).toEqual([]);
     expect(fake.role(ROLE)).toBeDefined();
   });
