@@ -35,6 +35,10 @@ function clients(endpointUrl = endpoint, readTimeoutMs = SOCKET_TIMEOUT_MS): Pro
     credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' },
     endpointUrl,
     httpTimeouts: { connectTimeoutMs: 1_000, readTimeoutMs },
+    // These tests are about each attempt's timeout and the attempts counted. The bound on a read in all
+    // (by default twice the longer timeout: 2 s here) would otherwise race 5 attempts of 0.2 s plus the
+    // SDK's backoff, and win on a busy machine.
+    readDeadlineMs: 60_000,
   });
 }
 
