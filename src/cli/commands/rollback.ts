@@ -48,9 +48,11 @@ export async function rollbackCommand(options: CommandOptions, io: Io, deps: Com
     if (json) {
       printJson(io, rollbackDocument({ dryRun: options.dryRun, deleteLogGroups: options.deleteLogGroups, exitCode }, results));
     } else if (actions === 0) {
-      io.stdout.write('Nothing to roll back.\n');
+      // One account has said so already ("Nothing to roll back in account …"); many get the total.
+      if (many) io.stdout.write('Nothing to roll back in any account.\n');
     } else if (options.dryRun) {
-      io.stdout.write('Dry run: nothing was deleted. Run `flowfix rollback --yes` (with the same options) to delete it.\n');
+      // The dry-run block above already said nothing was changed: only what to run next.
+      io.stdout.write('To delete it, run `flowfix rollback --yes` with the same options.\n');
     }
     return exitCode;
   });
