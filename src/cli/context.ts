@@ -28,6 +28,8 @@ export interface CommandDeps {
   timings?: Partial<ApplyTimings>;
   /** When a call counts as unanswered and is named on stderr (tests shorten it). */
   progressTimings?: Partial<ProgressTimings>;
+  /** Many-account reads: how long one account may take (tests shorten it). */
+  accountDeadlineMs?: number;
 }
 
 /**
@@ -152,6 +154,7 @@ export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: Com
       ...source,
       clock: deps.clock ?? systemClock,
       ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.accountDeadlineMs !== undefined ? { accountDeadlineMs: deps.accountDeadlineMs } : {}),
       progress: (done, total) => progress.phase(done === total ? '' : `Reading regions: ${done}/${total}`),
       notify: (line) => progress.notify(visible(line)),
     });

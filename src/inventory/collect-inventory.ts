@@ -26,6 +26,8 @@ export interface CollectOptions {
   signal?: AbortSignal;
   /** Overrides regionDeadlineMs(settings): tests shorten it. */
   regionDeadlineMs?: number;
+  /** Aborted when the caller gives up on this account (its deadline, many-account runs): region reads in flight are abandoned at once. */
+  stop?: AbortSignal;
 }
 
 /** The least time a region's reads get in all, retries included, before it is reported unreadable. */
@@ -80,7 +82,7 @@ export async function collectInventory(clients: AwsClients, settings: Settings, 
           return { status: 'not-enabled', region };
         }
         if (options.signal?.aborted) throw interrupted();
-        const result = await readRegionOrUnreadable(clients, settings, region, limits.of(region), deadlineMs);
+        const result = await readRegionOrUnreadable(clients, settings, region, limits.of(region), deadlineMs, options.stop);
         options.progress?.(++done, regions.length, region);
         return result;
       }),
@@ -109,10 +111,16 @@ function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: unknown 
  * Runs `read` with a signal that is aborted after `ms`: the SDK then ends the attempt in flight and
  * its retries, and the read fails at once with RegionTimeout (one line, naming the limit).
  */
-async function withDeadline<T>(ms: number, where: string, read: (call: CallOptions) => Promise<T>): Promise<T> {
+async function withDeadline<T>(ms: number, where: string, read: (call: CallOptions) => Promise<T>, stop?: AbortSignal): Promise<T> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
+    const giveUp = () => {
+      controller.abort();
+      reject(stop?.reason instanceof Error ? stop.reason : interrupted());
+    };
+    if (stop?.aborted) giveUp();
+    stop?.addEventListener('abort', giveUp, { once: true });
     timer = setTimeout(() => {
       controller.abort();
       reject(
@@ -171,9 +179,9 @@ function withGuess(region: string, known: string[]): string {
   return guess ? `${region} (did you mean ${guess}?)` : region;
 }
 
-async function readRegionOrUnreadable(clients: AwsClients, settings: Settings, region: string, limiter: Limiter, deadlineMs: number): Promise<RegionRead> {
+async function readRegionOrUnreadable(clients: AwsClients, settings: Settings, region: string, limiter: Limiter, deadlineMs: number, stop?: AbortSignal): Promise<RegionRead> {
   try {
-    return await withDeadline(deadlineMs, region, (call) => readRegion(clients, settings, region, limiter, call));
+    return await withDeadline(deadlineMs, region, (call) => readRegion(clients, settings, region, limiter, call), stop);
   } catch (err) {
     const error = toAwsProblem(err);
     // An explicit deny by an SCP or RCP (a landing zone's region deny): the region is off limits, not unread.

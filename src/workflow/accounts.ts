@@ -7,6 +7,7 @@ import { classifyAwsError, describeOrganizationPolicy, isAwsOrNetworkError, toFl
 import { partitionOfCaller } from '../aws/regions.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError, interrupted, isFlowfixError } from '../errors.js';
+import { regionDeadlineMs } from '../inventory/collect-inventory.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
 import { identityOf, soleValue, type AccountOutcome, type AccountProblem, type AccountTarget, type RunAccounts } from '../report/org-report.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
@@ -136,10 +137,45 @@ function clientsForAccount(accountId: string, choice: AccountChoice, settings: S
   });
 }
 
-/** What an account's work gets: its clients (each account's calls are bounded per region inside it, --concurrency). */
+/** What an account's work gets: its clients (each account's calls are bounded per region inside it, --concurrency), and `stop`, aborted when its deadline passes. */
 export interface AccountContext {
   clients: AwsClients;
   account: AccountTarget;
+  stop: AbortSignal;
+}
+
+/**
+ * How long reading one account may take in all: its regions are read side by side, each within the
+ * region deadline, plus two attempts' worth for entering it (AssumeRole, GetCallerIdentity) first.
+ */
+export function accountDeadlineMs(settings: Pick<Settings, 'connectTimeout' | 'readTimeout'>): number {
+  return regionDeadlineMs(settings) + 2 * Math.max(settings.connectTimeout, settings.readTimeout) * 1000;
+}
+
+/** The error of an account that did not finish within its deadline. */
+const accountTimedOut = (accountId: string, ms: number): FlowfixError =>
+  new FlowfixError('AccountTimeout', `account ${accountId} was not read within ${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s (its calls did not answer in time); the other accounts are reported`, {
+    hint: "check that account's network path and role, or run it alone with --accounts; --connect-timeout and --read-timeout (seconds) set the wait per attempt",
+  });
+
+/** `work`, or its account's AccountTimeout once `ms` have passed; then `stop` is aborted, so the account's reads in flight are abandoned. */
+async function withinDeadline<T>(work: Promise<T>, ms: number | undefined, accountId: string, stop: AbortController): Promise<T> {
+  if (ms === undefined) return work;
+  // Once the deadline has won, the work still ends (its reads abandoned): its failure is not news.
+  work.catch(() => {});
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = accountTimedOut(accountId, ms);
+      stop.abort(error);
+      reject(error);
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -153,18 +189,22 @@ export const MAX_ACCOUNTS_AT_ONCE = 100;
  * Runs `work` in every account, up to MAX_ACCOUNTS_AT_ONCE at once, and keeps going past an account
  * that fails: its error becomes an 'unreachable' outcome. After Ctrl-C, accounts not yet started are
  * reported as such. `accountOf`: the account the work found itself in, which must be the one entered.
+ * With `deadlineMs` (reads only: a write is never abandoned midway), an account still working when it
+ * passes is unreachable with AccountTimeout: one account whose calls all hang never holds the others.
  */
 export async function forEachAccount<T>(
   choice: AccountChoice,
   settings: Settings,
-  source: AccountSource & Pick<WorkflowDeps, 'signal'>,
+  source: AccountSource & Pick<WorkflowDeps, 'signal'> & { deadlineMs?: number },
   work: (context: AccountContext) => Promise<T>,
   accountOf?: (value: T) => string,
 ): Promise<AccountOutcome<T>[]> {
   const outcomes = await mapWithConcurrency(choice.targets, MAX_ACCOUNTS_AT_ONCE, async (account): Promise<AccountOutcome<T>> => {
     if (source.signal?.aborted) return { ...account, status: 'not-started' };
     try {
-      const value = await work({ clients: clientsForAccount(account.accountId, choice, settings, source), account });
+      const stop = new AbortController();
+      const clients = clientsForAccount(account.accountId, choice, settings, source);
+      const value = await withinDeadline(work({ clients, account, stop: stop.signal }), source.deadlineMs, account.accountId, stop);
       const answered = accountOf?.(value);
       if (account.accountId === THE_CALLER) return { accountId: answered ?? THE_CALLER, status: 'done', value };
       if (answered !== undefined && answered !== account.accountId) {
@@ -259,10 +299,10 @@ export async function assessAccounts<T = object>(
   const accounts = await forEachAccount(
     choice,
     settings,
-    deps,
-    async ({ clients }) => {
+    { ...deps, deadlineMs: deps.accountDeadlineMs ?? accountDeadlineMs(settings) },
+    async ({ clients, stop }) => {
       const { progress, ...rest } = deps;
-      const assessment = await assess(settings, { ...rest, clients, templates, ...(one && progress ? { progress } : {}) });
+      const assessment = await assess(settings, { ...rest, clients, templates, stop, ...(one && progress ? { progress } : {}) });
       return { ...assessment, clients, ...((await also?.(assessment, clients)) as T) };
     },
     (a) => a.inventory.accountId,

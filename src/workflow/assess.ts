@@ -2,7 +2,7 @@
 import { audit } from '../audit/audit.js';
 import type { AuditResult } from '../audit/types.js';
 import type { Settings } from '../config/settings.js';
-import { collectInventory } from '../inventory/collect-inventory.js';
+import { collectInventory, type CollectOptions } from '../inventory/collect-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import { buildPlan } from '../plan/build-plan.js';
 import type { Plan } from '../plan/types.js';
@@ -27,7 +27,7 @@ export function assessInventory(inventory: Inventory, settings: Settings, templa
 }
 
 /** Reads the account (live or a snapshot, whichever `deps.clients` is) and assesses it. */
-export async function assess(settings: Settings, deps: WorkflowDeps): Promise<Assessment> {
+export async function assess(settings: Settings, deps: WorkflowDeps & Partial<Pick<CollectOptions, 'stop'>>): Promise<Assessment> {
   const inventory = await collectInventory(deps.clients, settings, deps);
   return assessInventory(inventory, settings, deps.templates ?? loadPolicyTemplates(), new Date(deps.clock.now()));
 }

@@ -15,4 +15,6 @@ export interface WorkflowDeps {
   /** One line of news for a person watching (stderr), e.g. while waiting for delivery. */
   notify?: (line: string) => void;
   templates?: PolicyTemplates;
+  /** Many-account reads: how long one account may take in all (default accountDeadlineMs(settings)); tests shorten it. */
+  accountDeadlineMs?: number;
 }

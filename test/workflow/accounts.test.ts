@@ -556,3 +556,45 @@ describe('many accounts: every format, the delivery check, the permission prefli
     });
   });
 });
+
+describe('one account whose calls all hang (issue 19 §3)', () => {
+  const saved = { ...process.env };
+  let fake: FakeAws;
+  beforeAll(() => {
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+  beforeEach(() => {
+    fake = new FakeAws().install();
+  });
+  afterEach(() => fake.restore());
+
+  test('GIVEN entering one member never answers WHEN plan --org THEN that account is reported as not read within its deadline, and every other account\'s report is printed', async () => {
+    seedOrg(fake);
+    // Every call into PROD waits for credentials from an AssumeRole that never answers.
+    fake.onCall = (call) => (call.operation === 'AssumeRole' && String(call.input.RoleArn).includes(`::${PROD}:`) ? new Promise<void>(() => {}) : undefined);
+    const { captureIo } = await import('../helpers/capture-io.js');
+    const { runCli } = await import('../../src/cli/run.js');
+
+    for (const format of ['json', 'text']) {
+      const io = captureIo({ env: ENV });
+      const code = await runCli(['plan', '--org', '--assume-role', ROLE, '--format', format], io, { accountDeadlineMs: 500 });
+      const stdout = io.out.join('');
+      expect(code).toBe(1);
+      if (format === 'json') {
+        const report = JSON.parse(stdout);
+        expect(report.accounts.map((a: any) => [a.accountId, a.status])).toEqual([
+          [FAKE_ACCOUNT, 'read'],
+          [DEV, 'read'],
+          [PROD, 'unreachable'],
+        ]);
+        expect(report.accounts[2].error).toMatchObject({ code: 'AccountTimeout', message: `account ${PROD} was not read within 0.5 s (its calls did not answer in time); the other accounts are reported` });
+      } else {
+        expect(stdout).toContain(`== Account ${DEV} (dev)`);
+        expect(stdout).toMatch(new RegExp(`== Account ${PROD} \\(prod\\)\\n  could not be read: AccountTimeout`));
+      }
+    }
+  });
+});
