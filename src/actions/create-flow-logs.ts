@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { CreateFlowLogsResult } from '../aws/api.js';
 import { VPC_OR_SUBNET_ID, type FlowLogFacts } from '../facts/resources.js';
+import { FILE_FORMATS } from '../facts/flow-log-format.js';
+import type { FlowLogOptions } from '../config/settings.js';
 import { readRegion, type RegionInventory } from '../inventory/types.js';
 import { flowLogCounts } from '../rules/flow-logs.js';
 import { canonicalJson } from '../util/canonical-json.js';
@@ -24,6 +26,16 @@ const inputSchema = z
     LogGroupName: logGroupName.optional(),
     LogDestination: z.string().optional(),
     DeliverLogsPermissionArn: z.string().optional(),
+    LogFormat: z.string().optional(),
+    MaxAggregationInterval: z.union([z.literal(60), z.literal(600)]).optional(),
+    /** S3 only. */
+    DestinationOptions: z
+      .strictObject({
+        FileFormat: z.enum(FILE_FORMATS).optional(),
+        HiveCompatiblePartitions: z.boolean().optional(),
+        PerHourPartition: z.boolean().optional(),
+      })
+      .optional(),
     TagSpecifications: z.array(z.strictObject({ ResourceType: z.literal('vpc-flow-log'), Tags: awsTags })),
     /** Derived from the plan so a retried call cannot create a second flow log. */
     ClientToken: z.string().min(1).max(64),
@@ -168,6 +180,23 @@ export function existingFlowLogVerdict(flowLogs: FlowLogFacts[], input: CreateFl
   };
 }
 
+/**
+ * The CreateFlowLogs parameters for `options`, each left out when not set, so a plan without options
+ * sends (and a saved plan holds) exactly what it did before them. DestinationOptions only for S3.
+ */
+function optionParameters(options: FlowLogOptions, toS3: boolean) {
+  const destinationOptions = {
+    ...(options.fileFormat ? { FileFormat: options.fileFormat } : {}),
+    ...(options.hiveCompatiblePartitions ? { HiveCompatiblePartitions: true } : {}),
+    ...(options.perHourPartition ? { PerHourPartition: true } : {}),
+  };
+  return {
+    ...(options.logFormat ? { LogFormat: options.logFormat } : {}),
+    ...(options.maxAggregationInterval ? { MaxAggregationInterval: options.maxAggregationInterval } : {}),
+    ...(toS3 && Object.keys(destinationOptions).length > 0 ? { DestinationOptions: destinationOptions } : {}),
+  };
+}
+
 /** Where new flow logs go, as CreateFlowLogs parameters. */
 export type FlowLogDestination =
   | { type: 'cloud-watch-logs'; logGroupName: string; roleArn: string }
@@ -181,11 +210,13 @@ export function buildCreateFlowLogs(
   destination: FlowLogDestination,
   tags: { Key: string; Value: string }[],
   because: Because[],
+  options: FlowLogOptions = {},
 ) {
   const common = {
     ResourceType: resourceType,
     ResourceIds: resourceIds,
     TrafficType: trafficType,
+    ...optionParameters(options, destination.type === 's3'),
     TagSpecifications: [{ ResourceType: 'vpc-flow-log' as const, Tags: tags }],
   };
   const input =

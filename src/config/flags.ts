@@ -168,6 +168,42 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => s.rolePath,
   },
   { flag: '--kms-key', commands: NOT_ROLLBACK, key: 'kmsKeyId', type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates', render: (s) => s.kmsKeyId },
+  {
+    flag: '--log-format', commands: NOT_ROLLBACK,
+    key: 'logFormat',
+    type: 'string',
+    describe: "Record format of flow logs flowfix creates, like '${version} ${vpc-id} ${srcaddr} ${dstaddr} ${action}' (default: AWS's default format)",
+    render: (s) => s.logFormat,
+  },
+  {
+    flag: '--max-aggregation-interval', commands: NOT_ROLLBACK,
+    key: 'maxAggregationInterval',
+    type: 'number',
+    describe: 'Seconds each record of the flow logs flowfix creates aggregates: 60 or 600 (default 600)',
+    render: (s) => (s.maxAggregationInterval === undefined ? undefined : String(s.maxAggregationInterval)),
+  },
+  {
+    flag: '--file-format', commands: NOT_ROLLBACK,
+    key: 'fileFormat',
+    type: 'string',
+    describe: 'S3 only: plain-text (default) or parquet files',
+    normalise: lowerCase,
+    render: (s) => s.fileFormat,
+  },
+  {
+    flag: '--hive-compatible-partitions', commands: NOT_ROLLBACK,
+    key: 'hiveCompatiblePartitions',
+    type: 'boolean',
+    describe: 'S3 only: Hive-compatible S3 prefixes (key=value), for Athena and Glue',
+    render: (s) => (s.hiveCompatiblePartitions ? 'true' : undefined),
+  },
+  {
+    flag: '--per-hour-partition', commands: NOT_ROLLBACK,
+    key: 'perHourPartition',
+    type: 'boolean',
+    describe: 'S3 only: one S3 prefix per hour instead of per day',
+    render: (s) => (s.perHourPartition ? 'true' : undefined),
+  },
   { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Calls in flight per region of each account, where AWS throttles (default 8); regions never wait for each other', render: unlessDefault('concurrency') },
   { flag: '--org', key: 'org', type: 'boolean', describe: 'Every ACTIVE account of the organization (from the management account or a delegated administrator)', render: (s) => (s.org ? 'true' : undefined) },
   { flag: '--ou', key: 'ou', type: 'string', describe: 'With --org: only the accounts under this OU and its children', render: (s) => s.ou },
@@ -298,6 +334,7 @@ const ARGV_ORDER: readonly SettingKey[] = [
   'org', 'ou', 'accounts', 'excludeAccounts', 'assumeRole', 'externalId', 'roleSessionName',
   'regions', 'exclude', 'excludeTags', 'skipDefaultVpcs', 'failOnDeniedRegions',
   'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'rolePath', 'permissionsBoundary', 'policyName', 'tags',
+  'logFormat', 'maxAggregationInterval', 'fileFormat', 'hiveCompatiblePartitions', 'perHourPartition',
 ];
 
 const ARGV_FLAGS: SettingsFlag[] = [...SETTINGS_FLAGS].sort((a, b) => ARGV_ORDER.indexOf(a.key) - ARGV_ORDER.indexOf(b.key));

@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { assumableRoleName, iamName, kmsKeyArn, logGroupName, managedPolicyArn, rolePath } from '../facts/names.js';
 import { isValidRegionName } from '../facts/regions.js';
+import { AGGREGATION_INTERVALS, canonicalLogFormat, FILE_FORMATS, logFormatProblem } from '../facts/flow-log-format.js';
 import { VPC_OR_SUBNET_ID } from '../facts/resources.js';
 import { MAX_TAG_KEY_CHARACTERS, MAX_TAG_VALUE_CHARACTERS, MAX_TAGS_PER_RESOURCE, parseTagAssignment, tagKeyProblem, tagValueProblem } from '../facts/tags.js';
 import { FlowfixError } from '../errors.js';
@@ -143,6 +144,21 @@ export const userSettingsSchema = z.strictObject({
     .optional(),
   minRetentionDays: number().int().min(1).max(3653).optional(),
   kmsKeyId: kmsKeyArn.optional(),
+  logFormat: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = logFormatProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform(canonicalLogFormat)
+    .optional(),
+  maxAggregationInterval: number()
+    .refine((n) => (AGGREGATION_INTERVALS as readonly number[]).includes(n), `must be ${AGGREGATION_INTERVALS.join(' or ')} (seconds)`)
+    .transform((n) => n as (typeof AGGREGATION_INTERVALS)[number])
+    .optional(),
+  fileFormat: normalised('fileFormat', z.enum(FILE_FORMATS)).optional(),
+  hiveCompatiblePartitions: z.boolean().optional(),
+  perHourPartition: z.boolean().optional(),
   permissionsBoundary: managedPolicyArn.optional(),
   rolePath: rolePath.optional(),
   regions: z.array(regionName).min(1, NO_REGION).optional(),
@@ -296,6 +312,12 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
   if (merged.destination?.startsWith('s3://') && merged.logGroupName) {
     count++;
     problems.push(`${mention('logGroupName')} applies to CloudWatch Logs only; drop it or use ${mention('destination', 'cloud-watch-logs')}`);
+  }
+  // DestinationOptions exist for S3 only: CloudWatch Logs has no files to format or partition.
+  const s3Only = (['fileFormat', 'hiveCompatiblePartitions', 'perHourPartition'] as const).filter((key) => merged[key] !== undefined);
+  if (!merged.destination?.startsWith('s3://') && s3Only.length > 0) {
+    count++;
+    problems.push(`${s3Only.map((key) => mention(key)).join(', ')} ${s3Only.length === 1 ? 'applies' : 'apply'} to an S3 destination only; drop ${s3Only.length === 1 ? 'it' : 'them'} or use ${mention('destination', 's3://BUCKET/PREFIX')}`);
   }
   // One problem fits the one line; several are counted there and listed under it, one per line, each findable.
   if (count === 1) {

@@ -53,6 +53,14 @@ export interface Settings {
    * (--fail-on-denied-regions).
    */
   failOnDeniedRegions?: boolean;
+  /** LogFormat of the flow logs flowfix creates, `${field} ${field} …` (absent: AWS's default format). */
+  logFormat?: string;
+  /** MaxAggregationInterval of the flow logs flowfix creates, in seconds (absent: AWS's default, 600). */
+  maxAggregationInterval?: 60 | 600;
+  /** S3 only: DestinationOptions of the flow logs flowfix creates (absent: AWS's defaults, plain-text, no, no). */
+  fileFormat?: 'plain-text' | 'parquet';
+  hiveCompatiblePartitions?: boolean;
+  perHourPartition?: boolean;
   /** Seconds to wait for a connection, per attempt (--connect-timeout). */
   connectTimeout: number;
   /** Seconds to wait for data on an open connection, per attempt (--read-timeout). */
@@ -107,3 +115,18 @@ export function describeDestination(destination: Destination): string {
 
 /** Many accounts (--org or --accounts), each entered with --assume-role. */
 export const isMultiAccount = (settings: Pick<Settings, 'org' | 'accounts'>): boolean => settings.org === true || settings.accounts !== undefined;
+
+/** How new flow logs record and deliver, beyond traffic type and destination (each absent: AWS's default). */
+export type FlowLogOptions = Pick<Settings, 'logFormat' | 'maxAggregationInterval' | 'fileFormat' | 'hiveCompatiblePartitions' | 'perHourPartition'>;
+
+/** The flow-log options that were set, as the plan's settings (absent ones left out, so older plans read the same). */
+export function flowLogOptionSettings(options: FlowLogOptions): FlowLogOptions {
+  return {
+    ...(options.logFormat ? { logFormat: options.logFormat } : {}),
+    ...(options.maxAggregationInterval ? { maxAggregationInterval: options.maxAggregationInterval } : {}),
+    ...(options.fileFormat ? { fileFormat: options.fileFormat } : {}),
+    ...(options.hiveCompatiblePartitions ? { hiveCompatiblePartitions: true } : {}),
+    ...(options.perHourPartition ? { perHourPartition: true } : {}),
+  };
+}
+

@@ -9,7 +9,7 @@ import { buildCreateRole } from '../actions/create-role.js';
 import { buildPutRetentionPolicy } from '../actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../actions/put-role-policy.js';
 import type { AuditResult, Finding, FindingKind } from '../audit/types.js';
-import { describeDestination, isManagedByFlowfix, MANAGED_BY_TAG, permissionsBoundaryFor, type Settings } from '../config/settings.js';
+import { describeDestination, flowLogOptionSettings, isManagedByFlowfix, MANAGED_BY_TAG, permissionsBoundaryFor, type FlowLogOptions, type Settings } from '../config/settings.js';
 import type { PolicyDocument } from '../facts/policy-document.js';
 import { readRegions, roleOf, type Inventory } from '../inventory/types.js';
 import { appendStatements, firstMissingGrant, logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
@@ -29,7 +29,8 @@ const FLOW_LOG_KINDS: ReadonlySet<FindingKind> = new Set(['no-flow-log', 'accept
 type PlanSettings = Pick<
   Settings,
   'scope' | 'trafficType' | 'destination' | 'roleName' | 'policyName' | 'retentionInDays' | 'minRetentionDays' | 'kmsKeyId' | 'exclude' | 'skipDefaultVpcs' | 'tags' | 'permissionsBoundary' | 'rolePath'
->;
+> &
+  FlowLogOptions;
 
 export interface BuildPlanInput {
   inventory: Inventory;
@@ -102,7 +103,7 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
       for (const resourceType of ['VPC', 'Subnet'] as const) {
         for (const batch of chunk(regionTargets.filter((f) => f.resourceType === resourceType), MAX_IDS_PER_CREATE_FLOW_LOGS)) {
           const ids = batch.map((f) => f.resourceId);
-          regionalActions.push(buildCreateFlowLogs({ accountId, region }, resourceType, ids, settings.trafficType, destination, asTagList(tags), becauseOf(batch)));
+          regionalActions.push(buildCreateFlowLogs({ accountId, region }, resourceType, ids, settings.trafficType, destination, asTagList(tags), becauseOf(batch), settings));
         }
       }
     }
@@ -136,6 +137,7 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
       ...(settings.exclude.length > 0 ? { exclude: settings.exclude.map((e) => ({ ...e })) } : {}),
       ...(settings.skipDefaultVpcs ? { skipDefaultVpcs: true } : {}),
       ...(Object.keys(settings.tags).length > 0 ? { tags: { ...settings.tags } } : {}),
+      ...flowLogOptionSettings(settings),
     },
     actions,
     blocked,

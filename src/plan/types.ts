@@ -31,6 +31,12 @@ export interface PlanSettings {
   skipDefaultVpcs?: true;
   /** The organization's tags on everything the plan creates, beside ManagedBy=flowfix (absent: none). */
   tags?: Record<string, string>;
+  /** Flow-log options given (each absent: AWS's default). */
+  logFormat?: string;
+  maxAggregationInterval?: 60 | 600;
+  fileFormat?: 'plain-text' | 'parquet';
+  hiveCompatiblePartitions?: boolean;
+  perHourPartition?: boolean;
 }
 
 export interface Plan {

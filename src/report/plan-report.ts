@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { AuditResult, AuditWarning, Coverage, ExclusionMark, Finding, FindingKind } from '../audit/types.js';
 import { deniedRegions, type AwsProblem, type DeniedRegion, type Inventory } from '../inventory/types.js';
-import { describeDestination, type Settings } from '../config/settings.js';
+import { describeDestination, flowLogOptionSettings, type Settings } from '../config/settings.js';
 import { planFileSchema } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import type { PermissionCheck } from '../plan/permission-check.js';
@@ -178,6 +178,11 @@ export const planReportSchema = z
       destination: z.string(),
       roleName: z.string(),
       minRetentionDays: z.number().int(),
+      logFormat: z.string().optional().describe('LogFormat of the flow logs flowfix creates (absent: AWS\'s default format)'),
+      maxAggregationInterval: z.union([z.literal(60), z.literal(600)]).optional().describe('MaxAggregationInterval in seconds (absent: 600)'),
+      fileFormat: z.enum(['plain-text', 'parquet']).optional().describe('S3 only: DestinationOptions.FileFormat (absent: plain-text)'),
+      hiveCompatiblePartitions: z.boolean().optional().describe('S3 only: DestinationOptions.HiveCompatiblePartitions (absent: false)'),
+      perHourPartition: z.boolean().optional().describe('S3 only: DestinationOptions.PerHourPartition (absent: false)'),
     }),
     regions: z.array(regionSummarySchema),
     findings: z.array(findingSchema),
@@ -272,6 +277,7 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
       destination: describeDestination(settings.destination),
       roleName: settings.roleName,
       minRetentionDays: settings.minRetentionDays,
+      ...flowLogOptionSettings(settings),
     },
     regions,
     findings: audit.findings,

@@ -19,6 +19,7 @@ import type { WorkflowDeps } from './deps.js';
 const PLAN_SETTING_KEYS = [
   'scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'regions', 'region',
   'exclude', 'excludeTags', 'skipDefaultVpcs', 'tags', 'permissionsBoundary', 'rolePath',
+  'logFormat', 'maxAggregationInterval', 'fileFormat', 'hiveCompatiblePartitions', 'perHourPartition',
 ] as const;
 
 export interface LoadedSavedPlan extends MatchedPlan {
@@ -70,7 +71,16 @@ function settingsOfPlan(saved: SavedPlan, path: string, base: Settings): Setting
   };
   const fromFile = resolveSettings({}, { path: `${path} settings`, value: asUserSettings });
   // Optional settings the file leaves out are unset, whatever the run's base had.
-  const optional = { kmsKeyId: fromFile.kmsKeyId, permissionsBoundary: fromFile.permissionsBoundary, rolePath: fromFile.rolePath };
+  const optional = {
+    kmsKeyId: fromFile.kmsKeyId,
+    permissionsBoundary: fromFile.permissionsBoundary,
+    rolePath: fromFile.rolePath,
+    logFormat: fromFile.logFormat,
+    maxAggregationInterval: fromFile.maxAggregationInterval,
+    fileFormat: fromFile.fileFormat,
+    hiveCompatiblePartitions: fromFile.hiveCompatiblePartitions,
+    perHourPartition: fromFile.perHourPartition,
+  };
   return {
     ...base,
     ...pick(fromFile, ['scope', 'trafficType', 'destination', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'regions']),
@@ -83,7 +93,13 @@ function settingsOfPlan(saved: SavedPlan, path: string, base: Settings): Setting
 }
 
 function rejectConflictingFlags(flags: FlagSettings, settings: Settings, path: string): void {
-  const fromFlags = resolveSettings(flags, null);
+  // S3-only flags are checked against an S3 plan's destination when no --destination is typed with them.
+  const s3OnlyTyped = flags.fileFormat !== undefined || flags.hiveCompatiblePartitions !== undefined || flags.perHourPartition !== undefined;
+  const planned = settings.destination;
+  const fromFlags = resolveSettings(
+    s3OnlyTyped && flags.destination === undefined && planned.type === 's3' ? { ...flags, destination: `s3://${planned.bucket}/${planned.prefix}` } : flags,
+    null,
+  );
   const conflicts = PLAN_SETTING_KEYS.filter((key) => flags[key] !== undefined).filter((key) => {
     switch (key) {
       case 'destination':

@@ -87,6 +87,7 @@ import {
 import { operatorPolicy, registerForPolicyCheck, type OperatorGrant, type ResourceFacts } from './operator-permissions.js';
 import { conditionsHold, isAllowed, statementsOf } from '../../src/policy/evaluate.js';
 import type { PolicyDocument } from '../../src/facts/policy-document.js';
+import { isFlowLogField } from '../../src/facts/flow-log-format.js';
 
 export const FAKE_ACCOUNT = '111111111111';
 /** flowfix's default permissions boundary in the fake's account: a role flowfix may write to carries it. */
@@ -1279,6 +1280,16 @@ export class FakeAws {
     }
     if (input.LogFormat !== undefined && !/^\$\{[a-z0-9-]+\}( \$\{[a-z0-9-]+\})*$/.test(input.LogFormat)) {
       throw invalidParameter('LogFormat must be ${field} tokens separated by single spaces');
+    }
+    // Unverified wording: AWS refuses a field it does not know with InvalidParameter; the message here names them.
+    const unknownFields = [...(input.LogFormat ?? '').matchAll(/\$\{([a-z0-9-]+)\}/g)].map((m) => m[1]!).filter((f) => !isFlowLogField(f));
+    if (unknownFields.length > 0) throw invalidParameter(`Unknown fields provided: ${unknownFields.map((f) => `\${${f}}`).join(', ')}`);
+    if (input.DestinationOptions !== undefined) {
+      if (input.LogDestinationType !== 's3') throw invalidParameter('DestinationOptions is only supported for a LogDestinationType of s3');
+      const format = input.DestinationOptions.FileFormat;
+      if (format !== undefined && format !== 'plain-text' && format !== 'parquet') {
+        throw invalidParameter(`FileFormat must be plain-text or parquet, got ${String(format)}`);
+      }
     }
     for (const spec of input.TagSpecifications ?? []) {
       if (spec.ResourceType !== 'vpc-flow-log') {

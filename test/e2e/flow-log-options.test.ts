@@ -1,0 +1,93 @@
+// Flow-log options end to end, over the stateful fake: --log-format, --max-aggregation-interval and the
+// S3 DestinationOptions reach CreateFlowLogs, DescribeFlowLogs shows them on the created flow logs, a
+// second run plans nothing, and a saved plan is applied only with the options it was made with.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FakeAws } from '../helpers/fake-aws.js';
+import { runFlowfix } from '../helpers/capture-io.js';
+
+const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
+const FORMAT = '${version} ${vpc-id} ${srcaddr} ${dstaddr} ${pkt-srcaddr} ${tcp-flags} ${action} ${reject-reason} ${encryption-status}';
+let dir: string;
+const run = (argv: string[]) => runFlowfix(argv, { env: ENV, cwd: dir });
+
+let fake: FakeAws;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'flowfix-options-'));
+  fake = new FakeAws().install();
+});
+afterEach(async () => {
+  fake.restore();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('flow-log options', () => {
+  test('GIVEN --log-format and --max-aggregation-interval 60 WHEN apply --yes THEN the flow log has them, and a second run plans nothing', async () => {
+    const vpc = fake.addVpc('us-east-1');
+    const applied = await run(['apply', '--yes', '--regions', 'us-east-1', '--log-format', FORMAT, '--max-aggregation-interval', '60']);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(fake.flowLogs('us-east-1')).toEqual([expect.objectContaining({ ResourceId: vpc, LogFormat: FORMAT, MaxAggregationInterval: 60 })]);
+
+    const again = await run(['plan', '--format', 'json', '--regions', 'us-east-1', '--log-format', FORMAT, '--max-aggregation-interval', '60']);
+    expect(JSON.parse(again.stdout).plan.actions).toEqual([]);
+  });
+
+  test('GIVEN no options WHEN apply THEN AWS reports its default format and 600 seconds, and CreateFlowLogs carried neither', async () => {
+    fake.addVpc('us-east-1');
+    expect((await run(['apply', '--yes', '--regions', 'us-east-1'])).code).toBe(0);
+    const create = fake.mutatingCalls().find((c) => c.operation === 'CreateFlowLogs');
+    expect(create?.input).not.toHaveProperty('LogFormat');
+    expect(create?.input).not.toHaveProperty('MaxAggregationInterval');
+    expect(fake.flowLogs('us-east-1')[0]).toMatchObject({
+      MaxAggregationInterval: 600,
+      LogFormat: '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
+    });
+  });
+
+  test('GIVEN an S3 destination with --file-format parquet --hive-compatible-partitions --per-hour-partition WHEN apply THEN DestinationOptions are stored; the JSON report lists the settings', async () => {
+    fake.addVpc('us-east-1');
+    fake.addBucket('acme-logs');
+    fake.grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'acme-logs' });
+    const flags = ['--regions', 'us-east-1', '--destination', 's3://acme-logs/vpc', '--file-format', 'parquet', '--hive-compatible-partitions', '--per-hour-partition'];
+    const planned = JSON.parse((await run(['plan', '--format', 'json', ...flags])).stdout);
+    expect(planned.settings).toMatchObject({ fileFormat: 'parquet', hiveCompatiblePartitions: true, perHourPartition: true });
+    expect(planned.plan.actions[0].input.DestinationOptions).toEqual({ FileFormat: 'parquet', HiveCompatiblePartitions: true, PerHourPartition: true });
+
+    expect((await run(['apply', '--yes', ...flags])).code).toBe(0);
+    expect(fake.flowLogs('us-east-1')[0]?.DestinationOptions).toEqual({ FileFormat: 'parquet', HiveCompatiblePartitions: true, PerHourPartition: true });
+    expect(JSON.parse((await run(['plan', '--format', 'json', ...flags])).stdout).plan.actions).toEqual([]);
+  });
+
+  test('GIVEN a saved plan made with --log-format WHEN applied with another --log-format or interval THEN refused before any write; as saved it creates the format', async () => {
+    fake.addVpc('us-east-1');
+    const file = path.join(dir, 'plan.json');
+    expect((await run(['plan', '--regions', 'us-east-1', '--log-format', FORMAT, '--out', file])).code).toBe(2);
+    expect(JSON.parse(await readFile(file, 'utf8')).settings.logFormat).toBe(FORMAT);
+
+    const other = await run(['apply', file, '--yes', '--log-format', '${version} ${srcaddr}']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/--log-format differs from the settings saved in/);
+    const interval = await run(['apply', file, '--yes', '--max-aggregation-interval', '60']);
+    expect(interval.stderr).toMatch(/--max-aggregation-interval differs from the settings saved in/);
+    expect(fake.mutatingCalls()).toEqual([]);
+
+    expect((await run(['apply', file, '--yes'])).code).toBe(0);
+    expect(fake.flowLogs('us-east-1')[0]?.LogFormat).toBe(FORMAT);
+  });
+
+  test('GIVEN an unknown field, an interval of 300, or --file-format with CloudWatch Logs THEN one line names it, nothing is sent', async () => {
+    fake.addVpc('us-east-1');
+    const unknown = await run(['plan', '--regions', 'us-east-1', '--log-format', '${version} ${srcadr}']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/--log-format: has unknown field \$\{srcadr\}/);
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
+    const interval = await run(['plan', '--regions', 'us-east-1', '--max-aggregation-interval', '300']);
+    expect(interval.stderr).toMatch(/--max-aggregation-interval: must be 60 or 600/);
+    const s3Only = await run(['plan', '--regions', 'us-east-1', '--file-format', 'parquet']);
+    expect(s3Only.code).toBe(1);
+    expect(s3Only.stderr).toMatch(/--file-format applies to an S3 destination only/);
+    expect(fake.calls.length).toBe(0);
+  });
+});
