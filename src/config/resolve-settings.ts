@@ -19,8 +19,18 @@ export const ALL_REGIONS = 'all';
 const regionName = z.string().refine((name) => name === ALL_REGIONS || isValidRegionName(name), 'is not a region name (like us-east-1), nor all');
 const NO_REGION = 'name at least one region (like eu-west-1), or all for every enabled region';
 
-const destination = z.string().refine((value) => value === 'cloud-watch-logs' || parseS3Url(value) !== null, {
-  message: 'must be "cloud-watch-logs" or s3://bucket[/prefix] (bucket: 3-63 lowercase letters, digits, dots, hyphens)',
+const destination = z.string().superRefine((value, ctx) => {
+  if (value === 'cloud-watch-logs' || parseS3Url(value) !== null) return;
+  // The most common slip, said as such: S3 bucket names have no capitals.
+  const bucket = /^s3:\/\/([^/]+)(\/.*)?$/i.exec(value);
+  const lower = bucket && bucket[1] !== bucket[1]!.toLowerCase() ? `s3://${bucket[1]!.toLowerCase()}${bucket[2] ?? ''}` : undefined;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      lower && parseS3Url(lower)
+        ? `S3 bucket names are lower case: ${JSON.stringify(bucket![1])} cannot be a bucket (did you mean ${lower}?)`
+        : 'must be "cloud-watch-logs" or s3://bucket[/prefix] (bucket: 3-63 lowercase letters, digits, dots, hyphens)',
+  });
 });
 
 // Flags typed as numbers arrive as NaN when they are not one; zod would call that "received NaN".

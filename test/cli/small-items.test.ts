@@ -19,3 +19,10 @@ test('GIVEN a retention of 1 day THEN the action says "1 day"', () => {
   expect(describe({ logGroupName: '/g', retentionInDays: 1 })).toBe('Keep /g for 1 day');
   expect(describe({ logGroupName: '/g', retentionInDays: 30 })).toBe('Keep /g for 30 days');
 });
+
+test('GIVEN an S3 destination with capitals in the bucket name THEN the error says bucket names are lower case, with the lower-case name', async () => {
+  const { runFlowfix } = await import('../helpers/capture-io.js');
+  const { code, stderr } = await runFlowfix(['plan', '--destination', 's3://MyLogs/flows']);
+  expect(code).toBe(1);
+  expect(stderr).toBe('flowfix: invalid settings: --destination: S3 bucket names are lower case: "MyLogs" cannot be a bucket (did you mean s3://mylogs/flows?) (flowfix --help lists every option)\n');
+});
