@@ -14,6 +14,7 @@ import type { PlanReport } from '../../src/report/plan-report.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 import { FakeAws } from '../helpers/fake-aws.js';
 import { BIN, bundleProblem, describeBundle, REPO } from './bundle-gate.js';
+import { setProcessEnv } from '../helpers/process-env.js';
 import { serveFakeAws, type FakeAwsServer } from '../helpers/fake-aws-http.js';
 
 const VERSION = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
@@ -125,7 +126,7 @@ describeBundle('the packed and installed bundle', () => {
   describe('against FakeAws over HTTP', () => {
     let fake: FakeAws;
     let server: FakeAwsServer;
-    const saved: Record<string, string | undefined> = {};
+    let restoreEnv: () => void = () => {};
     beforeEach(async () => {
       fake = new FakeAws();
       const bare = fake.addVpc('us-east-1', { name: 'bare' });
@@ -136,17 +137,11 @@ describeBundle('the packed and installed bundle', () => {
       fake.addFlowLog('eu-west-1', { resourceId: acceptOnly, trafficType: 'ACCEPT', logGroupName: '/other' });
       server = await serveFakeAws(fake);
       // The in-process run's SDK reads credentials from process.env, as the child's does from its own.
-      for (const [key, value] of Object.entries(AWS_ENV)) {
-        saved[key] = process.env[key];
-        process.env[key] = value;
-      }
+      restoreEnv = setProcessEnv(AWS_ENV);
     });
     afterEach(async () => {
       await server.close();
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
+      restoreEnv();
     });
 
     test('GIVEN a live estate WHEN plan --format json THEN the bundle sends the calls the sources send and prints the same report', async () => {

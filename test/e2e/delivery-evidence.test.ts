@@ -7,6 +7,7 @@ import { applyCommand } from '../../src/cli/commands/apply.js';
 import { toCommandOptions } from '../../src/cli/options.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
 import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { setProcessEnv } from '../helpers/process-env.js';
 import { serveFakeAws, type FakeAwsServer } from '../helpers/fake-aws-http.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
@@ -184,23 +185,17 @@ describe('S3 folders (pure)', () => {
 describe('delivery proven per flow log, over HTTP (--endpoint-url)', () => {
   let fake: FakeAws;
   let server: FakeAwsServer;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: () => void = () => {};
   const AWS_ENV = { AWS_ACCESS_KEY_ID: 'AKIAFAKEDELIVERY', AWS_SECRET_ACCESS_KEY: 'fake', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
   beforeEach(async () => {
     fake = new FakeAws({ pageSize: 2 });
     server = await serveFakeAws(fake);
     // The in-process SDK reads credentials from process.env.
-    for (const [key, value] of Object.entries(AWS_ENV)) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
+    restoreEnv = setProcessEnv(AWS_ENV);
   });
   afterEach(async () => {
     await server.close();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    restoreEnv();
   });
 
   test('GIVEN the three VPCs on an AWS-compatible endpoint WHEN apply then verify THEN the busy one is rated apart and the two idle ones alike', async () => {

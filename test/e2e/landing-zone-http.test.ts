@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { setProcessEnv } from '../helpers/process-env.js';
 import { serveFakeAws, type FakeAwsServer } from '../helpers/fake-aws-http.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 import { planReportSchema } from '../../src/report/plan-report.js';
@@ -19,7 +20,7 @@ describe('GIVEN an endpoint that answers eu-west-1 with an SCP explicit deny', (
   let fake: FakeAws;
   let server: FakeAwsServer;
   let scp: string;
-  const saved: Record<string, string | undefined> = {};
+  let restoreEnv: () => void = () => {};
   const run = (argv: string[]) => runFlowfix([...argv, '--endpoint-url', server.url], { env: ENV });
 
   beforeEach(async () => {
@@ -29,17 +30,11 @@ describe('GIVEN an endpoint that answers eu-west-1 with an SCP explicit deny', (
     scp = fake.denyRegionByPolicy('eu-west-1');
     server = await serveFakeAws(fake);
     // The in-process run's SDK reads credentials from process.env, as a child's would from its own.
-    for (const [key, value] of Object.entries(ENV)) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
+    restoreEnv = setProcessEnv(ENV);
   });
   afterEach(async () => {
     await server.close();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    restoreEnv();
   });
 
   test('WHEN plan → apply --yes → verify THEN 2 naming the denied region and its policy, 0 fixing us-east-1, 0', async () => {

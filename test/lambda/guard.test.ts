@@ -4,6 +4,7 @@ import { guardSettingsArgv } from '../../src/lambda/guard-settings.js';
 import { runGuard, type GuardReport } from '../../src/lambda/guard.js';
 import { FakeAws, mutatingOperations } from '../helpers/fake-aws.js';
 import { serveFakeAws } from '../helpers/fake-aws-http.js';
+import { setProcessEnv } from '../helpers/process-env.js';
 import { createSubnetEvent, createVpcEvent, deleteFlowLogsEvent, failedCreateVpcEvent, scheduledEvent } from './events.js';
 
 const REGION = 'us-east-1';
@@ -189,6 +190,7 @@ describe('the guard over HTTP, as against any AWS-compatible endpoint', () => {
   test('GIVEN EC2 throttles the first calls WHEN the guard runs THEN the SDK retries and the VPC is covered', async () => {
     const fake = new FakeAws();
     const server = await serveFakeAws(fake);
+    let restoreEnv = () => {};
     try {
       const vpc = fake.addVpc(REGION);
       fake.failNext('DescribeVpcs', { name: 'RequestLimitExceeded', message: 'Request limit exceeded.', httpStatusCode: 503 }, { region: REGION, times: 2 });
@@ -196,7 +198,7 @@ describe('the guard over HTTP, as against any AWS-compatible endpoint', () => {
 
       // As in a function: the SDK reads the endpoint and keys from the process environment too.
       const env = { AWS_ENDPOINT_URL: server.url, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
-      Object.assign(process.env, env);
+      restoreEnv = setProcessEnv(env);
       const report = await guard(createVpcEvent(REGION, vpc), env);
 
       expect(report.exitCode).toBe(0);
@@ -205,7 +207,7 @@ describe('the guard over HTTP, as against any AWS-compatible endpoint', () => {
       expect(fake.calls.filter((c) => c.operation === 'CreateFlowLogs')).toHaveLength(2);
       expect(flowfixLogsOn(fake, REGION, vpc)).toHaveLength(1);
     } finally {
-      for (const name of ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) delete process.env[name];
+      restoreEnv();
       await server.close();
       fake.restore();
     }
