@@ -8,10 +8,11 @@ import { appendAll, groupBy } from '../util/collections.js';
 import { capturesRejects, deliveryFailed, flowLogCounts, isActive, isTelemetryRuleManaged, managerOf } from '../rules/flow-logs.js';
 import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
 import { ExclusionMatcher } from './exclusions.js';
+import { DEFAULT_LOG_FORMAT, missingFields } from '../facts/flow-log-format.js';
 import { kindFields } from './finding-kinds.js';
 import type { AuditResult, Coverage, ExclusionMark, Finding } from './types.js';
 
-type AuditSettings = Pick<Settings, 'scope' | 'minRetentionDays' | 'destination' | 'roleName' | 'exclude' | 'skipDefaultVpcs'>;
+type AuditSettings = Pick<Settings, 'scope' | 'minRetentionDays' | 'destination' | 'roleName' | 'exclude' | 'skipDefaultVpcs' | 'requireFields'>;
 
 /** `now`: the day exclusions' `expires` is compared with. */
 export function audit(inventory: Inventory, settings: AuditSettings, now: Date): AuditResult {
@@ -106,6 +107,7 @@ function auditRegion(region: RegionInventory, accountId: string, settings: Audit
   }
 
   appendAll(findings, auditRetention(region, settings, countingLogOf, coverage));
+  appendAll(findings, auditRequiredFields(region, settings, countingLogOf, coverage));
   return { findings, coverage };
 }
 
@@ -164,6 +166,39 @@ function missingCoverageFinding(
           : 'No flow log.',
     ...(inactive.length > 0 ? { flowLogIds: inactive.map((f) => f.flowLogId) } : {}),
   };
+}
+
+/**
+ * With --require-fields, each counting flow log (once, on the resource it watches) must record those
+ * fields. Report only: AWS cannot change a flow log's format, and replacing one safely (create, verify
+ * delivery, then delete) is not something the plan does yet.
+ */
+function auditRequiredFields(
+  region: RegionInventory,
+  settings: AuditSettings,
+  countingLogOf: (id: string) => FlowLogFacts | undefined,
+  coverage: Coverage[],
+): Finding[] {
+  const required = settings.requireFields ?? [];
+  if (required.length === 0) return [];
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const c of coverage.filter((c) => !c.excluded && c.coveredBy)) {
+    const flowLog = countingLogOf(c.coveredBy!.resourceId);
+    if (!flowLog || seen.has(flowLog.flowLogId)) continue;
+    seen.add(flowLog.flowLogId);
+    const missing = missingFields(flowLog.logFormat ?? DEFAULT_LOG_FORMAT, required);
+    if (missing.length === 0) continue;
+    const onVpc = flowLog.resourceId.startsWith('vpc-');
+    findings.push({
+      ...resourceFields(region.region, onVpc ? 'VPC' : 'Subnet', flowLog.resourceId, c.vpcId, c.coveredBy!.resourceId === c.resourceId ? c.name : undefined),
+      ...kindFields('missing-fields'),
+      reason: `Flow log ${flowLog.flowLogId} does not record ${missing.join(', ')} (required by --require-fields); its format cannot be changed: create one with them, then delete this one.`,
+      remediable: false,
+      flowLogIds: [flowLog.flowLogId],
+    });
+  }
+  return findings;
 }
 
 /** CloudWatch Logs destinations of counting flow logs must keep logs at least minRetentionDays. */

@@ -106,6 +106,15 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
       AWS_FLOW_LOGS,
     ],
   },
+  'missing-fields': {
+    severity: 'medium',
+    title: 'Flow log lacks required fields',
+    description:
+      "The flow log counts, but its record format lacks fields --require-fields asks for (a SIEM that needs pkt-srcaddr or tcp-flags cannot use its records). AWS cannot change a flow log's format once created.",
+    remedy:
+      "Create a flow log whose format has the fields (`aws ec2 create-flow-logs --log-format '${version} … ${pkt-srcaddr} ${tcp-flags}' …`), check that it delivers, then delete the old one. flowfix reports this finding; it does not replace flow logs itself yet.",
+    references: [{ label: 'AWS: Flow log records (available fields)', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html' }, AWS_FLOW_LOGS],
+  },
 };
 
 /** Every finding kind, in the order reports list them. */

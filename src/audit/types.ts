@@ -8,7 +8,8 @@ export type FindingKind =
   | 'subnet-level-only'
   | 'shared-vpc'
   | 'short-retention'
-  | 'role-untrusted';
+  | 'role-untrusted'
+  | 'missing-fields';
 
 export type FindingResourceType = 'VPC' | 'Subnet' | 'LogGroup' | 'Role';
 

@@ -133,6 +133,7 @@ export type FlowLogData = Pick<
   | 'LogGroupName'
   | 'DeliverLogsPermissionArn'
   | 'Tags'
+  | 'LogFormat'
 > & {
   DestinationOptions?: { FileFormat?: string | undefined; HiveCompatiblePartitions?: boolean | undefined; PerHourPartition?: boolean | undefined } | undefined;
   // Plain strings rather than the SDK's enums: JSON from a file is not held to them.
@@ -189,6 +190,7 @@ export function toFlowLogFacts(flowLog: FlowLogData): FlowLogFacts | undefined {
     flowLog.LogGroupName || (destinationType === 'cloud-watch-logs' ? logGroupNameOf(flowLog.LogDestination) : undefined);
   if (logGroupName) facts.logGroupName = logGroupName;
   if (flowLog.DeliverLogsPermissionArn) facts.deliverLogsPermissionArn = flowLog.DeliverLogsPermissionArn;
+  if (flowLog.LogFormat) facts.logFormat = flowLog.LogFormat;
   const options = flowLog.DestinationOptions;
   if (destinationType === 's3' && options) {
     facts.destinationOptions = {

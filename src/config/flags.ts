@@ -204,6 +204,15 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     describe: 'S3 only: one S3 prefix per hour instead of per day',
     render: (s) => (s.perHourPartition ? 'true' : undefined),
   },
+  {
+    flag: '--require-fields', commands: NOT_ROLLBACK,
+    key: 'requireFields',
+    type: 'string',
+    describe: 'Fields every counting flow log must record, comma-separated (like pkt-srcaddr,tcp-flags); one without them is a missing-fields finding',
+    parse: splitList,
+    quotesValue: true,
+    render: (s) => s.requireFields?.join(','),
+  },
   { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Calls in flight per region of each account, where AWS throttles (default 8); regions never wait for each other', render: unlessDefault('concurrency') },
   { flag: '--org', key: 'org', type: 'boolean', describe: 'Every ACTIVE account of the organization (from the management account or a delegated administrator)', render: (s) => (s.org ? 'true' : undefined) },
   { flag: '--ou', key: 'ou', type: 'string', describe: 'With --org: only the accounts under this OU and its children', render: (s) => s.ou },
@@ -334,7 +343,7 @@ const ARGV_ORDER: readonly SettingKey[] = [
   'org', 'ou', 'accounts', 'excludeAccounts', 'assumeRole', 'externalId', 'roleSessionName',
   'regions', 'exclude', 'excludeTags', 'skipDefaultVpcs', 'failOnDeniedRegions',
   'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'rolePath', 'permissionsBoundary', 'policyName', 'tags',
-  'logFormat', 'maxAggregationInterval', 'fileFormat', 'hiveCompatiblePartitions', 'perHourPartition',
+  'logFormat', 'maxAggregationInterval', 'fileFormat', 'hiveCompatiblePartitions', 'perHourPartition', 'requireFields',
 ];
 
 const ARGV_FLAGS: SettingsFlag[] = [...SETTINGS_FLAGS].sort((a, b) => ARGV_ORDER.indexOf(a.key) - ARGV_ORDER.indexOf(b.key));

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { assumableRoleName, iamName, kmsKeyArn, logGroupName, managedPolicyArn, rolePath } from '../facts/names.js';
 import { isValidRegionName } from '../facts/regions.js';
-import { AGGREGATION_INTERVALS, canonicalLogFormat, FILE_FORMATS, logFormatProblem } from '../facts/flow-log-format.js';
+import { AGGREGATION_INTERVALS, canonicalLogFormat, FILE_FORMATS, FLOW_LOG_FIELDS, isFlowLogField, logFormatProblem } from '../facts/flow-log-format.js';
 import { VPC_OR_SUBNET_ID } from '../facts/resources.js';
 import { MAX_TAG_KEY_CHARACTERS, MAX_TAG_VALUE_CHARACTERS, MAX_TAGS_PER_RESOURCE, parseTagAssignment, tagKeyProblem, tagValueProblem } from '../facts/tags.js';
 import { FlowfixError } from '../errors.js';
@@ -167,6 +167,10 @@ export const userSettingsSchema = z.strictObject({
     .transform((n) => n as (typeof AGGREGATION_INTERVALS)[number])
     .optional(),
   fileFormat: normalised('fileFormat', z.enum(FILE_FORMATS)).optional(),
+  requireFields: z
+    .array(z.string().refine(isFlowLogField, { error: (issue) => `${quoted(issue.input)} is not a flow log field; fields are ${Object.keys(FLOW_LOG_FIELDS).join(', ')}` }))
+    .min(1)
+    .optional(),
   hiveCompatiblePartitions: z.boolean().optional(),
   perHourPartition: z.boolean().optional(),
   permissionsBoundary: managedPolicyArn.optional(),

@@ -61,6 +61,8 @@ export interface Settings {
   fileFormat?: 'plain-text' | 'parquet';
   hiveCompatiblePartitions?: boolean;
   perHourPartition?: boolean;
+  /** Fields every counting flow log's LogFormat must hold (--require-fields); a flow log without them is a missing-fields finding. */
+  requireFields?: string[];
   /** Seconds to wait for a connection, per attempt (--connect-timeout). */
   connectTimeout: number;
   /** Seconds to wait for data on an open connection, per attempt (--read-timeout). */

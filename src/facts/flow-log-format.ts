@@ -60,3 +60,10 @@ export function logFormatProblem(format: string): string | undefined {
 
 /** The format as CreateFlowLogs takes it: the same fields, single spaces. */
 export const canonicalLogFormat = (format: string): string => format.trim().split(/\s+/).join(' ');
+
+/** The `required` fields `format` does not record, in the order given. */
+export function missingFields(format: string, required: readonly string[]): string[] {
+  const parsed = parseLogFormat(format);
+  const present = new Set('fields' in parsed ? parsed.fields : []);
+  return required.filter((field) => !present.has(field));
+}

@@ -49,6 +49,8 @@ export interface FlowLogFacts {
   creationTime?: string;
   /** S3 only: how AWS lays out the objects (absent: plain text, default folders, per day). */
   destinationOptions?: FlowLogDestinationOptions;
+  /** The record format, `${field} …`, as DescribeFlowLogs reports it (absent: not reported, read as AWS's default). */
+  logFormat?: string;
   tags: Record<string, string>;
 }
 

@@ -86,6 +86,7 @@ export const DescribeFlowLogs = z.looseObject({
         LogGroupName: z.string().optional(),
         DeliverLogsPermissionArn: z.string().optional(),
         CreationTime: z.string().optional(),
+        LogFormat: z.string().optional(),
         DestinationOptions: z.looseObject({ FileFormat: z.string().optional(), HiveCompatiblePartitions: z.boolean().optional(), PerHourPartition: z.boolean().optional() }).optional(),
         Tags,
       })

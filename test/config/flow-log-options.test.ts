@@ -68,3 +68,10 @@ describe('S3-only options', () => {
     expect(problemOf({ destination: 's3://acme-logs', fileFormat: 'csv' })).toMatch(/--file-format.*plain-text.*parquet/);
   });
 });
+
+describe('--require-fields', () => {
+  test('GIVEN known fields THEN the setting lists them; an unknown one is refused by name', () => {
+    expect(resolveSettings({ requireFields: ['pkt-srcaddr', 'tcp-flags'] }, null).requireFields).toEqual(['pkt-srcaddr', 'tcp-flags']);
+    expect(problemOf({ requireFields: ['pkt-srcaddr', 'tcp-flag'] })).toMatch(/--require-fields.*"tcp-flag" is not a flow log field/);
+  });
+});

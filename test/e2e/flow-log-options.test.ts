@@ -91,3 +91,25 @@ describe('flow-log options', () => {
     expect(fake.calls.length).toBe(0);
   });
 });
+
+describe('--require-fields', () => {
+  test('GIVEN a counting flow log in the default format and one with the fields WHEN plan --require-fields THEN only the first is a missing-fields finding, not remediable, and nothing is planned for it', async () => {
+    const plain = fake.addVpc('us-east-1');
+    const rich = fake.addVpc('us-east-1');
+    expect((await run(['apply', '--yes', '--regions', 'us-east-1', '--exclude', rich])).code).toBe(0);
+    expect((await run(['apply', '--yes', '--regions', 'us-east-1', '--log-format', FORMAT])).code).toBe(0);
+    const report = JSON.parse((await run(['plan', '--format', 'json', '--regions', 'us-east-1', '--require-fields', 'pkt-srcaddr,tcp-flags'])).stdout);
+    const missing = report.findings.filter((f: { kind: string }) => f.kind === 'missing-fields');
+    expect(missing).toEqual([
+      expect.objectContaining({ resourceId: plain, remediable: false, severity: 'medium', reason: expect.stringMatching(/does not record pkt-srcaddr, tcp-flags/) }),
+    ]);
+    expect(report.plan.actions).toEqual([]);
+  });
+
+  test('GIVEN --require-fields with an unknown field THEN refused by name before any call', async () => {
+    const refused = await run(['plan', '--regions', 'us-east-1', '--require-fields', 'pkt-srcaddr,tcp-flag']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/"tcp-flag" is not a flow log field/);
+    expect(fake.calls.length).toBe(0);
+  });
+});

@@ -47,6 +47,7 @@ function everyKind(): PlanReport {
       { vpcId: 'vpc-00000003', ownerId: ACCOUNT, isDefault: false },
       { vpcId: 'vpc-00000004', ownerId: ACCOUNT, isDefault: false },
       { vpcId: 'vpc-00000005', ownerId: ACCOUNT, isDefault: false },
+      { vpcId: 'vpc-00000006', ownerId: ACCOUNT, isDefault: false },
     ],
     subnets: [{ subnetId: 'subnet-00000004', vpcId: 'vpc-00000004', ownerId: ACCOUNT }],
     flowLogs: [
@@ -54,11 +55,13 @@ function everyKind(): PlanReport {
       flowLog('vpc-00000003', { deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Access error' }),
       flowLog('subnet-00000004'),
       flowLog('vpc-00000005', { logGroupName: '/team/flow-logs' }),
+      // The default format (the others) records ${version}; this one does not: missing-fields.
+      flowLog('vpc-00000006', { logFormat: '${srcaddr} ${dstaddr}' }),
     ],
     logGroups: { '/team/flow-logs': { name: '/team/flow-logs', retentionInDays: 30, tags: {} } },
   });
   const west = region('eu-west-1', { ...vpcWithSubnets('vpc-00000009', 1, '999999999999') });
-  return reportOf(inventory([east, west], role({ trustPolicy: { Version: '2012-10-17', Statement: [] } })));
+  return reportOf(inventory([east, west], role({ trustPolicy: { Version: '2012-10-17', Statement: [] } })), { requireFields: ['version'] });
 }
 
 describe('--format sarif: structure GitHub code scanning accepts', () => {
