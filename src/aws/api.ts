@@ -1,3 +1,4 @@
+import type { PolicyDocument } from '../facts/policy-document.js';
 // The narrow, plain-data view of AWS the rest of flowfix works against. Nothing here mentions an SDK
 // type, so inventory, apply and their tests depend on these interfaces and never on @aws-sdk/*.
 
@@ -127,8 +128,12 @@ export interface IamApi {
   putRolePolicy(input: { RoleName: string; PolicyName: string; PolicyDocument: string }): Promise<void>;
   /** Throws NoSuchEntity (kind 'not-found') when the role or policy is missing. */
   deleteRolePolicy(input: { RoleName: string; PolicyName: string }): Promise<void>;
-  /** Throws DeleteConflict while the role still has policies attached. */
+  /** Throws DeleteConflict while the role still has inline or attached policies or instance profiles. */
   deleteRole(input: { RoleName: string }): Promise<void>;
+  /** What DeleteRole needs gone first besides inline policies, every page: attached managed policies and instance profiles. */
+  listRoleAttachments(roleName: string, options?: CallOptions): Promise<RoleAttachments>;
+  /** A managed policy's default version, decoded (iam:GetPolicy, iam:GetPolicyVersion); null when there is no such policy. */
+  getPolicyDocument(policyArn: string, options?: CallOptions): Promise<PolicyDocument | null>;
   /**
    * iam:SimulatePrincipalPolicy of the principal's policies, every page (Marker/IsTruncated): one result
    * per action × resource. Throws AccessDenied (kind 'access-denied') when the caller may not simulate,
@@ -138,6 +143,11 @@ export interface IamApi {
   simulatePrincipalPolicy(input: SimulationRequest, options?: CallOptions): Promise<SimulationResult[]>;
   /** The role's ARN, path included (iam:GetRole alone); null when it does not exist. */
   roleArn(name: string, options?: CallOptions): Promise<string | null>;
+}
+
+export interface RoleAttachments {
+  managedPolicies: { name: string; arn: string }[];
+  instanceProfiles: string[];
 }
 
 /** One SimulatePrincipalPolicy question: may the principal do each of these actions on each of these resources? */

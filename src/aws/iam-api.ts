@@ -107,6 +107,38 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
       callingAction('iam:DeleteRole', async () => {
         await client.send(new sdk.DeleteRoleCommand(input));
       }),
+
+    async listRoleAttachments(roleName, options) {
+      const managedPolicies: { name: string; arn: string }[] = [];
+      const instanceProfiles: string[] = [];
+      await callingAction('iam:ListAttachedRolePolicies', async () => {
+        for await (const page of sdk.paginateListAttachedRolePolicies({ client, pageSize: ROLE_POLICIES_MAX_PAGE_SIZE }, { RoleName: roleName }, sendOptions(options))) {
+          for (const p of page.AttachedPolicies ?? []) managedPolicies.push({ name: p.PolicyName ?? p.PolicyArn ?? '', arn: p.PolicyArn ?? '' });
+        }
+      });
+      await callingAction('iam:ListInstanceProfilesForRole', async () => {
+        for await (const page of sdk.paginateListInstanceProfilesForRole({ client, pageSize: ROLE_POLICIES_MAX_PAGE_SIZE }, { RoleName: roleName }, sendOptions(options))) {
+          for (const p of page.InstanceProfiles ?? []) instanceProfiles.push(p.InstanceProfileName ?? p.Arn ?? '');
+        }
+      });
+      return { managedPolicies, instanceProfiles };
+    },
+
+    async getPolicyDocument(policyArn, options) {
+      let versionId: string | undefined;
+      try {
+        const policy = await callingAction('iam:GetPolicy', () => client.send(new sdk.GetPolicyCommand({ PolicyArn: policyArn }), sendOptions(options)));
+        versionId = policy.Policy?.DefaultVersionId;
+      } catch (err) {
+        if (classifyAwsError(err).kind === 'not-found') return null;
+        throw err;
+      }
+      if (!versionId) return null;
+      const version = await callingAction('iam:GetPolicyVersion', () =>
+        client.send(new sdk.GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }), sendOptions(options)),
+      );
+      return parsePolicyDocument(version.PolicyVersion?.Document ?? '');
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import { buildDeleteRolePolicy } from '../actions/delete-role-policy.js';
 import { isManagedByFlowfix } from '../config/settings.js';
 import { isTelemetryRuleManaged, TELEMETRY_RULE_TAG } from '../rules/flow-logs.js';
 import type { FlowLogFacts } from '../facts/resources.js';
+import type { RoleAttachments } from '../aws/api.js';
 import { deniedRegions, readRegions, unreadableRegions, type AwsProblem, type Inventory } from '../inventory/types.js';
 import { describeOrganizationPolicy, type OrganizationPolicyDeny } from '../aws/errors.js';
 import { chunk } from '../util/collections.js';
@@ -29,6 +30,11 @@ export interface RollbackInput {
   policyName: string;
   /** What flowfix's flow logs look like under these settings: the only ones rollback deletes. */
   own: OwnFlowLogShape;
+  /**
+   * What is attached to the role besides inline policies (read before anything is deleted, since DeleteRole
+   * refuses while any remain); an error when it could not be read; absent when the role was not looked at.
+   */
+  roleAttachments?: RoleAttachments | { error: AwsProblem };
   deleteLogGroups: boolean;
   /**
    * --denied-regions-hold-nothing: regions an organization policy denies are taken to hold no flowfix flow
@@ -86,6 +92,21 @@ function shapeMismatch(f: FlowLogFacts, own: OwnFlowLogShape): string | undefine
     return withoutTrailingSlash(f.destination) === withoutTrailingSlash(own.s3Destination) ? undefined : `delivers to ${s3Url(f.destination)}, not flowfix's ${s3Url(own.s3Destination)}`;
   }
   return `delivers to ${f.destinationType} ${f.destination ?? ''}, which flowfix never creates`.trimEnd();
+}
+
+/**
+ * Why the role must be kept whole, with its inline policy: IAM's DeleteRole refuses (DeleteConflict) while
+ * managed policies are attached or the role is in an instance profile, and flowfix never detaches what it
+ * did not attach. Deleting the inline policy first would leave a stripped role behind.
+ */
+function attachmentProblem(attachments: RollbackInput['roleAttachments']): string | undefined {
+  if (attachments === undefined) return 'what is attached to it was not read: kept whole';
+  if ('error' in attachments) return `what is attached to it could not be read (${attachments.error.code}: ${attachments.error.message}): kept whole, with its inline policy`;
+  const parts = [
+    attachments.managedPolicies.length > 0 ? `managed ${attachments.managedPolicies.length === 1 ? 'policy' : 'policies'} ${attachments.managedPolicies.map((p) => p.name).join(', ')} attached` : '',
+    attachments.instanceProfiles.length > 0 ? `instance ${attachments.instanceProfiles.length === 1 ? 'profile' : 'profiles'} ${attachments.instanceProfiles.join(', ')}` : '',
+  ].filter(Boolean);
+  return parts.length === 0 ? undefined : `has ${parts.join(' and ')}, which flowfix did not add: kept whole, with its inline policy (IAM deletes no role with these)`;
 }
 
 export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
@@ -175,6 +196,7 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
     else if (denied.length > 0 && !holdNothing) {
       keep(`${denied.map((r) => r.region).join(', ')} ${denied.length === 1 ? 'is' : 'are'} denied by an organization policy, so flow logs flowfix made there before the policy may still use it: kept with its policy; add --denied-regions-hold-nothing to delete it anyway`);
     }
+    else if (attachmentProblem(input.roleAttachments)) keep(attachmentProblem(input.roleAttachments)!);
     else {
       if (facts.inlinePolicies[input.policyName] !== undefined) global.push(buildDeleteRolePolicy(facts.roleName, input.policyName, BECAUSE));
       if (others.length > 0) keep(`has inline policies flowfix did not write (${others.join(', ')}): kept; only ${input.policyName} is deleted`);

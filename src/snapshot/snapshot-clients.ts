@@ -87,7 +87,16 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
       roleArn: async (name) => (snapshot.role && snapshot.role.role.RoleName === name ? (snapshot.role.role.Arn ?? null) : null),
       deleteRolePolicy: readOnly('iam:DeleteRolePolicy'),
       deleteRole: readOnly('iam:DeleteRole'),
+      listRoleAttachments: notInSnapshotIam('iam:ListAttachedRolePolicies'),
+      getPolicyDocument: notInSnapshotIam('iam:GetPolicy'),
     }),
+  };
+}
+
+/** A snapshot holds the delivery role and its inline policies only: no attachments, no managed policies. */
+function notInSnapshotIam(action: string): () => Promise<never> {
+  return async () => {
+    throw new FlowfixError('NotInSnapshot', `${action}: a snapshot holds the delivery role and its inline policies only`, { hint: 'run without --snapshot' });
   };
 }
 

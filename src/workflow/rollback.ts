@@ -67,7 +67,18 @@ export async function planRollback(clients: AwsClients, settings: Settings, opti
     logGroupTags[region.region] = tags;
   });
 
-  const plan = buildRollbackPlan({ live, otherRegions, logGroupTags, roleName: settings.roleName, policyName: settings.policyName, own: ownFlowLogShape(settings, live), deleteLogGroups: options.deleteLogGroups, deniedRegionsHoldNothing: options.deniedRegionsHoldNothing === true });
+  // DeleteRole's prerequisites, read before anything is deleted: a role with attachments is kept whole.
+  const role = roleOf(live);
+  let roleAttachments: RollbackInput['roleAttachments'];
+  if (role && isManagedByFlowfix(role.tags)) {
+    try {
+      roleAttachments = await clients.iam().listRoleAttachments(role.roleName, deps.signal ? { signal: deps.signal } : undefined);
+    } catch (err) {
+      roleAttachments = { error: problemOf(err) };
+    }
+  }
+
+  const plan = buildRollbackPlan({ live, otherRegions, logGroupTags, ...(roleAttachments ? { roleAttachments } : {}), roleName: settings.roleName, policyName: settings.policyName, own: ownFlowLogShape(settings, live), deleteLogGroups: options.deleteLogGroups, deniedRegionsHoldNothing: options.deniedRegionsHoldNothing === true });
   return { plan, live, clients };
 }
 

@@ -319,3 +319,23 @@ describe('rollback deletes only what these settings created', () => {
     for (const region of REGIONS) expect(fake.logGroup(region, GROUP)).toBeUndefined();
   });
 });
+
+describe('a role with something flowfix did not attach', () => {
+  test.each([
+    ['a managed policy attached', () => fake.attachRolePolicy(ROLE, 'arn:aws:iam::aws:policy/ReadOnlyAccess'), 'has managed policy ReadOnlyAccess attached'],
+    ['an instance profile', () => fake.addRoleToInstanceProfile(ROLE, 'web-servers'), 'has instance profile web-servers'],
+  ])('GIVEN flowfix\'s role with %s WHEN rollback --yes THEN flowfix\'s flow logs go, the role survives whole with its inline policy, and the output names what is attached', async (_name, attach, named) => {
+    attach();
+    const result = await run(['rollback', '--yes']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Kept role ${ROLE}: ${named}, which flowfix did not add: kept whole, with its inline policy`);
+    expect(fake.role(ROLE)?.inlinePolicies).toHaveProperty(POLICY);
+    expect(deletes(fake).map((c) => c.operation)).toEqual(['DeleteFlowLogs', 'DeleteFlowLogs']);
+    expect(allFlowLogs(fake).map((f) => f.ResourceId)).toEqual([userVpc]);
+    // Read before anything was deleted.
+    const firstDelete = fake.calls.findIndex((c) => c.operation === 'DeleteFlowLogs');
+    expect(fake.calls.findIndex((c) => c.operation === 'ListAttachedRolePolicies')).toBeLessThan(firstDelete);
+    expect(fake.calls.findIndex((c) => c.operation === 'ListInstanceProfilesForRole')).toBeLessThan(firstDelete);
+  });
+});

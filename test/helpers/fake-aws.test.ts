@@ -15,6 +15,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import {
   CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  paginateListAttachedRolePolicies,
+  paginateListInstanceProfilesForRole,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
@@ -359,6 +365,33 @@ describe('CreateFlowLogs', () => {
 describe('IAM', () => {
   beforeEach(() => {
     fake = new FakeAws({ checkOperatorPolicy: false }).install();
+  });
+
+  test('DeleteRole answers DeleteConflict while inline policies, attached managed policies or instance profiles remain, as IAM does', async () => {
+    // GIVEN a role with all three
+    fake.addRole('r', TRUST, { inline: { Statement: [] } }, {}, { attachedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], instanceProfiles: ['web'] });
+    const attempt = async () => errorOf(iam().send(new DeleteRoleCommand({ RoleName: 'r' })));
+    // THEN each refusal names what must go first, until nothing is left
+    expect(await attempt()).toMatchObject({ Code: 'DeleteConflict', message: 'Cannot delete entity, must delete policies first.', $metadata: { httpStatusCode: 409 } });
+    await iam().send(new DeleteRolePolicyCommand({ RoleName: 'r', PolicyName: 'inline' }));
+    expect(await attempt()).toMatchObject({ Code: 'DeleteConflict', message: 'Cannot delete entity, must detach all policies first.' });
+    const attached = [];
+    for await (const page of paginateListAttachedRolePolicies({ client: iam(), pageSize: 1 }, { RoleName: 'r' })) attached.push(...(page.AttachedPolicies ?? []));
+    expect(attached).toEqual([{ PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }]);
+    const profiles = [];
+    for await (const page of paginateListInstanceProfilesForRole({ client: iam() }, { RoleName: 'r' })) profiles.push(...(page.InstanceProfiles ?? []).map((p) => p.InstanceProfileName));
+    expect(profiles).toEqual(['web']);
+    expect(fake.role('r')).toBeDefined();
+  });
+
+  test('GetPolicy/GetPolicyVersion answer the default boundary (URL-encoded), and NoSuchEntity once it is removed; CreateRole refuses a boundary that does not exist', async () => {
+    const arn = `arn:aws:iam::${FAKE_ACCOUNT}:policy/flowfix-delivery-boundary`;
+    const policy = await iam().send(new GetPolicyCommand({ PolicyArn: arn }));
+    const version = await iam().send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy!.DefaultVersionId! }));
+    expect(JSON.parse(decodeURIComponent(version.PolicyVersion!.Document!)).Statement[0].Action).toContain('logs:PutLogEvents');
+    fake.removeManagedPolicy(arn);
+    expect(await errorOf(iam().send(new GetPolicyCommand({ PolicyArn: arn })))).toMatchObject({ Code: 'NoSuchEntity', message: `Policy ${arn} does not exist or is not attachable.` });
+    expect(await errorOf(iam().send(new CreateRoleCommand({ RoleName: 'b', AssumeRolePolicyDocument: JSON.stringify(TRUST), PermissionsBoundary: arn })))).toMatchObject({ Code: 'NoSuchEntity' });
   });
 
   test('GetRole of a missing role throws NoSuchEntity the way the SDK does', async () => {

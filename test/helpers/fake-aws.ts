@@ -40,7 +40,10 @@ import {
   GetRolePolicyCommand,
   IAMClient,
   IAMServiceException,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
   ListRolePoliciesCommand,
   PutRolePolicyCommand,
   SimulatePrincipalPolicyCommand,
@@ -86,6 +89,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { operatorPolicy, registerForPolicyCheck, type OperatorGrant, type ResourceFacts } from './operator-permissions.js';
 import { conditionsHold, isAllowed, statementsOf } from '../../src/policy/evaluate.js';
+import { readPolicyFile } from '../../src/policy/templates.js';
 import type { PolicyDocument } from '../../src/facts/policy-document.js';
 import { isFlowLogField } from '../../src/facts/flow-log-format.js';
 
@@ -218,6 +222,9 @@ interface StoredRole {
   inline: Map<string, string>;
   tags: Record<string, string>;
   assumeFailuresLeft: number;
+  /** Managed policies attached (ARNs) and instance profiles the role is in (names): DeleteRole refuses while any remain. */
+  attached: string[];
+  instanceProfiles: string[];
 }
 
 const RETENTION_DAYS = new Set([
@@ -258,6 +265,8 @@ interface AccountState {
   parentId: string;
   regionStates: Map<string, RegionState>;
   roles: Map<string, StoredRole>;
+  /** Customer managed policies by ARN: the default version's document, verbatim. */
+  managedPolicies: Map<string, string>;
   /** Regions an organization policy denies this account (a landing zone's region deny), with the policy. */
   deniedRegions: Map<string, OrganizationPolicyDenial>;
   /** Enabled regions of the fake this account has not opted in to: DescribeRegions lists them as not-opted-in. */
@@ -326,7 +335,7 @@ export class FakeAws {
 
   constructor(opts: FakeAwsOptions = {}) {
     const accountId = opts.accountId ?? FAKE_ACCOUNT;
-    this.acct = { accountId, name: 'management', status: 'ACTIVE', parentId: ROOT_ID, regionStates: new Map(), roles: new Map(), deniedRegions: new Map(), notOptedIn: new Set(), stsDeactivatedIn: new Set(), joinedMethod: 'CREATED' };
+    this.acct = { accountId, name: 'management', status: 'ACTIVE', parentId: ROOT_ID, regionStates: new Map(), roles: new Map(), managedPolicies: new Map(), deniedRegions: new Map(), notOptedIn: new Set(), stsDeactivatedIn: new Set(), joinedMethod: 'CREATED' };
     this.accounts = new Map([[accountId, this.acct]]);
     if (opts.checkOperatorPolicy !== false) {
       registerForPolicyCheck({ accountId: this.accountId, calls: this.calls, roleArnOf: (name) => this.role(name)?.arn, grants: () => this.grants });
@@ -358,6 +367,8 @@ export class FakeAws {
   }
 
   private addRegionStates(account: AccountState): void {
+    // Every account has done README's one-time step: flowfix's delivery boundary exists.
+    account.managedPolicies.set(`arn:${partitionOf(this.enabled[0] ?? 'us-east-1')}:iam::${account.accountId}:policy/flowfix-delivery-boundary`, JSON.stringify(readPolicyFile('delivery-role-boundary.json')));
     for (const r of this.enabled) {
       account.regionStates.set(r, { vpcs: new Map(), subnets: new Map(), interfaces: new Map(), flowLogs: new Map(), logGroups: new Map(), clientTokens: new Map() });
     }
@@ -409,7 +420,10 @@ export class FakeAws {
         routes: [
           [GetRoleCommand, 'GetRole', (i, c) => ({ Role: this.roleOutput(this.requireRole(i.RoleName), c.partition) })],
           [ListRolePoliciesCommand, 'ListRolePolicies', (i) => this.listRolePolicies(i)],
-          [ListAttachedRolePoliciesCommand, 'ListAttachedRolePolicies', (i) => this.listAttachedRolePolicies(i.RoleName)],
+          [ListAttachedRolePoliciesCommand, 'ListAttachedRolePolicies', (i) => this.listAttachedRolePolicies(i)],
+          [ListInstanceProfilesForRoleCommand, 'ListInstanceProfilesForRole', (i) => this.listInstanceProfilesForRole(i)],
+          [GetPolicyCommand, 'GetPolicy', (i, c) => this.getPolicy(i.PolicyArn, c)],
+          [GetPolicyVersionCommand, 'GetPolicyVersion', (i) => this.getPolicyVersion(i.PolicyArn, i.VersionId)],
           [GetRolePolicyCommand, 'GetRolePolicy', (i) => this.getRolePolicy(i.RoleName, i.PolicyName)],
           [CreateRoleCommand, 'CreateRole', (i, c) => this.createRole(i, c)],
           [PutRolePolicyCommand, 'PutRolePolicy', (i) => this.putRolePolicy(i)],
@@ -706,7 +720,7 @@ export class FakeAws {
     trustPolicy: object,
     inlinePolicies: Record<string, object> = {},
     tags: Record<string, string> = {},
-    options: { path?: string; permissionsBoundary?: string } = {},
+    options: { path?: string; permissionsBoundary?: string; attachedPolicies?: string[]; instanceProfiles?: string[] } = {},
   ): void {
     // Pretty-printed like a console-made role, so code comparing raw strings instead of parsed JSON fails.
     const pretty = (doc: object) => JSON.stringify(doc, null, 2);
@@ -720,7 +734,31 @@ export class FakeAws {
       inline: new Map(Object.entries(inlinePolicies).map(([k, v]) => [k, pretty(v)])),
       tags: { ...tags },
       assumeFailuresLeft: 0,
+      attached: [...(options.attachedPolicies ?? [])],
+      instanceProfiles: [...(options.instanceProfiles ?? [])],
     });
+  }
+
+  /** A customer managed policy of this account (its default version), e.g. a permissions boundary. */
+  addManagedPolicy(name: string, document: object): string {
+    const arn = `arn:${this.partition}:iam::${this.accountId}:policy/${name}`;
+    this.current.managedPolicies.set(arn, JSON.stringify(document, null, 2));
+    return arn;
+  }
+
+  /** Attaches a managed policy to a role (as iam:AttachRolePolicy would; flowfix never sends it). */
+  attachRolePolicy(roleName: string, policyArn: string): void {
+    this.requireRole(roleName).attached.push(policyArn);
+  }
+
+  /** Adds a role to an instance profile (as iam:AddRoleToInstanceProfile would; flowfix never sends it). */
+  addRoleToInstanceProfile(roleName: string, profileName: string): void {
+    this.requireRole(roleName).instanceProfiles.push(profileName);
+  }
+
+  /** Deletes a managed policy (e.g. flowfix's default boundary, to model an account without the one-time step). */
+  removeManagedPolicy(arn: string): void {
+    this.current.managedPolicies.delete(arn);
   }
 
   // ---- inspection ----
@@ -874,7 +912,7 @@ export class FakeAws {
     // Given options also update an existing account (e.g. move it into an OU).
     let state = this.accounts.get(accountId);
     if (!state) {
-      state = { accountId, name: opts.name ?? `account-${accountId}`, status: opts.status ?? 'ACTIVE', parentId: opts.parentId ?? ROOT_ID, regionStates: new Map(), roles: new Map(), deniedRegions: new Map(), notOptedIn: new Set(), stsDeactivatedIn: new Set(), joinedMethod: 'CREATED' };
+      state = { accountId, name: opts.name ?? `account-${accountId}`, status: opts.status ?? 'ACTIVE', parentId: opts.parentId ?? ROOT_ID, regionStates: new Map(), roles: new Map(), managedPolicies: new Map(), deniedRegions: new Map(), notOptedIn: new Set(), stsDeactivatedIn: new Set(), joinedMethod: 'CREATED' };
       this.addRegionStates(state);
       this.accounts.set(accountId, state);
     }
@@ -1549,10 +1587,43 @@ export class FakeAws {
     return { PolicyNames: page, IsTruncated: next !== undefined, ...(next === undefined ? {} : { Marker: next }) };
   }
 
-  // Managed policies are not modelled, so a role never has any attached.
-  private listAttachedRolePolicies(roleName: string | undefined): object {
-    this.requireRole(roleName);
-    return { AttachedPolicies: [], IsTruncated: false };
+  private listAttachedRolePolicies(input: { RoleName?: string; MaxItems?: number; Marker?: string }): object {
+    const role = this.requireRole(input.RoleName);
+    const attached = role.attached.map((arn) => ({ PolicyName: arn.slice(arn.lastIndexOf('/') + 1), PolicyArn: arn }));
+    const { page, next } = this.paginate('ListAttachedRolePolicies', attached, input.MaxItems, input.Marker, 100);
+    return { AttachedPolicies: page, IsTruncated: next !== undefined, ...(next === undefined ? {} : { Marker: next }) };
+  }
+
+  private listInstanceProfilesForRole(input: { RoleName?: string; MaxItems?: number; Marker?: string }): object {
+    const role = this.requireRole(input.RoleName);
+    const profiles = role.instanceProfiles.map((name, i) => ({
+      Path: '/',
+      InstanceProfileName: name,
+      InstanceProfileId: `AIPA${String(i).padStart(17, '0')}`,
+      Arn: `arn:${this.partition}:iam::${this.accountId}:instance-profile/${name}`,
+      CreateDate: new Date(0),
+      Roles: [],
+    }));
+    const { page, next } = this.paginate('ListInstanceProfilesForRole', profiles, input.MaxItems, input.Marker, 100);
+    return { InstanceProfiles: page, IsTruncated: next !== undefined, ...(next === undefined ? {} : { Marker: next }) };
+  }
+
+  private requirePolicy(arn: string | undefined): string {
+    const document = this.current.managedPolicies.get(arn ?? '');
+    if (document === undefined) throw serviceError('iam', 'NoSuchEntity', `Policy ${String(arn)} does not exist or is not attachable.`);
+    return document;
+  }
+
+  private getPolicy(arn: string | undefined, ctx: Ctx): object {
+    this.requirePolicy(arn);
+    const name = (arn ?? '').slice((arn ?? '').lastIndexOf('/') + 1);
+    return { Policy: { PolicyName: name, Arn: arn, Path: '/', DefaultVersionId: 'v1', AttachmentCount: 0, IsAttachable: true, PolicyId: `ANPA${ctx.partition.length}FAKE` } };
+  }
+
+  private getPolicyVersion(arn: string | undefined, versionId: string | undefined): object {
+    const document = this.requirePolicy(arn);
+    if (versionId !== 'v1') throw serviceError('iam', 'NoSuchEntity', `Policy ${String(arn)} version ${String(versionId)} does not exist or is not attachable.`);
+    return { PolicyVersion: { Document: encodeURIComponent(document), VersionId: 'v1', IsDefaultVersion: true, CreateDate: new Date(0) } };
   }
 
   private getRolePolicy(roleName: string | undefined, policyName: string | undefined): object {
@@ -1578,6 +1649,10 @@ export class FakeAws {
     if (boundary !== undefined && !/^arn:[a-z-]+:iam::(\d{12}|aws):policy\/.+$/.test(boundary)) {
       throw serviceError('iam', 'InvalidInput', `ARN ${boundary} is not valid.`);
     }
+    // Unverified message: the one GetPolicy answers for a policy that does not exist.
+    if (boundary !== undefined && !boundary.includes(':iam::aws:') && !this.current.managedPolicies.has(boundary)) {
+      throw serviceError('iam', 'NoSuchEntity', `Policy ${boundary} does not exist or is not attachable.`);
+    }
     const role: StoredRole = {
       name,
       path,
@@ -1588,6 +1663,8 @@ export class FakeAws {
       inline: new Map(),
       tags: tagMap(input.Tags),
       assumeFailuresLeft: this.assumeFailuresAfterCreate,
+      attached: [],
+      instanceProfiles: [],
     };
     if (input.Description !== undefined) role.description = input.Description;
     this.roles.set(name, role);
@@ -1613,7 +1690,10 @@ export class FakeAws {
 
   private deleteRole(name: string | undefined): object {
     const role = this.requireRole(name);
+    // As IAM answers (IAM API reference, DeleteRole): inline policies, attached managed policies and instance profiles must go first.
     if (role.inline.size > 0) throw serviceError('iam', 'DeleteConflict', 'Cannot delete entity, must delete policies first.');
+    if (role.attached.length > 0) throw serviceError('iam', 'DeleteConflict', 'Cannot delete entity, must detach all policies first.');
+    if (role.instanceProfiles.length > 0) throw serviceError('iam', 'DeleteConflict', 'Cannot delete entity, must remove roles from instance profile first.');
     this.roles.delete(role.name);
     return {};
   }
@@ -1859,7 +1939,7 @@ function decodeToken(token: string): { op: string; offset: number } | undefined 
 }
 
 function badToken(operation: string, token: string): Error {
-  if (operation === 'ListRolePolicies' || operation === 'SimulatePrincipalPolicy') return serviceError('iam', 'InvalidInput', `Invalid Marker: ${token}`);
+  if (['ListRolePolicies', 'SimulatePrincipalPolicy', 'ListAttachedRolePolicies', 'ListInstanceProfilesForRole'].includes(operation)) return serviceError('iam', 'InvalidInput', `Invalid Marker: ${token}`);
   if (operation === 'DescribeLogGroups') return serviceError('logs', 'InvalidParameterException', `Invalid nextToken: ${token}`);
   return serviceError('ec2', 'InvalidPaginationToken', `Invalid pagination token: ${token}`);
 }

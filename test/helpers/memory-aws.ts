@@ -2,8 +2,10 @@
 // from, every call is recorded (and checked against the operator policies after each test, like
 // FakeAws), any operation can be made to fail in a region, and CreateFlowLogs can be made to answer a
 // per-resource failure in `Unsuccessful`.
-import type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi, S3Api } from '../../src/aws/api.js';
+import type { AwsClients, RoleAttachments, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi, S3Api } from '../../src/aws/api.js';
 import { partitionOf } from '../../src/facts/regions.js';
+import type { PolicyDocument } from '../../src/facts/policy-document.js';
+import { readPolicyFile } from '../../src/policy/templates.js';
 import type { FlowLogFacts, LogGroupFacts, RoleFacts, SubnetFacts, VpcFacts } from '../../src/facts/resources.js';
 import { tagsToRecord } from '../../src/facts/tags.js';
 import { ACCOUNT } from './builders.js';
@@ -35,6 +37,10 @@ export interface MemoryEstate {
   regions?: Record<string, Partial<MemoryRegion>>;
   disabledRegions?: string[];
   role?: RoleFacts | null;
+  /** Managed policies by ARN; default: flowfix's delivery boundary, created as README's one-time step says. */
+  managedPolicies?: Record<string, PolicyDocument>;
+  /** What is attached to the role besides inline policies. */
+  roleAttachments?: RoleAttachments;
 }
 
 /** An error shaped like the SDK's: the AWS code in `name`, the HTTP status in `$metadata`. */
@@ -58,6 +64,8 @@ export class MemoryAws implements AwsClients {
   readonly regions: Record<string, MemoryRegion>;
   readonly disabledRegions: string[];
   role: RoleFacts | null;
+  readonly managedPolicies: Record<string, PolicyDocument>;
+  roleAttachments: RoleAttachments;
   readonly calls: MemoryCall[] = [];
   /** Runs as each call arrives, before it is answered. */
   onCall?: (call: MemoryCall) => void;
@@ -73,6 +81,10 @@ export class MemoryAws implements AwsClients {
     );
     this.disabledRegions = estate.disabledRegions ?? [];
     this.role = structuredClone(estate.role ?? null);
+    this.managedPolicies = structuredClone(
+      estate.managedPolicies ?? { [`arn:${partitionOf(this.homeRegion)}:iam::${this.accountId}:policy/flowfix-delivery-boundary`]: readPolicyFile('delivery-role-boundary.json') },
+    );
+    this.roleAttachments = structuredClone(estate.roleAttachments ?? { managedPolicies: [], instanceProfiles: [] });
     registerForPolicyCheck({ accountId: this.accountId, calls: this.calls, roleArnOf: (name) => (this.role?.roleName === name ? this.role.arn : undefined), grants: () => this.grants });
   }
 
@@ -196,8 +208,17 @@ export class MemoryAws implements AwsClients {
       deleteRole: (input) =>
         this.call('iam', 'DeleteRole', 'global', input, () => {
           if (this.role?.roleName !== input.RoleName) throw awsError('NoSuchEntity', `The role with name ${input.RoleName} cannot be found.`, 404);
+          if (Object.keys(this.role.inlinePolicies).length > 0) throw awsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
+          if (this.roleAttachments.managedPolicies.length > 0) throw awsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
+          if (this.roleAttachments.instanceProfiles.length > 0) throw awsError('DeleteConflict', 'Cannot delete entity, must remove roles from instance profile first.', 409);
           this.role = null;
         }),
+      listRoleAttachments: (roleName) =>
+        this.call('iam', 'ListAttachedRolePolicies', 'global', { RoleName: roleName }, () => {
+          if (this.role?.roleName !== roleName) throw awsError('NoSuchEntity', `The role with name ${roleName} cannot be found.`, 404);
+          return this.roleAttachments;
+        }),
+      getPolicyDocument: (policyArn) => this.call('iam', 'GetPolicy', 'global', { PolicyArn: policyArn }, () => this.managedPolicies[policyArn] ?? null),
     };
   }
 

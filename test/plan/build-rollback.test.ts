@@ -16,10 +16,11 @@ const POLICY = 'flowfix-publish-flow-logs';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE}`;
 const ours = (resourceId: string, extra: Partial<FlowLogFacts> = {}) => flowLog(resourceId, { tags: { ManagedBy: 'flowfix' }, deliverLogsPermissionArn: ROLE_ARN, ...extra });
 const OWN = { logGroupName: GROUP, roleArn: ROLE_ARN };
+const NOTHING_ATTACHED: RollbackInput['roleAttachments'] = { managedPolicies: [], instanceProfiles: [] };
 const flowfixRole = role({ tags: { ManagedBy: 'flowfix' }, inlinePolicies: { [POLICY]: { Statement: [] } } });
 
 function plan(live: Inventory, extra: Partial<RollbackInput> = {}) {
-  return buildRollbackPlan({ live, otherRegions: [], logGroupTags: {}, roleName: ROLE, policyName: POLICY, own: OWN, deleteLogGroups: false, ...extra });
+  return buildRollbackPlan({ live, otherRegions: [], logGroupTags: {}, roleName: ROLE, policyName: POLICY, own: OWN, roleAttachments: NOTHING_ATTACHED, deleteLogGroups: false, ...extra });
 }
 const kinds = (p: ReturnType<typeof plan>) => p.actions.map((a) => `${a.region}:${a.kind}`);
 
@@ -92,6 +93,18 @@ describe('buildRollbackPlan', () => {
       [otherPrefix.flowLogId, expect.stringContaining("delivers to s3://acme-logs/audit/, not flowfix's s3://acme-logs/vpc/")],
       [toGroup.flowLogId, expect.stringContaining('delivers to CloudWatch Logs group /flowfix/vpc-flow-logs, and this rollback is for s3://acme-logs/vpc/')],
     ]);
+  });
+
+  test.each([
+    ['a managed policy attached', { managedPolicies: [{ name: 'ReadOnlyAccess', arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }], instanceProfiles: [] }, /has managed policy ReadOnlyAccess attached/],
+    ['an instance profile', { managedPolicies: [], instanceProfiles: ['web-servers'] }, /has instance profile web-servers/],
+    ['attachments that could not be read', { error: { code: 'AccessDenied', message: 'no ListAttachedRolePolicies' } }, /could not be read \(AccessDenied: no ListAttachedRolePolicies\)/],
+  ] satisfies [string, RollbackInput['roleAttachments'], RegExp][])('GIVEN flowfix\'s role with %s THEN it is kept whole, inline policy included, and its flow logs still go', (_name, roleAttachments, reason) => {
+    const own = ours('vpc-a');
+    const p = plan(inventory([region('us-east-1', { flowLogs: [own] })], flowfixRole), { roleAttachments });
+    expect(kinds(p)).toEqual(['us-east-1:delete-flow-logs']);
+    expect(p.kept).toEqual([{ type: 'role', region: 'global', name: ROLE, reason: expect.stringMatching(reason) }]);
+    expect(p.kept[0]?.reason).toContain('kept whole, with its inline policy');
   });
 
   test('GIVEN flowfix\'s role with another inline policy THEN only flowfix\'s policy is deleted and the role is kept', () => {
