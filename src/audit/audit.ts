@@ -7,6 +7,7 @@ import { readRegions, roleOf, unreadableRegions, type Inventory, type RegionInve
 import { appendAll, groupBy } from '../util/collections.js';
 import { capturesRejects, deliveryFailed, flowLogCounts, isActive, isTelemetryRuleManaged, managerOf } from '../rules/flow-logs.js';
 import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
+import { boundaryProblem } from '../rules/role-boundary.js';
 import { ExclusionMatcher } from './exclusions.js';
 import { DEFAULT_LOG_FORMAT, missingFields } from '../facts/flow-log-format.js';
 import { kindFields } from './finding-kinds.js';
@@ -26,6 +27,7 @@ export function audit(inventory: Inventory, settings: AuditSettings, now: Date):
     appendAll(coverage, result.coverage);
   }
   appendAll(findings, auditRole(inventory, settings));
+  appendAll(findings, auditBoundary(inventory, settings, findings));
   const warnings = exclusions.warnings(
     regions.map((r) => r.region),
     unreadableRegions(inventory).length,
@@ -234,6 +236,17 @@ function auditRetention(
     });
   }
   return findings;
+}
+
+/**
+ * The delivery role's boundary, when delivery needs the role: an existing role's always (its flow logs
+ * deliver through it), the boundary of a role flowfix would create only when there is something to fix.
+ */
+function auditBoundary(inventory: Inventory, settings: AuditSettings, findings: Finding[]): Finding[] {
+  const needsRole = inventory.role.status === 'found' || findings.some((f) => f.remediable && !f.excluded && f.resourceType !== 'LogGroup' && f.resourceType !== 'Role');
+  const problem = needsRole ? boundaryProblem(inventory, settings) : undefined;
+  if (!problem) return [];
+  return [{ ...resourceFields('global', 'Role', settings.roleName), ...kindFields('role-boundary'), reason: `${problem}.`, remediable: false }];
 }
 
 function auditRole(inventory: Inventory, settings: AuditSettings): Finding[] {

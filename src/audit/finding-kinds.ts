@@ -115,6 +115,18 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
       "Create a flow log whose format has the fields (`aws ec2 create-flow-logs --log-format '${version} … ${pkt-srcaddr} ${tcp-flags}' …`), check that it delivers, then delete the old one. flowfix reports this finding; it does not replace flow logs itself yet.",
     references: [{ label: 'AWS: Flow log records (available fields)', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html' }, AWS_FLOW_LOGS],
   },
+  'role-boundary': {
+    severity: 'high',
+    title: "Delivery role's permissions boundary does not allow delivery",
+    description:
+      "The permissions boundary of the delivery role (the one it has, or the one flowfix would create it with) does not exist, or does not allow what VPC Flow Logs needs to publish to the log group (logs:CreateLogStream, logs:PutLogEvents, logs:DescribeLogGroups, logs:DescribeLogStreams). A boundary caps every policy on the role, so its flow logs would fail with \"Access error\". flowfix plans no CloudWatch Logs flow log until it is fixed.",
+    remedy:
+      'Create the default boundary once (`aws iam create-policy --policy-name flowfix-delivery-boundary --policy-document file://policies/delivery-role-boundary.json`), widen the boundary you use, or name another with `--permissions-boundary`.',
+    references: [
+      { label: 'AWS: Permissions boundaries for IAM entities', url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html' },
+      { label: 'AWS: IAM role for publishing flow logs to CloudWatch Logs', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html' },
+    ],
+  },
 };
 
 /** Every finding kind, in the order reports list them. */

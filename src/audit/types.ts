@@ -9,7 +9,8 @@ export type FindingKind =
   | 'shared-vpc'
   | 'short-retention'
   | 'role-untrusted'
-  | 'missing-fields';
+  | 'missing-fields'
+  | 'role-boundary';
 
 export type FindingResourceType = 'VPC' | 'Subnet' | 'LogGroup' | 'Role';
 

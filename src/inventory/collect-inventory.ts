@@ -11,11 +11,11 @@ import type { AwsClients, CallOptions } from '../aws/api.js';
 import { classifyAwsError, isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
 import { partitionOfCaller } from '../aws/regions.js';
 import { isValidRegionName } from '../facts/regions.js';
-import type { Settings } from '../config/settings.js';
+import { permissionsBoundaryFor, type Settings } from '../config/settings.js';
 import { FlowfixError, interrupted } from '../errors.js';
 import { closestWord } from '../util/closest-word.js';
 import { KeyedLimiters, type Limiter } from '../util/concurrency.js';
-import type { AwsProblem, Inventory, RegionInventory, RegionRead, RoleRead } from './types.js';
+import type { AwsProblem, BoundaryRead, Inventory, RegionInventory, RegionRead, RoleRead } from './types.js';
 
 /** Called as each region finishes (read or not): regions done so far, of how many, and which. */
 export type InventoryProgress = (regionsDone: number, regionsTotal: number, region: string) => void;
@@ -87,9 +87,9 @@ export async function collectInventory(clients: AwsClients, settings: Settings, 
         return result;
       }),
     ),
-    role.then(unwrap),
+    role.then(unwrap).then(async (read) => ({ read, boundary: await limits.of('global').run(() => readBoundary(clients, settings, read, partition, accountId, deadlineMs)) })),
   ]);
-  return { accountId, partition, homeRegion: clients.homeRegion, regions: regionReads, role: roleRead };
+  return { accountId, partition, homeRegion: clients.homeRegion, regions: regionReads, role: roleRead.read, ...(roleRead.boundary ? { boundary: roleRead.boundary } : {}) };
 }
 
 type Settled<T> = Promise<{ ok: true; value: T } | { ok: false; error: unknown }>;
@@ -247,6 +247,24 @@ async function readDeliveryRole(clients: AwsClients, settings: Settings, deadlin
     return role ? { status: 'found', role } : { status: 'missing' };
   } catch (err) {
     return { status: 'unreadable', error: toAwsProblem(err) };
+  }
+}
+
+/**
+ * The permissions boundary delivery runs under: the one on the role found, or the one flowfix would create
+ * it with. Undefined when there is none to read (no CloudWatch Logs delivery, role unknown, a role without
+ * a boundary, a snapshot): nothing can be said of it.
+ */
+async function readBoundary(clients: AwsClients, settings: Settings, role: RoleRead, partition: string, accountId: string, deadlineMs: number): Promise<BoundaryRead | undefined> {
+  if (role.status === 'not-read' || role.status === 'unreadable') return undefined;
+  const arn = role.status === 'found' ? role.role.permissionsBoundary : permissionsBoundaryFor(settings, partition, accountId);
+  if (!arn) return undefined;
+  try {
+    const document = await withDeadline(deadlineMs, `the permissions boundary ${arn} (IAM)`, (call) => clients.iam().getPolicyDocument(arn, call));
+    return document ? { status: 'found', arn, document } : { status: 'missing', arn };
+  } catch (err) {
+    if (err instanceof FlowfixError && err.code === 'NotInSnapshot') return undefined;
+    return { status: 'unreadable', arn, error: toAwsProblem(err) };
   }
 }
 

@@ -1,6 +1,7 @@
 // What one read of an account holds: plain data, per region. What could not be read is a member of the
 // union ('unreadable', with AWS's error), never empty facts beside a side list of errors.
 import type { OrganizationPolicyDeny } from '../aws/errors.js';
+import type { PolicyDocument } from '../facts/policy-document.js';
 import type { FlowLogFacts, LogGroupFacts, Partition, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 
 /** What AWS (or the way to it) answered instead of data. */
@@ -59,6 +60,15 @@ export type RoleRead =
   | { status: 'unreadable'; error: AwsProblem }
   | { status: 'not-read' };
 
+/**
+ * The managed policy set (or to be set) as the delivery role's permissions boundary, read: its document,
+ * or that it does not exist, or why it could not be read.
+ */
+export type BoundaryRead =
+  | { status: 'found'; arn: string; document: PolicyDocument }
+  | { status: 'missing'; arn: string }
+  | { status: 'unreadable'; arn: string; error: AwsProblem };
+
 export interface Inventory {
   accountId: string;
   partition: Partition;
@@ -67,6 +77,8 @@ export interface Inventory {
   /** Every region that was asked for, read or not, in the order asked. */
   regions: RegionRead[];
   role: RoleRead;
+  /** The delivery role's permissions boundary (collect-inventory.ts, readBoundary); absent when there is none to read. */
+  boundary?: BoundaryRead;
 }
 
 export const readRegions = (inventory: Inventory): RegionInventory[] =>

@@ -16,6 +16,7 @@ import { appendStatements, firstMissingGrant, logGroupsGrantedBy, renderPublishP
 import { statementsOf } from '../policy/evaluate.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
+import { boundaryProblem } from '../rules/role-boundary.js';
 import { describeTrustProblem, trustProblemIn } from '../rules/role-trust.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { chunk, groupBy } from '../util/collections.js';
@@ -65,12 +66,13 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
   // An existing role is found by name whatever its path: its real ARN is what flow logs get.
   const roleArn = existingRole?.arn ?? roleArnOf({ partition, accountId }, settings.roleName, settings.rolePath);
   const publishPolicy = logGroupName === undefined ? {} : publishPolicyChange(inventory, settings, logGroupName, templates);
+  const boundaryBlocker = boundaryProblem(inventory, settings);
   // Trust is judged per region (aws:SourceArn may name one): flow logs are planned only where it holds.
   const roleBlocker = (region: string): string | undefined => {
     // "No role" is unknown here, not missing: creating one could clash with a real one.
     if (inventory.role.status === 'unreadable') return `delivery role ${settings.roleName} could not be read (IAM)`;
     const problem = existingRole && trustProblemIn(existingRole.trustPolicy, { partition, accountId, region });
-    return problem ? `delivery role ${settings.roleName} ${describeTrustProblem(problem, [region])}` : publishPolicy.blocker;
+    return problem ? `delivery role ${settings.roleName} ${describeTrustProblem(problem, [region])}` : (publishPolicy.blocker ?? boundaryBlocker);
   };
 
   let cloudWatchFlowLogs = false;

@@ -11,6 +11,7 @@ import { FakeClock } from '../helpers/fake-clock.js';
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
 const ROLE = 'flowfix-vpc-flow-logs';
+const POLICY = 'flowfix-publish-flow-logs';
 const trustPinnedTo = (region: string) => ({
   Version: '2012-10-17',
   Statement: [
@@ -66,6 +67,7 @@ describe('permissions boundary and role path', () => {
   beforeEach(async () => {
     // The operator's policies name the user's boundary, as README asks of users of --permissions-boundary.
     fake = new FakeAws().install().operatorBoundary(BOUNDARY);
+    fake.addManagedPolicy('landing-zone/FlowLogsBoundary', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] });
     dir = await mkdtemp(path.join(tmpdir(), 'flowfix-boundary-'));
   });
   afterEach(async () => {
@@ -320,5 +322,53 @@ describe('verification says only what it knows', () => {
     fake.addRole(ROLE, trustPinnedTo('eu-west-1'), fake.role(ROLE)!.inlinePolicies, {}, { permissionsBoundary: DEFAULT_BOUNDARY });
     fake.deliverFlowLogs('us-east-1');
     expect(fake.flowLogs('us-east-1').map((f) => [f.DeliverLogsStatus, f.DeliverLogsErrorMessage])).toEqual([['FAILED', 'Access error']]);
+  });
+});
+
+describe('the delivery role\'s permissions boundary, judged before apply', () => {
+  const DEFAULT = `arn:aws:iam::${FAKE_ACCOUNT}:policy/flowfix-delivery-boundary`;
+  let fake: FakeAws;
+  beforeEach(() => {
+    fake = new FakeAws().install();
+    fake.addVpc('us-east-1');
+  });
+  afterEach(() => fake.restore());
+
+  test('GIVEN the default boundary was never created WHEN plan THEN a finding gives the one-time command; apply sends no CloudWatch Logs write; once created, apply works', async () => {
+    fake.removeManagedPolicy(DEFAULT);
+    const plan = await run(['plan', '--regions', 'us-east-1', '--format', 'json']);
+    const report = JSON.parse(plan.stdout);
+    const finding = report.findings.find((f: { kind: string }) => f.kind === 'role-boundary');
+    expect(finding).toMatchObject({ resourceType: 'Role', resourceId: ROLE, remediable: false });
+    expect(finding.reason).toContain(`permissions boundary ${DEFAULT}, which does not exist`);
+    expect(finding.reason).toContain('aws iam create-policy --policy-name flowfix-delivery-boundary --policy-document file://policies/delivery-role-boundary.json');
+
+    const applied = await run(['apply', '--yes', '--regions', 'us-east-1']);
+    expect(applied.code).not.toBe(0);
+    expect(fake.mutatingCalls()).toEqual([]);
+
+    fake.addManagedPolicy('flowfix-delivery-boundary', JSON.parse(await readFile(new URL('../../policies/delivery-role-boundary.json', import.meta.url), 'utf8')));
+    const retried = await run(['apply', '--yes', '--regions', 'us-east-1']);
+    expect(retried.stderr).toBe('');
+    expect(retried.code).toBe(0);
+    expect(fake.role(ROLE)?.permissionsBoundary).toBe(DEFAULT);
+    fake.deliverFlowLogs('us-east-1');
+    expect(fake.flowLogs('us-east-1').map((f) => f.DeliverLogsStatus)).toEqual(['SUCCESS']);
+  });
+
+  test('GIVEN a reused role whose boundary leaves out logs:PutLogEvents WHEN plan THEN it is a finding before apply, and no flow log is created to fail later', async () => {
+    const narrow = fake.addManagedPolicy('narrow-boundary', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:Describe*'], Resource: '*' }] });
+    const publish = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }] };
+    fake.addRole(ROLE, trustPinnedTo('*'), { [POLICY]: publish }, {}, { permissionsBoundary: narrow });
+    const plan = await run(['plan', '--regions', 'us-east-1']);
+    expect(plan.stdout).toContain(`Delivery role ${ROLE} has permissions boundary ${narrow}, which does not allow logs:PutLogEvents`);
+    const applied = await run(['apply', '--yes', '--regions', 'us-east-1']);
+    expect(applied.code).not.toBe(0);
+    expect(fake.mutatingCalls().filter((c) => c.operation === 'CreateFlowLogs')).toEqual([]);
+    // The fake's delivery honours the boundary too: a flow log made anyway would fail with "Access error".
+    fake.addFlowLog('us-east-1', { resourceId: fake.addVpc('us-east-1'), logGroupName: '/flowfix/vpc-flow-logs', deliverLogsPermissionArn: fake.role(ROLE)!.arn });
+    fake.addLogGroup('us-east-1', '/flowfix/vpc-flow-logs');
+    fake.deliverFlowLogs('us-east-1');
+    expect(fake.flowLogs('us-east-1').map((f) => f.DeliverLogsErrorMessage)).toEqual(['Access error']);
   });
 });
