@@ -658,14 +658,14 @@ export class FakeAws {
     const role = this.roleByArn(arn);
     if (!group || !role || !this.trustAdmits(arn, ctx, flowLog.FlowLogId!)) return false;
     const policies = [...role.inline.values()].map((doc) => JSON.parse(doc) as { Statement: any });
+    // A permissions boundary caps the role: a missing boundary policy allows nothing.
+    const boundaryText = role.permissionsBoundary === undefined ? undefined : (this.current.managedPolicies.get(role.permissionsBoundary) ?? '{"Statement":[]}');
+    const boundary = boundaryText === undefined ? undefined : (JSON.parse(boundaryText) as { Statement: any });
     const streamNames = busy.map((eni) => `${eni}-${String(flowLog.TrafficType).toLowerCase()}`);
     // The role's rights are judged on a stream of this group even when no interface is busy.
     for (const streamName of streamNames.length > 0 ? streamNames : [`eni-00000000000000000-${String(flowLog.TrafficType).toLowerCase()}`]) {
       const streamArn = `arn:${ctx.partition}:logs:${ctx.region}:${this.accountId}:log-group:${group.name}:log-stream:${streamName}`;
-      // A permissions boundary caps the role: a missing boundary policy allows nothing.
-    const boundaryText = role.permissionsBoundary === undefined ? undefined : (this.current.managedPolicies.get(role.permissionsBoundary) ?? '{"Statement":[]}');
-    const boundary = boundaryText === undefined ? undefined : (JSON.parse(boundaryText) as { Statement: any });
-    const may = (action: string) => policies.some((doc) => isAllowed(doc, action, streamArn)) && (boundary === undefined || isAllowed(boundary, action, streamArn));
+      const may = (action: string) => policies.some((doc) => isAllowed(doc, action, streamArn)) && (boundary === undefined || isAllowed(boundary, action, streamArn));
       if (!may('logs:CreateLogStream') || !may('logs:PutLogEvents')) return false;
     }
     for (const streamName of streamNames) {

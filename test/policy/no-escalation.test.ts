@@ -107,6 +107,9 @@ describe('what the documents still allow', () => {
     expect(isAllowed(policy, 'iam:PassRole', ROLES[0]!, { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' })).toBe(true);
     expect(isAllowed(policy, 'iam:PassRole', ROLES[0]!, { 'iam:PassedToService': 'ec2.amazonaws.com' })).toBe(false);
     expect(isAllowed(policy, 'iam:PassRole', ROLES[2]!, { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' })).toBe(false);
+    // Everything else operator-apply.json grants, statement for statement: the two stay in step.
+    const iamWrites = (s: { Action?: string | string[] }) => [s.Action].flat().some((a) => /^iam:(Create|Put|Tag|Delete)/.test(a ?? ''));
+    expect([readPolicyFile('operator-apply.json').Statement].flat().filter((s) => !iamWrites(s))).toEqual([policy.Statement].flat());
   });
 
   test('GIVEN the shipped boundary THEN it allows the four delivery actions AWS documents and nothing else', () => {
