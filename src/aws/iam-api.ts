@@ -128,7 +128,7 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
       let versionId: string | undefined;
       try {
         const policy = await callingAction('iam:GetPolicy', () => client.send(new sdk.GetPolicyCommand({ PolicyArn: policyArn }), sendOptions(options)));
-        versionId = policy.Policy?.DefaultVersionId;
+        versionId = policy?.Policy?.DefaultVersionId;
       } catch (err) {
         if (classifyAwsError(err).kind === 'not-found') return null;
         throw err;
@@ -137,7 +137,7 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
       const version = await callingAction('iam:GetPolicyVersion', () =>
         client.send(new sdk.GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }), sendOptions(options)),
       );
-      return parsePolicyDocument(version.PolicyVersion?.Document ?? '');
+      return parsePolicyDocument(version?.PolicyVersion?.Document ?? '');
     },
   };
 }

@@ -38,7 +38,9 @@ interface Sarif {
 const sarifOf = (report: PlanReport): Sarif => validDocument(githubSarifSchema, JSON.parse(renderSarif([report], { toolVersion: '1.2.3' }))) as unknown as Sarif;
 const fingerprints = (s: Sarif) => s.runs[0]!.results.map((r) => r.partialFingerprints['primaryLocationLineHash']!);
 
-/** Every finding kind but role-untrusted in us-east-1, a shared VPC in eu-west-1, and an untrusted role. */
+const NARROW_BOUNDARY = { status: 'found' as const, arn: `arn:aws:iam::${ACCOUNT}:policy/narrow`, document: { Statement: [] } };
+
+/** Every finding kind but role-untrusted in us-east-1, a shared VPC in eu-west-1, and an untrusted role whose boundary allows nothing. */
 function everyKind(): PlanReport {
   const east = region('us-east-1', {
     vpcs: [
@@ -61,7 +63,8 @@ function everyKind(): PlanReport {
     logGroups: { '/team/flow-logs': { name: '/team/flow-logs', retentionInDays: 30, tags: {} } },
   });
   const west = region('eu-west-1', { ...vpcWithSubnets('vpc-00000009', 1, '999999999999') });
-  return reportOf(inventory([east, west], role({ trustPolicy: { Version: '2012-10-17', Statement: [] } })), { requireFields: ['version'] });
+  const untrusted = inventory([east, west], role({ trustPolicy: { Version: '2012-10-17', Statement: [] }, permissionsBoundary: NARROW_BOUNDARY.arn }));
+  return reportOf({ ...untrusted, boundary: NARROW_BOUNDARY }, { requireFields: ['version'] });
 }
 
 describe('--format sarif: structure GitHub code scanning accepts', () => {
