@@ -177,6 +177,8 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
     test('GIVEN AWS\'s boundary guard (CreateRole only with iam:PermissionsBoundary) and --permissions-boundary THEN CreateRole is allowed; without the key it would not be', async () => {
       seedEstate(fake);
       const boundary = `arn:aws:iam::${FAKE_ACCOUNT}:policy/LandingZoneBoundary`;
+      // The boundary exists and allows delivery (else the plan reports it and creates no role).
+      fake.addManagedPolicy('LandingZoneBoundary', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] });
       fake.simulateAgainst(withStatement('FlowfixCreateDeliveryRoleWithinBoundary', { Condition: { StringEquals: { 'iam:PermissionsBoundary': boundary } } }));
       const result = await run(['plan', '--check-permissions', '--permissions-boundary', boundary, '--format', 'json']);
       const report = validDocument(planReportSchema, JSON.parse(result.stdout));
@@ -184,7 +186,8 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
       expect(result.code).toBe(2);
       const createRole = simulations(fake).find((c) => c.input.ActionNames.includes('iam:CreateRole'));
       expect(createRole?.input.ContextEntries).toEqual(expect.arrayContaining([{ ContextKeyName: 'iam:PermissionsBoundary', ContextKeyType: 'string', ContextKeyValues: [boundary] }]));
-      // Another boundary than the one the guard demands: refused by the identity policy.
+      // Another boundary than the one the guard demands (it exists too): refused by the identity policy.
+      fake.addManagedPolicy('Other', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] });
       const other = await run(['plan', '--check-permissions', '--permissions-boundary', `arn:aws:iam::${FAKE_ACCOUNT}:policy/Other`, '--format', 'json']);
       expect(JSON.parse(other.stdout).permissionCheck.missing).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'iam:CreateRole', deniedBy: 'identity-policy' })]));
       expect(other.code).toBe(1);
