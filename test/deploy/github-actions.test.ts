@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { runFlowfix } from '../helpers/capture-io.js';
 import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { trustManagement, useManagementCredentials } from '../helpers/organization.js';
 
 const WORKFLOW = path.join(process.cwd(), 'deploy/github-actions/flowfix.yml');
 const text = readFileSync(WORKFLOW, 'utf8');
@@ -86,15 +87,9 @@ describe('the GitHub Actions workflow', () => {
   describe('its flowfix commands, run as written against an organization', () => {
     const ROLE = 'OrganizationAccountAccessRole';
     const MEMBER = '222222222222';
-    const saved = { ...process.env };
+    useManagementCredentials();
     let fake: FakeAws;
     let work: string;
-    beforeAll(() => {
-      Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEGITHUBOIDC01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
-    });
-    afterAll(() => {
-      process.env = saved;
-    });
     beforeEach(() => {
       fake = new FakeAws().install();
       work = mkdtempSync(path.join(tmpdir(), 'flowfix-gha-run-'));
@@ -106,7 +101,7 @@ describe('the GitHub Actions workflow', () => {
 
     test('GIVEN two accounts with bare VPCs THEN plan exits 2 with one SARIF run per account, each plan applies, and verify passes', async () => {
       const member = fake.account(MEMBER, { name: 'dev' });
-      member.addRole(ROLE, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FAKE_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] });
+      member.addRole(ROLE, trustManagement());
       fake.addVpc('us-east-1');
       member.addVpc('eu-west-1');
       const vars = { ...workflow.env, MEMBER_ROLE: ROLE, FLOWFIX_PACKAGE: 'flowfix@0.1.0', GITHUB_STEP_SUMMARY: path.join(work, 'summary.md') };

@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { trustManagement } from '../helpers/organization.js';
 import { setProcessEnv } from '../helpers/process-env.js';
 import { serveFakeAws, type FakeAwsServer } from '../helpers/fake-aws-http.js';
 import { runFlowfix } from '../helpers/capture-io.js';
@@ -77,7 +78,7 @@ describe('GIVEN an endpoint that answers eu-west-1 with an SCP explicit deny', (
     fake = new FakeAws();
     fake.addVpc('us-east-1');
     const dev = fake.account(DEV, { name: 'dev' });
-    dev.addRole(ROLE, { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FAKE_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] });
+    dev.addRole(ROLE, trustManagement());
     dev.addVpc('us-east-1');
     scp = dev.denyRegionByPolicy('eu-west-1');
     server = await serveFakeAws(fake);

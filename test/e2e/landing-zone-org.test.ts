@@ -7,29 +7,23 @@ import { runFlowfix } from '../helpers/capture-io.js';
 import { orgPlanReportSchema } from '../../src/report/org-report.js';
 import { accountProblem, defaultRoleSessionName } from '../../src/workflow/accounts.js';
 import { awsError } from '../helpers/mock-aws-sdk.js';
+import { trustManagement, useManagementCredentials } from '../helpers/organization.js';
 
 const ROLE = 'OrganizationAccountAccessRole';
 const DEV = '222222222222';
 const PROD = '333333333333';
-const trustManagement = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FAKE_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] };
 const ORG = ['--org', '--assume-role', ROLE];
 
 describe('GIVEN an organization whose dev account has an SCP denying eu-west-1 and whose prod account never enabled eu-west-1', () => {
-  const saved = { ...process.env };
+  useManagementCredentials();
   let fake: FakeAws;
   let scp: string;
-  beforeAll(() => {
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
-  });
-  afterAll(() => {
-    process.env = saved;
-  });
   beforeEach(() => {
     fake = new FakeAws().install();
     fake.addVpc('us-east-1', { name: 'mgmt' });
     for (const [id, name] of [[DEV, 'dev'], [PROD, 'prod']] as const) {
       const member = fake.account(id, { name });
-      member.addRole(ROLE, trustManagement);
+      member.addRole(ROLE, trustManagement());
       member.addVpc('us-east-1', { name: `${name}-us` });
     }
     fake.account(DEV).addVpc('eu-west-1', { name: 'dev-behind-the-scp' });
@@ -104,19 +98,13 @@ describe('GIVEN an organization whose dev account has an SCP denying eu-west-1 a
 });
 
 describe('GIVEN real organizations\' ways of refusing entry', () => {
-  const saved = { ...process.env };
+  useManagementCredentials();
   let fake: FakeAws;
-  beforeAll(() => {
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
-  });
-  afterAll(() => {
-    process.env = saved;
-  });
   beforeEach(() => {
     fake = new FakeAws().install();
     fake.addVpc('us-east-1');
     const dev = fake.account(DEV, { name: 'dev' });
-    dev.addRole(ROLE, trustManagement);
+    dev.addRole(ROLE, trustManagement());
     dev.addVpc('us-east-1');
   });
   afterEach(() => fake.restore());

@@ -6,6 +6,7 @@ import { operatorPolicy } from '../helpers/operator-permissions.js';
 import { validDocument } from '../helpers/documents.js';
 import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { runFlowfix } from '../helpers/capture-io.js';
+import { trustManagement, useManagementCredentials } from '../helpers/organization.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
@@ -273,22 +274,15 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
 });
 
 describe('permission preflight across an organization (--org)', () => {
-  const saved = { ...process.env };
+  useManagementCredentials();
   const ROLE = 'OrganizationAccountAccessRole';
   const MEMBER = '222222222222';
-  const trustManagement = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FAKE_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] };
   let fake: FakeAws;
-  beforeAll(() => {
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
-  });
-  afterAll(() => {
-    process.env = saved;
-  });
   beforeEach(() => {
     fake = new FakeAws().install();
     fake.addVpc('us-east-1', { name: 'mgmt' });
     const member = fake.account(MEMBER, { name: 'dev' });
-    member.addRole(ROLE, trustManagement);
+    member.addRole(ROLE, trustManagement());
     member.addVpc('us-east-1', { name: 'dev' });
   });
   afterEach(() => fake.restore());

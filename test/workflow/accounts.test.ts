@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeAws, FAKE_ACCOUNT, mutatingOperations, type RecordedCall } from '../helpers/fake-aws.js';
 import { runFlowfix } from '../helpers/capture-io.js';
+import { trustManagement, useManagementCredentials } from '../helpers/organization.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
@@ -15,18 +16,6 @@ const DEV = '222222222222';
 const PROD = '333333333333';
 const SUSPENDED = '444444444444';
 
-/** What a member account's admin role trusts: the management account. */
-const trustManagement = (externalId?: string) => ({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { AWS: `arn:aws:iam::${FAKE_ACCOUNT}:root` },
-      Action: 'sts:AssumeRole',
-      ...(externalId ? { Condition: { StringEquals: { 'sts:ExternalId': externalId } } } : {}),
-    },
-  ],
-});
 
 /** The management account and two members with one bare VPC each in each region; a suspended member. */
 function seedOrg(fake: FakeAws, { withoutRole = [] as string[] } = {}) {
@@ -49,14 +38,7 @@ const operationsOf = (calls: RecordedCall[]) => calls.map((c) => `${c.service}:$
 
 describe('many accounts', () => {
   let fake: FakeAws;
-  const saved = { ...process.env };
-  beforeAll(() => {
-    // Base credentials from the environment, as in CI: the fake tells them from the ones STS issues.
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
-  });
-  afterAll(() => {
-    process.env = saved;
-  });
+  useManagementCredentials();
   beforeEach(() => {
     fake = new FakeAws({ pageSize: 1 }).install();
   });
@@ -382,13 +364,7 @@ describe('many accounts', () => {
 // Every format and flag works over many accounts (or is refused by name before any AWS call).
 describe('many accounts: every format, the delivery check, the permission preflight, and the flags\' rules', () => {
   let fake: FakeAws;
-  const saved = { ...process.env };
-  beforeAll(() => {
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
-  });
-  afterAll(() => {
-    process.env = saved;
-  });
+  useManagementCredentials();
   beforeEach(() => {
     fake = new FakeAws({ pageSize: 2 }).install();
   });
@@ -558,14 +534,8 @@ describe('many accounts: every format, the delivery check, the permission prefli
 });
 
 describe('one account whose calls all hang (issue 19 §3)', () => {
-  const saved = { ...process.env };
+  useManagementCredentials();
   let fake: FakeAws;
-  beforeAll(() => {
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
-  });
-  afterAll(() => {
-    process.env = saved;
-  });
   beforeEach(() => {
     fake = new FakeAws().install();
   });
