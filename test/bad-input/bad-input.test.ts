@@ -179,7 +179,7 @@ const cases: BadCase[] = [
   plan('plan-publish-policy-widened.json', "02-put-role-policy: policy document differs from flowfix's least-privilege policy", { reads: true }),
   plan('plan-unknown-action-kind.json', 'actions\\[4\\]\\.kind: Invalid discriminator value'),
   plan('plan-extra-key.json', 'Unrecognized key: "approvedBy"'),
-  plan('plan-extra-input-key.json', 'actions\\[4\\]\\.input: Unrecognized key: "LogFormat"'),
+  plan('plan-extra-input-key.json', 'actions\\[4\\]\\.input: Unrecognized key: "DeliverCrossAccountRole"'),
   plan('plan-1001-resource-ids.json', 'actions\\[7\\]\\.input\\.ResourceIds: Too big: expected array to have <=1000 items'),
   plan('plan-region-mars.json', 'actions\\[2\\]\\.region: is not a region name'),
   {
