@@ -1,7 +1,7 @@
 // Flow-log options end to end, over the stateful fake: --log-format, --max-aggregation-interval and the
 // S3 DestinationOptions reach CreateFlowLogs, DescribeFlowLogs shows them on the created flow logs, a
 // second run plans nothing, and a saved plan is applied only with the options it was made with.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeAws } from '../helpers/fake-aws.js';
@@ -71,6 +71,13 @@ describe('flow-log options', () => {
     expect(other.stderr).toMatch(/--log-format differs from the settings saved in/);
     const interval = await run(['apply', file, '--yes', '--max-aggregation-interval', '60']);
     expect(interval.stderr).toMatch(/--max-aggregation-interval differs from the settings saved in/);
+    // The CreateFlowLogs input itself is checked too: one whose LogFormat was edited is refused.
+    const saved = JSON.parse(await readFile(file, 'utf8'));
+    saved.actions.find((a: { kind: string }) => a.kind === 'create-flow-logs').input.LogFormat = '${version}';
+    await writeFile(path.join(dir, 'edited.json'), JSON.stringify(saved));
+    const edited = await run(['apply', path.join(dir, 'edited.json'), '--yes']);
+    expect(edited.code).toBe(1);
+    expect(edited.stderr).toMatch(/create-flow-logs-us-east-1: LogFormat "\$\{version\}"/);
     expect(fake.mutatingCalls()).toEqual([]);
 
     expect((await run(['apply', file, '--yes'])).code).toBe(0);
