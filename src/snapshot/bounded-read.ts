@@ -1,15 +1,14 @@
 // Reads one snapshot file without trusting the directory it came in (a snapshot may be someone else's
 // upload): only regular files inside the snapshot are read, since a FIFO blocks forever, a device never
 // ends, and a symlink out of the directory reads what the snapshot does not hold; and each file is capped.
-import type { Stats } from 'node:fs';
 import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { describeKind, readCapped } from '../util/safe-files.js';
 import { errorText, isErrorCode } from './snapshot-error.js';
 
 /** Far above real captures (a describe-flow-logs of 50k flow logs is ~35 MB), far below memory trouble. */
 export const MAX_SNAPSHOT_FILE_BYTES = 64 * 1024 * 1024;
-const CHUNK_BYTES = 1024 * 1024;
 
 export type BoundedRead = { bytes: Buffer } | { missing: true } | { problem: string };
 
@@ -39,17 +38,8 @@ export async function readBoundedFile(realRoot: string, file: string, maxBytes =
     if (!info.isFile()) return { problem: `is ${describeKind(info)}, not a regular file; flowfix reads only regular files` };
     const tooLarge = { problem: `is larger than ${maxBytes / 1024 / 1024} MiB, the most flowfix reads from one snapshot file` };
     if (info.size > maxBytes) return tooLarge;
-    // The size can change after stat: read in chunks and stop past the cap.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(CHUNK_BYTES), 0, CHUNK_BYTES, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > maxBytes) return tooLarge;
-      chunks.push(buffer.subarray(0, bytesRead));
-    }
-    return { bytes: Buffer.concat(chunks, total) };
+    const bytes = await readCapped(handle, maxBytes);
+    return bytes ? { bytes } : tooLarge;
   } catch (error) {
     return { problem: `cannot read it (${errorText(error)})` };
   } finally {
@@ -57,10 +47,3 @@ export async function readBoundedFile(realRoot: string, file: string, maxBytes =
   }
 }
 
-function describeKind(info: Stats): string {
-  if (info.isFIFO()) return 'a FIFO (named pipe)';
-  if (info.isCharacterDevice()) return 'a character device';
-  if (info.isBlockDevice()) return 'a block device';
-  if (info.isSocket()) return 'a socket';
-  return 'a special file';
-}

@@ -6,7 +6,7 @@
 // rename replaces a symlink at the target instead of writing through it.
 import type { Stats } from 'node:fs';
 import { constants } from 'node:fs';
-import { lstat, open, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -27,6 +27,20 @@ export function describeKind(info: Stats): string {
   if (info.isBlockDevice()) return 'a block device';
   if (info.isSocket()) return 'a socket';
   return 'a special file';
+}
+
+/** Everything an open file holds, or undefined past `maxBytes`: its size can change after a stat, so read in chunks and stop past the cap. */
+export async function readCapped(handle: FileHandle, maxBytes: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(CHUNK_BYTES), 0, CHUNK_BYTES, null);
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    if (total > maxBytes) return undefined;
+    chunks.push(buffer.subarray(0, bytesRead));
+  }
+  return Buffer.concat(chunks, total);
 }
 
 const MIB = 1024 * 1024;
@@ -53,17 +67,8 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<F
   try {
     const opened = await handle.stat();
     if (!opened.isFile()) return { problem: `it is ${describeKind(opened)}, not a regular file` };
-    // The size can change after stat: read in chunks and stop past the cap.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(CHUNK_BYTES), 0, CHUNK_BYTES, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > maxBytes) return tooLarge;
-      chunks.push(buffer.subarray(0, bytesRead));
-    }
-    return { text: Buffer.concat(chunks, total).toString('utf8') };
+    const bytes = await readCapped(handle, maxBytes);
+    return bytes ? { text: bytes.toString('utf8') } : tooLarge;
   } catch (err) {
     return { problem: `cannot read it (${errorText(err)})` };
   } finally {
