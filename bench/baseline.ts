@@ -4,6 +4,7 @@
 // delivery status, log groups or role — so it does less than flowfix and still sends far more calls.
 
 import { DescribeFlowLogsCommand, EC2Client, paginateDescribeSubnets } from '@aws-sdk/client-ec2';
+
 import { EC2_MAX_PAGE_SIZE } from '../src/aws/ec2-api.js';
 import type { EstateCounts } from './estate.js';
 

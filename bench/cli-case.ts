@@ -8,9 +8,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { DEFAULT_SETTINGS, type Settings } from '../src/config/settings.js';
-import { FakeAws } from '../test/helpers/fake-aws.js';
 import { serveFakeAws } from '../test/helpers/fake-aws-http.js';
+import { FakeAws } from '../test/helpers/fake-aws.js';
 import { countByOperation } from './clients.js';
 import type { CpuSummary } from './cpu-profile.js';
 import { HOME_REGION, seedEstate, summarizeEstate, type EstateSpec, type EstateSummary } from './estate.js';

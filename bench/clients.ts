@@ -1,8 +1,8 @@
 // A FakeAws holding one estate, installed behind the SDK, and flowfix's real client factory pointed at
 // it with fixed fake credentials (no credential chain, no network, no AWS account).
 
-import { createAwsClients } from '../src/aws/clients.js';
 import type { AwsClients } from '../src/aws/api.js';
+import { createAwsClients } from '../src/aws/clients.js';
 import type { Settings } from '../src/config/settings.js';
 import { FakeAws, type RecordedCall } from '../test/helpers/fake-aws.js';
 import { HOME_REGION, seedEstate, type EstateCounts, type EstateSpec } from './estate.js';

@@ -8,13 +8,13 @@ import { createAwsSession } from '../src/aws/clients.js';
 import { DEFAULT_SETTINGS, type Settings } from '../src/config/settings.js';
 import { systemClock } from '../src/util/clock.js';
 import { assessAccounts } from '../src/workflow/accounts.js';
+import { sequentialRoundTrips } from '../test/helpers/call-timeline.js';
 import { FAKE_ACCOUNT, FakeAws } from '../test/helpers/fake-aws.js';
 import { countByOperation } from './clients.js';
 import { DEFAULT_REGIONS, HOME_REGION, seedEstate, type EstateSpec } from './estate.js';
 import { computeFloor } from './floor.js';
 import { startMemorySampler, type MemoryReport } from './memory.js';
 import { loadBenchPolicyTemplates } from './paths.js';
-import { sequentialRoundTrips } from '../test/helpers/call-timeline.js';
 
 export interface OrgCaseTask {
   kind: 'org';

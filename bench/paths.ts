@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import type { PolicyDocument } from '../src/facts/policy-document.js';
 import type { PolicyTemplates } from '../src/policy/templates.js';
 

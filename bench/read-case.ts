@@ -5,20 +5,20 @@ import { audit } from '../src/audit/audit.js';
 import { DEFAULT_SETTINGS, type Settings } from '../src/config/settings.js';
 import { collectInventory } from '../src/inventory/collect-inventory.js';
 import { readRegions, unreadableRegions } from '../src/inventory/types.js';
-import { neededPermissions, simulationRequests } from '../src/plan/permission-check.js';
 import { buildPlan } from '../src/plan/build-plan.js';
+import { neededPermissions, simulationRequests } from '../src/plan/permission-check.js';
 import { buildReport } from '../src/report/plan-report.js';
+import { systemClock } from '../src/util/clock.js';
+import { checkDelivery } from '../src/workflow/delivery.js';
+import { checkPermissions } from '../src/workflow/permission-check.js';
+import { sequentialRoundTrips } from '../test/helpers/call-timeline.js';
+import type { CallSpan } from '../test/helpers/fake-aws.js';
 import { runSeedBaseline, type BaselineResult } from './baseline.js';
 import { countByOperation, fakeEstate } from './clients.js';
 import { summarizeEstate, type EstateSpec, type EstateSummary } from './estate.js';
 import { computeFloor, type Floor } from './floor.js';
 import { startMemorySampler, type MemoryReport } from './memory.js';
 import { loadBenchPolicyTemplates, loadOperatorApplyPolicy } from './paths.js';
-import { sequentialRoundTrips } from '../test/helpers/call-timeline.js';
-import type { CallSpan } from '../test/helpers/fake-aws.js';
-import { systemClock } from '../src/util/clock.js';
-import { checkDelivery } from '../src/workflow/delivery.js';
-import { checkPermissions } from '../src/workflow/permission-check.js';
 
 export interface ReadCaseTask {
   kind: 'read';
@@ -134,7 +134,9 @@ export async function runReadCase(task: ReadCaseTask): Promise<ReadCaseResult> {
     // One look per destination (log group or bucket folder of a region); one simulation per resource.
     const destinations = new Set(
       delivery.map((check) => {
-        const flowLog = readRegions(inventory).find((r) => r.region === check.region)?.flowLogs.find((f) => f.flowLogId === check.flowLogId);
+        const flowLog = readRegions(inventory)
+          .find((r) => r.region === check.region)
+          ?.flowLogs.find((f) => f.flowLogId === check.flowLogId);
         return `${check.region}|${flowLog?.destinationType}|${flowLog?.logGroupName ?? flowLog?.destination}`;
       }),
     );

@@ -2,8 +2,8 @@
 
 import { DEFAULT_SETTINGS } from '../src/config/settings.js';
 import type { ApplyCaseResult } from './apply-case.js';
-import type { OrgCaseResult } from './org-case.js';
 import type { CliCaseResult } from './cli-case.js';
+import type { OrgCaseResult } from './org-case.js';
 import type { ReadCaseResult } from './read-case.js';
 import type { StartupResult } from './startup.js';
 import type { TargetCheck } from './targets.js';
@@ -32,7 +32,8 @@ export interface BenchResults {
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
-const ms = (value: number) => (value >= 10_000 ? `${n(Math.round(value / 1000))} s` : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`);
+const ms = (value: number) =>
+  value >= 10_000 ? `${n(Math.round(value / 1000))} s` : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
 const ratio = (a: number, b: number) => (b > 0 ? `${n(Math.round(a / b))}×` : 'n/a');
 
 export function renderMarkdown(results: BenchResults): string {
@@ -48,7 +49,9 @@ export function renderMarkdown(results: BenchResults): string {
   );
 
   lines.push('## Read: inventory → audit → plan', '');
-  lines.push('| Case | Estate | flowfix wall | of it CPU¹ | Floor wall | flowfix calls | Floor calls | Peak RSS² | Seed procedure calls | Seed procedure wall | flowfix vs seed (calls / wall) |');
+  lines.push(
+    '| Case | Estate | flowfix wall | of it CPU¹ | Floor wall | flowfix calls | Floor calls | Peak RSS² | Seed procedure calls | Seed procedure wall | flowfix vs seed (calls / wall) |',
+  );
   lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const r of results.read) {
     const b = r.baseline;
@@ -70,29 +73,38 @@ export function renderMarkdown(results: BenchResults): string {
       '',
       '### Round trips',
       '',
-      'Each case once more at a far region\'s latency. Measured: the longest chain in the fake\'s call timeline of calls each sent only after the one before it was answered ' +
+      "Each case once more at a far region's latency. Measured: the longest chain in the fake's call timeline of calls each sent only after the one before it was answered " +
         '(a call waiting for a free slot counts as waiting); wall ÷ latency beside it also counts CPU time.',
       '',
       '| Case | Latency | Floor | Measured | Wall ÷ latency | Calls (floor) |',
       '|---|--:|--:|--:|--:|--:|',
     );
     for (const r of probed) {
-      lines.push(`| ${r.label} | ${r.roundTrips!.latencyMs} ms | ${r.floor.roundTrips} | ${r.roundTrips!.sequential} | ${r.roundTrips!.observed} | ${n(r.flowfix.calls)} (${n(r.floor.calls)}) |`);
+      lines.push(
+        `| ${r.label} | ${r.roundTrips!.latencyMs} ms | ${r.floor.roundTrips} | ${r.roundTrips!.sequential} | ${r.roundTrips!.observed} | ${n(r.flowfix.calls)} (${n(r.floor.calls)}) |`,
+      );
     }
     lines.push('', `Floor: ${probed.map((r) => `${r.label} ${r.floor.chain}`).join('; ')}.`);
     const followed = probed.filter((r) => r.roundTrips!.followUps);
     if (followed.length > 0) {
       lines.push(
         '',
-        'After the read, on the same estate and latency: `verify`\'s delivery reads (one look per log group or bucket folder of a region) and the permission preflight (one SimulatePrincipalPolicy per resource). Floor: all of them side by side.',
+        "After the read, on the same estate and latency: `verify`'s delivery reads (one look per log group or bucket folder of a region) and the permission preflight (one SimulatePrincipalPolicy per resource). Floor: all of them side by side.",
         '',
         '| Case | Step | Round trips (floor) | Calls (floor) | Calls by operation |',
         '|---|---|--:|--:|---|',
       );
       for (const r of followed) {
         const f = r.roundTrips!.followUps!;
-        for (const [step, u] of [['verification', f.verification], ['preflight', f.preflight]] as const) {
-          lines.push(`| ${r.label} | ${step} | ${u.roundTrips} (${u.floor.roundTrips}) | ${n(u.calls)} (${n(u.floor.calls)}) | ${Object.entries(u.callsByOperation).map(([op, c]) => `${op} ${c}`).join(', ')} |`);
+        for (const [step, u] of [
+          ['verification', f.verification],
+          ['preflight', f.preflight],
+        ] as const) {
+          lines.push(
+            `| ${r.label} | ${step} | ${u.roundTrips} (${u.floor.roundTrips}) | ${n(u.calls)} (${n(u.floor.calls)}) | ${Object.entries(u.callsByOperation)
+              .map(([op, c]) => `${op} ${c}`)
+              .join(', ')} |`,
+          );
         }
       }
     }
@@ -151,7 +163,9 @@ export function renderMarkdown(results: BenchResults): string {
       );
       for (const { c, v, s } of profiled) {
         const k = (kind: string) => ms(s.selfMs[kind] ?? 0);
-        lines.push(`| ${c.label} | ${v.name} | ${ms(s.totalMs)} | ${ms(s.underLoaderMs)} | ${k('loader')} | ${k('sdk')} | ${k('dependencies')} | ${k('flowfix')} | ${k('bundle')} | ${k('node')} | ${k('gc')} | ${k('idle')} |`);
+        lines.push(
+          `| ${c.label} | ${v.name} | ${ms(s.totalMs)} | ${ms(s.underLoaderMs)} | ${k('loader')} | ${k('sdk')} | ${k('dependencies')} | ${k('flowfix')} | ${k('bundle')} | ${k('node')} | ${k('gc')} | ${k('idle')} |`,
+        );
       }
     }
   }
@@ -174,13 +188,21 @@ export function renderMarkdown(results: BenchResults): string {
         else groups.set(key, { regions: 1, c });
       }
       for (const { regions, c } of groups.values()) {
-        lines.push(`| ${a.label} | ${regions === 1 ? c.region : `${regions} regions`} × ${c.resourceType} | ${n(c.targets)} | ${c.calls} | ${c.expectedCalls} | ${c.pass ? 'PASS' : 'MISS'} |`);
+        lines.push(
+          `| ${a.label} | ${regions === 1 ? c.region : `${regions} regions`} × ${c.resourceType} | ${n(c.targets)} | ${c.calls} | ${c.expectedCalls} | ${c.pass ? 'PASS' : 'MISS'} |`,
+        );
       }
     }
     lines.push('');
     for (const a of results.apply) {
-      const outcomes = Object.entries(a.outcomes).map(([k, v]) => `${k} ${n(v)}`).join(', ');
-      lines.push(`- ${a.label}: ${ms(a.wallMs)}, ${n(a.calls)} calls (${Object.entries(a.callsByOperation).map(([k, v]) => `${k} ${v}`).join(', ')}); outcomes: ${outcomes}; flow-log findings left after apply: ${a.remainingFlowLogFindings}.`);
+      const outcomes = Object.entries(a.outcomes)
+        .map(([k, v]) => `${k} ${n(v)}`)
+        .join(', ');
+      lines.push(
+        `- ${a.label}: ${ms(a.wallMs)}, ${n(a.calls)} calls (${Object.entries(a.callsByOperation)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}); outcomes: ${outcomes}; flow-log findings left after apply: ${a.remainingFlowLogFindings}.`,
+      );
     }
   }
 
@@ -208,7 +230,9 @@ export function renderMarkdown(results: BenchResults): string {
     else {
       lines.push('| Command | Median | Over `node -e 0` | × `node -e 0` |', '|---|--:|--:|--:|');
       for (const c of results.startup.commands) {
-        lines.push(`| \`${c.command}\` | ${c.medianMs} ms | ${c.overheadMs === null ? '—' : `${c.overheadMs} ms`} | ${c.ratio === null ? '—' : `${c.ratio}×`} |`);
+        lines.push(
+          `| \`${c.command}\` | ${c.medianMs} ms | ${c.overheadMs === null ? '—' : `${c.overheadMs} ms`} | ${c.ratio === null ? '—' : `${c.ratio}×`} |`,
+        );
       }
     }
   }

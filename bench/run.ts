@@ -18,11 +18,12 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
 import { runApplyCase, type ApplyCaseResult, type ApplyCaseTask } from './apply-case.js';
-import { runOrgCase, type OrgCaseResult, type OrgCaseTask } from './org-case.js';
 import { runCliCase, type CliCaseResult, type CliEntry } from './cli-case.js';
 import { summarizeCpuProfile } from './cpu-profile.js';
 import { ACCOUNT_ESTATE, DEFAULT_ESTATE, LARGE_ESTATE, REGIONS_24_ESTATE } from './estate.js';
+import { runOrgCase, type OrgCaseResult, type OrgCaseTask } from './org-case.js';
 import { BUNDLE_ENTRY, REPO_ROOT } from './paths.js';
 import { runReadCase, type ReadCaseResult, type ReadCaseTask } from './read-case.js';
 import { renderMarkdown, type BenchResults } from './render.js';
@@ -75,14 +76,42 @@ async function main(): Promise<number> {
   const started = performance.now();
 
   const entries: CaseEntry[] = [
-    { task: { kind: 'read', id: 'read-default', label: 'default', estate: DEFAULT_ESTATE, latencyMs, baselineCap }, informational: false, rssLimit: false, cpuOnlyProbe: true, roundTripProbeMs: 400 },
+    {
+      task: { kind: 'read', id: 'read-default', label: 'default', estate: DEFAULT_ESTATE, latencyMs, baselineCap },
+      informational: false,
+      rssLimit: false,
+      cpuOnlyProbe: true,
+      roundTripProbeMs: 400,
+    },
     // A far endpoint and a new user's 24 regions: round trips, not calls, are the cost.
-    { task: { kind: 'read', id: 'read-24-regions', label: '24 regions', estate: REGIONS_24_ESTATE, latencyMs, baselineCap: 0 }, informational: false, rssLimit: false, roundTripProbeMs: 200 },
-    { task: { kind: 'read', id: 'read-large', label: 'large (20,000 subnets)', estate: LARGE_ESTATE, latencyMs, baselineCap }, informational: false, rssLimit: true, cpuOnlyProbe: true },
-    { task: { kind: 'apply', id: 'apply-default', label: 'default', estate: DEFAULT_ESTATE, latencyMs, roleRetryWindowMs: ROLE_RETRY_WINDOW_MS }, informational: false, rssLimit: false },
-    { task: { kind: 'apply', id: 'apply-large', label: 'large (20,000 subnets)', estate: LARGE_ESTATE, latencyMs, roleRetryWindowMs: ROLE_RETRY_WINDOW_MS }, informational: false, rssLimit: false },
+    {
+      task: { kind: 'read', id: 'read-24-regions', label: '24 regions', estate: REGIONS_24_ESTATE, latencyMs, baselineCap: 0 },
+      informational: false,
+      rssLimit: false,
+      roundTripProbeMs: 200,
+    },
+    {
+      task: { kind: 'read', id: 'read-large', label: 'large (20,000 subnets)', estate: LARGE_ESTATE, latencyMs, baselineCap },
+      informational: false,
+      rssLimit: true,
+      cpuOnlyProbe: true,
+    },
+    {
+      task: { kind: 'apply', id: 'apply-default', label: 'default', estate: DEFAULT_ESTATE, latencyMs, roleRetryWindowMs: ROLE_RETRY_WINDOW_MS },
+      informational: false,
+      rssLimit: false,
+    },
+    {
+      task: { kind: 'apply', id: 'apply-large', label: 'large (20,000 subnets)', estate: LARGE_ESTATE, latencyMs, roleRetryWindowMs: ROLE_RETRY_WINDOW_MS },
+      informational: false,
+      rssLimit: false,
+    },
     // At 200 ms a call, with AWS's request-rate buckets per account, region and operation in the fake.
-    { task: { kind: 'org', id: 'org', label: 'organization, 100 accounts × 17 regions', accounts: 100, latencyMs: ORG_LATENCY_MS }, informational: false, rssLimit: false },
+    {
+      task: { kind: 'org', id: 'org', label: 'organization, 100 accounts × 17 regions', accounts: 100, latencyMs: ORG_LATENCY_MS },
+      informational: false,
+      rssLimit: false,
+    },
   ];
   const cliEntries: CliEntry[] = [
     { name: 'tsc build', path: 'dist/cli/main.js' },

@@ -4,6 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+
 import { BUNDLE_ENTRY, repoPath } from './paths.js';
 
 export interface StartupCommand {

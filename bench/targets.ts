@@ -1,11 +1,11 @@
 // The issue's targets, checked against the measurements. Informational cases (what-ifs) are shown but
 // never fail --strict.
 
-import type { OrgCaseResult } from './org-case.js';
 import type { ApplyCaseResult } from './apply-case.js';
 import type { CliCaseResult } from './cli-case.js';
-import type { StartupResult } from './startup.js';
+import type { OrgCaseResult } from './org-case.js';
 import type { ReadCaseResult } from './read-case.js';
+import type { StartupResult } from './startup.js';
 
 export const CALLS_TOLERANCE = 1.1; // the CLI cases: within 10% of the floor
 export const ROUND_TRIP_SLACK = 1; // sequential round trips within floor + 1
@@ -42,7 +42,12 @@ export function checkReadCase(result: ReadCaseResult, opts: { informational: boo
       pass: result.roundTrips.sequential <= limit,
     });
     const followUps = result.roundTrips.followUps;
-    for (const [step, u] of followUps ? ([['verification', followUps.verification], ['preflight', followUps.preflight]] as const) : []) {
+    for (const [step, u] of followUps
+      ? ([
+          ['verification', followUps.verification],
+          ['preflight', followUps.preflight],
+        ] as const)
+      : []) {
       checks.push({
         ...base,
         target: `${step} round trips ≤ floor + ${ROUND_TRIP_SLACK}, calls ≤ floor`,
@@ -81,7 +86,10 @@ export function checkApplyCase(result: ApplyCaseResult, opts: { informational: b
     {
       ...base,
       target: 'CreateFlowLogs calls = ⌈targets/1000⌉ per region and type',
-      observed: failing.length === 0 ? `${result.createFlowLogs.length}/${result.createFlowLogs.length} groups exact` : failing.map((c) => `${c.region} ${c.resourceType}: ${c.calls} (want ${c.expectedCalls})`).join('; '),
+      observed:
+        failing.length === 0
+          ? `${result.createFlowLogs.length}/${result.createFlowLogs.length} groups exact`
+          : failing.map((c) => `${c.region} ${c.resourceType}: ${c.calls} (want ${c.expectedCalls})`).join('; '),
       limit: 'all exact',
       pass: result.createFlowLogsPass,
     },
@@ -103,7 +111,13 @@ export function checkOrgCase(result: OrgCaseResult): TargetCheck[] {
   const base = { caseId: result.id, informational: false };
   const tripLimit = result.floor.roundTrips + ROUND_TRIP_SLACK;
   return [
-    { ...base, target: 'org calls ≤ floor', observed: String(result.flowfix.calls), limit: `≤ ${result.floor.calls}`, pass: result.flowfix.calls <= result.floor.calls },
+    {
+      ...base,
+      target: 'org calls ≤ floor',
+      observed: String(result.flowfix.calls),
+      limit: `≤ ${result.floor.calls}`,
+      pass: result.flowfix.calls <= result.floor.calls,
+    },
     {
       ...base,
       target: `org round trips ≤ floor + ${ROUND_TRIP_SLACK} (at ${result.latencyMs} ms)`,
@@ -128,10 +142,22 @@ export function checkCliCase(result: CliCaseResult, bundleEntry: string): Target
   const base = { caseId: result.id, informational: false };
   const callLimit = Math.floor(result.floor.calls * CALLS_TOLERANCE);
   const checks: TargetCheck[] = [
-    { ...base, target: 'CLI (bundle) API calls ≤ floor + 10%', observed: `${bundle.calls}`, limit: `≤ ${callLimit} (floor ${result.floor.calls})`, pass: bundle.calls <= callLimit },
+    {
+      ...base,
+      target: 'CLI (bundle) API calls ≤ floor + 10%',
+      observed: `${bundle.calls}`,
+      limit: `≤ ${callLimit} (floor ${result.floor.calls})`,
+      pass: bundle.calls <= callLimit,
+    },
   ];
   if (result.estate.subnets >= 20_000) {
-    checks.push({ ...base, target: `CLI (bundle) peak RSS < ${RSS_LIMIT_MB} MB`, observed: `${bundle.maxRssMb} MB`, limit: `< ${RSS_LIMIT_MB} MB`, pass: bundle.maxRssMb < RSS_LIMIT_MB });
+    checks.push({
+      ...base,
+      target: `CLI (bundle) peak RSS < ${RSS_LIMIT_MB} MB`,
+      observed: `${bundle.maxRssMb} MB`,
+      limit: `< ${RSS_LIMIT_MB} MB`,
+      pass: bundle.maxRssMb < RSS_LIMIT_MB,
+    });
   }
   return checks;
 }

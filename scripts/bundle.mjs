@@ -7,10 +7,10 @@
 // Every chunk sits in dist/bundle/, two folders below the package root like src/<folder>/*.ts and
 // dist/<folder>/*.js, so `new URL('../../policies/', import.meta.url)` (src/policy/templates.ts) and
 // `../../package.json` (src/cli/run.ts) find the same files from the sources, the tsc build and the bundle.
-import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
 import { rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const OUT_DIR = 'dist/bundle';
 rmSync(OUT_DIR, { recursive: true, force: true });

@@ -71,5 +71,7 @@ end.writeUInt32LE(offset, 16);
 const zip = Buffer.concat([...locals, ...centrals, end]);
 if (unzipped > LAMBDA_UNZIPPED_LIMIT) throw new Error(`the package unzips to ${unzipped} bytes, over Lambda's ${LAMBDA_UNZIPPED_LIMIT}`);
 writeFileSync(OUT, zip);
-console.log(`${OUT}: ${files.length} files, ${(zip.length / 1024).toFixed(0)} KiB zipped, ${(unzipped / 1024).toFixed(0)} KiB unzipped (handler dist/bundle/lambda.handler)`);
+console.log(
+  `${OUT}: ${files.length} files, ${(zip.length / 1024).toFixed(0)} KiB zipped, ${(unzipped / 1024).toFixed(0)} KiB unzipped (handler dist/bundle/lambda.handler)`,
+);
 if (statSync(OUT).size !== zip.length) throw new Error(`${OUT} was not written whole`);

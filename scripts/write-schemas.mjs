@@ -1,6 +1,7 @@
 // `npm run schemas`: writes schemas/*.schema.json from the zod schemas in src/report/json-schemas.ts
 // (built into dist/ first). test/report/json-schemas.test.ts fails while the committed files differ.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+
 import { PUBLISHED_SCHEMAS, renderJsonSchema } from '../dist/report/json-schemas.js';
 
 const dir = new URL('../schemas/', import.meta.url);

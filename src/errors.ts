@@ -36,4 +36,7 @@ export const interrupted = (): FlowfixError =>
 
 /** Ctrl-C while reading: the read in flight was abandoned (reads change nothing), nothing more was started. */
 export const interruptedRead = (cause?: unknown): FlowfixError =>
-  new FlowfixError('Interrupted', 'interrupted: the read in flight was abandoned, nothing more was started', { hint: 'run the same command again to finish', cause });
+  new FlowfixError('Interrupted', 'interrupted: the read in flight was abandoned, nothing more was started', {
+    hint: 'run the same command again to finish',
+    cause,
+  });

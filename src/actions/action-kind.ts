@@ -3,8 +3,9 @@
 // and how it is sent. The planner, apply, the plan-file reader, error hints and the operator-policy
 // test all read these declarations; nothing else knows about a kind.
 import type { z } from 'zod';
-import type { AwsClients } from '../aws/api.js';
+
 import type { FindingKind } from '../audit/types.js';
+import type { AwsClients } from '../aws/api.js';
 import type { Settings } from '../config/settings.js';
 import type { Inventory } from '../inventory/types.js';
 import { canonicalJson } from '../util/canonical-json.js';
@@ -74,10 +75,7 @@ export function requestTagContext(tags: Record<string, string>): ContextEntry[] 
 }
 
 /** Live state's verdict on an action before it is sent. */
-export type LiveVerdict =
-  | { status: 'todo' }
-  | { status: 'already-done' | 'skipped'; detail: string }
-  | { status: 'failed'; code: string; message: string };
+export type LiveVerdict = { status: 'todo' } | { status: 'already-done' | 'skipped'; detail: string } | { status: 'failed'; code: string; message: string };
 
 export interface ActionCore<K extends string, I> {
   /** Stable within a plan: "01-create-role", "05-create-flow-logs-us-east-1". */
@@ -160,5 +158,4 @@ export const roleArn = (scope: Pick<CallScope, 'partition' | 'accountId'>, roleN
 /** A document AWS returns (parsed) against the JSON text an action sends, whatever the key order. */
 export const sameDocument = (live: object, sent: string): boolean => canonicalJson(live) === canonicalJson(JSON.parse(sent));
 
-export const logGroupArn = (scope: CallScope, name: string): string =>
-  `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:${name}`;
+export const logGroupArn = (scope: CallScope, name: string): string => `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:${name}`;

@@ -1,10 +1,11 @@
 // ec2:CreateFlowLogs: up to 1000 VPCs or subnets of one region per call, to CloudWatch Logs or S3.
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+
 import type { CreateFlowLogsResult } from '../aws/api.js';
-import { VPC_OR_SUBNET_ID, type FlowLogFacts } from '../facts/resources.js';
-import { FILE_FORMATS } from '../facts/flow-log-format.js';
 import type { FlowLogOptions } from '../config/settings.js';
+import { FILE_FORMATS } from '../facts/flow-log-format.js';
+import { VPC_OR_SUBNET_ID, type FlowLogFacts } from '../facts/resources.js';
 import { readRegion, type RegionInventory } from '../inventory/types.js';
 import { flowLogCounts } from '../rules/flow-logs.js';
 import { canonicalJson } from '../util/canonical-json.js';
@@ -72,10 +73,12 @@ export const createFlowLogs = defineActionKind({
   // those ARNs is judged as AWS judges it.
   permissions: (input, scope) => {
     const ec2Arn = (type: string, id: string) => `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:${type}/${id}`;
-    const needs = [ec2Arn('vpc-flow-log', '*'), ...input.ResourceIds.map((id) => ec2Arn(input.ResourceType === 'VPC' ? 'vpc' : 'subnet', id))].map((resource) => ({
-      action: 'ec2:CreateFlowLogs',
-      resource,
-    }));
+    const needs = [ec2Arn('vpc-flow-log', '*'), ...input.ResourceIds.map((id) => ec2Arn(input.ResourceType === 'VPC' ? 'vpc' : 'subnet', id))].map(
+      (resource) => ({
+        action: 'ec2:CreateFlowLogs',
+        resource,
+      }),
+    );
     // Tag-on-create needs ec2:CreateTags only when a tag is actually sent.
     if (input.TagSpecifications.some((spec) => spec.Tags.length > 0)) {
       needs.push({ action: 'ec2:CreateTags', resource: `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/*` });
@@ -166,9 +169,7 @@ export function existingFlowLogVerdict(flowLogs: FlowLogFacts[], input: CreateFl
   const working = flowLogs.find(flowLogCounts);
   if (working) return { kind: 'working', flowLogId: working.flowLogId };
   const destination = input.LogGroupName ?? input.LogDestination;
-  const blocking = flowLogs.find(
-    (f) => (f.logGroupName ?? f.destination) === destination && (awsSaidAlreadyExists || f.trafficType === input.TrafficType),
-  );
+  const blocking = flowLogs.find((f) => (f.logGroupName ?? f.destination) === destination && (awsSaidAlreadyExists || f.trafficType === input.TrafficType));
   if (!blocking) return { kind: 'none' };
   const why =
     blocking.deliverLogsStatus === 'FAILED'
@@ -199,8 +200,7 @@ function optionParameters(options: FlowLogOptions, toS3: boolean) {
 
 /** Where new flow logs go, as CreateFlowLogs parameters. */
 export type FlowLogDestination =
-  | { type: 'cloud-watch-logs'; logGroupName: string; roleArn: string }
-  | { type: 's3'; bucket: string; prefix: string; partition: string };
+  { type: 'cloud-watch-logs'; logGroupName: string; roleArn: string } | { type: 's3'; bucket: string; prefix: string; partition: string };
 
 export function buildCreateFlowLogs(
   scope: { accountId: string; region: string },
@@ -232,6 +232,8 @@ export function buildCreateFlowLogs(
 
 /** Same request → same token, so a retried or re-run call cannot create a second flow log. */
 function deriveClientToken(scope: { accountId: string; region: string }, input: object): string {
-  const digest = createHash('sha256').update(`${scope.accountId}|${scope.region}|${canonicalJson(input)}`).digest('hex');
+  const digest = createHash('sha256')
+    .update(`${scope.accountId}|${scope.region}|${canonicalJson(input)}`)
+    .digest('hex');
   return `flowfix-${digest.slice(0, 56)}`;
 }

@@ -1,7 +1,8 @@
 // logs:CreateLogGroup: flowfix's destination group in a region, tagged so flowfix can tell it is its own.
 import * as z from 'zod';
+
 import { readRegion } from '../inventory/types.js';
-import { BLOCKER, defineActionKind, requestTagContext, logGroupArn } from './action-kind.js';
+import { BLOCKER, defineActionKind, logGroupArn, requestTagContext } from './action-kind.js';
 import { logGroupName } from './schemas.js';
 
 export const createLogGroup = defineActionKind({
@@ -24,11 +25,10 @@ export const createLogGroup = defineActionKind({
     })),
   requestContext: (input) => requestTagContext(input.tags),
   reconcile: (action, live) =>
-    readRegion(live, action.region)?.logGroups[action.input.logGroupName]
-      ? [{ status: 'already-done', detail: 'log group exists' }]
-      : [{ status: 'todo' }],
+    readRegion(live, action.region)?.logGroups[action.input.logGroupName] ? [{ status: 'already-done', detail: 'log group exists' }] : [{ status: 'todo' }],
   send: (clients, region, input) => clients.logs(region).createLogGroup(input),
-  tookEffect: async (clients, region, input, targets) => ((await clients.logs(region).describeLogGroups([input.logGroupName]))[input.logGroupName] ? targets : []),
+  tookEffect: async (clients, region, input, targets) =>
+    (await clients.logs(region).describeLogGroups([input.logGroupName]))[input.logGroupName] ? targets : [],
   // "The specified KMS key does not exist or is not allowed to be used with Arn …": the key's policy, not
   // the operator's IAM, must let CloudWatch Logs in this region use it for this group.
   // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html

@@ -1,5 +1,6 @@
 // iam:CreateRole: the delivery role VPC Flow Logs assumes to publish to CloudWatch Logs.
 import * as z from 'zod';
+
 import { readRegions, roleOf } from '../inventory/types.js';
 import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
 import { BLOCKER, defineActionKind, requestTagContext, roleArn, sameDocument } from './action-kind.js';
@@ -21,7 +22,10 @@ export const createRole = defineActionKind({
   }),
   targets: (input) => [input.RoleName],
   describe: (input) => {
-    const extras = [input.Path && input.Path !== '/' ? `path ${input.Path}` : '', input.PermissionsBoundary ? `permissions boundary ${input.PermissionsBoundary}` : ''].filter(Boolean);
+    const extras = [
+      input.Path && input.Path !== '/' ? `path ${input.Path}` : '',
+      input.PermissionsBoundary ? `permissions boundary ${input.PermissionsBoundary}` : '',
+    ].filter(Boolean);
     return `Create IAM role ${input.RoleName}${extras.length > 0 ? ` (${extras.join(', ')})` : ''} that VPC Flow Logs can assume (this account only)`;
   },
   // A landing zone's SCP may demand the boundary with the iam:PermissionsBoundary condition on CreateRole.

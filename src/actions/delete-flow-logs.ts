@@ -1,6 +1,7 @@
 // ec2:DeleteFlowLogs: flowfix's own flow logs (tagged ManagedBy=flowfix) of one region, up to 1000 ids per
 // call. Only rollback plans (src/plan/build-rollback.ts) hold it.
 import * as z from 'zod';
+
 import type { DeleteFlowLogsResult } from '../aws/api.js';
 import { readRegion } from '../inventory/types.js';
 import { BLOCKER, defineActionKind, type Because } from './action-kind.js';
@@ -21,7 +22,10 @@ export const deleteFlowLogs = defineActionKind({
   describe: (input) => `Delete ${input.FlowLogIds.length} flow log${input.FlowLogIds.length === 1 ? '' : 's'} flowfix created (tagged ManagedBy=flowfix)`,
   // Authorized per flow log; operator-apply.json narrows it with aws:ResourceTag/ManagedBy = flowfix.
   permissions: (input, scope) =>
-    input.FlowLogIds.map((id) => ({ action: 'ec2:DeleteFlowLogs', resource: `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/${id}` })),
+    input.FlowLogIds.map((id) => ({
+      action: 'ec2:DeleteFlowLogs',
+      resource: `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}:vpc-flow-log/${id}`,
+    })),
   reconcile: (action, live) => {
     const present = new Set((readRegion(live, action.region)?.flowLogs ?? []).map((f) => f.flowLogId));
     return action.input.FlowLogIds.map((id) => (present.has(id) ? { status: 'todo' } : { status: 'already-done', detail: 'already deleted' }));

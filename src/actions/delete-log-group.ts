@@ -1,6 +1,7 @@
 // logs:DeleteLogGroup: a log group flowfix created (tagged ManagedBy=flowfix), with every log event in it.
 // Only rollback plans hold it, and only with --delete-log-groups.
 import * as z from 'zod';
+
 import { readRegion } from '../inventory/types.js';
 import { BLOCKER, defineActionKind, logGroupArn, type Because } from './action-kind.js';
 import { logGroupName } from './schemas.js';
@@ -16,10 +17,14 @@ export const deleteLogGroup = defineActionKind({
   describe: (input) => `Delete log group ${input.logGroupName} and the flow log records it holds`,
   permissions: (input, scope) => [{ action: 'logs:DeleteLogGroup', resource: logGroupArn(scope, input.logGroupName) }],
   reconcile: (action, live) =>
-    readRegion(live, action.region)?.logGroups[action.input.logGroupName] ? [{ status: 'todo' }] : [{ status: 'already-done', detail: 'log group already gone' }],
+    readRegion(live, action.region)?.logGroups[action.input.logGroupName]
+      ? [{ status: 'todo' }]
+      : [{ status: 'already-done', detail: 'log group already gone' }],
   send: (clients, region, input) => clients.logs(region).deleteLogGroup(input),
-  tookEffect: async (clients, region, input, targets) => ((await clients.logs(region).describeLogGroups([input.logGroupName]))[input.logGroupName] ? [] : targets),
-  deniedHint: (input, _error, scope) => `grant logs:DeleteLogGroup on ${logGroupArn(scope, input.logGroupName)} (policies/operator-apply.json covers /flowfix/* groups)`,
+  tookEffect: async (clients, region, input, targets) =>
+    (await clients.logs(region).describeLogGroups([input.logGroupName]))[input.logGroupName] ? [] : targets,
+  deniedHint: (input, _error, scope) =>
+    `grant logs:DeleteLogGroup on ${logGroupArn(scope, input.logGroupName)} (policies/operator-apply.json covers /flowfix/* groups)`,
   blockedBy: (_input, region) => [BLOCKER.flowLogsLeft(region)],
 });
 

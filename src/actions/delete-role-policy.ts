@@ -1,6 +1,7 @@
 // iam:DeleteRolePolicy: flowfix's inline publish policy on the delivery role flowfix created, before the
 // role itself can be deleted. Only rollback plans hold it.
 import * as z from 'zod';
+
 import { roleOf } from '../inventory/types.js';
 import { BLOCKER, defineActionKind, roleArn, type Because } from './action-kind.js';
 import { iamName } from './schemas.js';

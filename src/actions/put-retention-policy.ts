@@ -1,8 +1,9 @@
 // logs:PutRetentionPolicy: raise (never lower) how long a destination group keeps flow logs.
-import { plural } from '../util/plural.js';
 import * as z from 'zod';
+
 import { readRegion } from '../inventory/types.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
+import { plural } from '../util/plural.js';
 import { BLOCKER, defineActionKind, logGroupArn, type Because } from './action-kind.js';
 import { logGroupName } from './schemas.js';
 
@@ -27,7 +28,8 @@ export const putRetentionPolicy = defineActionKind({
     if (group.retentionInDays === wanted) return [{ status: 'already-done', detail: `retention is ${plural(wanted, 'day')}` }];
     // Never shorten: that would delete logs someone chose to keep.
     if (group.retentionInDays === undefined && !isUnfinishedFlowfixGroup(group)) return [{ status: 'skipped', detail: 'group never expires; left as is' }];
-    if (group.retentionInDays !== undefined && group.retentionInDays > wanted) return [{ status: 'skipped', detail: `group keeps ${plural(group.retentionInDays, 'day')}; left as is` }];
+    if (group.retentionInDays !== undefined && group.retentionInDays > wanted)
+      return [{ status: 'skipped', detail: `group keeps ${plural(group.retentionInDays, 'day')}; left as is` }];
     return [{ status: 'todo' }];
   },
   send: (clients, region, input) => clients.logs(region).putRetentionPolicy(input),

@@ -1,7 +1,8 @@
 // iam:PutRolePolicy: the delivery role's inline publish policy.
 import * as z from 'zod';
-import { roleOf } from '../inventory/types.js';
+
 import type { PolicyStatement } from '../facts/policy-document.js';
+import { roleOf } from '../inventory/types.js';
 import { decodePolicyText } from '../policy/decode.js';
 import { templateStatementGroups } from '../policy/publish-policy.js';
 import { loadPolicyTemplates } from '../policy/templates.js';

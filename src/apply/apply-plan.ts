@@ -2,6 +2,7 @@
 // what live state shows is already done, and keeps going past a failed resource or region. What a kind
 // needs, how it is sent and when it is done come from its declaration in src/actions/.
 import { createHash, randomUUID } from 'node:crypto';
+
 import { isPrerequisiteOnly } from '../actions/action-kind.js';
 import { isDeleteKind, kindOf, targetsOf } from '../actions/action-kinds.js';
 import { existingFlowLogVerdict } from '../actions/create-flow-logs.js';
@@ -96,8 +97,17 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
       return fail(action, ids, err, `whether it took effect is unknown: re-reading failed with ${code}: ${message}; run apply again to settle it`);
     }
     if (action.kind === 'create-role' && inPlace.size > 0) roleCreatedNow = true;
-    recordAll(action, ids.filter((id) => inPlace.has(id)), 'applied', { detail: 'confirmed by re-reading after a dropped connection' });
-    fail(action, ids.filter((id) => !inPlace.has(id)), err);
+    recordAll(
+      action,
+      ids.filter((id) => inPlace.has(id)),
+      'applied',
+      { detail: 'confirmed by re-reading after a dropped connection' },
+    );
+    fail(
+      action,
+      ids.filter((id) => !inPlace.has(id)),
+      err,
+    );
   }
 
   /** Waits, but wakes up at once on Ctrl-C. */
@@ -128,7 +138,11 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
     if (blocker) return recordAll(action, ids, 'skipped', { detail: blocker });
     // The retention of a group this plan meant to create is only flowfix's to set if flowfix created it:
     // one that appeared since the live read may keep its logs longer, or forever. Never shorten it.
-    if (action.kind === 'put-retention-policy' && foundExisting.has(`${action.region}:${action.input.logGroupName}`) && action.because.every((b) => b.kind === 'prerequisite')) {
+    if (
+      action.kind === 'put-retention-policy' &&
+      foundExisting.has(`${action.region}:${action.input.logGroupName}`) &&
+      action.because.every((b) => b.kind === 'prerequisite')
+    ) {
       return recordAll(action, ids, 'skipped', { detail: 'log group was created by someone else since the live read; its retention is left as is' });
     }
     if (aborted()) return recordAll(action, ids, 'not-started', { detail: 'interrupted before this call' });
@@ -194,7 +208,11 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
         }
       }
       const unsuccessful = new Set(result.unsuccessful.map((u) => u.resourceId));
-      recordAll(action, remaining.filter((id) => !unsuccessful.has(id)), 'applied');
+      recordAll(
+        action,
+        remaining.filter((id) => !unsuccessful.has(id)),
+        'applied',
+      );
 
       const retry: string[] = [];
       const alreadyExists: string[] = [];
@@ -203,7 +221,9 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
         if (u.code === 'FlowLogAlreadyExists') alreadyExists.push(u.resourceId);
         else if (isAssumeRoleError(u.message) && elapsed < windowMs) retry.push(u.resourceId);
         else {
-          const message = isAssumeRoleError(u.message) ? `${u.message}; still failing after ${Math.round(elapsed / 1000)}s (check the role's trust policy)` : u.message;
+          const message = isAssumeRoleError(u.message)
+            ? `${u.message}; still failing after ${Math.round(elapsed / 1000)}s (check the role's trust policy)`
+            : u.message;
           record({ ...outcome(action, u.resourceId, 'failed'), code: u.code, message });
         }
       }
@@ -250,7 +270,12 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
       if (verdict.kind === 'working') record(outcome(action, id, 'already-done', `has working flow log ${verdict.flowLogId}`));
       else if (verdict.kind === 'blocking') record({ ...outcome(action, id, 'failed'), code: 'FlowLogAlreadyExists', message: verdict.message });
       else if (mayRetry) tryAgain.push(id);
-      else record({ ...outcome(action, id, 'failed'), code: 'FlowLogAlreadyExists', message: 'AWS keeps answering FlowLogAlreadyExists but lists no flow log on it' });
+      else
+        record({
+          ...outcome(action, id, 'failed'),
+          code: 'FlowLogAlreadyExists',
+          message: 'AWS keeps answering FlowLogAlreadyExists but lists no flow log on it',
+        });
     }
     return tryAgain;
   }
@@ -259,7 +284,12 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
   // after the regions whose flow logs used it are done.
   const global = plan.actions.filter((a) => a.region === 'global');
   for (const action of global.filter((a) => !isDeleteKind(a.kind))) await run(action);
-  const byRegion = [...groupBy(plan.actions.filter((a) => a.region !== 'global'), (a) => a.region).values()];
+  const byRegion = [
+    ...groupBy(
+      plan.actions.filter((a) => a.region !== 'global'),
+      (a) => a.region,
+    ).values(),
+  ];
   await mapWithConcurrency(byRegion, options.concurrency, async (actions) => {
     for (const action of actions) await run(action);
   });
@@ -277,7 +307,13 @@ function remainingFlowLogWork(plan: ExecutablePlan, live: Inventory): Set<string
   for (const action of plan.actions) {
     const places = kindOf(action).needsPrerequisitesIn?.(action.input, action.region) ?? [];
     if (places.length === 0) continue;
-    if (isUnreadable(live, action.region) || kindOf(action).reconcile(action, live).some((v) => v.status === 'todo')) places.forEach((p) => work.add(p));
+    if (
+      isUnreadable(live, action.region) ||
+      kindOf(action)
+        .reconcile(action, live)
+        .some((v) => v.status === 'todo')
+    )
+      places.forEach((p) => work.add(p));
   }
   return work;
 }
@@ -293,7 +329,9 @@ function blockerFor(action: PlanAction, blockers: Map<string, string>): string |
 
 /** Derived from the plan's token, this run, the attempt and the ids: ≤64 ASCII characters. */
 function clientToken(action: CreateFlowLogsAction, runId: string, attempt: number, ids: string[]): string {
-  const digest = createHash('sha256').update(`${action.input.ClientToken}|${runId}|${attempt}|${ids.join(',')}`).digest('hex');
+  const digest = createHash('sha256')
+    .update(`${action.input.ClientToken}|${runId}|${attempt}|${ids.join(',')}`)
+    .digest('hex');
   return `flowfix-${digest.slice(0, 56)}`;
 }
 

@@ -5,12 +5,12 @@
 // Anything else is refused before any write, with one line naming the action and what differs.
 import { isPrerequisiteOnly } from '../actions/action-kind.js';
 import { kindOf, targetsOf, withDisplay, type PlanAction } from '../actions/action-kinds.js';
-import type { Outcome } from './types.js';
+import { describeOrganizationPolicy } from '../aws/errors.js';
 import type { Settings } from '../config/settings.js';
 import type { Inventory } from '../inventory/types.js';
-import { describeOrganizationPolicy } from '../aws/errors.js';
-import { canonicalJson } from '../util/canonical-json.js';
 import type { Plan } from '../plan/types.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import type { Outcome } from './types.js';
 
 export interface MatchedPlan {
   /** The rebuilt plan cut down to what the saved plan asks for, under the saved ids. */
@@ -24,15 +24,20 @@ export interface MatchedPlan {
 /** Parameters that may differ between a saved and a rebuilt action of the same request. */
 const VARIABLE_INPUT = new Set(['ResourceIds', 'ClientToken']);
 
-const fixedInput = (action: PlanAction) =>
-  canonicalJson(Object.fromEntries(Object.entries(action.input).filter(([key]) => !VARIABLE_INPUT.has(key))));
+const fixedInput = (action: PlanAction) => canonicalJson(Object.fromEntries(Object.entries(action.input).filter(([key]) => !VARIABLE_INPUT.has(key))));
 const keyOf = (action: PlanAction) => `${action.kind}|${action.region}|${fixedInput(action)}`;
 
 /**
  * `excluded`: resources the rebuilt plan leaves alone on purpose (`region|id` → why, in words), so a
  * saved plan that names one is refused saying so.
  */
-export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, settings: Settings, excluded: ReadonlyMap<string, string> = new Map()): MatchedPlan {
+export function matchSavedPlan(
+  saved: Plan,
+  rebuilt: Plan,
+  live: Inventory,
+  settings: Settings,
+  excluded: ReadonlyMap<string, string> = new Map(),
+): MatchedPlan {
   const refused: string[] = [];
   const settled: Outcome[] = [];
   const chosen: PlanAction[] = [];
@@ -125,7 +130,9 @@ export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, sett
       chosen.push({ ...match.action, id: action.id });
       continue;
     }
-    const impossible = kindOf(action).reconcile(action, live).find((v) => v.status === 'failed');
+    const impossible = kindOf(action)
+      .reconcile(action, live)
+      .find((v) => v.status === 'failed');
     if (impossible?.status === 'failed') refused.push(`${name}: ${impossible.message}`);
     else if (alreadyDone(action, live, settings)) {
       for (const target of targetsOf(action)) settled.push(outcomeOf(action, target, 'already-done', 'done since the plan was saved'));
@@ -137,9 +144,11 @@ export function matchSavedPlan(saved: Plan, rebuilt: Plan, live: Inventory, sett
   // Leaving out a prerequisite would make its flow logs fail: the rebuilt plan's prerequisites for the
   // flow logs kept must all be there.
   const needed = new Set(chosen.flatMap(prerequisitesNeededIn));
-  if (refused.length === 0) rebuilt.actions.forEach((action, index) => {
-    if (isPrerequisite(action) && needed.has(action.region) && !usedRebuilt.has(index)) refused.push(`the plan leaves out ${action.kind} in ${action.region} (${action.description}), which its flow logs need`);
-  });
+  if (refused.length === 0)
+    rebuilt.actions.forEach((action, index) => {
+      if (isPrerequisite(action) && needed.has(action.region) && !usedRebuilt.has(index))
+        refused.push(`the plan leaves out ${action.kind} in ${action.region} (${action.description}), which its flow logs need`);
+    });
 
   return { plan: { ...rebuilt, createdAt: saved.createdAt, actions: chosen }, settled, refused };
 }
@@ -165,7 +174,12 @@ const prerequisitesNeededIn = (action: PlanAction): string[] => kindOf(action).n
 
 /** Work live state already shows as done, for exactly the names these settings manage: nothing to send. */
 function alreadyDone(action: PlanAction, live: Inventory, settings: Settings): boolean {
-  return managedBySettings(action, settings) && kindOf(action).reconcile(action, live).every((v) => v.status === 'already-done');
+  return (
+    managedBySettings(action, settings) &&
+    kindOf(action)
+      .reconcile(action, live)
+      .every((v) => v.status === 'already-done')
+  );
 }
 
 const isPrerequisite = (action: PlanAction) => isPrerequisiteOnly(action.because);

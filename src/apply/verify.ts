@@ -45,11 +45,18 @@ export function verifyTargets(
       }
       const candidates = region.flowLogs.filter((f) => f.resourceId === resourceId && isActive(f) && capturesRejects(f));
       const delivered = candidates.find((f) => f.deliverLogsStatus !== 'FAILED' && evidence.get(f.flowLogId)?.kind === 'delivered');
-      const best = delivered ?? candidates.find((f) => f.deliverLogsStatus === 'SUCCESS') ?? candidates.find((f) => f.deliverLogsStatus !== 'FAILED') ?? candidates[0];
+      const best =
+        delivered ?? candidates.find((f) => f.deliverLogsStatus === 'SUCCESS') ?? candidates.find((f) => f.deliverLogsStatus !== 'FAILED') ?? candidates[0];
       const base = { region: action.region, resourceId };
       if (!best) results.push({ ...base, status: 'missing', message: 'no ACTIVE flow log capturing REJECT or ALL' });
       else if (best.deliverLogsStatus === 'FAILED')
-        results.push({ ...base, status: 'delivery-failed', flowLogId: best.flowLogId, delivery: 'delivery-failed', message: best.deliverLogsErrorMessage ?? 'delivery FAILED' });
+        results.push({
+          ...base,
+          status: 'delivery-failed',
+          flowLogId: best.flowLogId,
+          delivery: 'delivery-failed',
+          message: best.deliverLogsErrorMessage ?? 'delivery FAILED',
+        });
       else results.push({ ...base, flowLogId: best.flowLogId, ...deliveryOf(evidence.get(best.flowLogId)) });
     }
   }

@@ -1,15 +1,15 @@
 // Pure: (Inventory, settings) → findings and per-resource coverage. CIS semantics: a flow log counts only
 // when ACTIVE, capturing REJECT or ALL, and its delivery has not FAILED; any destination type counts.
-import { plural } from '../util/plural.js';
 import type { Settings } from '../config/settings.js';
+import { DEFAULT_LOG_FORMAT, missingFields } from '../facts/flow-log-format.js';
 import type { FlowLogFacts, VpcFacts } from '../facts/resources.js';
 import { readRegions, roleOf, unreadableRegions, type Inventory, type RegionInventory } from '../inventory/types.js';
-import { appendAll, groupBy } from '../util/collections.js';
 import { capturesRejects, deliveryFailed, flowLogCounts, isActive, isTelemetryRuleManaged, managerOf } from '../rules/flow-logs.js';
-import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
 import { boundaryProblem } from '../rules/role-boundary.js';
+import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
+import { appendAll, groupBy } from '../util/collections.js';
+import { plural } from '../util/plural.js';
 import { ExclusionMatcher } from './exclusions.js';
-import { DEFAULT_LOG_FORMAT, missingFields } from '../facts/flow-log-format.js';
 import { kindFields } from './finding-kinds.js';
 import type { AuditResult, Coverage, ExclusionMark, Finding } from './types.js';
 
@@ -243,7 +243,8 @@ function auditRetention(
  * deliver through it), the boundary of a role flowfix would create only when there is something to fix.
  */
 function auditBoundary(inventory: Inventory, settings: AuditSettings, findings: Finding[]): Finding[] {
-  const needsRole = inventory.role.status === 'found' || findings.some((f) => f.remediable && !f.excluded && f.resourceType !== 'LogGroup' && f.resourceType !== 'Role');
+  const needsRole =
+    inventory.role.status === 'found' || findings.some((f) => f.remediable && !f.excluded && f.resourceType !== 'LogGroup' && f.resourceType !== 'Role');
   const problem = needsRole ? boundaryProblem(inventory, settings) : undefined;
   if (!problem) return [];
   return [{ ...resourceFields('global', 'Role', settings.roleName), ...kindFields('role-boundary'), reason: `${problem}.`, remediable: false }];

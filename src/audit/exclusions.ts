@@ -15,8 +15,7 @@ export interface ExclusionSettings {
 }
 
 /** `expires` is inclusive: an exclusion expiring 2025-06-30 still holds that whole day (UTC). */
-export const hasExpired = (exclusion: Exclusion, now: Date): boolean =>
-  exclusion.expires !== undefined && exclusion.expires < now.toISOString().slice(0, 10);
+export const hasExpired = (exclusion: Exclusion, now: Date): boolean => exclusion.expires !== undefined && exclusion.expires < now.toISOString().slice(0, 10);
 
 export function describeExclusion(exclusion: Exclusion): string {
   const what = exclusion.id !== undefined ? exclusion.id : `tag ${exclusion.tag}`;

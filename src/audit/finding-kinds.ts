@@ -29,7 +29,10 @@ const CONFORMITY_VPC_001: Reference = {
   label: 'Trend Micro Conformity VPC-001: VPC Flow Logs Enabled',
   url: 'https://www.trendmicro.com/cloudoneconformity/knowledge-base/aws/VPC/vpc-flow-logs-enabled.html',
 };
-const AWS_FLOW_LOGS: Reference = { label: 'AWS: Logging IP traffic using VPC Flow Logs', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html' };
+const AWS_FLOW_LOGS: Reference = {
+  label: 'AWS: Logging IP traffic using VPC Flow Logs',
+  url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html',
+};
 
 export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> = {
   'no-flow-log': {
@@ -98,9 +101,8 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
     severity: 'high',
     title: 'Delivery role does not trust VPC Flow Logs',
     description:
-      'A role with the delivery role\'s name exists but its trust policy does not let vpc-flow-logs.amazonaws.com (for this account) assume it. flowfix never overwrites a role it did not create, so the CloudWatch Logs part of the plan is blocked.',
-    remedy:
-      "Fix the role's trust policy (flowfix's is policies/delivery-role-trust.json), or choose another role with `--role-name` and flowfix creates it.",
+      "A role with the delivery role's name exists but its trust policy does not let vpc-flow-logs.amazonaws.com (for this account) assume it. flowfix never overwrites a role it did not create, so the CloudWatch Logs part of the plan is blocked.",
+    remedy: "Fix the role's trust policy (flowfix's is policies/delivery-role-trust.json), or choose another role with `--role-name` and flowfix creates it.",
     references: [
       { label: 'AWS: IAM role for publishing flow logs to CloudWatch Logs', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html' },
       AWS_FLOW_LOGS,
@@ -113,13 +115,16 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
       "The flow log counts, but its record format lacks fields --require-fields asks for (a SIEM that needs pkt-srcaddr or tcp-flags cannot use its records). AWS cannot change a flow log's format once created.",
     remedy:
       "Create a flow log whose format has the fields (`aws ec2 create-flow-logs --log-format '${version} … ${pkt-srcaddr} ${tcp-flags}' …`), check that it delivers, then delete the old one. flowfix reports this finding; it does not replace flow logs itself yet.",
-    references: [{ label: 'AWS: Flow log records (available fields)', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html' }, AWS_FLOW_LOGS],
+    references: [
+      { label: 'AWS: Flow log records (available fields)', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html' },
+      AWS_FLOW_LOGS,
+    ],
   },
   'role-boundary': {
     severity: 'high',
     title: "Delivery role's permissions boundary does not allow delivery",
     description:
-      "The permissions boundary of the delivery role (the one it has, or the one flowfix would create it with) does not exist, or does not allow what VPC Flow Logs needs to publish to the log group (logs:CreateLogStream, logs:PutLogEvents, logs:DescribeLogGroups, logs:DescribeLogStreams). A boundary caps every policy on the role, so its flow logs would fail with \"Access error\". flowfix plans no CloudWatch Logs flow log until it is fixed.",
+      'The permissions boundary of the delivery role (the one it has, or the one flowfix would create it with) does not exist, or does not allow what VPC Flow Logs needs to publish to the log group (logs:CreateLogStream, logs:PutLogEvents, logs:DescribeLogGroups, logs:DescribeLogStreams). A boundary caps every policy on the role, so its flow logs would fail with "Access error". flowfix plans no CloudWatch Logs flow log until it is fixed.',
     remedy:
       'Create the default boundary once (`aws iam create-policy --policy-name flowfix-delivery-boundary --policy-document file://policies/delivery-role-boundary.json`), widen the boundary you use, or name another with `--permissions-boundary`.',
     references: [

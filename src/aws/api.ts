@@ -53,13 +53,7 @@ export interface DeleteFlowLogsResult {
   unsuccessful: { resourceId: string; code: string; message: string }[];
 }
 
-export type FlowLogResourceType =
-  | 'VPC'
-  | 'Subnet'
-  | 'NetworkInterface'
-  | 'TransitGateway'
-  | 'TransitGatewayAttachment'
-  | 'RegionalNatGateway';
+export type FlowLogResourceType = 'VPC' | 'Subnet' | 'NetworkInterface' | 'TransitGateway' | 'TransitGatewayAttachment' | 'RegionalNatGateway';
 
 /** Mirrors the EC2 CreateFlowLogs parameters (same names), as plain data. */
 export interface CreateFlowLogsInput {

@@ -15,7 +15,10 @@ interface BodyStream {
 
 interface MiddlewareClient {
   middlewareStack: {
-    add(middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>, options: { step: 'deserialize'; priority: 'low'; name: string }): void;
+    add(
+      middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+      options: { step: 'deserialize'; priority: 'low'; name: string },
+    ): void;
   };
 }
 
@@ -38,9 +41,12 @@ export function addAttemptDeadline(client: unknown, ms: number): void {
       const output = (await next(args)) as { response?: { body?: unknown } };
       const body = output.response?.body;
       if (isStream(body)) {
-        const timer = setTimeout(() => {
-          if (!body.destroyed) body.destroy(attemptTimeoutError(ms));
-        }, Math.max(0, ms - (Date.now() - started)));
+        const timer = setTimeout(
+          () => {
+            if (!body.destroyed) body.destroy(attemptTimeoutError(ms));
+          },
+          Math.max(0, ms - (Date.now() - started)),
+        );
         const clear = () => clearTimeout(timer);
         body.once('close', clear);
         body.once('end', clear);

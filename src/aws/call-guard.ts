@@ -104,7 +104,8 @@ export function guardSends<C>(client: C, service: string, region: string, guard:
 }
 
 /** The handler's socket or request timeout, or an attempt's deadline (attempt-deadline.ts): all TimeoutError, some with code ETIMEDOUT. */
-const isTimeout = (err: unknown): boolean => (err as Error | undefined)?.name === 'TimeoutError' || ['TimeoutError', 'ETIMEDOUT'].includes(classifyAwsError(err).code);
+const isTimeout = (err: unknown): boolean =>
+  (err as Error | undefined)?.name === 'TimeoutError' || ['TimeoutError', 'ETIMEDOUT'].includes(classifyAwsError(err).code);
 
 /** "sts.us-east-1": where a call goes, as a person reads it. */
 export const callPlace = (call: Pick<AwsCall, 'service' | 'region'>): string => `${call.service}.${call.region}`;

@@ -3,13 +3,14 @@
 // validation, `plan --snapshot`) do not pay for loading it.
 
 import type * as Ec2Sdk from '@aws-sdk/client-ec2';
-import type * as StsSdk from '@aws-sdk/client-sts';
 import type * as S3Sdk from '@aws-sdk/client-s3';
-import { partitionOfArn, isKnownPartition, PARTITIONS } from '../facts/regions.js';
+import type * as StsSdk from '@aws-sdk/client-sts';
+
+import { isKnownPartition, partitionOfArn, PARTITIONS } from '../facts/regions.js';
 import type { AwsClients, AwsSession, Ec2Api, IamApi, LogsApi, OrganizationApi, S3Api } from './api.js';
+import { guardSends, type CallWatcher } from './call-guard.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE, type AwsService, type RetryMode } from './connection.js';
 import { createEc2Api, listEnabledRegions } from './ec2-api.js';
-import { guardSends, type CallWatcher } from './call-guard.js';
 import { callingAction } from './errors.js';
 import { createIamApi } from './iam-api.js';
 import { createLogsApi } from './logs-api.js';
@@ -130,7 +131,12 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
       // Loaded on first use: single-account runs never pay for it. Organizations is global, like IAM.
       if (!organizations) {
         // Its own endpoint setting (a profile's organizations endpoint_url, AWS_ENDPOINT_URL_ORGANIZATIONS), never STS's.
-        const api = import('@aws-sdk/client-organizations').then((org) => createOrganizationApi(org, config.guard(new org.OrganizationsClient(config(clients.homeRegion, 'organizations')), 'organizations', clients.homeRegion)));
+        const api = import('@aws-sdk/client-organizations').then((org) =>
+          createOrganizationApi(
+            org,
+            config.guard(new org.OrganizationsClient(config(clients.homeRegion, 'organizations')), 'organizations', clients.homeRegion),
+          ),
+        );
         organizations = { listAccounts: async () => (await api).listAccounts(), listAccountsUnder: async (ou) => (await api).listAccountsUnder(ou) };
       }
       return organizations;
@@ -153,7 +159,12 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
               ...(role.externalId ? { ExternalId: role.externalId } : {}),
             },
             ...(home.credentials ? { masterCredentials: home.credentials as never } : {}),
-            clientConfig: { region: home.region, maxAttempts: home.maxAttempts, ...(home.endpoint ? { endpoint: home.endpoint } : {}), ...(home.requestHandler ? { requestHandler: home.requestHandler as never } : {}) },
+            clientConfig: {
+              region: home.region,
+              maxAttempts: home.maxAttempts,
+              ...(home.endpoint ? { endpoint: home.endpoint } : {}),
+              ...(home.requestHandler ? { requestHandler: home.requestHandler as never } : {}),
+            },
           }),
         );
       };
@@ -162,7 +173,9 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
       // One provider per account, shared by all its clients: one AssumeRole, not one per client.
       const credentials = memoizeUntilExpiry(async () => {
         try {
-          return await (await provider)();
+          return await (
+            await provider
+          )();
         } catch (err) {
           if (!fallback || (err as { name?: unknown })?.name !== 'RegionDisabledException') throw err;
           return (await fallback())();
@@ -254,7 +267,8 @@ function clientsWith(sdk: LoadedSdk, config: ClientConfigs, options: Pick<AwsCli
 
     iam() {
       // IAM is global: one client, signed for the home region (the SDK picks the partition's endpoint).
-      if (iamApi?.region !== homeRegion) iamApi = { region: homeRegion, api: createIamApi(sdk, config.guard(new sdk.IAMClient(config(homeRegion, 'iam')), 'iam', homeRegion)) };
+      if (iamApi?.region !== homeRegion)
+        iamApi = { region: homeRegion, api: createIamApi(sdk, config.guard(new sdk.IAMClient(config(homeRegion, 'iam')), 'iam', homeRegion)) };
       return iamApi.api;
     },
 
@@ -264,12 +278,18 @@ function clientsWith(sdk: LoadedSdk, config: ClientConfigs, options: Pick<AwsCli
       s3Client ??= import('@aws-sdk/client-s3').then((s3) => {
         const { endpoint: _serviceEndpoint, ...base } = config(homeRegion, 'sts');
         const endpoint = options.endpointUrl ? { endpoint: options.endpointUrl } : {};
-        return { sdk: s3, client: config.guard(new s3.S3Client({ ...base, ...endpoint, followRegionRedirects: true, forcePathStyle: Boolean(options.endpointUrl) }), 's3', homeRegion) };
+        return {
+          sdk: s3,
+          client: config.guard(
+            new s3.S3Client({ ...base, ...endpoint, followRegionRedirects: true, forcePathStyle: Boolean(options.endpointUrl) }),
+            's3',
+            homeRegion,
+          ),
+        };
       });
       s3Api ??= createS3Api(() => s3Client!);
       return s3Api;
     },
-
   };
 }
 
@@ -370,7 +390,12 @@ async function sharedDefaultCredentialProvider(
     parentClientConfig: { region: stsRegion, requestHandler },
     // A logger of our own also stops the SDK printing its 8-line "Multiple credential sources" warning
     // to the console: flowfix has said which source wins in one line already.
-    logger: { debug() {}, info() {}, error() {}, warn: (message: unknown) => void (MULTIPLE_SOURCES_WARNING.test(String(message)) ? undefined : warn(String(message))) },
+    logger: {
+      debug() {},
+      info() {},
+      error() {},
+      warn: (message: unknown) => void (MULTIPLE_SOURCES_WARNING.test(String(message)) ? undefined : warn(String(message))),
+    },
   }) as CredentialsOption;
 }
 

@@ -78,7 +78,10 @@ export function resolveConnection(input: ConnectionInput): Connection {
     // as the chain's fromEnv would take them from process.env.
     const sessionToken = set(env['AWS_SESSION_TOKEN']);
     credentials = { kind: 'environment', accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-    if (profile) notices.push(`Using AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment; they win over AWS_PROFILE=${profile.name} as in the AWS CLI (pass --profile ${profile.name} to use the profile).`);
+    if (profile)
+      notices.push(
+        `Using AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment; they win over AWS_PROFILE=${profile.name} as in the AWS CLI (pass --profile ${profile.name} to use the profile).`,
+      );
   } else {
     credentials = profile ? { kind: 'chain', profile: profile.name } : { kind: 'chain' };
   }
@@ -100,7 +103,11 @@ export function resolveConnection(input: ConnectionInput): Connection {
     credentialSource: describeCredentials(credentials, profile, files, env),
     notices,
     mfaSerials,
-    startRegion: resolveStartRegion({ env, ...(settings['region'] ? { profileRegion: settings['region'] } : {}), ...(input.workRegions ? { workRegions: input.workRegions } : {}) }),
+    startRegion: resolveStartRegion({
+      env,
+      ...(settings['region'] ? { profileRegion: settings['region'] } : {}),
+      ...(input.workRegions ? { workRegions: input.workRegions } : {}),
+    }),
     ...retrySettings(env, settings, `${settingsOwner} (${files.configPath})`),
     serviceEndpoints,
   };
@@ -160,7 +167,8 @@ function describeCredentials(
   files: SharedFiles,
   env: Record<string, string | undefined>,
 ): string {
-  if (credentials.kind === 'environment') return `environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY${credentials.sessionToken ? '/AWS_SESSION_TOKEN' : ''}`;
+  if (credentials.kind === 'environment')
+    return `environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY${credentials.sessionToken ? '/AWS_SESSION_TOKEN' : ''}`;
   if (profile) return `profile ${profile.name}${profile.from === 'AWS_PROFILE' ? ' (AWS_PROFILE)' : ''}: ${describeProfile(files, profile.name)}`;
   const defaultProfile = profileSettings(files, 'default', 'credentials');
   if (defaultProfile && hasCredentials(defaultProfile)) return `profile default: ${describeProfile(files, 'default')}`;
@@ -213,7 +221,8 @@ export function retrySettings(
   const attemptsFrom = (value: string | undefined, where: string): number | undefined => {
     if (value === undefined) return undefined;
     const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw invalidRetrySetting(`${where} is ${JSON.stringify(value)}`, 'a whole number of attempts, 1 or more (the first try included)');
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+      throw invalidRetrySetting(`${where} is ${JSON.stringify(value)}`, 'a whole number of attempts, 1 or more (the first try included)');
     return n;
   };
   return {
@@ -249,7 +258,10 @@ const truthy = (value: string | undefined) => value?.trim().toLowerCase() === 't
  * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS / ignore_configured_endpoint_urls turn them all off.
  */
 export function profileEndpoints(env: Record<string, string | undefined>, profile: ProfileSettings, files: SharedFiles): Partial<Record<AwsService, string>> {
-  const ignore = set(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) !== undefined ? truthy(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) : truthy(profile['ignore_configured_endpoint_urls']);
+  const ignore =
+    set(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) !== undefined
+      ? truthy(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'])
+      : truthy(profile['ignore_configured_endpoint_urls']);
   if (ignore || set(env['AWS_ENDPOINT_URL'])) return {};
   const services = profile['services'] ? servicesSection(files, profile['services']) : undefined;
   const endpoints: Partial<Record<AwsService, string>> = {};
@@ -284,7 +296,10 @@ export function configuredEndpoints(
   fromProfile: Partial<Record<AwsService, string>>,
   profileLabel: string,
 ): ConfiguredEndpoint[] {
-  const ignore = set(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) !== undefined ? truthy(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) : truthy(profile['ignore_configured_endpoint_urls']);
+  const ignore =
+    set(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']) !== undefined
+      ? truthy(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'])
+      : truthy(profile['ignore_configured_endpoint_urls']);
   if (ignore) return [];
   const found: ConfiguredEndpoint[] = [];
   const add = (url: string, service: string, from: string) => {

@@ -2,12 +2,13 @@
 // The SDK's commands are passed in (./sdk.js, loaded lazily by clients.ts); only SDK types are imported here.
 
 import type * as Ec2Sdk from '@aws-sdk/client-ec2';
-import type * as Sdk from './sdk.js';
+
 import type { FlowLogFacts, NetworkInterfaceFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
+import { tagsToRecord } from '../facts/tags.js';
 import type { CreateFlowLogsInput, CreateFlowLogsResult, DeleteFlowLogsResult, Ec2Api } from './api.js';
 import { sendOptions } from './call-options.js';
 import { callingAction } from './errors.js';
-import { tagsToRecord } from '../facts/tags.js';
+import type * as Sdk from './sdk.js';
 
 /** The largest page DescribeVpcs, DescribeSubnets, DescribeFlowLogs and DescribeNetworkInterfaces accept: fewest round trips. */
 export const EC2_MAX_PAGE_SIZE = 1000;
@@ -99,10 +100,7 @@ export function createEc2Api(sdk: typeof Sdk, client: Ec2Sdk.EC2Client): Ec2Api 
 }
 
 /** DescribeRegions with AllRegions, split by whether the account may use the region. */
-export async function listEnabledRegions(
-  sdk: typeof Sdk,
-  client: Ec2Sdk.EC2Client,
-): Promise<{ enabled: string[]; disabled: string[] }> {
+export async function listEnabledRegions(sdk: typeof Sdk, client: Ec2Sdk.EC2Client): Promise<{ enabled: string[]; disabled: string[] }> {
   return callingAction('ec2:DescribeRegions', async () => {
     const output = await client.send(new sdk.DescribeRegionsCommand({ AllRegions: true }));
     const enabled: string[] = [];
@@ -186,8 +184,7 @@ export function toFlowLogFacts(flowLog: FlowLogData): FlowLogFacts | undefined {
   if (flowLog.DeliverLogsErrorMessage) facts.deliverLogsErrorMessage = flowLog.DeliverLogsErrorMessage;
   if (flowLog.LogDestination) facts.destination = flowLog.LogDestination;
   // AWS fills LogGroupName for CloudWatch destinations; JSON written by hand may give only the ARN.
-  const logGroupName =
-    flowLog.LogGroupName || (destinationType === 'cloud-watch-logs' ? logGroupNameOf(flowLog.LogDestination) : undefined);
+  const logGroupName = flowLog.LogGroupName || (destinationType === 'cloud-watch-logs' ? logGroupNameOf(flowLog.LogDestination) : undefined);
   if (logGroupName) facts.logGroupName = logGroupName;
   if (flowLog.DeliverLogsPermissionArn) facts.deliverLogsPermissionArn = flowLog.DeliverLogsPermissionArn;
   if (flowLog.LogFormat) facts.logFormat = flowLog.LogFormat;

@@ -4,16 +4,7 @@
 import { FlowfixError } from '../errors.js';
 
 export type AwsErrorKind =
-  | 'throttled'
-  | 'access-denied'
-  | 'not-found'
-  | 'already-exists'
-  | 'opt-in-required'
-  | 'no-credentials'
-  | 'network'
-  | 'invalid'
-  | 'dry-run-ok'
-  | 'other';
+  'throttled' | 'access-denied' | 'not-found' | 'already-exists' | 'opt-in-required' | 'no-credentials' | 'network' | 'invalid' | 'dry-run-ok' | 'other';
 
 export interface ClassifiedAwsError {
   kind: AwsErrorKind;
@@ -38,7 +29,8 @@ export interface OrganizationPolicyDeny {
   policyArn?: string;
 }
 
-const ORGANIZATION_POLICY_DENY = /with an explicit deny in an? (service|resource) control policy(?::\s*(arn:[a-z-]+:organizations::\d{12}:policy\/[A-Za-z0-9_/-]+))?/i;
+const ORGANIZATION_POLICY_DENY =
+  /with an explicit deny in an? (service|resource) control policy(?::\s*(arn:[a-z-]+:organizations::\d{12}:policy\/[A-Za-z0-9_/-]+))?/i;
 
 /** The organization policy an access-denied message names as the explicit deny, if any. */
 export function organizationPolicyDenyIn(message: string): OrganizationPolicyDeny | undefined {
@@ -70,20 +62,9 @@ const THROTTLED = new Set([
   'ThrottlingException',
   'TooManyRequestsException',
 ]);
-const ACCESS_DENIED = new Set([
-  'AccessDenied',
-  'AccessDeniedException',
-  'UnauthorizedOperation',
-  'UnauthorizedAccess',
-  'UnauthorizedException',
-]);
+const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'UnauthorizedException']);
 const NOT_FOUND = new Set(['NoSuchEntity', 'NoSuchEntityException', 'ResourceNotFoundException', 'NotFound']);
-const ALREADY_EXISTS = new Set([
-  'EntityAlreadyExists',
-  'EntityAlreadyExistsException',
-  'ResourceAlreadyExistsException',
-  'FlowLogAlreadyExists',
-]);
+const ALREADY_EXISTS = new Set(['EntityAlreadyExists', 'EntityAlreadyExistsException', 'ResourceAlreadyExistsException', 'FlowLogAlreadyExists']);
 // RegionDisabledException: STS in a region the account has not enabled.
 // AuthFailure: what EC2 answers in a region the account has not opted in to. EC2 also uses it for
 // unusable credentials, but flowfix calls STS first (which reports those as InvalidClientTokenId
@@ -209,9 +190,7 @@ function nodeNetworkCode(e: ErrorLike): string | undefined {
     }
   }
   if (typeof e.message === 'string') {
-    const inMessage = /\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.exec(
-      e.message,
-    );
+    const inMessage = /\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.exec(e.message);
     if (inMessage) return inMessage[1];
   }
   return undefined;
@@ -297,7 +276,7 @@ export function toFlowfixError(err: unknown, doing: string): FlowfixError {
       });
     case 'opt-in-required':
       return new FlowfixError('RegionNotEnabled', base, {
-        hint: 'Set AWS_REGION (or the profile\'s region) to a region enabled for the account: flowfix calls STS there first; --region only chooses where to work.',
+        hint: "Set AWS_REGION (or the profile's region) to a region enabled for the account: flowfix calls STS there first; --region only chooses where to work.",
         cause: err,
       });
     default:

@@ -1,27 +1,24 @@
 // IAM behind the narrow IamApi: the delivery role read as plain facts, and the two writes apply needs.
 
 import type * as IamSdk from '@aws-sdk/client-iam';
-import type * as Sdk from './sdk.js';
+
 import { FlowfixError } from '../errors.js';
 import type { PolicyDocument } from '../facts/policy-document.js';
 import type { RoleFacts } from '../facts/resources.js';
+import { tagsToRecord } from '../facts/tags.js';
+import { decodePolicyText } from '../policy/decode.js';
+import { appendAll } from '../util/collections.js';
 import type { CallOptions, IamApi, SimulationResult } from './api.js';
 import { sendOptions } from './call-options.js';
 import { callingAction, classifyAwsError } from './errors.js';
-import { decodePolicyText } from '../policy/decode.js';
-import { tagsToRecord } from '../facts/tags.js';
-import { appendAll } from '../util/collections.js';
+import type * as Sdk from './sdk.js';
 
 const ROLE_POLICIES_MAX_PAGE_SIZE = 1000;
 
 export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi {
   async function readInlinePolicies(roleName: string, options?: CallOptions): Promise<RolePolicyData[]> {
     const policyNames: string[] = [];
-    const pages = sdk.paginateListRolePolicies(
-      { client, pageSize: ROLE_POLICIES_MAX_PAGE_SIZE },
-      { RoleName: roleName },
-      sendOptions(options),
-    );
+    const pages = sdk.paginateListRolePolicies({ client, pageSize: ROLE_POLICIES_MAX_PAGE_SIZE }, { RoleName: roleName }, sendOptions(options));
     await callingAction('iam:ListRolePolicies', async () => {
       for await (const page of pages) appendAll(policyNames, page.PolicyNames ?? []);
     });
@@ -76,7 +73,9 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
               ActionNames: input.actionNames,
               ResourceArns: input.resourceArns,
               ...(input.contextEntries?.length
-                ? { ContextEntries: input.contextEntries.map((e) => ({ ContextKeyName: e.key, ContextKeyType: 'string' as const, ContextKeyValues: e.values })) }
+                ? {
+                    ContextEntries: input.contextEntries.map((e) => ({ ContextKeyName: e.key, ContextKeyType: 'string' as const, ContextKeyValues: e.values })),
+                  }
                 : {}),
               ...(marker ? { Marker: marker } : {}),
             }),
@@ -112,12 +111,20 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
       const managedPolicies: { name: string; arn: string }[] = [];
       const instanceProfiles: string[] = [];
       await callingAction('iam:ListAttachedRolePolicies', async () => {
-        for await (const page of sdk.paginateListAttachedRolePolicies({ client, pageSize: ROLE_POLICIES_MAX_PAGE_SIZE }, { RoleName: roleName }, sendOptions(options))) {
+        for await (const page of sdk.paginateListAttachedRolePolicies(
+          { client, pageSize: ROLE_POLICIES_MAX_PAGE_SIZE },
+          { RoleName: roleName },
+          sendOptions(options),
+        )) {
           for (const p of page.AttachedPolicies ?? []) managedPolicies.push({ name: p.PolicyName ?? p.PolicyArn ?? '', arn: p.PolicyArn ?? '' });
         }
       });
       await callingAction('iam:ListInstanceProfilesForRole', async () => {
-        for await (const page of sdk.paginateListInstanceProfilesForRole({ client, pageSize: ROLE_POLICIES_MAX_PAGE_SIZE }, { RoleName: roleName }, sendOptions(options))) {
+        for await (const page of sdk.paginateListInstanceProfilesForRole(
+          { client, pageSize: ROLE_POLICIES_MAX_PAGE_SIZE },
+          { RoleName: roleName },
+          sendOptions(options),
+        )) {
           for (const p of page.InstanceProfiles ?? []) instanceProfiles.push(p.InstanceProfileName ?? p.Arn ?? '');
         }
       });
@@ -150,7 +157,9 @@ export function createIamApi(sdk: typeof Sdk, client: IamSdk.IAMClient): IamApi 
  */
 function toSimulationResults(r: IamSdk.EvaluationResult): SimulationResult[] {
   const layers = {
-    ...(r.OrganizationsDecisionDetail?.AllowedByOrganizations !== undefined ? { allowedByOrganizations: r.OrganizationsDecisionDetail.AllowedByOrganizations } : {}),
+    ...(r.OrganizationsDecisionDetail?.AllowedByOrganizations !== undefined
+      ? { allowedByOrganizations: r.OrganizationsDecisionDetail.AllowedByOrganizations }
+      : {}),
     ...(r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary !== undefined
       ? { allowedByPermissionsBoundary: r.PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary }
       : {}),

@@ -1,12 +1,13 @@
 // CloudWatch Logs behind the narrow LogsApi.
 
 import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
-import type * as Sdk from './sdk.js';
+
 import type { LogGroupFacts } from '../facts/resources.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
-import type { CallOptions, LogStreamFacts, LogsApi } from './api.js';
+import type { CallOptions, LogsApi, LogStreamFacts } from './api.js';
 import { sendOptions } from './call-options.js';
 import { callingAction, classifyAwsError } from './errors.js';
+import type * as Sdk from './sdk.js';
 
 // DescribeLogGroups, as documented in
 // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeLogGroups.html
@@ -126,7 +127,10 @@ export function createLogsApi(sdk: typeof Sdk, client: LogsSdk.CloudWatchLogsCli
     // One page and no more: the prefix is a network interface id, whose streams are one per traffic type.
     logStreamsNamed: (logGroupName, prefix, options) =>
       callingAction('logs:DescribeLogStreams', async () => {
-        const page = await client.send(new sdk.DescribeLogStreamsCommand({ logGroupName, logStreamNamePrefix: prefix, limit: LOG_STREAMS_MAX_PAGE_SIZE }), sendOptions(options));
+        const page = await client.send(
+          new sdk.DescribeLogStreamsCommand({ logGroupName, logStreamNamePrefix: prefix, limit: LOG_STREAMS_MAX_PAGE_SIZE }),
+          sendOptions(options),
+        );
         return (page.logStreams ?? []).flatMap((stream): LogStreamFacts[] => {
           if (!stream.logStreamName) return [];
           const facts: LogStreamFacts = { name: stream.logStreamName };

@@ -1,7 +1,8 @@
 // AWS Organizations behind a narrow interface: the accounts of the organization, or of one OU and its
 // children. Readable from the management account or a delegated administrator.
 import type * as OrgSdk from '@aws-sdk/client-organizations';
-import type { OrganizationApi, OrganizationAccount } from './api.js';
+
+import type { OrganizationAccount, OrganizationApi } from './api.js';
 import { callingAction } from './errors.js';
 
 /** The most results ListAccounts and ListAccountsForParent return per page. */
@@ -53,5 +54,10 @@ export function createOrganizationApi(sdk: typeof OrgSdk, client: OrgSdk.Organiz
 /** Status is being replaced by State (ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED): read either. */
 function toAccount(account: OrgSdk.Account): OrganizationAccount {
   const state = (account as { State?: string }).State ?? account.Status ?? 'UNKNOWN';
-  return { accountId: account.Id ?? '', ...(account.Name ? { name: account.Name } : {}), state, ...(account.JoinedMethod ? { joinedMethod: account.JoinedMethod } : {}) };
+  return {
+    accountId: account.Id ?? '',
+    ...(account.Name ? { name: account.Name } : {}),
+    state,
+    ...(account.JoinedMethod ? { joinedMethod: account.JoinedMethod } : {}),
+  };
 }

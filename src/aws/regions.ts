@@ -1,7 +1,7 @@
 // The home region for global calls (STS, IAM, DescribeRegions) and the account's partition. Pure: the
 // profile's region is read elsewhere (shared-config.ts) and passed in, so the rules can be tested as tables.
 import { FlowfixError } from '../errors.js';
-import { isKnownPartition, PARTITIONS, partitionOf, partitionOfArn } from '../facts/regions.js';
+import { isKnownPartition, partitionOf, partitionOfArn, PARTITIONS } from '../facts/regions.js';
 import type { Partition } from '../facts/resources.js';
 
 export interface HomeRegionSources {

@@ -1,5 +1,6 @@
 // S3 behind the narrow S3Api: one listing, to see whether flow logs have delivered objects.
 import type * as S3Sdk from '@aws-sdk/client-s3';
+
 import type { S3Api } from './api.js';
 import { callingAction } from './errors.js';
 

@@ -9,6 +9,7 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+
 import { FlowfixError } from '../errors.js';
 
 /** One profile's keys, as the SDK parses them (sub-properties as `parent.key`). */

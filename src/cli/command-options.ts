@@ -1,6 +1,7 @@
 // Each command's own options, declared once: the parser (run.ts) and its --help use them, and the
 // usage errors (usage-errors.ts) know from them which command a mistyped or misplaced flag belongs to.
 import type { Argv } from 'yargs';
+
 import { withGlobalSettingsFlags, withSettingsFlags } from '../config/flags.js';
 import type { CommandName } from './command-rules.js';
 
@@ -20,17 +21,19 @@ type OptionsBuilder = <T>(y: Argv<T>) => Argv<T>;
 /** Each command's own options, once: the parser, its --help, and the usage errors (usage-errors.ts) read them. */
 export const COMMAND_OPTIONS: Record<CommandName, OptionsBuilder> = {
   plan: (y) =>
-    withOutDir(withSnapshotFlag(withSettingsFlags(y, 'plan')).option('out', { type: 'string', describe: 'Save the plan as JSON for a later `flowfix apply FILE`' })).option(
-      'check-permissions',
-      {
+    withOutDir(
+      withSnapshotFlag(withSettingsFlags(y, 'plan')).option('out', { type: 'string', describe: 'Save the plan as JSON for a later `flowfix apply FILE`' }),
+    )
+      .option('check-permissions', {
         type: 'boolean',
         describe: 'Ask IAM (SimulatePrincipalPolicy) whether you may send every call the plan needs; exit 1 if anything is missing',
-      },
-    ).option('emit', {
-      type: 'string',
-      choices: ['telemetry-rule'],
-      describe: 'Print, as JSON, the CloudWatch telemetry rule (CreateTelemetryRuleForOrganization) equivalent to the plan\'s VPC/CloudWatch Logs part, and what it would leave uncovered',
-    }),
+      })
+      .option('emit', {
+        type: 'string',
+        choices: ['telemetry-rule'],
+        describe:
+          "Print, as JSON, the CloudWatch telemetry rule (CreateTelemetryRuleForOrganization) equivalent to the plan's VPC/CloudWatch Logs part, and what it would leave uncovered",
+      }),
   apply: (y) =>
     withOutDir(withSettingsFlags(y, 'apply'))
       .positional('plan-file', { type: 'string', describe: 'A plan saved with `flowfix plan --out`' })
@@ -72,4 +75,3 @@ export function globalFlags(): string[] {
   withGlobalSettingsFlags(recorder as unknown as Argv);
   return flags;
 }
-

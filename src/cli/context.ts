@@ -8,8 +8,8 @@ import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { liveStatusWanted, type Io } from '../io/io.js';
 import { createProgress, type Progress, type ProgressTimings } from '../io/progress.js';
-import { createStatusLine } from '../io/status-line.js';
 import { inquirerPrompter, PromptCancelled, visiblePrompter, type Prompter } from '../io/prompter.js';
+import { createStatusLine } from '../io/status-line.js';
 import { visible } from '../render/visible.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { ApplyTimings } from '../workflow/apply-and-verify.js';
@@ -59,7 +59,13 @@ export async function connectAws(settings: Settings, io: Io, deps: CommandDeps =
     retryMode: connection.retryMode,
     maxAttempts: connection.maxAttempts,
     ...(credentials.kind === 'environment'
-      ? { credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}) } }
+      ? {
+          credentials: {
+            accessKeyId: credentials.accessKeyId,
+            secretAccessKey: credentials.secretAccessKey,
+            ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+          },
+        }
       : {}),
     credentialChain: {
       filepath: files.credentialsPath,
@@ -111,7 +117,6 @@ async function sourceFor(options: CommandOptions, io: Io, deps: CommandDeps, pro
 }
 
 export type CommandWorkflow = WorkflowDeps & { session?: AwsSession };
-
 
 /**
  * One line per setting that sends AWS calls elsewhere than the SDK's defaults and that the user did not

@@ -1,6 +1,7 @@
 // argv → typed options. Only mapping here; validation is the settings schema's job, so every problem
 // is reported at once.
 import path from 'node:path';
+
 import { settingsFromFlags, type FlagSettings } from '../config/flags.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
@@ -78,9 +79,13 @@ function checkPlanArgument(planFile: unknown): void {
   if (planFile === undefined) return;
   const named = typeof planFile === 'string' ? planFile.trim() : '';
   if (named === '' || named === '-') {
-    throw new FlowfixError('BadUsage', `the plan file argument is ${named === '-' ? '"-"' : 'empty'}: name a plan file saved with flowfix plan --out (flowfix does not read a plan from stdin); nothing was changed`, {
-      hint: 'give the file, e.g. flowfix apply plan.json, or leave the argument out to plan afresh and confirm',
-    });
+    throw new FlowfixError(
+      'BadUsage',
+      `the plan file argument is ${named === '-' ? '"-"' : 'empty'}: name a plan file saved with flowfix plan --out (flowfix does not read a plan from stdin); nothing was changed`,
+      {
+        hint: 'give the file, e.g. flowfix apply plan.json, or leave the argument out to plan afresh and confirm',
+      },
+    );
   }
 }
 

@@ -1,25 +1,26 @@
 // What commands write to the terminal or a file, shared by every command so none imports another.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+
 import { describeOrganizationPolicy } from '../aws/errors.js';
+import { commandLine, reachArgv } from '../config/flags.js';
 import { FlowfixError } from '../errors.js';
 import type { Io } from '../io/io.js';
 import { renderPlanFile } from '../plan/plan-file.js';
-import { plural } from '../util/plural.js';
-import { writeFileSafely } from '../util/safe-files.js';
 import type { Plan } from '../plan/types.js';
-import { isOrgPlanReport, singleReport, type OrgPlanReport } from '../report/org-report.js';
-import type { PlanReport } from '../report/plan-report.js';
 import { renderDelivery } from '../render/apply.js';
-import { renderOrgMarkdown, renderOrgPlanReport, renderOrgVerdict } from '../render/org.js';
-import { renderPermissionCheck } from '../render/permissions.js';
 import { renderCsv } from '../render/csv.js';
 import { renderMarkdown } from '../render/markdown.js';
+import { renderOrgMarkdown, renderOrgPlanReport, renderOrgVerdict } from '../render/org.js';
+import { renderPermissionCheck } from '../render/permissions.js';
 import { renderSarif } from '../render/sarif.js';
 import { styleFor, type Style } from '../render/style.js';
-import { visible } from '../render/visible.js';
 import { renderPlanReport, renderPlanSummary, renderVerdict, type RenderOptions } from '../render/text.js';
-import { commandLine, reachArgv } from '../config/flags.js';
+import { visible } from '../render/visible.js';
+import { isOrgPlanReport, singleReport, type OrgPlanReport } from '../report/org-report.js';
+import type { PlanReport } from '../report/plan-report.js';
+import { plural } from '../util/plural.js';
+import { writeFileSafely } from '../util/safe-files.js';
 import type { CommandOptions, OutputFormat } from './options.js';
 import { flowfixVersion } from './version.js';
 
@@ -61,7 +62,8 @@ export function printReport(document: PlanReport | OrgPlanReport, format: Output
     case 'sarif': {
       io.stdout.write(renderSarif(reports, { toolVersion: flowfixVersion() }));
       const results = reports.reduce((n, r) => n + r.findings.length, 0);
-      if (results > GITHUB_SHOWN_RESULTS) io.stderr.write(`flowfix: ${results} results; GitHub code scanning shows the ${GITHUB_SHOWN_RESULTS} most severe and refuses files with over 25000\n`);
+      if (results > GITHUB_SHOWN_RESULTS)
+        io.stderr.write(`flowfix: ${results} results; GitHub code scanning shows the ${GITHUB_SHOWN_RESULTS} most severe and refuses files with over 25000\n`);
       warnIncomplete(reports, notRead, format, io);
       return;
     }
@@ -70,20 +72,29 @@ export function printReport(document: PlanReport | OrgPlanReport, format: Output
       warnIncomplete(reports, notRead, format, io);
       return;
     case 'markdown': {
-      const options = { command: view?.command ?? 'plan', ...(view?.nextStep ? { nextStep: view.nextStep } : {}), fromSnapshot: view?.fromSnapshot === true } as const;
+      const options = {
+        command: view?.command ?? 'plan',
+        ...(view?.nextStep ? { nextStep: view.nextStep } : {}),
+        fromSnapshot: view?.fromSnapshot === true,
+      } as const;
       io.stdout.write(isOrgPlanReport(document) ? renderOrgMarkdown(document, options) : renderMarkdown(document, options));
       return;
     }
     case 'text': {
       const layout = layoutOf(io);
       if (isOrgPlanReport(document)) {
-        io.stdout.write(`${renderOrgPlanReport(document, style, { ...layout, ...(view ? { command: view.command } : {}) }, (report) => accountSections(report, style, layout, view))}\n`);
+        io.stdout.write(
+          `${renderOrgPlanReport(document, style, { ...layout, ...(view ? { command: view.command } : {}) }, (report) => accountSections(report, style, layout, view))}\n`,
+        );
         if (view?.command === 'verify') io.stdout.write(`${renderOrgVerdict(document)}\n`);
         return;
       }
       io.stdout.write(`${renderPlanReport(document, style, { ...layout, ...(view ? { command: view.command } : {}) })}\n`);
       if (document.permissionCheck) io.stdout.write(`\n${renderPermissionCheck(document.permissionCheck, style, layout)}\n`);
-      if (view?.command === 'plan') io.stdout.write(`\n${style.bold(renderPlanSummary(document, { ...(view.nextStep ? { nextStep: view.nextStep } : {}), fromSnapshot: view.fromSnapshot === true }))}\n`);
+      if (view?.command === 'plan')
+        io.stdout.write(
+          `\n${style.bold(renderPlanSummary(document, { ...(view.nextStep ? { nextStep: view.nextStep } : {}), fromSnapshot: view.fromSnapshot === true }))}\n`,
+        );
       if (document.delivery?.length) io.stdout.write(`${renderDelivery(document.delivery, style, layout)}\n`);
       if (view?.command === 'verify') io.stdout.write(`${renderVerdict(document)}\n`);
     }
@@ -106,13 +117,20 @@ function warnIncomplete(reports: PlanReport[], notRead: { accountId: string; sta
     const inAccount = many ? ` in account ${report.accountId}` : '';
     const denied = report.regions.filter((r) => r.status === 'denied' && r.deniedBy);
     if (format === 'csv' && denied.length > 0) {
-      io.stderr.write(`flowfix: skipped ${denied.map((r) => `${r.region} (${describeOrganizationPolicy(r.deniedBy!)})`).join(', ')}${inAccount}: denied by an organization policy\n`);
+      io.stderr.write(
+        `flowfix: skipped ${denied.map((r) => `${r.region} (${describeOrganizationPolicy(r.deniedBy!)})`).join(', ')}${inAccount}: denied by an organization policy\n`,
+      );
     }
     if (report.errors.length === 0) continue;
     const names = report.errors.map((e) => `${e.region === 'global' ? 'the delivery role (IAM)' : visible(e.region)} (${visible(e.code)})`).join(', ');
-    io.stderr.write(`flowfix: could not read ${names}${inAccount}: the ${format} report lacks ${report.errors.length === 1 ? 'its' : 'their'} findings (${plural(report.errors.length, 'error')} in --format json)\n`);
+    io.stderr.write(
+      `flowfix: could not read ${names}${inAccount}: the ${format} report lacks ${report.errors.length === 1 ? 'its' : 'their'} findings (${plural(report.errors.length, 'error')} in --format json)\n`,
+    );
   }
-  for (const a of notRead) io.stderr.write(`flowfix: account ${a.accountId} ${a.status === 'unreachable' ? 'could not be read' : 'was not started (interrupted)'}: the ${format} report has nothing for it (see --format json)\n`);
+  for (const a of notRead)
+    io.stderr.write(
+      `flowfix: account ${a.accountId} ${a.status === 'unreachable' ? 'could not be read' : 'was not started (interrupted)'}: the ${format} report has nothing for it (see --format json)\n`,
+    );
 }
 
 /** Warnings where no report shows them (a saved plan's rebuild, JSON apply): stderr, so stdout stays one document. */
@@ -136,7 +154,9 @@ export async function savePlan(path: string, plan: Plan, io: Io, flag = '--out',
   }
   // stderr, so stdout stays one JSON document with --format json.
   // The command as it runs: the same account, reached the same way (profile, endpoint, role to enter it).
-  io.stderr.write(`${visible(`Plan saved to ${path} (${plural(plan.actions.length, 'action')}). Apply it with: ${commandLine(['flowfix', 'apply', path, ...reach])}`)}\n`);
+  io.stderr.write(
+    `${visible(`Plan saved to ${path} (${plural(plan.actions.length, 'action')}). Apply it with: ${commandLine(['flowfix', 'apply', path, ...reach])}`)}\n`,
+  );
 }
 
 /** One plan file per account, DIR/<account>.json: each applies alone (`flowfix apply FILE --assume-role ROLE`). */
@@ -145,7 +165,10 @@ export async function savePlans(dir: string, plans: Plan[], io: Io, reach: reado
     // Only the owner may enter a directory flowfix creates for plans.
     await mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new FlowfixError('PlanNotSaved', `cannot create ${dir}: ${(err as Error).message}`, { hint: 'choose a writable directory for --out-dir', cause: err });
+    throw new FlowfixError('PlanNotSaved', `cannot create ${dir}: ${(err as Error).message}`, {
+      hint: 'choose a writable directory for --out-dir',
+      cause: err,
+    });
   }
   for (const plan of plans) await savePlan(path.join(dir, `${plan.accountId}.json`), plan, io, '--out-dir', reach);
 }

@@ -1,17 +1,18 @@
 // The whole CLI as a function: argv in, exit code out. main.ts is the only caller that touches process.
 import yargs from 'yargs';
+
 import { isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
 import { withGlobalSettingsFlags } from '../config/flags.js';
 import { FlowfixError, isFlowfixError } from '../errors.js';
-import { closestWord } from '../util/closest-word.js';
 import type { Io } from '../io/io.js';
+import { visible } from '../render/visible.js';
+import { closestWord } from '../util/closest-word.js';
 import { EXIT } from '../workflow/exit-codes.js';
-import type { CommandDeps } from './context.js';
 import { COMMAND_OPTIONS, type CommandName } from './command-options.js';
+import type { CommandDeps } from './context.js';
 import { OUTPUT_FORMATS, toCommandOptions, type CommandOptions, type RawArgs } from './options.js';
 import { usageError } from './usage-errors.js';
 import { flowfixVersion } from './version.js';
-import { visible } from '../render/visible.js';
 
 type CommandHandler = (options: CommandOptions, io: Io, deps: CommandDeps) => Promise<number>;
 
@@ -77,7 +78,8 @@ export async function runCli(argv: string[], io: Io, deps: CommandDeps = {}): Pr
         // A word that is no command: name the closest one.
         if (typeof args.command === 'string') throw unknownCommand(args.command);
         // Bare `flowfix`: a person at a terminal gets guided mode; scripts keep the usage error.
-        if (!io.interactive) throw new FlowfixError('BadUsage', 'Name a command: flowfix plan | apply | verify | rollback | guided', { hint: 'see flowfix --help' });
+        if (!io.interactive)
+          throw new FlowfixError('BadUsage', 'Name a command: flowfix plan | apply | verify | rollback | guided', { hint: 'see flowfix --help' });
         chosen = { name: 'guided', args: args as RawArgs };
       })
       .strict()

@@ -3,6 +3,7 @@
 // equivalent command are all derived from SETTINGS_FLAGS.
 // No zod here: run.ts imports this for the yargs declarations, and --help should not load zod.
 import type { Argv } from 'yargs';
+
 import type { UserSettings } from './resolve-settings.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 
@@ -66,8 +67,7 @@ function splitList(value: unknown): string[] {
 type DefaultedKey = 'concurrency' | 'minRetentionDays' | 'retentionInDays' | 'roleName' | 'policyName' | 'connectTimeout' | 'readTimeout';
 const unlessDefault = (key: DefaultedKey) => (s: Settings) => (s[key] !== DEFAULT_SETTINGS[key] ? String(s[key]) : undefined);
 /** Spelled out for CloudWatch Logs, where guided always showed it; for S3 only when it is not the default. */
-const alwaysForCloudWatch = (key: DefaultedKey) => (s: Settings) =>
-  s.destination.type === 'cloud-watch-logs' ? String(s[key]) : unlessDefault(key)(s);
+const alwaysForCloudWatch = (key: DefaultedKey) => (s: Settings) => (s.destination.type === 'cloud-watch-logs' ? String(s[key]) : unlessDefault(key)(s));
 
 /** The reason recorded for an exclusion typed on the command line, which has no room for one. */
 export const FLAG_EXCLUSION_REASON = { id: 'given with --exclude', tag: 'given with --exclude-tag' } as const;
@@ -79,7 +79,15 @@ const unique = (values: string[]) => [...new Set(values)];
 
 /** In declaration (and so --help) order. */
 export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
-  { flag: '--profile', reach: true, key: 'profile', global: true, type: 'string', describe: 'AWS profile (~/.aws/config, ~/.aws/credentials); wins over AWS_PROFILE and keys in the environment', render: (s) => s.profile },
+  {
+    flag: '--profile',
+    reach: true,
+    key: 'profile',
+    global: true,
+    type: 'string',
+    describe: 'AWS profile (~/.aws/config, ~/.aws/credentials); wins over AWS_PROFILE and keys in the environment',
+    render: (s) => s.profile,
+  },
   {
     flag: '--region',
     key: 'region',
@@ -92,15 +100,17 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: () => undefined,
   },
   {
-    flag: '--endpoint-url', reach: true,
+    flag: '--endpoint-url',
+    reach: true,
     key: 'endpointUrl',
     global: true,
     type: 'string',
-    describe: 'Send every AWS call to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL and a profile\'s endpoint_url work too',
+    describe: "Send every AWS call to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL and a profile's endpoint_url work too",
     render: (s) => s.endpointUrl,
   },
   {
-    flag: '--regions', commands: [...READ_BY_DEFAULT, 'guided'],
+    flag: '--regions',
+    commands: [...READ_BY_DEFAULT, 'guided'],
     key: 'regions',
     type: 'string',
     describe: 'Comma-separated regions to work in (as --region; default: every region enabled for the account)',
@@ -108,14 +118,23 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => s.regions?.join(','),
   },
   {
-    flag: '--scope', commands: NOT_ROLLBACK,
+    flag: '--scope',
+    commands: NOT_ROLLBACK,
     key: 'scope',
     type: 'string',
-    describe: 'vpc (CIS, default) or subnet (every subnet needs its own or its VPC\'s flow log)',
+    describe: "vpc (CIS, default) or subnet (every subnet needs its own or its VPC's flow log)",
     normalise: lowerCase,
     render: (s) => s.scope,
   },
-  { flag: '--traffic-type', commands: NOT_ROLLBACK, key: 'trafficType', type: 'string', describe: 'REJECT (default, CIS) or ALL', normalise: upperCase, render: (s) => s.trafficType },
+  {
+    flag: '--traffic-type',
+    commands: NOT_ROLLBACK,
+    key: 'trafficType',
+    type: 'string',
+    describe: 'REJECT (default, CIS) or ALL',
+    normalise: upperCase,
+    render: (s) => s.trafficType,
+  },
   {
     flag: '--destination',
     key: 'destination',
@@ -130,7 +149,13 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     describe: 'CloudWatch Logs group for new flow logs (default /flowfix/vpc-flow-logs)',
     render: ({ destination: d }) => (d.type === 'cloud-watch-logs' ? d.logGroupName : undefined),
   },
-  { flag: '--role-name', key: 'roleName', type: 'string', describe: 'Delivery role name (default flowfix-vpc-flow-logs)', render: alwaysForCloudWatch('roleName') },
+  {
+    flag: '--role-name',
+    key: 'roleName',
+    type: 'string',
+    describe: 'Delivery role name (default flowfix-vpc-flow-logs)',
+    render: alwaysForCloudWatch('roleName'),
+  },
   {
     flag: '--policy-name',
     key: 'policyName',
@@ -139,7 +164,8 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: unlessDefault('policyName'),
   },
   {
-    flag: '--retention', commands: NOT_ROLLBACK,
+    flag: '--retention',
+    commands: NOT_ROLLBACK,
     key: 'retentionInDays',
     type: 'number',
     describe: 'Retention in days for log groups flowfix creates (default 365)',
@@ -147,43 +173,56 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: alwaysForCloudWatch('retentionInDays'),
   },
   {
-    flag: '--min-retention', commands: NOT_ROLLBACK,
+    flag: '--min-retention',
+    commands: NOT_ROLLBACK,
     key: 'minRetentionDays',
     type: 'number',
     describe: 'Shorter retention on a destination group is a finding (default 365)',
     render: unlessDefault('minRetentionDays'),
   },
   {
-    flag: '--permissions-boundary', commands: NOT_ROLLBACK,
+    flag: '--permissions-boundary',
+    commands: NOT_ROLLBACK,
     key: 'permissionsBoundary',
     type: 'string',
     describe: 'Managed policy ARN to set as permissions boundary on the role flowfix creates',
     render: (s) => s.permissionsBoundary,
   },
   {
-    flag: '--role-path', commands: NOT_ROLLBACK,
+    flag: '--role-path',
+    commands: NOT_ROLLBACK,
     key: 'rolePath',
     type: 'string',
     describe: 'IAM path for the role flowfix creates (default /); an existing role is found by name at any path',
     render: (s) => s.rolePath,
   },
-  { flag: '--kms-key', commands: NOT_ROLLBACK, key: 'kmsKeyId', type: 'string', describe: 'KMS key ARN to encrypt log groups flowfix creates', render: (s) => s.kmsKeyId },
   {
-    flag: '--log-format', commands: NOT_ROLLBACK,
+    flag: '--kms-key',
+    commands: NOT_ROLLBACK,
+    key: 'kmsKeyId',
+    type: 'string',
+    describe: 'KMS key ARN to encrypt log groups flowfix creates',
+    render: (s) => s.kmsKeyId,
+  },
+  {
+    flag: '--log-format',
+    commands: NOT_ROLLBACK,
     key: 'logFormat',
     type: 'string',
     describe: "Record format of flow logs flowfix creates, like '${version} ${vpc-id} ${srcaddr} ${dstaddr} ${action}' (default: AWS's default format)",
     render: (s) => s.logFormat,
   },
   {
-    flag: '--max-aggregation-interval', commands: NOT_ROLLBACK,
+    flag: '--max-aggregation-interval',
+    commands: NOT_ROLLBACK,
     key: 'maxAggregationInterval',
     type: 'number',
     describe: 'Seconds each record of the flow logs flowfix creates aggregates: 60 or 600 (default 600)',
     render: (s) => (s.maxAggregationInterval === undefined ? undefined : String(s.maxAggregationInterval)),
   },
   {
-    flag: '--file-format', commands: NOT_ROLLBACK,
+    flag: '--file-format',
+    commands: NOT_ROLLBACK,
     key: 'fileFormat',
     type: 'string',
     describe: 'S3 only: plain-text (default) or parquet files',
@@ -191,21 +230,24 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => s.fileFormat,
   },
   {
-    flag: '--hive-compatible-partitions', commands: NOT_ROLLBACK,
+    flag: '--hive-compatible-partitions',
+    commands: NOT_ROLLBACK,
     key: 'hiveCompatiblePartitions',
     type: 'boolean',
     describe: 'S3 only: Hive-compatible S3 prefixes (key=value), for Athena and Glue',
     render: (s) => (s.hiveCompatiblePartitions ? 'true' : undefined),
   },
   {
-    flag: '--per-hour-partition', commands: NOT_ROLLBACK,
+    flag: '--per-hour-partition',
+    commands: NOT_ROLLBACK,
     key: 'perHourPartition',
     type: 'boolean',
     describe: 'S3 only: one S3 prefix per hour instead of per day',
     render: (s) => (s.perHourPartition ? 'true' : undefined),
   },
   {
-    flag: '--require-fields', commands: NOT_ROLLBACK,
+    flag: '--require-fields',
+    commands: NOT_ROLLBACK,
     key: 'requireFields',
     type: 'string',
     describe: 'Fields every counting flow log must record, comma-separated (like pkt-srcaddr,tcp-flags); one without them is a missing-fields finding',
@@ -213,16 +255,50 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     quotesValue: true,
     render: (s) => s.requireFields?.join(','),
   },
-  { flag: '--concurrency', key: 'concurrency', type: 'number', describe: 'Calls in flight per region of each account, where AWS throttles (default 8); regions never wait for each other', render: unlessDefault('concurrency') },
-  { flag: '--org', key: 'org', type: 'boolean', describe: 'Every ACTIVE account of the organization (from the management account or a delegated administrator)', render: (s) => (s.org ? 'true' : undefined) },
+  {
+    flag: '--concurrency',
+    key: 'concurrency',
+    type: 'number',
+    describe: 'Calls in flight per region of each account, where AWS throttles (default 8); regions never wait for each other',
+    render: unlessDefault('concurrency'),
+  },
+  {
+    flag: '--org',
+    key: 'org',
+    type: 'boolean',
+    describe: 'Every ACTIVE account of the organization (from the management account or a delegated administrator)',
+    render: (s) => (s.org ? 'true' : undefined),
+  },
   { flag: '--ou', key: 'ou', type: 'string', describe: 'With --org: only the accounts under this OU and its children', render: (s) => s.ou },
   { flag: '--accounts', key: 'accounts', type: 'string', describe: 'Comma-separated account ids', parse: splitList, render: (s) => s.accounts?.join(',') },
-  { flag: '--exclude-accounts', key: 'excludeAccounts', type: 'string', describe: 'Comma-separated account ids to leave out', parse: splitList, render: (s) => s.excludeAccounts?.join(',') },
-  { flag: '--assume-role', reach: true, key: 'assumeRole', type: 'string', describe: 'Role name flowfix assumes in each account but the caller\'s own (required with --org, and --accounts naming others)', render: (s) => s.assumeRole },
-  { flag: '--external-id', reach: true, key: 'externalId', type: 'string', describe: 'ExternalId for --assume-role', render: (s) => s.externalId },
-  { flag: '--role-session-name', reach: true, key: 'roleSessionName', type: 'string', describe: 'Session name for --assume-role (default flowfix-<your user or session name>, so CloudTrail tells operators apart)', render: (s) => s.roleSessionName },
   {
-    flag: '--exclude', commands: NOT_ROLLBACK,
+    flag: '--exclude-accounts',
+    key: 'excludeAccounts',
+    type: 'string',
+    describe: 'Comma-separated account ids to leave out',
+    parse: splitList,
+    render: (s) => s.excludeAccounts?.join(','),
+  },
+  {
+    flag: '--assume-role',
+    reach: true,
+    key: 'assumeRole',
+    type: 'string',
+    describe: "Role name flowfix assumes in each account but the caller's own (required with --org, and --accounts naming others)",
+    render: (s) => s.assumeRole,
+  },
+  { flag: '--external-id', reach: true, key: 'externalId', type: 'string', describe: 'ExternalId for --assume-role', render: (s) => s.externalId },
+  {
+    flag: '--role-session-name',
+    reach: true,
+    key: 'roleSessionName',
+    type: 'string',
+    describe: 'Session name for --assume-role (default flowfix-<your user or session name>, so CloudTrail tells operators apart)',
+    render: (s) => s.roleSessionName,
+  },
+  {
+    flag: '--exclude',
+    commands: NOT_ROLLBACK,
     key: 'exclude',
     type: 'string',
     describe: 'Leave these VPCs or subnets alone (ids, comma-separated, repeatable); the report lists them as excluded',
@@ -231,7 +307,8 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => unique(s.exclude.flatMap((e) => (e.id === undefined ? [] : [e.id]))).join(',') || undefined,
   },
   {
-    flag: '--exclude-tag', commands: NOT_ROLLBACK,
+    flag: '--exclude-tag',
+    commands: NOT_ROLLBACK,
     key: 'excludeTags',
     type: 'string',
     describe: 'Leave VPCs and subnets tagged KEY (any value) or KEY=VALUE alone (repeatable)',
@@ -240,7 +317,8 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => unique(s.exclude.flatMap((e) => (e.tag === undefined ? [] : [e.tag]))),
   },
   {
-    flag: '--skip-default-vpcs', commands: NOT_ROLLBACK,
+    flag: '--skip-default-vpcs',
+    commands: NOT_ROLLBACK,
     key: 'skipDefaultVpcs',
     type: 'boolean',
     describe: 'Leave the default VPCs (and their subnets) alone',
@@ -254,7 +332,8 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => (s.failOnDeniedRegions ? 'true' : undefined),
   },
   {
-    flag: '--tag', commands: NOT_ROLLBACK,
+    flag: '--tag',
+    commands: NOT_ROLLBACK,
     key: 'tags',
     type: 'string',
     describe: 'Add the tag KEY=VALUE to everything flowfix creates, beside ManagedBy=flowfix (repeatable)',
@@ -263,19 +342,21 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     render: (s) => Object.entries(s.tags).map(([key, value]) => `${key}=${value}`),
   },
   {
-    flag: '--connect-timeout', reach: true,
+    flag: '--connect-timeout',
+    reach: true,
     key: 'connectTimeout',
     global: true,
     type: 'number',
-    describe: 'Seconds to wait for a connection to AWS before retrying (default 60, as the AWS CLI\'s --cli-connect-timeout)',
+    describe: "Seconds to wait for a connection to AWS before retrying (default 60, as the AWS CLI's --cli-connect-timeout)",
     render: unlessDefault('connectTimeout'),
   },
   {
-    flag: '--read-timeout', reach: true,
+    flag: '--read-timeout',
+    reach: true,
     key: 'readTimeout',
     global: true,
     type: 'number',
-    describe: 'Seconds to wait for data from AWS on an open connection before retrying (default 60, as the AWS CLI\'s --cli-read-timeout)',
+    describe: "Seconds to wait for data from AWS on an open connection before retrying (default 60, as the AWS CLI's --cli-read-timeout)",
     render: unlessDefault('readTimeout'),
   },
 ];
@@ -339,11 +420,42 @@ export function settingsFromFlags(args: Record<string, unknown>): FlagSettings {
 
 /** The order guided has always printed: connection, tuning, then what to fix and how (a key left out here still renders, first). */
 const ARGV_ORDER: readonly SettingKey[] = [
-  'profile', 'region', 'endpointUrl', 'connectTimeout', 'readTimeout', 'concurrency', 'minRetentionDays',
-  'org', 'ou', 'accounts', 'excludeAccounts', 'assumeRole', 'externalId', 'roleSessionName',
-  'regions', 'exclude', 'excludeTags', 'skipDefaultVpcs', 'failOnDeniedRegions',
-  'scope', 'trafficType', 'destination', 'logGroupName', 'retentionInDays', 'kmsKeyId', 'roleName', 'rolePath', 'permissionsBoundary', 'policyName', 'tags',
-  'logFormat', 'maxAggregationInterval', 'fileFormat', 'hiveCompatiblePartitions', 'perHourPartition', 'requireFields',
+  'profile',
+  'region',
+  'endpointUrl',
+  'connectTimeout',
+  'readTimeout',
+  'concurrency',
+  'minRetentionDays',
+  'org',
+  'ou',
+  'accounts',
+  'excludeAccounts',
+  'assumeRole',
+  'externalId',
+  'roleSessionName',
+  'regions',
+  'exclude',
+  'excludeTags',
+  'skipDefaultVpcs',
+  'failOnDeniedRegions',
+  'scope',
+  'trafficType',
+  'destination',
+  'logGroupName',
+  'retentionInDays',
+  'kmsKeyId',
+  'roleName',
+  'rolePath',
+  'permissionsBoundary',
+  'policyName',
+  'tags',
+  'logFormat',
+  'maxAggregationInterval',
+  'fileFormat',
+  'hiveCompatiblePartitions',
+  'perHourPartition',
+  'requireFields',
 ];
 
 const ARGV_FLAGS: SettingsFlag[] = [...SETTINGS_FLAGS].sort((a, b) => ARGV_ORDER.indexOf(a.key) - ARGV_ORDER.indexOf(b.key));
@@ -360,7 +472,10 @@ export function settingsArgv(settings: Settings, only?: readonly string[]): stri
 
 /** The flags among `typed` that say how to reach the account (SettingsFlag.reach), as argv. */
 export function reachArgv(settings: Settings, typed: readonly string[]): string[] {
-  return settingsArgv(settings, SETTINGS_FLAGS.filter((f) => f.reach && typed.includes(f.key)).map((f) => f.key));
+  return settingsArgv(
+    settings,
+    SETTINGS_FLAGS.filter((f) => f.reach && typed.includes(f.key)).map((f) => f.key),
+  );
 }
 
 /** `flowfix apply ... --yes` for these settings, quoted for a POSIX shell. */

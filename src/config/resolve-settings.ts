@@ -1,12 +1,13 @@
 // Settings come from flowfix.config.json (optional) and flags (which win). Both are validated with one
 // zod schema before the first AWS call, and every problem is reported at once with its path.
 import * as z from 'zod';
+
+import { FlowfixError } from '../errors.js';
+import { AGGREGATION_INTERVALS, canonicalLogFormat, FILE_FORMATS, FLOW_LOG_FIELDS, isFlowLogField, logFormatProblem } from '../facts/flow-log-format.js';
 import { assumableRoleName, iamName, kmsKeyArn, logGroupName, managedPolicyArn, rolePath } from '../facts/names.js';
 import { isValidRegionName } from '../facts/regions.js';
-import { AGGREGATION_INTERVALS, canonicalLogFormat, FILE_FORMATS, FLOW_LOG_FIELDS, isFlowLogField, logFormatProblem } from '../facts/flow-log-format.js';
 import { VPC_OR_SUBNET_ID } from '../facts/resources.js';
 import { MAX_TAG_KEY_CHARACTERS, MAX_TAG_VALUE_CHARACTERS, MAX_TAGS_PER_RESOURCE, parseTagAssignment, tagKeyProblem, tagValueProblem } from '../facts/tags.js';
-import { FlowfixError } from '../errors.js';
 import { readRegularFile } from '../util/safe-files.js';
 import { formatIssuePath, issueLines, listKeys } from '../util/validation-problems.js';
 import { flagFor, flagIssueLocation, normaliserFor, type FlagSettings, type SettingKey } from './flags.js';
@@ -61,7 +62,10 @@ export const endpointUrlProblem = (value: string): string | undefined => {
 const profileName = z
   .string()
   .min(1)
-  .refine((name) => !CONTROL_CHARACTER.test(name) && name.trim() === name, 'must be a profile name from ~/.aws/config, without control characters or surrounding spaces');
+  .refine(
+    (name) => !CONTROL_CHARACTER.test(name) && name.trim() === name,
+    'must be a profile name from ~/.aws/config, without control characters or surrounding spaces',
+  );
 
 /** Keys JavaScript objects treat specially: a tag of that name would be dropped or change the object. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -113,7 +117,11 @@ const isManagedByKey = (key: string) => key.toLowerCase() === MANAGED_BY_TAG.key
 const organizationTags = z.preprocess(
   (value, ctx) => {
     const refuseSpecialKey = (key: string) =>
-      ctx.issues.push({ code: 'custom', message: `tag key ${quoted(key)} is not allowed (a JavaScript object key with a special meaning); use another key`, input: key });
+      ctx.issues.push({
+        code: 'custom',
+        message: `tag key ${quoted(key)} is not allowed (a JavaScript object key with a special meaning); use another key`,
+        input: key,
+      });
     if (!Array.isArray(value)) {
       if (typeof value === 'object' && value !== null) {
         const special = Object.keys(value).filter((key) => PROTOTYPE_KEYS.has(key));
@@ -168,7 +176,11 @@ export const userSettingsSchema = z.strictObject({
     .optional(),
   fileFormat: normalised('fileFormat', z.enum(FILE_FORMATS)).optional(),
   requireFields: z
-    .array(z.string().refine(isFlowLogField, { error: (issue) => `${quoted(issue.input)} is not a flow log field; fields are ${Object.keys(FLOW_LOG_FIELDS).join(', ')}` }))
+    .array(
+      z
+        .string()
+        .refine(isFlowLogField, { error: (issue) => `${quoted(issue.input)} is not a flow log field; fields are ${Object.keys(FLOW_LOG_FIELDS).join(', ')}` }),
+    )
     .min(1)
     .optional(),
   hiveCompatiblePartitions: z.boolean().optional(),
@@ -179,7 +191,18 @@ export const userSettingsSchema = z.strictObject({
   concurrency: number().int().min(1).max(64).optional(),
   profile: profileName.optional(),
   // The same as `regions` (a name or a list), as --region is in the AWS CLI: where to work.
-  region: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((r) => r.trim()).filter(Boolean) : v), z.array(regionName).min(1, NO_REGION)).optional(),
+  region: z
+    .preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((r) => r.trim())
+              .filter(Boolean)
+          : v,
+      z.array(regionName).min(1, NO_REGION),
+    )
+    .optional(),
   // Only http(s): every AWS call, credentials signed, goes there.
   endpointUrl: z
     .string()
@@ -189,12 +212,21 @@ export const userSettingsSchema = z.strictObject({
     })
     .optional(),
   org: z.boolean().optional(),
-  ou: z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id like ou-ab12-cd34ef56').optional(),
+  ou: z
+    .string()
+    .regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must be an OU id like ou-ab12-cd34ef56')
+    .optional(),
   accounts: z.array(accountId).min(1).optional(),
   excludeAccounts: z.array(accountId).min(1).optional(),
   assumeRole: assumableRoleName.optional(),
-  externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-').optional(),
-  roleSessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/, 'must be 2-64 characters of letters, digits and +=,.@-').optional(),
+  externalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-')
+    .optional(),
+  roleSessionName: z
+    .string()
+    .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2-64 characters of letters, digits and +=,.@-')
+    .optional(),
   exclude: z.array(exclusion).optional(),
   excludeTags: z.array(exclusion).optional(),
   skipDefaultVpcs: z.boolean().optional(),
@@ -315,13 +347,17 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
   const everyRegion = wanted?.includes(ALL_REGIONS) ?? false;
   if (everyRegion && new Set(wanted).size > 1) {
     count++;
-    problems.push(`${mention(fromFlags.region ? 'region' : 'regions')} ${wanted!.join(',')}: all already means every enabled region; give all or region names, not both`);
+    problems.push(
+      `${mention(fromFlags.region ? 'region' : 'regions')} ${wanted!.join(',')}: all already means every enabled region; give all or region names, not both`,
+    );
   }
   const tags = { ...fromFile.tags, ...(parsedFlags.success ? parsedFlags.data.tags : {}) };
   if (Object.keys(tags).length + 1 > MAX_TAGS_PER_RESOURCE) {
     count++;
     const from = [fromFile.tags && `tags (${config?.path})`, flags.tags !== undefined && flagFor('tags')].filter(Boolean).join(' and ');
-    problems.push(`${from}: ${Object.keys(tags).length} tags and ${MANAGED_BY_TAG.key}=${MANAGED_BY_TAG.value} make ${Object.keys(tags).length + 1}; AWS allows at most ${MAX_TAGS_PER_RESOURCE} per resource`);
+    problems.push(
+      `${from}: ${Object.keys(tags).length} tags and ${MANAGED_BY_TAG.key}=${MANAGED_BY_TAG.value} make ${Object.keys(tags).length + 1}; AWS allows at most ${MAX_TAGS_PER_RESOURCE} per resource`,
+    );
   }
   if (merged.destination?.startsWith('s3://') && merged.logGroupName) {
     count++;
@@ -331,7 +367,9 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
   const s3Only = (['fileFormat', 'hiveCompatiblePartitions', 'perHourPartition'] as const).filter((key) => merged[key] !== undefined);
   if (!merged.destination?.startsWith('s3://') && s3Only.length > 0) {
     count++;
-    problems.push(`${s3Only.map((key) => mention(key)).join(', ')} ${s3Only.length === 1 ? 'applies' : 'apply'} to an S3 destination only; drop ${s3Only.length === 1 ? 'it' : 'them'} or use ${mention('destination', 's3://BUCKET/PREFIX')}`);
+    problems.push(
+      `${s3Only.map((key) => mention(key)).join(', ')} ${s3Only.length === 1 ? 'applies' : 'apply'} to an S3 destination only; drop ${s3Only.length === 1 ? 'it' : 'them'} or use ${mention('destination', 's3://BUCKET/PREFIX')}`,
+    );
   }
   // One problem fits the one line; several are counted there and listed under it, one per line, each findable.
   if (count === 1) {

@@ -3,9 +3,7 @@
 export type Scope = 'vpc' | 'subnet';
 export type TrafficType = 'REJECT' | 'ALL';
 
-export type Destination =
-  | { type: 'cloud-watch-logs'; logGroupName: string }
-  | { type: 's3'; bucket: string; prefix: string };
+export type Destination = { type: 'cloud-watch-logs'; logGroupName: string } | { type: 's3'; bucket: string; prefix: string };
 
 /**
  * A resource left alone on purpose, by VPC/subnet id or by tag (`KEY` or `KEY=VALUE`), with why, and
@@ -70,9 +68,7 @@ export interface Settings {
 }
 
 /** CloudWatch Logs accepts only these retention values (PutRetentionPolicy). */
-export const ALLOWED_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const ALLOWED_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 export const DEFAULT_SETTINGS: Settings = {
   scope: 'vpc',
@@ -107,8 +103,7 @@ export const defaultPermissionsBoundary = (partition: string, accountId: string)
 export const permissionsBoundaryFor = (settings: Pick<Settings, 'permissionsBoundary'>, partition: string, accountId: string): string =>
   settings.permissionsBoundary ?? defaultPermissionsBoundary(partition, accountId);
 
-export const isManagedByFlowfix = (tags: Record<string, string> | undefined): boolean =>
-  tags?.[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value;
+export const isManagedByFlowfix = (tags: Record<string, string> | undefined): boolean => tags?.[MANAGED_BY_TAG.key] === MANAGED_BY_TAG.value;
 
 /** cloud-watch-logs:NAME or s3://bucket/prefix/, as plans and reports show it. */
 export function describeDestination(destination: Destination): string {
@@ -131,4 +126,3 @@ export function flowLogOptionSettings(options: FlowLogOptions): FlowLogOptions {
     ...(options.perHourPartition ? { perHourPartition: true } : {}),
   };
 }
-

@@ -31,6 +31,9 @@ export const managedPolicyArn = z
 /** CloudWatch Logs takes a key ARN, not an alias. */
 export const kmsKeyArn = z
   .string()
-  .regex(/^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; aliases are not accepted by CloudWatch Logs)');
+  .regex(
+    /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/,
+    'must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; aliases are not accepted by CloudWatch Logs)',
+  );
 
 export const isValidLogGroupName = (name: string): boolean => logGroupName.safeParse(name).success;

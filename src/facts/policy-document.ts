@@ -15,4 +15,3 @@ export interface PolicyStatement {
   Resource?: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;
 }
-

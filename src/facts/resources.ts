@@ -95,4 +95,3 @@ export interface RoleFacts {
   /** The managed policy ARN set as the role's permissions boundary, when it has one. */
   permissionsBoundary?: string;
 }
-

@@ -10,9 +10,9 @@
 import type { AwsClients, CallOptions } from '../aws/api.js';
 import { classifyAwsError, isAwsOrNetworkError, toFlowfixError } from '../aws/errors.js';
 import { partitionOfCaller } from '../aws/regions.js';
-import { isValidRegionName } from '../facts/regions.js';
 import { permissionsBoundaryFor, type Settings } from '../config/settings.js';
 import { FlowfixError, interrupted } from '../errors.js';
+import { isValidRegionName } from '../facts/regions.js';
 import { closestWord } from '../util/closest-word.js';
 import { KeyedLimiters, type Limiter } from '../util/concurrency.js';
 import type { AwsProblem, BoundaryRead, Inventory, RegionInventory, RegionRead, RoleRead } from './types.js';
@@ -87,9 +87,18 @@ export async function collectInventory(clients: AwsClients, settings: Settings, 
         return result;
       }),
     ),
-    role.then(unwrap).then(async (read) => ({ read, boundary: await limits.of('global').run(() => readBoundary(clients, settings, read, partition, accountId, deadlineMs)) })),
+    role
+      .then(unwrap)
+      .then(async (read) => ({ read, boundary: await limits.of('global').run(() => readBoundary(clients, settings, read, partition, accountId, deadlineMs)) })),
   ]);
-  return { accountId, partition, homeRegion: clients.homeRegion, regions: regionReads, role: roleRead.read, ...(roleRead.boundary ? { boundary: roleRead.boundary } : {}) };
+  return {
+    accountId,
+    partition,
+    homeRegion: clients.homeRegion,
+    regions: regionReads,
+    role: roleRead.read,
+    ...(roleRead.boundary ? { boundary: roleRead.boundary } : {}),
+  };
 }
 
 type Settled<T> = Promise<{ ok: true; value: T } | { ok: false; error: unknown }>;
@@ -179,7 +188,14 @@ function withGuess(region: string, known: string[]): string {
   return guess ? `${region} (did you mean ${guess}?)` : region;
 }
 
-async function readRegionOrUnreadable(clients: AwsClients, settings: Settings, region: string, limiter: Limiter, deadlineMs: number, stop?: AbortSignal): Promise<RegionRead> {
+async function readRegionOrUnreadable(
+  clients: AwsClients,
+  settings: Settings,
+  region: string,
+  limiter: Limiter,
+  deadlineMs: number,
+  stop?: AbortSignal,
+): Promise<RegionRead> {
   try {
     return await withDeadline(deadlineMs, region, (call) => readRegion(clients, settings, region, limiter, call), stop);
   } catch (err) {
@@ -215,9 +231,7 @@ async function readLogGroups(
 ): Promise<RegionInventory['logGroups']> {
   // Only the groups that matter: those CloudWatch flow logs deliver to (to check retention and
   // existence) and flowfix's own target. S3 and Firehose flow logs have no log group.
-  const wantedGroups = flowLogs.flatMap((flowLog) =>
-    flowLog.destinationType === 'cloud-watch-logs' && flowLog.logGroupName ? [flowLog.logGroupName] : [],
-  );
+  const wantedGroups = flowLogs.flatMap((flowLog) => (flowLog.destinationType === 'cloud-watch-logs' && flowLog.logGroupName ? [flowLog.logGroupName] : []));
   if (settings.destination.type === 'cloud-watch-logs') wantedGroups.push(settings.destination.logGroupName);
   if (wantedGroups.length === 0) return {};
   const logs = clients.logs(region);
@@ -255,7 +269,14 @@ async function readDeliveryRole(clients: AwsClients, settings: Settings, deadlin
  * it with. Undefined when there is none to read (no CloudWatch Logs delivery, role unknown, a role without
  * a boundary, a snapshot): nothing can be said of it.
  */
-async function readBoundary(clients: AwsClients, settings: Settings, role: RoleRead, partition: string, accountId: string, deadlineMs: number): Promise<BoundaryRead | undefined> {
+async function readBoundary(
+  clients: AwsClients,
+  settings: Settings,
+  role: RoleRead,
+  partition: string,
+  accountId: string,
+  deadlineMs: number,
+): Promise<BoundaryRead | undefined> {
   if (role.status === 'not-read' || role.status === 'unreadable') return undefined;
   const arn = role.status === 'found' ? role.role.permissionsBoundary : permissionsBoundaryFor(settings, partition, accountId);
   if (!arn) return undefined;

@@ -58,29 +58,47 @@ export async function readDeliveryEvidence(
   // Every region at once, each region's calls bounded on their own (AWS throttles per account and
   // region): a region's lookups start as soon as its interfaces are listed, never after other regions'.
   const limits = new KeyedLimiters(concurrency);
-  await Promise.all([...groupBy(targets, (t) => t.region)].map(async ([region, inRegion]) => {
-    const limiter = limits.of(region);
-    const lookups: Promise<void>[] = [];
-    const cloudWatch = inRegion.filter((t) => t.flowLog.destinationType === 'cloud-watch-logs' && t.flowLog.logGroupName);
-    const s3 = inRegion.filter((t) => t.flowLog.destinationType === 's3' && t.flowLog.destination);
-    for (const { flowLog } of inRegion) {
-      if (!cloudWatch.some((t) => t.flowLog === flowLog) && !s3.some((t) => t.flowLog === flowLog)) {
-        evidence.set(flowLog.flowLogId, { kind: 'unknown', why: `delivery to ${flowLog.destinationType} is not checked` });
+  await Promise.all(
+    [...groupBy(targets, (t) => t.region)].map(async ([region, inRegion]) => {
+      const limiter = limits.of(region);
+      const lookups: Promise<void>[] = [];
+      const cloudWatch = inRegion.filter((t) => t.flowLog.destinationType === 'cloud-watch-logs' && t.flowLog.logGroupName);
+      const s3 = inRegion.filter((t) => t.flowLog.destinationType === 's3' && t.flowLog.destination);
+      for (const { flowLog } of inRegion) {
+        if (!cloudWatch.some((t) => t.flowLog === flowLog) && !s3.some((t) => t.flowLog === flowLog)) {
+          evidence.set(flowLog.flowLogId, { kind: 'unknown', why: `delivery to ${flowLog.destinationType} is not checked` });
+        }
       }
-    }
-    for (const group of groupBy(s3, (t) => `${t.flowLog.destination}|${layoutOf(t.flowLog.destinationOptions)}`).values()) {
-      lookups.push(limiter.run(() => s3Evidence(clients, accountId, region, group.map((t) => t.flowLog), now, evidence)));
-    }
-    if (cloudWatch.length > 0) {
-      const interfaces = await interfacesByResource(clients, region, cloudWatch.map((t) => t.flowLog.resourceId), limiter);
-      for (const { flowLog } of cloudWatch) {
-        const found = interfaces.get(flowLog.resourceId);
-        if (found instanceof Error) evidence.set(flowLog.flowLogId, { kind: 'unknown', why: whyUnknown(found, flowLog) });
-        else lookups.push(limiter.run(() => cloudWatchEvidence(clients, region, flowLog, found ?? [], evidence)));
+      for (const group of groupBy(s3, (t) => `${t.flowLog.destination}|${layoutOf(t.flowLog.destinationOptions)}`).values()) {
+        lookups.push(
+          limiter.run(() =>
+            s3Evidence(
+              clients,
+              accountId,
+              region,
+              group.map((t) => t.flowLog),
+              now,
+              evidence,
+            ),
+          ),
+        );
       }
-    }
-    await Promise.all(lookups);
-  }));
+      if (cloudWatch.length > 0) {
+        const interfaces = await interfacesByResource(
+          clients,
+          region,
+          cloudWatch.map((t) => t.flowLog.resourceId),
+          limiter,
+        );
+        for (const { flowLog } of cloudWatch) {
+          const found = interfaces.get(flowLog.resourceId);
+          if (found instanceof Error) evidence.set(flowLog.flowLogId, { kind: 'unknown', why: whyUnknown(found, flowLog) });
+          else lookups.push(limiter.run(() => cloudWatchEvidence(clients, region, flowLog, found ?? [], evidence)));
+        }
+      }
+      await Promise.all(lookups);
+    }),
+  );
   return evidence;
 }
 
@@ -91,23 +109,30 @@ const createdAt = (flowLog: FlowLogFacts) => (flowLog.creationTime ? Date.parse(
  * by the interfaces' own VPC/subnet, so an endpoint that ignores the filter still answers right. A
  * listing that fails is that type's resources' Error.
  */
-async function interfacesByResource(clients: AwsClients, region: string, resourceIds: string[], limiter: Limiter): Promise<Map<string, NetworkInterfaceFacts[] | Error>> {
+async function interfacesByResource(
+  clients: AwsClients,
+  region: string,
+  resourceIds: string[],
+  limiter: Limiter,
+): Promise<Map<string, NetworkInterfaceFacts[] | Error>> {
   const byResource = new Map<string, NetworkInterfaceFacts[] | Error>();
   const kinds = [
     { name: 'vpc-id' as const, ids: resourceIds.filter((id) => id.startsWith('vpc-')), of: (eni: NetworkInterfaceFacts) => eni.vpcId },
     { name: 'subnet-id' as const, ids: resourceIds.filter((id) => id.startsWith('subnet-')), of: (eni: NetworkInterfaceFacts) => eni.subnetId },
   ];
   // The VPCs' and the subnets' listings side by side.
-  await Promise.all(kinds.map(async ({ name, ids, of }) => {
-    if (ids.length === 0) return;
-    try {
-      const interfaces = await limiter.run(() => clients.ec2(region).listNetworkInterfaces({ name, values: ids }));
-      const grouped = groupBy(interfaces, of);
-      for (const id of ids) byResource.set(id, grouped.get(id) ?? []);
-    } catch (err) {
-      for (const id of ids) byResource.set(id, err instanceof Error ? err : new Error(String(err)));
-    }
-  }));
+  await Promise.all(
+    kinds.map(async ({ name, ids, of }) => {
+      if (ids.length === 0) return;
+      try {
+        const interfaces = await limiter.run(() => clients.ec2(region).listNetworkInterfaces({ name, values: ids }));
+        const grouped = groupBy(interfaces, of);
+        for (const id of ids) byResource.set(id, grouped.get(id) ?? []);
+      } catch (err) {
+        for (const id of ids) byResource.set(id, err instanceof Error ? err : new Error(String(err)));
+      }
+    }),
+  );
   return byResource;
 }
 
@@ -123,7 +148,13 @@ function sampleOf(interfaces: NetworkInterfaceFacts[]): string[] {
 /** The interface's own stream for this traffic type: eni-x-all for ALL, eni-x-reject for REJECT; or just eni-x. */
 const isStreamOf = (name: string, eni: string, trafficType: string) => name === eni || name === `${eni}-${trafficType.toLowerCase()}`;
 
-async function cloudWatchEvidence(clients: AwsClients, region: string, flowLog: FlowLogFacts, interfaces: NetworkInterfaceFacts[], evidence: Map<string, DeliveryEvidence>) {
+async function cloudWatchEvidence(
+  clients: AwsClients,
+  region: string,
+  flowLog: FlowLogFacts,
+  interfaces: NetworkInterfaceFacts[],
+  evidence: Map<string, DeliveryEvidence>,
+) {
   if (interfaces.length === 0) {
     evidence.set(flowLog.flowLogId, { kind: 'no-interfaces' });
     return;
@@ -189,7 +220,14 @@ export function s3Folders(
   return folders;
 }
 
-async function s3Evidence(clients: AwsClients, accountId: string, region: string, flowLogs: FlowLogFacts[], now: number, evidence: Map<string, DeliveryEvidence>) {
+async function s3Evidence(
+  clients: AwsClients,
+  accountId: string,
+  region: string,
+  flowLogs: FlowLogFacts[],
+  now: number,
+  evidence: Map<string, DeliveryEvidence>,
+) {
   const [first] = flowLogs;
   const path = first!.destination!.replace(/^arn:[^:]+:s3:::/, '');
   const [bucket = '', ...rest] = path.split('/');
@@ -229,7 +267,8 @@ function whyUnknown(err: unknown, flowLog: FlowLogFacts): string {
   if (err instanceof FlowfixError) return err.message;
   const { kind, code, message, action } = classifyAwsError(err);
   if (kind !== 'access-denied') return `${code}: ${message}`;
-  if (action === 'ec2:DescribeNetworkInterfaces') return `${code}: grant ec2:DescribeNetworkInterfaces to see the flow log's network interfaces (policies/operator-plan.json)`;
+  if (action === 'ec2:DescribeNetworkInterfaces')
+    return `${code}: grant ec2:DescribeNetworkInterfaces to see the flow log's network interfaces (policies/operator-plan.json)`;
   return flowLog.destinationType === 's3'
     ? `${code}: grant s3:ListBucket on the bucket to see delivered objects (policies/operator-apply-s3.json)`
     : `${code}: grant logs:DescribeLogStreams to see delivered log streams (policies/operator-plan.json)`;

@@ -54,20 +54,14 @@ export type RegionRead = RegionInventory | UnreadableRegion | DeniedRegion | Not
  * The delivery role by name. 'unreadable' (IAM refused or failed) is unknown, not missing: nothing may
  * be created from it. 'not-read': the destination needs no role (S3), so IAM was not asked.
  */
-export type RoleRead =
-  | { status: 'found'; role: RoleFacts }
-  | { status: 'missing' }
-  | { status: 'unreadable'; error: AwsProblem }
-  | { status: 'not-read' };
+export type RoleRead = { status: 'found'; role: RoleFacts } | { status: 'missing' } | { status: 'unreadable'; error: AwsProblem } | { status: 'not-read' };
 
 /**
  * The managed policy set (or to be set) as the delivery role's permissions boundary, read: its document,
  * or that it does not exist, or why it could not be read.
  */
 export type BoundaryRead =
-  | { status: 'found'; arn: string; document: PolicyDocument }
-  | { status: 'missing'; arn: string }
-  | { status: 'unreadable'; arn: string; error: AwsProblem };
+  { status: 'found'; arn: string; document: PolicyDocument } | { status: 'missing'; arn: string } | { status: 'unreadable'; arn: string; error: AwsProblem };
 
 export interface Inventory {
   accountId: string;
@@ -81,8 +75,7 @@ export interface Inventory {
   boundary?: BoundaryRead;
 }
 
-export const readRegions = (inventory: Inventory): RegionInventory[] =>
-  inventory.regions.filter((r): r is RegionInventory => r.status === 'read');
+export const readRegions = (inventory: Inventory): RegionInventory[] => inventory.regions.filter((r): r is RegionInventory => r.status === 'read');
 
 export const unreadableRegions = (inventory: Inventory): UnreadableRegion[] =>
   inventory.regions.filter((r): r is UnreadableRegion => r.status === 'unreadable');
@@ -91,12 +84,10 @@ export const deniedRegions = (inventory: Pick<Inventory, 'regions'>): DeniedRegi
   inventory.regions.filter((r): r is DeniedRegion => r.status === 'denied');
 
 /** The region's facts when it was read; undefined when unreadable or not part of the inventory. */
-export const readRegion = (inventory: Inventory, region: string): RegionInventory | undefined =>
-  readRegions(inventory).find((r) => r.region === region);
+export const readRegion = (inventory: Inventory, region: string): RegionInventory | undefined => readRegions(inventory).find((r) => r.region === region);
 
 export const isUnreadable = (inventory: Inventory, region: string): boolean =>
   region === 'global' ? inventory.role.status === 'unreadable' : unreadableRegions(inventory).some((r) => r.region === region);
 
 /** The role when it exists; undefined when missing, unknown or not read. */
-export const roleOf = (inventory: Inventory): RoleFacts | undefined =>
-  inventory.role.status === 'found' ? inventory.role.role : undefined;
+export const roleOf = (inventory: Inventory): RoleFacts | undefined => (inventory.role.status === 'found' ? inventory.role.role : undefined);

@@ -1,5 +1,6 @@
 // Questions go through this interface: inquirer on a terminal (asked on stderr), scripted answers in tests.
 import { emitKeypressEvents } from 'node:readline';
+
 import { visible } from '../render/visible.js';
 
 export interface Choice<T> {

@@ -11,7 +11,19 @@ const PREFIX = 'FLOWFIX_';
  * Where and as whom the guard works is its deployment's business: the function's own account, the region
  * its stack is in, the function's own role. A variable that would send it elsewhere is refused.
  */
-const DECIDED_BY_THE_DEPLOYMENT = new Set<string>(['profile', 'region', 'regions', 'endpointUrl', 'org', 'ou', 'accounts', 'excludeAccounts', 'assumeRole', 'externalId', 'roleSessionName']);
+const DECIDED_BY_THE_DEPLOYMENT = new Set<string>([
+  'profile',
+  'region',
+  'regions',
+  'endpointUrl',
+  'org',
+  'ou',
+  'accounts',
+  'excludeAccounts',
+  'assumeRole',
+  'externalId',
+  'roleSessionName',
+]);
 
 export const guardVariableOf = (f: Pick<SettingsFlag, 'flag'>): string => `${PREFIX}${f.flag.slice(2).toUpperCase().replace(/-/g, '_')}`;
 
@@ -29,15 +41,25 @@ export function guardSettingsArgv(env: Record<string, string | undefined>): stri
     const f = GUARD_FLAGS.get(name);
     if (!f) {
       const forbidden = SETTINGS_FLAGS.find((s) => guardVariableOf(s) === name);
-      throw new FlowfixError('BadUsage', forbidden ? `${name} cannot be set for the guard: its deployment decides ${forbidden.flag.slice(2)}` : `${name} is not a flowfix setting`, {
-        hint: `the guard reads ${[...GUARD_FLAGS.keys()].join(', ')}`,
-      });
+      throw new FlowfixError(
+        'BadUsage',
+        forbidden ? `${name} cannot be set for the guard: its deployment decides ${forbidden.flag.slice(2)}` : `${name} is not a flowfix setting`,
+        {
+          hint: `the guard reads ${[...GUARD_FLAGS.keys()].join(', ')}`,
+        },
+      );
     }
     if (f.type === 'boolean') {
-      if (value !== 'true' && value !== 'false') throw new FlowfixError('BadUsage', `${name} must be true or false`, { hint: 'set the stack parameter to true or false' });
+      if (value !== 'true' && value !== 'false')
+        throw new FlowfixError('BadUsage', `${name} must be true or false`, { hint: 'set the stack parameter to true or false' });
       if (value === 'true') argv.push(f.flag);
     } else {
-      const values = isRepeatable(f) ? value.split(',').map((v) => v.trim()).filter((v) => v !== '') : [value];
+      const values = isRepeatable(f)
+        ? value
+            .split(',')
+            .map((v) => v.trim())
+            .filter((v) => v !== '')
+        : [value];
       for (const v of values) argv.push(`${f.flag}=${v}`);
     }
   }

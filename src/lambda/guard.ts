@@ -59,7 +59,17 @@ export async function runGuard(event: unknown, deps: GuardDeps): Promise<GuardRe
   };
   const exitCode = await runCli(argv, io);
   const apply = parseJson(out.join(''));
-  return { ...base, argv, exitCode, changed: changedBy(apply), ...(apply !== undefined ? { apply } : {}), messages: err.join('').split('\n').filter((line) => line !== '') };
+  return {
+    ...base,
+    argv,
+    exitCode,
+    changed: changedBy(apply),
+    ...(apply !== undefined ? { apply } : {}),
+    messages: err
+      .join('')
+      .split('\n')
+      .filter((line) => line !== ''),
+  };
 }
 
 /** SNS takes 256 KiB; a report too large for it goes without flowfix's full apply document. */
@@ -72,7 +82,10 @@ const MAX_NOTIFICATION_BYTES = 256 * 1024;
 export function notificationOf(report: GuardReport): { subject: string; message: string } | undefined {
   if (report.trigger.kind === 'ignored' || (report.exitCode === EXIT.ok && report.changed.length === 0)) return undefined;
   const where = report.trigger.region;
-  const subject = report.exitCode === EXIT.ok ? `flowfix guard: ${report.changed.length} change(s) in ${where}` : `flowfix guard: failed in ${where} (exit ${report.exitCode})`;
+  const subject =
+    report.exitCode === EXIT.ok
+      ? `flowfix guard: ${report.changed.length} change(s) in ${where}`
+      : `flowfix guard: failed in ${where} (exit ${report.exitCode})`;
   const whole = JSON.stringify(report);
   if (Buffer.byteLength(whole) <= MAX_NOTIFICATION_BYTES) return { subject, message: whole };
   const { apply: _apply, ...summary } = report;
@@ -91,6 +104,9 @@ function changedBy(apply: unknown): GuardReport['changed'] {
   const outcomes = (apply as { outcomes?: unknown } | undefined)?.outcomes;
   if (!Array.isArray(outcomes)) return [];
   return outcomes
-    .filter((o): o is { kind: string; region: string; resourceId: string; status: string } => typeof o === 'object' && o !== null && (o as { status?: unknown }).status === 'applied')
+    .filter(
+      (o): o is { kind: string; region: string; resourceId: string; status: string } =>
+        typeof o === 'object' && o !== null && (o as { status?: unknown }).status === 'applied',
+    )
     .map(({ kind, region, resourceId }) => ({ kind, region, resourceId }));
 }

@@ -16,7 +16,9 @@ export async function handler(event: unknown): Promise<GuardReport> {
     const { publishToTopic } = await import('../aws/notification-topic.js');
     // A topic that cannot be reached must not hide the run's own result: say so in the log and go on.
     await publishToTopic(topic, notification.subject, notification.message).catch((err: unknown) => {
-      console.log(JSON.stringify({ schema: 'flowfix.guard-notification-error/v1', topic, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }));
+      console.log(
+        JSON.stringify({ schema: 'flowfix.guard-notification-error/v1', topic, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
+      );
     });
   }
   if (report.exitCode !== 0) throw new GuardFailed(report);

@@ -9,11 +9,19 @@ import { buildCreateRole } from '../actions/create-role.js';
 import { buildPutRetentionPolicy } from '../actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../actions/put-role-policy.js';
 import type { AuditResult, Finding, FindingKind } from '../audit/types.js';
-import { describeDestination, flowLogOptionSettings, isManagedByFlowfix, MANAGED_BY_TAG, permissionsBoundaryFor, type FlowLogOptions, type Settings } from '../config/settings.js';
+import {
+  describeDestination,
+  flowLogOptionSettings,
+  isManagedByFlowfix,
+  MANAGED_BY_TAG,
+  permissionsBoundaryFor,
+  type FlowLogOptions,
+  type Settings,
+} from '../config/settings.js';
 import type { PolicyDocument } from '../facts/policy-document.js';
 import { readRegions, roleOf, type Inventory } from '../inventory/types.js';
-import { appendStatements, firstMissingGrant, logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
 import { statementsOf } from '../policy/evaluate.js';
+import { appendStatements, firstMissingGrant, logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
 import { boundaryProblem } from '../rules/role-boundary.js';
@@ -29,7 +37,19 @@ const FLOW_LOG_KINDS: ReadonlySet<FindingKind> = new Set(['no-flow-log', 'accept
 
 type PlanSettings = Pick<
   Settings,
-  'scope' | 'trafficType' | 'destination' | 'roleName' | 'policyName' | 'retentionInDays' | 'minRetentionDays' | 'kmsKeyId' | 'exclude' | 'skipDefaultVpcs' | 'tags' | 'permissionsBoundary' | 'rolePath'
+  | 'scope'
+  | 'trafficType'
+  | 'destination'
+  | 'roleName'
+  | 'policyName'
+  | 'retentionInDays'
+  | 'minRetentionDays'
+  | 'kmsKeyId'
+  | 'exclude'
+  | 'skipDefaultVpcs'
+  | 'tags'
+  | 'permissionsBoundary'
+  | 'rolePath'
 > &
   FlowLogOptions;
 
@@ -95,7 +115,9 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
       }
     }
     for (const finding of audit.findings.filter((f) => f.region === region && f.kind === 'short-retention' && f.remediable)) {
-      regionalActions.push(buildPutRetentionPolicy(region, finding.resourceId, settings.retentionInDays, { kind: 'short-retention', resourceIds: [finding.resourceId] }));
+      regionalActions.push(
+        buildPutRetentionPolicy(region, finding.resourceId, settings.retentionInDays, { kind: 'short-retention', resourceIds: [finding.resourceId] }),
+      );
     }
     if (createsFlowLogs) {
       const destination: FlowLogDestination =
@@ -103,9 +125,14 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
           ? { type: 's3', bucket: settings.destination.bucket, prefix: settings.destination.prefix, partition }
           : { type: 'cloud-watch-logs', logGroupName: settings.destination.logGroupName, roleArn };
       for (const resourceType of ['VPC', 'Subnet'] as const) {
-        for (const batch of chunk(regionTargets.filter((f) => f.resourceType === resourceType), MAX_IDS_PER_CREATE_FLOW_LOGS)) {
+        for (const batch of chunk(
+          regionTargets.filter((f) => f.resourceType === resourceType),
+          MAX_IDS_PER_CREATE_FLOW_LOGS,
+        )) {
           const ids = batch.map((f) => f.resourceId);
-          regionalActions.push(buildCreateFlowLogs({ accountId, region }, resourceType, ids, settings.trafficType, destination, asTagList(tags), becauseOf(batch), settings));
+          regionalActions.push(
+            buildCreateFlowLogs({ accountId, region }, resourceType, ids, settings.trafficType, destination, asTagList(tags), becauseOf(batch), settings),
+          );
         }
       }
     }
@@ -115,7 +142,10 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
 
   const actions = [...globalActions, ...regionalActions].map(
     (draft, index): PlanAction =>
-      withDisplay({ ...draft, id: `${String(index + 1).padStart(2, '0')}-${draft.kind}${draft.region === 'global' ? '' : `-${draft.region}`}` }, { accountId, partition }) as PlanAction,
+      withDisplay(
+        { ...draft, id: `${String(index + 1).padStart(2, '0')}-${draft.kind}${draft.region === 'global' ? '' : `-${draft.region}`}` },
+        { accountId, partition },
+      ) as PlanAction,
   );
 
   return {
@@ -187,7 +217,12 @@ const flowLogsDeliveringThrough = (inventory: Inventory, roleArn: string): strin
  * Any other document (a user's role or policy) is never narrowed: it is left alone when it already
  * grants what delivery needs, else kept whole with flowfix's statements added after its own.
  */
-function publishPolicyChange(inventory: Inventory, settings: PlanSettings, logGroupName: string, templates: PolicyTemplates): { document?: PolicyDocument; blocker?: string } {
+function publishPolicyChange(
+  inventory: Inventory,
+  settings: PlanSettings,
+  logGroupName: string,
+  templates: PolicyTemplates,
+): { document?: PolicyDocument; blocker?: string } {
   const role = roleOf(inventory);
   const vars = { Partition: inventory.partition, AccountId: inventory.accountId };
   const existing = role?.inlinePolicies[settings.policyName];
@@ -203,5 +238,7 @@ function publishPolicyChange(inventory: Inventory, settings: PlanSettings, logGr
   const merged = appendStatements(existing, ours);
   const denied = firstMissingGrant(merged, ours);
   if (!denied) return { document: merged };
-  return { blocker: `inline policy ${settings.policyName} on role ${settings.roleName} denies ${denied.action} on ${denied.resource}, and flowfix never edits a policy it did not write` };
+  return {
+    blocker: `inline policy ${settings.policyName} on role ${settings.roleName} denies ${denied.action} on ${denied.resource}, and flowfix never edits a policy it did not write`,
+  };
 }

@@ -8,14 +8,14 @@ import type { Because } from '../actions/action-kind.js';
 import { withDisplay, type ActionDraft, type PlanAction } from '../actions/action-kinds.js';
 import { buildDeleteFlowLogs, MAX_IDS_PER_DELETE_FLOW_LOGS } from '../actions/delete-flow-logs.js';
 import { buildDeleteLogGroup } from '../actions/delete-log-group.js';
-import { buildDeleteRole } from '../actions/delete-role.js';
 import { buildDeleteRolePolicy } from '../actions/delete-role-policy.js';
-import { isManagedByFlowfix } from '../config/settings.js';
-import { isTelemetryRuleManaged, TELEMETRY_RULE_TAG } from '../rules/flow-logs.js';
-import type { FlowLogFacts } from '../facts/resources.js';
+import { buildDeleteRole } from '../actions/delete-role.js';
 import type { RoleAttachments } from '../aws/api.js';
-import { deniedRegions, readRegions, unreadableRegions, type AwsProblem, type Inventory } from '../inventory/types.js';
 import { describeOrganizationPolicy, type OrganizationPolicyDeny } from '../aws/errors.js';
+import { isManagedByFlowfix } from '../config/settings.js';
+import type { FlowLogFacts } from '../facts/resources.js';
+import { deniedRegions, readRegions, unreadableRegions, type AwsProblem, type Inventory } from '../inventory/types.js';
+import { isTelemetryRuleManaged, TELEMETRY_RULE_TAG } from '../rules/flow-logs.js';
 import { chunk } from '../util/collections.js';
 import type { Plan } from './types.js';
 
@@ -84,12 +84,15 @@ function shapeMismatch(f: FlowLogFacts, own: OwnFlowLogShape): string | undefine
     const group = f.logGroupName ?? f.destination ?? 'an unnamed group';
     if (own.logGroupName === undefined) return `delivers to CloudWatch Logs group ${group}, and this rollback is for ${s3Url(own.s3Destination)}`;
     if (group !== own.logGroupName) return `delivers to ${group}, not flowfix's group ${own.logGroupName}`;
-    if (f.deliverLogsPermissionArn !== own.roleArn) return `delivers through ${f.deliverLogsPermissionArn ? `role ${f.deliverLogsPermissionArn}` : 'no role'}, not flowfix's role ${own.roleArn}`;
+    if (f.deliverLogsPermissionArn !== own.roleArn)
+      return `delivers through ${f.deliverLogsPermissionArn ? `role ${f.deliverLogsPermissionArn}` : 'no role'}, not flowfix's role ${own.roleArn}`;
     return undefined;
   }
   if (f.destinationType === 's3') {
     if (own.s3Destination === undefined) return `delivers to ${s3Url(f.destination)}, and this rollback is for log group ${own.logGroupName}`;
-    return withoutTrailingSlash(f.destination) === withoutTrailingSlash(own.s3Destination) ? undefined : `delivers to ${s3Url(f.destination)}, not flowfix's ${s3Url(own.s3Destination)}`;
+    return withoutTrailingSlash(f.destination) === withoutTrailingSlash(own.s3Destination)
+      ? undefined
+      : `delivers to ${s3Url(f.destination)}, not flowfix's ${s3Url(own.s3Destination)}`;
   }
   return `delivers to ${f.destinationType} ${f.destination ?? ''}, which flowfix never creates`.trimEnd();
 }
@@ -101,12 +104,19 @@ function shapeMismatch(f: FlowLogFacts, own: OwnFlowLogShape): string | undefine
  */
 function attachmentProblem(attachments: RollbackInput['roleAttachments']): string | undefined {
   if (attachments === undefined) return 'what is attached to it was not read: kept whole';
-  if ('error' in attachments) return `what is attached to it could not be read (${attachments.error.code}: ${attachments.error.message}): kept whole, with its inline policy`;
+  if ('error' in attachments)
+    return `what is attached to it could not be read (${attachments.error.code}: ${attachments.error.message}): kept whole, with its inline policy`;
   const parts = [
-    attachments.managedPolicies.length > 0 ? `managed ${attachments.managedPolicies.length === 1 ? 'policy' : 'policies'} ${attachments.managedPolicies.map((p) => p.name).join(', ')} attached` : '',
-    attachments.instanceProfiles.length > 0 ? `instance ${attachments.instanceProfiles.length === 1 ? 'profile' : 'profiles'} ${attachments.instanceProfiles.join(', ')}` : '',
+    attachments.managedPolicies.length > 0
+      ? `managed ${attachments.managedPolicies.length === 1 ? 'policy' : 'policies'} ${attachments.managedPolicies.map((p) => p.name).join(', ')} attached`
+      : '',
+    attachments.instanceProfiles.length > 0
+      ? `instance ${attachments.instanceProfiles.length === 1 ? 'profile' : 'profiles'} ${attachments.instanceProfiles.join(', ')}`
+      : '',
   ].filter(Boolean);
-  return parts.length === 0 ? undefined : `has ${parts.join(' and ')}, which flowfix did not add: kept whole, with its inline policy (IAM deletes no role with these)`;
+  return parts.length === 0
+    ? undefined
+    : `has ${parts.join(' and ')}, which flowfix did not add: kept whole, with its inline policy (IAM deletes no role with these)`;
 }
 
 export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
@@ -122,22 +132,39 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
     const own: FlowLogFacts[] = [];
     for (const f of region.flowLogs.filter((f) => isManagedByFlowfix(f.tags))) {
       if (isTelemetryRuleManaged(f.tags)) {
-        kept.push({ type: 'flow-log', region: region.region, name: f.flowLogId, reason: `made by a CloudWatch telemetry rule (${TELEMETRY_RULE_TAG.key}=true): the rule's, never flowfix's to delete (${f.resourceId})` });
+        kept.push({
+          type: 'flow-log',
+          region: region.region,
+          name: f.flowLogId,
+          reason: `made by a CloudWatch telemetry rule (${TELEMETRY_RULE_TAG.key}=true): the rule's, never flowfix's to delete (${f.resourceId})`,
+        });
         continue;
       }
       const mismatch = shapeMismatch(f, input.own);
       if (mismatch === undefined) own.push(f);
-      else kept.push({ type: 'flow-log', region: region.region, name: f.flowLogId, reason: `tagged ManagedBy=flowfix but ${mismatch} (${f.resourceId}): not flowfix's under these settings` });
+      else
+        kept.push({
+          type: 'flow-log',
+          region: region.region,
+          name: f.flowLogId,
+          reason: `tagged ManagedBy=flowfix but ${mismatch} (${f.resourceId}): not flowfix's under these settings`,
+        });
     }
     const ownIds = new Set(own.map((f) => f.flowLogId));
     for (const f of region.flowLogs) if (!ownIds.has(f.flowLogId)) remaining.push({ ...f, region: region.region });
     // What loses logging, by id and Name tag: a flow log id alone tells a person nothing.
-    const names = new Map<string, string | undefined>([...region.vpcs.map((v) => [v.vpcId, v.name] as const), ...region.subnets.map((n) => [n.subnetId, n.name] as const)]);
+    const names = new Map<string, string | undefined>([
+      ...region.vpcs.map((v) => [v.vpcId, v.name] as const),
+      ...region.subnets.map((n) => [n.subnetId, n.name] as const),
+    ]);
     const resourceOf = new Map(own.map((f) => [f.flowLogId, f.resourceId]));
     for (const ids of chunk(own.map((f) => f.flowLogId).sort(), MAX_IDS_PER_DELETE_FLOW_LOGS)) {
       const covered = [...new Set(ids.map((id) => resourceOf.get(id)!))].sort();
       const draft = buildDeleteFlowLogs(region.region, ids, [{ kind: 'rollback', resourceIds: covered }]);
-      losesLogging.set(draft, covered.map((id) => (names.get(id) ? `${id} (${JSON.stringify(names.get(id))})` : id)));
+      losesLogging.set(
+        draft,
+        covered.map((id) => (names.get(id) ? `${id} (${JSON.stringify(names.get(id))})` : id)),
+      );
       regional.push(draft);
     }
 
@@ -151,12 +178,26 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
         continue;
       }
       if (isTelemetryRuleManaged(tags)) {
-        kept.push({ type: 'log-group', region: region.region, name, storedBytes: group.storedBytes ?? 0, reason: `kept by a CloudWatch telemetry rule (${TELEMETRY_RULE_TAG.key}=true): the rule's, never flowfix's to delete` });
+        kept.push({
+          type: 'log-group',
+          region: region.region,
+          name,
+          storedBytes: group.storedBytes ?? 0,
+          reason: `kept by a CloudWatch telemetry rule (${TELEMETRY_RULE_TAG.key}=true): the rule's, never flowfix's to delete`,
+        });
         continue;
       }
       const user = remaining.find((f) => f.region === region.region && f.logGroupName === name);
-      if (user) kept.push({ type: 'log-group', region: region.region, name, storedBytes: bytes, reason: `still receives flow log ${user.flowLogId} (${user.resourceId}), not flowfix's` });
-      else if (!input.deleteLogGroups) kept.push({ type: 'log-group', region: region.region, name, storedBytes: bytes, reason: 'holds your log data; add --delete-log-groups to delete it' });
+      if (user)
+        kept.push({
+          type: 'log-group',
+          region: region.region,
+          name,
+          storedBytes: bytes,
+          reason: `still receives flow log ${user.flowLogId} (${user.resourceId}), not flowfix's`,
+        });
+      else if (!input.deleteLogGroups)
+        kept.push({ type: 'log-group', region: region.region, name, storedBytes: bytes, reason: 'holds your log data; add --delete-log-groups to delete it' });
       else {
         regional.push(buildDeleteLogGroup(region.region, name, BECAUSE));
         bytesToDelete += bytes;
@@ -167,9 +208,17 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
 
   const unread = [
     ...unreadableRegions(live).map((r) => ({ region: r.region, error: r.error })),
-    ...input.otherRegions.flatMap((r) => (r.flowLogs === null && !r.deniedBy ? [{ region: r.region, error: r.error ?? { code: 'Unknown', message: 'not read' } }] : [])),
+    ...input.otherRegions.flatMap((r) =>
+      r.flowLogs === null && !r.deniedBy ? [{ region: r.region, error: r.error ?? { code: 'Unknown', message: 'not read' } }] : [],
+    ),
   ];
-  for (const r of unreadableRegions(live)) kept.push({ type: 'region', region: r.region, name: r.region, reason: `could not be read (${r.error.code}: ${r.error.message}); nothing there is deleted` });
+  for (const r of unreadableRegions(live))
+    kept.push({
+      type: 'region',
+      region: r.region,
+      name: r.region,
+      reason: `could not be read (${r.error.code}: ${r.error.message}); nothing there is deleted`,
+    });
   const denied = [
     ...deniedRegions(live).map((r) => ({ region: r.region, deniedBy: r.deniedBy })),
     ...input.otherRegions.flatMap((r) => (r.flowLogs === null && r.deniedBy ? [{ region: r.region, deniedBy: r.deniedBy }] : [])),
@@ -191,12 +240,16 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
     if (!isManagedByFlowfix(facts.tags)) keep('not created by flowfix (no ManagedBy=flowfix tag): left as it is, with its policies');
     else if (users.length > 0) {
       const first = users[0]!;
-      keep(`still used by ${users.length === 1 ? 'flow log' : `${users.length} flow logs flowfix did not create, e.g.`} ${first.flowLogId} (${first.resourceId} in ${first.region}): kept with its policy`);
-    } else if (unread.length > 0) keep(`${unread.map((r) => r.region).join(', ')} could not be read, so flow logs there may still use it: kept with its policy`);
+      keep(
+        `still used by ${users.length === 1 ? 'flow log' : `${users.length} flow logs flowfix did not create, e.g.`} ${first.flowLogId} (${first.resourceId} in ${first.region}): kept with its policy`,
+      );
+    } else if (unread.length > 0)
+      keep(`${unread.map((r) => r.region).join(', ')} could not be read, so flow logs there may still use it: kept with its policy`);
     else if (denied.length > 0 && !holdNothing) {
-      keep(`${denied.map((r) => r.region).join(', ')} ${denied.length === 1 ? 'is' : 'are'} denied by an organization policy, so flow logs flowfix made there before the policy may still use it: kept with its policy; add --denied-regions-hold-nothing to delete it anyway`);
-    }
-    else if (attachmentProblem(input.roleAttachments)) keep(attachmentProblem(input.roleAttachments)!);
+      keep(
+        `${denied.map((r) => r.region).join(', ')} ${denied.length === 1 ? 'is' : 'are'} denied by an organization policy, so flow logs flowfix made there before the policy may still use it: kept with its policy; add --denied-regions-hold-nothing to delete it anyway`,
+      );
+    } else if (attachmentProblem(input.roleAttachments)) keep(attachmentProblem(input.roleAttachments)!);
     else {
       if (facts.inlinePolicies[input.policyName] !== undefined) global.push(buildDeleteRolePolicy(facts.roleName, input.policyName, BECAUSE));
       if (others.length > 0) keep(`has inline policies flowfix did not write (${others.join(', ')}): kept; only ${input.policyName} is deleted`);
@@ -205,13 +258,13 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
   }
 
   // Regional deletes first, then the role's policy and the role: the order applyPlan runs them in too.
-  const actions = [...regional, ...global].map(
-    (draft, index): PlanAction =>
-    {
-      const action = withDisplay({ ...draft, id: `${String(index + 1).padStart(2, '0')}-${draft.kind}${draft.region === 'global' ? '' : `-${draft.region}`}` }, { accountId: live.accountId, partition: live.partition }) as PlanAction;
-      const lose = losesLogging.get(draft);
-      return lose?.length ? { ...action, description: `${action.description}; no longer logged: ${lose.join(', ')}` } : action;
-    },
-  );
+  const actions = [...regional, ...global].map((draft, index): PlanAction => {
+    const action = withDisplay(
+      { ...draft, id: `${String(index + 1).padStart(2, '0')}-${draft.kind}${draft.region === 'global' ? '' : `-${draft.region}`}` },
+      { accountId: live.accountId, partition: live.partition },
+    ) as PlanAction;
+    const lose = losesLogging.get(draft);
+    return lose?.length ? { ...action, description: `${action.description}; no longer logged: ${lose.join(', ')}` } : action;
+  });
   return { accountId: live.accountId, partition: live.partition, actions, kept, bytesToDelete };
 }

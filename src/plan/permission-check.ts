@@ -1,10 +1,10 @@
 // Permission preflight, the pure half: which IAM permissions a plan needs (from its action kinds'
 // declarations), as SimulatePrincipalPolicy requests, and the simulation's answers as a report.
-import { kindOf, permissionsOf } from '../actions/action-kinds.js';
 import { roleArn, type ContextEntry, type ContextFacts, type Permission } from '../actions/action-kind.js';
+import { kindOf, permissionsOf } from '../actions/action-kinds.js';
+import type { SimulationRequest, SimulationResult } from '../aws/api.js';
 import { isKnownPartition, PARTITIONS } from '../facts/regions.js';
 import { chunk } from '../util/collections.js';
-import type { SimulationRequest, SimulationResult } from '../aws/api.js';
 import type { Plan } from './types.js';
 
 /** Which layer of IAM refused: an SCP (OrganizationsDecisionDetail), the principal's permissions boundary, or its identity policies. */
@@ -107,7 +107,10 @@ export function neededPermissions(plan: Pick<Plan, 'actions' | 'partition' | 'ac
     const region = kind.global ? 'global' : action.region;
     for (const declared of permissionsOf(action, { partition: plan.partition, accountId: plan.accountId })) {
       const p = concrete(declared);
-      const context = [{ key: 'aws:RequestedRegion', values: [kind.global ? iamRegion : action.region] }, ...(kind.requestContext?.(action.input, declared, contextFacts) ?? [])];
+      const context = [
+        { key: 'aws:RequestedRegion', values: [kind.global ? iamRegion : action.region] },
+        ...(kind.requestContext?.(action.input, declared, contextFacts) ?? []),
+      ];
       const key = `${p.action} ${p.resource} ${region} ${JSON.stringify(context)}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -136,7 +139,12 @@ export function simulationRequests(principal: string, needs: readonly NeededPerm
     groups.set(key, group);
   }
   return [...groups.values()].flatMap(({ action, context, resources }) =>
-    chunk(resources, SIMULATION_RESULTS_PER_PAGE).map((resourceArns) => ({ policySourceArn: principal, actionNames: [action], resourceArns, ...(context.length > 0 ? { contextEntries: context } : {}) })),
+    chunk(resources, SIMULATION_RESULTS_PER_PAGE).map((resourceArns) => ({
+      policySourceArn: principal,
+      actionNames: [action],
+      resourceArns,
+      ...(context.length > 0 ? { contextEntries: context } : {}),
+    })),
   );
 }
 

@@ -3,6 +3,7 @@
 // matching it against a rebuilt plan (match-saved-plan.ts), which also refuses display fields
 // (description, permissions, service, operation) that differ from what flowfix renders.
 import * as z from 'zod';
+
 import type { BecauseKind } from '../actions/action-kind.js';
 import { ACTION_KINDS } from '../actions/action-kinds.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
@@ -41,36 +42,38 @@ const actionSchema = actionSchemaOf(Object.values(ACTION_KINDS).filter((kind) =>
 export const planActionSchema = actionSchemaOf(Object.values(ACTION_KINDS));
 
 /** What a plan file may hold: what `flowfix apply FILE` reads, and schemas/plan.v1.schema.json. */
-export const planFileSchema = z.strictObject({
-  schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
-  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
-  partition: z.enum(['aws', 'aws-cn', 'aws-us-gov']),
-  createdAt: z.string(),
-  // Checked as settings (names, retention values, regions) when the plan is rebuilt from them.
-  settings: z.strictObject({
-    scope: z.string(),
-    trafficType: z.string(),
-    destination: z.string(),
-    roleName: z.string(),
-    policyName: z.string().optional(),
-    retentionInDays: z.number(),
-    minRetentionDays: z.number().optional(),
-    kmsKeyId: z.string().optional(),
-    permissionsBoundary: z.string().optional(),
-    rolePath: z.string().optional(),
-    regions: z.array(z.string()),
-    exclude: z.array(z.unknown()).optional(),
-    skipDefaultVpcs: z.boolean().optional(),
-    tags: z.record(z.string(), z.string()).optional(),
-    logFormat: z.string().optional(),
-    maxAggregationInterval: z.number().optional(),
-    fileFormat: z.string().optional(),
-    hiveCompatiblePartitions: z.boolean().optional(),
-    perHourPartition: z.boolean().optional(),
-  }),
-  actions: z.array(actionSchema),
-  blocked: z.array(z.strictObject({ reason: z.string(), region: z.string(), resourceIds: z.array(z.string()) })),
-}).meta({ title: 'flowfix plan (schemaVersion 1)', description: 'What `flowfix plan --out FILE` saves and `flowfix apply FILE` reads.' });
+export const planFileSchema = z
+  .strictObject({
+    schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
+    accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
+    partition: z.enum(['aws', 'aws-cn', 'aws-us-gov']),
+    createdAt: z.string(),
+    // Checked as settings (names, retention values, regions) when the plan is rebuilt from them.
+    settings: z.strictObject({
+      scope: z.string(),
+      trafficType: z.string(),
+      destination: z.string(),
+      roleName: z.string(),
+      policyName: z.string().optional(),
+      retentionInDays: z.number(),
+      minRetentionDays: z.number().optional(),
+      kmsKeyId: z.string().optional(),
+      permissionsBoundary: z.string().optional(),
+      rolePath: z.string().optional(),
+      regions: z.array(z.string()),
+      exclude: z.array(z.unknown()).optional(),
+      skipDefaultVpcs: z.boolean().optional(),
+      tags: z.record(z.string(), z.string()).optional(),
+      logFormat: z.string().optional(),
+      maxAggregationInterval: z.number().optional(),
+      fileFormat: z.string().optional(),
+      hiveCompatiblePartitions: z.boolean().optional(),
+      perHourPartition: z.boolean().optional(),
+    }),
+    actions: z.array(actionSchema),
+    blocked: z.array(z.strictObject({ reason: z.string(), region: z.string(), resourceIds: z.array(z.string()) })),
+  })
+  .meta({ title: 'flowfix plan (schemaVersion 1)', description: 'What `flowfix plan --out FILE` saves and `flowfix apply FILE` reads.' });
 
 /** A plan as read from a file: its settings not yet validated as settings. */
 export type SavedPlan = Omit<Plan, 'settings'> & { settings: z.infer<typeof planFileSchema>['settings'] };

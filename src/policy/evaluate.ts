@@ -4,11 +4,9 @@
 // checks that a policy does NOT grant something.
 import type { PolicyDocument, PolicyStatement } from '../facts/policy-document.js';
 
-export const asList = (value: string | string[] | undefined): string[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
+export const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-export const statementsOf = (policy: PolicyDocument): PolicyStatement[] =>
-  Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+export const statementsOf = (policy: PolicyDocument): PolicyStatement[] => (Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement]);
 
 /**
  * The condition keys of one request and their values, as IAM sees them (`iam:PermissionsBoundary`,
@@ -18,7 +16,10 @@ export const statementsOf = (policy: PolicyDocument): PolicyStatement[] =>
 export type RequestContext = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 function wildcardMatch(pattern: string, value: string, caseInsensitive: boolean): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '').test(value);
 }
 

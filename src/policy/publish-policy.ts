@@ -1,8 +1,8 @@
 // The delivery role's publish policy covers every log group flowfix delivers to: switching to a new
 // --log-group adds it, so flow logs already delivering to the old one keep their access.
+import { isValidLogGroupName } from '../facts/names.js';
 import type { PolicyDocument, PolicyStatement } from '../facts/policy-document.js';
 import { canonicalJson } from '../util/canonical-json.js';
-import { isValidLogGroupName } from '../facts/names.js';
 import { escapeRegExp } from '../util/collections.js';
 import { asList, isAllowed, statementsOf } from './evaluate.js';
 import { renderPolicy, type PolicyVariables } from './templates.js';
@@ -76,9 +76,7 @@ const MARKS = { Partition: 'PARTITION-MARK', AccountId: 'ACCOUNT-MARK', LogGroup
 
 /** A rendered template resource as a pattern: any partition and account, the log group name captured. */
 const resourcePattern = (resource: string) =>
-  new RegExp(
-    `^${escapeRegExp(resource).replace(MARKS.Partition, 'aws[a-z-]*').replace(MARKS.AccountId, '\\d{12}').replace(MARKS.LogGroupName, '(.+?)')}$`,
-  );
+  new RegExp(`^${escapeRegExp(resource).replace(MARKS.Partition, 'aws[a-z-]*').replace(MARKS.AccountId, '\\d{12}').replace(MARKS.LogGroupName, '(.+?)')}$`);
 
 /**
  * The log groups one statement grants when it is one of the template's statements rendered for them
@@ -91,7 +89,10 @@ export function templateStatementGroups(statement: PolicyStatement, template: Po
     const patterns = asList(expected.Resource).map(resourcePattern);
     // Per resource: '' for a fixed one (no group in it), the group's name, or undefined when it is no template resource.
     const groups = asList(statement.Resource).map((resource) =>
-      patterns.map((p) => p.exec(resource)).flatMap((m) => (m ? [m[1] ?? ''] : [])).find((name) => name === '' || isValidLogGroupName(name)),
+      patterns
+        .map((p) => p.exec(resource))
+        .flatMap((m) => (m ? [m[1] ?? ''] : []))
+        .find((name) => name === '' || isValidLogGroupName(name)),
     );
     if (groups.length > 0 && groups.every((g) => g !== undefined)) return [...new Set(groups.filter((g) => g !== ''))] as string[];
   }

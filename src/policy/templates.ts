@@ -1,6 +1,7 @@
 // The delivery role's documents live in policies/ as templates, so what flowfix writes is reviewable
 // on its own. `${Name}` placeholders (no colon, unlike IAM's own `${aws:...}` variables) are filled here.
 import { readFileSync } from 'node:fs';
+
 import type { PolicyDocument } from '../facts/policy-document.js';
 
 export interface PolicyTemplates {

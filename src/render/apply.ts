@@ -1,12 +1,12 @@
 // Data in, strings out: what apply did, and the verification after it.
-import { takesUntrusted } from './visible.js';
 import type { ApplyReport, DryRunCall, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
 import { DELIVERY_STATUS_INFO, DELIVERY_STATUSES, type DeliveryCheck, type DeliveryStatus, type InterfaceSample } from '../facts/delivery-status.js';
 import { actionNumber, type Plan } from '../plan/types.js';
-import { plainStyle, type Style } from './style.js';
 import { fit, indent, inner, plural, table } from './layout.js';
+import { plainStyle, type Style } from './style.js';
 import { actionRows, type RenderOptions } from './text.js';
+import { takesUntrusted } from './visible.js';
 
 export const renderPlanActions = takesUntrusted(function renderPlanActions(plan: Plan, style: Style = plainStyle, { width }: RenderOptions = {}): string {
   if (plan.actions.length === 0) return 'Plan: nothing to change';
@@ -24,17 +24,29 @@ export function countByStatus(outcomes: Outcome[]): Record<string, number> {
  * Each call a dry run would send, once. CreateFlowLogs' ResourceIds (up to 1000) are not repeated here:
  * each is a row of the table below, pointing at its call by number.
  */
-export const renderDryRunCalls = takesUntrusted(function renderDryRunCalls(calls: DryRunCall[], style: Style = plainStyle, { width }: RenderOptions = {}, command = 'apply'): string {
+export const renderDryRunCalls = takesUntrusted(function renderDryRunCalls(
+  calls: DryRunCall[],
+  style: Style = plainStyle,
+  { width }: RenderOptions = {},
+  command = 'apply',
+): string {
   const rows = calls.map((c) => {
     const number = actionNumber(c.actionId);
     const { ResourceIds: ids, ...rest } = c.input as { ResourceIds?: unknown };
-    const parameters = Array.isArray(ids) ? `${JSON.stringify(rest)} + ResourceIds: the ${plural(ids.length, 'resource')} of call ${number} below` : JSON.stringify(rest);
+    const parameters = Array.isArray(ids)
+      ? `${JSON.stringify(rest)} + ResourceIds: the ${plural(ids.length, 'resource')} of call ${number} below`
+      : JSON.stringify(rest);
     return [number, c.region, c.call, parameters];
   });
   return `${style.bold(`Dry run: nothing was changed. ${command} would send these calls:`)}\n${indent(table(rows, style, false, inner(width)))}`;
 });
 
-export const renderApplyReport = takesUntrusted(function renderApplyReport(report: ApplyReport, style: Style = plainStyle, { width }: RenderOptions = {}, command = 'apply'): string {
+export const renderApplyReport = takesUntrusted(function renderApplyReport(
+  report: ApplyReport,
+  style: Style = plainStyle,
+  { width }: RenderOptions = {},
+  command = 'apply',
+): string {
   const out: string[] = [];
   if (report.dryRunCalls.length > 0) out.push('', renderDryRunCalls(report.dryRunCalls, style, { width }, command), '');
   const colour = (o: Outcome) => (o.status === 'failed' ? style.red : o.status === 'applied' ? style.green : (t: string) => t);
@@ -44,7 +56,9 @@ export const renderApplyReport = takesUntrusted(function renderApplyReport(repor
   }
   if (report.outcomes.length > 0) out.push(table(rows, style, true, width));
   for (const p of report.dryRunProbes) {
-    const line = p.allowed ? `dry run ${p.region}: CreateFlowLogs would be allowed (${p.code})` : style.red(`dry run ${p.region}: CreateFlowLogs refused: ${p.code}: ${p.message}`);
+    const line = p.allowed
+      ? `dry run ${p.region}: CreateFlowLogs would be allowed (${p.code})`
+      : style.red(`dry run ${p.region}: CreateFlowLogs refused: ${p.code}: ${p.message}`);
     out.push(fit(line, width));
   }
   const counts = Object.entries(countByStatus(report.outcomes)).map(([status, n]) => `${n} ${status}`);
@@ -52,7 +66,8 @@ export const renderApplyReport = takesUntrusted(function renderApplyReport(repor
   const actions = new Set(report.outcomes.map((o) => o.actionId)).size;
   const summary = counts.length === 0 ? 'nothing to do' : `${plural(actions, 'action')} on ${plural(report.outcomes.length, 'resource')}: ${counts.join(', ')}`;
   out.push(fit(style.bold(`Summary: ${summary}`), width));
-  if (report.interrupted) out.push(fit(style.yellow('Interrupted: the call in flight finished, nothing more was started. Run the same command again to finish.'), width));
+  if (report.interrupted)
+    out.push(fit(style.yellow('Interrupted: the call in flight finished, nothing more was started. Run the same command again to finish.'), width));
   return out.join('\n');
 });
 
@@ -72,23 +87,38 @@ const FIRST_DELIVERY = '(new flow logs take about 5 minutes to CloudWatch Logs, 
 const sampleText = (c: { interfaces?: InterfaceSample | undefined }) =>
   c.interfaces ? `; looked at ${c.interfaces.sampled.join(', ')} (${c.interfaces.sampled.length} of ${plural(c.interfaces.total, 'network interface')})` : '';
 
-export const renderVerification = takesUntrusted(function renderVerification(results: Verification[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export const renderVerification = takesUntrusted(function renderVerification(
+  results: Verification[],
+  style: Style = plainStyle,
+  { width }: RenderOptions = {},
+): string {
   if (results.length === 0) return '';
   const bad = results.filter((r) => r.status !== 'ok' && r.status !== 'pending');
   const pending = results.filter((r) => r.status === 'pending');
   const delivering = results.filter((r) => r.status === 'ok').length;
-  const waiting = deliveryCounts(pending.map((r) => r.delivery ?? 'no-error-yet'), ', ');
+  const waiting = deliveryCounts(
+    pending.map((r) => r.delivery ?? 'no-error-yet'),
+    ', ',
+  );
   const lines = [fit(style.bold(`Verification: ${delivering}/${results.length} ${DELIVERY_STATUS_INFO.delivering.counted}${waiting}`), width)];
   for (const r of bad) lines.push(fit(style.red(`  ${r.region} ${r.resourceId}: ${r.status}${r.message ? `: ${r.message}` : ''}`), width, 4));
-  for (const r of pending.filter((p) => p.delivery === 'not-checked' || p.delivery === 'no-network-interfaces')) lines.push(fit(style.yellow(`  ${r.region} ${r.resourceId}: ${r.message}`), width, 4));
+  for (const r of pending.filter((p) => p.delivery === 'not-checked' || p.delivery === 'no-network-interfaces'))
+    lines.push(fit(style.yellow(`  ${r.region} ${r.resourceId}: ${r.message}`), width, 4));
   return lines.join('\n');
 });
 
 /** `flowfix verify`'s delivery line: what reached the destinations of the flow logs that count. */
-export const renderDelivery = takesUntrusted(function renderDelivery(checks: DeliveryCheck[], style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export const renderDelivery = takesUntrusted(function renderDelivery(
+  checks: DeliveryCheck[],
+  style: Style = plainStyle,
+  { width }: RenderOptions = {},
+): string {
   if (checks.length === 0) return '';
   const delivering = checks.filter((c) => c.status === 'delivering').length;
-  const rest = deliveryCounts(checks.map((c) => c.status).filter((s) => s !== 'delivering'), '; ');
+  const rest = deliveryCounts(
+    checks.map((c) => c.status).filter((s) => s !== 'delivering'),
+    '; ',
+  );
   const lines = [fit(`Delivery: ${delivering} of ${plural(checks.length, 'flow log')} ${DELIVERY_STATUS_INFO.delivering.counted}${rest}`, width)];
   for (const c of checks) {
     const about = `  ${c.region} ${c.flowLogId} (${c.resourceIds.join(', ')})`;

@@ -2,10 +2,10 @@
 // a quote or a line break, quotes doubled). A VPC's Name tag is anyone's free text, and a spreadsheet
 // runs a cell that starts with = + - @ (or a tab or carriage return) as a formula: such cells get a
 // leading ' and are quoted (OWASP's advice on CSV injection).
-import { takesUntrusted, visible } from './visible.js';
 import { describeExclusionMark } from '../audit/exclusions.js';
 import type { Finding } from '../audit/types.js';
 import type { PlanReport } from '../report/plan-report.js';
+import { takesUntrusted, visible } from './visible.js';
 
 /** The columns, named as the JSON report names the fields, with the account first. */
 export const CSV_COLUMNS = [

@@ -170,10 +170,21 @@ export function table(rows: string[][], style: Style = plainStyle, header = true
     const paint = header && i === 0 ? style.bold : (text: string) => text;
     const height = maxOf(row.map((c) => c.length));
     for (let k = 0; k < height; k++) {
-      out.push(paint(row.map((c, col) => (col === row.length - 1 ? (c[k] ?? '') : padEnd(c[k] ?? '', used[col]!))).join('  ').trimEnd()));
+      out.push(
+        paint(
+          row
+            .map((c, col) => (col === row.length - 1 ? (c[k] ?? '') : padEnd(c[k] ?? '', used[col]!)))
+            .join('  ')
+            .trimEnd(),
+        ),
+      );
     }
     const below = stacked ? rows[i]![shown] : undefined;
-    if (below) appendAll(out, wrap(below, width! - STACK_INDENT).map((l) => ' '.repeat(STACK_INDENT) + paint(l)));
+    if (below)
+      appendAll(
+        out,
+        wrap(below, width! - STACK_INDENT).map((l) => ' '.repeat(STACK_INDENT) + paint(l)),
+      );
   });
   return out.join('\n');
 }

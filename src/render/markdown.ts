@@ -2,7 +2,6 @@
 // ($GITHUB_STEP_SUMMARY). Identifiers and names (a VPC's Name tag is anyone's free text) go into code
 // spans, where Markdown, HTML, links and @mentions are inert; other text is escaped. Long tables are cut
 // at MAX_ROWS rows (GitHub refuses comments over 65,536 characters) and say how much was left out.
-import { takesUntrusted, visible } from './visible.js';
 import { describeExclusionMark } from '../audit/exclusions.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { Finding } from '../audit/types.js';
@@ -11,6 +10,7 @@ import type { PlanReport, RegionSummary } from '../report/plan-report.js';
 import { maxOf } from '../util/collections.js';
 import { plural } from './layout.js';
 import { renderPlanSummary, renderVerdict, type SummaryOptions } from './text.js';
+import { takesUntrusted, visible } from './visible.js';
 
 export const MAX_ROWS = 100;
 
@@ -47,7 +47,10 @@ const table = (header: string[], align: ('l' | 'r')[], rows: string[][]): string
 export const renderMarkdown = takesUntrusted(function renderMarkdown(report: PlanReport, options: MarkdownOptions): string {
   const out: string[] = [];
   out.push(`## flowfix ${options.command}: account ${mdCode(report.accountId)} (${mdText(report.partition)})`, '');
-  out.push(`Scope ${mdCode(report.settings.scope)}, traffic ${mdCode(report.settings.trafficType)} to ${mdCode(report.settings.destination)}, as of ${mdText(report.generatedAt)}.`, '');
+  out.push(
+    `Scope ${mdCode(report.settings.scope)}, traffic ${mdCode(report.settings.trafficType)} to ${mdCode(report.settings.destination)}, as of ${mdText(report.generatedAt)}.`,
+    '',
+  );
   // Flowfix's own words; the one value in them a user typed (the command) is a code span.
   out.push(`**${options.command === 'plan' ? renderPlanSummary(report, { ...options, code: mdCode }) : renderVerdict(report)}**`, '');
 
@@ -56,20 +59,29 @@ export const renderMarkdown = takesUntrusted(function renderMarkdown(report: Pla
   const findings = [...report.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   out.push(`### Findings (${findings.length})`, '');
   if (findings.length === 0) out.push('None: every resource in scope has a working flow log.', '');
-  else out.push(...table(['Severity', 'Region', 'Resource', 'Kind', 'Reason'], ['l', 'l', 'l', 'l', 'l'], findings.slice(0, MAX_ROWS).map(findingRow)), ...leftOut(findings.length, 'finding'), '');
+  else
+    out.push(
+      ...table(['Severity', 'Region', 'Resource', 'Kind', 'Reason'], ['l', 'l', 'l', 'l', 'l'], findings.slice(0, MAX_ROWS).map(findingRow)),
+      ...leftOut(findings.length, 'finding'),
+      '',
+    );
 
   if (options.command === 'plan') out.push(...planSection(report));
 
   const denied = report.regions.filter((r) => r.status === 'denied' && r.deniedBy);
   if (denied.length > 0) {
     out.push(`### Denied by an organization policy (${denied.length})`, '', 'Skipped: flowfix can do nothing in these regions.', '');
-    for (const r of denied) out.push(`- ${mdCode(r.region)}: ${mdText(describeOrganizationPolicy(r.deniedBy!))}${r.deniedBy!.action ? ` denies ${mdCode(r.deniedBy!.action)}` : ''}`);
+    for (const r of denied)
+      out.push(`- ${mdCode(r.region)}: ${mdText(describeOrganizationPolicy(r.deniedBy!))}${r.deniedBy!.action ? ` denies ${mdCode(r.deniedBy!.action)}` : ''}`);
     out.push('');
   }
 
   if (report.errors.length > 0) {
     out.push(`### Could not read (${report.errors.length})`, '');
-    for (const e of report.errors) out.push(`- ${mdCode(e.region)}: ${mdCode(e.code)} ${mdText(e.message)}${e.action && !e.message.includes(e.action) ? ` (needs ${mdCode(e.action)})` : ''}`);
+    for (const e of report.errors)
+      out.push(
+        `- ${mdCode(e.region)}: ${mdCode(e.code)} ${mdText(e.message)}${e.action && !e.message.includes(e.action) ? ` (needs ${mdCode(e.action)})` : ''}`,
+      );
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
@@ -80,9 +92,15 @@ function regionTable(report: PlanReport): string[] {
     FINDING_KINDS.filter((k) => r.findings[k])
       .map((k) => `${r.findings[k]} ${mdCode(k)}`)
       .join(', ') || 'none';
-  const unread: Record<Exclude<RegionSummary['status'], 'ok'>, string> = { error: '**unreadable**', denied: '**denied by an organization policy**', 'not-enabled': 'not enabled in this account' };
+  const unread: Record<Exclude<RegionSummary['status'], 'ok'>, string> = {
+    error: '**unreadable**',
+    denied: '**denied by an organization policy**',
+    'not-enabled': 'not enabled in this account',
+  };
   const rows = report.regions.map((r) =>
-    r.status !== 'ok' ? [mdCode(r.region), '–', '–', unread[r.status], '–'] : [mdCode(r.region), String(r.vpcs), String(r.subnets), `${r.compliant}/${r.inScope}`, counts(r)],
+    r.status !== 'ok'
+      ? [mdCode(r.region), '–', '–', unread[r.status], '–']
+      : [mdCode(r.region), String(r.vpcs), String(r.subnets), `${r.compliant}/${r.inScope}`, counts(r)],
   );
   const read = report.regions.filter((r) => r.status === 'ok');
   const sum = (pick: (r: RegionSummary) => number) => String(read.reduce((n, r) => n + pick(r), 0));
@@ -108,7 +126,9 @@ function planSection(report: PlanReport): string[] {
   const out = [`### Plan (${plural(actions.length, 'action')})`, ''];
   if (actions.length === 0) out.push('Nothing to change.', '');
   else {
-    const rows = actions.slice(0, MAX_ROWS).map((a) => [mdText(a.id.split('-')[0]!), mdCode(a.region), mdCode(`${a.service}:${a.operation}`), mdText(a.description)]);
+    const rows = actions
+      .slice(0, MAX_ROWS)
+      .map((a) => [mdText(a.id.split('-')[0]!), mdCode(a.region), mdCode(`${a.service}:${a.operation}`), mdText(a.description)]);
     out.push(...table(['#', 'Region', 'Call', 'What'], ['r', 'l', 'l', 'l'], rows), ...leftOut(actions.length, 'action'), '');
   }
   for (const b of blocked) out.push(`- Blocked in ${mdCode(b.region)}: ${plural(b.resourceIds.length, 'resource')}, because ${mdText(b.reason)}`);

@@ -1,12 +1,12 @@
 // Data in, strings out: the terminal view of many accounts. One table of accounts, then each account's
 // report exactly as a single-account run shows it.
-import { takesUntrusted } from './visible.js';
-import { FINDING_KINDS, isVerified, type PlanReport } from '../report/plan-report.js';
-import { mdCode, mdText, renderMarkdown, type MarkdownOptions } from './markdown.js';
 import { singleReport, type AccountReport, type OrgPlanReport } from '../report/org-report.js';
+import { FINDING_KINDS, isVerified, type PlanReport } from '../report/plan-report.js';
 import { fit, plural, table } from './layout.js';
+import { mdCode, mdText, renderMarkdown, type MarkdownOptions } from './markdown.js';
 import { plainStyle, type Style } from './style.js';
 import { renderPlanReport, type RenderOptions } from './text.js';
+import { takesUntrusted } from './visible.js';
 
 const label = (a: { accountId: string; name?: string }) => `${a.accountId}${a.name ? ` (${a.name})` : ''}`;
 
@@ -34,7 +34,8 @@ export const renderOrgPlanReport = takesUntrusted(function renderOrgPlanReport(
     if (account.status === 'read') {
       const single = singleReport(account.report);
       out.push(renderPlanReport(single, style, options), ...sections(single));
-    } else if (account.status === 'unreachable') out.push(fit(style.red(`  could not be read: ${account.error.code}: ${account.error.message} (${account.error.hint})`), options.width, 4));
+    } else if (account.status === 'unreachable')
+      out.push(fit(style.red(`  could not be read: ${account.error.code}: ${account.error.message} (${account.error.hint})`), options.width, 4));
     else out.push(style.yellow('  not started (interrupted)'));
   }
   return out.join('\n');
@@ -53,7 +54,12 @@ function accountRow(account: AccountReport, style: Style): string[] {
     .map(([kind, n]) => `${n} ${kind}`)
     .join(', ');
   // Regions denied by an organization policy or not enabled in the account are skipped, not failures: only unreadable ones are red.
-  const regionCell = read.length === regions.length ? String(regions.length) : regions.some((r) => r.status === 'error') ? style.red(`${read.length}/${regions.length}`) : `${read.length}/${regions.length}`;
+  const regionCell =
+    read.length === regions.length
+      ? String(regions.length)
+      : regions.some((r) => r.status === 'error')
+        ? style.red(`${read.length}/${regions.length}`)
+        : `${read.length}/${regions.length}`;
   return [account.accountId, account.name ?? '', regionCell, `${compliant}/${inScope}`, String(plan.actions.length), findings || 'none'];
 }
 
@@ -70,7 +76,10 @@ export const renderOrgMarkdown = takesUntrusted(function renderOrgMarkdown(repor
   return report.accounts
     .map((a) => {
       if (a.status === 'read') return renderMarkdown(singleReport(a.report), options);
-      const why = a.status === 'unreachable' ? `could not be read: ${mdCode(a.error.code)} ${mdText(a.error.message)} (${mdText(a.error.hint)})` : 'not started (interrupted)';
+      const why =
+        a.status === 'unreachable'
+          ? `could not be read: ${mdCode(a.error.code)} ${mdText(a.error.message)} (${mdText(a.error.hint)})`
+          : 'not started (interrupted)';
       return `## flowfix ${options.command}: account ${mdCode(a.accountId)}${a.name ? ` (${mdCode(a.name)})` : ''}\n\n${why}\n`;
     })
     .join('\n');

@@ -1,9 +1,9 @@
 // Data in, strings out: the permission preflight's "Permissions" section.
-import { takesUntrusted } from './visible.js';
 import type { DeniedBy, PermissionCheck } from '../plan/permission-check.js';
-import { plainStyle, type Style } from './style.js';
 import { fit, indent, inner, plural, table } from './layout.js';
+import { plainStyle, type Style } from './style.js';
 import type { RenderOptions } from './text.js';
+import { takesUntrusted } from './visible.js';
 
 /** Which layer refused, as IAM's decision details say. */
 const DENIED_BY: Record<DeniedBy, string> = {
@@ -21,7 +21,15 @@ export const renderPermissionCheck = takesUntrusted(function renderPermissionChe
   if (check.status === 'unavailable') {
     const lines = [title, fit(style.yellow(`  Permission check unavailable: ${check.message ?? 'no reason given'}`), width, 4)];
     for (const p of check.dryRunProbes ?? []) {
-      lines.push(fit(p.allowed ? `  dry run ${p.region}: CreateFlowLogs would be allowed (${p.code})` : style.red(`  dry run ${p.region}: CreateFlowLogs refused: ${p.code}: ${p.message ?? ''}`), width, 4));
+      lines.push(
+        fit(
+          p.allowed
+            ? `  dry run ${p.region}: CreateFlowLogs would be allowed (${p.code})`
+            : style.red(`  dry run ${p.region}: CreateFlowLogs refused: ${p.code}: ${p.message ?? ''}`),
+          width,
+          4,
+        ),
+      );
     }
     return lines.join('\n');
   }
@@ -29,16 +37,30 @@ export const renderPermissionCheck = takesUntrusted(function renderPermissionChe
   const undecided = check.undecided ?? [];
   const lines = [title];
   if (check.missing.length === 0) {
-    const allowed = undecided.length === 0 ? `all ${plural(check.needed, 'permission')} allowed` : `${check.needed - undecided.length} of ${plural(check.needed, 'permission')} allowed, none missing`;
+    const allowed =
+      undecided.length === 0
+        ? `all ${plural(check.needed, 'permission')} allowed`
+        : `${check.needed - undecided.length} of ${plural(check.needed, 'permission')} allowed, none missing`;
     lines.push(fit(style.green(`  ${allowed}${who}`), width, 4));
   } else {
-    const rows = [['REGION', 'ACTION', 'RESOURCE', 'DECISION', 'DENIED BY'], ...check.missing.map((m) => [m.region ?? '', m.action, m.resource, m.decision, DENIED_BY[m.deniedBy ?? 'identity-policy']])];
+    const rows = [
+      ['REGION', 'ACTION', 'RESOURCE', 'DECISION', 'DENIED BY'],
+      ...check.missing.map((m) => [m.region ?? '', m.action, m.resource, m.decision, DENIED_BY[m.deniedBy ?? 'identity-policy']]),
+    ];
     lines.push(fit(style.red(`  ${check.missing.length} of ${plural(check.needed, 'permission')} missing${who}: grant these before applying`), width, 4));
     lines.push(indent(table(rows, style, true, inner(width))));
   }
   if (undecided.length > 0) {
     const keys = [...new Set(undecided.flatMap((u) => u.missingContextValues))].sort();
-    lines.push(fit(style.yellow(`  ${undecided.length} could not be decided: the policies test ${keys.join(', ')}, whose values flowfix cannot know (not counted as missing)`), width, 4));
+    lines.push(
+      fit(
+        style.yellow(
+          `  ${undecided.length} could not be decided: the policies test ${keys.join(', ')}, whose values flowfix cannot know (not counted as missing)`,
+        ),
+        width,
+        4,
+      ),
+    );
     for (const u of undecided) lines.push(fit(`    ${u.region ?? ''} ${u.action} ${u.resource}`, width, 6));
   }
   return lines.join('\n');

@@ -1,10 +1,10 @@
 // Data in, strings out: what `flowfix rollback` would delete and keep in an account, and the confirm.
-import { takesUntrusted } from './visible.js';
-import type { KeptResource, RollbackPlan } from '../plan/build-rollback.js';
-import { plainStyle, type Style } from './style.js';
-import { fit, indent, inner, plural, table } from './layout.js';
 import { targetsOf } from '../actions/action-kinds.js';
+import type { KeptResource, RollbackPlan } from '../plan/build-rollback.js';
+import { fit, indent, inner, plural, table } from './layout.js';
+import { plainStyle, type Style } from './style.js';
 import { actionRows, countPlannedActions, type RenderOptions } from './text.js';
+import { takesUntrusted } from './visible.js';
 
 /** "1,234,567 bytes (1.2 MB)": exact, then readable. */
 export function formatBytes(bytes: number): string {
@@ -22,13 +22,23 @@ export function formatBytes(bytes: number): string {
 
 const keptLine = (k: KeptResource): string => {
   const what =
-    k.type === 'region' ? `region ${k.name}` : k.type === 'role' ? `role ${k.name}` : k.type === 'flow-log' ? `flow log ${k.name} in ${k.region}` : `log group ${k.name} in ${k.region}`;
+    k.type === 'region'
+      ? `region ${k.name}`
+      : k.type === 'role'
+        ? `role ${k.name}`
+        : k.type === 'flow-log'
+          ? `flow log ${k.name} in ${k.region}`
+          : `log group ${k.name} in ${k.region}`;
   const bytes = k.storedBytes !== undefined ? ` (${formatBytes(k.storedBytes)})` : '';
   return `Kept ${what}${bytes}: ${k.reason}`;
 };
 
 /** The plan of one account: its deletes, what stays and why, and one summary line. */
-export const renderRollbackPlan = takesUntrusted(function renderRollbackPlan(plan: RollbackPlan, style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export const renderRollbackPlan = takesUntrusted(function renderRollbackPlan(
+  plan: RollbackPlan,
+  style: Style = plainStyle,
+  { width }: RenderOptions = {},
+): string {
   const out: string[] = [];
   if (plan.actions.length > 0) {
     out.push(style.bold(`Rollback plan for account ${plan.accountId} (${plural(plan.actions.length, 'action')})`));

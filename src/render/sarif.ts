@@ -12,11 +12,12 @@
 // - The category (runAutomationDetails.id) is per account, so uploads for two accounts to one
 //   repository do not close each other's alerts; the upload-sarif action keeps an id the file has.
 import { createHash } from 'node:crypto';
+
+import { describeExclusionMark } from '../audit/exclusions.js';
 import { FINDING_KIND_INFO, FINDING_KINDS, type FindingKindInfo } from '../audit/finding-kinds.js';
 import type { Finding, FindingKind, Severity } from '../audit/types.js';
 import { describeOrganizationPolicy } from '../aws/errors.js';
 import type { PlanReport } from '../report/plan-report.js';
-import { describeExclusionMark } from '../audit/exclusions.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -37,7 +38,9 @@ export interface SarifOptions {
 
 /** Same account, region, resource and kind: same fingerprint, run after run (message and severity may change). */
 export function findingFingerprint(accountId: string, f: Pick<Finding, 'region' | 'resourceId' | 'kind'>): string {
-  return createHash('sha256').update(JSON.stringify(['flowfix-finding/v1', accountId, f.region, f.resourceId, f.kind])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(['flowfix-finding/v1', accountId, f.region, f.resourceId, f.kind]))
+    .digest('hex');
 }
 
 /** A relative URI reference GitHub accepts as the alert's "file": aws/ACCOUNT/REGION/RESOURCE, the resource id percent-encoded. */
@@ -50,31 +53,36 @@ export function renderSarif(reports: readonly PlanReport[], { toolVersion }: Sar
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
-    runs: reports.map((report) => (
-      {
-        tool: { driver: { name: 'flowfix', semanticVersion: toolVersion, rules: FINDING_KINDS.map((kind) => rule(kind, FINDING_KIND_INFO[kind])) } },
-        automationDetails: { id: `flowfix/${report.accountId}/` },
-        invocations: [
-          {
-            // An unreadable region has no results: say the run is incomplete, region by region.
-            executionSuccessful: report.errors.length === 0,
-            toolExecutionNotifications: [
-              ...report.errors.map((e) => ({
-                level: 'error',
-                message: { text: `Could not read ${e.region === 'global' ? 'the delivery role (IAM)' : e.region}: ${e.code}: ${e.message}` },
-              })),
-              // Denied by an organization policy: not a failed run, but no result there is not "compliant" either.
-              ...report.regions.flatMap((r) =>
-                r.status === 'denied' && r.deniedBy
-                  ? [{ level: 'note', message: { text: `Skipped ${r.region}: denied by an organization policy, the ${describeOrganizationPolicy(r.deniedBy)}` }, properties: { region: r.region, ...r.deniedBy } }]
-                  : [],
-              ),
-            ],
-          },
-        ],
-        results: report.findings.map((f) => result(report.accountId, f, ruleIndex.get(f.kind)!)),
-        properties: { accountId: report.accountId, partition: report.partition, generatedAt: report.generatedAt, settings: report.settings },
-      })),
+    runs: reports.map((report) => ({
+      tool: { driver: { name: 'flowfix', semanticVersion: toolVersion, rules: FINDING_KINDS.map((kind) => rule(kind, FINDING_KIND_INFO[kind])) } },
+      automationDetails: { id: `flowfix/${report.accountId}/` },
+      invocations: [
+        {
+          // An unreadable region has no results: say the run is incomplete, region by region.
+          executionSuccessful: report.errors.length === 0,
+          toolExecutionNotifications: [
+            ...report.errors.map((e) => ({
+              level: 'error',
+              message: { text: `Could not read ${e.region === 'global' ? 'the delivery role (IAM)' : e.region}: ${e.code}: ${e.message}` },
+            })),
+            // Denied by an organization policy: not a failed run, but no result there is not "compliant" either.
+            ...report.regions.flatMap((r) =>
+              r.status === 'denied' && r.deniedBy
+                ? [
+                    {
+                      level: 'note',
+                      message: { text: `Skipped ${r.region}: denied by an organization policy, the ${describeOrganizationPolicy(r.deniedBy)}` },
+                      properties: { region: r.region, ...r.deniedBy },
+                    },
+                  ]
+                : [],
+            ),
+          ],
+        },
+      ],
+      results: report.findings.map((f) => result(report.accountId, f, ruleIndex.get(f.kind)!)),
+      properties: { accountId: report.accountId, partition: report.partition, generatedAt: report.generatedAt, settings: report.settings },
+    })),
   };
   return `${JSON.stringify(log, null, 2)}\n`;
 }

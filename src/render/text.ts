@@ -1,15 +1,15 @@
 // Data in, strings out: the terminal view of a PlanReport.
-import { takesUntrusted } from './visible.js';
 import { ACTION_KINDS, targetsOf, type ActionKindName } from '../actions/action-kinds.js';
 import { describeExclusionMark } from '../audit/exclusions.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { Finding } from '../audit/types.js';
-import { actionNumber, type Plan, type PlanAction } from '../plan/types.js';
 import { describeOrganizationPolicy } from '../aws/errors.js';
+import { actionNumber, type Plan, type PlanAction } from '../plan/types.js';
 import { deniedRegionNames, isReportOnly, isVerified, type ExcludedResource, type PlanReport, type RegionSummary } from '../report/plan-report.js';
-import { fit, indent, inner, plural, table, visibleWidth } from './layout.js';
 import { maxOf } from '../util/collections.js';
+import { fit, indent, inner, plural, table, visibleWidth } from './layout.js';
 import { plainStyle, type Style } from './style.js';
+import { takesUntrusted } from './visible.js';
 
 /** `width`: the terminal's columns; without it lines are as long as they need to be (pipes, files). */
 export interface RenderOptions {
@@ -42,7 +42,11 @@ export const actionRows = takesUntrusted(function actionRows(actions: PlanAction
   return actions.map((a, i) => [numbers[i]!.padStart(width), a.region, `${a.service}:${a.operation}`, a.description]);
 });
 
-export const renderPlanReport = takesUntrusted(function renderPlanReport(report: PlanReport, style: Style = plainStyle, { width, command = 'plan' }: ReportRenderOptions = {}): string {
+export const renderPlanReport = takesUntrusted(function renderPlanReport(
+  report: PlanReport,
+  style: Style = plainStyle,
+  { width, command = 'plan' }: ReportRenderOptions = {},
+): string {
   const out: string[] = [];
   out.push(
     fit(
@@ -56,7 +60,11 @@ export const renderPlanReport = takesUntrusted(function renderPlanReport(report:
   // Excluded resources' findings are listed with the exclusions, not here.
   const findings = report.findings.filter((f) => !f.excluded).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   out.push('', style.bold(`Findings (${findings.length})`));
-  out.push(findings.length === 0 ? style.green('  none: every resource in scope has a working flow log') : indent(table(findings.map(renderFinding), style, false, inner(width))));
+  out.push(
+    findings.length === 0
+      ? style.green('  none: every resource in scope has a working flow log')
+      : indent(table(findings.map(renderFinding), style, false, inner(width))),
+  );
 
   if (report.excluded.length > 0) {
     out.push('', style.bold(`Excluded (${report.excluded.length}): left alone on purpose, never planned`));
@@ -113,7 +121,11 @@ function errorLines(report: PlanReport, style: Style, width: number | undefined)
 }
 
 /** The short form (guided's first step): counts per region, what could not be read, and one line of totals. */
-export const renderRegionSummary = takesUntrusted(function renderRegionSummary(report: PlanReport, style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export const renderRegionSummary = takesUntrusted(function renderRegionSummary(
+  report: PlanReport,
+  style: Style = plainStyle,
+  { width }: RenderOptions = {},
+): string {
   const problems = report.findings.filter((f) => !isReportOnly(f));
   const regions = new Set(problems.map((f) => f.region)).size;
   const excluded = report.excluded.length > 0 ? ` ${plural(report.excluded.length, 'resource')} excluded.` : '';
@@ -133,14 +145,33 @@ function regionTable(report: PlanReport, style: Style, width: number | undefined
   // The EXCLUDED column only when something is excluded, so reports without exclusions read as before.
   const excludedColumn = report.regions.some((r) => r.excluded > 0);
   const fixedHeads = ['REGION', 'VPCS', 'SUBNETS', 'COMPLIANT', ...(excludedColumn ? ['EXCLUDED'] : [])];
-  const unread: Record<Exclude<RegionSummary['status'], 'ok'>, string> = { error: style.red('unreadable'), denied: style.yellow('denied (org policy)'), 'not-enabled': style.dim('not enabled') };
+  const unread: Record<Exclude<RegionSummary['status'], 'ok'>, string> = {
+    error: style.red('unreadable'),
+    denied: style.yellow('denied (org policy)'),
+    'not-enabled': style.dim('not enabled'),
+  };
   const row = (r: RegionSummary, counts: string[]) =>
     r.status !== 'ok'
       ? [r.region, '-', '-', unread[r.status], ...(excludedColumn ? ['-'] : []), ...counts.map(() => '-')]
       : [r.region, String(r.vpcs), String(r.subnets), `${r.compliant}/${r.inScope}`, ...(excludedColumn ? [String(r.excluded)] : []), ...counts];
-  const wide = table([[...fixedHeads, ...kinds.map((k) => k.toUpperCase())], ...report.regions.map((r) => row(r, kinds.map((k) => String(r.findings[k] ?? 0))))], style);
+  const wide = table(
+    [
+      [...fixedHeads, ...kinds.map((k) => k.toUpperCase())],
+      ...report.regions.map((r) =>
+        row(
+          r,
+          kinds.map((k) => String(r.findings[k] ?? 0)),
+        ),
+      ),
+    ],
+    style,
+  );
   if (!width || width <= 0 || maxOf(wide.split('\n').map(visibleWidth)) <= width) return wide;
-  const counts = (r: RegionSummary) => kinds.filter((k) => r.findings[k]).map((k) => `${r.findings[k]} ${k}`).join(', ') || 'none';
+  const counts = (r: RegionSummary) =>
+    kinds
+      .filter((k) => r.findings[k])
+      .map((k) => `${r.findings[k]} ${k}`)
+      .join(', ') || 'none';
   return table([[...fixedHeads, 'FINDINGS'], ...report.regions.map((r) => row(r, [counts(r)]))], style, true, width);
 }
 
@@ -157,7 +188,10 @@ export interface SummaryOptions {
  * The last line of `flowfix plan`, as Terraform ends its plan: what will be created and set, and the
  * command that does it; or that nothing needs doing; and, whatever else, what could not be read.
  */
-export const renderPlanSummary = takesUntrusted(function renderPlanSummary(report: PlanReport, { nextStep = 'flowfix apply', code = (c) => `\`${c}\``, fromSnapshot = false }: SummaryOptions = {}): string {
+export const renderPlanSummary = takesUntrusted(function renderPlanSummary(
+  report: PlanReport,
+  { nextStep = 'flowfix apply', code = (c) => `\`${c}\``, fromSnapshot = false }: SummaryOptions = {},
+): string {
   const { actions, blocked } = report.plan;
   const sentences: string[] = [];
   if (actions.length > 0) {
@@ -173,10 +207,15 @@ export const renderPlanSummary = takesUntrusted(function renderPlanSummary(repor
   } else {
     const open = report.findings.filter((f) => !isReportOnly(f)).length;
     const unit = report.settings.scope === 'subnet' ? 'subnet' : 'VPC';
-    if (open > 0 || blocked.length > 0) sentences.push(`No changes flowfix can make: ${plural(open, 'finding')} need${open === 1 ? 's' : ''} your action (see above).`);
+    if (open > 0 || blocked.length > 0)
+      sentences.push(`No changes flowfix can make: ${plural(open, 'finding')} need${open === 1 ? 's' : ''} your action (see above).`);
     else if (report.errors.length > 0) sentences.push(`No changes in what could be read.`);
-    else if (!report.regions.some((r) => r.status === 'ok') && deniedRegionNames(report).length > 0) sentences.push('Nothing checked: every region is denied by an organization policy.');
-    else sentences.push(`No changes: every ${unit} in scope has a working flow log${deniedRegionNames(report).length > 0 ? ' in the regions flowfix may use' : ''}.`);
+    else if (!report.regions.some((r) => r.status === 'ok') && deniedRegionNames(report).length > 0)
+      sentences.push('Nothing checked: every region is denied by an organization policy.');
+    else
+      sentences.push(
+        `No changes: every ${unit} in scope has a working flow log${deniedRegionNames(report).length > 0 ? ' in the regions flowfix may use' : ''}.`,
+      );
   }
   const denied = deniedSentence(report);
   if (denied) sentences.push(denied);
@@ -204,7 +243,9 @@ function unreadSentence(report: PlanReport): string {
 
 /** "4 flow logs, 1 role to create; 1 role policy to set" (and "… to delete" for rollback plans). */
 export const planCountsSentence = (counted: Record<'create' | 'set' | 'delete', string>): string =>
-  [counted.create && `${counted.create} to create`, counted.set && `${counted.set} to set`, counted.delete && `${counted.delete} to delete`].filter(Boolean).join('; ');
+  [counted.create && `${counted.create} to create`, counted.set && `${counted.set} to set`, counted.delete && `${counted.delete} to delete`]
+    .filter(Boolean)
+    .join('; ');
 
 /** The counts of a plan's actions by verb, for summary lines. */
 export const countPlannedActions = (plan: Pick<Plan, 'actions'>) => countPlanned(plan);
@@ -226,13 +267,15 @@ function countPlanned(plan: Pick<Plan, 'actions'>): Record<'create' | 'set' | 'd
 /** The verdict `flowfix verify` ends with. */
 export const renderVerdict = takesUntrusted(function renderVerdict(report: PlanReport): string {
   const denied = deniedRegionNames(report);
-  if (isVerified(report) && denied.length > 0 && !report.regions.some((r) => r.status === 'ok')) return `Not verified: every region is denied by an organization policy (${denied.join(', ')}).`;
+  if (isVerified(report) && denied.length > 0 && !report.regions.some((r) => r.status === 'ok'))
+    return `Not verified: every region is denied by an organization policy (${denied.join(', ')}).`;
   if (isVerified(report)) {
     const excluded = report.excluded.length > 0 ? ` ${excludedSentence(report)}` : '';
     return `Verified: every resource in scope has a working flow log${denied.length > 0 ? ` (skipped ${listed(denied)}: denied by an organization policy)` : ''}.${excluded}`;
   }
   const problems = report.findings.filter((f) => !isReportOnly(f)).length;
   const unreadable = report.errors.map((e) => (e.region === 'global' ? 'the delivery role (IAM)' : e.region));
-  if (unreadable.length > 0) return `Not verified: could not read ${unreadable.join(', ')}${problems > 0 ? `; ${plural(problems, 'finding')} in what was read` : ''}.`;
+  if (unreadable.length > 0)
+    return `Not verified: could not read ${unreadable.join(', ')}${problems > 0 ? `; ${plural(problems, 'finding')} in what was read` : ''}.`;
   return `Not verified: ${plural(problems, 'finding')} to fix.`;
 });

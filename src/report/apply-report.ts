@@ -2,13 +2,14 @@
 // ApplyResult is inferred from it, schemas/apply-report.v1.schema.json is generated from it, and the
 // tests validate every apply report they produce against it.
 import * as z from 'zod';
+
+import { ACTION_KINDS, type ActionKindName } from '../actions/action-kinds.js';
 import type { DryRunCall, DryRunProbe, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
-import { ACTION_KINDS, type ActionKindName } from '../actions/action-kinds.js';
+import { DELIVERY_STATUSES } from '../facts/delivery-status.js';
 import { planFileSchema } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import type { Equal } from '../util/types.js';
-import { DELIVERY_STATUSES } from '../facts/delivery-status.js';
 import { deniedRegionSchema, interfaceSampleSchema, permissionCheckSchema, reportErrorSchema } from './plan-report.js';
 
 /** Bump on any incompatible change; documented in README "JSON output". */

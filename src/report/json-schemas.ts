@@ -2,6 +2,7 @@
 // schemas the code itself validates with. `npm run schemas` writes them; a test fails when the
 // committed files differ from what this renders.
 import * as z from 'zod';
+
 import { planFileSchema } from '../plan/plan-file.js';
 import { applyReportSchema } from './apply-report.js';
 import { orgApplyReportSchema, orgPlanReportSchema } from './org-report.js';

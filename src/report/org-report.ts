@@ -4,6 +4,7 @@
 // published schemas stay as they were (v1), so their per-account status words stay too: 'read' (plan,
 // verify) and 'applied' (apply) for the workflow's one word, 'done'.
 import * as z from 'zod';
+
 import { FlowfixError, interrupted } from '../errors.js';
 import type { AwsProblem } from '../inventory/types.js';
 import { APPLY_REPORT_SCHEMA, applyReportSchema, type ApplyReportDocument } from './apply-report.js';
@@ -45,10 +46,19 @@ export function soleValue<T>(outcome: AccountOutcome<T>): T {
 export const ORG_REPORT_SCHEMA = 'flowfix.org-plan-report/v1';
 
 const accountIdentity = { accountId: z.string(), name: z.string().optional().describe('From Organizations, when the accounts came from --org') };
-const accountError = z.strictObject({ code: z.string(), message: z.string().describe("AWS's own words"), action: z.string().optional(), hint: z.string().describe('What to fix') });
+const accountError = z.strictObject({
+  code: z.string(),
+  message: z.string().describe("AWS's own words"),
+  action: z.string().optional(),
+  hint: z.string().describe('What to fix'),
+});
 
 export const accountReportSchema = z.discriminatedUnion('status', [
-  z.strictObject({ ...accountIdentity, status: z.literal('read'), report: planReportSchema.omit({ schema: true }).describe('What a single-account report holds') }),
+  z.strictObject({
+    ...accountIdentity,
+    status: z.literal('read'),
+    report: planReportSchema.omit({ schema: true }).describe('What a single-account report holds'),
+  }),
   z.strictObject({ ...accountIdentity, status: z.literal('unreachable'), error: accountError }),
   z.strictObject({ ...accountIdentity, status: z.literal('not-started') }),
 ]);
@@ -61,7 +71,10 @@ export const orgPlanReportSchema = z
     accounts: z.array(accountReportSchema),
     notActive: z.array(z.strictObject({ ...accountIdentity, state: z.string() })).describe('Organization accounts that are not ACTIVE: not entered'),
   })
-  .meta({ title: 'flowfix organization plan report (flowfix.org-plan-report/v1)', description: 'What `flowfix plan|verify --org|--accounts --format json` print.' });
+  .meta({
+    title: 'flowfix organization plan report (flowfix.org-plan-report/v1)',
+    description: 'What `flowfix plan|verify --org|--accounts --format json` print.',
+  });
 
 /** Bump on any incompatible change; documented in README "Many accounts". */
 export const ORG_APPLY_REPORT_SCHEMA = 'flowfix.org-apply-report/v1';
@@ -81,7 +94,10 @@ export const orgApplyReportSchema = z
     ),
     exitCode: exitCodeSchema,
   })
-  .meta({ title: 'flowfix organization apply report (flowfix.org-apply-report/v1)', description: 'What `flowfix apply --org|--accounts --format json` prints: one apply report per account.' });
+  .meta({
+    title: 'flowfix organization apply report (flowfix.org-apply-report/v1)',
+    description: 'What `flowfix apply --org|--accounts --format json` prints: one apply report per account.',
+  });
 
 /** The plan inside each account's report is typed as flowfix writes it. */
 export type AccountReport =
@@ -109,7 +125,9 @@ export interface RunAccounts {
 
 /** The entry of an account not done, the same in every many-account document. */
 export function notDone(account: Exclude<AccountOutcome<unknown>, { status: 'done' }>): Exclude<AccountReport, { status: 'read' }> {
-  return account.status === 'unreachable' ? { ...identityOf(account), status: 'unreachable', error: account.problem } : { ...identityOf(account), status: 'not-started' };
+  return account.status === 'unreachable'
+    ? { ...identityOf(account), status: 'unreachable', error: account.problem }
+    : { ...identityOf(account), status: 'not-started' };
 }
 
 /** `plan` and `verify`: one account's report as a single-account run prints it, or the organization report. */
@@ -129,7 +147,11 @@ export function planDocument(run: RunAccounts, accounts: AccountOutcome<PlanRepo
 }
 
 /** `apply`: one account's apply report, or one per account in the organization apply report. */
-export function applyDocument(run: RunAccounts, accounts: AccountOutcome<Omit<ApplyReportDocument, 'schema'>>[], exitCode: ApplyReportDocument['exitCode']): ApplyReportDocument | OrgApplyReportDocument {
+export function applyDocument(
+  run: RunAccounts,
+  accounts: AccountOutcome<Omit<ApplyReportDocument, 'schema'>>[],
+  exitCode: ApplyReportDocument['exitCode'],
+): ApplyReportDocument | OrgApplyReportDocument {
   if (accounts.length === 1) return { schema: APPLY_REPORT_SCHEMA, ...soleValue(accounts[0]!) };
   return {
     schema: ORG_APPLY_REPORT_SCHEMA,

@@ -3,18 +3,19 @@
 // (schemas/plan-report.v1.schema.json) is generated from it, and the tests validate every report they
 // produce against it.
 import * as z from 'zod';
+
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { AuditResult, AuditWarning, Coverage, ExclusionMark, Finding, FindingKind } from '../audit/types.js';
-import { deniedRegions, type AwsProblem, type DeniedRegion, type Inventory } from '../inventory/types.js';
 import { describeDestination, flowLogOptionSettings, type Settings } from '../config/settings.js';
+import { DELIVERY_STATUSES, type DeliveryCheck } from '../facts/delivery-status.js';
+import { deniedRegions, type AwsProblem, type DeniedRegion, type Inventory } from '../inventory/types.js';
+import type { PermissionCheck } from '../plan/permission-check.js';
 import { planFileSchema } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
-import type { PermissionCheck } from '../plan/permission-check.js';
 import type { Equal } from '../util/types.js';
-import { DELIVERY_STATUSES, type DeliveryCheck } from '../facts/delivery-status.js';
+import type { ReportWarning } from './warnings.js';
 
 export { FINDING_KINDS } from '../audit/finding-kinds.js';
-import type { ReportWarning } from './warnings.js';
 
 /** Bump on any incompatible change to PlanReport; documented in README "JSON output". */
 export const REPORT_SCHEMA = 'flowfix.plan-report/v1';
@@ -64,7 +65,11 @@ export const coverageSchema = z.strictObject({
       flowLogId: z.string(),
       resourceId: z.string(),
       level: z.enum(['own', 'vpc']),
-      by: z.enum(['flowfix', 'user', 'telemetry-rule']).describe('Who keeps that flow log: flowfix (ManagedBy=flowfix), an AWS CloudWatch telemetry rule (CloudWatchTelemetryRuleManaged=true), or the account\'s own people'),
+      by: z
+        .enum(['flowfix', 'user', 'telemetry-rule'])
+        .describe(
+          "Who keeps that flow log: flowfix (ManagedBy=flowfix), an AWS CloudWatch telemetry rule (CloudWatchTelemetryRuleManaged=true), or the account's own people",
+        ),
     })
     .optional(),
   excluded: exclusionMarkSchema.optional(),
@@ -86,7 +91,9 @@ export const regionSummarySchema = z.strictObject({
   region: z.string(),
   status: z
     .enum(['ok', 'error', 'denied', 'not-enabled'])
-    .describe("'error': could not be read (listed in `errors`); 'denied': an organization policy (SCP or RCP) denies flowfix there (see `deniedBy`); 'not-enabled': the account has not enabled this region"),
+    .describe(
+      "'error': could not be read (listed in `errors`); 'denied': an organization policy (SCP or RCP) denies flowfix there (see `deniedBy`); 'not-enabled': the account has not enabled this region",
+    ),
   vpcs: count,
   subnets: count,
   inScope: count,
@@ -178,8 +185,11 @@ export const planReportSchema = z
       destination: z.string(),
       roleName: z.string(),
       minRetentionDays: z.number().int(),
-      logFormat: z.string().optional().describe('LogFormat of the flow logs flowfix creates (absent: AWS\'s default format)'),
-      maxAggregationInterval: z.union([z.literal(60), z.literal(600)]).optional().describe('MaxAggregationInterval in seconds (absent: 600)'),
+      logFormat: z.string().optional().describe("LogFormat of the flow logs flowfix creates (absent: AWS's default format)"),
+      maxAggregationInterval: z
+        .union([z.literal(60), z.literal(600)])
+        .optional()
+        .describe('MaxAggregationInterval in seconds (absent: 600)'),
       fileFormat: z.enum(['plain-text', 'parquet']).optional().describe('S3 only: DestinationOptions.FileFormat (absent: plain-text)'),
       hiveCompatiblePartitions: z.boolean().optional().describe('S3 only: DestinationOptions.HiveCompatiblePartitions (absent: false)'),
       perHourPartition: z.boolean().optional().describe('S3 only: DestinationOptions.PerHourPartition (absent: false)'),
@@ -198,7 +208,9 @@ export const planReportSchema = z
           resourceIds: z.array(z.string()).describe('The compliant resources this flow log covers'),
           status: z.enum(DELIVERY_STATUSES.filter((s) => s !== 'delivery-failed') as [DeliveryCheck['status'], ...DeliveryCheck['status'][]]),
           evidence: z.string().optional(),
-          interfaces: interfaceSampleSchema.optional().describe('CloudWatch Logs: the network interfaces whose log streams were looked at (at most 3), of how many the resource has'),
+          interfaces: interfaceSampleSchema
+            .optional()
+            .describe('CloudWatch Logs: the network interfaces whose log streams were looked at (at most 3), of how many the resource has'),
           why: z.string().optional(),
         }),
       )
@@ -297,11 +309,31 @@ function excludedResources(audit: AuditResult): ExcludedResource[] {
     if (!c.excluded) return [];
     const finding = findingOf.get(key(c));
     findingOf.delete(key(c));
-    return [{ region: c.region, resourceType: c.resourceType, resourceId: c.resourceId, vpcId: c.vpcId, ...(c.name ? { name: c.name } : {}), ...(finding ? { finding: finding.kind } : {}), ...c.excluded }];
+    return [
+      {
+        region: c.region,
+        resourceType: c.resourceType,
+        resourceId: c.resourceId,
+        vpcId: c.vpcId,
+        ...(c.name ? { name: c.name } : {}),
+        ...(finding ? { finding: finding.kind } : {}),
+        ...c.excluded,
+      },
+    ];
   });
   const others = [...findingOf.values()].flatMap((f): ExcludedResource[] =>
     f.resourceType === 'VPC' || f.resourceType === 'Subnet'
-      ? [{ region: f.region, resourceType: f.resourceType, resourceId: f.resourceId, ...(f.vpcId ? { vpcId: f.vpcId } : {}), ...(f.name ? { name: f.name } : {}), finding: f.kind, ...f.excluded! }]
+      ? [
+          {
+            region: f.region,
+            resourceType: f.resourceType,
+            resourceId: f.resourceId,
+            ...(f.vpcId ? { vpcId: f.vpcId } : {}),
+            ...(f.name ? { name: f.name } : {}),
+            finding: f.kind,
+            ...f.excluded!,
+          },
+        ]
       : [],
   );
   return [...fromCoverage, ...others];

@@ -1,18 +1,21 @@
 // The document `flowfix rollback --format json` prints, defined once as a zod schema: one entry per
 // account (a single-account run has one), what was planned, kept and done.
 import * as z from 'zod';
+
 import type { KeptResource } from '../plan/build-rollback.js';
 import { planActionSchema } from '../plan/plan-file.js';
+import type { PlanAction } from '../plan/types.js';
 import type { Equal } from '../util/types.js';
 import { dryRunCallSchema, outcomeSchema } from './apply-report.js';
 import { identityOf, notDone, soleValue, type AccountOutcome, type AccountTarget } from './org-report.js';
-import type { PlanAction } from '../plan/types.js';
 
 /** Bump on any incompatible change; documented in README "Rollback". */
 export const ROLLBACK_REPORT_SCHEMA = 'flowfix.rollback-report/v1';
 
 export const keptResourceSchema = z.strictObject({
-  type: z.enum(['role', 'log-group', 'region', 'flow-log']).describe("'flow-log': tagged ManagedBy=flowfix but not flowfix's shape under these settings (name: its id)"),
+  type: z
+    .enum(['role', 'log-group', 'region', 'flow-log'])
+    .describe("'flow-log': tagged ManagedBy=flowfix but not flowfix's shape under these settings (name: its id)"),
   region: z.string().describe("'global' for the role"),
   name: z.string(),
   reason: z.string().describe('Why rollback leaves it in place'),
@@ -56,7 +59,10 @@ export const rollbackReportSchema = z
     ),
     exitCode,
   })
-  .meta({ title: 'flowfix rollback report (flowfix.rollback-report/v1)', description: 'What `flowfix rollback --format json` (with --yes or --dry-run) prints.' });
+  .meta({
+    title: 'flowfix rollback report (flowfix.rollback-report/v1)',
+    description: 'What `flowfix rollback --format json` (with --yes or --dry-run) prints.',
+  });
 
 export type RollbackReportDocument = z.infer<typeof rollbackReportSchema>;
 export type AccountRollbackDocument = z.infer<typeof accountRollbackSchema>;
@@ -73,7 +79,10 @@ export type RollbackReport = Omit<RollbackReportDocument, 'accounts'> & {
 };
 
 /** `rollback`: one entry per account, a run of one account included (whose failure is thrown, as any single-account run's). */
-export function rollbackDocument(request: Pick<RollbackReport, 'dryRun' | 'deleteLogGroups' | 'exitCode'>, accounts: AccountOutcome<AccountRollbackValue>[]): RollbackReport {
+export function rollbackDocument(
+  request: Pick<RollbackReport, 'dryRun' | 'deleteLogGroups' | 'exitCode'>,
+  accounts: AccountOutcome<AccountRollbackValue>[],
+): RollbackReport {
   if (accounts.length === 1) soleValue(accounts[0]!);
   return {
     schema: ROLLBACK_REPORT_SCHEMA,

@@ -25,7 +25,12 @@ const number = (n: number) => n.toLocaleString('en-US');
  * against IAM's per-role quota. Each log group added to the publish policy takes more: the warning says
  * how much, and about how many more fit.
  */
-export function roleWarnings(inventory: Inventory, plan: Plan, settings: Pick<Settings, 'destination' | 'roleName' | 'policyName'>, templates: PolicyTemplates): ReportWarning[] {
+export function roleWarnings(
+  inventory: Inventory,
+  plan: Plan,
+  settings: Pick<Settings, 'destination' | 'roleName' | 'policyName'>,
+  templates: PolicyTemplates,
+): ReportWarning[] {
   if (settings.destination.type !== 'cloud-watch-logs') return [];
   const role = roleOf(inventory);
   const put = plan.actions.find((a) => a.kind === 'put-role-policy' && a.input.RoleName === settings.roleName);
@@ -41,7 +46,8 @@ export function roleWarnings(inventory: Inventory, plan: Plan, settings: Pick<Se
   const granted = (current && logGroupsGrantedBy(current, templates.publish, vars)) ?? [settings.destination.logGroupName];
   // What one more group of the same name length adds to the publish policy.
   const another = `/${MANAGED_BY_TAG.value}-${'x'.repeat(Math.max(1, settings.destination.logGroupName.length - 9))}`;
-  const perGroup = policySize(renderPublishPolicy(templates.publish, vars, [...granted, another])) - policySize(renderPublishPolicy(templates.publish, vars, granted));
+  const perGroup =
+    policySize(renderPublishPolicy(templates.publish, vars, [...granted, another])) - policySize(renderPublishPolicy(templates.publish, vars, granted));
   const left = ROLE_INLINE_POLICIES_MAX_CHARS - size;
   const outlook =
     left < 0

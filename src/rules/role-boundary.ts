@@ -30,7 +30,9 @@ export function boundaryProblem(
       : 'create it, or name another with --permissions-boundary';
     return `${whose}, which does not exist: ${fix}`;
   }
-  const needed = renderPublishPolicy(loadPolicyTemplates().publish, { Partition: inventory.partition, AccountId: inventory.accountId }, [settings.destination.logGroupName]);
+  const needed = renderPublishPolicy(loadPolicyTemplates().publish, { Partition: inventory.partition, AccountId: inventory.accountId }, [
+    settings.destination.logGroupName,
+  ]);
   const missing = firstMissingGrant(boundary.document, needed);
   if (!missing) return undefined;
   return `${whose}, which does not allow ${missing.action} on ${missing.resource}: delivery to ${settings.destination.logGroupName} would fail with "Access error". Widen the boundary (policies/delivery-role-boundary.json allows what delivery needs) or name another with --permissions-boundary`;

@@ -36,7 +36,10 @@ const or = (values: Truth[]): Truth => (values.includes(true) ? true : values.in
 
 /** `*` any run of characters, `?` one; case-sensitive unless told. */
 function wildcard(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
 }
 
@@ -80,7 +83,10 @@ function checkConditions(statement: PolicyStatement, context: Record<string, str
   const checks: ConditionCheck[] = [];
   for (const [rawOperator, entries] of Object.entries(statement.Condition ?? {})) {
     // Both context keys are single-valued and present: ForAnyValue/ForAllValues and …IfExists change nothing.
-    const operator = rawOperator.replace(/^for(anyvalue|allvalues):/i, '').replace(/ifexists$/i, '').toLowerCase();
+    const operator = rawOperator
+      .replace(/^for(anyvalue|allvalues):/i, '')
+      .replace(/ifexists$/i, '')
+      .toLowerCase();
     for (const [key, value] of Object.entries(entries ?? {})) {
       const expected = asList(value as string | string[]).map(String);
       const actual = context[key.toLowerCase()];
@@ -93,16 +99,19 @@ function checkConditions(statement: PolicyStatement, context: Record<string, str
 
 const principalMatches = (s: PolicyStatement): boolean => {
   const names = (principal: unknown): string[] =>
-    principal === '*' ? ['*'] : [...asList((principal as { Service?: string | string[] } | undefined)?.Service), ...asList((principal as { AWS?: string | string[] } | undefined)?.AWS).filter((p) => p === '*')];
+    principal === '*'
+      ? ['*']
+      : [
+          ...asList((principal as { Service?: string | string[] } | undefined)?.Service),
+          ...asList((principal as { AWS?: string | string[] } | undefined)?.AWS).filter((p) => p === '*'),
+        ];
   const notPrincipal = (s as { NotPrincipal?: unknown }).NotPrincipal;
   if (notPrincipal !== undefined) return !names(notPrincipal).some((n) => n === '*' || n === FLOW_LOGS_SERVICE);
   return names(s.Principal).some((n) => n === '*' || n === FLOW_LOGS_SERVICE);
 };
 
 const actionMatches = (s: PolicyStatement): boolean =>
-  s.NotAction !== undefined
-    ? !asList(s.NotAction).some((p) => wildcard(p, ASSUME_ROLE, true))
-    : asList(s.Action).some((p) => wildcard(p, ASSUME_ROLE, true));
+  s.NotAction !== undefined ? !asList(s.NotAction).some((p) => wildcard(p, ASSUME_ROLE, true)) : asList(s.Action).some((p) => wildcard(p, ASSUME_ROLE, true));
 
 /** null when VPC Flow Logs can assume the role for a new flow log of the account in `scope.region`. */
 export function trustProblemIn(trustPolicy: PolicyDocument, scope: TrustScope): TrustProblem | null {
@@ -133,7 +142,10 @@ export function trustProblemIn(trustPolicy: PolicyDocument, scope: TrustScope): 
   if (verdict === 'unknown' || undecidedDenies.length > 0) {
     const keys = verdict === 'unknown' ? unknownKeys(allows.filter((a) => a.truth === 'unknown')) : unknownKeys(undecidedDenies);
     const which = verdict === 'unknown' ? 'its Allow' : 'a Deny statement';
-    return { certain: false, why: `${which} for ${FLOW_LOGS_SERVICE} depends on ${keys}, which flowfix cannot check (it reads neither AWS Organizations nor anything beyond the account and the flow log's ARN)` };
+    return {
+      certain: false,
+      why: `${which} for ${FLOW_LOGS_SERVICE} depends on ${keys}, which flowfix cannot check (it reads neither AWS Organizations nor anything beyond the account and the flow log's ARN)`,
+    };
   }
   return null;
 }

@@ -4,6 +4,7 @@
 import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import path from 'node:path';
+
 import { describeKind, readCapped } from '../util/safe-files.js';
 import { errorText, isErrorCode } from './snapshot-error.js';
 
@@ -46,4 +47,3 @@ export async function readBoundedFile(realRoot: string, file: string, maxBytes =
     await handle.close();
   }
 }
-

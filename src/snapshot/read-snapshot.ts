@@ -19,8 +19,9 @@
 
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { partitionOf, isValidRegionName } from '../facts/regions.js';
+
 import type { Settings } from '../config/settings.js';
+import { isValidRegionName, partitionOf } from '../facts/regions.js';
 import { MAX_SHOWN_ISSUES } from '../util/validation-problems.js';
 import * as schema from './schemas.js';
 import { errorText, snapshotError } from './snapshot-error.js';
@@ -136,7 +137,10 @@ async function selectRegions(dir: string, settings: Settings): Promise<{ regionN
     );
   }
 
-  const regionNames = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const regionNames = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const notRegions = regionNames.filter((name) => !isValidRegionName(name));
   if (notRegions.length > 0) {
     throw problem(
@@ -169,9 +173,7 @@ interface RolePolicyFile {
 }
 
 async function readRolePolicies(files: SnapshotFiles, roleName: string): Promise<RolePolicyFile[]> {
-  const names = (await readdir(files.dir))
-    .filter((name) => name.startsWith(SNAPSHOT_FILES.rolePolicyPrefix) && name.endsWith('.json'))
-    .sort();
+  const names = (await readdir(files.dir)).filter((name) => name.startsWith(SNAPSHOT_FILES.rolePolicyPrefix) && name.endsWith('.json')).sort();
   const read = await Promise.all(
     names.map(async (file) => {
       const policyName = file.slice(SNAPSHOT_FILES.rolePolicyPrefix.length, -'.json'.length);
@@ -198,8 +200,7 @@ function checkRoleName(files: SnapshotFiles, role: schema.GetRoleJson, policies:
       files.report(
         file,
         [`RoleName: policy of role "${json.RoleName}", but ${SNAPSHOT_FILES.role} is role "${role.Role.RoleName}"`],
-        files.regenerate(file, `aws iam get-role-policy --role-name ${role.Role.RoleName} --policy-name ${json.PolicyName} --output json`) +
-          ' or delete it',
+        files.regenerate(file, `aws iam get-role-policy --role-name ${role.Role.RoleName} --policy-name ${json.PolicyName} --output json`) + ' or delete it',
       );
     }
   }

@@ -1,6 +1,7 @@
 // The AWS CLI JSON of each snapshot file. Loose (AWS adds fields all the time), but every field flowfix
 // reads is typed. The parsed objects have the SDK's shapes, so src/aws/'s mappers turn them into facts.
 import * as z from 'zod';
+
 import { decodePolicyText } from '../policy/decode.js';
 import { errorText } from './snapshot-error.js';
 
@@ -87,7 +88,9 @@ export const DescribeFlowLogs = z.looseObject({
         DeliverLogsPermissionArn: z.string().optional(),
         CreationTime: z.string().optional(),
         LogFormat: z.string().optional(),
-        DestinationOptions: z.looseObject({ FileFormat: z.string().optional(), HiveCompatiblePartitions: z.boolean().optional(), PerHourPartition: z.boolean().optional() }).optional(),
+        DestinationOptions: z
+          .looseObject({ FileFormat: z.string().optional(), HiveCompatiblePartitions: z.boolean().optional(), PerHourPartition: z.boolean().optional() })
+          .optional(),
         Tags,
       })
       .superRefine((flowLog, ctx) => {

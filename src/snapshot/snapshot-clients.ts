@@ -6,9 +6,8 @@ import { toRoleFacts } from '../aws/iam-api.js';
 import { toLogGroupFacts } from '../aws/logs-api.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
-import type { FlowLogFacts, LogGroupFacts } from '../facts/resources.js';
-import { isKnownPartition, PARTITIONS, partitionOfArn } from '../facts/regions.js';
-import type { Partition } from '../facts/resources.js';
+import { isKnownPartition, partitionOfArn, PARTITIONS } from '../facts/regions.js';
+import type { FlowLogFacts, LogGroupFacts, Partition } from '../facts/resources.js';
 import { readSnapshot, type Snapshot, type SnapshotRegion } from './read-snapshot.js';
 
 /** An unknown partition reads as aws here; collectInventory reports it from the same ARN. */
@@ -103,7 +102,9 @@ function notInSnapshotIam(action: string): () => Promise<never> {
 /** Delivery is only seen live: a snapshot holds no log streams or objects. */
 function notInSnapshot(action: string): () => Promise<never> {
   return async () => {
-    throw new FlowfixError('SnapshotNoDelivery', `${action}: a snapshot holds no network interfaces, log streams or S3 objects`, { hint: 'verify delivery without --snapshot' });
+    throw new FlowfixError('SnapshotNoDelivery', `${action}: a snapshot holds no network interfaces, log streams or S3 objects`, {
+      hint: 'verify delivery without --snapshot',
+    });
   };
 }
 

@@ -29,8 +29,7 @@ export function snapshotError(unordered: readonly SnapshotProblem[], cause?: unk
   // Files are read in parallel; report them in a stable order.
   const problems = [...unordered].sort((a, b) => a.file.localeCompare(b.file));
   const parts = problems.map((problem) => `${problem.file}: ${problem.issues.join('; ')} — ${problem.fix}`);
-  const message =
-    problems.length === 1 ? (parts[0] as string) : `${problems.length} snapshot files have problems: ${parts.join(' | ')}`;
+  const message = problems.length === 1 ? (parts[0] as string) : `${problems.length} snapshot files have problems: ${parts.join(' | ')}`;
   return new SnapshotError(message.replace(/\s*\n\s*/g, ' '), problems, cause);
 }
 

@@ -2,6 +2,7 @@
 // command) instead of stopping at the first, so one SnapshotError can name them all.
 import path from 'node:path';
 import type { z } from 'zod';
+
 import { issueLines, type ValidationIssue } from '../util/validation-problems.js';
 import { readBoundedFile } from './bounded-read.js';
 import { errorText, type SnapshotProblem } from './snapshot-error.js';

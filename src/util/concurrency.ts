@@ -7,11 +7,7 @@
  * with that error (calls already running are left to finish; their results are dropped). Callers that
  * must keep going past failures catch inside `fn` and return the failure as data.
  */
-export async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
   }

@@ -4,12 +4,11 @@
 // and never more than a cap. Writing: a new file beside the target, created exclusively (O_EXCL, which
 // also refuses to follow a link planted at that name) with mode 0600, then renamed over the target; a
 // rename replaces a symlink at the target instead of writing through it.
-import type { Stats } from 'node:fs';
-import { constants } from 'node:fs';
-import { lstat, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import path from 'node:path';
 
 export type FileRead = { text: string } | { missing: true } | { problem: string; tooLarge?: true };
 

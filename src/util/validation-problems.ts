@@ -34,7 +34,10 @@ export function formatIssuePath(path: readonly PropertyKey[], root = ''): string
 
 /** `"a", "b" and 3 more`. */
 export function listKeys(keys: readonly string[]): string {
-  const shown = keys.slice(0, MAX_SHOWN_KEYS).map((key) => JSON.stringify(key)).join(', ');
+  const shown = keys
+    .slice(0, MAX_SHOWN_KEYS)
+    .map((key) => JSON.stringify(key))
+    .join(', ');
   return keys.length > MAX_SHOWN_KEYS ? `${shown} and ${keys.length - MAX_SHOWN_KEYS} more` : shown;
 }
 

@@ -55,7 +55,11 @@ const THE_CALLER = "the caller's account";
  * The accounts to work in. `only`: the one account a saved plan was made for; the account flags may
  * narrow the run to it but not leave it out (refused by name before anything is sent).
  */
-export async function chooseAccounts(settings: Settings, source: AccountSource & Pick<WorkflowDeps, 'signal'>, only?: { accountId: string; what: string }): Promise<AccountChoice> {
+export async function chooseAccounts(
+  settings: Settings,
+  source: AccountSource & Pick<WorkflowDeps, 'signal'>,
+  only?: { accountId: string; what: string },
+): Promise<AccountChoice> {
   if (!settings.org && !settings.accounts && !settings.excludeAccounts && !(only && settings.assumeRole)) {
     return { callerAccountId: THE_CALLER, callerArn: '', targets: [{ accountId: THE_CALLER }], notActive: [] };
   }
@@ -84,16 +88,21 @@ export async function chooseAccounts(settings: Settings, source: AccountSource &
     if (conflict) throw planAccountLeftOut(only, conflict);
     if (settings.org) {
       const mine = targets.find((t) => t.accountId === only.accountId);
-      if (!mine) throw planAccountLeftOut(only, settings.ou ? `is not an ACTIVE account under --ou ${settings.ou}` : 'is not an ACTIVE account of the organization');
+      if (!mine)
+        throw planAccountLeftOut(only, settings.ou ? `is not an ACTIVE account under --ou ${settings.ou}` : 'is not an ACTIVE account of the organization');
       targets = [mine];
     } else if (settings.accounts) targets = [{ accountId: only.accountId }];
   }
   if (targets.length === 0) throw new FlowfixError('NoAccounts', 'no account left to work on', { hint: 'check --accounts / --exclude-accounts / --ou' });
   const others = targets.filter((t) => t.accountId !== caller.accountId).map((t) => t.accountId);
   if (others.length > 0 && !settings.assumeRole) {
-    throw new FlowfixError('AssumeRoleRequired', `--accounts names ${others.join(', ')}, not the caller's own account (${caller.accountId}): flowfix enters ${others.length === 1 ? 'it' : 'them'} through a role`, {
-      hint: 'add --assume-role ROLE (e.g. OrganizationAccountAccessRole)',
-    });
+    throw new FlowfixError(
+      'AssumeRoleRequired',
+      `--accounts names ${others.join(', ')}, not the caller's own account (${caller.accountId}): flowfix enters ${others.length === 1 ? 'it' : 'them'} through a role`,
+      {
+        hint: 'add --assume-role ROLE (e.g. OrganizationAccountAccessRole)',
+      },
+    );
   }
   targets.sort((a, b) => (a.accountId === caller.accountId ? -1 : b.accountId === caller.accountId ? 1 : a.accountId.localeCompare(b.accountId)));
   return { callerAccountId: caller.accountId, callerArn: caller.arn, targets, notActive, ...(invited.length > 0 ? { invited } : {}) };
@@ -115,7 +124,10 @@ async function listOrganization(settings: Settings, session: AwsSession) {
   const org = session.organizations();
   return (settings.ou ? org.listAccountsUnder(settings.ou) : org.listAccounts()).catch((err: unknown) => {
     const error = toFlowfixError(err, "Listing the organization's accounts (organizations:ListAccounts)");
-    throw new FlowfixError(error.code, error.message, { hint: 'run from the management account or a delegated administrator, or name the accounts with --accounts', cause: err });
+    throw new FlowfixError(error.code, error.message, {
+      hint: 'run from the management account or a delegated administrator, or name the accounts with --accounts',
+      cause: err,
+    });
   });
 }
 
@@ -154,9 +166,13 @@ export function accountDeadlineMs(settings: Pick<Settings, 'connectTimeout' | 'r
 
 /** The error of an account that did not finish within its deadline. */
 const accountTimedOut = (accountId: string, ms: number): FlowfixError =>
-  new FlowfixError('AccountTimeout', `account ${accountId} was not read within ${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s (its calls did not answer in time); the other accounts are reported`, {
-    hint: "check that account's network path and role, or run it alone with --accounts; --connect-timeout and --read-timeout (seconds) set the wait per attempt",
-  });
+  new FlowfixError(
+    'AccountTimeout',
+    `account ${accountId} was not read within ${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s (its calls did not answer in time); the other accounts are reported`,
+    {
+      hint: "check that account's network path and role, or run it alone with --accounts; --connect-timeout and --read-timeout (seconds) set the wait per attempt",
+    },
+  );
 
 /** `work`, or its account's AccountTimeout once `ms` have passed; then `stop` is aborted, so the account's reads in flight are abandoned. */
 async function withinDeadline<T>(work: Promise<T>, ms: number | undefined, accountId: string, stop: AbortController): Promise<T> {
@@ -208,7 +224,9 @@ export async function forEachAccount<T>(
       const answered = accountOf?.(value);
       if (account.accountId === THE_CALLER) return { accountId: answered ?? THE_CALLER, status: 'done', value };
       if (answered !== undefined && answered !== account.accountId) {
-        throw new FlowfixError('WrongAccount', `role ${settings.assumeRole} in ${account.accountId} answered as account ${answered}`, { hint: 'check the account id and the role' });
+        throw new FlowfixError('WrongAccount', `role ${settings.assumeRole} in ${account.accountId} answered as account ${answered}`, {
+          hint: 'check the account id and the role',
+        });
       }
       return { ...account, status: 'done', value };
     } catch (err) {
@@ -219,7 +237,12 @@ export async function forEachAccount<T>(
       }
       // The caller's own account alone fails exactly as it always has; another account says what to fix there.
       if (alone && account.accountId === choice.callerAccountId) throw err;
-      return { ...account, status: 'unreachable', problem: accountProblem(err, account.accountId, settings, choice.invited?.includes(account.accountId) === true), thrown: err };
+      return {
+        ...account,
+        status: 'unreachable',
+        problem: accountProblem(err, account.accountId, settings, choice.invited?.includes(account.accountId) === true),
+        thrown: err,
+      };
     }
   });
   // A run of one account stops at its error, as it always has: there is no other account to go on with.
@@ -232,7 +255,11 @@ export async function forEachAccount<T>(
  * the accounts after the current one are not started; the current one (the first, when Ctrl-C came
  * during the reads) still runs and reports each of its actions as not started.
  */
-export async function inTurn<T, U>(accounts: AccountOutcome<T>[], signal: AbortSignal | undefined, work: (value: T, account: AccountTarget) => Promise<U>): Promise<AccountOutcome<U>[]> {
+export async function inTurn<T, U>(
+  accounts: AccountOutcome<T>[],
+  signal: AbortSignal | undefined,
+  work: (value: T, account: AccountTarget) => Promise<U>,
+): Promise<AccountOutcome<U>[]> {
   const results: AccountOutcome<U>[] = [];
   let ran = 0;
   for (const outcome of accounts) {
@@ -279,7 +306,9 @@ function enteringHint(error: ClassifiedAwsError, accountId: string, settings: Pi
         : '';
     return `check that role ${role} exists in ${accountId}, trusts the caller's account${settings.externalId ? ' with this --external-id' : ''}, and that no SCP denies it${invitedNote}`;
   }
-  return kind === 'access-denied' ? `grant the read permissions of policies/operator-plan.json to role ${role} in ${accountId}` : 'run again; if it persists, check the account in the console';
+  return kind === 'access-denied'
+    ? `grant the read permissions of policies/operator-plan.json to role ${role} in ${accountId}`
+    : 'run again; if it persists, check the account in the console';
 }
 
 export type AccountAssessment = Assessment & { clients: AwsClients };

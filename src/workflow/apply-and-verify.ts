@@ -3,17 +3,17 @@ import { applyPlan, ROLE_RETRY_WINDOW_MS } from '../apply/apply-plan.js';
 import type { ApplyReport, Outcome } from '../apply/types.js';
 import { flowLogsAwaitingEvidence, verifyTargets, type Verification } from '../apply/verify.js';
 import type { Settings } from '../config/settings.js';
+import { isFlowfixError } from '../errors.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
 import { readDeliveryEvidence } from '../inventory/delivery-evidence.js';
 import type { Inventory } from '../inventory/types.js';
-import type { Plan } from '../plan/types.js';
 import { permissionsMissing, type PermissionCheck } from '../plan/permission-check.js';
+import type { Plan } from '../plan/types.js';
 import type { ApplyReportDocument } from '../report/apply-report.js';
 import { deniedRegionsFail, deniedRegionsOf, errorsOf } from '../report/plan-report.js';
 import { plural } from '../util/plural.js';
-import { isFlowfixError } from '../errors.js';
-import { EXIT } from './exit-codes.js';
 import type { WorkflowDeps } from './deps.js';
+import { EXIT } from './exit-codes.js';
 
 export interface ApplyRequest {
   plan: Plan;
@@ -85,10 +85,20 @@ export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, 
       verifyInterrupted = true;
     }
   }
-  const failed = report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed) || permissionsMissing(request.permissionCheck);
+  const failed =
+    report.outcomes.some((o) => o.status === 'failed') || report.dryRunProbes.some((p) => !p.allowed) || permissionsMissing(request.permissionCheck);
   const unverified = verification.some((v) => v.status !== 'ok' && v.status !== 'pending');
   const exitCode = report.interrupted || verifyInterrupted ? EXIT.interrupted : failed || unverified || blocked ? EXIT.error : EXIT.ok;
-  return { plan, ...report, interrupted: report.interrupted || verifyInterrupted, verification, regionErrors, ...(deniedRegions.length > 0 ? { deniedRegions } : {}), ...(request.permissionCheck ? { permissionCheck: request.permissionCheck } : {}), exitCode };
+  return {
+    plan,
+    ...report,
+    interrupted: report.interrupted || verifyInterrupted,
+    verification,
+    regionErrors,
+    ...(deniedRegions.length > 0 ? { deniedRegions } : {}),
+    ...(request.permissionCheck ? { permissionCheck: request.permissionCheck } : {}),
+    exitCode,
+  };
 }
 
 /**
@@ -115,7 +125,10 @@ async function verify(
     const after = await collectInventory(deps.clients, { ...settings, regions: touched });
     const byStatus = verifyTargets(plan, after, skippedIds);
     const awaiting = flowLogsAwaitingEvidence(byStatus, after);
-    const evidence = awaiting.length === 0 ? new Map() : await readDeliveryEvidence(deps.clients, { accountId: after.accountId, targets: awaiting, now: deps.clock.now(), concurrency: settings.concurrency });
+    const evidence =
+      awaiting.length === 0
+        ? new Map()
+        : await readDeliveryEvidence(deps.clients, { accountId: after.accountId, targets: awaiting, now: deps.clock.now(), concurrency: settings.concurrency });
     const results = verifyTargets(plan, after, skippedIds, evidence);
     // Only flow logs that can still deliver are waited for: one without network interfaces has nothing to log.
     const pending = results.filter((r) => r.status === 'pending' && r.delivery !== 'no-network-interfaces').length;
@@ -124,7 +137,13 @@ async function verify(
     const inGrace = failed > 0 && now < graceUntil;
     const waiting = wait && pending > 0 && now < deadline;
     if ((!inGrace && !waiting) || deps.signal?.aborted) {
-      return policyChanged && failed > 0 ? results.map((r) => (r.status === 'delivery-failed' ? { ...r, message: `${r.message}; still FAILED ${Math.round((now - started) / 1000)}s after the delivery role changed` } : r)) : results;
+      return policyChanged && failed > 0
+        ? results.map((r) =>
+            r.status === 'delivery-failed'
+              ? { ...r, message: `${r.message}; still FAILED ${Math.round((now - started) / 1000)}s after the delivery role changed` }
+              : r,
+          )
+        : results;
     }
     deps.notify?.(
       inGrace

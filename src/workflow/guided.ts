@@ -1,8 +1,8 @@
 // Guided mode: the same read → audit → plan as `plan`, with the choices asked one at a time. The
 // questions go through a Prompter and what to show goes out as typed views, so this runs in tests.
 import { audit } from '../audit/audit.js';
-import type { OrganizationApi } from '../aws/api.js';
 import type { Finding } from '../audit/types.js';
+import type { OrganizationApi } from '../aws/api.js';
 import { parseS3Url, userSettingsSchema } from '../config/resolve-settings.js';
 import { ALLOWED_RETENTION_DAYS, type Destination, type Settings } from '../config/settings.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
@@ -39,8 +39,7 @@ export interface GuidedUi {
 
 /** The user's "yes" to applying the plan, or why guided stopped without one. */
 export type GuidedChoice =
-  | { apply: true; plan: Plan; inventory: Inventory; settings: Settings }
-  | { apply: false; why: 'compliant' | 'nothing-to-apply' | 'declined' };
+  { apply: true; plan: Plan; inventory: Inventory; settings: Settings } | { apply: false; why: 'compliant' | 'nothing-to-apply' | 'declined' };
 
 export async function guide(base: Settings, profile: string, deps: WorkflowDeps & { organizations?: OrganizationApi }, ui: GuidedUi): Promise<GuidedChoice> {
   const { ask } = ui;
@@ -60,7 +59,9 @@ export async function guide(base: Settings, profile: string, deps: WorkflowDeps 
   // 2. Regions: the ones named with --regions (or the settings file), else those with findings.
   const preselected = base.regions ? new Set(base.regions) : new Set(assessment.audit.findings.filter(isTarget).map((f) => f.region));
   // Regions an organization policy denies, or the account never enabled, are no choice.
-  const regionChoices = assessment.inventory.regions.filter((r) => r.status !== 'denied' && r.status !== 'not-enabled').map((r) => ({ name: r.region, value: r.region, checked: preselected.has(r.region) }));
+  const regionChoices = assessment.inventory.regions
+    .filter((r) => r.status !== 'denied' && r.status !== 'not-enabled')
+    .map((r) => ({ name: r.region, value: r.region, checked: preselected.has(r.region) }));
   const regionQuestion = `Step 2/5: which regions should flowfix fix? (${base.regions ? 'the regions you named' : 'regions with findings'} are preselected)`;
   let regions = await ask.checkbox(regionQuestion, regionChoices);
   while (regions.length === 0) {
@@ -84,7 +85,12 @@ export async function guide(base: Settings, profile: string, deps: WorkflowDeps 
     const byRegion = [...targets].sort((a, b) => a.region.localeCompare(b.region) || a.resourceId.localeCompare(b.resourceId));
     const picked = await ask.checkbox<string>(
       'Step 4/5: which resources should get a flow log? (all preselected; untick to leave one alone)',
-      byRegion.map((f): Choice<string> => ({ name: `${f.region}  ${f.resourceId}${f.name ? ` (${f.name})` : ''}`, value: key(f), checked: true, description: f.reason })),
+      byRegion.map((f): Choice<string> => ({
+        name: `${f.region}  ${f.resourceId}${f.name ? ` (${f.name})` : ''}`,
+        value: key(f),
+        checked: true,
+        description: f.reason,
+      })),
     );
     kept = new Set(picked);
   }
@@ -116,7 +122,7 @@ async function askSettings(ui: GuidedUi, base: Settings, inventory: Inventory, r
     'Step 3/5: how should flowfix fix them? Scope',
     [
       { name: 'vpc (recommended)', value: 'vpc' as const, description: 'One flow log per VPC covers all its subnets; what CIS asks for' },
-      { name: 'subnet', value: 'subnet' as const, description: 'Every subnet needs its own flow log, or its VPC\'s' },
+      { name: 'subnet', value: 'subnet' as const, description: "Every subnet needs its own flow log, or its VPC's" },
     ],
     { default: base.scope },
   );
@@ -151,7 +157,10 @@ async function askSettings(ui: GuidedUi, base: Settings, inventory: Inventory, r
     destination = { type: 's3', ...parseS3Url(url.trim())! };
   } else {
     const current = base.destination.type === 'cloud-watch-logs' ? base.destination.logGroupName : '/flowfix/vpc-flow-logs';
-    const name = await ask.input('Log group name (created in each region when missing)', { default: current, validate: (v) => fieldCheck('logGroupName', v.trim()) });
+    const name = await ask.input('Log group name (created in each region when missing)', {
+      default: current,
+      validate: (v) => fieldCheck('logGroupName', v.trim()),
+    });
     destination = { type: 'cloud-watch-logs', logGroupName: name.trim() };
     ({ retentionInDays, minRetentionDays } = await askRetention(ui, base));
     const kms = await ask.input('KMS key ARN to encrypt new log groups (empty = none)', {
@@ -159,7 +168,10 @@ async function askSettings(ui: GuidedUi, base: Settings, inventory: Inventory, r
       validate: (v) => (v.trim() === '' ? true : fieldCheck('kmsKeyId', v.trim())),
     });
     kmsKeyId = kms.trim() || undefined;
-    const reuse = roleOf(inventory)?.roleName === base.roleName ? ` (${base.roleName} already exists and will be reused)` : ' (created if missing, existing ones are reused)';
+    const reuse =
+      roleOf(inventory)?.roleName === base.roleName
+        ? ` (${base.roleName} already exists and will be reused)`
+        : ' (created if missing, existing ones are reused)';
     roleName = (await ask.input(`Delivery role name${reuse}`, { default: base.roleName, validate: (v) => fieldCheck('roleName', v.trim()) })).trim();
   }
   const settings: Settings = { ...base, scope, trafficType, destination, retentionInDays, minRetentionDays, roleName, regions };
@@ -175,7 +187,8 @@ async function askSettings(ui: GuidedUi, base: Settings, inventory: Inventory, r
  */
 async function askRetention({ ask, show }: GuidedUi, base: Settings): Promise<{ retentionInDays: number; minRetentionDays: number }> {
   const minimum = base.minRetentionDays;
-  const label = (n: number) => `${plural(n, 'day')}${n === 365 ? ' (recommended)' : ''}${n < minimum ? ` (below the ${minimum}-day minimum flowfix audits against)` : ''}`;
+  const label = (n: number) =>
+    `${plural(n, 'day')}${n === 365 ? ' (recommended)' : ''}${n < minimum ? ` (below the ${minimum}-day minimum flowfix audits against)` : ''}`;
   let fallback = (ALLOWED_RETENTION_DAYS as readonly number[]).includes(base.retentionInDays) ? base.retentionInDays : 365;
   for (;;) {
     const retentionInDays = await ask.select(
@@ -185,7 +198,11 @@ async function askRetention({ ask, show }: GuidedUi, base: Settings): Promise<{ 
     );
     if (retentionInDays >= minimum) return { retentionInDays, minRetentionDays: minimum };
     show({ kind: 'retention-below-minimum', retentionInDays, minRetentionDays: minimum });
-    if (await ask.confirm(`Keep ${plural(retentionInDays, 'day')}, and audit retention against ${retentionInDays} days instead of ${minimum}?`, { default: false })) {
+    if (
+      await ask.confirm(`Keep ${plural(retentionInDays, 'day')}, and audit retention against ${retentionInDays} days instead of ${minimum}?`, {
+        default: false,
+      })
+    ) {
       return { retentionInDays, minRetentionDays: retentionInDays };
     }
     fallback = minimum <= 365 ? 365 : (ALLOWED_RETENTION_DAYS.find((n) => n >= minimum) ?? 365);

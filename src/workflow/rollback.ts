@@ -1,5 +1,7 @@
 // `flowfix rollback`: read what flowfix created (tagged ManagedBy=flowfix) in one account or many, plan
 // its deletion (src/plan/build-rollback.ts), and carry it out with the same executor as apply.
+import { roleArn } from '../actions/action-kind.js';
+import { s3DestinationArn } from '../actions/create-flow-logs.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { ApplyReport } from '../apply/types.js';
 import type { AwsClients } from '../aws/api.js';
@@ -9,11 +11,9 @@ import { FlowfixError } from '../errors.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
 import { readRegions, roleOf, type AwsProblem, type Inventory } from '../inventory/types.js';
 import { buildRollbackPlan, type OwnFlowLogShape, type RollbackInput, type RollbackPlan } from '../plan/build-rollback.js';
-import { roleArn } from '../actions/action-kind.js';
-import { s3DestinationArn } from '../actions/create-flow-logs.js';
+import type { AccountOutcome, AccountTarget } from '../report/org-report.js';
 import type { AccountRollbackValue } from '../report/rollback-report.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
-import type { AccountOutcome, AccountTarget } from '../report/org-report.js';
 import { chooseAccounts, forEachAccount, inTurn, type AccountChoice, type AccountSource } from './accounts.js';
 import type { WorkflowDeps } from './deps.js';
 import { EXIT } from './exit-codes.js';
@@ -31,10 +31,18 @@ export interface AccountRollbackPlan {
 }
 
 /** Reads one account and plans what rollback deletes there. Never writes. */
-export async function planRollback(clients: AwsClients, settings: Settings, options: RollbackOptions, deps: Pick<WorkflowDeps, 'signal' | 'progress'>): Promise<AccountRollbackPlan> {
+export async function planRollback(
+  clients: AwsClients,
+  settings: Settings,
+  options: RollbackOptions,
+  deps: Pick<WorkflowDeps, 'signal' | 'progress'>,
+): Promise<AccountRollbackPlan> {
   // The role is read whatever the destination setting: an S3 run may follow a CloudWatch Logs one.
   const readSettings: Settings = settings.destination.type === 'cloud-watch-logs' ? settings : { ...settings, destination: DEFAULT_SETTINGS.destination };
-  const live = await collectInventory(clients, readSettings, { ...(deps.signal ? { signal: deps.signal } : {}), ...(deps.progress ? { progress: deps.progress } : {}) });
+  const live = await collectInventory(clients, readSettings, {
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.progress ? { progress: deps.progress } : {}),
+  });
   const ownGroup = readSettings.destination.type === 'cloud-watch-logs' ? readSettings.destination.logGroupName : undefined;
 
   // With --regions, the other regions' flow logs may still use the role: read them for that alone.
@@ -42,14 +50,16 @@ export async function planRollback(clients: AwsClients, settings: Settings, opti
   if (settings.regions) {
     const { enabled } = await clients.listEnabledRegions();
     const others = enabled.filter((r) => !settings.regions!.includes(r));
-    otherRegions.push(...(await mapWithConcurrency(others, settings.concurrency, async (region) => {
-      try {
-        return { region, flowLogs: await clients.ec2(region).listFlowLogs() };
-      } catch (err) {
-        const deniedBy = err instanceof FlowfixError || !isAwsOrNetworkError(err) ? undefined : classifyAwsError(err).deniedBy;
-        return { region, flowLogs: null, error: problemOf(err), ...(deniedBy ? { deniedBy } : {}) };
-      }
-    })));
+    otherRegions.push(
+      ...(await mapWithConcurrency(others, settings.concurrency, async (region) => {
+        try {
+          return { region, flowLogs: await clients.ec2(region).listFlowLogs() };
+        } catch (err) {
+          const deniedBy = err instanceof FlowfixError || !isAwsOrNetworkError(err) ? undefined : classifyAwsError(err).deniedBy;
+          return { region, flowLogs: null, error: problemOf(err), ...(deniedBy ? { deniedBy } : {}) };
+        }
+      })),
+    );
   }
 
   // The log group flowfix creates under these settings, and no other (another deployment's group is
@@ -61,7 +71,12 @@ export async function planRollback(clients: AwsClients, settings: Settings, opti
     for (const name of names) {
       const group = region.logGroups[name];
       if (!group?.arn) continue;
-      const read = group.tags ?? (await clients.logs(region.region).listTags(group.arn).catch(() => undefined));
+      const read =
+        group.tags ??
+        (await clients
+          .logs(region.region)
+          .listTags(group.arn)
+          .catch(() => undefined));
       if (read) tags[name] = read;
     }
     logGroupTags[region.region] = tags;
@@ -78,7 +93,17 @@ export async function planRollback(clients: AwsClients, settings: Settings, opti
     }
   }
 
-  const plan = buildRollbackPlan({ live, otherRegions, logGroupTags, ...(roleAttachments ? { roleAttachments } : {}), roleName: settings.roleName, policyName: settings.policyName, own: ownFlowLogShape(settings, live), deleteLogGroups: options.deleteLogGroups, deniedRegionsHoldNothing: options.deniedRegionsHoldNothing === true });
+  const plan = buildRollbackPlan({
+    live,
+    otherRegions,
+    logGroupTags,
+    ...(roleAttachments ? { roleAttachments } : {}),
+    roleName: settings.roleName,
+    policyName: settings.policyName,
+    own: ownFlowLogShape(settings, live),
+    deleteLogGroups: options.deleteLogGroups,
+    deniedRegionsHoldNothing: options.deniedRegionsHoldNothing === true,
+  });
   return { plan, live, clients };
 }
 
@@ -87,7 +112,10 @@ function ownFlowLogShape(settings: Settings, live: Inventory): OwnFlowLogShape {
   const { destination } = settings;
   if (destination.type === 's3') return { s3Destination: s3DestinationArn(live.partition, destination.bucket, destination.prefix) };
   const role = roleOf(live);
-  return { logGroupName: destination.logGroupName, roleArn: role?.arn ?? roleArn({ partition: live.partition, accountId: live.accountId }, settings.roleName, settings.rolePath) };
+  return {
+    logGroupName: destination.logGroupName,
+    roleArn: role?.arn ?? roleArn({ partition: live.partition, accountId: live.accountId }, settings.roleName, settings.rolePath),
+  };
 }
 
 function problemOf(err: unknown): AwsProblem {
@@ -98,14 +126,22 @@ function problemOf(err: unknown): AwsProblem {
 }
 
 /** Every account the settings name (the caller's own without --org/--accounts), each read and planned. */
-export async function planRollbackAccounts(settings: Settings, options: RollbackOptions, deps: WorkflowDeps & AccountSource): Promise<{ choice: AccountChoice; accounts: AccountOutcome<AccountRollbackPlan>[] }> {
+export async function planRollbackAccounts(
+  settings: Settings,
+  options: RollbackOptions,
+  deps: WorkflowDeps & AccountSource,
+): Promise<{ choice: AccountChoice; accounts: AccountOutcome<AccountRollbackPlan>[] }> {
   const choice = await chooseAccounts(settings, deps);
   const one = choice.targets.length === 1;
   const accounts = await forEachAccount(
     choice,
     settings,
     deps,
-    ({ clients }) => planRollback(clients, settings, options, { ...(deps.signal ? { signal: deps.signal } : {}), ...(one && deps.progress ? { progress: deps.progress } : {}) }),
+    ({ clients }) =>
+      planRollback(clients, settings, options, {
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(one && deps.progress ? { progress: deps.progress } : {}),
+      }),
     (planned) => planned.plan.accountId,
   );
   return { choice, accounts };
@@ -132,6 +168,14 @@ export function executeRollback(
     // Regions an organization policy denies are kept, named, and fail the run only with --fail-on-denied-regions.
     const unread = plan.kept.some((k) => k.type === 'region' && (!k.deniedBy || request.failOnDeniedRegions === true)) || live.role.status === 'unreadable';
     const exitCode = report.interrupted ? EXIT.interrupted : failed || unread ? EXIT.error : EXIT.ok;
-    return { actions: plan.actions, kept: plan.kept, bytesToDelete: plan.bytesToDelete, outcomes: report.outcomes, dryRunCalls: report.dryRunCalls, interrupted: report.interrupted, exitCode };
+    return {
+      actions: plan.actions,
+      kept: plan.kept,
+      bytesToDelete: plan.bytesToDelete,
+      outcomes: report.outcomes,
+      dryRunCalls: report.dryRunCalls,
+      interrupted: report.interrupted,
+      exitCode,
+    };
   });
 }

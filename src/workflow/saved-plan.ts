@@ -1,25 +1,44 @@
 // `flowfix apply FILE`: the file is a request. Its settings are validated like any settings, the plan
 // is rebuilt from them against live state, and only what both contain is carried out.
+import { matchSavedPlan, type MatchedPlan } from '../apply/match-saved-plan.js';
+import { describeExclusionMark } from '../audit/exclusions.js';
+import { toFlowfixError } from '../aws/errors.js';
 import { flagFor, type FlagSettings } from '../config/flags.js';
 import { resolveSettings } from '../config/resolve-settings.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
-import { matchSavedPlan, type MatchedPlan } from '../apply/match-saved-plan.js';
+import type { Inventory } from '../inventory/types.js';
 import { planInvalid, readPlanFile, type SavedPlan } from '../plan/plan-file.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
-import { toFlowfixError } from '../aws/errors.js';
-import type { Inventory } from '../inventory/types.js';
 import type { PlanReport } from '../report/plan-report.js';
-import { describeExclusionMark } from '../audit/exclusions.js';
 import { assessInventory } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
 
 /** Settings a saved plan fixes; a flag for one of these must agree with the file. */
 const PLAN_SETTING_KEYS = [
-  'scope', 'trafficType', 'destination', 'logGroupName', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'kmsKeyId', 'regions', 'region',
-  'exclude', 'excludeTags', 'skipDefaultVpcs', 'tags', 'permissionsBoundary', 'rolePath',
-  'logFormat', 'maxAggregationInterval', 'fileFormat', 'hiveCompatiblePartitions', 'perHourPartition',
+  'scope',
+  'trafficType',
+  'destination',
+  'logGroupName',
+  'roleName',
+  'policyName',
+  'retentionInDays',
+  'minRetentionDays',
+  'kmsKeyId',
+  'regions',
+  'region',
+  'exclude',
+  'excludeTags',
+  'skipDefaultVpcs',
+  'tags',
+  'permissionsBoundary',
+  'rolePath',
+  'logFormat',
+  'maxAggregationInterval',
+  'fileFormat',
+  'hiveCompatiblePartitions',
+  'perHourPartition',
 ] as const;
 
 export interface LoadedSavedPlan extends MatchedPlan {
@@ -54,9 +73,13 @@ export async function loadSavedPlan(path: string, flags: FlagSettings, base: Set
   const matched = matchSavedPlan({ ...saved, settings: rebuilt.settings }, rebuilt, live, settings, excluded);
   if (matched.refused.length > 0) {
     const shown = matched.refused.slice(0, 3).join('; ');
-    throw new FlowfixError('PlanRefused', `plan ${path} asks for what flowfix would not do now: ${shown}${matched.refused.length > 3 ? `; and ${matched.refused.length - 3} more` : ''}`, {
-      hint: 'nothing was changed; make a new plan with `flowfix plan --out FILE` and review it',
-    });
+    throw new FlowfixError(
+      'PlanRefused',
+      `plan ${path} asks for what flowfix would not do now: ${shown}${matched.refused.length > 3 ? `; and ${matched.refused.length - 3} more` : ''}`,
+      {
+        hint: 'nothing was changed; make a new plan with `flowfix plan --out FILE` and review it',
+      },
+    );
   }
   return { ...matched, live, settings, warnings: report.warnings };
 }
@@ -105,7 +128,10 @@ function rejectConflictingFlags(flags: FlagSettings, settings: Settings, path: s
       case 'destination':
         return fromFlags.destination.type !== settings.destination.type || JSON.stringify(fromFlags.destination) !== JSON.stringify(settings.destination);
       case 'logGroupName':
-        return settings.destination.type !== 'cloud-watch-logs' || settings.destination.logGroupName !== (fromFlags.destination.type === 'cloud-watch-logs' ? fromFlags.destination.logGroupName : undefined);
+        return (
+          settings.destination.type !== 'cloud-watch-logs' ||
+          settings.destination.logGroupName !== (fromFlags.destination.type === 'cloud-watch-logs' ? fromFlags.destination.logGroupName : undefined)
+        );
       case 'regions':
       case 'region': // --region and --regions name the regions together (resolveSettings merges them)
         return JSON.stringify([...new Set(fromFlags.regions)].sort()) !== JSON.stringify([...(settings.regions ?? [])].sort());
@@ -121,12 +147,15 @@ function rejectConflictingFlags(flags: FlagSettings, settings: Settings, path: s
     }
   });
   if (conflicts.length > 0) {
-    throw new FlowfixError('PlanFlagConflict', `${conflicts.map(flagFor).join(', ')} ${conflicts.length === 1 ? 'differs' : 'differ'} from the settings saved in ${path}`, {
-      hint: 'a saved plan is applied with its own settings: drop the flag, or make a new plan with it',
-    });
+    throw new FlowfixError(
+      'PlanFlagConflict',
+      `${conflicts.map(flagFor).join(', ')} ${conflicts.length === 1 ? 'differs' : 'differ'} from the settings saved in ${path}`,
+      {
+        hint: 'a saved plan is applied with its own settings: drop the flag, or make a new plan with it',
+      },
+    );
   }
 }
-
 
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as Pick<T, K>;

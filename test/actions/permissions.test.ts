@@ -5,12 +5,12 @@ import { ACTION_KINDS, kindOf, permissionsOf, type ActionKindName } from '../../
 import { buildCreateFlowLogs, type CreateFlowLogsInput } from '../../src/actions/create-flow-logs.js';
 import { buildCreateLogGroup } from '../../src/actions/create-log-group.js';
 import { buildCreateRole } from '../../src/actions/create-role.js';
-import { buildPutRetentionPolicy } from '../../src/actions/put-retention-policy.js';
-import { buildPutRolePolicy } from '../../src/actions/put-role-policy.js';
 import { buildDeleteFlowLogs } from '../../src/actions/delete-flow-logs.js';
 import { buildDeleteLogGroup } from '../../src/actions/delete-log-group.js';
-import { buildDeleteRole } from '../../src/actions/delete-role.js';
 import { buildDeleteRolePolicy } from '../../src/actions/delete-role-policy.js';
+import { buildDeleteRole } from '../../src/actions/delete-role.js';
+import { buildPutRetentionPolicy } from '../../src/actions/put-retention-policy.js';
+import { buildPutRolePolicy } from '../../src/actions/put-role-policy.js';
 import { renderPublishPolicy } from '../../src/policy/publish-policy.js';
 import { loadPolicyTemplates, renderPolicy } from '../../src/policy/templates.js';
 
@@ -33,9 +33,25 @@ const permissions = (kind: ActionKindName, input: unknown): Permission[] => kind
 const actionsOf = (ps: Permission[]) => ps.map((p) => p.action);
 
 const cloudWatchFlowLogs = (tags = managedTags): CreateFlowLogsInput =>
-  buildCreateFlowLogs({ accountId: ACCOUNT, region: REGION }, 'VPC', ['vpc-0a1b2c3d'], 'REJECT', { type: 'cloud-watch-logs', logGroupName: GROUP, roleArn: ROLE_ARN }, tags, []).input;
+  buildCreateFlowLogs(
+    { accountId: ACCOUNT, region: REGION },
+    'VPC',
+    ['vpc-0a1b2c3d'],
+    'REJECT',
+    { type: 'cloud-watch-logs', logGroupName: GROUP, roleArn: ROLE_ARN },
+    tags,
+    [],
+  ).input;
 const s3FlowLogs = (tags = managedTags): CreateFlowLogsInput =>
-  buildCreateFlowLogs({ accountId: ACCOUNT, region: REGION }, 'Subnet', ['subnet-0a1b2c3d'], 'ALL', { type: 's3', bucket: 'flow-logs', prefix: 'vpc', partition: PARTITION }, tags, []).input;
+  buildCreateFlowLogs(
+    { accountId: ACCOUNT, region: REGION },
+    'Subnet',
+    ['subnet-0a1b2c3d'],
+    'ALL',
+    { type: 's3', bucket: 'flow-logs', prefix: 'vpc', partition: PARTITION },
+    tags,
+    [],
+  ).input;
 
 /** One input per kind, as the planner builds it for an aws-us-gov account (tags included). */
 const INPUTS: Record<ActionKindName, unknown> = {
@@ -122,7 +138,7 @@ describe('permissions declared by each action kind', () => {
     expect(permissions('delete-log-group', INPUTS['delete-log-group'])).toEqual([{ action: 'logs:DeleteLogGroup', resource: GROUP_ARN }]);
   });
 
-  test('GIVEN a regional action WHEN declared through permissionsOf THEN its ARNs name the action\'s own region', () => {
+  test("GIVEN a regional action WHEN declared through permissionsOf THEN its ARNs name the action's own region", () => {
     const action = buildCreateLogGroup('us-gov-east-1', GROUP, undefined, {});
     expect(permissionsOf(action, { partition: PARTITION, accountId: ACCOUNT })).toEqual([
       { action: 'logs:CreateLogGroup', resource: `arn:${PARTITION}:logs:us-gov-east-1:${ACCOUNT}:log-group:${GROUP}` },

@@ -5,12 +5,12 @@ import { ACTION_KINDS, kindOf, type ActionKindName } from '../../src/actions/act
 import { buildCreateFlowLogs } from '../../src/actions/create-flow-logs.js';
 import { buildCreateLogGroup } from '../../src/actions/create-log-group.js';
 import { buildCreateRole } from '../../src/actions/create-role.js';
-import { buildPutRetentionPolicy } from '../../src/actions/put-retention-policy.js';
-import { buildPutRolePolicy } from '../../src/actions/put-role-policy.js';
 import { buildDeleteFlowLogs } from '../../src/actions/delete-flow-logs.js';
 import { buildDeleteLogGroup } from '../../src/actions/delete-log-group.js';
-import { buildDeleteRole } from '../../src/actions/delete-role.js';
 import { buildDeleteRolePolicy } from '../../src/actions/delete-role-policy.js';
+import { buildDeleteRole } from '../../src/actions/delete-role.js';
+import { buildPutRetentionPolicy } from '../../src/actions/put-retention-policy.js';
+import { buildPutRolePolicy } from '../../src/actions/put-role-policy.js';
 import type { PolicyDocument } from '../../src/facts/policy-document.js';
 import type { FlowLogFacts, LogGroupFacts, RoleFacts } from '../../src/facts/resources.js';
 import type { Inventory, RoleRead } from '../../src/inventory/types.js';
@@ -55,7 +55,9 @@ const flowLogsFor = (ids: string[]) =>
 
 // ---- live states ---------------------------------------------------------------------------------------
 const withRole = (roleRead: RoleFacts | RoleRead | null): Inventory => inventory([region(REGION)], roleRead);
-const untrusted = role({ trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] } });
+const untrusted = role({
+  trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+});
 const trustedForAnotherAccount = role({
   trustPolicy: {
     Version: '2012-10-17',
@@ -74,7 +76,12 @@ const withPolicy = (document: PolicyDocument) => withRole({ status: 'found', rol
 /** The same document with every object's keys in reverse order (arrays keep their order). */
 function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reversedKeys(v)]),
+    );
   return value;
 }
 const reorderedPolicy = reversedKeys(publishPolicy) as PolicyDocument;
@@ -125,17 +132,42 @@ const deleteFlowLogsOf = (ids: string[]) => action(buildDeleteFlowLogs(REGION, i
 const TABLE: Record<ActionKindName, Row[]> = {
   'delete-flow-logs': [
     { state: 'the flow log is there', action: deleteFlowLogsOf([ownFlowLog.flowLogId]), live: estate([ownFlowLog]), expected: [todo] },
-    { state: 'one is there, one already gone', action: deleteFlowLogsOf([ownFlowLog.flowLogId, 'fl-gone']), live: estate([ownFlowLog]), expected: [todo, already('already deleted')] },
-    { state: 'it is there in another region only', action: deleteFlowLogsOf([ownFlowLog.flowLogId]), live: inventory([region(REGION), region('eu-west-1', { flowLogs: [ownFlowLog] })]), expected: [already('already deleted')] },
+    {
+      state: 'one is there, one already gone',
+      action: deleteFlowLogsOf([ownFlowLog.flowLogId, 'fl-gone']),
+      live: estate([ownFlowLog]),
+      expected: [todo, already('already deleted')],
+    },
+    {
+      state: 'it is there in another region only',
+      action: deleteFlowLogsOf([ownFlowLog.flowLogId]),
+      live: inventory([region(REGION), region('eu-west-1', { flowLogs: [ownFlowLog] })]),
+      expected: [already('already deleted')],
+    },
   ],
   'delete-log-group': [
     { state: 'the group is there', action: action(buildDeleteLogGroup(REGION, GROUP, rollback)), live: withGroups(group(GROUP)), expected: [todo] },
     { state: 'the group is gone', action: action(buildDeleteLogGroup(REGION, GROUP, rollback)), live: withGroups({}), expected: [already('already gone')] },
   ],
   'delete-role-policy': [
-    { state: 'the policy is there', action: action(buildDeleteRolePolicy(ROLE_NAME, POLICY_NAME, rollback)), live: withPolicy(publishPolicy), expected: [todo] },
-    { state: 'the role has no such policy', action: action(buildDeleteRolePolicy(ROLE_NAME, POLICY_NAME, rollback)), live: withRole(role()), expected: [already('already gone')] },
-    { state: 'the role is gone', action: action(buildDeleteRolePolicy(ROLE_NAME, POLICY_NAME, rollback)), live: withRole(null), expected: [already('already gone')] },
+    {
+      state: 'the policy is there',
+      action: action(buildDeleteRolePolicy(ROLE_NAME, POLICY_NAME, rollback)),
+      live: withPolicy(publishPolicy),
+      expected: [todo],
+    },
+    {
+      state: 'the role has no such policy',
+      action: action(buildDeleteRolePolicy(ROLE_NAME, POLICY_NAME, rollback)),
+      live: withRole(role()),
+      expected: [already('already gone')],
+    },
+    {
+      state: 'the role is gone',
+      action: action(buildDeleteRolePolicy(ROLE_NAME, POLICY_NAME, rollback)),
+      live: withRole(null),
+      expected: [already('already gone')],
+    },
   ],
   'delete-role': [
     { state: 'the role is there', action: action(buildDeleteRole(ROLE_NAME, rollback)), live: withRole(role()), expected: [todo] },
@@ -143,14 +175,34 @@ const TABLE: Record<ActionKindName, Row[]> = {
   ],
   'create-role': [
     { state: 'the role is missing', action: createRole, live: withRole(null), expected: [todo] },
-    { state: 'the role exists and trusts vpc-flow-logs', action: createRole, live: withRole(role()), expected: [already('trusts vpc-flow-logs.amazonaws.com')] },
-    { state: 'the role exists and trusts only ec2', action: createRole, live: withRole(untrusted), expected: [failed('RoleUntrusted', 'does not trust vpc-flow-logs.amazonaws.com')] },
-    { state: 'the role trusts vpc-flow-logs for another account only', action: createRole, live: withRole(trustedForAnotherAccount), expected: [failed('RoleUntrusted', 'holds only when StringEquals aws:SourceAccount 999999999999')] },
+    {
+      state: 'the role exists and trusts vpc-flow-logs',
+      action: createRole,
+      live: withRole(role()),
+      expected: [already('trusts vpc-flow-logs.amazonaws.com')],
+    },
+    {
+      state: 'the role exists and trusts only ec2',
+      action: createRole,
+      live: withRole(untrusted),
+      expected: [failed('RoleUntrusted', 'does not trust vpc-flow-logs.amazonaws.com')],
+    },
+    {
+      state: 'the role trusts vpc-flow-logs for another account only',
+      action: createRole,
+      live: withRole(trustedForAnotherAccount),
+      expected: [failed('RoleUntrusted', 'holds only when StringEquals aws:SourceAccount 999999999999')],
+    },
   ],
   'put-role-policy': [
     { state: 'the role is missing', action: putRolePolicy, live: withRole(null), expected: [todo] },
     { state: 'the role has no inline policy of that name', action: putRolePolicy, live: withRole(role()), expected: [todo] },
-    { state: 'the same document is in place with its keys in another order', action: putRolePolicy, live: withPolicy(reorderedPolicy), expected: [already('already in place')] },
+    {
+      state: 'the same document is in place with its keys in another order',
+      action: putRolePolicy,
+      live: withPolicy(reorderedPolicy),
+      expected: [already('already in place')],
+    },
     {
       state: 'a document for another log group is in place',
       action: putRolePolicy,
@@ -160,16 +212,46 @@ const TABLE: Record<ActionKindName, Row[]> = {
   ],
   'create-log-group': [
     { state: 'the group is absent', action: createLogGroup, live: withGroups({}), expected: [todo] },
-    { state: 'the group is present', action: createLogGroup, live: withGroups(group(GROUP, { retentionInDays: 365 })), expected: [already('log group exists')] },
+    {
+      state: 'the group is present',
+      action: createLogGroup,
+      live: withGroups(group(GROUP, { retentionInDays: 365 })),
+      expected: [already('log group exists')],
+    },
     { state: 'the group is present in another region only', action: createLogGroup, live: withGroups(group(GROUP), 'eu-west-1'), expected: [todo] },
   ],
   'put-retention-policy': [
     { state: 'the group is missing and this plan creates it', action: retentionOf(GROUP, prerequisite), live: withGroups({}), expected: [todo] },
-    { state: 'a short-retention group is missing', action: retentionOf(USER_GROUP, shortRetention), live: withGroups({}), expected: [skipped('not found any more')] },
-    { state: 'the retention is already the one wanted', action: retentionOf(USER_GROUP, shortRetention), live: withGroups(group(USER_GROUP, { retentionInDays: 365 })), expected: [already('retention is 365 days')] },
-    { state: 'the retention is longer', action: retentionOf(USER_GROUP, shortRetention), live: withGroups(group(USER_GROUP, { retentionInDays: 731 })), expected: [skipped('keeps 731 days')] },
-    { state: 'the retention is shorter', action: retentionOf(USER_GROUP, shortRetention), live: withGroups(group(USER_GROUP, { retentionInDays: 30 })), expected: [todo] },
-    { state: "a user's group never expires", action: retentionOf(USER_GROUP, shortRetention), live: withGroups(group(USER_GROUP, { tags: {} })), expected: [skipped('never expires')] },
+    {
+      state: 'a short-retention group is missing',
+      action: retentionOf(USER_GROUP, shortRetention),
+      live: withGroups({}),
+      expected: [skipped('not found any more')],
+    },
+    {
+      state: 'the retention is already the one wanted',
+      action: retentionOf(USER_GROUP, shortRetention),
+      live: withGroups(group(USER_GROUP, { retentionInDays: 365 })),
+      expected: [already('retention is 365 days')],
+    },
+    {
+      state: 'the retention is longer',
+      action: retentionOf(USER_GROUP, shortRetention),
+      live: withGroups(group(USER_GROUP, { retentionInDays: 731 })),
+      expected: [skipped('keeps 731 days')],
+    },
+    {
+      state: 'the retention is shorter',
+      action: retentionOf(USER_GROUP, shortRetention),
+      live: withGroups(group(USER_GROUP, { retentionInDays: 30 })),
+      expected: [todo],
+    },
+    {
+      state: "a user's group never expires",
+      action: retentionOf(USER_GROUP, shortRetention),
+      live: withGroups(group(USER_GROUP, { tags: {} })),
+      expected: [skipped('never expires')],
+    },
     {
       state: 'a never-expire group managed by another tool',
       action: retentionOf(GROUP, { kind: 'unfinished', resourceIds: [GROUP] }),
@@ -185,7 +267,12 @@ const TABLE: Record<ActionKindName, Row[]> = {
   ],
   'create-flow-logs': [
     { state: 'the VPC is gone', action: flowLogsFor([GONE]), live: liveFlowLogs, expected: [skipped(`${GONE} no longer exists in ${REGION}`)] },
-    { state: 'the VPC has a counting flow log (to S3)', action: flowLogsFor([WORKING]), live: liveFlowLogs, expected: [already(`has working flow log ${workingToS3.flowLogId}`)] },
+    {
+      state: 'the VPC has a counting flow log (to S3)',
+      action: flowLogsFor([WORKING]),
+      live: liveFlowLogs,
+      expected: [already(`has working flow log ${workingToS3.flowLogId}`)],
+    },
     {
       state: 'the VPC has an identical flow log whose delivery FAILED',
       action: flowLogsFor([FAILED_IDENTICAL]),
@@ -193,7 +280,12 @@ const TABLE: Record<ActionKindName, Row[]> = {
       expected: [failed('FlowLogAlreadyExists', `aws ec2 delete-flow-logs --flow-log-ids ${failedIdentical.flowLogId}`)],
     },
     { state: 'the VPC has an ACCEPT-only flow log to another group', action: flowLogsFor([ACCEPT_ELSEWHERE]), live: liveFlowLogs, expected: [todo] },
-    { state: 'the VPC has an ACCEPT-only flow log to the same group', action: flowLogsFor([BARE]), live: estate([flowLog(BARE, { trafficType: 'ACCEPT' })]), expected: [todo] },
+    {
+      state: 'the VPC has an ACCEPT-only flow log to the same group',
+      action: flowLogsFor([BARE]),
+      live: estate([flowLog(BARE, { trafficType: 'ACCEPT' })]),
+      expected: [todo],
+    },
     {
       state: 'the VPC has a FAILED flow log to another group',
       action: flowLogsFor([BARE]),
@@ -212,7 +304,10 @@ const TABLE: Record<ActionKindName, Row[]> = {
 };
 
 const rows = Object.entries(TABLE).flatMap(([kind, kindRows]) =>
-  kindRows.map((row) => ({ ...row, name: `${kind} GIVEN ${row.state} WHEN reconciled THEN ${row.expected.map((v) => (v as { status: string }).status).join(', ')}` })),
+  kindRows.map((row) => ({
+    ...row,
+    name: `${kind} GIVEN ${row.state} WHEN reconciled THEN ${row.expected.map((v) => (v as { status: string }).status).join(', ')}`,
+  })),
 );
 
 describe('reconcile', () => {

@@ -99,7 +99,12 @@ describe('applyPlan', () => {
     });
 
     test('GIVEN an existing role WHEN "Unable to assume" persists THEN it is retried for 30 s only, whatever the window', async () => {
-      const aws = freshAccount({ role: role({ permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/flowfix-delivery-boundary` }) }).rejectResource('us-east-1', VPC_A, 'InvalidParameter', ASSUME);
+      const aws = freshAccount({ role: role({ permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/flowfix-delivery-boundary` }) }).rejectResource(
+        'us-east-1',
+        VPC_A,
+        'InvalidParameter',
+        ASSUME,
+      );
       const { plan, live } = await planFor(aws);
       expect(plan.actions.map((a) => a.kind)).not.toContain('create-role');
 
@@ -124,7 +129,9 @@ describe('applyPlan', () => {
 
   describe('failed prerequisites', () => {
     test('GIVEN CreateRole is denied WHEN applied THEN the policy and CloudWatch flow logs are blocked, S3 flow logs and log groups are not', async () => {
-      const aws = freshAccount().grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'flow-logs-bucket' }).fail('CreateRole', awsError('AccessDenied', 'User is not authorized to perform: iam:CreateRole', 403));
+      const aws = freshAccount()
+        .grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'flow-logs-bucket' })
+        .fail('CreateRole', awsError('AccessDenied', 'User is not authorized to perform: iam:CreateRole', 403));
       const cloudWatch = await planFor(aws, settings({ regions: ['us-east-1'] }));
       const s3 = await planFor(aws, { ...S3, regions: ['eu-west-1'] });
       const plan: Plan = { ...cloudWatch.plan, actions: [...cloudWatch.plan.actions, ...s3.plan.actions] };
@@ -141,7 +148,10 @@ describe('applyPlan', () => {
         [`create-flow-logs us-east-1 ${VPC_B}`]: 'skipped',
         [`create-flow-logs eu-west-1 ${VPC_EU}`]: 'applied',
       });
-      expect(outcomeOf(report, 'flowfix-vpc-flow-logs', 'create-role')).toMatchObject({ code: 'AccessDenied', message: expect.stringContaining('iam:CreateRole') });
+      expect(outcomeOf(report, 'flowfix-vpc-flow-logs', 'create-role')).toMatchObject({
+        code: 'AccessDenied',
+        message: expect.stringContaining('iam:CreateRole'),
+      });
       expect(outcomeOf(report, 'flowfix-vpc-flow-logs', 'put-role-policy')?.detail).toBe('delivery role not ready: create-role failed');
       expect(outcomeOf(report, VPC_A)?.detail).toBe('delivery role not ready: create-role failed');
       expect(ops(writes(sent))).not.toContain('global PutRolePolicy');
@@ -154,7 +164,12 @@ describe('applyPlan', () => {
 
       const { report } = await apply(aws, plan, live);
 
-      expect(report.outcomes.filter((o) => o.kind === 'create-log-group').map((o) => [o.region, o.status, o.code]).sort()).toEqual([
+      expect(
+        report.outcomes
+          .filter((o) => o.kind === 'create-log-group')
+          .map((o) => [o.region, o.status, o.code])
+          .sort(),
+      ).toEqual([
         ['eu-west-1', 'applied', undefined],
         ['us-east-1', 'failed', 'LimitExceededException'],
       ]);
@@ -175,7 +190,12 @@ describe('applyPlan', () => {
     ])('GIVEN it %s WHEN CreateLogGroup answers already-exists THEN it counts as done and its retention is left as is', async (_name, retentionInDays) => {
       const aws = freshAccount();
       const { plan, live } = await planFor(aws, settings({ regions: ['us-east-1'] }));
-      aws.regions['us-east-1']!.logGroups[GROUP] = { name: GROUP, arn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${GROUP}:*`, tags: {}, ...(retentionInDays ? { retentionInDays } : {}) };
+      aws.regions['us-east-1']!.logGroups[GROUP] = {
+        name: GROUP,
+        arn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${GROUP}:*`,
+        tags: {},
+        ...(retentionInDays ? { retentionInDays } : {}),
+      };
 
       const { report, sent } = await apply(aws, plan, live);
 
@@ -197,7 +217,12 @@ describe('applyPlan', () => {
 
     const eu = report.outcomes.filter((o) => o.region === 'eu-west-1');
     expect(eu.map((o) => o.kind)).toEqual(['create-log-group', 'put-retention-policy', 'create-flow-logs']);
-    for (const o of eu) expect(o).toMatchObject({ status: 'failed', code: 'UnauthorizedOperation', message: 'live state unreadable: You are not authorized to perform this operation.' });
+    for (const o of eu)
+      expect(o).toMatchObject({
+        status: 'failed',
+        code: 'UnauthorizedOperation',
+        message: 'live state unreadable: You are not authorized to perform this operation.',
+      });
     expect(report.outcomes.filter((o) => o.region !== 'eu-west-1').every((o) => o.status === 'applied')).toBe(true);
     expect(writes(sent).filter((c) => c.region === 'eu-west-1')).toEqual([]);
   });
@@ -209,7 +234,11 @@ describe('applyPlan', () => {
 
       const { report, sent } = await apply(aws, plan, live, { dryRun: true });
 
-      expect(writes(sent).map((c) => [c.region, c.operation, c.input.DryRun]).sort()).toEqual([
+      expect(
+        writes(sent)
+          .map((c) => [c.region, c.operation, c.input.DryRun])
+          .sort(),
+      ).toEqual([
         ['eu-west-1', 'CreateFlowLogs', true],
         ['us-east-1', 'CreateFlowLogs', true],
       ]);
@@ -217,7 +246,10 @@ describe('applyPlan', () => {
       // The exact call is shown once per action; each resource's line points at it.
       const createRole = outcomeOf(report, 'flowfix-vpc-flow-logs', 'create-role')!;
       expect(createRole.detail).toBe(`would be sent in call ${createRole.actionId.split('-')[0]}`);
-      expect(report.dryRunCalls.find((c) => c.actionId === createRole.actionId)).toMatchObject({ call: 'iam:CreateRole', input: { RoleName: 'flowfix-vpc-flow-logs' } });
+      expect(report.dryRunCalls.find((c) => c.actionId === createRole.actionId)).toMatchObject({
+        call: 'iam:CreateRole',
+        input: { RoleName: 'flowfix-vpc-flow-logs' },
+      });
       expect(report.dryRunProbes.sort((a, b) => a.region.localeCompare(b.region))).toEqual([
         { region: 'eu-west-1', allowed: true, code: 'DryRunOperation' },
         { region: 'us-east-1', allowed: true, code: 'DryRunOperation' },
@@ -227,7 +259,9 @@ describe('applyPlan', () => {
     });
 
     test('GIVEN CreateFlowLogs is unauthorized in one region WHEN dry-run THEN that probe is refused with what to grant', async () => {
-      const aws = freshAccount().fail('CreateFlowLogs', awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403), { region: 'eu-west-1' });
+      const aws = freshAccount().fail('CreateFlowLogs', awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403), {
+        region: 'eu-west-1',
+      });
       const { plan, live } = await planFor(aws);
 
       const { report } = await apply(aws, plan, live, { dryRun: true });

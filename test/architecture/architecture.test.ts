@@ -5,11 +5,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ts from 'typescript';
+
 import { architectureProblems, scan, type SourceFile } from './source-rules.js';
 
 async function sourcesUnder(dir: string): Promise<SourceFile[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => path.posix.join(path.relative('.', e.parentPath).split(path.sep).join('/'), e.name));
+  const files = entries
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => path.posix.join(path.relative('.', e.parentPath).split(path.sep).join('/'), e.name));
   return Promise.all(files.sort().map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
 }
 
@@ -30,13 +33,41 @@ describe('the rules themselves (a check that would pass on anything checks nothi
   const problemsOf = (files: Record<string, string>) => architectureProblems(Object.entries(files).map(([file, text]) => scan({ file, text })));
 
   test.each([
-    ['process in the plan', { 'src/plan/a.ts': 'export const cwd = () => process.cwd();' }, ['src/plan/a.ts:1: uses process (only src/io/ and the entry points src/cli/main.ts, src/lambda/handler.ts may)']],
-    ['globalThis.process', { 'src/audit/a.ts': 'const env = globalThis.process.env;' }, ['src/audit/a.ts:1: uses process (only src/io/ and the entry points src/cli/main.ts, src/lambda/handler.ts may)']],
-    ['node:process imported', { 'src/render/a.ts': "import { env } from 'node:process';" }, ['src/render/a.ts:1: uses process (only src/io/ and the entry points src/cli/main.ts, src/lambda/handler.ts may)']],
-    ['the SDK outside src/aws/', { 'src/inventory/a.ts': "import { EC2Client } from '@aws-sdk/client-ec2';" }, ['src/inventory/a.ts:1: imports @aws-sdk/client-ec2 (only src/aws/ may)']],
-    ['@smithy loaded lazily outside src/aws/', { 'src/apply/a.ts': "const m = await import('@smithy/core');" }, ['src/apply/a.ts:1: imports @smithy/core (only src/aws/ may)']],
-    ['a type-only SDK import', { 'src/plan/a.ts': "type T = typeof import('@aws-sdk/client-iam');" }, ['src/plan/a.ts:1: imports @aws-sdk/client-iam (only src/aws/ may)']],
-    ['a command importing another', { 'src/cli/commands/apply.ts': "export { planCommand } from './plan.js';", 'src/cli/commands/plan.ts': '' }, ['src/cli/commands/apply.ts:1: a command imports another command (src/cli/commands/plan.ts)']],
+    [
+      'process in the plan',
+      { 'src/plan/a.ts': 'export const cwd = () => process.cwd();' },
+      ['src/plan/a.ts:1: uses process (only src/io/ and the entry points src/cli/main.ts, src/lambda/handler.ts may)'],
+    ],
+    [
+      'globalThis.process',
+      { 'src/audit/a.ts': 'const env = globalThis.process.env;' },
+      ['src/audit/a.ts:1: uses process (only src/io/ and the entry points src/cli/main.ts, src/lambda/handler.ts may)'],
+    ],
+    [
+      'node:process imported',
+      { 'src/render/a.ts': "import { env } from 'node:process';" },
+      ['src/render/a.ts:1: uses process (only src/io/ and the entry points src/cli/main.ts, src/lambda/handler.ts may)'],
+    ],
+    [
+      'the SDK outside src/aws/',
+      { 'src/inventory/a.ts': "import { EC2Client } from '@aws-sdk/client-ec2';" },
+      ['src/inventory/a.ts:1: imports @aws-sdk/client-ec2 (only src/aws/ may)'],
+    ],
+    [
+      '@smithy loaded lazily outside src/aws/',
+      { 'src/apply/a.ts': "const m = await import('@smithy/core');" },
+      ['src/apply/a.ts:1: imports @smithy/core (only src/aws/ may)'],
+    ],
+    [
+      'a type-only SDK import',
+      { 'src/plan/a.ts': "type T = typeof import('@aws-sdk/client-iam');" },
+      ['src/plan/a.ts:1: imports @aws-sdk/client-iam (only src/aws/ may)'],
+    ],
+    [
+      'a command importing another',
+      { 'src/cli/commands/apply.ts': "export { planCommand } from './plan.js';", 'src/cli/commands/plan.ts': '' },
+      ['src/cli/commands/apply.ts:1: a command imports another command (src/cli/commands/plan.ts)'],
+    ],
     [
       'two folders importing each other',
       { 'src/plan/a.ts': "import type { B } from '../audit/b.js';", 'src/audit/b.ts': "\nimport { a } from '../plan/a.js';" },
@@ -54,7 +85,8 @@ describe('the rules themselves (a check that would pass on anything checks nothi
   test('GIVEN the same words only in comments, strings, property names and the allowed places THEN nothing is reported', () => {
     expect(
       problemsOf({
-        'src/plan/a.ts': "// process.env and import '@aws-sdk/client-ec2' in a comment\nconst s = 'process.exit(1)';\nconst o = { process: 1 };\nexport const p = o.process;",
+        'src/plan/a.ts':
+          "// process.env and import '@aws-sdk/client-ec2' in a comment\nconst s = 'process.exit(1)';\nconst o = { process: 1 };\nexport const p = o.process;",
         'src/io/io.ts': 'export const out = process.stdout;',
         'src/cli/main.ts': 'process.exitCode = 0;',
         'src/aws/sdk.ts': "export * from '@aws-sdk/client-ec2';",

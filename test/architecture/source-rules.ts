@@ -40,7 +40,11 @@ export function scan({ file, text }: SourceFile): Scanned {
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) addImport(node.moduleSpecifier);
     else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) addImport(node.moduleReference.expression);
-    else if (ts.isCallExpression(node) && node.arguments[0] && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    else if (
+      ts.isCallExpression(node) &&
+      node.arguments[0] &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       addImport(node.arguments[0]);
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) addImport(node.argument.literal);
     else if (ts.isIdentifier(node) && node.text === 'process' && isGlobalProcess(node)) processLines.push(lineOf(node));
@@ -55,7 +59,15 @@ export function scan({ file, text }: SourceFile): Scanned {
 function isGlobalProcess(node: ts.Identifier): boolean {
   const parent = node.parent;
   if (ts.isPropertyAccessExpression(parent) && parent.name === node) return ts.isIdentifier(parent.expression) && parent.expression.text === 'globalThis';
-  if ((ts.isPropertyAssignment(parent) || ts.isPropertySignature(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent) || ts.isMethodSignature(parent)) && parent.name === node) return false;
+  if (
+    (ts.isPropertyAssignment(parent) ||
+      ts.isPropertySignature(parent) ||
+      ts.isPropertyDeclaration(parent) ||
+      ts.isMethodDeclaration(parent) ||
+      ts.isMethodSignature(parent)) &&
+    parent.name === node
+  )
+    return false;
   if (ts.isQualifiedName(parent) && parent.right === node) return false;
   return true;
 }
@@ -83,8 +95,10 @@ export function architectureProblems(files: readonly Scanned[]): string[] {
       for (const line of processLines) problems.push(`${file}:${line}: uses process (only src/io/ and the entry points ${ENTRY_POINTS.join(', ')} may)`);
     }
     for (const i of imports) {
-      if (/^@(aws-sdk|smithy)\//.test(i.specifier) && !file.startsWith('src/aws/')) problems.push(`${file}:${i.line}: imports ${i.specifier} (only src/aws/ may)`);
-      if (file.startsWith('src/cli/commands/') && i.target?.startsWith('src/cli/commands/')) problems.push(`${file}:${i.line}: a command imports another command (${i.target})`);
+      if (/^@(aws-sdk|smithy)\//.test(i.specifier) && !file.startsWith('src/aws/'))
+        problems.push(`${file}:${i.line}: imports ${i.specifier} (only src/aws/ may)`);
+      if (file.startsWith('src/cli/commands/') && i.target?.startsWith('src/cli/commands/'))
+        problems.push(`${file}:${i.line}: a command imports another command (${i.target})`);
     }
   }
   for (const cycle of folderCycles(files)) problems.push(`folder cycle: ${cycle}`);

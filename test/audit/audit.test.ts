@@ -1,7 +1,7 @@
 import { audit } from '../../src/audit/audit.js';
 import type { FindingKind } from '../../src/audit/types.js';
 import type { FlowLogFacts } from '../../src/facts/resources.js';
-import { ACCOUNT, flowLog, inventory, NOW, region, role, settings, vpcWithSubnets, unreadable } from '../helpers/builders.js';
+import { ACCOUNT, flowLog, inventory, NOW, region, role, settings, unreadable, vpcWithSubnets } from '../helpers/builders.js';
 
 const VPC = 'vpc-aaaa';
 const { vpcs, subnets } = vpcWithSubnets(VPC, 2);
@@ -12,7 +12,11 @@ describe('audit, scope vpc (CIS)', () => {
     ['no flow log at all', [], 'no-flow-log'],
     ['ACTIVE REJECT flow log', [flowLog(VPC)], null],
     ['ACTIVE ALL flow log to S3 (any destination counts)', [flowLog(VPC, { trafficType: 'ALL', destinationType: 's3', logGroupName: undefined })], null],
-    ['ACTIVE ALL to Firehose with no delivery status yet', [flowLog(VPC, { trafficType: 'ALL', destinationType: 'kinesis-data-firehose', deliverLogsStatus: undefined })], null],
+    [
+      'ACTIVE ALL to Firehose with no delivery status yet',
+      [flowLog(VPC, { trafficType: 'ALL', destinationType: 'kinesis-data-firehose', deliverLogsStatus: undefined })],
+      null,
+    ],
     ['only ACCEPT traffic', [flowLog(VPC, { trafficType: 'ACCEPT' })], 'accept-only'],
     ['delivery FAILED', [flowLog(VPC, { deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Access error' })], 'delivery-failed'],
     ['a flow log that is not ACTIVE', [flowLog(VPC, { status: 'INACTIVE' })], 'no-flow-log'],
@@ -96,40 +100,91 @@ describe('audit, destination retention', () => {
 describe('audit, delivery role', () => {
   const cases: [string, object, boolean][] = [
     ['trusts vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, false],
-    ['trusts it as one of several services', { Statement: { Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com', 'vpc-flow-logs.amazonaws.com'] }, Action: ['sts:AssumeRole'] } }, false],
+    [
+      'trusts it as one of several services',
+      { Statement: { Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com', 'vpc-flow-logs.amazonaws.com'] }, Action: ['sts:AssumeRole'] } },
+      false,
+    ],
     ['trusts ec2 only', { Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, true],
     ['denies instead of allowing', { Statement: [{ Effect: 'Deny', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, true],
     [
       'is pinned to another account',
-      { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } }] },
+      {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } },
+          },
+        ],
+      },
       true,
     ],
     [
       'is pinned by SourceArn to another account',
-      { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:ec2:*:999999999999:vpc-flow-log/*' } } }] },
+      {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:ec2:*:999999999999:vpc-flow-log/*' } },
+          },
+        ],
+      },
       true,
     ],
     [
       'is pinned with a lower-case condition key to another account',
-      { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:sourceaccount': '999999999999' } } }] },
+      {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:sourceaccount': '999999999999' } },
+          },
+        ],
+      },
       true,
     ],
     [
       'allows it but also denies it outright',
-      { Statement: [
-        { Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
-        { Effect: 'Deny', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
-      ] },
+      {
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          { Effect: 'Deny', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      },
       true,
     ],
     [
       'is pinned to this account by SourceArn',
-      { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:ec2:*:${ACCOUNT}:vpc-flow-log/*` } } }] },
+      {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:ec2:*:${ACCOUNT}:vpc-flow-log/*` } },
+          },
+        ],
+      },
       false,
     ],
     [
       'is pinned to this account',
-      { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }] },
+      {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+          },
+        ],
+      },
       false,
     ],
   ];

@@ -100,7 +100,9 @@ describe('exclusions, scope vpc', () => {
   });
 
   test('GIVEN a shared VPC excluded THEN its shared-vpc finding is acknowledged (marked), not remediable', () => {
-    const inv = inventory([region('us-east-1', { vpcs: [vpc(VPC, { ownerId: '999999999999' })], subnets: [subnet(SUBNET_A, VPC, { ownerId: '999999999999' })] })]);
+    const inv = inventory([
+      region('us-east-1', { vpcs: [vpc(VPC, { ownerId: '999999999999' })], subnets: [subnet(SUBNET_A, VPC, { ownerId: '999999999999' })] }),
+    ]);
     const result = audit(inv, settings({ exclude: [byId(VPC, 'shared by the network account; they log it')] }), NOW);
     expect(result.findings).toEqual([
       expect.objectContaining({ kind: 'shared-vpc', remediable: false, excluded: { by: 'id', reason: 'shared by the network account; they log it' } }),
@@ -136,7 +138,7 @@ describe('exclusions, scope subnet', () => {
     expect(marks(result)[SUBNET_A]).toEqual({ by: 'default-vpc', reason: 'default VPC (--skip-default-vpcs)', throughVpc: VPC });
   });
 
-  test('GIVEN a subnet excluded by its own tag and its VPC by id THEN the subnet\'s own exclusion is the one shown', () => {
+  test("GIVEN a subnet excluded by its own tag and its VPC by id THEN the subnet's own exclusion is the one shown", () => {
     const result = audit(estate({}, { tags: { Tier: 'pci' } }), settings({ scope: 'subnet', exclude: [byId(VPC, 'vpc'), byTag('Tier=pci', 'pci zone')] }), NOW);
     expect(marks(result)[SUBNET_A]).toEqual({ by: 'tag', reason: 'pci zone', tag: 'Tier=pci' });
     expect(marks(result)[SUBNET_B]).toEqual({ by: 'id', reason: 'vpc', throughVpc: VPC });
@@ -170,13 +172,16 @@ describe('exclusions that do not exclude', () => {
     expect(result.warnings).toEqual([
       {
         code: 'exclusion-unmatched',
-        message: 'exclusion vpc-0a1b2c3d4e5f6000f (legacy, retired in Q3) matches no VPC or subnet in the regions read (us-east-1, eu-west-1); 1 could not be read: check it for a typo',
+        message:
+          'exclusion vpc-0a1b2c3d4e5f6000f (legacy, retired in Q3) matches no VPC or subnet in the regions read (us-east-1, eu-west-1); 1 could not be read: check it for a typo',
       },
     ]);
   });
 
   test('GIVEN a tag no VPC or subnet carries THEN a warning names it', () => {
     const result = audit(estate({ tags: { flowfix: 'skip' } }), settings({ exclude: [byTag('flowfx=skip')] }), NOW);
-    expect(result.warnings.map((w) => [w.code, w.message])).toEqual([['exclusion-unmatched', expect.stringContaining('exclusion tag flowfx=skip (owned by the network team) matches no VPC or subnet')]]);
+    expect(result.warnings.map((w) => [w.code, w.message])).toEqual([
+      ['exclusion-unmatched', expect.stringContaining('exclusion tag flowfx=skip (owned by the network team) matches no VPC or subnet')],
+    ]);
   });
 });

@@ -23,11 +23,18 @@ describe('flow logs of a CloudWatch telemetry rule', () => {
     const result = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs })]), settings(), NOW);
 
     expect(result.findings).toEqual([]);
-    expect(Object.fromEntries(result.coverage.map((cov) => [cov.resourceId, cov.coveredBy?.by]))).toEqual({ 'vpc-aaaa': 'telemetry-rule', 'vpc-bbbb': 'flowfix', 'vpc-cccc': 'user' });
+    expect(Object.fromEntries(result.coverage.map((cov) => [cov.resourceId, cov.coveredBy?.by]))).toEqual({
+      'vpc-aaaa': 'telemetry-rule',
+      'vpc-bbbb': 'flowfix',
+      'vpc-cccc': 'user',
+    });
   });
 
-  test('GIVEN a rule\'s group keeps logs 30 days THEN the short retention is reported as the rule\'s to fix, and nothing is planned for it', () => {
-    const flowLogs = [flowLog('vpc-aaaa', { logGroupName: '/aws/vpc/vpc-aaaa', tags: RULE_TAGS }), flowLog('vpc-cccc', { logGroupName: '/team/flow', tags: {} })];
+  test("GIVEN a rule's group keeps logs 30 days THEN the short retention is reported as the rule's to fix, and nothing is planned for it", () => {
+    const flowLogs = [
+      flowLog('vpc-aaaa', { logGroupName: '/aws/vpc/vpc-aaaa', tags: RULE_TAGS }),
+      flowLog('vpc-cccc', { logGroupName: '/team/flow', tags: {} }),
+    ];
     const logGroups = { '/aws/vpc/vpc-aaaa': { name: '/aws/vpc/vpc-aaaa', retentionInDays: 30 }, '/team/flow': { name: '/team/flow', retentionInDays: 30 } };
     const inv = inventory([region('us-east-1', { vpcs: [...a.vpcs, ...c.vpcs], subnets: [...a.subnets, ...c.subnets], flowLogs, logGroups })]);
     const s = settings();
@@ -45,7 +52,7 @@ describe('flow logs of a CloudWatch telemetry rule', () => {
     expect(retentionActions).toContain('/team/flow');
   });
 
-  test('GIVEN the group itself carries the rule\'s tag THEN it is the rule\'s too', () => {
+  test("GIVEN the group itself carries the rule's tag THEN it is the rule's too", () => {
     const flowLogs = [flowLog('vpc-aaaa', { logGroupName: '/aws/vpc/vpc-aaaa', tags: {} })];
     const logGroups = { '/aws/vpc/vpc-aaaa': { name: '/aws/vpc/vpc-aaaa', retentionInDays: 7, tags: RULE_TAGS } };
     const result = audit(inventory([region('us-east-1', { vpcs: a.vpcs, subnets: a.subnets, flowLogs, logGroups })]), settings(), NOW);

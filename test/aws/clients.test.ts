@@ -2,6 +2,7 @@ import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRegionsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+
 import { mockAwsSdk, testAwsClients } from '../helpers/mock-aws-sdk.js';
 
 const sdk = mockAwsSdk();
@@ -23,7 +24,7 @@ function configOf(mock: { call(n: number): { thisValue: unknown } }, n = 0): Res
 }
 
 describe('createAwsClients', () => {
-  it('GIVEN no options beyond the home region WHEN a regional call is made THEN the client uses that region, the SDK\'s standard retry mode and 5 attempts', async () => {
+  it("GIVEN no options beyond the home region WHEN a regional call is made THEN the client uses that region, the SDK's standard retry mode and 5 attempts", async () => {
     sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
     const clients = await testAwsClients();
 
@@ -49,7 +50,8 @@ describe('createAwsClients', () => {
   it('GIVEN HTTP timeouts (--connect-timeout, --read-timeout) WHEN a client is built THEN its Node handler connects and reads with them; by default 60 s each, as the AWS CLI', async () => {
     sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
     const handlerConfig = async (n: number) =>
-      (configOf(sdk.ec2, n) as unknown as { requestHandler: { configProvider: Promise<{ connectionTimeout?: number; socketTimeout?: number }> } }).requestHandler.configProvider;
+      (configOf(sdk.ec2, n) as unknown as { requestHandler: { configProvider: Promise<{ connectionTimeout?: number; socketTimeout?: number }> } })
+        .requestHandler.configProvider;
 
     await (await testAwsClients({ httpTimeouts: { connectTimeoutMs: 7_000, readTimeoutMs: 9_000 } })).ec2('eu-west-1').listVpcs();
     await (await testAwsClients()).ec2('eu-west-1').listVpcs();

@@ -1,10 +1,5 @@
-import {
-  CreateFlowLogsCommand,
-  DescribeFlowLogsCommand,
-  DescribeRegionsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-} from '@aws-sdk/client-ec2';
+import { CreateFlowLogsCommand, DescribeFlowLogsCommand, DescribeRegionsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { awsError, mockAwsSdk, pagedResponder, testAwsClients } from '../helpers/mock-aws-sdk.js';
 
@@ -17,7 +12,16 @@ describe('Ec2Api listings', () => {
     const vpcPages = pagedResponder(
       [
         [{ VpcId: 'vpc-1', OwnerId: '111', IsDefault: true, CidrBlock: '172.31.0.0/16' }],
-        [{ VpcId: 'vpc-2', OwnerId: '222', Tags: [{ Key: 'Name', Value: 'shared' }, { Key: 'team', Value: 'net' }] }],
+        [
+          {
+            VpcId: 'vpc-2',
+            OwnerId: '222',
+            Tags: [
+              { Key: 'Name', Value: 'shared' },
+              { Key: 'team', Value: 'net' },
+            ],
+          },
+        ],
         [{ VpcId: 'vpc-3', OwnerId: '111' }],
       ],
       (Vpcs, NextToken) => ({ Vpcs, NextToken }),
@@ -32,18 +36,24 @@ describe('Ec2Api listings', () => {
       { vpcId: 'vpc-2', ownerId: '222', isDefault: false, name: 'shared', tags: { Name: 'shared', team: 'net' } },
       { vpcId: 'vpc-3', ownerId: '111', isDefault: false },
     ]);
-    expect(vpcPages.requests).toEqual([
-      { MaxResults: 1000 },
-      { MaxResults: 1000, NextToken: 'page-1' },
-      { MaxResults: 1000, NextToken: 'page-2' },
-    ]);
+    expect(vpcPages.requests).toEqual([{ MaxResults: 1000 }, { MaxResults: 1000, NextToken: 'page-1' }, { MaxResults: 1000, NextToken: 'page-2' }]);
   });
 
   it('GIVEN subnets over two pages WHEN listing THEN every subnet is returned with its facts and tags', async () => {
     const subnetPages = pagedResponder(
       [
         [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', OwnerId: '111', AvailabilityZone: 'eu-west-1a', CidrBlock: '10.0.0.0/24' }],
-        [{ SubnetId: 'subnet-2', VpcId: 'vpc-1', OwnerId: '111', Tags: [{ Key: 'Name', Value: 'private' }, { Key: 'flowfix', Value: '' }] }],
+        [
+          {
+            SubnetId: 'subnet-2',
+            VpcId: 'vpc-1',
+            OwnerId: '111',
+            Tags: [
+              { Key: 'Name', Value: 'private' },
+              { Key: 'flowfix', Value: '' },
+            ],
+          },
+        ],
       ],
       (Subnets, NextToken) => ({ Subnets, NextToken }),
     );
@@ -119,17 +129,17 @@ describe('Ec2Api listings', () => {
         tags: {},
       },
     ]);
-    expect(flowLogPages.requests).toEqual([
-      { MaxResults: 1000 },
-      { MaxResults: 1000, NextToken: 'page-1' },
-    ]);
+    expect(flowLogPages.requests).toEqual([{ MaxResults: 1000 }, { MaxResults: 1000, NextToken: 'page-1' }]);
   });
 
   it('GIVEN a denied DescribeVpcs WHEN listing THEN the error keeps its AWS code and names the action', async () => {
     sdk.ec2.on(DescribeVpcsCommand).rejects(awsError('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403));
     const clients = await testAwsClients();
 
-    const failure = await clients.ec2('eu-west-1').listVpcs().catch((err: unknown) => err);
+    const failure = await clients
+      .ec2('eu-west-1')
+      .listVpcs()
+      .catch((err: unknown) => err);
 
     expect(classifyAwsError(failure)).toMatchObject({ kind: 'access-denied', code: 'UnauthorizedOperation', action: 'ec2:DescribeVpcs' });
   });
@@ -194,7 +204,10 @@ describe('createFlowLogs', () => {
     sdk.ec2.on(CreateFlowLogsCommand).rejects(awsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412));
     const clients = await testAwsClients();
 
-    const failure = await clients.ec2('eu-west-1').createFlowLogs({ ...input, DryRun: true }).catch((err: unknown) => err);
+    const failure = await clients
+      .ec2('eu-west-1')
+      .createFlowLogs({ ...input, DryRun: true })
+      .catch((err: unknown) => err);
 
     expect(classifyAwsError(failure).kind).toBe('dry-run-ok');
   });

@@ -26,7 +26,11 @@ describe('classifyAwsError', () => {
     [awsError('FlowLogAlreadyExists'), 'already-exists', 'FlowLogAlreadyExists'],
     [awsError('OptInRequired', 'subscribe', 401), 'opt-in-required', 'OptInRequired'],
     [awsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401), 'opt-in-required', 'AuthFailure'],
-    [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), 'no-credentials', 'CredentialsProviderError'],
+    [
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      'no-credentials',
+      'CredentialsProviderError',
+    ],
     [new Error('Could not load credentials from any providers'), 'no-credentials', 'Error'],
     [awsError('ExpiredToken', 'expired', 400), 'no-credentials', 'ExpiredToken'],
     [awsError('InvalidClientTokenId', 'bad', 403), 'no-credentials', 'InvalidClientTokenId'],
@@ -112,14 +116,26 @@ describe('toFlowfixError', () => {
   it.each([
     // What the SDK's fromIni throws for a role profile with mfa_serial and no code callback: not "sign in".
     [
-      Object.assign(new Error('Profile admin requires multi-factor authentication, but no MFA code callback was provided.'), { name: 'CredentialsProviderError' }),
+      Object.assign(new Error('Profile admin requires multi-factor authentication, but no MFA code callback was provided.'), {
+        name: 'CredentialsProviderError',
+      }),
       'MfaRequired',
       /needs an MFA code/,
       /run flowfix at a terminal/,
     ],
     // What STS answers AssumeRole with a wrong or used code: not "allow the action in IAM".
-    [awsError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.', 403), 'MfaRejected', /AWS refused the MFA code/, /code the device shows now/],
-    [awsError('RegionDisabledException', 'STS is not activated in this region', 403), 'RegionNotEnabled', /RegionDisabledException/, /STS is deactivated in this region .*AWS_REGION .*--region only chooses where to work/],
+    [
+      awsError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.', 403),
+      'MfaRejected',
+      /AWS refused the MFA code/,
+      /code the device shows now/,
+    ],
+    [
+      awsError('RegionDisabledException', 'STS is not activated in this region', 403),
+      'RegionNotEnabled',
+      /RegionDisabledException/,
+      /STS is deactivated in this region .*AWS_REGION .*--region only chooses where to work/,
+    ],
   ])('GIVEN %p THEN %s, with a hint that fits', (err, code, message, hint) => {
     const error = toFlowfixError(err, 'Reading the account id');
     expect(error).toMatchObject({ code, message: expect.stringMatching(message), hint: expect.stringMatching(hint) });
@@ -159,7 +175,11 @@ describe('organizationPolicyDenyIn: the explicit deny by an SCP or RCP, as AWS w
       `You are not authorized to perform this operation. User: arn:aws:sts::111111111111:assumed-role/R/S is not authorized to perform: ec2:DescribeVpcs with an explicit deny in a service control policy: ${SCP}`,
       { policyType: 'service-control-policy', policyArn: SCP },
     ],
-    ['EC2, the older wording without an ARN', 'You are not authorized to perform this operation. User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeRegions with an explicit deny in a service control policy', { policyType: 'service-control-policy' }],
+    [
+      'EC2, the older wording without an ARN',
+      'You are not authorized to perform this operation. User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeRegions with an explicit deny in a service control policy',
+      { policyType: 'service-control-policy' },
+    ],
     [
       'Logs, on a resource',
       `User: arn:aws:sts::111111111111:assumed-role/R/S is not authorized to perform: logs:DescribeLogGroups on resource: arn:aws:logs:eu-west-1:111111111111:log-group:* with an explicit deny in a resource control policy: ${RCP}`,
@@ -178,13 +198,27 @@ describe('organizationPolicyDenyIn: the explicit deny by an SCP or RCP, as AWS w
   });
 
   test('GIVEN an UnauthorizedOperation naming an SCP WHEN classified THEN access-denied with the action and the policy', () => {
-    const err = awsError('UnauthorizedOperation', `You are not authorized to perform this operation. User: arn:aws:sts::1:assumed-role/R/S is not authorized to perform: ec2:DescribeVpcs with an explicit deny in a service control policy: ${SCP}`, 403);
-    expect(classifyAwsError(err)).toMatchObject({ kind: 'access-denied', action: 'ec2:DescribeVpcs', deniedBy: { policyType: 'service-control-policy', policyArn: SCP } });
+    const err = awsError(
+      'UnauthorizedOperation',
+      `You are not authorized to perform this operation. User: arn:aws:sts::1:assumed-role/R/S is not authorized to perform: ec2:DescribeVpcs with an explicit deny in a service control policy: ${SCP}`,
+      403,
+    );
+    expect(classifyAwsError(err)).toMatchObject({
+      kind: 'access-denied',
+      action: 'ec2:DescribeVpcs',
+      deniedBy: { policyType: 'service-control-policy', policyArn: SCP },
+    });
   });
 
-  test('GIVEN an SCP denying ec2:DescribeRegions WHEN it is turned into a FlowfixError THEN the hint names the policy and --regions, not the caller\'s IAM', () => {
-    const err = awsError('UnauthorizedOperation', `You are not authorized to perform this operation. User: arn:aws:iam::1:user/u is not authorized to perform: ec2:DescribeRegions with an explicit deny in a service control policy: ${SCP}`, 403);
+  test("GIVEN an SCP denying ec2:DescribeRegions WHEN it is turned into a FlowfixError THEN the hint names the policy and --regions, not the caller's IAM", () => {
+    const err = awsError(
+      'UnauthorizedOperation',
+      `You are not authorized to perform this operation. User: arn:aws:iam::1:user/u is not authorized to perform: ec2:DescribeRegions with an explicit deny in a service control policy: ${SCP}`,
+      403,
+    );
     const error = toFlowfixError(err, 'Listing the regions of the account (ec2:DescribeRegions)');
-    expect(error.hint).toBe(`the service control policy (SCP) ${SCP} denies ec2:DescribeRegions: only the organization's administrators can change that; for the region list, name the regions to work in with --regions`);
+    expect(error.hint).toBe(
+      `the service control policy (SCP) ${SCP} denies ec2:DescribeRegions: only the organization's administrators can change that; for the region list, name the regions to work in with --regions`,
+    );
   });
 });

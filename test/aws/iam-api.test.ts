@@ -1,10 +1,5 @@
-import {
-  CreateRoleCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  ListRolePoliciesCommand,
-  PutRolePolicyCommand,
-} from '@aws-sdk/client-iam';
+import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { parsePolicyDocument } from '../../src/aws/iam-api.js';
 import { FlowfixError } from '../../src/errors.js';
@@ -80,10 +75,15 @@ describe('IamApi.getRole', () => {
   });
 
   it('GIVEN GetRole is denied WHEN reading THEN the error propagates with the action', async () => {
-    sdk.iam.on(GetRoleCommand).rejects(awsError('AccessDenied', 'User: arn:aws:iam::111:user/ci is not authorized to perform: iam:GetRole on resource: role flowfix', 403));
+    sdk.iam
+      .on(GetRoleCommand)
+      .rejects(awsError('AccessDenied', 'User: arn:aws:iam::111:user/ci is not authorized to perform: iam:GetRole on resource: role flowfix', 403));
     const clients = await testAwsClients();
 
-    const failure = await clients.iam().getRole('flowfix').catch((err: unknown) => err);
+    const failure = await clients
+      .iam()
+      .getRole('flowfix')
+      .catch((err: unknown) => err);
 
     expect(classifyAwsError(failure)).toMatchObject({ kind: 'access-denied', action: 'iam:GetRole' });
   });
@@ -136,9 +136,16 @@ describe('IamApi.simulatePrincipalPolicy', () => {
     const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
     sdk.iam
       .on(SimulatePrincipalPolicyCommand, { Marker: undefined })
-      .resolves({ EvaluationResults: [{ EvalActionName: 'iam:CreateRole', EvalResourceName: 'arn:aws:iam::1:role/r', EvalDecision: 'allowed' }], IsTruncated: true, Marker: 'm1' })
+      .resolves({
+        EvaluationResults: [{ EvalActionName: 'iam:CreateRole', EvalResourceName: 'arn:aws:iam::1:role/r', EvalDecision: 'allowed' }],
+        IsTruncated: true,
+        Marker: 'm1',
+      })
       .on(SimulatePrincipalPolicyCommand, { Marker: 'm1' })
-      .resolves({ EvaluationResults: [{ EvalActionName: 'iam:PassRole', EvalResourceName: 'arn:aws:iam::1:role/r', EvalDecision: 'implicitDeny' }], IsTruncated: false });
+      .resolves({
+        EvaluationResults: [{ EvalActionName: 'iam:PassRole', EvalResourceName: 'arn:aws:iam::1:role/r', EvalDecision: 'implicitDeny' }],
+        IsTruncated: false,
+      });
     const clients = await testAwsClients();
 
     const results = await clients.iam().simulatePrincipalPolicy({
@@ -154,7 +161,9 @@ describe('IamApi.simulatePrincipalPolicy', () => {
     ]);
     const sent = sdk.iam.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input);
     expect(sent).toHaveLength(2);
-    expect(sent[0]).toMatchObject({ ContextEntries: [{ ContextKeyName: 'iam:PassedToService', ContextKeyType: 'string', ContextKeyValues: ['vpc-flow-logs.amazonaws.com'] }] });
+    expect(sent[0]).toMatchObject({
+      ContextEntries: [{ ContextKeyName: 'iam:PassedToService', ContextKeyType: 'string', ContextKeyValues: ['vpc-flow-logs.amazonaws.com'] }],
+    });
   });
 
   it('GIVEN one result per action with ResourceSpecificResults and decision details THEN one plain result per resource, with the layer and missing context values', async () => {
@@ -171,25 +180,43 @@ describe('IamApi.simulatePrincipalPolicy', () => {
             { EvalResourceName: 'arn:aws:ec2:us-east-1:1:vpc/vpc-1', EvalResourceDecision: 'implicitDeny', MissingContextValues: ['ec2:ResourceTag/env'] },
           ],
         },
-        { EvalActionName: 'iam:CreateRole', EvalResourceName: 'arn:aws:iam::1:role/r', EvalDecision: 'implicitDeny', PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false } },
+        {
+          EvalActionName: 'iam:CreateRole',
+          EvalResourceName: 'arn:aws:iam::1:role/r',
+          EvalDecision: 'implicitDeny',
+          PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false },
+        },
       ],
       IsTruncated: false,
     });
     const clients = await testAwsClients();
-    const results = await clients.iam().simulatePrincipalPolicy({ policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['ec2:CreateFlowLogs'], resourceArns: ['a', 'b'] });
+    const results = await clients
+      .iam()
+      .simulatePrincipalPolicy({ policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['ec2:CreateFlowLogs'], resourceArns: ['a', 'b'] });
     expect(results).toEqual([
       { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', decision: 'explicitDeny', allowedByOrganizations: false },
-      { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc/vpc-1', decision: 'implicitDeny', allowedByOrganizations: false, missingContextValues: ['ec2:ResourceTag/env'] },
+      {
+        action: 'ec2:CreateFlowLogs',
+        resource: 'arn:aws:ec2:us-east-1:1:vpc/vpc-1',
+        decision: 'implicitDeny',
+        allowedByOrganizations: false,
+        missingContextValues: ['ec2:ResourceTag/env'],
+      },
       { action: 'iam:CreateRole', resource: 'arn:aws:iam::1:role/r', decision: 'implicitDeny', allowedByPermissionsBoundary: false },
     ]);
   });
 
   it('GIVEN the caller may not simulate WHEN simulating THEN the error classifies as access-denied for iam:SimulatePrincipalPolicy', async () => {
     const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
-    sdk.iam.on(SimulatePrincipalPolicyCommand).rejects(awsError('AccessDenied', 'User: arn:aws:iam::1:user/u is not authorized to perform: iam:SimulatePrincipalPolicy', 403));
+    sdk.iam
+      .on(SimulatePrincipalPolicyCommand)
+      .rejects(awsError('AccessDenied', 'User: arn:aws:iam::1:user/u is not authorized to perform: iam:SimulatePrincipalPolicy', 403));
     const clients = await testAwsClients();
 
-    const err = await clients.iam().simulatePrincipalPolicy({ policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['iam:CreateRole'], resourceArns: ['*'] }).catch((e: unknown) => e);
+    const err = await clients
+      .iam()
+      .simulatePrincipalPolicy({ policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['iam:CreateRole'], resourceArns: ['*'] })
+      .catch((e: unknown) => e);
 
     expect(classifyAwsError(err)).toMatchObject({ kind: 'access-denied', code: 'AccessDenied' });
   });

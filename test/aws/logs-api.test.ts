@@ -1,4 +1,5 @@
 import { CreateLogGroupCommand, DescribeLogGroupsCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { LOG_GROUP_IDENTIFIERS_MAX, rejectsLogGroupIdentifiers } from '../../src/aws/logs-api.js';
 import { awsError, mockAwsSdk, pagedResponder, regionOfClient, testAwsClients } from '../helpers/mock-aws-sdk.js';
@@ -17,7 +18,14 @@ describe('LogsApi.describeLogGroups', () => {
 
   it('GIVEN one name WHEN describing THEN one DescribeLogGroups names it in logGroupIdentifiers, without a prefix or limit', async () => {
     sdk.logs.on(DescribeLogGroupsCommand).resolves({
-      logGroups: [{ logGroupName: '/vpc/flow', arn: 'arn:aws:logs:eu-west-1:111:log-group:/vpc/flow:*', retentionInDays: 30, kmsKeyId: 'arn:aws:kms:eu-west-1:111:key/k' }],
+      logGroups: [
+        {
+          logGroupName: '/vpc/flow',
+          arn: 'arn:aws:logs:eu-west-1:111:log-group:/vpc/flow:*',
+          retentionInDays: 30,
+          kmsKeyId: 'arn:aws:kms:eu-west-1:111:key/k',
+        },
+      ],
     });
     const clients = await testAwsClients();
 
@@ -115,13 +123,11 @@ describe('LogsApi.describeLogGroups', () => {
   });
 
   it('GIVEN an endpoint that rejects logGroupIdentifiers WHEN describing twice THEN that region falls back to one exact-name prefix lookup per name, without asking again', async () => {
-    sdk.logs
-      .on(DescribeLogGroupsCommand)
-      .callsFake((input: { logGroupIdentifiers?: string[]; logGroupNamePrefix?: string }) => {
-        if (input.logGroupIdentifiers) throw awsError('InvalidParameterException', "1 validation error detected: unknown member 'logGroupIdentifiers'");
-        const prefix = input.logGroupNamePrefix!;
-        return { logGroups: ['/a', '/a-old', '/b'].filter((name) => name.startsWith(prefix)).map((logGroupName) => ({ logGroupName })) };
-      });
+    sdk.logs.on(DescribeLogGroupsCommand).callsFake((input: { logGroupIdentifiers?: string[]; logGroupNamePrefix?: string }) => {
+      if (input.logGroupIdentifiers) throw awsError('InvalidParameterException', "1 validation error detected: unknown member 'logGroupIdentifiers'");
+      const prefix = input.logGroupNamePrefix!;
+      return { logGroups: ['/a', '/a-old', '/b'].filter((name) => name.startsWith(prefix)).map((logGroupName) => ({ logGroupName })) };
+    });
     const clients = await testAwsClients();
     const logs = clients.logs('eu-west-1');
 
@@ -146,15 +152,23 @@ describe('LogsApi.describeLogGroups', () => {
     await clients.logs('eu-west-1').describeLogGroups(['/g']);
     await clients.logs('us-east-1').describeLogGroups(['/g']);
 
-    const usEast = (await Promise.all(
-      sdk.logs.commandCalls(DescribeLogGroupsCommand).map(async (call) => ({ region: await regionOfClient(() => call.thisValue), input: call.args[0].input })),
-    )).filter((call) => call.region === 'us-east-1');
+    const usEast = (
+      await Promise.all(
+        sdk.logs
+          .commandCalls(DescribeLogGroupsCommand)
+          .map(async (call) => ({ region: await regionOfClient(() => call.thisValue), input: call.args[0].input })),
+      )
+    ).filter((call) => call.region === 'us-east-1');
     expect(usEast.map((call) => call.input)).toEqual([{ logGroupIdentifiers: ['/g'] }]);
   });
 
   it('GIVEN the prefix fallback and a prefix that also matches longer names over several pages WHEN describing THEN only the exact group is kept and paging stops there', async () => {
     const pages = pagedResponder(
-      [[{ logGroupName: '/vpc/flow-a' }, { logGroupName: '/vpc/flow-b' }], [{ logGroupName: '/vpc/flow', retentionInDays: 30 }], [{ logGroupName: '/vpc/flow-c' }]],
+      [
+        [{ logGroupName: '/vpc/flow-a' }, { logGroupName: '/vpc/flow-b' }],
+        [{ logGroupName: '/vpc/flow', retentionInDays: 30 }],
+        [{ logGroupName: '/vpc/flow-c' }],
+      ],
       (logGroups, nextToken) => ({ logGroups, nextToken }),
       'nextToken',
     );
@@ -185,12 +199,16 @@ describe('LogsApi.describeLogGroups', () => {
     ['InternalFailure', false],
   ])('GIVEN logGroupIdentifiers answered with %s WHEN describing THEN it falls back to prefix lookups: %s', async (code, fallsBack) => {
     sdk.logs.on(DescribeLogGroupsCommand).callsFake((input: { logGroupIdentifiers?: string[]; logGroupNamePrefix?: string }) => {
-      if (input.logGroupIdentifiers) throw awsError(code, `${code} from the endpoint`, code === 'ServiceUnavailableException' || code === 'InternalFailure' ? 500 : 400);
+      if (input.logGroupIdentifiers)
+        throw awsError(code, `${code} from the endpoint`, code === 'ServiceUnavailableException' || code === 'InternalFailure' ? 500 : 400);
       return { logGroups: [{ logGroupName: input.logGroupNamePrefix }] };
     });
     const clients = await testAwsClients();
 
-    const outcome = await clients.logs('eu-west-1').describeLogGroups(['/g']).catch((err: unknown) => err);
+    const outcome = await clients
+      .logs('eu-west-1')
+      .describeLogGroups(['/g'])
+      .catch((err: unknown) => err);
 
     expect(rejectsLogGroupIdentifiers(awsError(code))).toBe(fallsBack);
     if (fallsBack) {
@@ -208,7 +226,10 @@ describe('LogsApi.describeLogGroups', () => {
     });
     const clients = await testAwsClients();
 
-    const failure = await clients.logs('eu-west-1').describeLogGroups(['/g']).catch((err: unknown) => err);
+    const failure = await clients
+      .logs('eu-west-1')
+      .describeLogGroups(['/g'])
+      .catch((err: unknown) => err);
 
     expect(classifyAwsError(failure)).toMatchObject({ kind: 'access-denied', action: 'logs:DescribeLogGroups' });
   });
@@ -239,7 +260,10 @@ describe('LogsApi writers', () => {
     sdk.logs.on(CreateLogGroupCommand).rejects(awsError('ResourceAlreadyExistsException', 'The specified log group already exists'));
     const clients = await testAwsClients();
 
-    const failure = await clients.logs('eu-west-1').createLogGroup({ logGroupName: '/flowfix/x' }).catch((err: unknown) => err);
+    const failure = await clients
+      .logs('eu-west-1')
+      .createLogGroup({ logGroupName: '/flowfix/x' })
+      .catch((err: unknown) => err);
 
     expect(classifyAwsError(failure).kind).toBe('already-exists');
   });

@@ -1,5 +1,5 @@
-import { isValidRegionName, partitionOf, partitionOfArn } from '../../src/facts/regions.js';
 import { homeRegionIn, partitionOfCaller, resolveStartRegion } from '../../src/aws/regions.js';
+import { isValidRegionName, partitionOf, partitionOfArn } from '../../src/facts/regions.js';
 
 describe('partitionOf', () => {
   it.each([
@@ -42,7 +42,12 @@ describe('resolveStartRegion: where STS is first asked', () => {
     ['us-east-1 is the fallback', { env: {} }, 'us-east-1', 'partition default'],
     ['empty values count as unset', { env: { AWS_REGION: ' ', AWS_DEFAULT_REGION: '' } }, 'us-east-1', 'partition default'],
     ['the environment wins over the regions to work in', { env: all, workRegions: ['us-gov-east-1'] }, 'eu-west-1', 'AWS_REGION'],
-    ['GovCloud regions to work in, nothing else: the GovCloud default, not the region given', { env: {}, workRegions: ['us-gov-east-1'] }, 'us-gov-west-1', 'partition default'],
+    [
+      'GovCloud regions to work in, nothing else: the GovCloud default, not the region given',
+      { env: {}, workRegions: ['us-gov-east-1'] },
+      'us-gov-west-1',
+      'partition default',
+    ],
     ['China regions to work in: the China default', { env: {}, workRegions: ['cn-northwest-1'] }, 'cn-north-1', 'partition default'],
     ['regions of two partitions: us-east-1', { env: {}, workRegions: ['cn-north-1', 'eu-west-1'] }, 'us-east-1', 'partition default'],
     ['commercial regions to work in: us-east-1, not eu-central-1', { env: {}, workRegions: ['eu-central-1'] }, 'us-east-1', 'partition default'],
@@ -51,7 +56,7 @@ describe('resolveStartRegion: where STS is first asked', () => {
   });
 });
 
-describe('the home region once the caller\'s partition is known', () => {
+describe("the home region once the caller's partition is known", () => {
   it.each([
     ['aws', 'eu-west-1', 'eu-west-1'],
     ['aws-us-gov', 'us-gov-east-1', 'us-gov-east-1'],

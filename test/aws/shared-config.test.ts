@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import {
   listProfiles,
   loadSharedFiles,
@@ -96,7 +97,11 @@ describe('the shared files, read with the SDK loader', () => {
 
   it('GIVEN a config path that exists but cannot be read as a file WHEN loading THEN one error names it, where the SDK would read it as empty', async () => {
     const error = await loadSharedFiles({ ...env, AWS_CONFIG_FILE: dir }).catch((err: unknown) => err);
-    expect(error).toMatchObject({ code: 'ConfigFileUnreadable', message: `cannot read the AWS shared file ${dir} (EISDIR)`, hint: expect.stringContaining('AWS_CONFIG_FILE') });
+    expect(error).toMatchObject({
+      code: 'ConfigFileUnreadable',
+      message: `cannot read the AWS shared file ${dir} (EISDIR)`,
+      hint: expect.stringContaining('AWS_CONFIG_FILE'),
+    });
   });
 
   it('GIVEN no files WHEN loading THEN there are no profiles, not an error', async () => {

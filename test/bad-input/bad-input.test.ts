@@ -7,8 +7,9 @@
 import { cp, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeAws, mutatingOperations } from '../helpers/fake-aws.js';
+
 import { runFlowfix } from '../helpers/capture-io.js';
+import { FakeAws, mutatingOperations } from '../helpers/fake-aws.js';
 
 const BAD = 'test/fixtures/bad';
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
@@ -156,7 +157,7 @@ const cases: BadCase[] = [
   flags(['--tag', 'CostCentre'], '--tag: "CostCentre" is not KEY=VALUE'),
   flags(['--tag', 'Owner=a;b'], '--tag: tag Owner: value "a;b" may hold only letters, numbers, spaces and _ \\. : / = \\+ - @'),
   flags(['--tag', 'aws:createdBy=me'], '--tag: tag key "aws:createdBy" starts with "aws:", which AWS reserves'),
-  flags(['--tag', 'ManagedBy=terraform'], "--tag: tag key \"ManagedBy\" is flowfix's own \\(ManagedBy=flowfix\\) and cannot be set or overridden"),
+  flags(['--tag', 'ManagedBy=terraform'], '--tag: tag key "ManagedBy" is flowfix\'s own \\(ManagedBy=flowfix\\) and cannot be set or overridden'),
   flags(
     Array.from({ length: 50 }, (_, i) => ['--tag', `Tag${i}=x`]).flat(),
     '--tag: 50 tags and ManagedBy=flowfix make 51; AWS allows at most 50 per resource',
@@ -196,12 +197,42 @@ const cases: BadCase[] = [
   },
 
   // ---- snapshots (each a copy of examples/estate with one file broken)
-  snapshot('snapshot-vpcs-malformed', 'regions/us-east-1/ec2-describe-vpcs.json', ': not valid JSON: .* at line 38 column 9', regenerate('aws ec2 describe-vpcs --region us-east-1 --output json')),
-  snapshot('snapshot-vpcs-not-array', 'regions/us-east-1/ec2-describe-vpcs.json', ': Vpcs: expected array, got object', regenerate('aws ec2 describe-vpcs --region us-east-1 --output json')),
-  snapshot('snapshot-vpc-missing-id', 'regions/us-east-1/ec2-describe-vpcs.json', ': Vpcs\\[2\\]\\.VpcId: expected string, but it is missing', regenerate('aws ec2 describe-vpcs --region us-east-1 --output json')),
-  snapshot('snapshot-subnets-wrong-shape', 'regions/us-east-1/ec2-describe-subnets.json', ': Subnets: expected array, but it is missing', regenerate('aws ec2 describe-subnets --region us-east-1 --output json')),
-  snapshot('snapshot-flow-logs-traffic-type-7', 'regions/us-east-1/ec2-describe-flow-logs.json', ': FlowLogs\\[0\\]\\.TrafficType: expected one of ACCEPT \\| REJECT \\| ALL, got 7', regenerate('aws ec2 describe-flow-logs --region us-east-1 --output json')),
-  snapshot('snapshot-no-caller-identity', 'sts-get-caller-identity.json', ': required file is missing', regenerate('aws sts get-caller-identity --output json')),
+  snapshot(
+    'snapshot-vpcs-malformed',
+    'regions/us-east-1/ec2-describe-vpcs.json',
+    ': not valid JSON: .* at line 38 column 9',
+    regenerate('aws ec2 describe-vpcs --region us-east-1 --output json'),
+  ),
+  snapshot(
+    'snapshot-vpcs-not-array',
+    'regions/us-east-1/ec2-describe-vpcs.json',
+    ': Vpcs: expected array, got object',
+    regenerate('aws ec2 describe-vpcs --region us-east-1 --output json'),
+  ),
+  snapshot(
+    'snapshot-vpc-missing-id',
+    'regions/us-east-1/ec2-describe-vpcs.json',
+    ': Vpcs\\[2\\]\\.VpcId: expected string, but it is missing',
+    regenerate('aws ec2 describe-vpcs --region us-east-1 --output json'),
+  ),
+  snapshot(
+    'snapshot-subnets-wrong-shape',
+    'regions/us-east-1/ec2-describe-subnets.json',
+    ': Subnets: expected array, but it is missing',
+    regenerate('aws ec2 describe-subnets --region us-east-1 --output json'),
+  ),
+  snapshot(
+    'snapshot-flow-logs-traffic-type-7',
+    'regions/us-east-1/ec2-describe-flow-logs.json',
+    ': FlowLogs\\[0\\]\\.TrafficType: expected one of ACCEPT \\| REJECT \\| ALL, got 7',
+    regenerate('aws ec2 describe-flow-logs --region us-east-1 --output json'),
+  ),
+  snapshot(
+    'snapshot-no-caller-identity',
+    'sts-get-caller-identity.json',
+    ': required file is missing',
+    regenerate('aws sts get-caller-identity --output json'),
+  ),
   {
     name: 'snapshot dir that does not exist',
     argv: () => ['plan', '--snapshot', `${BAD}/snapshot-does-not-exist`],
@@ -233,7 +264,9 @@ const formerBugs: BadCase[] = [
     name: 'config of ~3.5 MB with 150k bad region names',
     argv: (tmp) => ['apply', '--yes', '--config', path.join(tmp, 'config-huge-regions.json')],
     problem: (tmp) =>
-      new RegExp(`^flowfix: invalid settings: 150000 problems .*\n  ${esc(path.join(tmp, 'config-huge-regions.json'))}: regions\\[0\\]: is not a region name.*\n(.*\n){7}  and 149992 more\n$`),
+      new RegExp(
+        `^flowfix: invalid settings: 150000 problems .*\n  ${esc(path.join(tmp, 'config-huge-regions.json'))}: regions\\[0\\]: is not a region name.*\n(.*\n){7}  and 149992 more\n$`,
+      ),
     fix: SETTINGS_FIX,
   },
   {
@@ -267,10 +300,7 @@ beforeAll(async () => {
   await file.close();
 
   await writeFile(path.join(tmp, 'config-huge-regions.json'), JSON.stringify({ regions: Array.from({ length: 150_000 }, () => 'mars-xxxxxxxxxxxxxx-1') }));
-  await writeFile(
-    path.join(tmp, 'config-huge-unknown-keys.json'),
-    JSON.stringify(Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`k${i}`, 1]))),
-  );
+  await writeFile(path.join(tmp, 'config-huge-unknown-keys.json'), JSON.stringify(Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`k${i}`, 1]))));
 
   // Root reads through chmod 000, so "unreadable" is a directory where a file should be (EISDIR).
   const unreadable = path.join(tmp, 'snapshot-unreadable');

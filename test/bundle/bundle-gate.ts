@@ -18,7 +18,11 @@ function newestSourceMs(dir: string): number {
 export function bundleProblem(): string | undefined {
   const bin = path.join(REPO, BIN);
   if (!existsSync(bin)) return `${BIN} is missing: run \`npm run build\``;
-  const sources = Math.max(newestSourceMs(path.join(REPO, 'src')), newestSourceMs(path.join(REPO, 'scripts')), statSync(path.join(REPO, 'package.json')).mtimeMs);
+  const sources = Math.max(
+    newestSourceMs(path.join(REPO, 'src')),
+    newestSourceMs(path.join(REPO, 'scripts')),
+    statSync(path.join(REPO, 'package.json')).mtimeMs,
+  );
   if (statSync(bin).mtimeMs < sources) return `${BIN} is older than the sources: run \`npm run build\``;
   return undefined;
 }
@@ -26,4 +30,3 @@ export function bundleProblem(): string | undefined {
 const required = process.env['FLOWFIX_TEST_BUNDLE'] === '1';
 const problem = bundleProblem();
 export const describeBundle = problem === undefined || required ? describe : describe.skip;
-

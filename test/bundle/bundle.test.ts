@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import stringWidth from 'string-width';
+
 import type { PlanReport } from '../../src/report/plan-report.js';
 import { runFlowfix } from '../helpers/capture-io.js';
-import { FakeAws } from '../helpers/fake-aws.js';
-import { BIN, bundleProblem, describeBundle, REPO } from './bundle-gate.js';
-import { setProcessEnv } from '../helpers/process-env.js';
 import { serveFakeAws, type FakeAwsServer } from '../helpers/fake-aws-http.js';
+import { FakeAws } from '../helpers/fake-aws.js';
+import { setProcessEnv } from '../helpers/process-env.js';
+import { BIN, bundleProblem, describeBundle, REPO } from './bundle-gate.js';
 
 const VERSION = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const ESTATE = path.join(REPO, 'examples/estate');
@@ -147,9 +148,15 @@ describeBundle('the packed and installed bundle', () => {
     test('GIVEN a live estate WHEN plan --format json THEN the bundle sends the calls the sources send and prints the same report', async () => {
       const argv = ['plan', '--format', 'json', '--endpoint-url', server.url];
       const bundled = await flowfix(argv, AWS_ENV);
-      const bundleCalls = fake.calls.splice(0).map((c) => `${c.region} ${c.service}:${c.operation}`).sort();
+      const bundleCalls = fake.calls
+        .splice(0)
+        .map((c) => `${c.region} ${c.service}:${c.operation}`)
+        .sort();
       const source = await runFlowfix(argv, { env: { CI: 'true', ...AWS_ENV } });
-      const sourceCalls = fake.calls.splice(0).map((c) => `${c.region} ${c.service}:${c.operation}`).sort();
+      const sourceCalls = fake.calls
+        .splice(0)
+        .map((c) => `${c.region} ${c.service}:${c.operation}`)
+        .sort();
 
       // An endpoint typed as a flag is not repeated (test/cli/redirect-notice.test.ts); nothing is said on stderr.
       expect(bundled.stderr).toBe('');
@@ -160,7 +167,9 @@ describeBundle('the packed and installed bundle', () => {
       const report = JSON.parse(bundled.stdout) as PlanReport;
       const trust = JSON.parse(readFileSync(path.join(REPO, 'policies/delivery-role-trust.json'), 'utf8')) as { Statement: unknown[] };
       const createRole = report.plan.actions.find((a) => a.kind === 'create-role');
-      const document = JSON.parse(String((createRole?.input as { AssumeRolePolicyDocument?: string } | undefined)?.AssumeRolePolicyDocument)) as { Statement: unknown[] };
+      const document = JSON.parse(String((createRole?.input as { AssumeRolePolicyDocument?: string } | undefined)?.AssumeRolePolicyDocument)) as {
+        Statement: unknown[];
+      };
       expect(document.Statement).toHaveLength(trust.Statement.length);
     });
 
@@ -169,7 +178,9 @@ describeBundle('the packed and installed bundle', () => {
       expect(applied.stderr).toBe('');
       expect(applied.code).toBe(0);
       // Delivering needs evidence at the destination (see README "Verification"): right after creation, no error yet.
-      expect(applied.stdout).toMatch(/Verification: 0\/2 delivering \(log stream or object seen since creation\), 2 with no network interfaces: nothing to log yet/);
+      expect(applied.stdout).toMatch(
+        /Verification: 0\/2 delivering \(log stream or object seen since creation\), 2 with no network interfaces: nothing to log yet/,
+      );
       expect(fake.role('flowfix-vpc-flow-logs')?.tags).toEqual({ ManagedBy: 'flowfix' });
 
       const again = await flowfix(['plan', '--endpoint-url', server.url], AWS_ENV);
@@ -187,7 +198,10 @@ describeBundle('the packed and installed bundle', () => {
       "import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(\"export async function load(url, context, next) { if (url.startsWith('file:')) process.stderr.write('loaded ' + url + '\\\\n'); return next(url, context); }\"));",
     )}`;
     for (const argv of [['--help'], ['plan', '--snapshot', ESTATE, '--format', 'json']]) {
-      const child = spawnSync(process.execPath, ['--import', hook, installed, ...argv], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', HOME: home } });
+      const child = spawnSync(process.execPath, ['--import', hook, installed, ...argv], {
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '', HOME: home },
+      });
       const loaded = [...child.stderr.matchAll(/^loaded (.*)$/gm)].map((m) => path.basename(m[1]!));
       expect(loaded).toContain(path.basename(BIN));
       expect(loaded.filter((file) => heavy.includes(file))).toEqual([]);

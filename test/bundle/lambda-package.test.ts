@@ -8,8 +8,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
-import { FakeAws } from '../helpers/fake-aws.js';
+
 import { serveFakeAws } from '../helpers/fake-aws-http.js';
+import { FakeAws } from '../helpers/fake-aws.js';
 import { createVpcEvent } from '../lambda/events.js';
 import { bundleProblem, describeBundle, REPO } from './bundle-gate.js';
 
@@ -34,7 +35,7 @@ function unzip(zip: Buffer): Map<string, Buffer> {
   return files;
 }
 
-describeBundle('the guard\'s Lambda package', () => {
+describeBundle("the guard's Lambda package", () => {
   let work: string;
   let files: Map<string, Buffer>;
 
@@ -55,7 +56,7 @@ describeBundle('the guard\'s Lambda package', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  test('GIVEN the zip THEN it holds the handler, its chunks, the policies and package.json, and fits Lambda\'s limits', () => {
+  test("GIVEN the zip THEN it holds the handler, its chunks, the policies and package.json, and fits Lambda's limits", () => {
     const names = [...files.keys()];
     expect(names).toContain('dist/bundle/lambda.js');
     expect(names).toContain('package.json');
@@ -83,11 +84,16 @@ describeBundle('the guard\'s Lambda package', () => {
         AWS_ENDPOINT_URL: server.url,
         FLOWFIX_TRAFFIC_TYPE: 'ALL',
       };
-      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(createVpcEvent('us-east-1', vpc))], { env, cwd: path.join(work, 'task') });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(createVpcEvent('us-east-1', vpc))], {
+        env,
+        cwd: path.join(work, 'task'),
+      });
 
       const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { schema: string; exitCode: number };
       expect(report).toMatchObject({ schema: 'flowfix.guard-report/v1', exitCode: 0 });
-      expect(fake.flowLogs('us-east-1').filter((f) => f.ResourceId === vpc)).toEqual([expect.objectContaining({ TrafficType: 'ALL', LogGroupName: '/flowfix/vpc-flow-logs' })]);
+      expect(fake.flowLogs('us-east-1').filter((f) => f.ResourceId === vpc)).toEqual([
+        expect.objectContaining({ TrafficType: 'ALL', LogGroupName: '/flowfix/vpc-flow-logs' }),
+      ]);
     } finally {
       await server.close();
     }

@@ -4,10 +4,11 @@
 // process.env for the run too, since in production the Io's environment is process.env and the SDK
 // reads some of them (AWS_PROFILE, the keys) from there itself.
 
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
+
 import { runCli } from '../../src/cli/run.js';
 import { PromptCancelled, type Prompter } from '../../src/io/prompter.js';
 import type { PlanReport } from '../../src/report/plan-report.js';
@@ -76,7 +77,11 @@ interface Run {
 
 /** Sets the AWS_* variables of `env` (and only those) in process.env while `work` runs. */
 async function withProcessEnv<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('AWS_')).map((k) => [k, process.env[k]]));
+  const saved = Object.fromEntries(
+    Object.keys(process.env)
+      .filter((k) => k.startsWith('AWS_'))
+      .map((k) => [k, process.env[k]]),
+  );
   for (const key of Object.keys(saved)) delete process.env[key];
   for (const [key, value] of Object.entries(env)) if (key.startsWith('AWS_')) process.env[key] = value;
   try {
@@ -136,7 +141,9 @@ describe('MFA: a role profile with mfa_serial', () => {
 
     expect(result.code).toBe(1);
     oneLine(result.stderr);
-    expect(result.stderr).toMatch(/profile admin assumes .*role\/Admin with MFA \(mfa_serial .*mfa\/tester\), and without a terminal flowfix cannot ask for the code/);
+    expect(result.stderr).toMatch(
+      /profile admin assumes .*role\/Admin with MFA \(mfa_serial .*mfa\/tester\), and without a terminal flowfix cannot ask for the code/,
+    );
     expect(result.stderr).toMatch(/aws configure export-credentials --profile admin --format env/);
     expect(result.stderr).toMatch(/--yes cannot stand in for the code/);
     expect(result.stderr).not.toMatch(/sign in/i);
@@ -168,7 +175,10 @@ describe('profiles', () => {
   test('GIVEN --profile nope WHEN plan THEN one line says it does not exist and lists the profiles of both files, before any call', async () => {
     const http = new FakeHttp();
 
-    const result = await flowfix(['plan', '--profile', 'nope'], { http, credentials: `${CREDENTIALS}\n[ci]\naws_access_key_id = A\naws_secret_access_key = B\n` });
+    const result = await flowfix(['plan', '--profile', 'nope'], {
+      http,
+      credentials: `${CREDENTIALS}\n[ci]\naws_access_key_id = A\naws_secret_access_key = B\n`,
+    });
 
     expect(result.code).toBe(1);
     oneLine(result.stderr);
@@ -202,18 +212,31 @@ describe('profiles', () => {
 
   test('GIVEN endpoint_url in the profile WHEN plan THEN stderr names it once, with the profile and the file', async () => {
     const http = new FakeHttp({ accessKeys: [BASE_KEY] });
-    const result = await flowfix(['plan', '--profile', 'local', '--regions', 'eu-west-1', '--format', 'json'], { http, config: LOCAL, credentials: LOCAL_KEYS });
+    const result = await flowfix(['plan', '--profile', 'local', '--regions', 'eu-west-1', '--format', 'json'], {
+      http,
+      config: LOCAL,
+      credentials: LOCAL_KEYS,
+    });
     // The profile typed is not repeated back; the endpoint it brings from the file is news.
-    expect(result.notices).toBe(`Using endpoint http://localhost:4566 for ec2, cloudwatch_logs, iam, sts, organizations (from endpoint_url of profile local in ${join(dir, 'config')})\n`);
+    expect(result.notices).toBe(
+      `Using endpoint http://localhost:4566 for ec2, cloudwatch_logs, iam, sts, organizations (from endpoint_url of profile local in ${join(dir, 'config')})\n`,
+    );
   });
 
   test('GIVEN a services section and AWS_ENDPOINT_URL_EC2 WHEN plan THEN each endpoint is named with its services and where it came from; the EC2 variable wins for ec2', async () => {
     const http = new FakeHttp({ accessKeys: [BASE_KEY] });
     const config = `[profile local]\nservices = emulated\nregion = eu-west-1\n\n[services emulated]\nec2 =\n  endpoint_url = http://localhost:4566\nlogs =\n  endpoint_url = http://localhost:4567\ncloudwatch_logs =\n  endpoint_url = http://localhost:4567\n`;
-    const result = await flowfix(['plan', '--profile', 'local', '--regions', 'eu-west-1', '--format', 'json'], { http, config, credentials: LOCAL_KEYS, env: { AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:4999' } });
+    const result = await flowfix(['plan', '--profile', 'local', '--regions', 'eu-west-1', '--format', 'json'], {
+      http,
+      config,
+      credentials: LOCAL_KEYS,
+      env: { AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:4999' },
+    });
     const lines = result.notices.trimEnd().split('\n');
     expect(lines).toContain('Using endpoint http://127.0.0.1:4999 for ec2 (from AWS_ENDPOINT_URL_EC2)');
-    expect(lines).toContain(`Using endpoint http://localhost:4567 for cloudwatch_logs (from services section emulated of profile local in ${join(dir, 'config')})`);
+    expect(lines).toContain(
+      `Using endpoint http://localhost:4567 for cloudwatch_logs (from services section emulated of profile local in ${join(dir, 'config')})`,
+    );
     expect(hostsOf(http, 'DescribeVpcs')).toEqual(['127.0.0.1']);
   });
 
@@ -227,17 +250,24 @@ describe('profiles', () => {
   test('GIVEN endpoint_url in the profile and --endpoint-url WHEN plan THEN the flag wins', async () => {
     const http = new FakeHttp({ accessKeys: [BASE_KEY] });
 
-    const result = await flowfix(['plan', '--profile', 'local', '--endpoint-url', 'http://127.0.0.1:4999', '--regions', 'eu-west-1'], { http, config: LOCAL, credentials: LOCAL_KEYS });
+    const result = await flowfix(['plan', '--profile', 'local', '--endpoint-url', 'http://127.0.0.1:4999', '--regions', 'eu-west-1'], {
+      http,
+      config: LOCAL,
+      credentials: LOCAL_KEYS,
+    });
 
     expect(result.code).toBe(2);
     expect([...new Set(http.calls.map((c) => c.host))]).toEqual(['127.0.0.1']);
   });
 
-  test('GIVEN keys in the environment and --profile WHEN plan THEN the profile is used and one line says so, not the SDK\'s 8-line warning', async () => {
+  test("GIVEN keys in the environment and --profile WHEN plan THEN the profile is used and one line says so, not the SDK's 8-line warning", async () => {
     const http = new FakeHttp({ accessKeys: [BASE_KEY] });
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      const result = await flowfix(['plan', '--profile', 'base', '--format', 'json'], { http, env: { AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'env-secret' } });
+      const result = await flowfix(['plan', '--profile', 'base', '--format', 'json'], {
+        http,
+        env: { AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'env-secret' },
+      });
 
       expect(result.code).toBe(2);
       expect(result.stderr).toBe('Using profile base (--profile); AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment are ignored.\n');
@@ -252,7 +282,10 @@ describe('profiles', () => {
     const http = new FakeHttp({ accessKeys: [ENV_KEY] });
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
     try {
-      const result = await flowfix(['plan', '--format', 'json'], { http, env: { AWS_PROFILE: 'base', AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'env-secret' } });
+      const result = await flowfix(['plan', '--format', 'json'], {
+        http,
+        env: { AWS_PROFILE: 'base', AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'env-secret' },
+      });
 
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
@@ -269,11 +302,21 @@ describe('profiles', () => {
 describe('guided says where the credentials come from', () => {
   test.each([
     ['--profile admin, with MFA', ['--profile', 'admin'], {}, /profile admin: assumes arn:aws:iam::111111111111:role\/Admin via profile base, with MFA/],
-    ['keys in the environment', [], { AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'env-secret' }, /environment variables AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY/],
+    [
+      'keys in the environment',
+      [],
+      { AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'env-secret' },
+      /environment variables AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY/,
+    ],
   ])('GIVEN %s WHEN guided shows who and where THEN a credentials line names the source', async (_name, flags, env, source) => {
     const http = new FakeHttp({ accessKeys: [BASE_KEY, ENV_KEY], roles: { [ROLE]: { mfa: { serial: MFA, code: CODE } } } });
     // The code if asked, then Esc at the first question after the assessment.
-    const prompter = { ...mfaPrompter(CODE), checkbox: async (): Promise<never> => { throw new PromptCancelled(); } };
+    const prompter = {
+      ...mfaPrompter(CODE),
+      checkbox: async (): Promise<never> => {
+        throw new PromptCancelled();
+      },
+    };
 
     const result = await flowfix(['guided', ...flags], { http, prompter, env });
 
@@ -310,7 +353,9 @@ describe('--region means where to work; the partition comes from the caller', ()
     expect(report.regions.map((r) => r.region)).toEqual(['us-gov-east-1']);
     expect(hostsOf(http, 'GetCallerIdentity')).toEqual(['sts.us-gov-west-1.amazonaws.com']);
     expect(hostsOf(http, 'GetRole')).toEqual(['iam.us-gov.amazonaws.com']);
-    expect(report.plan.actions.find((a) => a.kind === 'create-flow-logs')?.input).toMatchObject({ DeliverLogsPermissionArn: expect.stringMatching(/^arn:aws-us-gov:iam::/) });
+    expect(report.plan.actions.find((a) => a.kind === 'create-flow-logs')?.input).toMatchObject({
+      DeliverLogsPermissionArn: expect.stringMatching(/^arn:aws-us-gov:iam::/),
+    });
   });
 
   test('GIVEN an assume-role profile without a region, China keys and --regions cn-northwest-1 WHEN plan THEN AssumeRole stays in China', async () => {
@@ -348,14 +393,21 @@ describe('retries: AWS_RETRY_MODE, AWS_MAX_ATTEMPTS and the profile', () => {
   /** GetCallerIdentity keeps failing with a 500 (retryable, 100 ms base backoff). */
   const failingSts = () => {
     const http = new FakeHttp();
-    http.fault = (call) => (call.operation === 'GetCallerIdentity' ? { status: 500, headers: { 'content-type': 'text/xml' }, body: '<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceFailure</Code><Message>x</Message></Error></ErrorResponse>' } : undefined);
+    http.fault = (call) =>
+      call.operation === 'GetCallerIdentity'
+        ? {
+            status: 500,
+            headers: { 'content-type': 'text/xml' },
+            body: '<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceFailure</Code><Message>x</Message></Error></ErrorResponse>',
+          }
+        : undefined;
     return http;
   };
 
   test.each([
     ['AWS_MAX_ATTEMPTS=2', { AWS_MAX_ATTEMPTS: '2' }, '', 2],
     ['max_attempts = 3 in the profile', {}, 'max_attempts = 3\n', 3],
-    ['AWS_MAX_ATTEMPTS=1 over the profile\'s 3', { AWS_MAX_ATTEMPTS: '1' }, 'max_attempts = 3\n', 1],
+    ["AWS_MAX_ATTEMPTS=1 over the profile's 3", { AWS_MAX_ATTEMPTS: '1' }, 'max_attempts = 3\n', 1],
   ])('GIVEN %s WHEN a call keeps failing THEN it is attempted that many times', async (_name, env, profileLines, attempts) => {
     const http = failingSts();
 

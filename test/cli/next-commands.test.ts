@@ -4,10 +4,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { runCli } from '../../src/cli/run.js';
 import type { Prompter } from '../../src/io/prompter.js';
 import { captureIo } from '../helpers/capture-io.js';
-import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const ROLE = 'OrganizationAccountAccessRole';
@@ -67,7 +68,7 @@ describe('the next commands flowfix prints run as printed', () => {
 
   const converged = async (extra: string[] = []) => (await flowfix(['plan', '--endpoint-url', ENDPOINT, ...extra])).code;
 
-  test('GIVEN plan with flags THEN the closing line\'s apply keeps them (the endpoint included) and carries the plan out', async () => {
+  test("GIVEN plan with flags THEN the closing line's apply keeps them (the endpoint included) and carries the plan out", async () => {
     fake.addVpc('us-east-1', { name: 'bare' });
     fake.addVpc('eu-west-1', { name: 'other-region' });
 
@@ -98,7 +99,7 @@ describe('the next commands flowfix prints run as printed', () => {
     expect(await converged(['--regions', 'us-east-1'])).toBe(0);
   });
 
-  test('GIVEN plan --org --out-dir THEN each account\'s printed apply keeps --assume-role and applies in that account', async () => {
+  test("GIVEN plan --org --out-dir THEN each account's printed apply keeps --assume-role and applies in that account", async () => {
     fake.addVpc('us-east-1', { name: 'management' });
     const member = fake.account(MEMBER, { name: 'dev' });
     member.addRole(ROLE, {
@@ -126,7 +127,9 @@ describe('the next commands flowfix prints run as printed', () => {
 
     const planned = await flowfix(['plan', '--snapshot', snapshot, '--regions', 'us-east-1']);
 
-    expect(planned.stdout).toMatch(/as of the snapshot\. To fix these findings, run `flowfix apply --regions us-east-1` with credentials for account \d{12}: it reads the account live, plans again and asks before changing anything\./);
+    expect(planned.stdout).toMatch(
+      /as of the snapshot\. To fix these findings, run `flowfix apply --regions us-east-1` with credentials for account \d{12}: it reads the account live, plans again and asks before changing anything\./,
+    );
     expect(planned.stdout).not.toMatch(/Run `flowfix apply[^`]*` to carry it out/);
     const [next] = nextCommands(planned.stdout);
     expect((await flowfix(next!)).code).toBe(0);

@@ -7,8 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+
 import { runFlowfix } from '../helpers/capture-io.js';
+import { FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 let dir: string;
@@ -56,7 +57,7 @@ describe('--out and --out-dir write safely', () => {
     expect(JSON.parse(await readFile(file, 'utf8')).accountId).toBe(FAKE_ACCOUNT);
   });
 
-  test('GIVEN a symlink planted in --out-dir at the account\'s file name THEN it is not followed', async () => {
+  test("GIVEN a symlink planted in --out-dir at the account's file name THEN it is not followed", async () => {
     const out = path.join(dir, 'plans');
     await mkdir(out, { mode: 0o700 });
     const victim = path.join(dir, 'victim.txt');

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import type { PlanReport } from '../../src/report/plan-report.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 

@@ -3,10 +3,11 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { runCli } from '../../src/cli/run.js';
 import { PromptCancelled, type Prompter } from '../../src/io/prompter.js';
-import { FakeAws } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
+import { FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const LOCAL = 'http://localhost:4566';
@@ -46,7 +47,7 @@ describe('where the endpoint and profile came from', () => {
     expect(result.stderr).toContain(`Using profile prod (from settings file ${file})\n`);
   });
 
-  test('GIVEN the flag and the file disagree THEN the flag wins, and neither the typed flag (no news) nor the file\'s value is repeated', async () => {
+  test("GIVEN the flag and the file disagree THEN the flag wins, and neither the typed flag (no news) nor the file's value is repeated", async () => {
     const { cwd } = await cwdWith({ endpointUrl: LOCAL, profile: 'prod' });
     const result = await runFlowfix(['plan', '--endpoint-url', 'https://proxy.example.com', '--profile', 'audit'], { env: ENV, cwd });
     expect(result.stderr).not.toMatch(/^Using (endpoint|profile)/m);

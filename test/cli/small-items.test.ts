@@ -1,6 +1,6 @@
 // Issue 21, smaller items: piped output follows COLUMNS; "1 day", never "1 days".
-import { layoutOf } from '../../src/cli/output.js';
 import { putRetentionPolicy } from '../../src/actions/put-retention-policy.js';
+import { layoutOf } from '../../src/cli/output.js';
 import { captureIo } from '../helpers/capture-io.js';
 
 test.each([
@@ -24,5 +24,7 @@ test('GIVEN an S3 destination with capitals in the bucket name THEN the error sa
   const { runFlowfix } = await import('../helpers/capture-io.js');
   const { code, stderr } = await runFlowfix(['plan', '--destination', 's3://MyLogs/flows']);
   expect(code).toBe(1);
-  expect(stderr).toBe('flowfix: invalid settings: --destination: S3 bucket names are lower case: "MyLogs" cannot be a bucket (did you mean s3://mylogs/flows?) (flowfix --help lists every option)\n');
+  expect(stderr).toBe(
+    'flowfix: invalid settings: --destination: S3 bucket names are lower case: "MyLogs" cannot be a bucket (did you mean s3://mylogs/flows?) (flowfix --help lists every option)\n',
+  );
 });

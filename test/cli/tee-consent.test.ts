@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { canAsk } from '../../src/io/io.js';
 import { buildCli, type BuiltCli } from '../helpers/build-cli.js';
 import { LocalAws } from '../helpers/local-aws.js';

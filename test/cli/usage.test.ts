@@ -50,7 +50,11 @@ describe('a mistyped command', () => {
   });
 
   test('GIVEN a mistyped command with options THEN the command is named first, not its options', async () => {
-    for (const argv of [['plna', '--regions', 'us-east-1'], ['--profile', 'dev', 'plna'], ['--format', 'json', 'plna']]) {
+    for (const argv of [
+      ['plna', '--regions', 'us-east-1'],
+      ['--profile', 'dev', 'plna'],
+      ['--format', 'json', 'plna'],
+    ]) {
       const { code, stderr } = await runFlowfix(argv);
       expect([argv, code, stderr]).toEqual([argv, 1, 'flowfix: Unknown command plna; did you mean plan? (see flowfix --help)\n']);
     }
@@ -65,16 +69,37 @@ describe('a mistyped command', () => {
 
 describe('flags and their errors, in the words typed', () => {
   test.each([
-    [['plan', '--regions'], 'flowfix: invalid settings: --regions: name at least one region (like eu-west-1), or all for every enabled region (flowfix --help lists every option)\n'],
-    [['plan', '--region'], 'flowfix: invalid settings: --region: name at least one region (like eu-west-1), or all for every enabled region (flowfix --help lists every option)\n'],
-    [['plan', '--dry-run'], 'flowfix: --dry-run is not an option of flowfix plan (it is one of flowfix apply and flowfix rollback) (see flowfix plan --help)\n'],
+    [
+      ['plan', '--regions'],
+      'flowfix: invalid settings: --regions: name at least one region (like eu-west-1), or all for every enabled region (flowfix --help lists every option)\n',
+    ],
+    [
+      ['plan', '--region'],
+      'flowfix: invalid settings: --region: name at least one region (like eu-west-1), or all for every enabled region (flowfix --help lists every option)\n',
+    ],
+    [
+      ['plan', '--dry-run'],
+      'flowfix: --dry-run is not an option of flowfix plan (it is one of flowfix apply and flowfix rollback) (see flowfix plan --help)\n',
+    ],
     [['plan', '--regoins', 'eu-west-1'], 'flowfix: unknown option --regoins; did you mean --regions? (see flowfix plan --help)\n'],
-    [['plan', '--dryrun'], 'flowfix: unknown option --dryrun; did you mean --dry-run (an option of flowfix apply and flowfix rollback)? (see flowfix plan --help)\n'],
+    [
+      ['plan', '--dryrun'],
+      'flowfix: unknown option --dryrun; did you mean --dry-run (an option of flowfix apply and flowfix rollback)? (see flowfix plan --help)\n',
+    ],
     [['rollback', '--delete-log-group'], 'flowfix: unknown option --delete-log-group; did you mean --delete-log-groups? (see flowfix rollback --help)\n'],
-    [['plan', '--format', 'sarf'], 'flowfix: --format sarf is not one of text, json, sarif, markdown, csv; did you mean --format sarif? (see flowfix plan --help)\n'],
-    [['rollback', '--scope', 'subnet'], 'flowfix: --scope is not an option of flowfix rollback (it is one of flowfix plan, flowfix apply and flowfix verify) (see flowfix rollback --help)\n'],
+    [
+      ['plan', '--format', 'sarf'],
+      'flowfix: --format sarf is not one of text, json, sarif, markdown, csv; did you mean --format sarif? (see flowfix plan --help)\n',
+    ],
+    [
+      ['rollback', '--scope', 'subnet'],
+      'flowfix: --scope is not an option of flowfix rollback (it is one of flowfix plan, flowfix apply and flowfix verify) (see flowfix rollback --help)\n',
+    ],
     [['--bogus'], 'flowfix: unknown option --bogus (see flowfix --help)\n'],
-    [['plan', '--region', 'all,eu-west-1'], 'flowfix: invalid settings: --region all,eu-west-1: all already means every enabled region; give all or region names, not both (flowfix --help lists every option)\n'],
+    [
+      ['plan', '--region', 'all,eu-west-1'],
+      'flowfix: invalid settings: --region all,eu-west-1: all already means every enabled region; give all or region names, not both (flowfix --help lists every option)\n',
+    ],
   ])('GIVEN flowfix %j THEN one line in flowfix words, exit 1', async (argv, expected) => {
     const { code, stdout, stderr } = await runFlowfix(argv);
     expect([code, stdout, stderr]).toEqual([1, '', expected]);
@@ -87,7 +112,7 @@ describe('flags and their errors, in the words typed', () => {
     expect(stderr.match(/see flowfix --help/g)).toHaveLength(1);
   });
 
-  test('GIVEN bare flowfix --regions eu-west-1 (guided\'s option) THEN it is accepted: only the missing command is refused', async () => {
+  test("GIVEN bare flowfix --regions eu-west-1 (guided's option) THEN it is accepted: only the missing command is refused", async () => {
     const { stderr } = await runFlowfix(['--regions', 'eu-west-1']);
     expect(stderr).toBe('flowfix: Name a command: flowfix plan | apply | verify | rollback | guided (see flowfix --help)\n');
   });
@@ -103,7 +128,18 @@ describe('flags and their errors, in the words typed', () => {
   test('GIVEN rollback --help THEN it lists the options rollback reads, not those that shape what plan and apply create', async () => {
     const help = (await printed(['rollback', '--help'])).text;
     for (const flag of ['--role-name', '--policy-name', '--log-group', '--regions', '--delete-log-groups', '--assume-role']) expect(help).toContain(flag);
-    for (const flag of ['--scope', '--traffic-type', '--retention', '--min-retention', '--kms-key', '--tag ', '--exclude ', '--skip-default-vpcs', '--permissions-boundary', '--role-path']) {
+    for (const flag of [
+      '--scope',
+      '--traffic-type',
+      '--retention',
+      '--min-retention',
+      '--kms-key',
+      '--tag ',
+      '--exclude ',
+      '--skip-default-vpcs',
+      '--permissions-boundary',
+      '--role-path',
+    ]) {
       expect([flag, help.includes(flag)]).toEqual([flag, false]);
     }
   });

@@ -1,6 +1,6 @@
 // `flowfix verify` speaks to CI like `plan`: 0 verified, 2 findings remain, 1 could not check.
-import { FakeAws } from '../helpers/fake-aws.js';
 import { runFlowfix } from '../helpers/capture-io.js';
+import { FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 
@@ -37,7 +37,11 @@ describe('flowfix verify against a stateful fake', () => {
   test('GIVEN a region that cannot be read THEN exit 1 (could not check), even where the rest is compliant', async () => {
     fake.addFlowLog('us-east-1', { resourceId: fake.addVpc('us-east-1') });
     fake.addFlowLog('eu-west-1', { resourceId: fake.addVpc('eu-west-1') });
-    fake.failNext('DescribeVpcs', { name: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.', httpStatusCode: 403 }, { region: 'eu-west-1' });
+    fake.failNext(
+      'DescribeVpcs',
+      { name: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.', httpStatusCode: 403 },
+      { region: 'eu-west-1' },
+    );
 
     const { code, stdout } = await runFlowfix(['verify'], { env: ENV });
 

@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
+
 import { toCommandOptions, type RawArgs } from '../../src/cli/options.js';
 import { applyCommandLine, flagsGiven, SETTINGS_FLAGS, settingsArgv, withGlobalSettingsFlags, withSettingsFlags } from '../../src/config/flags.js';
 import { userSettingsSchema } from '../../src/config/resolve-settings.js';
@@ -55,7 +56,7 @@ describe('argv → settings', () => {
     ['--region: a region to work in', ['--region', 'eu-west-1'], undefined, { regions: ['eu-west-1'] }],
     ['--region, comma-separated', ['--region', 'eu-west-1,us-east-1'], undefined, { regions: ['eu-west-1', 'us-east-1'] }],
     ['--region and --regions together', ['--region', 'eu-west-1', '--regions', 'us-east-1,eu-west-1'], undefined, { regions: ['eu-west-1', 'us-east-1'] }],
-    ['--region over the settings file\'s regions', ['--region', 'eu-west-1'], { regions: ['us-east-1'] }, { regions: ['eu-west-1'] }],
+    ["--region over the settings file's regions", ['--region', 'eu-west-1'], { regions: ['us-east-1'] }, { regions: ['eu-west-1'] }],
     ['region in the settings file', [], { region: 'eu-central-1' }, { regions: ['eu-central-1'] }],
     ['--connect-timeout and --read-timeout', ['--connect-timeout', '5', '--read-timeout', '120'], undefined, { connectTimeout: 5, readTimeout: 120 }],
     ['--endpoint-url', ['--endpoint-url', 'http://localhost:4566'], undefined, { endpointUrl: 'http://localhost:4566' }],
@@ -76,37 +77,87 @@ describe('argv → settings', () => {
     ['--concurrency', ['--concurrency', '4'], undefined, { concurrency: 4 }],
     ['--permissions-boundary', ['--permissions-boundary', BOUNDARY], undefined, { permissionsBoundary: BOUNDARY }],
     ['--role-path', ['--role-path', '/landing-zone/network/'], undefined, { rolePath: '/landing-zone/network/' }],
-    ['permissionsBoundary and rolePath in the file', [], { permissionsBoundary: BOUNDARY, rolePath: '/lz/' }, { permissionsBoundary: BOUNDARY, rolePath: '/lz/' }],
+    [
+      'permissionsBoundary and rolePath in the file',
+      [],
+      { permissionsBoundary: BOUNDARY, rolePath: '/lz/' },
+      { permissionsBoundary: BOUNDARY, rolePath: '/lz/' },
+    ],
     ['file values in any case', [], { scope: 'SUBNET', trafficType: 'all' }, { scope: 'subnet', trafficType: 'ALL' }],
-    ['a flag over a file value', ['--scope', 'vpc', '--retention', '30'], { scope: 'subnet', retentionInDays: 400, minRetentionDays: 30 }, { scope: 'vpc', retentionInDays: 30, minRetentionDays: 30 }],
+    [
+      'a flag over a file value',
+      ['--scope', 'vpc', '--retention', '30'],
+      { scope: 'subnet', retentionInDays: 400, minRetentionDays: 30 },
+      { scope: 'vpc', retentionInDays: 30, minRetentionDays: 30 },
+    ],
     [
       '--exclude, comma-separated and repeated',
       ['--exclude', `${VPC},${SUBNET}`, '--exclude', VPC_B],
       undefined,
-      { exclude: [{ id: VPC, reason: 'given with --exclude' }, { id: SUBNET, reason: 'given with --exclude' }, { id: VPC_B, reason: 'given with --exclude' }] },
+      {
+        exclude: [
+          { id: VPC, reason: 'given with --exclude' },
+          { id: SUBNET, reason: 'given with --exclude' },
+          { id: VPC_B, reason: 'given with --exclude' },
+        ],
+      },
     ],
     [
       '--exclude-tag, repeated, with and without a value (commas kept)',
       ['--exclude-tag', 'flowfix=skip', '--exclude-tag', 'Legacy', '--exclude-tag', 'owners=a,b'],
       undefined,
-      { exclude: [{ tag: 'flowfix=skip', reason: 'given with --exclude-tag' }, { tag: 'Legacy', reason: 'given with --exclude-tag' }, { tag: 'owners=a,b', reason: 'given with --exclude-tag' }] },
+      {
+        exclude: [
+          { tag: 'flowfix=skip', reason: 'given with --exclude-tag' },
+          { tag: 'Legacy', reason: 'given with --exclude-tag' },
+          { tag: 'owners=a,b', reason: 'given with --exclude-tag' },
+        ],
+      },
     ],
     ['--skip-default-vpcs', ['--skip-default-vpcs'], undefined, { skipDefaultVpcs: true }],
-    ['49 tags in the file (50 with ManagedBy, AWS\'s limit)', [], { tags: TAGS_49 }, { tags: TAGS_49 }],
-    ['--tag with Unicode letters, 128 of them in the key (AWS counts characters)', ['--tag', `${'é'.repeat(128)}=Büro Zürich`], undefined, { tags: { ['é'.repeat(128)]: 'Büro Zürich' } }],
-    ['--tag, repeated', ['--tag', 'CostCentre=4711', '--tag', 'Owner=net team@example.com', '--tag', 'Empty='], undefined, { tags: { CostCentre: '4711', Owner: 'net team@example.com', Empty: '' } }],
+    ["49 tags in the file (50 with ManagedBy, AWS's limit)", [], { tags: TAGS_49 }, { tags: TAGS_49 }],
+    [
+      '--tag with Unicode letters, 128 of them in the key (AWS counts characters)',
+      ['--tag', `${'é'.repeat(128)}=Büro Zürich`],
+      undefined,
+      { tags: { ['é'.repeat(128)]: 'Büro Zürich' } },
+    ],
+    [
+      '--tag, repeated',
+      ['--tag', 'CostCentre=4711', '--tag', 'Owner=net team@example.com', '--tag', 'Empty='],
+      undefined,
+      { tags: { CostCentre: '4711', Owner: 'net team@example.com', Empty: '' } },
+    ],
     [
       'exclude, skipDefaultVpcs and tags in the file',
       [],
-      { exclude: [{ id: VPC, reason: 'legacy, retired in Q3', expires: '2030-09-30' }, { tag: 'flowfix=skip', reason: 'owned by the network team' }], skipDefaultVpcs: true, tags: { CostCentre: '4711' } },
-      { exclude: [{ id: VPC, reason: 'legacy, retired in Q3', expires: '2030-09-30' }, { tag: 'flowfix=skip', reason: 'owned by the network team' }], skipDefaultVpcs: true, tags: { CostCentre: '4711' } },
+      {
+        exclude: [
+          { id: VPC, reason: 'legacy, retired in Q3', expires: '2030-09-30' },
+          { tag: 'flowfix=skip', reason: 'owned by the network team' },
+        ],
+        skipDefaultVpcs: true,
+        tags: { CostCentre: '4711' },
+      },
+      {
+        exclude: [
+          { id: VPC, reason: 'legacy, retired in Q3', expires: '2030-09-30' },
+          { tag: 'flowfix=skip', reason: 'owned by the network team' },
+        ],
+        skipDefaultVpcs: true,
+        tags: { CostCentre: '4711' },
+      },
     ],
     [
       'exclusions and tags from the file and from flags add up; a flag wins for the same tag key',
       ['--exclude', VPC_B, '--exclude-tag', 'Legacy', '--tag', 'Owner=cli', '--tag', 'Project=x'],
       { exclude: [{ id: VPC, reason: 'legacy' }], tags: { Owner: 'file', CostCentre: '4711' } },
       {
-        exclude: [{ id: VPC, reason: 'legacy' }, { id: VPC_B, reason: 'given with --exclude' }, { tag: 'Legacy', reason: 'given with --exclude-tag' }],
+        exclude: [
+          { id: VPC, reason: 'legacy' },
+          { id: VPC_B, reason: 'given with --exclude' },
+          { tag: 'Legacy', reason: 'given with --exclude-tag' },
+        ],
         tags: { Owner: 'cli', CostCentre: '4711', Project: 'x' },
       },
     ],
@@ -135,44 +186,124 @@ describe('problems name the flag, or the file key, the value came from', () => {
     ['--concurrency 1e1', ['--concurrency', '1e1'], undefined, '--concurrency: is not a whole decimal number, like 365'],
     ['--read-timeout 0b101', ['--read-timeout', '0b101'], undefined, '--read-timeout: is not a whole decimal number, like 365'],
     ['--min-retention +365', ['--min-retention', '+365'], undefined, '--min-retention: is not a whole decimal number, like 365'],
-    ['--endpoint-url with an erase code', ['--endpoint-url', 'http://localhost:4566/\u001b[2K\u001b[1A'], undefined, '--endpoint-url: must not contain spaces or control characters'],
-    ['--endpoint-url with a user and password', ['--endpoint-url', 'https://me:pw@example.com'], undefined, '--endpoint-url: must not carry a user name or password'],
+    [
+      '--endpoint-url with an erase code',
+      ['--endpoint-url', 'http://localhost:4566/\u001b[2K\u001b[1A'],
+      undefined,
+      '--endpoint-url: must not contain spaces or control characters',
+    ],
+    [
+      '--endpoint-url with a user and password',
+      ['--endpoint-url', 'https://me:pw@example.com'],
+      undefined,
+      '--endpoint-url: must not carry a user name or password',
+    ],
     ['endpointUrl ftp in the file', [], { endpointUrl: 'ftp://example.com' }, 'CONFIG: endpointUrl: must be a URL like http://localhost:4566'],
-    ['a profile name with a line break', ['--profile', 'dev\nUsing endpoint https://aws.amazon.com'], undefined, '--profile: must be a profile name from ~/.aws/config'],
+    [
+      'a profile name with a line break',
+      ['--profile', 'dev\nUsing endpoint https://aws.amazon.com'],
+      undefined,
+      '--profile: must be a profile name from ~/.aws/config',
+    ],
     ['a __proto__ tag key in the file', [], { tags: JSON.parse('{"__proto__": "x", "Owner": "me"}') }, 'CONFIG: tags: tag key "__proto__" is not allowed'],
     ['a constructor tag key as a flag', ['--tag', 'constructor=x'], undefined, '--tag: tag key "constructor" is not allowed'],
     ['a prototype tag key in the file', [], { tags: { prototype: 'x' } }, 'CONFIG: tags: tag key "prototype" is not allowed'],
     ['--scope org', ['--scope', 'org'], undefined, '--scope: Invalid option: expected one of "vpc"|"subnet"'],
     ['retentionInDays 42 in the file', [], { retentionInDays: 42 }, 'CONFIG: retentionInDays: must be one of 1, 3, 5'],
-    ['--permissions-boundary given a role', ['--permissions-boundary', 'arn:aws:iam::111111111111:role/Boundary'], undefined, '--permissions-boundary: must be a managed policy ARN'],
+    [
+      '--permissions-boundary given a role',
+      ['--permissions-boundary', 'arn:aws:iam::111111111111:role/Boundary'],
+      undefined,
+      '--permissions-boundary: must be a managed policy ARN',
+    ],
     ['--role-path without the trailing slash', ['--role-path', '/landing-zone'], undefined, '--role-path: must start and end with /'],
     ['rolePath with a space in the file', [], { rolePath: '/landing zone/' }, 'CONFIG: rolePath: must start and end with /'],
     ['retentionInDays "30" in the file', [], { retentionInDays: '30' }, 'CONFIG: retentionInDays: Invalid input: expected number, received string'],
     ['--retention below the default minimum', ['--retention', '30'], undefined, '--retention 30 is shorter than --min-retention 365'],
-    ['a file retention below a flag minimum', ['--min-retention', '400'], { retentionInDays: 365 }, 'retentionInDays 365 (CONFIG) is shorter than --min-retention 400'],
-    ['a file log group with an S3 flag', ['--destination', 's3://my-flow-logs'], { logGroupName: '/x' }, 'logGroupName (CONFIG) applies to CloudWatch Logs only; drop it or use --destination cloud-watch-logs'],
-    ['--log-group with a file S3 destination', ['--log-group', '/x'], { destination: 's3://my-flow-logs' }, '--log-group applies to CloudWatch Logs only; drop it or use destination cloud-watch-logs (CONFIG)'],
+    [
+      'a file retention below a flag minimum',
+      ['--min-retention', '400'],
+      { retentionInDays: 365 },
+      'retentionInDays 365 (CONFIG) is shorter than --min-retention 400',
+    ],
+    [
+      'a file log group with an S3 flag',
+      ['--destination', 's3://my-flow-logs'],
+      { logGroupName: '/x' },
+      'logGroupName (CONFIG) applies to CloudWatch Logs only; drop it or use --destination cloud-watch-logs',
+    ],
+    [
+      '--log-group with a file S3 destination',
+      ['--log-group', '/x'],
+      { destination: 's3://my-flow-logs' },
+      '--log-group applies to CloudWatch Logs only; drop it or use destination cloud-watch-logs (CONFIG)',
+    ],
     ['--exclude with a bad id', ['--exclude', `${VPC},vpc-xyz`], undefined, '--exclude: "vpc-xyz" is not a VPC or subnet id'],
     ['--exclude with an instance id', ['--exclude', 'i-0a1b2c3d4e5f60718'], undefined, '--exclude: "i-0a1b2c3d4e5f60718" is not a VPC or subnet id'],
     ['--exclude-tag without a key', ['--exclude-tag', '=prod'], undefined, '--exclude-tag: tag "=prod" has no key: write KEY or KEY=VALUE'],
     ['--tag without a value', ['--tag', 'Owner'], undefined, '--tag: "Owner" is not KEY=VALUE'],
     ['--tag with an aws: key', ['--tag', 'aws:cost=1'], undefined, '--tag: tag key "aws:cost" starts with "aws:", which AWS reserves'],
     ['--tag with an AWS: value', ['--tag', 'Owner=AWS:me'], undefined, '--tag: tag Owner: value "AWS:me" starts with "aws:", which AWS reserves'],
-    ['--tag with a character AWS refuses', ['--tag', 'Owner=a,b'], undefined, '--tag: tag Owner: value "a,b" may hold only letters, numbers, spaces and _ . : / = + - @'],
+    [
+      '--tag with a character AWS refuses',
+      ['--tag', 'Owner=a,b'],
+      undefined,
+      '--tag: tag Owner: value "a,b" may hold only letters, numbers, spaces and _ . : / = + - @',
+    ],
     ['--tag with an empty key', ['--tag', '=x'], undefined, '--tag: a tag key cannot be empty'],
-    ['--tag with a key of 129 characters', ['--tag', `${'k'.repeat(129)}=v`], undefined, '--tag: tag key "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…" is longer than 128 characters'],
+    [
+      '--tag with a key of 129 characters',
+      ['--tag', `${'k'.repeat(129)}=v`],
+      undefined,
+      '--tag: tag key "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk…" is longer than 128 characters',
+    ],
     ['--tag with a value of 257 characters', ['--tag', `k=${'v'.repeat(257)}`], undefined, '--tag: tag k: value is longer than 256 characters'],
-    ['--tag overriding ManagedBy', ['--tag', 'ManagedBy=me'], undefined, `--tag: tag key "ManagedBy" is flowfix's own (ManagedBy=flowfix) and cannot be set or overridden`],
+    [
+      '--tag overriding ManagedBy',
+      ['--tag', 'ManagedBy=me'],
+      undefined,
+      `--tag: tag key "ManagedBy" is flowfix's own (ManagedBy=flowfix) and cannot be set or overridden`,
+    ],
     ['--tag overriding ManagedBy in other case', ['--tag', 'managedby=me'], undefined, `--tag: tag key "managedby" is flowfix's own`],
-    ['50 tags in the file (51 with ManagedBy)', [], { tags: { ...TAGS_49, k49: 'v' } }, 'tags (CONFIG): 50 tags and ManagedBy=flowfix make 51; AWS allows at most 50 per resource'],
-    ['49 tags in the file and one more flag', ['--tag', 'k49=v'], { tags: TAGS_49 }, 'tags (CONFIG) and --tag: 50 tags and ManagedBy=flowfix make 51; AWS allows at most 50'],
-    ['an exclusion without a reason in the file', [], { exclude: [{ id: VPC }] }, 'CONFIG: exclude[0].reason: is required: say why flowfix should leave it alone'],
+    [
+      '50 tags in the file (51 with ManagedBy)',
+      [],
+      { tags: { ...TAGS_49, k49: 'v' } },
+      'tags (CONFIG): 50 tags and ManagedBy=flowfix make 51; AWS allows at most 50 per resource',
+    ],
+    [
+      '49 tags in the file and one more flag',
+      ['--tag', 'k49=v'],
+      { tags: TAGS_49 },
+      'tags (CONFIG) and --tag: 50 tags and ManagedBy=flowfix make 51; AWS allows at most 50',
+    ],
+    [
+      'an exclusion without a reason in the file',
+      [],
+      { exclude: [{ id: VPC }] },
+      'CONFIG: exclude[0].reason: is required: say why flowfix should leave it alone',
+    ],
     ['an exclusion with an empty reason in the file', [], { exclude: [{ id: VPC, reason: '  ' }] }, 'CONFIG: exclude[0].reason: is required'],
     ['a bare id in the file', [], { exclude: [VPC] }, 'CONFIG: exclude[0]: must be { "id": "vpc-…", "reason": "…" } or { "tag": "KEY=VALUE", "reason": "…" }'],
-    ['an exclusion with both id and tag', [], { exclude: [{ id: VPC, tag: 'a=b', reason: 'r' }] }, 'CONFIG: exclude[0]: give either "id" or "tag" (one per entry)'],
+    [
+      'an exclusion with both id and tag',
+      [],
+      { exclude: [{ id: VPC, tag: 'a=b', reason: 'r' }] },
+      'CONFIG: exclude[0]: give either "id" or "tag" (one per entry)',
+    ],
     ['an exclusion with a bad id in the file', [], { exclude: [{ id: 'vpc-1', reason: 'r' }] }, 'CONFIG: exclude[0].id: "vpc-1" is not a VPC or subnet id'],
-    ['an exclusion whose expires is not a date', [], { exclude: [{ id: VPC, reason: 'r', expires: 'next year' }] }, 'CONFIG: exclude[0].expires: "next year" is not a date like 2025-12-31'],
-    ['an exclusion expiring on 31 February', [], { exclude: [{ id: VPC, reason: 'r', expires: '2030-02-31' }] }, 'CONFIG: exclude[0].expires: "2030-02-31" is not a date'],
+    [
+      'an exclusion whose expires is not a date',
+      [],
+      { exclude: [{ id: VPC, reason: 'r', expires: 'next year' }] },
+      'CONFIG: exclude[0].expires: "next year" is not a date like 2025-12-31',
+    ],
+    [
+      'an exclusion expiring on 31 February',
+      [],
+      { exclude: [{ id: VPC, reason: 'r', expires: '2030-02-31' }] },
+      'CONFIG: exclude[0].expires: "2030-02-31" is not a date',
+    ],
     ['an exclusion with an unknown key', [], { exclude: [{ id: VPC, reason: 'r', until: '2030-01-01' }] }, 'CONFIG: exclude[0]: unknown key "until"'],
     ['skipDefaultVpcs as a string', [], { skipDefaultVpcs: 'yes' }, 'CONFIG: skipDefaultVpcs: Invalid input: expected boolean, received string'],
     ['a tag in the file with an aws: key', [], { tags: { 'aws:x': '1' } }, 'CONFIG: tags: tag key "aws:x" starts with "aws:"'],
@@ -213,15 +344,18 @@ describe('--help', () => {
     return lines.join('\n');
   }
 
-  test.each(['plan', 'apply', 'verify', 'rollback'] as const)('GIVEN %s --help THEN every settings flag it reads is listed with its type, and no other', async (command) => {
-    const text = await help([command, '--help']);
-    // Numbers are read as text and checked as decimal digits by flowfix (yargs would take 0x16d as 365).
-    for (const f of SETTINGS_FLAGS) {
-      const reads = f.global === true || (f.commands ?? ['plan', 'apply', 'verify', 'rollback']).includes(command);
-      const listed = new RegExp(`^\\s+${f.flag}\\s[\\s\\S]*?\\[${f.type === 'number' ? 'string' : f.type}\\]`, 'm').test(text);
-      expect([f.flag, listed]).toEqual([f.flag, reads]);
-    }
-  });
+  test.each(['plan', 'apply', 'verify', 'rollback'] as const)(
+    'GIVEN %s --help THEN every settings flag it reads is listed with its type, and no other',
+    async (command) => {
+      const text = await help([command, '--help']);
+      // Numbers are read as text and checked as decimal digits by flowfix (yargs would take 0x16d as 365).
+      for (const f of SETTINGS_FLAGS) {
+        const reads = f.global === true || (f.commands ?? ['plan', 'apply', 'verify', 'rollback']).includes(command);
+        const listed = new RegExp(`^\\s+${f.flag}\\s[\\s\\S]*?\\[${f.type === 'number' ? 'string' : f.type}\\]`, 'm').test(text);
+        expect([f.flag, listed]).toEqual([f.flag, reads]);
+      }
+    },
+  );
 
   test('GIVEN rollback --help THEN its own flags are described', async () => {
     const text = await help(['rollback', '--help']);
@@ -232,7 +366,9 @@ describe('--help', () => {
   test('GIVEN guided THEN it takes the global flags and --regions, but not the other per-command ones', async () => {
     const text = await help(['guided', '--help']);
     for (const f of SETTINGS_FLAGS) expect([f.flag, text.includes(`${f.flag} `)]).toEqual([f.flag, f.global === true || f.key === 'regions']);
-    expect((await runFlowfix(['guided', '--scope', 'vpc'])).stderr).toMatch(/^flowfix: --scope is not an option of flowfix guided \(it is one of flowfix plan, flowfix apply and flowfix verify\)/);
+    expect((await runFlowfix(['guided', '--scope', 'vpc'])).stderr).toMatch(
+      /^flowfix: --scope is not an option of flowfix guided \(it is one of flowfix plan, flowfix apply and flowfix verify\)/,
+    );
   });
 });
 
@@ -269,7 +405,16 @@ describe('equivalent command', () => {
     ['S3 with defaults', { ...DEFAULT_SETTINGS, regions: ['us-east-1'], destination: { type: 's3', bucket: 'my-flow-logs', prefix: '' } }],
     [
       'S3 with CloudWatch-side settings changed',
-      { ...DEFAULT_SETTINGS, regions: ['us-east-1'], destination: { type: 's3', bucket: 'my-flow-logs', prefix: 'vpc/' }, retentionInDays: 400, minRetentionDays: 400, roleName: 'r', policyName: 'p', kmsKeyId: KMS },
+      {
+        ...DEFAULT_SETTINGS,
+        regions: ['us-east-1'],
+        destination: { type: 's3', bucket: 'my-flow-logs', prefix: 'vpc/' },
+        retentionInDays: 400,
+        minRetentionDays: 400,
+        roleName: 'r',
+        policyName: 'p',
+        kmsKeyId: KMS,
+      },
     ],
   ];
 
@@ -293,7 +438,9 @@ describe('equivalent command', () => {
       ],
       skipDefaultVpcs: true,
     };
-    expect(applyCommandLine(settings)).toBe(`flowfix apply --regions us-east-1 --exclude ${VPC} --exclude-tag Legacy --skip-default-vpcs --scope vpc --traffic-type REJECT --destination cloud-watch-logs --log-group /flowfix/vpc-flow-logs --retention 365 --role-name flowfix-vpc-flow-logs --yes`);
+    expect(applyCommandLine(settings)).toBe(
+      `flowfix apply --regions us-east-1 --exclude ${VPC} --exclude-tag Legacy --skip-default-vpcs --scope vpc --traffic-type REJECT --destination cloud-watch-logs --log-group /flowfix/vpc-flow-logs --retention 365 --role-name flowfix-vpc-flow-logs --yes`,
+    );
   });
 
   test('GIVEN guided settings THEN the command applies them to the chosen regions', () => {

@@ -1,6 +1,6 @@
 // Flow-log option settings: validated before any AWS call, from flags and the settings file alike.
-import { resolveSettings } from '../../src/config/resolve-settings.js';
 import { settingsArgv } from '../../src/config/flags.js';
+import { resolveSettings } from '../../src/config/resolve-settings.js';
 import { DEFAULT_LOG_FORMAT, FLOW_LOG_FIELDS, logFormatProblem } from '../../src/facts/flow-log-format.js';
 
 const problemOf = (flags: Record<string, unknown>, file?: Record<string, unknown>) => {
@@ -37,13 +37,20 @@ describe('--log-format', () => {
   });
 
   test('the default format is every version 2 field, as AWS documents it', () => {
-    expect(DEFAULT_LOG_FORMAT).toBe('${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}');
+    expect(DEFAULT_LOG_FORMAT).toBe(
+      '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
+    );
     expect(Object.keys(FLOW_LOG_FIELDS)).toHaveLength(42);
   });
 });
 
 describe('--max-aggregation-interval', () => {
-  test.each([[60, undefined], [600, undefined], [300, /must be 60 or 600/], [Number.NaN, /not a whole decimal number/]])('%s → %s', (value, expected) => {
+  test.each([
+    [60, undefined],
+    [600, undefined],
+    [300, /must be 60 or 600/],
+    [Number.NaN, /not a whole decimal number/],
+  ])('%s → %s', (value, expected) => {
     const problem = problemOf({ maxAggregationInterval: value });
     if (expected === undefined) expect(problem).toBeUndefined();
     else expect(problem).toMatch(expected);
@@ -52,7 +59,10 @@ describe('--max-aggregation-interval', () => {
 
 describe('S3-only options', () => {
   test('GIVEN an S3 destination THEN --file-format, --hive-compatible-partitions and --per-hour-partition are settings', () => {
-    const settings = resolveSettings({ destination: 's3://acme-logs/vpc', fileFormat: 'PARQUET', hiveCompatiblePartitions: true, perHourPartition: true }, null);
+    const settings = resolveSettings(
+      { destination: 's3://acme-logs/vpc', fileFormat: 'PARQUET', hiveCompatiblePartitions: true, perHourPartition: true },
+      null,
+    );
     expect(settings).toMatchObject({ fileFormat: 'parquet', hiveCompatiblePartitions: true, perHourPartition: true });
   });
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+
 import { ALLOWED_RETENTION_DAYS } from '../../src/config/settings.js';
 import type { PolicyDocument, PolicyStatement } from '../../src/facts/policy-document.js';
 import { guardSettingsArgv } from '../../src/lambda/guard-settings.js';
@@ -30,7 +31,10 @@ const template = parse(readFileSync(TEMPLATE, 'utf8')) as Template;
 /** A `Fn::Sub` of pseudo parameters as CloudFormation fills them in for one account and region. */
 function resolve(value: unknown): string {
   const text = typeof value === 'string' ? value : (value as { 'Fn::Sub': string })['Fn::Sub'];
-  return text.replace(/\$\{AWS::Partition\}/g, 'aws').replace(/\$\{AWS::AccountId\}/g, ACCOUNT).replace(/\$\{AWS::Region\}/g, REGION);
+  return text
+    .replace(/\$\{AWS::Partition\}/g, 'aws')
+    .replace(/\$\{AWS::AccountId\}/g, ACCOUNT)
+    .replace(/\$\{AWS::Region\}/g, REGION);
 }
 
 /** The guard role's own policy, with its ARNs resolved. */
@@ -40,9 +44,10 @@ function guardPolicy(): PolicyDocument {
   return { Version: '2012-10-17', Statement };
 }
 
-const lint = (file: string) => promisify(execFile)(path.join(process.cwd(), 'node_modules/.bin/cfn-lint'), ['validate', file], { env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+const lint = (file: string) =>
+  promisify(execFile)(path.join(process.cwd(), 'node_modules/.bin/cfn-lint'), ['validate', file], { env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
 
-describe('the guard\'s CloudFormation template', () => {
+describe("the guard's CloudFormation template", () => {
   test('GIVEN cfn-lint THEN the template validates, and a broken reference in it would not', async () => {
     await expect(lint(TEMPLATE)).resolves.toMatchObject({ stdout: expect.stringContaining('Template valid') });
 
@@ -56,7 +61,7 @@ describe('the guard\'s CloudFormation template', () => {
     }
   });
 
-  test('GIVEN the function\'s role THEN each grant is one of policies/operator-apply.json\'s, with the same conditions, and none deletes', () => {
+  test("GIVEN the function's role THEN each grant is one of policies/operator-apply.json's, with the same conditions, and none deletes", () => {
     const operator = readPolicyFile('operator-apply.json');
     const operatorStatements = asList(operator.Statement as never) as unknown as PolicyStatement[];
     for (const statement of guardPolicy().Statement as PolicyStatement[]) {
@@ -70,7 +75,9 @@ describe('the guard\'s CloudFormation template', () => {
       const same = operatorStatements.find((s) => s.Sid === statement.Sid);
       expect([statement.Sid, same?.Condition]).toEqual([statement.Sid, statement.Condition]);
       const narrower = { Version: '2012-10-17', Statement: [{ ...same!, Condition: undefined }] } as PolicyDocument;
-      for (const action of actions) for (const resource of asList(statement.Resource as never)) expect([action, resource, isAllowed(narrower, action, resource.replace(/\*/g, 'x'))]).toEqual([action, resource, true]);
+      for (const action of actions)
+        for (const resource of asList(statement.Resource as never))
+          expect([action, resource, isAllowed(narrower, action, resource.replace(/\*/g, 'x'))]).toEqual([action, resource, true]);
     }
   });
 
@@ -99,15 +106,25 @@ describe('the guard\'s CloudFormation template', () => {
   test('GIVEN CreateDeliveryBoundary THEN the managed policy it creates is policies/delivery-role-boundary.json, under the name the operator policy requires', () => {
     const boundary = template.Resources['DeliveryBoundary']!.Properties;
     expect(boundary['PolicyDocument']).toEqual(readPolicyFile('delivery-role-boundary.json'));
-    const createRole = (asList(readPolicyFile('operator-apply.json').Statement as never) as unknown as PolicyStatement[]).find((st) => asList(st.Action as never).includes('iam:CreateRole'));
+    const createRole = (asList(readPolicyFile('operator-apply.json').Statement as never) as unknown as PolicyStatement[]).find((st) =>
+      asList(st.Action as never).includes('iam:CreateRole'),
+    );
     expect(JSON.stringify(createRole?.Condition)).toContain(`policy/${boundary['ManagedPolicyName']}`);
   });
 
-  test('GIVEN the function\'s environment THEN every FLOWFIX_ variable is a setting the guard takes, at its parameter\'s default', () => {
+  test("GIVEN the function's environment THEN every FLOWFIX_ variable is a setting the guard takes, at its parameter's default", () => {
     const variables = template.Resources['GuardFunction']!.Properties['Environment'].Variables as Record<string, { Ref: string }>;
     const defaults = Object.fromEntries(Object.entries(variables).map(([name, ref]) => [name, String(template.Parameters[ref.Ref]?.Default ?? '')]));
     const argv = guardSettingsArgv(defaults);
-    expect(argv).toEqual(expect.arrayContaining(['--scope=vpc', '--traffic-type=REJECT', '--destination=cloud-watch-logs', '--log-group=/flowfix/vpc-flow-logs', '--retention=365']));
+    expect(argv).toEqual(
+      expect.arrayContaining([
+        '--scope=vpc',
+        '--traffic-type=REJECT',
+        '--destination=cloud-watch-logs',
+        '--log-group=/flowfix/vpc-flow-logs',
+        '--retention=365',
+      ]),
+    );
     expect(template.Parameters['RetentionInDays']!.AllowedValues).toEqual([...ALLOWED_RETENTION_DAYS]);
     expect(template.Resources['GuardFunction']!.Properties['Handler']).toBe('dist/bundle/lambda.handler');
     expect(readFileSync(path.join(process.cwd(), 'scripts/bundle.mjs'), 'utf8')).toMatch(/lambda: 'dist\/lambda\/handler\.js'/);
@@ -116,6 +133,10 @@ describe('the guard\'s CloudFormation template', () => {
   test('GIVEN the event rule THEN it forwards exactly the CloudTrail calls the guard acts on', async () => {
     const { GUARDED_EVENT_NAMES } = await import('../../src/lambda/guard-event.js');
     const pattern = template.Resources['ResourceChangeRule']!.Properties['EventPattern'];
-    expect(pattern).toEqual({ source: ['aws.ec2'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['ec2.amazonaws.com'], eventName: [...GUARDED_EVENT_NAMES] } });
+    expect(pattern).toEqual({
+      source: ['aws.ec2'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventSource: ['ec2.amazonaws.com'], eventName: [...GUARDED_EVENT_NAMES] },
+    });
   });
 });

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+
 import { runFlowfix } from '../helpers/capture-io.js';
-import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 import { trustManagement, useManagementCredentials } from '../helpers/organization.js';
 
 const WORKFLOW = path.join(process.cwd(), 'deploy/github-actions/flowfix.yml');
@@ -116,7 +117,9 @@ describe('the GitHub Actions workflow', () => {
       const sarif = JSON.parse(planned.stdout) as { runs: { automationDetails?: { id?: string } }[] };
       const categories = sarif.runs.map((r) => r.automationDetails?.id);
       expect(categories.sort()).toEqual([`flowfix/${FAKE_ACCOUNT}/`, `flowfix/${MEMBER}/`]);
-      const accounts = readdirSync(path.join(work, 'plans')).map((f) => path.basename(f, '.json')).sort();
+      const accounts = readdirSync(path.join(work, 'plans'))
+        .map((f) => path.basename(f, '.json'))
+        .sort();
       expect(accounts).toEqual([FAKE_ACCOUNT, MEMBER]);
 
       for (const account of accounts) {

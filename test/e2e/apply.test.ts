@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { applyCommand } from '../../src/cli/commands/apply.js';
-import { PromptCancelled } from '../../src/io/prompter.js';
 import { toCommandOptions } from '../../src/cli/options.js';
-import { DEFAULT_BOUNDARY, FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { PromptCancelled } from '../../src/io/prompter.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
+import { DEFAULT_BOUNDARY, FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
@@ -41,7 +42,9 @@ describe('flowfix apply against a stateful fake', () => {
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     // Created just now, on VPCs without network interfaces: nothing can reach the log group, so not "delivering".
-    expect(applied.stdout).toMatch(/Verification: 0\/3 delivering \(log stream or object seen since creation\), 3 with no network interfaces: nothing to log yet\n/);
+    expect(applied.stdout).toMatch(
+      /Verification: 0\/3 delivering \(log stream or object seen since creation\), 3 with no network interfaces: nothing to log yet\n/,
+    );
 
     const role = fake.role('flowfix-vpc-flow-logs');
     expect(role?.tags).toEqual({ ManagedBy: 'flowfix' });
@@ -148,10 +151,18 @@ describe('flowfix apply against a stateful fake', () => {
     const code = await applyCommand(options, io, {
       prompter: {
         confirm: async (message) => (asked.push(message), false),
-        select: async () => { throw new Error('unexpected'); },
-        checkbox: async () => { throw new Error('unexpected'); },
-        input: async () => { throw new Error('unexpected'); },
-        secret: async () => { throw new Error('unexpected'); },
+        select: async () => {
+          throw new Error('unexpected');
+        },
+        checkbox: async () => {
+          throw new Error('unexpected');
+        },
+        input: async () => {
+          throw new Error('unexpected');
+        },
+        secret: async () => {
+          throw new Error('unexpected');
+        },
       },
     });
     expect(asked).toEqual([expect.stringMatching(/Apply these \d+ actions to account 111111111111\?/)]);
@@ -167,11 +178,21 @@ describe('flowfix apply against a stateful fake', () => {
     const options = await toCommandOptions({}, io);
     const code = await applyCommand(options, io, {
       prompter: {
-        confirm: async () => { throw new PromptCancelled(); },
-        select: async () => { throw new Error('unexpected'); },
-        checkbox: async () => { throw new Error('unexpected'); },
-        input: async () => { throw new Error('unexpected'); },
-        secret: async () => { throw new Error('unexpected'); },
+        confirm: async () => {
+          throw new PromptCancelled();
+        },
+        select: async () => {
+          throw new Error('unexpected');
+        },
+        checkbox: async () => {
+          throw new Error('unexpected');
+        },
+        input: async () => {
+          throw new Error('unexpected');
+        },
+        secret: async () => {
+          throw new Error('unexpected');
+        },
       },
     });
     expect(code).toBe(130);
@@ -269,7 +290,6 @@ describe('flowfix apply against a stateful fake', () => {
     expect(created?.DeliverLogsPermissionArn).toBeUndefined();
   });
 
-
   test('GIVEN iam:PassRole is missing WHEN apply --yes THEN each flow log fails naming the actions to grant, the rest is done, exit 1', async () => {
     fake.addVpc('us-east-1');
     fake.denyPassRole();
@@ -280,7 +300,7 @@ describe('flowfix apply against a stateful fake', () => {
     expect(fake.flowLogs('us-east-1')).toEqual([]);
   });
 
-  test('GIVEN a flow log whose delivery FAILED WHEN verify THEN it reports AWS\'s message and exits 2 (a finding); a healthy account exits 0', async () => {
+  test("GIVEN a flow log whose delivery FAILED WHEN verify THEN it reports AWS's message and exits 2 (a finding); a healthy account exits 0", async () => {
     const vpc = fake.addVpc('us-east-1');
     fake.addFlowLog('us-east-1', { resourceId: vpc, deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Rate limited' });
     const failing = await run(['verify', '--regions', 'us-east-1']);
@@ -327,7 +347,13 @@ describe('flowfix apply against a stateful fake', () => {
     expect(doc).toMatchObject({ schema: 'flowfix.apply-report/v1', exitCode: 0, interrupted: false });
     expect(doc.outcomes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'create-flow-logs', resourceId: vpc, status: 'applied' })]));
     expect(doc.verification).toEqual([
-      expect.objectContaining({ resourceId: vpc, status: 'pending', delivery: 'no-error-yet', interfaces: { sampled: [interfaceId], total: 1 }, message: 'no delivery error yet; nothing delivered so far' }),
+      expect.objectContaining({
+        resourceId: vpc,
+        status: 'pending',
+        delivery: 'no-error-yet',
+        interfaces: { sampled: [interfaceId], total: 1 },
+        message: 'no delivery error yet; nothing delivered so far',
+      }),
     ]);
   });
 
@@ -343,7 +369,10 @@ describe('flowfix apply against a stateful fake', () => {
     const vpc = fake.addVpc('us-east-1');
     fake.roleAssumableAfter(3);
     const io1 = captureIo({ env: ENV });
-    const first = await applyCommand(await toCommandOptions({ yes: true, regions: 'us-east-1' }, io1), io1, { timings: { roleRetryWindowMs: 0 }, clock: new FakeClock() });
+    const first = await applyCommand(await toCommandOptions({ yes: true, regions: 'us-east-1' }, io1), io1, {
+      timings: { roleRetryWindowMs: 0 },
+      clock: new FakeClock(),
+    });
     expect(first).toBe(1);
 
     // Attempts 2 and 3 still fail inside the fake; the 4th succeeds. A token reused from the first
@@ -358,26 +387,49 @@ describe('flowfix apply against a stateful fake', () => {
 
   test('GIVEN an identical flow log whose delivery FAILED THEN apply does not call it done: it fails with how to fix it', async () => {
     const vpc = fake.addVpc('us-east-1');
-    fake.addRole('flowfix-vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
-    fake.addFlowLog('us-east-1', { resourceId: vpc, logGroupName: GROUP, trafficType: 'REJECT', deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Access error' });
+    fake.addRole('flowfix-vpc-flow-logs', {
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    fake.addFlowLog('us-east-1', {
+      resourceId: vpc,
+      logGroupName: GROUP,
+      trafficType: 'REJECT',
+      deliverLogsStatus: 'FAILED',
+      deliverLogsErrorMessage: 'Access error',
+    });
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/failed .*FlowLogAlreadyExists: flow log fl-\w+ to \/flowfix\/vpc-flow-logs already exists but its delivery FAILED \(Access error\); delete it/);
+    expect(result.stdout).toMatch(
+      /failed .*FlowLogAlreadyExists: flow log fl-\w+ to \/flowfix\/vpc-flow-logs already exists but its delivery FAILED \(Access error\); delete it/,
+    );
     expect(fake.calls.filter((c) => c.operation === 'CreateFlowLogs')).toEqual([]);
   });
 
   test('GIVEN AWS (or an emulator) refuses the whole call with FlowLogAlreadyExists THEN each id is checked live: done, blocked, or retried', async () => {
     const fine = fake.addVpc('us-east-1');
     const clashing = fake.addVpc('us-east-1');
-    fake.addRole('flowfix-vpc-flow-logs', { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, {}, {}, { permissionsBoundary: DEFAULT_BOUNDARY });
+    fake.addRole(
+      'flowfix-vpc-flow-logs',
+      { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      {},
+      {},
+      { permissionsBoundary: DEFAULT_BOUNDARY },
+    );
     fake.addLogGroup('us-east-1', GROUP, { retentionInDays: 365 });
     // moto compares destination but not traffic type: an ACCEPT log to the same group counts as a duplicate.
     fake.addFlowLog('us-east-1', { resourceId: clashing, logGroupName: GROUP, trafficType: 'ACCEPT' });
-    fake.failNext('CreateFlowLogs', { name: 'FlowLogAlreadyExists', message: 'Error. There is an existing Flow Log with the same configuration and log destination.' });
+    fake.failNext('CreateFlowLogs', {
+      name: 'FlowLogAlreadyExists',
+      message: 'Error. There is an existing Flow Log with the same configuration and log destination.',
+    });
 
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
 
-    expect(result.stdout).toMatch(new RegExp(`failed\\s+us-east-1\\s+${clashing}\\s+create-flow-logs\\s+FlowLogAlreadyExists: flow log fl-\\w+ to /flowfix/vpc-flow-logs already exists but it is ACTIVE and captures ACCEPT`));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `failed\\s+us-east-1\\s+${clashing}\\s+create-flow-logs\\s+FlowLogAlreadyExists: flow log fl-\\w+ to /flowfix/vpc-flow-logs already exists but it is ACTIVE and captures ACCEPT`,
+      ),
+    );
     expect(fake.flowLogs('us-east-1').filter((f) => f.ResourceId === fine && f.TrafficType === 'REJECT')).toHaveLength(1);
     expect(result.code).toBe(1);
   });
@@ -429,10 +481,12 @@ describe('flowfix apply against a stateful fake', () => {
   test('GIVEN guided answers with an endpoint and non-default settings THEN the printed command repeats them', async () => {
     const { applyCommandLine } = await import('../../src/config/flags.js');
     const io = captureIo({ env: ENV });
-    const { settings } = await toCommandOptions({ endpointUrl: 'http://localhost:4566', region: 'eu-west-1', concurrency: 4, minRetention: 30, retention: 30 }, io);
+    const { settings } = await toCommandOptions(
+      { endpointUrl: 'http://localhost:4566', region: 'eu-west-1', concurrency: 4, minRetention: 30, retention: 30 },
+      io,
+    );
     expect(applyCommandLine({ ...settings, regions: ['eu-west-1'] })).toBe(
       'flowfix apply --endpoint-url http://localhost:4566 --concurrency 4 --min-retention 30 --regions eu-west-1 --scope vpc --traffic-type REJECT --destination cloud-watch-logs --log-group /flowfix/vpc-flow-logs --retention 30 --role-name flowfix-vpc-flow-logs --yes',
     );
   });
 });
-

@@ -4,8 +4,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeAws } from '../helpers/fake-aws.js';
+
 import { runFlowfix } from '../helpers/capture-io.js';
+import { FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 let dir: string;
@@ -51,9 +52,15 @@ afterEach(async () => {
 
 /** Resource ids flowfix asked CreateFlowLogs for (DryRun probes left out). */
 const flowLogsCreatedFor = () =>
-  fake.calls.filter((c) => c.operation === 'CreateFlowLogs' && c.input.DryRun !== true).flatMap((c) => c.input.ResourceIds as string[]).sort();
+  fake.calls
+    .filter((c) => c.operation === 'CreateFlowLogs' && c.input.DryRun !== true)
+    .flatMap((c) => c.input.ResourceIds as string[])
+    .sort();
 const plannedIds = (report: any): string[] =>
-  report.plan.actions.filter((a: any) => a.kind === 'create-flow-logs').flatMap((a: any) => a.input.ResourceIds).sort();
+  report.plan.actions
+    .filter((a: any) => a.kind === 'create-flow-logs')
+    .flatMap((a: any) => a.input.ResourceIds)
+    .sort();
 const excludedIds = (report: any): string[] => report.excluded.map((e: any) => e.resourceId).sort();
 
 async function writeConfig(config: object): Promise<string> {
@@ -67,11 +74,23 @@ describe('--exclude', () => {
     const { report, code } = await json(['plan', '--exclude', LEGACY]);
     expect(code).toBe(2);
     expect(report.excluded).toEqual([
-      { region: 'us-east-1', resourceType: 'VPC', resourceId: LEGACY, vpcId: LEGACY, name: 'legacy', finding: 'no-flow-log', by: 'id', reason: 'given with --exclude' },
+      {
+        region: 'us-east-1',
+        resourceType: 'VPC',
+        resourceId: LEGACY,
+        vpcId: LEGACY,
+        name: 'legacy',
+        finding: 'no-flow-log',
+        by: 'id',
+        reason: 'given with --exclude',
+      },
     ]);
     expect(report.findings.find((f: any) => f.resourceId === LEGACY).excluded).toEqual({ by: 'id', reason: 'given with --exclude' });
     expect(plannedIds(report)).toEqual([BARE, DEFAULT, EU, TAGGED].sort());
-    expect(report.regions.map((r: any) => [r.region, r.excluded])).toEqual([['eu-west-1', 0], ['us-east-1', 1]]);
+    expect(report.regions.map((r: any) => [r.region, r.excluded])).toEqual([
+      ['eu-west-1', 0],
+      ['us-east-1', 1],
+    ]);
     expect(report.plan.settings.exclude).toEqual([{ id: LEGACY, reason: 'given with --exclude' }]);
   });
 
@@ -110,9 +129,13 @@ describe('--exclude', () => {
   test('GIVEN --exclude of an id that matches nothing WHEN plan THEN a warning in text and JSON, and the exit code is unchanged', async () => {
     const text = await run(['plan', '--exclude', TYPO]);
     expect(text.code).toBe(2);
-    expect(text.stdout).toContain(`Warnings (1)\n  exclusion ${TYPO} (given with --exclude) matches no VPC or subnet in the regions read (eu-west-1, us-east-1): check it for a typo`);
+    expect(text.stdout).toContain(
+      `Warnings (1)\n  exclusion ${TYPO} (given with --exclude) matches no VPC or subnet in the regions read (eu-west-1, us-east-1): check it for a typo`,
+    );
     const { report } = await json(['plan', '--exclude', TYPO]);
-    expect(report.warnings).toEqual([{ code: 'exclusion-unmatched', message: expect.stringContaining(`exclusion ${TYPO} (given with --exclude) matches no VPC or subnet`) }]);
+    expect(report.warnings).toEqual([
+      { code: 'exclusion-unmatched', message: expect.stringContaining(`exclusion ${TYPO} (given with --exclude) matches no VPC or subnet`) },
+    ]);
     expect(report.excluded).toEqual([]);
   });
 
@@ -124,7 +147,9 @@ describe('--exclude', () => {
 
   test('GIVEN an unmatched exclusion WHEN apply --format json --yes THEN the warning goes to stderr and stdout stays one JSON document', async () => {
     const applied = await run(['apply', '--yes', '--format', 'json', '--exclude', TYPO, '--regions', 'eu-west-1']);
-    expect(applied.stderr).toBe(`flowfix: warning: exclusion ${TYPO} (given with --exclude) matches no VPC or subnet in the regions read (eu-west-1): check it for a typo\n`);
+    expect(applied.stderr).toBe(
+      `flowfix: warning: exclusion ${TYPO} (given with --exclude) matches no VPC or subnet in the regions read (eu-west-1): check it for a typo\n`,
+    );
     expect(JSON.parse(applied.stdout).schema).toBe('flowfix.apply-report/v1');
   });
 });
@@ -139,7 +164,9 @@ describe('--exclude-tag', () => {
   test('GIVEN --exclude-tag with a value no VPC has THEN nothing is excluded and a warning names the tag', async () => {
     const { report } = await json(['plan', '--exclude-tag', 'flowfix=keep']);
     expect(report.excluded).toEqual([]);
-    expect(report.warnings).toEqual([expect.objectContaining({ code: 'exclusion-unmatched', message: expect.stringContaining('exclusion tag flowfix=keep (given with --exclude-tag)') })]);
+    expect(report.warnings).toEqual([
+      expect.objectContaining({ code: 'exclusion-unmatched', message: expect.stringContaining('exclusion tag flowfix=keep (given with --exclude-tag)') }),
+    ]);
     expect(plannedIds(report)).toContain(TAGGED);
   });
 
@@ -179,7 +206,10 @@ describe('exclude in the settings file', () => {
     const { report } = await json(['plan', '--config', file]);
     expect(excludedIds(report)).toEqual([DEFAULT, LEGACY, SHARED, TAGGED].sort());
     expect(report.excluded.find((e: any) => e.resourceId === LEGACY)).toMatchObject({ by: 'id', reason: 'retired in Q3 (CHG-1234)', expires: '2099-09-30' });
-    expect(report.excluded.find((e: any) => e.resourceId === SHARED)).toMatchObject({ finding: 'shared-vpc', reason: 'shared by the network account, which logs it' });
+    expect(report.excluded.find((e: any) => e.resourceId === SHARED)).toMatchObject({
+      finding: 'shared-vpc',
+      reason: 'shared by the network account, which logs it',
+    });
     expect(plannedIds(report)).toEqual([BARE, EU]);
     const text = await run(['plan', '--config', file]);
     expect(text.stdout).toMatch(new RegExp(`${LEGACY} \\(legacy\\) +no-flow-log +excluded by id: retired in Q3 \\(CHG-1234\\) \\(until 2099-09-30\\)`));
@@ -201,7 +231,10 @@ describe('exclude in the settings file', () => {
     expect(report.excluded).toEqual([]);
     expect(plannedIds(report)).toContain(LEGACY);
     expect(report.warnings).toEqual([
-      { code: 'exclusion-expired', message: `exclusion ${LEGACY} (retired in Q3) expired on 2020-09-30 and no longer excludes anything: extend "expires" or remove it` },
+      {
+        code: 'exclusion-expired',
+        message: `exclusion ${LEGACY} (retired in Q3) expired on 2020-09-30 and no longer excludes anything: extend "expires" or remove it`,
+      },
     ]);
     expect((await run(['plan', '--config', file])).stdout).toContain(`Warnings (1)\n  exclusion ${LEGACY} (retired in Q3) expired on 2020-09-30`);
   });
@@ -226,7 +259,10 @@ describe('saved plans keep their exclusions', () => {
     expect((await run(['plan', '--exclude', LEGACY, '--exclude-tag', 'flowfix=skip', '--skip-default-vpcs', '--out', file])).code).toBe(2);
     const saved = JSON.parse(await readFile(file, 'utf8'));
     expect(saved.settings).toMatchObject({
-      exclude: [{ id: LEGACY, reason: 'given with --exclude' }, { tag: 'flowfix=skip', reason: 'given with --exclude-tag' }],
+      exclude: [
+        { id: LEGACY, reason: 'given with --exclude' },
+        { tag: 'flowfix=skip', reason: 'given with --exclude-tag' },
+      ],
       skipDefaultVpcs: true,
     });
     const applied = await run(['apply', file, '--yes']);
@@ -289,12 +325,22 @@ describe('saved plans keep their exclusions', () => {
 
   test('GIVEN a saved plan whose exclusion has expired since WHEN applied THEN a warning says so and only the saved work is done', async () => {
     const file = path.join(dir, 'plan.json');
-    await run(['plan', '--regions', 'us-east-1', '--out', file, '--config', await writeConfig({ exclude: [{ id: LEGACY, reason: 'retired', expires: '2099-01-01' }] })]);
+    await run([
+      'plan',
+      '--regions',
+      'us-east-1',
+      '--out',
+      file,
+      '--config',
+      await writeConfig({ exclude: [{ id: LEGACY, reason: 'retired', expires: '2099-01-01' }] }),
+    ]);
     const saved = JSON.parse(await readFile(file, 'utf8'));
     saved.settings.exclude[0].expires = '2020-01-01'; // as if the plan had waited that long
     await writeFile(file, JSON.stringify(saved));
     const applied = await run(['apply', file, '--yes']);
-    expect(applied.stderr).toBe(`flowfix: warning: exclusion ${LEGACY} (retired) expired on 2020-01-01 and no longer excludes anything: extend "expires" or remove it\n`);
+    expect(applied.stderr).toBe(
+      `flowfix: warning: exclusion ${LEGACY} (retired) expired on 2020-01-01 and no longer excludes anything: extend "expires" or remove it\n`,
+    );
     expect(applied.code).toBe(0);
     expect(flowLogsCreatedFor()).not.toContain(LEGACY);
   });

@@ -4,8 +4,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeAws } from '../helpers/fake-aws.js';
+
 import { runFlowfix } from '../helpers/capture-io.js';
+import { FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const FORMAT = '${version} ${vpc-id} ${srcaddr} ${dstaddr} ${pkt-srcaddr} ${tcp-flags} ${action} ${reject-reason} ${encryption-status}';
@@ -42,7 +43,8 @@ describe('flow-log options', () => {
     expect(create?.input).not.toHaveProperty('MaxAggregationInterval');
     expect(fake.flowLogs('us-east-1')[0]).toMatchObject({
       MaxAggregationInterval: 600,
-      LogFormat: '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
+      LogFormat:
+        '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
     });
   });
 
@@ -50,7 +52,16 @@ describe('flow-log options', () => {
     fake.addVpc('us-east-1');
     fake.addBucket('acme-logs');
     fake.grantOperatorPolicy('operator-apply-s3.json', { BucketName: 'acme-logs' });
-    const flags = ['--regions', 'us-east-1', '--destination', 's3://acme-logs/vpc', '--file-format', 'parquet', '--hive-compatible-partitions', '--per-hour-partition'];
+    const flags = [
+      '--regions',
+      'us-east-1',
+      '--destination',
+      's3://acme-logs/vpc',
+      '--file-format',
+      'parquet',
+      '--hive-compatible-partitions',
+      '--per-hour-partition',
+    ];
     const planned = JSON.parse((await run(['plan', '--format', 'json', ...flags])).stdout);
     expect(planned.settings).toMatchObject({ fileFormat: 'parquet', hiveCompatiblePartitions: true, perHourPartition: true });
     expect(planned.plan.actions[0].input.DestinationOptions).toEqual({ FileFormat: 'parquet', HiveCompatiblePartitions: true, PerHourPartition: true });
@@ -108,7 +119,12 @@ describe('--require-fields', () => {
     const report = JSON.parse((await run(['plan', '--format', 'json', '--regions', 'us-east-1', '--require-fields', 'pkt-srcaddr,tcp-flags'])).stdout);
     const missing = report.findings.filter((f: { kind: string }) => f.kind === 'missing-fields');
     expect(missing).toEqual([
-      expect.objectContaining({ resourceId: plain, remediable: false, severity: 'medium', reason: expect.stringMatching(/does not record pkt-srcaddr, tcp-flags/) }),
+      expect.objectContaining({
+        resourceId: plain,
+        remediable: false,
+        severity: 'medium',
+        reason: expect.stringMatching(/does not record pkt-srcaddr, tcp-flags/),
+      }),
     ]);
     expect(report.plan.actions).toEqual([]);
   });

@@ -1,12 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { guidedCommand } from '../../src/cli/commands/guided.js';
 import { toCommandOptions } from '../../src/cli/options.js';
 import { runCli } from '../../src/cli/run.js';
 import { PromptCancelled, type Choice, type Prompter } from '../../src/io/prompter.js';
-import { FakeAws } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
+import { FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const GROUP = '/flowfix/vpc-flow-logs';
@@ -81,10 +82,7 @@ const cloudWatchSettings = (over: { scope?: unknown } = {}): Step[] => [
   step('input', /KMS key/),
   step('input', /Delivery role name/),
 ];
-const review = (apply: boolean | typeof CANCEL = true): Step[] => [
-  step('confirm', /Save this plan/),
-  step('confirm', /apply these \d+ actions/, apply),
-];
+const review = (apply: boolean | typeof CANCEL = true): Step[] => [step('confirm', /Save this plan/), step('confirm', /apply these \d+ actions/, apply)];
 
 describe('flowfix guided against a stateful fake', () => {
   let fake: FakeAws;
@@ -134,7 +132,12 @@ describe('flowfix guided against a stateful fake', () => {
     const run = await guided([...cloudWatchSettings({ scope: 'subnet' }), step('checkbox', /which resources/), ...review(true)]);
 
     expect(run.code).toBe(0);
-    expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId).sort()).toEqual([sub1, sub2].sort());
+    expect(
+      fake
+        .flowLogs('us-east-1')
+        .map((f) => f.ResourceId)
+        .sort(),
+    ).toEqual([sub1, sub2].sort());
     expect(fake.flowLogs('eu-west-1')).toEqual([]); // a VPC without subnets has nothing in subnet scope
     expect(fake.flowLogs('us-east-1').every((f) => f.ResourceId !== west)).toBe(true);
   });
@@ -204,7 +207,15 @@ describe('flowfix guided against a stateful fake', () => {
       expect(run.stdout).toMatch(/1 resource excluded\./);
       expect(run.stdout).toMatch(new RegExp(`flowfix apply --regions eu-west-1,us-east-1 --exclude ${west} --scope vpc .* --tag CostCentre=4711 --yes`));
       expect(fake.flowLogs('eu-west-1')).toEqual([]);
-      expect(fake.flowLogs('us-east-1').map((f) => [f.ResourceId, f.Tags])).toEqual([[east, [{ Key: 'ManagedBy', Value: 'flowfix' }, { Key: 'CostCentre', Value: '4711' }]]]);
+      expect(fake.flowLogs('us-east-1').map((f) => [f.ResourceId, f.Tags])).toEqual([
+        [
+          east,
+          [
+            { Key: 'ManagedBy', Value: 'flowfix' },
+            { Key: 'CostCentre', Value: '4711' },
+          ],
+        ],
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -212,12 +223,7 @@ describe('flowfix guided against a stateful fake', () => {
 
   test('GIVEN a region left out THEN nothing in it is touched', async () => {
     const { east } = seed();
-    await guided([
-      step('checkbox', /which regions/, ['us-east-1']),
-      ...cloudWatchSettings().slice(1),
-      step('checkbox', /which resources/),
-      ...review(true),
-    ]);
+    await guided([step('checkbox', /which regions/, ['us-east-1']), ...cloudWatchSettings().slice(1), step('checkbox', /which resources/), ...review(true)]);
     expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId)).toEqual([east]);
     expect(fake.flowLogs('eu-west-1')).toEqual([]);
   });
@@ -283,15 +289,18 @@ describe('flowfix guided against a stateful fake', () => {
 
   test('GIVEN guided --regions THEN only those regions are read, and they are preselected', async () => {
     const { east } = seed();
-    const run = await guidedArgv(['guided', '--regions', 'us-east-1'], [
-      step('checkbox', /which regions.*the regions you named are preselected/, (choices: Choice<unknown>[]) => {
-        expect(choices.map((c) => [c.value, c.checked])).toEqual([['us-east-1', true]]);
-        return choices.map((c) => c.value);
-      }),
-      ...cloudWatchSettings().slice(1),
-      step('checkbox', /which resources/),
-      ...review(true),
-    ]);
+    const run = await guidedArgv(
+      ['guided', '--regions', 'us-east-1'],
+      [
+        step('checkbox', /which regions.*the regions you named are preselected/, (choices: Choice<unknown>[]) => {
+          expect(choices.map((c) => [c.value, c.checked])).toEqual([['us-east-1', true]]);
+          return choices.map((c) => c.value);
+        }),
+        ...cloudWatchSettings().slice(1),
+        step('checkbox', /which resources/),
+        ...review(true),
+      ],
+    );
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -304,15 +313,18 @@ describe('flowfix guided against a stateful fake', () => {
     fake.addVpc('us-east-1');
     fake.addFlowLog('eu-west-1', { resourceId: fake.addVpc('eu-west-1') }); // compliant
     const preselected: unknown[] = [];
-    const run = await guidedArgv(['guided', '--regions', 'eu-west-1,us-east-1'], [
-      step('checkbox', /which regions/, (choices: Choice<unknown>[]) => {
-        preselected.push(...choices.filter((c) => c.checked).map((c) => c.value));
-        return ['us-east-1'];
-      }),
-      ...cloudWatchSettings().slice(1),
-      step('checkbox', /which resources/),
-      ...review(DEFAULT as never),
-    ]);
+    const run = await guidedArgv(
+      ['guided', '--regions', 'eu-west-1,us-east-1'],
+      [
+        step('checkbox', /which regions/, (choices: Choice<unknown>[]) => {
+          preselected.push(...choices.filter((c) => c.checked).map((c) => c.value));
+          return ['us-east-1'];
+        }),
+        ...cloudWatchSettings().slice(1),
+        step('checkbox', /which resources/),
+        ...review(DEFAULT as never),
+      ],
+    );
     expect(run.code).toBe(0);
     expect(preselected.sort()).toEqual(['eu-west-1', 'us-east-1']);
   });
@@ -351,7 +363,14 @@ describe('flowfix guided against a stateful fake', () => {
     expect(command).toContain('--min-retention 30 ');
     expect(command).toContain('--retention 30 ');
     for (const region of ['us-east-1', 'eu-west-1']) expect(fake.logGroup(region, GROUP)?.retentionInDays).toBe(30);
-    const again = await runFlowfix(command.split(' ').slice(1).filter((a) => a !== '--yes').map((a) => (a === 'apply' ? 'plan' : a)), { env: ENV });
+    const again = await runFlowfix(
+      command
+        .split(' ')
+        .slice(1)
+        .filter((a) => a !== '--yes')
+        .map((a) => (a === 'apply' ? 'plan' : a)),
+      { env: ENV },
+    );
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
   });
@@ -378,7 +397,12 @@ describe('flowfix guided against a stateful fake', () => {
   test('GIVEN one action covering two VPCs THEN the confirm and the summary both count 8 actions', async () => {
     seed();
     fake.addVpc('us-east-1', { name: 'east2' });
-    const run = await guided([...cloudWatchSettings(), step('checkbox', /which resources/), step('confirm', /Save this plan/), step('confirm', /apply these 8 actions/, true)]);
+    const run = await guided([
+      ...cloudWatchSettings(),
+      step('checkbox', /which resources/),
+      step('confirm', /Save this plan/),
+      step('confirm', /apply these 8 actions/, true),
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Plan for account 111111111111 (8 actions)');
     expect(run.stdout).toContain('Summary: 8 actions on 9 resources: 9 applied');

@@ -7,14 +7,15 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { guidedCommand } from '../../src/cli/commands/guided.js';
 import { rollbackCommand } from '../../src/cli/commands/rollback.js';
 import { toCommandOptions } from '../../src/cli/options.js';
 import type { Choice, Prompter } from '../../src/io/prompter.js';
 import { renderPlanReport } from '../../src/render/text.js';
-import { captureIo, runFlowfix } from '../helpers/capture-io.js';
-import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { inventory, region, role } from '../helpers/builders.js';
+import { captureIo, runFlowfix } from '../helpers/capture-io.js';
+import { FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 import { reportOf } from '../helpers/reports.js';
 
 /**
@@ -75,14 +76,17 @@ async function seedHostile() {
 }
 
 describe('hostile text from AWS and files is shown, never acted on', () => {
-  test.each(['text', 'markdown', 'csv'])('GIVEN hostile names, messages and an exclusion reason WHEN plan --format %s THEN the output is inert', async (format) => {
-    await seedHostile();
-    const result = await runInert(`plan ${format}`, ['plan', '--format', format], { crlf: format === 'csv' });
-    expect(result.code).toBe(1); // a region could not be read
-    // The hostile text is there, shown: its escapes are visible.
-    expect(result.stdout).toContain(format === 'markdown' ? '\\\\x1b\\[2K' : '\\x1b[2K');
-    expect(result.stdout).toContain('\\u202e');
-  });
+  test.each(['text', 'markdown', 'csv'])(
+    'GIVEN hostile names, messages and an exclusion reason WHEN plan --format %s THEN the output is inert',
+    async (format) => {
+      await seedHostile();
+      const result = await runInert(`plan ${format}`, ['plan', '--format', format], { crlf: format === 'csv' });
+      expect(result.code).toBe(1); // a region could not be read
+      // The hostile text is there, shown: its escapes are visible.
+      expect(result.stdout).toContain(format === 'markdown' ? '\\\\x1b\\[2K' : '\\x1b[2K');
+      expect(result.stdout).toContain('\\u202e');
+    },
+  );
 
   test.each(['text', 'markdown', 'csv'])('GIVEN the same WHEN verify --format %s THEN the output is inert', async (format) => {
     await seedHostile();
@@ -141,7 +145,9 @@ describe('hostile text from AWS and files is shown, never acted on', () => {
     const never = async (): Promise<never> => {
       throw new Error('unexpected question');
     };
-    const code = await rollbackCommand(await toCommandOptions({}, io), io, { prompter: { confirm, select: never, checkbox: never, input: never, secret: never } });
+    const code = await rollbackCommand(await toCommandOptions({}, io), io, {
+      prompter: { confirm, select: never, checkbox: never, input: never, secret: never },
+    });
     expectInert('rollback stdout', io.out.join(''));
     expectInert('rollback stderr', io.err.join(''));
     expectInert('rollback question', asked.join('\n'));
@@ -176,13 +182,19 @@ describe('hostile text from AWS and files is shown, never acted on', () => {
     const saved = { ...process.env };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIAFAKEMANAGEMENT01', AWS_SECRET_ACCESS_KEY: 'fake-secret' });
     try {
-      const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FAKE_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] };
+      const trust = {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FAKE_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }],
+      };
       const member = fake.account('222222222222', { name: NAME });
       member.addRole('OrganizationAccountAccessRole', trust);
       member.addVpc('us-east-1', { name: NAME });
       fake.account('333333333333', { name: NAME }).failNext('AssumeRole', { name: 'AccessDenied', message: HOSTILE, httpStatusCode: 403 }, { times: 100 });
       for (const format of ['text', 'json']) {
-        const result = format === 'text' ? await runInert('plan --org', ['plan', '--org', '--assume-role', 'OrganizationAccountAccessRole']) : await run(['plan', '--org', '--assume-role', 'OrganizationAccountAccessRole', '--format', 'json']);
+        const result =
+          format === 'text'
+            ? await runInert('plan --org', ['plan', '--org', '--assume-role', 'OrganizationAccountAccessRole'])
+            : await run(['plan', '--org', '--assume-role', 'OrganizationAccountAccessRole', '--format', 'json']);
         if (format === 'text') expect(result.stdout).toContain('\\u202e');
         else expect(JSON.parse(result.stdout).accounts.find((a: any) => a.accountId === '222222222222').name).toBe(NAME);
       }

@@ -2,10 +2,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { applyCommand } from '../../src/cli/commands/apply.js';
 import { toCommandOptions } from '../../src/cli/options.js';
-import { DEFAULT_BOUNDARY, FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
+import { DEFAULT_BOUNDARY, FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
@@ -39,7 +40,9 @@ describe('trust checked per region', () => {
     const result = await run(['apply', '--yes']);
 
     expect(result.code).toBe(1); // blocked work leaves a resource non-compliant
-    expect(result.stdout).toMatch(/blocked in us-east-1: .*does not trust vpc-flow-logs\.amazonaws\.com in us-east-1 \(its Allow .* only when ArnLike aws:SourceArn arn:aws:ec2:eu-west-1:/);
+    expect(result.stdout).toMatch(
+      /blocked in us-east-1: .*does not trust vpc-flow-logs\.amazonaws\.com in us-east-1 \(its Allow .* only when ArnLike aws:SourceArn arn:aws:ec2:eu-west-1:/,
+    );
     expect(fake.flowLogs('eu-west-1').map((f) => f.ResourceId)).toEqual([west]);
     expect(fake.flowLogs('us-east-1')).toEqual([]);
     expect(fake.calls.filter((c) => c.operation === 'CreateFlowLogs').map((c) => c.region)).toEqual(['eu-west-1']);
@@ -82,16 +85,27 @@ describe('permissions boundary and role path', () => {
     const first = await run(['apply', '--yes', ...flags]);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(fake.role(ROLE)).toMatchObject({ path: '/landing-zone/', permissionsBoundary: BOUNDARY, arn: `arn:aws:iam::${FAKE_ACCOUNT}:role/landing-zone/${ROLE}` });
-    expect(fake.flowLogs('us-east-1').map((f) => [f.ResourceId, f.DeliverLogsPermissionArn])).toEqual([[vpc, `arn:aws:iam::${FAKE_ACCOUNT}:role/landing-zone/${ROLE}`]]);
+    expect(fake.role(ROLE)).toMatchObject({
+      path: '/landing-zone/',
+      permissionsBoundary: BOUNDARY,
+      arn: `arn:aws:iam::${FAKE_ACCOUNT}:role/landing-zone/${ROLE}`,
+    });
+    expect(fake.flowLogs('us-east-1').map((f) => [f.ResourceId, f.DeliverLogsPermissionArn])).toEqual([
+      [vpc, `arn:aws:iam::${FAKE_ACCOUNT}:role/landing-zone/${ROLE}`],
+    ]);
 
     fake.addVpc('us-east-1');
     const before = fake.calls.length;
     const second = await run(['apply', '--yes', '--regions', 'us-east-1']); // no path flag: found by name all the same
     expect(second.code).toBe(0);
-    const writes = fake.calls.slice(before).filter((c) => !/^(Describe|Get|List)/.test(c.operation)).map((c) => c.operation);
+    const writes = fake.calls
+      .slice(before)
+      .filter((c) => !/^(Describe|Get|List)/.test(c.operation))
+      .map((c) => c.operation);
     expect(writes).toEqual(['CreateFlowLogs']);
-    expect(fake.calls.slice(before).find((c) => c.operation === 'CreateFlowLogs')?.input.DeliverLogsPermissionArn).toBe(`arn:aws:iam::${FAKE_ACCOUNT}:role/landing-zone/${ROLE}`);
+    expect(fake.calls.slice(before).find((c) => c.operation === 'CreateFlowLogs')?.input.DeliverLogsPermissionArn).toBe(
+      `arn:aws:iam::${FAKE_ACCOUNT}:role/landing-zone/${ROLE}`,
+    );
   });
 
   test('GIVEN a role that already exists at a path WHEN apply --yes THEN its publish policy is put and flow logs use its real ARN (the operator policy allows the path)', async () => {
@@ -115,7 +129,9 @@ describe('permissions boundary and role path', () => {
     await writeFile(path.join(dir, 'stripped.json'), JSON.stringify(stripped));
     const refused = await run(['apply', path.join(dir, 'stripped.json'), '--yes']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/01-create-role: PermissionsBoundary nothing \(flowfix would send "arn:aws:iam::111111111111:policy\/landing-zone\/FlowLogsBoundary"\)/);
+    expect(refused.stderr).toMatch(
+      /01-create-role: PermissionsBoundary nothing \(flowfix would send "arn:aws:iam::111111111111:policy\/landing-zone\/FlowLogsBoundary"\)/,
+    );
 
     const conflict = await run(['apply', file, '--yes', '--permissions-boundary', `arn:aws:iam::${FAKE_ACCOUNT}:policy/Other`]);
     expect(conflict.stderr).toMatch(/--permissions-boundary differs from the settings saved in/);
@@ -191,7 +207,9 @@ describe('hints that point at the right thing', () => {
     fake.grantOperatorPolicy('operator-apply-retention.json', { LogGroupName: '/team/flow' }); // what was attempted is what the hint asks for
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/put-retention-policy\s+AccessDeniedException: .*attach policies\/operator-apply-retention\.json with LogGroupName \/team\/flow/);
+    expect(result.stdout).toMatch(
+      /put-retention-policy\s+AccessDeniedException: .*attach policies\/operator-apply-retention\.json with LogGroupName \/team\/flow/,
+    );
   });
 });
 
@@ -213,7 +231,12 @@ describe('verification says only what it knows', () => {
     const { interfaceId } = fake.addVpcWithInterface('us-east-1');
     const seen: string[] = [];
     const result = await applyWith({ yes: true, wait: true, regions: 'us-east-1' }, (n) => {
-      seen.push(fake.flowLogs('us-east-1').map((f) => f.DeliverLogsStatus).join());
+      seen.push(
+        fake
+          .flowLogs('us-east-1')
+          .map((f) => f.DeliverLogsStatus)
+          .join(),
+      );
       if (n === 2) fake.deliverFlowLogs('us-east-1');
     });
     expect(seen).toEqual(['SUCCESS', 'SUCCESS']); // SUCCESS all along: the status alone proved nothing
@@ -238,9 +261,13 @@ describe('verification says only what it knows', () => {
       failedOnce = true;
       fake.updateFlowLogs('us-east-1', (f) => Object.assign(f, { DeliverLogsStatus: 'FAILED', DeliverLogsErrorMessage: 'Access error' }));
     };
-    const result = await applyWith({ yes: true, regions: 'us-east-1' }, (n) => {
-      if (n === 1) fake.deliverFlowLogs('us-east-1'); // propagated by now: delivery works
-    }, { waitIntervalMs: 1, failedGraceMs: 60_000 });
+    const result = await applyWith(
+      { yes: true, regions: 'us-east-1' },
+      (n) => {
+        if (n === 1) fake.deliverFlowLogs('us-east-1'); // propagated by now: delivery works
+      },
+      { waitIntervalMs: 1, failedGraceMs: 60_000 },
+    );
     expect(result.err).toMatch(/Delivery FAILED for 1 flow log right after the delivery role changed: re-reading/);
     expect(result.out).toMatch(/Verification: 1\/1 delivering/);
     expect(result.code).toBe(0);
@@ -282,7 +309,11 @@ describe('verification says only what it knows', () => {
     expect(result.out).toMatch(/Verification: 1\/1 delivering/);
     const [key] = fake.objects('acme-logs');
     const flowLogId = fake.flowLogs('us-east-1')[0]!.FlowLogId!;
-    expect(key).toMatch(new RegExp(`^vpc/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/\\d{4}/\\d{2}/\\d{2}/${FAKE_ACCOUNT}_vpcflowlogs_us-east-1_${flowLogId}_\\d{8}T\\d{4}Z_\\w+\\.log\\.gz$`));
+    expect(key).toMatch(
+      new RegExp(
+        `^vpc/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/\\d{4}/\\d{2}/\\d{2}/${FAKE_ACCOUNT}_vpcflowlogs_us-east-1_${flowLogId}_\\d{8}T\\d{4}Z_\\w+\\.log\\.gz$`,
+      ),
+    );
     const listed = fake.calls.filter((c) => c.operation === 'ListObjectsV2').map((c) => c.input.Prefix);
     expect(listed.every((p) => new RegExp(`^vpc/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/\\d{4}/\\d{2}/\\d{2}/$`).test(p))).toBe(true);
   });
@@ -294,20 +325,31 @@ describe('verification says only what it knows', () => {
     fake.denyAction('ListObjectsV2');
     const result = await applyWith({ yes: true, regions: 'us-east-1', destination: 's3://acme-logs' }, () => {});
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/Verification: 0\/1 delivering .*\n  us-east-1 vpc-\w+: delivery not checked: AccessDenied: grant s3:ListBucket on the bucket .*operator-apply-s3\.json/);
+    expect(result.out).toMatch(
+      /Verification: 0\/1 delivering .*\n  us-east-1 vpc-\w+: delivery not checked: AccessDenied: grant s3:ListBucket on the bucket .*operator-apply-s3\.json/,
+    );
   });
 
   test('GIVEN verify THEN it tells flow logs that delivered from those with no error yet, in text and JSON; plan reads no streams or objects', async () => {
     const { vpcId: vpc, interfaceId } = fake.addVpcWithInterface('us-east-1');
     await run(['apply', '--yes', '--regions', 'us-east-1']);
     const before = await run(['verify', '--regions', 'us-east-1']);
-    expect(before.stdout).toMatch(/Delivery: 0 of 1 flow log delivering \(log stream or object seen since creation\); 1 with no delivery error yet but nothing delivered so far/);
+    expect(before.stdout).toMatch(
+      /Delivery: 0 of 1 flow log delivering \(log stream or object seen since creation\); 1 with no delivery error yet but nothing delivered so far/,
+    );
     expect(before.stdout).toContain(`: nothing since creation; looked at ${interfaceId} (1 of 1 network interface)`);
 
     fake.deliverFlowLogs('us-east-1');
     const after = JSON.parse((await run(['verify', '--regions', 'us-east-1', '--format', 'json'])).stdout);
     expect(after.delivery).toEqual([
-      { region: 'us-east-1', flowLogId: expect.stringMatching(/^fl-/), resourceIds: [vpc], status: 'delivering', evidence: `log stream ${interfaceId}-reject in /flowfix/vpc-flow-logs`, interfaces: { sampled: [interfaceId], total: 1 } },
+      {
+        region: 'us-east-1',
+        flowLogId: expect.stringMatching(/^fl-/),
+        resourceIds: [vpc],
+        status: 'delivering',
+        evidence: `log stream ${interfaceId}-reject in /flowfix/vpc-flow-logs`,
+        interfaces: { sampled: [interfaceId], total: 1 },
+      },
     ]);
 
     const calls = fake.calls.length;
@@ -325,7 +367,7 @@ describe('verification says only what it knows', () => {
   });
 });
 
-describe('the delivery role\'s permissions boundary, judged before apply', () => {
+describe("the delivery role's permissions boundary, judged before apply", () => {
   const DEFAULT = `arn:aws:iam::${FAKE_ACCOUNT}:policy/flowfix-delivery-boundary`;
   let fake: FakeAws;
   beforeEach(() => {
@@ -341,13 +383,18 @@ describe('the delivery role\'s permissions boundary, judged before apply', () =>
     const finding = report.findings.find((f: { kind: string }) => f.kind === 'role-boundary');
     expect(finding).toMatchObject({ resourceType: 'Role', resourceId: ROLE, remediable: false });
     expect(finding.reason).toContain(`permissions boundary ${DEFAULT}, which does not exist`);
-    expect(finding.reason).toContain('aws iam create-policy --policy-name flowfix-delivery-boundary --policy-document file://policies/delivery-role-boundary.json');
+    expect(finding.reason).toContain(
+      'aws iam create-policy --policy-name flowfix-delivery-boundary --policy-document file://policies/delivery-role-boundary.json',
+    );
 
     const applied = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(applied.code).not.toBe(0);
     expect(fake.mutatingCalls()).toEqual([]);
 
-    fake.addManagedPolicy('flowfix-delivery-boundary', JSON.parse(await readFile(new URL('../../policies/delivery-role-boundary.json', import.meta.url), 'utf8')));
+    fake.addManagedPolicy(
+      'flowfix-delivery-boundary',
+      JSON.parse(await readFile(new URL('../../policies/delivery-role-boundary.json', import.meta.url), 'utf8')),
+    );
     const retried = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(retried.stderr).toBe('');
     expect(retried.code).toBe(0);
@@ -357,7 +404,10 @@ describe('the delivery role\'s permissions boundary, judged before apply', () =>
   });
 
   test('GIVEN a reused role whose boundary leaves out logs:PutLogEvents WHEN plan THEN it is a finding before apply, and no flow log is created to fail later', async () => {
-    const narrow = fake.addManagedPolicy('narrow-boundary', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:Describe*'], Resource: '*' }] });
+    const narrow = fake.addManagedPolicy('narrow-boundary', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:Describe*'], Resource: '*' }],
+    });
     const publish = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }] };
     fake.addRole(ROLE, trustPinnedTo('*'), { [POLICY]: publish }, {}, { permissionsBoundary: narrow });
     const plan = await run(['plan', '--regions', 'us-east-1']);
@@ -366,7 +416,11 @@ describe('the delivery role\'s permissions boundary, judged before apply', () =>
     expect(applied.code).not.toBe(0);
     expect(fake.mutatingCalls().filter((c) => c.operation === 'CreateFlowLogs')).toEqual([]);
     // The fake's delivery honours the boundary too: a flow log made anyway would fail with "Access error".
-    fake.addFlowLog('us-east-1', { resourceId: fake.addVpc('us-east-1'), logGroupName: '/flowfix/vpc-flow-logs', deliverLogsPermissionArn: fake.role(ROLE)!.arn });
+    fake.addFlowLog('us-east-1', {
+      resourceId: fake.addVpc('us-east-1'),
+      logGroupName: '/flowfix/vpc-flow-logs',
+      deliverLogsPermissionArn: fake.role(ROLE)!.arn,
+    });
     fake.addLogGroup('us-east-1', '/flowfix/vpc-flow-logs');
     fake.deliverFlowLogs('us-east-1');
     expect(fake.flowLogs('us-east-1').map((f) => f.DeliverLogsErrorMessage)).toEqual(['Access error']);

@@ -5,15 +5,22 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+
+import { orgPlanReportSchema } from '../../src/report/org-report.js';
+import { planReportSchema } from '../../src/report/plan-report.js';
+import { runFlowfix } from '../helpers/capture-io.js';
+import { serveFakeAws, type FakeAwsServer } from '../helpers/fake-aws-http.js';
+import { FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 import { trustManagement } from '../helpers/organization.js';
 import { setProcessEnv } from '../helpers/process-env.js';
-import { serveFakeAws, type FakeAwsServer } from '../helpers/fake-aws-http.js';
-import { runFlowfix } from '../helpers/capture-io.js';
-import { planReportSchema } from '../../src/report/plan-report.js';
-import { orgPlanReportSchema } from '../../src/report/org-report.js';
 
-const ENV = { CI: 'true', AWS_ACCESS_KEY_ID: 'AKIAFAKELANDINGZONE1', AWS_SECRET_ACCESS_KEY: 'fake', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
+const ENV = {
+  CI: 'true',
+  AWS_ACCESS_KEY_ID: 'AKIAFAKELANDINGZONE1',
+  AWS_SECRET_ACCESS_KEY: 'fake',
+  AWS_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 const ROLE = 'OrganizationAccountAccessRole';
 const DEV = '222222222222';
 
@@ -44,7 +51,10 @@ describe('GIVEN an endpoint that answers eu-west-1 with an SCP explicit deny', (
     expect(plan.code).toBe(2);
     const report = planReportSchema.parse(JSON.parse(plan.stdout));
     expect(report.errors).toEqual([]);
-    expect(report.regions.find((r) => r.region === 'eu-west-1')).toMatchObject({ status: 'denied', deniedBy: { policyType: 'service-control-policy', policyArn: scp, code: 'UnauthorizedOperation' } });
+    expect(report.regions.find((r) => r.region === 'eu-west-1')).toMatchObject({
+      status: 'denied',
+      deniedBy: { policyType: 'service-control-policy', policyArn: scp, code: 'UnauthorizedOperation' },
+    });
     expect(report.findings.map((f) => f.region)).toEqual(['us-east-1']);
 
     const applied = await run(['apply', '--yes']);
@@ -67,13 +77,16 @@ describe('GIVEN an endpoint that answers eu-west-1 with an SCP explicit deny', (
     const plan = await run(['plan', '--regions', 'eu-west-1', '--format', 'json']);
 
     const report = planReportSchema.parse(JSON.parse(plan.stdout));
-    expect(report.regions[0]).toMatchObject({ status: 'denied', deniedBy: { policyType: 'resource-control-policy', policyArn: rcp, code: 'AccessDeniedException', action: 'logs:DescribeLogGroups' } });
+    expect(report.regions[0]).toMatchObject({
+      status: 'denied',
+      deniedBy: { policyType: 'resource-control-policy', policyArn: rcp, code: 'AccessDeniedException', action: 'logs:DescribeLogGroups' },
+    });
     expect(fake.calls.some((c) => c.service === 'ec2' && c.operation === 'DescribeVpcs' && c.region === 'eu-west-1')).toBe(true);
     // Every region asked for is denied: nothing was checked, so never "compliant".
     expect(plan.code).toBe(1);
   });
 
-  test('WHEN plan --org over HTTP THEN the member is entered with STS-issued keys, its denied region named, the management account\'s read; apply --org --yes exits 0', async () => {
+  test("WHEN plan --org over HTTP THEN the member is entered with STS-issued keys, its denied region named, the management account's read; apply --org --yes exits 0", async () => {
     await server.close();
     fake = new FakeAws();
     fake.addVpc('us-east-1');
@@ -100,7 +113,7 @@ describe('GIVEN an endpoint that answers eu-west-1 with an SCP explicit deny', (
   });
 });
 
-describe("GIVEN a profile whose services section sends STS and Organizations to different endpoints", () => {
+describe('GIVEN a profile whose services section sends STS and Organizations to different endpoints', () => {
   test('WHEN plan --org --profile THEN ListAccounts goes to the organizations endpoint, never to the STS one', async () => {
     const fake = new FakeAws();
     fake.addVpc('us-east-1');
@@ -109,9 +122,18 @@ describe("GIVEN a profile whose services section sends STS and Organizations to 
     const dir = await mkdtemp(path.join(tmpdir(), 'flowfix-orgs-endpoint-'));
     const saved = { ...process.env };
     try {
-      await writeFile(path.join(dir, 'config'), `[profile lz]\nregion = us-east-1\nendpoint_url = ${main.url}\nservices = lz\n\n[services lz]\nsts =\n  endpoint_url = ${main.url}\norganizations =\n  endpoint_url = ${organizations.url}\n`);
+      await writeFile(
+        path.join(dir, 'config'),
+        `[profile lz]\nregion = us-east-1\nendpoint_url = ${main.url}\nservices = lz\n\n[services lz]\nsts =\n  endpoint_url = ${main.url}\norganizations =\n  endpoint_url = ${organizations.url}\n`,
+      );
       await writeFile(path.join(dir, 'credentials'), '[lz]\naws_access_key_id = AKIAFAKEPROFILE00001\naws_secret_access_key = fake\n');
-      const env = { CI: 'true', HOME: dir, AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true' };
+      const env = {
+        CI: 'true',
+        HOME: dir,
+        AWS_CONFIG_FILE: path.join(dir, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+      };
       for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
       Object.assign(process.env, env);
 

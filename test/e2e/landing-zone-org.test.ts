@@ -2,10 +2,10 @@
 // flowfix --org skips, per account, the regions an organization policy denies and the regions the account
 // never enabled, and never loses the account for them; member STS calls go to the partition's default
 // region; entering a member fails with hints that fit real organizations.
-import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
-import { runFlowfix } from '../helpers/capture-io.js';
 import { orgPlanReportSchema } from '../../src/report/org-report.js';
 import { accountProblem, defaultRoleSessionName } from '../../src/workflow/accounts.js';
+import { runFlowfix } from '../helpers/capture-io.js';
+import { FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 import { awsError } from '../helpers/mock-aws-sdk.js';
 import { trustManagement, useManagementCredentials } from '../helpers/organization.js';
 
@@ -21,7 +21,10 @@ describe('GIVEN an organization whose dev account has an SCP denying eu-west-1 a
   beforeEach(() => {
     fake = new FakeAws().install();
     fake.addVpc('us-east-1', { name: 'mgmt' });
-    for (const [id, name] of [[DEV, 'dev'], [PROD, 'prod']] as const) {
+    for (const [id, name] of [
+      [DEV, 'dev'],
+      [PROD, 'prod'],
+    ] as const) {
       const member = fake.account(id, { name });
       member.addRole(ROLE, trustManagement());
       member.addVpc('us-east-1', { name: `${name}-us` });
@@ -34,7 +37,7 @@ describe('GIVEN an organization whose dev account has an SCP denying eu-west-1 a
 
   const run = (argv: string[], env: Record<string, string> = {}) => runFlowfix(argv, { env: { CI: 'true', AWS_REGION: 'us-east-1', ...env } });
 
-  test('WHEN plan --org --regions us-east-1,eu-west-1 --format json THEN every account is read; dev\'s eu-west-1 is denied with the SCP, prod\'s is not enabled; exit 2', async () => {
+  test("WHEN plan --org --regions us-east-1,eu-west-1 --format json THEN every account is read; dev's eu-west-1 is denied with the SCP, prod's is not enabled; exit 2", async () => {
     const result = await run(['plan', ...ORG, '--regions', 'us-east-1,eu-west-1', '--format', 'json']);
 
     expect(result.stderr).toBe('');
@@ -61,7 +64,7 @@ describe('GIVEN an organization whose dev account has an SCP denying eu-west-1 a
     expect(result.stdout).not.toMatch(/unreadable|fix access/);
   });
 
-  test('WHEN apply --org --yes THEN exit 0, every account\'s us-east-1 is fixed; verify --org then exits 0', async () => {
+  test("WHEN apply --org --yes THEN exit 0, every account's us-east-1 is fixed; verify --org then exits 0", async () => {
     const applied = await run(['apply', ...ORG, '--yes']);
 
     expect(applied.stderr).toBe('');
@@ -77,7 +80,7 @@ describe('GIVEN an organization whose dev account has an SCP denying eu-west-1 a
     expect((await run(['verify', ...ORG, '--fail-on-denied-regions'])).code).toBe(1);
   });
 
-  test('WHEN the caller\'s home region is eu-west-1 THEN member AssumeRole and DescribeRegions go to us-east-1 (on in every account), and the session is named after the caller', async () => {
+  test("WHEN the caller's home region is eu-west-1 THEN member AssumeRole and DescribeRegions go to us-east-1 (on in every account), and the session is named after the caller", async () => {
     const result = await run(['plan', ...ORG, '--regions', 'us-east-1'], { AWS_REGION: 'eu-west-1' });
 
     expect(result.code).toBe(2);
@@ -97,7 +100,7 @@ describe('GIVEN an organization whose dev account has an SCP denying eu-west-1 a
   });
 });
 
-describe('GIVEN real organizations\' ways of refusing entry', () => {
+describe("GIVEN real organizations' ways of refusing entry", () => {
   useManagementCredentials();
   let fake: FakeAws;
   beforeEach(() => {
@@ -111,7 +114,7 @@ describe('GIVEN real organizations\' ways of refusing entry', () => {
   const run = (argv: string[], region = 'us-east-1') => runFlowfix(argv, { env: { CI: 'true', AWS_REGION: region } });
   const devOf = (stdout: string) => orgPlanReportSchema.parse(JSON.parse(stdout)).accounts.find((a) => a.accountId === DEV)!;
 
-  test('WHEN the member deactivated STS in the partition default region THEN AssumeRole falls back to the caller\'s home region and the member is read', async () => {
+  test("WHEN the member deactivated STS in the partition default region THEN AssumeRole falls back to the caller's home region and the member is read", async () => {
     fake.account(DEV).deactivateSts('us-east-1');
 
     const result = await run(['plan', ...ORG, '--regions', 'us-east-1', '--format', 'json'], 'eu-west-1');
@@ -126,7 +129,10 @@ describe('GIVEN real organizations\' ways of refusing entry', () => {
     const result = await run(['plan', ...ORG, '--regions', 'us-east-1', '--format', 'json']);
 
     expect(result.code).toBe(1);
-    expect(devOf(result.stdout)).toMatchObject({ status: 'unreachable', error: { code: 'RegionDisabledException', hint: expect.stringMatching(/222222222222 has deactivated STS .*activates it in the IAM console/) } });
+    expect(devOf(result.stdout)).toMatchObject({
+      status: 'unreachable',
+      error: { code: 'RegionDisabledException', hint: expect.stringMatching(/222222222222 has deactivated STS .*activates it in the IAM console/) },
+    });
     expect(orgPlanReportSchema.parse(JSON.parse(result.stdout)).accounts.find((a) => a.accountId === FAKE_ACCOUNT)?.status).toBe('read');
   });
 
@@ -136,7 +142,14 @@ describe('GIVEN real organizations\' ways of refusing entry', () => {
     const result = await run(['plan', ...ORG, '--regions', 'us-east-1', '--format', 'json']);
 
     expect(result.code).toBe(1);
-    expect(devOf(result.stdout)).toMatchObject({ status: 'unreachable', error: { code: 'AccessDenied', message: 'Roles may not be assumed by root accounts.', hint: expect.stringMatching(/root user's credentials, which cannot assume roles/) } });
+    expect(devOf(result.stdout)).toMatchObject({
+      status: 'unreachable',
+      error: {
+        code: 'AccessDenied',
+        message: 'Roles may not be assumed by root accounts.',
+        hint: expect.stringMatching(/root user's credentials, which cannot assume roles/),
+      },
+    });
   });
 
   test('WHEN an invited member has no OrganizationAccountAccessRole THEN the hint says invited accounts lack it', async () => {
@@ -145,12 +158,18 @@ describe('GIVEN real organizations\' ways of refusing entry', () => {
     const result = await run(['plan', ...ORG, '--regions', 'us-east-1', '--format', 'json']);
 
     const acquired = orgPlanReportSchema.parse(JSON.parse(result.stdout)).accounts.find((a) => a.accountId === '555555555555');
-    expect(acquired).toMatchObject({ status: 'unreachable', error: { code: 'AccessDenied', hint: expect.stringMatching(/555555555555 joined the organization by invitation, and invited accounts have no OrganizationAccountAccessRole/) } });
+    expect(acquired).toMatchObject({
+      status: 'unreachable',
+      error: {
+        code: 'AccessDenied',
+        hint: expect.stringMatching(/555555555555 joined the organization by invitation, and invited accounts have no OrganizationAccountAccessRole/),
+      },
+    });
     expect(devOf(result.stdout).status).toBe('read');
   });
 });
 
-describe('defaultRoleSessionName: flowfix-<caller>, within STS\'s 2-64 characters of [\\w+=,.@-]', () => {
+describe("defaultRoleSessionName: flowfix-<caller>, within STS's 2-64 characters of [\\w+=,.@-]", () => {
   test.each([
     ['arn:aws:iam::111111111111:user/tester', 'flowfix-tester'],
     ['arn:aws:iam::111111111111:user/team/alice', 'flowfix-alice'],
@@ -177,17 +196,39 @@ describe('defaultRoleSessionName: flowfix-<caller>, within STS\'s 2-64 character
 describe('entering a member account: hints that fit real organizations', () => {
   const settings = { assumeRole: ROLE };
   test.each([
-    ['root credentials', awsError('AccessDenied', 'Roles may not be assumed by root accounts.', 403), false, /with the root user's credentials, which cannot assume roles/],
-    ['STS deactivated in the member', awsError('RegionDisabledException', 'STS is not activated in this region for account:222222222222. Your account administrator can activate STS in this region using the IAM Console.', 403), false, /has deactivated STS .* activates it in the IAM console/],
+    [
+      'root credentials',
+      awsError('AccessDenied', 'Roles may not be assumed by root accounts.', 403),
+      false,
+      /with the root user's credentials, which cannot assume roles/,
+    ],
+    [
+      'STS deactivated in the member',
+      awsError(
+        'RegionDisabledException',
+        'STS is not activated in this region for account:222222222222. Your account administrator can activate STS in this region using the IAM Console.',
+        403,
+      ),
+      false,
+      /has deactivated STS .* activates it in the IAM console/,
+    ],
     [
       'an SCP denying sts:AssumeRole',
-      awsError('AccessDenied', `User: arn:aws:sts::111111111111:assumed-role/Admin/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/${ROLE} with an explicit deny in a service control policy: arn:aws:organizations::999999999999:policy/o-abcdef1234/service_control_policy/p-noassume`, 403),
+      awsError(
+        'AccessDenied',
+        `User: arn:aws:sts::111111111111:assumed-role/Admin/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/${ROLE} with an explicit deny in a service control policy: arn:aws:organizations::999999999999:policy/o-abcdef1234/service_control_policy/p-noassume`,
+        403,
+      ),
       false,
       /organization policy denies sts:AssumeRole .*p-noassume.*SCPs never apply to the management account/,
     ],
     [
       'an invited account without the role',
-      awsError('AccessDenied', `User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/${ROLE}`, 403),
+      awsError(
+        'AccessDenied',
+        `User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/${ROLE}`,
+        403,
+      ),
       true,
       /222222222222 joined the organization by invitation, and invited accounts have no OrganizationAccountAccessRole until someone creates it/,
     ],

@@ -5,11 +5,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeAws } from '../helpers/fake-aws.js';
-import { runFlowfix } from '../helpers/capture-io.js';
-import { planReportSchema, type PlanReport } from '../../src/report/plan-report.js';
+
 import { applyReportSchema } from '../../src/report/apply-report.js';
+import { planReportSchema, type PlanReport } from '../../src/report/plan-report.js';
 import { rollbackReportSchema } from '../../src/report/rollback-report.js';
+import { runFlowfix } from '../helpers/capture-io.js';
+import { FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
@@ -60,7 +61,10 @@ describe('GIVEN an SCP denying eu-west-1', () => {
     const invocation = JSON.parse(result.stdout).runs[0].invocations[0];
     expect(invocation.executionSuccessful).toBe(true);
     expect(invocation.toolExecutionNotifications).toEqual([
-      expect.objectContaining({ level: 'note', message: { text: `Skipped eu-west-1: denied by an organization policy, the service control policy (SCP) ${policyArn}` } }),
+      expect.objectContaining({
+        level: 'note',
+        message: { text: `Skipped eu-west-1: denied by an organization policy, the service control policy (SCP) ${policyArn}` },
+      }),
     ]);
   });
 
@@ -114,7 +118,7 @@ describe('GIVEN an SCP denying eu-west-1', () => {
     expect((await run(['verify'])).code).toBe(0);
   });
 
-  test('WHEN a plan saved before the SCP is applied THEN the denied region\'s work is refused by name, nothing is sent there, exit 1', async () => {
+  test("WHEN a plan saved before the SCP is applied THEN the denied region's work is refused by name, nothing is sent there, exit 1", async () => {
     fake.restore();
     const before = new FakeAws().install();
     try {
@@ -127,7 +131,9 @@ describe('GIVEN an SCP denying eu-west-1', () => {
       const applied = await run(['apply', file, '--yes']);
 
       expect(applied.code).toBe(1);
-      expect(applied.stderr).toMatch(/asks for what flowfix would not do now: .*eu-west-1 is now denied by an organization policy \(the service control policy \(SCP\) arn:aws:organizations::/);
+      expect(applied.stderr).toMatch(
+        /asks for what flowfix would not do now: .*eu-west-1 is now denied by an organization policy \(the service control policy \(SCP\) arn:aws:organizations::/,
+      );
       expect(before.mutatingCalls()).toEqual([]);
     } finally {
       before.restore();
@@ -216,12 +222,16 @@ describe('GIVEN flowfix applied in both regions, then an SCP came to deny eu-wes
     fake.install();
   });
 
-  test('WHEN rollback --yes THEN us-east-1\'s flow log goes, the role is kept naming eu-west-1 and its policy as the reason, exit 0', async () => {
+  test("WHEN rollback --yes THEN us-east-1's flow log goes, the role is kept naming eu-west-1 and its policy as the reason, exit 0", async () => {
     const result = await run(['rollback', '--yes']);
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Kept region eu-west-1: denied by an organization policy (the service control policy (SCP) ${policyArn}): nothing there can be read or deleted`);
-    expect(result.stdout).toMatch(/Kept role flowfix-vpc-flow-logs: eu-west-1 is denied by an organization policy, so flow logs flowfix made there before the policy may still use it: kept with its policy; add --denied-regions-hold-nothing/);
+    expect(result.stdout).toContain(
+      `Kept region eu-west-1: denied by an organization policy (the service control policy (SCP) ${policyArn}): nothing there can be read or deleted`,
+    );
+    expect(result.stdout).toMatch(
+      /Kept role flowfix-vpc-flow-logs: eu-west-1 is denied by an organization policy, so flow logs flowfix made there before the policy may still use it: kept with its policy; add --denied-regions-hold-nothing/,
+    );
     expect(applied.flowLogs('us-east-1')).toEqual([]);
     // The flow log behind the SCP is still there, and so is the role it delivers with.
     expect(applied.flowLogs('eu-west-1')).toHaveLength(1);
@@ -246,7 +256,9 @@ describe('GIVEN flowfix applied in both regions, then an SCP came to deny eu-wes
     const account = report.accounts[0]!;
     expect(account.status).toBe('done');
     if (account.status === 'done') {
-      expect(account.kept).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'region', name: 'eu-west-1', deniedBy: { policyType: 'service-control-policy', policyArn } })]));
+      expect(account.kept).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'region', name: 'eu-west-1', deniedBy: { policyType: 'service-control-policy', policyArn } })]),
+      );
     }
   });
 });

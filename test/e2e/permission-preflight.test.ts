@@ -2,10 +2,10 @@
 // whether the caller may send everything the plan needs, before anything is written.
 import { applyReportSchema } from '../../src/report/apply-report.js';
 import { planReportSchema } from '../../src/report/plan-report.js';
-import { operatorPolicy } from '../helpers/operator-permissions.js';
-import { validDocument } from '../helpers/documents.js';
-import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { runFlowfix } from '../helpers/capture-io.js';
+import { validDocument } from '../helpers/documents.js';
+import { FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
+import { operatorPolicy } from '../helpers/operator-permissions.js';
 import { trustManagement, useManagementCredentials } from '../helpers/organization.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
@@ -47,7 +47,10 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
     // The operator policy's conditions are given their values: PassRole to flow logs, tags on CreateFlowLogs.
     const passRole = calls.find((c) => c.input.ActionNames.includes('iam:PassRole'));
     const entry = (key: string, ...values: string[]) => ({ ContextKeyName: key, ContextKeyType: 'string', ContextKeyValues: values });
-    expect(passRole?.input).toMatchObject({ ResourceArns: [ROLE_ARN], ContextEntries: [entry('aws:RequestedRegion', expect.any(String)), entry('iam:PassedToService', 'vpc-flow-logs.amazonaws.com')] });
+    expect(passRole?.input).toMatchObject({
+      ResourceArns: [ROLE_ARN],
+      ContextEntries: [entry('aws:RequestedRegion', expect.any(String)), entry('iam:PassedToService', 'vpc-flow-logs.amazonaws.com')],
+    });
     const createTags = calls.find((c) => c.input.ActionNames.includes('ec2:CreateTags'));
     expect(createTags?.input.ContextEntries).toEqual([
       entry('aws:RequestedRegion', createTags?.input.ResourceArns[0].split(':')[3]),
@@ -69,7 +72,9 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
     // PassRole is judged with each CreateFlowLogs call, so once per region (its aws:RequestedRegion).
     expect(result.stdout).toMatch(/2 of \d+ permissions missing for arn:aws:iam::\d{12}:user\/tester/);
     for (const region of ['eu-west-1', 'us-east-1']) {
-      expect(result.stdout).toMatch(new RegExp(`^\\s+${region}\\s+iam:PassRole\\s+${ROLE_ARN.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+implicitDeny\\s+identity policy$`, 'm'));
+      expect(result.stdout).toMatch(
+        new RegExp(`^\\s+${region}\\s+iam:PassRole\\s+${ROLE_ARN.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+implicitDeny\\s+identity policy$`, 'm'),
+      );
     }
     expect(result.code).toBe(1);
   });
@@ -82,7 +87,11 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
 
     const report = validDocument(planReportSchema, JSON.parse(result.stdout));
     const missing = (region: string) => ({ action: 'iam:PassRole', resource: ROLE_ARN, decision: 'implicitDeny', deniedBy: 'identity-policy', region });
-    expect(report.permissionCheck).toMatchObject({ status: 'checked', principal: `arn:aws:iam::${FAKE_ACCOUNT}:user/tester`, missing: [missing('eu-west-1'), missing('us-east-1')] });
+    expect(report.permissionCheck).toMatchObject({
+      status: 'checked',
+      principal: `arn:aws:iam::${FAKE_ACCOUNT}:user/tester`,
+      missing: [missing('eu-west-1'), missing('us-east-1')],
+    });
     expect(result.code).toBe(1);
   });
 
@@ -90,12 +99,21 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
     seedEstate(fake);
     const policy = operatorPolicy('operator-apply.json');
     const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
-    fake.simulateAgainst({ ...policy, Statement: statements.map((s) => ([s.Resource].flat().some((r) => r?.includes('role/*/')) ? { ...s, Resource: 'arn:*:iam::*:role/flowfix-vpc-flow-logs' } : s)) });
+    fake.simulateAgainst({
+      ...policy,
+      Statement: statements.map((s) =>
+        [s.Resource].flat().some((r) => r?.includes('role/*/')) ? { ...s, Resource: 'arn:*:iam::*:role/flowfix-vpc-flow-logs' } : s,
+      ),
+    });
 
     const result = await run(['plan', '--check-permissions']);
 
     expect(result.stdout).toMatch(/all \d+ permissions allowed/);
-    expect(simulations(fake).flatMap((c) => c.input.ResourceArns).filter((r: string) => r.includes('role/*'))).toEqual([]);
+    expect(
+      simulations(fake)
+        .flatMap((c) => c.input.ResourceArns)
+        .filter((r: string) => r.includes('role/*')),
+    ).toEqual([]);
   });
 
   test('GIVEN plan without --check-permissions THEN IAM is not asked and the report has no permissionCheck', async () => {
@@ -143,7 +161,11 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
     const result = await run(['apply', '--dry-run']);
 
     const lines = result.stdout.split('\n').filter((l) => /SimulatePrincipalPolicy/.test(l));
-    expect(lines).toEqual([expect.stringMatching(/^\s+Permission check unavailable: iam:SimulatePrincipalPolicy is not allowed for arn:aws:iam::\d{12}:user\/tester \(AccessDenied\): checked with DryRun probes instead$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^\s+Permission check unavailable: iam:SimulatePrincipalPolicy is not allowed for arn:aws:iam::\d{12}:user\/tester \(AccessDenied\): checked with DryRun probes instead$/,
+      ),
+    ]);
     expect(result.stdout).toContain('dry run us-east-1: CreateFlowLogs would be allowed (DryRunOperation)');
     expect(fake.calls.filter((c) => c.operation === 'CreateFlowLogs').every((c) => c.input.DryRun === true)).toBe(true);
     expect(fake.mutatingCalls()).toEqual([]);
@@ -175,7 +197,7 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
       return { ...policy, Statement: statements.map((st) => (st.Sid === sid ? { ...st, ...patch } : st)) };
     };
 
-    test('GIVEN AWS\'s boundary guard (CreateRole only with iam:PermissionsBoundary) and --permissions-boundary THEN CreateRole is allowed; without the key it would not be', async () => {
+    test("GIVEN AWS's boundary guard (CreateRole only with iam:PermissionsBoundary) and --permissions-boundary THEN CreateRole is allowed; without the key it would not be", async () => {
       seedEstate(fake);
       const boundary = `arn:aws:iam::${FAKE_ACCOUNT}:policy/LandingZoneBoundary`;
       // The boundary exists and allows delivery (else the plan reports it and creates no role).
@@ -186,22 +208,30 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
       expect(report.permissionCheck?.missing).toEqual([]);
       expect(result.code).toBe(2);
       const createRole = simulations(fake).find((c) => c.input.ActionNames.includes('iam:CreateRole'));
-      expect(createRole?.input.ContextEntries).toEqual(expect.arrayContaining([{ ContextKeyName: 'iam:PermissionsBoundary', ContextKeyType: 'string', ContextKeyValues: [boundary] }]));
+      expect(createRole?.input.ContextEntries).toEqual(
+        expect.arrayContaining([{ ContextKeyName: 'iam:PermissionsBoundary', ContextKeyType: 'string', ContextKeyValues: [boundary] }]),
+      );
       // Another boundary than the one the guard demands (it exists too): refused by the identity policy.
       fake.addManagedPolicy('Other', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] });
       const other = await run(['plan', '--check-permissions', '--permissions-boundary', `arn:aws:iam::${FAKE_ACCOUNT}:policy/Other`, '--format', 'json']);
-      expect(JSON.parse(other.stdout).permissionCheck.missing).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'iam:CreateRole', deniedBy: 'identity-policy' })]));
+      expect(JSON.parse(other.stdout).permissionCheck.missing).toEqual(
+        expect.arrayContaining([expect.objectContaining({ action: 'iam:CreateRole', deniedBy: 'identity-policy' })]),
+      );
       expect(other.code).toBe(1);
     });
 
-    test('GIVEN a policy conditioned on aws:RequestedRegion THEN only the other region\'s calls are missing', async () => {
+    test("GIVEN a policy conditioned on aws:RequestedRegion THEN only the other region's calls are missing", async () => {
       seedEstate(fake);
       const policy = operatorPolicy('operator-apply.json');
       const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
       // ec2 and logs writes allowed in eu-west-1 only; IAM (us-east-1 for the global endpoint) as before.
       fake.simulateAgainst({
         ...policy,
-        Statement: statements.map((st) => (/^Flowfix(FlowLogs|TagNewFlowLogs|LogGroups|PassDeliveryRoleToFlowLogs)$/.test(st.Sid ?? '') ? { ...st, Condition: { ...st.Condition, StringEquals: { ...st.Condition?.['StringEquals'], 'aws:RequestedRegion': 'eu-west-1' } } } : st)),
+        Statement: statements.map((st) =>
+          /^Flowfix(FlowLogs|TagNewFlowLogs|LogGroups|PassDeliveryRoleToFlowLogs)$/.test(st.Sid ?? '')
+            ? { ...st, Condition: { ...st.Condition, StringEquals: { ...st.Condition?.['StringEquals'], 'aws:RequestedRegion': 'eu-west-1' } } }
+            : st,
+        ),
       });
       const report = JSON.parse((await run(['plan', '--check-permissions', '--format', 'json'])).stdout);
       const missing = report.permissionCheck.missing as { action: string; region: string }[];
@@ -210,9 +240,11 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
       expect(missing.map((m) => m.action)).toEqual(expect.arrayContaining(['ec2:CreateFlowLogs', 'ec2:CreateTags', 'logs:CreateLogGroup', 'iam:PassRole']));
     });
 
-    test('GIVEN a policy that allows tag-on-create only with the ManagedBy request tag THEN allowed with flowfix\'s tags, missing with a tag it does not allow', async () => {
+    test("GIVEN a policy that allows tag-on-create only with the ManagedBy request tag THEN allowed with flowfix's tags, missing with a tag it does not allow", async () => {
       seedEstate(fake);
-      const requireTag = { Condition: { StringEquals: { 'aws:RequestTag/ManagedBy': 'flowfix' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['ManagedBy'] } } };
+      const requireTag = {
+        Condition: { StringEquals: { 'aws:RequestTag/ManagedBy': 'flowfix' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['ManagedBy'] } },
+      };
       fake.simulateAgainst(withStatement('FlowfixFlowLogs', requireTag));
       const allowed = JSON.parse((await run(['plan', '--check-permissions', '--format', 'json'])).stdout);
       expect(allowed.permissionCheck.missing).toEqual([]);
@@ -220,7 +252,7 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
       expect(tagged.permissionCheck.missing.map((m: { action: string }) => m.action)).toEqual(expect.arrayContaining(['ec2:CreateFlowLogs']));
     });
 
-    test('GIVEN CreateFlowLogs granted only on the vpc-flow-log type and this account\'s VPCs THEN allowed; scoped to another VPC THEN that VPC is missing', async () => {
+    test("GIVEN CreateFlowLogs granted only on the vpc-flow-log type and this account's VPCs THEN allowed; scoped to another VPC THEN that VPC is missing", async () => {
       seedEstate(fake);
       fake.simulateAgainst(withStatement('FlowfixFlowLogs', { Resource: ['arn:aws:ec2:*:*:vpc-flow-log/*', `arn:aws:ec2:*:${FAKE_ACCOUNT}:vpc/*`] }));
       const scoped = JSON.parse((await run(['plan', '--check-permissions', '--format', 'json'])).stdout);
@@ -252,15 +284,22 @@ describe('permission preflight (SimulatePrincipalPolicy)', () => {
       fake.simulateAgainst(withStatement('FlowfixLogGroups', { Condition: { StringEquals: { 'aws:PrincipalTag/team': 'network' } } }));
       const result = await run(['plan', '--check-permissions']);
       expect(result.stdout).toMatch(/of \d+ permissions allowed, none missing for arn:aws:iam::\d{12}:user\/tester/);
-      expect(result.stdout).toMatch(/\d+ could not be decided: the policies test aws:PrincipalTag\/team, whose values flowfix cannot know \(not counted as missing\)/);
+      expect(result.stdout).toMatch(
+        /\d+ could not be decided: the policies test aws:PrincipalTag\/team, whose values flowfix cannot know \(not counted as missing\)/,
+      );
       expect(result.code).toBe(2);
       const report = JSON.parse((await run(['plan', '--check-permissions', '--format', 'json'])).stdout);
-      expect(report.permissionCheck.undecided).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'logs:CreateLogGroup', missingContextValues: ['aws:PrincipalTag/team'] })]));
+      expect(report.permissionCheck.undecided).toEqual(
+        expect.arrayContaining([expect.objectContaining({ action: 'logs:CreateLogGroup', missingContextValues: ['aws:PrincipalTag/team'] })]),
+      );
     });
 
     test('GIVEN an IAM Identity Center session (role under /aws-reserved/sso.amazonaws.com/) THEN one GetRole finds the real ARN and the simulation runs for it', async () => {
       seedEstate(fake);
-      const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${FAKE_ACCOUNT}:saml-provider/AWSSSO` }, Action: 'sts:AssumeRoleWithSAML' }] };
+      const trust = {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${FAKE_ACCOUNT}:saml-provider/AWSSSO` }, Action: 'sts:AssumeRoleWithSAML' }],
+      };
       fake.addRole('AWSReservedSSO_NetworkAdmin_0123456789abcdef', trust, {}, {}, { path: '/aws-reserved/sso.amazonaws.com/eu-west-1/' });
       fake.callAs(`arn:aws:sts::${FAKE_ACCOUNT}:assumed-role/AWSReservedSSO_NetworkAdmin_0123456789abcdef/alice@example.com`);
       const real = `arn:aws:iam::${FAKE_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_NetworkAdmin_0123456789abcdef`;
@@ -288,8 +327,12 @@ describe('permission preflight across an organization (--org)', () => {
   afterEach(() => fake.restore());
 
   test('GIVEN plan --org --check-permissions THEN each account is checked on its own, the member as the role flowfix assumed there', async () => {
-    const result = await runFlowfix(['plan', '--org', '--assume-role', ROLE, '--regions', 'us-east-1', '--check-permissions', '--format', 'json'], { env: { CI: 'true', AWS_REGION: 'us-east-1' } });
-    const report = JSON.parse(result.stdout) as { accounts: { accountId: string; status: string; report?: { permissionCheck?: { status: string; principal?: string; missing: unknown[] } } }[] };
+    const result = await runFlowfix(['plan', '--org', '--assume-role', ROLE, '--regions', 'us-east-1', '--check-permissions', '--format', 'json'], {
+      env: { CI: 'true', AWS_REGION: 'us-east-1' },
+    });
+    const report = JSON.parse(result.stdout) as {
+      accounts: { accountId: string; status: string; report?: { permissionCheck?: { status: string; principal?: string; missing: unknown[] } } }[];
+    };
     const checkOf = (id: string) => report.accounts.find((a) => a.accountId === id)?.report?.permissionCheck;
     expect(checkOf(FAKE_ACCOUNT)).toMatchObject({ status: 'checked', principal: `arn:aws:iam::${FAKE_ACCOUNT}:user/tester`, missing: [] });
     expect(checkOf(MEMBER)).toMatchObject({ status: 'checked', principal: `arn:aws:iam::${MEMBER}:role/${ROLE}`, missing: [] });
@@ -301,7 +344,9 @@ describe('permission preflight across an organization (--org)', () => {
   });
 
   test('GIVEN apply --dry-run --org THEN each account gets its own Permissions section and nothing is written', async () => {
-    const result = await runFlowfix(['apply', '--dry-run', '--org', '--assume-role', ROLE, '--regions', 'us-east-1'], { env: { CI: 'true', AWS_REGION: 'us-east-1' } });
+    const result = await runFlowfix(['apply', '--dry-run', '--org', '--assume-role', ROLE, '--regions', 'us-east-1'], {
+      env: { CI: 'true', AWS_REGION: 'us-east-1' },
+    });
     expect(result.stdout.match(/^Permissions$/gm)).toHaveLength(2);
     expect(result.stdout).toContain(`permissions allowed for arn:aws:iam::${MEMBER}:role/${ROLE}`);
     expect(new Set(fake.calls.filter((c) => c.operation === 'SimulatePrincipalPolicy').map((c) => c.account))).toEqual(new Set([FAKE_ACCOUNT, MEMBER]));

@@ -1,10 +1,10 @@
 // Reusing a delivery role and inline policy flowfix did not create (--role-name/--policy-name): the
 // policy that existing flow logs deliver through is never narrowed, only left alone or added to.
+import type { PolicyDocument } from '../../src/facts/policy-document.js';
 import { isAllowed } from '../../src/policy/evaluate.js';
 import { loadPolicyTemplates, renderPolicy } from '../../src/policy/templates.js';
-import type { PolicyDocument } from '../../src/facts/policy-document.js';
-import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
 import { runFlowfix } from '../helpers/capture-io.js';
+import { FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const ROLE = 'seed-flowlogs-role';
@@ -49,12 +49,19 @@ describe('flowfix apply --role-name/--policy-name with a role flowfix did not cr
     expect(fake.flowLogs('us-east-1').find((f) => f.ResourceId === bare)).toMatchObject({ DeliverLogsPermissionArn: ROLE_ARN, LogGroupName: GROUP });
   });
 
-  test('GIVEN a narrower user policy WHEN apply --yes THEN it keeps its own statement and gains flowfix\'s, and the plan names the flow log that uses it', async () => {
-    const legacy = { Sid: 'LegacyDelivery', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `arn:aws:logs:*:${FAKE_ACCOUNT}:log-group:${LEGACY}:*` };
+  test("GIVEN a narrower user policy WHEN apply --yes THEN it keeps its own statement and gains flowfix's, and the plan names the flow log that uses it", async () => {
+    const legacy = {
+      Sid: 'LegacyDelivery',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `arn:aws:logs:*:${FAKE_ACCOUNT}:log-group:${LEGACY}:*`,
+    };
     const { oldFlowLog } = seed({ Version: '2012-10-17', Statement: [legacy] });
 
     const planned = await run(['plan', '--format', 'json', ...REUSE]);
-    const put = (JSON.parse(planned.stdout) as { plan: { actions: { kind: string; because: unknown[]; description: string }[] } }).plan.actions.find((a) => a.kind === 'put-role-policy');
+    const put = (JSON.parse(planned.stdout) as { plan: { actions: { kind: string; because: unknown[]; description: string }[] } }).plan.actions.find(
+      (a) => a.kind === 'put-role-policy',
+    );
     expect(put?.because).toContainEqual({ kind: 'in-use', resourceIds: [oldFlowLog] });
     expect(put?.description).toContain('(and keep 1 other statement it already had)');
 

@@ -5,8 +5,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeAws } from '../helpers/fake-aws.js';
+
 import { runFlowfix } from '../helpers/capture-io.js';
+import { FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const GROUP = '/flowfix/vpc-flow-logs';
@@ -50,17 +51,23 @@ describe('--tag', () => {
     const { stdout } = await run(['plan', '--format', 'json', '--tag', 'CostCentre=4711']);
     const plan = JSON.parse(stdout).plan;
     const tagged = { ManagedBy: 'flowfix', CostCentre: '4711' };
-    const asList = [{ Key: 'ManagedBy', Value: 'flowfix' }, { Key: 'CostCentre', Value: '4711' }];
+    const asList = [
+      { Key: 'ManagedBy', Value: 'flowfix' },
+      { Key: 'CostCentre', Value: '4711' },
+    ];
     expect(plan.actions.find((a: any) => a.kind === 'create-role').input.Tags).toEqual(asList);
     for (const a of plan.actions.filter((a: any) => a.kind === 'create-log-group')) expect(a.input.tags).toEqual(tagged);
-    for (const a of plan.actions.filter((a: any) => a.kind === 'create-flow-logs')) expect(a.input.TagSpecifications).toEqual([{ ResourceType: 'vpc-flow-log', Tags: asList }]);
+    for (const a of plan.actions.filter((a: any) => a.kind === 'create-flow-logs'))
+      expect(a.input.TagSpecifications).toEqual([{ ResourceType: 'vpc-flow-log', Tags: asList }]);
     expect(plan.settings.tags).toEqual({ CostCentre: '4711' });
   });
 
   test('GIVEN --tag ManagedBy=… THEN it is refused in one line, nothing is sent', async () => {
     const refused = await run(['apply', '--yes', '--tag', 'ManagedBy=terraform']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^flowfix: invalid settings: --tag: tag key "ManagedBy" is flowfix's own \(ManagedBy=flowfix\) and cannot be set or overridden \(flowfix --help lists every option/);
+    expect(refused.stderr).toMatch(
+      /^flowfix: invalid settings: --tag: tag key "ManagedBy" is flowfix's own \(ManagedBy=flowfix\) and cannot be set or overridden \(flowfix --help lists every option/,
+    );
     expect(fake.calls).toEqual([]);
   });
 });
@@ -84,7 +91,7 @@ describe('saved plans keep their tags', () => {
     expect(createdTags()).toEqual(everywhere({ ManagedBy: 'flowfix', CostCentre: '4711' }));
   });
 
-  test('GIVEN a plan saved with --tag and a settings file with other tags now WHEN applied THEN the plan\'s tags are used', async () => {
+  test("GIVEN a plan saved with --tag and a settings file with other tags now WHEN applied THEN the plan's tags are used", async () => {
     const file = path.join(dir, 'plan.json');
     await run(['plan', '--tag', 'CostCentre=4711', '--out', file]);
     await writeFile(path.join(dir, 'flowfix.config.json'), JSON.stringify({ tags: { CostCentre: '9999' } }));

@@ -1,8 +1,8 @@
 // AccessDenied / UnauthorizedOperation on each call flowfix makes: the message names the missing IAM
 // action and the region, the other regions go on, exit 1, and never a stack trace.
 
-import { FakeAws } from '../helpers/fake-aws.js';
 import { runFlowfix, type CapturedRun } from '../helpers/capture-io.js';
+import { FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });

@@ -1,8 +1,8 @@
 // A write whose answer is lost (the connection drops, or AWS answers 5xx, after the call went out) may
 // have taken effect: apply re-reads live state and reports what is there, so the summary and the exit
 // code agree with the verification below them. A refusal AWS answered in full stays a failure.
-import { FakeAws, type InjectedError } from '../helpers/fake-aws.js';
 import { runFlowfix } from '../helpers/capture-io.js';
+import { FakeAws, type InjectedError } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
@@ -56,15 +56,19 @@ describe('apply after a write whose answer was lost', () => {
     expect(result.code).toBe(0);
   });
 
-  test('GIVEN one region\'s CreateFlowLogs took effect with its answer lost and the other\'s is refused THEN only the refused one fails, exit 1', async () => {
+  test("GIVEN one region's CreateFlowLogs took effect with its answer lost and the other's is refused THEN only the refused one fails, exit 1", async () => {
     fake.failNext('CreateFlowLogs', RESET, { afterEffect: true, region: 'us-east-1' });
     fake.denyAction('CreateFlowLogs', { region: 'eu-west-1' });
 
     const result = await run(['apply', '--yes']);
 
     const lines = linesOf(result.stdout, 'create-flow-logs');
-    expect(lines.filter((l) => l.startsWith('applied'))).toEqual(vpcs.slice(0, 3).map((vpc) => expect.stringMatching(new RegExp(`${vpc}\\s+create-flow-logs\\s+${CONFIRMED}$`))));
-    expect(lines.filter((l) => l.startsWith('failed'))).toEqual(vpcs.slice(3).map((vpc) => expect.stringMatching(new RegExp(`${vpc}\\s+create-flow-logs\\s+UnauthorizedOperation: `))));
+    expect(lines.filter((l) => l.startsWith('applied'))).toEqual(
+      vpcs.slice(0, 3).map((vpc) => expect.stringMatching(new RegExp(`${vpc}\\s+create-flow-logs\\s+${CONFIRMED}$`))),
+    );
+    expect(lines.filter((l) => l.startsWith('failed'))).toEqual(
+      vpcs.slice(3).map((vpc) => expect.stringMatching(new RegExp(`${vpc}\\s+create-flow-logs\\s+UnauthorizedOperation: `))),
+    );
     expect(result.stdout).toMatch(/^Verification: \d+\/5 delivering/m);
     expect(result.code).toBe(1);
   });
@@ -83,7 +87,8 @@ describe('apply after a write whose answer was lost', () => {
     fake.failNext('CreateLogGroup', RESET, { afterEffect: true, region: 'eu-west-1' });
     fake.onCall = (call) => {
       // The next DescribeLogGroups in eu-west-1 is apply's re-read.
-      if (call.operation === 'CreateLogGroup') fake.failNext('DescribeLogGroups', { name: 'ServiceUnavailableException', httpStatusCode: 503 }, { region: 'eu-west-1' });
+      if (call.operation === 'CreateLogGroup')
+        fake.failNext('DescribeLogGroups', { name: 'ServiceUnavailableException', httpStatusCode: 503 }, { region: 'eu-west-1' });
     };
 
     const result = await run(['apply', '--yes']);

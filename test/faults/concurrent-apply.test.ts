@@ -6,10 +6,11 @@
 // on how fast the machine is.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
+
 import { runFlowfix } from '../helpers/capture-io.js';
 import { mutatingOperations, type RecordedCall } from '../helpers/fake-aws.js';
-import { apply, cleanRun, convergenceProblems, ENV, newEstate, ROLE, type CleanRun } from './estate.js';
 import { EVERY_CALL_LOOP_TIMEOUT_MS } from '../helpers/timeouts.js';
+import { apply, cleanRun, convergenceProblems, ENV, newEstate, ROLE, type CleanRun } from './estate.js';
 
 type Run = 'first' | 'second';
 
@@ -60,46 +61,50 @@ describe('two applies at once', () => {
     }
   });
 
-  test('GIVEN the second apply starts when the first reaches call j, for every j, THEN both exit 0 and the account has no duplicates', async () => {
-    const problems: string[] = [];
-    const raced = new Set<string>();
-    for (let j = 1; j <= clean.calls.length; j++) {
-      const { fake, targets } = newEstate();
-      try {
-        const run = new AsyncLocalStorage<Run>();
-        const secondStart = gate();
-        const secondRead = gate();
-        let firstCalls = 0;
-        // The first run is held inside its call j (before AWS acts on it) until the second has read
-        // the account: the second plans from the state the first had reached at call j.
-        fake.onCall = (call) => {
-          if (run.getStore() === 'second') {
-            if (isWrite(call)) secondRead.open();
-            return;
-          }
-          if (++firstCalls !== j) return;
-          secondStart.open();
-          return secondRead.opened;
-        };
-        const first = run.run('first', () => apply());
-        void first.finally(() => secondStart.open()); // the first may make fewer calls than the clean run
-        const second = secondStart.opened.then(() => run.run('second', () => apply()));
-        void second.finally(() => secondRead.open()); // a second run with nothing to write
-        const [a, b] = await Promise.all([first, second]);
+  test(
+    'GIVEN the second apply starts when the first reaches call j, for every j, THEN both exit 0 and the account has no duplicates',
+    async () => {
+      const problems: string[] = [];
+      const raced = new Set<string>();
+      for (let j = 1; j <= clean.calls.length; j++) {
+        const { fake, targets } = newEstate();
+        try {
+          const run = new AsyncLocalStorage<Run>();
+          const secondStart = gate();
+          const secondRead = gate();
+          let firstCalls = 0;
+          // The first run is held inside its call j (before AWS acts on it) until the second has read
+          // the account: the second plans from the state the first had reached at call j.
+          fake.onCall = (call) => {
+            if (run.getStore() === 'second') {
+              if (isWrite(call)) secondRead.open();
+              return;
+            }
+            if (++firstCalls !== j) return;
+            secondStart.open();
+            return secondRead.opened;
+          };
+          const first = run.run('first', () => apply());
+          void first.finally(() => secondStart.open()); // the first may make fewer calls than the clean run
+          const second = secondStart.opened.then(() => run.run('second', () => apply()));
+          void second.finally(() => secondRead.open()); // a second run with nothing to write
+          const [a, b] = await Promise.all([first, second]);
 
-        const context = `second apply started at call ${j} (${clean.calls[j - 1]})`;
-        if (a.code !== 0 || b.code !== 0) problems.push(`${context}: exits ${a.code}/${b.code}:\n${a.stdout}${a.stderr}\n---\n${b.stdout}${b.stderr}`);
-        fake.onCall = undefined;
-        for (const op of ['CreateRole', 'CreateLogGroup', 'CreateFlowLogs']) {
-          if (fake.calls.filter((c) => c.operation === op && c.region === 'us-east-1').length > 1) raced.add(op);
+          const context = `second apply started at call ${j} (${clean.calls[j - 1]})`;
+          if (a.code !== 0 || b.code !== 0) problems.push(`${context}: exits ${a.code}/${b.code}:\n${a.stdout}${a.stderr}\n---\n${b.stdout}${b.stderr}`);
+          fake.onCall = undefined;
+          for (const op of ['CreateRole', 'CreateLogGroup', 'CreateFlowLogs']) {
+            if (fake.calls.filter((c) => c.operation === op && c.region === 'us-east-1').length > 1) raced.add(op);
+          }
+          for (const p of await convergenceProblems(fake, targets, clean.end)) problems.push(`${context}: ${p}`);
+        } finally {
+          fake.restore();
         }
-        for (const p of await convergenceProblems(fake, targets, clean.end)) problems.push(`${context}: ${p}`);
-      } finally {
-        fake.restore();
       }
-    }
-    expect(problems).toEqual([]);
-    // The loop did make the two runs race for the same resources, not just run one after the other.
-    expect([...raced].sort()).toEqual(['CreateFlowLogs', 'CreateLogGroup', 'CreateRole']);
-  }, EVERY_CALL_LOOP_TIMEOUT_MS);
+      expect(problems).toEqual([]);
+      // The loop did make the two runs race for the same resources, not just run one after the other.
+      expect([...raced].sort()).toEqual(['CreateFlowLogs', 'CreateLogGroup', 'CreateRole']);
+    },
+    EVERY_CALL_LOOP_TIMEOUT_MS,
+  );
 });

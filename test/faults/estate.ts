@@ -2,13 +2,13 @@
 // commands run in-process, and the checks that say whether an account has converged.
 
 import { applyCommand } from '../../src/cli/commands/apply.js';
-import type { CommandDeps } from '../../src/cli/context.js';
 import { planCommand } from '../../src/cli/commands/plan.js';
+import type { CommandDeps } from '../../src/cli/context.js';
 import { toCommandOptions, type RawArgs } from '../../src/cli/options.js';
 import { formatError } from '../../src/cli/run.js';
 import { isFlowfixError } from '../../src/errors.js';
-import { FakeAws, mutatingOperations, type RecordedCall } from '../helpers/fake-aws.js';
 import { captureIo, runFlowfix, type CapturedRun } from '../helpers/capture-io.js';
+import { FakeAws, mutatingOperations, type RecordedCall } from '../helpers/fake-aws.js';
 
 export const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 export const ROLE = 'flowfix-vpc-flow-logs';
@@ -101,7 +101,15 @@ export function endState(fake: FakeAws) {
       fake
         .flowLogs(region)
         .map((f) =>
-          [region, f.ResourceId, f.TrafficType, f.LogDestinationType, f.LogGroupName ?? f.LogDestination, f.DeliverLogsPermissionArn ?? '', JSON.stringify(f.Tags ?? [])].join(' '),
+          [
+            region,
+            f.ResourceId,
+            f.TrafficType,
+            f.LogDestinationType,
+            f.LogGroupName ?? f.LogDestination,
+            f.DeliverLogsPermissionArn ?? '',
+            JSON.stringify(f.Tags ?? []),
+          ].join(' '),
         )
         .sort(),
     ),
@@ -123,7 +131,12 @@ export async function convergenceProblems(fake: FakeAws, targets: string[], expe
     for (const [resource, count] of perResource) if (count > 1) problems.push(`${resource} has ${count} flowfix flow logs`);
     if (fake.flowLogs(region).length !== new Set(fake.flowLogs(region).map((f) => f.FlowLogId)).size) problems.push(`duplicate flow log ids in ${region}`);
   }
-  const covered = REGIONS.flatMap((region) => fake.flowLogs(region).filter((f) => f.LogGroupName === GROUP).map((f) => f.ResourceId!));
+  const covered = REGIONS.flatMap((region) =>
+    fake
+      .flowLogs(region)
+      .filter((f) => f.LogGroupName === GROUP)
+      .map((f) => f.ResourceId!),
+  );
   for (const target of targets) if (!covered.includes(target)) problems.push(`${target} has no flowfix flow log`);
   const role = fake.role(ROLE);
   if (!role) problems.push('no delivery role');

@@ -2,8 +2,8 @@
 // the region is reported as failed with the cause, the other region goes on, exit 1, never a crash,
 // and a later run, once AWS answers again, finishes the job.
 
-import { FakeAws, type InjectedError } from '../helpers/fake-aws.js';
 import { runFlowfix, type CapturedRun } from '../helpers/capture-io.js';
+import { FakeAws, type InjectedError } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
@@ -67,21 +67,24 @@ describe('a read that keeps failing after the SDK retries, flowfix plan --format
 
   const cases = casesFor(['DescribeVpcs', 'DescribeSubnets', 'DescribeFlowLogs', 'DescribeLogGroups'].map((operation) => ({ operation })));
 
-  test.each(cases)('GIVEN $operation in eu-west-1 keeps failing with $fault ($error.name) THEN errors[] names eu-west-1 and the code, us-east-1 is audited, exit 1', async ({ operation, error }) => {
-    seed(fake);
-    fake.failNext(operation, error, { region: 'eu-west-1', times: PERSISTENT });
+  test.each(cases)(
+    'GIVEN $operation in eu-west-1 keeps failing with $fault ($error.name) THEN errors[] names eu-west-1 and the code, us-east-1 is audited, exit 1',
+    async ({ operation, error }) => {
+      seed(fake);
+      fake.failNext(operation, error, { region: 'eu-west-1', times: PERSISTENT });
 
-    const result = await run(['plan', '--format', 'json']);
+      const result = await run(['plan', '--format', 'json']);
 
-    expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as { errors: { region: string; code: string }[]; regions: { region: string; status: string; vpcs: number }[] };
-    expect(report.errors).toEqual([expect.objectContaining({ region: 'eu-west-1', code: error.name })]);
-    expect(report.regions.map((r) => [r.region, r.status])).toEqual([
-      ['eu-west-1', 'error'],
-      ['us-east-1', 'ok'],
-    ]);
-    expectNoCrash(result);
-  });
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout) as { errors: { region: string; code: string }[]; regions: { region: string; status: string; vpcs: number }[] };
+      expect(report.errors).toEqual([expect.objectContaining({ region: 'eu-west-1', code: error.name })]);
+      expect(report.regions.map((r) => [r.region, r.status])).toEqual([
+        ['eu-west-1', 'error'],
+        ['us-east-1', 'ok'],
+      ]);
+      expectNoCrash(result);
+    },
+  );
 
   test('GIVEN sts:GetCallerIdentity keeps throttling THEN one line says so and what to do, exit 1', async () => {
     seed(fake);

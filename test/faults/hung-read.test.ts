@@ -2,6 +2,7 @@
 // production timeouts (60 s per attempt): Ctrl-C ends the read in flight at once and exits 130; after a
 // few seconds stderr names what flowfix waits for; --debug logs every call without a secret.
 import { spawn } from 'node:child_process';
+
 import { runCli } from '../../src/cli/run.js';
 import { buildCli, type BuiltCli } from '../helpers/build-cli.js';
 import { captureIo } from '../helpers/capture-io.js';
@@ -37,7 +38,9 @@ describe('Ctrl-C during a read that never ends', () => {
 
     expect(result.code).toBe(130);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^flowfix: interrupted: the read in flight was abandoned, nothing more was started \(run the same command again to finish\)$/m);
+    expect(result.stderr).toMatch(
+      /^flowfix: interrupted: the read in flight was abandoned, nothing more was started \(run the same command again to finish\)$/m,
+    );
     expect(aws.count('GetCallerIdentity')).toBe(1);
   });
 
@@ -67,7 +70,9 @@ describe('what flowfix waits for', () => {
     const lines = result.stderr.trimEnd().split('\n');
     // Named once overdue (1 s); a busy machine may look a tick or more later, so the count is not pinned.
     expect(lines).toContainEqual(expect.stringMatching(/^waiting for sts\.us-east-1 \(GetCallerIdentity\): no answer for [12] s$/));
-    expect(lines.at(-1)).toMatch(/^flowfix: sts\.us-east-1 at http:\/\/127\.0\.0\.1:\d+ did not answer GetCallerIdentity (in 1 attempt \(2 s each\)|within 4 s, retries included)/);
+    expect(lines.at(-1)).toMatch(
+      /^flowfix: sts\.us-east-1 at http:\/\/127\.0\.0\.1:\d+ did not answer GetCallerIdentity (in 1 attempt \(2 s each\)|within 4 s, retries included)/,
+    );
     expect(result.stderr).not.toMatch(/\r|\x1b/);
   });
 
@@ -76,7 +81,10 @@ describe('what flowfix waits for', () => {
     const tty = { write: (t: string) => void t, isTTY: true, columns: 80 };
     const err: string[] = [];
 
-    const result = await plan(hung, { io: { env: { ...env, CI: '' }, stderr: { ...tty, write: (t: string) => err.push(t) } }, progressTimings: { waitingAfterMs: 1_000, tickMs: 50 } });
+    const result = await plan(hung, {
+      io: { env: { ...env, CI: '' }, stderr: { ...tty, write: (t: string) => err.push(t) } },
+      progressTimings: { waitingAfterMs: 1_000, tickMs: 50 },
+    });
 
     expect(result.code).toBe(1);
     const shown = err.join('');

@@ -2,8 +2,8 @@
 // a second flowfix flow log, and the delivery role never stays without its policy. "Killed before call
 // k" = call k and every later call never take effect (the fake's onCall throws before handling them).
 
-import { apply, applyKilledAt, cleanRun, convergenceProblems, GROUP, newEstate, POLICY, REGIONS, type CleanRun } from './estate.js';
 import { EVERY_CALL_LOOP_TIMEOUT_MS } from '../helpers/timeouts.js';
+import { apply, applyKilledAt, cleanRun, convergenceProblems, GROUP, newEstate, POLICY, REGIONS, type CleanRun } from './estate.js';
 
 describe('an apply killed at every step, then run again', () => {
   let clean: CleanRun;
@@ -31,25 +31,29 @@ describe('an apply killed at every step, then run again', () => {
     expect(clean.mutating[clean.mutating.length - 1]!.k).toBeLessThan(clean.calls.length);
   });
 
-  test('GIVEN the process is killed before call k, for every k of a clean apply, WHEN apply --yes runs again THEN it exits 0 and the account converges: no duplicate flow log, no role without policy, plan exits 0', async () => {
-    const problems: string[] = [];
-    for (let k = 1; k <= clean.calls.length; k++) {
-      const { fake, targets } = newEstate();
-      try {
-        await applyKilledAt(fake, k); // whatever it prints: the process is dead from call k on
-        const writesDone = fake.mutatingCalls().filter((c) => fake.calls.indexOf(c) < k - 1).length;
+  test(
+    'GIVEN the process is killed before call k, for every k of a clean apply, WHEN apply --yes runs again THEN it exits 0 and the account converges: no duplicate flow log, no role without policy, plan exits 0',
+    async () => {
+      const problems: string[] = [];
+      for (let k = 1; k <= clean.calls.length; k++) {
+        const { fake, targets } = newEstate();
+        try {
+          await applyKilledAt(fake, k); // whatever it prints: the process is dead from call k on
+          const writesDone = fake.mutatingCalls().filter((c) => fake.calls.indexOf(c) < k - 1).length;
 
-        const rerun = await apply();
+          const rerun = await apply();
 
-        const context = `killed before call ${k} (${clean.calls[k - 1]}, after ${writesDone} writes)`;
-        if (rerun.code !== 0) problems.push(`${context}: re-run exited ${rerun.code}:\n${rerun.stdout}${rerun.stderr}`);
-        for (const p of await convergenceProblems(fake, targets, clean.end)) problems.push(`${context}: ${p}`);
-      } finally {
-        fake.restore();
+          const context = `killed before call ${k} (${clean.calls[k - 1]}, after ${writesDone} writes)`;
+          if (rerun.code !== 0) problems.push(`${context}: re-run exited ${rerun.code}:\n${rerun.stdout}${rerun.stderr}`);
+          for (const p of await convergenceProblems(fake, targets, clean.end)) problems.push(`${context}: ${p}`);
+        } finally {
+          fake.restore();
+        }
       }
-    }
-    expect(problems).toEqual([]);
-  }, EVERY_CALL_LOOP_TIMEOUT_MS);
+      expect(problems).toEqual([]);
+    },
+    EVERY_CALL_LOOP_TIMEOUT_MS,
+  );
 
   test('GIVEN the process is killed at the first write WHEN apply runs again THEN the re-run sends every write of a clean apply exactly once', async () => {
     const k = clean.mutating[0]!.k;

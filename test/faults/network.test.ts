@@ -3,13 +3,14 @@
 // production retry settings; only the per-attempt timeouts are shortened so a stall costs 200 ms.
 
 import { jest } from '@jest/globals';
-import { errorsOf } from '../../src/report/plan-report.js';
-import { readRegions, roleOf } from '../../src/inventory/types.js';
+
 import type { AwsClients } from '../../src/aws/api.js';
 import { createAwsClients, DEFAULT_HTTP_TIMEOUTS, DEFAULT_MAX_ATTEMPTS } from '../../src/aws/clients.js';
 import { classifyAwsError } from '../../src/aws/errors.js';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.js';
 import { collectInventory, MIN_REGION_DEADLINE_MS, regionDeadlineMs } from '../../src/inventory/collect-inventory.js';
+import { readRegions, roleOf } from '../../src/inventory/types.js';
+import { errorsOf } from '../../src/report/plan-report.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 import { httpVpcId } from '../helpers/fake-http.js';
 import { LocalAws } from '../helpers/local-aws.js';
@@ -42,7 +43,7 @@ function clients(endpointUrl = endpoint, readTimeoutMs = SOCKET_TIMEOUT_MS): Pro
   });
 }
 
-test('GIVEN the production defaults THEN every attempt has the AWS CLI\'s connect and read timeouts (60 s each)', () => {
+test("GIVEN the production defaults THEN every attempt has the AWS CLI's connect and read timeouts (60 s each)", () => {
   expect(DEFAULT_HTTP_TIMEOUTS).toEqual({ connectTimeoutMs: 60_000, readTimeoutMs: 60_000 });
   // Bounded: a call that stalls on every attempt is given up within a few minutes, not hours.
   expect(DEFAULT_MAX_ATTEMPTS * DEFAULT_HTTP_TIMEOUTS.readTimeoutMs).toBeLessThanOrEqual(5 * 60_000);
@@ -60,10 +61,15 @@ test('GIVEN the server resets the connection twice WHEN DescribeVpcs THEN the th
 test('GIVEN the server never answers DescribeVpcs WHEN called THEN each attempt times out and flowfix gives up after exactly 5, saying so in words', async () => {
   aws.behaviour = (call) => (call.operation === 'DescribeVpcs' ? 'stall' : 'answer');
 
-  const error = await (await clients()).ec2('eu-west-1').listVpcs().then(
-    () => undefined,
-    (err: unknown) => err,
-  );
+  const error = await (
+    await clients()
+  )
+    .ec2('eu-west-1')
+    .listVpcs()
+    .then(
+      () => undefined,
+      (err: unknown) => err,
+    );
 
   expect(classifyAwsError(error)).toMatchObject({ kind: 'network', code: 'NoAnswer' });
   // Each attempt ended by its own read timeout (200 ms), not by the 60 s default: jest's timeout would
@@ -83,10 +89,13 @@ test('GIVEN an endpoint that trickles the answer a byte at a time (never idle fo
     httpTimeouts: { connectTimeoutMs: 30_000, readTimeoutMs: 500 },
   });
 
-  const error = await live.ec2('eu-west-1').listVpcs().then(
-    () => undefined,
-    (err: unknown) => err,
-  );
+  const error = await live
+    .ec2('eu-west-1')
+    .listVpcs()
+    .then(
+      () => undefined,
+      (err: unknown) => err,
+    );
 
   expect(classifyAwsError(error)).toMatchObject({ kind: 'network', code: 'NoAnswer' });
   expect((error as Error).message).toBe(`ec2.eu-west-1 at ${endpoint} did not answer DescribeVpcs in 5 attempts (0.5 s each)`);
@@ -98,8 +107,14 @@ test('GIVEN DescribeFlowLogs stalls in eu-west-1 only WHEN collecting the invent
 
   const inventory = await collectInventory(await clients(), DEFAULT_SETTINGS);
 
-  expect(errorsOf(inventory)).toEqual([{ region: 'eu-west-1', code: 'NoAnswer', message: expect.stringMatching(/^ec2\.eu-west-1 at \S+ did not answer DescribeFlowLogs in 5 attempts/) }]);
-  expect(readRegions(inventory).find((r) => r.region === 'us-east-1')?.vpcs.map((v) => v.vpcId)).toEqual([httpVpcId('us-east-1')]);
+  expect(errorsOf(inventory)).toEqual([
+    { region: 'eu-west-1', code: 'NoAnswer', message: expect.stringMatching(/^ec2\.eu-west-1 at \S+ did not answer DescribeFlowLogs in 5 attempts/) },
+  ]);
+  expect(
+    readRegions(inventory)
+      .find((r) => r.region === 'us-east-1')
+      ?.vpcs.map((v) => v.vpcId),
+  ).toEqual([httpVpcId('us-east-1')]);
   expect(aws.count('DescribeFlowLogs', 'eu-west-1')).toBe(DEFAULT_MAX_ATTEMPTS);
 });
 
@@ -149,7 +164,23 @@ async function collectPastDeadline(ready: (ended: { regions: string[]; role: boo
     const iam = live.iam();
     return Object.assign(Object.create(iam), { getRole: (...args: Parameters<typeof iam.getRole>) => iam.getRole(...args).finally(() => (ended.role = true)) });
   };
-  jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval'] });
+  jest.useFakeTimers({
+    doNotFake: [
+      'Date',
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+    ],
+  });
   try {
     const reading = collectInventory(observed, DEFAULT_SETTINGS, { regionDeadlineMs: 300, progress: (_done, _total, region) => ended.regions.push(region) });
     while (!ready(ended)) await new Promise((resolve) => setImmediate(resolve));
@@ -160,12 +191,18 @@ async function collectPastDeadline(ready: (ended: { regions: string[]; role: boo
   }
 }
 
-test('GIVEN DescribeVpcs in eu-west-1 accepts and never answers WHEN the region\'s deadline passes THEN eu-west-1 is RegionTimeout at once, the stalled call is abandoned, us-east-1 is read', async () => {
+test("GIVEN DescribeVpcs in eu-west-1 accepts and never answers WHEN the region's deadline passes THEN eu-west-1 is RegionTimeout at once, the stalled call is abandoned, us-east-1 is read", async () => {
   aws.behaviour = (call) => (call.operation === 'DescribeVpcs' && call.region === 'eu-west-1' ? 'stall' : 'answer');
 
   const inventory = await collectPastDeadline(({ regions, role }) => role && regions.includes('us-east-1') && aws.count('DescribeVpcs', 'eu-west-1') === 1);
 
-  expect(errorsOf(inventory)).toEqual([{ region: 'eu-west-1', code: 'RegionTimeout', message: expect.stringMatching(/^gave up reading eu-west-1 after 0\.3 s \(AWS did not answer in time, retries included\)$/) }]);
+  expect(errorsOf(inventory)).toEqual([
+    {
+      region: 'eu-west-1',
+      code: 'RegionTimeout',
+      message: expect.stringMatching(/^gave up reading eu-west-1 after 0\.3 s \(AWS did not answer in time, retries included\)$/),
+    },
+  ]);
   expect(readRegions(inventory).map((r) => r.region)).toEqual(['us-east-1']);
   // Aborted, not retried: the SDK's retry middleware stops on the signal.
   expect(aws.count('DescribeVpcs', 'eu-west-1')).toBe(1);
@@ -176,7 +213,13 @@ test('GIVEN GetRole never answers WHEN the deadline passes THEN the role read is
 
   const inventory = await collectPastDeadline(({ regions }) => regions.length === 2 && aws.count('GetRole') === 1);
 
-  expect(errorsOf(inventory)).toEqual([{ region: 'global', code: 'RegionTimeout', message: expect.stringMatching(/^gave up reading the delivery role flowfix-vpc-flow-logs \(IAM\) after 0\.3 s/) }]);
+  expect(errorsOf(inventory)).toEqual([
+    {
+      region: 'global',
+      code: 'RegionTimeout',
+      message: expect.stringMatching(/^gave up reading the delivery role flowfix-vpc-flow-logs \(IAM\) after 0\.3 s/),
+    },
+  ]);
   expect(readRegions(inventory).map((r) => r.region)).toEqual(['eu-west-1', 'us-east-1']);
 });
 
@@ -193,7 +236,9 @@ test('GIVEN an endpoint that accepts and never answers WHEN flowfix plan --read-
   const error = result.stderr.trimEnd().split('\n');
   expect(error).toHaveLength(1);
   // In words: no SDK class name, no stack.
-  expect(error[0]).toMatch(/^flowfix: sts\.us-east-1 at http:\/\/127\.0\.0\.1:\d+ did not answer GetCallerIdentity (within 2 s, retries included|in 2 attempts \(1 s each\)) \(check the network/);
+  expect(error[0]).toMatch(
+    /^flowfix: sts\.us-east-1 at http:\/\/127\.0\.0\.1:\d+ did not answer GetCallerIdentity (within 2 s, retries included|in 2 attempts \(1 s each\)) \(check the network/,
+  );
   expect(error[0]).not.toMatch(/TimeoutError|smithy/);
   expect(aws.count('GetCallerIdentity')).toBe(2);
 });

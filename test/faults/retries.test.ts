@@ -5,30 +5,31 @@
 // timers (seconds per retry), so the tests run on Jest's fake clock and measure the waits in virtual time.
 
 import { jest } from '@jest/globals';
-import { errorsOf } from '../../src/report/plan-report.js';
-import { readRegions, roleOf } from '../../src/inventory/types.js';
+
 import type { AwsClients } from '../../src/aws/api.js';
+import { isReadOperation } from '../../src/aws/call-guard.js';
 import { createAwsClients, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE } from '../../src/aws/clients.js';
 import type { RetryMode } from '../../src/aws/connection.js';
 import { classifyAwsError, isAwsOrNetworkError, type AwsErrorKind } from '../../src/aws/errors.js';
-import { isReadOperation } from '../../src/aws/call-guard.js';
+import { formatError } from '../../src/cli/run.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
 import { FlowfixError } from '../../src/errors.js';
 import { collectInventory } from '../../src/inventory/collect-inventory.js';
-import { formatError } from '../../src/cli/run.js';
+import { readRegions, roleOf } from '../../src/inventory/types.js';
+import { errorsOf } from '../../src/report/plan-report.js';
 import {
   connectionReset,
   ec2Error,
   FakeHttp,
   HTTP_ACCOUNT,
+  httpSubnetId,
+  httpVpcId,
   jsonError,
   queryError,
   requestTimeout,
   type HttpCall,
   type HttpFault,
   type HttpService,
-  httpSubnetId,
-  httpVpcId,
 } from '../helpers/fake-http.js';
 
 const ROLE = DEFAULT_SETTINGS.roleName;
@@ -115,7 +116,10 @@ const FAULTS: FaultKind[] = [
           ? jsonError(500, 'InternalFailure', 'An internal error occurred.')
           : queryError(500, 'ServiceFailure', 'The request processing has failed because of an unknown error.'),
     // IAM models ServiceFailure, so the SDK names it ServiceFailureException (as it does NoSuchEntity).
-    expected: (service) => ({ kind: 'other', code: { ec2: 'InternalError', logs: 'InternalFailure', iam: 'ServiceFailureException', sts: 'ServiceFailure' }[service] }),
+    expected: (service) => ({
+      kind: 'other',
+      code: { ec2: 'InternalError', logs: 'InternalFailure', iam: 'ServiceFailureException', sts: 'ServiceFailure' }[service],
+    }),
   },
   {
     name: 'HTTP 503 with the service error body',
@@ -125,7 +129,10 @@ const FAULTS: FaultKind[] = [
         : service === 'logs'
           ? jsonError(503, 'ServiceUnavailableException', 'The service cannot complete the request.')
           : queryError(503, 'ServiceUnavailable', 'Service is unavailable.'),
-    expected: (service) => ({ kind: 'other', code: { ec2: 'Unavailable', logs: 'ServiceUnavailableException', iam: 'ServiceUnavailable', sts: 'ServiceUnavailable' }[service] }),
+    expected: (service) => ({
+      kind: 'other',
+      code: { ec2: 'Unavailable', logs: 'ServiceUnavailableException', iam: 'ServiceUnavailable', sts: 'ServiceUnavailable' }[service],
+    }),
   },
   {
     name: 'HTTP 503 from a proxy (HTML, no AWS error code)',
@@ -238,8 +245,7 @@ const CALLS: CallKind[] = [
   {
     operation: 'CreateFlowLogs',
     service: 'ec2',
-    invoke: (c) =>
-      c.ec2('eu-west-1').createFlowLogs({ ResourceIds: ['vpc-1'], ResourceType: 'VPC', TrafficType: 'REJECT', ClientToken: 'flowfix-token-1' }),
+    invoke: (c) => c.ec2('eu-west-1').createFlowLogs({ ResourceIds: ['vpc-1'], ResourceType: 'VPC', TrafficType: 'REJECT', ClientToken: 'flowfix-token-1' }),
     check: (r) => expect(r).toEqual({ flowLogIds: ['fl-vpc-1'], unsuccessful: [] }),
   },
 ];
@@ -267,29 +273,44 @@ describe('every call kind through the SDK retry middleware', () => {
     expect(DEFAULT_RETRY_MODE).toBe('standard');
   });
 
-  test.each(['standard', 'adaptive'] as const)('GIVEN %s mode and throttling on every regional read in bursts of 4 THEN the 5th attempts succeed', async (mode) => {
-    const http = new FakeHttp();
-    const seen = new Map<string, number>();
-    http.fault = (call) => {
-      const n = (seen.get(call.operation) ?? 0) + 1;
-      seen.set(call.operation, n);
-      return n < DEFAULT_MAX_ATTEMPTS ? ec2Error(503, 'RequestLimitExceeded', 'Request limit exceeded.') : undefined;
-    };
-    const clients = await clientsOver(http, mode);
+  test.each(['standard', 'adaptive'] as const)(
+    'GIVEN %s mode and throttling on every regional read in bursts of 4 THEN the 5th attempts succeed',
+    async (mode) => {
+      const http = new FakeHttp();
+      const seen = new Map<string, number>();
+      http.fault = (call) => {
+        const n = (seen.get(call.operation) ?? 0) + 1;
+        seen.set(call.operation, n);
+        return n < DEFAULT_MAX_ATTEMPTS ? ec2Error(503, 'RequestLimitExceeded', 'Request limit exceeded.') : undefined;
+      };
+      const clients = await clientsOver(http, mode);
 
-    const result = await onFakeClock(() => Promise.all([clients.ec2('eu-west-1').listVpcs(), clients.ec2('eu-west-1').listSubnets()]));
+      const result = await onFakeClock(() => Promise.all([clients.ec2('eu-west-1').listVpcs(), clients.ec2('eu-west-1').listSubnets()]));
 
-    if (!result.ok) throw result.error;
-    expect(http.count('DescribeVpcs')).toBe(DEFAULT_MAX_ATTEMPTS);
-    expect(http.count('DescribeSubnets')).toBe(DEFAULT_MAX_ATTEMPTS);
-    expect(result.virtualMs).toBeLessThan(MAX_VIRTUAL_WAIT_MS);
-  });
+      if (!result.ok) throw result.error;
+      expect(http.count('DescribeVpcs')).toBe(DEFAULT_MAX_ATTEMPTS);
+      expect(http.count('DescribeSubnets')).toBe(DEFAULT_MAX_ATTEMPTS);
+      expect(result.virtualMs).toBeLessThan(MAX_VIRTUAL_WAIT_MS);
+    },
+  );
 
   test('covers every AWS call flowfix makes', () => {
     expect(new Set(CALLS.map((c) => c.operation))).toEqual(
       new Set([
-        'DescribeRegions', 'DescribeVpcs', 'DescribeSubnets', 'DescribeFlowLogs', 'DescribeLogGroups', 'GetCallerIdentity', 'GetRole',
-        'ListRolePolicies', 'GetRolePolicy', 'CreateRole', 'PutRolePolicy', 'CreateLogGroup', 'PutRetentionPolicy', 'CreateFlowLogs',
+        'DescribeRegions',
+        'DescribeVpcs',
+        'DescribeSubnets',
+        'DescribeFlowLogs',
+        'DescribeLogGroups',
+        'GetCallerIdentity',
+        'GetRole',
+        'ListRolePolicies',
+        'GetRolePolicy',
+        'CreateRole',
+        'PutRolePolicy',
+        'CreateLogGroup',
+        'PutRetentionPolicy',
+        'CreateFlowLogs',
       ]),
     );
   });
@@ -307,21 +328,24 @@ describe('every call kind through the SDK retry middleware', () => {
     expect(result.virtualMs).toBeLessThan(MAX_VIRTUAL_WAIT_MS);
   });
 
-  test.each(CASES)('GIVEN $label on every attempt WHEN flowfix calls it THEN it gives up after exactly 5 attempts with a classified AWS error', async ({ call, kind, fault }) => {
-    const http = new FakeHttp();
-    http.fault = failing(call.operation, fault, Infinity);
-    const clients = await clientsOver(http);
+  test.each(CASES)(
+    'GIVEN $label on every attempt WHEN flowfix calls it THEN it gives up after exactly 5 attempts with a classified AWS error',
+    async ({ call, kind, fault }) => {
+      const http = new FakeHttp();
+      http.fault = failing(call.operation, fault, Infinity);
+      const clients = await clientsOver(http);
 
-    const result = await onFakeClock(() => call.invoke(clients));
+      const result = await onFakeClock(() => call.invoke(clients));
 
-    expect(result.ok).toBe(false);
-    const error = (result as { error: unknown }).error;
-    expect(http.count(call.operation)).toBe(DEFAULT_MAX_ATTEMPTS);
-    expect(result.virtualMs).toBeLessThan(MAX_VIRTUAL_WAIT_MS);
-    // Recorded as data (RegionError / failed outcome) rather than rethrown as a flowfix bug.
-    expect(isAwsOrNetworkError(error)).toBe(true);
-    expect(classifyAwsError(error)).toMatchObject(kind.expected(call.service, call.operation));
-  });
+      expect(result.ok).toBe(false);
+      const error = (result as { error: unknown }).error;
+      expect(http.count(call.operation)).toBe(DEFAULT_MAX_ATTEMPTS);
+      expect(result.virtualMs).toBeLessThan(MAX_VIRTUAL_WAIT_MS);
+      // Recorded as data (RegionError / failed outcome) rather than rethrown as a flowfix bug.
+      expect(isAwsOrNetworkError(error)).toBe(true);
+      expect(classifyAwsError(error)).toMatchObject(kind.expected(call.service, call.operation));
+    },
+  );
 
   test('GIVEN a throttling burst shorter than maxAttempts (1 failure) THEN exactly 2 requests are sent', async () => {
     const http = new FakeHttp();
@@ -438,7 +462,8 @@ describe('collectInventory under persistent faults', () => {
       const error = (result as { error: unknown }).error;
       expect(error).toBeInstanceOf(FlowfixError);
       const expected = kind.expected(service, operation);
-      const flowfixCode = expected.code === 'NoAnswer' ? 'NoAnswer' : ({ throttled: 'Throttled', network: 'NetworkError' }[expected.kind as string] ?? expected.code);
+      const flowfixCode =
+        expected.code === 'NoAnswer' ? 'NoAnswer' : ({ throttled: 'Throttled', network: 'NetworkError' }[expected.kind as string] ?? expected.code);
       expect((error as FlowfixError).code).toBe(flowfixCode);
       const line = formatError(error, false);
       expect(line).toContain(operation);

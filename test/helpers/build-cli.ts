@@ -2,10 +2,10 @@
 // policies/ beside it), for tests that need the real `node dist/cli/main.js` process: its stdout a pipe,
 // its exit status, what `process` does. swc only strips types (`npm test` type-checks first), so this
 // takes about a second where tsc takes half a minute.
-import { transformFile } from '@swc/core';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { transformFile } from '@swc/core';
 
 const ROOT = process.cwd();
 

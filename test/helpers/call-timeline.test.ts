@@ -1,7 +1,11 @@
 import { sequentialRoundTrips } from './call-timeline.js';
 import type { CallSpan } from './fake-aws.js';
 
-const span = (startMs: number, endMs: number): CallSpan => ({ call: { service: 'ec2', operation: 'DescribeVpcs', region: 'us-east-1', input: {} }, startMs, endMs });
+const span = (startMs: number, endMs: number): CallSpan => ({
+  call: { service: 'ec2', operation: 'DescribeVpcs', region: 'us-east-1', input: {} },
+  startMs,
+  endMs,
+});
 
 describe('sequentialRoundTrips', () => {
   it.each([

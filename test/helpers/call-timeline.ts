@@ -25,4 +25,3 @@ export function sequentialRoundTrips(spans: readonly CallSpan[]): number {
   }
   return deepest;
 }
-

@@ -1,6 +1,6 @@
 // Run the CLI in-process with captured output, as a test would see a terminal or a pipe.
-import type { Io } from '../../src/io/io.js';
 import { runCli } from '../../src/cli/run.js';
+import type { Io } from '../../src/io/io.js';
 import { registerCapturedOutput } from './documents.js';
 
 export interface CapturedRun {

@@ -2,6 +2,7 @@
 // plan reports and apply reports against the zod schemas the published JSON Schemas are generated
 // from, SARIF against what GitHub code scanning requires of an upload.
 import type { z } from 'zod';
+
 import { planFileSchema } from '../../src/plan/plan-file.js';
 import { APPLY_REPORT_SCHEMA, applyReportSchema } from '../../src/report/apply-report.js';
 import { ORG_APPLY_REPORT_SCHEMA, ORG_REPORT_SCHEMA, orgApplyReportSchema, orgPlanReportSchema } from '../../src/report/org-report.js';

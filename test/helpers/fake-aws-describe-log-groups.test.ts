@@ -1,9 +1,10 @@
 // Proves the fake's DescribeLogGroups keeps the rules of docs/aws-facts/describe-log-groups.md, through
 // the real SDK client, and that flowfix's LogsApi needs ⌈names ÷ 50⌉ calls against it.
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+
 import { createAwsClients } from '../../src/aws/clients.js';
-import { FakeAws } from './fake-aws.js';
 import { errorOf } from './error-of.js';
+import { FakeAws } from './fake-aws.js';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 const logs = (region = 'us-east-1') => new CloudWatchLogsClient({ region, credentials });
@@ -29,9 +30,7 @@ describe('FakeAws DescribeLogGroups with logGroupIdentifiers', () => {
 
   test('an ARN matches no group (this fake is not a monitoring account: names only)', async () => {
     // WHEN
-    const out = await logs().send(
-      new DescribeLogGroupsCommand({ logGroupIdentifiers: [`arn:aws:logs:us-east-1:${fake.accountId}:log-group:/c`] }),
-    );
+    const out = await logs().send(new DescribeLogGroupsCommand({ logGroupIdentifiers: [`arn:aws:logs:us-east-1:${fake.accountId}:log-group:/c`] }));
     // THEN
     expect(out.logGroups).toEqual([]);
   });

@@ -1,20 +1,27 @@
 // FakeAws over HTTP must say exactly what FakeAws says through the SDK mock: every answer the HTTP
 // server encodes is read back by the real SDK clients and compared with FakeAws's direct answer.
-import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand, DescribeLogStreamsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+  DescribeLogStreamsCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateFlowLogsCommand,
-  type CreateFlowLogsCommandInput,
   DescribeFlowLogsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeRegionsCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2Client,
+  type CreateFlowLogsCommandInput,
 } from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { FakeAws, type Service } from './fake-aws.js';
+
 import { decodeQuery, serveFakeAws, type FakeAwsServer } from './fake-aws-http.js';
+import { FakeAws, type Service } from './fake-aws.js';
 
 const credentials = { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' };
 const REGION = 'eu-west-1';
@@ -24,7 +31,13 @@ function seed(fake: FakeAws): { vpc: string; subnet: string; eni: string } {
   const subnet = fake.addSubnet(REGION, vpc, { name: 'a' });
   const eni = fake.addNetworkInterface(REGION, subnet);
   fake.addNetworkInterface(REGION, subnet, { status: 'available' });
-  fake.addFlowLog(REGION, { resourceId: vpc, trafficType: 'ALL', logGroupName: '/org/flow', deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Access error' });
+  fake.addFlowLog(REGION, {
+    resourceId: vpc,
+    trafficType: 'ALL',
+    logGroupName: '/org/flow',
+    deliverLogsStatus: 'FAILED',
+    deliverLogsErrorMessage: 'Access error',
+  });
   fake.addFlowLog(REGION, { resourceId: subnet, trafficType: 'REJECT', destinationType: 's3', destination: 'arn:aws:s3:::bucket/', tags: { team: 'net' } });
   fake.addLogGroup(REGION, '/org/flow', { retentionInDays: 90, kmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/k' });
   fake.addLogStream(REGION, '/org/flow', `${eni}-all`, { createdAt: 1_700_000_000_000, lastEventAt: 1_700_000_060_000 });
@@ -106,7 +119,9 @@ describe('FakeAws over HTTP', () => {
     expect(fake.flowLogs(REGION).filter((f) => f.ResourceId === vpc && f.TrafficType === 'REJECT')).toHaveLength(1);
 
     const iam = new IAMClient({ ...config, region: 'us-east-1' });
-    await iam.send(new CreateRoleCommand({ RoleName: 'new-role', AssumeRolePolicyDocument: '{"Statement":[]}', Tags: [{ Key: 'ManagedBy', Value: 'flowfix' }] }));
+    await iam.send(
+      new CreateRoleCommand({ RoleName: 'new-role', AssumeRolePolicyDocument: '{"Statement":[]}', Tags: [{ Key: 'ManagedBy', Value: 'flowfix' }] }),
+    );
     expect(fake.role('new-role')?.tags).toEqual({ ManagedBy: 'flowfix' });
 
     const logs = new CloudWatchLogsClient(config);
@@ -128,7 +143,9 @@ describe('FakeAws over HTTP', () => {
   });
 
   test('GIVEN nested query parameters WHEN decoded THEN lists are renamed to the SDK members and scalars typed', () => {
-    const params = new URLSearchParams('Action=DescribeVpcs&Filter.1.Name=a&Filter.1.Value.1=b&Filter.1.Value.2=c&MaxResults=5&Tags.member.1.Key=k&DryRun=true');
+    const params = new URLSearchParams(
+      'Action=DescribeVpcs&Filter.1.Name=a&Filter.1.Value.1=b&Filter.1.Value.2=c&MaxResults=5&Tags.member.1.Key=k&DryRun=true',
+    );
     expect(decodeQuery('DescribeVpcs', params)).toEqual({ Filters: [{ Name: 'a', Values: ['b', 'c'] }], MaxResults: 5, Tags: [{ Key: 'k' }], DryRun: true });
     expect(decodeQuery('DescribeFlowLogs', new URLSearchParams('Filter.1.Name=a&Filter.1.Value.1=b'))).toEqual({ Filter: [{ Name: 'a', Values: ['b'] }] });
   });

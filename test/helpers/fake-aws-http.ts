@@ -9,6 +9,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import type { FakeAws, Service } from './fake-aws.js';
 import { ec2Answer, ec2Error, jsonAnswer, jsonError, queryAnswer, queryError, type HttpAnswer } from './fake-http.js';
 

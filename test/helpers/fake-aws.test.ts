@@ -1,5 +1,13 @@
 // Proves the fake against the real SDK clients, the way production code talks to AWS.
 import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+  DescribeLogStreamsCommand,
+  PutRetentionPolicyCommand,
+  ResourceAlreadyExistsException,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
   CreateFlowLogsCommand,
   DescribeFlowLogsCommand,
   DescribeInstancesCommand,
@@ -19,27 +27,20 @@ import {
   DeleteRolePolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
-  paginateListAttachedRolePolicies,
-  paginateListInstanceProfilesForRole,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
   ListRolePoliciesCommand,
   NoSuchEntityException,
+  paginateListAttachedRolePolicies,
+  paginateListInstanceProfilesForRole,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import {
-  CloudWatchLogsClient,
-  CreateLogGroupCommand,
-  DescribeLogGroupsCommand,
-  PutRetentionPolicyCommand,
-  ResourceAlreadyExistsException,
-} from '@aws-sdk/client-cloudwatch-logs';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { FAKE_ACCOUNT, FakeAws, mutatingOperations } from './fake-aws.js';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+
 import { errorOf } from './error-of.js';
+import { FAKE_ACCOUNT, FakeAws, mutatingOperations } from './fake-aws.js';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 const ec2 = (region = 'us-east-1') => new EC2Client({ region, credentials });
@@ -119,10 +120,15 @@ describe('EC2 listings', () => {
     const vpc = fake.addVpc('us-east-1');
     const [a, b] = [fake.addSubnet('us-east-1', vpc), fake.addSubnet('us-east-1', vpc)];
     const other = fake.addVpcWithInterface('us-east-1');
-    const enis = [fake.addNetworkInterface('us-east-1', a), fake.addNetworkInterface('us-east-1', a, { status: 'available' }), fake.addNetworkInterface('us-east-1', b)];
+    const enis = [
+      fake.addNetworkInterface('us-east-1', a),
+      fake.addNetworkInterface('us-east-1', a, { status: 'available' }),
+      fake.addNetworkInterface('us-east-1', b),
+    ];
     const list = async (input: object) => {
       const ids: string[] = [];
-      for await (const page of paginateDescribeNetworkInterfaces({ client: ec2(), pageSize: 1000 }, input)) ids.push(...(page.NetworkInterfaces ?? []).map((n) => n.NetworkInterfaceId!));
+      for await (const page of paginateDescribeNetworkInterfaces({ client: ec2(), pageSize: 1000 }, input))
+        ids.push(...(page.NetworkInterfaces ?? []).map((n) => n.NetworkInterfaceId!));
       return ids;
     };
     expect(await list({ Filters: [{ Name: 'vpc-id', Values: [vpc] }] })).toEqual(enis);
@@ -132,7 +138,9 @@ describe('EC2 listings', () => {
     expect(page.NetworkInterfaces).toHaveLength(2);
     expect(page.NextToken).toEqual(expect.any(String));
     expect(page.NetworkInterfaces?.[1]).toMatchObject({ VpcId: vpc, SubnetId: a, Status: 'available' });
-    const tooMany = await errorOf(ec2().send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: Array.from({ length: 201 }, (_, i) => `vpc-${i}`) }] })));
+    const tooMany = await errorOf(
+      ec2().send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: Array.from({ length: 201 }, (_, i) => `vpc-${i}`) }] })),
+    );
     const both = await errorOf(ec2().send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [enis[0]!], MaxResults: 5 })));
     const small4 = await errorOf(ec2().send(new DescribeNetworkInterfacesCommand({ MaxResults: 4 })));
     expect([tooMany.name, both.name, small4.name]).toEqual(['FilterLimitExceeded', 'InvalidParameterCombination', 'InvalidParameterValue']);
@@ -161,7 +169,11 @@ describe('EC2 listings', () => {
     const subnets = (await ec2().send(new DescribeSubnetsCommand({}))).Subnets ?? [];
     const byTag = await ec2().send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Team', Values: ['net'] }] }));
     // THEN
-    expect(vpcs.find((v) => v.VpcId === tagged)?.Tags).toEqual([{ Key: 'Name', Value: 'legacy' }, { Key: 'Legacy', Value: '' }, { Key: 'Team', Value: 'net' }]);
+    expect(vpcs.find((v) => v.VpcId === tagged)?.Tags).toEqual([
+      { Key: 'Name', Value: 'legacy' },
+      { Key: 'Legacy', Value: '' },
+      { Key: 'Team', Value: 'net' },
+    ]);
     expect(vpcs.find((v) => v.VpcId === bare)).not.toHaveProperty('Tags');
     expect(subnets[0]?.Tags).toEqual([{ Key: 'Tier', Value: 'pci' }]);
     expect(byTag.Vpcs?.map((v) => v.VpcId)).toEqual([tagged]);
@@ -214,7 +226,9 @@ describe('CreateFlowLogs', () => {
 
   test('creates a flow log, then reports the identical one as FlowLogAlreadyExists in Unsuccessful', async () => {
     // WHEN the same flow log is asked for twice
-    const first = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { TagSpecifications: [{ ResourceType: 'vpc-flow-log', Tags: [{ Key: 'managed-by', Value: 'flowfix' }] }] })));
+    const first = await ec2().send(
+      new CreateFlowLogsCommand(cwlInput([vpc], { TagSpecifications: [{ ResourceType: 'vpc-flow-log', Tags: [{ Key: 'managed-by', Value: 'flowfix' }] }] })),
+    );
     const second = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc])));
     // THEN the first creates it, the second is a per-resource failure in a successful response
     expect(first.FlowLogIds).toHaveLength(1);
@@ -289,12 +303,27 @@ describe('CreateFlowLogs', () => {
   test('rejects invalid parameter combinations as InvalidParameter', async () => {
     // WHEN
     const s3WithRole = await errorOf(
-      ec2().send(new CreateFlowLogsCommand({ ResourceIds: [vpc], ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 's3', LogDestination: 'arn:aws:s3:::flow-bucket', DeliverLogsPermissionArn: ROLE_ARN })),
+      ec2().send(
+        new CreateFlowLogsCommand({
+          ResourceIds: [vpc],
+          ResourceType: 'VPC',
+          TrafficType: 'ALL',
+          LogDestinationType: 's3',
+          LogDestination: 'arn:aws:s3:::flow-bucket',
+          DeliverLogsPermissionArn: ROLE_ARN,
+        }),
+      ),
     );
     const cwlWithoutRole = await errorOf(ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { DeliverLogsPermissionArn: undefined }))));
     const tooMany = await errorOf(ec2().send(new CreateFlowLogsCommand(cwlInput(Array.from({ length: 1001 }, (_, i) => `vpc-${i}`)))));
     const s3 = await ec2().send(
-      new CreateFlowLogsCommand({ ResourceIds: [vpc], ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 's3', LogDestination: 'arn:aws:s3:::flow-bucket/flows/' }),
+      new CreateFlowLogsCommand({
+        ResourceIds: [vpc],
+        ResourceType: 'VPC',
+        TrafficType: 'ALL',
+        LogDestinationType: 's3',
+        LogDestination: 'arn:aws:s3:::flow-bucket/flows/',
+      }),
     );
     // THEN
     expect(s3WithRole.name).toBe('InvalidParameter');
@@ -310,20 +339,32 @@ describe('CreateFlowLogs', () => {
     // WHEN
     const out = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/wrong-trust` })));
     // THEN
-    expect(out.Unsuccessful).toEqual([{ ResourceId: vpc, Error: { Code: 'InvalidParameter', Message: `Unable to assume given IAM role: 'arn:aws:iam::${FAKE_ACCOUNT}:role/wrong-trust'` } }]);
+    expect(out.Unsuccessful).toEqual([
+      { ResourceId: vpc, Error: { Code: 'InvalidParameter', Message: `Unable to assume given IAM role: 'arn:aws:iam::${FAKE_ACCOUNT}:role/wrong-trust'` } },
+    ]);
   });
 
   test('confused-deputy conditions are evaluated against the account and region', async () => {
     // GIVEN a role whose SourceArn condition names another region
     const conditioned = (region: string) => ({
       ...TRUST,
-      Statement: [{ ...TRUST.Statement[0], Condition: { StringEquals: { 'aws:SourceAccount': FAKE_ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:ec2:${region}:${FAKE_ACCOUNT}:vpc-flow-log/*` } } }],
+      Statement: [
+        {
+          ...TRUST.Statement[0],
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': FAKE_ACCOUNT },
+            ArnLike: { 'aws:SourceArn': `arn:aws:ec2:${region}:${FAKE_ACCOUNT}:vpc-flow-log/*` },
+          },
+        },
+      ],
     });
     fake.addRole('right', conditioned('us-east-1'));
     fake.addRole('wrong', conditioned('eu-west-1'));
     // WHEN
     const ok = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/right` })));
-    const bad = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { TrafficType: 'ALL', DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/wrong` })));
+    const bad = await ec2().send(
+      new CreateFlowLogsCommand(cwlInput([vpc], { TrafficType: 'ALL', DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/wrong` })),
+    );
     // THEN
     expect(ok.FlowLogIds).toHaveLength(1);
     expect(bad.Unsuccessful?.[0]?.Error?.Message).toMatch(/^Unable to assume given IAM role/);
@@ -334,7 +375,10 @@ describe('CreateFlowLogs', () => {
     const conditioned = (Condition: object) => ({ ...TRUST, Statement: [{ ...TRUST.Statement[0], Condition }] });
     fake.addRole('star-spans-colons', conditioned({ ArnLike: { 'aws:SourceArn': `arn:aws:ec2:*:vpc-flow-log/*` } }));
     fake.addRole('org-only', conditioned({ StringEquals: { 'aws:SourceOrgID': 'o-abc123' } }));
-    fake.addRole('not-other-org', conditioned({ StringNotEquals: { 'aws:SourceOrgID': 'o-abc123' }, 'ForAnyValue:StringLike': { 'aws:SourceArn': 'arn:aws:ec2:us-east-1:*' } }));
+    fake.addRole(
+      'not-other-org',
+      conditioned({ StringNotEquals: { 'aws:SourceOrgID': 'o-abc123' }, 'ForAnyValue:StringLike': { 'aws:SourceArn': 'arn:aws:ec2:us-east-1:*' } }),
+    );
     const send = (role: string, TrafficType: 'ALL' | 'REJECT' | 'ACCEPT') =>
       ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { TrafficType, DeliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/${role}` })));
     // WHEN
@@ -372,14 +416,20 @@ describe('IAM', () => {
     fake.addRole('r', TRUST, { inline: { Statement: [] } }, {}, { attachedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], instanceProfiles: ['web'] });
     const attempt = async () => errorOf(iam().send(new DeleteRoleCommand({ RoleName: 'r' })));
     // THEN each refusal names what must go first, until nothing is left
-    expect(await attempt()).toMatchObject({ Code: 'DeleteConflict', message: 'Cannot delete entity, must delete policies first.', $metadata: { httpStatusCode: 409 } });
+    expect(await attempt()).toMatchObject({
+      Code: 'DeleteConflict',
+      message: 'Cannot delete entity, must delete policies first.',
+      $metadata: { httpStatusCode: 409 },
+    });
     await iam().send(new DeleteRolePolicyCommand({ RoleName: 'r', PolicyName: 'inline' }));
     expect(await attempt()).toMatchObject({ Code: 'DeleteConflict', message: 'Cannot delete entity, must detach all policies first.' });
     const attached = [];
-    for await (const page of paginateListAttachedRolePolicies({ client: iam(), pageSize: 1 }, { RoleName: 'r' })) attached.push(...(page.AttachedPolicies ?? []));
+    for await (const page of paginateListAttachedRolePolicies({ client: iam(), pageSize: 1 }, { RoleName: 'r' }))
+      attached.push(...(page.AttachedPolicies ?? []));
     expect(attached).toEqual([{ PolicyName: 'ReadOnlyAccess', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }]);
     const profiles = [];
-    for await (const page of paginateListInstanceProfilesForRole({ client: iam() }, { RoleName: 'r' })) profiles.push(...(page.InstanceProfiles ?? []).map((p) => p.InstanceProfileName));
+    for await (const page of paginateListInstanceProfilesForRole({ client: iam() }, { RoleName: 'r' }))
+      profiles.push(...(page.InstanceProfiles ?? []).map((p) => p.InstanceProfileName));
     expect(profiles).toEqual(['web']);
     expect(fake.role('r')).toBeDefined();
   });
@@ -390,8 +440,13 @@ describe('IAM', () => {
     const version = await iam().send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy!.DefaultVersionId! }));
     expect(JSON.parse(decodeURIComponent(version.PolicyVersion!.Document!)).Statement[0].Action).toContain('logs:PutLogEvents');
     fake.removeManagedPolicy(arn);
-    expect(await errorOf(iam().send(new GetPolicyCommand({ PolicyArn: arn })))).toMatchObject({ Code: 'NoSuchEntity', message: `Policy ${arn} does not exist or is not attachable.` });
-    expect(await errorOf(iam().send(new CreateRoleCommand({ RoleName: 'b', AssumeRolePolicyDocument: JSON.stringify(TRUST), PermissionsBoundary: arn })))).toMatchObject({ Code: 'NoSuchEntity' });
+    expect(await errorOf(iam().send(new GetPolicyCommand({ PolicyArn: arn })))).toMatchObject({
+      Code: 'NoSuchEntity',
+      message: `Policy ${arn} does not exist or is not attachable.`,
+    });
+    expect(
+      await errorOf(iam().send(new CreateRoleCommand({ RoleName: 'b', AssumeRolePolicyDocument: JSON.stringify(TRUST), PermissionsBoundary: arn }))),
+    ).toMatchObject({ Code: 'NoSuchEntity' });
   });
 
   test('GetRole of a missing role throws NoSuchEntity the way the SDK does', async () => {
@@ -407,7 +462,10 @@ describe('IAM', () => {
 
   test("a role's inline policies share 10,240 characters, whitespace not counted; past it PutRolePolicy is LimitExceeded", async () => {
     // GIVEN a role with a 6,000-character inline policy, pretty-printed (its whitespace is free)
-    const sized = (chars: number) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: `arn:aws:logs:*:*:log-group:/${'a'.repeat(chars - 128)}` }] });
+    const sized = (chars: number) => ({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: `arn:aws:logs:*:*:log-group:/${'a'.repeat(chars - 128)}` }],
+    });
     expect(JSON.stringify(sized(6000)).length).toBe(6000);
     await iam().send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: JSON.stringify(TRUST) }));
     await iam().send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'big', PolicyDocument: JSON.stringify(sized(6000), null, 8) }));
@@ -489,9 +547,15 @@ describe('CloudWatch Logs', () => {
   test('CreateLogGroup with a KMS key the Logs service may not use (unknown, other region, or key policy) is AccessDeniedException naming the group ARN', async () => {
     fake.addKmsKey('arn:aws:kms:us-east-1:111111111111:key/closed', { logsMayUse: false });
     fake.addKmsKey('arn:aws:kms:eu-west-1:111111111111:key/elsewhere');
-    for (const key of ['closed', 'unknown'].map((k) => `arn:aws:kms:us-east-1:111111111111:key/${k}`).concat('arn:aws:kms:eu-west-1:111111111111:key/elsewhere')) {
+    for (const key of ['closed', 'unknown']
+      .map((k) => `arn:aws:kms:us-east-1:111111111111:key/${k}`)
+      .concat('arn:aws:kms:eu-west-1:111111111111:key/elsewhere')) {
       const err = await errorOf(logs().send(new CreateLogGroupCommand({ logGroupName: '/flowfix/vpc', kmsKeyId: key })));
-      expect([key, err.name, err.message]).toEqual([key, 'AccessDeniedException', "The specified KMS key does not exist or is not allowed to be used with Arn 'arn:aws:logs:us-east-1:111111111111:log-group:/flowfix/vpc'"]);
+      expect([key, err.name, err.message]).toEqual([
+        key,
+        'AccessDeniedException',
+        "The specified KMS key does not exist or is not allowed to be used with Arn 'arn:aws:logs:us-east-1:111111111111:log-group:/flowfix/vpc'",
+      ]);
     }
     expect(fake.logGroup('us-east-1', '/flowfix/vpc')).toBeUndefined();
   });
@@ -500,7 +564,9 @@ describe('CloudWatch Logs', () => {
     fake.addLogGroup('us-east-1', '/flowfix/vpc');
     const newest = () => logs().send(new DescribeLogStreamsCommand({ logGroupName: '/flowfix/vpc', orderBy: 'LastEventTime', descending: true, limit: 1 }));
     expect((await newest()).logStreams).toEqual([]);
-    const bad = await errorOf(logs().send(new DescribeLogStreamsCommand({ logGroupName: '/flowfix/vpc', orderBy: 'LastEventTime', logStreamNamePrefix: 'eni-' })));
+    const bad = await errorOf(
+      logs().send(new DescribeLogStreamsCommand({ logGroupName: '/flowfix/vpc', orderBy: 'LastEventTime', logStreamNamePrefix: 'eni-' })),
+    );
     const missing = await errorOf(logs().send(new DescribeLogStreamsCommand({ logGroupName: '/absent' })));
     expect(bad.name).toBe('InvalidParameterException');
     expect(missing.name).toBe('ResourceNotFoundException');
@@ -510,14 +576,25 @@ describe('CloudWatch Logs', () => {
     const { vpcId, interfaceId } = fake.addVpcWithInterface('us-east-1');
     const idle = fake.addVpcWithInterface('us-east-1', { idle: true });
     fake.addLogGroup('us-east-1', '/flowfix/vpc');
-    fake.addRole('r', { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, { p: { Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] } });
-    for (const [resourceId, trafficType] of [[vpcId, 'ALL'], [vpcId, 'REJECT'], [idle.vpcId, 'ALL']] as const) {
+    fake.addRole(
+      'r',
+      { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      { p: { Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] } },
+    );
+    for (const [resourceId, trafficType] of [
+      [vpcId, 'ALL'],
+      [vpcId, 'REJECT'],
+      [idle.vpcId, 'ALL'],
+    ] as const) {
       fake.addFlowLog('us-east-1', { resourceId, trafficType, logGroupName: '/flowfix/vpc', deliverLogsPermissionArn: `arn:aws:iam::${FAKE_ACCOUNT}:role/r` });
     }
     fake.deliverFlowLogs('us-east-1', 1_700_000_000_000);
     const named = (prefix: string) => logs().send(new DescribeLogStreamsCommand({ logGroupName: '/flowfix/vpc', logStreamNamePrefix: prefix }));
     const busy = await named(interfaceId);
-    expect(busy.logStreams?.map((s) => [s.logStreamName, s.lastEventTimestamp])).toEqual([[`${interfaceId}-all`, 1_700_000_000_000], [`${interfaceId}-reject`, 1_700_000_000_000]]);
+    expect(busy.logStreams?.map((s) => [s.logStreamName, s.lastEventTimestamp])).toEqual([
+      [`${interfaceId}-all`, 1_700_000_000_000],
+      [`${interfaceId}-reject`, 1_700_000_000_000],
+    ]);
     expect((await named(idle.interfaceId)).logStreams).toEqual([]);
     expect((await named('eni-')).logStreams).toHaveLength(2);
   });
@@ -530,7 +607,14 @@ describe('CloudWatch Logs', () => {
       fake.deliverFlowLogs('us-east-1', at);
     }
     const first = await s3().send(new ListObjectsV2Command({ Bucket: 'b', Prefix: `p/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/`, MaxKeys: 2 }));
-    const rest = await s3().send(new ListObjectsV2Command({ Bucket: 'b', Prefix: `p/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/`, MaxKeys: 2, ContinuationToken: first.NextContinuationToken }));
+    const rest = await s3().send(
+      new ListObjectsV2Command({
+        Bucket: 'b',
+        Prefix: `p/AWSLogs/${FAKE_ACCOUNT}/vpcflowlogs/us-east-1/`,
+        MaxKeys: 2,
+        ContinuationToken: first.NextContinuationToken,
+      }),
+    );
     const missing = await errorOf(s3().send(new ListObjectsV2Command({ Bucket: 'absent' })));
     const keys = [...(first.Contents ?? []), ...(rest.Contents ?? [])].map((o) => o.Key);
     expect(keys).toEqual(fake.objects('b'));
@@ -664,7 +748,11 @@ describe('fault injection and recording', () => {
 
 describe('request-rate throttling and the call timeline', () => {
   /** The error a call failed with, or undefined when it succeeded. */
-  const outcome = (promise: Promise<unknown>) => promise.then(() => undefined, (err: any) => err);
+  const outcome = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (err: any) => err,
+    );
 
   test('GIVEN a bucket of 2 WHEN three DescribeVpcs go to one region at once THEN the third gets RequestLimitExceeded, other regions and operations keep their own buckets', async () => {
     // GIVEN: refilled so slowly that no token comes back during the test

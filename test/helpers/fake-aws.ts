@@ -4,7 +4,25 @@
 // named e.g. `NoSuchEntityException` with `Code: 'NoSuchEntity'`, exactly as the SDK deserialises them.
 
 import { randomUUID } from 'node:crypto';
-import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import * as logsSdk from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CloudWatchLogsServiceException,
+  CreateLogGroupCommand,
+  DeleteLogGroupCommand,
+  DescribeLogGroupsCommand,
+  DescribeLogStreamsCommand,
+  ListTagsForResourceCommand,
+  PutRetentionPolicyCommand,
+  TagResourceCommand,
+  type CreateLogGroupCommandInput,
+  type DescribeLogGroupsCommandInput,
+  type DescribeLogStreamsCommandInput,
+  type ListTagsForResourceCommandInput,
+  type LogGroup,
+  type PutRetentionPolicyCommandInput,
+  type TagResourceCommandInput,
+} from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateFlowLogsCommand,
   DeleteFlowLogsCommand,
@@ -36,12 +54,12 @@ import {
   CreateRoleCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
   IAMServiceException,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
   ListAttachedRolePoliciesCommand,
   ListInstanceProfilesForRoleCommand,
   ListRolePoliciesCommand,
@@ -49,37 +67,12 @@ import {
   SimulatePrincipalPolicyCommand,
   TagRoleCommand,
   type CreateRoleCommandInput,
-  type SimulatePrincipalPolicyCommandInput,
   type ListRolePoliciesCommandInput,
   type PutRolePolicyCommandInput,
+  type SimulatePrincipalPolicyCommandInput,
   type TagRoleCommandInput,
 } from '@aws-sdk/client-iam';
-import * as logsSdk from '@aws-sdk/client-cloudwatch-logs';
-import {
-  CloudWatchLogsClient,
-  CloudWatchLogsServiceException,
-  CreateLogGroupCommand,
-  DeleteLogGroupCommand,
-  DescribeLogGroupsCommand,
-  DescribeLogStreamsCommand,
-  PutRetentionPolicyCommand,
-  TagResourceCommand,
-  ListTagsForResourceCommand,
-  type ListTagsForResourceCommandInput,
-  type CreateLogGroupCommandInput,
-  type DescribeLogGroupsCommandInput,
-  type DescribeLogStreamsCommandInput,
-  type LogGroup,
-  type PutRetentionPolicyCommandInput,
-  type TagResourceCommandInput,
-} from '@aws-sdk/client-cloudwatch-logs';
-import * as s3Sdk from '@aws-sdk/client-s3';
-import { ListObjectsV2Command, S3Client, S3ServiceException, type ListObjectsV2CommandInput } from '@aws-sdk/client-s3';
-import * as stsSdk from '@aws-sdk/client-sts';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import * as orgSdk from '@aws-sdk/client-organizations';
-// The STS client the SDK's own credential providers (fromTemporaryCredentials) use internally.
-import { AssumeRoleCommand as NestedAssumeRoleCommand, STSClient as NestedSTSClient } from '@aws-sdk/nested-clients/sts';
 import {
   ListAccountsCommand,
   ListAccountsForParentCommand,
@@ -87,11 +80,19 @@ import {
   OrganizationsClient,
   OrganizationsServiceException,
 } from '@aws-sdk/client-organizations';
-import { operatorPolicy, registerForPolicyCheck, type OperatorGrant, type ResourceFacts } from './operator-permissions.js';
+import * as s3Sdk from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client, S3ServiceException, type ListObjectsV2CommandInput } from '@aws-sdk/client-s3';
+import * as stsSdk from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
+// The STS client the SDK's own credential providers (fromTemporaryCredentials) use internally.
+import { AssumeRoleCommand as NestedAssumeRoleCommand, STSClient as NestedSTSClient } from '@aws-sdk/nested-clients/sts';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+
+import { isFlowLogField } from '../../src/facts/flow-log-format.js';
+import type { PolicyDocument } from '../../src/facts/policy-document.js';
 import { conditionsHold, isAllowed, statementsOf } from '../../src/policy/evaluate.js';
 import { readPolicyFile } from '../../src/policy/templates.js';
-import type { PolicyDocument } from '../../src/facts/policy-document.js';
-import { isFlowLogField } from '../../src/facts/flow-log-format.js';
+import { operatorPolicy, registerForPolicyCheck, type OperatorGrant, type ResourceFacts } from './operator-permissions.js';
 
 export const FAKE_ACCOUNT = '111111111111';
 /** flowfix's default permissions boundary in the fake's account: a role flowfix may write to carries it. */
@@ -174,7 +175,9 @@ export interface SeedFlowLog {
 
 /** Calls that change (or would change) state: not Describe*, Get*, List*, AssumeRole, SimulatePrincipalPolicy (a policy read), and not DryRun. */
 export function mutatingOperations(calls: readonly RecordedCall[]): RecordedCall[] {
-  return calls.filter((c) => !/^(Describe|Get|List)/.test(c.operation) && c.operation !== 'AssumeRole' && c.operation !== 'SimulatePrincipalPolicy' && c.input?.DryRun !== true);
+  return calls.filter(
+    (c) => !/^(Describe|Get|List)/.test(c.operation) && c.operation !== 'AssumeRole' && c.operation !== 'SimulatePrincipalPolicy' && c.input?.DryRun !== true,
+  );
 }
 
 export type Service = RecordedCall['service'];
@@ -227,9 +230,7 @@ interface StoredRole {
   instanceProfiles: string[];
 }
 
-const RETENTION_DAYS = new Set([
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-]);
+const RETENTION_DAYS = new Set([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]);
 const DEFAULT_LOG_FORMAT =
   '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ' +
   '${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
@@ -335,7 +336,19 @@ export class FakeAws {
 
   constructor(opts: FakeAwsOptions = {}) {
     const accountId = opts.accountId ?? FAKE_ACCOUNT;
-    this.acct = { accountId, name: 'management', status: 'ACTIVE', parentId: ROOT_ID, regionStates: new Map(), roles: new Map(), managedPolicies: new Map(), deniedRegions: new Map(), notOptedIn: new Set(), stsDeactivatedIn: new Set(), joinedMethod: 'CREATED' };
+    this.acct = {
+      accountId,
+      name: 'management',
+      status: 'ACTIVE',
+      parentId: ROOT_ID,
+      regionStates: new Map(),
+      roles: new Map(),
+      managedPolicies: new Map(),
+      deniedRegions: new Map(),
+      notOptedIn: new Set(),
+      stsDeactivatedIn: new Set(),
+      joinedMethod: 'CREATED',
+    };
     this.accounts = new Map([[accountId, this.acct]]);
     if (opts.checkOperatorPolicy !== false) {
       registerForPolicyCheck({ accountId: this.accountId, calls: this.calls, roleArnOf: (name) => this.role(name)?.arn, grants: () => this.grants });
@@ -368,9 +381,19 @@ export class FakeAws {
 
   private addRegionStates(account: AccountState): void {
     // Every account has done README's one-time step: flowfix's delivery boundary exists.
-    account.managedPolicies.set(`arn:${partitionOf(this.enabled[0] ?? 'us-east-1')}:iam::${account.accountId}:policy/flowfix-delivery-boundary`, JSON.stringify(readPolicyFile('delivery-role-boundary.json')));
+    account.managedPolicies.set(
+      `arn:${partitionOf(this.enabled[0] ?? 'us-east-1')}:iam::${account.accountId}:policy/flowfix-delivery-boundary`,
+      JSON.stringify(readPolicyFile('delivery-role-boundary.json')),
+    );
     for (const r of this.enabled) {
-      account.regionStates.set(r, { vpcs: new Map(), subnets: new Map(), interfaces: new Map(), flowLogs: new Map(), logGroups: new Map(), clientTokens: new Map() });
+      account.regionStates.set(r, {
+        vpcs: new Map(),
+        subnets: new Map(),
+        interfaces: new Map(),
+        flowLogs: new Map(),
+        logGroups: new Map(),
+        clientTokens: new Map(),
+      });
     }
   }
 
@@ -398,7 +421,14 @@ export class FakeAws {
         err.name = 'FakeAwsUnsupportedCommand';
         throw err;
       });
-    return this.serve(service, operation, input, () => Promise.resolve(region), handler, () => Promise.resolve(accessKeyId));
+    return this.serve(
+      service,
+      operation,
+      input,
+      () => Promise.resolve(region),
+      handler,
+      () => Promise.resolve(accessKeyId),
+    );
   }
 
   private services(): Record<Service, ServiceRoutes> {
@@ -451,7 +481,11 @@ export class FakeAws {
           [
             GetCallerIdentityCommand,
             'GetCallerIdentity',
-            (_i, c) => ({ UserId: 'AIDAFAKETESTERUSERID', Account: this.accountId, Arn: this.servingArn ?? this.callerOverride ?? this.callerArn(c.partition) }),
+            (_i, c) => ({
+              UserId: 'AIDAFAKETESTERUSERID',
+              Account: this.accountId,
+              Arn: this.servingArn ?? this.callerOverride ?? this.callerArn(c.partition),
+            }),
           ],
           [AssumeRoleCommand, 'AssumeRole', (i, c) => this.assumeRoleForCaller(i, c)],
         ],
@@ -575,14 +609,10 @@ export class FakeAws {
       const name = f.logGroupName ?? parseLogGroupArn(f.destination ?? '')?.name ?? 'flow-logs';
       flowLog.LogGroupName = name;
       flowLog.LogDestination = f.destination ?? `arn:${p}:logs:${region}:${this.accountId}:log-group:${name}`;
-      flowLog.DeliverLogsPermissionArn =
-        f.deliverLogsPermissionArn ?? `arn:${p}:iam::${this.accountId}:role/seeded-flow-logs-role`;
+      flowLog.DeliverLogsPermissionArn = f.deliverLogsPermissionArn ?? `arn:${p}:iam::${this.accountId}:role/seeded-flow-logs-role`;
     } else {
       flowLog.LogDestination =
-        f.destination ??
-        (type === 's3'
-          ? `arn:${p}:s3:::seeded-flow-logs-bucket`
-          : `arn:${p}:firehose:${region}:${this.accountId}:deliverystream/seeded`);
+        f.destination ?? (type === 's3' ? `arn:${p}:s3:::seeded-flow-logs-bucket` : `arn:${p}:firehose:${region}:${this.accountId}:deliverystream/seeded`);
       if (f.deliverLogsPermissionArn !== undefined) flowLog.DeliverLogsPermissionArn = f.deliverLogsPermissionArn;
       if (type === 's3') flowLog.DestinationOptions = s3DestinationOptions(f.destinationOptions);
     }
@@ -637,7 +667,10 @@ export class FakeAws {
       for (const flowLog of state.flowLogs.values()) {
         if (flowLog.FlowLogStatus !== 'ACTIVE') continue;
         const busy = [...state.interfaces.values()]
-          .filter(({ eni, idle }) => !idle && (eni.VpcId === flowLog.ResourceId || eni.SubnetId === flowLog.ResourceId || eni.NetworkInterfaceId === flowLog.ResourceId))
+          .filter(
+            ({ eni, idle }) =>
+              !idle && (eni.VpcId === flowLog.ResourceId || eni.SubnetId === flowLog.ResourceId || eni.NetworkInterfaceId === flowLog.ResourceId),
+          )
           .map(({ eni }) => eni.NetworkInterfaceId!);
         const ok =
           flowLog.LogDestinationType === 's3'
@@ -659,13 +692,15 @@ export class FakeAws {
     if (!group || !role || !this.trustAdmits(arn, ctx, flowLog.FlowLogId!)) return false;
     const policies = [...role.inline.values()].map((doc) => JSON.parse(doc) as { Statement: any });
     // A permissions boundary caps the role: a missing boundary policy allows nothing.
-    const boundaryText = role.permissionsBoundary === undefined ? undefined : (this.current.managedPolicies.get(role.permissionsBoundary) ?? '{"Statement":[]}');
+    const boundaryText =
+      role.permissionsBoundary === undefined ? undefined : (this.current.managedPolicies.get(role.permissionsBoundary) ?? '{"Statement":[]}');
     const boundary = boundaryText === undefined ? undefined : (JSON.parse(boundaryText) as { Statement: any });
     const streamNames = busy.map((eni) => `${eni}-${String(flowLog.TrafficType).toLowerCase()}`);
     // The role's rights are judged on a stream of this group even when no interface is busy.
     for (const streamName of streamNames.length > 0 ? streamNames : [`eni-00000000000000000-${String(flowLog.TrafficType).toLowerCase()}`]) {
       const streamArn = `arn:${ctx.partition}:logs:${ctx.region}:${this.accountId}:log-group:${group.name}:log-stream:${streamName}`;
-      const may = (action: string) => policies.some((doc) => isAllowed(doc, action, streamArn)) && (boundary === undefined || isAllowed(boundary, action, streamArn));
+      const may = (action: string) =>
+        policies.some((doc) => isAllowed(doc, action, streamArn)) && (boundary === undefined || isAllowed(boundary, action, streamArn));
       if (!may('logs:CreateLogStream') || !may('logs:PutLogEvents')) return false;
     }
     for (const streamName of streamNames) {
@@ -685,7 +720,9 @@ export class FakeAws {
     const created = times.createdAt ?? Date.now();
     group.streams.set(streamName, {
       creationTime: created,
-      ...(times.lastEventAt === undefined ? {} : { firstEventTimestamp: times.lastEventAt, lastEventTimestamp: times.lastEventAt, lastIngestionTime: times.lastEventAt }),
+      ...(times.lastEventAt === undefined
+        ? {}
+        : { firstEventTimestamp: times.lastEventAt, lastEventTimestamp: times.lastEventAt, lastIngestionTime: times.lastEventAt }),
     });
   }
 
@@ -704,7 +741,9 @@ export class FakeAws {
     const [yyyy, mm, dd] = stamp.slice(0, 10).split('-');
     const hh = stamp.slice(11, 13);
     const hive = options.HiveCompatiblePartitions === true;
-    const base = hive ? `AWSLogs/aws-account-id=${this.accountId}/aws-service=vpcflowlogs/aws-region=${region}/year=${yyyy}/month=${mm}/day=${dd}/` : `AWSLogs/${this.accountId}/vpcflowlogs/${region}/${yyyy}/${mm}/${dd}/`;
+    const base = hive
+      ? `AWSLogs/aws-account-id=${this.accountId}/aws-service=vpcflowlogs/aws-region=${region}/year=${yyyy}/month=${mm}/day=${dd}/`
+      : `AWSLogs/${this.accountId}/vpcflowlogs/${region}/${yyyy}/${mm}/${dd}/`;
     const hour = options.PerHourPartition === true ? (hive ? `hour=${hh}/` : `${hh}/`) : '';
     const minute = `${stamp.slice(0, 10).replace(/-/g, '')}T${stamp.slice(11, 16).replace(':', '')}Z`;
     const extension = options.FileFormat === 'parquet' ? 'log.parquet' : 'log.gz';
@@ -875,8 +914,14 @@ export class FakeAws {
    */
   denyRegionByPolicy(region: string, opts: { policy?: 'scp' | 'rcp'; policyArn?: string; services?: ('ec2' | 'logs')[] } = {}): string {
     const rcp = opts.policy === 'rcp';
-    const policyArn = opts.policyArn ?? `arn:${this.partition}:organizations::${FAKE_ACCOUNT}:policy/o-f4k3/${rcp ? 'resource' : 'service'}_control_policy/p-${rcp ? 'rcpdeny1' : 'regdeny1'}`;
-    this.acct.deniedRegions.set(region, { policyType: rcp ? 'resource control policy' : 'service control policy', policyArn, services: opts.services ?? ['ec2', 'logs'] });
+    const policyArn =
+      opts.policyArn ??
+      `arn:${this.partition}:organizations::${FAKE_ACCOUNT}:policy/o-f4k3/${rcp ? 'resource' : 'service'}_control_policy/p-${rcp ? 'rcpdeny1' : 'regdeny1'}`;
+    this.acct.deniedRegions.set(region, {
+      policyType: rcp ? 'resource control policy' : 'service control policy',
+      policyArn,
+      services: opts.services ?? ['ec2', 'logs'],
+    });
     return policyArn;
   }
 
@@ -915,7 +960,19 @@ export class FakeAws {
     // Given options also update an existing account (e.g. move it into an OU).
     let state = this.accounts.get(accountId);
     if (!state) {
-      state = { accountId, name: opts.name ?? `account-${accountId}`, status: opts.status ?? 'ACTIVE', parentId: opts.parentId ?? ROOT_ID, regionStates: new Map(), roles: new Map(), managedPolicies: new Map(), deniedRegions: new Map(), notOptedIn: new Set(), stsDeactivatedIn: new Set(), joinedMethod: 'CREATED' };
+      state = {
+        accountId,
+        name: opts.name ?? `account-${accountId}`,
+        status: opts.status ?? 'ACTIVE',
+        parentId: opts.parentId ?? ROOT_ID,
+        regionStates: new Map(),
+        roles: new Map(),
+        managedPolicies: new Map(),
+        deniedRegions: new Map(),
+        notOptedIn: new Set(),
+        stsDeactivatedIn: new Set(),
+        joinedMethod: 'CREATED',
+      };
       this.addRegionStates(state);
       this.accounts.set(accountId, state);
     }
@@ -948,16 +1005,27 @@ export class FakeAws {
   private assumeRoleForCaller(input: AssumeRoleCommandInput, ctx: Ctx): object {
     const caller = this.current;
     const denied = () =>
-      serviceError('sts', 'AccessDenied', `User: ${this.servingArn ?? this.callerArn(ctx.partition)} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`, 403);
+      serviceError(
+        'sts',
+        'AccessDenied',
+        `User: ${this.servingArn ?? this.callerArn(ctx.partition)} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
+        403,
+      );
     const m = /^arn:([a-z-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn ?? '');
     if (!m) throw serviceError('sts', 'ValidationError', `${input.RoleArn} is not a valid role ARN`, 400);
-    if (!input.RoleSessionName || !/^[\w+=,.@-]{2,64}$/.test(input.RoleSessionName)) throw serviceError('sts', 'ValidationError', 'RoleSessionName must be 2-64 characters of [\\w+=,.@-]', 400);
+    if (!input.RoleSessionName || !/^[\w+=,.@-]{2,64}$/.test(input.RoleSessionName))
+      throw serviceError('sts', 'ValidationError', 'RoleSessionName must be 2-64 characters of [\\w+=,.@-]', 400);
     // STS API reference, AssumeRole: root user credentials cannot call it.
     if (this.rootCaller && this.servingArn === undefined) throw serviceError('sts', 'AccessDenied', 'Roles may not be assumed by root accounts.', 403);
     const target = this.accounts.get(m[2]!);
     // RegionDisabledException names the account asked to issue credentials: the role's.
     if (target?.stsDeactivatedIn.has(ctx.region)) {
-      throw serviceError('sts', 'RegionDisabledException', `STS is not activated in this region for account:${target.accountId}. Your account administrator can activate STS in this region using the IAM Console.`, 403);
+      throw serviceError(
+        'sts',
+        'RegionDisabledException',
+        `STS is not activated in this region for account:${target.accountId}. Your account administrator can activate STS in this region using the IAM Console.`,
+        403,
+      );
     }
     const role = target?.roles.get(m[3]!);
     if (!target || target.status !== 'ACTIVE' || !role || !trustAllowsAccount(role.trustDocument, caller.accountId, input.ExternalId)) throw denied();
@@ -966,7 +1034,12 @@ export class FakeAws {
     const arn = `arn:${ctx.partition}:sts::${target.accountId}:assumed-role/${role.name}/${input.RoleSessionName}`;
     this.org.issued.set(accessKeyId, { accountId: target.accountId, expiresAt, arn });
     return {
-      Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: `secret-${accessKeyId}`, SessionToken: `token-${accessKeyId}`, Expiration: new Date(expiresAt) },
+      Credentials: {
+        AccessKeyId: accessKeyId,
+        SecretAccessKey: `secret-${accessKeyId}`,
+        SessionToken: `token-${accessKeyId}`,
+        Expiration: new Date(expiresAt),
+      },
       AssumedRoleUser: { Arn: arn, AssumedRoleId: `${role.roleId}:${input.RoleSessionName}` },
     };
   }
@@ -974,7 +1047,7 @@ export class FakeAws {
   /** Only the management account may list the organization. */
   private requireManagement(): void {
     if (this.current !== this.accounts.values().next().value) {
-      throw serviceError('organizations', 'AccessDeniedException', 'You don\'t have permissions to access this resource.', 400);
+      throw serviceError('organizations', 'AccessDeniedException', "You don't have permissions to access this resource.", 400);
     }
   }
 
@@ -993,7 +1066,9 @@ export class FakeAws {
 
   private listOus(input: { ParentId?: string; NextToken?: string; MaxResults?: number }): object {
     this.requireManagement();
-    const ous = [...this.org.ous].filter(([, parent]) => parent === input.ParentId).map(([id]) => ({ Id: id, Name: id, Arn: `arn:aws:organizations::${FAKE_ACCOUNT}:ou/o-f4k3/${id}` }));
+    const ous = [...this.org.ous]
+      .filter(([, parent]) => parent === input.ParentId)
+      .map(([id]) => ({ Id: id, Name: id, Arn: `arn:aws:organizations::${FAKE_ACCOUNT}:ou/o-f4k3/${id}` }));
     return pageOf(ous, input, Math.min(this.pageSize, 20), 'OrganizationalUnits');
   }
 
@@ -1003,23 +1078,35 @@ export class FakeAws {
     const stub = mockClient(clientClass) as AwsStub<any, any, any>;
     for (const [command, operation, handler] of routes) {
       // getClient() reads the stub's latest `this`, so it must be called synchronously, before any await.
-      stub
-        .on(command as any)
-        .callsFake((input: unknown, getClient: () => unknown) => {
-          const client = getClient();
-          return this.serve(service, operation, input, () => clientRegion(client), handler, () => clientAccessKey(client));
-        });
+      stub.on(command as any).callsFake((input: unknown, getClient: () => unknown) => {
+        const client = getClient();
+        return this.serve(
+          service,
+          operation,
+          input,
+          () => clientRegion(client),
+          handler,
+          () => clientAccessKey(client),
+        );
+      });
     }
     const self = this;
     // Sinon's default behaviour answers whatever no `.on()` matched: fail loudly, naming the command.
     stub.send.callsFake(function (this: unknown, command: { input?: unknown; constructor: { name: string } }) {
       const operation = command.constructor.name.replace(/Command$/, '');
       const client = this;
-      return self.serve(service, operation, command.input, () => clientRegion(client), () => {
-        const err = new Error(`FakeAws does not implement ${service}:${operation}; add it to test/helpers/fake-aws.ts`);
-        err.name = 'FakeAwsUnsupportedCommand';
-        throw err;
-      }, () => clientAccessKey(client));
+      return self.serve(
+        service,
+        operation,
+        command.input,
+        () => clientRegion(client),
+        () => {
+          const err = new Error(`FakeAws does not implement ${service}:${operation}; add it to test/helpers/fake-aws.ts`);
+          err.name = 'FakeAwsUnsupportedCommand';
+          throw err;
+        },
+        () => clientAccessKey(client),
+      );
     });
     this.stubs.push(stub);
   }
@@ -1132,7 +1219,14 @@ export class FakeAws {
     if (operation === 'DeleteFlowLogs') {
       const flowLogs = this.regionStates.get(ctx.region)?.flowLogs;
       const ids: string[] = input?.FlowLogIds ?? [];
-      return { tagsById: Object.fromEntries(ids.flatMap((id) => { const f = flowLogs?.get(id); return f ? [[id, tagMap(f.Tags)]] : []; })) };
+      return {
+        tagsById: Object.fromEntries(
+          ids.flatMap((id) => {
+            const f = flowLogs?.get(id);
+            return f ? [[id, tagMap(f.Tags)]] : [];
+          }),
+        ),
+      };
     }
     return undefined;
   }
@@ -1259,7 +1353,8 @@ export class FakeAws {
     }
     checkMaxResults(input.MaxResults, 5);
     for (const f of input.Filters ?? []) {
-      if ((f.Values ?? []).length > 200) throw serviceError('ec2', 'FilterLimitExceeded', 'The maximum number of filter values specified on a single call is 200');
+      if ((f.Values ?? []).length > 200)
+        throw serviceError('ec2', 'FilterLimitExceeded', 'The maximum number of filter values specified on a single call is 200');
     }
     for (const id of input.NetworkInterfaceIds ?? []) {
       if (!state.interfaces.has(id)) throw serviceError('ec2', 'InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`);
@@ -1420,10 +1515,7 @@ export class FakeAws {
   }
 
   /** Validates the destination parameters and returns what the new flow log will carry. */
-  private flowLogDestination(
-    input: CreateFlowLogsCommandInput,
-    ctx: Ctx,
-  ): { type: LogDestinationType; arn: string; logGroupName?: string; key: string } {
+  private flowLogDestination(input: CreateFlowLogsCommandInput, ctx: Ctx): { type: LogDestinationType; arn: string; logGroupName?: string; key: string } {
     const type = input.LogDestinationType ?? 'cloud-watch-logs';
     if (type === 'cloud-watch-logs') {
       if (input.LogGroupName !== undefined && input.LogDestination !== undefined) {
@@ -1480,13 +1572,7 @@ export class FakeAws {
   }
 
   /** One page: min(caller's limit, pageSize) items; tokens are opaque and tied to the operation. */
-  private paginate<T>(
-    operation: string,
-    items: T[],
-    limit: number | undefined,
-    token: string | undefined,
-    defaultLimit = 1000,
-  ): { page: T[]; next?: string } {
+  private paginate<T>(operation: string, items: T[], limit: number | undefined, token: string | undefined, defaultLimit = 1000): { page: T[]; next?: string } {
     let offset = 0;
     if (token !== undefined) {
       const decoded = decodeToken(token);
@@ -1538,10 +1624,19 @@ export class FakeAws {
     const source = input.PolicySourceArn ?? '';
     const m = /^arn:[a-z-]+:iam::(\d{12}):(user|role|group)\/(?:.*\/)?([^/]+)$/.exec(source);
     if (!m) throw serviceError('iam', 'InvalidInput', `ARN ${source} is not valid.`);
-    const exists = m[1] === this.accountId && (m[2] === 'user' ? source.endsWith(':user/tester') : m[2] === 'role' && this.roles.get(m[3]!) !== undefined && source === roleArn(this.roles.get(m[3]!)!, this.partition, this.accountId));
+    const exists =
+      m[1] === this.accountId &&
+      (m[2] === 'user'
+        ? source.endsWith(':user/tester')
+        : m[2] === 'role' && this.roles.get(m[3]!) !== undefined && source === roleArn(this.roles.get(m[3]!)!, this.partition, this.accountId));
     if (!exists) throw serviceError('iam', 'NoSuchEntity', `The ${m[2]} with name ${m[3]} cannot be found.`);
     const actions = input.ActionNames ?? [];
-    if (actions.length === 0) throw serviceError('iam', 'ValidationError', "1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null");
+    if (actions.length === 0)
+      throw serviceError(
+        'iam',
+        'ValidationError',
+        "1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null",
+      );
     const policy = this.simulatedPolicy ?? operatorPolicy('operator-apply.json', this.grants);
     const context: Record<string, string[]> = {};
     for (const e of input.ContextEntries ?? []) context[e.ContextKeyName ?? ''] = e.ContextKeyValues ?? [];
@@ -1566,7 +1661,9 @@ export class FakeAws {
         MatchedStatements: [],
         MissingContextValues: [...new Set(each.flatMap((e) => e.missing))],
         ...(worst.org === undefined ? {} : { OrganizationsDecisionDetail: { AllowedByOrganizations: each.every((e) => e.org !== false) } }),
-        ...(worst.boundary === undefined ? {} : { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: each.every((e) => e.boundary !== false) } }),
+        ...(worst.boundary === undefined
+          ? {}
+          : { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: each.every((e) => e.boundary !== false) } }),
         ...(input.ResourceArns?.length
           ? {
               ResourceSpecificResults: each.map((e) => ({
@@ -1620,12 +1717,23 @@ export class FakeAws {
   private getPolicy(arn: string | undefined, ctx: Ctx): object {
     this.requirePolicy(arn);
     const name = (arn ?? '').slice((arn ?? '').lastIndexOf('/') + 1);
-    return { Policy: { PolicyName: name, Arn: arn, Path: '/', DefaultVersionId: 'v1', AttachmentCount: 0, IsAttachable: true, PolicyId: `ANPA${ctx.partition.length}FAKE` } };
+    return {
+      Policy: {
+        PolicyName: name,
+        Arn: arn,
+        Path: '/',
+        DefaultVersionId: 'v1',
+        AttachmentCount: 0,
+        IsAttachable: true,
+        PolicyId: `ANPA${ctx.partition.length}FAKE`,
+      },
+    };
   }
 
   private getPolicyVersion(arn: string | undefined, versionId: string | undefined): object {
     const document = this.requirePolicy(arn);
-    if (versionId !== 'v1') throw serviceError('iam', 'NoSuchEntity', `Policy ${String(arn)} version ${String(versionId)} does not exist or is not attachable.`);
+    if (versionId !== 'v1')
+      throw serviceError('iam', 'NoSuchEntity', `Policy ${String(arn)} version ${String(versionId)} does not exist or is not attachable.`);
     return { PolicyVersion: { Document: encodeURIComponent(document), VersionId: 'v1', IsDefaultVersion: true, CreateDate: new Date(0) } };
   }
 
@@ -1756,9 +1864,7 @@ export class FakeAws {
     }
     const wanted = identifiers === undefined ? undefined : new Set(identifiers);
     const prefix = input.logGroupNamePrefix ?? '';
-    const groups = [...state.logGroups.values()]
-      .filter((g) => (wanted === undefined ? g.name.startsWith(prefix) : wanted.has(g.name)))
-      .sort(byName);
+    const groups = [...state.logGroups.values()].filter((g) => (wanted === undefined ? g.name.startsWith(prefix) : wanted.has(g.name))).sort(byName);
     const { page, next } = this.paginate('DescribeLogGroups', groups, input.limit, input.nextToken, 50);
     return {
       logGroups: page.map((g) => this.logGroupOutput(g, ctx.region, ctx.partition)),
@@ -1868,7 +1974,11 @@ export class FakeAws {
 
 /** IAM's decision from one policy: explicitDeny when a Deny applies, allowed when an Allow does, else implicitDeny. */
 function decisionOf(policy: PolicyDocument, action: string, resource: string, context: Record<string, string[]>): string {
-  const denies = { Statement: statementsOf(policy).filter((s) => s.Effect === 'Deny').map((s) => ({ ...s, Effect: 'Allow' as const })) };
+  const denies = {
+    Statement: statementsOf(policy)
+      .filter((s) => s.Effect === 'Deny')
+      .map((s) => ({ ...s, Effect: 'Allow' as const })),
+  };
   if (isAllowed(denies, action, resource, context)) return 'explicitDeny';
   return isAllowed(policy, action, resource, context) ? 'allowed' : 'implicitDeny';
 }
@@ -1882,7 +1992,9 @@ function missingKeys(policy: PolicyDocument, action: string, resource: string, g
 }
 
 /** DescribeFlowLogs reports an S3 flow log's DestinationOptions with AWS's defaults filled in. */
-function s3DestinationOptions(options: { FileFormat?: string; HiveCompatiblePartitions?: boolean; PerHourPartition?: boolean } | undefined): FlowLog['DestinationOptions'] {
+function s3DestinationOptions(
+  options: { FileFormat?: string; HiveCompatiblePartitions?: boolean; PerHourPartition?: boolean } | undefined,
+): FlowLog['DestinationOptions'] {
   return {
     FileFormat: options?.FileFormat === 'parquet' ? 'parquet' : 'plain-text',
     HiveCompatiblePartitions: options?.HiveCompatiblePartitions ?? false,
@@ -1933,16 +2045,15 @@ function matches(rule: { operation: string; region?: string }, operation: string
 function decodeToken(token: string): { op: string; offset: number } | undefined {
   try {
     const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { op?: unknown; offset?: unknown };
-    return typeof decoded.op === 'string' && typeof decoded.offset === 'number'
-      ? { op: decoded.op, offset: decoded.offset }
-      : undefined;
+    return typeof decoded.op === 'string' && typeof decoded.offset === 'number' ? { op: decoded.op, offset: decoded.offset } : undefined;
   } catch {
     return undefined;
   }
 }
 
 function badToken(operation: string, token: string): Error {
-  if (['ListRolePolicies', 'SimulatePrincipalPolicy', 'ListAttachedRolePolicies', 'ListInstanceProfilesForRole'].includes(operation)) return serviceError('iam', 'InvalidInput', `Invalid Marker: ${token}`);
+  if (['ListRolePolicies', 'SimulatePrincipalPolicy', 'ListAttachedRolePolicies', 'ListInstanceProfilesForRole'].includes(operation))
+    return serviceError('iam', 'InvalidInput', `Invalid Marker: ${token}`);
   if (operation === 'DescribeLogGroups') return serviceError('logs', 'InvalidParameterException', `Invalid nextToken: ${token}`);
   return serviceError('ec2', 'InvalidPaginationToken', `Invalid pagination token: ${token}`);
 }
@@ -1985,7 +2096,12 @@ function trustAllowsAccount(trustDocument: string, account: string, externalId: 
     const trusted = principals.some((p) => p === account || p === '*' || new RegExp(`^arn:[a-z-]+:iam::${account}:`).test(p));
     const actions = asList(s?.Action).map((a) => a.toLowerCase());
     const wanted = asList(s?.Condition?.StringEquals?.['sts:ExternalId']);
-    return s?.Effect === 'Allow' && trusted && actions.some((a) => a === 'sts:assumerole' || a === 'sts:*') && (wanted.length === 0 || wanted.includes(externalId ?? ''));
+    return (
+      s?.Effect === 'Allow' &&
+      trusted &&
+      actions.some((a) => a === 'sts:assumerole' || a === 'sts:*') &&
+      (wanted.length === 0 || wanted.includes(externalId ?? ''))
+    );
   });
 }
 
@@ -2038,11 +2154,7 @@ function requirePolicyJson(doc: string | undefined): string {
 }
 
 /** EC2 filter semantics: one filter's values are OR-ed (with * and ? wildcards), filters are AND-ed. */
-function applyFilters<T extends object>(
-  items: T[],
-  filters: Filter[] | undefined,
-  fields: Record<string, (item: T) => string[]>,
-): T[] {
+function applyFilters<T extends object>(items: T[], filters: Filter[] | undefined, fields: Record<string, (item: T) => string[]>): T[] {
   const valuesOf = (item: T, name: string): string[] | undefined => {
     const tags = (item as { Tags?: Tag[] }).Tags ?? [];
     if (fields[name]) return fields[name](item);
@@ -2060,7 +2172,10 @@ function applyFilters<T extends object>(
 }
 
 function glob(pattern: string, flags = ''): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, flags);
 }
 
@@ -2122,7 +2237,12 @@ function organizationPolicyDeny(ctx: Ctx, callerArn: string, account: string, po
   const action = `${ctx.service}:${ctx.operation}`;
   const why = `with an explicit deny in a ${policy.policyType}: ${policy.policyArn}`;
   if (ctx.service === 'ec2') {
-    return serviceError('ec2', 'UnauthorizedOperation', `You are not authorized to perform this operation. User: ${callerArn} is not authorized to perform: ${action} ${why}`, 403);
+    return serviceError(
+      'ec2',
+      'UnauthorizedOperation',
+      `You are not authorized to perform this operation. User: ${callerArn} is not authorized to perform: ${action} ${why}`,
+      403,
+    );
   }
   const resource = `arn:${ctx.partition}:logs:${ctx.region}:${account}:log-group:*`;
   return serviceError('logs', 'AccessDeniedException', `User: ${callerArn} is not authorized to perform: ${action} on resource: ${resource} ${why}`, 400);
@@ -2136,7 +2256,12 @@ function throttlingError(service: Service): Error {
     case 'logs':
       return serviceError('logs', 'ThrottlingException', 'Rate exceeded', 400);
     case 'organizations':
-      return serviceError('organizations', 'TooManyRequestsException', 'AWS Organizations can\'t complete your request because another request is already in progress. Try again later.', 400);
+      return serviceError(
+        'organizations',
+        'TooManyRequestsException',
+        "AWS Organizations can't complete your request because another request is already in progress. Try again later.",
+        400,
+      );
     case 's3':
       return serviceError('s3', 'SlowDown', 'Please reduce your request rate.', 503);
     default:
@@ -2152,9 +2277,7 @@ function serviceError(service: Service, code: string, message: string, httpStatu
   const queryCode = modeled ? code.replace(/Exception$/, '') : code;
   const $metadata = metadata(httpStatusCode ?? STATUS[queryCode] ?? 400);
   const $fault: 'client' | 'server' = $metadata.httpStatusCode >= 500 ? 'server' : 'client';
-  const err = modeled
-    ? Object.assign(new modeled({ message, $metadata }), { $fault })
-    : new base({ name: code, message, $metadata, $fault });
+  const err = modeled ? Object.assign(new modeled({ message, $metadata }), { $fault }) : new base({ name: code, message, $metadata, $fault });
   if (service === 'logs') return Object.assign(err, { __type: err.name });
   return Object.assign(err, { Type: 'Sender', Code: queryCode, Error: { Type: 'Sender', Code: queryCode, Message: message } });
 }

@@ -91,17 +91,26 @@ export function defaultAnswer(call: HttpCall, callerArn: Caller = (c) => `arn:${
     case 'ec2:DescribeRegions':
       return ec2(
         `<regionInfo>${(REGIONS_OF_PARTITION[call.partition] ?? [])
-          .map(([name, optIn]) => `<item><regionName>${name}</regionName><regionEndpoint>ec2.${name}.amazonaws.com</regionEndpoint><optInStatus>${optIn}</optInStatus></item>`)
+          .map(
+            ([name, optIn]) =>
+              `<item><regionName>${name}</regionName><regionEndpoint>ec2.${name}.amazonaws.com</regionEndpoint><optInStatus>${optIn}</optInStatus></item>`,
+          )
           .join('')}</regionInfo>`,
       );
     case 'ec2:DescribeVpcs':
-      return ec2(`<vpcSet><item><vpcId>${httpVpcId(region)}</vpcId><ownerId>${HTTP_ACCOUNT}</ownerId><isDefault>false</isDefault><cidrBlock>10.0.0.0/16</cidrBlock></item></vpcSet>`);
+      return ec2(
+        `<vpcSet><item><vpcId>${httpVpcId(region)}</vpcId><ownerId>${HTTP_ACCOUNT}</ownerId><isDefault>false</isDefault><cidrBlock>10.0.0.0/16</cidrBlock></item></vpcSet>`,
+      );
     case 'ec2:DescribeSubnets':
-      return ec2(`<subnetSet><item><subnetId>${httpSubnetId(region)}</subnetId><vpcId>${httpVpcId(region)}</vpcId><ownerId>${HTTP_ACCOUNT}</ownerId></item></subnetSet>`);
+      return ec2(
+        `<subnetSet><item><subnetId>${httpSubnetId(region)}</subnetId><vpcId>${httpVpcId(region)}</vpcId><ownerId>${HTTP_ACCOUNT}</ownerId></item></subnetSet>`,
+      );
     case 'ec2:DescribeFlowLogs':
       return ec2('<flowLogSet/>');
     case 'ec2:CreateFlowLogs': {
-      const ids = Object.entries(params).filter(([key]) => /^ResourceId\.\d+$/.test(key)).map(([, id]) => String(id));
+      const ids = Object.entries(params)
+        .filter(([key]) => /^ResourceId\.\d+$/.test(key))
+        .map(([, id]) => String(id));
       return ec2(`<flowLogIdSet>${ids.map((id) => `<item>fl-${id}</item>`).join('')}</flowLogIdSet><unsuccessful/>`);
     }
     case 'iam:GetRole':
@@ -115,7 +124,9 @@ export function defaultAnswer(call: HttpCall, callerArn: Caller = (c) => `arn:${
     case 'iam:ListRolePolicies':
       return xml('<PolicyNames><member>flowfix-publish-flow-logs</member></PolicyNames><IsTruncated>false</IsTruncated>');
     case 'iam:GetRolePolicy':
-      return xml(`<RoleName>${String(params['RoleName'])}</RoleName><PolicyName>${String(params['PolicyName'])}</PolicyName><PolicyDocument>${POLICY}</PolicyDocument>`);
+      return xml(
+        `<RoleName>${String(params['RoleName'])}</RoleName><PolicyName>${String(params['PolicyName'])}</PolicyName><PolicyDocument>${POLICY}</PolicyDocument>`,
+      );
     case 'iam:PutRolePolicy':
       return xml('');
     case 'logs:DescribeLogGroups': {
@@ -178,7 +189,11 @@ export function queryError(status: number, code: string, message: string): HttpA
 /** CloudWatch Logs (AWS JSON 1.1): the code in `x-amzn-errortype`, or only in the body's `__type`. */
 export function jsonError(status: number, code: string, message: string, via: 'header' | 'body' = 'header'): HttpAnswer {
   return via === 'header'
-    ? { status, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': `${code}:http://internal.amazon.com/coral/com.amazonaws.logs/` }, body: JSON.stringify({ message }) }
+    ? {
+        status,
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': `${code}:http://internal.amazon.com/coral/com.amazonaws.logs/` },
+        body: JSON.stringify({ message }),
+      }
     : { status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: `com.amazonaws.logs#${code}`, message }) };
 }
 
@@ -330,6 +345,10 @@ function describeRequest(request: MinimalRequest, accountPartition: string): Htt
 }
 
 /** Ids shaped like AWS's (17 hex digits), one VPC and subnet per region, stable across runs. */
-const hexOf = (text: string) => [...text].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 2 ** 48, 7).toString(16).padStart(17, '0');
+const hexOf = (text: string) =>
+  [...text]
+    .reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 2 ** 48, 7)
+    .toString(16)
+    .padStart(17, '0');
 export const httpVpcId = (region: string): string => `vpc-${hexOf(region)}`;
 export const httpSubnetId = (region: string): string => `subnet-${hexOf(region)}`;

@@ -67,7 +67,8 @@ const run = z
     if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'rule ids must be unique', path: ['tool', 'driver', 'rules'] });
     r.results.forEach((res, i) => {
       if (!ids.includes(res.ruleId)) ctx.addIssue({ code: 'custom', message: `ruleId ${res.ruleId} is not a rule of the run`, path: ['results', i, 'ruleId'] });
-      if (res.ruleIndex !== undefined && ids[res.ruleIndex] !== res.ruleId) ctx.addIssue({ code: 'custom', message: 'ruleIndex does not point at ruleId', path: ['results', i, 'ruleIndex'] });
+      if (res.ruleIndex !== undefined && ids[res.ruleIndex] !== res.ruleId)
+        ctx.addIssue({ code: 'custom', message: 'ruleIndex does not point at ruleId', path: ['results', i, 'ruleIndex'] });
     });
   });
 

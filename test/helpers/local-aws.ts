@@ -3,6 +3,7 @@
 // request come from its SigV4 credential scope.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { defaultAnswer, type HttpCall, type HttpService } from './fake-http.js';
 
 /** trickle: the answer's headers at once, then its body one byte every `trickleMs` (never idle long enough for a socket timeout). */

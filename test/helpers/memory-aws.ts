@@ -2,14 +2,14 @@
 // from, every call is recorded (and checked against the operator policies after each test, like
 // FakeAws), any operation can be made to fail in a region, and CreateFlowLogs can be made to answer a
 // per-resource failure in `Unsuccessful`.
-import type { AwsClients, RoleAttachments, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi, S3Api } from '../../src/aws/api.js';
-import { partitionOf } from '../../src/facts/regions.js';
+import type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi, RoleAttachments, S3Api } from '../../src/aws/api.js';
+import { FlowfixError } from '../../src/errors.js';
 import type { PolicyDocument } from '../../src/facts/policy-document.js';
-import { readPolicyFile } from '../../src/policy/templates.js';
+import { partitionOf } from '../../src/facts/regions.js';
 import type { FlowLogFacts, LogGroupFacts, RoleFacts, SubnetFacts, VpcFacts } from '../../src/facts/resources.js';
 import { tagsToRecord } from '../../src/facts/tags.js';
+import { readPolicyFile } from '../../src/policy/templates.js';
 import { ACCOUNT } from './builders.js';
-import { FlowfixError } from '../../src/errors.js';
 import { registerForPolicyCheck, type OperatorGrant, type ResourceFacts } from './operator-permissions.js';
 
 export interface MemoryRegion {
@@ -82,10 +82,17 @@ export class MemoryAws implements AwsClients {
     this.disabledRegions = estate.disabledRegions ?? [];
     this.role = structuredClone(estate.role ?? null);
     this.managedPolicies = structuredClone(
-      estate.managedPolicies ?? { [`arn:${partitionOf(this.homeRegion)}:iam::${this.accountId}:policy/flowfix-delivery-boundary`]: readPolicyFile('delivery-role-boundary.json') },
+      estate.managedPolicies ?? {
+        [`arn:${partitionOf(this.homeRegion)}:iam::${this.accountId}:policy/flowfix-delivery-boundary`]: readPolicyFile('delivery-role-boundary.json'),
+      },
     );
     this.roleAttachments = structuredClone(estate.roleAttachments ?? { managedPolicies: [], instanceProfiles: [] });
-    registerForPolicyCheck({ accountId: this.accountId, calls: this.calls, roleArnOf: (name) => (this.role?.roleName === name ? this.role.arn : undefined), grants: () => this.grants });
+    registerForPolicyCheck({
+      accountId: this.accountId,
+      calls: this.calls,
+      roleArnOf: (name) => (this.role?.roleName === name ? this.role.arn : undefined),
+      grants: () => this.grants,
+    });
   }
 
   /** `operation` (e.g. 'DescribeVpcs') throws `error`, in `region` or (without one) everywhere, `times` times. */
@@ -106,11 +113,17 @@ export class MemoryAws implements AwsClients {
   }
 
   callerIdentity() {
-    return this.call('sts', 'GetCallerIdentity', this.homeRegion, {}, () => ({ accountId: this.accountId, arn: `arn:${this.partition}:iam::${this.accountId}:user/tester` }));
+    return this.call('sts', 'GetCallerIdentity', this.homeRegion, {}, () => ({
+      accountId: this.accountId,
+      arn: `arn:${this.partition}:iam::${this.accountId}:user/tester`,
+    }));
   }
 
   listEnabledRegions() {
-    return this.call('ec2', 'DescribeRegions', this.homeRegion, {}, () => ({ enabled: Object.keys(this.regions).sort(), disabled: [...this.disabledRegions].sort() }));
+    return this.call('ec2', 'DescribeRegions', this.homeRegion, {}, () => ({
+      enabled: Object.keys(this.regions).sort(),
+      disabled: [...this.disabledRegions].sort(),
+    }));
   }
 
   ec2(region: string): Ec2Api {
@@ -124,7 +137,13 @@ export class MemoryAws implements AwsClients {
           const state = this.state(region);
           const missing = input.FlowLogIds.filter((id) => !state.flowLogs.some((f) => f.flowLogId === id));
           state.flowLogs = state.flowLogs.filter((f) => !input.FlowLogIds.includes(f.flowLogId));
-          return { unsuccessful: missing.map((resourceId) => ({ resourceId, code: 'InvalidFlowLogId.NotFound', message: `Flow log ID '${resourceId}' does not exist` })) };
+          return {
+            unsuccessful: missing.map((resourceId) => ({
+              resourceId,
+              code: 'InvalidFlowLogId.NotFound',
+              message: `Flow log ID '${resourceId}' does not exist`,
+            })),
+          };
         }),
       // Only verification reads interfaces; these unit tests do not look at delivery (FakeAws models it).
       listNetworkInterfaces: async () => [],
@@ -136,7 +155,11 @@ export class MemoryAws implements AwsClients {
       describeLogGroups: (names) =>
         this.call('logs', 'DescribeLogGroups', region, { logGroupIdentifiers: names }, () =>
           // DescribeLogGroups does not return tags.
-          Object.fromEntries(Object.values(this.state(region).logGroups).filter((g) => names.includes(g.name)).map(({ tags: _tags, ...g }) => [g.name, g])),
+          Object.fromEntries(
+            Object.values(this.state(region).logGroups)
+              .filter((g) => names.includes(g.name))
+              .map(({ tags: _tags, ...g }) => [g.name, g]),
+          ),
         ),
       createLogGroup: (input) =>
         this.call('logs', 'CreateLogGroup', region, input, () => {
@@ -202,7 +225,8 @@ export class MemoryAws implements AwsClients {
       },
       deleteRolePolicy: (input) =>
         this.call('iam', 'DeleteRolePolicy', 'global', input, () => {
-          if (this.role?.roleName !== input.RoleName || !(input.PolicyName in this.role.inlinePolicies)) throw awsError('NoSuchEntity', `The role policy with name ${input.PolicyName} cannot be found.`, 404);
+          if (this.role?.roleName !== input.RoleName || !(input.PolicyName in this.role.inlinePolicies))
+            throw awsError('NoSuchEntity', `The role policy with name ${input.PolicyName} cannot be found.`, 404);
           delete this.role.inlinePolicies[input.PolicyName];
         }),
       deleteRole: (input) =>
@@ -210,7 +234,8 @@ export class MemoryAws implements AwsClients {
           if (this.role?.roleName !== input.RoleName) throw awsError('NoSuchEntity', `The role with name ${input.RoleName} cannot be found.`, 404);
           if (Object.keys(this.role.inlinePolicies).length > 0) throw awsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
           if (this.roleAttachments.managedPolicies.length > 0) throw awsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
-          if (this.roleAttachments.instanceProfiles.length > 0) throw awsError('DeleteConflict', 'Cannot delete entity, must remove roles from instance profile first.', 409);
+          if (this.roleAttachments.instanceProfiles.length > 0)
+            throw awsError('DeleteConflict', 'Cannot delete entity, must remove roles from instance profile first.', 409);
           this.role = null;
         }),
       listRoleAttachments: (roleName) =>
@@ -233,7 +258,9 @@ export class MemoryAws implements AwsClients {
       return group && { tags: { ...group.tags } };
     }
     if (operation === 'DeleteFlowLogs') {
-      return { tagsById: Object.fromEntries((state?.flowLogs ?? []).filter((f) => input.FlowLogIds.includes(f.flowLogId)).map((f) => [f.flowLogId, { ...f.tags }])) };
+      return {
+        tagsById: Object.fromEntries((state?.flowLogs ?? []).filter((f) => input.FlowLogIds.includes(f.flowLogId)).map((f) => [f.flowLogId, { ...f.tags }])),
+      };
     }
     return undefined;
   }

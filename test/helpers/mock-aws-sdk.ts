@@ -6,8 +6,9 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createAwsClients, type AwsClientOptions } from '../../src/aws/clients.js';
+
 import type { AwsClients } from '../../src/aws/api.js';
+import { createAwsClients, type AwsClientOptions } from '../../src/aws/clients.js';
 
 export const FAKE_CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'y' };
 

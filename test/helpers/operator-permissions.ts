@@ -1,8 +1,8 @@
 // What IAM permissions each recorded AWS call needs, and the suite-wide check that the operator
 // policies in policies/ allow every call flowfix sent in any test that used the stateful fake.
 import { ACTION_KINDS } from '../../src/actions/action-kinds.js';
-import { isAllowed, statementsOf, type RequestContext } from '../../src/policy/evaluate.js';
 import type { PolicyDocument, PolicyStatement } from '../../src/facts/policy-document.js';
+import { isAllowed, statementsOf, type RequestContext } from '../../src/policy/evaluate.js';
 import { readPolicyFile, renderPolicy, type PolicyVariables } from '../../src/policy/templates.js';
 
 /**
@@ -25,8 +25,14 @@ const describeGrants = (grants: readonly OperatorGrant[]) =>
       'boundary' in g
         ? ` (boundary condition edited to ${g.boundary})`
         : 'roleName' in g
-        ? ` (role ${g.roleName} added beside flowfix-vpc-flow-logs)`
-        : ` + ${g.file}${Object.keys(g.vars).length > 0 ? `[${Object.entries(g.vars).map(([k, v]) => `${k}=${v}`).join(', ')}]` : ''}`,
+          ? ` (role ${g.roleName} added beside flowfix-vpc-flow-logs)`
+          : ` + ${g.file}${
+              Object.keys(g.vars).length > 0
+                ? `[${Object.entries(g.vars)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(', ')}]`
+                : ''
+            }`,
     )
     .join('');
 
@@ -45,7 +51,10 @@ function withBoundary(statement: PolicyStatement, boundary: string): PolicyState
 }
 
 /** A base document with the granted opt-in documents' statements added: what the operator holds. */
-export function operatorPolicy(base: 'operator-apply.json' | 'operator-plan.json' | 'operator-apply-prebuilt-role.json', grants: readonly OperatorGrant[] = []): PolicyDocument {
+export function operatorPolicy(
+  base: 'operator-apply.json' | 'operator-plan.json' | 'operator-apply-prebuilt-role.json',
+  grants: readonly OperatorGrant[] = [],
+): PolicyDocument {
   const boundary = grants.flatMap((g) => ('boundary' in g ? [g.boundary] : [])).at(-1);
   const roleNames = grants.flatMap((g) => ('roleName' in g ? [g.roleName] : []));
   const statements = [base, ...grants].flatMap((grant) => {
@@ -53,7 +62,12 @@ export function operatorPolicy(base: 'operator-apply.json' | 'operator-plan.json
     const doc = typeof grant === 'string' ? readPolicyFile(grant) : renderPolicy(readPolicyFile(grant.file), grant.vars as unknown as PolicyVariables);
     return statementsOf(doc)
       .map((s) => (boundary ? withBoundary(s, boundary) : s))
-      .flatMap((s) => [s, ...roleNames.filter(() => JSON.stringify(s.Resource ?? '').includes(DEFAULT_ROLE)).map((name) => ({ ...s, Resource: JSON.parse(JSON.stringify(s.Resource).replaceAll(DEFAULT_ROLE, name)) }))]);
+      .flatMap((s) => [
+        s,
+        ...roleNames
+          .filter(() => JSON.stringify(s.Resource ?? '').includes(DEFAULT_ROLE))
+          .map((name) => ({ ...s, Resource: JSON.parse(JSON.stringify(s.Resource).replaceAll(DEFAULT_ROLE, name)) })),
+      ]);
   });
   return { Version: '2012-10-17', Statement: statements };
 }
@@ -102,14 +116,14 @@ export function requiredPermissions(call: SentCall, accountId: string, roleArnOf
     call.operation === 'AssumeRole'
       ? input.RoleArn
       : call.operation === 'SimulatePrincipalPolicy'
-      ? input.PolicySourceArn
-      : call.service === 'iam' && input.RoleName
-      ? call.operation === 'CreateRole'
-        ? `arn:aws:iam::${accountId}:role${input.Path ?? '/'}${input.RoleName}`
-        : (roleArnOf(input.RoleName) ?? `arn:aws:iam::${accountId}:role/${input.RoleName}`)
-      : call.service === 'logs' && input.logGroupName
-        ? `arn:aws:logs:${call.region}:${accountId}:log-group:${input.logGroupName}`
-        : '*';
+        ? input.PolicySourceArn
+        : call.service === 'iam' && input.RoleName
+          ? call.operation === 'CreateRole'
+            ? `arn:aws:iam::${accountId}:role${input.Path ?? '/'}${input.RoleName}`
+            : (roleArnOf(input.RoleName) ?? `arn:aws:iam::${accountId}:role/${input.RoleName}`)
+          : call.service === 'logs' && input.logGroupName
+            ? `arn:aws:logs:${call.region}:${accountId}:log-group:${input.logGroupName}`
+            : '*';
   // DeleteFlowLogs is authorized per flow log (operator-apply.json narrows it to ManagedBy=flowfix ones).
   if (call.operation === 'DeleteFlowLogs') {
     return (input.FlowLogIds ?? []).map((id: string) => ({
@@ -121,19 +135,34 @@ export function requiredPermissions(call: SentCall, accountId: string, roleArnOf
   // CreateRole's request carries the boundary it sets; a call on an existing resource, the resource's tags and boundary.
   const context: RequestContext =
     call.operation === 'CreateRole'
-      ? input.PermissionsBoundary ? { 'iam:PermissionsBoundary': input.PermissionsBoundary } : {}
+      ? input.PermissionsBoundary
+        ? { 'iam:PermissionsBoundary': input.PermissionsBoundary }
+        : {}
       : resourceContext(call.service, call.resources);
   const needs: NeededPermission[] = [{ action: `${call.service}:${call.operation}`, resource, context }];
   if (call.operation === 'CreateRole' && input.Tags?.length) needs.push({ action: 'iam:TagRole', resource, context: {} });
   if (call.operation === 'CreateLogGroup' && Object.keys(input.tags ?? {}).length > 0) needs.push({ action: 'logs:TagResource', resource, context: {} });
-  if (call.service === 's3' && input.Bucket) return [{ action: call.operation === 'ListObjectsV2' ? 's3:ListBucket' : `s3:${call.operation}`, resource: `arn:aws:s3:::${input.Bucket}`, context: {} }];
+  if (call.service === 's3' && input.Bucket)
+    return [{ action: call.operation === 'ListObjectsV2' ? 's3:ListBucket' : `s3:${call.operation}`, resource: `arn:aws:s3:::${input.Bucket}`, context: {} }];
   if (call.operation === 'CreateFlowLogs') {
     // Authorized on the new flow log and on each VPC or subnet it watches (Service Authorization Reference).
     const ec2Arn = (type: string, id: string) => `arn:aws:ec2:${call.region}:${accountId}:${type}/${id}`;
-    needs.splice(0, 1, ...[ec2Arn('vpc-flow-log', 'fl-new'), ...(input.ResourceIds ?? []).map((id: string) => ec2Arn(input.ResourceType === 'Subnet' ? 'subnet' : 'vpc', id))].map((arn) => ({ action: 'ec2:CreateFlowLogs', resource: arn, context })));
-    if (input.DeliverLogsPermissionArn) needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn, context: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } });
+    needs.splice(
+      0,
+      1,
+      ...[
+        ec2Arn('vpc-flow-log', 'fl-new'),
+        ...(input.ResourceIds ?? []).map((id: string) => ec2Arn(input.ResourceType === 'Subnet' ? 'subnet' : 'vpc', id)),
+      ].map((arn) => ({ action: 'ec2:CreateFlowLogs', resource: arn, context })),
+    );
+    if (input.DeliverLogsPermissionArn)
+      needs.push({ action: 'iam:PassRole', resource: input.DeliverLogsPermissionArn, context: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } });
     if (input.TagSpecifications?.some((spec: { Tags?: unknown[] }) => spec.Tags?.length)) {
-      needs.push({ action: 'ec2:CreateTags', resource: `arn:aws:ec2:${call.region}:${accountId}:vpc-flow-log/fl-new`, context: { 'ec2:CreateAction': 'CreateFlowLogs' } });
+      needs.push({
+        action: 'ec2:CreateTags',
+        resource: `arn:aws:ec2:${call.region}:${accountId}:vpc-flow-log/fl-new`,
+        context: { 'ec2:CreateAction': 'CreateFlowLogs' },
+      });
     }
     if (input.LogDestinationType === 's3') needs.push({ action: 'logs:CreateLogDelivery', resource: '*', context: {} });
     // AWS adds its delivery statement to the bucket policy with the caller's rights when it is missing.
@@ -154,8 +183,10 @@ export function disallowedCalls(calls: readonly SentCall[], accountId: string, r
   for (const call of calls) {
     for (const { action, resource, context } of requiredPermissions(call, accountId, roleArnOf)) {
       const when = Object.keys(context).length > 0 ? ` with ${JSON.stringify(context)}` : '';
-      if (!isAllowed(applyPolicy, action, resource, context)) problems.add(`operator-apply.json${describeGrants(grants)} does not allow ${action} on ${resource}${when}`);
-      if (isRead(call.operation) && !isAllowed(planPolicy, action, resource, context)) problems.add(`operator-plan.json${describeGrants(grants)} does not allow ${action} on ${resource}${when}`);
+      if (!isAllowed(applyPolicy, action, resource, context))
+        problems.add(`operator-apply.json${describeGrants(grants)} does not allow ${action} on ${resource}${when}`);
+      if (isRead(call.operation) && !isAllowed(planPolicy, action, resource, context))
+        problems.add(`operator-plan.json${describeGrants(grants)} does not allow ${action} on ${resource}${when}`);
     }
   }
   return [...problems];
@@ -179,7 +210,8 @@ export function undeclaredPermissions(calls: readonly SentCall[], accountId: str
       if (!isAllowed(declaredPolicy, action, resource)) problems.add(`${kind.kind} does not declare ${action} on ${resource}`);
     }
     for (const { action, resource } of declared) {
-      if (!isAllowed(applyPolicy, action, resource)) problems.add(`operator-apply.json${describeGrants(grants)} does not allow ${action} on ${resource}, which ${kind.kind} declares`);
+      if (!isAllowed(applyPolicy, action, resource))
+        problems.add(`operator-apply.json${describeGrants(grants)} does not allow ${action} on ${resource}, which ${kind.kind} declares`);
     }
   }
   return [...problems];

@@ -8,6 +8,7 @@ import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as ec2 from '@aws-sdk/client-ec2';
 import * as iam from '@aws-sdk/client-iam';
 import * as sts from '@aws-sdk/client-sts';
+
 import { logGroupTagsFile } from '../../src/snapshot/read-snapshot.js';
 import { FAKE_CREDENTIALS } from './mock-aws-sdk.js';
 

@@ -20,11 +20,9 @@ function twoRegions() {
 
 describe('collectInventory over in-memory clients', () => {
   test('GIVEN eu-west-1 refuses DescribeVpcs WHEN collecting THEN eu-west-1 is an unreadable member with the error and us-east-1 is read', async () => {
-    const aws = twoRegions().fail(
-      'DescribeVpcs',
-      awsError('UnauthorizedOperation', 'You are not authorized to perform: ec2:DescribeVpcs', 403),
-      { region: 'eu-west-1' },
-    );
+    const aws = twoRegions().fail('DescribeVpcs', awsError('UnauthorizedOperation', 'You are not authorized to perform: ec2:DescribeVpcs', 403), {
+      region: 'eu-west-1',
+    });
 
     const inventory = await collectInventory(aws, settings());
 
@@ -115,7 +113,9 @@ describe('collectInventory over in-memory clients', () => {
 
   test("GIVEN flowfix's own group has a retention WHEN collecting THEN its tags are not read", async () => {
     const aws = new MemoryAws({
-      regions: { 'us-east-1': { logGroups: { [GROUP]: { name: GROUP, arn: groupArn('us-east-1', GROUP), retentionInDays: 365, tags: { ManagedBy: 'flowfix' } } } } },
+      regions: {
+        'us-east-1': { logGroups: { [GROUP]: { name: GROUP, arn: groupArn('us-east-1', GROUP), retentionInDays: 365, tags: { ManagedBy: 'flowfix' } } } },
+      },
     });
 
     const inventory = await collectInventory(aws, settings());
@@ -124,7 +124,7 @@ describe('collectInventory over in-memory clients', () => {
     expect(readRegion(inventory, 'us-east-1')?.logGroups[GROUP]).toEqual({ name: GROUP, arn: groupArn('us-east-1', GROUP), retentionInDays: 365 });
   });
 
-  test('GIVEN a flow-log destination group (not flowfix\'s own) without retention WHEN collecting THEN it is looked up but its tags are not read', async () => {
+  test("GIVEN a flow-log destination group (not flowfix's own) without retention WHEN collecting THEN it is looked up but its tags are not read", async () => {
     const other = '/team/flow-logs';
     const aws = new MemoryAws({
       regions: {

@@ -1,6 +1,4 @@
 import { DescribeLogGroupsCommand, type LogGroup } from '@aws-sdk/client-cloudwatch-logs';
-import { errorsOf } from '../../src/report/plan-report.js';
-import { readRegions, roleOf } from '../../src/inventory/types.js';
 import {
   DescribeFlowLogsCommand,
   DescribeRegionsCommand,
@@ -12,9 +10,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import { GetRoleCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
 import { FlowfixError } from '../../src/errors.js';
 import { collectInventory } from '../../src/inventory/collect-inventory.js';
+import { readRegions, roleOf } from '../../src/inventory/types.js';
+import { errorsOf } from '../../src/report/plan-report.js';
 import { awsError, mockAwsSdk, regionOfClient, testAwsClients } from '../helpers/mock-aws-sdk.js';
 
 const ACCOUNT = '123456789012';
@@ -60,7 +61,8 @@ function serveAccount(account: FakeAccount): void {
     ],
   });
 
-  const regional = <T>(answer: (region: FakeRegion, input: any) => T) =>
+  const regional =
+    <T>(answer: (region: FakeRegion, input: any) => T) =>
     async (input: any, getClient: () => unknown): Promise<T> => {
       const region = account.regions[await regionOfClient(getClient)];
       if (!region) throw awsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
@@ -216,9 +218,7 @@ describe('collectInventory', () => {
 
     const inventory = await collectInventory(clients, settings());
 
-    expect(errorsOf(inventory)).toEqual([
-      { region: 'eu-south-1', code: 'UnauthorizedOperation', message: denied.message, action: 'ec2:DescribeVpcs' },
-    ]);
+    expect(errorsOf(inventory)).toEqual([{ region: 'eu-south-1', code: 'UnauthorizedOperation', message: denied.message, action: 'ec2:DescribeVpcs' }]);
     expect(inventory.regions.map((region) => [region.region, region.status === 'read' ? region.vpcs.length : 0])).toEqual([
       ['eu-south-1', 0],
       ['eu-west-1', 1],
@@ -267,39 +267,42 @@ describe('collectInventory', () => {
     [1, 1],
     [2, 2],
     [8, 3],
-  ])('GIVEN concurrency %i WHEN collecting six regions THEN each region has at most that many calls in flight (%i at its peak), whatever the others do', async (concurrency, expectedPeak) => {
-    const names = ['ap-east-1', 'ap-south-1', 'eu-north-1', 'eu-west-1', 'us-east-1', 'us-west-2'];
-    serveAccount({ regions: Object.fromEntries(names.map((name) => [name, {}])) });
-    const inFlight = new Map<string, number>();
-    const started = new Map<string, number>();
-    const peaks = new Map<string, number>();
-    const full = new Map<string, ReturnType<typeof gate>>();
-    // Each call is held until its region has as many in flight as the limit allows (or all three of its
-    // listings have started), so the peak does not depend on how fast the first calls end.
-    const listing = (output: object) => async (_input: unknown, getClient: () => unknown) => {
-      const region = await regionOfClient(getClient);
-      const add = (counts: Map<string, number>, n: number) => counts.set(region, (counts.get(region) ?? 0) + n).get(region)!;
-      const running = add(inFlight, 1);
-      const calls = add(started, 1);
-      peaks.set(region, Math.max(peaks.get(region) ?? 0, running));
-      const held = full.get(region) ?? full.set(region, gate()).get(region)!;
-      if (running === concurrency || calls === 3) held.open();
-      await held.opened;
-      if (add(inFlight, -1) === 0) full.delete(region);
-      return output;
-    };
-    sdk.ec2.on(DescribeVpcsCommand).callsFake(listing({ Vpcs: [] }));
-    sdk.ec2.on(DescribeSubnetsCommand).callsFake(listing({ Subnets: [] }));
-    sdk.ec2.on(DescribeFlowLogsCommand).callsFake(listing({ FlowLogs: [] }));
-    const clients = await testAwsClients();
+  ])(
+    'GIVEN concurrency %i WHEN collecting six regions THEN each region has at most that many calls in flight (%i at its peak), whatever the others do',
+    async (concurrency, expectedPeak) => {
+      const names = ['ap-east-1', 'ap-south-1', 'eu-north-1', 'eu-west-1', 'us-east-1', 'us-west-2'];
+      serveAccount({ regions: Object.fromEntries(names.map((name) => [name, {}])) });
+      const inFlight = new Map<string, number>();
+      const started = new Map<string, number>();
+      const peaks = new Map<string, number>();
+      const full = new Map<string, ReturnType<typeof gate>>();
+      // Each call is held until its region has as many in flight as the limit allows (or all three of its
+      // listings have started), so the peak does not depend on how fast the first calls end.
+      const listing = (output: object) => async (_input: unknown, getClient: () => unknown) => {
+        const region = await regionOfClient(getClient);
+        const add = (counts: Map<string, number>, n: number) => counts.set(region, (counts.get(region) ?? 0) + n).get(region)!;
+        const running = add(inFlight, 1);
+        const calls = add(started, 1);
+        peaks.set(region, Math.max(peaks.get(region) ?? 0, running));
+        const held = full.get(region) ?? full.set(region, gate()).get(region)!;
+        if (running === concurrency || calls === 3) held.open();
+        await held.opened;
+        if (add(inFlight, -1) === 0) full.delete(region);
+        return output;
+      };
+      sdk.ec2.on(DescribeVpcsCommand).callsFake(listing({ Vpcs: [] }));
+      sdk.ec2.on(DescribeSubnetsCommand).callsFake(listing({ Subnets: [] }));
+      sdk.ec2.on(DescribeFlowLogsCommand).callsFake(listing({ FlowLogs: [] }));
+      const clients = await testAwsClients();
 
-    const inventory = await collectInventory(clients, settings({ concurrency }));
+      const inventory = await collectInventory(clients, settings({ concurrency }));
 
-    expect(readRegions(inventory)).toHaveLength(6);
-    expect(Object.fromEntries(peaks)).toEqual(Object.fromEntries(names.map((name) => [name, expectedPeak])));
-  });
+      expect(readRegions(inventory)).toHaveLength(6);
+      expect(Object.fromEntries(peaks)).toEqual(Object.fromEntries(names.map((name) => [name, expectedPeak])));
+    },
+  );
 
-  it('GIVEN concurrency 1 WHEN collecting six regions THEN every region\'s first listing is in flight before any is answered: regions never wait for each other', async () => {
+  it("GIVEN concurrency 1 WHEN collecting six regions THEN every region's first listing is in flight before any is answered: regions never wait for each other", async () => {
     const names = ['ap-east-1', 'ap-south-1', 'eu-north-1', 'eu-west-1', 'us-east-1', 'us-west-2'];
     serveAccount({ regions: Object.fromEntries(names.map((name) => [name, {}])) });
     // A gate instead of a clock: no DescribeVpcs is answered until every region has sent one. If regions
@@ -330,7 +333,15 @@ describe('collectInventory', () => {
   });
 
   it('GIVEN flow logs answered while subnets still page WHEN collecting THEN the log groups are looked up before the subnet listing ends', async () => {
-    serveAccount({ regions: { 'us-east-1': { flowLogPages: [[{ FlowLogId: 'fl-1', ResourceId: 'vpc-1', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs', LogGroupName: '/their/group' }]] } } });
+    serveAccount({
+      regions: {
+        'us-east-1': {
+          flowLogPages: [
+            [{ FlowLogId: 'fl-1', ResourceId: 'vpc-1', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs', LogGroupName: '/their/group' }],
+          ],
+        },
+      },
+    });
     let releaseSubnets!: () => void;
     const subnetsHeld = new Promise<void>((resolve) => (releaseSubnets = resolve));
     const fallback = setTimeout(releaseSubnets, 5_000);
@@ -356,7 +367,7 @@ describe('collectInventory', () => {
     expect(logGroupsAskedWhileSubnetsPending).toBe(true);
   });
 
-  it('GIVEN a caller in the start region\'s partition WHEN collecting THEN the region list and the role are asked before GetCallerIdentity is answered, once each', async () => {
+  it("GIVEN a caller in the start region's partition WHEN collecting THEN the region list and the role are asked before GetCallerIdentity is answered, once each", async () => {
     serveAccount({ regions: { 'us-east-1': {} } });
     // GetCallerIdentity is answered only once both others have been asked (or, failing, after a fallback).
     let identityAnswered = false;
@@ -421,27 +432,42 @@ describe('collectInventory', () => {
 
     const inventory = await collectInventory(clients, settings({ regions: ['af-south-1', 'us-east-1'] }));
 
-    expect(inventory.regions.map((r) => [r.region, r.status])).toEqual([['af-south-1', 'not-enabled'], ['us-east-1', 'read']]);
+    expect(inventory.regions.map((r) => [r.region, r.status])).toEqual([
+      ['af-south-1', 'not-enabled'],
+      ['us-east-1', 'read'],
+    ]);
     expect(await regionsOfCalls(sdk.ec2, DescribeVpcsCommand)).toEqual(['us-east-1']);
   });
 
   it('GIVEN an SCP denying a region WHEN collecting THEN that region is denied, with the policy AWS named; a plain denial stays unreadable', async () => {
     const scp = 'arn:aws:organizations::999999999999:policy/o-abcdef1234/service_control_policy/p-regdeny1';
     serveAccount({ regions: { 'us-east-1': {}, 'eu-west-1': {}, 'ap-south-1': {} } });
-    sdk.ec2
-      .on(DescribeVpcsCommand)
-      .callsFake(async (_input, getClient) => {
-        const region = await (getClient() as { config: { region: () => Promise<string> } }).config.region();
-        if (region === 'eu-west-1') throw awsError('UnauthorizedOperation', `You are not authorized to perform this operation. User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeVpcs with an explicit deny in a service control policy: ${scp}`, 403);
-        if (region === 'ap-south-1') throw awsError('UnauthorizedOperation', 'You are not authorized to perform this operation. User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeVpcs because no identity-based policy allows the ec2:DescribeVpcs action', 403);
-        return { Vpcs: [] };
-      });
+    sdk.ec2.on(DescribeVpcsCommand).callsFake(async (_input, getClient) => {
+      const region = await (getClient() as { config: { region: () => Promise<string> } }).config.region();
+      if (region === 'eu-west-1')
+        throw awsError(
+          'UnauthorizedOperation',
+          `You are not authorized to perform this operation. User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeVpcs with an explicit deny in a service control policy: ${scp}`,
+          403,
+        );
+      if (region === 'ap-south-1')
+        throw awsError(
+          'UnauthorizedOperation',
+          'You are not authorized to perform this operation. User: arn:aws:iam::111111111111:user/u is not authorized to perform: ec2:DescribeVpcs because no identity-based policy allows the ec2:DescribeVpcs action',
+          403,
+        );
+      return { Vpcs: [] };
+    });
     const clients = await testAwsClients();
 
     const inventory = await collectInventory(clients, settings({}));
 
     const byRegion = Object.fromEntries(inventory.regions.map((r) => [r.region, r]));
-    expect(byRegion['eu-west-1']).toMatchObject({ status: 'denied', deniedBy: { policyType: 'service-control-policy', policyArn: scp }, error: { code: 'UnauthorizedOperation', action: 'ec2:DescribeVpcs' } });
+    expect(byRegion['eu-west-1']).toMatchObject({
+      status: 'denied',
+      deniedBy: { policyType: 'service-control-policy', policyArn: scp },
+      error: { code: 'UnauthorizedOperation', action: 'ec2:DescribeVpcs' },
+    });
     expect(byRegion['ap-south-1']).toMatchObject({ status: 'unreadable', error: { code: 'UnauthorizedOperation' } });
     expect(byRegion['us-east-1']).toMatchObject({ status: 'read' });
   });
@@ -469,9 +495,9 @@ describe('collectInventory', () => {
 
   it('GIVEN no credentials WHEN collecting THEN a NoCredentials FlowfixError is thrown', async () => {
     serveAccount({ regions: {} });
-    sdk.sts.on(GetCallerIdentityCommand).rejects(
-      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
-    );
+    sdk.sts
+      .on(GetCallerIdentityCommand)
+      .rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
     const clients = await testAwsClients();
 
     await expect(collectInventory(clients, settings())).rejects.toMatchObject({ name: 'FlowfixError', code: 'NoCredentials' });
@@ -524,9 +550,7 @@ describe('collectInventory', () => {
     const inventory = await collectInventory(clients, settings());
 
     expect(inventory.role.status).toBe('unreadable');
-    expect(errorsOf(inventory)).toEqual([
-      { region: 'global', code: 'AccessDenied', message: expect.stringContaining('iam:GetRole'), action: 'iam:GetRole' },
-    ]);
+    expect(errorsOf(inventory)).toEqual([{ region: 'global', code: 'AccessDenied', message: expect.stringContaining('iam:GetRole'), action: 'iam:GetRole' }]);
     expect(readRegions(inventory)[0]!.vpcs).toHaveLength(1);
   });
 
@@ -551,7 +575,7 @@ describe('collectInventory', () => {
     expect(inventory).toMatchObject({ partition: 'aws-cn', homeRegion: 'cn-northwest-1' });
   });
 
-  it('GIVEN the home region named aws but the caller ARN says aws-us-gov WHEN collecting THEN the partition is the ARN\'s and the global calls move to us-gov-west-1', async () => {
+  it("GIVEN the home region named aws but the caller ARN says aws-us-gov WHEN collecting THEN the partition is the ARN's and the global calls move to us-gov-west-1", async () => {
     serveAccount({ regions: { 'us-gov-west-1': {} } });
     sdk.sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws-us-gov:iam::${ACCOUNT}:user/me` });
     const clients = await testAwsClients({ homeRegion: 'us-east-1' });

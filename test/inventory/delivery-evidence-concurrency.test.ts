@@ -8,7 +8,16 @@ describe('readDeliveryEvidence: every region at once', () => {
     const targets: DeliveryTarget[] = regions.flatMap((region) =>
       ['vpc-1', 'subnet-1'].map((resourceId) => ({
         region,
-        flowLog: { flowLogId: `fl-${region}-${resourceId}`, resourceId, status: 'ACTIVE', trafficType: 'ALL', destinationType: 'cloud-watch-logs', logGroupName: '/g', tags: {}, creationTime: new Date(0).toISOString() },
+        flowLog: {
+          flowLogId: `fl-${region}-${resourceId}`,
+          resourceId,
+          status: 'ACTIVE',
+          trafficType: 'ALL',
+          destinationType: 'cloud-watch-logs',
+          logGroupName: '/g',
+          tags: {},
+          creationTime: new Date(0).toISOString(),
+        },
       })),
     );
     // A gate, not a clock: nothing is answered until every region has asked once (a fallback keeps a failing run from hanging).
@@ -33,9 +42,14 @@ describe('readDeliveryEvidence: every region at once', () => {
     const clients = {
       ec2: (region: string) => ({
         listNetworkInterfaces: (filter: { name: string; values: string[] }) =>
-          call(region, filter.values.map((id) => ({ networkInterfaceId: `eni-${id}`, vpcId: 'vpc-1', subnetId: 'subnet-1', status: 'in-use' }))),
+          call(
+            region,
+            filter.values.map((id) => ({ networkInterfaceId: `eni-${id}`, vpcId: 'vpc-1', subnetId: 'subnet-1', status: 'in-use' })),
+          ),
       }),
-      logs: (region: string) => ({ logStreamsNamed: (_group: string, eni: string) => call(region, [{ name: eni, creationTime: 1, lastIngestionTime: Date.now() }]) }),
+      logs: (region: string) => ({
+        logStreamsNamed: (_group: string, eni: string) => call(region, [{ name: eni, creationTime: 1, lastIngestionTime: Date.now() }]),
+      }),
     } as unknown as AwsClients;
 
     const evidence = await readDeliveryEvidence(clients, { accountId: '111111111111', targets, now: Date.now(), concurrency: 1 });

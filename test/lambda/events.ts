@@ -33,24 +33,42 @@ function cloudTrail(region: string, eventName: string, requestParameters: object
 }
 
 export const createVpcEvent = (region: string, vpcId: string) =>
-  cloudTrail(region, 'CreateVpc', { cidrBlock: '10.20.0.0/16', instanceTenancy: 'default' }, {
-    requestId: 'f5a1c3d2-1111-4111-8111-111111111111',
-    vpc: { vpcId, state: 'pending', ownerId: ACCOUNT, cidrBlock: '10.20.0.0/16', isDefault: false, instanceTenancy: 'default' },
-  });
+  cloudTrail(
+    region,
+    'CreateVpc',
+    { cidrBlock: '10.20.0.0/16', instanceTenancy: 'default' },
+    {
+      requestId: 'f5a1c3d2-1111-4111-8111-111111111111',
+      vpc: { vpcId, state: 'pending', ownerId: ACCOUNT, cidrBlock: '10.20.0.0/16', isDefault: false, instanceTenancy: 'default' },
+    },
+  );
 
 export const createSubnetEvent = (region: string, vpcId: string, subnetId: string) =>
-  cloudTrail(region, 'CreateSubnet', { vpcId, cidrBlock: '10.20.1.0/24' }, {
-    requestId: 'f5a1c3d2-1111-4111-8111-111111111111',
-    subnet: { subnetId, vpcId, state: 'available', cidrBlock: '10.20.1.0/24', availabilityZone: `${region}a` },
-  });
+  cloudTrail(
+    region,
+    'CreateSubnet',
+    { vpcId, cidrBlock: '10.20.1.0/24' },
+    {
+      requestId: 'f5a1c3d2-1111-4111-8111-111111111111',
+      subnet: { subnetId, vpcId, state: 'available', cidrBlock: '10.20.1.0/24', availabilityZone: `${region}a` },
+    },
+  );
 
 export const deleteFlowLogsEvent = (region: string, flowLogIds: string[]) =>
-  cloudTrail(region, 'DeleteFlowLogs', { DeleteFlowLogsRequest: { FlowLogId: flowLogIds.map((content, i) => ({ content, tag: i + 1 })) } }, {
-    DeleteFlowLogsResponse: { xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/', requestId: 'f5a1c3d2-1111-4111-8111-111111111111', unsuccessful: '' },
-  });
+  cloudTrail(
+    region,
+    'DeleteFlowLogs',
+    { DeleteFlowLogsRequest: { FlowLogId: flowLogIds.map((content, i) => ({ content, tag: i + 1 })) } },
+    {
+      DeleteFlowLogsResponse: { xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/', requestId: 'f5a1c3d2-1111-4111-8111-111111111111', unsuccessful: '' },
+    },
+  );
 
 export const failedCreateVpcEvent = (region: string) =>
-  cloudTrail(region, 'CreateVpc', { cidrBlock: '10.20.0.0/16' }, null, { errorCode: 'Client.UnauthorizedOperation', errorMessage: 'You are not authorized to perform this operation.' });
+  cloudTrail(region, 'CreateVpc', { cidrBlock: '10.20.0.0/16' }, null, {
+    errorCode: 'Client.UnauthorizedOperation',
+    errorMessage: 'You are not authorized to perform this operation.',
+  });
 
 export const scheduledEvent = (region: string) => ({
   version: '0',

@@ -2,8 +2,8 @@
 import { guardTrigger } from '../../src/lambda/guard-event.js';
 import { guardSettingsArgv } from '../../src/lambda/guard-settings.js';
 import { runGuard, type GuardReport } from '../../src/lambda/guard.js';
-import { FakeAws, mutatingOperations } from '../helpers/fake-aws.js';
 import { serveFakeAws } from '../helpers/fake-aws-http.js';
+import { FakeAws, mutatingOperations } from '../helpers/fake-aws.js';
 import { setProcessEnv } from '../helpers/process-env.js';
 import { createSubnetEvent, createVpcEvent, deleteFlowLogsEvent, failedCreateVpcEvent, scheduledEvent } from './events.js';
 
@@ -28,7 +28,12 @@ describe('the guard, event by event', () => {
 
     expect(report.messages).toEqual([]);
     expect(report.exitCode).toBe(0);
-    expect(report.trigger).toMatchObject({ kind: 'cloudtrail', eventName: 'CreateVpc', resourceIds: [vpc], actor: 'arn:aws:sts::111111111111:assumed-role/platform-team/alice' });
+    expect(report.trigger).toMatchObject({
+      kind: 'cloudtrail',
+      eventName: 'CreateVpc',
+      resourceIds: [vpc],
+      actor: 'arn:aws:sts::111111111111:assumed-role/platform-team/alice',
+    });
     expect(flowfixLogsOn(fake, REGION, vpc)).toHaveLength(1);
     expect(flowfixLogsOn(fake, REGION, vpc)[0]).toMatchObject({ LogGroupName: GROUP, TrafficType: 'REJECT' });
     expect(report.changed).toContainEqual({ kind: 'create-flow-logs', region: REGION, resourceId: expect.stringContaining(vpc) });
@@ -67,14 +72,22 @@ describe('the guard, event by event', () => {
   test('GIVEN the stack parameters as FLOWFIX_* variables THEN the flow log and log group follow them', async () => {
     const vpc = fake.addVpc(REGION);
 
-    const report = await guard(createVpcEvent(REGION, vpc), { FLOWFIX_TRAFFIC_TYPE: 'ALL', FLOWFIX_LOG_GROUP: '/flowfix/org-flow-logs', FLOWFIX_RETENTION: '731', FLOWFIX_TAG: 'CostCenter=sec,Owner=platform' });
+    const report = await guard(createVpcEvent(REGION, vpc), {
+      FLOWFIX_TRAFFIC_TYPE: 'ALL',
+      FLOWFIX_LOG_GROUP: '/flowfix/org-flow-logs',
+      FLOWFIX_RETENTION: '731',
+      FLOWFIX_TAG: 'CostCenter=sec,Owner=platform',
+    });
 
     expect(report.exitCode).toBe(0);
     expect(flowfixLogsOn(fake, REGION, vpc)[0]).toMatchObject({ LogGroupName: '/flowfix/org-flow-logs', TrafficType: 'ALL' });
-    expect(fake.logGroup(REGION, '/flowfix/org-flow-logs')).toMatchObject({ retentionInDays: 731, tags: { ManagedBy: 'flowfix', CostCenter: 'sec', Owner: 'platform' } });
+    expect(fake.logGroup(REGION, '/flowfix/org-flow-logs')).toMatchObject({
+      retentionInDays: 731,
+      tags: { ManagedBy: 'flowfix', CostCenter: 'sec', Owner: 'platform' },
+    });
   });
 
-  test('GIVEN DeleteFlowLogs of a user\'s own flow log on a VPC flowfix also covers THEN the guard changes nothing and reports the deletion', async () => {
+  test("GIVEN DeleteFlowLogs of a user's own flow log on a VPC flowfix also covers THEN the guard changes nothing and reports the deletion", async () => {
     const vpc = fake.addVpc(REGION);
     await guard(scheduledEvent(REGION));
     const users = fake.addFlowLog(REGION, { resourceId: vpc, trafficType: 'ALL', destinationType: 's3', destination: 'arn:aws:s3:::team-logs' });
@@ -118,7 +131,7 @@ describe('the guard, event by event', () => {
     expect(mutatingOperations(fake.calls.slice(before))).toEqual([]);
   });
 
-  test('GIVEN CreateFlowLogs is denied WHEN the guard runs THEN it fails loudly: exit 1 in the report, AWS\'s code in the apply outcomes', async () => {
+  test("GIVEN CreateFlowLogs is denied WHEN the guard runs THEN it fails loudly: exit 1 in the report, AWS's code in the apply outcomes", async () => {
     const vpc = fake.addVpc(REGION);
     fake.denyAction('CreateFlowLogs');
 
@@ -129,7 +142,7 @@ describe('the guard, event by event', () => {
     expect(outcomes.find((o) => o.kind === 'create-flow-logs')).toMatchObject({ status: 'failed', code: 'UnauthorizedOperation' });
   });
 
-  test('GIVEN the function\'s region denied by an organization policy (a landing zone SCP) THEN the guard sends no write, names the policy, and fails: nothing in its region could be checked', async () => {
+  test("GIVEN the function's region denied by an organization policy (a landing zone SCP) THEN the guard sends no write, names the policy, and fails: nothing in its region could be checked", async () => {
     fake.addVpc(REGION);
     const policyArn = fake.denyRegionByPolicy(REGION);
 
@@ -141,7 +154,7 @@ describe('the guard, event by event', () => {
     expect(report.exitCode).toBe(1);
   });
 
-  test('GIVEN a failed CreateVpc, another region\'s event, or anything else THEN the guard ignores it without a call', async () => {
+  test("GIVEN a failed CreateVpc, another region's event, or anything else THEN the guard ignores it without a call", async () => {
     for (const event of [failedCreateVpcEvent(REGION), createVpcEvent('eu-west-1', 'vpc-0123456789abcdef0'), { hello: 'world' }, 'not json', null]) {
       const report = await guard(event);
       expect(report.trigger.kind).toBe('ignored');
@@ -165,8 +178,15 @@ describe('the guard, event by event', () => {
 
 describe('reading events (pure)', () => {
   test('GIVEN hostile strings where ids belong THEN only well-formed ids are taken', () => {
-    const event = createVpcEvent(REGION, 'vpc-0123456789abcdef0') as { detail: { responseElements: { vpc: Record<string, unknown> }; userIdentity: { arn: string } } };
-    event.detail.responseElements.vpc['tagSet'] = { items: [{ key: 'Name', value: 'vpc-0000000\u001b[2J' }, { key: 'x', value: 'subnet-abc;rm -rf /' }] };
+    const event = createVpcEvent(REGION, 'vpc-0123456789abcdef0') as {
+      detail: { responseElements: { vpc: Record<string, unknown> }; userIdentity: { arn: string } };
+    };
+    event.detail.responseElements.vpc['tagSet'] = {
+      items: [
+        { key: 'Name', value: 'vpc-0000000\u001b[2J' },
+        { key: 'x', value: 'subnet-abc;rm -rf /' },
+      ],
+    };
     event.detail.userIdentity.arn = 'arn:aws:sts::111111111111:assumed-role/x/\u001b]0;pwned\u0007';
 
     const trigger = guardTrigger(event, REGION);
@@ -176,12 +196,9 @@ describe('reading events (pure)', () => {
   });
 
   test('GIVEN settings variables THEN each becomes its flag, repeatable ones once per value, in a stable order', () => {
-    expect(guardSettingsArgv({ FLOWFIX_TAG: 'A=1, B=2', FLOWFIX_SKIP_DEFAULT_VPCS: 'true', FLOWFIX_SCOPE: 'vpc', PATH: '/usr/bin', FLOWFIX_KMS_KEY: '' })).toEqual([
-      '--scope=vpc',
-      '--skip-default-vpcs',
-      '--tag=A=1',
-      '--tag=B=2',
-    ]);
+    expect(
+      guardSettingsArgv({ FLOWFIX_TAG: 'A=1, B=2', FLOWFIX_SKIP_DEFAULT_VPCS: 'true', FLOWFIX_SCOPE: 'vpc', PATH: '/usr/bin', FLOWFIX_KMS_KEY: '' }),
+    ).toEqual(['--scope=vpc', '--skip-default-vpcs', '--tag=A=1', '--tag=B=2']);
     expect(() => guardSettingsArgv({ FLOWFIX_SKIP_DEFAULT_VPCS: 'yes' })).toThrow(/must be true or false/);
   });
 });

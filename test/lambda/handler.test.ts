@@ -1,16 +1,17 @@
 // The Lambda entry: the report as one JSON log line, the optional SNS topic, and a failed run thrown so
 // Lambda counts it (retries, alarms).
-import { jest } from '@jest/globals';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { jest } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../src/lambda/handler.js';
+
 import { GuardFailed } from '../../src/lambda/guard.js';
+import { handler } from '../../src/lambda/handler.js';
 import { FakeAws } from '../helpers/fake-aws.js';
 import { createVpcEvent } from './events.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111111111111:flowfix-guard';
 
-describe('the guard\'s Lambda handler', () => {
+describe("the guard's Lambda handler", () => {
   let fake: FakeAws;
   const sns = mockClient(SNSClient);
   let logged: string[];
@@ -68,7 +69,7 @@ describe('the guard\'s Lambda handler', () => {
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toBe('flowfix guard: failed in us-east-1 (exit 1)');
   });
 
-  test('GIVEN the topic refuses THEN the run\'s own result stands and the log says why the notification failed', async () => {
+  test("GIVEN the topic refuses THEN the run's own result stands and the log says why the notification failed", async () => {
     const vpc = fake.addVpc('us-east-1');
     sns.on(PublishCommand).rejects(Object.assign(new Error('User is not authorized to perform SNS:Publish'), { name: 'AuthorizationErrorException' }));
 

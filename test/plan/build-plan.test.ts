@@ -17,7 +17,9 @@ const GROUP = '/flowfix/vpc-flow-logs';
 
 describe('buildPlan', () => {
   test('GIVEN a compliant account THEN the plan is empty', () => {
-    const inv = inventory([region('us-east-1', { ...vpcWithSubnets('vpc-ok', 2), flowLogs: [flowLog('vpc-ok')], logGroups: { [GROUP]: { name: GROUP, retentionInDays: 365 } } })]);
+    const inv = inventory([
+      region('us-east-1', { ...vpcWithSubnets('vpc-ok', 2), flowLogs: [flowLog('vpc-ok')], logGroups: { [GROUP]: { name: GROUP, retentionInDays: 365 } } }),
+    ]);
     expect(planFor(inv)).toMatchObject({ actions: [], blocked: [] });
   });
 
@@ -62,17 +64,25 @@ describe('buildPlan', () => {
   test('GIVEN --role-path and --permissions-boundary THEN CreateRole carries both, flow logs get the ARN with the path, and the plan settings keep them', () => {
     const boundary = `arn:aws:iam::${ACCOUNT}:policy/lz/Boundary`;
     const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]), { rolePath: '/lz/network/', permissionsBoundary: boundary });
-    expect(plan.actions.find((a) => a.kind === 'create-role')?.input).toMatchObject({ RoleName: 'flowfix-vpc-flow-logs', Path: '/lz/network/', PermissionsBoundary: boundary });
+    expect(plan.actions.find((a) => a.kind === 'create-role')?.input).toMatchObject({
+      RoleName: 'flowfix-vpc-flow-logs',
+      Path: '/lz/network/',
+      PermissionsBoundary: boundary,
+    });
     expect(plan.actions.find((a) => a.kind === 'create-role')?.description).toBe(
       `Create IAM role flowfix-vpc-flow-logs (path /lz/network/, permissions boundary ${boundary}) that VPC Flow Logs can assume (this account only)`,
     );
-    expect((plan.actions.find((a) => a.kind === 'create-flow-logs') as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(`arn:aws:iam::${ACCOUNT}:role/lz/network/flowfix-vpc-flow-logs`);
+    expect((plan.actions.find((a) => a.kind === 'create-flow-logs') as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(
+      `arn:aws:iam::${ACCOUNT}:role/lz/network/flowfix-vpc-flow-logs`,
+    );
     expect(plan.settings).toMatchObject({ rolePath: '/lz/network/', permissionsBoundary: boundary });
   });
 
   test('GIVEN an existing role at another path than --role-path THEN it is reused by name with its real ARN, not created again', () => {
     const existing = role({ arn: `arn:aws:iam::${ACCOUNT}:role/team/flowfix-vpc-flow-logs` });
-    const plan = planFor(inventory([region('us-east-1', { ...vpcWithSubnets('vpc-a', 1), logGroups: { [GROUP]: { name: GROUP } } })], existing), { rolePath: '/lz/' });
+    const plan = planFor(inventory([region('us-east-1', { ...vpcWithSubnets('vpc-a', 1), logGroups: { [GROUP]: { name: GROUP } } })], existing), {
+      rolePath: '/lz/',
+    });
     expect(plan.actions.some((a) => a.kind === 'create-role')).toBe(false);
     expect((plan.actions.find((a) => a.kind === 'create-flow-logs') as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(existing.arn);
   });
@@ -86,8 +96,11 @@ describe('buildPlan', () => {
     expect((plan.actions[0] as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(existing.arn);
   });
 
-  test('GIVEN flowfix\'s own role whose inline policy is not flowfix\'s THEN flowfix\'s statements are added, the role is not recreated', () => {
-    const theirs = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/mine:*' }] };
+  test("GIVEN flowfix's own role whose inline policy is not flowfix's THEN flowfix's statements are added, the role is not recreated", () => {
+    const theirs = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/mine:*' }],
+    };
     const existing = role({ tags: { ManagedBy: 'flowfix' }, inlinePolicies: { 'flowfix-publish-flow-logs': theirs } });
     const inv = inventory([region('us-east-1', { ...vpcWithSubnets('vpc-a', 1), logGroups: { [GROUP]: { name: GROUP } } })], existing);
     const plan = planFor(inv);
@@ -130,14 +143,30 @@ describe('buildPlan', () => {
   });
 
   test('GIVEN a reused role that trusts only an organization (aws:SourceOrgID) THEN it is blocked as not provable, not guessed', () => {
-    const orgOnly = role({ trustPolicy: { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceOrgID': 'o-abc123' } } }] } });
+    const orgOnly = role({
+      trustPolicy: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceOrgID': 'o-abc123' } },
+          },
+        ],
+      },
+    });
     const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], orgOnly));
     expect(plan.actions).toEqual([]);
-    expect(plan.blocked).toEqual([expect.objectContaining({ region: 'us-east-1', reason: expect.stringMatching(/cannot be shown to trust .*aws:SourceOrgID/) })]);
+    expect(plan.blocked).toEqual([
+      expect.objectContaining({ region: 'us-east-1', reason: expect.stringMatching(/cannot be shown to trust .*aws:SourceOrgID/) }),
+    ]);
   });
 
   test('GIVEN IAM could not be read THEN no role is created and CloudWatch flow logs are blocked, not guessed', () => {
-    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], { status: 'unreadable', error: { code: 'AccessDenied', message: 'no iam:GetRole' } });
+    const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], {
+      status: 'unreadable',
+      error: { code: 'AccessDenied', message: 'no iam:GetRole' },
+    });
     const plan = planFor(inv);
     expect(plan.actions).toEqual([]);
     expect(plan.blocked).toEqual([expect.objectContaining({ reason: expect.stringContaining('could not be read'), resourceIds: ['vpc-a'] })]);
@@ -195,26 +224,43 @@ describe('buildPlan with exclusions', () => {
 
   test('GIVEN every VPC with a finding excluded THEN nothing is planned: no role, no log group, nothing blocked', () => {
     const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1)), region('eu-west-1', vpcWithSubnets('vpc-b', 1))]);
-    const plan = planFor(inv, { exclude: [{ id: 'vpc-a', reason: 'r' }, { id: 'vpc-b', reason: 'r' }] });
+    const plan = planFor(inv, {
+      exclude: [
+        { id: 'vpc-a', reason: 'r' },
+        { id: 'vpc-b', reason: 'r' },
+      ],
+    });
     expect(plan.actions).toEqual([]);
     expect(plan.blocked).toEqual([]);
   });
 
   test('GIVEN a default VPC and --skip-default-vpcs THEN it is not planned, and the plan settings say so', () => {
-    const inv = inventory([region('us-east-1', { vpcs: [{ vpcId: 'vpc-d', ownerId: ACCOUNT, isDefault: true }, { vpcId: 'vpc-a', ownerId: ACCOUNT, isDefault: false }] })]);
+    const inv = inventory([
+      region('us-east-1', {
+        vpcs: [
+          { vpcId: 'vpc-d', ownerId: ACCOUNT, isDefault: true },
+          { vpcId: 'vpc-a', ownerId: ACCOUNT, isDefault: false },
+        ],
+      }),
+    ]);
     const plan = planFor(inv, { skipDefaultVpcs: true });
     expect(plan.actions.filter((a): a is CreateFlowLogsAction => a.kind === 'create-flow-logs').flatMap((a) => a.input.ResourceIds)).toEqual(['vpc-a']);
     expect(plan.settings.skipDefaultVpcs).toBe(true);
   });
 
-  test('GIVEN an excluded VPC, scope subnet THEN none of its subnets are planned, the other VPC\'s are', () => {
-    const inv = inventory([region('us-east-1', { vpcs: [...vpcWithSubnets('vpc-a', 2).vpcs, ...vpcWithSubnets('vpc-b', 1).vpcs], subnets: [...vpcWithSubnets('vpc-a', 2).subnets, ...vpcWithSubnets('vpc-b', 1).subnets] })]);
+  test("GIVEN an excluded VPC, scope subnet THEN none of its subnets are planned, the other VPC's are", () => {
+    const inv = inventory([
+      region('us-east-1', {
+        vpcs: [...vpcWithSubnets('vpc-a', 2).vpcs, ...vpcWithSubnets('vpc-b', 1).vpcs],
+        subnets: [...vpcWithSubnets('vpc-a', 2).subnets, ...vpcWithSubnets('vpc-b', 1).subnets],
+      }),
+    ]);
     const plan = planFor(inv, { scope: 'subnet', exclude: [{ id: 'vpc-a', reason: 'r' }] });
     expect(plan.actions.filter((a): a is CreateFlowLogsAction => a.kind === 'create-flow-logs').flatMap((a) => a.input.ResourceIds)).toEqual(['subnet-b0']);
   });
 });
 
-describe('buildPlan with the organization\'s tags', () => {
+describe("buildPlan with the organization's tags", () => {
   const tags = { CostCentre: '4711', Owner: 'net team' };
   const expected = [
     { Key: 'ManagedBy', Value: 'flowfix' },
@@ -235,7 +281,10 @@ describe('buildPlan with the organization\'s tags', () => {
   test('GIVEN a ManagedBy tag that slipped past validation THEN ManagedBy=flowfix still wins', () => {
     const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))]), { tags: { ManagedBy: 'terraform', Owner: 'x' } });
     const flowLogs = plan.actions.find((a): a is CreateFlowLogsAction => a.kind === 'create-flow-logs');
-    expect(flowLogs?.input.TagSpecifications[0]?.Tags).toEqual([{ Key: 'ManagedBy', Value: 'flowfix' }, { Key: 'Owner', Value: 'x' }]);
+    expect(flowLogs?.input.TagSpecifications[0]?.Tags).toEqual([
+      { Key: 'ManagedBy', Value: 'flowfix' },
+      { Key: 'Owner', Value: 'x' },
+    ]);
   });
 
   test('GIVEN other tags THEN the client token differs (AWS would refuse the same token with other parameters)', () => {
@@ -276,8 +325,15 @@ describe('reconcile put-retention-policy', () => {
     const { putRetentionPolicy } = await import('../../src/actions/put-retention-policy.js');
     const reconcile = putRetentionPolicy.reconcile;
     const action: PutRetentionPolicyAction = {
-      id: '01-put-retention-policy-us-east-1', kind: 'put-retention-policy', region: 'us-east-1', service: 'logs', operation: 'PutRetentionPolicy',
-      description: '', because: [{ kind: 'short-retention', resourceIds: ['/vpc/old'] }], permissions: [], input: { logGroupName: '/vpc/old', retentionInDays: 365 },
+      id: '01-put-retention-policy-us-east-1',
+      kind: 'put-retention-policy',
+      region: 'us-east-1',
+      service: 'logs',
+      operation: 'PutRetentionPolicy',
+      description: '',
+      because: [{ kind: 'short-retention', resourceIds: ['/vpc/old'] }],
+      permissions: [],
+      input: { logGroupName: '/vpc/old', retentionInDays: 365 },
     };
     const live = inventory([region('us-east-1')]);
     expect(reconcile(action, live)).toEqual([expect.objectContaining({ status: 'skipped', detail: 'log group not found any more; left as is' })]);
@@ -320,8 +376,13 @@ describe('publish policy across log groups', () => {
 
   test('GIVEN the role already publishes to /old WHEN planning with --log-group /new THEN the policy grants both', async () => {
     const { logGroupsGrantedBy, renderPublishPolicy } = await import('../../src/policy/publish-policy.js');
-    const existing = role({ tags: { ManagedBy: 'flowfix' }, inlinePolicies: { 'flowfix-publish-flow-logs': renderPublishPolicy(templates.publish, vars, ['/old']) } });
-    const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], existing), { destination: { type: 'cloud-watch-logs', logGroupName: '/new' } });
+    const existing = role({
+      tags: { ManagedBy: 'flowfix' },
+      inlinePolicies: { 'flowfix-publish-flow-logs': renderPublishPolicy(templates.publish, vars, ['/old']) },
+    });
+    const plan = planFor(inventory([region('us-east-1', vpcWithSubnets('vpc-a', 1))], existing), {
+      destination: { type: 'cloud-watch-logs', logGroupName: '/new' },
+    });
     const put = plan.actions.find((a) => a.kind === 'put-role-policy');
     const document = JSON.parse((put?.input as { PolicyDocument: string }).PolicyDocument);
     expect(logGroupsGrantedBy(document, templates.publish, vars)).toEqual(['/new', '/old']);
@@ -332,7 +393,7 @@ describe('publish policy across log groups', () => {
   test.each([
     ['a bare * resource', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] }],
     ['a wildcard log group', null],
-  ])('GIVEN an inline policy with %s THEN it is not taken as flowfix\'s', async (_label, doc) => {
+  ])("GIVEN an inline policy with %s THEN it is not taken as flowfix's", async (_label, doc) => {
     const { logGroupsGrantedBy } = await import('../../src/policy/publish-policy.js');
     const widened = doc ?? JSON.parse(JSON.stringify(renderPolicy(templates.publish, { ...vars, LogGroupName: '*' })));
     expect(logGroupsGrantedBy(widened as never, templates.publish, vars)).toBeNull();
@@ -366,8 +427,13 @@ describe('buildPlan reusing a role or policy flowfix did not write', () => {
     expect((plan.actions[0] as CreateFlowLogsAction).input.DeliverLogsPermissionArn).toBe(ROLE_ARN);
   });
 
-  test('GIVEN a narrower user policy THEN every statement it had is kept as is and flowfix\'s are added, naming the flow logs that use the role', () => {
-    const legacy = { Sid: 'LegacyDelivery', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `arn:aws:logs:*:${ACCOUNT}:log-group:/seed/legacy:*` };
+  test("GIVEN a narrower user policy THEN every statement it had is kept as is and flowfix's are added, naming the flow logs that use the role", () => {
+    const legacy = {
+      Sid: 'LegacyDelivery',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `arn:aws:logs:*:${ACCOUNT}:log-group:/seed/legacy:*`,
+    };
     const { inv, delivering } = estateWith({ Version: '2012-10-17', Statement: [legacy] });
     const plan = planFor(inv, reuse);
     const document = documentOf(plan);
@@ -376,11 +442,18 @@ describe('buildPlan reusing a role or policy flowfix did not write', () => {
     expect(isAllowed(document, 'logs:PutLogEvents', streamArn('/seed/legacy'))).toBe(true);
     expect(isAllowed(document, 'logs:PutLogEvents', streamArn(GROUP))).toBe(true);
     expect(putOf(plan)?.because).toContainEqual({ kind: 'in-use', resourceIds: [delivering.flowLogId] });
-    expect(putOf(plan)?.description).toBe(`Put inline policy ${POLICY} on role ${ROLE}: publish to log groups named ${GROUP} (and keep 1 other statement it already had)`);
+    expect(putOf(plan)?.description).toBe(
+      `Put inline policy ${POLICY} on role ${ROLE}: publish to log groups named ${GROUP} (and keep 1 other statement it already had)`,
+    );
   });
 
-  test('GIVEN the user policy uses flowfix\'s Sids already THEN the added statements get Sids of their own', () => {
-    const clash = { Sid: 'PublishToFlowfixLogGroups', Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: `arn:aws:logs:*:${ACCOUNT}:log-group:/seed/legacy:*` };
+  test("GIVEN the user policy uses flowfix's Sids already THEN the added statements get Sids of their own", () => {
+    const clash = {
+      Sid: 'PublishToFlowfixLogGroups',
+      Effect: 'Allow',
+      Action: 'logs:PutLogEvents',
+      Resource: `arn:aws:logs:*:${ACCOUNT}:log-group:/seed/legacy:*`,
+    };
     const { inv } = estateWith({ Version: '2012-10-17', Statement: [clash] });
     const document = documentOf(planFor(inv, reuse));
     expect(document.Statement[0]).toEqual(clash);
@@ -388,7 +461,7 @@ describe('buildPlan reusing a role or policy flowfix did not write', () => {
     expect(new Set(sids).size).toBe(sids.length);
   });
 
-  test('GIVEN logs:* allowed only under a condition THEN it does not count as granting delivery: flowfix\'s statements are added', () => {
+  test("GIVEN logs:* allowed only under a condition THEN it does not count as granting delivery: flowfix's statements are added", () => {
     const conditional = { Effect: 'Allow', Action: 'logs:*', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } };
     const { inv } = estateWith({ Version: '2012-10-17', Statement: [conditional] });
     expect(documentOf(planFor(inv, reuse)).Statement[0]).toEqual(conditional);
@@ -404,7 +477,9 @@ describe('buildPlan reusing a role or policy flowfix did not write', () => {
     });
     const plan = planFor(inv, reuse);
     expect(plan.actions).toEqual([]);
-    expect(plan.blocked).toEqual([expect.objectContaining({ resourceIds: ['vpc-new'], reason: expect.stringMatching(new RegExp(`${POLICY}.*denies logs:PutLogEvents`)) })]);
+    expect(plan.blocked).toEqual([
+      expect.objectContaining({ resourceIds: ['vpc-new'], reason: expect.stringMatching(new RegExp(`${POLICY}.*denies logs:PutLogEvents`)) }),
+    ]);
   });
 
   test('GIVEN a flowfix-rendered policy on a role flowfix did not create THEN it is not rewritten, only added to', async () => {
@@ -418,11 +493,20 @@ describe('buildPlan reusing a role or policy flowfix did not write', () => {
 });
 
 describe('put-role-policy description', () => {
-  const publish = (resource: string) => ({ Sid: 'Mine', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [resource] });
+  const publish = (resource: string) => ({
+    Sid: 'Mine',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+    Resource: [resource],
+  });
   const ours = renderPolicy(loadPolicyTemplates().publish, { Partition: 'aws', AccountId: ACCOUNT, LogGroupName: GROUP });
   const describeWith = async (statements: object[]) => {
     const { putRolePolicy } = await import('../../src/actions/put-role-policy.js');
-    return putRolePolicy.describe({ RoleName: 'r', PolicyName: 'p', PolicyDocument: JSON.stringify({ ...ours, Statement: [...statements, ...(ours.Statement as object[])] }) });
+    return putRolePolicy.describe({
+      RoleName: 'r',
+      PolicyName: 'p',
+      PolicyDocument: JSON.stringify({ ...ours, Statement: [...statements, ...(ours.Statement as object[])] }),
+    });
   };
 
   test.each([
@@ -430,10 +514,14 @@ describe('put-role-policy description', () => {
     ['logs:* on everything', { Effect: 'Allow', Action: 'logs:*', Resource: '*' }],
     ['another service on a log group ARN', { Effect: 'Allow', Action: 's3:*', Resource: `arn:aws:logs:*:${ACCOUNT}:log-group:/x` }],
   ])('GIVEN a kept statement %s THEN it is counted as kept, never read as a publish grant', async (_label, statement) => {
-    expect(await describeWith([statement])).toBe(`Put inline policy p on role r: publish to log groups named ${GROUP} (and keep 1 other statement it already had)`);
+    expect(await describeWith([statement])).toBe(
+      `Put inline policy p on role r: publish to log groups named ${GROUP} (and keep 1 other statement it already had)`,
+    );
   });
 
-  test('GIVEN a kept statement shaped like flowfix\'s for another group THEN that group is named', async () => {
-    expect(await describeWith([publish(`arn:aws:logs:*:${ACCOUNT}:log-group:/x:*`)])).toBe(`Put inline policy p on role r: publish to log groups named ${GROUP}, /x only`);
+  test("GIVEN a kept statement shaped like flowfix's for another group THEN that group is named", async () => {
+    expect(await describeWith([publish(`arn:aws:logs:*:${ACCOUNT}:log-group:/x:*`)])).toBe(
+      `Put inline policy p on role r: publish to log groups named ${GROUP}, /x only`,
+    );
   });
 });

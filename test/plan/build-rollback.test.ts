@@ -14,18 +14,29 @@ const GROUP = '/flowfix/vpc-flow-logs';
 const ROLE = 'flowfix-vpc-flow-logs';
 const POLICY = 'flowfix-publish-flow-logs';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE}`;
-const ours = (resourceId: string, extra: Partial<FlowLogFacts> = {}) => flowLog(resourceId, { tags: { ManagedBy: 'flowfix' }, deliverLogsPermissionArn: ROLE_ARN, ...extra });
+const ours = (resourceId: string, extra: Partial<FlowLogFacts> = {}) =>
+  flowLog(resourceId, { tags: { ManagedBy: 'flowfix' }, deliverLogsPermissionArn: ROLE_ARN, ...extra });
 const OWN = { logGroupName: GROUP, roleArn: ROLE_ARN };
 const NOTHING_ATTACHED: RollbackInput['roleAttachments'] = { managedPolicies: [], instanceProfiles: [] };
 const flowfixRole = role({ tags: { ManagedBy: 'flowfix' }, inlinePolicies: { [POLICY]: { Statement: [] } } });
 
 function plan(live: Inventory, extra: Partial<RollbackInput> = {}) {
-  return buildRollbackPlan({ live, otherRegions: [], logGroupTags: {}, roleName: ROLE, policyName: POLICY, own: OWN, roleAttachments: NOTHING_ATTACHED, deleteLogGroups: false, ...extra });
+  return buildRollbackPlan({
+    live,
+    otherRegions: [],
+    logGroupTags: {},
+    roleName: ROLE,
+    policyName: POLICY,
+    own: OWN,
+    roleAttachments: NOTHING_ATTACHED,
+    deleteLogGroups: false,
+    ...extra,
+  });
 }
 const kinds = (p: ReturnType<typeof plan>) => p.actions.map((a) => `${a.region}:${a.kind}`);
 
 describe('buildRollbackPlan', () => {
-  test('GIVEN flowfix\'s flow logs, role and group THEN flow logs, then the policy, then the role; the group is kept without --delete-log-groups', () => {
+  test("GIVEN flowfix's flow logs, role and group THEN flow logs, then the policy, then the role; the group is kept without --delete-log-groups", () => {
     const own = ours('vpc-a');
     const users = flowLog('vpc-b', { tags: {}, logGroupName: '/team/flow-logs' });
     const live = inventory([region('us-east-1', { flowLogs: [own, users], logGroups: { [GROUP]: { name: GROUP, storedBytes: 42 } } })], flowfixRole);
@@ -41,13 +52,16 @@ describe('buildRollbackPlan', () => {
       region('us-east-1', { flowLogs: [ours('vpc-a')], logGroups: { [GROUP]: { name: GROUP, storedBytes: 1000 } } }),
       region('eu-west-1', { logGroups: { [GROUP]: { name: GROUP, storedBytes: 7 } } }),
     ]);
-    const p = plan(live, { deleteLogGroups: true, logGroupTags: { 'us-east-1': { [GROUP]: { ManagedBy: 'flowfix' } }, 'eu-west-1': { [GROUP]: { Owner: 'me' } } } });
+    const p = plan(live, {
+      deleteLogGroups: true,
+      logGroupTags: { 'us-east-1': { [GROUP]: { ManagedBy: 'flowfix' } }, 'eu-west-1': { [GROUP]: { Owner: 'me' } } },
+    });
     expect(kinds(p)).toEqual(['us-east-1:delete-flow-logs', 'us-east-1:delete-log-group']);
     expect(p.bytesToDelete).toBe(1000);
     expect(p.kept).toEqual([expect.objectContaining({ region: 'eu-west-1', reason: expect.stringContaining('not created by flowfix') })]);
   });
 
-  test('GIVEN flowfix\'s group still receiving a user\'s flow log THEN it is kept even with --delete-log-groups', () => {
+  test("GIVEN flowfix's group still receiving a user's flow log THEN it is kept even with --delete-log-groups", () => {
     const live = inventory([region('us-east-1', { flowLogs: [flowLog('vpc-u', { logGroupName: GROUP })], logGroups: { [GROUP]: { name: GROUP } } })]);
     const p = plan(live, { deleteLogGroups: true, logGroupTags: { 'us-east-1': { [GROUP]: { ManagedBy: 'flowfix' } } } });
     expect(p.actions).toEqual([]);
@@ -56,7 +70,12 @@ describe('buildRollbackPlan', () => {
 
   test.each([
     ['not tagged by flowfix', role({ inlinePolicies: { [POLICY]: { Statement: [] } } }), [], /not created by flowfix/],
-    ['used by a user\'s flow log', flowfixRole, [flowLog('vpc-u', { deliverLogsPermissionArn: `arn:aws:iam::${ACCOUNT}:role/some/path/${ROLE}` })], /still used by flow log fl-\w+ \(vpc-u in us-east-1\)/],
+    [
+      "used by a user's flow log",
+      flowfixRole,
+      [flowLog('vpc-u', { deliverLogsPermissionArn: `arn:aws:iam::${ACCOUNT}:role/some/path/${ROLE}` })],
+      /still used by flow log fl-\w+ \(vpc-u in us-east-1\)/,
+    ],
   ])('GIVEN a role %s THEN neither it nor its policy is deleted, and the reason is given', (_name, r, flowLogs, reason) => {
     const p = plan(inventory([region('us-east-1', { flowLogs })], r));
     expect(p.actions).toEqual([]);
@@ -67,25 +86,58 @@ describe('buildRollbackPlan', () => {
     const inPlan = plan(inventory([region('us-east-1'), unreadable('eu-west-1')], flowfixRole));
     expect(inPlan.actions).toEqual([]);
     expect(inPlan.kept.map((k) => k.type).sort()).toEqual(['region', 'role']);
-    const other = plan(inventory([region('us-east-1')], flowfixRole), { otherRegions: [{ region: 'eu-west-1', flowLogs: null, error: { code: 'AccessDenied', message: 'no' } }] });
+    const other = plan(inventory([region('us-east-1')], flowfixRole), {
+      otherRegions: [{ region: 'eu-west-1', flowLogs: null, error: { code: 'AccessDenied', message: 'no' } }],
+    });
     expect(other.kept).toEqual([expect.objectContaining({ type: 'role', reason: expect.stringContaining('eu-west-1 could not be read') })]);
   });
 
   test.each([
-    ['another log group', { logGroupName: '/seed/security' }, true, /tagged ManagedBy=flowfix but delivers to \/seed\/security, not flowfix's group \/flowfix\/vpc-flow-logs \(vpc-t\)/],
-    ['another role', { deliverLogsPermissionArn: `arn:aws:iam::${ACCOUNT}:role/security-team` }, false, /but delivers through role arn:aws:iam::\d+:role\/security-team, not flowfix's role arn:aws:iam::\d+:role\/flowfix-vpc-flow-logs/],
-    ['a bucket', { destinationType: 's3', logGroupName: undefined, destination: 'arn:aws:s3:::security-logs', deliverLogsPermissionArn: undefined }, false, /but delivers to s3:\/\/security-logs, and this rollback is for log group/],
-  ] as const)('GIVEN a flow log tagged ManagedBy=flowfix that delivers to %s THEN it is kept, with the reason (through flowfix\'s role it keeps the role)', (_name, shape, usesOurRole, reason) => {
-    const tagged = ours('vpc-t', shape as Partial<FlowLogFacts>);
-    const own = ours('vpc-a');
-    const p = plan(inventory([region('us-east-1', { flowLogs: [own, tagged] })], flowfixRole));
-    expect(p.actions.map((a) => a.input)).toEqual([{ FlowLogIds: [own.flowLogId] }, ...(usesOurRole ? [] : [{ RoleName: ROLE, PolicyName: POLICY }, { RoleName: ROLE }])]);
-    expect(p.kept).toContainEqual({ type: 'flow-log', region: 'us-east-1', name: tagged.flowLogId, reason: expect.stringMatching(reason) });
-  });
+    [
+      'another log group',
+      { logGroupName: '/seed/security' },
+      true,
+      /tagged ManagedBy=flowfix but delivers to \/seed\/security, not flowfix's group \/flowfix\/vpc-flow-logs \(vpc-t\)/,
+    ],
+    [
+      'another role',
+      { deliverLogsPermissionArn: `arn:aws:iam::${ACCOUNT}:role/security-team` },
+      false,
+      /but delivers through role arn:aws:iam::\d+:role\/security-team, not flowfix's role arn:aws:iam::\d+:role\/flowfix-vpc-flow-logs/,
+    ],
+    [
+      'a bucket',
+      { destinationType: 's3', logGroupName: undefined, destination: 'arn:aws:s3:::security-logs', deliverLogsPermissionArn: undefined },
+      false,
+      /but delivers to s3:\/\/security-logs, and this rollback is for log group/,
+    ],
+  ] as const)(
+    "GIVEN a flow log tagged ManagedBy=flowfix that delivers to %s THEN it is kept, with the reason (through flowfix's role it keeps the role)",
+    (_name, shape, usesOurRole, reason) => {
+      const tagged = ours('vpc-t', shape as Partial<FlowLogFacts>);
+      const own = ours('vpc-a');
+      const p = plan(inventory([region('us-east-1', { flowLogs: [own, tagged] })], flowfixRole));
+      expect(p.actions.map((a) => a.input)).toEqual([
+        { FlowLogIds: [own.flowLogId] },
+        ...(usesOurRole ? [] : [{ RoleName: ROLE, PolicyName: POLICY }, { RoleName: ROLE }]),
+      ]);
+      expect(p.kept).toContainEqual({ type: 'flow-log', region: 'us-east-1', name: tagged.flowLogId, reason: expect.stringMatching(reason) });
+    },
+  );
 
   test('GIVEN S3 settings THEN only tagged flow logs to that bucket and prefix are deleted', () => {
-    const mine = ours('vpc-a', { destinationType: 's3', logGroupName: undefined, deliverLogsPermissionArn: undefined, destination: 'arn:aws:s3:::acme-logs/vpc/' });
-    const otherPrefix = ours('vpc-b', { destinationType: 's3', logGroupName: undefined, deliverLogsPermissionArn: undefined, destination: 'arn:aws:s3:::acme-logs/audit/' });
+    const mine = ours('vpc-a', {
+      destinationType: 's3',
+      logGroupName: undefined,
+      deliverLogsPermissionArn: undefined,
+      destination: 'arn:aws:s3:::acme-logs/vpc/',
+    });
+    const otherPrefix = ours('vpc-b', {
+      destinationType: 's3',
+      logGroupName: undefined,
+      deliverLogsPermissionArn: undefined,
+      destination: 'arn:aws:s3:::acme-logs/audit/',
+    });
     const toGroup = ours('vpc-c');
     const p = plan(inventory([region('us-east-1', { flowLogs: [mine, otherPrefix, toGroup] })]), { own: { s3Destination: 'arn:aws:s3:::acme-logs/vpc/' } });
     expect(p.actions.map((a) => a.input)).toEqual([{ FlowLogIds: [mine.flowLogId] }]);
@@ -96,25 +148,36 @@ describe('buildRollbackPlan', () => {
   });
 
   test.each([
-    ['a managed policy attached', { managedPolicies: [{ name: 'ReadOnlyAccess', arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }], instanceProfiles: [] }, /has managed policy ReadOnlyAccess attached/],
+    [
+      'a managed policy attached',
+      { managedPolicies: [{ name: 'ReadOnlyAccess', arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }], instanceProfiles: [] },
+      /has managed policy ReadOnlyAccess attached/,
+    ],
     ['an instance profile', { managedPolicies: [], instanceProfiles: ['web-servers'] }, /has instance profile web-servers/],
-    ['attachments that could not be read', { error: { code: 'AccessDenied', message: 'no ListAttachedRolePolicies' } }, /could not be read \(AccessDenied: no ListAttachedRolePolicies\)/],
-  ] satisfies [string, RollbackInput['roleAttachments'], RegExp][])('GIVEN flowfix\'s role with %s THEN it is kept whole, inline policy included, and its flow logs still go', (_name, roleAttachments, reason) => {
-    const own = ours('vpc-a');
-    const p = plan(inventory([region('us-east-1', { flowLogs: [own] })], flowfixRole), { roleAttachments });
-    expect(kinds(p)).toEqual(['us-east-1:delete-flow-logs']);
-    expect(p.kept).toEqual([{ type: 'role', region: 'global', name: ROLE, reason: expect.stringMatching(reason) }]);
-    expect(p.kept[0]?.reason).toContain('kept whole, with its inline policy');
-  });
+    [
+      'attachments that could not be read',
+      { error: { code: 'AccessDenied', message: 'no ListAttachedRolePolicies' } },
+      /could not be read \(AccessDenied: no ListAttachedRolePolicies\)/,
+    ],
+  ] satisfies [string, RollbackInput['roleAttachments'], RegExp][])(
+    "GIVEN flowfix's role with %s THEN it is kept whole, inline policy included, and its flow logs still go",
+    (_name, roleAttachments, reason) => {
+      const own = ours('vpc-a');
+      const p = plan(inventory([region('us-east-1', { flowLogs: [own] })], flowfixRole), { roleAttachments });
+      expect(kinds(p)).toEqual(['us-east-1:delete-flow-logs']);
+      expect(p.kept).toEqual([{ type: 'role', region: 'global', name: ROLE, reason: expect.stringMatching(reason) }]);
+      expect(p.kept[0]?.reason).toContain('kept whole, with its inline policy');
+    },
+  );
 
-  test('GIVEN flowfix\'s role with another inline policy THEN only flowfix\'s policy is deleted and the role is kept', () => {
+  test("GIVEN flowfix's role with another inline policy THEN only flowfix's policy is deleted and the role is kept", () => {
     const r = role({ tags: { ManagedBy: 'flowfix' }, inlinePolicies: { [POLICY]: { Statement: [] }, extra: { Statement: [] } } });
     const p = plan(inventory([region('us-east-1')], r));
     expect(kinds(p)).toEqual(['global:delete-role-policy']);
     expect(p.kept[0]?.reason).toContain('has inline policies flowfix did not write (extra)');
   });
 
-  test('GIVEN a flow log and a group a CloudWatch telemetry rule made, even tagged ManagedBy=flowfix THEN neither is deleted, and both are named as the rule\'s', () => {
+  test("GIVEN a flow log and a group a CloudWatch telemetry rule made, even tagged ManagedBy=flowfix THEN neither is deleted, and both are named as the rule's", () => {
     const rule = { ManagedBy: 'flowfix', CloudWatchTelemetryRuleManaged: 'true' };
     const ruleLog = ours('vpc-r', { tags: rule });
     const live = inventory([region('us-east-1', { flowLogs: [ruleLog], logGroups: { [GROUP]: { name: GROUP, storedBytes: 5 } } })], role({ tags: {} }));
@@ -138,9 +201,15 @@ describe('buildRollbackPlan', () => {
 });
 
 describe('the normal planner and plan files never delete', () => {
-  test('GIVEN an estate full of flowfix\'s resources and findings THEN buildPlan emits no delete kind', () => {
+  test("GIVEN an estate full of flowfix's resources and findings THEN buildPlan emits no delete kind", () => {
     const s = settings();
-    const inv = inventory([region('us-east-1', { ...vpcWithSubnets('vpc-a', 2), flowLogs: [ours('vpc-b', { deliverLogsStatus: 'FAILED' })] }), region('eu-west-1', vpcWithSubnets('vpc-c', 1))], flowfixRole);
+    const inv = inventory(
+      [
+        region('us-east-1', { ...vpcWithSubnets('vpc-a', 2), flowLogs: [ours('vpc-b', { deliverLogsStatus: 'FAILED' })] }),
+        region('eu-west-1', vpcWithSubnets('vpc-c', 1)),
+      ],
+      flowfixRole,
+    );
     const p = buildPlan({ inventory: inv, audit: audit(inv, s, NOW), settings: s, templates: loadPolicyTemplates(), createdAt: '2026-01-01T00:00:00Z' });
     expect(p.actions.length).toBeGreaterThan(0);
     expect(p.actions.filter((a) => isDeleteKind(a.kind))).toEqual([]);
@@ -157,6 +226,11 @@ describe('the normal planner and plan files never delete', () => {
       blocked: [],
     };
     expect(() => parsePlanFile(JSON.stringify(file), 'plan.json')).toThrow();
-    expect(Object.keys(ACTION_KINDS).filter((k) => isDeleteKind(k as keyof typeof ACTION_KINDS))).toEqual(['delete-flow-logs', 'delete-log-group', 'delete-role-policy', 'delete-role']);
+    expect(Object.keys(ACTION_KINDS).filter((k) => isDeleteKind(k as keyof typeof ACTION_KINDS))).toEqual([
+      'delete-flow-logs',
+      'delete-log-group',
+      'delete-role-policy',
+      'delete-role',
+    ]);
   });
 });

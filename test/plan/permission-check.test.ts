@@ -1,7 +1,14 @@
-import { neededPermissions, permissionReport, principalToSimulate, simulationRequests, SIMULATION_RESULTS_PER_PAGE, type NeededPermission } from '../../src/plan/permission-check.js';
-import { checkPermissions } from '../../src/workflow/permission-check.js';
 import type { AwsClients, SimulationRequest } from '../../src/aws/api.js';
+import {
+  neededPermissions,
+  permissionReport,
+  principalToSimulate,
+  SIMULATION_RESULTS_PER_PAGE,
+  simulationRequests,
+  type NeededPermission,
+} from '../../src/plan/permission-check.js';
 import type { Plan } from '../../src/plan/types.js';
+import { checkPermissions } from '../../src/workflow/permission-check.js';
 import { runFlowfix } from '../helpers/capture-io.js';
 
 describe('principalToSimulate', () => {
@@ -20,8 +27,18 @@ describe('simulationRequests and permissionReport', () => {
   const east = { key: 'aws:RequestedRegion', values: ['us-east-1'] };
   const iamRegion = { key: 'aws:RequestedRegion', values: ['us-east-1'] };
   const needs: NeededPermission[] = [
-    { action: 'iam:CreateRole', resource: 'arn:aws:iam::1:role/r', region: 'global', context: [iamRegion, { key: 'iam:PermissionsBoundary', values: ['arn:aws:iam::1:policy/b'] }] },
-    { action: 'iam:PassRole', resource: 'arn:aws:iam::1:role/r', region: 'global', context: [iamRegion, { key: 'iam:PassedToService', values: ['vpc-flow-logs.amazonaws.com'] }] },
+    {
+      action: 'iam:CreateRole',
+      resource: 'arn:aws:iam::1:role/r',
+      region: 'global',
+      context: [iamRegion, { key: 'iam:PermissionsBoundary', values: ['arn:aws:iam::1:policy/b'] }],
+    },
+    {
+      action: 'iam:PassRole',
+      resource: 'arn:aws:iam::1:role/r',
+      region: 'global',
+      context: [iamRegion, { key: 'iam:PassedToService', values: ['vpc-flow-logs.amazonaws.com'] }],
+    },
     { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', region: 'us-east-1', context: [east] },
     { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc/vpc-1', region: 'us-east-1', context: [east] },
   ];
@@ -31,7 +48,12 @@ describe('simulationRequests and permissionReport', () => {
     expect(requests).toEqual<SimulationRequest[]>([
       { policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['iam:CreateRole'], resourceArns: ['arn:aws:iam::1:role/r'], contextEntries: needs[0]!.context },
       { policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['iam:PassRole'], resourceArns: ['arn:aws:iam::1:role/r'], contextEntries: needs[1]!.context },
-      { policySourceArn: 'arn:aws:iam::1:user/u', actionNames: ['ec2:CreateFlowLogs'], resourceArns: ['arn:aws:ec2:us-east-1:1:vpc-flow-log/*', 'arn:aws:ec2:us-east-1:1:vpc/vpc-1'], contextEntries: [east] },
+      {
+        policySourceArn: 'arn:aws:iam::1:user/u',
+        actionNames: ['ec2:CreateFlowLogs'],
+        resourceArns: ['arn:aws:ec2:us-east-1:1:vpc-flow-log/*', 'arn:aws:ec2:us-east-1:1:vpc/vpc-1'],
+        contextEntries: [east],
+      },
     ]);
   });
 
@@ -41,7 +63,15 @@ describe('simulationRequests and permissionReport', () => {
       { action: 'ec2:CreateFlowLogs', resource, region: 'us-east-1', context: [east] },
       { action: 'ec2:CreateTags', resource, region: 'us-east-1', context: [east] },
     ]);
-    const many = simulationRequests('p', [...same, { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:eu-west-1:1:vpc/vpc-x', region: 'eu-west-1', context: [{ key: 'aws:RequestedRegion', values: ['eu-west-1'] }] }]);
+    const many = simulationRequests('p', [
+      ...same,
+      {
+        action: 'ec2:CreateFlowLogs',
+        resource: 'arn:aws:ec2:eu-west-1:1:vpc/vpc-x',
+        region: 'eu-west-1',
+        context: [{ key: 'aws:RequestedRegion', values: ['eu-west-1'] }],
+      },
+    ]);
     // One action a request (IAM answers one result per action); 120 resources: 100 + 20; another region's context its own request.
     expect(many.map((r) => [r.actionNames, r.resourceArns.length])).toEqual([
       [['ec2:CreateFlowLogs'], 100],
@@ -56,11 +86,32 @@ describe('simulationRequests and permissionReport', () => {
 
   test('GIVEN denials by an SCP, a boundary and the identity policy, one undecided and one unanswered THEN each is reported with its layer; undecided is not missing', () => {
     const report = permissionReport('p', needs, [
-      { request: requests[0]!, results: [{ action: 'iam:CreateRole', resource: 'arn:aws:iam::1:role/r', decision: 'implicitDeny', allowedByOrganizations: true, allowedByPermissionsBoundary: false }] },
-      { request: requests[1]!, results: [{ action: 'iam:PassRole', resource: 'arn:aws:iam::1:role/r', decision: 'explicitDeny', allowedByOrganizations: false }] },
+      {
+        request: requests[0]!,
+        results: [
+          {
+            action: 'iam:CreateRole',
+            resource: 'arn:aws:iam::1:role/r',
+            decision: 'implicitDeny',
+            allowedByOrganizations: true,
+            allowedByPermissionsBoundary: false,
+          },
+        ],
+      },
+      {
+        request: requests[1]!,
+        results: [{ action: 'iam:PassRole', resource: 'arn:aws:iam::1:role/r', decision: 'explicitDeny', allowedByOrganizations: false }],
+      },
       {
         request: requests[2]!,
-        results: [{ action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', decision: 'implicitDeny', missingContextValues: ['aws:PrincipalTag/team'] }],
+        results: [
+          {
+            action: 'ec2:CreateFlowLogs',
+            resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*',
+            decision: 'implicitDeny',
+            missingContextValues: ['aws:PrincipalTag/team'],
+          },
+        ],
       },
     ]);
     expect(report).toEqual({
@@ -72,33 +123,61 @@ describe('simulationRequests and permissionReport', () => {
         { action: 'iam:PassRole', resource: 'arn:aws:iam::1:role/r', decision: 'explicitDeny', deniedBy: 'organization-policy', region: 'global' },
         { action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc/vpc-1', decision: 'implicitDeny', region: 'us-east-1' },
       ],
-      undecided: [{ action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', region: 'us-east-1', missingContextValues: ['aws:PrincipalTag/team'] }],
+      undecided: [
+        {
+          action: 'ec2:CreateFlowLogs',
+          resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*',
+          region: 'us-east-1',
+          missingContextValues: ['aws:PrincipalTag/team'],
+        },
+      ],
     });
   });
 
   test('GIVEN an answer asked with other context keys THEN it does not answer this need', () => {
     const other = { ...requests[2]!, contextEntries: [{ key: 'aws:RequestedRegion', values: ['eu-west-1'] }] };
-    const report = permissionReport('p', [needs[2]!], [{ request: other, results: [{ action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', decision: 'allowed' }] }]);
+    const report = permissionReport(
+      'p',
+      [needs[2]!],
+      [{ request: other, results: [{ action: 'ec2:CreateFlowLogs', resource: 'arn:aws:ec2:us-east-1:1:vpc-flow-log/*', decision: 'allowed' }] }],
+    );
     expect(report.missing).toHaveLength(1);
   });
 
   test('GIVEN a plan whose actions share a permission THEN it is needed once per region, with aws:RequestedRegion', () => {
-    const action = (id: string, region: string) => ({ id, kind: 'put-retention-policy', region, because: [], input: { logGroupName: '/flowfix/x', retentionInDays: 365 } });
-    const plan = { partition: 'aws', accountId: '1', settings: { roleName: 'r' }, actions: [action('01-a', 'us-east-1'), action('02-b', 'us-east-1'), action('03-c', 'eu-west-1')] } as unknown as Plan;
+    const action = (id: string, region: string) => ({
+      id,
+      kind: 'put-retention-policy',
+      region,
+      because: [],
+      input: { logGroupName: '/flowfix/x', retentionInDays: 365 },
+    });
+    const plan = {
+      partition: 'aws',
+      accountId: '1',
+      settings: { roleName: 'r' },
+      actions: [action('01-a', 'us-east-1'), action('02-b', 'us-east-1'), action('03-c', 'eu-west-1')],
+    } as unknown as Plan;
     expect(neededPermissions(plan).map((p) => [p.resource, p.context])).toEqual([
       ['arn:aws:logs:us-east-1:1:log-group:/flowfix/x', [{ key: 'aws:RequestedRegion', values: ['us-east-1'] }]],
       ['arn:aws:logs:eu-west-1:1:log-group:/flowfix/x', [{ key: 'aws:RequestedRegion', values: ['eu-west-1'] }]],
     ]);
   });
 
-  test('GIVEN an existing role at a path WHEN PutRolePolicy declares both path patterns THEN only the real ARN (from the flow logs) is needed, with the role\'s boundary; CreateFlowLogs on the flow log and the VPC ARNs, with its tags', () => {
+  test("GIVEN an existing role at a path WHEN PutRolePolicy declares both path patterns THEN only the real ARN (from the flow logs) is needed, with the role's boundary; CreateFlowLogs on the flow log and the VPC ARNs, with its tags", () => {
     const real = 'arn:aws-us-gov:iam::111111111111:role/team/flowfix-vpc-flow-logs';
     const plan = {
       partition: 'aws-us-gov',
       accountId: '111111111111',
       settings: { roleName: 'flowfix-vpc-flow-logs' },
       actions: [
-        { id: '01', kind: 'put-role-policy', region: 'global', because: [], input: { RoleName: 'flowfix-vpc-flow-logs', PolicyName: 'p', PolicyDocument: '{}' } },
+        {
+          id: '01',
+          kind: 'put-role-policy',
+          region: 'global',
+          because: [],
+          input: { RoleName: 'flowfix-vpc-flow-logs', PolicyName: 'p', PolicyDocument: '{}' },
+        },
         {
           id: '02',
           kind: 'create-flow-logs',
@@ -117,18 +196,41 @@ describe('simulationRequests and permissionReport', () => {
       ],
     } as unknown as Plan;
     const region = (r: string) => ({ key: 'aws:RequestedRegion', values: [r] });
-    const tags = [{ key: 'aws:RequestTag/ManagedBy', values: ['flowfix'] }, { key: 'aws:TagKeys', values: ['ManagedBy'] }];
+    const tags = [
+      { key: 'aws:RequestTag/ManagedBy', values: ['flowfix'] },
+      { key: 'aws:TagKeys', values: ['ManagedBy'] },
+    ];
     expect(neededPermissions(plan, { roleBoundary: 'arn:aws-us-gov:iam::111111111111:policy/b' })).toEqual([
-      { action: 'iam:PutRolePolicy', resource: real, region: 'global', context: [region('us-gov-west-1'), { key: 'iam:PermissionsBoundary', values: ['arn:aws-us-gov:iam::111111111111:policy/b'] }] },
-      { action: 'ec2:CreateFlowLogs', resource: 'arn:aws-us-gov:ec2:us-gov-east-1:111111111111:vpc-flow-log/*', region: 'us-gov-east-1', context: [region('us-gov-east-1'), ...tags] },
-      { action: 'ec2:CreateFlowLogs', resource: 'arn:aws-us-gov:ec2:us-gov-east-1:111111111111:vpc/vpc-1', region: 'us-gov-east-1', context: [region('us-gov-east-1'), ...tags] },
+      {
+        action: 'iam:PutRolePolicy',
+        resource: real,
+        region: 'global',
+        context: [region('us-gov-west-1'), { key: 'iam:PermissionsBoundary', values: ['arn:aws-us-gov:iam::111111111111:policy/b'] }],
+      },
+      {
+        action: 'ec2:CreateFlowLogs',
+        resource: 'arn:aws-us-gov:ec2:us-gov-east-1:111111111111:vpc-flow-log/*',
+        region: 'us-gov-east-1',
+        context: [region('us-gov-east-1'), ...tags],
+      },
+      {
+        action: 'ec2:CreateFlowLogs',
+        resource: 'arn:aws-us-gov:ec2:us-gov-east-1:111111111111:vpc/vpc-1',
+        region: 'us-gov-east-1',
+        context: [region('us-gov-east-1'), ...tags],
+      },
       {
         action: 'ec2:CreateTags',
         resource: 'arn:aws-us-gov:ec2:us-gov-east-1:111111111111:vpc-flow-log/*',
         region: 'us-gov-east-1',
         context: [region('us-gov-east-1'), { key: 'ec2:CreateAction', values: ['CreateFlowLogs'] }, ...tags],
       },
-      { action: 'iam:PassRole', resource: real, region: 'us-gov-east-1', context: [region('us-gov-east-1'), { key: 'iam:PassedToService', values: ['vpc-flow-logs.amazonaws.com'] }] },
+      {
+        action: 'iam:PassRole',
+        resource: real,
+        region: 'us-gov-east-1',
+        context: [region('us-gov-east-1'), { key: 'iam:PassedToService', values: ['vpc-flow-logs.amazonaws.com'] }],
+      },
     ]);
   });
 });
@@ -161,45 +263,48 @@ describe('checkPermissions: when IAM cannot answer, and usage', () => {
   test.each([
     [8, 4],
     [1, 1],
-  ])('GIVEN four simulation requests and concurrency %i THEN %i of them are in flight at once (they do not wait for each other\'s answers)', async (concurrency, expected) => {
-    const action = (id: string, kind: string, input: object) => ({ id, kind, region: 'us-east-1', because: [], input });
-    const plan = {
-      partition: 'aws',
-      accountId: '111111111111',
-      settings: { roleName: 'flowfix-vpc-flow-logs' },
-      actions: [
-        action('01', 'put-retention-policy', { logGroupName: '/a', retentionInDays: 365 }),
-        action('02', 'put-retention-policy', { logGroupName: '/b', retentionInDays: 365 }),
-        action('03', 'create-log-group', { logGroupName: '/c', tags: {} }),
-        action('04', 'create-log-group', { logGroupName: '/d', tags: { ManagedBy: 'flowfix' } }),
-      ],
-    } as unknown as Plan;
-    // A gate, not a clock: answers wait until `expected` requests are in flight (a fallback keeps a failing run from hanging).
-    let inFlight = 0;
-    let peak = 0;
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    const fallback = setTimeout(open, 5_000);
-    const clients = {
-      callerIdentity: async () => ({ accountId: '111111111111', arn: 'arn:aws:iam::111111111111:user/me' }),
-      iam: () => ({
-        simulatePrincipalPolicy: async (request: SimulationRequest) => {
-          inFlight++;
-          peak = Math.max(peak, inFlight);
-          if (inFlight === expected) open();
-          await gate;
-          inFlight--;
-          return request.actionNames.flatMap((a) => request.resourceArns.map((resource) => ({ action: a, resource, decision: 'allowed' })));
-        },
-      }),
-    } as unknown as AwsClients;
+  ])(
+    "GIVEN four simulation requests and concurrency %i THEN %i of them are in flight at once (they do not wait for each other's answers)",
+    async (concurrency, expected) => {
+      const action = (id: string, kind: string, input: object) => ({ id, kind, region: 'us-east-1', because: [], input });
+      const plan = {
+        partition: 'aws',
+        accountId: '111111111111',
+        settings: { roleName: 'flowfix-vpc-flow-logs' },
+        actions: [
+          action('01', 'put-retention-policy', { logGroupName: '/a', retentionInDays: 365 }),
+          action('02', 'put-retention-policy', { logGroupName: '/b', retentionInDays: 365 }),
+          action('03', 'create-log-group', { logGroupName: '/c', tags: {} }),
+          action('04', 'create-log-group', { logGroupName: '/d', tags: { ManagedBy: 'flowfix' } }),
+        ],
+      } as unknown as Plan;
+      // A gate, not a clock: answers wait until `expected` requests are in flight (a fallback keeps a failing run from hanging).
+      let inFlight = 0;
+      let peak = 0;
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const fallback = setTimeout(open, 5_000);
+      const clients = {
+        callerIdentity: async () => ({ accountId: '111111111111', arn: 'arn:aws:iam::111111111111:user/me' }),
+        iam: () => ({
+          simulatePrincipalPolicy: async (request: SimulationRequest) => {
+            inFlight++;
+            peak = Math.max(peak, inFlight);
+            if (inFlight === expected) open();
+            await gate;
+            inFlight--;
+            return request.actionNames.flatMap((a) => request.resourceArns.map((resource) => ({ action: a, resource, decision: 'allowed' })));
+          },
+        }),
+      } as unknown as AwsClients;
 
-    const check = await checkPermissions(plan, clients, undefined, concurrency);
-    clearTimeout(fallback);
+      const check = await checkPermissions(plan, clients, undefined, concurrency);
+      clearTimeout(fallback);
 
-    expect(check).toMatchObject({ status: 'checked', missing: [] });
-    expect(peak).toBe(expected);
-  });
+      expect(check).toMatchObject({ status: 'checked', missing: [] });
+      expect(peak).toBe(expected);
+    },
+  );
 
   test('GIVEN --snapshot WHEN plan --check-permissions THEN a one-line usage error: a snapshot cannot ask IAM', async () => {
     const result = await runFlowfix(['plan', '--snapshot', 'examples/estate', '--check-permissions']);

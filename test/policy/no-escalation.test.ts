@@ -4,13 +4,16 @@
 // versions; and every delete it grants is limited to resources tagged ManagedBy=flowfix. Conditions are
 // evaluated with flowfix's own evaluator, against the request contexts an attacker could send.
 import { readdirSync } from 'node:fs';
+
+import type { PolicyDocument } from '../../src/facts/policy-document.js';
 import { isAllowed, type RequestContext } from '../../src/policy/evaluate.js';
 import { readPolicyFile, renderPolicy, type PolicyVariables } from '../../src/policy/templates.js';
-import type { PolicyDocument } from '../../src/facts/policy-document.js';
 
 const ACCOUNT = '111111111111';
 const FLOWFIX_BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/flowfix-delivery-boundary`;
-const OPERATOR_FILES = readdirSync(new URL('../../policies/', import.meta.url)).filter((f) => /^operator-.*\.json$/.test(f)).sort();
+const OPERATOR_FILES = readdirSync(new URL('../../policies/', import.meta.url))
+  .filter((f) => /^operator-.*\.json$/.test(f))
+  .sort();
 // Opt-in documents have placeholders a user fills in: filled with the widest values a user could choose.
 const VARS = { LogGroupName: '*', BucketName: '*' } as unknown as PolicyVariables;
 const operatorDocument = (file: string): PolicyDocument => renderPolicy(readPolicyFile(file), VARS);
@@ -62,14 +65,16 @@ describe.each(OPERATOR_FILES)('%s', (file) => {
   test('GIVEN any role THEN creating it or writing its policies is allowed only with flowfix-delivery-boundary as its permissions boundary', () => {
     for (const action of BOUNDED_WRITES) {
       for (const role of ROLES) {
-        for (const context of WITHOUT_FLOWFIX_BOUNDARY) expect([action, role, context, isAllowed(policy, action, role, context)]).toEqual([action, role, context, false]);
+        for (const context of WITHOUT_FLOWFIX_BOUNDARY)
+          expect([action, role, context, isAllowed(policy, action, role, context)]).toEqual([action, role, context, false]);
       }
     }
   });
 
   test('GIVEN any resource THEN no boundary removal, trust-policy rewrite, policy-version write or user write is granted, whatever the conditions', () => {
     for (const action of NEVER_GRANTED) {
-      for (const resource of [...ROLES, ...POLICY_RESOURCES]) expect([action, resource, isAllowed(policy, action, resource)]).toEqual([action, resource, false]);
+      for (const resource of [...ROLES, ...POLICY_RESOURCES])
+        expect([action, resource, isAllowed(policy, action, resource)]).toEqual([action, resource, false]);
     }
     // Wildcards that would grant them by accident.
     expect(isAllowed(policy, 'iam:Anything', ROLES[0]!)).toBe(false);
@@ -94,9 +99,14 @@ describe('what the documents still allow', () => {
       expect([action, isAllowed(policy, action, ROLES[2]!, bounded)]).toEqual([action, false]);
     }
     // In any partition, but never an AWS managed policy of that name.
-    expect(isAllowed(policy, 'iam:CreateRole', 'arn:aws-us-gov:iam::111111111111:role/flowfix-vpc-flow-logs', { 'iam:PermissionsBoundary': 'arn:aws-us-gov:iam::111111111111:policy/flowfix-delivery-boundary' })).toBe(true);
+    expect(
+      isAllowed(policy, 'iam:CreateRole', 'arn:aws-us-gov:iam::111111111111:role/flowfix-vpc-flow-logs', {
+        'iam:PermissionsBoundary': 'arn:aws-us-gov:iam::111111111111:policy/flowfix-delivery-boundary',
+      }),
+    ).toBe(true);
     expect(isAllowed(policy, 'iam:CreateRole', ROLES[0]!, { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/flowfix-delivery-boundary' })).toBe(false);
-    for (const { action, resource, tagKeys } of DELETES) expect([action, isAllowed(policy, action, resource, tagged(tagKeys, 'flowfix'))]).toEqual([action, true]);
+    for (const { action, resource, tagKeys } of DELETES)
+      expect([action, isAllowed(policy, action, resource, tagged(tagKeys, 'flowfix'))]).toEqual([action, true]);
   });
 
   test('GIVEN operator-apply-prebuilt-role.json THEN it writes no IAM at all, and passes the role only to VPC Flow Logs', () => {
@@ -115,7 +125,9 @@ describe('what the documents still allow', () => {
   test('GIVEN the shipped boundary THEN it allows the four delivery actions AWS documents and nothing else', () => {
     const boundary = readPolicyFile('delivery-role-boundary.json');
     const group = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/flowfix/vpc-flow-logs:log-stream:eni-1`;
-    for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams']) expect([action, isAllowed(boundary, action, group)]).toEqual([action, true]);
-    for (const action of ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'iam:PassRole', 's3:GetObject', 'sts:AssumeRole', 'ec2:DescribeVpcs']) expect([action, isAllowed(boundary, action, '*')]).toEqual([action, false]);
+    for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams'])
+      expect([action, isAllowed(boundary, action, group)]).toEqual([action, true]);
+    for (const action of ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'iam:PassRole', 's3:GetObject', 'sts:AssumeRole', 'ec2:DescribeVpcs'])
+      expect([action, isAllowed(boundary, action, '*')]).toEqual([action, false]);
   });
 });

@@ -3,9 +3,9 @@
 // is exercised, and pin what the policies must not allow.
 import { isAllowed } from '../../src/policy/evaluate.js';
 import { readPolicyFile, renderPolicy } from '../../src/policy/templates.js';
+import { runFlowfix } from '../helpers/capture-io.js';
 import { FakeAws } from '../helpers/fake-aws.js';
 import { operatorPolicy, requiredPermissions, type DocumentGrant } from '../helpers/operator-permissions.js';
-import { runFlowfix } from '../helpers/capture-io.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const ACCOUNT = '111111111111';
@@ -31,7 +31,9 @@ describe('operator policies', () => {
     await runFlowfix(['plan', '--scope', 'subnet', '--destination', 's3://acme-logs'], { env: ENV });
     const policy = readPolicyFile('operator-plan.json');
     expect(fake.calls.length).toBeGreaterThan(5);
-    for (const call of fake.calls) for (const need of requiredPermissions(call, ACCOUNT)) expect([need.action, isAllowed(policy, need.action, need.resource, need.context)]).toEqual([need.action, true]);
+    for (const call of fake.calls)
+      for (const need of requiredPermissions(call, ACCOUNT))
+        expect([need.action, isAllowed(policy, need.action, need.resource, need.context)]).toEqual([need.action, true]);
     for (const write of ['ec2:CreateFlowLogs', 'iam:CreateRole', 'iam:PassRole', 'logs:CreateLogGroup']) expect(isAllowed(policy, write)).toBe(false);
   });
 
@@ -50,7 +52,9 @@ describe('operator policies', () => {
     for (const op of ['CreateRole', 'PutRolePolicy', 'CreateLogGroup', 'PutRetentionPolicy', 'CreateFlowLogs']) expect(operations).toContain(op);
 
     const policy = operatorPolicy('operator-apply.json', grants);
-    for (const call of fake.calls) for (const need of requiredPermissions(call, ACCOUNT)) expect([need.action, need.resource, isAllowed(policy, need.action, need.resource, need.context)]).toEqual([need.action, need.resource, true]);
+    for (const call of fake.calls)
+      for (const need of requiredPermissions(call, ACCOUNT))
+        expect([need.action, need.resource, isAllowed(policy, need.action, need.resource, need.context)]).toEqual([need.action, need.resource, true]);
     // Without the opt-ins, the user's short-retention group and the bucket are out of reach.
     const base = readPolicyFile('operator-apply.json');
     expect(fake.calls.some((c) => c.operation === 'PutRetentionPolicy' && c.input.logGroupName === '/short')).toBe(true);
@@ -65,7 +69,8 @@ describe('operator policies', () => {
       expect([action, isAllowed(base, action, `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/app/audit`)]).toEqual([action, false]);
       expect([action, isAllowed(base, action, `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:flowfix-lookalike`)]).toEqual([action, false]);
     }
-    for (const action of ['s3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:ListBucket', 'logs:CreateLogDelivery']) expect([action, isAllowed(base, action, 'arn:aws:s3:::any-bucket')]).toEqual([action, false]);
+    for (const action of ['s3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:ListBucket', 'logs:CreateLogDelivery'])
+      expect([action, isAllowed(base, action, 'arn:aws:s3:::any-bucket')]).toEqual([action, false]);
   });
 
   test('GIVEN the opt-in documents filled in for one bucket and one group THEN they reach only those', () => {
@@ -80,7 +85,11 @@ describe('operator policies', () => {
     expect(isAllowed(retention, 'logs:DeleteLogGroup', `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/app/audit`)).toBe(false);
     // Every placeholder is one a user fills in: nothing else is left unrendered.
     for (const file of ['operator-apply-s3.json', 'operator-apply-retention.json']) {
-      expect(JSON.stringify(readPolicyFile(file)).match(/\$\{\w+\}/g)?.every((p) => ['${BucketName}', '${LogGroupName}'].includes(p))).toBe(true);
+      expect(
+        JSON.stringify(readPolicyFile(file))
+          .match(/\$\{\w+\}/g)
+          ?.every((p) => ['${BucketName}', '${LogGroupName}'].includes(p)),
+      ).toBe(true);
     }
   });
 
@@ -124,7 +133,8 @@ describe('operator policies', () => {
 
     const prebuilt = operatorPolicy('operator-apply-prebuilt-role.json');
     for (const call of fake.calls) {
-      for (const need of requiredPermissions(call, ACCOUNT)) expect([need.action, need.resource, isAllowed(prebuilt, need.action, need.resource, need.context)]).toEqual([need.action, need.resource, true]);
+      for (const need of requiredPermissions(call, ACCOUNT))
+        expect([need.action, need.resource, isAllowed(prebuilt, need.action, need.resource, need.context)]).toEqual([need.action, need.resource, true]);
     }
   });
 });

@@ -28,7 +28,9 @@ const vpc = (vpcId: string, name: string) => ({ vpcId, ownerId: ACCOUNT, isDefau
 
 describe('--format csv: one row per finding', () => {
   test('GIVEN the example estate WHEN plan --format csv THEN a header and one RFC 4180 record per finding, exit 2', async () => {
-    const json = JSON.parse((await runFlowfix(['plan', '--snapshot', 'examples/estate', '--format', 'json'])).stdout) as { findings: { resourceId: string; kind: string }[] };
+    const json = JSON.parse((await runFlowfix(['plan', '--snapshot', 'examples/estate', '--format', 'json'])).stdout) as {
+      findings: { resourceId: string; kind: string }[];
+    };
     const { code, stdout, stderr } = await runFlowfix(['plan', '--snapshot', 'examples/estate', '--format', 'csv']);
 
     expect(code).toBe(2);
@@ -60,8 +62,10 @@ describe('--format csv: one row per finding', () => {
   test('GIVEN cells a spreadsheet would run as formulas (= + - @ tab) THEN they start with a quote mark and are quoted; a CR is shown as \\r, no formula', () => {
     const names = ['=HYPERLINK("http://evil","x")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd', 'safe=1'];
     const report = reportOf(inventory([region('us-east-1', { vpcs: names.map((n, i) => vpc(`vpc-0000000${i}`, n)) })], role()));
-    const read = parseCsv(renderCsv([report])).slice(1).map((r) => r[CSV_COLUMNS.indexOf('name')]);
-    expect(read).toEqual(["'=HYPERLINK(\"http://evil\",\"x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tcmd", '\\rcmd', 'safe=1']);
+    const read = parseCsv(renderCsv([report]))
+      .slice(1)
+      .map((r) => r[CSV_COLUMNS.indexOf('name')]);
+    expect(read).toEqual(['\'=HYPERLINK("http://evil","x")', "'+1+1", "'-2+3", "'@SUM(A1)", "'\tcmd", '\\rcmd', 'safe=1']);
     expect(csvCell('=1')).toBe(`"'=1"`);
     expect(csvCell('-')).toBe(`"'-"`);
     expect(csvCell('')).toBe('');
@@ -86,7 +90,11 @@ describe('--format csv: one row per finding', () => {
       const { code, stdout, stderr } = await runFlowfix(['plan', '--format', 'csv'], { env: { CI: 'true', AWS_REGION: 'us-east-1' } });
 
       expect(code).toBe(1);
-      expect(parseCsv(stdout).slice(1).map((r) => r[CSV_COLUMNS.indexOf('region')])).toEqual(['us-east-1']);
+      expect(
+        parseCsv(stdout)
+          .slice(1)
+          .map((r) => r[CSV_COLUMNS.indexOf('region')]),
+      ).toEqual(['us-east-1']);
       expect(stderr).toMatch(/^flowfix: could not read eu-west-1 \(UnauthorizedOperation\): the csv report lacks its findings \(1 error in --format json\)\n$/);
     });
   });

@@ -1,5 +1,5 @@
-import { plainStyle } from '../../src/render/style.js';
 import { stripAnsi, table, visibleWidth, wrap } from '../../src/render/layout.js';
+import { plainStyle } from '../../src/render/style.js';
 
 describe('layout', () => {
   test('visible width ignores colour codes and counts wide characters twice', () => {
@@ -9,7 +9,16 @@ describe('layout', () => {
   });
 
   test('a table pads by visible width', () => {
-    expect(table([['東京', 'x'], ['ab', 'y']], plainStyle, false)).toBe('東京  x\nab    y');
+    expect(
+      table(
+        [
+          ['東京', 'x'],
+          ['ab', 'y'],
+        ],
+        plainStyle,
+        false,
+      ),
+    ).toBe('東京  x\nab    y');
   });
 
   test('wrapping a coloured line closes the colour at each line end and reopens it on the next', () => {
@@ -32,7 +41,10 @@ describe('layout', () => {
 
 describe('tables of any length', () => {
   test('GIVEN 130,000 rows (a saved plan with that many resources) WHEN laid out, with and without a width THEN no stack overflow, every row shown', () => {
-    const rows = [['STATUS', 'REGION', 'RESOURCE', 'DETAIL'], ...Array.from({ length: 130_000 }, (_, i) => ['applied', 'us-east-1', `vpc-${String(i).padStart(17, '0')}`, 'created'])];
+    const rows = [
+      ['STATUS', 'REGION', 'RESOURCE', 'DETAIL'],
+      ...Array.from({ length: 130_000 }, (_, i) => ['applied', 'us-east-1', `vpc-${String(i).padStart(17, '0')}`, 'created']),
+    ];
     for (const width of [undefined, 60]) {
       const lines = table(rows, undefined, true, width).split('\n');
       expect(lines.length).toBeGreaterThanOrEqual(130_001);

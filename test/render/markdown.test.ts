@@ -12,7 +12,11 @@ const tableRows = (text: string, header: string) => {
   return rows;
 };
 /** A GFM table row's cells: split on pipes that are not escaped. */
-const cells = (row: string) => row.slice(2, -2).split(/(?<!\\)\|/).map((c) => c.trim());
+const cells = (row: string) =>
+  row
+    .slice(2, -2)
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
 
 describe('--format markdown: a summary for a pull-request comment or job summary', () => {
   test('GIVEN the example estate WHEN plan --format markdown THEN heading, summary line, per-region counts with totals, findings and plan tables', async () => {
@@ -20,7 +24,9 @@ describe('--format markdown: a summary for a pull-request comment or job summary
     expect(code).toBe(2);
     expect(stderr).toBe('');
     expect(lines(stdout)[0]).toBe('## flowfix plan: account `123456789012` (aws)');
-    expect(stdout).toMatch(/^\*\*Plan: \d+ flow logs, 2 log groups to create; .* to set, as of the snapshot\. To fix these findings, run `flowfix apply` with credentials for account \d{12}: .*\*\*$/m);
+    expect(stdout).toMatch(
+      /^\*\*Plan: \d+ flow logs, 2 log groups to create; .* to set, as of the snapshot\. To fix these findings, run `flowfix apply` with credentials for account \d{12}: .*\*\*$/m,
+    );
 
     const regions = tableRows(stdout, 'Region').map(cells);
     expect(regions.map((r) => r[0])).toEqual(['`eu-west-1`', '`us-east-1`', '**total**']);
@@ -30,7 +36,13 @@ describe('--format markdown: a summary for a pull-request comment or job summary
     const findings = tableRows(stdout, 'Severity').map(cells);
     expect(findings).toHaveLength(8);
     expect(findings.map((f) => f[0])).toEqual(['high', 'high', 'high', 'high', 'high', 'medium', 'low', 'info']);
-    expect(findings).toContainEqual(['high', '`us-east-1`', '`vpc-0433400347c2d1dc4` (`staging`)', '`accept-only`', expect.stringContaining('captures only ACCEPT traffic')]);
+    expect(findings).toContainEqual([
+      'high',
+      '`us-east-1`',
+      '`vpc-0433400347c2d1dc4` (`staging`)',
+      '`accept-only`',
+      expect.stringContaining('captures only ACCEPT traffic'),
+    ]);
 
     expect(stdout).toContain('### Plan (8 actions)');
     expect(tableRows(stdout, '#').map(cells)[0]).toEqual(['01', '`global`', '`iam:PutRolePolicy`', expect.stringContaining('Put inline policy')]);
@@ -44,20 +56,31 @@ describe('--format markdown: a summary for a pull-request comment or job summary
   });
 
   test('GIVEN a compliant account THEN it says so in the summary and findings', () => {
-    const text = renderMarkdown(reportOf(inventory([region('us-east-1', { ...vpcWithSubnets('vpc-00000001', 0), flowLogs: [flowLog('vpc-00000001')] })], role())), { command: 'plan' });
+    const text = renderMarkdown(
+      reportOf(inventory([region('us-east-1', { ...vpcWithSubnets('vpc-00000001', 0), flowLogs: [flowLog('vpc-00000001')] })], role())),
+      { command: 'plan' },
+    );
     expect(text).toContain('**No changes: every VPC in scope has a working flow log.**');
     expect(text).toContain('### Findings (0)\n\nNone: every resource in scope has a working flow log.');
   });
 
   test('GIVEN an unreadable region THEN its row says so and a section names the error', () => {
-    const text = renderMarkdown(reportOf(inventory([region('us-east-1', vpcWithSubnets('vpc-00000001', 0)), unreadable('eu-west-1', 'UnauthorizedOperation', 'You are not authorized')], role())), { command: 'plan' });
+    const text = renderMarkdown(
+      reportOf(
+        inventory([region('us-east-1', vpcWithSubnets('vpc-00000001', 0)), unreadable('eu-west-1', 'UnauthorizedOperation', 'You are not authorized')], role()),
+      ),
+      { command: 'plan' },
+    );
     expect(tableRows(text, 'Region').map(cells)).toContainEqual(['`eu-west-1`', '–', '–', '**unreadable**', '–']);
     expect(text).toContain('### Could not read (1)\n\n- `eu-west-1`: `UnauthorizedOperation` You are not authorized');
     expect(text).toContain('Could not read eu-west-1: nothing there is in this plan');
   });
 
   test('GIVEN a VPC name with Markdown, HTML, a pipe, a backtick, a newline and an @mention THEN it stays one inert cell, the newline shown as \\n', () => {
-    const inv = inventory([region('us-east-1', { vpcs: [{ vpcId: 'vpc-00000001', ownerId: ACCOUNT, isDefault: false, name: 'a|b `c` <img src=x> **d**\n@org/team' }] })], role());
+    const inv = inventory(
+      [region('us-east-1', { vpcs: [{ vpcId: 'vpc-00000001', ownerId: ACCOUNT, isDefault: false, name: 'a|b `c` <img src=x> **d**\n@org/team' }] })],
+      role(),
+    );
     const text = renderMarkdown(reportOf(inv), { command: 'plan' });
     const row = tableRows(text, 'Severity')[0]!;
     expect(cells(row)).toHaveLength(5);

@@ -1,17 +1,33 @@
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
+
 import type { ApplyReport, Outcome } from '../../src/apply/types.js';
 import type { Verification } from '../../src/apply/verify.js';
 import type { Finding } from '../../src/audit/types.js';
 import type { CreateFlowLogsAction, Plan, PlanAction } from '../../src/plan/types.js';
 import { renderApplyReport, renderPlanActions, renderVerification } from '../../src/render/apply.js';
-import { FINDING_KINDS, REPORT_SCHEMA, type PlanReport } from '../../src/report/plan-report.js';
 import { plainStyle, styleFor } from '../../src/render/style.js';
 import { renderPlanReport } from '../../src/render/text.js';
+import { FINDING_KINDS, REPORT_SCHEMA, type PlanReport } from '../../src/report/plan-report.js';
 
 const ansi = styleFor({ isTTY: true }, {});
 const REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
-  'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'sa-east-1',
 ];
 const LONG = 'this sentence is deliberately long so that it cannot fit on one line of an eighty column terminal next to the other columns';
 
@@ -43,7 +59,16 @@ function plan(actions: PlanAction[], blocked: Plan['blocked'] = []): Plan {
     accountId: '123456789012',
     partition: 'aws',
     createdAt: '2025-01-01T00:00:00.000Z',
-    settings: { scope: 'vpc', trafficType: 'REJECT', destination: 'cloud-watch-logs', roleName: 'flowfix-vpc-flow-logs', policyName: 'flowfix-publish-flow-logs', retentionInDays: 30, minRetentionDays: 30, regions: REGIONS },
+    settings: {
+      scope: 'vpc',
+      trafficType: 'REJECT',
+      destination: 'cloud-watch-logs',
+      roleName: 'flowfix-vpc-flow-logs',
+      policyName: 'flowfix-publish-flow-logs',
+      retentionInDays: 30,
+      minRetentionDays: 30,
+      regions: REGIONS,
+    },
     actions,
     blocked,
   };
@@ -71,17 +96,41 @@ function bigReport(): PlanReport {
     accountId: '123456789012',
     partition: 'aws',
     generatedAt: '2025-01-01T00:00:00.000Z',
-    settings: { scope: 'vpc', trafficType: 'REJECT', destination: 'cloud-watch-logs:/flowfix/vpc-flow-logs-with-a-long-name-for-this-account', roleName: 'flowfix-vpc-flow-logs', minRetentionDays: 30 },
+    settings: {
+      scope: 'vpc',
+      trafficType: 'REJECT',
+      destination: 'cloud-watch-logs:/flowfix/vpc-flow-logs-with-a-long-name-for-this-account',
+      roleName: 'flowfix-vpc-flow-logs',
+      minRetentionDays: 30,
+    },
     regions: [
-      ...readable.map((region, i) => ({ region, status: 'ok' as const, vpcs: 3 + i, subnets: 12 * i, inScope: 3 + i, compliant: i % 3, findings: Object.fromEntries(FINDING_KINDS.map((k, j) => [k, 1 + ((i + j) % 4)])), excluded: 0 })),
+      ...readable.map((region, i) => ({
+        region,
+        status: 'ok' as const,
+        vpcs: 3 + i,
+        subnets: 12 * i,
+        inScope: 3 + i,
+        compliant: i % 3,
+        findings: Object.fromEntries(FINDING_KINDS.map((k, j) => [k, 1 + ((i + j) % 4)])),
+        excluded: 0,
+      })),
       { region: REGIONS.at(-1)!, status: 'error', vpcs: 0, subnets: 0, inScope: 0, compliant: 0, findings: {}, excluded: 0 },
     ],
     findings: readable.flatMap((region, i) => FINDING_KINDS.map((k) => finding(k, region, i))),
     coverage: [],
     excluded: [],
     warnings: [],
-    plan: plan(actions, [{ region: 'us-east-1', resourceIds: ['vpc-1'], reason: `delivery role flowfix-vpc-flow-logs does not trust vpc-flow-logs.amazonaws.com; ${LONG}` }]),
-    errors: [{ region: REGIONS.at(-1)!, code: 'UnauthorizedOperation', message: `You are not authorized to perform this operation. ${LONG}`, action: 'ec2:DescribeVpcs' }],
+    plan: plan(actions, [
+      { region: 'us-east-1', resourceIds: ['vpc-1'], reason: `delivery role flowfix-vpc-flow-logs does not trust vpc-flow-logs.amazonaws.com; ${LONG}` },
+    ]),
+    errors: [
+      {
+        region: REGIONS.at(-1)!,
+        code: 'UnauthorizedOperation',
+        message: `You are not authorized to perform this operation. ${LONG}`,
+        action: 'ec2:DescribeVpcs',
+      },
+    ],
   };
 }
 
@@ -97,13 +146,24 @@ function smallReport(): PlanReport {
       { region: 'ap-southeast-2', status: 'ok', vpcs: 10, subnets: 40, inScope: 10, compliant: 10, findings: {}, excluded: 0 },
     ],
     findings: [{ ...finding('no-flow-log', 'us-east-1', 1), name: 'web', reason: 'No flow log.' }],
-    plan: plan([{ ...action(1, 'us-east-1'), description: 'Create a flow log' }], [{ region: 'us-east-1', resourceIds: ['vpc-2'], reason: 'the role is not trusted' }]),
+    plan: plan(
+      [{ ...action(1, 'us-east-1'), description: 'Create a flow log' }],
+      [{ region: 'us-east-1', resourceIds: ['vpc-2'], reason: 'the role is not trusted' }],
+    ),
     errors: [{ region: 'eu-west-1', code: 'UnauthorizedOperation', message: 'not authorized' }],
   };
 }
 
 function outcome(status: Outcome['status'], i: number, overrides: Partial<Outcome> = {}): Outcome {
-  return { actionId: `${i}-create-flow-logs-us-east-1`, kind: 'create-flow-logs', region: REGIONS[i % REGIONS.length]!, resourceId: `vpc-0123456789abcdef${i}`, status, detail: `detail ${i}: ${LONG}`, ...overrides };
+  return {
+    actionId: `${i}-create-flow-logs-us-east-1`,
+    kind: 'create-flow-logs',
+    region: REGIONS[i % REGIONS.length]!,
+    resourceId: `vpc-0123456789abcdef${i}`,
+    status,
+    detail: `detail ${i}: ${LONG}`,
+    ...overrides,
+  };
 }
 
 const applyReport: ApplyReport = {
@@ -148,7 +208,12 @@ describe('coloured terminal output', () => {
   });
 
   test('GIVEN coloured statuses THEN the apply table columns line up in every row', () => {
-    const report: ApplyReport = { outcomes: [outcome('applied', 1), outcome('failed', 2, { code: 'X', message: 'y' }), outcome('already-done', 3)], dryRunCalls: [], dryRunProbes: [], interrupted: false };
+    const report: ApplyReport = {
+      outcomes: [outcome('applied', 1), outcome('failed', 2, { code: 'X', message: 'y' }), outcome('already-done', 3)],
+      dryRunCalls: [],
+      dryRunProbes: [],
+      interrupted: false,
+    };
     const out = lines(renderApplyReport(report, ansi));
     expectAligned(out.slice(0, 4), [
       ['STATUS', 'REGION', 'RESOURCE', 'ACTION', 'DETAIL'],
@@ -225,7 +290,14 @@ describe('plurals', () => {
   });
 
   test("GIVEN subnet scope THEN one covered subnet is 'is covered by its VPC's flow log'", () => {
-    const coverage = (id: string) => ({ region: 'us-east-1', resourceType: 'Subnet' as const, resourceId: id, vpcId: 'vpc-1', compliant: true, coveredBy: { flowLogId: 'fl-1', resourceId: 'vpc-1', level: 'vpc' as const, by: 'user' as const } });
+    const coverage = (id: string) => ({
+      region: 'us-east-1',
+      resourceType: 'Subnet' as const,
+      resourceId: id,
+      vpcId: 'vpc-1',
+      compliant: true,
+      coveredBy: { flowLogId: 'fl-1', resourceId: 'vpc-1', level: 'vpc' as const, by: 'user' as const },
+    });
     const report = { ...smallReport(), settings: { ...smallReport().settings, scope: 'subnet' as const } };
     expect(renderPlanReport({ ...report, coverage: [coverage('s-1')] })).toContain("(1 subnet is covered by its VPC's flow log)");
     expect(renderPlanReport({ ...report, coverage: [coverage('s-1'), coverage('s-2')] })).toContain("(2 subnets are covered by their VPC's flow log)");

@@ -3,9 +3,9 @@ import { artifactUri, findingFingerprint, renderSarif } from '../../src/render/s
 import type { PlanReport } from '../../src/report/plan-report.js';
 import { ACCOUNT, flowLog, inventory, region, role, unreadable, vpcWithSubnets } from '../helpers/builders.js';
 import { runFlowfix } from '../helpers/capture-io.js';
+import { validDocument } from '../helpers/documents.js';
 import { FakeAws } from '../helpers/fake-aws.js';
 import { githubSarifSchema } from '../helpers/github-sarif.js';
-import { validDocument } from '../helpers/documents.js';
 import { reportOf } from '../helpers/reports.js';
 
 interface SarifResult {
@@ -35,7 +35,8 @@ interface Sarif {
   }[];
 }
 
-const sarifOf = (report: PlanReport): Sarif => validDocument(githubSarifSchema, JSON.parse(renderSarif([report], { toolVersion: '1.2.3' }))) as unknown as Sarif;
+const sarifOf = (report: PlanReport): Sarif =>
+  validDocument(githubSarifSchema, JSON.parse(renderSarif([report], { toolVersion: '1.2.3' }))) as unknown as Sarif;
 const fingerprints = (s: Sarif) => s.runs[0]!.results.map((r) => r.partialFingerprints['primaryLocationLineHash']!);
 
 const NARROW_BOUNDARY = { status: 'found' as const, arn: `arn:aws:iam::${ACCOUNT}:policy/narrow`, document: { Statement: [] } };
@@ -89,7 +90,10 @@ describe('--format sarif: structure GitHub code scanning accepts', () => {
     const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
     expect(byId['no-flow-log']!.help.text).toMatch(/CIS AWS Foundations Benchmark 3\.7 .*3\.9/);
     expect(byId['no-flow-log']!.help.text).toContain('Conformity VPC-001');
-    expect(byId['no-flow-log']).toMatchObject({ defaultConfiguration: { level: 'error' }, properties: { 'security-severity': '7.5', tags: expect.arrayContaining(['security']) } });
+    expect(byId['no-flow-log']).toMatchObject({
+      defaultConfiguration: { level: 'error' },
+      properties: { 'security-severity': '7.5', tags: expect.arrayContaining(['security']) },
+    });
     expect(byId['short-retention']).toMatchObject({ defaultConfiguration: { level: 'warning' }, properties: { 'security-severity': '5.0' } });
     expect(byId['subnet-level-only']).toMatchObject({ defaultConfiguration: { level: 'note' }, properties: { 'security-severity': '3.0' } });
     // Informational: a note, not a security alert.
@@ -129,7 +133,9 @@ describe('--format sarif: structure GitHub code scanning accepts', () => {
   });
 
   test('GIVEN the GitHub check itself WHEN a location uses an aws:// URI THEN it is refused (as GitHub refuses the upload)', () => {
-    const sarif = JSON.parse(renderSarif([everyKind()], { toolVersion: '1.2.3' })) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const sarif = JSON.parse(renderSarif([everyKind()], { toolVersion: '1.2.3' })) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
     sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri = `aws://${ACCOUNT}/us-east-1/vpc-00000001`;
     expect(githubSarifSchema.safeParse(sarif).success).toBe(false);
   });
@@ -139,10 +145,14 @@ describe('--format sarif: structure GitHub code scanning accepts', () => {
   });
 
   test('GIVEN a region that could not be read THEN the invocation is unsuccessful and names it', () => {
-    const report = reportOf(inventory([region('us-east-1', vpcWithSubnets('vpc-00000001', 0)), unreadable('eu-west-1', 'UnauthorizedOperation', 'not allowed')], role()));
+    const report = reportOf(
+      inventory([region('us-east-1', vpcWithSubnets('vpc-00000001', 0)), unreadable('eu-west-1', 'UnauthorizedOperation', 'not allowed')], role()),
+    );
     const invocation = sarifOf(report).runs[0]!.invocations[0]!;
     expect(invocation.executionSuccessful).toBe(false);
-    expect(invocation.toolExecutionNotifications).toEqual([{ level: 'error', message: { text: 'Could not read eu-west-1: UnauthorizedOperation: not allowed' } }]);
+    expect(invocation.toolExecutionNotifications).toEqual([
+      { level: 'error', message: { text: 'Could not read eu-west-1: UnauthorizedOperation: not allowed' } },
+    ]);
   });
 });
 
@@ -179,8 +189,11 @@ describe('--format sarif: fingerprints are stable, so re-runs update alerts inst
     expect(findingFingerprint(ACCOUNT, { ...base, resourceId: 'vpc-00000002' })).not.toBe(print);
     expect(findingFingerprint(ACCOUNT, { ...base, kind: 'accept-only' })).not.toBe(print);
     // No ambiguity from joining: ("a-b", "c") and ("a", "b-c") differ.
-    expect(findingFingerprint(ACCOUNT, { ...base, region: 'us-east', resourceId: '1-vpc' })).not.toBe(findingFingerprint(ACCOUNT, { ...base, region: 'us-east-1', resourceId: 'vpc' }));
-    for (const r of sarifOf(reportOf(inventoryForStability())).runs[0]!.results) expect(r.partialFingerprints['flowfixFinding/v1']).toBe(r.partialFingerprints['primaryLocationLineHash']);
+    expect(findingFingerprint(ACCOUNT, { ...base, region: 'us-east', resourceId: '1-vpc' })).not.toBe(
+      findingFingerprint(ACCOUNT, { ...base, region: 'us-east-1', resourceId: 'vpc' }),
+    );
+    for (const r of sarifOf(reportOf(inventoryForStability())).runs[0]!.results)
+      expect(r.partialFingerprints['flowfixFinding/v1']).toBe(r.partialFingerprints['primaryLocationLineHash']);
   });
 
   test('GIVEN a resource id THEN its artifact uri is stable and encodes what a path cannot hold', () => {
@@ -238,7 +251,9 @@ describe('flowfix plan|verify --format sarif', () => {
       const sarif = validDocument(githubSarifSchema, JSON.parse(stdout)) as unknown as Sarif;
       expect(sarif.runs[0]!.invocations[0]!.executionSuccessful).toBe(false);
       expect(sarif.runs[0]!.results.map((r) => r.properties['region'])).toEqual(['us-east-1']);
-      expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^flowfix: could not read eu-west-1 \(UnauthorizedOperation\): the sarif report lacks its findings/)]);
+      expect(stderr.trimEnd().split('\n')).toEqual([
+        expect.stringMatching(/^flowfix: could not read eu-west-1 \(UnauthorizedOperation\): the sarif report lacks its findings/),
+      ]);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { renderPlanSummary, renderVerdict } from '../../src/render/text.js';
 import { ACCOUNT, flowLog, inventory, region, role, unreadable, vpcWithSubnets } from '../helpers/builders.js';
 import { runFlowfix } from '../helpers/capture-io.js';
@@ -29,7 +30,13 @@ describe('the line `flowfix plan` ends with: what it will do and the next step',
 
   test('GIVEN only a short retention to raise THEN nothing to create, one to set', () => {
     const inv = inventory(
-      [region('us-east-1', { ...vpcWithSubnets('vpc-00000001', 0), flowLogs: [flowLog('vpc-00000001', { logGroupName: '/team/logs' })], logGroups: { '/team/logs': { name: '/team/logs', retentionInDays: 30, tags: {} } } })],
+      [
+        region('us-east-1', {
+          ...vpcWithSubnets('vpc-00000001', 0),
+          flowLogs: [flowLog('vpc-00000001', { logGroupName: '/team/logs' })],
+          logGroups: { '/team/logs': { name: '/team/logs', retentionInDays: 30, tags: {} } },
+        }),
+      ],
       role({ inlinePolicies: {} }),
     );
     const report = reportOf(inv, { destination: { type: 's3', bucket: 'my-bucket', prefix: '' } });
@@ -51,7 +58,9 @@ describe('the line `flowfix plan` ends with: what it will do and the next step',
     const inv = inventory([region('us-east-1', vpcWithSubnets('vpc-00000001', 0))], untrusted);
     const report = reportOf(inv);
     expect(report.plan.actions.filter((a) => a.kind === 'create-flow-logs')).toEqual([]);
-    expect(renderPlanSummary({ ...report, plan: { ...report.plan, actions: [] } })).toBe('No changes flowfix can make: 2 findings need your action (see above).');
+    expect(renderPlanSummary({ ...report, plan: { ...report.plan, actions: [] } })).toBe(
+      'No changes flowfix can make: 2 findings need your action (see above).',
+    );
   });
 
   test('GIVEN regions that could not be read THEN the summary says so, whatever else it says', () => {
@@ -60,7 +69,13 @@ describe('the line `flowfix plan` ends with: what it will do and the next step',
       /^Plan: 1 flow log, 1 log group to create; .* Could not read eu-west-1: nothing there is in this plan; fix access and run again\.$/,
     );
     const compliant = region('us-east-1', { ...vpcWithSubnets('vpc-00000001', 0), flowLogs: [flowLog('vpc-00000001')] });
-    expect(renderPlanSummary(reportOf(inventory([compliant, unreadable('eu-west-1'), unreadable('ap-south-1')], { status: 'unreadable', error: { code: 'AccessDenied', message: 'no' } })))).toBe(
+    expect(
+      renderPlanSummary(
+        reportOf(
+          inventory([compliant, unreadable('eu-west-1'), unreadable('ap-south-1')], { status: 'unreadable', error: { code: 'AccessDenied', message: 'no' } }),
+        ),
+      ),
+    ).toBe(
       'No changes in what could be read. Could not read eu-west-1, ap-south-1 and the delivery role (IAM): nothing there is in this plan; fix access and run again.',
     );
   });
@@ -75,14 +90,18 @@ describe('flowfix plan (text) ends with the summary line', () => {
   test('GIVEN the example estate THEN the last line is the plan summary and the next step', async () => {
     const { stdout } = await runFlowfix(['plan', '--snapshot', 'examples/estate']);
     // A snapshot's plan is carried out by planning the live account again.
-    expect(lastLine(stdout)).toBe('Plan: 6 flow logs, 2 log groups to create; 3 retention policies, 1 role policy to set, as of the snapshot. To fix these findings, run `flowfix apply` with credentials for account 123456789012: it reads the account live, plans again and asks before changing anything.');
+    expect(lastLine(stdout)).toBe(
+      'Plan: 6 flow logs, 2 log groups to create; 3 retention policies, 1 role policy to set, as of the snapshot. To fix these findings, run `flowfix apply` with credentials for account 123456789012: it reads the account live, plans again and asks before changing anything.',
+    );
   });
 
   test('GIVEN settings flags and --config THEN the next step repeats them, quoted for a shell, so apply plans the same', async () => {
     const config = path.join(await mkdtemp(path.join(tmpdir(), 'flowfix-')), 'my config.json');
     await writeFile(config, JSON.stringify({ trafficType: 'ALL' }));
     const { stdout } = await runFlowfix(['plan', '--snapshot', 'examples/estate', '--regions', 'eu-west-1', '--log-group', '/my#group', '--config', config]);
-    expect(lastLine(stdout)).toMatch(/run `flowfix apply --config '.*\/my config\.json' --regions eu-west-1 --log-group '\/my#group'` with credentials for account/);
+    expect(lastLine(stdout)).toMatch(
+      /run `flowfix apply --config '.*\/my config\.json' --regions eu-west-1 --log-group '\/my#group'` with credentials for account/,
+    );
   });
 
   test('GIVEN --out FILE THEN the next step applies that file', async () => {

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+
 import { isUntrustedSafe, visible, visibleData } from '../../src/render/visible.js';
 
 describe('visible: control characters shown, never acted on', () => {

@@ -1,10 +1,11 @@
 // Excluded resources in the plan report: listed with their reason (JSON and text), counted per region,
 // left out of the compliance counts and the exit code; warnings shown, never changing the exit code.
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
+
 import type { Settings } from '../../src/config/settings.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { loadPolicyTemplates } from '../../src/policy/templates.js';
-import { styleFor, plainStyle } from '../../src/render/style.js';
+import { plainStyle, styleFor } from '../../src/render/style.js';
 import { renderPlanReport } from '../../src/render/text.js';
 import { planExitCode, type PlanReport } from '../../src/report/plan-report.js';
 import { assessInventory } from '../../src/workflow/assess.js';
@@ -45,7 +46,17 @@ const EXCLUDE: Settings['exclude'] = [
 describe('the plan report with exclusions', () => {
   test('GIVEN exclusions by id and tag and an acknowledged shared VPC THEN each is listed with its reason and the finding it would have', () => {
     expect(report({ exclude: EXCLUDE }).excluded).toEqual([
-      { region: 'us-east-1', resourceType: 'VPC', resourceId: LEGACY, vpcId: LEGACY, name: 'legacy', finding: 'no-flow-log', by: 'id', reason: 'retired in Q3', expires: '2026-09-30' },
+      {
+        region: 'us-east-1',
+        resourceType: 'VPC',
+        resourceId: LEGACY,
+        vpcId: LEGACY,
+        name: 'legacy',
+        finding: 'no-flow-log',
+        by: 'id',
+        reason: 'retired in Q3',
+        expires: '2026-09-30',
+      },
       { region: 'us-east-1', resourceType: 'VPC', resourceId: OK, vpcId: OK, by: 'tag', tag: 'Legacy', reason: 'owned by the network team' },
       { region: 'eu-west-1', resourceType: 'VPC', resourceId: SHARED, vpcId: SHARED, finding: 'shared-vpc', by: 'id', reason: 'the network account logs it' },
     ]);
@@ -61,7 +72,17 @@ describe('the plan report with exclusions', () => {
 
   test('GIVEN scope subnet and an excluded VPC THEN its subnet is listed as excluded through it', () => {
     expect(report({ scope: 'subnet', exclude: [EXCLUDE[0]!] }).excluded).toEqual([
-      { region: 'us-east-1', resourceType: 'Subnet', resourceId: SUBNET, vpcId: LEGACY, finding: 'no-flow-log', by: 'id', reason: 'retired in Q3', expires: '2026-09-30', throughVpc: LEGACY },
+      {
+        region: 'us-east-1',
+        resourceType: 'Subnet',
+        resourceId: SUBNET,
+        vpcId: LEGACY,
+        finding: 'no-flow-log',
+        by: 'id',
+        reason: 'retired in Q3',
+        expires: '2026-09-30',
+        throughVpc: LEGACY,
+      },
     ]);
   });
 
@@ -75,7 +96,9 @@ describe('the plan report with exclusions', () => {
 
   test('GIVEN an exclusion that matches nothing THEN the report carries the warning and the exit code is unchanged', () => {
     const r = report({ exclude: [...EXCLUDE, { id: 'vpc-0a1b2c3d4e5f6000f', reason: 'typo' }] });
-    expect(r.warnings).toEqual([{ code: 'exclusion-unmatched', message: expect.stringContaining('exclusion vpc-0a1b2c3d4e5f6000f (typo) matches no VPC or subnet') }]);
+    expect(r.warnings).toEqual([
+      { code: 'exclusion-unmatched', message: expect.stringContaining('exclusion vpc-0a1b2c3d4e5f6000f (typo) matches no VPC or subnet') },
+    ]);
     expect(planExitCode(r)).toBe(2); // BARE still needs a flow log
   });
 });
@@ -117,7 +140,12 @@ describe('the text report with exclusions', () => {
 
   test.each([80, 60])('GIVEN long reasons and warnings WHEN rendered at %i columns THEN every line fits and no word is lost', (width) => {
     const long = 'kept out of flowfix because the network team manages its flow logs in their own account with their own tooling';
-    const r = report({ exclude: [{ id: LEGACY, reason: long }, { id: 'vpc-0a1b2c3d4e5f6000f', reason: long }] });
+    const r = report({
+      exclude: [
+        { id: LEGACY, reason: long },
+        { id: 'vpc-0a1b2c3d4e5f6000f', reason: long },
+      ],
+    });
     const out = text(r, width);
     expect(out.split('\n').filter((l) => l.length > width)).toEqual([]);
     const words = out.split(/\s+/).join(' ');

@@ -3,6 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+
 import { planFileSchema } from '../../src/plan/plan-file.js';
 import { applyReportSchema } from '../../src/report/apply-report.js';
 import { PUBLISHED_SCHEMAS, renderJsonSchema } from '../../src/report/json-schemas.js';
@@ -54,7 +55,10 @@ describe('documents flowfix writes validate against their schemas', () => {
   });
 
   test('GIVEN --scope subnet and a compliant estate THEN their reports validate too', async () => {
-    for (const argv of [['--snapshot', ESTATE, '--scope', 'subnet'], ['--snapshot', 'examples/compliant']]) {
+    for (const argv of [
+      ['--snapshot', ESTATE, '--scope', 'subnet'],
+      ['--snapshot', 'examples/compliant'],
+    ]) {
       const { stdout } = await runFlowfix(['plan', ...argv, '--format', 'json']);
       expect(documentProblems(stdout)).toEqual([]);
       validDocument(planReportSchema, JSON.parse(stdout));

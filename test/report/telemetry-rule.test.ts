@@ -8,7 +8,11 @@ describe('--emit telemetry-rule', () => {
     const doc = telemetryRuleDocument(settings({ trafficType: 'ALL', retentionInDays: 731, tags: { Team: 'sec' } }), []);
     expect(doc.request).toEqual({
       RuleName: 'flowfix-vpc-flow-logs',
-      Rule: { ResourceType: 'AWS::EC2::VPC', TelemetryType: 'Logs', DestinationConfiguration: { DestinationType: 'cloud-watch-logs', RetentionInDays: 731, VPCFlowLogParameters: { TrafficType: 'ALL' } } },
+      Rule: {
+        ResourceType: 'AWS::EC2::VPC',
+        TelemetryType: 'Logs',
+        DestinationConfiguration: { DestinationType: 'cloud-watch-logs', RetentionInDays: 731, VPCFlowLogParameters: { TrafficType: 'ALL' } },
+      },
       Tags: { Team: 'sec', ManagedBy: 'flowfix' },
     });
   });
@@ -18,11 +22,17 @@ describe('--emit telemetry-rule', () => {
     const failed = vpcWithSubnets('vpc-fail', 1);
     const accept = vpcWithSubnets('vpc-acpt', 1);
     const flowLogs = [flowLog('vpc-fail', { deliverLogsStatus: 'FAILED' }), flowLog('vpc-acpt', { trafficType: 'ACCEPT' })];
-    const inv = inventory([region('us-east-1', { vpcs: [...bare.vpcs, ...failed.vpcs, ...accept.vpcs], subnets: [...bare.subnets, ...failed.subnets, ...accept.subnets], flowLogs })]);
+    const inv = inventory([
+      region('us-east-1', { vpcs: [...bare.vpcs, ...failed.vpcs, ...accept.vpcs], subnets: [...bare.subnets, ...failed.subnets, ...accept.subnets], flowLogs }),
+    ]);
 
     const vpcScope = telemetryRuleDocument(settings(), [{ accountId: '111111111111', findings: audit(inv, settings(), NOW).findings }]);
-    const subnetScope = telemetryRuleDocument(settings({ scope: 'subnet' }), [{ accountId: '111111111111', findings: audit(inv, settings({ scope: 'subnet' }), NOW).findings }]);
-    const s3 = telemetryRuleDocument(settings({ destination: { type: 's3', bucket: 'b', prefix: '' } }), [{ accountId: '111111111111', findings: audit(inv, settings(), NOW).findings }]);
+    const subnetScope = telemetryRuleDocument(settings({ scope: 'subnet' }), [
+      { accountId: '111111111111', findings: audit(inv, settings({ scope: 'subnet' }), NOW).findings },
+    ]);
+    const s3 = telemetryRuleDocument(settings({ destination: { type: 's3', bucket: 'b', prefix: '' } }), [
+      { accountId: '111111111111', findings: audit(inv, settings(), NOW).findings },
+    ]);
 
     expect(vpcScope.leftUncovered.map((u) => [u.resourceId, u.why.split(':')[0]])).toEqual([
       ['vpc-fail', 'its existing flow log fails delivery; the rule does not repair flow logs it did not create'],
@@ -35,7 +45,7 @@ describe('--emit telemetry-rule', () => {
 });
 
 describe('flowfix plan --emit telemetry-rule', () => {
-  test('GIVEN the example estate THEN stdout is the rule document with what it leaves uncovered, and the exit code is plan\'s', async () => {
+  test("GIVEN the example estate THEN stdout is the rule document with what it leaves uncovered, and the exit code is plan's", async () => {
     const { runFlowfix } = await import('../helpers/capture-io.js');
     const result = await runFlowfix(['plan', '--snapshot', 'examples/estate', '--emit', 'telemetry-rule']);
     const doc = JSON.parse(result.stdout) as { schema: string; request: { Rule: { ResourceType: string } }; leftUncovered: { why: string }[] };

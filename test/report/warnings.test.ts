@@ -29,7 +29,10 @@ function reportFor(inv: Inventory, overrides: Partial<Settings> = {}) {
 }
 
 const withOther = (chars: number) =>
-  inventory([region('us-east-1', { ...vpcWithSubnets('vpc-a', 1), logGroups: { [GROUP]: { name: GROUP, retentionInDays: 365 } } })], role({ inlinePolicies: { 'team-s3': otherPolicy(chars) } }));
+  inventory(
+    [region('us-east-1', { ...vpcWithSubnets('vpc-a', 1), logGroups: { [GROUP]: { name: GROUP, retentionInDays: 365 } } })],
+    role({ inlinePolicies: { 'team-s3': otherPolicy(chars) } }),
+  );
 
 describe('role policy size warning', () => {
   test('GIVEN a role whose other inline policies leave little room THEN the plan report warns with the size, the quota and how many more groups fit', () => {
@@ -39,7 +42,9 @@ describe('role policy size warning', () => {
     expect(report.warnings).toEqual([
       expect.objectContaining({ kind: 'role-policy-size', region: 'global', resourceId: 'flowfix-vpc-flow-logs', size: expectedSize, limit: 10_240 }),
     ]);
-    expect(report.warnings[0]!.message).toMatch(/^Inline policies of delivery role flowfix-vpc-flow-logs will take 8,\d{3} of IAM's 10,240 characters per role \(whitespace not counted\); each further log group adds about \d+, so about \d+ more fit/);
+    expect(report.warnings[0]!.message).toMatch(
+      /^Inline policies of delivery role flowfix-vpc-flow-logs will take 8,\d{3} of IAM's 10,240 characters per role \(whitespace not counted\); each further log group adds about \d+, so about \d+ more fit/,
+    );
     expect(renderPlanReport(report)).toMatch(/\nWarnings \(1\)\n  global  flowfix-vpc-flow-logs: Inline policies of delivery role/);
   });
 

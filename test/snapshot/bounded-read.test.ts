@@ -1,13 +1,14 @@
 // A snapshot may come from someone else: files that are not regular files inside the directory, or are
 // too large, are refused with one line instead of hanging, leaking another file or exhausting memory.
 import { execFileSync } from 'node:child_process';
-import { readRegion, readRegions } from '../../src/inventory/types.js';
 import { cp, mkdtemp, realpath, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { DEFAULT_SETTINGS } from '../../src/config/settings.js';
 import { collectInventory } from '../../src/inventory/collect-inventory.js';
+import { readRegion, readRegions } from '../../src/inventory/types.js';
 import { MAX_SNAPSHOT_FILE_BYTES, readBoundedFile } from '../../src/snapshot/bounded-read.js';
 import { openSnapshot } from '../../src/snapshot/snapshot-clients.js';
 import { SnapshotError } from '../../src/snapshot/snapshot-error.js';

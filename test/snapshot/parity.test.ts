@@ -4,14 +4,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+
 import { DEFAULT_SETTINGS, MANAGED_BY_TAG, type Settings } from '../../src/config/settings.js';
 import { collectInventory } from '../../src/inventory/collect-inventory.js';
-import type { Inventory } from '../../src/inventory/types.js';
-import { assessInventory } from '../../src/workflow/assess.js';
-import { readRegion, roleOf } from '../../src/inventory/types.js';
-import { errorsOf } from '../../src/report/plan-report.js';
+import { readRegion, roleOf, type Inventory } from '../../src/inventory/types.js';
 import { loadPolicyTemplates } from '../../src/policy/templates.js';
+import { errorsOf } from '../../src/report/plan-report.js';
 import { openSnapshot } from '../../src/snapshot/snapshot-clients.js';
+import { assessInventory } from '../../src/workflow/assess.js';
 import { FakeAws } from '../helpers/fake-aws.js';
 import { testAwsClients } from '../helpers/mock-aws-sdk.js';
 import { writeSnapshotOf } from '../helpers/snapshot-dump.js';

@@ -1,13 +1,13 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readRegion, readRegions, roleOf } from '../../src/inventory/types.js';
-import { errorsOf } from '../../src/report/plan-report.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.js';
 import { FlowfixError } from '../../src/errors.js';
 import { collectInventory } from '../../src/inventory/collect-inventory.js';
-import type { Inventory, RegionInventory } from '../../src/inventory/types.js';
+import { readRegion, readRegions, roleOf, type Inventory, type RegionInventory } from '../../src/inventory/types.js';
+import { errorsOf } from '../../src/report/plan-report.js';
 import { openSnapshot } from '../../src/snapshot/snapshot-clients.js';
 import { SnapshotError } from '../../src/snapshot/snapshot-error.js';
 
@@ -146,11 +146,7 @@ describe('loadSnapshot on examples/estate', () => {
 
   test('keeps only the log groups flow logs point at, with retention and ARN without :*', () => {
     const us = region(inventory, 'us-east-1');
-    expect(Object.keys(us.logGroups).sort()).toEqual([
-      '/vpc/analytics-flow-logs',
-      '/vpc/prod-flow-logs',
-      '/vpc/staging-flow-logs',
-    ]);
+    expect(Object.keys(us.logGroups).sort()).toEqual(['/vpc/analytics-flow-logs', '/vpc/prod-flow-logs', '/vpc/staging-flow-logs']);
     expect(us.logGroups['/vpc/prod-flow-logs']).toEqual({
       name: '/vpc/prod-flow-logs',
       arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/vpc/prod-flow-logs',
@@ -391,9 +387,7 @@ describe('loadSnapshot rejects bad input with one actionable line', () => {
     // WHEN loaded
     const error = await loadError(ESTATE, settings);
     // THEN
-    expect(error.message).toContain(
-      `${path.join(ESTATE, 'regions')}: has no data for requested region ap-south-1 (available: eu-west-1, us-east-1)`,
-    );
+    expect(error.message).toContain(`${path.join(ESTATE, 'regions')}: has no data for requested region ap-south-1 (available: eu-west-1, us-east-1)`);
     expect(error.message).toContain('drop it from --regions');
   });
 
@@ -411,10 +405,7 @@ describe('loadSnapshot rejects bad input with one actionable line', () => {
   test('subnets captured in the wrong region are caught', async () => {
     // GIVEN us-east-1 subnets copied into eu-west-1
     const dir = await copyOf(ESTATE);
-    await cp(
-      path.join(dir, 'regions/us-east-1/ec2-describe-subnets.json'),
-      path.join(dir, 'regions/eu-west-1/ec2-describe-subnets.json'),
-    );
+    await cp(path.join(dir, 'regions/us-east-1/ec2-describe-subnets.json'), path.join(dir, 'regions/eu-west-1/ec2-describe-subnets.json'));
     // WHEN loaded
     const error = await loadError(dir);
     // THEN

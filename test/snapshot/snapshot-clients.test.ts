@@ -4,16 +4,17 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import type { AwsClients } from '../../src/aws/api.js';
 import { DEFAULT_SETTINGS, MANAGED_BY_TAG } from '../../src/config/settings.js';
 import { FlowfixError } from '../../src/errors.js';
 import { collectInventory } from '../../src/inventory/collect-inventory.js';
 import { readRegions, type Inventory } from '../../src/inventory/types.js';
-import { assessInventory } from '../../src/workflow/assess.js';
 import { loadPolicyTemplates } from '../../src/policy/templates.js';
 import { logGroupTagsFile } from '../../src/snapshot/read-snapshot.js';
 import { openSnapshot } from '../../src/snapshot/snapshot-clients.js';
 import { SnapshotError } from '../../src/snapshot/snapshot-error.js';
+import { assessInventory } from '../../src/workflow/assess.js';
 
 const COMPLIANT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../examples/compliant');
 const REGION = 'regions/eu-central-1';
@@ -96,7 +97,10 @@ describe('a snapshot is read-only', () => {
   ])('GIVEN %s THEN it throws a FlowfixError saying so', async (action, write) => {
     const clients = await openSnapshot(COMPLIANT, DEFAULT_SETTINGS);
 
-    const error = await write(clients).then(() => undefined, (err: unknown) => err);
+    const error = await write(clients).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
 
     expect(error).toBeInstanceOf(FlowfixError);
     expect(error).toMatchObject({ code: 'SnapshotReadOnly', message: `${action}: a snapshot is read-only, flowfix cannot change it` });

@@ -20,7 +20,13 @@ describe('closestWord', () => {
   });
 
   test('GIVEN distances THEN insert, delete, substitute and swap each count one', () => {
-    expect([editDistance('plan', 'plan'), editDistance('pln', 'plan'), editDistance('plaan', 'plan'), editDistance('plen', 'plan'), editDistance('lpan', 'plan')]).toEqual([0, 1, 1, 1, 1]);
+    expect([
+      editDistance('plan', 'plan'),
+      editDistance('pln', 'plan'),
+      editDistance('plaan', 'plan'),
+      editDistance('plen', 'plan'),
+      editDistance('lpan', 'plan'),
+    ]).toEqual([0, 1, 1, 1, 1]);
     expect(editDistance('', 'abc')).toBe(3);
   });
 });

@@ -68,7 +68,10 @@ describe('Limiter', () => {
       return i;
     };
     // Two independent fan-outs, as two accounts' regions would be.
-    const results = await Promise.all([...Array.from({ length: 10 }, (_, i) => limiter.run(() => task(i))), ...Array.from({ length: 10 }, (_, i) => limiter.run(() => task(i + 10)))]);
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => limiter.run(() => task(i))),
+      ...Array.from({ length: 10 }, (_, i) => limiter.run(() => task(i + 10))),
+    ]);
     expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(peak).toBe(3);
   });
@@ -80,4 +83,3 @@ describe('Limiter', () => {
     await expect(limiter.run(async () => 'next')).resolves.toBe('next');
   });
 });
-

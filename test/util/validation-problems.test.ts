@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { formatIssuePath, issueLines, MAX_SHOWN_ISSUES } from '../../src/util/validation-problems.js';
 
 describe('formatIssuePath', () => {

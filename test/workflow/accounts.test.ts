@@ -1,11 +1,12 @@
 // Many accounts over the stateful fake: the management account lists the organization, enters every
 // other account through sts:AssumeRole, and each account is read, planned and applied in its own right.
-import { jest } from '@jest/globals';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FakeAws, FAKE_ACCOUNT, mutatingOperations, type RecordedCall } from '../helpers/fake-aws.js';
+import { jest } from '@jest/globals';
+
 import { runFlowfix } from '../helpers/capture-io.js';
+import { FAKE_ACCOUNT, FakeAws, mutatingOperations, type RecordedCall } from '../helpers/fake-aws.js';
 import { trustManagement, useManagementCredentials } from '../helpers/organization.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
@@ -15,7 +16,6 @@ const GROUP = '/flowfix/vpc-flow-logs';
 const DEV = '222222222222';
 const PROD = '333333333333';
 const SUSPENDED = '444444444444';
-
 
 /** The management account and two members with one bare VPC each in each region; a suspended member. */
 function seedOrg(fake: FakeAws, { withoutRole = [] as string[] } = {}) {
@@ -83,7 +83,7 @@ describe('many accounts', () => {
     expect(fake.calls.filter((c) => c.operation === 'ListAccounts')).toHaveLength(4);
   });
 
-  test('GIVEN --concurrency 1 WHEN plan --org THEN every account\'s regions are read at once: no account or region waits for another\'s answers', async () => {
+  test("GIVEN --concurrency 1 WHEN plan --org THEN every account's regions are read at once: no account or region waits for another's answers", async () => {
     seedOrg(fake);
     // A gate, not a clock: no DescribeFlowLogs (each region's first call) is answered until all six
     // (3 accounts × 2 regions) are in flight; the fallback only keeps a failing run from hanging.
@@ -110,7 +110,7 @@ describe('many accounts', () => {
     expect(inFlightWhenOpened).toBe(6);
   });
 
-  test('GIVEN one member whose role is missing THEN it is reported with AWS\'s message and what to fix, the others go on, exit 1', async () => {
+  test("GIVEN one member whose role is missing THEN it is reported with AWS's message and what to fix, the others go on, exit 1", async () => {
     seedOrg(fake, { withoutRole: [DEV] });
 
     const result = await run(['plan', '--org', '--assume-role', ROLE, '--format', 'json']);
@@ -137,7 +137,7 @@ describe('many accounts', () => {
     expect(report.accounts.find((a: any) => a.accountId === DEV).report.errors).toEqual([]);
   });
 
-  test('GIVEN --accounts and --exclude-accounts THEN exactly those accounts are read, the caller\'s with its own credentials', async () => {
+  test("GIVEN --accounts and --exclude-accounts THEN exactly those accounts are read, the caller's with its own credentials", async () => {
     seedOrg(fake);
 
     const result = await run(['plan', '--accounts', `${FAKE_ACCOUNT},${DEV},${PROD}`, '--exclude-accounts', PROD, '--assume-role', ROLE, '--format', 'json']);
@@ -168,7 +168,9 @@ describe('many accounts', () => {
 
     // One account: it stops at its error, in one line naming the role and what to check.
     expect([without.code, without.stdout]).toEqual([1, '']);
-    expect(without.stderr).toMatch(/^flowfix: User: .* is not authorized to perform: sts:AssumeRole on resource: .* \(check that role OrganizationAccountAccessRole exists in 222222222222/);
+    expect(without.stderr).toMatch(
+      /^flowfix: User: .* is not authorized to perform: sts:AssumeRole on resource: .* \(check that role OrganizationAccountAccessRole exists in 222222222222/,
+    );
     expect(JSON.parse(withId.stdout).accountId).toBe(DEV);
     expect(fake.assumeRoleCalls().at(-1)!.input).toMatchObject({ ExternalId: 's3cr3t-id', RoleSessionName: 'flowfix-tester' });
   });
@@ -211,14 +213,18 @@ describe('many accounts', () => {
     expect((await run(['plan', '--org', '--assume-role', ROLE])).code).toBe(0);
   });
 
-  test('GIVEN an organization applied with --org WHEN rollback --org --yes THEN flowfix\'s flow logs, policy and role go in every account, re-run finds nothing', async () => {
+  test("GIVEN an organization applied with --org WHEN rollback --org --yes THEN flowfix's flow logs, policy and role go in every account, re-run finds nothing", async () => {
     seedOrg(fake);
     expect((await run(['apply', '--org', '--assume-role', ROLE, '--yes'])).code).toBe(0);
     const rolledBack = await run(['rollback', '--org', '--assume-role', ROLE, '--yes', '--format', 'json']);
     expect(rolledBack.stderr).toBe('');
     expect(rolledBack.code).toBe(0);
     const doc = JSON.parse(rolledBack.stdout);
-    expect(doc.accounts.map((a: { accountId: string; status: string }) => `${a.accountId}:${a.status}`)).toEqual([`${FAKE_ACCOUNT}:done`, `${DEV}:done`, `${PROD}:done`]);
+    expect(doc.accounts.map((a: { accountId: string; status: string }) => `${a.accountId}:${a.status}`)).toEqual([
+      `${FAKE_ACCOUNT}:done`,
+      `${DEV}:done`,
+      `${PROD}:done`,
+    ]);
     for (const account of [FAKE_ACCOUNT, DEV, PROD]) {
       const view = account === FAKE_ACCOUNT ? fake : fake.account(account);
       expect(view.role('flowfix-vpc-flow-logs')).toBeUndefined();
@@ -232,7 +238,7 @@ describe('many accounts', () => {
     expect(mutatingOperations(fake.calls)).toHaveLength(writes);
   });
 
-  test('GIVEN Ctrl-C during the first account\'s apply THEN it exits 130 naming the accounts not started, and a re-run completes every account', async () => {
+  test("GIVEN Ctrl-C during the first account's apply THEN it exits 130 naming the accounts not started, and a re-run completes every account", async () => {
     seedOrg(fake);
     const controller = new AbortController();
     fake.onCall = (call) => {
@@ -254,7 +260,9 @@ describe('many accounts', () => {
 
   test('GIVEN assumed credentials that expire mid-run THEN they are renewed with another AssumeRole and the run completes', async () => {
     seedOrg(fake);
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+      doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'],
+    });
     try {
       let jumped = false;
       fake.onCall = (call) => {
@@ -288,9 +296,19 @@ describe('many accounts', () => {
 
       expect(applied.stderr).toBe('');
       expect(applied.code).toBe(0);
-      const prodLogs = ['us-east-1', 'eu-west-1'].flatMap((region) => fake.account(PROD).flowLogs(region).filter((f) => f.LogGroupName === GROUP));
+      const prodLogs = ['us-east-1', 'eu-west-1'].flatMap((region) =>
+        fake
+          .account(PROD)
+          .flowLogs(region)
+          .filter((f) => f.LogGroupName === GROUP),
+      );
       expect(prodLogs.map((f) => f.ResourceId).sort()).toEqual([...vpcs[PROD]!].sort());
-      expect(fake.account(DEV).flowLogs('us-east-1').filter((f) => f.LogGroupName === GROUP)).toEqual([]);
+      expect(
+        fake
+          .account(DEV)
+          .flowLogs('us-east-1')
+          .filter((f) => f.LogGroupName === GROUP),
+      ).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -307,7 +325,9 @@ describe('many accounts', () => {
     };
     const io = captureIo({ env: ENV, interactive: true });
 
-    const code = await guidedCommand(await toCommandOptions({}, io), io, { prompter: { confirm: cancel, select: cancel, checkbox: cancel, input: cancel, secret: cancel } });
+    const code = await guidedCommand(await toCommandOptions({}, io), io, {
+      prompter: { confirm: cancel, select: cancel, checkbox: cancel, input: cancel, secret: cancel },
+    });
 
     expect(code).toBe(130);
     expect(io.out.join('')).toMatch(/organization of 3 ACTIVE accounts[\s\S]*flowfix apply --org --assume-role OrganizationAccountAccessRole/);
@@ -333,7 +353,9 @@ describe('many accounts', () => {
     };
     const io = captureIo({ env: ENV, interactive: true });
 
-    const code = await applyCommand(await toCommandOptions({ org: true, assumeRole: ROLE }, io), io, { prompter: { confirm, select: unexpected, checkbox: unexpected, input: unexpected, secret: unexpected } });
+    const code = await applyCommand(await toCommandOptions({ org: true, assumeRole: ROLE }, io), io, {
+      prompter: { confirm, select: unexpected, checkbox: unexpected, input: unexpected, secret: unexpected },
+    });
 
     expect(asked).toEqual([expect.stringMatching(/to 3 accounts\?$/)]);
     expect(code).toBe(exitCode);
@@ -360,9 +382,8 @@ describe('many accounts', () => {
   });
 });
 
-
 // Every format and flag works over many accounts (or is refused by name before any AWS call).
-describe('many accounts: every format, the delivery check, the permission preflight, and the flags\' rules', () => {
+describe("many accounts: every format, the delivery check, the permission preflight, and the flags' rules", () => {
   let fake: FakeAws;
   useManagementCredentials();
   beforeEach(() => {
@@ -375,7 +396,10 @@ describe('many accounts: every format, the delivery check, the permission prefli
     const vpcs = seedOrg(fake);
     const result = await run(['plan', ...ORG, '--format', 'sarif']);
     expect(result.code).toBe(2);
-    const runs = JSON.parse(result.stdout).runs as { automationDetails: { id: string }; results: { properties: { accountId: string; resourceId: string } }[] }[];
+    const runs = JSON.parse(result.stdout).runs as {
+      automationDetails: { id: string };
+      results: { properties: { accountId: string; resourceId: string } }[];
+    }[];
     expect(runs.map((r) => r.automationDetails.id)).toEqual([FAKE_ACCOUNT, DEV, PROD].map((a) => `flowfix/${a}/`));
     for (const [i, account] of [FAKE_ACCOUNT, DEV, PROD].entries()) {
       expect(runs[i]!.results.map((r) => r.properties.resourceId).sort()).toEqual([...vpcs[account]!].sort());
@@ -392,7 +416,12 @@ describe('many accounts: every format, the delivery check, the permission prefli
     const cells = rows.map((r) => r.split(','));
     const resourceColumn = header!.split(',').indexOf('resourceId');
     for (const account of [FAKE_ACCOUNT, DEV, PROD]) {
-      expect(cells.filter((c) => c[0] === account).map((c) => c[resourceColumn]).sort()).toEqual([...vpcs[account]!].sort());
+      expect(
+        cells
+          .filter((c) => c[0] === account)
+          .map((c) => c[resourceColumn])
+          .sort(),
+      ).toEqual([...vpcs[account]!].sort());
     }
   });
 
@@ -452,29 +481,40 @@ describe('many accounts: every format, the delivery check, the permission prefli
     expect(fake.mutatingCalls()).toEqual([]);
   });
 
-  test('GIVEN plan --org --check-permissions THEN each account\'s report holds its own permission check', async () => {
+  test("GIVEN plan --org --check-permissions THEN each account's report holds its own permission check", async () => {
     seedOrg(fake);
     const result = await run(['plan', ...ORG, '--check-permissions', '--format', 'json']);
     expect(result.code).toBe(2);
-    const principals = JSON.parse(result.stdout).accounts.map((a: { report: { permissionCheck: { principal: string } } }) => a.report.permissionCheck.principal);
+    const principals = JSON.parse(result.stdout).accounts.map(
+      (a: { report: { permissionCheck: { principal: string } } }) => a.report.permissionCheck.principal,
+    );
     expect(principals).toEqual([expect.stringContaining(`:${FAKE_ACCOUNT}:`), `arn:aws:iam::${DEV}:role/${ROLE}`, `arn:aws:iam::${PROD}:role/${ROLE}`]);
   });
 
-  test.each([['plan'], ['verify']])('GIVEN Ctrl-C before the reads WHEN %s --org THEN nothing is asked and it exits 130 in one line, as for one account (issue 17 #5)', async (command) => {
-    seedOrg(fake);
-    const { captureIo } = await import('../helpers/capture-io.js');
-    const { runCli } = await import('../../src/cli/run.js');
-    const controller = new AbortController();
-    controller.abort();
-    const io = captureIo({ env: ENV });
-    expect(await runCli([command, ...ORG, '--format', 'json'], io, { signal: controller.signal })).toBe(130);
-    expect(io.err.join('')).toBe('flowfix: interrupted: the calls in flight finished, nothing more was started (run the same command again to finish)\n');
-    expect(fake.calls).toEqual([]);
-  });
+  test.each([['plan'], ['verify']])(
+    'GIVEN Ctrl-C before the reads WHEN %s --org THEN nothing is asked and it exits 130 in one line, as for one account (issue 17 #5)',
+    async (command) => {
+      seedOrg(fake);
+      const { captureIo } = await import('../helpers/capture-io.js');
+      const { runCli } = await import('../../src/cli/run.js');
+      const controller = new AbortController();
+      controller.abort();
+      const io = captureIo({ env: ENV });
+      expect(await runCli([command, ...ORG, '--format', 'json'], io, { signal: controller.signal })).toBe(130);
+      expect(io.err.join('')).toBe('flowfix: interrupted: the calls in flight finished, nothing more was started (run the same command again to finish)\n');
+      expect(fake.calls).toEqual([]);
+    },
+  );
 
   test.each([
-    [['plan', ...['--org', '--assume-role', ROLE], '--out', 'plan.json'], /^flowfix: --out saves the plan of one account, but --org chooses every account of the organization \(use --out-dir DIR/],
-    [['plan', '--accounts', `${DEV},${PROD}`, '--assume-role', ROLE, '--out', 'plan.json'], /^flowfix: --out saves the plan of one account, but --accounts names 2 \(222222222222, 333333333333\) \(use --out-dir DIR/],
+    [
+      ['plan', ...['--org', '--assume-role', ROLE], '--out', 'plan.json'],
+      /^flowfix: --out saves the plan of one account, but --org chooses every account of the organization \(use --out-dir DIR/,
+    ],
+    [
+      ['plan', '--accounts', `${DEV},${PROD}`, '--assume-role', ROLE, '--out', 'plan.json'],
+      /^flowfix: --out saves the plan of one account, but --accounts names 2 \(222222222222, 333333333333\) \(use --out-dir DIR/,
+    ],
     [['apply', ...['--org', '--assume-role', ROLE], '--format', 'json'], /^flowfix: --format json cannot ask for confirmation \(add --yes to apply/],
     [['rollback', ...['--org', '--assume-role', ROLE], '--format', 'json'], /^flowfix: --format json cannot ask for confirmation \(add --yes to roll back/],
     [['verify', '--accounts', DEV, '--assume-role', ROLE, '--snapshot', 'examples/estate'], /^flowfix: --org and --accounts need AWS, not a snapshot/],
@@ -492,7 +532,9 @@ describe('many accounts: every format, the delivery check, the permission prefli
     seedOrg(fake);
     const result = await run(['plan', '--accounts', `${FAKE_ACCOUNT},${DEV}`]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`flowfix: --accounts names ${DEV}, not the caller's own account (${FAKE_ACCOUNT}): flowfix enters it through a role (add --assume-role ROLE (e.g. OrganizationAccountAccessRole))\n`);
+    expect(result.stderr).toBe(
+      `flowfix: --accounts names ${DEV}, not the caller's own account (${FAKE_ACCOUNT}): flowfix enters it through a role (add --assume-role ROLE (e.g. OrganizationAccountAccessRole))\n`,
+    );
     expect(fake.calls.map((c) => c.operation)).toEqual(['GetCallerIdentity']);
   });
 
@@ -517,7 +559,9 @@ describe('many accounts: every format, the delivery check, the permission prefli
     ])('GIVEN apply FILE %j THEN it is refused by name and nothing is written', async (flags, says, callsBefore) => {
       const result = await run(['apply', planFile, ...flags, '--assume-role', ROLE, '--yes']);
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe(`flowfix: plan ${planFile} ${says}: nothing was changed (drop the account flags (a saved plan applies in its own account), or apply the plan of an account the run covers)\n`);
+      expect(result.stderr).toBe(
+        `flowfix: plan ${planFile} ${says}: nothing was changed (drop the account flags (a saved plan applies in its own account), or apply the plan of an account the run covers)\n`,
+      );
       expect(fake.mutatingCalls()).toEqual([]);
       // The flags alone decide it before any AWS call; --org has to list the organization first.
       if (callsBefore !== undefined) expect(fake.calls).toHaveLength(callsBefore);
@@ -527,7 +571,12 @@ describe('many accounts: every format, the delivery check, the permission prefli
       const result = await run(['apply', planFile, '--accounts', PROD, '--assume-role', ROLE, '--yes']);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      expect(fake.account(PROD).flowLogs('us-east-1').filter((f) => f.LogGroupName === GROUP)).toHaveLength(1);
+      expect(
+        fake
+          .account(PROD)
+          .flowLogs('us-east-1')
+          .filter((f) => f.LogGroupName === GROUP),
+      ).toHaveLength(1);
       expect(fake.mutatingCalls().filter((c) => c.account !== PROD)).toEqual([]);
     });
   });
@@ -541,7 +590,7 @@ describe('one account whose calls all hang (issue 19 §3)', () => {
   });
   afterEach(() => fake.restore());
 
-  test('GIVEN entering one member never answers WHEN plan --org THEN that account is reported as not read within its deadline, and every other account\'s report is printed', async () => {
+  test("GIVEN entering one member never answers WHEN plan --org THEN that account is reported as not read within its deadline, and every other account's report is printed", async () => {
     seedOrg(fake);
     // Every call into PROD waits for credentials from an AssumeRole that never answers.
     fake.onCall = (call) => (call.operation === 'AssumeRole' && String(call.input.RoleArn).includes(`::${PROD}:`) ? new Promise<void>(() => {}) : undefined);
@@ -560,7 +609,10 @@ describe('one account whose calls all hang (issue 19 §3)', () => {
           [DEV, 'read'],
           [PROD, 'unreachable'],
         ]);
-        expect(report.accounts[2].error).toMatchObject({ code: 'AccountTimeout', message: `account ${PROD} was not read within 0.5 s (its calls did not answer in time); the other accounts are reported` });
+        expect(report.accounts[2].error).toMatchObject({
+          code: 'AccountTimeout',
+          message: `account ${PROD} was not read within 0.5 s (its calls did not answer in time); the other accounts are reported`,
+        });
       } else {
         expect(stdout).toContain(`== Account ${DEV} (dev)`);
         expect(stdout).toMatch(new RegExp(`== Account ${PROD} \\(prod\\)\\n  could not be read: AccountTimeout`));

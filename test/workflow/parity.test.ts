@@ -4,9 +4,10 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import { runCli } from '../../src/cli/run.js';
 import { captureIo } from '../helpers/capture-io.js';
-import { FakeAws, FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 
@@ -52,7 +53,8 @@ async function runOnce(argv: string[], { before, interrupted = false }: { before
     const code = await runCli(withDir(argv), io, { signal: controller.signal });
     const files: Record<string, string> = {};
     for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) files[path.relative(dir, path.join(entry.parentPath, entry.name))] = stable(await readFile(path.join(entry.parentPath, entry.name), 'utf8'), dir);
+      if (entry.isFile())
+        files[path.relative(dir, path.join(entry.parentPath, entry.name))] = stable(await readFile(path.join(entry.parentPath, entry.name), 'utf8'), dir);
     }
     return {
       code,
@@ -99,7 +101,7 @@ const CASES: [string, string[], number, { before?: string[]; interrupted?: boole
 ];
 
 describe('one account is a list of one: the same command with and without --accounts <own account>', () => {
-  test.each(CASES)('GIVEN %s THEN --accounts with the caller\'s own account behaves exactly the same', async (_name, argv, code, options = {}) => {
+  test.each(CASES)("GIVEN %s THEN --accounts with the caller's own account behaves exactly the same", async (_name, argv, code, options = {}) => {
     const alone = await runOnce(argv, options);
     const listed = await runOnce([...argv, '--accounts', FAKE_ACCOUNT], options);
 

@@ -4,8 +4,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_BOUNDARY, FakeAws } from '../helpers/fake-aws.js';
+
 import { runFlowfix } from '../helpers/capture-io.js';
+import { DEFAULT_BOUNDARY, FakeAws } from '../helpers/fake-aws.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
@@ -31,8 +32,7 @@ function seed(fake: FakeAws) {
 
 type Json = any;
 type Estate = ReturnType<typeof seed>;
-const find = (plan: Json, kind: string, region?: string) =>
-  plan.actions.find((a: Json) => a.kind === kind && (region === undefined || a.region === region));
+const find = (plan: Json, kind: string, region?: string) => plan.actions.find((a: Json) => a.kind === kind && (region === undefined || a.region === region));
 
 interface Tamper {
   name: string;
@@ -185,9 +185,24 @@ const tampers: Tamper[] = [
     },
     reason: /98-create-flow-logs-us-east-1: (ResourceType|subnet-\w+ is not)/,
   },
-  { name: 'a flag that conflicts with the plan: --regions', edit: () => {}, flags: ['--regions', 'us-east-1'], reason: /--regions differs from the settings saved in/ },
-  { name: 'a flag that conflicts with the plan: --region', edit: () => {}, flags: ['--region', 'us-east-1'], reason: /--region differs from the settings saved in/ },
-  { name: 'a flag that conflicts with the plan: --log-group', edit: () => {}, flags: ['--log-group', '/other'], reason: /--log-group differs from the settings saved in/ },
+  {
+    name: 'a flag that conflicts with the plan: --regions',
+    edit: () => {},
+    flags: ['--regions', 'us-east-1'],
+    reason: /--regions differs from the settings saved in/,
+  },
+  {
+    name: 'a flag that conflicts with the plan: --region',
+    edit: () => {},
+    flags: ['--region', 'us-east-1'],
+    reason: /--region differs from the settings saved in/,
+  },
+  {
+    name: 'a flag that conflicts with the plan: --log-group',
+    edit: () => {},
+    flags: ['--log-group', '/other'],
+    reason: /--log-group differs from the settings saved in/,
+  },
 ];
 
 describe('saved plans are requests', () => {
@@ -234,7 +249,12 @@ describe('saved plans are requests', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect((await run(['plan'])).code).toBe(0); // only the shared VPC remains: report-only
-    expect(fake.flowLogs('eu-west-1').filter((f) => f.LogGroupName === GROUP).map((f) => f.ResourceId)).toEqual([estate.eu]);
+    expect(
+      fake
+        .flowLogs('eu-west-1')
+        .filter((f) => f.LogGroupName === GROUP)
+        .map((f) => f.ResourceId),
+    ).toEqual([estate.eu]);
   });
 
   test('GIVEN flags that repeat the plan settings THEN they are accepted', async () => {
@@ -244,7 +264,7 @@ describe('saved plans are requests', () => {
     expect(result.code).toBe(0);
   });
 
-  test('GIVEN --region naming the plan\'s regions THEN it is accepted like --regions', async () => {
+  test("GIVEN --region naming the plan's regions THEN it is accepted like --regions", async () => {
     const result = await applySaved(saved, ['--region', saved.settings.regions.join(',')]);
 
     expect(result.stderr).toBe('');
@@ -260,12 +280,23 @@ describe('saved plans are requests', () => {
 
     expect(result.code).toBe(0);
     expect(fake.flowLogs('eu-west-1').filter((f) => f.LogGroupName === GROUP)).toEqual([]);
-    expect(fake.flowLogs('us-east-1').filter((f) => f.LogGroupName === GROUP).map((f) => f.ResourceId)).toEqual([estate.us]);
+    expect(
+      fake
+        .flowLogs('us-east-1')
+        .filter((f) => f.LogGroupName === GROUP)
+        .map((f) => f.ResourceId),
+    ).toEqual([estate.us]);
   });
 
   test('GIVEN the account moved on since the plan was saved THEN only what is still needed is sent', async () => {
     // Someone created the role and gave eu-west-1's VPC a working flow log meanwhile.
-    fake.addRole(ROLE, { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, {}, { ManagedBy: 'flowfix' }, { permissionsBoundary: DEFAULT_BOUNDARY });
+    fake.addRole(
+      ROLE,
+      { Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      {},
+      { ManagedBy: 'flowfix' },
+      { permissionsBoundary: DEFAULT_BOUNDARY },
+    );
     fake.addFlowLog('eu-west-1', { resourceId: estate.eu, trafficType: 'REJECT', destinationType: 's3', destination: 'arn:aws:s3:::central' });
 
     const result = await applySaved(saved);

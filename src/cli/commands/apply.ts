@@ -49,7 +49,10 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
         io.stdout.write(text);
       };
       // A dry run asks IAM first, before any DryRun probe (the fallback when the simulation is not allowed).
-      const permissionCheck = options.dryRun && prepared.plan.actions.length > 0 ? await checkPermissions(prepared.plan, prepared.clients, wf.signal, options.settings.concurrency, prepared.live) : undefined;
+      const permissionCheck =
+        options.dryRun && prepared.plan.actions.length > 0
+          ? await checkPermissions(prepared.plan, prepared.clients, wf.signal, options.settings.concurrency, prepared.live)
+          : undefined;
       if (permissionCheck) show(`\n${renderPermissionCheck(permissionCheck, style, layout)}\n`);
       const result = await applyAndVerify(
         {
@@ -77,24 +80,48 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
   async function readFresh(wf: CommandWorkflow): Promise<{ choice: AccountChoice; accounts: AccountOutcome<Prepared>[] }> {
     const { choice, accounts } = await assessAccounts(options.settings, wf);
     if (json) for (const a of accounts) if (a.status === 'done') printWarnings(a.value.report.warnings, io);
-    if (!json) printReport(planDocument(choice, accounts.map((a) => (a.status === 'done' ? { ...a, value: a.value.report } : a)), new Date(wf.clock.now())), 'text', io);
-    const prepared = accounts.map((a) => (a.status === 'done' ? { ...a, value: { plan: a.value.plan, live: a.value.inventory, settings: options.settings, clients: a.value.clients } } : a));
-    if (options.outDir) await savePlans(options.outDir, prepared.flatMap((a) => (a.status === 'done' ? [a.value.plan] : [])), io, reachOf(options));
+    if (!json)
+      printReport(
+        planDocument(
+          choice,
+          accounts.map((a) => (a.status === 'done' ? { ...a, value: a.value.report } : a)),
+          new Date(wf.clock.now()),
+        ),
+        'text',
+        io,
+      );
+    const prepared = accounts.map((a) =>
+      a.status === 'done' ? { ...a, value: { plan: a.value.plan, live: a.value.inventory, settings: options.settings, clients: a.value.clients } } : a,
+    );
+    if (options.outDir)
+      await savePlans(
+        options.outDir,
+        prepared.flatMap((a) => (a.status === 'done' ? [a.value.plan] : [])),
+        io,
+        reachOf(options),
+      );
     return { choice, accounts: prepared };
   }
 
   /** A saved plan, in its own account: rebuilt against live state and matched before anything is sent. */
   async function readSavedPlan(path: string, wf: CommandWorkflow): Promise<{ choice: AccountChoice; accounts: AccountOutcome<Prepared>[] }> {
     const choice = await chooseAccounts(options.settings, wf, { accountId: (await readPlanFile(path)).accountId, what: `plan ${path}` });
-    const accounts = await forEachAccount(choice, options.settings, wf, async ({ clients }) => {
-      const saved = await loadSavedPlan(path, options.flagSettings, options.settings, { ...wf, clients });
-      printWarnings(saved.warnings, io);
-      if (!json) {
-        for (const b of saved.plan.blocked) io.stderr.write(`${visible(`Blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`)}\n`);
-        if (saved.plan.actions.length > 0) io.stdout.write(`${renderPlanActions(saved.plan, style, layout)}\n`);
-      }
-      return { plan: saved.plan, live: saved.live, settings: saved.settings, settled: saved.settled, clients };
-    }, (prepared) => prepared.plan.accountId);
+    const accounts = await forEachAccount(
+      choice,
+      options.settings,
+      wf,
+      async ({ clients }) => {
+        const saved = await loadSavedPlan(path, options.flagSettings, options.settings, { ...wf, clients });
+        printWarnings(saved.warnings, io);
+        if (!json) {
+          for (const b of saved.plan.blocked)
+            io.stderr.write(`${visible(`Blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`)}\n`);
+          if (saved.plan.actions.length > 0) io.stdout.write(`${renderPlanActions(saved.plan, style, layout)}\n`);
+        }
+        return { plan: saved.plan, live: saved.live, settings: saved.settings, settled: saved.settled, clients };
+      },
+      (prepared) => prepared.plan.accountId,
+    );
     return { choice, accounts };
   }
 
@@ -102,7 +129,9 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
     const notStarted = results.filter((a) => a.status === 'not-started').map((a) => a.accountId);
     const unreachable = results.filter((a) => a.status === 'unreachable').length;
     const failed = results.filter((a) => a.status === 'done' && a.value.exitCode !== 0).length;
-    io.stdout.write(`\nAccounts: ${results.length - notStarted.length - unreachable - failed} done, ${failed} with failures, ${unreachable} unreachable, ${notStarted.length} not started\n`);
+    io.stdout.write(
+      `\nAccounts: ${results.length - notStarted.length - unreachable - failed} done, ${failed} with failures, ${unreachable} unreachable, ${notStarted.length} not started\n`,
+    );
     if (notStarted.length > 0) io.stdout.write(`${style.yellow(`Interrupted: not started ${notStarted.join(', ')}. Run the same command again to finish.`)}\n`);
   }
 }

@@ -1,12 +1,12 @@
 // `flowfix guided`: questions at a terminal, then the same apply as `flowfix apply`.
-import { visible } from '../../render/visible.js';
 import { selectedProfileName } from '../../aws/shared-config.js';
 import { applyCommandLine } from '../../config/flags.js';
 import { FlowfixError } from '../../errors.js';
 import type { Io } from '../../io/io.js';
-import { PromptCancelled, inquirerPrompter, visiblePrompter } from '../../io/prompter.js';
+import { inquirerPrompter, PromptCancelled, visiblePrompter } from '../../io/prompter.js';
 import { renderApplyReport, renderPlanActions, renderVerification } from '../../render/apply.js';
 import { renderRegionSummary } from '../../render/text.js';
+import { visible } from '../../render/visible.js';
 import { plural } from '../../util/plural.js';
 import { applyAndVerify, DEFAULT_APPLY_TIMINGS } from '../../workflow/apply-and-verify.js';
 import { EXIT } from '../../workflow/exit-codes.js';
@@ -25,7 +25,12 @@ export async function guidedCommand(options: CommandOptions, io: Io, deps: Comma
   return withWorkflow(options, io, deps, async (wf) => {
     let chosen: GuidedChoice;
     try {
-      chosen = await guide(options.settings, profile, { ...wf, ...(wf.session ? { organizations: wf.session.organizations() } : {}) }, { ask, show: (view) => show(view, io), savePlan: (path, plan) => savePlan(path, plan, io, '--out', reachOf(options)) });
+      chosen = await guide(
+        options.settings,
+        profile,
+        { ...wf, ...(wf.session ? { organizations: wf.session.organizations() } : {}) },
+        { ask, show: (view) => show(view, io), savePlan: (path, plan) => savePlan(path, plan, io, '--out', reachOf(options)) },
+      );
     } catch (err) {
       if (!(err instanceof PromptCancelled)) throw err;
       io.stderr.write('Cancelled: nothing was changed.\n');
@@ -36,7 +41,14 @@ export async function guidedCommand(options: CommandOptions, io: Io, deps: Comma
       return EXIT.ok;
     }
     const result = await applyAndVerify(
-      { plan: chosen.plan, live: chosen.inventory, settings: chosen.settings, dryRun: false, wait: false, onApplied: (report) => io.stdout.write(`${renderApplyReport(report, style, layoutOf(io))}\n`) },
+      {
+        plan: chosen.plan,
+        live: chosen.inventory,
+        settings: chosen.settings,
+        dryRun: false,
+        wait: false,
+        onApplied: (report) => io.stdout.write(`${renderApplyReport(report, style, layoutOf(io))}\n`),
+      },
       wf,
       { ...DEFAULT_APPLY_TIMINGS, ...deps.timings },
     );
@@ -69,7 +81,9 @@ function show(view: GuidedView, io: Io): void {
       const shared = report.findings.filter((f) => f.kind === 'shared-vpc').length;
       io.stdout.write(`${renderRegionSummary(report, style, layoutOf(io))}\n\n`);
       io.stdout.write(
-        style.green(`Nothing to fix: every ${report.settings.scope === 'subnet' ? 'subnet' : 'VPC'} in scope in ${plural(report.regions.length, 'region')} has a working flow log.`) +
+        style.green(
+          `Nothing to fix: every ${report.settings.scope === 'subnet' ? 'subnet' : 'VPC'} in scope in ${plural(report.regions.length, 'region')} has a working flow log.`,
+        ) +
           (shared > 0 ? ` (${plural(shared, 'shared VPC')} ${shared === 1 ? 'is' : 'are'} for ${shared === 1 ? 'its' : 'their'} owner to fix.)` : '') +
           '\n',
       );
@@ -88,7 +102,8 @@ function show(view: GuidedView, io: Io): void {
     case 'plan': {
       const { plan, settings, regions, leftOut } = view;
       io.stdout.write(`\n${renderPlanActions(plan, style, layoutOf(io))}\n`);
-      for (const b of plan.blocked) io.stdout.write(style.yellow(visible(`  blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`)) + '\n');
+      for (const b of plan.blocked)
+        io.stdout.write(style.yellow(visible(`  blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`)) + '\n');
       io.stdout.write(
         leftOut > 0
           ? `\nWithout questions (covers the ${plural(leftOut, 'resource')} you left out too; for exactly this selection, save the plan and run \`flowfix apply FILE\`):\n  ${visible(applyCommandLine({ ...settings, regions }))}\n\n`

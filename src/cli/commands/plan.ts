@@ -4,13 +4,13 @@ import { commandLine, settingsArgv } from '../../config/flags.js';
 import type { Io } from '../../io/io.js';
 import { planDocument } from '../../report/org-report.js';
 import { planExitCode } from '../../report/plan-report.js';
+import { telemetryRuleDocument } from '../../report/telemetry-rule.js';
 import { assessAccounts } from '../../workflow/accounts.js';
 import { EXIT, runExitCode } from '../../workflow/exit-codes.js';
 import { checkPlanPermissions, permissionCheckFailed } from '../../workflow/permission-check.js';
 import { withWorkflow, type CommandDeps } from '../context.js';
 import type { CommandOptions } from '../options.js';
 import { printJson, printReport, reachOf, savePlan, savePlans } from '../output.js';
-import { telemetryRuleDocument } from '../../report/telemetry-rule.js';
 
 export async function planCommand(options: CommandOptions, io: Io, deps: CommandDeps = {}): Promise<number> {
   const { settings } = options;
@@ -25,8 +25,14 @@ export async function planCommand(options: CommandOptions, io: Io, deps: Command
     const findings = accounts.flatMap((a) => (a.status === 'done' ? [{ accountId: a.accountId, findings: a.value.report.findings }] : []));
     printJson(io, telemetryRuleDocument(settings, findings));
   } else {
-    const reports = accounts.map((a) => (a.status === 'done' ? { ...a, value: a.value.permissionCheck ? { ...a.value.report, permissionCheck: a.value.permissionCheck } : a.value.report } : a));
-    printReport(planDocument(choice, reports, now), options.format, io, { command: 'plan', nextStep: applyCommandFor(options), fromSnapshot: options.snapshot !== undefined });
+    const reports = accounts.map((a) =>
+      a.status === 'done' ? { ...a, value: a.value.permissionCheck ? { ...a.value.report, permissionCheck: a.value.permissionCheck } : a.value.report } : a,
+    );
+    printReport(planDocument(choice, reports, now), options.format, io, {
+      command: 'plan',
+      nextStep: applyCommandFor(options),
+      fromSnapshot: options.snapshot !== undefined,
+    });
   }
   const plans = accounts.flatMap((a) => (a.status === 'done' ? [a.value.plan] : []));
   if (options.out) await savePlan(options.out, plans[0]!, io, '--out', reachOf(options));

@@ -16,7 +16,9 @@ export async function verifyCommand(options: CommandOptions, io: Io, deps: Comma
   const { settings } = options;
   const { choice, accounts, now } = await withWorkflow(options, io, deps, async (wf) => {
     // Only verify looks at the destinations (plan's reads stay at their floor).
-    const read = await assessAccounts(settings, wf, async (assessment, clients) => ({ delivery: await checkDelivery(assessment, { ...wf, clients }, settings.concurrency) }));
+    const read = await assessAccounts(settings, wf, async (assessment, clients) => ({
+      delivery: await checkDelivery(assessment, { ...wf, clients }, settings.concurrency),
+    }));
     return { ...read, now: new Date(wf.clock.now()) };
   });
   const reports = accounts.map((a) => (a.status === 'done' ? { ...a, value: { ...a.value.report, delivery: a.value.delivery } } : a));
