@@ -294,7 +294,10 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
     for (const action of actions) await run(action);
   });
   for (const action of global.filter((a) => isDeleteKind(a.kind))) await run(action);
-  return { outcomes, dryRunCalls, dryRunProbes, interrupted: aborted() };
+  // Regions run side by side, so results arrive interleaved: report them in the plan's order (01, 02, …).
+  const order = new Map(plan.actions.map((a, i) => [a.id, i]));
+  const inPlanOrder = <T extends { actionId: string }>(items: T[]) => items.sort((a, b) => order.get(a.actionId)! - order.get(b.actionId)!);
+  return { outcomes: inPlanOrder(outcomes), dryRunCalls: inPlanOrder(dryRunCalls), dryRunProbes, interrupted: aborted() };
 }
 
 function unreadableRole(live: Inventory) {

@@ -20,9 +20,22 @@ export function countByStatus(outcomes: Outcome[]): Record<string, number> {
   return counts;
 }
 
+/** Parameters that hold an IAM policy as a JSON string (AWS's names for them all end so). */
+const isPolicyDocument = (name: string, value: unknown): value is string => name.endsWith('PolicyDocument') && typeof value === 'string';
+
+/** A policy document indented for reading; a string that is not JSON is shown as it is. */
+function indentedPolicy(document: string): string {
+  try {
+    return JSON.stringify(JSON.parse(document), null, 2);
+  } catch {
+    return document;
+  }
+}
+
 /**
- * Each call a dry run would send, once. CreateFlowLogs' ResourceIds (up to 1000) are not repeated here:
- * each is a row of the table below, pointing at its call by number.
+ * Each call a dry run would send, once, in plan order. CreateFlowLogs' ResourceIds (up to 1000) are not
+ * repeated here: each is a row of the table below, pointing at its call by number. Policy documents
+ * (a JSON string inside the parameters, escaped twice if shown in place) follow the table, indented.
  */
 export const renderDryRunCalls = takesUntrusted(function renderDryRunCalls(
   calls: DryRunCall[],
@@ -30,15 +43,22 @@ export const renderDryRunCalls = takesUntrusted(function renderDryRunCalls(
   { width }: RenderOptions = {},
   command = 'apply',
 ): string {
+  const policies: string[] = [];
   const rows = calls.map((c) => {
     const number = actionNumber(c.actionId);
-    const { ResourceIds: ids, ...rest } = c.input as { ResourceIds?: unknown };
+    const { ResourceIds: ids, ...rest }: Record<string, unknown> = c.input;
+    for (const [name, value] of Object.entries(rest)) {
+      if (!isPolicyDocument(name, value)) continue;
+      rest[name] = `(${name} of call ${number} below)`;
+      policies.push('', `${name} of call ${number} (${c.call}):`, indent(indentedPolicy(value)));
+    }
     const parameters = Array.isArray(ids)
       ? `${JSON.stringify(rest)} + ResourceIds: the ${plural(ids.length, 'resource')} of call ${number} below`
       : JSON.stringify(rest);
     return [number, c.region, c.call, parameters];
   });
-  return `${style.bold(`Dry run: nothing was changed. ${command} would send these calls:`)}\n${indent(table(rows, style, false, inner(width)))}`;
+  const title = style.bold(`Dry run: nothing was changed. ${command} would send these calls:`);
+  return `${title}\n${indent([table(rows, style, false, inner(width)), ...policies].join('\n'))}`;
 });
 
 export const renderApplyReport = takesUntrusted(function renderApplyReport(
