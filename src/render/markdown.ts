@@ -8,6 +8,7 @@ import type { Finding } from '../audit/types.js';
 import { describeOrganizationPolicy } from '../aws/errors.js';
 import type { PlanReport, RegionSummary } from '../report/plan-report.js';
 import { maxOf } from '../util/collections.js';
+import { describeFlowLogOptions } from './flow-log-options.js';
 import { plural } from './layout.js';
 import { renderPlanSummary, renderVerdict, type SummaryOptions } from './text.js';
 import { takesUntrusted, visible } from './visible.js';
@@ -51,6 +52,8 @@ export const renderMarkdown = takesUntrusted(function renderMarkdown(report: Pla
     `Scope ${mdCode(report.settings.scope)}, traffic ${mdCode(report.settings.trafficType)} to ${mdCode(report.settings.destination)}, as of ${mdText(report.generatedAt)}.`,
     '',
   );
+  const flowLogOptions = describeFlowLogOptions(report.settings, mdCode);
+  if (flowLogOptions.length > 0) out.push(`Flow-log options: ${flowLogOptions.join('; ')}.`, '');
   // Flowfix's own words; the one value in them a user typed (the command) is a code span.
   out.push(`**${options.command === 'plan' ? renderPlanSummary(report, { ...options, code: mdCode }) : renderVerdict(report)}**`, '');
 

@@ -7,6 +7,7 @@ import { describeOrganizationPolicy } from '../aws/errors.js';
 import { actionNumber, type Plan, type PlanAction } from '../plan/types.js';
 import { deniedRegionNames, isReportOnly, isVerified, type ExcludedResource, type PlanReport, type RegionSummary } from '../report/plan-report.js';
 import { maxOf } from '../util/collections.js';
+import { describeFlowLogOptions } from './flow-log-options.js';
 import { fit, indent, inner, plural, table, visibleWidth } from './layout.js';
 import { plainStyle, type Style } from './style.js';
 import { takesUntrusted } from './visible.js';
@@ -55,6 +56,8 @@ export const renderPlanReport = takesUntrusted(function renderPlanReport(
       width,
     ),
   );
+  const options = describeFlowLogOptions(report.settings);
+  if (options.length > 0) out.push(fit(style.dim(`  flow-log options: ${options.join('; ')}`), width, 4));
   out.push('', regionTable(report, style, width));
 
   // Excluded resources' findings are listed with the exclusions, not here.
