@@ -34,6 +34,9 @@ const EXISTING_ROLE_RETRY_WINDOW_MS = 30_000;
 /** Rounds of "AWS says it exists → look → retry the ids that have nothing" before giving up. */
 const MAX_ALREADY_EXISTS_ROUNDS = 3;
 
+/** What a write that took effect is reported as: a delete says so ('deleted'), everything else is 'applied'. */
+const doneStatus = (action: PlanAction): Outcome['status'] => (isDeleteKind(action.kind) ? 'deleted' : 'applied');
+
 const isAssumeRoleError = (message: string | undefined) => /unable to assume given iam role/i.test(message ?? '');
 
 export const outcome = (action: PlanAction, resourceId: string, status: Outcome['status'], detail?: string): Outcome => ({
@@ -100,7 +103,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
     recordAll(
       action,
       ids.filter((id) => inPlace.has(id)),
-      'applied',
+      doneStatus(action),
       { detail: 'confirmed by re-reading after a dropped connection' },
     );
     fail(
@@ -157,7 +160,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
     try {
       await kindOf(action).send(options.clients, action.region, action.input);
       if (action.kind === 'create-role') roleCreatedNow = true;
-      recordAll(action, ids, 'applied');
+      recordAll(action, ids, doneStatus(action));
     } catch (err) {
       if (classifyAwsError(err).kind === 'already-exists') {
         if (action.kind === 'create-log-group') foundExisting.add(`${action.region}:${action.input.logGroupName}`);
@@ -246,7 +249,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
     const unsuccessful = new Map(result.unsuccessful.map((u) => [u.resourceId, u]));
     for (const id of ids) {
       const u = unsuccessful.get(id);
-      if (!u) record(outcome(action, id, 'applied'));
+      if (!u) record(outcome(action, id, 'deleted'));
       else if (/NotFound/i.test(u.code)) record(outcome(action, id, 'already-done', 'already deleted'));
       else record({ ...outcome(action, id, 'failed'), code: u.code, message: u.message });
     }

@@ -1,7 +1,8 @@
 // What happened to each action and each resource when a plan was carried out.
 import type { ActionKind } from '../plan/types.js';
 
-export type OutcomeStatus = 'applied' | 'already-done' | 'skipped' | 'failed' | 'dry-run' | 'not-started';
+/** 'deleted': a delete (rollback) that took effect; 'applied': any other write that did. */
+export type OutcomeStatus = 'applied' | 'deleted' | 'already-done' | 'skipped' | 'failed' | 'dry-run' | 'not-started';
 
 export interface Outcome {
   actionId: string;

@@ -69,7 +69,7 @@ export const renderApplyReport = takesUntrusted(function renderApplyReport(
 ): string {
   const out: string[] = [];
   if (report.dryRunCalls.length > 0) out.push('', renderDryRunCalls(report.dryRunCalls, style, { width }, command), '');
-  const colour = (o: Outcome) => (o.status === 'failed' ? style.red : o.status === 'applied' ? style.green : (t: string) => t);
+  const colour = (o: Outcome) => (o.status === 'failed' ? style.red : o.status === 'applied' || o.status === 'deleted' ? style.green : (t: string) => t);
   const rows = [['STATUS', 'REGION', 'RESOURCE', 'ACTION', 'DETAIL']];
   for (const o of report.outcomes) {
     rows.push([colour(o)(o.status), o.region, o.resourceId, o.kind, o.code ? `${o.code}: ${o.message}` : (o.detail ?? '')]);

@@ -20,7 +20,9 @@ export const outcomeSchema = z.strictObject({
   kind: z.enum(Object.keys(ACTION_KINDS) as [ActionKindName, ...ActionKindName[]]),
   region: z.string(),
   resourceId: z.string().describe('The resource (VPC/subnet id, log group, role) this line is about'),
-  status: z.enum(['applied', 'already-done', 'skipped', 'failed', 'dry-run', 'not-started']),
+  status: z
+    .enum(['applied', 'deleted', 'already-done', 'skipped', 'failed', 'dry-run', 'not-started'])
+    .describe("'deleted': a delete (rollback) that took effect; 'applied': any other write that did"),
   detail: z.string().optional().describe('Why skipped or already done, or the exact call a dry run would send'),
   code: z.string().optional().describe("AWS's error code when failed"),
   message: z.string().optional().describe("AWS's message when failed"),

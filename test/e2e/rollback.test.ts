@@ -64,6 +64,11 @@ describe('flowfix rollback', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Rollback: 2 flow logs, 1 role policy, 1 role to delete\./);
+    // A delete is reported as what it did: deleted, not applied.
+    expect(result.stdout).toMatch(/^deleted +us-east-1 +fl-\w+ +delete-flow-logs$/m);
+    expect(result.stdout).toMatch(/^deleted +global +flowfix-vpc-flow-logs +delete-role$/m);
+    expect(result.stdout).not.toMatch(/^applied/m);
+    expect(result.stdout).toMatch(/Summary: 4 actions on 4 resources: 4 deleted$/m);
     expect(result.stdout).toMatch(/Kept log group \/flowfix\/vpc-flow-logs in us-east-1 \(0 bytes\): holds your log data; add --delete-log-groups/);
     expect(allFlowLogs(fake).map((f) => f.ResourceId)).toEqual([userVpc]);
     expect(fake.role(ROLE)).toBeUndefined();
@@ -190,7 +195,7 @@ describe('flowfix rollback', () => {
     expect(account).toMatchObject({ accountId: FAKE_ACCOUNT, status: 'done', bytesToDelete: 0, interrupted: false });
     expect(account.actions.map((a: { kind: string }) => a.kind)).toEqual(['delete-flow-logs', 'delete-flow-logs', 'delete-role-policy', 'delete-role']);
     expect(account.kept).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'log-group', name: GROUP, storedBytes: 0 })]));
-    expect(account.outcomes.every((o: { status: string }) => o.status === 'applied')).toBe(true);
+    expect(account.outcomes.every((o: { status: string }) => o.status === 'deleted')).toBe(true);
   });
 
   test('GIVEN --format json without --yes or --dry-run THEN it refuses before any AWS call', async () => {
@@ -273,7 +278,7 @@ describe('interrupted and failed rollbacks converge', () => {
         fake.onCall = undefined;
         const stopped = controller.signal.aborted;
         if (code !== (stopped ? 130 : 0)) problems.push(`k=${k}: exit ${code}, Ctrl-C ${stopped ? 'pressed' : 'never pressed'}`);
-        if (stopped && /^applied/m.test(io.out.join('')) === false && deletes(fake).length > 0) problems.push(`k=${k}: deletes sent but none reported applied`);
+        if (stopped && /^deleted/m.test(io.out.join('')) === false && deletes(fake).length > 0) problems.push(`k=${k}: deletes sent but none reported deleted`);
         const rerun = await run(['rollback', '--yes']);
         if (rerun.code !== 0) problems.push(`k=${k}: re-run exit ${rerun.code}: ${rerun.stdout}${rerun.stderr}`);
         if (allFlowLogs(fake).length > 0 || fake.role(ROLE))
@@ -294,7 +299,7 @@ describe('interrupted and failed rollbacks converge', () => {
     const result = await run(['rollback', '--yes', '--format', 'json']);
     expect(result.code).toBe(0);
     const outcome = JSON.parse(result.stdout).accounts[0].outcomes.find((o: { kind: string }) => o.kind === 'delete-role');
-    expect(['applied', 'already-done']).toContain(outcome.status);
+    expect(['deleted', 'already-done']).toContain(outcome.status);
     expect(fake.role(ROLE)).toBeUndefined();
   });
 
