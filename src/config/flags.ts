@@ -22,6 +22,8 @@ export interface SettingsFlag {
   flag: `--${string}`;
   /** As in the settings file. */
   key: SettingKey;
+  /** The resolved setting it feeds, when that is not `key` (--log-group feeds the destination). */
+  setting?: keyof Settings;
   /** Declared on the top-level parser, so every command (guided too) accepts it. */
   global?: true;
   /**
@@ -91,6 +93,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
   {
     flag: '--region',
     key: 'region',
+    setting: 'regions',
     global: true,
     type: 'string',
     // As in the AWS CLI and Cloud Custodian: where to work. The home region for STS/IAM is never a flag (see README).
@@ -145,6 +148,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
   {
     flag: '--log-group',
     key: 'logGroupName',
+    setting: 'destination',
     type: 'string',
     describe: 'CloudWatch Logs group for new flow logs (default /flowfix/vpc-flow-logs)',
     render: ({ destination: d }) => (d.type === 'cloud-watch-logs' ? d.logGroupName : undefined),
@@ -310,6 +314,7 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     flag: '--exclude-tag',
     commands: NOT_ROLLBACK,
     key: 'excludeTags',
+    setting: 'exclude',
     type: 'string',
     describe: 'Leave VPCs and subnets tagged KEY (any value) or KEY=VALUE alone (repeatable)',
     parse: (value) => repeated(value).map((tag) => ({ tag, reason: FLAG_EXCLUSION_REASON.tag })),
@@ -365,6 +370,9 @@ const byKey = new Map<string, SettingsFlag>(SETTINGS_FLAGS.map((f) => [f.key, f]
 
 /** The flag that sets a settings key, for messages about values that came from flags. */
 export const flagFor = (key: string): string => byKey.get(key)?.flag ?? `--${key}`;
+
+/** The resolved setting a settings key feeds (its own key, unless the flag says otherwise). */
+export const settingOf = (key: SettingKey): string => byKey.get(key)?.setting ?? key;
 
 /** Where a problem with a flag's value is: the flag, and the path inside the setting unless the message quotes the value. */
 export function flagIssueLocation(key: string, path: readonly PropertyKey[]): { flag: string; path: readonly PropertyKey[] } {

@@ -13,6 +13,8 @@ import { formatIssuePath, issueLines, listKeys } from '../util/validation-proble
 import { flagFor, flagIssueLocation, normaliserFor, type FlagSettings, type SettingKey } from './flags.js';
 import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, MANAGED_BY_TAG, type Destination, type Exclusion, type Settings } from './settings.js';
 
+const DEFAULT_CLOUD_WATCH = DEFAULT_SETTINGS.destination as Extract<Destination, { type: 'cloud-watch-logs' }>;
+
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 
 /** `--region all`, as Prowler and Cloud Custodian users type it: every region enabled for the account (the default). */
@@ -289,10 +291,10 @@ export async function readConfigFile(path: string, required: boolean): Promise<{
 }
 
 /**
- * Merge config-file values and flags (flags win) over the defaults. `flags` holds only what the user
- * typed. Throws one FlowfixError listing every problem.
+ * Merge config-file values and flags (flags win) over `base` (the defaults, or a saved plan's settings).
+ * `flags` holds only what the user typed. Throws one FlowfixError listing every problem.
  */
-export function resolveSettings(flags: FlagSettings, config: { path: string; value: unknown } | null): Settings {
+export function resolveSettings(flags: FlagSettings, config: { path: string; value: unknown } | null, base: Settings = DEFAULT_SETTINGS): Settings {
   let problems: string[] = [];
   // Lines are capped ("and N more"); the count is of every problem.
   let count = 0;
@@ -319,8 +321,8 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
     const shown = value === undefined ? '' : ` ${String(value)}`;
     return inFile ? `${key}${shown} (${config.path})` : `${flagFor(key)}${shown}`;
   };
-  const retentionInDays = merged.retentionInDays ?? DEFAULT_SETTINGS.retentionInDays;
-  const minRetentionDays = merged.minRetentionDays ?? DEFAULT_SETTINGS.minRetentionDays;
+  const retentionInDays = merged.retentionInDays ?? base.retentionInDays;
+  const minRetentionDays = merged.minRetentionDays ?? base.minRetentionDays;
   if (problems.length === 0 && retentionInDays < minRetentionDays) {
     count++;
     problems.push(
@@ -351,7 +353,7 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
       `${mention(fromFlags.region ? 'region' : 'regions')} ${wanted!.join(',')}: all already means every enabled region; give all or region names, not both`,
     );
   }
-  const tags = { ...fromFile.tags, ...(parsedFlags.success ? parsedFlags.data.tags : {}) };
+  const tags = { ...base.tags, ...fromFile.tags, ...(parsedFlags.success ? parsedFlags.data.tags : {}) };
   if (Object.keys(tags).length + 1 > MAX_TAGS_PER_RESOURCE) {
     count++;
     const from = [fromFile.tags && `tags (${config?.path})`, flags.tags !== undefined && flagFor('tags')].filter(Boolean).join(' and ');
@@ -359,13 +361,24 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
       `${from}: ${Object.keys(tags).length} tags and ${MANAGED_BY_TAG.key}=${MANAGED_BY_TAG.value} make ${Object.keys(tags).length + 1}; AWS allows at most ${MAX_TAGS_PER_RESOURCE} per resource`,
     );
   }
+  const s3 = merged.destination ? parseS3Url(merged.destination) : null;
+  // --log-group alone chooses CloudWatch Logs; neither keeps the base's destination.
+  const cloudWatchGroup =
+    merged.destination === 'cloud-watch-logs' || merged.logGroupName !== undefined
+      ? (merged.logGroupName ?? (base.destination.type === 'cloud-watch-logs' ? base.destination : DEFAULT_CLOUD_WATCH).logGroupName)
+      : undefined;
+  const resolvedDestination: Destination = s3
+    ? { type: 's3', ...s3 }
+    : cloudWatchGroup !== undefined
+      ? { type: 'cloud-watch-logs', logGroupName: cloudWatchGroup }
+      : base.destination;
   if (merged.destination?.startsWith('s3://') && merged.logGroupName) {
     count++;
     problems.push(`${mention('logGroupName')} applies to CloudWatch Logs only; drop it or use ${mention('destination', 'cloud-watch-logs')}`);
   }
   // DestinationOptions exist for S3 only: CloudWatch Logs has no files to format or partition.
   const s3Only = (['fileFormat', 'hiveCompatiblePartitions', 'perHourPartition'] as const).filter((key) => merged[key] !== undefined);
-  if (!merged.destination?.startsWith('s3://') && s3Only.length > 0) {
+  if (resolvedDestination.type !== 's3' && !merged.destination?.startsWith('s3://') && s3Only.length > 0) {
     count++;
     problems.push(
       `${s3Only.map((key) => mention(key)).join(', ')} ${s3Only.length === 1 ? 'applies' : 'apply'} to an S3 destination only; drop ${s3Only.length === 1 ? 'it' : 'them'} or use ${mention('destination', 's3://BUCKET/PREFIX')}`,
@@ -382,25 +395,25 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
     });
   }
 
-  const s3 = merged.destination ? parseS3Url(merged.destination) : null;
-  const resolvedDestination: Destination = s3
-    ? { type: 's3', ...s3 }
-    : { type: 'cloud-watch-logs', logGroupName: merged.logGroupName ?? (DEFAULT_SETTINGS.destination as { logGroupName: string }).logGroupName };
   const { destination: _d, logGroupName: _l, exclude: _e, excludeTags: _t, tags: _g, region: _r, regions: _rs, ...rest } = merged;
-  const regions = wanted && !everyRegion ? [...new Set(wanted)] : undefined;
+  const regions = wanted ? (everyRegion ? undefined : [...new Set(wanted)]) : base.regions;
+  const { regions: _baseRegions, ...fromBase } = base;
   // Exclusions and tags from the file and from flags add up (a flag wins only for the same tag key):
   // a flag must never silently drop an exclusion someone decided in the file.
   const flagValues = parsedFlags.success ? parsedFlags.data : {};
-  const exclude = [fromFile.exclude, fromFile.excludeTags, flagValues.exclude, flagValues.excludeTags].flatMap((list) => (list ?? []).map(toExclusion));
+  const exclude = [
+    ...base.exclude,
+    ...[fromFile.exclude, fromFile.excludeTags, flagValues.exclude, flagValues.excludeTags].flatMap((list) => (list ?? []).map(toExclusion)),
+  ];
   return {
-    ...DEFAULT_SETTINGS,
+    ...fromBase,
     ...rest,
     ...(regions ? { regions } : {}),
     retentionInDays,
     minRetentionDays,
     destination: resolvedDestination,
     exclude,
-    skipDefaultVpcs: merged.skipDefaultVpcs ?? false,
+    skipDefaultVpcs: merged.skipDefaultVpcs ?? base.skipDefaultVpcs,
     tags,
   };
 }

@@ -9,15 +9,7 @@ import { buildCreateRole } from '../actions/create-role.js';
 import { buildPutRetentionPolicy } from '../actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../actions/put-role-policy.js';
 import type { AuditResult, Finding, FindingKind } from '../audit/types.js';
-import {
-  describeDestination,
-  flowLogOptionSettings,
-  isManagedByFlowfix,
-  MANAGED_BY_TAG,
-  permissionsBoundaryFor,
-  type FlowLogOptions,
-  type Settings,
-} from '../config/settings.js';
+import { isManagedByFlowfix, MANAGED_BY_TAG, permissionsBoundaryFor, type Settings } from '../config/settings.js';
 import type { PolicyDocument } from '../facts/policy-document.js';
 import { readRegions, roleOf, type Inventory } from '../inventory/types.js';
 import { statementsOf } from '../policy/evaluate.js';
@@ -28,6 +20,7 @@ import { boundaryProblem } from '../rules/role-boundary.js';
 import { describeTrustProblem, trustProblemIn } from '../rules/role-trust.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { chunk, groupBy } from '../util/collections.js';
+import { recordPlanSettings, type PlannedSettings } from './plan-settings.js';
 import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
 
 export { MAX_IDS_PER_CREATE_FLOW_LOGS };
@@ -35,28 +28,10 @@ export { MAX_IDS_PER_CREATE_FLOW_LOGS };
 /** Findings fixed by creating a new flow log on the resource. */
 const FLOW_LOG_KINDS: ReadonlySet<FindingKind> = new Set(['no-flow-log', 'accept-only', 'delivery-failed', 'subnet-level-only']);
 
-type PlanSettings = Pick<
-  Settings,
-  | 'scope'
-  | 'trafficType'
-  | 'destination'
-  | 'roleName'
-  | 'policyName'
-  | 'retentionInDays'
-  | 'minRetentionDays'
-  | 'kmsKeyId'
-  | 'exclude'
-  | 'skipDefaultVpcs'
-  | 'tags'
-  | 'permissionsBoundary'
-  | 'rolePath'
-> &
-  FlowLogOptions;
-
 export interface BuildPlanInput {
   inventory: Inventory;
   audit: AuditResult;
-  settings: PlanSettings;
+  settings: PlannedSettings;
   templates: PolicyTemplates;
   createdAt: string;
 }
@@ -153,24 +128,10 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     accountId,
     partition,
     createdAt,
-    settings: {
-      scope: settings.scope,
-      trafficType: settings.trafficType,
-      destination: describeDestination(settings.destination),
-      roleName: settings.roleName,
-      policyName: settings.policyName,
-      retentionInDays: settings.retentionInDays,
-      minRetentionDays: settings.minRetentionDays,
-      ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
-      ...(settings.permissionsBoundary ? { permissionsBoundary: settings.permissionsBoundary } : {}),
-      ...(settings.rolePath ? { rolePath: settings.rolePath } : {}),
-      regions: inventory.regions.map((r) => r.region),
-      // Only when set, so plans without them read as before; `apply FILE` rebuilds with the same ones.
-      ...(settings.exclude.length > 0 ? { exclude: settings.exclude.map((e) => ({ ...e })) } : {}),
-      ...(settings.skipDefaultVpcs ? { skipDefaultVpcs: true } : {}),
-      ...(Object.keys(settings.tags).length > 0 ? { tags: { ...settings.tags } } : {}),
-      ...flowLogOptionSettings(settings),
-    },
+    settings: recordPlanSettings(
+      settings,
+      inventory.regions.map((r) => r.region),
+    ),
     actions,
     blocked,
   };
@@ -186,7 +147,7 @@ function kmsBlocker(kmsKeyId: string | undefined, region: string): string | unde
   return `--kms-key is a key in ${keyRegion}, and KMS keys are regional: run ${region} separately with a key from ${region}`;
 }
 
-function roleActions(inventory: Inventory, settings: PlanSettings, templates: PolicyTemplates, publishPolicy: PolicyDocument | undefined): ActionDraft[] {
+function roleActions(inventory: Inventory, settings: PlannedSettings, templates: PolicyTemplates, publishPolicy: PolicyDocument | undefined): ActionDraft[] {
   const role = roleOf(inventory);
   const actions: ActionDraft[] = [];
   if (!role) {
@@ -219,7 +180,7 @@ const flowLogsDeliveringThrough = (inventory: Inventory, roleArn: string): strin
  */
 function publishPolicyChange(
   inventory: Inventory,
-  settings: PlanSettings,
+  settings: PlannedSettings,
   logGroupName: string,
   templates: PolicyTemplates,
 ): { document?: PolicyDocument; blocker?: string } {

@@ -11,6 +11,7 @@ import { FlowfixError } from '../errors.js';
 import { isValidRegionName } from '../facts/regions.js';
 import { readRegularFile } from '../util/safe-files.js';
 import { issueLines } from '../util/validation-problems.js';
+import { planSettingsDocument, planSettingsSchema, type PlanSettingsDocument } from './plan-settings.js';
 import { PLAN_SCHEMA_VERSION, type Plan } from './types.js';
 
 export const MAX_PLAN_BYTES = 50 * 1024 * 1024;
@@ -49,34 +50,19 @@ export const planFileSchema = z
     partition: z.enum(['aws', 'aws-cn', 'aws-us-gov']),
     createdAt: z.string(),
     // Checked as settings (names, retention values, regions) when the plan is rebuilt from them.
-    settings: z.strictObject({
-      scope: z.string(),
-      trafficType: z.string(),
-      destination: z.string(),
-      roleName: z.string(),
-      policyName: z.string().optional(),
-      retentionInDays: z.number(),
-      minRetentionDays: z.number().optional(),
-      kmsKeyId: z.string().optional(),
-      permissionsBoundary: z.string().optional(),
-      rolePath: z.string().optional(),
-      regions: z.array(z.string()),
-      exclude: z.array(z.unknown()).optional(),
-      skipDefaultVpcs: z.boolean().optional(),
-      tags: z.record(z.string(), z.string()).optional(),
-      logFormat: z.string().optional(),
-      maxAggregationInterval: z.number().optional(),
-      fileFormat: z.string().optional(),
-      hiveCompatiblePartitions: z.boolean().optional(),
-      perHourPartition: z.boolean().optional(),
-    }),
+    settings: planSettingsSchema,
     actions: z.array(actionSchema),
     blocked: z.array(z.strictObject({ reason: z.string(), region: z.string(), resourceIds: z.array(z.string()) })),
   })
   .meta({ title: 'flowfix plan (schemaVersion 1)', description: 'What `flowfix plan --out FILE` saves and `flowfix apply FILE` reads.' });
 
 /** A plan as read from a file: its settings not yet validated as settings. */
-export type SavedPlan = Omit<Plan, 'settings'> & { settings: z.infer<typeof planFileSchema>['settings'] };
+export type SavedPlan = Omit<Plan, 'settings'> & { settings: z.output<typeof planSettingsSchema> };
+
+/** A plan as files and reports hold it. */
+export type PlanDocument = Omit<Plan, 'settings'> & { settings: PlanSettingsDocument };
+
+export const planDocument = (plan: Plan): PlanDocument => ({ ...plan, settings: planSettingsDocument(plan.settings) });
 
 export const planInvalid = (path: string, problem: string) =>
   new FlowfixError('PlanInvalid', `plan file ${path} is not a valid flowfix plan: ${problem}`, {
@@ -84,7 +70,7 @@ export const planInvalid = (path: string, problem: string) =>
   });
 
 export function renderPlanFile(plan: Plan): string {
-  return `${JSON.stringify(plan, null, 2)}\n`;
+  return `${JSON.stringify(planDocument(plan), null, 2)}\n`;
 }
 
 export async function readPlanFile(path: string): Promise<SavedPlan> {

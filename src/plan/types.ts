@@ -1,43 +1,15 @@
 // A plan is plain, versioned JSON: each action carries the exact API call apply will send.
 import type { ActionOf, PlanAction } from '../actions/action-kinds.js';
-import type { Exclusion } from '../config/settings.js';
+import type { PlanSettings } from './plan-settings.js';
 
 export type { PlanAction } from '../actions/action-kinds.js';
 export type { ActionKindName as ActionKind } from '../actions/action-kinds.js';
+export type { PlanSettings } from './plan-settings.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
 /** An action's number as the plan shows it ("05"): its id up to the first '-'. */
 export const actionNumber = (actionId: string): string => actionId.split('-')[0]!;
-
-/** The settings that shaped a plan: what `flowfix apply FILE` rebuilds it from. */
-export interface PlanSettings {
-  scope: 'vpc' | 'subnet';
-  trafficType: 'REJECT' | 'ALL';
-  /** cloud-watch-logs:NAME or s3://bucket/prefix/ */
-  destination: string;
-  roleName: string;
-  policyName: string;
-  retentionInDays: number;
-  minRetentionDays: number;
-  kmsKeyId?: string;
-  /** Carried into the create-role action, so a saved plan's role is created exactly as planned. */
-  permissionsBoundary?: string;
-  rolePath?: string;
-  regions: string[];
-  /** Resources the plan leaves alone on purpose (absent: none). */
-  exclude?: Exclusion[];
-  /** Default VPCs left alone (absent: false). */
-  skipDefaultVpcs?: true;
-  /** The organization's tags on everything the plan creates, beside ManagedBy=flowfix (absent: none). */
-  tags?: Record<string, string>;
-  /** Flow-log options given (each absent: AWS's default). */
-  logFormat?: string;
-  maxAggregationInterval?: 60 | 600;
-  fileFormat?: 'plain-text' | 'parquet';
-  hiveCompatiblePartitions?: boolean;
-  perHourPartition?: boolean;
-}
 
 export interface Plan {
   schemaVersion: typeof PLAN_SCHEMA_VERSION;

@@ -8,7 +8,11 @@ import { plainStyle, type Style } from './style.js';
 import { actionRows, type RenderOptions } from './text.js';
 import { takesUntrusted } from './visible.js';
 
-export const renderPlanActions = takesUntrusted(function renderPlanActions(plan: Plan, style: Style = plainStyle, { width }: RenderOptions = {}): string {
+export const renderPlanActions = takesUntrusted(function renderPlanActions(
+  plan: Pick<Plan, 'accountId' | 'actions'>,
+  style: Style = plainStyle,
+  { width }: RenderOptions = {},
+): string {
   if (plan.actions.length === 0) return 'Plan: nothing to change';
   const title = style.bold(`Plan for account ${plan.accountId} (${plural(plan.actions.length, 'action')})`);
   return `${title}\n${indent(table(actionRows(plan.actions), style, false, inner(width)))}`;

@@ -7,7 +7,7 @@ import { ACTION_KINDS, type ActionKindName } from '../actions/action-kinds.js';
 import type { DryRunCall, DryRunProbe, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
 import { DELIVERY_STATUSES } from '../facts/delivery-status.js';
-import { planFileSchema } from '../plan/plan-file.js';
+import { planFileSchema, type PlanDocument } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import type { Equal } from '../util/types.js';
 import { deniedRegionSchema, interfaceSampleSchema, permissionCheckSchema, reportErrorSchema } from './plan-report.js';
@@ -70,7 +70,7 @@ export const applyReportSchema = z
   .meta({ title: 'flowfix apply report (flowfix.apply-report/v1)', description: 'What `flowfix apply --format json` (with --yes or --dry-run) prints.' });
 
 /** The plan inside is typed as flowfix writes it; its schema is the plan file's. */
-export type ApplyReportDocument = Omit<z.infer<typeof applyReportSchema>, 'plan'> & { plan: Plan };
+export type ApplyReportDocument = Omit<z.infer<typeof applyReportSchema>, 'plan'> & { plan: PlanDocument };
 
 // The executor's types and the document's schema must describe the same fields.
 const sameOutcome: Equal<z.infer<typeof outcomeSchema>, Outcome> = true;

@@ -26,5 +26,5 @@ export const PUBLISHED_SCHEMAS: readonly PublishedSchema[] = [
 
 /** The file's text: JSON Schema draft 2020-12 as zod renders it, two-space indented, final newline. */
 export function renderJsonSchema(schema: z.ZodType): string {
-  return `${JSON.stringify(z.toJSONSchema(schema), null, 2)}\n`;
+  return `${JSON.stringify(z.toJSONSchema(schema, { io: 'input' }), null, 2)}\n`;
 }

@@ -10,7 +10,7 @@ import { describeDestination, flowLogOptionSettings, type Settings } from '../co
 import { DELIVERY_STATUSES, type DeliveryCheck } from '../facts/delivery-status.js';
 import { deniedRegions, type AwsProblem, type DeniedRegion, type Inventory } from '../inventory/types.js';
 import type { PermissionCheck } from '../plan/permission-check.js';
-import { planFileSchema } from '../plan/plan-file.js';
+import { planDocument, planFileSchema, type PlanDocument } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import type { Equal } from '../util/types.js';
 import type { ReportWarning } from './warnings.js';
@@ -227,7 +227,7 @@ export type RegionSummary = z.infer<typeof regionSummarySchema>;
 export type DeniedBy = z.infer<typeof deniedBySchema>;
 export type ReportError = z.infer<typeof reportErrorSchema>;
 /** The plan inside is typed as flowfix writes it; its schema is the plan file's (what apply reads back). */
-export type PlanReport = Omit<z.infer<typeof planReportSchema>, 'plan'> & { plan: Plan };
+export type PlanReport = Omit<z.infer<typeof planReportSchema>, 'plan'> & { plan: PlanDocument };
 
 // The audit's types and the document's schema must describe the same fields: a change to one without
 // the other fails to compile.
@@ -295,7 +295,7 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
     findings: audit.findings,
     coverage: audit.coverage,
     excluded,
-    plan,
+    plan: planDocument(plan),
     errors: errorsOf(inventory),
     warnings: [...audit.warnings, ...roleWarnings],
   };

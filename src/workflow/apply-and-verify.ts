@@ -8,6 +8,7 @@ import { collectInventory } from '../inventory/collect-inventory.js';
 import { readDeliveryEvidence } from '../inventory/delivery-evidence.js';
 import type { Inventory } from '../inventory/types.js';
 import { permissionsMissing, type PermissionCheck } from '../plan/permission-check.js';
+import { planDocument } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
 import type { ApplyReportDocument } from '../report/apply-report.js';
 import { deniedRegionsFail, deniedRegionsOf, errorsOf } from '../report/plan-report.js';
@@ -90,7 +91,7 @@ export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, 
   const unverified = verification.some((v) => v.status !== 'ok' && v.status !== 'pending');
   const exitCode = report.interrupted || verifyInterrupted ? EXIT.interrupted : failed || unverified || blocked ? EXIT.error : EXIT.ok;
   return {
-    plan,
+    plan: planDocument(plan),
     ...report,
     interrupted: report.interrupted || verifyInterrupted,
     verification,

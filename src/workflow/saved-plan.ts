@@ -3,43 +3,19 @@
 import { matchSavedPlan, type MatchedPlan } from '../apply/match-saved-plan.js';
 import { describeExclusionMark } from '../audit/exclusions.js';
 import { toFlowfixError } from '../aws/errors.js';
-import { flagFor, type FlagSettings } from '../config/flags.js';
+import { flagFor, settingOf, type FlagSettings, type SettingKey } from '../config/flags.js';
 import { resolveSettings } from '../config/resolve-settings.js';
-import type { Settings } from '../config/settings.js';
+import { DEFAULT_SETTINGS, type Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import { planInvalid, readPlanFile, type SavedPlan } from '../plan/plan-file.js';
+import { PLAN_SETTING_KEYS, type PlanSettingKey } from '../plan/plan-settings.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
 import type { PlanReport } from '../report/plan-report.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { assessInventory } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
-
-/** Settings a saved plan fixes; a flag for one of these must agree with the file. */
-const PLAN_SETTING_KEYS = [
-  'scope',
-  'trafficType',
-  'destination',
-  'logGroupName',
-  'roleName',
-  'policyName',
-  'retentionInDays',
-  'minRetentionDays',
-  'kmsKeyId',
-  'regions',
-  'region',
-  'exclude',
-  'excludeTags',
-  'skipDefaultVpcs',
-  'tags',
-  'permissionsBoundary',
-  'rolePath',
-  'logFormat',
-  'maxAggregationInterval',
-  'fileFormat',
-  'hiveCompatiblePartitions',
-  'perHourPartition',
-] as const;
 
 export interface LoadedSavedPlan extends MatchedPlan {
   live: Inventory;
@@ -84,68 +60,30 @@ export async function loadSavedPlan(path: string, flags: FlagSettings, base: Set
   return { ...matched, live, settings, warnings: report.warnings };
 }
 
-/** The file's settings, validated by the same rules as flags and settings files. */
+/** The file's settings over the run's (profile, endpoint, concurrency), validated by the same rules as flags and settings files. */
 function settingsOfPlan(saved: SavedPlan, path: string, base: Settings): Settings {
-  const { destination, ...rest } = saved.settings;
-  const cloudWatch = /^cloud-watch-logs:(.+)$/.exec(destination);
-  const asUserSettings = {
-    ...rest,
-    ...(cloudWatch ? { destination: 'cloud-watch-logs', logGroupName: cloudWatch[1] } : { destination }),
-  };
-  const fromFile = resolveSettings({}, { path: `${path} settings`, value: asUserSettings });
-  // Optional settings the file leaves out are unset, whatever the run's base had.
-  const optional = {
-    kmsKeyId: fromFile.kmsKeyId,
-    permissionsBoundary: fromFile.permissionsBoundary,
-    rolePath: fromFile.rolePath,
-    logFormat: fromFile.logFormat,
-    maxAggregationInterval: fromFile.maxAggregationInterval,
-    fileFormat: fromFile.fileFormat,
-    hiveCompatiblePartitions: fromFile.hiveCompatiblePartitions,
-    perHourPartition: fromFile.perHourPartition,
-  };
-  return {
-    ...base,
-    ...pick(fromFile, ['scope', 'trafficType', 'destination', 'roleName', 'policyName', 'retentionInDays', 'minRetentionDays', 'regions']),
-    ...optional,
-    // Always the plan's own (none when it has none), never today's settings file: the plan was reviewed with these.
-    exclude: fromFile.exclude,
-    skipDefaultVpcs: fromFile.skipDefaultVpcs,
-    tags: fromFile.tags,
-  } as Settings;
+  const { destination, ...recorded } = saved.settings;
+  // A setting the file leaves out is the default (unset for optional ones), whatever the run's settings
+  // file says: the plan was reviewed with these.
+  const unset = Object.fromEntries(PLAN_SETTING_KEYS.map((key) => [key, key === 'destination' ? destination : DEFAULT_SETTINGS[key]]));
+  return resolveSettings({}, { path: `${path} settings`, value: recorded }, { ...base, ...unset });
 }
 
-function rejectConflictingFlags(flags: FlagSettings, settings: Settings, path: string): void {
-  // S3-only flags are checked against an S3 plan's destination when no --destination is typed with them.
-  const s3OnlyTyped = flags.fileFormat !== undefined || flags.hiveCompatiblePartitions !== undefined || flags.perHourPartition !== undefined;
-  const planned = settings.destination;
-  const fromFlags = resolveSettings(
-    s3OnlyTyped && flags.destination === undefined && planned.type === 's3' ? { ...flags, destination: `s3://${planned.bucket}/${planned.prefix}` } : flags,
-    null,
-  );
-  const conflicts = PLAN_SETTING_KEYS.filter((key) => flags[key] !== undefined).filter((key) => {
-    switch (key) {
-      case 'destination':
-        return fromFlags.destination.type !== settings.destination.type || JSON.stringify(fromFlags.destination) !== JSON.stringify(settings.destination);
-      case 'logGroupName':
-        return (
-          settings.destination.type !== 'cloud-watch-logs' ||
-          settings.destination.logGroupName !== (fromFlags.destination.type === 'cloud-watch-logs' ? fromFlags.destination.logGroupName : undefined)
-        );
-      case 'regions':
-      case 'region': // --region and --regions name the regions together (resolveSettings merges them)
-        return JSON.stringify([...new Set(fromFlags.regions)].sort()) !== JSON.stringify([...(settings.regions ?? [])].sort());
-      // The plan's exclusions may come from a settings file too: each one typed must be among them.
-      case 'exclude':
-        return fromFlags.exclude.some((e) => e.id !== undefined && !settings.exclude.some((s) => s.id === e.id));
-      case 'excludeTags':
-        return fromFlags.exclude.some((e) => e.tag !== undefined && !settings.exclude.some((s) => s.tag === e.tag));
-      case 'tags':
-        return Object.entries(fromFlags.tags).some(([key, value]) => settings.tags[key] !== value);
-      default:
-        return JSON.stringify(fromFlags[key]) !== JSON.stringify(settings[key]);
-    }
-  });
+/** How recorded settings compare: regions as a set, exclusions by what they leave alone (one typed has its own reason). */
+const comparable = (settings: Settings, key: PlanSettingKey): unknown =>
+  key === 'regions'
+    ? [...new Set(settings.regions)].sort()
+    : key === 'exclude'
+      ? [...new Set(settings.exclude.map((e) => e.id ?? `tag ${e.tag}`))].sort()
+      : settings[key];
+
+/** Flags for settings the plan records must agree with it: the plan's settings with them typed over must still be the plan's. */
+function rejectConflictingFlags(flags: FlagSettings, planned: Settings, path: string): void {
+  const typed = (Object.keys(flags) as SettingKey[]).filter((key) => flags[key] !== undefined && (PLAN_SETTING_KEYS as string[]).includes(settingOf(key)));
+  if (typed.length === 0) return;
+  const overlaid = resolveSettings(Object.fromEntries(typed.map((key) => [key, flags[key]])), null, planned);
+  const differing = PLAN_SETTING_KEYS.filter((key) => canonicalJson(comparable(overlaid, key)) !== canonicalJson(comparable(planned, key)));
+  const conflicts = typed.filter((key) => (differing as string[]).includes(settingOf(key)));
   if (conflicts.length > 0) {
     throw new FlowfixError(
       'PlanFlagConflict',
@@ -155,8 +93,4 @@ function rejectConflictingFlags(flags: FlagSettings, settings: Settings, path: s
       },
     );
   }
-}
-
-function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as Pick<T, K>;
 }

@@ -3,6 +3,7 @@ import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import type { ApplyReport, Outcome } from '../../src/apply/types.js';
 import type { Verification } from '../../src/apply/verify.js';
 import type { Finding } from '../../src/audit/types.js';
+import type { PlanDocument } from '../../src/plan/plan-file.js';
 import type { CreateFlowLogsAction, Plan, PlanAction } from '../../src/plan/types.js';
 import { renderApplyReport, renderPlanActions, renderVerification } from '../../src/render/apply.js';
 import { plainStyle, styleFor } from '../../src/render/style.js';
@@ -53,7 +54,7 @@ function action(n: number, region: string): CreateFlowLogsAction {
   };
 }
 
-function plan(actions: PlanAction[], blocked: Plan['blocked'] = []): Plan {
+function plan(actions: PlanAction[], blocked: Plan['blocked'] = []): PlanDocument {
   return {
     schemaVersion: 1,
     accountId: '123456789012',
@@ -62,7 +63,7 @@ function plan(actions: PlanAction[], blocked: Plan['blocked'] = []): Plan {
     settings: {
       scope: 'vpc',
       trafficType: 'REJECT',
-      destination: 'cloud-watch-logs',
+      destination: 'cloud-watch-logs:/flowfix/vpc-flow-logs',
       roleName: 'flowfix-vpc-flow-logs',
       policyName: 'flowfix-publish-flow-logs',
       retentionInDays: 30,

@@ -198,6 +198,12 @@ const tampers: Tamper[] = [
     reason: /--region differs from the settings saved in/,
   },
   {
+    name: 'flags that conflict with the plan: --destination and --retention, each named',
+    edit: () => {},
+    flags: ['--destination', 's3://central-logs/flow', '--retention', '30', '--min-retention', '30', '--scope', 'vpc'],
+    reason: /--destination, --retention, --min-retention differ from the settings saved in/,
+  },
+  {
     name: 'a flag that conflicts with the plan: --log-group',
     edit: () => {},
     flags: ['--log-group', '/other'],
@@ -258,7 +264,18 @@ describe('saved plans are requests', () => {
   });
 
   test('GIVEN flags that repeat the plan settings THEN they are accepted', async () => {
-    const result = await applySaved(saved, ['--regions', saved.settings.regions.join(','), '--log-group', GROUP, '--scope', 'vpc']);
+    const result = await applySaved(saved, [
+      '--regions',
+      [...saved.settings.regions].reverse().join(','),
+      '--destination',
+      'cloud-watch-logs',
+      '--log-group',
+      GROUP,
+      '--scope',
+      'VPC',
+      '--retention',
+      '365',
+    ]);
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
