@@ -78,7 +78,18 @@ function auditRegion(region: RegionInventory, accountId: string, settings: Audit
               reason: `No VPC-level flow log; all ${subnets.length} subnets have their own, but new subnets and other interfaces would not be logged.`,
               remediable: true,
             }
-          : missingCoverageFinding(region.region, 'VPC', vpc.vpcId, vpc.vpcId, vpc.name, logsOf(vpc.vpcId))),
+          : missingCoverageFinding(
+              region.region,
+              'VPC',
+              vpc.vpcId,
+              vpc.vpcId,
+              vpc.name,
+              logsOf(vpc.vpcId),
+              subnetsWithOwnLog(
+                subnets.filter((_, i) => subnetLogs[i] !== undefined).map((s) => s.subnetId),
+                subnets.length,
+              ),
+            )),
         ...markedWith(vpcMark),
       });
       continue;
@@ -126,7 +137,22 @@ function sharedVpcFinding(region: string, vpc: VpcFacts): Finding {
   };
 }
 
-/** The resource has no counting flow log; say why, most specific cause first. */
+/** Subnet ids named in a finding's reason, at most this many (the rest counted). */
+const SUBNETS_NAMED = 5;
+
+/**
+ * A VPC without a flow log of its own whose subnets are partly logged: which ones are, so "No flow log"
+ * does not contradict the subnet's flow log the user can see. Undefined when none is.
+ */
+function subnetsWithOwnLog(logged: string[], total: number): string | undefined {
+  if (logged.length === 0) return undefined;
+  const named = logged.slice(0, SUBNETS_NAMED).join(', ');
+  const more = logged.length > SUBNETS_NAMED ? ` and ${logged.length - SUBNETS_NAMED} more` : '';
+  const has = logged.length === 1 ? 'has its own' : 'have their own';
+  return `No flow log on the VPC; ${logged.length} of its ${plural(total, 'subnet')} ${has} (${named}${more}), the other ${total - logged.length} and any new subnet are not logged.`;
+}
+
+/** The resource has no counting flow log; say why, most specific cause first. `partly`: what a VPC's logged subnets cover. */
 function missingCoverageFinding(
   region: string,
   resourceType: 'VPC' | 'Subnet',
@@ -134,6 +160,7 @@ function missingCoverageFinding(
   vpcId: string,
   name: string | undefined,
   existing: FlowLogFacts[],
+  partly?: string,
 ): Finding {
   const base = { ...resourceFields(region, resourceType, resourceId, vpcId, name), remediable: true };
   const failed = existing.filter((f) => isActive(f) && capturesRejects(f) && deliveryFailed(f));
@@ -165,7 +192,7 @@ function missingCoverageFinding(
         ? `No working flow log: ${inactive.map((f) => `${f.flowLogId} is ${f.status}`).join(', ')}.`
         : resourceType === 'Subnet'
           ? 'No flow log on the subnet or its VPC.'
-          : 'No flow log.',
+          : (partly ?? 'No flow log.'),
     ...(inactive.length > 0 ? { flowLogIds: inactive.map((f) => f.flowLogId) } : {}),
   };
 }

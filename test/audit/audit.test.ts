@@ -33,6 +33,23 @@ describe('audit, scope vpc (CIS)', () => {
     if (expected) expect(result.findings[0]).toMatchObject({ resourceType: 'VPC', resourceId: VPC, region: 'us-east-1', remediable: true });
   });
 
+  test('GIVEN a VPC without a flow log of its own and one of its subnets with one THEN the finding names that subnet, not "No flow log."', () => {
+    const three = vpcWithSubnets(VPC, 3);
+    const [first] = three.subnets.map((s) => s.subnetId);
+    const [finding] = audit(inventory([region('us-east-1', { ...three, flowLogs: [flowLog(first!)] })]), settings(), NOW).findings;
+    expect(finding).toMatchObject({ kind: 'no-flow-log', resourceId: VPC });
+    expect(finding?.reason).toBe(`No flow log on the VPC; 1 of its 3 subnets has its own (${first}), the other 2 and any new subnet are not logged.`);
+
+    const eight = vpcWithSubnets(VPC, 8);
+    const logged = eight.subnets.slice(0, 7).map((s) => s.subnetId);
+    const [many] = audit(inventory([region('us-east-1', { ...eight, flowLogs: logged.map((id) => flowLog(id)) })]), settings(), NOW).findings;
+    expect(many?.reason).toBe(
+      `No flow log on the VPC; 7 of its 8 subnets have their own (${logged.slice(0, 5).join(', ')} and 2 more), the other 1 and any new subnet are not logged.`,
+    );
+    // Nothing on any subnet: the short reason as before.
+    expect(audit(inventory([region('us-east-1', three)]), settings(), NOW).findings[0]?.reason).toBe('No flow log.');
+  });
+
   test('GIVEN delivery FAILED THEN the finding quotes AWS', () => {
     const flowLogs = [flowLog(VPC, { deliverLogsStatus: 'FAILED', deliverLogsErrorMessage: 'Rate limited' })];
     const [finding] = audit(inventory([region('us-east-1', { vpcs, subnets, flowLogs })]), settings(), NOW).findings;
