@@ -62,7 +62,7 @@ describeBundle('the packed and installed bundle', () => {
     const untar = spawnSync('tar', ['-xzf', path.join(work, info!.filename), '-C', work]);
     if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr.toString()}`);
     installed = path.join(work, 'package', BIN);
-  }, 60_000);
+  });
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });

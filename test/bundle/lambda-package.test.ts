@@ -50,7 +50,7 @@ describeBundle("the guard's Lambda package", () => {
       mkdirSync(path.dirname(path.join(work, 'task', name)), { recursive: true });
       writeFileSync(path.join(work, 'task', name), data);
     }
-  }, 60_000);
+  });
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { buildCli, type BuiltCli } from '../helpers/build-cli.js';
 let cli: BuiltCli;
 beforeAll(async () => {
   cli = await buildCli();
-}, 60_000);
+});
 afterAll(async () => {
   await cli?.remove();
 });

@@ -1,6 +1,6 @@
 // `flowfix apply | tee apply.log` at a real terminal (a pseudo-terminal from script(1)): stdin and
 // stderr are the terminal, stdout a pipe. flowfix asks on the terminal; the report goes to the log.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,7 +30,10 @@ describe('apply | tee at a terminal', () => {
     aws = new LocalAws();
     dir = await mkdtemp(path.join(tmpdir(), 'flowfix-tee-'));
   });
+  // A test that failed before the child exited must not leave it running: it would keep jest alive.
+  let running: ChildProcess | undefined;
   afterEach(async () => {
+    running?.kill('SIGKILL');
     await aws.stop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -43,6 +46,7 @@ describe('apply | tee at a terminal', () => {
       env: { ...process.env, HOME: dir, CI: '', TERM: 'dumb', AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    running = child;
     let terminal = '';
     let answered = false;
     child.stdout.on('data', (d: Buffer) => {

@@ -1,6 +1,6 @@
 // Resets, refused connections and stalls through the SDK's real Node HTTP handler, against a local
 // HTTP server standing in for AWS (--endpoint-url). The clients are built by createAwsClients with the
-// production retry settings; only the per-attempt timeouts are shortened so a stall costs 200 ms.
+// production retry settings; only the per-attempt timeouts are shortened so a stall costs a second.
 
 import { jest } from '@jest/globals';
 
@@ -15,10 +15,14 @@ import { runFlowfix } from '../helpers/capture-io.js';
 import { httpVpcId } from '../helpers/fake-http.js';
 import { LocalAws } from '../helpers/local-aws.js';
 
-const SOCKET_TIMEOUT_MS = 200;
 /**
- * Long enough that, without the region deadline, a stalled call would outlast the test's 20 s; and
- * that an answered call is never timed out because a busy machine ran this process late.
+ * Short, so five stalled attempts take seconds; long enough that an answered call (served by this same
+ * process) is not timed out because a busy machine ran the process late.
+ */
+const SOCKET_TIMEOUT_MS = 1_000;
+/**
+ * Long enough that, without the region deadline, a stalled call would outlast jest's test timeout (five
+ * attempts of 30 s); and that an answered call is never timed out because a busy machine ran this process late.
  */
 const LONG_READ_TIMEOUT_MS = 30_000;
 let aws: LocalAws;
@@ -37,8 +41,8 @@ function clients(endpointUrl = endpoint, readTimeoutMs = SOCKET_TIMEOUT_MS): Pro
     endpointUrl,
     httpTimeouts: { connectTimeoutMs: 1_000, readTimeoutMs },
     // These tests are about each attempt's timeout and the attempts counted. The bound on a read in all
-    // (by default twice the longer timeout: 2 s here) would otherwise race 5 attempts of 0.2 s plus the
-    // SDK's backoff, and win on a busy machine.
+    // (by default twice the longer timeout: 2 s here) would otherwise race 5 attempts of 1 s plus the
+    // SDK's backoff, and win.
     readDeadlineMs: 60_000,
   });
 }
@@ -72,9 +76,9 @@ test('GIVEN the server never answers DescribeVpcs WHEN called THEN each attempt 
     );
 
   expect(classifyAwsError(error)).toMatchObject({ kind: 'network', code: 'NoAnswer' });
-  // Each attempt ended by its own read timeout (200 ms), not by the 60 s default: jest's timeout would
+  // Each attempt ended by its own read timeout (1 s), not by the 60 s default: jest's timeout would
   // have ended the test long before 5 attempts of 60 s.
-  expect((error as Error).message).toBe(`ec2.eu-west-1 at ${endpoint} did not answer DescribeVpcs in 5 attempts (0.2 s each)`);
+  expect((error as Error).message).toBe(`ec2.eu-west-1 at ${endpoint} did not answer DescribeVpcs in 5 attempts (1 s each)`);
   expect(aws.count('DescribeVpcs')).toBe(DEFAULT_MAX_ATTEMPTS);
 });
 
@@ -226,7 +230,9 @@ test('GIVEN GetRole never answers WHEN the deadline passes THEN the role read is
 test('GIVEN an endpoint that accepts and never answers WHEN flowfix plan --read-timeout 1 THEN one line names the call and the timeout, exit 1, in seconds', async () => {
   aws.behaviour = () => 'stall';
 
-  const result = await runFlowfix(['plan', '--endpoint-url', endpoint, '--read-timeout', '1', '--connect-timeout', '1'], {
+  // The connect timeout only sets the bound on the read in all (twice the longer timeout: 20 s), far
+  // beyond the two attempts of 1 s: the attempts end the read, however late a busy machine runs them.
+  const result = await runFlowfix(['plan', '--endpoint-url', endpoint, '--read-timeout', '1', '--connect-timeout', '10'], {
     env: { CI: 'true', HOME: '/nonexistent', AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake', AWS_MAX_ATTEMPTS: '2' },
   });
 
@@ -237,7 +243,7 @@ test('GIVEN an endpoint that accepts and never answers WHEN flowfix plan --read-
   expect(error).toHaveLength(1);
   // In words: no SDK class name, no stack.
   expect(error[0]).toMatch(
-    /^flowfix: sts\.us-east-1 at http:\/\/127\.0\.0\.1:\d+ did not answer GetCallerIdentity (within 2 s, retries included|in 2 attempts \(1 s each\)) \(check the network/,
+    /^flowfix: sts\.us-east-1 at http:\/\/127\.0\.0\.1:\d+ did not answer GetCallerIdentity in 2 attempts \(1 s each\) \(check the network/,
   );
   expect(error[0]).not.toMatch(/TimeoutError|smithy/);
   expect(aws.count('GetCallerIdentity')).toBe(2);

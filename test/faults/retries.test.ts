@@ -56,7 +56,21 @@ function clientsOver(http: FakeHttp, retryMode?: RetryMode): Promise<AwsClients>
   });
 }
 
-/** Runs `work` to completion on the fake clock; returns how it ended and how much virtual time it took. */
+/** The real setTimeout, taken before any test installs the fake one. */
+const realSetTimeout = globalThis.setTimeout;
+
+/**
+ * Real I/O in flight, by the names process.getActiveResourcesInfo() gives its requests: FSReqCallback
+ * and FSReqPromise (the SDK reads the shared config files when a client first sends), GetAddrInfoReqWrap.
+ */
+const realIoInFlight = (): boolean => process.getActiveResourcesInfo().some((kind) => /Req/.test(kind));
+
+/**
+ * Runs `work` to completion on the fake clock; returns how it ended and how much virtual time it took.
+ * The clock moves only while no real I/O is in flight: a disk read takes longer when other work shares
+ * the cores, and virtual seconds passing meanwhile would make the waits measured here (and the region
+ * deadlines, which run on the same clock) depend on how busy the machine is.
+ */
 async function onFakeClock<T>(work: () => Promise<T>): Promise<{ ok: true; value: T; virtualMs: number } | { ok: false; error: unknown; virtualMs: number }> {
   const start = Date.now();
   let settled = false;
@@ -68,6 +82,10 @@ async function onFakeClock<T>(work: () => Promise<T>): Promise<{ ok: true; value
     settled = true;
   });
   while (!settled) {
+    if (realIoInFlight()) {
+      await new Promise((resolve) => realSetTimeout(resolve, 1));
+      continue;
+    }
     await jest.advanceTimersByTimeAsync(250);
     if (Date.now() - start > 10 * MAX_VIRTUAL_WAIT_MS) throw new Error('still running after 10 virtual minutes');
   }

@@ -17,6 +17,7 @@ import { collectInventory } from '../../src/inventory/collect-inventory.js';
 import { readRegions, roleOf } from '../../src/inventory/types.js';
 import { errorsOf } from '../../src/report/plan-report.js';
 import { awsError, mockAwsSdk, regionOfClient, testAwsClients } from '../helpers/mock-aws-sdk.js';
+import { openIfStuck } from '../helpers/timeouts.js';
 
 const ACCOUNT = '123456789012';
 const OWN_GROUP = DEFAULT_SETTINGS.destination.type === 'cloud-watch-logs' ? DEFAULT_SETTINGS.destination.logGroupName : '';
@@ -316,7 +317,7 @@ describe('collectInventory', () => {
       if (inFlightWhenOpened.length === 0) inFlightWhenOpened = [...arrived].sort();
       release();
     };
-    const fallback = setTimeout(open, 5_000);
+    const cancelFallback = openIfStuck(open);
     sdk.ec2.on(DescribeVpcsCommand).callsFake(async (_input: unknown, getClient: () => unknown) => {
       arrived.add(await regionOfClient(getClient));
       if (arrived.size === names.length) open();
@@ -326,7 +327,7 @@ describe('collectInventory', () => {
     const clients = await testAwsClients();
 
     const inventory = await collectInventory(clients, settings({ concurrency: 1 }));
-    clearTimeout(fallback);
+    cancelFallback();
 
     expect(readRegions(inventory)).toHaveLength(6);
     expect(inFlightWhenOpened).toEqual(names);
@@ -344,7 +345,7 @@ describe('collectInventory', () => {
     });
     let releaseSubnets!: () => void;
     const subnetsHeld = new Promise<void>((resolve) => (releaseSubnets = resolve));
-    const fallback = setTimeout(releaseSubnets, 5_000);
+    const cancelFallback = openIfStuck(releaseSubnets);
     let logGroupsAskedWhileSubnetsPending = false;
     let subnetsPending = false;
     sdk.ec2.on(DescribeSubnetsCommand).callsFake(async () => {
@@ -361,7 +362,7 @@ describe('collectInventory', () => {
     const clients = await testAwsClients();
 
     const inventory = await collectInventory(clients, settings());
-    clearTimeout(fallback);
+    cancelFallback();
 
     expect(readRegions(inventory)).toHaveLength(1);
     expect(logGroupsAskedWhileSubnetsPending).toBe(true);
@@ -374,7 +375,7 @@ describe('collectInventory', () => {
     const asked: string[] = [];
     let answerIdentity!: () => void;
     const identityHeld = new Promise<void>((resolve) => (answerIdentity = resolve));
-    const fallback = setTimeout(answerIdentity, 5_000);
+    const cancelFallback = openIfStuck(answerIdentity);
     sdk.sts.on(GetCallerIdentityCommand).callsFake(async () => {
       await identityHeld;
       identityAnswered = true;
@@ -395,7 +396,7 @@ describe('collectInventory', () => {
     const clients = await testAwsClients();
 
     const inventory = await collectInventory(clients, settings());
-    clearTimeout(fallback);
+    cancelFallback();
 
     expect(inventory.role).toEqual({ status: 'missing' });
     expect(asked.sort()).toEqual(['DescribeRegions before the identity', 'GetRole before the identity']);

@@ -1,5 +1,6 @@
 import type { AwsClients } from '../../src/aws/api.js';
 import { readDeliveryEvidence, type DeliveryTarget } from '../../src/inventory/delivery-evidence.js';
+import { openIfStuck } from '../helpers/timeouts.js';
 
 describe('readDeliveryEvidence: every region at once', () => {
   test('GIVEN six regions and concurrency 1 WHEN reading evidence THEN every region is asked before any is answered, and one region keeps one call in flight', async () => {
@@ -30,7 +31,7 @@ describe('readDeliveryEvidence: every region at once', () => {
       askingWhenOpened ||= [...inFlight.values()].filter((n) => n > 0).length;
       release();
     };
-    const fallback = setTimeout(open, 5_000);
+    const cancelFallback = openIfStuck(open);
     const call = async <T>(region: string, answer: T): Promise<T> => {
       inFlight.set(region, (inFlight.get(region) ?? 0) + 1);
       peakPerRegion = Math.max(peakPerRegion, inFlight.get(region)!);
@@ -53,7 +54,7 @@ describe('readDeliveryEvidence: every region at once', () => {
     } as unknown as AwsClients;
 
     const evidence = await readDeliveryEvidence(clients, { accountId: '111111111111', targets, now: Date.now(), concurrency: 1 });
-    clearTimeout(fallback);
+    cancelFallback();
 
     expect(evidence.size).toBe(12);
     expect([...evidence.values()].every((e) => e.kind === 'delivered')).toBe(true);

@@ -10,6 +10,7 @@ import {
 import type { Plan } from '../../src/plan/types.js';
 import { checkPermissions } from '../../src/workflow/permission-check.js';
 import { runFlowfix } from '../helpers/capture-io.js';
+import { openIfStuck } from '../helpers/timeouts.js';
 
 describe('principalToSimulate', () => {
   test('GIVEN an assumed-role session WHEN choosing the principal THEN it is the role (without path: the session ARN has none)', () => {
@@ -283,7 +284,7 @@ describe('checkPermissions: when IAM cannot answer, and usage', () => {
       let peak = 0;
       let open!: () => void;
       const gate = new Promise<void>((resolve) => (open = resolve));
-      const fallback = setTimeout(open, 5_000);
+      const cancelFallback = openIfStuck(open);
       const clients = {
         callerIdentity: async () => ({ accountId: '111111111111', arn: 'arn:aws:iam::111111111111:user/me' }),
         iam: () => ({
@@ -299,7 +300,7 @@ describe('checkPermissions: when IAM cannot answer, and usage', () => {
       } as unknown as AwsClients;
 
       const check = await checkPermissions(plan, clients, undefined, concurrency);
-      clearTimeout(fallback);
+      cancelFallback();
 
       expect(check).toMatchObject({ status: 'checked', missing: [] });
       expect(peak).toBe(expected);

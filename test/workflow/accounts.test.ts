@@ -8,6 +8,7 @@ import { jest } from '@jest/globals';
 import { runFlowfix } from '../helpers/capture-io.js';
 import { FAKE_ACCOUNT, FakeAws, mutatingOperations, type RecordedCall } from '../helpers/fake-aws.js';
 import { trustManagement, useManagementCredentials } from '../helpers/organization.js';
+import { openIfStuck } from '../helpers/timeouts.js';
 
 const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
 const run = (argv: string[]) => runFlowfix(argv, { env: ENV });
@@ -95,7 +96,7 @@ describe('many accounts', () => {
       inFlightWhenOpened ||= arrived;
       release();
     };
-    const fallback = setTimeout(open, 5_000);
+    const cancelFallback = openIfStuck(open);
     fake.onCall = async (call) => {
       if (call.operation !== 'DescribeFlowLogs') return;
       if (++arrived === 6) open();
@@ -103,7 +104,7 @@ describe('many accounts', () => {
     };
 
     const result = await run(['plan', '--org', '--assume-role', ROLE, '--concurrency', '1', '--format', 'json']);
-    clearTimeout(fallback);
+    cancelFallback();
 
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout).accounts.map((a: any) => a.status)).toEqual(['read', 'read', 'read']);
