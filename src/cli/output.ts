@@ -11,7 +11,7 @@ import type { Plan } from '../plan/types.js';
 import { renderDelivery } from '../render/apply.js';
 import { renderCsv } from '../render/csv.js';
 import { renderMarkdown } from '../render/markdown.js';
-import { renderOrgMarkdown, renderOrgPlanReport, renderOrgVerdict } from '../render/org.js';
+import { renderOrgMarkdown, renderOrgPlanReport, renderOrgPlanSummary, renderOrgVerdict } from '../render/org.js';
 import { renderPermissionCheck } from '../render/permissions.js';
 import { renderSarif } from '../render/sarif.js';
 import { styleFor, type Style } from '../render/style.js';
@@ -41,6 +41,8 @@ export interface ReportView {
   nextStep?: string;
   /** plan --snapshot: the plan is redone live to be carried out. */
   fromSnapshot?: boolean;
+  /** plan --out-dir: each account's plan was saved, with its own apply command. */
+  savedPlans?: boolean;
 }
 
 /** Above this many results GitHub code scanning keeps only the most severe (it refuses files with over 25,000). */
@@ -86,6 +88,10 @@ export function printReport(document: PlanReport | OrgPlanReport, format: Output
         io.stdout.write(
           `${renderOrgPlanReport(document, style, { ...layout, ...(view ? { command: view.command } : {}) }, (report) => accountSections(report, style, layout, view))}\n`,
         );
+        if (view?.command === 'plan')
+          io.stdout.write(
+            `\n${style.bold(renderOrgPlanSummary(document, { ...(view.nextStep ? { nextStep: view.nextStep } : {}), savedPlans: view.savedPlans === true }))}\n`,
+          );
         if (view?.command === 'verify') io.stdout.write(`${renderOrgVerdict(document)}\n`);
         return;
       }

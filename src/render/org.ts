@@ -1,11 +1,11 @@
 // Data in, strings out: the terminal view of many accounts. One table of accounts, then each account's
 // report exactly as a single-account run shows it.
 import { singleReport, type AccountReport, type OrgPlanReport } from '../report/org-report.js';
-import { FINDING_KINDS, isVerified, type PlanReport } from '../report/plan-report.js';
+import { FINDING_KINDS, isReportOnly, isVerified, type PlanReport } from '../report/plan-report.js';
 import { fit, plural, table } from './layout.js';
 import { mdCode, mdText, renderMarkdown, type MarkdownOptions } from './markdown.js';
 import { plainStyle, type Style } from './style.js';
-import { renderPlanReport, type RenderOptions } from './text.js';
+import { countPlannedActions, planCountsSentence, renderPlanReport, type RenderOptions } from './text.js';
 import { takesUntrusted } from './visible.js';
 
 const label = (a: { accountId: string; name?: string }) => `${a.accountId}${a.name ? ` (${a.name})` : ''}`;
@@ -62,6 +62,39 @@ function accountRow(account: AccountReport, style: Style): string[] {
         : `${read.length}/${regions.length}`;
   return [account.accountId, account.name ?? '', regionCell, `${compliant}/${inScope}`, String(plan.actions.length), findings || 'none'];
 }
+
+/**
+ * `plan` over many accounts: one closing line for the whole run, as a single account's plan ends — what
+ * would change in how many accounts, the command that does it (`nextStep`, the flags typed), and the
+ * accounts not read.
+ */
+export const renderOrgPlanSummary = takesUntrusted(function renderOrgPlanSummary(
+  report: OrgPlanReport,
+  { nextStep = 'flowfix apply', savedPlans = false }: { nextStep?: string; savedPlans?: boolean } = {},
+): string {
+  const read = report.accounts.flatMap((a) => (a.status === 'read' ? [a.report] : []));
+  const changing = read.filter((r) => r.plan.actions.length > 0);
+  const sentences: string[] = [];
+  if (changing.length > 0) {
+    const counted = countPlannedActions({ actions: changing.flatMap((r) => r.plan.actions) });
+    const saved = savedPlans ? " (or each account's saved plan, with the command printed after it)" : '';
+    sentences.push(`Plan: ${plural(changing.length, 'account')} to change: ${planCountsSentence(counted)}. Run \`${nextStep}\`${saved} to carry it out.`);
+  } else if (read.length > 0) {
+    const open = read.filter((r) => r.findings.some((f) => !isReportOnly(f)) || r.plan.blocked.length > 0).length;
+    sentences.push(
+      open > 0
+        ? `No changes flowfix can make: ${plural(open, 'account')} with findings that need your action (see above).`
+        : `No changes: every ${read[0]!.settings.scope === 'subnet' ? 'subnet' : 'VPC'} in scope has a working flow log in the ${plural(read.length, 'account')} read.`,
+    );
+  }
+  const partlyRead = read.filter((r) => r.errors.length > 0).length;
+  if (partlyRead > 0) sentences.push(`${plural(partlyRead, 'account')} with regions or roles that could not be read (see above): fix access and run again.`);
+  const unreachable = report.accounts.filter((a) => a.status === 'unreachable').length;
+  const notStarted = report.accounts.filter((a) => a.status === 'not-started').length;
+  if (unreachable > 0) sentences.push(`${plural(unreachable, 'account')} could not be read (see above): nothing there is in this plan.`);
+  if (notStarted > 0) sentences.push(`${plural(notStarted, 'account')} not started (interrupted): run the same command again.`);
+  return sentences.join(' ');
+});
 
 /** `verify` over many accounts: one closing line for the whole run. */
 export const renderOrgVerdict = takesUntrusted(function renderOrgVerdict(report: OrgPlanReport): string {

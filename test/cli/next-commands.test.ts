@@ -121,6 +121,34 @@ describe('the next commands flowfix prints run as printed', () => {
     expect(fake.flowLogs('us-east-1')).toHaveLength(1);
   });
 
+  test('GIVEN plan --org THEN it closes with a summary over the accounts, and its apply command carries out every account', async () => {
+    fake.addVpc('us-east-1', { name: 'management' });
+    const member = fake.account(MEMBER, { name: 'dev' });
+    member.addRole(ROLE, {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${FAKE_ACCOUNT}:root` }, Action: 'sts:AssumeRole' }],
+    });
+    member.addVpc('us-east-1', { name: 'dev' });
+
+    const planned = await flowfix(['plan', '--org', '--assume-role', ROLE, '--regions', 'us-east-1']);
+
+    expect(planned.code).toBe(2);
+    const closing = planned.stdout.trimEnd().split('\n').pop();
+    expect(closing).toBe(
+      `Plan: 2 accounts to change: 2 flow logs, 2 log groups, 2 roles to create; 2 retention policies, 2 role policies to set. Run \`flowfix apply --org --assume-role ${ROLE} --regions us-east-1\` to carry it out.`,
+    );
+    const [next, ...more] = nextCommands(planned.stdout + planned.stderr);
+    expect(more).toEqual([]);
+    const applied = await flowfix(next!);
+    expect([applied.code, applied.stderr]).toEqual([0, '']);
+    expect(member.flowLogs('us-east-1')).toHaveLength(1);
+    expect(fake.flowLogs('us-east-1')).toHaveLength(1);
+
+    const again = await flowfix(['plan', '--org', '--assume-role', ROLE, '--regions', 'us-east-1']);
+    expect(again.code).toBe(0);
+    expect(again.stdout.trimEnd().split('\n').pop()).toBe('No changes: every VPC in scope has a working flow log in the 2 accounts read.');
+  });
+
   test('GIVEN plan --snapshot THEN the closing line says applying means planning the live account again, and its command runs', async () => {
     fake.addVpc('us-east-1', { name: 'bare' });
     const snapshot = path.join(process.cwd(), 'examples/estate');

@@ -32,6 +32,7 @@ export async function planCommand(options: CommandOptions, io: Io, deps: Command
       command: 'plan',
       nextStep: applyCommandFor(options),
       fromSnapshot: options.snapshot !== undefined,
+      savedPlans: options.outDir !== undefined,
     });
   }
   const plans = accounts.flatMap((a) => (a.status === 'done' ? [a.value.plan] : []));
