@@ -37,7 +37,7 @@ const literalSchemaKeys = {
 
 const ASCII_FIRST_STRING_WIDTH = fileURLToPath(new URL('./string-width-ascii-first.mjs', import.meta.url));
 
-/** Every `string-width` (yargs and ora ask for 8.x, cliui and wrap-ansi for 7.x) → the ASCII-first one. */
+/** Every `string-width` (yargs asks for 8.x, cliui and wrap-ansi for 7.x) → the ASCII-first one. */
 const asciiFirstStringWidth = {
   name: 'ascii-first-string-width',
   setup(b) {

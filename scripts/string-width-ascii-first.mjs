@@ -2,7 +2,7 @@
 // the real module is loaded on the first string that is not printable ASCII. Loading it builds an
 // Intl.Segmenter and Unicode property regular expressions (\p{RGI_Emoji} and others), about 25 ms of
 // CPU that `flowfix --help` paid for text that is all ASCII. yargs, cliui and wrap-ansi (help layout)
-// and ora import it; string-width itself answers printable ASCII with its length, as here.
+// import it; string-width itself answers printable ASCII with its length, as here.
 let fullStringWidth;
 
 export default function stringWidth(input, options) {
