@@ -4,7 +4,7 @@ import * as z from 'zod';
 
 import { FlowfixError } from '../errors.js';
 import { AGGREGATION_INTERVALS, canonicalLogFormat, FILE_FORMATS, FLOW_LOG_FIELDS, isFlowLogField, logFormatProblem } from '../facts/flow-log-format.js';
-import { assumableRoleName, iamName, kmsKeyArn, logGroupName, managedPolicyArn, rolePath } from '../facts/names.js';
+import { assumableRoleName, externalId, iamName, kmsKeyArn, logGroupName, managedPolicyArn, rolePath, roleSessionName } from '../facts/names.js';
 import { isValidRegionName } from '../facts/regions.js';
 import { VPC_OR_SUBNET_ID } from '../facts/resources.js';
 import { MAX_TAG_KEY_CHARACTERS, MAX_TAG_VALUE_CHARACTERS, MAX_TAGS_PER_RESOURCE, parseTagAssignment, tagKeyProblem, tagValueProblem } from '../facts/tags.js';
@@ -221,14 +221,8 @@ export const userSettingsSchema = z.strictObject({
   accounts: z.array(accountId).min(1).optional(),
   excludeAccounts: z.array(accountId).min(1).optional(),
   assumeRole: assumableRoleName.optional(),
-  externalId: z
-    .string()
-    .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-')
-    .optional(),
-  roleSessionName: z
-    .string()
-    .regex(/^[\w+=,.@-]{2,64}$/, 'must be 2-64 characters of letters, digits and +=,.@-')
-    .optional(),
+  externalId: externalId.optional(),
+  roleSessionName: roleSessionName.optional(),
   exclude: z.array(exclusion).optional(),
   excludeTags: z.array(exclusion).optional(),
   skipDefaultVpcs: z.boolean().optional(),

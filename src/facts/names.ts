@@ -17,6 +17,16 @@ export const iamName = z.string().regex(IAM_NAME, `must be ${IAM_NAME_CHARACTERS
 /** A role to assume in other accounts: its name, as users tend to paste the ARN. */
 export const assumableRoleName = z.string().regex(IAM_NAME, `must be a role name (${IAM_NAME_CHARACTERS}), not an ARN`);
 
+/** sts:AssumeRole's RoleSessionName: 2-64 of these characters. */
+const SESSION_NAME_CHARACTERS = String.raw`\w+=,.@-`;
+export const roleSessionName = z.string().regex(new RegExp(`^[${SESSION_NAME_CHARACTERS}]{2,64}$`), 'must be 2-64 characters of letters, digits and +=,.@-');
+
+/** `text` in RoleSessionName's characters: any other becomes '-'. */
+export const inSessionNameCharacters = (text: string): string => text.replace(new RegExp(`[^${SESSION_NAME_CHARACTERS}]`, 'g'), '-');
+
+/** sts:AssumeRole's ExternalId. */
+export const externalId = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2-1224 characters of letters, digits and +=,.@:/-');
+
 /** IAM paths: "/" or /segments/ of name characters (IAM allows any printable ASCII; flowfix keeps to what fits an ARN pattern). */
 export const rolePath = z
   .string()

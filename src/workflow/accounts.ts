@@ -7,6 +7,7 @@ import { classifyAwsError, describeOrganizationPolicy, isAwsOrNetworkError, toFl
 import { partitionOfCaller } from '../aws/regions.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError, interrupted, isFlowfixError } from '../errors.js';
+import { inSessionNameCharacters } from '../facts/names.js';
 import { regionDeadlineMs } from '../inventory/collect-inventory.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
 import { identityOf, soleValue, type AccountOutcome, type AccountProblem, type AccountTarget, type RunAccounts } from '../report/org-report.js';
@@ -19,14 +20,14 @@ export const DEFAULT_ROLE_SESSION_NAME = 'flowfix';
 /**
  * The session name flowfix assumes member roles with unless --role-session-name says otherwise:
  * flowfix-<who the caller is> (the IAM user's name, the session of an assumed role such as an SSO user's
- * e-mail, root), so operators can be told apart in each member's CloudTrail. Within STS's pattern:
- * 2-64 characters of [\w+=,.@-]; anything else becomes '-'.
+ * e-mail, root), so operators can be told apart in each member's CloudTrail. Within STS's pattern
+ * (facts/names.ts): any other character becomes '-'.
  */
 export function defaultRoleSessionName(callerArn: string | undefined): string {
   const resource = /^arn:[^:]+:(?:iam|sts)::\d{12}:(.+)$/.exec(callerArn ?? '')?.[1];
   if (!resource) return DEFAULT_ROLE_SESSION_NAME;
   // user/path/alice → alice; assumed-role/Role/session → session; federated-user/bob → bob; root → root.
-  const who = resource.slice(resource.lastIndexOf('/') + 1).replace(/[^\w+=,.@-]/g, '-');
+  const who = inSessionNameCharacters(resource.slice(resource.lastIndexOf('/') + 1));
   if (who === '') return DEFAULT_ROLE_SESSION_NAME;
   // A caller that is itself a flowfix session (chained runs) keeps its name rather than growing a prefix.
   const name = who.startsWith(`${DEFAULT_ROLE_SESSION_NAME}-`) ? who : `${DEFAULT_ROLE_SESSION_NAME}-${who}`;
