@@ -1,73 +1,8 @@
 // One account is a list of one: every command and flag behaves the same for the caller's own account
 // and for `--accounts <that account>`: the same exit code, the same stdout and stderr, the same files,
 // the same calls to AWS. Each case runs on two fresh, identical fakes and compares everything.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
-import { runCli } from '../../src/cli/run.js';
-import { captureIo } from '../helpers/capture-io.js';
-import { FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
-
-const ENV = { CI: 'true', AWS_REGION: 'us-east-1' };
-
-/** Two regions: a VPC without flow logs in each, and a compliant one (so verify has a destination to look at). */
-function seedEstate(fake: FakeAws): void {
-  fake.addVpc('us-east-1', { name: 'bare' });
-  fake.addVpc('eu-west-1', { name: 'eu-bare' });
-  const ok = fake.addVpc('us-east-1', { name: 'ok' });
-  fake.addLogGroup('us-east-1', '/team/flow-logs', { retentionInDays: 400 });
-  fake.addFlowLog('us-east-1', { resourceId: ok, trafficType: 'ALL', logGroupName: '/team/flow-logs' });
-}
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-  files: Record<string, string>;
-  calls: string[];
-}
-
-/** What differs between two identical runs by nature: the time and the temporary directory. */
-const stable = (text: string, dir: string) =>
-  text
-    .split(dir)
-    .join('DIR')
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'TIME');
-
-/**
- * `argv` on a fresh estate (`{dir}` is a fresh directory); `before` runs first on the same fake (e.g.
- * saving a plan); `interrupted`: Ctrl-C came before the command started reading.
- */
-async function runOnce(argv: string[], { before, interrupted = false }: { before?: string[]; interrupted?: boolean }): Promise<Outcome> {
-  const fake = new FakeAws({ pageSize: 2 }).install();
-  const dir = await mkdtemp(path.join(tmpdir(), 'flowfix-parity-'));
-  const withDir = (args: string[]) => args.map((a) => a.replace('{dir}', dir));
-  try {
-    seedEstate(fake);
-    if (before) expect([0, 2]).toContain(await runCli(withDir(before), captureIo({ env: ENV })));
-    fake.calls.length = 0;
-    const io = captureIo({ env: ENV });
-    const controller = new AbortController();
-    if (interrupted) controller.abort();
-    const code = await runCli(withDir(argv), io, { signal: controller.signal });
-    const files: Record<string, string> = {};
-    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile())
-        files[path.relative(dir, path.join(entry.parentPath, entry.name))] = stable(await readFile(path.join(entry.parentPath, entry.name), 'utf8'), dir);
-    }
-    return {
-      code,
-      stdout: stable(io.out.join(''), dir),
-      stderr: stable(io.err.join(''), dir),
-      files,
-      calls: fake.calls.map((c) => `${c.account} ${c.region} ${c.service}:${c.operation}`).sort(),
-    };
-  } finally {
-    fake.restore();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { FAKE_ACCOUNT } from '../helpers/fake-aws.js';
+import { runOnce } from '../helpers/parity.js';
 
 /** [name, argv, exit code expected of both, options] */
 const CASES: [string, string[], number, { before?: string[]; interrupted?: boolean }?][] = [
