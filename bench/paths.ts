@@ -1,8 +1,8 @@
 // Where things are, seen from the compiled bench (dist-bench/bench/*.js): the repository root is two
-// levels up. src/policy/templates.ts finds policies/ relative to its own file, which is one level too
-// deep inside dist-bench/, so the bench reads the templates from the repository itself.
+// levels up. src/policy/templates.ts finds policies/ two levels above its own file, which inside
+// dist-bench/ is dist-bench/policies/: linkPoliciesIntoBenchBuild puts a link to policies/ there.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import type { PolicyDocument } from '../src/facts/policy-document.js';
@@ -15,6 +15,12 @@ export const BUNDLE_ENTRY = (JSON.parse(readFileSync(new URL('../../package.json
 
 export function repoPath(relative: string): string {
   return fileURLToPath(new URL(relative, new URL('../../', import.meta.url)));
+}
+
+/** dist-bench/policies → ../policies, for the modules that read policies/ relative to themselves (templates.ts). */
+export function linkPoliciesIntoBenchBuild(): void {
+  const link = new URL('../policies', import.meta.url);
+  if (!existsSync(link)) symlinkSync('../policies', link, 'dir');
 }
 
 function readPolicy(fileName: string): PolicyDocument {

@@ -24,7 +24,7 @@ import { runCliCase, type CliCaseResult, type CliEntry } from './cli-case.js';
 import { summarizeCpuProfile } from './cpu-profile.js';
 import { ACCOUNT_ESTATE, DEFAULT_ESTATE, LARGE_ESTATE, REGIONS_24_ESTATE } from './estate.js';
 import { runOrgCase, type OrgCaseResult, type OrgCaseTask } from './org-case.js';
-import { BUNDLE_ENTRY, REPO_ROOT } from './paths.js';
+import { BUNDLE_ENTRY, linkPoliciesIntoBenchBuild, REPO_ROOT } from './paths.js';
 import { runReadCase, type ReadCaseResult, type ReadCaseTask } from './read-case.js';
 import { renderMarkdown, type BenchResults } from './render.js';
 import { measureStartup } from './startup.js';
@@ -63,6 +63,7 @@ async function main(): Promise<number> {
       child: { type: 'string' },
     },
   });
+  linkPoliciesIntoBenchBuild();
   if (values.child !== undefined) return runChild(JSON.parse(values.child) as Task);
 
   const latencyMs = nonNegativeInt(values['latency-ms'], '--latency-ms');

@@ -21,6 +21,12 @@ export interface AwsClients {
   iam(): IamApi;
   /** S3, for verifying delivery only; the client follows a bucket's region by itself. */
   s3(): S3Api;
+  /**
+   * Lets go of the SDK clients made so far (closing their connections); a later call makes new ones.
+   * Credentials and the caller's identity are kept. With many accounts, each account's ~35 clients
+   * (EC2 and CloudWatch Logs per region) would otherwise live until the last account is read.
+   */
+  release?(): void;
 }
 
 /** Per-call options of the reads: a signal that abandons the call (and its retries) when aborted. */

@@ -193,7 +193,7 @@ export async function createAwsSession(options: AwsClientOptions): Promise<AwsSe
   };
 }
 
-/** One account's clients, created per region on first use and kept for the run. */
+/** One account's clients, created per region on first use and kept until released. */
 type LoadedSdk = typeof import('./sdk.js');
 
 function clientsWith(sdk: LoadedSdk, config: ClientConfigs, options: Pick<AwsClientOptions, 'homeRegion' | 'credentialSource' | 'endpointUrl'>): AwsClients {
@@ -202,7 +202,9 @@ function clientsWith(sdk: LoadedSdk, config: ClientConfigs, options: Pick<AwsCli
   const ec2Clients = new Map<string, Ec2Sdk.EC2Client>();
   const ec2Apis = new Map<string, Ec2Api>();
   const logsApis = new Map<string, LogsApi>();
+  const logsClients = new Map<string, { destroy(): void }>();
   let iamApi: { region: string; api: IamApi } | undefined;
+  let iamClient: { destroy(): void } | undefined;
   let s3Api: S3Api | undefined;
   let s3Client: Promise<{ sdk: typeof S3Sdk; client: S3Sdk.S3Client }> | undefined;
   let stsClient: StsSdk.STSClient | undefined;
@@ -259,7 +261,9 @@ function clientsWith(sdk: LoadedSdk, config: ClientConfigs, options: Pick<AwsCli
     logs(region) {
       let api = logsApis.get(region);
       if (!api) {
-        api = createLogsApi(sdk, config.guard(new sdk.CloudWatchLogsClient(config(region, 'logs')), 'logs', region));
+        const client = config.guard(new sdk.CloudWatchLogsClient(config(region, 'logs')), 'logs', region);
+        logsClients.set(region, client);
+        api = createLogsApi(sdk, client);
         logsApis.set(region, api);
       }
       return api;
@@ -267,8 +271,11 @@ function clientsWith(sdk: LoadedSdk, config: ClientConfigs, options: Pick<AwsCli
 
     iam() {
       // IAM is global: one client, signed for the home region (the SDK picks the partition's endpoint).
-      if (iamApi?.region !== homeRegion)
-        iamApi = { region: homeRegion, api: createIamApi(sdk, config.guard(new sdk.IAMClient(config(homeRegion, 'iam')), 'iam', homeRegion)) };
+      if (iamApi?.region !== homeRegion) {
+        const client = config.guard(new sdk.IAMClient(config(homeRegion, 'iam')), 'iam', homeRegion);
+        iamClient = client;
+        iamApi = { region: homeRegion, api: createIamApi(sdk, client) };
+      }
       return iamApi.api;
     },
 
@@ -289,6 +296,24 @@ function clientsWith(sdk: LoadedSdk, config: ClientConfigs, options: Pick<AwsCli
       });
       s3Api ??= createS3Api(() => s3Client!);
       return s3Api;
+    },
+
+    release() {
+      const made: { destroy(): void }[] = [...ec2Clients.values(), ...logsClients.values()];
+      if (iamClient) made.push(iamClient);
+      if (stsClient) made.push(stsClient);
+      const s3 = s3Client;
+      ec2Clients.clear();
+      ec2Apis.clear();
+      logsApis.clear();
+      logsClients.clear();
+      iamApi = undefined;
+      iamClient = undefined;
+      stsClient = undefined;
+      s3Client = undefined;
+      s3Api = undefined;
+      for (const client of made) client.destroy();
+      void s3?.then(({ client }) => client.destroy()).catch(() => {});
     },
   };
 }

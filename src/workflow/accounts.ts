@@ -218,9 +218,10 @@ export async function forEachAccount<T>(
 ): Promise<AccountOutcome<T>[]> {
   const outcomes = await mapWithConcurrency(choice.targets, MAX_ACCOUNTS_AT_ONCE, async (account): Promise<AccountOutcome<T>> => {
     if (source.signal?.aborted) return { ...account, status: 'not-started' };
+    let clients: AwsClients | undefined;
     try {
       const stop = new AbortController();
-      const clients = clientsForAccount(account.accountId, choice, settings, source);
+      clients = clientsForAccount(account.accountId, choice, settings, source);
       const value = await withinDeadline(work({ clients, account, stop: stop.signal }), source.deadlineMs, account.accountId, stop);
       const answered = accountOf?.(value);
       if (account.accountId === THE_CALLER) return { accountId: answered ?? THE_CALLER, status: 'done', value };
@@ -244,6 +245,10 @@ export async function forEachAccount<T>(
         problem: accountProblem(err, account.accountId, settings, choice.invited?.includes(account.accountId) === true),
         thrown: err,
       };
+    } finally {
+      // With many accounts, one account's SDK clients go when its work ends (made again should it be
+      // written to later), so memory follows the accounts in flight, not all the accounts read.
+      if (choice.targets.length > 1) clients?.release?.();
     }
   });
   // A run of one account stops at its error, as it always has: there is no other account to go on with.
@@ -312,17 +317,17 @@ function enteringHint(error: ClassifiedAwsError, accountId: string, settings: Pi
     : 'run again; if it persists, check the account in the console';
 }
 
-export type AccountAssessment = Assessment & { clients: AwsClients };
-
 /**
- * Reads and assesses every account (`also`: more reading per account, e.g. verify's delivery check).
- * Region reads share one bound across accounts; the spinner follows a run of one account.
+ * Reads and assesses every account, and keeps of each only what `keep` returns (given the assessment
+ * and the account's clients, e.g. to look further, as verify's delivery check does): with many
+ * accounts, each one's inventory and audit are let go as soon as its work ends, not held until the
+ * last account is read. The spinner follows a run of one account.
  */
-export async function assessAccounts<T = object>(
+export async function assessAccounts<T>(
   settings: Settings,
   deps: WorkflowDeps & AccountSource,
-  also?: (assessment: Assessment, clients: AwsClients) => Promise<T>,
-): Promise<{ choice: AccountChoice; accounts: AccountOutcome<AccountAssessment & T>[] }> {
+  keep: (assessment: Assessment, clients: AwsClients) => T | Promise<T>,
+): Promise<{ choice: AccountChoice; accounts: AccountOutcome<T>[] }> {
   const choice = await chooseAccounts(settings, deps);
   const templates = deps.templates ?? loadPolicyTemplates();
   const one = choice.targets.length === 1;
@@ -333,9 +338,9 @@ export async function assessAccounts<T = object>(
     async ({ clients, stop }) => {
       const { progress, ...rest } = deps;
       const assessment = await assess(settings, { ...rest, clients, templates, stop, ...(one && progress ? { progress } : {}) });
-      return { ...assessment, clients, ...((await also?.(assessment, clients)) as T) };
+      return { accountId: assessment.inventory.accountId, kept: await keep(assessment, clients) };
     },
-    (a) => a.inventory.accountId,
+    (a) => a.accountId,
   );
-  return { choice, accounts };
+  return { choice, accounts: accounts.map((a) => (a.status === 'done' ? { ...a, value: a.value.kept } : a)) };
 }

@@ -144,6 +144,23 @@ describe('createAwsClients', () => {
     expect(sdk.ec2.call(0).thisValue).not.toBe(sdk.ec2.call(2).thisValue);
   });
 
+  it('GIVEN clients released THEN the next call goes through a new client, and the identity is not asked again', async () => {
+    sdk.ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [] });
+    sdk.sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/me' });
+    const clients = await testAwsClients();
+    await clients.callerIdentity();
+    const before = clients.ec2('eu-west-1');
+    await before.listVpcs();
+
+    clients.release!();
+
+    expect(clients.ec2('eu-west-1')).not.toBe(before);
+    await clients.ec2('eu-west-1').listVpcs();
+    expect(sdk.ec2.call(1).thisValue).not.toBe(sdk.ec2.call(0).thisValue);
+    await expect(clients.callerIdentity()).resolves.toEqual({ accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/me' });
+    expect(sdk.sts.calls()).toHaveLength(1);
+  });
+
   it('WHEN reading the identity, the regions and the role THEN the global calls go through the home region', async () => {
     sdk.sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/me' });
     sdk.ec2.on(DescribeRegionsCommand).resolves({ Regions: [] });

@@ -205,6 +205,8 @@ describe('many accounts', () => {
       expect(logged.map((f) => f.ResourceId).sort()).toEqual([...vpcs[account]!].sort());
       expect(logged.every((f) => f.DeliverLogsPermissionArn === `arn:aws:iam::${account}:role/flowfix-vpc-flow-logs`)).toBe(true);
     }
+    // Each account's clients are let go after its reads and made again to write: its credentials are kept.
+    for (const member of [DEV, PROD]) expect(fake.assumeRoleCalls(member)).toHaveLength(1);
     const writesBefore = mutatingOperations(fake.calls).length;
 
     const again = await run(['apply', '--org', '--assume-role', ROLE, '--yes']);

@@ -78,7 +78,7 @@ export async function applyCommand(options: CommandOptions, io: Io, deps: Comman
 
   /** A fresh plan per account, shown as `plan` shows it (JSON: the plans go into the apply document, warnings to stderr). */
   async function readFresh(wf: CommandWorkflow): Promise<{ choice: AccountChoice; accounts: AccountOutcome<Prepared>[] }> {
-    const { choice, accounts } = await assessAccounts(options.settings, wf);
+    const { choice, accounts } = await assessAccounts(options.settings, wf, ({ report, plan, inventory }, clients) => ({ report, plan, inventory, clients }));
     if (json) for (const a of accounts) if (a.status === 'done') printWarnings(a.value.report.warnings, io);
     if (!json)
       printReport(

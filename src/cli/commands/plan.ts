@@ -16,9 +16,11 @@ export async function planCommand(options: CommandOptions, io: Io, deps: Command
   const { settings } = options;
   const { choice, accounts, now } = await withWorkflow(options, io, deps, async (wf) => {
     // Read first, then ask IAM: nothing is written either way (the fallback probes are DryRun calls).
-    const read = await assessAccounts(settings, wf, async (assessment, clients) =>
-      options.checkPermissions ? { permissionCheck: await checkPlanPermissions(assessment, settings, { ...wf, clients }) } : {},
-    );
+    const read = await assessAccounts(settings, wf, async (assessment, clients) => ({
+      report: assessment.report,
+      plan: assessment.plan,
+      ...(options.checkPermissions ? { permissionCheck: await checkPlanPermissions(assessment, settings, { ...wf, clients }) } : {}),
+    }));
     return { ...read, now: new Date(wf.clock.now()) };
   });
   if (options.emit === 'telemetry-rule') {

@@ -17,6 +17,7 @@ export async function verifyCommand(options: CommandOptions, io: Io, deps: Comma
   const { choice, accounts, now } = await withWorkflow(options, io, deps, async (wf) => {
     // Only verify looks at the destinations (plan's reads stay at their floor).
     const read = await assessAccounts(settings, wf, async (assessment, clients) => ({
+      report: assessment.report,
       delivery: await checkDelivery(assessment, { ...wf, clients }, settings.concurrency),
     }));
     return { ...read, now: new Date(wf.clock.now()) };
