@@ -7,7 +7,7 @@ import { isPrerequisiteOnly } from '../actions/action-kind.js';
 import { isDeleteKind, kindOf, targetsOf } from '../actions/action-kinds.js';
 import { existingFlowLogVerdict } from '../actions/create-flow-logs.js';
 import type { AwsClients, CreateFlowLogsResult, DeleteFlowLogsResult } from '../aws/api.js';
-import { classifyAwsError, writeOutcomeUnknown } from '../aws/errors.js';
+import { classifyAwsError, denialHint, writeOutcomeUnknown, type ClassifiedAwsError } from '../aws/errors.js';
 import { isUnreadable, unreadableRegions, type Inventory } from '../inventory/types.js';
 import { actionNumber, type CreateFlowLogsAction, type DeleteFlowLogsAction, type Plan, type PlanAction } from '../plan/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -78,12 +78,19 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
     for (const id of ids) record({ ...outcome(action, id, status), ...extra });
   };
   const fail = (action: PlanAction, ids: string[], err: unknown, note?: string) => {
-    const { kind, code, message, action: iamAction } = classifyAwsError(err);
-    // A bare denial ("Access denied") must still say what to grant, and where.
-    const hint = kind === 'access-denied' ? kindOf(action).deniedHint?.(action.input, { code, message }, scopeOf(action)) : undefined;
-    const grant = kind === 'access-denied' ? (hint ?? `grant ${iamAction ?? action.permissions.join(', ')} in ${action.region}`) : undefined;
-    const why = grant ?? note;
-    recordAll(action, ids, 'failed', { code, message: why ? `${message} (${why})` : message });
+    const classified = classifyAwsError(err);
+    const hint = classified.kind === 'access-denied' ? deniedHint(action, classified) : note;
+    recordAll(action, ids, 'failed', { code: classified.code, message: classified.message, ...(hint ? { hint } : {}) });
+  };
+  /**
+   * A bare denial ("Access denied") must still say what to grant, and where; a grant is only the fix when
+   * no organization policy, boundary or Deny statement refused (denialHint).
+   */
+  const deniedHint = (action: PlanAction, { code, message, action: iamAction, denial }: ClassifiedAwsError): string => {
+    const grant =
+      kindOf(action).deniedHint?.(action.input, { code, message }, scopeOf(action)) ??
+      `grant ${iamAction ?? action.permissions.join(', ')} in ${action.region}`;
+    return denialHint(denial, grant);
   };
 
   /**
@@ -178,12 +185,12 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
       await options.clients.ec2(action.region).createFlowLogs({ ...action.input, ResourceIds: ids, DryRun: true });
       dryRunProbes.push({ region: action.region, allowed: true, code: 'DryRunOperation' });
     } catch (err) {
-      const { kind, code, message } = classifyAwsError(err);
-      const hint = kindOf(action).deniedHint?.(action.input, { code, message }, scopeOf(action));
+      const classified = classifyAwsError(err);
+      const { kind, code, message } = classified;
       dryRunProbes.push(
         kind === 'dry-run-ok'
           ? { region: action.region, allowed: true, code }
-          : { region: action.region, allowed: false, code, message: kind === 'access-denied' && hint ? `${message} (${hint})` : message },
+          : { region: action.region, allowed: false, code, message: kind === 'access-denied' ? `${message} (${deniedHint(action, classified)})` : message },
       );
     }
   }

@@ -16,6 +16,8 @@ export interface Outcome {
   /** AWS's code and message when failed. */
   code?: string;
   message?: string;
+  /** When failed: what would fix it, in flowfix's words (for access denied, fitting the policy layer that refused). */
+  hint?: string;
 }
 
 export interface DryRunProbe {

@@ -15,6 +15,94 @@ export interface ClassifiedAwsError {
   action?: string;
   /** For access-denied: the organization policy (SCP or RCP) whose explicit deny AWS names, when it does. */
   deniedBy?: OrganizationPolicyDeny;
+  /** For access-denied: which policy layer refused, as far as AWS's message says. */
+  denial?: AccessDenial;
+}
+
+/**
+ * The policy layers an access-denied message can name (IAM user guide, "Troubleshoot access denied error
+ * messages"): "… with an explicit deny in a service control policy", "… because no identity-based policy
+ * allows the … action", and so on (docs/aws-facts/access-denied-messages.md).
+ */
+export const DENY_LAYERS = {
+  'service control policy': 'service-control-policy',
+  'resource control policy': 'resource-control-policy',
+  'permissions boundary': 'permissions-boundary',
+  'identity-based policy': 'identity-based-policy',
+  'session policy': 'session-policy',
+  'resource-based policy': 'resource-based-policy',
+  'VPC endpoint policy': 'vpc-endpoint-policy',
+} as const;
+export type DenyLayer = (typeof DENY_LAYERS)[keyof typeof DENY_LAYERS];
+
+/** What an access-denied message says about why: the layer, a Deny statement or a missing Allow, the encoded details. */
+export interface AccessDenial {
+  /** Absent when the message names no layer (EC2's older "You are not authorized to perform this operation."). */
+  layer?: DenyLayer;
+  /** "with an explicit deny in …" (a Deny statement matched) rather than "because no … allows" (nothing allowed it). */
+  explicit: boolean;
+  /** The policy's ARN, when AWS names it ("… in a service control policy: arn:…"). */
+  policyArn?: string;
+  /**
+   * EC2's "Encoded authorization failure message: …", which only `aws sts decode-authorization-message` can
+   * read; kept only when it is made of the URL-safe base64 characters AWS uses.
+   */
+  encodedMessage?: string;
+}
+
+const LAYER_WORDS = Object.keys(DENY_LAYERS).join('|');
+// An ARN up to the first space; a sentence's closing period is not part of it.
+const NAMED_POLICY = '(?::\\s*(arn:[A-Za-z0-9-]+:[A-Za-z0-9-]*:[A-Za-z0-9-]*:\\d{0,12}:[A-Za-z0-9_/+=,.@-]*[A-Za-z0-9_/+=,@-]))?';
+const EXPLICIT_DENY = new RegExp(`with an explicit deny in an? (${LAYER_WORDS})${NAMED_POLICY}`, 'i');
+const NO_ALLOW = new RegExp(`because no (${LAYER_WORDS}) allows`, 'i');
+// Only the whole of it, and only when it is what AWS sends: it goes into a command the user may paste.
+const ENCODED = /Encoded authorization failure message:\s*([A-Za-z0-9_-]{16,})(?=$|[\s.])/;
+
+const layerNamed = (words: string): DenyLayer => Object.entries(DENY_LAYERS).find(([w]) => w.toLowerCase() === words.toLowerCase())![1];
+
+/** Why an access-denied message says the call was refused; undefined when it says nothing of it. */
+export function accessDenialIn(message: string): AccessDenial | undefined {
+  const encoded = ENCODED.exec(message)?.[1];
+  const withEncoded = encoded ? { encodedMessage: encoded } : {};
+  const explicit = EXPLICIT_DENY.exec(message);
+  if (explicit) return { layer: layerNamed(explicit[1]!), explicit: true, ...(explicit[2] ? { policyArn: explicit[2] } : {}), ...withEncoded };
+  const noAllow = NO_ALLOW.exec(message);
+  if (noAllow) return { layer: layerNamed(noAllow[1]!), explicit: false, ...withEncoded };
+  return encoded ? { explicit: false, ...withEncoded } : undefined;
+}
+
+/**
+ * What to do about a refused call, by the layer that refused it. `grant` (what to allow, where) is the fix
+ * only when nothing in the caller's identity policies allows the call: no grant gets past an organization
+ * policy, a permissions boundary or a Deny statement, so those hints say who can change what.
+ */
+export function denialHint(denial: AccessDenial | undefined, grant: string): string {
+  const policy = denial?.policyArn ? ` ${denial.policyArn}` : '';
+  const does = denial?.explicit ? 'denies' : 'does not allow';
+  switch (denial?.layer) {
+    case 'service-control-policy':
+    case 'resource-control-policy': {
+      const kind = denial.layer === 'service-control-policy' ? 'service control policy (SCP)' : 'resource control policy (RCP)';
+      return `your organization's ${kind}${policy} ${does} it: no grant on your role or user can change that; ask your organization's administrators to allow it for this account and region, or leave the region out (--regions)`;
+    }
+    case 'permissions-boundary':
+      return `the permissions boundary of the identity flowfix runs as ${does} it: a grant in its identity policies cannot go past the boundary; whoever manages the boundary must allow it (${grant})`;
+    case 'session-policy':
+      return `the session policy these credentials were issued with ${does} it: get credentials without that session policy, or with one that allows it (${grant})`;
+    case 'vpc-endpoint-policy':
+      return `the policy of the VPC endpoint the call went through ${does} it: ask the endpoint's owner to allow it, or call AWS without that endpoint`;
+    case 'identity-based-policy':
+      if (denial.explicit)
+        return `a Deny statement in an identity-based policy${policy} of the identity flowfix runs as refuses it: an added Allow cannot help; remove or narrow that statement`;
+      return grant;
+    case 'resource-based-policy':
+      return grant;
+    default:
+      // EC2 may give the reason only encoded: the caller (with sts:DecodeAuthorizationMessage) can read it.
+      return denial?.encodedMessage
+        ? `${grant}; AWS gave the reason only encoded: read it with aws sts decode-authorization-message --encoded-message ${denial.encodedMessage} --query DecodedMessage --output text (needs sts:DecodeAuthorizationMessage)`
+        : grant;
+  }
 }
 
 /**
@@ -177,7 +265,15 @@ export function classifyAwsError(err: unknown): ClassifiedAwsError {
 function accessDenied(code: string, message: string, taggedAction: string | undefined): ClassifiedAwsError {
   const action = /not authorized to perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)/i.exec(message)?.[1] ?? taggedAction;
   const deniedBy = organizationPolicyDenyIn(message);
-  return { kind: 'access-denied', code, message, ...(action === undefined ? {} : { action }), ...(deniedBy ? { deniedBy } : {}) };
+  const denial = accessDenialIn(message);
+  return {
+    kind: 'access-denied',
+    code,
+    message,
+    ...(action === undefined ? {} : { action }),
+    ...(deniedBy ? { deniedBy } : {}),
+    ...(denial ? { denial } : {}),
+  };
 }
 
 // Node puts the code on the error itself; happy-eyeballs connects (Node 20) wrap one per address
@@ -261,7 +357,7 @@ export function toFlowfixError(err: unknown, doing: string): FlowfixError {
         // An organization policy's deny is not the caller's IAM to fix.
         hint: classified.deniedBy
           ? `the ${describeOrganizationPolicy(classified.deniedBy)} denies ${classified.action ?? 'it'}: only the organization's administrators can change that; for the region list, name the regions to work in with --regions`
-          : `Allow ${classified.action ?? 'the action'} for the identity flowfix runs as (see policies/).`,
+          : denialHint(classified.denial, `Allow ${classified.action ?? 'the action'} for the identity flowfix runs as (see policies/).`),
         cause: err,
       });
     case 'network':

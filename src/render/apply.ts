@@ -3,6 +3,7 @@ import type { ApplyReport, DryRunCall, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
 import { DELIVERY_STATUS_INFO, DELIVERY_STATUSES, type DeliveryCheck, type DeliveryStatus, type InterfaceSample } from '../facts/delivery-status.js';
 import { actionNumber, type Plan } from '../plan/types.js';
+import { groupBy } from '../util/collections.js';
 import { fit, indent, inner, plural, table } from './layout.js';
 import { plainStyle, type Style } from './style.js';
 import { actionRows, type RenderOptions } from './text.js';
@@ -73,12 +74,13 @@ export const renderApplyReport = takesUntrusted(function renderApplyReport(
 ): string {
   const out: string[] = [];
   if (report.dryRunCalls.length > 0) out.push('', renderDryRunCalls(report.dryRunCalls, style, { width }, command), '');
-  const colour = (o: Outcome) => (o.status === 'failed' ? style.red : o.status === 'applied' || o.status === 'deleted' ? style.green : (t: string) => t);
+  const colour = (o: Outcome) => (o.status === 'applied' || o.status === 'deleted' ? style.green : (t: string) => t);
   const rows = [['STATUS', 'REGION', 'RESOURCE', 'ACTION', 'DETAIL']];
-  for (const o of report.outcomes) {
-    rows.push([colour(o)(o.status), o.region, o.resourceId, o.kind, o.code ? `${o.code}: ${o.message}` : (o.detail ?? '')]);
-  }
-  if (report.outcomes.length > 0) out.push(table(rows, style, true, width));
+  // Failures are said once per cause below, not once per resource.
+  for (const o of report.outcomes.filter((o) => o.status !== 'failed')) rows.push([colour(o)(o.status), o.region, o.resourceId, o.kind, o.detail ?? '']);
+  if (rows.length > 1) out.push(table(rows, style, true, width));
+  const failures = groupFailures(report.outcomes);
+  failures.forEach((f, i) => out.push(renderFailure(f, failures.length > 1 ? i + 1 : undefined, style, width)));
   for (const p of report.dryRunProbes) {
     const line = p.allowed
       ? `dry run ${p.region}: CreateFlowLogs would be allowed (${p.code})`
@@ -94,6 +96,76 @@ export const renderApplyReport = takesUntrusted(function renderApplyReport(
     out.push(fit(style.yellow('Interrupted: the call in flight finished, nothing more was started. Run the same command again to finish.'), width));
   return out.join('\n');
 });
+
+/** Resources that failed the same way: one action, one region, the same code, message and hint. */
+interface FailureGroup {
+  actionId: string;
+  kind: Outcome['kind'];
+  region: string;
+  resourceIds: string[];
+  code?: string;
+  message?: string;
+  hint?: string;
+}
+
+/** Failed outcomes grouped by cause, in the order they happened; each resource stays listed. */
+function groupFailures(outcomes: Outcome[]): FailureGroup[] {
+  const groups = new Map<string, FailureGroup>();
+  for (const o of outcomes) {
+    if (o.status !== 'failed') continue;
+    const key = JSON.stringify([o.actionId, o.region, o.code, o.message, o.hint]);
+    const group = groups.get(key);
+    if (group) group.resourceIds.push(o.resourceId);
+    else
+      groups.set(key, {
+        actionId: o.actionId,
+        kind: o.kind,
+        region: o.region,
+        resourceIds: [o.resourceId],
+        ...(o.code === undefined ? {} : { code: o.code }),
+        ...(o.message === undefined ? {} : { message: o.message }),
+        ...(o.hint === undefined ? {} : { hint: o.hint }),
+      });
+  }
+  return [...groups.values()];
+}
+
+/** Up to this many resources are named in a failure's line; the JSON report lists every one. */
+const NAMED_RESOURCES = 5;
+
+function resourceNoun(ids: string[]): [noun: string, nouns: string] {
+  if (ids.every((id) => id.startsWith('vpc-'))) return ['VPC', 'VPCs'];
+  if (ids.every((id) => id.startsWith('subnet-'))) return ['subnet', 'subnets'];
+  return ['resource', 'resources'];
+}
+
+/** "vpc-1, vpc-2, vpc-3, vpc-4, vpc-5 and 7 more (every one in --format json)". */
+function compactList(ids: string[], named = NAMED_RESOURCES): string {
+  if (ids.length <= named + 1) return ids.join(', ');
+  return `${ids.slice(0, named).join(', ')} and ${ids.length - named} more (every one in --format json)`;
+}
+
+/** One cause, once: what failed where, on which resources, AWS's words, then what would fix it. */
+function renderFailure(f: FailureGroup, number: number | undefined, style: Style, width: number | undefined): string {
+  const [noun, nouns] = resourceNoun(f.resourceIds);
+  const head = `Failed${number === undefined ? '' : ` (${number})`}: ${f.kind} in ${f.region} (call ${actionNumber(f.actionId)}), ${plural(f.resourceIds.length, noun, nouns)}: ${compactList(f.resourceIds)}`;
+  const lines = [fit(style.red(head), width)];
+  if (f.code) lines.push(fit(`  ${f.code}: ${shortenEncoded(f.message ?? '', f.hint)}`, width, 4));
+  if (f.hint) lines.push(fit(style.yellow(`  Fix: ${f.hint}`), width, 4));
+  return lines.join('\n');
+}
+
+/**
+ * EC2's encoded authorization message (a thousand characters or more) is printed at most once, in the
+ * hint's decode command when AWS named no reason in words; the JSON report keeps it whole.
+ */
+function shortenEncoded(message: string, hint: string | undefined): string {
+  return message.replace(
+    /(Encoded authorization failure message:\s*)([A-Za-z0-9_-]{16,})/,
+    (_all, label: string, encoded: string) =>
+      `${label}(${encoded.length} characters, ${hint?.includes(encoded) ? 'in the command below' : 'in --format json'})`,
+  );
+}
 
 /** "1 delivering (…); 2 with no delivery error yet …", in the one vocabulary, for the statuses present. */
 function deliveryCounts(statuses: DeliveryStatus[], separator: string): string {
@@ -125,7 +197,13 @@ export const renderVerification = takesUntrusted(function renderVerification(
     ', ',
   );
   const lines = [fit(style.bold(`Verification: ${delivering}/${results.length} ${DELIVERY_STATUS_INFO.delivering.counted}${waiting}`), width)];
-  for (const r of bad) lines.push(fit(style.red(`  ${r.region} ${r.resourceId}: ${r.status}${r.message ? `: ${r.message}` : ''}`), width, 4));
+  // Resources in the same state for the same reason (every VPC a refused call left without a flow log) on one line.
+  for (const group of groupBy(bad, (r) => JSON.stringify([r.region, r.status, r.message])).values()) {
+    const { region, status, message } = group[0]!;
+    const ids = group.map((r) => r.resourceId);
+    const which = ids.length === 1 ? ids[0]! : `${plural(ids.length, ...resourceNoun(ids))} (${compactList(ids)})`;
+    lines.push(fit(style.red(`  ${region} ${which}: ${status}${message ? `: ${message}` : ''}`), width, 4));
+  }
   for (const r of pending.filter((p) => p.delivery === 'not-checked' || p.delivery === 'no-network-interfaces'))
     lines.push(fit(style.yellow(`  ${r.region} ${r.resourceId}: ${r.message}`), width, 4));
   return lines.join('\n');

@@ -26,6 +26,12 @@ export const outcomeSchema = z.strictObject({
   detail: z.string().optional().describe('Why skipped or already done, or the exact call a dry run would send'),
   code: z.string().optional().describe("AWS's error code when failed"),
   message: z.string().optional().describe("AWS's message when failed"),
+  hint: z
+    .string()
+    .optional()
+    .describe(
+      "When failed: what would fix it, in flowfix's words (for access denied, fitting the layer that refused: SCP, permissions boundary, identity policy)",
+    ),
 });
 
 export const dryRunProbeSchema = z.strictObject({

@@ -6,7 +6,7 @@ import type { Settings } from '../config/settings.js';
 import { isFlowfixError } from '../errors.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
 import { readDeliveryEvidence } from '../inventory/delivery-evidence.js';
-import type { Inventory } from '../inventory/types.js';
+import { readRegion, type Inventory } from '../inventory/types.js';
 import { permissionsMissing, type PermissionCheck } from '../plan/permission-check.js';
 import { planDocument } from '../plan/plan-file.js';
 import type { Plan } from '../plan/types.js';
@@ -76,10 +76,8 @@ export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, 
   let verifyInterrupted = false;
   if (!request.dryRun && !report.interrupted) {
     const gone = new Set(report.outcomes.filter((o) => o.kind === 'create-flow-logs' && o.status === 'skipped').map((o) => o.resourceId));
-    // Applied, not merely already done: only a change made now can still be propagating.
-    const policyChanged = report.outcomes.some((o) => (o.kind === 'create-role' || o.kind === 'put-role-policy') && o.status === 'applied');
     try {
-      verification = await verify(plan, settings, gone, { wait: request.wait, policyChanged }, deps, timings);
+      verification = await verify(plan, settings, gone, { wait: request.wait, changedRoles: rolesChangedBy(report) }, deps, timings);
     } catch (err) {
       // Ctrl-C while re-reading: what was applied is reported all the same, unverified.
       if (!(isFlowfixError(err) && err.code === 'Interrupted')) throw err;
@@ -103,15 +101,30 @@ export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, 
 }
 
 /**
+ * The roles (by name) this run created or gave a policy: applied, not merely already done, since only a
+ * change made now can still be propagating through IAM.
+ */
+function rolesChangedBy(report: ApplyReport): Set<string> {
+  return new Set(report.outcomes.filter((o) => (o.kind === 'create-role' || o.kind === 'put-role-policy') && o.status === 'applied').map((o) => o.resourceId));
+}
+
+/** Whether a flow log delivers through one of `roles` of the plan's account (a role name is unique in its account). */
+function usesRole(deliverLogsPermissionArn: string | undefined, accountId: string, roles: ReadonlySet<string>): boolean {
+  const match = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(deliverLogsPermissionArn ?? '');
+  return match !== null && match[1] === accountId && roles.has(match[2]!);
+}
+
+/**
  * Re-reads the regions apply touched and looks at the destinations of flow logs with no delivery error
- * yet. With `wait`, until every new flow log has delivered or time is up. Right after a role or policy
- * change a FAILED status is re-read for the grace period before it is reported.
+ * yet. With `wait`, until every new flow log has delivered or time is up. A FAILED status of a flow log
+ * that delivers through a role this run created or changed is re-read for the grace period before it is
+ * reported; any other FAILED flow log (one that uses another role, or none) is reported at once.
  */
 async function verify(
   plan: Plan,
   settings: Settings,
   skippedIds: ReadonlySet<string>,
-  { wait, policyChanged }: { wait: boolean; policyChanged: boolean },
+  { wait, changedRoles }: { wait: boolean; changedRoles: ReadonlySet<string> },
   deps: WorkflowDeps,
   timings: ApplyTimings,
 ): Promise<Verification[]> {
@@ -121,7 +134,7 @@ async function verify(
   if (touched.length === 0) return [];
   const started = deps.clock.now();
   const deadline = started + timings.waitTimeoutMs;
-  const graceUntil = policyChanged ? started + timings.failedGraceMs : started;
+  const graceUntil = started + timings.failedGraceMs;
   for (;;) {
     const after = await collectInventory(deps.clients, { ...settings, regions: touched });
     const byStatus = verifyTargets(plan, after, skippedIds);
@@ -133,14 +146,18 @@ async function verify(
     const results = verifyTargets(plan, after, skippedIds, evidence);
     // Only flow logs that can still deliver are waited for: one without network interfaces has nothing to log.
     const pending = results.filter((r) => r.status === 'pending' && r.delivery !== 'no-network-interfaces').length;
-    const failed = results.filter((r) => r.status === 'delivery-failed').length;
+    const failed = results.filter((r) => r.status === 'delivery-failed');
+    const roleOf = new Map(
+      touched.flatMap((region) => readRegion(after, region)?.flowLogs.map((f) => [f.flowLogId, f.deliverLogsPermissionArn] as const) ?? []),
+    );
+    const propagating = failed.filter((r) => r.flowLogId !== undefined && usesRole(roleOf.get(r.flowLogId), plan.accountId, changedRoles));
     const now = deps.clock.now();
-    const inGrace = failed > 0 && now < graceUntil;
+    const inGrace = propagating.length > 0 && now < graceUntil;
     const waiting = wait && pending > 0 && now < deadline;
     if ((!inGrace && !waiting) || deps.signal?.aborted) {
-      return policyChanged && failed > 0
+      return propagating.length > 0
         ? results.map((r) =>
-            r.status === 'delivery-failed'
+            propagating.includes(r)
               ? { ...r, message: `${r.message}; still FAILED ${Math.round((now - started) / 1000)}s after the delivery role changed` }
               : r,
           )
@@ -148,7 +165,7 @@ async function verify(
     }
     deps.notify?.(
       inGrace
-        ? `Delivery FAILED for ${plural(failed, 'flow log')} right after the delivery role changed: re-reading while IAM propagates…`
+        ? `Delivery FAILED for ${plural(propagating.length, 'flow log')} right after this run changed its delivery role: re-reading while IAM propagates…`
         : `Waiting for first delivery of ${plural(pending, 'flow log')}…`,
     );
     await deps.clock.sleep(timings.waitIntervalMs);

@@ -1,4 +1,13 @@
-import { classifyAwsError, isAwsOrNetworkError, organizationPolicyDenyIn, tagIamAction, toFlowfixError, writeOutcomeUnknown } from '../../src/aws/errors.js';
+import {
+  accessDenialIn,
+  classifyAwsError,
+  denialHint,
+  isAwsOrNetworkError,
+  organizationPolicyDenyIn,
+  tagIamAction,
+  toFlowfixError,
+  writeOutcomeUnknown,
+} from '../../src/aws/errors.js';
 import { FlowfixError } from '../../src/errors.js';
 import { awsError } from '../helpers/mock-aws-sdk.js';
 
@@ -65,6 +74,7 @@ describe('classifyAwsError', () => {
       code: 'UnauthorizedOperation',
       message: err.message,
       action: 'ec2:DescribeFlowLogs',
+      denial: { layer: 'identity-based-policy', explicit: false },
     });
   });
 
@@ -220,5 +230,75 @@ describe('organizationPolicyDenyIn: the explicit deny by an SCP or RCP, as AWS w
     expect(error.hint).toBe(
       `the service control policy (SCP) ${SCP} denies ec2:DescribeRegions: only the organization's administrators can change that; for the region list, name the regions to work in with --regions`,
     );
+  });
+});
+
+describe('accessDenialIn and denialHint: the fix that fits the layer that refused', () => {
+  const GRANT = 'grant ec2:CreateFlowLogs';
+  const SCP = 'arn:aws:organizations::999999999999:policy/o-abc/service_control_policy/p-1';
+  const ENCODED = 'g4oZPBqZ4Bni8dE5dGjxYTnOZ_-x0123456789';
+  test.each([
+    [
+      `User: a is not authorized to perform: ec2:CreateFlowLogs on resource: b with an explicit deny in a service control policy: ${SCP}. Encoded authorization failure message: ${ENCODED}`,
+      { layer: 'service-control-policy', explicit: true, policyArn: SCP, encodedMessage: ENCODED },
+      /^your organization's service control policy \(SCP\) arn:\S+p-1 denies it: no grant/,
+    ],
+    [
+      'User: a is not authorized to perform: logs:CreateLogGroup with an explicit deny in a resource control policy',
+      { layer: 'resource-control-policy', explicit: true },
+      /^your organization's resource control policy \(RCP\) denies it/,
+    ],
+    [
+      'User: a is not authorized to perform: x:Y because no service control policy allows the x:Y action',
+      { layer: 'service-control-policy', explicit: false },
+      /service control policy \(SCP\) does not allow it: no grant/,
+    ],
+    [
+      'User: a is not authorized to perform: x:Y because no permissions boundary allows the x:Y action',
+      { layer: 'permissions-boundary', explicit: false },
+      /^the permissions boundary .* does not allow it: a grant in its identity policies cannot go past the boundary.*\(grant ec2:CreateFlowLogs\)$/,
+    ],
+    [
+      'User: a is not authorized to perform: x:Y with an explicit deny in a permissions boundary',
+      { layer: 'permissions-boundary', explicit: true },
+      /^the permissions boundary .* denies it/,
+    ],
+    [
+      'User: a is not authorized to perform: x:Y with an explicit deny in an identity-based policy: arn:aws:iam::1:policy/NoFlowLogs',
+      { layer: 'identity-based-policy', explicit: true, policyArn: 'arn:aws:iam::1:policy/NoFlowLogs' },
+      /^a Deny statement in an identity-based policy arn:aws:iam::1:policy\/NoFlowLogs .*an added Allow cannot help/,
+    ],
+    [
+      'User: a is not authorized to perform: x:Y because no identity-based policy allows the x:Y action',
+      { layer: 'identity-based-policy', explicit: false },
+      /^grant ec2:CreateFlowLogs$/,
+    ],
+    [
+      'User: a is not authorized to perform: x:Y because no session policy allows the x:Y action',
+      { layer: 'session-policy', explicit: false },
+      /^the session policy these credentials were issued with does not allow it/,
+    ],
+    [
+      'User: a is not authorized to perform: x:Y with an explicit deny in a VPC endpoint policy',
+      { layer: 'vpc-endpoint-policy', explicit: true },
+      /^the policy of the VPC endpoint/,
+    ],
+    [
+      `You are not authorized to perform this operation. Encoded authorization failure message: ${ENCODED}`,
+      { explicit: false, encodedMessage: ENCODED },
+      new RegExp(
+        `^grant ec2:CreateFlowLogs; AWS gave the reason only encoded: read it with aws sts decode-authorization-message --encoded-message ${ENCODED} `,
+      ),
+    ],
+    ['Access denied', undefined, /^grant ec2:CreateFlowLogs$/],
+  ])('GIVEN %s THEN the denial and the hint fit', (message, denial, hint) => {
+    expect(accessDenialIn(message)).toEqual(denial);
+    expect(denialHint(accessDenialIn(message), GRANT)).toMatch(hint);
+  });
+
+  test('GIVEN an encoded message with characters AWS never sends THEN it is not put into a command', () => {
+    const hostile = 'You are not authorized to perform this operation. Encoded authorization failure message: abcdefghijklmnopq;rm -rf ~';
+    expect(accessDenialIn(hostile)).toBeUndefined();
+    expect(denialHint(accessDenialIn(hostile), GRANT)).toBe(GRANT);
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { applyCommand } from '../../src/cli/commands/apply.js';
 import { toCommandOptions } from '../../src/cli/options.js';
 import { PromptCancelled } from '../../src/io/prompter.js';
+import { failureBlock } from '../helpers/apply-output.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
 import { DEFAULT_BOUNDARY, FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 import { FakeClock } from '../helpers/fake-clock.js';
@@ -233,7 +234,7 @@ describe('flowfix apply against a stateful fake', () => {
 
     const first = await run(['apply', '--yes', '--scope', 'subnet', '--regions', 'us-east-1']);
     expect(first.code).toBe(1);
-    expect(first.stdout).toMatch(/failed .*InternalError/);
+    expect(failureBlock(first.stdout, 'us-east-1', 'create-flow-logs')).toMatch(/ InternalError/);
     expect(fake.flowLogs('us-east-1')).toHaveLength(0);
 
     const second = await run(['apply', '--yes', '--scope', 'subnet', '--regions', 'us-east-1']);
@@ -319,7 +320,7 @@ describe('flowfix apply against a stateful fake', () => {
     fake.denyPassRole();
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/failed .*UnauthorizedOperation.*iam:PassRole/);
+    expect(failureBlock(result.stdout, 'us-east-1', 'create-flow-logs')).toMatch(/ UnauthorizedOperation.*iam:PassRole/);
     expect(fake.logGroup('us-east-1', GROUP)).toBeDefined();
     expect(fake.flowLogs('us-east-1')).toEqual([]);
   });
@@ -423,8 +424,8 @@ describe('flowfix apply against a stateful fake', () => {
     });
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(
-      /failed .*FlowLogAlreadyExists: flow log fl-\w+ to \/flowfix\/vpc-flow-logs already exists but its delivery FAILED \(Access error\); delete it/,
+    expect(failureBlock(result.stdout, 'us-east-1', 'create-flow-logs')).toMatch(
+      /FlowLogAlreadyExists: flow log fl-\w+ to \/flowfix\/vpc-flow-logs already exists but its delivery FAILED \(Access error\); delete it/,
     );
     expect(fake.calls.filter((c) => c.operation === 'CreateFlowLogs')).toEqual([]);
   });
@@ -449,10 +450,8 @@ describe('flowfix apply against a stateful fake', () => {
 
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
 
-    expect(result.stdout).toMatch(
-      new RegExp(
-        `failed\\s+us-east-1\\s+${clashing}\\s+create-flow-logs\\s+FlowLogAlreadyExists: flow log fl-\\w+ to /flowfix/vpc-flow-logs already exists but it is ACTIVE and captures ACCEPT`,
-      ),
+    expect(failureBlock(result.stdout, 'us-east-1', 'create-flow-logs')).toMatch(
+      new RegExp(`, 1 VPC: ${clashing} FlowLogAlreadyExists: flow log fl-\\w+ to /flowfix/vpc-flow-logs already exists but it is ACTIVE and captures ACCEPT`),
     );
     expect(fake.flowLogs('us-east-1').filter((f) => f.ResourceId === fine && f.TrafficType === 'REJECT')).toHaveLength(1);
     expect(result.code).toBe(1);

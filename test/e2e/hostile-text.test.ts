@@ -113,7 +113,7 @@ describe('hostile text from AWS and files is shown, never acted on', () => {
     fake.failNext('CreateLogGroup', { name: 'InvalidParameterException', message: HOSTILE, httpStatusCode: 400 }, { region: 'eu-west-1' });
     const result = await runInert('apply', ['apply', '--yes']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/failed .*InvalidParameterException: pwn\\x1b\[2K/);
+    expect(result.stdout).toMatch(/^Failed: create-log-group in eu-west-1 .*\n {2}InvalidParameterException: pwn\\x1b\[2K/m);
     expect(result.stdout).toMatch(/Summary: /);
   });
 

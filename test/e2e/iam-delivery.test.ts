@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import { applyCommand } from '../../src/cli/commands/apply.js';
 import { toCommandOptions } from '../../src/cli/options.js';
+import { failureBlock } from '../helpers/apply-output.js';
 import { captureIo, runFlowfix } from '../helpers/capture-io.js';
 import { DEFAULT_BOUNDARY, FAKE_ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
 import { FakeClock } from '../helpers/fake-clock.js';
@@ -162,7 +163,9 @@ describe('policy size', () => {
 
     const applied = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(applied.code).toBe(1);
-    expect(applied.stdout).toMatch(/failed\s+global\s+flowfix-vpc-flow-logs\s+put-role-policy\s+LimitExceeded(Exception)?: Maximum policy size/);
+    expect(failureBlock(applied.stdout, 'global', 'put-role-policy')).toMatch(
+      /, 1 resource: flowfix-vpc-flow-logs LimitExceeded(Exception)?: Maximum policy size/,
+    );
   });
 });
 
@@ -179,7 +182,7 @@ describe('hints that point at the right thing', () => {
     fake.addVpc('us-east-1');
     const result = await run(['apply', '--yes', '--regions', 'us-east-1', '--kms-key', key]);
     expect(result.code).toBe(1);
-    const line = result.stdout.split('\n').find((l) => /create-log-group/.test(l) && /failed/.test(l)) ?? '';
+    const line = failureBlock(result.stdout, 'us-east-1', 'create-log-group') ?? '';
     expect(line).toMatch(/AccessDeniedException: The specified KMS key does not exist or is not allowed/);
     expect(line).toMatch(/not the operator's IAM: the policy of KMS key .* must allow the principal logs\.us-east-1\.amazonaws\.com/);
     expect(line).toMatch(/ArnEquals kms:EncryptionContext:aws:logs:arn arn:aws:logs:us-east-1:111111111111:log-group:\/flowfix\/vpc-flow-logs/);
@@ -192,7 +195,7 @@ describe('hints that point at the right thing', () => {
     fake.denyAction('CreateFlowLogs');
     const result = await run(['apply', '--yes', '--regions', 'us-east-1', '--destination', 's3://acme-logs']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/UnauthorizedOperation: .*operator-apply-s3\.json with BucketName acme-logs/);
+    expect(failureBlock(result.stdout, 'us-east-1', 'create-flow-logs')).toMatch(/UnauthorizedOperation: .*operator-apply-s3\.json with BucketName acme-logs/);
     expect(result.stdout).not.toMatch(/PassRole/);
     const dryRun = await run(['apply', '--dry-run', '--regions', 'us-east-1', '--destination', 's3://acme-logs']);
     expect(dryRun.stdout).toMatch(/CreateFlowLogs refused: UnauthorizedOperation: .*operator-apply-s3\.json/);
@@ -207,8 +210,8 @@ describe('hints that point at the right thing', () => {
     fake.grantOperatorPolicy('operator-apply-retention.json', { LogGroupName: '/team/flow' }); // what was attempted is what the hint asks for
     const result = await run(['apply', '--yes', '--regions', 'us-east-1']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(
-      /put-retention-policy\s+AccessDeniedException: .*attach policies\/operator-apply-retention\.json with LogGroupName \/team\/flow/,
+    expect(failureBlock(result.stdout, 'us-east-1', 'put-retention-policy')).toMatch(
+      /AccessDeniedException: .*attach policies\/operator-apply-retention\.json with LogGroupName \/team\/flow/,
     );
   });
 });
@@ -268,7 +271,7 @@ describe('verification says only what it knows', () => {
       },
       { waitIntervalMs: 1, failedGraceMs: 60_000 },
     );
-    expect(result.err).toMatch(/Delivery FAILED for 1 flow log right after the delivery role changed: re-reading/);
+    expect(result.err).toMatch(/Delivery FAILED for 1 flow log right after this run changed its delivery role: re-reading/);
     expect(result.out).toMatch(/Verification: 1\/1 delivering/);
     expect(result.code).toBe(0);
   });

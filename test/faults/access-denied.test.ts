@@ -1,6 +1,7 @@
 // AccessDenied / UnauthorizedOperation on each call flowfix makes: the message names the missing IAM
 // action and the region, the other regions go on, exit 1, and never a stack trace.
 
+import { failureBlock } from '../helpers/apply-output.js';
 import { runFlowfix, type CapturedRun } from '../helpers/capture-io.js';
 import { FakeAws } from '../helpers/fake-aws.js';
 
@@ -177,9 +178,11 @@ describe('access denied on a write, flowfix apply --yes', () => {
   });
   afterEach(() => fake.restore());
 
-  /** The apply report's row for a kind of action in a region. */
+  /** The apply report's row for a kind of action in a region; failures are said once per cause, as a block. */
   const row = (stdout: string, status: string, region: string, kind: string) =>
-    stdout.split('\n').find((line) => new RegExp(`^${status}\\s+${region}\\s+\\S+\\s+${kind}\\b`).test(line));
+    status === 'failed'
+      ? failureBlock(stdout, region, kind)
+      : stdout.split('\n').find((line) => new RegExp(`^${status}\\s+${region}\\s+\\S+\\s+${kind}\\b`).test(line));
 
   test.each([
     { operation: 'CreateLogGroup', kind: 'create-log-group', code: 'AccessDeniedException', action: 'logs:CreateLogGroup' },

@@ -2,6 +2,7 @@
 // the region is reported as failed with the cause, the other region goes on, exit 1, never a crash,
 // and a later run, once AWS answers again, finishes the job.
 
+import { failureBlock } from '../helpers/apply-output.js';
 import { runFlowfix, type CapturedRun } from '../helpers/capture-io.js';
 import { FakeAws, type InjectedError } from '../helpers/fake-aws.js';
 
@@ -120,7 +121,7 @@ describe('a write that keeps failing after the SDK retries, flowfix apply --yes'
       const result = await run(['apply', '--yes']);
 
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(new RegExp(`^failed\\s+eu-west-1\\s+\\S+\\s+${kind}\\s+${error.name}: `, 'm'));
+      expect(failureBlock(result.stdout, 'eu-west-1', kind)).toMatch(new RegExp(` ${error.name}: `));
       expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId)).toEqual([east]);
       expectNoCrash(result);
 
@@ -146,7 +147,7 @@ describe('a write that keeps failing after the SDK retries, flowfix apply --yes'
       const result = await run(['apply', '--yes']);
 
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(new RegExp(`^failed\\s+global\\s+\\S+\\s+${kind}\\s+${error.name}: `, 'm'));
+      expect(failureBlock(result.stdout, 'global', kind)).toMatch(new RegExp(` ${error.name}: `));
       expect(result.stdout).toMatch(/^skipped\s+eu-west-1\s+\S+\s+create-flow-logs\s+delivery role not ready/m);
       for (const region of ['us-east-1', 'eu-west-1']) expect(fake.logGroup(region, GROUP)).toBeDefined();
       expectNoCrash(result);

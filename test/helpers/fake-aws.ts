@@ -284,7 +284,16 @@ interface OrganizationPolicyDenial {
   policyArn: string;
   /** The services whose calls it denies there. */
   services: readonly ('ec2' | 'logs')[];
+  /** Only these operations (e.g. CreateFlowLogs, as a landing zone's "no flow-log changes" guardrail); absent: every one. */
+  operations?: readonly string[];
 }
+
+/**
+ * How an identity's own policies refuse a call, in AWS's words (docs/aws-facts/access-denied-messages.md):
+ * no identity-based policy allows it (the default), a Deny statement in one, the permissions boundary
+ * allows it not, or (EC2, as it long answered) only an encoded message.
+ */
+export type IdentityDenial = 'no-allow' | 'deny-statement' | 'boundary' | 'encoded-only';
 
 /** Temporary credentials STS handed out: which account they act in, until when. */
 interface IssuedCredentials {
@@ -318,7 +327,7 @@ export class FakeAws {
   now: () => number = () => Date.now();
   private stubs: AwsStub<any, any, any>[] = [];
   private failures: { operation: string; region?: string; account?: string; remaining: number; error: InjectedError; afterEffect: boolean }[] = [];
-  private denied: { operation: string; region?: string }[] = [];
+  private denied: { operation: string; region?: string; by: IdentityDenial }[] = [];
   private passRoleDenied = false;
   private rootCaller = false;
   private assumeFailuresAfterCreate = 0;
@@ -900,8 +909,8 @@ export class FakeAws {
     this.failures.push({ operation: normaliseOp(operation), ...region, ...account, remaining: opts.times ?? 1, error, afterEffect: opts.afterEffect === true });
   }
 
-  denyAction(operation: string, opts: { region?: string } = {}): void {
-    this.denied.push({ operation: normaliseOp(operation), ...(opts.region === undefined ? {} : { region: opts.region }) });
+  denyAction(operation: string, opts: { region?: string; by?: IdentityDenial } = {}): void {
+    this.denied.push({ operation: normaliseOp(operation), ...(opts.region === undefined ? {} : { region: opts.region }), by: opts.by ?? 'no-allow' });
   }
 
   /**
@@ -910,9 +919,10 @@ export class FakeAws {
    * still listed as enabled). The calls answer as AWS does: EC2 `UnauthorizedOperation` (HTTP 403), Logs
    * `AccessDeniedException`, both "… with an explicit deny in a service control policy: <policy ARN>"
    * (or "resource control policy" with `policy: 'rcp'`); `services` narrows it (e.g. an RCP on
-   * CloudWatch Logs only). Returns the policy ARN named.
+   * CloudWatch Logs only), `operations` to some calls (a guardrail that denies CreateFlowLogs: the region
+   * is read as usual, the write is refused). Returns the policy ARN named.
    */
-  denyRegionByPolicy(region: string, opts: { policy?: 'scp' | 'rcp'; policyArn?: string; services?: ('ec2' | 'logs')[] } = {}): string {
+  denyRegionByPolicy(region: string, opts: { policy?: 'scp' | 'rcp'; policyArn?: string; services?: ('ec2' | 'logs')[]; operations?: string[] } = {}): string {
     const rcp = opts.policy === 'rcp';
     const policyArn =
       opts.policyArn ??
@@ -921,6 +931,7 @@ export class FakeAws {
       policyType: rcp ? 'resource control policy' : 'service control policy',
       policyArn,
       services: opts.services ?? ['ec2', 'logs'],
+      ...(opts.operations ? { operations: opts.operations.map(normaliseOp) } : {}),
     });
     return policyArn;
   }
@@ -1163,7 +1174,13 @@ export class FakeAws {
     if (failure && !failure.afterEffect) throw injectedError(service, operation, failure.error);
     if (this.isDenied(operation, region)) throw this.accessDenied(ctx, `${service}:${operation}`);
     const byPolicy = (caller?.account ?? this.acct).deniedRegions.get(region);
-    if (byPolicy && (service === 'ec2' || service === 'logs') && byPolicy.services.includes(service) && operation !== 'DescribeRegions') {
+    if (
+      byPolicy &&
+      (service === 'ec2' || service === 'logs') &&
+      byPolicy.services.includes(service) &&
+      operation !== 'DescribeRegions' &&
+      (byPolicy.operations?.includes(operation) ?? true)
+    ) {
       throw organizationPolicyDeny(ctx, caller?.arn ?? this.callerArn(ctx.partition), (caller?.account ?? this.acct).accountId, byPolicy);
     }
     this.serving = caller?.account;
@@ -1240,10 +1257,20 @@ export class FakeAws {
   }
 
   private accessDenied(ctx: Ctx, action: string, resource = '*'): Error {
+    const operation = action.split(':')[1] ?? action;
+    const by = this.denied.find((d) => matches(d, operation, ctx.region))?.by ?? 'no-allow';
     const who = `User: ${this.callerArn(ctx.partition)} is not authorized to perform: ${action} on resource: ${resource}`;
-    const why = `because no identity-based policy allows the ${action} action`;
+    const why = {
+      'no-allow': `because no identity-based policy allows the ${action} action`,
+      'deny-statement': `with an explicit deny in an identity-based policy: arn:${ctx.partition}:iam::${this.accountId}:policy/DenyFlowLogChanges`,
+      boundary: `because no permissions boundary allows the ${action} action`,
+      'encoded-only': '',
+    }[by];
     if (ctx.service === 'ec2') {
-      const message = `You are not authorized to perform this operation. ${who} ${why}. Encoded authorization failure message: fake`;
+      const message =
+        by === 'encoded-only'
+          ? `You are not authorized to perform this operation. Encoded authorization failure message: ${ENCODED_AUTHORIZATION_MESSAGE}`
+          : `You are not authorized to perform this operation. ${who} ${why}. Encoded authorization failure message: ${ENCODED_AUTHORIZATION_MESSAGE}`;
       return serviceError('ec2', 'UnauthorizedOperation', message);
     }
     return serviceError(ctx.service, ctx.service === 'logs' ? 'AccessDeniedException' : 'AccessDenied', `${who} ${why}`);
@@ -2232,6 +2259,9 @@ function injectedError(service: Service, operation: string, { name, message, htt
   return serviceError(service, name, message ?? `Injected ${name} for ${operation}`, httpStatusCode);
 }
 
+/** EC2's encoded details of a refusal: URL-safe base64, readable only through sts:DecodeAuthorizationMessage. */
+export const ENCODED_AUTHORIZATION_MESSAGE = 'Fk3-EncodedAuthorization_Details0123456789abcdefXYZ';
+
 /**
  * What EC2 and CloudWatch Logs answer when an organization policy explicitly denies the call: EC2
  * UnauthorizedOperation (HTTP 403, its usual opening sentence first), Logs AccessDeniedException (HTTP
@@ -2241,10 +2271,13 @@ function organizationPolicyDeny(ctx: Ctx, callerArn: string, account: string, po
   const action = `${ctx.service}:${ctx.operation}`;
   const why = `with an explicit deny in a ${policy.policyType}: ${policy.policyArn}`;
   if (ctx.service === 'ec2') {
+    // A write names its resource and carries the encoded details, as quoted in aws/karpenter-provider-aws#7370.
+    const on = ctx.operation.startsWith('Describe') ? '' : ` on resource: arn:${ctx.partition}:ec2:${ctx.region}:${account}:vpc-flow-log/*`;
+    const encoded = ctx.operation.startsWith('Describe') ? '' : `. Encoded authorization failure message: ${ENCODED_AUTHORIZATION_MESSAGE}`;
     return serviceError(
       'ec2',
       'UnauthorizedOperation',
-      `You are not authorized to perform this operation. User: ${callerArn} is not authorized to perform: ${action} ${why}`,
+      `You are not authorized to perform this operation. User: ${callerArn} is not authorized to perform: ${action}${on} ${why}${encoded}`,
       403,
     );
   }

@@ -216,12 +216,13 @@ describe('coloured terminal output', () => {
       interrupted: false,
     };
     const out = lines(renderApplyReport(report, ansi));
-    expectAligned(out.slice(0, 4), [
+    expectAligned(out.slice(0, 3), [
       ['STATUS', 'REGION', 'RESOURCE', 'ACTION', 'DETAIL'],
       ['applied', 'us-east-2', 'vpc-0123456789abcdef1', 'create-flow-logs', 'detail 1'],
-      ['failed', 'us-west-1', 'vpc-0123456789abcdef2', 'create-flow-logs', 'X: y'],
       ['already-done', 'us-west-2', 'vpc-0123456789abcdef3', 'create-flow-logs', 'detail 3'],
     ]);
+    // A failure is said below the table, once per cause.
+    expect(out.slice(3, 5)).toEqual(['Failed: create-flow-logs in us-west-1 (call 2), 1 VPC: vpc-0123456789abcdef2', '  X: y']);
   });
 
   test.each([undefined, 80, 60])('GIVEN width %s THEN coloured output without its colour codes is the plain output', (width) => {
