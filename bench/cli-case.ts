@@ -192,7 +192,7 @@ interface TimedRun {
   usage: { maxRssKb: number; cpuUs: number } | undefined;
 }
 
-function spawnTimed(args: string[], env: Record<string, string>, usage: boolean): Promise<TimedRun> {
+export function spawnTimed(args: string[], env: Record<string, string>, usage: boolean): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe', usage ? 'pipe' : 'ignore'] });
     const out: Buffer[] = [];

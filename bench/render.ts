@@ -3,6 +3,7 @@
 import { DEFAULT_SETTINGS } from '../src/config/settings.js';
 import type { ApplyCaseResult } from './apply-case.js';
 import type { CliCaseResult } from './cli-case.js';
+import type { CliRoundTripResult } from './cli-round-trips.js';
 import type { OrgCaseResult } from './org-case.js';
 import type { ReadCaseResult } from './read-case.js';
 import type { StartupResult } from './startup.js';
@@ -26,6 +27,8 @@ export interface BenchResults {
   apply: ApplyCaseResult[];
   org: OrgCaseResult[];
   cli: CliCaseResult[];
+  /** Absent in results written before the case existed. */
+  cliRoundTrips?: CliRoundTripResult[];
   startup: StartupResult | null;
   targets: TargetCheck[];
   totalMs: number;
@@ -222,6 +225,28 @@ export function renderMarkdown(results: BenchResults): string {
       `Floor: ${results.org.map((o) => o.floor.chain).join('; ')}. The fake throttles as AWS does, per account, region and operation ` +
         `(${results.org.map((o) => `${o.rateLimit.burst} tokens, refilled at ${o.rateLimit.perSecond}/s`).join('; ')}: EC2's bucket for non-mutating calls); a throttled call is answered with the service's throttling error.`,
     );
+  }
+
+  const roundTrips = results.cliRoundTrips ?? [];
+  if (roundTrips.length > 0) {
+    lines.push(
+      '',
+      '## The CLI with a far endpoint: `flowfix plan` over every enabled region',
+      '',
+      'The bundle as a new user runs it (instance-metadata lookups left on), against FakeAws over HTTP ' +
+        'once adding the latency to every call and once adding nothing, interleaved; medians. (wall with − wall without) ÷ latency counts the round trips the run ' +
+        'waited for one after another, start-up, credentials and clients included; the call timeline counts the chain of calls alone.',
+      '',
+      '| Case | Credentials | Latency | Wall without delay | Wall with delay | (with − without) ÷ latency | Sequential in the timeline (floor) | Calls (floor) |',
+      '|---|---|--:|--:|--:|--:|--:|--:|',
+    );
+    for (const c of roundTrips) {
+      for (const v of c.variants) {
+        lines.push(
+          `| ${c.estate.description} | ${v.credentials} | ${c.latencyMs} ms | ${ms(v.withoutDelay.wallMs)} | ${ms(v.withDelay.wallMs)} | **${v.extraRoundTrips}** | ${v.sequentialRoundTrips} (${c.floor.roundTrips}) | ${n(v.calls)} (${n(c.floor.calls)}) |`,
+        );
+      }
+    }
   }
 
   if (results.startup) {

@@ -4,7 +4,7 @@
 //
 //   node dist-bench/bench/run.js [--latency-ms 40] [--repeats 3] [--baseline-cap 200] [--startup-runs 5]
 //                                [--cli-latency-ms 10] [--cli-runs 5] [--cpu-prof]
-//                                [--only read-default,read-24-regions,read-large,apply-default,apply-large,cli-account,cli-large,startup]
+//                                [--only read-default,read-24-regions,read-large,apply-default,apply-large,org,cli-account,cli-large,cli-24-regions,startup]
 //                                [--out bench-results] [--strict]
 // Experiments belong in --out bench-results/tmp (git-ignored); bench-results/latest.* are the quoted ones.
 //
@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 
 import { runApplyCase, type ApplyCaseResult, type ApplyCaseTask } from './apply-case.js';
 import { runCliCase, type CliCaseResult, type CliEntry } from './cli-case.js';
+import { runCliRoundTripCase, type CliRoundTripResult } from './cli-round-trips.js';
 import { summarizeCpuProfile } from './cpu-profile.js';
 import { ACCOUNT_ESTATE, DEFAULT_ESTATE, LARGE_ESTATE, REGIONS_24_ESTATE } from './estate.js';
 import { runOrgCase, type OrgCaseResult, type OrgCaseTask } from './org-case.js';
@@ -28,7 +29,7 @@ import { BUNDLE_ENTRY, linkPoliciesIntoBenchBuild, REPO_ROOT } from './paths.js'
 import { runReadCase, type ReadCaseResult, type ReadCaseTask } from './read-case.js';
 import { renderMarkdown, type BenchResults } from './render.js';
 import { measureStartup } from './startup.js';
-import { checkApplyCase, checkCliCase, checkOrgCase, checkReadCase, checkStartup, type TargetCheck } from './targets.js';
+import { checkApplyCase, checkCliCase, checkCliRoundTrips, checkOrgCase, checkReadCase, checkStartup, type TargetCheck } from './targets.js';
 
 type Task = ReadCaseTask | ApplyCaseTask | OrgCaseTask;
 type TaskResult = ReadCaseResult | ApplyCaseResult | OrgCaseResult;
@@ -122,7 +123,15 @@ async function main(): Promise<number> {
     { id: 'cli-account', label: 'account', estate: ACCOUNT_ESTATE },
     { id: 'cli-large', label: 'large (20,000 subnets)', estate: LARGE_ESTATE },
   ];
-  const known = [...entries.map((e) => e.task.id), ...cliCases.map((c) => c.id), 'startup'];
+  // The issue's own test: the bundle over 24 regions, with and without 400 ms added to every call.
+  const cliRoundTripCase = {
+    id: 'cli-24-regions',
+    label: '24 regions, each with its default VPC',
+    estate: REGIONS_24_ESTATE,
+    latencyMs: 400,
+    entry: BUNDLE_ENTRY,
+  };
+  const known = [...entries.map((e) => e.task.id), ...cliCases.map((c) => c.id), cliRoundTripCase.id, 'startup'];
   const unknown = only?.filter((id) => !known.includes(id)) ?? [];
   if (unknown.length > 0) throw new Error(`--only: unknown case ${unknown.join(', ')} (known: ${known.join(', ')})`);
   const selected = entries.filter((e) => !only || only.includes(e.task.id));
@@ -163,6 +172,16 @@ async function main(): Promise<number> {
     process.stderr.write(` ${Math.round(performance.now() - caseStarted)} ms\n`);
   }
 
+  const cliRoundTrips: CliRoundTripResult[] = [];
+  if (!only || only.includes(cliRoundTripCase.id)) {
+    process.stderr.write(`bench: ${cliRoundTripCase.id} …`);
+    const caseStarted = performance.now();
+    const result = await runCliRoundTripCase({ ...cliRoundTripCase, runs: cliRuns });
+    cliRoundTrips.push(result);
+    targets.push(...checkCliRoundTrips(result));
+    process.stderr.write(` ${Math.round(performance.now() - caseStarted)} ms\n`);
+  }
+
   let startup = null;
   if (!only || only.includes('startup')) {
     process.stderr.write('bench: startup …');
@@ -191,6 +210,7 @@ async function main(): Promise<number> {
     apply,
     org,
     cli,
+    cliRoundTrips,
     startup,
     targets,
     totalMs: Math.round(performance.now() - started),

@@ -3,6 +3,7 @@
 
 import type { ApplyCaseResult } from './apply-case.js';
 import type { CliCaseResult } from './cli-case.js';
+import type { CliRoundTripResult } from './cli-round-trips.js';
 import type { OrgCaseResult } from './org-case.js';
 import type { ReadCaseResult } from './read-case.js';
 import type { StartupResult } from './startup.js';
@@ -12,6 +13,7 @@ export const ROUND_TRIP_SLACK = 1; // sequential round trips within floor + 1
 export const WALL_FACTOR = 1.5; // within 1.5 × floor round trips × latency
 export const RSS_LIMIT_MB = 250; // at 20,000 subnets
 export const HELP_FACTOR = 2; // `flowfix --help` within 2 × bare `node -e 0`
+export const CLI_EXTRA_ROUND_TRIPS = 6; // `flowfix plan` over ~24 regions: at most 6 latencies longer with 400 ms a call
 
 export interface TargetCheck {
   target: string;
@@ -175,4 +177,24 @@ export function checkStartup(result: StartupResult, bundleEntry: string): Target
       informational: false,
     },
   ];
+}
+
+export function checkCliRoundTrips(result: CliRoundTripResult): TargetCheck[] {
+  const base = { caseId: result.id, informational: false };
+  return result.variants.flatMap((v) => [
+    {
+      ...base,
+      target: `CLI (bundle), credentials from ${v.credentials}, ${result.latencyMs} ms a call: (wall − wall without delay) ÷ latency ≤ ${CLI_EXTRA_ROUND_TRIPS}`,
+      observed: `${v.extraRoundTrips} (${v.sequentialRoundTrips} sequential in the call timeline)`,
+      limit: `≤ ${CLI_EXTRA_ROUND_TRIPS} (floor ${result.floor.roundTrips})`,
+      pass: v.extraRoundTrips <= CLI_EXTRA_ROUND_TRIPS,
+    },
+    {
+      ...base,
+      target: `CLI (bundle), credentials from ${v.credentials}: API calls ≤ floor`,
+      observed: `${v.calls}`,
+      limit: `≤ ${result.floor.calls}`,
+      pass: v.calls <= result.floor.calls,
+    },
+  ]);
 }

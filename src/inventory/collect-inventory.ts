@@ -121,25 +121,27 @@ function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: unknown 
  * its retries, and the read fails at once with RegionTimeout (one line, naming the limit).
  */
 async function withDeadline<T>(ms: number, where: string, read: (call: CallOptions) => Promise<T>, stop?: AbortSignal): Promise<T> {
-  const controller = new AbortController();
+  const deadline = new AbortController();
+  // The read's own signal, aborted by the deadline or by `stop`. Listening on it rather than on `stop`
+  // keeps `stop` free of one listener per region (over ten regions, Node warns of a leak on stderr).
+  const signal = stop ? AbortSignal.any([stop, deadline.signal]) : deadline.signal;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    const giveUp = () => {
-      controller.abort();
-      reject(stop?.reason instanceof Error ? stop.reason : interrupted());
-    };
-    if (stop?.aborted) giveUp();
-    stop?.addEventListener('abort', giveUp, { once: true });
-    timer = setTimeout(() => {
-      controller.abort();
+    const giveUp = () =>
       reject(
-        new FlowfixError('RegionTimeout', `gave up reading ${where} after ${formatSeconds(ms)} (AWS did not answer in time, retries included)`, {
-          hint: 'check the network and proxy; --connect-timeout and --read-timeout (seconds) set the wait per attempt',
-        }),
+        stop?.aborted
+          ? stop.reason instanceof Error
+            ? stop.reason
+            : interrupted()
+          : new FlowfixError('RegionTimeout', `gave up reading ${where} after ${formatSeconds(ms)} (AWS did not answer in time, retries included)`, {
+              hint: 'check the network and proxy; --connect-timeout and --read-timeout (seconds) set the wait per attempt',
+            }),
       );
-    }, ms);
+    if (signal.aborted) giveUp();
+    else signal.addEventListener('abort', giveUp, { once: true });
+    timer = setTimeout(() => deadline.abort(), ms);
   });
-  const reading = read({ signal: controller.signal });
+  const reading = read({ signal });
   // Once the deadline has won, the read still ends (aborted): its failure is not news.
   reading.catch(() => {});
   try {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { DescribeLogGroupsCommand, type LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeFlowLogsCommand,
@@ -331,6 +332,34 @@ describe('collectInventory', () => {
 
     expect(readRegions(inventory)).toHaveLength(6);
     expect(inFlightWhenOpened).toEqual(names);
+  });
+
+  it('GIVEN 24 regions and a stop signal WHEN collecting THEN no listener per region is added to it (Node would warn of a leak on stderr), and aborting it still ends every read', async () => {
+    const names = Array.from({ length: 24 }, (_, i) => `xx-test-${i + 1}`);
+    serveAccount({ regions: Object.fromEntries(names.map((name) => [name, {}])) });
+    const stop = new AbortController();
+    const arrived = new Set<string>();
+    let listenersOnStop = -1;
+    sdk.ec2.on(DescribeVpcsCommand).callsFake(async (_input: unknown, getClient: () => unknown) => {
+      arrived.add(await regionOfClient(getClient));
+      // Every region's read is under way: abort, and see what the reads had hung on the signal.
+      if (arrived.size === names.length) {
+        listenersOnStop = getEventListeners(stop.signal, 'abort').length;
+        stop.abort(new FlowfixError('AccountTimeout', 'stopped'));
+      }
+      return new Promise(() => {});
+    });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const clients = await testAwsClients();
+
+    const reading = collectInventory(clients, settings(), { stop: stop.signal });
+
+    await expect(reading).resolves.toBeDefined();
+    process.off('warning', onWarning);
+    expect(listenersOnStop).toBe(0);
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
   });
 
   it('GIVEN flow logs answered while subnets still page WHEN collecting THEN the log groups are looked up before the subnet listing ends', async () => {
