@@ -585,6 +585,21 @@ describe("many accounts: every format, the delivery check, the permission prefli
   });
 });
 
+/**
+ * Resolves once the run has gone quiet: no real I/O in flight (the SDK reads its config files) and no
+ * new call to the fake for 50 turns of the event loop. With setTimeout on jest's clock and AWS in this
+ * process, nothing else can move it on, so this counts turns, not time.
+ */
+async function quiet(fake: FakeAws): Promise<void> {
+  let calls = -1;
+  for (let idle = 0; idle < 50;) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const moved = fake.calls.length !== calls || process.getActiveResourcesInfo().some((kind) => /Req/.test(kind));
+    calls = fake.calls.length;
+    idle = moved ? 0 : idle + 1;
+  }
+}
+
 describe('one account whose calls all hang (issue 19 §3)', () => {
   useManagementCredentials();
   let fake: FakeAws;
@@ -602,7 +617,34 @@ describe('one account whose calls all hang (issue 19 §3)', () => {
 
     for (const format of ['json', 'text']) {
       const io = captureIo({ env: ENV });
-      const code = await runCli(['plan', '--org', '--assume-role', ROLE, '--format', format], io, { accountDeadlineMs: 500 });
+      // The deadline runs on jest's clock (setTimeout only) and passes once the run has gone quiet: the
+      // other accounts read, PROD waiting on its AssumeRole. How fast they are read never races it.
+      jest.useFakeTimers({
+        doNotFake: [
+          'Date',
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'requestAnimationFrame',
+          'cancelAnimationFrame',
+          'requestIdleCallback',
+          'cancelIdleCallback',
+          'setImmediate',
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+        ],
+      });
+      let code: number;
+      try {
+        const running = runCli(['plan', '--org', '--assume-role', ROLE, '--format', format], io, { accountDeadlineMs: 500 });
+        await quiet(fake);
+        jest.advanceTimersByTime(500);
+        code = await running;
+      } finally {
+        jest.useRealTimers();
+      }
       const stdout = io.out.join('');
       expect(code).toBe(1);
       if (format === 'json') {
