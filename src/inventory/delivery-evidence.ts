@@ -9,7 +9,7 @@
 // shared group no longer vouch for an idle one. The interfaces come from one paged
 // DescribeNetworkInterfaces per region and resource type (vpc-id / subnet-id filter holding every id);
 // then at most MAX_INTERFACES_SAMPLED of each flow log's interfaces are looked up by stream-name prefix
-// (attached ones first), stopping at the first that shows delivery. A resource without interfaces
+// (attached ones first), all at once, each call bounded per region like the others. A resource without interfaces
 // cannot deliver and says so. Two flow logs of the same resource, traffic type and group write the same
 // streams: flowfix cannot tell those apart.
 //
@@ -93,7 +93,7 @@ export async function readDeliveryEvidence(
         for (const { flowLog } of cloudWatch) {
           const found = interfaces.get(flowLog.resourceId);
           if (found instanceof Error) evidence.set(flowLog.flowLogId, { kind: 'unknown', why: whyUnknown(found, flowLog) });
-          else lookups.push(limiter.run(() => cloudWatchEvidence(clients, region, flowLog, found ?? [], evidence)));
+          else lookups.push(cloudWatchEvidence(clients, region, flowLog, found ?? [], evidence, limiter));
         }
       }
       await Promise.all(lookups);
@@ -148,12 +148,18 @@ function sampleOf(interfaces: NetworkInterfaceFacts[]): string[] {
 /** The interface's own stream for this traffic type: eni-x-all for ALL, eni-x-reject for REJECT; or just eni-x. */
 const isStreamOf = (name: string, eni: string, trafficType: string) => name === eni || name === `${eni}-${trafficType.toLowerCase()}`;
 
+/**
+ * The sampled interfaces' streams, looked up all at once (each call bounded with the region's others):
+ * one round trip per flow log, not one per interface. Delivery seen on any of them is delivery; else a
+ * lookup that failed (other than the group being gone, which means nothing was delivered) leaves it unknown.
+ */
 async function cloudWatchEvidence(
   clients: AwsClients,
   region: string,
   flowLog: FlowLogFacts,
   interfaces: NetworkInterfaceFacts[],
   evidence: Map<string, DeliveryEvidence>,
+  limiter: Limiter,
 ) {
   if (interfaces.length === 0) {
     evidence.set(flowLog.flowLogId, { kind: 'no-interfaces' });
@@ -161,32 +167,26 @@ async function cloudWatchEvidence(
   }
   const group = flowLog.logGroupName!;
   const sample = sampleOf(interfaces);
-  const looked: string[] = [];
-  try {
-    for (const eni of sample) {
-      looked.push(eni);
-      let streams;
+  const looks = await Promise.all(
+    sample.map(async (eni): Promise<{ written?: string; failed?: unknown }> => {
       try {
-        streams = await clients.logs(region).logStreamsNamed(group, eni);
+        const streams = await limiter.run(() => clients.logs(region).logStreamsNamed(group, eni));
+        // An event since creation, not merely a stream: lastEventTimestamp lags up to an hour, ingestion does not.
+        const written = streams.find(
+          (s) => isStreamOf(s.name, eni, flowLog.trafficType) && Math.max(s.lastEventTimestamp ?? 0, s.lastIngestionTime ?? 0) >= createdAt(flowLog),
+        );
+        return written ? { written: written.name } : {};
       } catch (err) {
-        if (classifyAwsError(err).kind !== 'not-found') throw err;
-        break; // the group is gone: nothing can have been delivered
+        return classifyAwsError(err).kind === 'not-found' ? {} : { failed: err };
       }
-      // An event since creation, not merely a stream: lastEventTimestamp lags up to an hour, ingestion does not.
-      const written = streams.find(
-        (s) => isStreamOf(s.name, eni, flowLog.trafficType) && Math.max(s.lastEventTimestamp ?? 0, s.lastIngestionTime ?? 0) >= createdAt(flowLog),
-      );
-      if (written) {
-        const interfacesLooked = { sampled: [...looked], total: interfaces.length };
-        evidence.set(flowLog.flowLogId, { kind: 'delivered', what: `log stream ${written.name} in ${group}`, interfaces: interfacesLooked });
-        return;
-      }
-    }
-  } catch (err) {
-    evidence.set(flowLog.flowLogId, { kind: 'unknown', why: whyUnknown(err, flowLog) });
-    return;
-  }
-  evidence.set(flowLog.flowLogId, { kind: 'none-yet', interfaces: { sampled: looked, total: interfaces.length } });
+    }),
+  );
+  const interfacesLooked = { sampled: sample, total: interfaces.length };
+  const delivered = looks.find((look) => look.written !== undefined);
+  const failed = looks.find((look) => 'failed' in look);
+  if (delivered) evidence.set(flowLog.flowLogId, { kind: 'delivered', what: `log stream ${delivered.written} in ${group}`, interfaces: interfacesLooked });
+  else if (failed) evidence.set(flowLog.flowLogId, { kind: 'unknown', why: whyUnknown(failed.failed, flowLog) });
+  else evidence.set(flowLog.flowLogId, { kind: 'none-yet', interfaces: interfacesLooked });
 }
 
 /** Layouts that put objects under different folders must be listed apart. */

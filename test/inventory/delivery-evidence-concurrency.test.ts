@@ -61,4 +61,53 @@ describe('readDeliveryEvidence: every region at once', () => {
     expect(askingWhenOpened).toBe(regions.length);
     expect(peakPerRegion).toBe(1);
   });
+
+  test("GIVEN a flow log with three interfaces WHEN reading evidence THEN their streams are looked up at once (one round trip), within the region's bound, and delivery on any of them counts", async () => {
+    const flowLog = {
+      flowLogId: 'fl-1',
+      resourceId: 'vpc-1',
+      status: 'ACTIVE',
+      trafficType: 'ALL',
+      destinationType: 'cloud-watch-logs' as const,
+      logGroupName: '/g',
+      tags: {},
+      creationTime: new Date(0).toISOString(),
+    };
+    const enis = ['eni-a', 'eni-b', 'eni-c'];
+    // A gate, not a clock: no lookup is answered until all three are in flight (the fallback keeps a failing run from hanging).
+    const asked: string[] = [];
+    let askedWhenOpened: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const open = () => {
+      if (askedWhenOpened.length === 0) askedWhenOpened = [...asked];
+      release();
+    };
+    const cancelFallback = openIfStuck(open);
+    const clients = {
+      ec2: () => ({
+        listNetworkInterfaces: async () => enis.map((id) => ({ networkInterfaceId: id, vpcId: 'vpc-1', subnetId: 'subnet-1', status: 'in-use' })),
+      }),
+      logs: () => ({
+        logStreamsNamed: async (_group: string, eni: string) => {
+          asked.push(eni);
+          if (asked.length === enis.length) open();
+          await gate;
+          // Only the last interface has delivered.
+          return eni === 'eni-c' ? [{ name: `${eni}-all`, creationTime: 1, lastIngestionTime: Date.now() }] : [];
+        },
+      }),
+    } as unknown as AwsClients;
+
+    const evidence = await readDeliveryEvidence(clients, {
+      accountId: '111111111111',
+      targets: [{ region: 'eu-west-1', flowLog }],
+      now: Date.now(),
+      concurrency: 8,
+    });
+    cancelFallback();
+
+    expect(askedWhenOpened).toEqual(enis);
+    expect(evidence.get('fl-1')).toEqual({ kind: 'delivered', what: 'log stream eni-c-all in /g', interfaces: { sampled: enis, total: 3 } });
+  });
 });
