@@ -365,7 +365,7 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
     ? { type: 's3', ...s3 }
     : cloudWatchGroup !== undefined
       ? { type: 'cloud-watch-logs', logGroupName: cloudWatchGroup }
-      : base.destination;
+      : { ...base.destination };
   if (merged.destination?.startsWith('s3://') && merged.logGroupName) {
     count++;
     problems.push(`${mention('logGroupName')} applies to CloudWatch Logs only; drop it or use ${mention('destination', 'cloud-watch-logs')}`);

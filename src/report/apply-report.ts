@@ -8,7 +8,6 @@ import type { DryRunCall, DryRunProbe, Outcome } from '../apply/types.js';
 import type { Verification } from '../apply/verify.js';
 import { DELIVERY_STATUSES } from '../facts/delivery-status.js';
 import { planFileSchema, type PlanDocument } from '../plan/plan-file.js';
-import type { Plan } from '../plan/types.js';
 import type { Equal } from '../util/types.js';
 import { deniedRegionSchema, interfaceSampleSchema, permissionCheckSchema, reportErrorSchema } from './plan-report.js';
 
