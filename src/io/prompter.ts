@@ -43,6 +43,19 @@ export function visiblePrompter(ask: Prompter): Prompter {
   };
 }
 
+/**
+ * How many choices a list shows at once: inquirer's 7, more on a tall terminal (leaving room for the
+ * question, the description and the help line), at most 20.
+ */
+export function listPageSize(rows: number | undefined): number {
+  return Math.max(7, Math.min(20, (rows ?? 0) - 8));
+}
+
+/** The question, saying when its list scrolls: a choice out of sight is easy to miss ("7 of 14 shown"). */
+export function withScrollNote(message: string, choices: number, pageSize: number): string {
+  return choices > pageSize ? `${message} (${pageSize} of ${choices} shown; ↑↓ scrolls)` : message;
+}
+
 export async function inquirerPrompter(): Promise<Prompter> {
   const { default: inquirer } = await import('inquirer');
   const ask = async <T>(question: Record<string, unknown>): Promise<T> => {
@@ -65,10 +78,12 @@ export async function inquirerPrompter(): Promise<Prompter> {
       process.stdin.off('keypress', onKey);
     }
   };
+  const pageSize = listPageSize(process.stderr.rows);
   return {
     confirm: (message, options) => ask({ type: 'confirm', message, default: options?.default ?? false }),
-    select: (message, choices, options) => ask({ type: 'select', message, choices, default: options?.default }),
-    checkbox: (message, choices) => ask({ type: 'checkbox', message, choices }),
+    select: (message, choices, options) =>
+      ask({ type: 'select', message: withScrollNote(message, choices.length, pageSize), choices, default: options?.default, pageSize }),
+    checkbox: (message, choices) => ask({ type: 'checkbox', message: withScrollNote(message, choices.length, pageSize), choices, pageSize }),
     input: (message, options) => ask({ type: 'input', message, default: options?.default, validate: options?.validate }),
     // No mask character and no Ctrl-T reveal: not even the code's length is shown.
     secret: (message, options) => ask({ type: 'password', message, toggleMask: false, validate: options?.validate }),

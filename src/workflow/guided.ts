@@ -3,8 +3,10 @@
 import { audit } from '../audit/audit.js';
 import type { Finding } from '../audit/types.js';
 import type { OrganizationApi } from '../aws/api.js';
+import { FLAG_EXCLUSION_REASON } from '../config/flags.js';
 import { parseS3Url, userSettingsSchema } from '../config/resolve-settings.js';
 import { ALLOWED_RETENTION_DAYS, type Destination, type Settings } from '../config/settings.js';
+import { isFlowfixError } from '../errors.js';
 import { collectInventory } from '../inventory/collect-inventory.js';
 import { roleOf, type Inventory } from '../inventory/types.js';
 import type { Choice, Prompter } from '../io/prompter.js';
@@ -28,6 +30,11 @@ export type GuidedView =
   | { kind: 'compliant'; report: PlanReport }
   | { kind: 'no-regions' }
   | { kind: 'retention-below-minimum'; retentionInDays: number; minRetentionDays: number }
+  /** Every resource unticked at step 4: nothing to apply, and no command to offer. */
+  | { kind: 'nothing-picked'; offered: number }
+  /** The plan could not be written where asked: why, before asking again. */
+  | { kind: 'plan-not-saved'; path: string; reason: string }
+  /** `settings` hold the resources unticked at step 4 as exclusions (`leftOut` of them): the command they print does the same. */
   | { kind: 'plan'; plan: Plan; settings: Settings; regions: string[]; leftOut: number };
 
 export interface GuidedUi {
@@ -94,26 +101,53 @@ export async function guide(base: Settings, profile: string, deps: WorkflowDeps 
     );
     kept = new Set(picked);
   }
-  const findings = auditResult.findings.filter((f) => !isTarget(f) || kept.has(key(f)));
+  if (targets.length > 0 && kept.size === 0) {
+    ui.show({ kind: 'nothing-picked', offered: targets.length });
+    return { apply: false, why: 'nothing-to-apply' };
+  }
+  // What was unticked is excluded, as `--exclude` would: the plan and the command printed for it agree.
+  const unticked = targets.filter((f) => !kept.has(key(f))).map((f) => f.resourceId);
+  const chosen: Settings =
+    unticked.length === 0 ? settings : { ...settings, exclude: [...settings.exclude, ...unticked.map((id) => ({ id, reason: FLAG_EXCLUSION_REASON.id }))] };
   const plan = buildPlan({
     inventory,
-    audit: { ...auditResult, findings },
-    settings,
+    audit: unticked.length === 0 ? auditResult : audit(inventory, chosen, new Date(deps.clock.now())),
+    settings: chosen,
     templates: deps.templates ?? loadPolicyTemplates(),
     createdAt: new Date(deps.clock.now()).toISOString(),
   });
 
   // 5. Review and consent.
-  ui.show({ kind: 'plan', plan, settings, regions, leftOut: targets.length - kept.size });
+  ui.show({ kind: 'plan', plan, settings: chosen, regions, leftOut: unticked.length });
   if (plan.actions.length === 0) return { apply: false, why: 'nothing-to-apply' };
-  if (await ask.confirm('Save this plan to a file first (for review, or `flowfix apply FILE` later)?', { default: false })) {
-    const file = await ask.input('Plan file', { default: 'flowfix-plan.json', validate: (v) => (v.trim() ? true : 'enter a path') });
-    await ui.savePlan(file.trim(), plan);
-  }
+  if (await ask.confirm('Save this plan to a file first (for review, or `flowfix apply FILE` later)?', { default: false })) await askAndSave(ui, plan);
   // The same count and unit as the plan's title ("Plan for account … (8 actions)").
   const n = plan.actions.length;
   const apply = await ask.confirm(`Step 5/5: apply ${n === 1 ? '1 action' : `these ${plural(n, 'action')}`} to account ${plan.accountId}?`, { default: false });
-  return apply ? { apply, plan, inventory, settings } : { apply, why: 'declined' };
+  return apply ? { apply, plan, inventory, settings: chosen } : { apply, why: 'declined' };
+}
+
+/**
+ * Asks where to save the plan until it is written: a path that cannot be written (no such directory, not
+ * allowed) is said, and asked again, never the end of the session; an empty answer goes on without saving.
+ */
+async function askAndSave({ ask, show, savePlan }: GuidedUi, plan: Plan): Promise<void> {
+  let question = 'Plan file';
+  let fallback: string | undefined = 'flowfix-plan.json';
+  for (;;) {
+    const file = (
+      await ask.input(question, { ...(fallback ? { default: fallback } : {}), validate: (v) => (v.trim() || !fallback ? true : 'enter a path') })
+    ).trim();
+    if (file === '') return;
+    try {
+      return await savePlan(file, plan);
+    } catch (err) {
+      if (!isFlowfixError(err) || err.code !== 'PlanNotSaved') throw err;
+      show({ kind: 'plan-not-saved', path: file, reason: err.message });
+      question = 'Plan file (another path, or empty to go on without saving)';
+      fallback = undefined;
+    }
+  }
 }
 
 async function askSettings(ui: GuidedUi, base: Settings, inventory: Inventory, regions: string[]): Promise<Settings> {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -116,7 +116,9 @@ describe('flowfix guided against a stateful fake', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('account 111111111111');
     expect(run.stdout).toMatch(/caller\s+arn:aws:/);
-    expect(run.stdout).toMatch(/profile\s+default/);
+    // No keys and no profile: step 1 says so, and names no profile that is not in use.
+    expect(run.stdout).toMatch(/credentials the SDK default chain/);
+    expect(run.stdout).not.toMatch(/profile\s+default/);
     expect(run.stdout).toContain(
       'flowfix apply --regions eu-west-1,us-east-1 --scope vpc --traffic-type REJECT --destination cloud-watch-logs --log-group /flowfix/vpc-flow-logs --retention 365 --role-name flowfix-vpc-flow-logs --yes',
     );
@@ -125,6 +127,37 @@ describe('flowfix guided against a stateful fake', () => {
     expect(logs.every((f) => f.TrafficType === 'REJECT' && f.LogGroupName === GROUP)).toBe(true);
     expect(fake.role('flowfix-vpc-flow-logs')).toBeDefined();
     expect(fake.mutatingCalls().map((c) => c.operation)).toContain('CreateRole');
+  });
+
+  test.each([
+    [
+      'keys in environment variables',
+      {
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEXAMPLE',
+      },
+      /\n {2}credentials environment variables AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY\/AWS_SESSION_TOKEN\n/,
+    ],
+    ['a profile named by AWS_PROFILE', { AWS_PROFILE: 'ops' }, /\n {2}credentials profile ops \(AWS_PROFILE\): access keys in \S+credentials\n/],
+  ])('GIVEN %s THEN step 1 names where the credentials come from, never a secret, and no other profile', async (_label, env, credentials) => {
+    seed();
+    const home = await mkdtemp(path.join(tmpdir(), 'flowfix-guided-home-'));
+    try {
+      await mkdir(path.join(home, '.aws'));
+      await writeFile(path.join(home, '.aws', 'credentials'), '[ops]\naws_access_key_id = AKIAOPSEXAMPLE\naws_secret_access_key = opsSecretEXAMPLE\n');
+      const io = captureIo({ env: { ...ENV, HOME: home, ...env }, interactive: true });
+      const prompter = scripted([...cloudWatchSettings(), step('checkbox', /which resources/), ...review(DEFAULT as never)]);
+      const code = await runCli(['guided'], io, { prompter });
+      const stdout = io.out.join('');
+      expect(code).toBe(0);
+      const step1 = stdout.slice(0, stdout.indexOf('REGION'));
+      expect(step1).toMatch(credentials);
+      expect(step1).not.toMatch(/profile\s+default/);
+      expect(`${stdout}${io.err.join('')}`).not.toMatch(/wJalrXUtnFEMI|IQoJb3JpZ2luX2VjEXAMPLE|opsSecretEXAMPLE/);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 
   test('GIVEN the subnet scope THEN each subnet gets its own flow log', async () => {
@@ -178,7 +211,86 @@ describe('flowfix guided against a stateful fake', () => {
     expect(fake.flowLogs('eu-west-1')).toEqual([]);
     expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId)).toEqual([east]);
     expect(fake.mutatingCalls().filter((c) => c.region === 'eu-west-1')).toEqual([]);
-    expect(run.stdout).toMatch(/covers the 1 resource you left out too/);
+    expect(run.stdout).toContain(`The same, without questions (the 1 resource you left out as --exclude):`);
+    expect(run.stdout).toMatch(new RegExp(`flowfix apply --regions eu-west-1,us-east-1 --exclude ${west} .*--yes`));
+  });
+
+  test('GIVEN a deselected resource WHEN the printed "same, without questions" command runs THEN it does what guided would have done: the unticked VPC is left alone', async () => {
+    const { east, west } = seed();
+    const run = await guided([
+      ...cloudWatchSettings(),
+      step('checkbox', /which resources/, (choices: Choice<unknown>[]) => choices.filter((c) => !c.name.includes(west)).map((c) => c.value)),
+      ...review(DEFAULT as never), // "No": nothing changed by guided itself
+    ]);
+    expect(fake.mutatingCalls()).toEqual([]);
+    const command = run.stdout
+      .split('\n')
+      .find((l) => l.startsWith('  flowfix apply '))!
+      .trim();
+    // Words without quotes: what a shell would pass.
+    expect(command).toMatch(/^[\w@%+=:,./ -]+$/);
+
+    const printed = await runFlowfix(command.split(' ').slice(1), { env: ENV });
+
+    expect(printed.code).toBe(0);
+    expect(fake.flowLogs('us-east-1').map((f) => f.ResourceId)).toEqual([east]);
+    expect(fake.flowLogs('eu-west-1')).toEqual([]);
+    expect(printed.stdout).toContain(`${west}`); // listed as excluded, with why
+  });
+
+  test('GIVEN every resource unticked THEN guided says there is nothing to apply, offers no command and asks nothing more', async () => {
+    seed();
+    const run = await guided([...cloudWatchSettings(), step('checkbox', /which resources/, [])]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('You left all 2 resources out: nothing to apply.');
+    expect(run.stdout).not.toMatch(/without questions|flowfix apply |Plan for account/);
+    expect(fake.mutatingCalls()).toEqual([]);
+  });
+
+  test('GIVEN a plan file path that cannot be written THEN guided says why and asks again, keeping every answer; empty goes on without saving', async () => {
+    const { east, west } = seed();
+    const dir = await mkdtemp(path.join(tmpdir(), 'flowfix-guided-'));
+    const file = path.join(dir, 'plan.json');
+    try {
+      const run = await guided([
+        ...cloudWatchSettings({ scope: 'vpc' }),
+        step('checkbox', /which resources/),
+        step('confirm', /Save this plan/, true),
+        step('input', /^Plan file$/, path.join(dir, 'no-such-dir', 'plan.json')),
+        step('input', /^Plan file \(another path, or empty to go on without saving\)$/, path.join(dir, 'missing-too', 'x.json')),
+        step('input', /^Plan file \(another path/, file),
+        step('confirm', /apply these \d+ actions/, true),
+      ]);
+
+      expect(run.stdout).toMatch(/Not saved: cannot write plan to \S+no-such-dir\/plan\.json: /);
+      expect(run.stdout).toMatch(/Not saved: cannot write plan to \S+missing-too\/x\.json: /);
+      expect(JSON.parse(await readFile(file, 'utf8')).accountId).toBe('111111111111');
+      expect(run.code).toBe(0);
+      expect([...fake.flowLogs('us-east-1'), ...fake.flowLogs('eu-west-1')].map((f) => f.ResourceId).sort()).toEqual([east, west].sort());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('GIVEN an empty answer after a path that cannot be written THEN guided goes on to the last question without saving', async () => {
+    seed();
+    const dir = await mkdtemp(path.join(tmpdir(), 'flowfix-guided-'));
+    try {
+      const run = await guided([
+        ...cloudWatchSettings(),
+        step('checkbox', /which resources/),
+        step('confirm', /Save this plan/, true),
+        step('input', /^Plan file$/, path.join(dir, 'no-such-dir', 'plan.json')),
+        step('input', /^Plan file \(another path/, ''),
+        step('confirm', /apply these \d+ actions/, false),
+      ]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Nothing was changed.');
+      expect(fake.mutatingCalls()).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('GIVEN exclusions and tags in the settings file THEN its region is not preselected, step 4 does not offer it even with its region chosen, the assessment lists it, the command names it, and it gets no flow log', async () => {

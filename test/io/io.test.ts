@@ -1,4 +1,5 @@
 import { liveStatusWanted, type Io } from '../../src/io/io.js';
+import { listPageSize, withScrollNote } from '../../src/io/prompter.js';
 import { styleFor } from '../../src/render/style.js';
 
 const io = (tty: boolean, env: NodeJS.ProcessEnv, columns = 80, stdoutTty = tty): Io => ({
@@ -25,5 +26,24 @@ describe('the live status line', () => {
     expect(styleFor({ isTTY: true }, { NO_COLOR: '1' }).bold('x')).toBe('x');
     expect(styleFor({ isTTY: false }, {}).bold('x')).toBe('x');
     expect(styleFor({ isTTY: true }, {}).bold('x')).toBe('\u001b[1mx\u001b[22m');
+  });
+});
+
+describe('lists that scroll say so', () => {
+  test.each([
+    [undefined, 7],
+    [24, 16],
+    [10, 7],
+    [80, 20],
+  ])('GIVEN a terminal of %s rows THEN a list shows %s choices at once', (rows, size) => {
+    expect(listPageSize(rows)).toBe(size);
+  });
+
+  test('GIVEN more choices than fit THEN the question says how many are shown of how many', () => {
+    expect(withScrollNote('Step 4/5: which resources should get a flow log?', 14, 7)).toBe(
+      'Step 4/5: which resources should get a flow log? (7 of 14 shown; ↑↓ scrolls)',
+    );
+    expect(withScrollNote('Scope', 2, 7)).toBe('Scope');
+    expect(withScrollNote('Scope', 7, 7)).toBe('Scope');
   });
 });

@@ -61,9 +61,11 @@ function show(view: GuidedView, io: Io): void {
   const style = styleOf(io);
   switch (view.kind) {
     case 'identity':
+      // Where the credentials come from, as the connection found them (environment variables, a profile and
+      // what it holds, SSO…), never a secret; a profile named on its own only when that is unknown.
       io.stdout.write(
-        `${style.bold('Step 1/5: who and where')}\n  account ${visible(view.accountId)}\n  caller  ${visible(view.arn)}\n  profile ${visible(view.profile)}\n` +
-          `${view.credentials ? `  credentials ${visible(view.credentials)}\n` : ''}\n`,
+        `${style.bold('Step 1/5: who and where')}\n  account ${visible(view.accountId)}\n  caller  ${visible(view.arn)}\n` +
+          `${view.credentials ? `  credentials ${visible(view.credentials)}` : `  profile ${visible(view.profile)}`}\n\n`,
       );
       return;
     case 'summary':
@@ -99,17 +101,27 @@ function show(view: GuidedView, io: Io): void {
         ),
       );
       return;
+    case 'nothing-picked':
+      io.stdout.write(
+        style.yellow(`You left ${view.offered === 1 ? 'the one resource' : `all ${view.offered} resources`} out: nothing to apply.`) +
+          ' Run `flowfix guided` again to choose some; `flowfix plan` lists every finding.\n',
+      );
+      return;
+    case 'plan-not-saved':
+      io.stdout.write(style.yellow(visible(`Not saved: ${view.reason}`)) + '\n');
+      return;
     case 'plan': {
       const { plan, settings, regions, leftOut } = view;
       io.stdout.write(`\n${renderPlanActions(plan, style, layoutOf(io))}\n`);
       for (const b of plan.blocked)
         io.stdout.write(style.yellow(visible(`  blocked in ${b.region}: ${plural(b.resourceIds.length, 'resource')}, because ${b.reason}`)) + '\n');
-      io.stdout.write(
-        leftOut > 0
-          ? `\nWithout questions (covers the ${plural(leftOut, 'resource')} you left out too; for exactly this selection, save the plan and run \`flowfix apply FILE\`):\n  ${visible(applyCommandLine({ ...settings, regions }))}\n\n`
-          : `\nThe same, without questions:\n  ${visible(applyCommandLine({ ...settings, regions }))}\n\n`,
-      );
-      if (plan.actions.length === 0) io.stdout.write('Nothing to apply.\n');
+      if (plan.actions.length === 0) {
+        io.stdout.write('\nNothing to apply.\n');
+        return;
+      }
+      // The resources left out are in `settings` as exclusions: the command runs as printed and plans the same.
+      const same = leftOut > 0 ? `The same, without questions (the ${plural(leftOut, 'resource')} you left out as --exclude):` : 'The same, without questions:';
+      io.stdout.write(`\n${same}\n  ${visible(applyCommandLine({ ...settings, regions }))}\n\n`);
     }
   }
 }
