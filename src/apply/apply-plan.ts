@@ -13,6 +13,7 @@ import { actionNumber, type CreateFlowLogsAction, type DeleteFlowLogsAction, typ
 import { systemClock, type Clock } from '../util/clock.js';
 import { groupBy } from '../util/collections.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
+import type { WorkStatusSink } from '../util/work-status.js';
 import type { ApplyReport, DryRunCall, DryRunProbe, Outcome } from './types.js';
 
 export interface ApplyOptions {
@@ -26,6 +27,8 @@ export interface ApplyOptions {
   /** How long to keep retrying "Unable to assume given IAM role" after CreateRole (IAM propagation). */
   roleRetryWindowMs?: number;
   clock?: Clock;
+  /** What the run is at (actions done of the plan's, where; the IAM propagation wait), for a person watching. */
+  status?: WorkStatusSink;
 }
 
 export const ROLE_RETRY_WINDOW_MS = 120_000;
@@ -67,6 +70,10 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
   const aborted = () => options.signal?.aborted === true;
   const scopeOf = (action: PlanAction) => ({ partition: plan.partition, accountId: plan.accountId, region: action.region });
   let roleCreatedNow = false;
+  let actionsDone = 0;
+  const phase = options.dryRun ? 'Dry run' : plan.actions.some((a) => !isDeleteKind(a.kind)) ? 'Applying' : 'Deleting';
+  const showProgress = (region: string) =>
+    options.status?.({ phase, done: actionsDone, total: plan.actions.length, account: plan.accountId, ...(region !== 'global' ? { region } : {}) });
 
   /** Every outcome goes through here, so a failed prerequisite always blocks what depends on it. */
   const record = (o: Outcome) => {
@@ -127,6 +134,14 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
       options.signal?.addEventListener('abort', () => resolve(), { once: true });
       void clock.sleep(ms).then(() => resolve());
     });
+
+  /** One action, then the status counts it. */
+  async function carryOut(action: PlanAction): Promise<void> {
+    showProgress(action.region);
+    await run(action);
+    actionsDone++;
+    showProgress(action.region);
+  }
 
   async function run(action: PlanAction): Promise<void> {
     if (isUnreadable(options.live, action.region)) {
@@ -241,7 +256,10 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
         for (const id of await settleAlreadyExists(action, alreadyExists, ++alreadyExistsRounds < MAX_ALREADY_EXISTS_ROUNDS)) retry.push(id);
       }
       remaining = retry;
-      if (remaining.length > 0) await pause(Math.min(2_000 * 2 ** attempt, 15_000));
+      if (remaining.length === 0) break;
+      // One line that counts the wait (never a line per retry): IAM has not yet propagated the role.
+      options.status?.({ phase: 'Waiting for IAM to propagate the delivery role', account: plan.accountId, region: action.region });
+      await pause(Math.min(2_000 * 2 ** attempt, 15_000));
     }
   }
 
@@ -293,7 +311,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
   // Global creates (the role) come before the regions that use it; global deletes (the role, its policy)
   // after the regions whose flow logs used it are done.
   const global = plan.actions.filter((a) => a.region === 'global');
-  for (const action of global.filter((a) => !isDeleteKind(a.kind))) await run(action);
+  for (const action of global.filter((a) => !isDeleteKind(a.kind))) await carryOut(action);
   const byRegion = [
     ...groupBy(
       plan.actions.filter((a) => a.region !== 'global'),
@@ -301,9 +319,9 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
     ).values(),
   ];
   await mapWithConcurrency(byRegion, options.concurrency, async (actions) => {
-    for (const action of actions) await run(action);
+    for (const action of actions) await carryOut(action);
   });
-  for (const action of global.filter((a) => isDeleteKind(a.kind))) await run(action);
+  for (const action of global.filter((a) => isDeleteKind(a.kind))) await carryOut(action);
   // Regions run side by side, so results arrive interleaved: report them in the plan's order (01, 02, …).
   const order = new Map(plan.actions.map((a, i) => [a.id, i]));
   const inPlanOrder = <T extends { actionId: string }>(items: T[]) => items.sort((a, b) => order.get(a.actionId)! - order.get(b.actionId)!);

@@ -138,11 +138,14 @@ export function redirectNotices({ settings, origins }: Pick<CommandOptions, 'set
 }
 
 /** What is going on, on stderr: a live line at a terminal, plain lines elsewhere; --debug logs each AWS call. */
-export function progressFor(options: Pick<CommandOptions, 'debug'>, io: Io, deps: Pick<CommandDeps, 'progressTimings'> = {}): Progress {
+export function progressFor(options: Pick<CommandOptions, 'debug'>, io: Io, deps: Pick<CommandDeps, 'progressTimings' | 'clock'> = {}): Progress {
+  const clock = deps.clock;
   return createProgress({
     status: createStatusLine(io.stderr, liveStatusWanted(io)),
     requestLog: options.debug,
     ...(deps.progressTimings ? { timings: deps.progressTimings } : {}),
+    // The work's phases are timed with the workflow's clock (tests fake it); calls in real time.
+    ...(clock ? { workNow: () => clock.now() } : {}),
   });
 }
 
@@ -160,7 +163,8 @@ export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: Com
       clock: deps.clock ?? systemClock,
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.accountDeadlineMs !== undefined ? { accountDeadlineMs: deps.accountDeadlineMs } : {}),
-      progress: (done, total) => progress.phase(done === total ? '' : `Reading regions: ${done}/${total}`),
+      // Region and account names come from AWS: shown as escapes, like any text that is not flowfix's.
+      status: (work) => progress.work(work && { ...work, phase: visible(work.phase), ...(work.region ? { region: visible(work.region) } : {}) }),
       notify: (line) => progress.notify(visible(line)),
     });
   } finally {

@@ -17,8 +17,8 @@ import { closestWord } from '../util/closest-word.js';
 import { KeyedLimiters, type Limiter } from '../util/concurrency.js';
 import type { AwsProblem, BoundaryRead, Inventory, RegionInventory, RegionRead, RoleRead } from './types.js';
 
-/** Called as each region finishes (read or not): regions done so far, of how many, and which. */
-export type InventoryProgress = (regionsDone: number, regionsTotal: number, region: string) => void;
+/** Called when the regions are known (none done yet) and as each finishes (read or not): regions done so far, of how many, which, and in which account. */
+export type InventoryProgress = (regionsDone: number, regionsTotal: number, region: string | undefined, accountId: string) => void;
 
 export interface CollectOptions {
   progress?: InventoryProgress;
@@ -74,16 +74,17 @@ export async function collectInventory(clients: AwsClients, settings: Settings, 
   const regions = moved ? await regionsToScan(clients, settings.regions) : unwrap(await early.regions);
 
   let done = 0;
+  options.progress?.(0, regions.length, undefined, accountId);
   const [regionReads, roleRead] = await Promise.all([
     Promise.all(
       regions.map(async ({ region, enabled }): Promise<RegionRead> => {
         if (!enabled) {
-          options.progress?.(++done, regions.length, region);
+          options.progress?.(++done, regions.length, region, accountId);
           return { status: 'not-enabled', region };
         }
         if (options.signal?.aborted) throw interrupted();
         const result = await readRegionOrUnreadable(clients, settings, region, limits.of(region), deadlineMs, options.stop);
-        options.progress?.(++done, regions.length, region);
+        options.progress?.(++done, regions.length, region, accountId);
         return result;
       }),
     ),

@@ -8,10 +8,11 @@ import { partitionOfCaller } from '../aws/regions.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError, interrupted, isFlowfixError } from '../errors.js';
 import { inSessionNameCharacters } from '../facts/names.js';
-import { regionDeadlineMs } from '../inventory/collect-inventory.js';
+import { regionDeadlineMs, type InventoryProgress } from '../inventory/collect-inventory.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
 import { identityOf, soleValue, type AccountOutcome, type AccountProblem, type AccountTarget, type RunAccounts } from '../report/org-report.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
+import type { WorkStatusSink } from '../util/work-status.js';
 import { assess, type Assessment } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
 
@@ -212,11 +213,24 @@ export const MAX_ACCOUNTS_AT_ONCE = 100;
 export async function forEachAccount<T>(
   choice: AccountChoice,
   settings: Settings,
-  source: AccountSource & Pick<WorkflowDeps, 'signal'> & { deadlineMs?: number },
+  source: AccountSource & Pick<WorkflowDeps, 'signal' | 'status'> & { deadlineMs?: number },
   work: (context: AccountContext) => Promise<T>,
   accountOf?: (value: T) => string,
 ): Promise<AccountOutcome<T>[]> {
-  const outcomes = await mapWithConcurrency(choice.targets, MAX_ACCOUNTS_AT_ONCE, async (account): Promise<AccountOutcome<T>> => {
+  // Many accounts: the status counts accounts read (one account's own status counts its regions).
+  const total = choice.targets.length;
+  let read = 0;
+  const accountRead = (outcome: AccountOutcome<T>) => {
+    if (total > 1) source.status?.({ phase: 'Reading accounts', done: ++read, total, account: outcome.accountId });
+    return outcome;
+  };
+  const outcomes = await mapWithConcurrency(choice.targets, MAX_ACCOUNTS_AT_ONCE, async (account) => accountRead(await enter(account)));
+  if (total > 1) source.status?.(undefined);
+  // A run of one account stops at its error, as it always has: there is no other account to go on with.
+  if (outcomes.length === 1) soleValue(outcomes[0]!);
+  return outcomes;
+
+  async function enter(account: AccountTarget): Promise<AccountOutcome<T>> {
     if (source.signal?.aborted) return { ...account, status: 'not-started' };
     let clients: AwsClients | undefined;
     try {
@@ -250,10 +264,7 @@ export async function forEachAccount<T>(
       // written to later), so memory follows the accounts in flight, not all the accounts read.
       if (choice.targets.length > 1) clients?.release?.();
     }
-  });
-  // A run of one account stops at its error, as it always has: there is no other account to go on with.
-  if (outcomes.length === 1) soleValue(outcomes[0]!);
-  return outcomes;
+  }
 }
 
 /**
@@ -317,6 +328,12 @@ function enteringHint(error: ClassifiedAwsError, accountId: string, settings: Pi
     : 'run again; if it persists, check the account in the console';
 }
 
+/** Regions read, told as the work's status (one account's run); the line goes once the last is in. */
+export const readingRegions =
+  (status: WorkStatusSink): InventoryProgress =>
+  (done, total, region, account) =>
+    status(done === total ? undefined : { phase: 'Reading regions', done, total, account, ...(region ? { region } : {}) });
+
 /**
  * Reads and assesses every account, and keeps of each only what `keep` returns (given the assessment
  * and the account's clients, e.g. to look further, as verify's delivery check does): with many
@@ -336,8 +353,8 @@ export async function assessAccounts<T>(
     settings,
     { ...deps, deadlineMs: deps.accountDeadlineMs ?? accountDeadlineMs(settings) },
     async ({ clients, stop }) => {
-      const { progress, ...rest } = deps;
-      const assessment = await assess(settings, { ...rest, clients, templates, stop, ...(one && progress ? { progress } : {}) });
+      const { status, ...rest } = deps;
+      const assessment = await assess(settings, { ...rest, clients, templates, stop, ...(one && status ? { progress: readingRegions(status) } : {}) });
       return { accountId: assessment.inventory.accountId, kept: await keep(assessment, clients) };
     },
     (a) => a.accountId,

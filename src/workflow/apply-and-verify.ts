@@ -68,8 +68,11 @@ export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, 
     roleRetryWindowMs: timings.roleRetryWindowMs,
     clock: deps.clock,
     ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.status ? { status: deps.status } : {}),
   });
   const report: ApplyReport = { ...executed, outcomes: [...(request.settled ?? []), ...executed.outcomes] };
+  // The live line goes before the report is printed; verification starts its own.
+  deps.status?.(undefined);
   request.onApplied?.(report);
 
   let verification: Verification[] = [];
@@ -82,6 +85,8 @@ export async function applyAndVerify(request: ApplyRequest, deps: WorkflowDeps, 
       // Ctrl-C while re-reading: what was applied is reported all the same, unverified.
       if (!(isFlowfixError(err) && err.code === 'Interrupted')) throw err;
       verifyInterrupted = true;
+    } finally {
+      deps.status?.(undefined);
     }
   }
   const failed =
@@ -135,6 +140,16 @@ async function verify(
   const started = deps.clock.now();
   const deadline = started + timings.waitTimeoutMs;
   const graceUntil = started + timings.failedGraceMs;
+  // Each kind of wait is announced once (a line kept in the output); its rounds update the status line.
+  const announced = new Set<'grace' | 'delivery'>();
+  const announce = (wait: 'grace' | 'delivery', line: string) => {
+    if (announced.has(wait)) return;
+    announced.add(wait);
+    deps.notify?.(line);
+  };
+  const account = plan.accountId;
+  // The first read is "Verifying"; the re-reads belong to the wait, whose line keeps counting.
+  deps.status?.({ phase: 'Verifying', account, ...(touched.length === 1 ? { region: touched[0]! } : {}) });
   for (;;) {
     const after = await collectInventory(deps.clients, { ...settings, regions: touched });
     const byStatus = verifyTargets(plan, after, skippedIds);
@@ -163,11 +178,20 @@ async function verify(
           )
         : results;
     }
-    deps.notify?.(
-      inGrace
-        ? `Delivery FAILED for ${plural(propagating.length, 'flow log')} right after this run changed its delivery role: re-reading while IAM propagates…`
-        : `Waiting for first delivery of ${plural(pending, 'flow log')}…`,
-    );
+    const waited = results.filter((r) => r.delivery !== 'no-network-interfaces').length;
+    if (inGrace) {
+      announce(
+        'grace',
+        `Delivery FAILED for ${plural(propagating.length, 'flow log')} right after this run changed its delivery role: re-reading while IAM propagates (up to ${duration(timings.failedGraceMs)})…`,
+      );
+      deps.status?.({ phase: 'Re-reading while IAM propagates: delivery FAILED', done: propagating.length, total: results.length, account });
+    } else {
+      announce('delivery', `Waiting for first delivery of ${plural(pending, 'flow log')} (up to ${duration(timings.waitTimeoutMs)})…`);
+      deps.status?.({ phase: 'Waiting for first delivery', done: waited - pending, total: waited, account });
+    }
     await deps.clock.sleep(timings.waitIntervalMs);
   }
 }
+
+/** "10 min", "90 s": how long a wait may last, as announced. */
+const duration = (ms: number): string => (ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`);

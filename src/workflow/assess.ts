@@ -27,7 +27,7 @@ export function assessInventory(inventory: Inventory, settings: Settings, templa
 }
 
 /** Reads the account (live or a snapshot, whichever `deps.clients` is) and assesses it. */
-export async function assess(settings: Settings, deps: WorkflowDeps & Partial<Pick<CollectOptions, 'stop'>>): Promise<Assessment> {
+export async function assess(settings: Settings, deps: WorkflowDeps & Partial<Pick<CollectOptions, 'stop' | 'progress'>>): Promise<Assessment> {
   const inventory = await collectInventory(deps.clients, settings, deps);
   return assessInventory(inventory, settings, deps.templates ?? loadPolicyTemplates(), new Date(deps.clock.now()));
 }

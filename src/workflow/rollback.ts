@@ -8,13 +8,13 @@ import type { AwsClients } from '../aws/api.js';
 import { classifyAwsError, isAwsOrNetworkError } from '../aws/errors.js';
 import { DEFAULT_SETTINGS, isManagedByFlowfix, type Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
-import { collectInventory } from '../inventory/collect-inventory.js';
+import { collectInventory, type CollectOptions } from '../inventory/collect-inventory.js';
 import { readRegions, roleOf, type AwsProblem, type Inventory } from '../inventory/types.js';
 import { buildRollbackPlan, type OwnFlowLogShape, type RollbackInput, type RollbackPlan } from '../plan/build-rollback.js';
 import type { AccountOutcome, AccountTarget } from '../report/org-report.js';
 import type { AccountRollbackValue } from '../report/rollback-report.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
-import { chooseAccounts, forEachAccount, inTurn, type AccountChoice, type AccountSource } from './accounts.js';
+import { chooseAccounts, forEachAccount, inTurn, readingRegions, type AccountChoice, type AccountSource } from './accounts.js';
 import type { WorkflowDeps } from './deps.js';
 import { EXIT } from './exit-codes.js';
 
@@ -35,7 +35,7 @@ export async function planRollback(
   clients: AwsClients,
   settings: Settings,
   options: RollbackOptions,
-  deps: Pick<WorkflowDeps, 'signal' | 'progress'>,
+  deps: Pick<WorkflowDeps, 'signal'> & Pick<CollectOptions, 'progress'>,
 ): Promise<AccountRollbackPlan> {
   // The role is read whatever the destination setting: an S3 run may follow a CloudWatch Logs one.
   const readSettings: Settings = settings.destination.type === 'cloud-watch-logs' ? settings : { ...settings, destination: DEFAULT_SETTINGS.destination };
@@ -140,7 +140,7 @@ export async function planRollbackAccounts(
     ({ clients }) =>
       planRollback(clients, settings, options, {
         ...(deps.signal ? { signal: deps.signal } : {}),
-        ...(one && deps.progress ? { progress: deps.progress } : {}),
+        ...(one && deps.status ? { progress: readingRegions(deps.status) } : {}),
       }),
     (planned) => planned.plan.accountId,
   );
@@ -151,7 +151,7 @@ export async function planRollbackAccounts(
 export function executeRollback(
   accounts: AccountOutcome<AccountRollbackPlan>[],
   request: { dryRun: boolean; concurrency: number; failOnDeniedRegions?: boolean },
-  deps: Pick<WorkflowDeps, 'signal' | 'clock'>,
+  deps: Pick<WorkflowDeps, 'signal' | 'clock' | 'status'>,
   onAccount?: (account: AccountTarget, plan: RollbackPlan, report: ApplyReport) => void,
 ): Promise<AccountOutcome<AccountRollbackValue>[]> {
   return inTurn(accounts, deps.signal, async ({ plan, live, clients }, account) => {
@@ -162,7 +162,10 @@ export function executeRollback(
       concurrency: request.concurrency,
       clock: deps.clock,
       ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.status ? { status: deps.status } : {}),
     });
+    // The live line goes before the account's report is printed.
+    deps.status?.(undefined);
     onAccount?.(account, plan, report);
     const failed = report.outcomes.some((o) => o.status === 'failed');
     // Regions an organization policy denies are kept, named, and fail the run only with --fail-on-denied-regions.

@@ -360,7 +360,7 @@ describe('flowfix apply against a stateful fake', () => {
     const code = await applyCommand(options, io, { clock, timings: { waitIntervalMs: 5 } });
     expect(code).toBe(0);
     expect(clock.sleeps).toEqual([5]);
-    expect(io.err.join('')).toContain('Waiting for first delivery of 1 flow log…');
+    expect(io.err.join('')).toContain('Waiting for first delivery of 1 flow log (up to 10 min)…');
     expect(io.out.join('')).toContain('Verification: 1/1 delivering');
   });
 

@@ -244,7 +244,7 @@ describe('verification says only what it knows', () => {
     });
     expect(seen).toEqual(['SUCCESS', 'SUCCESS']); // SUCCESS all along: the status alone proved nothing
     expect(result.code).toBe(0);
-    expect(result.err).toContain('Waiting for first delivery of 1 flow log…');
+    expect(result.err).toContain('Waiting for first delivery of 1 flow log (up to 10 min)…');
     expect(result.out).toMatch(/Verification: 1\/1 delivering \(log stream or object seen since creation\)\n/);
     // Each round: the region's interfaces in one listing, then the one interface's streams by name prefix.
     expect(fake.calls.filter((c) => c.operation === 'DescribeNetworkInterfaces').map((c) => c.input.Filters)).toEqual(

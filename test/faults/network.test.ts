@@ -186,7 +186,10 @@ async function collectPastDeadline(ready: (ended: { regions: string[]; role: boo
     ],
   });
   try {
-    const reading = collectInventory(observed, DEFAULT_SETTINGS, { regionDeadlineMs: 300, progress: (_done, _total, region) => ended.regions.push(region) });
+    const reading = collectInventory(observed, DEFAULT_SETTINGS, {
+      regionDeadlineMs: 300,
+      progress: (_done, _total, region) => region && ended.regions.push(region),
+    });
     while (!ready(ended)) await new Promise((resolve) => setImmediate(resolve));
     jest.advanceTimersByTime(300);
     return await reading;

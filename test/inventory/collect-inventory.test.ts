@@ -254,7 +254,8 @@ describe('collectInventory', () => {
     });
     const clients = await testAwsClients();
     const finished: string[] = [];
-    const progress = (_done: number, _total: number, region: string) => {
+    const progress = (_done: number, _total: number, region: string | undefined) => {
+      if (!region) return;
       finished.push(region);
       if (region === 'us-east-1' || region === 'eu-west-1') read[region].open();
     };
@@ -641,16 +642,17 @@ describe('collectInventory', () => {
     await expect(collectInventory(clients, settings())).rejects.toThrow(TypeError);
   });
 
-  it('WHEN collecting THEN progress counts regions up to the total, naming each as it finishes', async () => {
+  it('WHEN collecting THEN progress starts at 0 of the total once the regions are known, then names each region as it finishes, in its account', async () => {
     serveAccount({ regions: { 'eu-west-1': {}, 'us-east-1': {} } });
     const clients = await testAwsClients();
-    const events: [number, number, string][] = [];
+    const events: [number, number, string | undefined, string][] = [];
 
-    await collectInventory(clients, settings({ concurrency: 1 }), { progress: (done, total, region) => events.push([done, total, region]) });
+    await collectInventory(clients, settings({ concurrency: 1 }), { progress: (done, total, region, account) => events.push([done, total, region, account]) });
 
     expect(events).toEqual([
-      [1, 2, 'eu-west-1'],
-      [2, 2, 'us-east-1'],
+      [0, 2, undefined, ACCOUNT],
+      [1, 2, 'eu-west-1', ACCOUNT],
+      [2, 2, 'us-east-1', ACCOUNT],
     ]);
   });
 });
