@@ -114,15 +114,5 @@ export function describeDestination(destination: Destination): string {
 export const isMultiAccount = (settings: Pick<Settings, 'org' | 'accounts'>): boolean => settings.org === true || settings.accounts !== undefined;
 
 /** How new flow logs record and deliver, beyond traffic type and destination (each absent: AWS's default). */
-export type FlowLogOptions = Pick<Settings, 'logFormat' | 'maxAggregationInterval' | 'fileFormat' | 'hiveCompatiblePartitions' | 'perHourPartition'>;
-
-/** The flow-log options that were set, as the plan's settings (absent ones left out, so older plans read the same). */
-export function flowLogOptionSettings(options: FlowLogOptions): FlowLogOptions {
-  return {
-    ...(options.logFormat ? { logFormat: options.logFormat } : {}),
-    ...(options.maxAggregationInterval ? { maxAggregationInterval: options.maxAggregationInterval } : {}),
-    ...(options.fileFormat ? { fileFormat: options.fileFormat } : {}),
-    ...(options.hiveCompatiblePartitions ? { hiveCompatiblePartitions: true } : {}),
-    ...(options.perHourPartition ? { perHourPartition: true } : {}),
-  };
-}
+export const FLOW_LOG_OPTION_KEYS = ['logFormat', 'maxAggregationInterval', 'fileFormat', 'hiveCompatiblePartitions', 'perHourPartition'] as const;
+export type FlowLogOptions = Pick<Settings, (typeof FLOW_LOG_OPTION_KEYS)[number]>;

@@ -6,7 +6,7 @@ import * as z from 'zod';
 
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import type { AuditResult, AuditWarning, Coverage, ExclusionMark, Finding, FindingKind } from '../audit/types.js';
-import { describeDestination, flowLogOptionSettings, type Settings } from '../config/settings.js';
+import { describeDestination, FLOW_LOG_OPTION_KEYS, type FlowLogOptions, type Settings } from '../config/settings.js';
 import { DELIVERY_STATUSES, type DeliveryCheck } from '../facts/delivery-status.js';
 import { deniedRegions, type AwsProblem, type DeniedRegion, type Inventory } from '../inventory/types.js';
 import type { PermissionCheck } from '../plan/permission-check.js';
@@ -289,7 +289,8 @@ export function buildReport(inventory: Inventory, audit: AuditResult, plan: Plan
       destination: describeDestination(settings.destination),
       roleName: settings.roleName,
       minRetentionDays: settings.minRetentionDays,
-      ...flowLogOptionSettings(settings),
+      // As the plan records them: the ones set.
+      ...(Object.fromEntries(FLOW_LOG_OPTION_KEYS.flatMap((key) => (key in plan.settings ? [[key, plan.settings[key]]] : []))) as FlowLogOptions),
     },
     regions,
     findings: audit.findings,
