@@ -30,7 +30,7 @@ export interface ProgressTimings {
   plainAfterMs: number;
 }
 
-export const DEFAULT_PROGRESS_TIMINGS: ProgressTimings = { waitingAfterMs: 5_000, plainRepeatMs: 30_000, tickMs: 1_000, plainAfterMs: 10_000 };
+export const DEFAULT_PROGRESS_TIMINGS: ProgressTimings = { waitingAfterMs: 5_000, plainRepeatMs: 30_000, tickMs: 1_000, plainAfterMs: 30_000 };
 
 export interface ProgressOptions {
   status: StatusLine;

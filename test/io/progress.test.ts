@@ -78,13 +78,13 @@ describe('progress at a terminal', () => {
 });
 
 describe('progress without a terminal', () => {
-  test('GIVEN a quick phase THEN nothing is printed; GIVEN a long one THEN a plain line once it has lasted 10 s, then at most every 30 s', () => {
+  test('GIVEN a quick phase THEN nothing is printed; GIVEN a long one THEN a plain line once it has lasted 30 s, then at most every 30 s', () => {
     const err = stream(false);
     const clock = manualClock();
     const progress = createProgress({ status: createStatusLine(err, false), now: clock.now, workNow: clock.now });
 
     progress.work({ phase: 'Reading regions', done: 1, total: 17 });
-    clock.advance(9_000);
+    clock.advance(29_000);
     progress.work({ phase: 'Reading regions', done: 16, total: 17 });
     expect(err.written).toEqual([]);
 
@@ -96,7 +96,7 @@ describe('progress without a terminal', () => {
     progress.work({ phase: 'Reading regions', done: 16, total: 17, region: 'ap-south-1' });
     progress.stop();
 
-    expect(err.written).toEqual(['Reading regions 16/17 · ap-south-1 · 10 s\n', 'Reading regions 16/17 · ap-south-1 · 40 s\n']);
+    expect(err.written).toEqual(['Reading regions 16/17 · ap-south-1 · 30 s\n', 'Reading regions 16/17 · ap-south-1 · 1 min 0 s\n']);
   });
 });
 
@@ -140,6 +140,29 @@ describe('apply at a terminal, against a stateful fake', () => {
     expect(result.err.endsWith(CLEAR)).toBe(true);
     expect(result.out).not.toMatch(/Waiting|Reading regions|Applying \d/);
     expect(result.out).toMatch(/Verification: 1\/1 delivering/);
+  });
+
+  test('GIVEN apply --wait without a terminal THEN the wait is announced once, then plain lines at most every 30 s (not one per round)', async () => {
+    fake.addVpcWithInterface('us-east-1');
+    const clock = new FakeClock((n) => {
+      if (n === 6) fake.deliverFlowLogs('us-east-1');
+    });
+    const err = stream(false);
+    const io = captureIo({ env: { CI: 'true', AWS_REGION: 'us-east-1' }, stderr: err });
+    const options = await toCommandOptions({ yes: true, wait: true, regions: 'us-east-1' }, io);
+
+    const code = await applyCommand(options, io, { clock });
+
+    expect(code).toBe(0);
+    expect(clock.sleeps).toEqual(Array(6).fill(20_000));
+    expect(err.text()).toBe(
+      [
+        'Waiting for first delivery of 1 flow log (up to 10 min)…',
+        `Waiting for first delivery 0/1 · account ${FAKE_ACCOUNT} · 40 s`,
+        `Waiting for first delivery 0/1 · account ${FAKE_ACCOUNT} · 1 min 20 s`,
+        '',
+      ].join('\n'),
+    );
   });
 
   test('GIVEN a new role IAM has not propagated yet THEN the retries update the line with the wait, not a line each', async () => {
