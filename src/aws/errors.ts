@@ -315,6 +315,9 @@ export function isAwsOrNetworkError(err: unknown): boolean {
   return e.$metadata !== undefined || classifyAwsError(err).kind !== 'other';
 }
 
+/** STS's answer when the root user's credentials try to assume a role (AccessDenied, told apart by its message only). */
+export const isRootAssumingRole = (message: string): boolean => /Roles may not be assumed by root accounts/i.test(message);
+
 /** For the calls flowfix cannot go on without (identity, region list): one error whose message names the fix. */
 export function toFlowfixError(err: unknown, doing: string): FlowfixError {
   // Already explained (an MFA prompt cancelled, a profile problem found while getting credentials).
@@ -334,7 +337,7 @@ export function toFlowfixError(err: unknown, doing: string): FlowfixError {
       cause: err,
     });
   }
-  if (/Roles may not be assumed by root accounts/i.test(classified.message)) {
+  if (isRootAssumingRole(classified.message)) {
     return new FlowfixError('RootCannotAssumeRole', base, {
       hint: "the root user's credentials cannot assume roles: sign in as an IAM role or user (aws sso login, or a profile) and run again",
       cause: err,

@@ -3,7 +3,14 @@
 // caller's own clients; --org / --accounts name others, entered through sts:AssumeRole. An account that
 // cannot be entered or read is data: the others go on.
 import type { AwsClients, AwsSession } from '../aws/api.js';
-import { classifyAwsError, describeOrganizationPolicy, isAwsOrNetworkError, toFlowfixError, type ClassifiedAwsError } from '../aws/errors.js';
+import {
+  classifyAwsError,
+  describeOrganizationPolicy,
+  isAwsOrNetworkError,
+  isRootAssumingRole,
+  toFlowfixError,
+  type ClassifiedAwsError,
+} from '../aws/errors.js';
 import { partitionOfCaller } from '../aws/regions.js';
 import type { Settings } from '../config/settings.js';
 import { FlowfixError, interrupted, isFlowfixError } from '../errors.js';
@@ -307,7 +314,7 @@ function enteringHint(error: ClassifiedAwsError, accountId: string, settings: Pi
   if (code === 'RegionDisabledException') {
     return `account ${accountId} has deactivated STS in the region flowfix asked (its partition's default region, then the caller's): an administrator of ${accountId} activates it in the IAM console (Account settings, Security Token Service endpoints)`;
   }
-  if (/Roles may not be assumed by root accounts/i.test(message)) {
+  if (isRootAssumingRole(message)) {
     return "flowfix runs with the root user's credentials, which cannot assume roles: sign in as an IAM role or user of the management account (aws sso login, or a profile) and run again";
   }
   const entering = /sts:AssumeRole/i.test(message) || (code === 'AccessDenied' && /AssumeRole/.test(message));
