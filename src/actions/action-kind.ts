@@ -51,6 +51,8 @@ export const BLOCKER = {
   logGroupMissing: (region: string) => `log-group:${region}`,
   /** A flow log flowfix meant to delete in the region is still there and may deliver to its group. */
   flowLogsLeft: (region: string) => `flow-logs:${region}`,
+  /** The replacement of a flow log (missing-fields) could not be shown in place: the old one must stay. */
+  replacementUnchecked: (region: string, flowLogId: string) => `replacement:${region}:${flowLogId}`,
 };
 
 /** What the saved-plan matcher asks a kind about: the names a plan's settings manage. */
@@ -77,6 +79,9 @@ export function requestTagContext(tags: Record<string, string>): ContextEntry[] 
 /** Live state's verdict on an action before it is sent. */
 export type LiveVerdict = { status: 'todo' } | { status: 'already-done' | 'skipped'; detail: string } | { status: 'failed'; code: string; message: string };
 
+/** How a plan's summary counts an action: 'check' reads live state and changes nothing. */
+export type CountedVerb = 'create' | 'set' | 'check' | 'delete';
+
 export interface ActionCore<K extends string, I> {
   /** Stable within a plan: "01-create-role", "05-create-flow-logs-us-east-1". */
   id: string;
@@ -96,7 +101,9 @@ export interface ActionKind<K extends string, I> {
    * How the plan's summary line counts this kind: each target is one noun to create, set or delete ("4 flow
    * logs … to create"). 'delete' kinds undo what flowfix created: global ones run after the regions.
    */
-  counted: { noun: string; nouns: string; verb: 'create' | 'set' | 'delete' };
+  counted: { noun: string; nouns: string; verb: CountedVerb };
+  /** Only rollback plans hold it: a plan file (`flowfix apply FILE`) never may. */
+  rollbackOnly?: true;
   /** The input as a plan file may carry it: strict, so an added parameter is refused. */
   inputSchema: z.ZodType<I>;
   /** The resources the action's outcome lines are about (ids for CreateFlowLogs, else one name). */
@@ -122,7 +129,12 @@ export interface ActionKind<K extends string, I> {
    * After a failure that leaves it unknown whether the call was carried out (see writeOutcomeUnknown):
    * the targets whose change live state, read again now, shows in place. Throws when it cannot read.
    */
-  tookEffect(clients: AwsClients, region: string, input: I, targets: string[]): Promise<string[]>;
+  tookEffect(clients: AwsClients, region: string, input: I, targets: string[], because: Because[]): Promise<string[]>;
+  /**
+   * For a call that answers per target (a check): after `send` succeeded, the targets its answer shows not
+   * done, each with a code and message. Absent: a successful send settles every target.
+   */
+  failedTargets?(input: I, answer: unknown, targets: string[]): { target: string; code: string; message: string }[];
   /**
    * For an access-denied failure: what to grant (or fix), when the declared permissions alone do not say
    * it. Given AWS's message and where the call went, since not every denial is the operator's IAM (a KMS
@@ -133,6 +145,8 @@ export interface ActionKind<K extends string, I> {
   blocks?(failed: { region: string; resourceId: string }): { key: string; why: string }[];
   /** The BLOCKER keys that stop this action, first match reported. */
   blockedBy?(input: I, region: string): string[];
+  /** The BLOCKER keys that stop one target of this action (the others go ahead), first match reported. */
+  blockedByTarget?(input: I, region: string, target: string): string[];
   /**
    * Where this action's work needs the prerequisites (the delivery role and policy, flowfix's log group):
    * its region, and 'global' for the role. Prerequisites are skipped, and a saved plan may leave them
@@ -152,8 +166,7 @@ export interface ActionKind<K extends string, I> {
 /** Declares a kind with its types checked against the interface. */
 export const defineActionKind = <K extends string, I>(kind: ActionKind<K, I>): ActionKind<K, I> => kind;
 
-export const roleArn = (scope: Pick<CallScope, 'partition' | 'accountId'>, roleName: string, path = '/'): string =>
-  `arn:${scope.partition}:iam::${scope.accountId}:role${path}${roleName}`;
+export { roleArn } from '../facts/arns.js';
 
 /** A document AWS returns (parsed) against the JSON text an action sends, whatever the key order. */
 export const sameDocument = (live: object, sent: string): boolean => canonicalJson(live) === canonicalJson(JSON.parse(sent));

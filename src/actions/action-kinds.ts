@@ -1,5 +1,6 @@
 // The table of action kinds. Adding a kind means one module beside these and one line here.
 import type { ActionCore, ActionKind, CallScope, Permission } from './action-kind.js';
+import { checkFlowLogs } from './check-flow-logs.js';
 import { createFlowLogs } from './create-flow-logs.js';
 import { createLogGroup } from './create-log-group.js';
 import { createRole } from './create-role.js';
@@ -11,8 +12,9 @@ import { putRetentionPolicy } from './put-retention-policy.js';
 import { putRolePolicy } from './put-role-policy.js';
 
 /**
- * In plan order: the role before its policy, a log group before its retention, flow logs last. The delete
- * kinds (verb 'delete') come only from rollback plans (src/plan/build-rollback.ts), in the reverse
+ * In plan order: the role before its policy, a log group before its retention, flow logs last; a
+ * replacement's check after its create, the old flow log's delete after the check. The other delete
+ * kinds (rollbackOnly) come only from rollback plans (src/plan/build-rollback.ts), in the reverse
  * order: flow logs first, then log groups, then the role's policy and the role.
  */
 export const ACTION_KINDS = {
@@ -21,6 +23,7 @@ export const ACTION_KINDS = {
   'create-log-group': createLogGroup,
   'put-retention-policy': putRetentionPolicy,
   'create-flow-logs': createFlowLogs,
+  'check-flow-logs': checkFlowLogs,
   'delete-flow-logs': deleteFlowLogs,
   'delete-log-group': deleteLogGroup,
   'delete-role-policy': deleteRolePolicy,
@@ -47,7 +50,7 @@ export type ActionDraft = { [K in ActionKindName]: Omit<ActionCore<K, InputOf<K>
 /** The declarations of an action's kind, typed loosely for code that handles every kind alike. */
 export const kindOf = (action: { kind: ActionKindName }): ActionKind<string, any> => ACTION_KINDS[action.kind] as ActionKind<string, any>;
 
-/** Kinds that remove what flowfix created: rollback plans hold only these, the normal planner never. */
+/** Kinds that remove what flowfix created: rollback plans hold only these; the normal planner only DeleteFlowLogs, for a replaced flow log. */
 export const isDeleteKind = (kind: ActionKindName): boolean => ACTION_KINDS[kind].counted.verb === 'delete';
 
 export const isActionKind = (kind: string): kind is ActionKindName => Object.hasOwn(ACTION_KINDS, kind);

@@ -4,7 +4,8 @@ import * as z from 'zod';
 
 import type { CreateFlowLogsResult } from '../aws/api.js';
 import type { FlowLogOptions } from '../config/settings.js';
-import { FILE_FORMATS } from '../facts/flow-log-format.js';
+import { s3DestinationArn } from '../facts/arns.js';
+import { DEFAULT_LOG_FORMAT, FILE_FORMATS, recordsEveryField } from '../facts/flow-log-format.js';
 import { VPC_OR_SUBNET_ID, type FlowLogFacts } from '../facts/resources.js';
 import { readRegion, type RegionInventory } from '../inventory/types.js';
 import { flowLogCounts } from '../rules/flow-logs.js';
@@ -101,9 +102,10 @@ export const createFlowLogs = defineActionKind({
   reconcile: (action, live) => {
     const region = readRegion(live, action.region);
     const index = region ? indexOf(region) : { resourceIds: new Set<string>(), flowLogsOf: new Map<string, FlowLogFacts[]>() };
+    const replacing = replacedResources(action.because);
     return action.input.ResourceIds.map((id): LiveVerdict => {
       if (!index.resourceIds.has(id)) return { status: 'skipped', detail: `${id} no longer exists in ${action.region}` };
-      const verdict = existingFlowLogVerdict(index.flowLogsOf.get(id) ?? [], action.input);
+      const verdict = existingFlowLogVerdict(index.flowLogsOf.get(id) ?? [], action.input, false, replacing.has(id));
       if (verdict.kind === 'working') return { status: 'already-done', detail: `has working flow log ${verdict.flowLogId}` };
       if (verdict.kind === 'blocking') return { status: 'failed', code: 'FlowLogAlreadyExists', message: verdict.message };
       return { status: 'todo' };
@@ -111,9 +113,10 @@ export const createFlowLogs = defineActionKind({
   },
   send: (clients, region, input): Promise<CreateFlowLogsResult> => clients.ec2(region).createFlowLogs(input),
   // A flow log that counts now is the one sent (reconcile found none before it).
-  tookEffect: async (clients, region, input, targets) => {
+  tookEffect: async (clients, region, input, targets, because) => {
     const flowLogsOf = groupBy(await clients.ec2(region).listFlowLogs(), (f) => f.resourceId);
-    return targets.filter((id) => existingFlowLogVerdict(flowLogsOf.get(id) ?? [], input).kind === 'working');
+    const replacing = replacedResources(because);
+    return targets.filter((id) => existingFlowLogVerdict(flowLogsOf.get(id) ?? [], input, false, replacing.has(id)).kind === 'working');
   },
   // S3 delivery needs no role, so never the PassRole hint: the bucket's side is what is usually missing.
   deniedHint: (input) => (input.LogDestinationType === 'cloud-watch-logs' ? PASS_ROLE_HINT : s3Hint(bucketOf(input.LogDestination ?? ''))),
@@ -126,9 +129,7 @@ export const createFlowLogs = defineActionKind({
 /** arn:aws:s3:::bucket/prefix/ → bucket. */
 export const bucketOf = (arn: string): string => arn.replace(/^arn:[^:]+:s3:::/, '').split('/')[0]!;
 
-/** The LogDestination flowfix sends for a bucket and prefix: arn:<partition>:s3:::bucket/prefix/ (no prefix: the bare bucket). */
-export const s3DestinationArn = (partition: string, bucket: string, prefix: string): string =>
-  `arn:${partition}:s3:::${bucket}${prefix ? `/${prefix.replace(/^\/+|\/+$/g, '')}/` : ''}`;
+export { s3DestinationArn };
 
 /** arn:aws:s3:::bucket/prefix/ → s3://bucket/prefix/ (the way users write it). */
 export function s3UrlOf(arn: string): string {
@@ -159,13 +160,25 @@ function indexOf(region: RegionInventory): RegionIndex {
 export type ExistingFlowLogVerdict = { kind: 'working'; flowLogId: string } | { kind: 'blocking'; message: string } | { kind: 'none' };
 
 /**
+ * The resources whose flow log the action replaces (because missing-fields): there the flow log already
+ * watching does not make the work done, only one recording the new LogFormat's fields does.
+ */
+export const replacedResources = (because: Because[]): Set<string> => new Set(because.filter((b) => b.kind === 'missing-fields').flatMap((b) => b.resourceIds));
+
+/**
  * What the flow logs already on a resource mean for creating this one. One that counts makes it done.
  * A non-working one AWS would call identical (same destination and traffic type) blocks it: AWS
  * refuses a second one, so a person must delete it. After AWS has actually answered
  * FlowLogAlreadyExists, any flow log to the same destination is taken as the reason (some emulators
  * ignore the traffic type when comparing).
  */
-export function existingFlowLogVerdict(flowLogs: FlowLogFacts[], input: CreateFlowLogsInput, awsSaidAlreadyExists = false): ExistingFlowLogVerdict {
+export function existingFlowLogVerdict(
+  flowLogs: FlowLogFacts[],
+  input: CreateFlowLogsInput,
+  awsSaidAlreadyExists = false,
+  replacing = false,
+): ExistingFlowLogVerdict {
+  if (replacing) return replacementVerdict(flowLogs, input, awsSaidAlreadyExists);
   const working = flowLogs.find(flowLogCounts);
   if (working) return { kind: 'working', flowLogId: working.flowLogId };
   const destination = input.LogGroupName ?? input.LogDestination;
@@ -178,6 +191,25 @@ export function existingFlowLogVerdict(flowLogs: FlowLogFacts[], input: CreateFl
   return {
     kind: 'blocking',
     message: `flow log ${blocking.flowLogId} to ${destination} already exists but ${why}; delete it (aws ec2 delete-flow-logs --flow-log-ids ${blocking.flowLogId}) or choose another destination, then re-run`,
+  };
+}
+
+/**
+ * For a replacement: done once a counting flow log records the new format's fields. AWS answering
+ * FlowLogAlreadyExists means it takes the old flow log to the same destination for a duplicate whatever
+ * the format (an endpoint that compares destinations only): nothing flowfix can send fixes that, and the
+ * old flow log stays, so the resource stays logged.
+ */
+function replacementVerdict(flowLogs: FlowLogFacts[], input: CreateFlowLogsInput, awsSaidAlreadyExists: boolean): ExistingFlowLogVerdict {
+  const format = input.LogFormat ?? DEFAULT_LOG_FORMAT;
+  const done = flowLogs.find((f) => flowLogCounts(f) && recordsEveryField(f.logFormat, format));
+  if (done) return { kind: 'working', flowLogId: done.flowLogId };
+  if (!awsSaidAlreadyExists) return { kind: 'none' };
+  const destination = input.LogGroupName ?? input.LogDestination;
+  const old = flowLogs.find((f) => (f.logGroupName ?? f.destination ?? '').replace(/\/+$/, '') === (destination ?? '').replace(/\/+$/, ''));
+  return {
+    kind: 'blocking',
+    message: `AWS refuses a second flow log to ${destination} on this resource while ${old ? `flow log ${old.flowLogId}` : 'the old one'} delivers there (FlowLogAlreadyExists), whatever its format; the old one is kept, so the resource stays logged. To replace it, delete it and create one with the fields (a gap in logging), or deliver to another destination (README: Replacing flow logs that lack fields)`,
   };
 }
 

@@ -1,5 +1,6 @@
 // ec2:DeleteFlowLogs: flowfix's own flow logs (tagged ManagedBy=flowfix) of one region, up to 1000 ids per
-// call. Only rollback plans (src/plan/build-rollback.ts) hold it.
+// call. Rollback plans (src/plan/build-rollback.ts) hold it, and plans that replace flowfix's flow logs
+// lacking required fields, after the check of their replacements (src/actions/check-flow-logs.ts).
 import * as z from 'zod';
 
 import type { DeleteFlowLogsResult } from '../aws/api.js';
@@ -43,6 +44,8 @@ export const deleteFlowLogs = defineActionKind({
     { key: BLOCKER.roleInUse, why: `flow log ${resourceId} in ${region} could not be deleted and may still use the role` },
     { key: BLOCKER.flowLogsLeft(region), why: `flow log ${resourceId} could not be deleted and may still deliver here` },
   ],
+  // A flow log being replaced (missing-fields) goes only once its replacement was shown in place.
+  blockedByTarget: (_input, region, flowLogId) => [BLOCKER.replacementUnchecked(region, flowLogId)],
   forTargets: (input, targets) => ({ ...input, FlowLogIds: targets }),
 });
 

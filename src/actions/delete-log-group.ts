@@ -12,6 +12,7 @@ export const deleteLogGroup = defineActionKind({
   operation: 'DeleteLogGroup',
   global: false,
   counted: { noun: 'log group', nouns: 'log groups', verb: 'delete' },
+  rollbackOnly: true,
   inputSchema: z.strictObject({ logGroupName }),
   targets: (input) => [input.logGroupName],
   describe: (input) => `Delete log group ${input.logGroupName} and the flow log records it holds`,

@@ -12,6 +12,7 @@ export const deleteRolePolicy = defineActionKind({
   operation: 'DeleteRolePolicy',
   global: true,
   counted: { noun: 'role policy', nouns: 'role policies', verb: 'delete' },
+  rollbackOnly: true,
   inputSchema: z.strictObject({ RoleName: iamName, PolicyName: iamName }),
   targets: (input) => [input.RoleName],
   describe: (input) => `Delete inline policy ${input.PolicyName} from role ${input.RoleName}`,

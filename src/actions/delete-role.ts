@@ -13,6 +13,7 @@ export const deleteRole = defineActionKind({
   operation: 'DeleteRole',
   global: true,
   counted: { noun: 'role', nouns: 'roles', verb: 'delete' },
+  rollbackOnly: true,
   inputSchema: z.strictObject({ RoleName: iamName }),
   targets: (input) => [input.RoleName],
   describe: (input) => `Delete IAM role ${input.RoleName} (created by flowfix, used by no flow log left)`,

@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 
 import { isPrerequisiteOnly } from '../actions/action-kind.js';
 import { isDeleteKind, kindOf, targetsOf } from '../actions/action-kinds.js';
-import { existingFlowLogVerdict } from '../actions/create-flow-logs.js';
+import { existingFlowLogVerdict, replacedResources } from '../actions/create-flow-logs.js';
 import type { AwsClients, CreateFlowLogsResult, DeleteFlowLogsResult } from '../aws/api.js';
 import { classifyAwsError, denialHint, writeOutcomeUnknown, type ClassifiedAwsError } from '../aws/errors.js';
 import { isUnreadable, unreadableRegions, type Inventory } from '../inventory/types.js';
@@ -108,7 +108,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
     if (!writeOutcomeUnknown(err)) return fail(action, ids, err);
     let inPlace: Set<string>;
     try {
-      inPlace = new Set(await kindOf(action).tookEffect(options.clients, action.region, action.input, ids));
+      inPlace = new Set(await kindOf(action).tookEffect(options.clients, action.region, action.input, ids, action.because));
     } catch (readErr) {
       const { code, message } = classifyAwsError(readErr);
       return fail(action, ids, err, `whether it took effect is unknown: re-reading failed with ${code}: ${message}; run apply again to settle it`);
@@ -157,6 +157,18 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
       else if (verdict.status === 'failed') record({ ...outcome(action, id, 'failed'), code: verdict.code, message: verdict.message });
       else record(outcome(action, id, verdict.status, verdict.detail));
     });
+    // One target may be stopped while the others go ahead (an old flow log whose replacement was not shown).
+    const perTarget = kindOf(action).blockedByTarget;
+    if (perTarget) {
+      for (const id of [...ids]) {
+        const why = perTarget(action.input, action.region, id)
+          .map((key) => blockers.get(key))
+          .find((w) => w !== undefined);
+        if (why === undefined) continue;
+        ids.splice(ids.indexOf(id), 1);
+        record(outcome(action, id, 'skipped', why));
+      }
+    }
     if (ids.length === 0) return;
     if (!isNeeded(action, flowLogWork)) return recordAll(action, ids, 'skipped', { detail: 'not needed: no flow log left to create here' });
     const blocker = blockerFor(action, blockers);
@@ -180,9 +192,17 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
     if (action.kind === 'create-flow-logs') return createFlowLogs(action, ids);
     if (action.kind === 'delete-flow-logs') return deleteFlowLogs(action, ids);
     try {
-      await kindOf(action).send(options.clients, action.region, action.input);
+      const input = kindOf(action).forTargets?.(action.input, ids) ?? action.input;
+      const answer = await kindOf(action).send(options.clients, action.region, input);
       if (action.kind === 'create-role') roleCreatedNow = true;
-      recordAll(action, ids, doneStatus(action));
+      const failed = kindOf(action).failedTargets?.(input, answer, ids) ?? [];
+      const failedIds = new Set(failed.map((f) => f.target));
+      recordAll(
+        action,
+        ids.filter((id) => !failedIds.has(id)),
+        doneStatus(action),
+      );
+      for (const f of failed) record({ ...outcome(action, f.target, 'failed'), code: f.code, message: f.message });
     } catch (err) {
       if (classifyAwsError(err).kind === 'already-exists') {
         if (action.kind === 'create-log-group') foundExisting.add(`${action.region}:${action.input.logGroupName}`);
@@ -293,8 +313,9 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
       return [];
     }
     const tryAgain: string[] = [];
+    const replacing = replacedResources(action.because);
     for (const id of ids) {
-      const verdict = existingFlowLogVerdict(flowLogsOf.get(id) ?? [], action.input, true);
+      const verdict = existingFlowLogVerdict(flowLogsOf.get(id) ?? [], action.input, true, replacing.has(id));
       if (verdict.kind === 'working') record(outcome(action, id, 'already-done', `has working flow log ${verdict.flowLogId}`));
       else if (verdict.kind === 'blocking') record({ ...outcome(action, id, 'failed'), code: 'FlowLogAlreadyExists', message: verdict.message });
       else if (mayRetry) tryAgain.push(id);

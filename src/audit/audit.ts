@@ -5,6 +5,7 @@ import { DEFAULT_LOG_FORMAT, missingFields } from '../facts/flow-log-format.js';
 import type { FlowLogFacts, VpcFacts } from '../facts/resources.js';
 import { readRegions, roleOf, unreadableRegions, type Inventory, type RegionInventory } from '../inventory/types.js';
 import { capturesRejects, deliveryFailed, flowLogCounts, isActive, isTelemetryRuleManaged, managerOf } from '../rules/flow-logs.js';
+import { notOwnBecause, ownFlowLogShape, type OwnFlowLogShape } from '../rules/own-flow-logs.js';
 import { boundaryProblem } from '../rules/role-boundary.js';
 import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
 import { appendAll, groupBy } from '../util/collections.js';
@@ -13,7 +14,7 @@ import { ExclusionMatcher } from './exclusions.js';
 import { kindFields } from './finding-kinds.js';
 import type { AuditResult, Coverage, ExclusionMark, Finding } from './types.js';
 
-type AuditSettings = Pick<Settings, 'scope' | 'minRetentionDays' | 'destination' | 'roleName' | 'exclude' | 'skipDefaultVpcs' | 'requireFields'>;
+type AuditSettings = Pick<Settings, 'scope' | 'minRetentionDays' | 'destination' | 'roleName' | 'exclude' | 'skipDefaultVpcs' | 'requireFields' | 'rolePath'>;
 
 /** `now`: the day exclusions' `expires` is compared with. */
 export function audit(inventory: Inventory, settings: AuditSettings, now: Date): AuditResult {
@@ -22,7 +23,7 @@ export function audit(inventory: Inventory, settings: AuditSettings, now: Date):
   const exclusions = new ExclusionMatcher(settings, now);
   const regions = readRegions(inventory);
   for (const region of regions) {
-    const result = auditRegion(region, inventory.accountId, settings, exclusions);
+    const result = auditRegion(region, inventory.accountId, settings, exclusions, ownFlowLogShape(settings, inventory));
     appendAll(findings, result.findings);
     appendAll(coverage, result.coverage);
   }
@@ -37,7 +38,13 @@ export function audit(inventory: Inventory, settings: AuditSettings, now: Date):
 
 const markedWith = (mark: ExclusionMark | undefined) => (mark ? { excluded: mark } : {});
 
-function auditRegion(region: RegionInventory, accountId: string, settings: AuditSettings, exclusions: ExclusionMatcher): Omit<AuditResult, 'warnings'> {
+function auditRegion(
+  region: RegionInventory,
+  accountId: string,
+  settings: AuditSettings,
+  exclusions: ExclusionMatcher,
+  own: OwnFlowLogShape,
+): Omit<AuditResult, 'warnings'> {
   const findings: Finding[] = [];
   const coverage: Coverage[] = [];
   const flowLogsOf = groupBy(region.flowLogs, (f) => f.resourceId);
@@ -120,7 +127,10 @@ function auditRegion(region: RegionInventory, accountId: string, settings: Audit
   }
 
   appendAll(findings, auditRetention(region, settings, countingLogOf, coverage));
-  appendAll(findings, auditRequiredFields(region, settings, countingLogOf, coverage));
+  appendAll(
+    findings,
+    auditRequiredFields(region, settings, (id) => logsOf(id).filter(flowLogCounts), coverage, own),
+  );
   return { findings, coverage };
 }
 
@@ -198,34 +208,41 @@ function missingCoverageFinding(
 }
 
 /**
- * With --require-fields, each counting flow log (once, on the resource it watches) must record those
- * fields. Report only: AWS cannot change a flow log's format, and replacing one safely (create, verify
- * delivery, then delete) is not something the plan does yet.
+ * With --require-fields, every counting flow log on a resource that covers something in scope (once, on
+ * the resource it watches) must record those fields. AWS cannot change a flow log's format: flowfix's own
+ * flow logs (src/rules/own-flow-logs.ts) are replaced by the plan (create, check, then delete the old one);
+ * anyone else's are reported. Every counting flow log is judged, not only the first: after an interrupted
+ * replacement the old one is still there beside the new one, and the next run must finish the job.
  */
 function auditRequiredFields(
   region: RegionInventory,
   settings: AuditSettings,
-  countingLogOf: (id: string) => FlowLogFacts | undefined,
+  countingLogsOf: (id: string) => FlowLogFacts[],
   coverage: Coverage[],
+  own: OwnFlowLogShape,
 ): Finding[] {
   const required = settings.requireFields ?? [];
   if (required.length === 0) return [];
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const c of coverage.filter((c) => !c.excluded && c.coveredBy)) {
-    const flowLog = countingLogOf(c.coveredBy!.resourceId);
-    if (!flowLog || seen.has(flowLog.flowLogId)) continue;
-    seen.add(flowLog.flowLogId);
-    const missing = missingFields(flowLog.logFormat ?? DEFAULT_LOG_FORMAT, required);
-    if (missing.length === 0) continue;
-    const onVpc = flowLog.resourceId.startsWith('vpc-');
-    findings.push({
-      ...resourceFields(region.region, onVpc ? 'VPC' : 'Subnet', flowLog.resourceId, c.vpcId, c.coveredBy!.resourceId === c.resourceId ? c.name : undefined),
-      ...kindFields('missing-fields'),
-      reason: `Flow log ${flowLog.flowLogId} does not record ${missing.join(', ')} (required by --require-fields); its format cannot be changed: create one with them, then delete this one.`,
-      remediable: false,
-      flowLogIds: [flowLog.flowLogId],
-    });
+    for (const flowLog of countingLogsOf(c.coveredBy!.resourceId)) {
+      if (seen.has(flowLog.flowLogId)) continue;
+      seen.add(flowLog.flowLogId);
+      const missing = missingFields(flowLog.logFormat ?? DEFAULT_LOG_FORMAT, required);
+      if (missing.length === 0) continue;
+      const onVpc = flowLog.resourceId.startsWith('vpc-');
+      const notOwn = notOwnBecause(flowLog, own);
+      findings.push({
+        ...resourceFields(region.region, onVpc ? 'VPC' : 'Subnet', flowLog.resourceId, c.vpcId, c.coveredBy!.resourceId === c.resourceId ? c.name : undefined),
+        ...kindFields('missing-fields'),
+        reason: notOwn
+          ? `Flow log ${flowLog.flowLogId} does not record ${missing.join(', ')} (required by --require-fields); its format cannot be changed, and it is not flowfix's to replace (${notOwn}): create one with them, then delete this one.`
+          : `Flow log ${flowLog.flowLogId} (flowfix's) does not record ${missing.join(', ')} (required by --require-fields); flowfix replaces it: creates one with them, checks it, then deletes this one.`,
+        remediable: notOwn === undefined,
+        flowLogIds: [flowLog.flowLogId],
+      });
+    }
   }
   return findings;
 }

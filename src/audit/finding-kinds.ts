@@ -114,7 +114,7 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
     description:
       "The flow log counts, but its record format lacks fields --require-fields asks for (a SIEM that needs pkt-srcaddr or tcp-flags cannot use its records). AWS cannot change a flow log's format once created.",
     remedy:
-      "Create a flow log whose format has the fields (`aws ec2 create-flow-logs --log-format '${version} … ${pkt-srcaddr} ${tcp-flags}' …`), check that it delivers, then delete the old one. flowfix reports this finding; it does not replace flow logs itself yet.",
+      "Create a flow log whose format has the fields (`aws ec2 create-flow-logs --log-format '${version} … ${pkt-srcaddr} ${tcp-flags}' …`), check that it delivers, then delete the old one. flowfix does this itself for flow logs it created (tagged ManagedBy=flowfix and of its shape): it creates the new one, checks it is ACTIVE with the fields, then deletes the old one; anyone else's it reports.",
     references: [
       { label: 'AWS: Flow log records (available fields)', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html' },
       AWS_FLOW_LOGS,

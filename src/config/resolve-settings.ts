@@ -3,7 +3,16 @@
 import * as z from 'zod';
 
 import { FlowfixError } from '../errors.js';
-import { AGGREGATION_INTERVALS, canonicalLogFormat, FILE_FORMATS, FLOW_LOG_FIELDS, isFlowLogField, logFormatProblem } from '../facts/flow-log-format.js';
+import {
+  AGGREGATION_INTERVALS,
+  canonicalLogFormat,
+  FILE_FORMATS,
+  FLOW_LOG_FIELDS,
+  formatRecording,
+  isFlowLogField,
+  logFormatProblem,
+  missingFields,
+} from '../facts/flow-log-format.js';
 import { assumableRoleName, externalId, iamName, kmsKeyArn, logGroupName, managedPolicyArn, rolePath, roleSessionName } from '../facts/names.js';
 import { isValidRegionName } from '../facts/regions.js';
 import { VPC_OR_SUBNET_ID } from '../facts/resources.js';
@@ -378,6 +387,17 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
       `${s3Only.map((key) => mention(key)).join(', ')} ${s3Only.length === 1 ? 'applies' : 'apply'} to an S3 destination only; drop ${s3Only.length === 1 ? 'it' : 'them'} or use ${mention('destination', 's3://BUCKET/PREFIX')}`,
     );
   }
+  // A format that lacks a required field would make every flow log flowfix creates a missing-fields finding
+  // on the next run: the user chose both, so flowfix says which fields to add rather than pick for them.
+  const logFormat = merged.logFormat ?? base.logFormat;
+  const requireFields = merged.requireFields ?? base.requireFields;
+  const unrecorded = logFormat && requireFields ? missingFields(logFormat, requireFields) : [];
+  if (unrecorded.length > 0) {
+    count++;
+    problems.push(
+      `${mention('logFormat')} does not record ${unrecorded.join(', ')}, which ${mention('requireFields')} asks for; add ${unrecorded.map((f) => `\${${f}}`).join(' ')} to it, or leave ${mention('logFormat')} out to get AWS's default fields and these`,
+    );
+  }
   // One problem fits the one line; several are counted there and listed under it, one per line, each findable.
   if (count === 1) {
     throw new FlowfixError('InvalidSettings', `invalid settings: ${problems[0]}`, { hint: 'flowfix --help lists every option' });
@@ -406,6 +426,7 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
     retentionInDays,
     minRetentionDays,
     destination: resolvedDestination,
+    ...(requireFields && !logFormat ? { logFormat: formatRecording(requireFields) } : {}),
     exclude,
     skipDefaultVpcs: merged.skipDefaultVpcs ?? base.skipDefaultVpcs,
     tags,

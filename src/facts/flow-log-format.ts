@@ -98,3 +98,19 @@ export function missingFields(format: string, required: readonly string[]): stri
   const present = new Set('fields' in parsed ? parsed.fields : []);
   return required.filter((field) => !present.has(field));
 }
+
+/**
+ * The format flow logs are created with when --require-fields is given without --log-format: AWS's
+ * default fields, then the required ones it lacks, in the order given. Without it new flow logs would
+ * lack the fields, and the next run would find them.
+ */
+export function formatRecording(required: readonly string[]): string {
+  const added = [...new Set(missingFields(DEFAULT_LOG_FORMAT, required))];
+  return [DEFAULT_LOG_FORMAT, ...added.map((field) => `\${${field}}`)].join(' ');
+}
+
+/** Whether `format` records every field of `wanted` (a flow log reporting no format has AWS's default one). */
+export function recordsEveryField(format: string | undefined, wanted: string): boolean {
+  const parsed = parseLogFormat(wanted);
+  return 'fields' in parsed && missingFields(format ?? DEFAULT_LOG_FORMAT, parsed.fields).length === 0;
+}

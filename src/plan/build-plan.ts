@@ -3,18 +3,23 @@
 // declared with its kind in src/actions/; this module decides which actions are needed, in what order.
 import { roleArn as roleArnOf, type Because } from '../actions/action-kind.js';
 import { withDisplay, type ActionDraft, type PlanAction } from '../actions/action-kinds.js';
+import { buildCheckFlowLogs } from '../actions/check-flow-logs.js';
 import { buildCreateFlowLogs, MAX_IDS_PER_CREATE_FLOW_LOGS, type FlowLogDestination } from '../actions/create-flow-logs.js';
 import { buildCreateLogGroup } from '../actions/create-log-group.js';
 import { buildCreateRole } from '../actions/create-role.js';
+import { buildDeleteFlowLogs, MAX_IDS_PER_DELETE_FLOW_LOGS } from '../actions/delete-flow-logs.js';
 import { buildPutRetentionPolicy } from '../actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../actions/put-role-policy.js';
 import type { AuditResult, Finding, FindingKind } from '../audit/types.js';
 import { isManagedByFlowfix, MANAGED_BY_TAG, permissionsBoundaryFor, type Settings } from '../config/settings.js';
+import { recordsEveryField } from '../facts/flow-log-format.js';
 import type { PolicyDocument } from '../facts/policy-document.js';
+import type { FlowLogFacts } from '../facts/resources.js';
 import { readRegions, roleOf, type Inventory } from '../inventory/types.js';
 import { statementsOf } from '../policy/evaluate.js';
 import { appendStatements, firstMissingGrant, logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
+import { flowLogCounts } from '../rules/flow-logs.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
 import { boundaryProblem } from '../rules/role-boundary.js';
 import { describeTrustProblem, trustProblemIn } from '../rules/role-trust.js';
@@ -55,6 +60,11 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     audit.findings.filter((f) => f.remediable && FLOW_LOG_KINDS.has(f.kind) && !f.excluded),
     (f) => f.region,
   );
+  // flowfix's own flow logs that lack --require-fields' fields (the audit judged whose they are).
+  const replacementsByRegion = groupBy(
+    audit.findings.filter((f) => f.remediable && f.kind === 'missing-fields' && !f.excluded),
+    (f) => f.region,
+  );
   const tags = tagsFor(settings);
   const logGroupName = settings.destination.type === 'cloud-watch-logs' ? settings.destination.logGroupName : undefined;
   const existingRole = roleOf(inventory);
@@ -74,11 +84,13 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
   for (const regionInventory of readRegions(inventory)) {
     const region = regionInventory.region;
     const regionTargets = targetsByRegion.get(region) ?? [];
+    const replacements = settings.logFormat === undefined ? [] : (replacementsByRegion.get(region) ?? []);
     const group = logGroupName === undefined ? undefined : regionInventory.logGroups[logGroupName];
 
     const blocker = logGroupName === undefined ? undefined : (roleBlocker(region) ?? (group ? undefined : kmsBlocker(settings.kmsKeyId, region)));
-    if (blocker && regionTargets.length > 0) blocked.push({ region, reason: blocker, resourceIds: regionTargets.map((f) => f.resourceId) });
-    const createsFlowLogs = regionTargets.length > 0 && !blocker;
+    const resourcesToLog = [...regionTargets, ...replacements];
+    if (blocker && resourcesToLog.length > 0) blocked.push({ region, reason: blocker, resourceIds: [...new Set(resourcesToLog.map((f) => f.resourceId))] });
+    const createsFlowLogs = resourcesToLog.length > 0 && !blocker;
 
     if (logGroupName !== undefined) {
       if (createsFlowLogs) cloudWatchFlowLogs = true;
@@ -110,6 +122,9 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
           );
         }
       }
+      if (replacements.length > 0) {
+        regionalActions.push(...replacementActions({ accountId, region }, regionInventory.flowLogs, replacements, destination, asTagList(tags), settings));
+      }
     }
   }
 
@@ -135,6 +150,55 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     actions,
     blocked,
   };
+}
+
+/**
+ * Replacing flowfix's flow logs that lack required fields, in the order that never leaves a resource
+ * unlogged: create the new one (same destination, --log-format, at least the traffic the old one
+ * captured), check it is in place, and only then delete the old one. A failed create or check keeps the
+ * old one (DeleteFlowLogs is blockedByTarget on the check, and the check finds no replacement after a
+ * failed create). Reading and deleting take up to 1000 flow logs per call.
+ */
+function replacementActions(
+  scope: { accountId: string; region: string },
+  flowLogs: FlowLogFacts[],
+  findings: Finding[],
+  destination: FlowLogDestination,
+  tags: { Key: string; Value: string }[],
+  settings: PlannedSettings,
+): ActionDraft[] {
+  const trafficOf = new Map(flowLogs.map((f) => [f.flowLogId, f.trafficType]));
+  const old = findings.flatMap((f) => (f.flowLogIds ?? []).map((flowLogId) => ({ FlowLogId: flowLogId, ResourceId: f.resourceId })));
+  // Per resource: ALL if any flow log replaced there captured ALL, so the new one never captures less.
+  const traffic = new Map<string, 'REJECT' | 'ALL'>();
+  for (const o of old) traffic.set(o.ResourceId, traffic.get(o.ResourceId) === 'ALL' || trafficOf.get(o.FlowLogId) === 'ALL' ? 'ALL' : 'REJECT');
+  // Already replaced where a counting flow log records the fields (a run cut off before the delete): only check and delete.
+  const replaced = new Set(flowLogs.filter((f) => flowLogCounts(f) && recordsEveryField(f.logFormat, settings.logFormat!)).map((f) => f.resourceId));
+  const actions: ActionDraft[] = [];
+  for (const resourceType of ['VPC', 'Subnet'] as const) {
+    for (const trafficType of ['REJECT', 'ALL'] as const) {
+      const ids = [...traffic]
+        .filter(([id]) => !replaced.has(id))
+        .filter(([id, t]) => t === trafficType && id.startsWith(resourceType === 'VPC' ? 'vpc-' : 'subnet-'))
+        .map(([id]) => id);
+      for (const batch of chunk(ids, MAX_IDS_PER_CREATE_FLOW_LOGS)) {
+        const because: Because[] = [{ kind: 'missing-fields', resourceIds: batch }];
+        actions.push(buildCreateFlowLogs(scope, resourceType, batch, trafficType, destination, tags, because, settings));
+      }
+    }
+  }
+  for (const batch of chunk(old, MAX_IDS_PER_DELETE_FLOW_LOGS)) {
+    const because: Because[] = [{ kind: 'missing-fields', resourceIds: [...new Set(batch.map((o) => o.ResourceId))] }];
+    actions.push(buildCheckFlowLogs(scope.region, batch, settings.logFormat!, because));
+    actions.push(
+      buildDeleteFlowLogs(
+        scope.region,
+        batch.map((o) => o.FlowLogId),
+        because,
+      ),
+    );
+  }
+  return actions;
 }
 
 const becauseOf = (findings: Finding[]) =>

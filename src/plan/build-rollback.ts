@@ -16,8 +16,11 @@ import { isManagedByFlowfix } from '../config/settings.js';
 import type { FlowLogFacts } from '../facts/resources.js';
 import { deniedRegions, readRegions, unreadableRegions, type AwsProblem, type Inventory } from '../inventory/types.js';
 import { isTelemetryRuleManaged, TELEMETRY_RULE_TAG } from '../rules/flow-logs.js';
+import { shapeMismatch, type OwnFlowLogShape } from '../rules/own-flow-logs.js';
 import { chunk } from '../util/collections.js';
 import type { Plan } from './types.js';
+
+export type { OwnFlowLogShape };
 
 export interface RollbackInput {
   /** Live state of the regions rolled back, and the delivery role by name. */
@@ -43,15 +46,6 @@ export interface RollbackInput {
   deniedRegionsHoldNothing?: boolean;
 }
 
-/** The destination and role of the flow logs an apply with these settings creates. */
-export interface OwnFlowLogShape {
-  /** CloudWatch Logs delivery: the log group and the delivery role's ARN (path included). */
-  logGroupName?: string;
-  roleArn?: string;
-  /** S3 delivery: the LogDestination flowfix sends (arn:…:s3:::bucket/prefix/). */
-  s3Destination?: string;
-}
-
 /** A resource flowfix created, or one by a name it uses, that this rollback leaves in place, and why. */
 export interface KeptResource {
   type: 'role' | 'log-group' | 'region' | 'flow-log';
@@ -74,28 +68,6 @@ const BECAUSE: Because[] = [{ kind: 'rollback', resourceIds: [] }];
 
 /** The role name an ARN ends with (arn:aws:iam::1:role/path/name → name). */
 const roleNameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
-
-const withoutTrailingSlash = (arn: string | undefined): string => (arn ?? '').replace(/\/+$/, '');
-const s3Url = (arn: string | undefined): string => `s3://${(arn ?? '').replace(/^arn:[^:]+:s3:::/, '')}`;
-
-/** Why a flow log tagged ManagedBy=flowfix is not one these settings created; undefined when it is. */
-function shapeMismatch(f: FlowLogFacts, own: OwnFlowLogShape): string | undefined {
-  if (f.destinationType === 'cloud-watch-logs') {
-    const group = f.logGroupName ?? f.destination ?? 'an unnamed group';
-    if (own.logGroupName === undefined) return `delivers to CloudWatch Logs group ${group}, and this rollback is for ${s3Url(own.s3Destination)}`;
-    if (group !== own.logGroupName) return `delivers to ${group}, not flowfix's group ${own.logGroupName}`;
-    if (f.deliverLogsPermissionArn !== own.roleArn)
-      return `delivers through ${f.deliverLogsPermissionArn ? `role ${f.deliverLogsPermissionArn}` : 'no role'}, not flowfix's role ${own.roleArn}`;
-    return undefined;
-  }
-  if (f.destinationType === 's3') {
-    if (own.s3Destination === undefined) return `delivers to ${s3Url(f.destination)}, and this rollback is for log group ${own.logGroupName}`;
-    return withoutTrailingSlash(f.destination) === withoutTrailingSlash(own.s3Destination)
-      ? undefined
-      : `delivers to ${s3Url(f.destination)}, not flowfix's ${s3Url(own.s3Destination)}`;
-  }
-  return `delivers to ${f.destinationType} ${f.destination ?? ''}, which flowfix never creates`.trimEnd();
-}
 
 /**
  * Why the role must be kept whole, with its inline policy: IAM's DeleteRole refuses (DeleteConflict) while

@@ -38,7 +38,9 @@ const actionSchemaOf = (kinds: (typeof ACTION_KINDS)[keyof typeof ACTION_KINDS][
     ) as unknown as [z.ZodObject, ...z.ZodObject[]],
   );
 // A plan file never deletes: deletes come only from `flowfix rollback`, which plans them fresh each run.
-const actionSchema = actionSchemaOf(Object.values(ACTION_KINDS).filter((kind) => kind.counted.verb !== 'delete'));
+// Rollback's deletes never come from a file; DeleteFlowLogs may, as the last step of a replacement (its
+// ids must match what the rebuilt plan deletes, src/apply/match-saved-plan.ts).
+const actionSchema = actionSchemaOf(Object.values(ACTION_KINDS).filter((kind) => !('rollbackOnly' in kind && kind.rollbackOnly)));
 /** Any action, deletes included: what a rollback report lists. */
 export const planActionSchema = actionSchemaOf(Object.values(ACTION_KINDS));
 

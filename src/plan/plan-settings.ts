@@ -51,6 +51,8 @@ export const planSettingsSchema = z.strictObject({
   fileFormat: z.string().optional(),
   hiveCompatiblePartitions: z.boolean().optional(),
   perHourPartition: z.boolean().optional(),
+  /** --require-fields: flowfix's own flow logs without them are replaced (absent: none required). */
+  requireFields: z.array(z.string()).optional(),
 });
 
 type Recorded = z.input<typeof planSettingsSchema>;

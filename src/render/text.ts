@@ -1,4 +1,5 @@
 // Data in, strings out: the terminal view of a PlanReport.
+import type { CountedVerb } from '../actions/action-kind.js';
 import { ACTION_KINDS, targetsOf, type ActionKindName } from '../actions/action-kinds.js';
 import { describeExclusionMark } from '../audit/exclusions.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
@@ -245,8 +246,13 @@ function unreadSentence(report: PlanReport): string {
 }
 
 /** "4 flow logs, 1 role to create; 1 role policy to set" (and "… to delete" for rollback plans). */
-export const planCountsSentence = (counted: Record<'create' | 'set' | 'delete', string>): string =>
-  [counted.create && `${counted.create} to create`, counted.set && `${counted.set} to set`, counted.delete && `${counted.delete} to delete`]
+export const planCountsSentence = (counted: Partial<Record<CountedVerb, string>>): string =>
+  [
+    counted.create && `${counted.create} to create`,
+    counted.set && `${counted.set} to set`,
+    counted.check && `${counted.check} to check`,
+    counted.delete && `${counted.delete} to delete`,
+  ]
     .filter(Boolean)
     .join('; ');
 
@@ -254,17 +260,17 @@ export const planCountsSentence = (counted: Record<'create' | 'set' | 'delete', 
 export const countPlannedActions = (plan: Pick<Plan, 'actions'>) => countPlanned(plan);
 
 /** "4 flow logs, 2 log groups, 1 role" to create, "1 role policy" to set: each action counted by its targets. */
-function countPlanned(plan: Pick<Plan, 'actions'>): Record<'create' | 'set' | 'delete', string> {
+function countPlanned(plan: Pick<Plan, 'actions'>): Record<CountedVerb, string> {
   const counts = new Map<ActionKindName, number>();
   for (const a of plan.actions) counts.set(a.kind, (counts.get(a.kind) ?? 0) + targetsOf(a).length);
   // Flow logs first: what the user asked for, then what they need (deletes are listed flow logs first already).
   const kinds = (Object.keys(ACTION_KINDS) as ActionKindName[]).reverse();
-  const phrase = (verb: 'create' | 'set' | 'delete') =>
+  const phrase = (verb: CountedVerb) =>
     (verb === 'delete' ? [...kinds].reverse() : kinds)
       .filter((k) => ACTION_KINDS[k].counted.verb === verb && counts.has(k))
       .map((k) => plural(counts.get(k)!, ACTION_KINDS[k].counted.noun, ACTION_KINDS[k].counted.nouns))
       .join(', ');
-  return { create: phrase('create'), set: phrase('set'), delete: phrase('delete') };
+  return { create: phrase('create'), set: phrase('set'), check: phrase('check'), delete: phrase('delete') };
 }
 
 /** The verdict `flowfix verify` ends with. */

@@ -1,7 +1,6 @@
 // `flowfix rollback`: read what flowfix created (tagged ManagedBy=flowfix) in one account or many, plan
 // its deletion (src/plan/build-rollback.ts), and carry it out with the same executor as apply.
-import { roleArn } from '../actions/action-kind.js';
-import { s3DestinationArn } from '../actions/create-flow-logs.js';
+import { ownFlowLogShape } from '../rules/own-flow-logs.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { ApplyReport } from '../apply/types.js';
 import type { AwsClients } from '../aws/api.js';
@@ -10,7 +9,7 @@ import { DEFAULT_SETTINGS, isManagedByFlowfix, type Settings } from '../config/s
 import { FlowfixError } from '../errors.js';
 import { collectInventory, type CollectOptions } from '../inventory/collect-inventory.js';
 import { readRegions, roleOf, type AwsProblem, type Inventory } from '../inventory/types.js';
-import { buildRollbackPlan, type OwnFlowLogShape, type RollbackInput, type RollbackPlan } from '../plan/build-rollback.js';
+import { buildRollbackPlan, type RollbackInput, type RollbackPlan } from '../plan/build-rollback.js';
 import type { AccountOutcome, AccountTarget } from '../report/org-report.js';
 import type { AccountRollbackValue } from '../report/rollback-report.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
@@ -105,17 +104,6 @@ export async function planRollback(
     deniedRegionsHoldNothing: options.deniedRegionsHoldNothing === true,
   });
   return { plan, live, clients };
-}
-
-/** The flow logs an apply with these settings creates: to its log group through its role, or to its bucket/prefix. */
-function ownFlowLogShape(settings: Settings, live: Inventory): OwnFlowLogShape {
-  const { destination } = settings;
-  if (destination.type === 's3') return { s3Destination: s3DestinationArn(live.partition, destination.bucket, destination.prefix) };
-  const role = roleOf(live);
-  return {
-    logGroupName: destination.logGroupName,
-    roleArn: role?.arn ?? roleArn({ partition: live.partition, accountId: live.accountId }, settings.roleName, settings.rolePath),
-  };
 }
 
 function problemOf(err: unknown): AwsProblem {

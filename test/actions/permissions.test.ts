@@ -2,6 +2,7 @@
 // grant. They must name ARNs in the call's partition, account and region, and only what the call needs.
 import type { CallScope, Permission } from '../../src/actions/action-kind.js';
 import { ACTION_KINDS, kindOf, permissionsOf, type ActionKindName } from '../../src/actions/action-kinds.js';
+import { buildCheckFlowLogs } from '../../src/actions/check-flow-logs.js';
 import { buildCreateFlowLogs, type CreateFlowLogsInput } from '../../src/actions/create-flow-logs.js';
 import { buildCreateLogGroup } from '../../src/actions/create-log-group.js';
 import { buildCreateRole } from '../../src/actions/create-role.js';
@@ -60,6 +61,7 @@ const INPUTS: Record<ActionKindName, unknown> = {
   'create-log-group': buildCreateLogGroup(REGION, GROUP, undefined, { ManagedBy: 'flowfix' }).input,
   'put-retention-policy': buildPutRetentionPolicy(REGION, GROUP, 365, { kind: 'prerequisite', resourceIds: [] }).input,
   'create-flow-logs': cloudWatchFlowLogs(),
+  'check-flow-logs': buildCheckFlowLogs(REGION, [{ FlowLogId: 'fl-0a1b2c3d4e5f60718', ResourceId: 'vpc-0a1b2c3d' }], '${version} ${srcaddr}', []).input,
   'delete-flow-logs': buildDeleteFlowLogs(REGION, ['fl-0a1b2c3d4e5f60718'], []).input,
   'delete-log-group': buildDeleteLogGroup(REGION, GROUP, []).input,
   'delete-role-policy': buildDeleteRolePolicy(ROLE_NAME, 'flowfix-publish-flow-logs', []).input,
@@ -72,13 +74,21 @@ describe('permissions declared by each action kind', () => {
     expect(Object.keys(INPUTS).sort()).toEqual([...kinds].sort());
   });
 
-  test.each(kinds)('GIVEN %s in an aws-us-gov account WHEN its permissions are declared THEN every ARN is in that partition and account', (kind) => {
-    const arns = permissions(kind, INPUTS[kind])
-      .map((p) => p.resource)
-      .filter((resource) => resource !== '*');
-    expect(arns.length).toBeGreaterThan(0);
-    for (const arn of arns) expect(arn.split(':').filter((_, i) => i === 1 || i === 4)).toEqual([PARTITION, ACCOUNT]);
+  // DescribeFlowLogs takes no resource-level permissions (Service Authorization Reference): its check reads on '*'.
+  test('GIVEN check-flow-logs WHEN declared THEN only ec2:DescribeFlowLogs, on *', () => {
+    expect(permissions('check-flow-logs', INPUTS['check-flow-logs'])).toEqual([{ action: 'ec2:DescribeFlowLogs', resource: '*' }]);
   });
+
+  test.each(kinds.filter((k) => k !== 'check-flow-logs'))(
+    'GIVEN %s in an aws-us-gov account WHEN its permissions are declared THEN every ARN is in that partition and account',
+    (kind) => {
+      const arns = permissions(kind, INPUTS[kind])
+        .map((p) => p.resource)
+        .filter((resource) => resource !== '*');
+      expect(arns.length).toBeGreaterThan(0);
+      for (const arn of arns) expect(arn.split(':').filter((_, i) => i === 1 || i === 4)).toEqual([PARTITION, ACCOUNT]);
+    },
+  );
 
   test.each(kinds)('GIVEN %s WHEN its permissions are declared THEN they include the call itself', (kind) => {
     const { service, operation } = ACTION_KINDS[kind];

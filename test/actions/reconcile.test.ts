@@ -2,6 +2,7 @@
 // in ACTION_KINDS must have rows here: a new kind cannot be added without saying when it is done.
 import type { ActionCore, Because, LiveVerdict } from '../../src/actions/action-kind.js';
 import { ACTION_KINDS, kindOf, type ActionKindName } from '../../src/actions/action-kinds.js';
+import { buildCheckFlowLogs } from '../../src/actions/check-flow-logs.js';
 import { buildCreateFlowLogs } from '../../src/actions/create-flow-logs.js';
 import { buildCreateLogGroup } from '../../src/actions/create-log-group.js';
 import { buildCreateRole } from '../../src/actions/create-role.js';
@@ -129,7 +130,27 @@ const rollback: Because[] = [{ kind: 'rollback', resourceIds: [] }];
 const ownFlowLog = flowLog('vpc-0000000a', { tags: { ManagedBy: 'flowfix' } });
 const deleteFlowLogsOf = (ids: string[]) => action(buildDeleteFlowLogs(REGION, ids, rollback));
 
+const checkOf = (ids: string[]) =>
+  action(
+    buildCheckFlowLogs(
+      REGION,
+      ids.map((FlowLogId) => ({ FlowLogId, ResourceId: 'vpc-0000000a' })),
+      '${version} ${tcp-flags}',
+      [{ kind: 'missing-fields', resourceIds: ['vpc-0000000a'] }],
+    ),
+  );
+
 const TABLE: Record<ActionKindName, Row[]> = {
+  'check-flow-logs': [
+    // Whether the replacement is there is read after its create, never before: only a vanished old one is settled.
+    { state: 'the old flow log is there', action: checkOf([ownFlowLog.flowLogId]), live: estate([ownFlowLog]), expected: [todo] },
+    {
+      state: 'the old flow log is gone',
+      action: checkOf([ownFlowLog.flowLogId, 'fl-gone']),
+      live: estate([ownFlowLog]),
+      expected: [todo, already('nothing left to replace')],
+    },
+  ],
   'delete-flow-logs': [
     { state: 'the flow log is there', action: deleteFlowLogsOf([ownFlowLog.flowLogId]), live: estate([ownFlowLog]), expected: [todo] },
     {

@@ -111,10 +111,10 @@ describe('flow-log options', () => {
 });
 
 describe('--require-fields', () => {
-  test('GIVEN a counting flow log in the default format and one with the fields WHEN plan --require-fields THEN only the first is a missing-fields finding, not remediable, and nothing is planned for it', async () => {
+  test("GIVEN a user's counting flow log in the default format and one with the fields WHEN plan --require-fields THEN only the first is a missing-fields finding, not remediable (not flowfix's), and nothing is planned for it", async () => {
     const plain = fake.addVpc('us-east-1');
     const rich = fake.addVpc('us-east-1');
-    expect((await run(['apply', '--yes', '--regions', 'us-east-1', '--exclude', rich])).code).toBe(0);
+    fake.addFlowLog('us-east-1', { resourceId: plain, logGroupName: '/team/flow-logs' });
     expect((await run(['apply', '--yes', '--regions', 'us-east-1', '--log-format', FORMAT])).code).toBe(0);
     const report = JSON.parse((await run(['plan', '--format', 'json', '--regions', 'us-east-1', '--require-fields', 'pkt-srcaddr,tcp-flags'])).stdout);
     const missing = report.findings.filter((f: { kind: string }) => f.kind === 'missing-fields');

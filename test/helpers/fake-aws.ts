@@ -169,6 +169,8 @@ export interface SeedFlowLog {
   destination?: string;
   deliverLogsPermissionArn?: string;
   tags?: Record<string, string>;
+  /** The record format (default: AWS's default format). */
+  logFormat?: string;
   /** S3 only: DestinationOptions as CreateFlowLogs takes them (AWS reports defaults when not given). */
   destinationOptions?: { FileFormat?: 'plain-text' | 'parquet'; HiveCompatiblePartitions?: boolean; PerHourPartition?: boolean };
 }
@@ -329,6 +331,15 @@ export class FakeAws {
   private failures: { operation: string; region?: string; account?: string; remaining: number; error: InjectedError; afterEffect: boolean }[] = [];
   private denied: { operation: string; region?: string; by: IdentityDenial }[] = [];
   private passRoleDenied = false;
+  /**
+   * Which flow logs CreateFlowLogs calls duplicates (FlowLogAlreadyExists). 'configuration': the same
+   * resource, destination and configuration (traffic type, LogFormat, aggregation interval), as AWS's
+   * message words it ("an existing Flow Log with the same configuration and log destination"); a new
+   * format to the same destination is then a second flow log. 'destination': the same resource and
+   * destination whatever the configuration, as moto (LocalStack) compares. Which one AWS applies to the
+   * format is not documented: docs/aws-facts/flow-log-replacement.md.
+   */
+  private flowLogDuplicateRule: 'configuration' | 'destination' = 'configuration';
   private rootCaller = false;
   private assumeFailuresAfterCreate = 0;
   private readonly counter = { seq: 0 };
@@ -611,7 +622,7 @@ export class FakeAws {
       LogDestinationType: type,
       CreationTime: new Date(),
       MaxAggregationInterval: 600,
-      LogFormat: DEFAULT_LOG_FORMAT,
+      LogFormat: f.logFormat ?? DEFAULT_LOG_FORMAT,
     };
     if (f.deliverLogsErrorMessage !== undefined) flowLog.DeliverLogsErrorMessage = f.deliverLogsErrorMessage;
     if (type === 'cloud-watch-logs') {
@@ -954,6 +965,11 @@ export class FakeAws {
 
   denyPassRole(): void {
     this.passRoleDenied = true;
+  }
+
+  /** From now on CreateFlowLogs calls a flow log to the same resource and destination a duplicate, whatever its configuration. */
+  duplicateFlowLogsBy(rule: 'configuration' | 'destination'): void {
+    this.flowLogDuplicateRule = rule;
   }
 
   /** Roles created by CreateRole from now on fail the first `attempts` CreateFlowLogs calls that use them. */
@@ -1482,8 +1498,12 @@ export class FakeAws {
     const fail = (id: string, Code: string, Message: string) => unsuccessful.push({ ResourceId: id, Error: { Code, Message } });
     for (const id of resourceIds) {
       const resource = input.ResourceType === 'VPC' ? state.vpcs.get(id) : state.subnets.get(id);
+      const sameConfiguration = (f: FlowLog) =>
+        f.TrafficType === input.TrafficType &&
+        f.LogFormat === (input.LogFormat ?? DEFAULT_LOG_FORMAT) &&
+        f.MaxAggregationInterval === (input.MaxAggregationInterval ?? 600);
       const duplicate = [...state.flowLogs.values()].some(
-        (f) => f.ResourceId === id && f.TrafficType === input.TrafficType && destinationKey(f) === destination.key,
+        (f) => f.ResourceId === id && destinationKey(f) === destination.key && (this.flowLogDuplicateRule === 'destination' || sameConfiguration(f)),
       );
       if (!resource && input.ResourceType === 'VPC') {
         fail(id, 'InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
