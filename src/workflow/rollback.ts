@@ -1,6 +1,5 @@
 // `flowfix rollback`: read what flowfix created (tagged ManagedBy=flowfix) in one account or many, plan
 // its deletion (src/plan/build-rollback.ts), and carry it out with the same executor as apply.
-import { ownFlowLogShape } from '../rules/own-flow-logs.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { ApplyReport } from '../apply/types.js';
 import type { AwsClients } from '../aws/api.js';
@@ -12,6 +11,7 @@ import { readRegions, roleOf, type AwsProblem, type Inventory } from '../invento
 import { buildRollbackPlan, type RollbackInput, type RollbackPlan } from '../plan/build-rollback.js';
 import type { AccountOutcome, AccountTarget } from '../report/org-report.js';
 import type { AccountRollbackValue } from '../report/rollback-report.js';
+import { ownFlowLogShape } from '../rules/own-flow-logs.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
 import { chooseAccounts, forEachAccount, inTurn, readingRegions, type AccountChoice, type AccountSource } from './accounts.js';
 import type { WorkflowDeps } from './deps.js';
