@@ -27,11 +27,12 @@ const EVERY_SETTING: Partial<Settings> = {
   ],
   skipDefaultVpcs: true,
   tags: { CostCentre: '4711' },
-  logFormat: '${version} ${vpc-id} ${srcaddr} ${dstaddr} ${action}',
+  logFormat: '${version} ${vpc-id} ${srcaddr} ${dstaddr} ${action} ${tcp-flags}',
   maxAggregationInterval: 60,
   fileFormat: 'parquet',
   hiveCompatiblePartitions: true,
   perHourPartition: true,
+  requireFields: ['tcp-flags'],
 };
 
 function planWith(overrides: Partial<Settings>) {
