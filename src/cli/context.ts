@@ -156,8 +156,13 @@ export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: Com
   if (options.settingsFile) io.stderr.write(`${visible(`Using settings file ${options.settingsFile}`)}\n`);
   if (!options.snapshot) for (const line of redirectNotices(options, io.env)) io.stderr.write(`${line}\n`);
   const progress = progressFor(options, io, deps);
+  // Reads still in flight when the workflow ends answer no one (the region list and the role, asked
+  // beside an identity call that failed): they are abandoned then, as on Ctrl-C. Left running, their
+  // sockets would keep the process alive after its last line, up to their timeouts: minutes.
+  const ended = new AbortController();
+  const abandonReads = deps.signal ? AbortSignal.any([deps.signal, ended.signal]) : ended.signal;
   try {
-    const source = deps.clients ? { clients: deps.clients } : await sourceFor(options, io, deps, progress);
+    const source = deps.clients ? { clients: deps.clients } : await sourceFor(options, io, { ...deps, signal: abandonReads }, progress);
     return await work({
       ...source,
       clock: deps.clock ?? systemClock,
@@ -168,6 +173,7 @@ export async function withWorkflow<T>(options: CommandOptions, io: Io, deps: Com
       notify: (line) => progress.notify(visible(line)),
     });
   } finally {
+    ended.abort();
     progress.stop();
   }
 }

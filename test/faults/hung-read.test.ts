@@ -56,6 +56,25 @@ describe('Ctrl-C during a read that never ends', () => {
   });
 });
 
+describe('reads left in flight when a command stops at an error', () => {
+  test('GIVEN GetCallerIdentity fails while the region list and the role read hang WHEN plan stops at the error THEN those reads are abandoned: no connection is left to keep the process alive', async () => {
+    // The identity fails only once the two reads started beside it have arrived and stalled. With
+    // 10-minute timeouts, a read left running would outlast jest's timeout: the process would not exit.
+    aws.behaviour = async (call) => {
+      if (call.operation !== 'GetCallerIdentity') return 'stall';
+      await Promise.all([aws.arrived('DescribeRegions'), aws.arrived('GetRole')]);
+      return 'reset';
+    };
+
+    const result = await plan(['--read-timeout', '600', '--connect-timeout', '600'], { io: { env: { ...ENV, AWS_MAX_ATTEMPTS: '1' } } });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/GetCallerIdentity/);
+    expect(aws.count('DescribeRegions') + aws.count('GetRole')).toBe(2);
+    await aws.noneStalled();
+  });
+});
+
 describe('what flowfix waits for', () => {
   // One attempt of 5 s: the call is overdue after 1 s and given up after 5, so however late a busy
   // machine runs the progress ticks, at least one lands while the call is waiting.

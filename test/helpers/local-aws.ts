@@ -12,7 +12,11 @@ export type Behaviour = 'answer' | 'reset' | 'stall' | 'trickle';
 /** A local "AWS": answers like FakeHttp's account, unless `behaviour` says to reset or stall a request. */
 export class LocalAws {
   readonly requests: HttpCall[] = [];
-  behaviour: (call: HttpCall, index: number) => Behaviour = () => 'answer';
+  /** What to do with a request; a promise holds the request until it settles (e.g. until others have arrived). */
+  behaviour: (call: HttpCall, index: number) => Behaviour | Promise<Behaviour> = () => 'answer';
+  /** Stalled requests whose connection the client has not closed yet. */
+  private readonly stalled = new Set<ServerResponse>();
+  private waitingForNoneStalled: (() => void)[] = [];
   trickleMs = 100;
   private waiting: { operation: string; region?: string; resolve: () => void }[] = [];
 
@@ -22,6 +26,12 @@ export class LocalAws {
     return new Promise((resolve) => this.waiting.push({ operation, ...(region ? { region } : {}), resolve }));
   }
   private server: Server | undefined;
+
+  /** Resolves once every stalled request has been given up by the client (its connection closed). */
+  noneStalled(): Promise<void> {
+    if (this.stalled.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waitingForNoneStalled.push(resolve));
+  }
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.serve(req, res));
@@ -44,13 +54,21 @@ export class LocalAws {
     const call = callOf(req, Buffer.concat(chunks).toString('utf8'));
     this.requests.push(call);
     for (const w of this.waiting.filter((w) => w.operation === call.operation && (w.region === undefined || w.region === call.region))) w.resolve();
-    const behaviour = this.behaviour(call, this.requests.length - 1);
+    const behaviour = await this.behaviour(call, this.requests.length - 1);
     if (behaviour === 'reset') return void req.socket.resetAndDestroy();
-    if (behaviour === 'stall') return; // never answer
+    if (behaviour === 'stall') return this.stall(res); // never answer
     const answer = defaultAnswer(call);
     res.writeHead(answer.status, answer.headers ?? {});
     if (behaviour === 'trickle') return this.trickle(res, Buffer.from(answer.body ?? ''));
     res.end(answer.body);
+  }
+
+  private stall(res: ServerResponse): void {
+    this.stalled.add(res);
+    res.on('close', () => {
+      this.stalled.delete(res);
+      if (this.stalled.size === 0) for (const resolve of this.waitingForNoneStalled.splice(0)) resolve();
+    });
   }
 
   private trickle(res: ServerResponse, body: Buffer): void {
