@@ -64,7 +64,6 @@ export async function runApplyCase(task: ApplyCaseTask): Promise<ApplyCaseResult
     clients,
     live,
     dryRun: false,
-    concurrency: settings.concurrency,
     roleRetryWindowMs: task.roleRetryWindowMs,
   });
   const wallMs = Math.round(performance.now() - started);

@@ -12,7 +12,6 @@ import { isUnreadable, unreadableRegions, type Inventory } from '../inventory/ty
 import { actionNumber, type CreateFlowLogsAction, type DeleteFlowLogsAction, type Plan, type PlanAction } from '../plan/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { groupBy } from '../util/collections.js';
-import { mapWithConcurrency } from '../util/concurrency.js';
 import type { WorkStatusSink } from '../util/work-status.js';
 import type { ApplyReport, DryRunCall, DryRunProbe, Outcome } from './types.js';
 
@@ -21,7 +20,6 @@ export interface ApplyOptions {
   /** Live state read just before applying (the plan's regions). */
   live: Inventory;
   dryRun: boolean;
-  concurrency: number;
   /** Aborted on Ctrl-C: the call in flight finishes, nothing more starts. */
   signal?: AbortSignal;
   /** How long to keep retrying "Unable to assume given IAM role" after CreateRole (IAM propagation). */
@@ -339,9 +337,14 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
       (a) => a.region,
     ).values(),
   ];
-  await mapWithConcurrency(byRegion, options.concurrency, async (actions) => {
-    for (const action of actions) await carryOut(action);
-  });
+  // Every region at once: AWS throttles per account and region, so regions do not slow each other. A
+  // region's actions go one after another (each may need the one before), so a region never has more
+  // than one call in flight: within any --concurrency (calls in flight per region).
+  await Promise.all(
+    byRegion.map(async (actions) => {
+      for (const action of actions) await carryOut(action);
+    }),
+  );
   for (const action of global.filter((a) => isDeleteKind(a.kind))) await carryOut(action);
   // Regions run side by side, so results arrive interleaved: report them in the plan's order (01, 02, …).
   const order = new Map(plan.actions.map((a, i) => [a.id, i]));

@@ -263,7 +263,8 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     flag: '--concurrency',
     key: 'concurrency',
     type: 'number',
-    describe: 'Calls in flight per region of each account, where AWS throttles (default 8); regions never wait for each other',
+    describe:
+      'Calls in flight per region of each account, and per account for IAM, where AWS throttles (default 8); the same in every command, and regions never wait for each other',
     render: unlessDefault('concurrency'),
   },
   {

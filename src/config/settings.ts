@@ -28,6 +28,7 @@ export interface Settings {
   rolePath?: string;
   /** Regions to work in (--region and --regions); undefined = every region enabled for the account. */
   regions?: string[];
+  /** --concurrency: calls in flight per region of each account (and per account for IAM), in every command. */
   concurrency: number;
   profile?: string;
   endpointUrl?: string;

@@ -102,7 +102,6 @@ export async function checkPlanPermissions(
     clients: deps.clients,
     live: assessment.inventory,
     dryRun: true,
-    concurrency: settings.concurrency,
     clock: deps.clock,
     ...(deps.signal ? { signal: deps.signal } : {}),
   });

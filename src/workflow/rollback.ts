@@ -12,7 +12,6 @@ import { buildRollbackPlan, type RollbackInput, type RollbackPlan } from '../pla
 import type { AccountOutcome, AccountTarget } from '../report/org-report.js';
 import type { AccountRollbackValue } from '../report/rollback-report.js';
 import { ownFlowLogShape } from '../rules/own-flow-logs.js';
-import { mapWithConcurrency } from '../util/concurrency.js';
 import { chooseAccounts, forEachAccount, inTurn, readingRegions, type AccountChoice, type AccountSource } from './accounts.js';
 import type { WorkflowDeps } from './deps.js';
 import { EXIT } from './exit-codes.js';
@@ -50,36 +49,42 @@ export async function planRollback(
     const { enabled } = await clients.listEnabledRegions();
     const others = enabled.filter((r) => !settings.regions!.includes(r));
     otherRegions.push(
-      ...(await mapWithConcurrency(others, settings.concurrency, async (region) => {
-        try {
-          return { region, flowLogs: await clients.ec2(region).listFlowLogs() };
-        } catch (err) {
-          const deniedBy = err instanceof FlowfixError || !isAwsOrNetworkError(err) ? undefined : classifyAwsError(err).deniedBy;
-          return { region, flowLogs: null, error: problemOf(err), ...(deniedBy ? { deniedBy } : {}) };
-        }
-      })),
+      // One call per region, every region at once (regions do not share AWS's rate limits).
+      ...(await Promise.all(
+        others.map(async (region) => {
+          try {
+            return { region, flowLogs: await clients.ec2(region).listFlowLogs() };
+          } catch (err) {
+            const deniedBy = err instanceof FlowfixError || !isAwsOrNetworkError(err) ? undefined : classifyAwsError(err).deniedBy;
+            return { region, flowLogs: null, error: problemOf(err), ...(deniedBy ? { deniedBy } : {}) };
+          }
+        }),
+      )),
     );
   }
 
   // The log group flowfix creates under these settings, and no other (another deployment's group is
   // that deployment's). Its tags tell whether flowfix created it; unknown tags mean "not known to be flowfix's".
   const logGroupTags: RollbackInput['logGroupTags'] = {};
-  await mapWithConcurrency(readRegions(live), settings.concurrency, async (region) => {
-    const names = ownGroup && settings.destination.type === 'cloud-watch-logs' ? [ownGroup] : [];
-    const tags: Record<string, Record<string, string>> = {};
-    for (const name of names) {
-      const group = region.logGroups[name];
-      if (!group?.arn) continue;
-      const read =
-        group.tags ??
-        (await clients
-          .logs(region.region)
-          .listTags(group.arn)
-          .catch(() => undefined));
-      if (read) tags[name] = read;
-    }
-    logGroupTags[region.region] = tags;
-  });
+  // At most one call per region, every region at once.
+  await Promise.all(
+    readRegions(live).map(async (region) => {
+      const names = ownGroup && settings.destination.type === 'cloud-watch-logs' ? [ownGroup] : [];
+      const tags: Record<string, Record<string, string>> = {};
+      for (const name of names) {
+        const group = region.logGroups[name];
+        if (!group?.arn) continue;
+        const read =
+          group.tags ??
+          (await clients
+            .logs(region.region)
+            .listTags(group.arn)
+            .catch(() => undefined));
+        if (read) tags[name] = read;
+      }
+      logGroupTags[region.region] = tags;
+    }),
+  );
 
   // DeleteRole's prerequisites, read before anything is deleted: a role with attachments is kept whole.
   const role = roleOf(live);
@@ -138,7 +143,7 @@ export async function planRollbackAccounts(
 /** Carries out each account's rollback plan, one account after another; after Ctrl-C the rest are not started. */
 export function executeRollback(
   accounts: AccountOutcome<AccountRollbackPlan>[],
-  request: { dryRun: boolean; concurrency: number; failOnDeniedRegions?: boolean },
+  request: { dryRun: boolean; failOnDeniedRegions?: boolean },
   deps: Pick<WorkflowDeps, 'signal' | 'clock' | 'status'>,
   onAccount?: (account: AccountTarget, plan: RollbackPlan, report: ApplyReport) => void,
 ): Promise<AccountOutcome<AccountRollbackValue>[]> {
@@ -147,7 +152,6 @@ export function executeRollback(
       clients,
       live,
       dryRun: request.dryRun,
-      concurrency: request.concurrency,
       clock: deps.clock,
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.status ? { status: deps.status } : {}),

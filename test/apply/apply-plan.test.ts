@@ -12,6 +12,7 @@ import { assessInventory } from '../../src/workflow/assess.js';
 import { ACCOUNT, flowLog, role, settings } from '../helpers/builders.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { awsError, MemoryAws, type MemoryCall } from '../helpers/memory-aws.js';
+import { openIfStuck } from '../helpers/timeouts.js';
 
 const VPC_A = 'vpc-0a000001';
 const VPC_B = 'vpc-0a000002';
@@ -35,7 +36,7 @@ async function planFor(aws: MemoryAws, s: Settings = settings()): Promise<{ plan
 async function apply(aws: MemoryAws, plan: Plan, live: Inventory, options: Partial<ApplyOptions> = {}) {
   const clock = (options.clock as FakeClock | undefined) ?? new FakeClock();
   const from = aws.calls.length;
-  const report = await applyPlan(plan, { clients: aws, live, dryRun: false, concurrency: 4, clock, ...options });
+  const report = await applyPlan(plan, { clients: aws, live, dryRun: false, clock, ...options });
   return { report, clock, sent: aws.calls.slice(from) };
 }
 
@@ -64,6 +65,56 @@ describe('applyPlan', () => {
     expect(aws.regions['us-east-1']?.flowLogs.map((f) => f.resourceId).sort()).toEqual([VPC_A, VPC_B]);
     expect(aws.regions['eu-west-1']?.logGroups[GROUP]?.retentionInDays).toBe(365);
     expect(report.interrupted).toBe(false);
+  });
+
+  test('GIVEN three regions to fix WHEN applied THEN every region starts at once (none waits for another), and each region sends one call at a time', async () => {
+    const regions = ['ap-south-1', 'eu-west-1', 'us-east-1'];
+    const aws = new MemoryAws({ regions: Object.fromEntries(regions.map((region, i) => [region, { vpcs: [vpc(`vpc-0c00000${i}`)] }])) });
+    const { plan, live } = await planFor(aws);
+    // A gate, not a clock: no CreateLogGroup is answered until every region has sent one (the fallback keeps a failing run from hanging).
+    const arrived = new Set<string>();
+    const inFlight = new Map<string, number>();
+    let peakPerRegion = 0;
+    let arrivedWhenOpened: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const open = () => {
+      if (arrivedWhenOpened.length === 0) arrivedWhenOpened = [...arrived].sort();
+      release();
+    };
+    const cancelFallback = openIfStuck(open);
+    const logs = aws.logs.bind(aws);
+    aws.logs = (region) => {
+      const api = logs(region);
+      const counted =
+        <A extends unknown[], R>(send: (...args: A) => Promise<R>) =>
+        async (...args: A): Promise<R> => {
+          inFlight.set(region, (inFlight.get(region) ?? 0) + 1);
+          peakPerRegion = Math.max(peakPerRegion, inFlight.get(region)!);
+          try {
+            return await send(...args);
+          } finally {
+            inFlight.set(region, inFlight.get(region)! - 1);
+          }
+        };
+      return {
+        ...api,
+        putRetentionPolicy: counted(api.putRetentionPolicy),
+        createLogGroup: counted(async (input: Parameters<typeof api.createLogGroup>[0]) => {
+          arrived.add(region);
+          if (arrived.size === regions.length) open();
+          await gate;
+          return api.createLogGroup(input);
+        }),
+      };
+    };
+
+    const { report } = await apply(aws, plan, live);
+    cancelFallback();
+
+    expect(arrivedWhenOpened).toEqual(regions);
+    expect(peakPerRegion).toBe(1);
+    expect(new Set(Object.values(statuses(report)))).toEqual(new Set(['applied']));
   });
 
   describe('IAM propagation after CreateRole', () => {

@@ -54,7 +54,7 @@ export async function rollbackCommand(options: CommandOptions, io: Io, deps: Com
     }
     const results = await executeRollback(
       planned,
-      { dryRun: options.dryRun, concurrency: options.settings.concurrency, failOnDeniedRegions: options.settings.failOnDeniedRegions === true },
+      { dryRun: options.dryRun, failOnDeniedRegions: options.settings.failOnDeniedRegions === true },
       wf,
       (account, plan, report) => {
         if (json || plan.actions.length === 0) return;
