@@ -15,9 +15,10 @@ const config: Config = {
   // Only a hang guard: tests decide by gates, events and fake clocks, never by how long something took,
   // and with other work on the same cores a test can take ten times as long as on an idle machine.
   testTimeout: 120_000,
-  // Every test passes, then something a test started (a fake server's socket or timer) keeps the in-band
-  // run alive: end the process when the run is over instead of waiting on it (see the closing note).
-  forceExit: true,
+  // No forceExit: the run ends when the last thing a test started has ended. If something still holds
+  // the process, this names it on stderr after a grace (a command's reads left in flight did, until
+  // withWorkflow abandoned them when the workflow ends).
+  globalTeardown: '<rootDir>/test/setup/report-open-handles.ts',
 };
 
 export default config;
