@@ -259,6 +259,28 @@ describe('CreateFlowLogs', () => {
     expect(fake.flowLogs('us-east-1')).toHaveLength(2);
   });
 
+  test('another LogFormat to the same log group is another configuration, not a duplicate (the default rule)', async () => {
+    // GIVEN an existing flow log in the default format
+    fake.addFlowLog('us-east-1', { resourceId: vpc, trafficType: 'REJECT', logGroupName: '/flowfix/vpc-flow-logs' });
+    // WHEN the same one with one more field is created, then the same format once more
+    const other = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { LogFormat: '${version} ${srcaddr} ${tcp-flags}' })));
+    const again = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { LogFormat: '${version} ${srcaddr} ${tcp-flags}' })));
+    // THEN the first is created beside it, the second is a duplicate of the first
+    expect(other.FlowLogIds).toHaveLength(1);
+    expect(again.Unsuccessful).toEqual([{ ResourceId: vpc, Error: { Code: 'FlowLogAlreadyExists', Message: 'FlowLogAlreadyExists' } }]);
+    expect(fake.flowLogs('us-east-1')).toHaveLength(2);
+  });
+
+  test("duplicateFlowLogsBy('destination'): any flow log to the same resource and destination is a duplicate, whatever its configuration (moto's rule)", async () => {
+    fake.duplicateFlowLogsBy('destination');
+    fake.addFlowLog('us-east-1', { resourceId: vpc, trafficType: 'REJECT', logGroupName: '/flowfix/vpc-flow-logs' });
+    const out = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { TrafficType: 'ALL', LogFormat: '${version} ${tcp-flags}' })));
+    expect(out.Unsuccessful).toEqual([{ ResourceId: vpc, Error: { Code: 'FlowLogAlreadyExists', Message: 'FlowLogAlreadyExists' } }]);
+    // Another destination is still another flow log.
+    const elsewhere = await ec2().send(new CreateFlowLogsCommand(cwlInput([vpc], { LogGroupName: '/team/flow-logs' })));
+    expect(elsewhere.FlowLogIds).toHaveLength(1);
+  });
+
   test('unknown and shared resources fail per resource; others succeed', async () => {
     // GIVEN a VPC shared from another account
     const shared = fake.addVpc('us-east-1', { ownerId: '222222222222' });

@@ -4,6 +4,7 @@
 // per-resource failure in `Unsuccessful`.
 import type { AwsClients, CreateFlowLogsInput, CreateFlowLogsResult, Ec2Api, IamApi, LogsApi, RoleAttachments, S3Api } from '../../src/aws/api.js';
 import { FlowfixError } from '../../src/errors.js';
+import { DEFAULT_LOG_FORMAT } from '../../src/facts/flow-log-format.js';
 import type { PolicyDocument } from '../../src/facts/policy-document.js';
 import { partitionOf } from '../../src/facts/regions.js';
 import type { FlowLogFacts, LogGroupFacts, RoleFacts, SubnetFacts, VpcFacts } from '../../src/facts/resources.js';
@@ -298,8 +299,13 @@ export class MemoryAws implements AwsClients {
     for (const resourceId of input.ResourceIds) {
       const rejection = this.rejections.find((r) => r.region === region && r.resourceId === resourceId && r.times > 0);
       const exists = [...state.vpcs.map((v) => v.vpcId), ...state.subnets.map((s) => s.subnetId)].includes(resourceId);
+      // The same resource, destination and configuration (as FakeAws's default rule: docs/aws-facts/flow-log-replacement.md).
       const identical = state.flowLogs.some(
-        (f) => f.resourceId === resourceId && (f.logGroupName ?? f.destination) === destination && f.trafficType === input.TrafficType,
+        (f) =>
+          f.resourceId === resourceId &&
+          (f.logGroupName ?? f.destination) === destination &&
+          f.trafficType === input.TrafficType &&
+          (f.logFormat ?? DEFAULT_LOG_FORMAT) === (input.LogFormat ?? DEFAULT_LOG_FORMAT),
       );
       if (rejection) {
         rejection.times--;
@@ -321,6 +327,7 @@ export class MemoryAws implements AwsClients {
             ? { logGroupName: input.LogGroupName!, destination: `arn:${this.partition}:logs:${region}:${this.accountId}:log-group:${input.LogGroupName}` }
             : { destination: input.LogDestination! }),
           ...(input.DeliverLogsPermissionArn ? { deliverLogsPermissionArn: input.DeliverLogsPermissionArn } : {}),
+          ...(input.LogFormat ? { logFormat: input.LogFormat } : {}),
           tags: tagsToRecord(input.TagSpecifications?.flatMap((s) => s.Tags)),
         });
         result.flowLogIds.push(flowLogId);
