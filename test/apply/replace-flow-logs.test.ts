@@ -56,7 +56,7 @@ async function planAndApply(aws: MemoryAws, before: () => void = () => {}, dryRu
   expect(plan.actions.map((a) => a.kind)).toEqual(['create-flow-logs', 'check-flow-logs', 'delete-flow-logs']);
   const live = await collectInventory(aws, REQUIRE);
   before();
-  return applyPlan(plan, { clients: aws, live, dryRun, concurrency: 2, clock: new FakeClock() });
+  return applyPlan(plan, { clients: aws, live, dryRun, clock: new FakeClock() });
 }
 
 const statusOf = (report: ApplyReport) => report.outcomes.map((o) => `${o.kind} ${o.resourceId} ${o.status}`);
