@@ -93,7 +93,7 @@ export interface ActionCore<K extends string, I> {
 
 export interface ActionKind<K extends string, I> {
   kind: K;
-  service: 'iam' | 'logs' | 'ec2';
+  service: 'iam' | 'logs' | 'ec2' | 's3';
   operation: string;
   /** IAM is global; everything else is sent to the action's region. */
   global: boolean;

@@ -8,16 +8,20 @@ import { deleteFlowLogs } from './delete-flow-logs.js';
 import { deleteLogGroup } from './delete-log-group.js';
 import { deleteRolePolicy } from './delete-role-policy.js';
 import { deleteRole } from './delete-role.js';
+import { putBucketPolicy } from './put-bucket-policy.js';
 import { putRetentionPolicy } from './put-retention-policy.js';
 import { putRolePolicy } from './put-role-policy.js';
+import { removeBucketPolicyStatements } from './remove-bucket-policy-statements.js';
 
 /**
- * In plan order: the role before its policy, a log group before its retention, flow logs last; a
+ * In plan order: the central bucket's policy first (members' CreateFlowLogs to it fail without it), the role
+ * before its policy, a log group before its retention, flow logs last; a
  * replacement's check after its create, the old flow log's delete after the check. The other delete
  * kinds (rollbackOnly) come only from rollback plans (src/plan/build-rollback.ts), in the reverse
  * order: flow logs first, then log groups, then the role's policy and the role.
  */
 export const ACTION_KINDS = {
+  'put-bucket-policy': putBucketPolicy,
   'create-role': createRole,
   'put-role-policy': putRolePolicy,
   'create-log-group': createLogGroup,
@@ -28,6 +32,7 @@ export const ACTION_KINDS = {
   'delete-log-group': deleteLogGroup,
   'delete-role-policy': deleteRolePolicy,
   'delete-role': deleteRole,
+  'remove-bucket-policy-statements': removeBucketPolicyStatements,
 } as const;
 
 type Kinds = typeof ACTION_KINDS;

@@ -5,6 +5,7 @@ import { DEFAULT_LOG_FORMAT, missingFields } from '../facts/flow-log-format.js';
 import type { FlowLogFacts, VpcFacts } from '../facts/resources.js';
 import { readRegions, roleOf, unreadableRegions, type Inventory, type RegionInventory } from '../inventory/types.js';
 import { capturesRejects, deliveryFailed, flowLogCounts, isActive, isTelemetryRuleManaged, managerOf } from '../rules/flow-logs.js';
+import { bucketProblems } from '../rules/log-archive-bucket.js';
 import { notOwnBecause, ownFlowLogShape, type OwnFlowLogShape } from '../rules/own-flow-logs.js';
 import { boundaryProblem } from '../rules/role-boundary.js';
 import { describeTrustProblems, trustProblemsByRegion } from '../rules/role-trust.js';
@@ -14,7 +15,10 @@ import { ExclusionMatcher } from './exclusions.js';
 import { kindFields } from './finding-kinds.js';
 import type { AuditResult, Coverage, ExclusionMark, Finding } from './types.js';
 
-type AuditSettings = Pick<Settings, 'scope' | 'minRetentionDays' | 'destination' | 'roleName' | 'exclude' | 'skipDefaultVpcs' | 'requireFields' | 'rolePath'>;
+type AuditSettings = Pick<
+  Settings,
+  'scope' | 'minRetentionDays' | 'destination' | 'roleName' | 'exclude' | 'skipDefaultVpcs' | 'requireFields' | 'rolePath' | 'hiveCompatiblePartitions'
+>;
 
 /** `now`: the day exclusions' `expires` is compared with. */
 export function audit(inventory: Inventory, settings: AuditSettings, now: Date): AuditResult {
@@ -29,6 +33,7 @@ export function audit(inventory: Inventory, settings: AuditSettings, now: Date):
   }
   appendAll(findings, auditRole(inventory, settings));
   appendAll(findings, auditBoundary(inventory, settings, findings));
+  appendAll(findings, auditLogArchive(inventory, settings));
   const warnings = exclusions.warnings(
     regions.map((r) => r.region),
     unreadableRegions(inventory).length,
@@ -313,4 +318,19 @@ function auditRole(inventory: Inventory, settings: AuditSettings): Finding[] {
       remediable: false,
     },
   ];
+}
+
+/** The central bucket, in the log-archive account's audit only: one finding per problem, on the bucket. */
+function auditLogArchive(inventory: Inventory, settings: AuditSettings): Finding[] {
+  const archive = inventory.logArchive;
+  if (!archive) return [];
+  return bucketProblems(archive, settings, inventory.partition).map((problem) => ({
+    ...kindFields(problem.kind),
+    region: 'global',
+    resourceType: 'Bucket' as const,
+    resourceId: archive.bucket,
+    reason: problem.reason,
+    remediable: problem.remediable,
+    ...(problem.awsMessage ? { awsMessage: problem.awsMessage } : {}),
+  }));
 }

@@ -132,6 +132,91 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
       { label: 'AWS: IAM role for publishing flow logs to CloudWatch Logs', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html' },
     ],
   },
+  'bucket-not-found': {
+    severity: 'high',
+    title: 'Central flow-log bucket not found in the log-archive account',
+    description:
+      'The S3 bucket of --destination does not exist, or S3 refused to read it as a bucket of --log-archive-account (every read names that account as the expected bucket owner, and S3 refuses when another account owns the bucket). Flow logs to it would be created and deliver nothing, so flowfix plans none.',
+    remedy:
+      'Create the bucket in the log-archive account, or correct --destination / --log-archive-account; if the bucket is there, grant the role flowfix assumes in that account policies/operator-log-archive.json.',
+    references: [{ label: 'AWS: Publish flow logs to Amazon S3', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html' }],
+  },
+  'bucket-aws-managed-key': {
+    severity: 'high',
+    title: 'Central bucket encrypted with the AWS-managed aws/s3 key',
+    description:
+      "The bucket's default encryption is SSE-KMS with the AWS-managed key aws/s3. Its key policy cannot be changed, so delivery.logs.amazonaws.com cannot use it for other accounts' objects: their flow logs look ACTIVE and deliver nothing. flowfix plans no flow log to the bucket until it is fixed.",
+    remedy:
+      'Set the default encryption to a customer managed KMS key whose key policy lets delivery.logs.amazonaws.com use it (kms:GenerateDataKey*, kms:Decrypt), or to SSE-S3 (AES256): `aws s3api put-bucket-encryption --bucket BUCKET ...`.',
+    references: [
+      {
+        label: 'AWS: Amazon S3 bucket permissions for flow logs (SSE-KMS)',
+        url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html',
+      },
+    ],
+  },
+  'bucket-key-policy': {
+    severity: 'high',
+    title: "Central bucket's KMS key does not let log delivery use it",
+    description:
+      'The bucket encrypts new objects with a customer managed KMS key whose key policy does not let delivery.logs.amazonaws.com generate data keys: delivery from the members fails. flowfix plans no flow log to the bucket until it is fixed; it never edits key policies.',
+    remedy:
+      'Add a key-policy statement allowing the service principal delivery.logs.amazonaws.com kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:GenerateDataKey* and kms:DescribeKey (VPC user guide, flow logs to S3, SSE-KMS).',
+    references: [
+      {
+        label: 'AWS: Amazon S3 bucket permissions for flow logs (SSE-KMS)',
+        url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html',
+      },
+    ],
+  },
+  'bucket-key-not-checked': {
+    severity: 'info',
+    title: "Central bucket's KMS key policy not checked",
+    description:
+      'The bucket encrypts with a customer managed KMS key whose policy flowfix could not read (kms:DescribeKey / kms:GetKeyPolicy refused, or the key is in another account). Whether delivery.logs.amazonaws.com may use it is unknown; the reason is in the finding.',
+    remedy:
+      'Grant the role flowfix assumes in the log-archive account kms:DescribeKey and kms:GetKeyPolicy on the key (policies/operator-log-archive.json), or check the key policy yourself.',
+    references: [
+      {
+        label: 'AWS: Amazon S3 bucket permissions for flow logs (SSE-KMS)',
+        url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html',
+      },
+    ],
+  },
+  'bucket-acl-condition': {
+    severity: 'high',
+    title: 'Bucket policy ACL condition that log delivery cannot meet',
+    description:
+      'A statement of the bucket policy conditions object writes on an ACL (s3:x-amz-acl, s3:x-amz-grant-*) that delivery.logs.amazonaws.com never sends: it writes with bucket-owner-full-control, the only ACL a bucket with ACLs disabled (Object Ownership BucketOwnerEnforced) accepts. An Allow with another ACL never lets delivery in (flowfix adds its own statements, so it only misleads); a Deny that matches bucket-owner-full-control shuts delivery out, and flowfix plans no flow log to the bucket.',
+    remedy: "Change the statement to require bucket-owner-full-control (AWS's documented condition, valid with ACLs disabled), or drop its ACL condition.",
+    references: [
+      {
+        label: 'AWS: Object Ownership troubleshooting (ACLs disabled accept only bucket-owner-full-control)',
+        url: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html',
+      },
+      { label: 'AWS: Amazon S3 bucket permissions for flow logs', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html' },
+    ],
+  },
+  'bucket-policy-too-large': {
+    severity: 'high',
+    title: "Bucket policy would exceed S3's 20 KB limit",
+    description:
+      "With flowfix's delivery statements for every account added, the bucket policy would be larger than the 20 KB S3 allows, so PutBucketPolicy would fail. flowfix plans nothing for the bucket and no flow log to it.",
+    remedy:
+      'Shorten the policy (e.g. condition on aws:SourceOrgID instead of listing accounts in other statements), or deliver fewer accounts to this bucket (--accounts / --ou).',
+    references: [{ label: 'AWS: Bucket policies (size limit)', url: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html' }],
+  },
+  'bucket-policy-delivery': {
+    severity: 'high',
+    title: "Bucket policy does not let the accounts' flow-log delivery in",
+    description:
+      "The bucket policy of the central bucket does not have AWS's documented statements for delivery.logs.amazonaws.com for every account of the run (s3:PutObject under PREFIX/AWSLogs/ACCOUNT/, s3:GetBucketAcl and s3:ListBucket, with aws:SourceAccount and aws:SourceArn conditions). Without them CreateFlowLogs in the members fails, or delivery does.",
+    remedy:
+      '`flowfix apply --log-archive-account ACCOUNT` adds them under the Sids FlowfixFlowLogsDeliveryWrite and FlowfixFlowLogsDeliveryAclCheck, keeping every other statement as it is; `flowfix rollback` removes only those.',
+    references: [
+      { label: 'AWS: Amazon S3 bucket permissions for flow logs', url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html' },
+    ],
+  },
 };
 
 /** Every finding kind, in the order reports list them. */

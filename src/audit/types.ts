@@ -10,9 +10,16 @@ export type FindingKind =
   | 'short-retention'
   | 'role-untrusted'
   | 'missing-fields'
-  | 'role-boundary';
+  | 'role-boundary'
+  | 'bucket-not-found'
+  | 'bucket-aws-managed-key'
+  | 'bucket-key-policy'
+  | 'bucket-key-not-checked'
+  | 'bucket-acl-condition'
+  | 'bucket-policy-too-large'
+  | 'bucket-policy-delivery';
 
-export type FindingResourceType = 'VPC' | 'Subnet' | 'LogGroup' | 'Role';
+export type FindingResourceType = 'VPC' | 'Subnet' | 'LogGroup' | 'Role' | 'Bucket';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -20,7 +27,7 @@ export interface Finding {
   kind: FindingKind;
   /** The kind's severity (audit/finding-kinds.ts). */
   severity: Severity;
-  /** 'global' for the IAM role. */
+  /** 'global' for the IAM role and the log-archive bucket. */
   region: string;
   resourceType: FindingResourceType;
   resourceId: string;

@@ -2,7 +2,7 @@ import type { PolicyDocument } from '../facts/policy-document.js';
 // The narrow, plain-data view of AWS the rest of flowfix works against. Nothing here mentions an SDK
 // type, so inventory, apply and their tests depend on these interfaces and never on @aws-sdk/*.
 
-import type { FlowLogFacts, LogGroupFacts, NetworkInterfaceFacts, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
+import type { BucketEncryption, FlowLogFacts, LogGroupFacts, NetworkInterfaceFacts, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 
 export interface AwsClients {
   /**
@@ -112,6 +112,19 @@ export interface LogStreamFacts {
 export interface S3Api {
   /** One page of ListObjectsV2 (needs s3:ListBucket on the bucket): keys under `prefix`, in key order. */
   listObjects(input: { bucket: string; prefix: string; maxKeys?: number; continuationToken?: string }): Promise<{ keys: string[]; nextToken?: string }>;
+  /**
+   * The bucket's configuration for flow-log delivery, each call naming `expectedOwner` as
+   * ExpectedBucketOwner (S3 answers AccessDenied when another account owns the bucket). The policy's
+   * text as S3 returns it, null for NoSuchBucketPolicy; ObjectOwnership, null for
+   * OwnershipControlsNotFoundError; the default encryption's first rule, null when there is none. A missing
+   * bucket throws NoSuchBucket.
+   */
+  getBucketPolicy(bucket: string, expectedOwner: string, options?: CallOptions): Promise<string | null>;
+  getOwnershipControls(bucket: string, expectedOwner: string, options?: CallOptions): Promise<string | null>;
+  getEncryption(bucket: string, expectedOwner: string, options?: CallOptions): Promise<BucketEncryption | null>;
+  /** PutBucketPolicy as is (MalformedPolicy for a policy S3 will not take). */
+  putBucketPolicy(input: { Bucket: string; Policy: string; ExpectedBucketOwner: string }): Promise<void>;
+  deleteBucketPolicy(input: { Bucket: string; ExpectedBucketOwner: string }): Promise<void>;
 }
 
 export interface IamApi {

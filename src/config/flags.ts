@@ -292,6 +292,13 @@ export const SETTINGS_FLAGS: readonly SettingsFlag[] = [
     describe: "Role name flowfix assumes in each account but the caller's own (required with --org, and --accounts naming others)",
     render: (s) => s.assumeRole,
   },
+  {
+    flag: '--log-archive-account',
+    key: 'logArchiveAccount',
+    type: 'string',
+    describe: 'With --destination s3://BUCKET: the account that owns the bucket (log archive); flowfix plans its bucket policy for every delivering account',
+    render: (s) => s.logArchiveAccount,
+  },
   { flag: '--external-id', reach: true, key: 'externalId', type: 'string', describe: 'ExternalId for --assume-role', render: (s) => s.externalId },
   {
     flag: '--role-session-name',
@@ -443,6 +450,7 @@ const ARGV_ORDER: readonly SettingKey[] = [
   'assumeRole',
   'externalId',
   'roleSessionName',
+  'logArchiveAccount',
   'regions',
   'exclude',
   'excludeTags',

@@ -230,6 +230,7 @@ export const userSettingsSchema = z.strictObject({
   accounts: z.array(accountId).min(1).optional(),
   excludeAccounts: z.array(accountId).min(1).optional(),
   assumeRole: assumableRoleName.optional(),
+  logArchiveAccount: accountId.optional(),
   externalId: externalId.optional(),
   roleSessionName: roleSessionName.optional(),
   exclude: z.array(exclusion).optional(),
@@ -378,6 +379,10 @@ export function resolveSettings(flags: FlagSettings, config: { path: string; val
   if (merged.destination?.startsWith('s3://') && merged.logGroupName) {
     count++;
     problems.push(`${mention('logGroupName')} applies to CloudWatch Logs only; drop it or use ${mention('destination', 'cloud-watch-logs')}`);
+  }
+  if (merged.logArchiveAccount && !merged.destination?.startsWith('s3://')) {
+    count++;
+    problems.push(`${mention('logArchiveAccount')} names the account of an S3 bucket: add ${mention('destination', 's3://BUCKET/PREFIX')}`);
   }
   // DestinationOptions exist for S3 only: CloudWatch Logs has no files to format or partition.
   const s3Only = (['fileFormat', 'hiveCompatiblePartitions', 'perHourPartition'] as const).filter((key) => merged[key] !== undefined);

@@ -45,6 +45,11 @@ export interface Settings {
   excludeAccounts?: string[];
   /** The role flowfix assumes in every account but the caller's own. */
   assumeRole?: string;
+  /**
+   * With an S3 destination: the account that owns the bucket (a landing zone's log archive). flowfix reads
+   * the bucket there once per run and plans the bucket-policy statements every delivering account needs.
+   */
+  logArchiveAccount?: string;
   externalId?: string;
   roleSessionName?: string;
   /**

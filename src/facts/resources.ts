@@ -95,3 +95,11 @@ export interface RoleFacts {
   /** The managed policy ARN set as the role's permissions boundary, when it has one. */
   permissionsBoundary?: string;
 }
+
+/** A bucket's default encryption (GetBucketEncryption's first rule). */
+export interface BucketEncryption {
+  /** AES256, aws:kms or aws:kms:dsse. */
+  algorithm: string;
+  /** The key the rule names (ARN, key id or alias); absent for aws:kms: the AWS-managed aws/s3 key. */
+  kmsKeyId?: string;
+}

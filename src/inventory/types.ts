@@ -2,7 +2,7 @@
 // union ('unreadable', with AWS's error), never empty facts beside a side list of errors.
 import type { OrganizationPolicyDeny } from '../aws/errors.js';
 import type { PolicyDocument } from '../facts/policy-document.js';
-import type { FlowLogFacts, LogGroupFacts, Partition, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
+import type { BucketEncryption, FlowLogFacts, LogGroupFacts, Partition, RoleFacts, SubnetFacts, VpcFacts } from '../facts/resources.js';
 
 /** What AWS (or the way to it) answered instead of data. */
 export interface AwsProblem {
@@ -48,6 +48,8 @@ export interface NotEnabledRegion {
   region: string;
 }
 
+export type { BucketEncryption };
+
 export type RegionRead = RegionInventory | UnreadableRegion | DeniedRegion | NotEnabledRegion;
 
 /**
@@ -63,6 +65,38 @@ export type RoleRead = { status: 'found'; role: RoleFacts } | { status: 'missing
 export type BoundaryRead =
   { status: 'found'; arn: string; document: PolicyDocument } | { status: 'missing'; arn: string } | { status: 'unreadable'; arn: string; error: AwsProblem };
 
+/** The bucket's KMS key as read with kms:DescribeKey and kms:GetKeyPolicy, or why it was not. */
+export type KeyRead = { status: 'read'; arn: string; keyManager: string; policy: PolicyDocument } | { status: 'not-checked'; reason: string };
+
+/**
+ * The central flow-log bucket in the log-archive account, read once per run with that account's
+ * credentials (every call names it as ExpectedBucketOwner). 'missing': NoSuchBucket; 'unreadable':
+ * AWS's refusal, which is also how S3 answers when the bucket belongs to another account.
+ */
+export type BucketRead =
+  | {
+      status: 'found';
+      /** The bucket policy's text as S3 returned it; null when the bucket has none. */
+      policy: string | null;
+      /** ObjectOwnership (BucketOwnerEnforced: ACLs disabled); null when the bucket has no ownership controls. */
+      ownership: string | null;
+      encryption: BucketEncryption | null;
+      key?: KeyRead;
+    }
+  | { status: 'missing'; error: AwsProblem }
+  | { status: 'unreadable'; error: AwsProblem };
+
+/** What the log-archive account's inventory holds about the central bucket, and who delivers to it. */
+export interface LogArchiveRead {
+  accountId: string;
+  bucket: string;
+  /** '' or ending in '/'. */
+  prefix: string;
+  /** Every account of the run: each one's flow logs deliver to the bucket. */
+  deliveringAccounts: string[];
+  read: BucketRead;
+}
+
 export interface Inventory {
   accountId: string;
   partition: Partition;
@@ -73,6 +107,13 @@ export interface Inventory {
   role: RoleRead;
   /** The delivery role's permissions boundary (collect-inventory.ts, readBoundary); absent when there is none to read. */
   boundary?: BoundaryRead;
+  /** Only in the log-archive account's inventory (--log-archive-account): the central bucket. */
+  logArchive?: LogArchiveRead;
+  /**
+   * In every account of a --log-archive-account run whose central bucket cannot take flow logs (read in
+   * the log-archive account): why. No flow log to the bucket is planned.
+   */
+  deliveryBlocked?: string;
 }
 
 export const readRegions = (inventory: Inventory): RegionInventory[] => inventory.regions.filter((r): r is RegionInventory => r.status === 'read');

@@ -8,6 +8,7 @@ import { buildCreateFlowLogs, MAX_IDS_PER_CREATE_FLOW_LOGS, type FlowLogDestinat
 import { buildCreateLogGroup } from '../actions/create-log-group.js';
 import { buildCreateRole } from '../actions/create-role.js';
 import { buildDeleteFlowLogs, MAX_IDS_PER_DELETE_FLOW_LOGS } from '../actions/delete-flow-logs.js';
+import { buildPutBucketPolicy } from '../actions/put-bucket-policy.js';
 import { buildPutRetentionPolicy } from '../actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../actions/put-role-policy.js';
 import type { AuditResult, Finding, FindingKind } from '../audit/types.js';
@@ -15,11 +16,12 @@ import { isManagedByFlowfix, MANAGED_BY_TAG, permissionsBoundaryFor, type Settin
 import { recordsEveryField } from '../facts/flow-log-format.js';
 import type { PolicyDocument } from '../facts/policy-document.js';
 import type { FlowLogFacts } from '../facts/resources.js';
-import { readRegions, roleOf, type Inventory } from '../inventory/types.js';
+import { readRegions, roleOf, type Inventory, type LogArchiveRead } from '../inventory/types.js';
 import { statementsOf } from '../policy/evaluate.js';
 import { appendStatements, firstMissingGrant, logGroupsGrantedBy, renderPublishPolicy } from '../policy/publish-policy.js';
 import { renderPolicy, type PolicyTemplates } from '../policy/templates.js';
 import { flowLogCounts } from '../rules/flow-logs.js';
+import { bucketPolicyChange } from '../rules/log-archive-bucket.js';
 import { isUnfinishedFlowfixGroup } from '../rules/log-groups.js';
 import { boundaryProblem } from '../rules/role-boundary.js';
 import { describeTrustProblem, trustProblemIn } from '../rules/role-trust.js';
@@ -87,7 +89,8 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     const replacements = settings.logFormat === undefined ? [] : (replacementsByRegion.get(region) ?? []);
     const group = logGroupName === undefined ? undefined : regionInventory.logGroups[logGroupName];
 
-    const blocker = logGroupName === undefined ? undefined : (roleBlocker(region) ?? (group ? undefined : kmsBlocker(settings.kmsKeyId, region)));
+    const blocker =
+      logGroupName === undefined ? inventory.deliveryBlocked : (roleBlocker(region) ?? (group ? undefined : kmsBlocker(settings.kmsKeyId, region)));
     const resourcesToLog = [...regionTargets, ...replacements];
     if (blocker && resourcesToLog.length > 0) blocked.push({ region, reason: blocker, resourceIds: [...new Set(resourcesToLog.map((f) => f.resourceId))] });
     const createsFlowLogs = resourcesToLog.length > 0 && !blocker;
@@ -128,6 +131,7 @@ export function buildPlan({ inventory, audit, settings, templates, createdAt }: 
     }
   }
 
+  if (inventory.logArchive) globalActions.push(...bucketPolicyActions(inventory.logArchive, settings, partition));
   if (cloudWatchFlowLogs) globalActions.push(...roleActions(inventory, settings, templates, publishPolicy.document));
 
   const actions = [...globalActions, ...regionalActions].map(
@@ -203,6 +207,13 @@ function replacementActions(
 
 const becauseOf = (findings: Finding[]) =>
   [...groupBy(findings, (f) => f.kind)].map(([kind, group]) => ({ kind, resourceIds: group.map((f) => f.resourceId) }));
+
+/** The central bucket's policy, when flowfix's delivery statements are missing or out of date (log-archive account only). */
+function bucketPolicyActions(archive: LogArchiveRead, settings: PlannedSettings, partition: string): ActionDraft[] {
+  const change = bucketPolicyChange(archive, settings, partition);
+  if (change.status !== 'put') return [];
+  return [buildPutBucketPolicy(archive.bucket, archive.accountId, change.policy, [{ kind: 'bucket-policy-delivery', resourceIds: [archive.bucket] }])];
+}
 
 /** KMS keys are regional: a key can encrypt new log groups in its own region only. */
 function kmsBlocker(kmsKeyId: string | undefined, region: string): string | undefined {

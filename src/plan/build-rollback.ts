@@ -10,11 +10,13 @@ import { buildDeleteFlowLogs, MAX_IDS_PER_DELETE_FLOW_LOGS } from '../actions/de
 import { buildDeleteLogGroup } from '../actions/delete-log-group.js';
 import { buildDeleteRolePolicy } from '../actions/delete-role-policy.js';
 import { buildDeleteRole } from '../actions/delete-role.js';
+import { buildRemoveBucketPolicyStatements } from '../actions/remove-bucket-policy-statements.js';
 import type { RoleAttachments } from '../aws/api.js';
 import { describeOrganizationPolicy, type OrganizationPolicyDeny } from '../aws/errors.js';
 import { isManagedByFlowfix } from '../config/settings.js';
+import { isFlowfixStatement, readPolicyText, withFlowfixStatements, withoutAccounts } from '../facts/bucket-policy.js';
 import type { FlowLogFacts } from '../facts/resources.js';
-import { deniedRegions, readRegions, unreadableRegions, type AwsProblem, type Inventory } from '../inventory/types.js';
+import { deniedRegions, readRegions, unreadableRegions, type AwsProblem, type Inventory, type LogArchiveRead } from '../inventory/types.js';
 import { isTelemetryRuleManaged, TELEMETRY_RULE_TAG } from '../rules/flow-logs.js';
 import { shapeMismatch, type OwnFlowLogShape } from '../rules/own-flow-logs.js';
 import { chunk } from '../util/collections.js';
@@ -44,11 +46,16 @@ export interface RollbackInput {
    * logs, so they do not keep the role. Off: flow logs made there before the policy may still use it.
    */
   deniedRegionsHoldNothing?: boolean;
+  /**
+   * In the log-archive account (--log-archive-account): the central bucket, read once per run, with the
+   * accounts rolled back as its delivering accounts. flowfix's statements lose those accounts' grants.
+   */
+  bucket?: LogArchiveRead;
 }
 
 /** A resource flowfix created, or one by a name it uses, that this rollback leaves in place, and why. */
 export interface KeptResource {
-  type: 'role' | 'log-group' | 'region' | 'flow-log';
+  type: 'role' | 'log-group' | 'region' | 'flow-log' | 'bucket-policy';
   region: string;
   name: string;
   reason: string;
@@ -229,6 +236,12 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
     }
   }
 
+  if (input.bucket) {
+    const change = bucketRollback(input.bucket);
+    if ('kept' in change) kept.push(change.kept);
+    else if (change.action) global.push(change.action);
+  }
+
   // Regional deletes first, then the role's policy and the role: the order applyPlan runs them in too.
   const actions = [...regional, ...global].map((draft, index): PlanAction => {
     const action = withDisplay(
@@ -239,4 +252,19 @@ export function buildRollbackPlan(input: RollbackInput): RollbackPlan {
     return lose?.length ? { ...action, description: `${action.description}; no longer logged: ${lose.join(', ')}` } : action;
   });
   return { accountId: live.accountId, partition: live.partition, actions, kept, bytesToDelete };
+}
+
+/** What rollback does to the central bucket's policy: flowfix's statements lose the rolled-back accounts' grants; nothing else changes. */
+function bucketRollback(archive: LogArchiveRead): { kept: KeptResource } | { action?: ActionDraft } {
+  const keep = (reason: string) => ({ kept: { type: 'bucket-policy' as const, region: 'global', name: archive.bucket, reason } });
+  if (archive.read.status !== 'found') return keep(`could not be read (${archive.read.error.code}: ${archive.read.error.message}): left as it is`);
+  const current = archive.read.policy;
+  if (current === null) return {};
+  const parsed = readPolicyText(current);
+  if (!parsed) return keep('is not a JSON policy flowfix can edit: left as it is');
+  const ours = parsed.statements.map((s) => s.statement).filter(isFlowfixStatement);
+  if (ours.length === 0) return {};
+  const next = withFlowfixStatements(current, withoutAccounts(ours, archive.deliveringAccounts));
+  if (next === undefined || next === current) return {};
+  return { action: buildRemoveBucketPolicyStatements(archive.bucket, archive.accountId, next, BECAUSE) };
 }

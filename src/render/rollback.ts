@@ -28,7 +28,9 @@ const keptLine = (k: KeptResource): string => {
         ? `role ${k.name}`
         : k.type === 'flow-log'
           ? `flow log ${k.name} in ${k.region}`
-          : `log group ${k.name} in ${k.region}`;
+          : k.type === 'bucket-policy'
+            ? `the bucket policy of ${k.name}`
+            : `log group ${k.name} in ${k.region}`;
   const bytes = k.storedBytes !== undefined ? ` (${formatBytes(k.storedBytes)})` : '';
   return `Kept ${what}${bytes}: ${k.reason}`;
 };

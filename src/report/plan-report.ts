@@ -39,8 +39,8 @@ const exclusionMarkSchema = z.strictObject({
 });
 
 export const findingSchema = z.strictObject({
-  region: z.string().describe("'global' for the IAM role"),
-  resourceType: z.enum(['VPC', 'Subnet', 'LogGroup', 'Role']),
+  region: z.string().describe("'global' for the IAM role and the log-archive bucket"),
+  resourceType: z.enum(['VPC', 'Subnet', 'LogGroup', 'Role', 'Bucket']),
   resourceId: z.string(),
   vpcId: z.string().optional(),
   name: z.string().optional(),

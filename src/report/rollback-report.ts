@@ -14,8 +14,10 @@ export const ROLLBACK_REPORT_SCHEMA = 'flowfix.rollback-report/v1';
 
 export const keptResourceSchema = z.strictObject({
   type: z
-    .enum(['role', 'log-group', 'region', 'flow-log'])
-    .describe("'flow-log': tagged ManagedBy=flowfix but not flowfix's shape under these settings (name: its id)"),
+    .enum(['role', 'log-group', 'region', 'flow-log', 'bucket-policy'])
+    .describe(
+      "'flow-log': tagged ManagedBy=flowfix but not flowfix's shape under these settings (name: its id); 'bucket-policy': the central bucket's (name: the bucket)",
+    ),
   region: z.string().describe("'global' for the role"),
   name: z.string(),
   reason: z.string().describe('Why rollback leaves it in place'),

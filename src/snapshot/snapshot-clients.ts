@@ -71,7 +71,14 @@ export function snapshotClients(snapshot: Snapshot): AwsClients {
       logStreamsNamed: notInSnapshot('logs:DescribeLogStreams'),
     }),
 
-    s3: (): S3Api => ({ listObjects: notInSnapshot('s3:ListBucket') }),
+    s3: (): S3Api => ({
+      listObjects: notInSnapshot('s3:ListBucket'),
+      getBucketPolicy: notInSnapshot('s3:GetBucketPolicy'),
+      getOwnershipControls: notInSnapshot('s3:GetBucketOwnershipControls'),
+      getEncryption: notInSnapshot('s3:GetEncryptionConfiguration'),
+      putBucketPolicy: readOnly('s3:PutBucketPolicy'),
+      deleteBucketPolicy: readOnly('s3:DeleteBucketPolicy'),
+    }),
 
     iam: (): IamApi => ({
       getRole: async (name) => {

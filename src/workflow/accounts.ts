@@ -16,11 +16,14 @@ import type { Settings } from '../config/settings.js';
 import { FlowfixError, interrupted, isFlowfixError } from '../errors.js';
 import { inSessionNameCharacters } from '../facts/names.js';
 import { regionDeadlineMs, type InventoryProgress } from '../inventory/collect-inventory.js';
+import { readLogArchive, unreadLogArchive } from '../inventory/log-archive.js';
+import type { LogArchiveRead } from '../inventory/types.js';
 import { loadPolicyTemplates } from '../policy/templates.js';
 import { identityOf, soleValue, type AccountOutcome, type AccountProblem, type AccountTarget, type RunAccounts } from '../report/org-report.js';
+import { deliveryBlocker } from '../rules/log-archive-bucket.js';
 import { mapWithConcurrency } from '../util/concurrency.js';
 import type { WorkStatusSink } from '../util/work-status.js';
-import { assess, type Assessment } from './assess.js';
+import { assess, type Assessment, type CentralBucketFacts } from './assess.js';
 import type { WorkflowDeps } from './deps.js';
 
 export const DEFAULT_ROLE_SESSION_NAME = 'flowfix';
@@ -69,7 +72,7 @@ export async function chooseAccounts(
   source: AccountSource & Pick<WorkflowDeps, 'signal'>,
   only?: { accountId: string; what: string },
 ): Promise<AccountChoice> {
-  if (!settings.org && !settings.accounts && !settings.excludeAccounts && !(only && settings.assumeRole)) {
+  if (!settings.org && !settings.accounts && !settings.excludeAccounts && !settings.logArchiveAccount && !(only && settings.assumeRole)) {
     return { callerAccountId: THE_CALLER, callerArn: '', targets: [{ accountId: THE_CALLER }], notActive: [] };
   }
   // Ctrl-C before anything was asked: as for one account, nothing more starts.
@@ -113,7 +116,16 @@ export async function chooseAccounts(
       },
     );
   }
-  targets.sort((a, b) => (a.accountId === caller.accountId ? -1 : b.accountId === caller.accountId ? 1 : a.accountId.localeCompare(b.accountId)));
+  const archive = settings.destination.type === 's3' ? settings.logArchiveAccount : undefined;
+  if (archive && !only && !targets.some((t) => t.accountId === archive)) {
+    throw new FlowfixError('LogArchiveNotInRun', `--log-archive-account ${archive} is not one of the accounts this run covers`, {
+      hint: 'add it to --accounts (or leave it out of --exclude-accounts / inside --ou): flowfix reads the bucket and plans its policy there',
+    });
+  }
+  // The log-archive account first: its bucket policy must be in place before the members' CreateFlowLogs
+  // to the bucket (AWS refuses them otherwise). Then the caller's, then by id.
+  const rank = (id: string) => (id === archive ? 0 : id === caller.accountId ? 1 : 2);
+  targets.sort((a, b) => rank(a.accountId) - rank(b.accountId) || a.accountId.localeCompare(b.accountId));
   return { callerAccountId: caller.accountId, callerArn: caller.arn, targets, notActive, ...(invited.length > 0 ? { invited } : {}) };
 }
 
@@ -342,6 +354,40 @@ export const readingRegions =
     status(done === total ? undefined : { phase: 'Reading regions', done, total, account, ...(region ? { region } : {}) });
 
 /**
+ * The central bucket (--log-archive-account with an S3 destination), read once per run in the
+ * log-archive account: the facts that account's assessment audits and plans from, and for every account
+ * whether delivery to the bucket can work at all.
+ */
+async function readCentralBucket(
+  choice: AccountChoice,
+  settings: Settings,
+  source: AccountSource & Pick<WorkflowDeps, 'signal'>,
+): Promise<((accountId: string) => CentralBucketFacts) | undefined> {
+  const { destination, logArchiveAccount } = settings;
+  if (destination.type !== 's3' || !logArchiveAccount) return undefined;
+  const target = {
+    accountId: logArchiveAccount,
+    bucket: destination.bucket,
+    prefix: destination.prefix,
+    deliveringAccounts: choice.targets.map((t) => t.accountId).sort(),
+  };
+  let archive: LogArchiveRead;
+  let clients: AwsClients | undefined;
+  try {
+    clients = clientsForAccount(logArchiveAccount, choice, settings, source);
+    archive = await readLogArchive(clients, target, source.signal ? { signal: source.signal } : {});
+  } catch (err) {
+    if (isFlowfixError(err) && err.code === 'Interrupted') throw err;
+    archive = unreadLogArchive(target, err);
+  } finally {
+    // The account's own work makes its clients again; these served the bucket reads only.
+    if (choice.targets.length > 1) clients?.release?.();
+  }
+  const blocked = deliveryBlocker(archive, settings, partitionOfCaller(choice.callerArn));
+  return (accountId) => ({ ...(accountId === logArchiveAccount ? { logArchive: archive } : {}), ...(blocked ? { deliveryBlocked: blocked } : {}) });
+}
+
+/**
  * Reads and assesses every account, and keeps of each only what `keep` returns (given the assessment
  * and the account's clients, e.g. to look further, as verify's delivery check does): with many
  * accounts, each one's inventory and audit are let go as soon as its work ends, not held until the
@@ -353,15 +399,20 @@ export async function assessAccounts<T>(
   keep: (assessment: Assessment, clients: AwsClients) => T | Promise<T>,
 ): Promise<{ choice: AccountChoice; accounts: AccountOutcome<T>[] }> {
   const choice = await chooseAccounts(settings, deps);
+  const central = await readCentralBucket(choice, settings, deps);
   const templates = deps.templates ?? loadPolicyTemplates();
   const one = choice.targets.length === 1;
   const accounts = await forEachAccount(
     choice,
     settings,
     { ...deps, deadlineMs: deps.accountDeadlineMs ?? accountDeadlineMs(settings) },
-    async ({ clients, stop }) => {
+    async ({ clients, stop, account }) => {
       const { status, ...rest } = deps;
-      const assessment = await assess(settings, { ...rest, clients, templates, stop, ...(one && status ? { progress: readingRegions(status) } : {}) });
+      const assessment = await assess(
+        settings,
+        { ...rest, clients, templates, stop, ...(one && status ? { progress: readingRegions(status) } : {}) },
+        central?.(account.accountId),
+      );
       return { accountId: assessment.inventory.accountId, kept: await keep(assessment, clients) };
     },
     (a) => a.accountId,

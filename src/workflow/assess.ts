@@ -26,8 +26,15 @@ export function assessInventory(inventory: Inventory, settings: Settings, templa
   return { inventory, audit: auditResult, plan, report: buildReport(inventory, auditResult, plan, settings, warnings) };
 }
 
+/** What the run learnt of the central bucket in the log-archive account (read once, in accounts.ts). */
+export type CentralBucketFacts = Pick<Inventory, 'logArchive' | 'deliveryBlocked'>;
+
 /** Reads the account (live or a snapshot, whichever `deps.clients` is) and assesses it. */
-export async function assess(settings: Settings, deps: WorkflowDeps & Partial<Pick<CollectOptions, 'stop' | 'progress'>>): Promise<Assessment> {
-  const inventory = await collectInventory(deps.clients, settings, deps);
+export async function assess(
+  settings: Settings,
+  deps: WorkflowDeps & Partial<Pick<CollectOptions, 'stop' | 'progress'>>,
+  central: CentralBucketFacts = {},
+): Promise<Assessment> {
+  const inventory = { ...(await collectInventory(deps.clients, settings, deps)), ...central };
   return assessInventory(inventory, settings, deps.templates ?? loadPolicyTemplates(), new Date(deps.clock.now()));
 }

@@ -7,6 +7,7 @@ import { classifyAwsError, isAwsOrNetworkError } from '../aws/errors.js';
 import { DEFAULT_SETTINGS, isManagedByFlowfix, type Settings } from '../config/settings.js';
 import { FlowfixError } from '../errors.js';
 import { collectInventory, type CollectOptions } from '../inventory/collect-inventory.js';
+import { readLogArchive, type LogArchiveTarget } from '../inventory/log-archive.js';
 import { readRegions, roleOf, type AwsProblem, type Inventory } from '../inventory/types.js';
 import { buildRollbackPlan, type RollbackInput, type RollbackPlan } from '../plan/build-rollback.js';
 import type { AccountOutcome, AccountTarget } from '../report/org-report.js';
@@ -34,6 +35,7 @@ export async function planRollback(
   settings: Settings,
   options: RollbackOptions,
   deps: Pick<WorkflowDeps, 'signal'> & Pick<CollectOptions, 'progress'>,
+  bucket?: LogArchiveTarget,
 ): Promise<AccountRollbackPlan> {
   // The role is read whatever the destination setting: an S3 run may follow a CloudWatch Logs one.
   const readSettings: Settings = settings.destination.type === 'cloud-watch-logs' ? settings : { ...settings, destination: DEFAULT_SETTINGS.destination };
@@ -97,8 +99,11 @@ export async function planRollback(
     }
   }
 
+  // The log-archive account: the central bucket's policy, read with the same clients.
+  const archive = bucket && (await readLogArchive(clients, bucket, deps.signal ? { signal: deps.signal } : {}));
   const plan = buildRollbackPlan({
     live,
+    ...(archive ? { bucket: archive } : {}),
     otherRegions,
     logGroupTags,
     ...(roleAttachments ? { roleAttachments } : {}),
@@ -108,7 +113,7 @@ export async function planRollback(
     deleteLogGroups: options.deleteLogGroups,
     deniedRegionsHoldNothing: options.deniedRegionsHoldNothing === true,
   });
-  return { plan, live, clients };
+  return { plan, live: archive ? { ...live, logArchive: archive } : live, clients };
 }
 
 function problemOf(err: unknown): AwsProblem {
@@ -126,18 +131,31 @@ export async function planRollbackAccounts(
 ): Promise<{ choice: AccountChoice; accounts: AccountOutcome<AccountRollbackPlan>[] }> {
   const choice = await chooseAccounts(settings, deps);
   const one = choice.targets.length === 1;
+  const { destination, logArchiveAccount } = settings;
+  const bucket =
+    destination.type === 's3' && logArchiveAccount
+      ? { accountId: logArchiveAccount, bucket: destination.bucket, prefix: destination.prefix, deliveringAccounts: choice.targets.map((t) => t.accountId) }
+      : undefined;
   const accounts = await forEachAccount(
     choice,
     settings,
     deps,
-    ({ clients }) =>
-      planRollback(clients, settings, options, {
-        ...(deps.signal ? { signal: deps.signal } : {}),
-        ...(one && deps.status ? { progress: readingRegions(deps.status) } : {}),
-      }),
+    ({ clients, account }) =>
+      planRollback(
+        clients,
+        settings,
+        options,
+        {
+          ...(deps.signal ? { signal: deps.signal } : {}),
+          ...(one && deps.status ? { progress: readingRegions(deps.status) } : {}),
+        },
+        account.accountId === logArchiveAccount ? bucket : undefined,
+      ),
     (planned) => planned.plan.accountId,
   );
-  return { choice, accounts };
+  // The log-archive account last: its bucket keeps letting the members' flow logs in until they are deleted.
+  const last = (a: AccountOutcome<AccountRollbackPlan>) => (a.accountId === logArchiveAccount ? 1 : 0);
+  return { choice, accounts: [...accounts].sort((a, b) => last(a) - last(b)) };
 }
 
 /** Carries out each account's rollback plan, one account after another; after Ctrl-C the rest are not started. */

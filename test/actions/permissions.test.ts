@@ -10,8 +10,10 @@ import { buildDeleteFlowLogs } from '../../src/actions/delete-flow-logs.js';
 import { buildDeleteLogGroup } from '../../src/actions/delete-log-group.js';
 import { buildDeleteRolePolicy } from '../../src/actions/delete-role-policy.js';
 import { buildDeleteRole } from '../../src/actions/delete-role.js';
+import { buildPutBucketPolicy } from '../../src/actions/put-bucket-policy.js';
 import { buildPutRetentionPolicy } from '../../src/actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../../src/actions/put-role-policy.js';
+import { buildRemoveBucketPolicyStatements } from '../../src/actions/remove-bucket-policy-statements.js';
 import { renderPublishPolicy } from '../../src/policy/publish-policy.js';
 import { loadPolicyTemplates, renderPolicy } from '../../src/policy/templates.js';
 
@@ -66,6 +68,8 @@ const INPUTS: Record<ActionKindName, unknown> = {
   'delete-log-group': buildDeleteLogGroup(REGION, GROUP, []).input,
   'delete-role-policy': buildDeleteRolePolicy(ROLE_NAME, 'flowfix-publish-flow-logs', []).input,
   'delete-role': buildDeleteRole(ROLE_NAME, []).input,
+  'put-bucket-policy': buildPutBucketPolicy('flow-logs', ACCOUNT, '{"Statement":[]}', []).input,
+  'remove-bucket-policy-statements': buildRemoveBucketPolicyStatements('flow-logs', ACCOUNT, '{"Statement":[{"Effect":"Deny"}]}', []).input,
 };
 const kinds = Object.keys(ACTION_KINDS) as ActionKindName[];
 
@@ -86,7 +90,9 @@ describe('permissions declared by each action kind', () => {
         .map((p) => p.resource)
         .filter((resource) => resource !== '*');
       expect(arns.length).toBeGreaterThan(0);
-      for (const arn of arns) expect(arn.split(':').filter((_, i) => i === 1 || i === 4)).toEqual([PARTITION, ACCOUNT]);
+      // S3 bucket ARNs name no account (arn:PARTITION:s3:::bucket): the partition is all they carry.
+      for (const arn of arns)
+        expect(arn.split(':').filter((_, i) => i === 1 || i === 4)).toEqual(arn.includes(':s3:::') ? [PARTITION, ''] : [PARTITION, ACCOUNT]);
     },
   );
 
@@ -179,5 +185,16 @@ describe('permissions declared by each action kind', () => {
     ['no tag specification', { TagSpecifications: [] }],
   ])('GIVEN flow logs with %s WHEN declared THEN no ec2:CreateTags', (_name, override) => {
     expect(actionsOf(permissions('create-flow-logs', { ...cloudWatchFlowLogs(), ...override }))).not.toContain('ec2:CreateTags');
+  });
+});
+
+describe('permissions of the central bucket policy', () => {
+  test('GIVEN a put or a rollback that leaves statements WHEN declared THEN s3:PutBucketPolicy on that one bucket; GIVEN nothing left THEN s3:DeleteBucketPolicy', () => {
+    expect(permissions('put-bucket-policy', INPUTS['put-bucket-policy'])).toEqual([
+      { action: 's3:PutBucketPolicy', resource: `arn:${PARTITION}:s3:::flow-logs` },
+    ]);
+    expect(actionsOf(permissions('remove-bucket-policy-statements', INPUTS['remove-bucket-policy-statements']))).toEqual(['s3:PutBucketPolicy']);
+    const nothingLeft = buildRemoveBucketPolicyStatements('flow-logs', ACCOUNT, null, []).input;
+    expect(actionsOf(permissions('remove-bucket-policy-statements', nothingLeft))).toEqual(['s3:DeleteBucketPolicy']);
   });
 });

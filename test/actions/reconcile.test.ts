@@ -10,8 +10,10 @@ import { buildDeleteFlowLogs } from '../../src/actions/delete-flow-logs.js';
 import { buildDeleteLogGroup } from '../../src/actions/delete-log-group.js';
 import { buildDeleteRolePolicy } from '../../src/actions/delete-role-policy.js';
 import { buildDeleteRole } from '../../src/actions/delete-role.js';
+import { buildPutBucketPolicy } from '../../src/actions/put-bucket-policy.js';
 import { buildPutRetentionPolicy } from '../../src/actions/put-retention-policy.js';
 import { buildPutRolePolicy } from '../../src/actions/put-role-policy.js';
+import { buildRemoveBucketPolicyStatements } from '../../src/actions/remove-bucket-policy-statements.js';
 import type { PolicyDocument } from '../../src/facts/policy-document.js';
 import type { FlowLogFacts, LogGroupFacts, RoleFacts } from '../../src/facts/resources.js';
 import type { Inventory, RoleRead } from '../../src/inventory/types.js';
@@ -140,7 +142,52 @@ const checkOf = (ids: string[]) =>
     ),
   );
 
+// The central bucket in the log-archive account: its policy text as S3 returns it.
+const USER_STATEMENT =
+  '{"Sid":"DenyInsecure","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::central","Condition":{"Bool":{"aws:SecureTransport":"false"}}}';
+const OURS =
+  '{"Sid":"FlowfixFlowLogsDeliveryAclCheck","Effect":"Allow","Principal":{"Service":"delivery.logs.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::central"}';
+const policyOf = (...statements: string[]) => `{"Version":"2012-10-17","Statement":[${statements.join(',')}]}`;
+const withBucket = (policy: string | null, status: 'found' | 'missing' = 'found'): Inventory => ({
+  ...inventory([region(REGION)], null),
+  logArchive: {
+    accountId: ACCOUNT,
+    bucket: 'central',
+    prefix: '',
+    deliveringAccounts: [ACCOUNT],
+    read: status === 'found' ? { status, policy, ownership: null, encryption: null } : { status, error: { code: 'NoSuchBucket', message: 'gone' } },
+  },
+});
+const putBucket = action(
+  buildPutBucketPolicy('central', ACCOUNT, policyOf(USER_STATEMENT, OURS), [{ kind: 'bucket-policy-delivery', resourceIds: ['central'] }]),
+);
+
 const TABLE: Record<ActionKindName, Row[]> = {
+  'put-bucket-policy': [
+    { state: 'the policy lacks flowfix statements', action: putBucket, live: withBucket(policyOf(USER_STATEMENT)), expected: [todo] },
+    { state: 'the planned policy is in place', action: putBucket, live: withBucket(policyOf(USER_STATEMENT, OURS)), expected: [already('already in place')] },
+    {
+      state: "someone changed the policy's other statements since the plan",
+      action: putBucket,
+      live: withBucket(policyOf(USER_STATEMENT.replace('false', 'FALSE'))),
+      expected: [skipped('changed since this plan')],
+    },
+    { state: 'the bucket is gone', action: putBucket, live: withBucket(null, 'missing'), expected: [skipped('was not read')] },
+  ],
+  'remove-bucket-policy-statements': [
+    {
+      state: "the policy holds flowfix's statements beside a user's",
+      action: action(buildRemoveBucketPolicyStatements('central', ACCOUNT, policyOf(USER_STATEMENT), rollback)),
+      live: withBucket(policyOf(USER_STATEMENT, OURS)),
+      expected: [todo],
+    },
+    {
+      state: "only flowfix's statements, and the policy is already deleted",
+      action: action(buildRemoveBucketPolicyStatements('central', ACCOUNT, null, rollback)),
+      live: withBucket(null),
+      expected: [already('already in place')],
+    },
+  ],
   'check-flow-logs': [
     // Whether the replacement is there is read after its create, never before: only a vanished old one is settled.
     { state: 'the old flow log is there', action: checkOf([ownFlowLog.flowLogId]), live: estate([ownFlowLog]), expected: [todo] },

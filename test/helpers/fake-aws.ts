@@ -81,7 +81,17 @@ import {
   OrganizationsServiceException,
 } from '@aws-sdk/client-organizations';
 import * as s3Sdk from '@aws-sdk/client-s3';
-import { ListObjectsV2Command, S3Client, S3ServiceException, type ListObjectsV2CommandInput } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketPolicyCommand,
+  GetBucketEncryptionCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  ListObjectsV2Command,
+  PutBucketPolicyCommand,
+  S3Client,
+  S3ServiceException,
+  type ListObjectsV2CommandInput,
+} from '@aws-sdk/client-s3';
 import * as stsSdk from '@aws-sdk/client-sts';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 // The STS client the SDK's own credential providers (fromTemporaryCredentials) use internally.
@@ -258,6 +268,21 @@ const STATUS: Record<string, number> = {
   InternalServerException: 500,
 };
 
+interface FakeBucketConfig {
+  owner: string;
+  policy: string | null;
+  ownership: string | null;
+  /** null: no default encryption (older buckets, some emulators). */
+  encryption: { SSEAlgorithm: string; KMSMasterKeyID?: string } | null;
+}
+
+/** Whether a policy statement's Principal names this service principal (or everyone). */
+function principalIncludes(principal: unknown, service: string): boolean {
+  if (principal === '*') return true;
+  const services = (principal as { Service?: string | string[] } | undefined)?.Service;
+  return [services ?? []].flat().includes(service);
+}
+
 /** One account's state. Views from `fake.account(id)` seed and inspect another account with the same API. */
 interface AccountState {
   accountId: string;
@@ -350,9 +375,11 @@ export class FakeAws {
   private simulatedBoundary: PolicyDocument | undefined;
   private callerOverride: string | undefined;
   /** KMS keys by ARN: whether the key policy lets CloudWatch Logs (logs.<region>.amazonaws.com) use it. */
-  private readonly kmsKeys = new Map<string, { logsMayUse: boolean }>();
+  private readonly kmsKeys = new Map<string, { logsMayUse: boolean; deliveryMayUse: boolean }>();
   /** S3 buckets (global names) and their objects' keys with LastModified. */
   private readonly buckets = new Map<string, Map<string, Date>>();
+  /** Each bucket's owner and the configuration flow-log delivery depends on (policy text verbatim, as S3 keeps it). */
+  private readonly bucketConfig = new Map<string, FakeBucketConfig>();
 
   constructor(opts: FakeAwsOptions = {}) {
     const accountId = opts.accountId ?? FAKE_ACCOUNT;
@@ -510,7 +537,17 @@ export class FakeAws {
           [AssumeRoleCommand, 'AssumeRole', (i, c) => this.assumeRoleForCaller(i, c)],
         ],
       },
-      s3: { clientClass: S3Client, routes: [[ListObjectsV2Command, 'ListObjectsV2', (i) => this.listObjects(i)]] },
+      s3: {
+        clientClass: S3Client,
+        routes: [
+          [ListObjectsV2Command, 'ListObjectsV2', (i) => this.listObjects(i)],
+          [GetBucketPolicyCommand, 'GetBucketPolicy', (i, c) => this.getBucketPolicy(i, c)],
+          [GetBucketOwnershipControlsCommand, 'GetBucketOwnershipControls', (i, c) => this.getBucketOwnershipControls(i, c)],
+          [GetBucketEncryptionCommand, 'GetBucketEncryption', (i, c) => this.getBucketEncryption(i, c)],
+          [PutBucketPolicyCommand, 'PutBucketPolicy', (i, c) => this.putBucketPolicy(i, c)],
+          [DeleteBucketPolicyCommand, 'DeleteBucketPolicy', (i, c) => this.deleteBucketPolicy(i, c)],
+        ],
+      },
       organizations: {
         clientClass: OrganizationsClient,
         routes: [
@@ -660,9 +697,26 @@ export class FakeAws {
     group.storedBytes = bytes;
   }
 
-  /** An S3 bucket flow logs can deliver to. */
-  addBucket(name: string): void {
+  /**
+   * An S3 bucket flow logs can deliver to, owned by this view's account: optionally with a bucket policy
+   * (an object is stored pretty-printed, a string verbatim), Object Ownership and default encryption.
+   */
+  addBucket(
+    name: string,
+    config: { policy?: object | string; ownership?: string | null; encryption?: { SSEAlgorithm: string; KMSMasterKeyID?: string } | null } = {},
+  ): void {
     if (!this.buckets.has(name)) this.buckets.set(name, new Map());
+    this.bucketConfig.set(name, {
+      owner: this.accountId,
+      policy: config.policy === undefined ? null : typeof config.policy === 'string' ? config.policy : JSON.stringify(config.policy, null, 2),
+      ownership: config.ownership === undefined ? 'BucketOwnerEnforced' : config.ownership,
+      encryption: config.encryption === undefined ? { SSEAlgorithm: 'AES256' } : config.encryption,
+    });
+  }
+
+  /** The bucket policy's text as S3 keeps it; null when there is none. */
+  bucketPolicy(name: string): string | null {
+    return this.bucketConfig.get(name)?.policy ?? null;
   }
 
   /** The keys of a bucket's objects, in key order. */
@@ -754,6 +808,7 @@ export class FakeAws {
     const [bucket = '', ...rest] = path.split('/');
     const objects = this.buckets.get(bucket);
     if (!objects) return false;
+    if (!this.deliveryAllowed(flowLog.LogDestination ?? '', this.accountId, region, flowLog.DestinationOptions)) return false;
     if (busy.length === 0) return true;
     const prefix = rest.join('/').replace(/^\/+|\/+$/g, '');
     const options = flowLog.DestinationOptions ?? {};
@@ -773,8 +828,8 @@ export class FakeAws {
   }
 
   /** A KMS key; `logsMayUse: false` models a key policy without the logs.<region>.amazonaws.com statement. */
-  addKmsKey(arn: string, opts: { logsMayUse?: boolean } = {}): void {
-    this.kmsKeys.set(arn, { logsMayUse: opts.logsMayUse ?? true });
+  addKmsKey(arn: string, opts: { logsMayUse?: boolean; deliveryMayUse?: boolean } = {}): void {
+    this.kmsKeys.set(arn, { logsMayUse: opts.logsMayUse ?? true, deliveryMayUse: opts.deliveryMayUse ?? false });
   }
 
   addRole(
@@ -1512,6 +1567,10 @@ export class FakeAws {
       } else if (resource.OwnerId !== this.accountId) {
         // Unverified code: AWS-FACTS only says a RAM participant cannot create flow logs on a shared VPC.
         fail(id, 'UnauthorizedOperation', 'You are not authorized to perform this operation on a resource of another account.');
+      } else if (destination.type === 's3' && !this.deliveryAllowed(destination.arn, this.accountId, ctx.region, input.DestinationOptions)) {
+        // AWS: without the bucket owner's policy for this account "flow log creation fails" (wording unverified).
+        const bucket = destination.arn.replace(/^arn:[^:]+:s3:::/, '').split('/')[0];
+        fail(id, '400', `Access Denied for LogDestination: ${bucket}. Please check LogDestination permission`);
       } else if (!assumable(this.peekId('fl'))) {
         fail(id, 'InvalidParameter', `Unable to assume given IAM role: '${roleArnInput}'`);
       } else if (duplicate) {
@@ -1995,6 +2054,95 @@ export class FakeAws {
       logStreams: page.map(([name, s]) => ({ logStreamName: name, arn: `${arn}:log-stream:${name}`, storedBytes: 0, ...s })),
       ...(next === undefined ? {} : { nextToken: next }),
     };
+  }
+
+  // ---- S3 bucket configuration (AWS S3 API reference; errors as S3 names them) ----
+
+  /**
+   * The bucket a configuration call names, as S3 authorizes it: NoSuchBucket when there is none; AccessDenied
+   * when ExpectedBucketOwner names another account than the owner (S3: 403), or when the caller's account
+   * does not own it (flowfix's role in the log-archive account owns it; other accounts get no grant here).
+   */
+  private ownedBucket(input: { Bucket?: string; ExpectedBucketOwner?: string }, ctx: Ctx): FakeBucketConfig {
+    const config = this.bucketConfig.get(input.Bucket ?? '');
+    if (!config) throw serviceError('s3', 'NoSuchBucket', 'The specified bucket does not exist', 404);
+    if ((input.ExpectedBucketOwner !== undefined && input.ExpectedBucketOwner !== config.owner) || config.owner !== this.accountId)
+      throw serviceError('s3', 'AccessDenied', 'Access Denied', 403);
+    return config;
+  }
+
+  private getBucketPolicy(input: { Bucket?: string; ExpectedBucketOwner?: string }, ctx: Ctx): object {
+    const config = this.ownedBucket(input, ctx);
+    if (config.policy === null) throw serviceError('s3', 'NoSuchBucketPolicy', 'The bucket policy does not exist', 404);
+    return { Policy: config.policy };
+  }
+
+  private getBucketOwnershipControls(input: { Bucket?: string; ExpectedBucketOwner?: string }, ctx: Ctx): object {
+    const config = this.ownedBucket(input, ctx);
+    if (config.ownership === null) throw serviceError('s3', 'OwnershipControlsNotFoundError', 'The bucket ownership controls were not found', 404);
+    return { OwnershipControls: { Rules: [{ ObjectOwnership: config.ownership }] } };
+  }
+
+  private getBucketEncryption(input: { Bucket?: string; ExpectedBucketOwner?: string }, ctx: Ctx): object {
+    const config = this.ownedBucket(input, ctx);
+    if (config.encryption === null)
+      throw serviceError('s3', 'ServerSideEncryptionConfigurationNotFoundError', 'The server side encryption configuration was not found', 404);
+    return { ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { ...config.encryption }, BucketKeyEnabled: false }] } };
+  }
+
+  // PutBucketPolicy keeps the text as given. MalformedPolicy for what is not a policy; past 20 KB (S3's
+  // documented limit) the answer is MalformedPolicy too (wording unverified).
+  private putBucketPolicy(input: { Bucket?: string; ExpectedBucketOwner?: string; Policy?: string }, ctx: Ctx): object {
+    const config = this.ownedBucket(input, ctx);
+    const text = input.Policy ?? '';
+    if (Buffer.byteLength(text, 'utf8') > 20 * 1024) throw serviceError('s3', 'MalformedPolicy', 'Policy exceeds the maximum allowed document size.', 400);
+    let parsed: { Statement?: unknown };
+    try {
+      parsed = JSON.parse(text) as { Statement?: unknown };
+    } catch {
+      throw serviceError('s3', 'MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'", 400);
+    }
+    const statements = [parsed?.Statement ?? []].flat();
+    if (typeof parsed !== 'object' || parsed === null || statements.length === 0)
+      throw serviceError('s3', 'MalformedPolicy', 'Missing required field Statement', 400);
+    config.policy = text;
+    return {};
+  }
+
+  private deleteBucketPolicy(input: { Bucket?: string; ExpectedBucketOwner?: string }, ctx: Ctx): object {
+    this.ownedBucket(input, ctx).policy = null;
+    return {};
+  }
+
+  /**
+   * Whether the bucket lets flow-log delivery from `account` write under the flow log's path: always for
+   * its owner's own flow logs; from another account only through the bucket policy (AWS: "or flow log
+   * creation fails") and, with SSE-KMS, a customer managed key delivery may use (never aws/s3).
+   */
+  private deliveryAllowed(arn: string, account: string, region: string, options: FlowLog['DestinationOptions']): boolean {
+    const [bucket = '', ...rest] = arn.replace(/^arn:[^:]+:s3:::/, '').split('/');
+    const config = this.bucketConfig.get(bucket);
+    if (!config || config.owner === account) return true;
+    const partition = partitionOf(region);
+    const prefix = rest.join('/').replace(/^\/+|\/+$/g, '');
+    const folder = options?.HiveCompatiblePartitions ? `aws-account-id=${account}` : account;
+    const object = `arn:${partition}:s3:::${bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/${folder}/vpcflowlogs/object.log.gz`;
+    const context = {
+      'aws:SourceAccount': account,
+      'aws:SourceArn': `arn:${partition}:logs:${region}:${account}:*`,
+      's3:x-amz-acl': 'bucket-owner-full-control',
+    };
+    const policy = config.policy === null ? { Statement: [] } : (JSON.parse(config.policy) as PolicyDocument);
+    const forDelivery = { Statement: statementsOf(policy).filter((st) => principalIncludes(st.Principal, 'delivery.logs.amazonaws.com')) };
+    if (!isAllowed(forDelivery, 's3:PutObject', object, context)) return false;
+    const kms = config.encryption?.SSEAlgorithm.startsWith('aws:kms') === true;
+    return !kms || this.keyUsableByDelivery(config.encryption?.KMSMasterKeyID);
+  }
+
+  /** The AWS-managed aws/s3 key (named or implied) never; a customer key when its policy lets delivery use it. */
+  private keyUsableByDelivery(keyId: string | undefined): boolean {
+    if (keyId === undefined || /alias\/aws\/s3$/.test(keyId)) return false;
+    return this.kmsKeys.get(keyId)?.deliveryMayUse === true;
   }
 
   // ListObjectsV2 as S3 answers it: keys in order under Prefix, after StartAfter, MaxKeys (1–1000, default

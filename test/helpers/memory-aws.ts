@@ -194,7 +194,18 @@ export class MemoryAws implements AwsClients {
   }
 
   s3(): S3Api {
-    return { listObjects: async () => ({ keys: [] }) };
+    // The central bucket is the stateful fake's (test/helpers/fake-aws.ts): these unit tests never name one.
+    const none = async (): Promise<never> => {
+      throw awsError('NoSuchBucket', 'The specified bucket does not exist', 404);
+    };
+    return {
+      listObjects: async () => ({ keys: [] }),
+      getBucketPolicy: none,
+      getOwnershipControls: none,
+      getEncryption: none,
+      putBucketPolicy: none,
+      deleteBucketPolicy: none,
+    };
   }
 
   iam(): IamApi {

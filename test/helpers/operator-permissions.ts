@@ -142,8 +142,10 @@ export function requiredPermissions(call: SentCall, accountId: string, roleArnOf
   const needs: NeededPermission[] = [{ action: `${call.service}:${call.operation}`, resource, context }];
   if (call.operation === 'CreateRole' && input.Tags?.length) needs.push({ action: 'iam:TagRole', resource, context: {} });
   if (call.operation === 'CreateLogGroup' && Object.keys(input.tags ?? {}).length > 0) needs.push({ action: 'logs:TagResource', resource, context: {} });
+  // S3 authorizes some operations under another action's name (Service Authorization Reference).
+  const S3_ACTIONS: Record<string, string> = { ListObjectsV2: 's3:ListBucket', GetBucketEncryption: 's3:GetEncryptionConfiguration' };
   if (call.service === 's3' && input.Bucket)
-    return [{ action: call.operation === 'ListObjectsV2' ? 's3:ListBucket' : `s3:${call.operation}`, resource: `arn:aws:s3:::${input.Bucket}`, context: {} }];
+    return [{ action: S3_ACTIONS[call.operation] ?? `s3:${call.operation}`, resource: `arn:aws:s3:::${input.Bucket}`, context: {} }];
   if (call.operation === 'CreateFlowLogs') {
     // Authorized on the new flow log and on each VPC or subnet it watches (Service Authorization Reference).
     const ec2Arn = (type: string, id: string) => `arn:aws:ec2:${call.region}:${accountId}:${type}/${id}`;

@@ -231,6 +231,7 @@ describe('the normal planner and plan files never delete', () => {
       'delete-log-group',
       'delete-role-policy',
       'delete-role',
+      'remove-bucket-policy-statements',
     ]);
   });
 });

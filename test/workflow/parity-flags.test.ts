@@ -60,6 +60,16 @@ const EXAMPLES: Record<string, { argv: string[]; options?: RunOptions }> = {
   '--file-format': { ...S3, argv: [...S3.argv, '--file-format', 'parquet'] },
   '--hive-compatible-partitions': { ...S3, argv: [...S3.argv, '--hive-compatible-partitions'] },
   '--per-hour-partition': { ...S3, argv: [...S3.argv, '--per-hour-partition'] },
+  // The caller's own account as the log archive: its bucket's policy gets the delivery statements.
+  '--log-archive-account': {
+    argv: [...S3.argv, '--log-archive-account', FAKE_ACCOUNT],
+    options: {
+      seed: (fake) => {
+        fake.grantOperatorPolicy('operator-apply-s3.json', { BucketName: BUCKET }).grantOperatorPolicy('operator-log-archive.json', { BucketName: BUCKET });
+        fake.addBucket(BUCKET);
+      },
+    },
+  },
   '--require-fields': { argv: ['--require-fields', 'pkt-srcaddr,tcp-flags'] },
   '--concurrency': { argv: ['--concurrency', '2'] },
   '--exclude-accounts': { argv: ['--exclude-accounts', '222222222222'] },
