@@ -13,6 +13,7 @@ export const removeBucketPolicyStatements = defineActionKind({
   operation: 'PutBucketPolicy',
   global: true,
   counted: { noun: 'bucket policy statement set', nouns: 'bucket policy statement sets', verb: 'delete' },
+  rollbackOnly: true,
   inputSchema: z.strictObject({
     Bucket: bucketName,
     ExpectedBucketOwner: accountIdSchema,
