@@ -77,7 +77,12 @@ export function guardSends<C>(client: C, service: string, region: string, guard:
     const call: AwsCall = { service, operation: operationOf(command), region };
     const given = (options as { abortSignal?: AbortSignal } | undefined)?.abortSignal;
     const read = isReadOperation(call.operation);
-    const deadline = read ? AbortSignal.timeout(guard.readDeadlineMs) : undefined;
+    // A timer cleared when the call ends, not AbortSignal.timeout: that one's timer and signal would
+    // live on for the whole deadline (minutes) after every read, thousands of them in a large run.
+    const expiry = read ? new AbortController() : undefined;
+    const timer = expiry ? setTimeout(() => expiry.abort(), guard.readDeadlineMs) : undefined;
+    timer?.unref();
+    const deadline = expiry?.signal;
     const signals = [given, read ? guard.interrupt : undefined, deadline].filter((s): s is AbortSignal => s !== undefined);
     const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const started = Date.now();
@@ -98,6 +103,8 @@ export function guardSends<C>(client: C, service: string, region: string, guard:
         throw noAnswer(call, guard, `in ${attempts ?? 1} attempt${attempts === 1 ? '' : 's'}${each}`, err);
       }
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   };
   return client;
