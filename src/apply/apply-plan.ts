@@ -8,7 +8,7 @@ import { isDeleteKind, kindOf, targetsOf } from '../actions/action-kinds.js';
 import { existingFlowLogVerdict, replacedResources } from '../actions/create-flow-logs.js';
 import type { AwsClients, CreateFlowLogsResult, DeleteFlowLogsResult } from '../aws/api.js';
 import { classifyAwsError, denialHint, writeOutcomeUnknown, type ClassifiedAwsError } from '../aws/errors.js';
-import { isUnreadable, unreadableRegions, type Inventory } from '../inventory/types.js';
+import { isUnreadable, roleOf, unreadableRegions, type Inventory } from '../inventory/types.js';
 import { actionNumber, type CreateFlowLogsAction, type DeleteFlowLogsAction, type Plan, type PlanAction } from '../plan/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { groupBy } from '../util/collections.js';
@@ -30,8 +30,8 @@ export interface ApplyOptions {
 }
 
 export const ROLE_RETRY_WINDOW_MS = 120_000;
-/** An existing role may still be propagating a trust change: retry it for less long. */
-const EXISTING_ROLE_RETRY_WINDOW_MS = 30_000;
+/** An existing role whose policy this run changed, or that a run just before created: retry it for less long. */
+const CHANGED_ROLE_RETRY_WINDOW_MS = 30_000;
 /** Rounds of "AWS says it exists → look → retry the ids that have nothing" before giving up. */
 const MAX_ALREADY_EXISTS_ROUNDS = 3;
 
@@ -67,7 +67,9 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
   const clock = options.clock ?? systemClock;
   const aborted = () => options.signal?.aborted === true;
   const scopeOf = (action: PlanAction) => ({ partition: plan.partition, accountId: plan.accountId, region: action.region });
+  // IAM propagation is waited for only where this run changed the role: created it, or put its policy.
   let roleCreatedNow = false;
+  let rolePolicyPutNow = false;
   let actionsDone = 0;
   const phase = options.dryRun ? 'Dry run' : plan.actions.some((a) => !isDeleteKind(a.kind)) ? 'Applying' : 'Deleting';
   const showProgress = (region: string) =>
@@ -112,6 +114,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
       return fail(action, ids, err, `whether it took effect is unknown: re-reading failed with ${code}: ${message}; run apply again to settle it`);
     }
     if (action.kind === 'create-role' && inPlace.size > 0) roleCreatedNow = true;
+    if (action.kind === 'put-role-policy' && inPlace.size > 0) rolePolicyPutNow = true;
     recordAll(
       action,
       ids.filter((id) => inPlace.has(id)),
@@ -124,6 +127,12 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
       err,
     );
   }
+
+  /** The role was created (by an earlier run, say one that gave up waiting) within the last propagation window. */
+  const roleJustCreated = (): boolean => {
+    const createdAt = roleOf(options.live)?.createdAt;
+    return createdAt !== undefined && clock.now() - Date.parse(createdAt) < ROLE_RETRY_WINDOW_MS;
+  };
 
   /** Waits, but wakes up at once on Ctrl-C. */
   const pause = (ms: number) =>
@@ -193,6 +202,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
       const input = kindOf(action).forTargets?.(action.input, ids) ?? action.input;
       const answer = await kindOf(action).send(options.clients, action.region, input);
       if (action.kind === 'create-role') roleCreatedNow = true;
+      if (action.kind === 'put-role-policy') rolePolicyPutNow = true;
       const failed = kindOf(action).failedTargets?.(input, answer, ids) ?? [];
       const failedIds = new Set(failed.map((f) => f.target));
       recordAll(
@@ -230,7 +240,10 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
 
   async function createFlowLogs(action: CreateFlowLogsAction, ids: string[]): Promise<void> {
     const ec2 = options.clients.ec2(action.region);
-    const windowMs = Math.min(options.roleRetryWindowMs ?? ROLE_RETRY_WINDOW_MS, roleCreatedNow ? Infinity : EXISTING_ROLE_RETRY_WINDOW_MS);
+    // A role this run did not touch, and no run created moments ago, is not propagating: "Unable to assume"
+    // is then its trust policy, said at once.
+    const changedWindow = roleCreatedNow ? Infinity : rolePolicyPutNow || roleJustCreated() ? CHANGED_ROLE_RETRY_WINDOW_MS : 0;
+    const windowMs = Math.min(options.roleRetryWindowMs ?? ROLE_RETRY_WINDOW_MS, changedWindow);
     const started = clock.now();
     let remaining = ids;
     let alreadyExistsRounds = 0;
@@ -264,9 +277,11 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
         if (u.code === 'FlowLogAlreadyExists') alreadyExists.push(u.resourceId);
         else if (isAssumeRoleError(u.message) && elapsed < windowMs) retry.push(u.resourceId);
         else {
-          const message = isAssumeRoleError(u.message)
-            ? `${u.message}; still failing after ${Math.round(elapsed / 1000)}s (check the role's trust policy)`
-            : u.message;
+          const message = !isAssumeRoleError(u.message)
+            ? u.message
+            : windowMs > 0
+              ? `${u.message}; still failing after ${Math.round(elapsed / 1000)}s (check the role's trust policy)`
+              : `${u.message} (this run did not change the role, so it is not IAM propagation: check the role's trust policy)`;
           record({ ...outcome(action, u.resourceId, 'failed'), code: u.code, message });
         }
       }

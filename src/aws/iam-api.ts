@@ -183,7 +183,10 @@ function toSimulationResults(r: IamSdk.EvaluationResult): SimulationResult[] {
 
 // Shared with the offline snapshot (src/snapshot/): GetRole's Role and GetRolePolicy's output, with
 // policy documents as the API returns them (URL-encoded strings).
-export type RoleData = Pick<IamSdk.Role, 'RoleName' | 'Arn' | 'AssumeRolePolicyDocument' | 'Tags' | 'PermissionsBoundary'>;
+export type RoleData = Pick<IamSdk.Role, 'RoleName' | 'Arn' | 'AssumeRolePolicyDocument' | 'Tags' | 'PermissionsBoundary'> & {
+  /** A Date from the SDK, an ISO string from a snapshot file. */
+  CreateDate?: Date | string | undefined;
+};
 export type RolePolicyData = Pick<IamSdk.GetRolePolicyResponse, 'PolicyName' | 'PolicyDocument'>;
 
 export function toRoleFacts(role: RoleData, policies: readonly RolePolicyData[]): RoleFacts {
@@ -196,7 +199,13 @@ export function toRoleFacts(role: RoleData, policies: readonly RolePolicyData[])
     inlinePolicies,
     tags: tagsToRecord(role.Tags),
     ...(role.PermissionsBoundary?.PermissionsBoundaryArn ? { permissionsBoundary: role.PermissionsBoundary.PermissionsBoundaryArn } : {}),
+    ...createdAtOf(role.CreateDate),
   };
+}
+
+function createdAtOf(date: Date | string | undefined): { createdAt?: string } {
+  const time = date === undefined ? NaN : new Date(date).getTime();
+  return Number.isNaN(time) ? {} : { createdAt: new Date(time).toISOString() };
 }
 
 /** A policy document as IAM returns it (URL-encoded, or plain JSON from some emulators). */

@@ -94,6 +94,8 @@ export interface RoleFacts {
   tags: Record<string, string>;
   /** The managed policy ARN set as the role's permissions boundary, when it has one. */
   permissionsBoundary?: string;
+  /** ISO time IAM created the role, when known: a role made moments ago may still be propagating. */
+  createdAt?: string;
 }
 
 /** A bucket's default encryption (GetBucketEncryption's first rule). */

@@ -17,6 +17,7 @@ import { openIfStuck } from '../helpers/timeouts.js';
 const VPC_A = 'vpc-0a000001';
 const VPC_B = 'vpc-0a000002';
 const VPC_EU = 'vpc-0b000001';
+const VPC_NEW = 'vpc-0a000003';
 const GROUP = '/flowfix/vpc-flow-logs';
 const ASSUME = 'Unable to assume given IAM role: arn:aws:iam::123456789012:role/flowfix-vpc-flow-logs';
 const S3 = settings({ destination: { type: 's3', bucket: 'flow-logs-bucket', prefix: '' } });
@@ -149,7 +150,7 @@ describe('applyPlan', () => {
       expect(outcomeOf(report, VPC_B)?.status).toBe('applied');
     });
 
-    test('GIVEN an existing role WHEN "Unable to assume" persists THEN it is retried for 30 s only, whatever the window', async () => {
+    test('GIVEN an existing role whose policy this run put WHEN "Unable to assume" persists THEN it is retried for 30 s only, whatever the window', async () => {
       const aws = freshAccount({ role: role({ permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/flowfix-delivery-boundary` }) }).rejectResource(
         'us-east-1',
         VPC_A,
@@ -163,6 +164,24 @@ describe('applyPlan', () => {
 
       expect(clock.sleeps).toEqual([2000, 4000, 8000, 15000, 15000]);
       expect(outcomeOf(report, VPC_A)).toMatchObject({ status: 'failed', message: expect.stringContaining('still failing after 44s') });
+    });
+
+    test('GIVEN a role this run did not change WHEN "Unable to assume" THEN no wait for IAM propagation: it fails at once, naming the trust policy', async () => {
+      const aws = freshAccount();
+      const first = await planFor(aws);
+      await apply(aws, first.plan, first.live); // role, policy and log groups in place: nothing left to change on the role
+      aws.regions['us-east-1']!.vpcs.push(vpc(VPC_NEW));
+      aws.rejectResource('us-east-1', VPC_NEW, 'InvalidParameter', ASSUME);
+      const { plan, live } = await planFor(aws);
+      expect(plan.actions.map((a) => a.kind)).toEqual(['create-flow-logs']);
+
+      const { report, clock } = await apply(aws, plan, live, { roleRetryWindowMs: 120_000 });
+
+      expect(clock.sleeps).toEqual([]);
+      expect(outcomeOf(report, VPC_NEW)).toMatchObject({
+        status: 'failed',
+        message: expect.stringMatching(/not IAM propagation: check the role's trust policy/),
+      });
     });
 
     test('GIVEN another per-resource failure WHEN applied THEN that resource fails with AWS code and message, without retry, and the others apply', async () => {

@@ -67,6 +67,7 @@ describe('IamApi.getRole', () => {
         second: publish('arn:aws:logs:*:111:log-group:/second x%:*'),
       },
       tags: { ManagedBy: 'flowfix' },
+      createdAt: '1970-01-01T00:00:00.000Z',
     });
     expect(policyPages.requests).toEqual([
       { RoleName: 'flowfix', MaxItems: 1000 },

@@ -558,6 +558,7 @@ describe('collectInventory', () => {
       trustPolicy: trust,
       inlinePolicies: {},
       tags: {},
+      createdAt: '1970-01-01T00:00:00.000Z',
     });
     expect(sdk.iam.commandCalls(GetRoleCommand)).toHaveLength(1);
     expect(sdk.iam.commandCalls(GetRoleCommand)[0]!.args[0].input).toEqual({ RoleName: DEFAULT_SETTINGS.roleName });
