@@ -57,7 +57,7 @@ export const putBucketPolicy = defineActionKind({
     const accounts = accountsGrantedBy(ours);
     return (
       `Put the bucket policy of ${input.Bucket}: let flow-log delivery in for ${plural(accounts.length, 'account')} (${accounts.join(', ')})` +
-      (others > 0 ? `, keeping its ${plural(others, 'other statement')} as they are` : '')
+      (others > 0 ? `, keeping ${plural(others, 'other statement')} as ${others === 1 ? 'it is' : 'they are'}` : '')
     );
   },
   permissions: (input, scope) => [{ action: 's3:PutBucketPolicy', resource: bucketArn(scope, input.Bucket) }],

@@ -27,7 +27,7 @@ export const removeBucketPolicyStatements = defineActionKind({
   describe: (input) => {
     if (input.Policy === undefined) return `Delete the bucket policy of ${input.Bucket}: only flowfix's delivery statements were left in it`;
     const others = othersOf(input.Policy)?.length ?? 0;
-    return `Take flowfix's delivery statements for the accounts rolled back out of the bucket policy of ${input.Bucket}, keeping its ${plural(others, 'other statement')}`;
+    return `Take flowfix's delivery statements for the accounts rolled back out of the bucket policy of ${input.Bucket}, keeping ${plural(others, 'other statement')} as ${others === 1 ? 'it is' : 'they are'}`;
   },
   permissions: (input, scope) => [
     { action: input.Policy === undefined ? 's3:DeleteBucketPolicy' : 's3:PutBucketPolicy', resource: bucketArn(scope, input.Bucket) },

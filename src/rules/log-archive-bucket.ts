@@ -172,8 +172,9 @@ function aclConditionProblems(statements: PolicyStatement[], ownership: string |
     if (!aclConditions) continue;
     const holds = conditionsHold(aclConditions, request);
     const name = typeof statement.Sid === 'string' && statement.Sid !== '' ? `statement ${JSON.stringify(statement.Sid)}` : 'a statement';
-    const acls = `ACLs disabled (ObjectOwnership ${ownership}) accept only ${DELIVERY_ACL}`;
-    const why = enforced ? `bucket ${bucket} has ${acls}` : `delivery always sends ${DELIVERY_ACL}`;
+    const why = enforced
+      ? `bucket ${bucket} has ACLs disabled (ObjectOwnership ${ownership}), so S3 accepts only ${DELIVERY_ACL}, which delivery sends`
+      : `delivery always sends ${DELIVERY_ACL}`;
     if (statement.Effect === 'Allow' && holds === false) {
       problems.push({
         kind: 'bucket-acl-condition',

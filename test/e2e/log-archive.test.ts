@@ -124,6 +124,20 @@ describe('GIVEN an organization whose flow logs go to one bucket in its log-arch
     expect(fake.mutatingCalls().map((c) => c.operation)).toContain('DeleteBucketPolicy');
   });
 
+  test('WHEN apply --dry-run THEN nothing is written, and the preflight asks IAM about s3:PutBucketPolicy on that one bucket in the log-archive account (allowed by operator-log-archive.json)', async () => {
+    fake.account(ARCHIVE).addBucket(BUCKET);
+
+    const dry = await run(['apply', ...ORG, '--dry-run', '--format', 'json']);
+
+    expect(fake.mutatingCalls()).toEqual([]);
+    expect(fake.bucketPolicy(BUCKET)).toBeNull();
+    const simulated = fake.calls.filter((c) => c.operation === 'SimulatePrincipalPolicy' && c.account === ARCHIVE);
+    expect(simulated.flatMap((c) => c.input.ActionNames)).toContain('s3:PutBucketPolicy');
+    expect(simulated.flatMap((c) => c.input.ResourceArns ?? [])).toContain(`arn:aws:s3:::${BUCKET}`);
+    // The operator holds operator-log-archive.json for the bucket (granted above): allowed, exit 0.
+    expect(dry.code).toBe(0);
+  });
+
   test('WHEN plan --org --format json THEN the log-archive account plans the bucket policy with a finding, the members plan their flow logs, nothing is written', async () => {
     fake.account(ARCHIVE).addBucket(BUCKET);
 
