@@ -1,5 +1,5 @@
 // Builds what a command hands the workflow: AWS clients (live, or a snapshot directory), a clock, the
-// abort signal from main.ts, a spinner for a person watching, and news lines on stderr.
+// abort signal from main.ts, the status line for a person watching, and news lines on stderr.
 import type { AwsClients, AwsSession } from '../aws/api.js';
 import type { AwsClientOptions } from '../aws/clients.js';
 import { plainHttpWarning, resolveConnection } from '../aws/connection.js';
