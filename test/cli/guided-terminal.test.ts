@@ -87,7 +87,7 @@ describe('guided at a terminal', () => {
     const saved = JSON.parse(await readFile(file, 'utf8')) as { actions: { kind: string; input: { ResourceIds?: string[] } }[] };
     const planned = saved.actions.flatMap((a) => a.input.ResourceIds ?? []);
     expect(planned.sort()).toEqual(vpcs.slice(1));
-    expect(terminal).toMatch(new RegExp(`flowfix apply --regions us-east-1 --exclude ${vpcs[0]} `));
+    expect(terminal).toMatch(new RegExp(`flowfix apply --endpoint-url \\S+ --regions us-east-1 --exclude ${vpcs[0]} `));
     expect(terminal).toContain('Nothing was changed.');
     expect(fake.mutatingCalls()).toEqual([]);
   });
