@@ -60,7 +60,7 @@ export const checkFlowLogs = defineActionKind({
   targets: (input) => input.Replacements.map((r) => r.FlowLogId),
   describe: (input) => {
     const n = input.Replacements.length;
-    return `Check that ${n === 1 ? 'the flow log' : `${n} flow logs`} replacing ${n === 1 ? input.Replacements[0]!.FlowLogId : 'the ones lacking required fields'} ${n === 1 ? 'is' : 'are'} ACTIVE and record the fields, before the old ${n === 1 ? 'one is' : 'ones are'} deleted`;
+    return `Check that ${n === 1 ? 'the flow log' : `${n} flow logs`} replacing ${n === 1 ? input.Replacements[0]!.FlowLogId : 'the ones lacking required fields'} ${n === 1 ? 'is ACTIVE and records' : 'are ACTIVE and record'} the fields, before the old ${n === 1 ? 'one is' : 'ones are'} deleted`;
   },
   permissions: () => [{ action: 'ec2:DescribeFlowLogs', resource: '*' }],
   // Gone already: nothing is left to replace (and its delete is done too).

@@ -173,9 +173,12 @@ function replacementActions(
 ): ActionDraft[] {
   const trafficOf = new Map(flowLogs.map((f) => [f.flowLogId, f.trafficType]));
   const old = findings.flatMap((f) => (f.flowLogIds ?? []).map((flowLogId) => ({ FlowLogId: flowLogId, ResourceId: f.resourceId })));
-  // Per resource: ALL if any flow log replaced there captured ALL, so the new one never captures less.
+  // Per resource: ALL if the settings ask for it or any flow log replaced there captured ALL, so the new one never captures less.
   const traffic = new Map<string, 'REJECT' | 'ALL'>();
-  for (const o of old) traffic.set(o.ResourceId, traffic.get(o.ResourceId) === 'ALL' || trafficOf.get(o.FlowLogId) === 'ALL' ? 'ALL' : 'REJECT');
+  for (const o of old) {
+    const all = settings.trafficType === 'ALL' || traffic.get(o.ResourceId) === 'ALL' || trafficOf.get(o.FlowLogId) === 'ALL';
+    traffic.set(o.ResourceId, all ? 'ALL' : 'REJECT');
+  }
   // Already replaced where a counting flow log records the fields (a run cut off before the delete): only check and delete.
   const replaced = new Set(flowLogs.filter((f) => flowLogCounts(f) && recordsEveryField(f.logFormat, settings.logFormat!)).map((f) => f.resourceId));
   const actions: ActionDraft[] = [];

@@ -91,6 +91,12 @@ describe('replacing flowfix flow logs that lack required fields', () => {
     expect(planFor(inv).actions).toEqual([]);
   });
 
+  test('GIVEN an old REJECT flow log THEN its replacement captures REJECT, or ALL with --traffic-type ALL (never less than either)', () => {
+    const inv = () => estate([flowfixs('vpc-00000001', { trafficType: 'REJECT' }), flowLog('vpc-00000002', { logFormat: FORMAT })]);
+    expect(planFor(inv()).actions[0]!.input).toMatchObject({ TrafficType: 'REJECT' });
+    expect(planFor(inv(), { trafficType: 'ALL' }).actions[0]!.input).toMatchObject({ TrafficType: 'ALL' });
+  });
+
   test('GIVEN a run cut off after the create (old and new both there) THEN only the check and the delete are planned; once the old one is gone, nothing', () => {
     const old = flowfixs('vpc-00000001');
     const fresh = flowfixs('vpc-00000001', { logFormat: FORMAT });

@@ -49,6 +49,7 @@ const OTHER: Settings = {
   fileFormat: 'parquet',
   hiveCompatiblePartitions: true,
   perHourPartition: true,
+  requireFields: ['vpc-id'],
 };
 const S3_ONLY = new Set(['fileFormat', 'hiveCompatiblePartitions', 'perHourPartition']);
 
