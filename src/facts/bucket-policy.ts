@@ -132,14 +132,17 @@ export function readPolicyText(raw: string): PolicyText | undefined {
     let i = skipSpace(raw, 0);
     if (raw[i] !== '{') return undefined;
     i = skipSpace(raw, i + 1);
+    let found: PolicyText | undefined;
     while (i < raw.length && raw[i] !== '}') {
       const keyEnd = endOfString(raw, i);
       const key = JSON.parse(raw.slice(i, keyEnd)) as string;
       const valueStart = skipSpace(raw, skipSpace(raw, keyEnd) + 1);
       const valueEnd = endOfValue(raw, valueStart);
       if (key === 'Statement') {
+        // Two Statement members: which one a reader takes is not ours to guess.
+        if (found) return undefined;
         const elements = raw[valueStart] === '[' ? arrayElements(raw, valueStart) : [[valueStart, valueEnd] as const];
-        return {
+        found = {
           before: raw.slice(0, valueStart),
           after: raw.slice(valueEnd),
           statements: elements.map(([from, to]) => ({ text: raw.slice(from, to), statement: JSON.parse(raw.slice(from, to)) as PolicyStatement })),
@@ -148,7 +151,8 @@ export function readPolicyText(raw: string): PolicyText | undefined {
       i = skipSpace(raw, valueEnd);
       if (raw[i] === ',') i = skipSpace(raw, i + 1);
     }
-    return undefined;
+    // Every statement is an object, or the document is not one flowfix edits.
+    return found?.statements.every((s) => typeof s.statement === 'object' && s.statement !== null && !Array.isArray(s.statement)) ? found : undefined;
   } catch {
     return undefined;
   }

@@ -36,7 +36,15 @@ import {
   paginateListInstanceProfilesForRole,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketPolicyCommand,
+  GetBucketEncryptionCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  ListObjectsV2Command,
+  PutBucketPolicyCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 
 import { errorOf } from './error-of.js';
@@ -644,6 +652,74 @@ describe('CloudWatch Logs', () => {
     expect(first.IsTruncated).toBe(true);
     expect(keys[0]).toMatch(/\/2026\/01\/01\//);
     expect(missing.name).toBe('NoSuchBucket');
+  });
+
+  test('S3 bucket configuration as S3 answers it: NoSuchBucketPolicy, OwnershipControlsNotFoundError, ServerSideEncryptionConfigurationNotFoundError, NoSuchBucket, AccessDenied for another expected owner, MalformedPolicy, the policy text kept verbatim', async () => {
+    fake.addBucket('bare', { ownership: null, encryption: null });
+    fake.addBucket('set', {
+      policy: '{ "Version": "2012-10-17",\n "Statement": [ {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::set"} ] }',
+      encryption: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'k' },
+    });
+    const send = (command: unknown) => s3().send(command as never) as Promise<any>;
+
+    expect((await errorOf(send(new GetBucketPolicyCommand({ Bucket: 'bare' })))).name).toBe('NoSuchBucketPolicy');
+    expect((await errorOf(send(new GetBucketOwnershipControlsCommand({ Bucket: 'bare' })))).name).toBe('OwnershipControlsNotFoundError');
+    expect((await errorOf(send(new GetBucketEncryptionCommand({ Bucket: 'bare' })))).name).toBe('ServerSideEncryptionConfigurationNotFoundError');
+    expect((await errorOf(send(new GetBucketPolicyCommand({ Bucket: 'absent' })))).name).toBe('NoSuchBucket');
+    const otherOwner = await errorOf(send(new GetBucketPolicyCommand({ Bucket: 'set', ExpectedBucketOwner: '222222222222' })));
+    expect([otherOwner.name, otherOwner.$metadata?.httpStatusCode]).toEqual(['AccessDenied', 403]);
+
+    const policy = (await send(new GetBucketPolicyCommand({ Bucket: 'set', ExpectedBucketOwner: FAKE_ACCOUNT }))).Policy;
+    expect(policy).toBe('{ "Version": "2012-10-17",\n "Statement": [ {"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::set"} ] }');
+    expect((await send(new GetBucketOwnershipControlsCommand({ Bucket: 'set' }))).OwnershipControls.Rules).toEqual([
+      { ObjectOwnership: 'BucketOwnerEnforced' },
+    ]);
+    expect(
+      (await send(new GetBucketEncryptionCommand({ Bucket: 'set' }))).ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault,
+    ).toEqual({
+      SSEAlgorithm: 'aws:kms',
+      KMSMasterKeyID: 'k',
+    });
+
+    for (const bad of ['not json', '{"Version":"2012-10-17","Statement":[]}', `{"Statement":[{"Sid":"${'x'.repeat(20 * 1024)}"}]}`]) {
+      expect((await errorOf(send(new PutBucketPolicyCommand({ Bucket: 'bare', Policy: bad })))).name).toBe('MalformedPolicy');
+    }
+    await send(new PutBucketPolicyCommand({ Bucket: 'bare', Policy: ' {"Statement":{"Effect":"Deny"}} ' }));
+    expect(fake.bucketPolicy('bare')).toBe(' {"Statement":{"Effect":"Deny"}} ');
+    await send(new DeleteBucketPolicyCommand({ Bucket: 'bare' }));
+    expect(fake.bucketPolicy('bare')).toBeNull();
+  });
+
+  test("Flow logs to another account's bucket: CreateFlowLogs fails per resource without the owner's bucket policy for this account, and delivery never works with the aws/s3 key", async () => {
+    const archive = fake.account('999999999999');
+    archive.addBucket('central');
+    const vpc = fake.addVpc('us-east-1');
+    const create = () =>
+      ec2().send(
+        new CreateFlowLogsCommand({
+          ResourceType: 'VPC',
+          ResourceIds: [vpc],
+          TrafficType: 'REJECT',
+          LogDestinationType: 's3',
+          LogDestination: 'arn:aws:s3:::central/p/',
+        }),
+      );
+    expect((await create()).Unsuccessful).toEqual([
+      { ResourceId: vpc, Error: { Code: '400', Message: 'Access Denied for LogDestination: central. Please check LogDestination permission' } },
+    ]);
+
+    const grant = {
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `arn:aws:s3:::central/p/AWSLogs/${FAKE_ACCOUNT}/*`,
+      Condition: { StringEquals: { 'aws:SourceAccount': FAKE_ACCOUNT, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+    };
+    archive.addBucket('central', { policy: { Statement: [grant] }, encryption: { SSEAlgorithm: 'aws:kms' } });
+    expect((await create()).FlowLogIds).toHaveLength(1);
+    fake.addSubnet('us-east-1', vpc);
+    fake.deliverFlowLogs('us-east-1');
+    expect(fake.flowLogs('us-east-1')[0]).toMatchObject({ DeliverLogsStatus: 'FAILED' });
   });
 
   test('PutRetentionPolicy accepts only the documented values and needs the group', async () => {

@@ -1567,7 +1567,7 @@ export class FakeAws {
       } else if (resource.OwnerId !== this.accountId) {
         // Unverified code: AWS-FACTS only says a RAM participant cannot create flow logs on a shared VPC.
         fail(id, 'UnauthorizedOperation', 'You are not authorized to perform this operation on a resource of another account.');
-      } else if (destination.type === 's3' && !this.deliveryAllowed(destination.arn, this.accountId, ctx.region, input.DestinationOptions)) {
+      } else if (destination.type === 's3' && !this.deliveryAllowed(destination.arn, this.accountId, ctx.region, input.DestinationOptions, false)) {
         // AWS: without the bucket owner's policy for this account "flow log creation fails" (wording unverified).
         const bucket = destination.arn.replace(/^arn:[^:]+:s3:::/, '').split('/')[0];
         fail(id, '400', `Access Denied for LogDestination: ${bucket}. Please check LogDestination permission`);
@@ -2117,9 +2117,10 @@ export class FakeAws {
   /**
    * Whether the bucket lets flow-log delivery from `account` write under the flow log's path: always for
    * its owner's own flow logs; from another account only through the bucket policy (AWS: "or flow log
-   * creation fails") and, with SSE-KMS, a customer managed key delivery may use (never aws/s3).
+   * creation fails") and, when objects are written with SSE-KMS, a customer managed key delivery may use
+   * (never aws/s3).
    */
-  private deliveryAllowed(arn: string, account: string, region: string, options: FlowLog['DestinationOptions']): boolean {
+  private deliveryAllowed(arn: string, account: string, region: string, options: FlowLog['DestinationOptions'], withKey = true): boolean {
     const [bucket = '', ...rest] = arn.replace(/^arn:[^:]+:s3:::/, '').split('/');
     const config = this.bucketConfig.get(bucket);
     if (!config || config.owner === account) return true;
@@ -2135,7 +2136,8 @@ export class FakeAws {
     const policy = config.policy === null ? { Statement: [] } : (JSON.parse(config.policy) as PolicyDocument);
     const forDelivery = { Statement: statementsOf(policy).filter((st) => principalIncludes(st.Principal, 'delivery.logs.amazonaws.com')) };
     if (!isAllowed(forDelivery, 's3:PutObject', object, context)) return false;
-    const kms = config.encryption?.SSEAlgorithm.startsWith('aws:kms') === true;
+    // The key is only used when objects are written: CreateFlowLogs checks the bucket policy alone.
+    const kms = withKey && config.encryption?.SSEAlgorithm.startsWith('aws:kms') === true;
     return !kms || this.keyUsableByDelivery(config.encryption?.KMSMasterKeyID);
   }
 

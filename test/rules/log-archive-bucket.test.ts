@@ -48,6 +48,8 @@ describe('the bucket policy text', () => {
     ['not JSON', '{"Statement": ['],
     ['an array', '[]'],
     ['no Statement', '{"Version":"2012-10-17"}'],
+    ['two Statement members', '{"Statement":[],"Statement":[{"Effect":"Deny"}]}'],
+    ['a statement that is null', '{"Statement":[null]}'],
   ])('GIVEN a policy text that is %s THEN it is not edited', (_what, text) => {
     expect(readPolicyText(text)).toBeUndefined();
     expect(withFlowfixStatements(text, [])).toBeUndefined();
