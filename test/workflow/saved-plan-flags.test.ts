@@ -66,7 +66,9 @@ function otherArgv(flag: string, key: string): string[] {
         ? { ...OTHER, destination: S3.destination }
         : OTHER;
   const own = settingsArgv(other, [key]);
-  return own.length > 0 ? own : [flag, ...settingsArgv(other, [settingOf(key as never)]).slice(1)];
+  if (own.length > 0) return own;
+  if (settingOf(key as never) === key) throw new Error(`OTHER has no value for ${key}: give it one that differs from the saved plans`);
+  return [flag, ...settingsArgv(other, [settingOf(key as never)]).slice(1)];
 }
 
 /** The flags apply accepts that set a recorded setting. */
