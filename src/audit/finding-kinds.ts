@@ -150,8 +150,8 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
       'Set the default encryption to a customer managed KMS key whose key policy lets delivery.logs.amazonaws.com use it (kms:GenerateDataKey*, kms:Decrypt), or to SSE-S3 (AES256): `aws s3api put-bucket-encryption --bucket BUCKET ...`.',
     references: [
       {
-        label: 'AWS: Amazon S3 bucket permissions for flow logs (SSE-KMS)',
-        url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html',
+        label: 'AWS: Logs sent to Amazon S3, bucket server-side encryption (key policy for delivery.logs.amazonaws.com)',
+        url: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html',
       },
     ],
   },
@@ -161,11 +161,11 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
     description:
       'The bucket encrypts new objects with a customer managed KMS key whose key policy does not let delivery.logs.amazonaws.com generate data keys: delivery from the members fails. flowfix plans no flow log to the bucket until it is fixed; it never edits key policies.',
     remedy:
-      'Add a key-policy statement allowing the service principal delivery.logs.amazonaws.com kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:GenerateDataKey* and kms:DescribeKey (VPC user guide, flow logs to S3, SSE-KMS).',
+      'Add a key-policy statement allowing the service principal delivery.logs.amazonaws.com kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:GenerateDataKey* and kms:DescribeKey (CloudWatch Logs user guide, Logs sent to Amazon S3, bucket server-side encryption).',
     references: [
       {
-        label: 'AWS: Amazon S3 bucket permissions for flow logs (SSE-KMS)',
-        url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html',
+        label: 'AWS: Logs sent to Amazon S3, bucket server-side encryption (key policy for delivery.logs.amazonaws.com)',
+        url: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html',
       },
     ],
   },
@@ -173,13 +173,13 @@ export const FINDING_KIND_INFO: Readonly<Record<FindingKind, FindingKindInfo>> =
     severity: 'info',
     title: "Central bucket's KMS key policy not checked",
     description:
-      'The bucket encrypts with a customer managed KMS key whose policy flowfix could not read (kms:DescribeKey / kms:GetKeyPolicy refused, or the key is in another account). Whether delivery.logs.amazonaws.com may use it is unknown; the reason is in the finding.',
+      'The bucket encrypts with a customer managed KMS key whose policy flowfix did not read (this version has no KMS client; the reason is in the finding). Whether delivery.logs.amazonaws.com may use it is unknown.',
     remedy:
-      'Grant the role flowfix assumes in the log-archive account kms:DescribeKey and kms:GetKeyPolicy on the key (policies/operator-log-archive.json), or check the key policy yourself.',
+      'Check the key policy yourself: it needs a statement letting delivery.logs.amazonaws.com use the key (kms:GenerateDataKey*, kms:Decrypt). policies/operator-log-archive.json already grants kms:GetKeyPolicy for when flowfix reads it.',
     references: [
       {
-        label: 'AWS: Amazon S3 bucket permissions for flow logs (SSE-KMS)',
-        url: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html',
+        label: 'AWS: Logs sent to Amazon S3, bucket server-side encryption (key policy for delivery.logs.amazonaws.com)',
+        url: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-S3.html',
       },
     ],
   },
