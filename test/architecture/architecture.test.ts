@@ -111,8 +111,9 @@ describe('action kinds own their behaviour', () => {
       visit(source);
     }
     // What is left: CreateFlowLogs' and DeleteFlowLogs' own executors (per-id results, IAM-propagation
-    // retries, the dry-run probe), the role created in this run, a group found existing before its
-    // retention, and CreateFlowLogs' per-resource matching of saved plans.
+    // retries, the dry-run probe), the role created or given its policy in this run (IAM propagation is
+    // waited for only then), a group found existing before its retention, and CreateFlowLogs'
+    // per-resource matching of saved plans.
     expect(named.sort()).toEqual(
       [
         'src/apply/apply-plan.ts: create-flow-logs',
@@ -122,6 +123,8 @@ describe('action kinds own their behaviour', () => {
         'src/apply/apply-plan.ts: create-role',
         'src/apply/apply-plan.ts: delete-flow-logs',
         'src/apply/apply-plan.ts: put-retention-policy',
+        'src/apply/apply-plan.ts: put-role-policy',
+        'src/apply/apply-plan.ts: put-role-policy',
         'src/apply/match-saved-plan.ts: create-flow-logs',
         'src/apply/match-saved-plan.ts: create-flow-logs',
         'src/apply/match-saved-plan.ts: create-flow-logs',
