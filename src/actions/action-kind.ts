@@ -98,6 +98,11 @@ export interface ActionKind<K extends string, I> {
   /** IAM is global; everything else is sent to the action's region. */
   global: boolean;
   /**
+   * How carrying it out changes the delivery role, which IAM then takes a while to propagate: CreateFlowLogs
+   * retries 'Unable to assume given IAM role' only after such a change in the same run.
+   */
+  changesRole?: 'created' | 'policy-put';
+  /**
    * How the plan's summary line counts this kind: each target is one noun to create, set or delete ("4 flow
    * logs … to create"). 'delete' kinds undo what flowfix created: global ones run after the regions.
    */

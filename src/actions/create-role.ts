@@ -11,6 +11,7 @@ export const createRole = defineActionKind({
   service: 'iam',
   operation: 'CreateRole',
   global: true,
+  changesRole: 'created',
   counted: { noun: 'role', nouns: 'roles', verb: 'create' },
   inputSchema: z.strictObject({
     RoleName: iamName,

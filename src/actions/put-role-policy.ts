@@ -14,6 +14,7 @@ export const putRolePolicy = defineActionKind({
   service: 'iam',
   operation: 'PutRolePolicy',
   global: true,
+  changesRole: 'policy-put',
   counted: { noun: 'role policy', nouns: 'role policies', verb: 'set' },
   inputSchema: z.strictObject({ RoleName: iamName, PolicyName: iamName, PolicyDocument: z.string().max(10_240) }),
   targets: (input) => [input.RoleName],

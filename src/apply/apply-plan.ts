@@ -68,8 +68,11 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
   const aborted = () => options.signal?.aborted === true;
   const scopeOf = (action: PlanAction) => ({ partition: plan.partition, accountId: plan.accountId, region: action.region });
   // IAM propagation is waited for only where this run changed the role: created it, or put its policy.
-  let roleCreatedNow = false;
-  let rolePolicyPutNow = false;
+  const roleChanges = new Set<'created' | 'policy-put'>();
+  const noteRoleChange = (action: PlanAction) => {
+    const change = kindOf(action).changesRole;
+    if (change) roleChanges.add(change);
+  };
   let actionsDone = 0;
   const phase = options.dryRun ? 'Dry run' : plan.actions.some((a) => !isDeleteKind(a.kind)) ? 'Applying' : 'Deleting';
   const showProgress = (region: string) =>
@@ -113,8 +116,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
       const { code, message } = classifyAwsError(readErr);
       return fail(action, ids, err, `whether it took effect is unknown: re-reading failed with ${code}: ${message}; run apply again to settle it`);
     }
-    if (action.kind === 'create-role' && inPlace.size > 0) roleCreatedNow = true;
-    if (action.kind === 'put-role-policy' && inPlace.size > 0) rolePolicyPutNow = true;
+    if (inPlace.size > 0) noteRoleChange(action);
     recordAll(
       action,
       ids.filter((id) => inPlace.has(id)),
@@ -201,8 +203,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
     try {
       const input = kindOf(action).forTargets?.(action.input, ids) ?? action.input;
       const answer = await kindOf(action).send(options.clients, action.region, input);
-      if (action.kind === 'create-role') roleCreatedNow = true;
-      if (action.kind === 'put-role-policy') rolePolicyPutNow = true;
+      noteRoleChange(action);
       const failed = kindOf(action).failedTargets?.(input, answer, ids) ?? [];
       const failedIds = new Set(failed.map((f) => f.target));
       recordAll(
@@ -242,7 +243,7 @@ export async function applyPlan(plan: ExecutablePlan, options: ApplyOptions): Pr
     const ec2 = options.clients.ec2(action.region);
     // A role this run did not touch, and no run created moments ago, is not propagating: "Unable to assume"
     // is then its trust policy, said at once.
-    const changedWindow = roleCreatedNow ? Infinity : rolePolicyPutNow || roleJustCreated() ? CHANGED_ROLE_RETRY_WINDOW_MS : 0;
+    const changedWindow = roleChanges.has('created') ? Infinity : roleChanges.has('policy-put') || roleJustCreated() ? CHANGED_ROLE_RETRY_WINDOW_MS : 0;
     const windowMs = Math.min(options.roleRetryWindowMs ?? ROLE_RETRY_WINDOW_MS, changedWindow);
     const started = clock.now();
     let remaining = ids;
