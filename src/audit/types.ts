@@ -1,5 +1,6 @@
 // Findings: what is wrong, where, and whether flowfix may fix it.
 import type { FlowLogManager } from '../rules/flow-logs.js';
+import type { BucketProblemKind } from '../rules/log-archive-bucket.js';
 
 export type FindingKind =
   | 'no-flow-log'
@@ -11,13 +12,7 @@ export type FindingKind =
   | 'role-untrusted'
   | 'missing-fields'
   | 'role-boundary'
-  | 'bucket-not-found'
-  | 'bucket-aws-managed-key'
-  | 'bucket-key-policy'
-  | 'bucket-key-not-checked'
-  | 'bucket-acl-condition'
-  | 'bucket-policy-too-large'
-  | 'bucket-policy-delivery';
+  | BucketProblemKind;
 
 export type FindingResourceType = 'VPC' | 'Subnet' | 'LogGroup' | 'Role' | 'Bucket';
 
