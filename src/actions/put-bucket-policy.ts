@@ -3,12 +3,11 @@
 import * as z from 'zod';
 
 import { accountsGrantedBy, isFlowfixStatement, readPolicyText } from '../facts/bucket-policy.js';
+import { accountId, bucketName } from '../facts/names.js';
 import type { Inventory } from '../inventory/types.js';
 import { plural } from '../util/plural.js';
 import { defineActionKind, type Because, type CallScope, type LiveVerdict } from './action-kind.js';
 
-export const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name');
-export const accountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 export const bucketArn = (scope: Pick<CallScope, 'partition'>, bucket: string): string => `arn:${scope.partition}:s3:::${bucket}`;
 
 /** The statements of a policy text other than flowfix's, as their exact text: what a put must keep. */
@@ -42,7 +41,7 @@ export const putBucketPolicy = defineActionKind({
   counted: { noun: 'bucket policy', nouns: 'bucket policies', verb: 'set' },
   inputSchema: z.strictObject({
     Bucket: bucketName,
-    ExpectedBucketOwner: accountIdSchema,
+    ExpectedBucketOwner: accountId,
     Policy: z
       .string()
       .min(1)

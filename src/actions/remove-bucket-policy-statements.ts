@@ -3,9 +3,10 @@
 // left, s3:DeleteBucketPolicy (S3 takes no empty policy). Never the bucket, never another statement.
 import * as z from 'zod';
 
+import { accountId, bucketName } from '../facts/names.js';
 import { plural } from '../util/plural.js';
 import { defineActionKind, type Because } from './action-kind.js';
-import { accountIdSchema, bucketArn, bucketName, bucketPolicyVerdict, othersOf } from './put-bucket-policy.js';
+import { bucketArn, bucketPolicyVerdict, othersOf } from './put-bucket-policy.js';
 
 export const removeBucketPolicyStatements = defineActionKind({
   kind: 'remove-bucket-policy-statements',
@@ -16,7 +17,7 @@ export const removeBucketPolicyStatements = defineActionKind({
   rollbackOnly: true,
   inputSchema: z.strictObject({
     Bucket: bucketName,
-    ExpectedBucketOwner: accountIdSchema,
+    ExpectedBucketOwner: accountId,
     Policy: z
       .string()
       .min(1)

@@ -13,7 +13,18 @@ import {
   logFormatProblem,
   missingFields,
 } from '../facts/flow-log-format.js';
-import { assumableRoleName, externalId, iamName, kmsKeyArn, logGroupName, managedPolicyArn, rolePath, roleSessionName } from '../facts/names.js';
+import {
+  accountId,
+  assumableRoleName,
+  externalId,
+  iamName,
+  kmsKeyArn,
+  logGroupName,
+  managedPolicyArn,
+  rolePath,
+  roleSessionName,
+  S3_URL,
+} from '../facts/names.js';
 import { isValidRegionName } from '../facts/regions.js';
 import { VPC_OR_SUBNET_ID } from '../facts/resources.js';
 import { MAX_TAG_KEY_CHARACTERS, MAX_TAG_VALUE_CHARACTERS, MAX_TAGS_PER_RESOURCE, parseTagAssignment, tagKeyProblem, tagValueProblem } from '../facts/tags.js';
@@ -23,8 +34,6 @@ import { flagFor, flagIssueLocation, normaliserFor, type FlagSettings, type Sett
 import { ALLOWED_RETENTION_DAYS, DEFAULT_SETTINGS, MANAGED_BY_TAG, type Destination, type Exclusion, type Settings } from './settings.js';
 
 const DEFAULT_CLOUD_WATCH = DEFAULT_SETTINGS.destination as Extract<Destination, { type: 'cloud-watch-logs' }>;
-
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 
 /** `--region all`, as Prowler and Cloud Custodian users type it: every region enabled for the account (the default). */
 export const ALL_REGIONS = 'all';
@@ -246,7 +255,7 @@ export const userSettingsSchema = z.strictObject({
 export type UserSettings = z.infer<typeof userSettingsSchema>;
 
 export function parseS3Url(value: string): { bucket: string; prefix: string } | null {
-  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(value);
+  const match = S3_URL.exec(value);
   if (!match) return null;
   const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
   if (prefix === 'AWSLogs' || prefix.startsWith('AWSLogs/')) return null; // AWS reserves it

@@ -47,3 +47,12 @@ export const kmsKeyArn = z
   );
 
 export const isValidLogGroupName = (name: string): boolean => logGroupName.safeParse(name).success;
+
+/** An AWS account id: twelve digits, leading zeros kept (it is a name, not a number). */
+export const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+
+// S3 bucket names: 3-63 lowercase letters, digits, dots and hyphens, a letter or digit at each end.
+const BUCKET_NAME = '[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]';
+export const bucketName = z.string().regex(new RegExp(`^${BUCKET_NAME}$`), 'must be an S3 bucket name');
+/** s3://BUCKET[/prefix]: the bucket, then whatever follows its slash. */
+export const S3_URL = new RegExp(`^s3://(${BUCKET_NAME})(?:/(.*))?$`);

@@ -8,6 +8,7 @@ import type { BecauseKind } from '../actions/action-kind.js';
 import { ACTION_KINDS } from '../actions/action-kinds.js';
 import { FINDING_KINDS } from '../audit/finding-kinds.js';
 import { FlowfixError } from '../errors.js';
+import { accountId } from '../facts/names.js';
 import { isValidRegionName } from '../facts/regions.js';
 import { readRegularFile } from '../util/safe-files.js';
 import { issueLines } from '../util/validation-problems.js';
@@ -48,7 +49,7 @@ export const planActionSchema = actionSchemaOf(Object.values(ACTION_KINDS));
 export const planFileSchema = z
   .strictObject({
     schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
-    accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
+    accountId,
     partition: z.enum(['aws', 'aws-cn', 'aws-us-gov']),
     createdAt: z.string(),
     // Checked as settings (names, retention values, regions) when the plan is rebuilt from them.
